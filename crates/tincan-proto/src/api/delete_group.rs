@@ -1,0 +1,15 @@
+//! `group_delete`: dismisses a group (TIM `TIMGroupDelete`); only its owner may.
+
+use serde::{Deserialize, Serialize};
+
+/// Parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The group.
+    pub group_id: String,
+}
+
+impl super::Operation for Request {
+    const OP: &'static str = "group_delete";
+    type Response = super::Empty;
+}

@@ -1,0 +1,21 @@
+//! `group_join`: joins a group (TIM `TIMGroupJoin`).
+//!
+//! Work groups cannot be joined, only invited into; a group whose add option is Forbid (0)
+//! refuses; approval (Auth, 1) is not supported yet and is treated as Forbid.
+
+use serde::{Deserialize, Serialize};
+
+/// Parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The group.
+    pub group_id: String,
+    /// The greeting TIM sends to approvers; stored nowhere.
+    #[serde(default)]
+    pub hello_msg: String,
+}
+
+impl super::Operation for Request {
+    const OP: &'static str = "group_join";
+    type Response = super::Empty;
+}

@@ -1,0 +1,18 @@
+//! `group_quit`: leaves a group (TIM `TIMGroupQuit`).
+//!
+//! The owner of a Public, Meeting, Community or AVChatRoom group cannot leave it (it may dismiss
+//! it); in a Work group the owner may leave too.
+
+use serde::{Deserialize, Serialize};
+
+/// Parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The group.
+    pub group_id: String,
+}
+
+impl super::Operation for Request {
+    const OP: &'static str = "group_quit";
+    type Response = super::Empty;
+}

@@ -1,0 +1,219 @@
+//! Error codes and the error value every surface carries.
+//!
+//! Where TIM defines a code for a condition, tincan uses TIM's number, because apps ported from
+//! TIM branch on these numbers.
+//! tincan's own additions live in the range 65000–65999, which TIM does not use.
+//! The table [`ErrorCode::ALL`] is the single source of `docs/error-codes.md`; a test keeps the
+//! two in step, and codes are never renumbered or reused.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A numeric error code as TIM defines it (or as tincan adds it, in 65000–65999).
+///
+/// This is an open newtype rather than an enum: a code the client does not know still parses.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ErrorCode(pub u32);
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $name:ident = $value:literal;)*) => {
+        impl ErrorCode {
+            $($(#[doc = $doc])* pub const $name: ErrorCode = ErrorCode($value);)*
+
+            /// Every code tincan emits, with its TIM name and meaning, in numeric order.
+            pub const ALL: &'static [(ErrorCode, &'static str, &'static str)] = &[
+                $((ErrorCode($value), stringify!($name), concat!($($doc),*)),)*
+            ];
+        }
+    };
+}
+
+codes! {
+    /// Success.
+    SUCC = 0;
+    /// The SDK has not been initialised (`TIMInit` was not called).
+    SDK_NOT_INITIALIZED = 6013;
+    /// The SDK is not logged in, or the login was lost.
+    SDK_NOT_LOGGED_IN = 6014;
+    /// The same operation is already in progress.
+    IN_PROGRESS = 6015;
+    /// A message element is invalid (unknown type, missing or mistyped key).
+    INVALID_MSG_ELEM = 6016;
+    /// A parameter is missing, mistyped or out of range; `desc` names it.
+    INVALID_PARAMETERS = 6017;
+    /// A JSON text could not be parsed.
+    INVALID_JSON = 6027;
+    /// An identifier is not printable ASCII (0x20–0x7e) of 1 to 32 bytes.
+    INVALID_IDENTIFIER = 7003;
+    /// The API was called too often.
+    API_CALL_FREQUENCY_LIMIT = 7008;
+    /// An internal error; the server log has the cause.
+    SDK_INTERNAL_ERROR = 7012;
+    /// The app's plan does not include this feature (read receipts need `Ultimate`).
+    INTERFACE_NOT_SUPPORT = 7013;
+    /// The request is not valid in this state (for example an unknown operation).
+    INVALID_OPERATION = 7014;
+    /// The message body exceeds 12 KB.
+    MSG_BODY_SIZE_LIMIT = 8001;
+    /// The connection to the server was lost before the answer arrived.
+    NET_DISCONNECTED = 9508;
+    /// The server did not answer in time.
+    NET_WAIT_ACK_TIMEOUT = 9520;
+    /// Group: internal error.
+    GROUP_INTERNAL_ERROR = 10002;
+    /// Group: invalid parameters.
+    GROUP_INVALID_PARAMETERS = 10004;
+    /// Group: too many accounts in one request.
+    GROUP_TOO_MANY_ACCOUNTS = 10005;
+    /// Group: the operator has no permission for this operation.
+    GROUP_PERMISSION_DENIED = 10007;
+    /// Group: the group does not exist or has been dismissed.
+    GROUP_NOT_FOUND = 10010;
+    /// Group: the account is already a member.
+    GROUP_ALREADY_MEMBER = 10013;
+    /// Group: the group is full.
+    GROUP_FULL = 10014;
+    /// Group: the group ID is invalid.
+    GROUP_INVALID_ID = 10015;
+    /// Group: an account in the request does not exist.
+    GROUP_ACCOUNT_NOT_FOUND = 10019;
+    /// Group: the group ID is already in use.
+    GROUP_ID_IN_USE = 10021;
+    /// Group: read-receipt information does not exist for this message.
+    GROUP_RECEIPT_NOT_FOUND = 10062;
+    /// C2C: the sender or the receiver is not a valid account.
+    C2C_INVALID_ACCOUNT = 20003;
+    /// REST: the HTTP URL is invalid.
+    REST_BAD_URL = 60002;
+    /// REST: the request body is not valid JSON.
+    REST_INVALID_JSON = 60003;
+    /// REST: the identifier or the UserSig is wrong.
+    REST_BAD_IDENTIFIER = 60004;
+    /// REST: the SDKAppID is invalid.
+    REST_INVALID_SDKAPPID = 60006;
+    /// REST: the identifier must be the app's admin.
+    REST_ADMIN_REQUIRED = 60010;
+    /// REST: the SDKAppID is missing.
+    REST_MISSING_SDKAPPID = 60012;
+    /// REST: the package does not include this feature.
+    REST_PACKAGE_NOT_PURCHASED = 60020;
+    /// The server is overloaded; retry later.
+    SERVER_BUSY = 65001;
+    /// Read receipts are not enabled for this group type in the app's configuration.
+    RECEIPT_GROUP_TYPE_DISABLED = 65002;
+    /// The group has more members than the app allows read receipts for.
+    RECEIPT_GROUP_TOO_LARGE = 65003;
+    /// The connection could not keep up with its pushes and was closed; resume to catch up.
+    SLOW_CONSUMER = 65004;
+    /// The app (SDKAppID) does not exist on this server.
+    APP_NOT_FOUND = 65005;
+    /// UserSig: expired.
+    USERSIG_EXPIRED = 70001;
+    /// UserSig: empty.
+    USERSIG_EMPTY = 70002;
+    /// UserSig: cannot be decoded.
+    USERSIG_MALFORMED = 70003;
+    /// UserSig: the signature does not verify with the app's key.
+    USERSIG_KEY_MISMATCH = 70009;
+    /// UserSig: made for another identifier.
+    USERSIG_IDENTIFIER_MISMATCH = 70013;
+    /// UserSig: made for another SDKAppID.
+    USERSIG_SDKAPPID_MISMATCH = 70014;
+    /// The SDKAppID does not exist.
+    SDKAPPID_NOT_FOUND = 70020;
+    /// The account does not exist.
+    ACCOUNT_NOT_FOUND = 70107;
+    /// Administrator rights are required.
+    ADMIN_REQUIRED = 70403;
+}
+
+impl ErrorCode {
+    /// The numeric value as it goes on the wire.
+    pub fn value(self) -> u32 {
+        self.0
+    }
+
+    /// The TIM-style name of a known code (`INVALID_PARAMETERS` for 6017), or `None`.
+    pub fn name(self) -> Option<&'static str> {
+        Self::ALL.iter().find(|(code, _, _)| *code == self).map(|(_, name, _)| *name)
+    }
+}
+
+impl fmt::Debug for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{}({})", name, self.0),
+            None => write!(f, "ErrorCode({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// A failed operation: a code and a description that says what was wrong.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// The TIM error code.
+    pub code: ErrorCode,
+    /// What was wrong, for people; apps branch on `code`, never on this text.
+    pub desc: String,
+}
+
+impl ApiError {
+    /// Builds an error from a code and a description.
+    pub fn new(code: ErrorCode, desc: impl Into<String>) -> ApiError {
+        ApiError { code, desc: desc.into() }
+    }
+
+    /// A 6017 naming the parameter that was wrong.
+    pub fn invalid_parameter(desc: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::INVALID_PARAMETERS, desc)
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.desc)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error {}: {}", self.code.0, self.desc)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_and_unique() {
+        // The table is documentation; keeping it sorted keeps the generated page readable and
+        // makes a duplicate number impossible to miss.
+        let values: Vec<u32> = ErrorCode::ALL.iter().map(|(code, _, _)| code.0).collect();
+        let mut sorted = values.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(values, sorted);
+    }
+
+    #[test]
+    fn tim_numbers_are_kept() {
+        // Apps ported from TIM branch on these exact numbers.
+        assert_eq!(ErrorCode::INVALID_PARAMETERS.0, 6017);
+        assert_eq!(ErrorCode::INTERFACE_NOT_SUPPORT.0, 7013);
+        assert_eq!(ErrorCode::GROUP_PERMISSION_DENIED.0, 10007);
+        assert_eq!(ErrorCode::USERSIG_EXPIRED.0, 70001);
+        assert_eq!(format!("{:?}", ErrorCode(6017)), "INVALID_PARAMETERS(6017)");
+        assert_eq!(format!("{:?}", ErrorCode(1)), "ErrorCode(1)");
+    }
+}

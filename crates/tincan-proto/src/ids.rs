@@ -1,0 +1,141 @@
+//! Validated identifiers.
+//!
+//! An identifier is parsed once, at the edge, and cannot be built any other way, so code that
+//! holds a [`UserId`] never has to ask whether it is valid.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{ApiError, ErrorCode};
+use crate::limits;
+
+/// A user's identifier within an app: printable ASCII (0x20–0x7e), 1 to 32 bytes (TIM rule 7003).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    /// Parses a user identifier, with TIM's 7003 when it breaks the rules.
+    pub fn parse(text: &str) -> Result<UserId, ApiError> {
+        if text.is_empty() || text.len() > limits::IDENTIFIER_BYTES_MAX {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_IDENTIFIER,
+                format!(
+                    "identifier {:?} must be 1 to {} bytes, it is {}",
+                    text,
+                    limits::IDENTIFIER_BYTES_MAX,
+                    text.len()
+                ),
+            ));
+        }
+        if let Some(bad) = text.bytes().find(|b| !(0x20..=0x7e).contains(b)) {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_IDENTIFIER,
+                format!("identifier {text:?} contains byte 0x{bad:02x}; only printable ASCII (0x20-0x7e) is allowed"),
+            ));
+        }
+        Ok(UserId(text.to_owned()))
+    }
+
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        UserId::parse(&text).map_err(|err| serde::de::Error::custom(err.desc))
+    }
+}
+
+impl fmt::Debug for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A group's identifier: printable ASCII without spaces, 1 to 48 bytes.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct GroupId(String);
+
+impl GroupId {
+    /// Parses a group identifier, with TIM's 10015 when it breaks the rules.
+    pub fn parse(text: &str) -> Result<GroupId, ApiError> {
+        if text.is_empty() || text.len() > limits::GROUP_ID_BYTES_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_ID,
+                format!("group ID {:?} must be 1 to {} bytes, it is {}", text, limits::GROUP_ID_BYTES_MAX, text.len()),
+            ));
+        }
+        if let Some(bad) = text.bytes().find(|b| !(0x21..=0x7e).contains(b)) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_ID,
+                format!("group ID {text:?} contains byte 0x{bad:02x}; only printable ASCII without spaces is allowed"),
+            ));
+        }
+        Ok(GroupId(text.to_owned()))
+    }
+
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<GroupId, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        GroupId::parse(&text).map_err(|err| serde::de::Error::custom(err.desc))
+    }
+}
+
+impl fmt::Debug for GroupId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for GroupId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_id_follows_tim_rule_7003() {
+        assert!(UserId::parse("alice").is_ok());
+        assert!(UserId::parse("a b~").is_ok());
+        assert!(UserId::parse(&"x".repeat(32)).is_ok());
+        for bad in ["", "\u{e9}t\u{e9}", "tab\t", &"x".repeat(33)] {
+            let err = UserId::parse(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::INVALID_IDENTIFIER, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn group_id_rejects_spaces_and_length() {
+        assert!(GroupId::parse("@TGS#_team").is_ok());
+        assert_eq!(GroupId::parse("a b").unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+        assert_eq!(GroupId::parse(&"g".repeat(49)).unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+    }
+
+    #[test]
+    fn deserialize_validates() {
+        let err = serde_json::from_str::<UserId>("\"\"").unwrap_err();
+        assert!(err.to_string().contains("1 to 32 bytes"), "{err}");
+    }
+}

@@ -1,0 +1,44 @@
+//! Every size limit of the protocol, in one place.
+//!
+//! TIM's numbers are used where TIM has one.
+//! Relations between limits are checked at compile time at the bottom of this file.
+
+/// Longest user identifier, in bytes (TIM 7003).
+pub const IDENTIFIER_BYTES_MAX: usize = 32;
+/// Longest group identifier, in bytes (TIM: 48).
+pub const GROUP_ID_BYTES_MAX: usize = 48;
+/// Longest group name, in bytes (TIM: 30 bytes for most types; tincan allows 100).
+pub const GROUP_NAME_BYTES_MAX: usize = 100;
+/// Longest group introduction or notification, in bytes (TIM: 240 / 300).
+pub const GROUP_TEXT_BYTES_MAX: usize = 400;
+/// Largest message body (elements plus custom data), in bytes (TIM: 12 KB).
+pub const MESSAGE_BODY_BYTES_MAX: usize = 12 * 1024;
+/// Most elements in one message.
+pub const MESSAGE_ELEMS_MAX: usize = 32;
+/// Largest WebSocket frame a client may send, in bytes; larger frames are answered with an error
+/// and the connection goes on.
+pub const FRAME_BYTES_MAX: usize = 64 * 1024;
+/// Largest WebSocket message the transport accepts at all; beyond it the connection is closed.
+pub const TRANSPORT_MESSAGE_BYTES_MAX: usize = 1024 * 1024;
+/// Most messages in one receipt call (send or get).
+pub const RECEIPT_MESSAGES_MAX: usize = 100;
+/// Largest page of a read or unread member list (TIM SDK: 100).
+pub const READ_MEMBERS_PAGE_MAX: u32 = 100;
+/// Largest page of a history query.
+pub const HISTORY_PAGE_MAX: u32 = 100;
+/// Default page of a history query when `count` is 0 or absent.
+pub const HISTORY_PAGE_DEFAULT: u32 = 20;
+/// Most explicit seqs in one `message_seq_array` history query.
+pub const HISTORY_SEQS_MAX: usize = 100;
+/// Largest page of a group member list.
+pub const GROUP_MEMBERS_PAGE_MAX: u32 = 100;
+/// Most accounts in one invite, add or remove call.
+pub const GROUP_MEMBERS_PER_CALL_MAX: usize = 500;
+/// Most groups in one group-info call.
+pub const GROUP_INFO_PER_CALL_MAX: usize = 50;
+/// Most events replayed in one resume page; the rest follows in further pages.
+pub const RESUME_PAGE_EVENTS_MAX: usize = 500;
+
+const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
+const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);
+const _: () = assert!(GROUP_NAME_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);

@@ -1,0 +1,344 @@
+//! The TIM `Message` object and its elements.
+//!
+//! Field names are TIM's JSON keys, so the Rust names are the wire names.
+//! Every field has a default, so that a client may send a partial message (only the keys it
+//! knows) and a message as TIM returned it (with keys tincan ignores) parses either way.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::enums::{ConvType, ElemType, MsgStatus};
+use crate::error::{ApiError, ErrorCode};
+use crate::limits;
+
+/// A message, with TIM's keys (`kTIMMsg*`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Message {
+    /// The elements; required when sending.
+    pub message_elem_array: Vec<Elem>,
+    /// The peer's user ID (C2C) or the group ID.
+    pub message_conv_id: String,
+    /// The conversation type.
+    pub message_conv_type: ConvType,
+    /// The sender's user ID.
+    pub message_sender: String,
+    /// `TIMMsgPriority`; stored and returned, not otherwise used.
+    pub message_priority: u32,
+    /// The sender's clock when it sent, in seconds.
+    pub message_client_time: u64,
+    /// The server's clock when it accepted the message, in seconds.
+    pub message_server_time: u64,
+    /// Whether the reader of this object sent the message.
+    pub message_is_from_self: bool,
+    /// `TIMPlatform` of the sending device.
+    pub message_platform: u32,
+    /// Whether the reader of this object has read the message (its conversation read position is
+    /// at or past it); always true for one's own messages.
+    pub message_is_read: bool,
+    /// Whether this was an online-only message; tincan stores every message, so always false.
+    pub message_is_online_msg: bool,
+    /// C2C, conversation level: the peer has marked the conversation read up to this message.
+    pub message_is_peer_read: bool,
+    /// C2C, message level: the peer sent a read receipt for this message.
+    pub message_receipt_peer_read: bool,
+    /// The sender asked for read receipts.
+    pub message_need_read_receipt: bool,
+    /// Reader side: this user has sent a read receipt for the message.
+    pub message_has_sent_receipt: bool,
+    /// Group, sender side: members who have read the message.
+    pub message_group_receipt_read_count: u64,
+    /// Group, sender side: members who have not read the message.
+    pub message_group_receipt_unread_count: u64,
+    /// `TIMMsgStatus`.
+    pub message_status: MsgStatus,
+    /// A number unique to the message on this server.
+    pub message_unique_id: u64,
+    /// The message ID: `<sender tiny id>-<client time>-<rand>`.
+    pub message_msg_id: String,
+    /// The sender's random number; with the client time it makes a resend recognisable.
+    pub message_rand: u64,
+    /// The message's position in its conversation, assigned by the server.
+    pub message_seq: u64,
+    /// App-defined data stored with the message.
+    pub message_cloud_custom_str: String,
+    /// App-defined number (local in TIM; stored here).
+    pub message_custom_int: i64,
+    /// App-defined text (local in TIM; stored here).
+    pub message_custom_str: String,
+    /// Whether the message is left out of unread counts.
+    pub message_is_excluded_from_unread_count: bool,
+}
+
+/// One element of a message: a JSON object with `elem_type` and the type's keys.
+///
+/// Elements are kept as JSON objects so that keys tincan does not interpret (download URLs,
+/// sizes of thumbnails) survive a round trip unchanged; [`Elem::validate_for_send`] checks the
+/// keys tincan knows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Elem(pub Map<String, Value>);
+
+/// The JSON type a known element key must have.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Text,
+    Unsigned,
+    Signed,
+    Number,
+}
+
+const TEXT_KEYS: &[(&str, KeyKind)] = &[("text_elem_content", KeyKind::Text)];
+const CUSTOM_KEYS: &[(&str, KeyKind)] = &[
+    ("custom_elem_data", KeyKind::Text),
+    ("custom_elem_desc", KeyKind::Text),
+    ("custom_elem_ext", KeyKind::Text),
+    ("custom_elem_sound", KeyKind::Text),
+];
+const IMAGE_KEYS: &[(&str, KeyKind)] = &[
+    ("image_elem_orig_path", KeyKind::Text),
+    ("image_elem_level", KeyKind::Unsigned),
+    ("image_elem_format", KeyKind::Signed),
+    ("image_elem_orig_id", KeyKind::Text),
+    ("image_elem_orig_pic_height", KeyKind::Unsigned),
+    ("image_elem_orig_pic_width", KeyKind::Unsigned),
+    ("image_elem_orig_pic_size", KeyKind::Unsigned),
+    ("image_elem_orig_url", KeyKind::Text),
+    ("image_elem_thumb_id", KeyKind::Text),
+    ("image_elem_thumb_pic_height", KeyKind::Unsigned),
+    ("image_elem_thumb_pic_width", KeyKind::Unsigned),
+    ("image_elem_thumb_pic_size", KeyKind::Unsigned),
+    ("image_elem_thumb_url", KeyKind::Text),
+    ("image_elem_large_id", KeyKind::Text),
+    ("image_elem_large_pic_height", KeyKind::Unsigned),
+    ("image_elem_large_pic_width", KeyKind::Unsigned),
+    ("image_elem_large_pic_size", KeyKind::Unsigned),
+    ("image_elem_large_url", KeyKind::Text),
+];
+const SOUND_KEYS: &[(&str, KeyKind)] = &[
+    ("sound_elem_file_path", KeyKind::Text),
+    ("sound_elem_file_size", KeyKind::Unsigned),
+    ("sound_elem_file_time", KeyKind::Unsigned),
+    ("sound_elem_file_id", KeyKind::Text),
+    ("sound_elem_url", KeyKind::Text),
+];
+const FILE_KEYS: &[(&str, KeyKind)] = &[
+    ("file_elem_file_path", KeyKind::Text),
+    ("file_elem_file_name", KeyKind::Text),
+    ("file_elem_file_id", KeyKind::Text),
+    ("file_elem_file_size", KeyKind::Unsigned),
+    ("file_elem_url", KeyKind::Text),
+];
+const VIDEO_KEYS: &[(&str, KeyKind)] = &[
+    ("video_elem_video_type", KeyKind::Text),
+    ("video_elem_video_size", KeyKind::Unsigned),
+    ("video_elem_video_duration", KeyKind::Unsigned),
+    ("video_elem_video_path", KeyKind::Text),
+    ("video_elem_video_id", KeyKind::Text),
+    ("video_elem_video_url", KeyKind::Text),
+    ("video_elem_image_type", KeyKind::Text),
+    ("video_elem_image_size", KeyKind::Unsigned),
+    ("video_elem_image_width", KeyKind::Unsigned),
+    ("video_elem_image_height", KeyKind::Unsigned),
+    ("video_elem_image_path", KeyKind::Text),
+    ("video_elem_image_id", KeyKind::Text),
+    ("video_elem_image_url", KeyKind::Text),
+];
+const FACE_KEYS: &[(&str, KeyKind)] = &[("face_elem_index", KeyKind::Signed), ("face_elem_buf", KeyKind::Text)];
+const LOCATION_KEYS: &[(&str, KeyKind)] = &[
+    ("location_elem_desc", KeyKind::Text),
+    ("location_elem_longitude", KeyKind::Number),
+    ("location_elem_latitude", KeyKind::Number),
+];
+
+impl Elem {
+    /// A text element.
+    pub fn text(content: impl Into<String>) -> Elem {
+        let mut map = Map::new();
+        map.insert("elem_type".to_owned(), Value::from(ElemType::TEXT.0));
+        map.insert("text_elem_content".to_owned(), Value::String(content.into()));
+        Elem(map)
+    }
+
+    /// A custom element carrying app-defined data.
+    pub fn custom(data: impl Into<String>) -> Elem {
+        let mut map = Map::new();
+        map.insert("elem_type".to_owned(), Value::from(ElemType::CUSTOM.0));
+        map.insert("custom_elem_data".to_owned(), Value::String(data.into()));
+        Elem(map)
+    }
+
+    /// The element's type, if `elem_type` is present and an integer.
+    pub fn elem_type(&self) -> Option<ElemType> {
+        let value = self.0.get("elem_type")?.as_i64()?;
+        i32::try_from(value).ok().map(ElemType)
+    }
+
+    /// The text of a text element.
+    pub fn text_content(&self) -> Option<&str> {
+        self.0.get("text_elem_content")?.as_str()
+    }
+
+    /// Checks an element a client wants to send: a known type a client may send, and every key
+    /// tincan knows for that type of the right JSON type; a text element needs its content.
+    pub fn validate_for_send(&self, index: usize) -> Result<(), ApiError> {
+        let invalid = |desc: String| ApiError::new(ErrorCode::INVALID_MSG_ELEM, desc);
+        let elem_type = self
+            .elem_type()
+            .ok_or_else(|| invalid(format!("message_elem_array[{index}].elem_type is missing or not an integer")))?;
+        let keys = match elem_type {
+            ElemType::TEXT => TEXT_KEYS,
+            ElemType::CUSTOM => CUSTOM_KEYS,
+            ElemType::IMAGE => IMAGE_KEYS,
+            ElemType::SOUND => SOUND_KEYS,
+            ElemType::FILE => FILE_KEYS,
+            ElemType::VIDEO => VIDEO_KEYS,
+            ElemType::FACE => FACE_KEYS,
+            ElemType::LOCATION => LOCATION_KEYS,
+            ElemType::GROUP_TIPS | ElemType::GROUP_REPORT => {
+                return Err(invalid(format!(
+                    "message_elem_array[{index}]: elem_type {} is made by the server and cannot be sent",
+                    elem_type.0
+                )));
+            }
+            other => {
+                return Err(invalid(format!("message_elem_array[{index}]: elem_type {} is not supported", other.0)));
+            }
+        };
+        for (key, kind) in keys {
+            let Some(value) = self.0.get(*key) else { continue };
+            let ok = match kind {
+                KeyKind::Text => value.is_string(),
+                KeyKind::Unsigned => value.is_u64(),
+                KeyKind::Signed => value.is_i64() || value.is_u64(),
+                KeyKind::Number => value.is_number(),
+            };
+            if !ok {
+                let expected = match kind {
+                    KeyKind::Text => "a string",
+                    KeyKind::Unsigned => "a non-negative integer",
+                    KeyKind::Signed => "an integer",
+                    KeyKind::Number => "a number",
+                };
+                return Err(invalid(format!("message_elem_array[{index}].{key} must be {expected}, got {value}")));
+            }
+        }
+        if elem_type == ElemType::TEXT && !self.0.contains_key("text_elem_content") {
+            return Err(invalid(format!(
+                "message_elem_array[{index}].text_elem_content is required for a text element"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Message {
+    /// Checks the body of a message a client wants to send: one to [`limits::MESSAGE_ELEMS_MAX`]
+    /// valid elements, and a body of at most [`limits::MESSAGE_BODY_BYTES_MAX`] bytes.
+    pub fn validate_body_for_send(&self) -> Result<(), ApiError> {
+        if self.message_elem_array.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_MSG_ELEM,
+                "message_elem_array is empty; a message needs at least one element",
+            ));
+        }
+        if self.message_elem_array.len() > limits::MESSAGE_ELEMS_MAX {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_MSG_ELEM,
+                format!(
+                    "message_elem_array has {} elements; at most {} are allowed",
+                    self.message_elem_array.len(),
+                    limits::MESSAGE_ELEMS_MAX
+                ),
+            ));
+        }
+        for (index, elem) in self.message_elem_array.iter().enumerate() {
+            elem.validate_for_send(index)?;
+        }
+        let body_bytes = self.body_bytes();
+        if body_bytes > limits::MESSAGE_BODY_BYTES_MAX {
+            return Err(ApiError::new(
+                ErrorCode::MSG_BODY_SIZE_LIMIT,
+                format!("message body is {body_bytes} bytes; the limit is {} bytes", limits::MESSAGE_BODY_BYTES_MAX),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The size of the message body as TIM counts it: the elements, the cloud custom string and
+    /// the custom string.
+    pub fn body_bytes(&self) -> usize {
+        let elems = serde_json::to_vec(&self.message_elem_array).map(|it| it.len()).unwrap_or(usize::MAX);
+        elems.saturating_add(self.message_cloud_custom_str.len()).saturating_add(self.message_custom_str.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn elem(value: Value) -> Elem {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn tim_message_json_parses() {
+        // A message exactly as TIM's documentation shows one, with keys tincan does not model.
+        let message: Message = serde_json::from_value(json!({
+            "message_client_time": 1551080111u64,
+            "message_conv_id": "user2",
+            "message_conv_type": 1,
+            "message_elem_array": [{"elem_type": 0, "text_elem_content": "123213213"}],
+            "message_is_from_self": true,
+            "message_is_read": true,
+            "message_rand": 2130485001u64,
+            "message_sender": "user1",
+            "message_seq": 1,
+            "message_server_time": 1551080111u64,
+            "message_status": 2,
+            "message_sender_profile": {"user_profile_identifier": "user1"}
+        }))
+        .unwrap();
+        assert_eq!(message.message_conv_type, ConvType::C2C);
+        assert_eq!(message.message_elem_array[0].text_content(), Some("123213213"));
+        assert_eq!(message.message_status, MsgStatus::SEND_SUCC);
+    }
+
+    #[test]
+    fn element_validation() {
+        let check = |value: Value| elem(value).validate_for_send(0).map_err(|err| (err.code.0, err.desc));
+        assert!(check(json!({"elem_type": 0, "text_elem_content": "hi"})).is_ok());
+        assert!(check(json!({"elem_type": 3, "custom_elem_data": "{}"})).is_ok());
+        assert!(
+            check(json!({"elem_type": 1, "image_elem_orig_url": "https://x/y.png", "image_elem_orig_pic_width": 10}))
+                .is_ok()
+        );
+        let (code, desc) = check(json!({"elem_type": 0})).unwrap_err();
+        assert_eq!(code, 6016);
+        assert!(desc.contains("text_elem_content"), "{desc}");
+        let (code, desc) = check(json!({"elem_type": 0, "text_elem_content": 5})).unwrap_err();
+        assert_eq!(code, 6016);
+        assert!(desc.contains("must be a string"), "{desc}");
+        let (_, desc) = check(json!({"elem_type": 5})).unwrap_err();
+        assert!(desc.contains("made by the server"), "{desc}");
+        let (_, desc) = check(json!({"elem_type": 42})).unwrap_err();
+        assert!(desc.contains("not supported"), "{desc}");
+        let (_, desc) = check(json!({"text_elem_content": "x"})).unwrap_err();
+        assert!(desc.contains("elem_type is missing"), "{desc}");
+        let (_, desc) = check(json!({"elem_type": 4, "file_elem_file_size": -1})).unwrap_err();
+        assert!(desc.contains("file_elem_file_size must be a non-negative integer"), "{desc}");
+    }
+
+    #[test]
+    fn body_limit_is_twelve_kilobytes() {
+        let mut message =
+            Message { message_elem_array: vec![Elem::text("x".repeat(12 * 1024 - 40))], ..Message::default() };
+        assert!(message.validate_body_for_send().is_ok(), "{}", message.body_bytes());
+        message.message_elem_array = vec![Elem::text("x".repeat(12 * 1024))];
+        assert_eq!(message.validate_body_for_send().unwrap_err().code, ErrorCode::MSG_BODY_SIZE_LIMIT);
+        message.message_elem_array.clear();
+        assert_eq!(message.validate_body_for_send().unwrap_err().code, ErrorCode::INVALID_MSG_ELEM);
+    }
+}

@@ -1,0 +1,223 @@
+//! TIM's objects other than `Message`, with TIM's JSON keys.
+//!
+//! Keys follow TIM's 7.x/8.x native SDK, which the Electron SDK wraps; where the older 5.x SDK
+//! spelled a key differently (`group_detial_info_*`, `group_get_memeber_info_list_result_*`),
+//! tincan writes the newer spelling.
+//! `docs/compatibility.md` lists each such choice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{ConvType, GroupType, HandleMemberResult, MemberRole};
+use crate::message::Message;
+
+/// `ConvInfo`: one conversation of the user.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConvInfo {
+    /// The peer's user ID (C2C) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// Deprecated in TIM; always empty.
+    pub conv_owner: String,
+    /// Messages from others after the user's read position.
+    pub conv_unread_num: u64,
+    /// When the conversation last changed, in seconds.
+    pub conv_active_time: u64,
+    /// Whether `conv_last_msg` is set.
+    pub conv_is_has_lastmsg: bool,
+    /// The newest message.
+    pub conv_last_msg: Option<Message>,
+    /// Drafts are local to a device; always false.
+    pub conv_is_has_draft: bool,
+    /// `TIMReceiveMessageOpt`; tincan always receives (0).
+    pub conv_recv_opt: u32,
+    /// Pinning is local here; always false.
+    pub conv_is_pinned: bool,
+    /// The group's name, or the peer's user ID.
+    pub conv_show_name: String,
+    /// The group's type (group conversations only).
+    pub conv_group_type: Option<GroupType>,
+    /// C2C: when the peer last marked the conversation read, in seconds (0 if never).
+    pub conv_c2c_read_timestamp: u64,
+    /// Group: the user's read position.
+    pub conv_group_read_sequence: u64,
+    /// tincan: the conversation's newest seq when this state was taken.
+    pub conv_max_seq: u64,
+    /// tincan: the user's read position when this state was taken (C2C and group).
+    pub conv_read_seq: u64,
+}
+
+/// `MessageReceipt`: the read state of one message, as the sender sees it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MessageReceipt {
+    /// The peer's user ID (C2C) or the group ID.
+    pub msg_receipt_conv_id: String,
+    /// The conversation type.
+    pub msg_receipt_conv_type: ConvType,
+    /// The message; empty for a C2C conversation-level read report.
+    pub msg_receipt_msg_id: String,
+    /// C2C: when the peer read (message-level receipt or conversation read report), in seconds.
+    pub msg_receipt_time_stamp: u64,
+    /// C2C: whether the peer has read.
+    pub msg_receipt_is_peer_read: bool,
+    /// Group: members who have read.
+    pub msg_receipt_read_count: u64,
+    /// Group: members who have not read.
+    pub msg_receipt_unread_count: u64,
+    /// tincan: the message's seq, so that a client can match receipts to messages without ids.
+    pub msg_receipt_seq: u64,
+}
+
+/// `GroupMemberInfo`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupMemberInfo {
+    /// The member's user ID.
+    pub group_member_info_identifier: String,
+    /// The group.
+    pub group_member_info_group_id: String,
+    /// When the member joined, in seconds.
+    pub group_member_info_join_time: u64,
+    /// The member's role.
+    pub group_member_info_member_role: MemberRole,
+    /// `TIMReceiveMessageOpt`; always 0.
+    pub group_member_info_msg_flag: u32,
+    /// The member's read position in the group.
+    pub group_member_info_msg_seq: u64,
+    /// Muted until, in seconds; always 0.
+    pub group_member_info_shutup_time: u64,
+    /// The member's name card in the group.
+    pub group_member_info_name_card: String,
+    /// The member's nickname.
+    pub group_member_info_nick_name: String,
+    /// The member's avatar.
+    pub group_member_info_face_url: String,
+    /// Whether the member has a device online.
+    pub group_member_info_is_online: bool,
+}
+
+/// `GroupSelfInfo`: the caller's own membership, inside [`GroupBaseInfo`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupSelfInfo {
+    /// When the caller joined, in seconds.
+    pub group_self_info_join_time: u64,
+    /// The caller's role.
+    pub group_self_info_role: MemberRole,
+    /// Unread messages for the caller.
+    pub group_self_info_unread_num: u64,
+    /// `TIMReceiveMessageOpt`; always 0.
+    pub group_self_info_msg_flag: u32,
+}
+
+/// `GroupBaseInfo`: one entry of the joined-group list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupBaseInfo {
+    /// The group.
+    pub group_base_info_group_id: String,
+    /// Its name.
+    pub group_base_info_group_name: String,
+    /// Its type.
+    pub group_base_info_group_type: GroupType,
+    /// Its avatar.
+    pub group_base_info_face_url: String,
+    /// The profile version (incremented on each change).
+    pub group_base_info_info_seq: u64,
+    /// The newest message seq.
+    pub group_base_info_latest_seq: u64,
+    /// The caller's read position.
+    pub group_base_info_readed_seq: u64,
+    /// `TIMReceiveMessageOpt`; always 0.
+    pub group_base_info_msg_flag: u32,
+    /// Whether everyone is muted; always false.
+    pub group_base_info_is_shutup_all: bool,
+    /// The caller's membership.
+    pub group_base_info_self_info: GroupSelfInfo,
+}
+
+/// `GroupDetailInfo`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupDetailInfo {
+    /// The group.
+    pub group_detail_info_group_id: String,
+    /// Its type.
+    pub group_detail_info_group_type: GroupType,
+    /// Its name.
+    pub group_detail_info_group_name: String,
+    /// Its notice.
+    pub group_detail_info_notification: String,
+    /// Its introduction.
+    pub group_detail_info_introduction: String,
+    /// Its avatar.
+    pub group_detail_info_face_url: String,
+    /// When it was created, in seconds.
+    pub group_detail_info_create_time: u64,
+    /// The profile version.
+    pub group_detail_info_info_seq: u64,
+    /// When the profile last changed, in seconds.
+    pub group_detail_info_last_info_time: u64,
+    /// The newest message seq.
+    pub group_detail_info_next_msg_seq: u64,
+    /// When the newest message was sent, in seconds.
+    pub group_detail_info_last_msg_time: u64,
+    /// Current members.
+    pub group_detail_info_member_num: u64,
+    /// The member cap.
+    pub group_detail_info_max_member_num: u64,
+    /// `TIMGroupAddOption`.
+    pub group_detail_info_add_option: u32,
+    /// Members with a device online.
+    pub group_detail_info_online_member_num: u64,
+    /// Whether everyone is muted; always false.
+    pub group_detail_info_is_shutup_all: bool,
+    /// The owner (empty for groups without one).
+    pub group_detail_info_owner_identifier: String,
+}
+
+/// `GetGroupInfoResult`: one group of a group-info query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetGroupInfoResult {
+    /// 0, or why this group could not be read.
+    pub get_groups_info_result_code: u32,
+    /// What was wrong.
+    pub get_groups_info_result_desc: String,
+    /// The group, when the code is 0.
+    pub get_groups_info_result_info: Option<GroupDetailInfo>,
+}
+
+/// `GroupInviteMemberResult`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupInviteMemberResult {
+    /// The invited user.
+    pub group_invite_member_result_identifier: String,
+    /// The outcome for that user.
+    pub group_invite_member_result_result: HandleMemberResult,
+}
+
+/// `GroupDeleteMemberResult`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupDeleteMemberResult {
+    /// The removed user.
+    pub group_delete_member_result_identifier: String,
+    /// The outcome for that user.
+    pub group_delete_member_result_result: HandleMemberResult,
+}
+
+/// `TIMConversationOperationResult`: the outcome of cleaning one conversation's unread count.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConversationOperationResult {
+    /// `c2c_<user>` or `group_<group>`.
+    pub conversation_operation_result_conversation_id: String,
+    /// 0, or the error code for this conversation.
+    pub conversation_operation_result_result_code: u32,
+    /// What was wrong.
+    pub conversation_operation_result_result_info: String,
+}

@@ -1,0 +1,102 @@
+//! The events the server pushes.
+//!
+//! Every push of the user's event stream carries `pos`, its position in that stream; positions
+//! only grow, so a device that remembers the last position it delivered can resume from it and
+//! recognise anything it has already seen.
+//! Pushes carry state, not deltas (an unread count, a read count), so replaying one is harmless.
+
+use serde::{Deserialize, Serialize};
+
+use crate::enums::ConvType;
+use crate::message::Message;
+use crate::objects::MessageReceipt;
+
+/// `push` kind of [`MessagePush`].
+pub const MESSAGE: &str = "message";
+/// `push` kind of [`ReceiptPush`].
+pub const RECEIPT: &str = "receipt";
+/// `push` kind of [`ReceiptSentPush`].
+pub const RECEIPT_SENT: &str = "receipt_sent";
+/// `push` kind of [`ConvReadPush`].
+pub const CONV_READ: &str = "conv_read";
+/// `push` kind of [`GroupPush`].
+pub const GROUP: &str = "group";
+/// `push` kind of [`SyncedPush`]; not an event of the stream (`pos` 0).
+pub const SYNCED: &str = "synced";
+
+/// The state of one conversation for the user, taken when the push was written.
+///
+/// `max_seq` and `read_seq` only grow, so of two states the one with both values at least as
+/// large is the newer; a client keeps the newer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvState {
+    /// Unread messages for the user.
+    pub unread: u64,
+    /// The conversation's newest seq.
+    pub max_seq: u64,
+    /// The user's read position.
+    pub read_seq: u64,
+}
+
+/// A new message in one of the user's conversations (TIM `TIMRecvNewMsgCallback`), also sent to
+/// the sender's other devices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagePush {
+    /// The message, from the receiving user's point of view.
+    pub message: Message,
+    /// The conversation's state for the receiving user.
+    pub conv: ConvState,
+}
+
+/// Read receipts for the user's own messages (TIM `TIMMsgReadedReceiptCallback`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptPush {
+    /// The current receipt state of each message.
+    pub receipts: Vec<MessageReceipt>,
+}
+
+/// The user, on another device, sent receipts for these messages (`message_has_sent_receipt`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptSentPush {
+    /// The peer's user ID (C2C) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The messages.
+    pub msg_ids: Vec<String>,
+    /// Their seqs, in the same order.
+    pub seqs: Vec<u64>,
+}
+
+/// The user's read position moved in a conversation (from any of its devices).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConvReadPush {
+    /// The peer's user ID (C2C) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The conversation's state for the user.
+    pub conv: ConvState,
+}
+
+/// Something happened to a group the user is, or was, in.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupPush {
+    /// The group.
+    pub group_id: String,
+    /// `created`, `joined`, `members_added`, `members_removed`, `left`, `removed` or `dismissed`.
+    pub event: String,
+    /// Who did it.
+    pub operator: String,
+    /// The members concerned (for additions and removals).
+    pub members: Vec<String>,
+    /// The group's member count afterwards.
+    pub member_count: u64,
+}
+
+/// The replay of missed events after a resume is complete; live pushes follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedPush {
+    /// The last position replayed (or the resume position if there was nothing to replay).
+    pub pos: u64,
+}
