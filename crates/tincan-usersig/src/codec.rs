@@ -81,9 +81,8 @@ pub(crate) fn unpack(user_sig: &str) -> Result<Vec<u8>, VerifyError> {
             other => other,
         })
         .collect();
-    let compressed = LENIENT_STANDARD
-        .decode(standard.as_bytes())
-        .map_err(|e| malformed(format!("not valid base64 ({e})")))?;
+    let compressed =
+        LENIENT_STANDARD.decode(standard.as_bytes()).map_err(|e| malformed(format!("not valid base64 ({e})")))?;
     inflate_capped(&compressed, MAX_INFLATED_BYTES)
 }
 
@@ -138,17 +137,15 @@ fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, VerifyError> {
     // One byte of headroom lets us tell "exactly cap bytes" from "more than cap bytes".
     let mut out = Vec::with_capacity(cap.saturating_add(1));
     loop {
-        let consumed = usize::try_from(inflater.total_in())
-            .map_err(|_| malformed("zlib stream position overflowed"))?;
+        let consumed =
+            usize::try_from(inflater.total_in()).map_err(|_| malformed("zlib stream position overflowed"))?;
         let rest = input.get(consumed..).unwrap_or_default();
         let before = (inflater.total_in(), inflater.total_out());
         let status = inflater
             .decompress_vec(rest, &mut out, FlushDecompress::None)
             .map_err(|e| malformed(format!("not a valid zlib stream ({e})")))?;
         if out.len() > cap {
-            return Err(malformed(format!(
-                "the inflated document is larger than {cap} bytes"
-            )));
+            return Err(malformed(format!("the inflated document is larger than {cap} bytes")));
         }
         match status {
             Status::StreamEnd => return Ok(out),

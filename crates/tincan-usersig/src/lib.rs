@@ -117,17 +117,10 @@ pub fn verify(
     }
     // The userbuf line is rebuilt from the string the generator signed, not from
     // re-encoded bytes, so a non-canonical base64 userbuf still verifies.
-    let content = content_to_sign(
-        &claims.identifier,
-        claims.sdkappid,
-        claims.time,
-        claims.expire,
-        doc.userbuf_b64.as_deref(),
-    );
+    let content =
+        content_to_sign(&claims.identifier, claims.sdkappid, claims.time, claims.expire, doc.userbuf_b64.as_deref());
     // `verify_slice` compares in constant time, so timing does not leak the expected HMAC.
-    hmac_sha256(key, &content)
-        .verify_slice(&doc.sig)
-        .map_err(|_| VerifyError::SignatureMismatch)?;
+    hmac_sha256(key, &content).verify_slice(&doc.sig).map_err(|_| VerifyError::SignatureMismatch)?;
     Ok(doc.claims)
 }
 
@@ -153,29 +146,15 @@ fn generate_inner(
     let userbuf_b64 = userbuf.map(base64_std);
     let content = content_to_sign(identifier, sdkappid, time, expire, userbuf_b64.as_deref());
     let sig = base64_std(&hmac_sha256(key, &content).finalize().into_bytes());
-    let json = document_json(
-        identifier,
-        sdkappid,
-        time,
-        expire,
-        userbuf_b64.as_deref(),
-        &sig,
-    );
+    let json = document_json(identifier, sdkappid, time, expire, userbuf_b64.as_deref(), &sig);
     pack(json.as_bytes())
 }
 
 /// Builds the exact text that is HMAC'd: one `TLS.<name>:<value>` line per field, in
 /// Tencent's order, each ending in `\n`, with the userbuf line only when there is a userbuf.
-fn content_to_sign(
-    identifier: &str,
-    sdkappid: u64,
-    time: u64,
-    expire: u64,
-    userbuf_b64: Option<&str>,
-) -> String {
-    let mut content = format!(
-        "TLS.identifier:{identifier}\nTLS.sdkappid:{sdkappid}\nTLS.time:{time}\nTLS.expire:{expire}\n"
-    );
+fn content_to_sign(identifier: &str, sdkappid: u64, time: u64, expire: u64, userbuf_b64: Option<&str>) -> String {
+    let mut content =
+        format!("TLS.identifier:{identifier}\nTLS.sdkappid:{sdkappid}\nTLS.time:{time}\nTLS.expire:{expire}\n");
     if let Some(userbuf_b64) = userbuf_b64 {
         content.push_str("TLS.userbuf:");
         content.push_str(userbuf_b64);
@@ -232,8 +211,8 @@ fn document_json(
 /// Unpacks and parses a sig into its document, checking every field's presence and type.
 fn decode_document(user_sig: &str) -> Result<Document, VerifyError> {
     let json = unpack(user_sig)?;
-    let value: Value = serde_json::from_slice(&json)
-        .map_err(|e| malformed(format!("the document is not valid JSON ({e})")))?;
+    let value: Value =
+        serde_json::from_slice(&json).map_err(|e| malformed(format!("the document is not valid JSON ({e})")))?;
     let Value::Object(fields) = value else {
         return Err(malformed("the document is not a JSON object"));
     };
@@ -246,15 +225,13 @@ fn decode_document(user_sig: &str) -> Result<Document, VerifyError> {
     };
     let userbuf = userbuf_b64
         .as_deref()
-        .map(|s| {
-            base64_std_decode(s)
-                .map_err(|e| malformed(format!("TLS.userbuf is not valid base64 ({e})")))
-        })
+        .map(|s| base64_std_decode(s).map_err(|e| malformed(format!("TLS.userbuf is not valid base64 ({e})"))))
         .transpose()?;
     let sig = match fields.get("TLS.sig") {
         None => return Err(malformed("TLS.sig is missing")),
-        Some(Value::String(s)) => base64_std_decode(s)
-            .map_err(|e| malformed(format!("TLS.sig is not valid base64 ({e})")))?,
+        Some(Value::String(s)) => {
+            base64_std_decode(s).map_err(|e| malformed(format!("TLS.sig is not valid base64 ({e})")))?
+        }
         Some(_) => return Err(malformed("TLS.sig is not a string")),
     };
     Ok(Document {
@@ -277,9 +254,7 @@ fn check_version(fields: &Map<String, Value>) -> Result<(), VerifyError> {
         None => Ok(()),
         Some(Value::String(v)) if v == VERSION => Ok(()),
         Some(Value::Number(n)) if n.as_f64() == Some(2.0) => Ok(()),
-        Some(other) => Err(malformed(format!(
-            "TLS.ver is {other}, but only version {VERSION} is supported"
-        ))),
+        Some(other) => Err(malformed(format!("TLS.ver is {other}, but only version {VERSION} is supported"))),
     }
 }
 
@@ -301,9 +276,7 @@ fn integer_field(fields: &Map<String, Value>, name: &str) -> Result<u64, VerifyE
         None => return Err(malformed(format!("{name} is missing"))),
         Some(Value::Number(n)) => n.as_u64(),
         // `u64::from_str` would also take a leading `+`, which no generator writes.
-        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse().ok()
-        }
+        Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
         Some(_) => None,
     };
     parsed.ok_or_else(|| malformed(format!("{name} is not a non-negative integer")))

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 
 use crate::codec::{MAX_INFLATED_BYTES, MAX_SIG_CHARS, pack, unpack, zlib_stored};
 use crate::{
-    DEFAULT_EXPIRE_SECONDS, UserSigClaims, VerifyError, content_to_sign, decode, document_json,
-    generate, generate_with_userbuf, hmac_sha256, verify,
+    DEFAULT_EXPIRE_SECONDS, UserSigClaims, VerifyError, content_to_sign, decode, document_json, generate,
+    generate_with_userbuf, hmac_sha256, verify,
 };
 
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -76,15 +76,9 @@ fn content_matches_tencent_layout() {
 #[test]
 fn hmac_matches_reference_vectors() {
     let plain = content_to_sign("xiaojun", APP, 1_700_000_000, 15_552_000, None);
-    assert_eq!(
-        sig_b64(KEY, &plain),
-        "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4="
-    );
+    assert_eq!(sig_b64(KEY, &plain), "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=");
     let with_userbuf = content_to_sign("xiaojun", APP, 1_700_000_000, 15_552_000, Some("YWJj"));
-    assert_eq!(
-        sig_b64(KEY, &with_userbuf),
-        "QjT201xPkXk/aM1e+y0vakZb0K2iPrFue++0s5y6bFM="
-    );
+    assert_eq!(sig_b64(KEY, &with_userbuf), "QjT201xPkXk/aM1e+y0vakZb0K2iPrFue++0s5y6bFM=");
 }
 
 #[test]
@@ -92,8 +86,8 @@ fn hmac_key_handling_matches_the_hmac_crate_for_all_key_lengths() {
     // Our block-key shortcut must equal plain HMAC for short, block-sized and long keys.
     for len in [0, 1, 32, 63, 64, 65, 200] {
         let key = "k".repeat(len);
-        let mut reference = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
-            .expect("HMAC takes keys of any length");
+        let mut reference =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
         reference.update(b"content");
         assert_eq!(
             hmac_sha256(&key, "content").finalize().into_bytes(),
@@ -136,17 +130,9 @@ fn python_sig_verifies_until_it_expires() {
     // The last second of validity is still valid; the next one is not.
     assert!(verify(KEY, APP, "xiaojun", PYTHON_SIG, 1_715_552_000).is_ok());
     let err = verify(KEY, APP, "xiaojun", PYTHON_SIG, 1_715_552_001).expect_err("expired");
-    assert_eq!(
-        err,
-        VerifyError::Expired {
-            expired_at: 1_715_552_000
-        }
-    );
+    assert_eq!(err, VerifyError::Expired { expired_at: 1_715_552_000 });
     assert_eq!(err.code(), 70001);
-    assert_eq!(
-        err.to_string(),
-        "UserSig expired at 1715552000 (UNIX seconds); generate a new one"
-    );
+    assert_eq!(err.to_string(), "UserSig expired at 1715552000 (UNIX seconds); generate a new one");
 }
 
 #[test]
@@ -158,14 +144,8 @@ fn third_party_millisecond_sig_verifies() {
     assert_eq!(claims.expire, 15_552_000_000);
     assert_eq!(claims.userbuf, None);
     let content = content_to_sign("0", APP, claims.time, claims.expire, None);
-    assert_eq!(
-        sig_b64(KEY, &content),
-        "bEj7EPKeOGh/DZ+LevCNXjSrLtgjj+lC8Ed0uirJXYU="
-    );
-    assert_eq!(
-        verify(KEY, APP, "0", THIRD_PARTY_SIG, 1_569_910_200_001),
-        Ok(claims)
-    );
+    assert_eq!(sig_b64(KEY, &content), "bEj7EPKeOGh/DZ+LevCNXjSrLtgjj+lC8Ed0uirJXYU=");
+    assert_eq!(verify(KEY, APP, "0", THIRD_PARTY_SIG, 1_569_910_200_001), Ok(claims));
 }
 
 #[test]
@@ -174,10 +154,7 @@ fn stored_zlib_sig_with_userbuf_verifies() {
     assert_eq!(claims.userbuf.as_deref(), Some(&b"abc"[..]));
     assert_eq!(claims.time, 1_569_910_200_000);
     let content = content_to_sign("0", APP, claims.time, claims.expire, Some("YWJj"));
-    assert_eq!(
-        sig_b64(KEY, &content),
-        "sWtbl2+lkv1DcoBF2Y2IWjGB44KoDgDIFxdhzwVXo2Q="
-    );
+    assert_eq!(sig_b64(KEY, &content), "sWtbl2+lkv1DcoBF2Y2IWjGB44KoDgDIFxdhzwVXo2Q=");
 }
 
 #[test]
@@ -216,16 +193,10 @@ fn non_ascii_and_json_special_identifiers_round_trip() {
 #[test]
 fn generated_sigs_use_only_the_tencent_alphabet() {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '*' | '-' | '_');
-    for identifier in [
-        "a",
-        "xiaojun",
-        "小军",
-        "user-with-a-rather-long-identifier-1234567890",
-    ] {
+    for identifier in ["a", "xiaojun", "小军", "user-with-a-rather-long-identifier-1234567890"] {
         for expire in [0, 1, DEFAULT_EXPIRE_SECONDS, u64::MAX] {
             let plain = generate(KEY, APP, identifier, 1_700_000_000, expire);
-            let with_buf =
-                generate_with_userbuf(KEY, APP, identifier, 1_700_000_000, expire, b"\xff\xfe");
+            let with_buf = generate_with_userbuf(KEY, APP, identifier, 1_700_000_000, expire, b"\xff\xfe");
             for sig in [plain, with_buf] {
                 assert!(sig.chars().all(allowed), "{sig}");
             }
@@ -273,10 +244,7 @@ fn garbage_is_malformed() {
     assert!(reason.contains("base64"), "{reason}");
     let err = decode("%%%").expect_err("garbage");
     assert_eq!(err.code(), 70003);
-    assert!(
-        err.to_string()
-            .starts_with("UserSig is malformed: not valid base64")
-    );
+    assert!(err.to_string().starts_with("UserSig is malformed: not valid base64"));
 }
 
 #[test]
@@ -289,12 +257,7 @@ fn base64_that_is_not_zlib_is_malformed() {
 #[test]
 fn truncated_or_corrupted_zlib_is_malformed() {
     let full = STANDARD
-        .decode(
-            PYTHON_SIG
-                .replace('*', "+")
-                .replace('-', "/")
-                .replace('_', "="),
-        )
+        .decode(PYTHON_SIG.replace('*', "+").replace('-', "/").replace('_', "="))
         .expect("reference sig is base64");
     for cut in [2, full.len() / 2, full.len() - 1] {
         let truncated = pack_raw(&full[..cut]);
@@ -312,11 +275,7 @@ fn truncated_or_corrupted_zlib_is_malformed() {
 
 /// Encodes raw bytes in Tencent's base64 variant without compressing them.
 fn pack_raw(bytes: &[u8]) -> String {
-    STANDARD
-        .encode(bytes)
-        .replace('+', "*")
-        .replace('/', "-")
-        .replace('=', "_")
+    STANDARD.encode(bytes).replace('+', "*").replace('/', "-").replace('=', "_")
 }
 
 #[test]
@@ -329,13 +288,7 @@ fn zlib_that_is_not_json_is_malformed() {
 
 #[test]
 fn missing_fields_are_malformed() {
-    for field in [
-        "TLS.sig",
-        "TLS.identifier",
-        "TLS.sdkappid",
-        "TLS.time",
-        "TLS.expire",
-    ] {
+    for field in ["TLS.sig", "TLS.identifier", "TLS.sdkappid", "TLS.time", "TLS.expire"] {
         let mut doc = alice_document();
         doc.as_object_mut().expect("object").remove(field);
         let reason = expect_malformed(verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000));
@@ -351,67 +304,21 @@ fn missing_fields_are_malformed() {
 fn mistyped_fields_are_malformed() {
     let cases = [
         ("TLS.sig", serde_json::json!(12), "TLS.sig is not a string"),
-        (
-            "TLS.sig",
-            serde_json::json!("***"),
-            "TLS.sig is not valid base64",
-        ),
-        (
-            "TLS.identifier",
-            serde_json::json!(["a"]),
-            "TLS.identifier is not a string",
-        ),
-        (
-            "TLS.sdkappid",
-            serde_json::json!(-1),
-            "TLS.sdkappid is not a non-negative integer",
-        ),
-        (
-            "TLS.sdkappid",
-            serde_json::json!("+14"),
-            "TLS.sdkappid is not a non-negative integer",
-        ),
-        (
-            "TLS.time",
-            serde_json::json!(1.5),
-            "TLS.time is not a non-negative integer",
-        ),
-        (
-            "TLS.time",
-            serde_json::json!(""),
-            "TLS.time is not a non-negative integer",
-        ),
-        (
-            "TLS.expire",
-            serde_json::json!(true),
-            "TLS.expire is not a non-negative integer",
-        ),
-        (
-            "TLS.expire",
-            serde_json::json!("99999999999999999999"),
-            "TLS.expire is not a non-negative integer",
-        ),
-        (
-            "TLS.userbuf",
-            serde_json::json!(5),
-            "TLS.userbuf is not a string",
-        ),
-        (
-            "TLS.userbuf",
-            serde_json::json!("!!"),
-            "TLS.userbuf is not valid base64",
-        ),
-        (
-            "TLS.ver",
-            serde_json::json!("1.0"),
-            "TLS.ver is \"1.0\", but only version 2.0 is supported",
-        ),
+        ("TLS.sig", serde_json::json!("***"), "TLS.sig is not valid base64"),
+        ("TLS.identifier", serde_json::json!(["a"]), "TLS.identifier is not a string"),
+        ("TLS.sdkappid", serde_json::json!(-1), "TLS.sdkappid is not a non-negative integer"),
+        ("TLS.sdkappid", serde_json::json!("+14"), "TLS.sdkappid is not a non-negative integer"),
+        ("TLS.time", serde_json::json!(1.5), "TLS.time is not a non-negative integer"),
+        ("TLS.time", serde_json::json!(""), "TLS.time is not a non-negative integer"),
+        ("TLS.expire", serde_json::json!(true), "TLS.expire is not a non-negative integer"),
+        ("TLS.expire", serde_json::json!("99999999999999999999"), "TLS.expire is not a non-negative integer"),
+        ("TLS.userbuf", serde_json::json!(5), "TLS.userbuf is not a string"),
+        ("TLS.userbuf", serde_json::json!("!!"), "TLS.userbuf is not valid base64"),
+        ("TLS.ver", serde_json::json!("1.0"), "TLS.ver is \"1.0\", but only version 2.0 is supported"),
     ];
     for (field, value, expected) in cases {
         let mut doc = alice_document();
-        doc.as_object_mut()
-            .expect("object")
-            .insert(field.to_owned(), value);
+        doc.as_object_mut().expect("object").insert(field.to_owned(), value);
         let reason = expect_malformed(decode(&pack_json(&doc)));
         assert!(reason.starts_with(expected), "{field}: {reason}");
     }
@@ -438,12 +345,7 @@ fn wrong_identifier_is_70013() {
 #[test]
 fn expired_is_70001_and_saturates() {
     let sig = generate(KEY, APP, "alice", 1_700_000_000, 86_400);
-    assert_eq!(
-        verify(KEY, APP, "alice", &sig, 1_700_086_401),
-        Err(VerifyError::Expired {
-            expired_at: 1_700_086_400
-        })
-    );
+    assert_eq!(verify(KEY, APP, "alice", &sig, 1_700_086_401), Err(VerifyError::Expired { expired_at: 1_700_086_400 }));
     // time + expire overflows u64: that must mean "never", not wrap to the past.
     let sig = generate(KEY, APP, "alice", u64::MAX - 5, u64::MAX);
     assert!(verify(KEY, APP, "alice", &sig, u64::MAX).is_ok());
@@ -454,24 +356,10 @@ fn checks_run_in_tencent_order() {
     // A sig wrong in every way reports the app first, then the user, then expiry, then HMAC.
     let sig = generate("another key", APP, "alice", 1_700_000_000, 10);
     let late = 1_800_000_000;
-    assert_eq!(
-        verify(KEY, APP + 1, "bob", &sig, late),
-        Err(VerifyError::SdkAppIdMismatch)
-    );
-    assert_eq!(
-        verify(KEY, APP, "bob", &sig, late),
-        Err(VerifyError::IdentifierMismatch)
-    );
-    assert_eq!(
-        verify(KEY, APP, "alice", &sig, late),
-        Err(VerifyError::Expired {
-            expired_at: 1_700_000_010
-        })
-    );
-    assert_eq!(
-        verify(KEY, APP, "alice", &sig, 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP + 1, "bob", &sig, late), Err(VerifyError::SdkAppIdMismatch));
+    assert_eq!(verify(KEY, APP, "bob", &sig, late), Err(VerifyError::IdentifierMismatch));
+    assert_eq!(verify(KEY, APP, "alice", &sig, late), Err(VerifyError::Expired { expired_at: 1_700_000_010 }));
+    assert_eq!(verify(KEY, APP, "alice", &sig, 1_700_000_000), Err(VerifyError::SignatureMismatch));
 }
 
 #[test]
@@ -504,10 +392,7 @@ fn tampered_sig_bytes_are_70009() {
     // A truncated HMAC must not verify as a prefix match.
     let mut doc = original.clone();
     doc["TLS.sig"] = serde_json::Value::String(STANDARD.encode(&raw[..16]));
-    assert_eq!(
-        verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000), Err(VerifyError::SignatureMismatch));
     // The untouched document does verify, so the failures above are due to the tampering.
     assert!(verify(KEY, APP, "alice", &pack_json(&original), 1_700_000_000).is_ok());
 }
@@ -517,24 +402,14 @@ fn tampered_claims_are_70009() {
     // Extending the validity, or adding or changing a userbuf, invalidates the HMAC.
     let mut doc = alice_document();
     doc["TLS.expire"] = serde_json::json!(86_400 * 365);
-    assert_eq!(
-        verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000), Err(VerifyError::SignatureMismatch));
     let mut doc = alice_document();
     doc["TLS.userbuf"] = serde_json::json!("YWJj");
-    assert_eq!(
-        verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000), Err(VerifyError::SignatureMismatch));
     let sig = generate_with_userbuf(KEY, APP, "alice", 1_700_000_000, 86_400, b"abc");
-    let mut doc: serde_json::Value =
-        serde_json::from_slice(&unpack(&sig).expect("unpacks")).expect("JSON");
+    let mut doc: serde_json::Value = serde_json::from_slice(&unpack(&sig).expect("unpacks")).expect("JSON");
     doc["TLS.userbuf"] = serde_json::json!("YWJk");
-    assert_eq!(
-        verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "alice", &pack_json(&doc), 1_700_000_000), Err(VerifyError::SignatureMismatch));
 }
 
 #[test]
@@ -542,37 +417,18 @@ fn identifier_swapped_after_signing_is_70009() {
     // The JSON says "alice" but the HMAC was computed over "mallory".
     let sig = forge("alice", "mallory", 1_700_000_000, 86_400);
     assert_eq!(decode(&sig).expect("decodes").identifier, "alice");
-    assert_eq!(
-        verify(KEY, APP, "alice", &sig, 1_700_000_000),
-        Err(VerifyError::SignatureMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "alice", &sig, 1_700_000_000), Err(VerifyError::SignatureMismatch));
     // The forged sig is not usable as mallory's either: the JSON names alice.
-    assert_eq!(
-        verify(KEY, APP, "mallory", &sig, 1_700_000_000),
-        Err(VerifyError::IdentifierMismatch)
-    );
+    assert_eq!(verify(KEY, APP, "mallory", &sig, 1_700_000_000), Err(VerifyError::IdentifierMismatch));
     // Same helper with matching identifiers verifies, so the helper itself is sound.
-    assert!(
-        verify(
-            KEY,
-            APP,
-            "alice",
-            &forge("alice", "alice", 1_700_000_000, 60),
-            1_700_000_000
-        )
-        .is_ok()
-    );
+    assert!(verify(KEY, APP, "alice", &forge("alice", "alice", 1_700_000_000, 60), 1_700_000_000).is_ok());
 }
 
 #[test]
 fn zip_bomb_is_capped() {
     // Highly compressible input far beyond the cap inflates only up to the cap.
     let bomb = pack(&vec![b' '; 10 * MAX_INFLATED_BYTES]);
-    assert!(
-        bomb.len() < 1024,
-        "the bomb should be small: {}",
-        bomb.len()
-    );
+    assert!(bomb.len() < 1024, "the bomb should be small: {}", bomb.len());
     let reason = expect_malformed(decode(&bomb));
     assert!(reason.contains("larger than 16384 bytes"), "{reason}");
     // A document of exactly the cap is still inflated (and then rejected as JSON).
