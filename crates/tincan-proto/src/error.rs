@@ -69,6 +69,8 @@ codes! {
     GROUP_TOO_MANY_ACCOUNTS = 10005;
     /// Group: the operator has no permission for this operation.
     GROUP_PERMISSION_DENIED = 10007;
+    /// Group: the owner cannot quit this group; it may dismiss it.
+    GROUP_OWNER_CANNOT_QUIT = 10009;
     /// Group: the group does not exist or has been dismissed.
     GROUP_NOT_FOUND = 10010;
     /// Group: the account is already a member.

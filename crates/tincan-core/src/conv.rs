@@ -1,0 +1,235 @@
+//! Conversations and the read state unread counts derive from.
+//!
+//! No unread counter is ever written per message per member: a member's unread count is derived
+//! from the conversation's newest seq, the member's read position, the member's own messages
+//! after that position and the messages excluded from unread counts.
+//! A message to a 100,000-member group therefore costs one write, not 100,000.
+
+use roaring::RoaringTreemap;
+use tincan_proto::{ApiError, GroupId, UserId};
+
+/// The two users of a C2C conversation, in a fixed order so that both name the same pair.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct C2cPair {
+    low: UserId,
+    high: UserId,
+}
+
+/// Which of the two users of a [`C2cPair`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The user that sorts first.
+    Low,
+    /// The user that sorts second.
+    High,
+}
+
+impl C2cPair {
+    /// The pair of two different users.
+    pub fn new(first: UserId, second: UserId) -> Result<C2cPair, ApiError> {
+        if first == second {
+            return Err(ApiError::invalid_parameter(format!(
+                "a C2C conversation needs two different users; both are {first}"
+            )));
+        }
+        Ok(if first < second { C2cPair { low: first, high: second } } else { C2cPair { low: second, high: first } })
+    }
+
+    /// The user that sorts first.
+    pub fn low(&self) -> &UserId {
+        &self.low
+    }
+
+    /// The user that sorts second.
+    pub fn high(&self) -> &UserId {
+        &self.high
+    }
+
+    /// Which side `user` is on, if it is one of the two.
+    pub fn side_of(&self, user: &UserId) -> Option<Side> {
+        if *user == self.low {
+            Some(Side::Low)
+        } else if *user == self.high {
+            Some(Side::High)
+        } else {
+            None
+        }
+    }
+
+    /// The other user.
+    pub fn peer_of(&self, side: Side) -> &UserId {
+        match side {
+            Side::Low => &self.high,
+            Side::High => &self.low,
+        }
+    }
+
+    /// The user on `side`.
+    pub fn user(&self, side: Side) -> &UserId {
+        match side {
+            Side::Low => &self.low,
+            Side::High => &self.high,
+        }
+    }
+}
+
+impl Side {
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Low => Side::High,
+            Side::High => Side::Low,
+        }
+    }
+
+    /// 0 for `Low`, 1 for `High`, for indexing a two-element array.
+    pub fn index(self) -> usize {
+        match self {
+            Side::Low => 0,
+            Side::High => 1,
+        }
+    }
+}
+
+/// A conversation: a C2C pair or a group.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConvKey {
+    /// One-to-one.
+    C2c(C2cPair),
+    /// A group.
+    Group(GroupId),
+}
+
+/// One user's read position in one conversation, and what unread counts derive from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadState {
+    read_seq: u64,
+    read_time: u64,
+    /// The user's own messages after `read_seq`: they never count as unread for their sender.
+    own_after_read: RoaringTreemap,
+}
+
+impl ReadState {
+    /// A read state that starts at `floor_seq`: messages up to it never count (a member who joins
+    /// a group does not inherit its history as unread).
+    pub fn starting_at(floor_seq: u64) -> ReadState {
+        ReadState { read_seq: floor_seq, read_time: 0, own_after_read: RoaringTreemap::new() }
+    }
+
+    /// A read state as stored: the position, its time and the user's own messages after it.
+    pub fn restore(read_seq: u64, read_time: u64, own_seqs: impl IntoIterator<Item = u64>) -> ReadState {
+        let own_after_read = own_seqs.into_iter().filter(|seq| *seq > read_seq).collect();
+        ReadState { read_seq, read_time, own_after_read }
+    }
+
+    /// The position: every message up to and including this seq is read.
+    pub fn read_seq(&self) -> u64 {
+        self.read_seq
+    }
+
+    /// When the position last moved, in seconds (0 if never).
+    pub fn read_time(&self) -> u64 {
+        self.read_time
+    }
+
+    /// Records a message this user sent; it will not count as unread for them.
+    ///
+    /// A message excluded from unread counts is not recorded here (the conversation's excluded
+    /// set already removes it for everyone), so that the two sets never overlap.
+    pub fn record_own_message(&mut self, seq: u64) {
+        if seq > self.read_seq {
+            self.own_after_read.insert(seq);
+        }
+    }
+
+    /// Unread messages when the conversation's newest seq is `max_seq`.
+    pub fn unread(&self, max_seq: u64, excluded: &RoaringTreemap) -> u64 {
+        if max_seq <= self.read_seq {
+            return 0;
+        }
+        let range = self.read_seq.saturating_add(1)..=max_seq;
+        let span = max_seq - self.read_seq;
+        let own = self.own_after_read.range_cardinality(range.clone());
+        let not_counted = excluded.range_cardinality(range);
+        span.saturating_sub(own).saturating_sub(not_counted)
+    }
+
+    /// Moves the position forward to `seq` at `time`; never backwards.
+    ///
+    /// Returns whether it moved.
+    pub fn advance(&mut self, seq: u64, time: u64) -> bool {
+        if seq <= self.read_seq {
+            return false;
+        }
+        self.read_seq = seq;
+        self.read_time = time;
+        self.own_after_read.remove_range(..=seq);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn user(name: &str) -> UserId {
+        UserId::parse(name).unwrap()
+    }
+
+    #[test]
+    fn pair_is_symmetric() {
+        let ab = C2cPair::new(user("a"), user("b")).unwrap();
+        let ba = C2cPair::new(user("b"), user("a")).unwrap();
+        assert_eq!(ab, ba);
+        assert_eq!(ab.side_of(&user("b")), Some(Side::High));
+        assert_eq!(ab.peer_of(Side::High), &user("a"));
+        assert_eq!(ab.side_of(&user("c")), None);
+        assert!(C2cPair::new(user("a"), user("a")).is_err());
+    }
+
+    #[test]
+    fn unread_skips_own_and_excluded_messages() {
+        let mut state = ReadState::starting_at(2);
+        let mut excluded = RoaringTreemap::new();
+        assert_eq!(state.unread(2, &excluded), 0);
+        state.record_own_message(3);
+        excluded.insert(5);
+        assert_eq!(state.unread(6, &excluded), 2, "4 and 6 count; 3 is own, 5 is excluded");
+        assert!(state.advance(4, 100));
+        assert_eq!(state.unread(6, &excluded), 1);
+        assert!(!state.advance(3, 200), "never backwards");
+        assert_eq!((state.read_seq(), state.read_time()), (4, 100));
+    }
+
+    proptest! {
+        #[test]
+        fn unread_matches_counting(ops in proptest::collection::vec((0u8..3, any::<bool>()), 0..200)) {
+            // Model: a list of (seq, own, excluded) and a read position; unread is a count.
+            let mut state = ReadState::starting_at(0);
+            let mut excluded = RoaringTreemap::new();
+            let mut messages: Vec<(u64, bool, bool)> = Vec::new();
+            let mut read = 0u64;
+            for (kind, flag) in ops {
+                let max_seq = messages.len() as u64;
+                match kind {
+                    0 => {
+                        let seq = max_seq + 1;
+                        let is_excluded = flag && seq.is_multiple_of(3);
+                        if is_excluded { excluded.insert(seq); } else if flag { state.record_own_message(seq); }
+                        messages.push((seq, flag && !is_excluded, is_excluded));
+                    }
+                    1 => {
+                        let target = if flag { max_seq } else { max_seq / 2 };
+                        if state.advance(target, 1) { read = target; }
+                    }
+                    _ => {}
+                }
+                let max_seq = messages.len() as u64;
+                let expected = messages.iter().filter(|(seq, own, ex)| *seq > read && !own && !ex).count() as u64;
+                prop_assert_eq!(state.unread(max_seq, &excluded), expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,761 @@
+//! A group, its members and the membership rules.
+//!
+//! Every member gets a dense member index when it joins, the group's next index; a member who
+//! leaves and rejoins gets a new one.
+//! The set of current members is a bitmap over those indices, which is what group receipts are
+//! computed against (see [`crate::receipts`]).
+//! Every join and leave records the group's newest message seq at that moment, so that history,
+//! unread counts and receipts know which messages a member could see.
+
+use std::collections::HashMap;
+
+use roaring::{RoaringBitmap, RoaringTreemap};
+use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
+
+use crate::conv::ReadState;
+
+/// `TIMGroupAddOption`: joining is forbidden.
+pub const ADD_OPTION_FORBID: u32 = 0;
+/// `TIMGroupAddOption`: joining needs an admin's approval (tincan treats it as forbidden).
+pub const ADD_OPTION_AUTH: u32 = 1;
+/// `TIMGroupAddOption`: anyone may join.
+pub const ADD_OPTION_ANY: u32 = 2;
+
+/// The member cap of each group type (TIM's numbers).
+pub fn member_cap(group_type: GroupType) -> Result<u32, ApiError> {
+    Ok(match group_type {
+        GroupType::WORK => 200,
+        GroupType::PUBLIC => 2_000,
+        GroupType::MEETING => 6_000,
+        GroupType::COMMUNITY => 100_000,
+        GroupType::AV_CHAT_ROOM => u32::MAX,
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "group type {} is not supported; use 0 (Public), 1 (Work), 2 (Meeting), 4 (AVChatRoom) or 5 (Community)",
+                    other.0
+                ),
+            ));
+        }
+    })
+}
+
+/// Checks a group ID chosen by the creator: IDs starting `@TGS#` are the server's, except that a
+/// Community group's custom ID must start with `@TGS#_` (TIM's rules).
+pub fn validate_custom_group_id(group_id: &GroupId, group_type: GroupType) -> Result<(), ApiError> {
+    let text = group_id.as_str();
+    let invalid = |desc: String| Err(ApiError::new(ErrorCode::GROUP_INVALID_ID, desc));
+    if group_type == GroupType::COMMUNITY {
+        if !text.starts_with("@TGS#_") {
+            return invalid(format!("a Community group's custom ID must start with \"@TGS#_\"; {text:?} does not"));
+        }
+    } else if text.starts_with("@TGS#") {
+        return invalid(format!(
+            "group IDs starting with \"@TGS#\" are assigned by the server; {text:?} cannot be chosen"
+        ));
+    }
+    Ok(())
+}
+
+/// The ID the server gives a group created without one, from a random number.
+pub fn generated_group_id(group_type: GroupType, random: u64) -> GroupId {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut text = String::from(if group_type == GroupType::COMMUNITY { "@TGS#_" } else { "@TGS#" });
+    let mut rest = random;
+    for _ in 0..10 {
+        let digit = usize::try_from(rest % 62).unwrap_or(0);
+        text.push(char::from(ALPHABET[digit]));
+        rest /= 62;
+    }
+    match GroupId::parse(&text) {
+        Ok(group_id) => group_id,
+        Err(err) => unreachable!("generated group ID {text:?} is invalid: {err}"),
+    }
+}
+
+/// The editable profile of a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupProfile {
+    /// The name (non-empty).
+    pub name: String,
+    /// The introduction.
+    pub introduction: String,
+    /// The notice.
+    pub notification: String,
+    /// The avatar URL.
+    pub face_url: String,
+    /// `TIMGroupAddOption`.
+    pub add_option: u32,
+    /// The member cap (at most the type's cap).
+    pub max_member_num: u32,
+}
+
+impl GroupProfile {
+    /// Checks the profile against the group type's limits.
+    pub fn validate(&self, group_type: GroupType) -> Result<(), ApiError> {
+        let invalid = |desc: String| Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, desc));
+        if self.name.is_empty() {
+            return invalid("the group name is empty".to_owned());
+        }
+        if self.name.len() > limits::GROUP_NAME_BYTES_MAX {
+            return invalid(format!(
+                "the group name is {} bytes; at most {} are allowed",
+                self.name.len(),
+                limits::GROUP_NAME_BYTES_MAX
+            ));
+        }
+        for (what, text) in
+            [("introduction", &self.introduction), ("notification", &self.notification), ("face URL", &self.face_url)]
+        {
+            if text.len() > limits::GROUP_TEXT_BYTES_MAX {
+                return invalid(format!(
+                    "the group {what} is {} bytes; at most {} are allowed",
+                    text.len(),
+                    limits::GROUP_TEXT_BYTES_MAX
+                ));
+            }
+        }
+        if self.add_option > ADD_OPTION_ANY {
+            return invalid(format!("add option {} is not one of 0 (Forbid), 1 (Auth), 2 (Any)", self.add_option));
+        }
+        let cap = member_cap(group_type)?;
+        if self.max_member_num == 0 || self.max_member_num > cap {
+            return invalid(format!(
+                "max_member_num {} must be between 1 and the type's cap {cap}",
+                self.max_member_num
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One current member.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// The member's index in this group, unique over the group's whole life.
+    pub index: u32,
+    /// The member's role.
+    pub role: MemberRole,
+    /// The group's newest message seq when the member joined.
+    pub join_seq: u64,
+    /// When the member joined, in seconds.
+    pub join_time: u64,
+    /// The member's read position.
+    pub read: ReadState,
+}
+
+/// A member who just joined, for the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Joined {
+    /// The member.
+    pub user: UserId,
+    /// Its new member index.
+    pub index: u32,
+    /// Its role.
+    pub role: MemberRole,
+    /// The group's newest seq at the join.
+    pub join_seq: u64,
+    /// When, in seconds.
+    pub join_time: u64,
+}
+
+/// A member who just left, for the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Left {
+    /// The former member.
+    pub user: UserId,
+    /// Its member index.
+    pub index: u32,
+    /// The group's newest seq at the leave.
+    pub leave_seq: u64,
+}
+
+/// The result of a membership operation on several users.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MembershipOutcome {
+    /// The outcome per requested user, in request order.
+    pub results: Vec<(UserId, HandleMemberResult)>,
+    /// Members who joined.
+    pub joined: Vec<Joined>,
+    /// Members who left.
+    pub left: Vec<Left>,
+    /// A member who became the owner (when the owner of a Work group quits).
+    pub new_owner: Option<UserId>,
+}
+
+/// A group.
+#[derive(Clone, Debug)]
+pub struct Group {
+    id: GroupId,
+    group_type: GroupType,
+    /// The editable profile.
+    pub profile: GroupProfile,
+    owner: Option<UserId>,
+    created_at: u64,
+    info_seq: u64,
+    max_seq: u64,
+    last_msg_time: u64,
+    members: HashMap<UserId, Member>,
+    users_by_index: HashMap<u32, UserId>,
+    current: RoaringBitmap,
+    next_index: u32,
+    excluded: RoaringTreemap,
+}
+
+/// What a new group is made of.
+#[derive(Clone, Debug)]
+pub struct NewGroup {
+    /// Its ID (custom or generated).
+    pub id: GroupId,
+    /// Its type.
+    pub group_type: GroupType,
+    /// Its profile.
+    pub profile: GroupProfile,
+    /// The creator, who becomes the owner.
+    pub owner: UserId,
+    /// Initial members besides the owner, with their roles.
+    pub initial_members: Vec<(UserId, MemberRole)>,
+    /// When, in seconds.
+    pub now: u64,
+}
+
+impl Group {
+    /// Creates a group; returns it and the members who joined (the owner first).
+    pub fn create(new: NewGroup) -> Result<(Group, Vec<Joined>), ApiError> {
+        new.profile.validate(new.group_type)?;
+        let n_members = new.initial_members.len().saturating_add(1);
+        if n_members > new.profile.max_member_num as usize {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_FULL,
+                format!("{n_members} initial members exceed the group's cap of {}", new.profile.max_member_num),
+            ));
+        }
+        let mut group = Group::restore(GroupRestore {
+            id: new.id,
+            group_type: new.group_type,
+            profile: new.profile,
+            owner: Some(new.owner.clone()),
+            created_at: new.now,
+            info_seq: 1,
+            max_seq: 0,
+            last_msg_time: 0,
+            next_index: 0,
+        });
+        let mut joined = vec![group.add_member(new.owner, MemberRole::OWNER, new.now)];
+        for (user, role) in new.initial_members {
+            if group.members.contains_key(&user) {
+                continue;
+            }
+            let role = match role {
+                MemberRole::NONE | MemberRole::NORMAL => MemberRole::NORMAL,
+                MemberRole::ADMIN => MemberRole::ADMIN,
+                other => {
+                    return Err(ApiError::new(
+                        ErrorCode::GROUP_INVALID_PARAMETERS,
+                        format!("initial member {user} cannot have role {}; use 200 (member) or 300 (admin)", other.0),
+                    ));
+                }
+            };
+            joined.push(group.add_member(user, role, new.now));
+        }
+        Ok((group, joined))
+    }
+
+    /// Rebuilds a group from storage; members are added with [`Group::restore_member`].
+    pub fn restore(stored: GroupRestore) -> Group {
+        Group {
+            id: stored.id,
+            group_type: stored.group_type,
+            profile: stored.profile,
+            owner: stored.owner,
+            created_at: stored.created_at,
+            info_seq: stored.info_seq,
+            max_seq: stored.max_seq,
+            last_msg_time: stored.last_msg_time,
+            members: HashMap::new(),
+            users_by_index: HashMap::new(),
+            current: RoaringBitmap::new(),
+            next_index: stored.next_index,
+            excluded: RoaringTreemap::new(),
+        }
+    }
+
+    /// Adds a stored current member back.
+    pub fn restore_member(&mut self, user: UserId, member: Member) {
+        self.next_index = self.next_index.max(member.index.saturating_add(1));
+        self.current.insert(member.index);
+        self.users_by_index.insert(member.index, user.clone());
+        self.members.insert(user, member);
+    }
+
+    /// Marks a stored message as excluded from unread counts.
+    pub fn restore_excluded(&mut self, seq: u64) {
+        self.excluded.insert(seq);
+    }
+
+    /// The group's ID.
+    pub fn id(&self) -> &GroupId {
+        &self.id
+    }
+
+    /// The group's type.
+    pub fn group_type(&self) -> GroupType {
+        self.group_type
+    }
+
+    /// The owner, if it has one.
+    pub fn owner(&self) -> Option<&UserId> {
+        self.owner.as_ref()
+    }
+
+    /// When it was created, in seconds.
+    pub fn created_at(&self) -> u64 {
+        self.created_at
+    }
+
+    /// The profile version.
+    pub fn info_seq(&self) -> u64 {
+        self.info_seq
+    }
+
+    /// The newest message seq (0 before the first message).
+    pub fn max_seq(&self) -> u64 {
+        self.max_seq
+    }
+
+    /// When the newest message was sent, in seconds.
+    pub fn last_msg_time(&self) -> u64 {
+        self.last_msg_time
+    }
+
+    /// The next member index to be handed out.
+    pub fn next_index(&self) -> u32 {
+        self.next_index
+    }
+
+    /// Current members.
+    pub fn n_members(&self) -> u64 {
+        self.current.len()
+    }
+
+    /// The bitmap of current member indices.
+    pub fn current_members(&self) -> &RoaringBitmap {
+        &self.current
+    }
+
+    /// Messages excluded from unread counts.
+    pub fn excluded(&self) -> &RoaringTreemap {
+        &self.excluded
+    }
+
+    /// A current member.
+    pub fn member(&self, user: &UserId) -> Option<&Member> {
+        self.members.get(user)
+    }
+
+    /// A current member by index.
+    pub fn user_at(&self, index: u32) -> Option<(&UserId, &Member)> {
+        let user = self.users_by_index.get(&index)?;
+        Some((user, self.members.get(user)?))
+    }
+
+    /// Every current member.
+    pub fn members(&self) -> impl Iterator<Item = (&UserId, &Member)> {
+        self.members.iter()
+    }
+
+    /// Up to `count` current members in join order, from member index `from_index` on; returns
+    /// them and the index to continue from, or 0 when there are no more.
+    pub fn members_page(&self, from_index: u32, count: usize) -> (Vec<(&UserId, &Member)>, u32) {
+        let mut page = Vec::with_capacity(count);
+        let mut iter = self.current.iter();
+        iter.advance_to(from_index);
+        for index in iter.by_ref() {
+            if let Some(entry) = self.user_at(index) {
+                page.push(entry);
+            }
+            if page.len() == count {
+                break;
+            }
+        }
+        let next = match (page.len() == count, iter.next()) {
+            (true, Some(next_index)) => next_index,
+            _ => 0,
+        };
+        (page, next)
+    }
+
+    /// The unread count of a member.
+    pub fn unread_of(&self, user: &UserId) -> Option<u64> {
+        Some(self.members.get(user)?.read.unread(self.max_seq, &self.excluded))
+    }
+
+    /// Moves a member's read position forward (clamped to the newest seq); returns whether it moved.
+    pub fn advance_read(&mut self, user: &UserId, seq: u64, now: u64) -> Option<bool> {
+        let target = seq.min(self.max_seq);
+        Some(self.members.get_mut(user)?.read.advance(target, now))
+    }
+
+    /// Checks that `sender` may send a message to the group.
+    pub fn check_send(&self, sender: &UserId) -> Result<&Member, ApiError> {
+        self.members.get(sender).ok_or_else(|| {
+            ApiError::new(ErrorCode::GROUP_PERMISSION_DENIED, format!("{sender} is not a member of group {}", self.id))
+        })
+    }
+
+    /// Checks that `user` may read the group's history and receipts.
+    pub fn check_member(&self, user: &UserId) -> Result<&Member, ApiError> {
+        self.check_send(user)
+    }
+
+    /// Appends a message from `sender` (already checked) and returns its seq.
+    pub fn append_message(&mut self, sender: &UserId, now: u64, excluded_from_unread: bool) -> u64 {
+        self.max_seq = self.max_seq.saturating_add(1);
+        self.last_msg_time = now;
+        let seq = self.max_seq;
+        if excluded_from_unread {
+            self.excluded.insert(seq);
+        } else if let Some(member) = self.members.get_mut(sender) {
+            member.read.record_own_message(seq);
+        }
+        seq
+    }
+
+    /// Marks a seq that was assigned but never stored (its write failed) as not counting.
+    pub fn forget_message(&mut self, seq: u64) {
+        self.excluded.insert(seq);
+    }
+
+    /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
+    pub fn invite(&mut self, operator: &UserId, users: &[UserId], now: u64) -> Result<MembershipOutcome, ApiError> {
+        let operator_role = self.check_member(operator)?.role;
+        let allowed = match self.group_type {
+            GroupType::WORK => true,
+            GroupType::AV_CHAT_ROOM => false,
+            _ => is_admin_or_owner(operator_role),
+        };
+        if !allowed {
+            return Err(self.permission_denied(operator, "invite members to"));
+        }
+        check_batch_size(users.len())?;
+        let n_new = users.iter().filter(|user| !self.members.contains_key(*user)).count();
+        let n_after = self.current.len().saturating_add(n_new as u64);
+        if n_after > u64::from(self.profile.max_member_num) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_FULL,
+                format!(
+                    "group {} has {} members; adding {n_new} would exceed its cap of {}",
+                    self.id,
+                    self.current.len(),
+                    self.profile.max_member_num
+                ),
+            ));
+        }
+        let mut outcome = MembershipOutcome::default();
+        for user in users {
+            if self.members.contains_key(user) {
+                outcome.results.push((user.clone(), HandleMemberResult::ALREADY_MEMBER));
+                continue;
+            }
+            outcome.joined.push(self.add_member(user.clone(), MemberRole::NORMAL, now));
+            outcome.results.push((user.clone(), HandleMemberResult::SUCCEEDED));
+        }
+        Ok(outcome)
+    }
+
+    /// Removes members on behalf of `operator` (TIM `TIMGroupDeleteMember`).
+    pub fn remove(&mut self, operator: &UserId, users: &[UserId]) -> Result<MembershipOutcome, ApiError> {
+        let operator_role = self.check_member(operator)?.role;
+        if !is_admin_or_owner(operator_role) {
+            return Err(self.permission_denied(operator, "remove members from"));
+        }
+        if self.group_type == GroupType::WORK && operator_role != MemberRole::OWNER {
+            return Err(self.permission_denied(operator, "remove members from (only the owner may, in a Work group)"));
+        }
+        check_batch_size(users.len())?;
+        let mut outcome = MembershipOutcome::default();
+        for user in users {
+            let Some(target) = self.members.get(user) else {
+                outcome.results.push((user.clone(), HandleMemberResult::FAILED));
+                continue;
+            };
+            let may_remove = user != operator
+                && (operator_role == MemberRole::OWNER
+                    || target.role == MemberRole::NORMAL
+                    || target.role == MemberRole::NONE);
+            if !may_remove {
+                outcome.results.push((user.clone(), HandleMemberResult::FAILED));
+                continue;
+            }
+            outcome.left.push(self.drop_member(user));
+            outcome.results.push((user.clone(), HandleMemberResult::SUCCEEDED));
+        }
+        Ok(outcome)
+    }
+
+    /// `user` leaves (TIM `TIMGroupQuit`).
+    ///
+    /// The owner of a Work group may leave; ownership passes to the longest-standing member.
+    /// Other owners must dismiss the group instead.
+    pub fn quit(&mut self, user: &UserId) -> Result<MembershipOutcome, ApiError> {
+        let role = self.check_member(user)?.role;
+        if role == MemberRole::OWNER && self.group_type != GroupType::WORK {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_OWNER_CANNOT_QUIT,
+                format!(
+                    "{user} owns group {}; the owner of a {} group cannot quit, it may dismiss the group",
+                    self.id,
+                    self.type_name()
+                ),
+            ));
+        }
+        let mut outcome = MembershipOutcome::default();
+        outcome.left.push(self.drop_member(user));
+        outcome.results.push((user.clone(), HandleMemberResult::SUCCEEDED));
+        if role == MemberRole::OWNER {
+            self.owner = None;
+            if let Some(successor) = self.current.min().and_then(|index| self.users_by_index.get(&index)).cloned() {
+                if let Some(member) = self.members.get_mut(&successor) {
+                    member.role = MemberRole::OWNER;
+                }
+                self.owner = Some(successor.clone());
+                outcome.new_owner = Some(successor);
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// `user` joins by itself (TIM `TIMGroupJoin`).
+    pub fn join(&mut self, user: &UserId, now: u64) -> Result<Joined, ApiError> {
+        if self.members.contains_key(user) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_ALREADY_MEMBER,
+                format!("{user} is already a member of group {}", self.id),
+            ));
+        }
+        if self.group_type == GroupType::WORK {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                format!("group {} is a Work group; it can only be joined by invitation", self.id),
+            ));
+        }
+        if self.profile.add_option != ADD_OPTION_ANY {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                format!(
+                    "group {} does not let anyone join by themselves (add option {})",
+                    self.id, self.profile.add_option
+                ),
+            ));
+        }
+        if self.current.len() >= u64::from(self.profile.max_member_num) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_FULL,
+                format!("group {} is full ({} members)", self.id, self.profile.max_member_num),
+            ));
+        }
+        Ok(self.add_member(user.clone(), MemberRole::NORMAL, now))
+    }
+
+    /// Checks that `operator` may dismiss the group: only its owner may.
+    pub fn check_dismiss(&self, operator: &UserId) -> Result<(), ApiError> {
+        let role = self.check_member(operator)?.role;
+        if role != MemberRole::OWNER {
+            return Err(self.permission_denied(operator, "dismiss"));
+        }
+        Ok(())
+    }
+
+    /// The type's product name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        self.group_type.product_name().unwrap_or("unknown")
+    }
+
+    fn add_member(&mut self, user: UserId, role: MemberRole, now: u64) -> Joined {
+        let index = self.next_index;
+        self.next_index = self.next_index.saturating_add(1);
+        let member =
+            Member { index, role, join_seq: self.max_seq, join_time: now, read: ReadState::starting_at(self.max_seq) };
+        self.current.insert(index);
+        self.users_by_index.insert(index, user.clone());
+        self.members.insert(user.clone(), member);
+        Joined { user, index, role, join_seq: self.max_seq, join_time: now }
+    }
+
+    fn drop_member(&mut self, user: &UserId) -> Left {
+        let index = match self.members.remove(user) {
+            Some(member) => member.index,
+            None => unreachable!("drop_member is called for current members only"),
+        };
+        self.current.remove(index);
+        self.users_by_index.remove(&index);
+        Left { user: user.clone(), index, leave_seq: self.max_seq }
+    }
+
+    fn permission_denied(&self, operator: &UserId, what: &str) -> ApiError {
+        ApiError::new(
+            ErrorCode::GROUP_PERMISSION_DENIED,
+            format!("{operator} may not {what} {} group {}", self.type_name(), self.id),
+        )
+    }
+}
+
+/// A group's stored fields, for [`Group::restore`].
+#[derive(Clone, Debug)]
+pub struct GroupRestore {
+    /// Its ID.
+    pub id: GroupId,
+    /// Its type.
+    pub group_type: GroupType,
+    /// Its profile.
+    pub profile: GroupProfile,
+    /// Its owner.
+    pub owner: Option<UserId>,
+    /// When it was created.
+    pub created_at: u64,
+    /// The profile version.
+    pub info_seq: u64,
+    /// The newest stored message seq.
+    pub max_seq: u64,
+    /// When that message was sent.
+    pub last_msg_time: u64,
+    /// The next member index.
+    pub next_index: u32,
+}
+
+fn is_admin_or_owner(role: MemberRole) -> bool {
+    role == MemberRole::OWNER || role == MemberRole::ADMIN
+}
+
+fn check_batch_size(n_users: usize) -> Result<(), ApiError> {
+    if n_users == 0 {
+        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
+    }
+    if n_users > limits::GROUP_MEMBERS_PER_CALL_MAX {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
+            format!("{n_users} accounts in one call; at most {} are allowed", limits::GROUP_MEMBERS_PER_CALL_MAX),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str) -> UserId {
+        UserId::parse(name).unwrap()
+    }
+
+    fn new_group(group_type: GroupType, members: &[&str]) -> Group {
+        let profile = GroupProfile {
+            name: "team".to_owned(),
+            introduction: String::new(),
+            notification: String::new(),
+            face_url: String::new(),
+            add_option: ADD_OPTION_ANY,
+            max_member_num: member_cap(group_type).unwrap().min(1_000),
+        };
+        let (group, joined) = Group::create(NewGroup {
+            id: GroupId::parse("g1").unwrap(),
+            group_type,
+            profile,
+            owner: user("owner"),
+            initial_members: members.iter().map(|name| (user(name), MemberRole::NONE)).collect(),
+            now: 10,
+        })
+        .unwrap();
+        assert_eq!(joined.len(), members.len() + 1);
+        group
+    }
+
+    #[test]
+    fn indices_are_dense_and_never_reused() {
+        let mut group = new_group(GroupType::WORK, &["a", "b"]);
+        assert_eq!(group.member(&user("a")).unwrap().index, 1);
+        let outcome = group.remove(&user("owner"), &[user("a")]).unwrap();
+        assert_eq!(outcome.left[0].index, 1);
+        let outcome = group.invite(&user("b"), &[user("a")], 20).unwrap();
+        assert_eq!(outcome.joined[0].index, 3, "a rejoining member gets a new index");
+        assert_eq!(group.n_members(), 3);
+        assert_eq!(group.current_members().iter().collect::<Vec<_>>(), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn join_records_the_seq_and_starts_unread_there() {
+        let mut group = new_group(GroupType::PUBLIC, &["a"]);
+        group.append_message(&user("a"), 11, false);
+        group.append_message(&user("owner"), 12, false);
+        let joined = group.join(&user("late"), 13).unwrap();
+        assert_eq!(joined.join_seq, 2);
+        assert_eq!(group.unread_of(&user("late")), Some(0));
+        assert_eq!(group.unread_of(&user("a")), Some(1), "the owner's message; a's own does not count");
+        group.append_message(&user("owner"), 14, false);
+        assert_eq!(group.unread_of(&user("late")), Some(1));
+    }
+
+    #[test]
+    fn permissions_follow_tim() {
+        let mut work = new_group(GroupType::WORK, &["a"]);
+        assert!(work.invite(&user("a"), &[user("b")], 1).is_ok(), "any Work member may invite");
+        assert_eq!(work.remove(&user("a"), &[user("b")]).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        assert_eq!(work.join(&user("c"), 1).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        let outcome = work.quit(&user("owner")).unwrap();
+        assert_eq!(outcome.new_owner, Some(user("a")), "the longest-standing member takes over");
+
+        let mut public = new_group(GroupType::PUBLIC, &["a"]);
+        assert_eq!(public.invite(&user("a"), &[user("b")], 1).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        assert_eq!(public.quit(&user("owner")).unwrap_err().code, ErrorCode::GROUP_OWNER_CANNOT_QUIT);
+        assert_eq!(public.check_dismiss(&user("a")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        assert!(public.check_dismiss(&user("owner")).is_ok());
+        assert_eq!(public.join(&user("a"), 1).unwrap_err().code, ErrorCode::GROUP_ALREADY_MEMBER);
+        assert_eq!(public.check_send(&user("x")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+
+        let mut room = new_group(GroupType::AV_CHAT_ROOM, &[]);
+        assert_eq!(room.invite(&user("owner"), &[user("b")], 1).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+    }
+
+    #[test]
+    fn caps_are_enforced_without_half_writes() {
+        let mut group = new_group(GroupType::WORK, &[]);
+        group.profile.max_member_num = 3;
+        let err = group.invite(&user("owner"), &[user("a"), user("b"), user("c")], 1).unwrap_err();
+        assert_eq!(err.code, ErrorCode::GROUP_FULL);
+        assert_eq!(group.n_members(), 1, "nothing was added");
+        let outcome = group.invite(&user("owner"), &[user("a"), user("owner")], 1).unwrap();
+        assert_eq!(outcome.results[1].1, HandleMemberResult::ALREADY_MEMBER);
+    }
+
+    #[test]
+    fn member_pages_walk_join_order() {
+        let names: Vec<String> = (0..25).map(|i| format!("m{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let group = new_group(GroupType::PUBLIC, &refs);
+        let mut seen = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let (page, next) = group.members_page(cursor, 10);
+            seen.extend(page.iter().map(|(user, _)| user.as_str().to_owned()));
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        assert_eq!(seen.len(), 26);
+        assert_eq!(seen[0], "owner");
+    }
+
+    #[test]
+    fn custom_ids() {
+        let id = |text: &str| GroupId::parse(text).unwrap();
+        assert!(validate_custom_group_id(&id("team"), GroupType::WORK).is_ok());
+        assert!(validate_custom_group_id(&id("@TGS#x"), GroupType::WORK).is_err());
+        assert!(validate_custom_group_id(&id("@TGS#_x"), GroupType::COMMUNITY).is_ok());
+        assert!(validate_custom_group_id(&id("x"), GroupType::COMMUNITY).is_err());
+        assert!(generated_group_id(GroupType::COMMUNITY, 12345).as_str().starts_with("@TGS#_"));
+        assert!(generated_group_id(GroupType::WORK, u64::MAX).as_str().starts_with("@TGS#"));
+    }
+}
