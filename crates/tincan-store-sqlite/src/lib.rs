@@ -1,0 +1,62 @@
+//! tincan's embedded store: one SQLite file, bundled with the binary.
+//!
+//! The database runs in WAL mode with `synchronous=FULL`, so a committed batch is on disk when
+//! [`StoreWrite::apply`] returns; the engine's single writer batches requests so that one commit
+//! (one fsync) serves many of them.
+//! Readers use their own connections, which WAL lets run beside the writer.
+//!
+//! # Layout
+//!
+//! - [`open`]: opens (and migrates) a database file.
+//! - `schema`: the migrations, applied in order and recorded in `PRAGMA user_version`.
+//! - `codec`: how domain values map to columns.
+//! - `read` and `write`: the two halves of the store.
+
+mod codec;
+mod read;
+mod schema;
+mod write;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+use tincan_store::{StoreError, StoreResult};
+
+pub use read::SqliteReader;
+pub use write::SqliteWriter;
+
+/// The file name of the database inside the data directory.
+pub const DATABASE_FILE: &str = "tincan.sqlite3";
+
+/// Opens the database at `path`, creating and migrating it as needed.
+pub fn open(path: &Path) -> StoreResult<(SqliteReader, SqliteWriter)> {
+    let mut connection = Connection::open(path).map_err(backend("opening the database"))?;
+    configure_writer(&connection)?;
+    schema::migrate(&mut connection)?;
+    let reader = SqliteReader::new(path.to_owned());
+    Ok((reader, SqliteWriter::new(connection)))
+}
+
+fn configure_writer(connection: &Connection) -> StoreResult<()> {
+    // WAL lets readers run beside the writer; FULL makes every commit durable (the WAL is synced
+    // at each commit); the busy timeout covers a checkpoint in progress.
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .and_then(|()| connection.pragma_update(None, "synchronous", "FULL"))
+        .and_then(|()| connection.pragma_update(None, "foreign_keys", "OFF"))
+        .and_then(|()| connection.pragma_update(None, "temp_store", "MEMORY"))
+        .and_then(|()| connection.busy_timeout(std::time::Duration::from_secs(10)))
+        .map_err(backend("configuring the writer connection"))
+}
+
+fn open_reader_connection(path: &Path) -> StoreResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let connection = Connection::open_with_flags(path, flags).map_err(backend("opening a reader connection"))?;
+    connection.busy_timeout(std::time::Duration::from_secs(10)).map_err(backend("configuring a reader connection"))?;
+    Ok(connection)
+}
+
+/// Wraps a driver error with what the store was doing.
+fn backend(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Backend { context: context.to_owned(), source: Box::new(source) }
+}

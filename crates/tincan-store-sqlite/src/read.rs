@@ -1,0 +1,486 @@
+//! The reading half: a small pool of read-only connections.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use tincan_core::conv::ConvKey;
+use tincan_core::group::GroupProfile;
+use tincan_core::history::HistoryPlan;
+use tincan_proto::{GroupId, UserId};
+use tincan_store::{
+    AccountRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord, MembershipSpan,
+    MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+};
+
+use crate::codec::{
+    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, conv_columns, conv_from_columns, from_sql, group_type_from_sql,
+    message_from_row, parse_group, parse_user, role_from_sql, to_sql, u32_from_sql,
+};
+use crate::{backend, open_reader_connection};
+
+/// Idle reader connections kept for reuse; more are opened under load and closed after.
+const IDLE_CONNECTIONS_MAX: usize = 8;
+
+/// The reader; shared by every thread.
+pub struct SqliteReader {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteReader {
+    pub(crate) fn new(path: PathBuf) -> SqliteReader {
+        SqliteReader { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => open_reader_connection(&self.path)?,
+        };
+        let result = f(&connection);
+        let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if idle.len() < IDLE_CONNECTIONS_MAX {
+            idle.push(connection);
+        }
+        result
+    }
+}
+
+fn query_messages(connection: &Connection, sql: &str, values: Vec<Value>) -> StoreResult<Vec<MessageRecord>> {
+    let mut statement = connection.prepare_cached(sql).map_err(backend("preparing a message query"))?;
+    let mut rows = statement.query(params_from_iter(values)).map_err(backend("querying messages"))?;
+    let mut messages = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading messages"))? {
+        messages.push(message_from_row(row)?);
+    }
+    Ok(messages)
+}
+
+fn int(value: u64) -> Value {
+    Value::Integer(to_sql(value))
+}
+
+impl StoreRead for SqliteReader {
+    fn load(&self, recent_since: u64) -> StoreResult<LoadedState> {
+        self.with_connection(|connection| {
+            let head_pos: Option<i64> = connection
+                .query_row("select value from meta where key = 'head_pos'", [], |row| row.get(0))
+                .optional()
+                .map_err(backend("reading the head position"))?;
+            Ok(LoadedState {
+                head_pos: head_pos.map(from_sql).transpose()?.unwrap_or(0),
+                apps: load_apps(connection)?,
+                accounts: load_accounts(connection)?,
+                groups: load_groups(connection)?,
+                members: load_members(connection)?,
+                read_states: load_read_states(connection)?,
+                conversations: load_conversations(connection)?,
+                own_messages: load_own_messages(connection)?,
+                excluded: load_excluded(connection)?,
+                recent_messages: load_recent(connection, recent_since)?,
+            })
+        })
+    }
+
+    fn messages(&self, sdkappid: u64, conv: &ConvKey, plan: &HistoryPlan) -> StoreResult<Vec<MessageRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| match plan {
+            HistoryPlan::Seqs(seqs) => {
+                let mut found = Vec::with_capacity(seqs.len());
+                for seq in seqs {
+                    let sql = format!(
+                        "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4"
+                    );
+                    let values = vec![int(sdkappid), Value::Integer(conv_type), Value::Text(conv_key.clone()), int(*seq)];
+                    found.extend(query_messages(connection, &sql, values)?);
+                }
+                Ok(found)
+            }
+            HistoryPlan::Scan(scan) => {
+                let mut sql = format!(
+                    "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
+                     and seq > ?4 and seq < ?5"
+                );
+                let mut values = vec![
+                    int(sdkappid),
+                    Value::Integer(conv_type),
+                    Value::Text(conv_key.clone()),
+                    int(scan.after_seq),
+                    int(scan.before_seq),
+                ];
+                if let Some((begin, end)) = scan.time_range {
+                    sql.push_str(&format!(" and server_time >= ?{} and server_time <= ?{}", values.len() + 1, values.len() + 2));
+                    values.push(int(begin));
+                    values.push(int(end));
+                }
+                if !scan.elem_types.is_empty() {
+                    let placeholders: Vec<String> =
+                        (0..scan.elem_types.len()).map(|offset| format!("?{}", values.len() + 1 + offset)).collect();
+                    sql.push_str(&format!(" and first_elem_type in ({})", placeholders.join(", ")));
+                    values.extend(scan.elem_types.iter().map(|elem_type| Value::Integer(i64::from(*elem_type))));
+                }
+                sql.push_str(if scan.forward { " order by seq asc" } else { " order by seq desc" });
+                sql.push_str(&format!(" limit ?{}", values.len() + 1));
+                values.push(Value::Integer(i64::from(scan.count)));
+                query_messages(connection, &sql, values)
+            }
+        })
+    }
+
+    fn message_by_id(&self, sdkappid: u64, msg_id: &str) -> StoreResult<Option<MessageRecord>> {
+        self.with_connection(|connection| {
+            let sql = format!("select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and msg_id = ?2");
+            Ok(query_messages(connection, &sql, vec![int(sdkappid), Value::Text(msg_id.to_owned())])?.pop())
+        })
+    }
+
+    fn message_by_seq(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Option<MessageRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            let sql = format!(
+                "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4"
+            );
+            let values = vec![int(sdkappid), Value::Integer(conv_type), Value::Text(conv_key), int(seq)];
+            Ok(query_messages(connection, &sql, values)?.pop())
+        })
+    }
+
+    fn group_receipt(&self, sdkappid: u64, group_id: &GroupId, seq: u64) -> StoreResult<Option<GroupReceiptRecord>> {
+        self.with_connection(|connection| {
+            let row = connection
+                .prepare_cached(
+                    "select sender_index, index_bound, readers, private_readers from group_receipt \
+                     where sdkappid = ?1 and group_id = ?2 and seq = ?3",
+                )
+                .and_then(|mut statement| {
+                    statement
+                        .query_row(params![to_sql(sdkappid), group_id.as_str(), to_sql(seq)], |row| {
+                            Ok((
+                                row.get::<_, Option<i64>>(0)?,
+                                row.get::<_, i64>(1)?,
+                                row.get::<_, Vec<u8>>(2)?,
+                                row.get::<_, Vec<u8>>(3)?,
+                            ))
+                        })
+                        .optional()
+                })
+                .map_err(backend("reading a group receipt"))?;
+            let Some((sender_index, index_bound, readers, private_readers)) = row else { return Ok(None) };
+            Ok(Some(GroupReceiptRecord {
+                sdkappid,
+                group_id: group_id.clone(),
+                seq,
+                sender_index: sender_index.map(u32_from_sql).transpose()?,
+                index_bound: u32_from_sql(index_bound)?,
+                readers,
+                private_readers,
+            }))
+        })
+    }
+
+    fn user_events(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        after_pos: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<UserEventRecord>> {
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select pos, kind, conv_type, conv_key, seq, payload from user_event \
+                     where sdkappid = ?1 and user_id = ?2 and pos > ?3 order by pos limit ?4",
+                )
+                .map_err(backend("preparing the user event query"))?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut rows = statement
+                .query(params![to_sql(sdkappid), user.as_str(), to_sql(after_pos), limit])
+                .map_err(backend("querying user events"))?;
+            let mut events = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading user events"))? {
+                let (pos, kind, conv_type, conv_key, seq, payload): (i64, String, i64, String, i64, String) = (|| {
+                    Ok::<_, rusqlite::Error>((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ))
+                })(
+                )
+                .map_err(backend("reading a user event"))?;
+                let conv = if conv_type == 0 { None } else { Some(conv_from_columns(conv_type, &conv_key)?) };
+                events.push(UserEventRecord {
+                    sdkappid,
+                    user: user.clone(),
+                    pos: from_sql(pos)?,
+                    kind,
+                    conv,
+                    seq: from_sql(seq)?,
+                    payload,
+                });
+            }
+            Ok(events)
+        })
+    }
+
+    fn memberships_since(&self, sdkappid: u64, user: &UserId, after_pos: u64) -> StoreResult<Vec<MembershipSpan>> {
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select group_id, member_index, join_seq, leave_seq from group_member \
+                     where sdkappid = ?1 and user_id = ?2 and (leave_pos is null or leave_pos > ?3) order by join_pos",
+                )
+                .map_err(backend("preparing the membership query"))?;
+            let mut rows = statement
+                .query(params![to_sql(sdkappid), user.as_str(), to_sql(after_pos)])
+                .map_err(backend("querying memberships"))?;
+            let mut spans = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading memberships"))? {
+                let (group_id, index, join_seq, leave_seq): (String, i64, i64, Option<i64>) =
+                    (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                        .map_err(backend("reading a membership"))?;
+                spans.push(MembershipSpan {
+                    group_id: parse_group(&group_id)?,
+                    index: u32_from_sql(index)?,
+                    join_seq: from_sql(join_seq)?,
+                    leave_seq: leave_seq.map(from_sql).transpose()?,
+                });
+            }
+            Ok(spans)
+        })
+    }
+
+    fn group_messages_after(
+        &self,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        self.with_connection(|connection| {
+            let sql = format!(
+                "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
+                 and pos > ?4 and seq > ?5 and seq <= ?6 order by pos limit ?7"
+            );
+            let values = vec![
+                int(sdkappid),
+                Value::Integer(CONV_GROUP),
+                Value::Text(group_id.as_str().to_owned()),
+                int(after_pos),
+                int(seq_range.0),
+                int(seq_range.1),
+                Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
+            ];
+            query_messages(connection, &sql, values)
+        })
+    }
+}
+
+fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
+             receipt_group_members_max, created_at from app order by sdkappid",
+        )
+        .map_err(backend("preparing the app query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying apps"))?;
+    let mut apps = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading apps"))? {
+        apps.push(app_from_row(row)?);
+    }
+    Ok(apps)
+}
+
+fn load_accounts(connection: &Connection) -> StoreResult<Vec<AccountRecord>> {
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, tiny_id, created_at, receipt_private from account order by tiny_id")
+        .map_err(backend("preparing the account query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying accounts"))?;
+    let mut accounts = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading accounts"))? {
+        let (sdkappid, user, tiny_id, created_at, private): (i64, String, i64, i64, bool) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
+                .map_err(backend("reading an account"))?;
+        accounts.push(AccountRecord {
+            sdkappid: from_sql(sdkappid)?,
+            user: parse_user(&user)?,
+            tiny_id: from_sql(tiny_id)?,
+            created_at: from_sql(created_at)?,
+            receipt_private: private,
+        });
+    }
+    Ok(accounts)
+}
+
+fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
+             max_member_num, owner, created_at, info_seq, next_index from grp where dismissed_at is null \
+             order by sdkappid, group_id",
+        )
+        .map_err(backend("preparing the group query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying groups"))?;
+    let mut groups = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading groups"))? {
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a group")) };
+        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a group")) };
+        let owner: Option<String> = row.get(9).map_err(backend("reading a group"))?;
+        groups.push(GroupRecord {
+            sdkappid: from_sql(get_i64(0)?)?,
+            group_id: parse_group(&get_text(1)?)?,
+            group_type: group_type_from_sql(get_i64(2)?)?,
+            profile: GroupProfile {
+                name: get_text(3)?,
+                introduction: get_text(4)?,
+                notification: get_text(5)?,
+                face_url: get_text(6)?,
+                add_option: u32_from_sql(get_i64(7)?)?,
+                max_member_num: u32_from_sql(get_i64(8)?)?,
+            },
+            owner: owner.as_deref().map(parse_user).transpose()?,
+            created_at: from_sql(get_i64(10)?)?,
+            info_seq: from_sql(get_i64(11)?)?,
+            next_index: u32_from_sql(get_i64(12)?)?,
+            dismissed_at: None,
+        });
+    }
+    Ok(groups)
+}
+
+fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select m.sdkappid, m.group_id, m.member_index, m.user_id, m.role, m.join_seq, m.join_time, m.join_pos \
+             from group_member m join grp g on g.sdkappid = m.sdkappid and g.group_id = m.group_id \
+             where m.leave_pos is null and g.dismissed_at is null order by m.sdkappid, m.group_id, m.member_index",
+        )
+        .map_err(backend("preparing the member query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying members"))?;
+    let mut members = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading members"))? {
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a member")) };
+        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a member")) };
+        members.push(MemberRecord {
+            sdkappid: from_sql(get_i64(0)?)?,
+            group_id: parse_group(&get_text(1)?)?,
+            index: u32_from_sql(get_i64(2)?)?,
+            user: parse_user(&get_text(3)?)?,
+            role: role_from_sql(get_i64(4)?)?,
+            join_seq: from_sql(get_i64(5)?)?,
+            join_time: from_sql(get_i64(6)?)?,
+            join_pos: from_sql(get_i64(7)?)?,
+        });
+    }
+    Ok(members)
+}
+
+fn load_read_states(connection: &Connection) -> StoreResult<Vec<ReadStateRecord>> {
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, conv_type, conv_key, read_seq, read_time from read_state")
+        .map_err(backend("preparing the read state query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying read states"))?;
+    let mut states = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading read states"))? {
+        let (sdkappid, user, conv_type, conv_key, read_seq, read_time): (i64, String, i64, String, i64, i64) = (|| {
+            Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+        })(
+        )
+        .map_err(backend("reading a read state"))?;
+        states.push(ReadStateRecord {
+            sdkappid: from_sql(sdkappid)?,
+            user: parse_user(&user)?,
+            conv: conv_from_columns(conv_type, &conv_key)?,
+            read_seq: from_sql(read_seq)?,
+            read_time: from_sql(read_time)?,
+        });
+    }
+    Ok(states)
+}
+
+fn load_conversations(connection: &Connection) -> StoreResult<Vec<ConvSummary>> {
+    // SQLite returns the other columns of the row that holds the max() of a bare aggregate.
+    let sql = format!("select {MESSAGE_COLUMNS}, max(seq) from message group by sdkappid, conv_type, conv_key");
+    Ok(query_messages(connection, &sql, Vec::new())?
+        .into_iter()
+        .map(|last_message| ConvSummary { last_message })
+        .collect())
+}
+
+fn load_own_messages(connection: &Connection) -> StoreResult<Vec<OwnMessage>> {
+    let mut statement = connection
+        .prepare(
+            "select m.sdkappid, m.conv_type, m.conv_key, m.sender, m.seq from message m \
+             left join read_state r on r.sdkappid = m.sdkappid and r.user_id = m.sender \
+             and r.conv_type = m.conv_type and r.conv_key = m.conv_key \
+             where m.excluded = 0 and m.seq > coalesce(r.read_seq, 0)",
+        )
+        .map_err(backend("preparing the own message query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying own messages"))?;
+    let mut own = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading own messages"))? {
+        let (sdkappid, conv_type, conv_key, sender, seq): (i64, i64, String, String, i64) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
+                .map_err(backend("reading an own message"))?;
+        own.push(OwnMessage {
+            sdkappid: from_sql(sdkappid)?,
+            conv: conv_from_columns(conv_type, &conv_key)?,
+            sender: parse_user(&sender)?,
+            seq: from_sql(seq)?,
+        });
+    }
+    Ok(own)
+}
+
+fn load_excluded(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
+    let mut statement = connection
+        .prepare("select sdkappid, conv_type, conv_key, seq from message where excluded = 1")
+        .map_err(backend("preparing the excluded query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying excluded messages"))?;
+    let mut excluded = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading excluded messages"))? {
+        let (sdkappid, conv_type, conv_key, seq): (i64, i64, String, i64) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                .map_err(backend("reading an excluded message"))?;
+        excluded.push((from_sql(sdkappid)?, conv_from_columns(conv_type, &conv_key)?, from_sql(seq)?));
+    }
+    Ok(excluded)
+}
+
+fn load_recent(connection: &Connection, since: u64) -> StoreResult<Vec<RecentMessage>> {
+    // Messages are appended in time order, so walking back from the newest position stops at
+    // the first message older than `since`.
+    let mut statement = connection
+        .prepare("select sdkappid, conv_type, conv_key, msg_id, seq, server_time from message order by pos desc")
+        .map_err(backend("preparing the recent message query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying recent messages"))?;
+    let mut recent = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading recent messages"))? {
+        let (sdkappid, conv_type, conv_key, msg_id, seq, server_time): (i64, i64, String, String, i64, i64) = (|| {
+            Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+        })(
+        )
+        .map_err(backend("reading a recent message"))?;
+        let server_time = from_sql(server_time)?;
+        if server_time < since {
+            break;
+        }
+        recent.push(RecentMessage {
+            sdkappid: from_sql(sdkappid)?,
+            conv: conv_from_columns(conv_type, &conv_key)?,
+            msg_id,
+            seq: from_sql(seq)?,
+            server_time,
+        });
+    }
+    if recent.iter().any(|message| message.seq == 0) {
+        return Err(StoreError::Corrupt("a stored message has seq 0".to_owned()));
+    }
+    Ok(recent)
+}

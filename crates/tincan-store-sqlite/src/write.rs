@@ -1,0 +1,219 @@
+//! The writing half: one connection, one transaction per batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::{Connection, Transaction, params};
+use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
+
+use crate::backend;
+use crate::codec::{conv_columns, group_types_to_sql, to_sql};
+
+/// The writer; owned by the engine's single writer thread.
+pub struct SqliteWriter {
+    connection: Connection,
+}
+
+impl SqliteWriter {
+    pub(crate) fn new(connection: Connection) -> SqliteWriter {
+        SqliteWriter { connection }
+    }
+}
+
+impl StoreWrite for SqliteWriter {
+    fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        let transaction = self.connection.transaction().map_err(backend("starting a batch"))?;
+        // Receipts for one message within a batch are written once, with the newest state.
+        let mut receipts: HashMap<(u64, String, u64), Arc<dyn ReceiptSource>> = HashMap::new();
+        for op in ops {
+            if let WriteOp::PutGroupReceipt(source) = op {
+                let record = source.snapshot();
+                receipts.insert((record.sdkappid, record.group_id.as_str().to_owned(), record.seq), source.clone());
+                continue;
+            }
+            apply_one(&transaction, op)?;
+        }
+        for source in receipts.values() {
+            let record = source.snapshot();
+            transaction
+                .prepare_cached(
+                    "insert or replace into group_receipt \
+                     (sdkappid, group_id, seq, sender_index, index_bound, readers, private_readers) \
+                     values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .and_then(|mut statement| {
+                    statement.execute(params![
+                        to_sql(record.sdkappid),
+                        record.group_id.as_str(),
+                        to_sql(record.seq),
+                        record.sender_index,
+                        record.index_bound,
+                        record.readers,
+                        record.private_readers
+                    ])
+                })
+                .map_err(backend("storing a group receipt"))?;
+        }
+        transaction
+            .prepare_cached("insert or replace into meta (key, value) values ('head_pos', ?1)")
+            .and_then(|mut statement| statement.execute(params![to_sql(head_pos)]))
+            .map_err(backend("storing the head position"))?;
+        transaction.commit().map_err(backend("committing a batch"))
+    }
+}
+
+fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
+    let execute = |sql: &str, params: &[&dyn rusqlite::ToSql], context: &'static str| -> StoreResult<()> {
+        transaction
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params))
+            .map(|_| ())
+            .map_err(backend(context))
+    };
+    match op {
+        WriteOp::PutApp(app) => execute(
+            "insert or replace into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
+             receipt_coalesce_window_ms, receipt_group_members_max, created_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                to_sql(app.sdkappid),
+                app.secret_key,
+                app.admin_identifier.as_str(),
+                app.config.plan.as_str(),
+                group_types_to_sql(&app.config.receipt_group_types),
+                app.config.receipt_coalesce_window_ms,
+                app.config.receipt_group_members_max,
+                to_sql(app.created_at)
+            ],
+            "storing an app",
+        ),
+        WriteOp::PutAccount(account) => execute(
+            "insert or replace into account (sdkappid, user_id, tiny_id, created_at, receipt_private) values (?1, ?2, ?3, ?4, ?5)",
+            params![
+                to_sql(account.sdkappid),
+                account.user.as_str(),
+                to_sql(account.tiny_id),
+                to_sql(account.created_at),
+                account.receipt_private
+            ],
+            "storing an account",
+        ),
+        WriteOp::PutGroup(group) => execute(
+            "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
+             add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                to_sql(group.sdkappid),
+                group.group_id.as_str(),
+                group.group_type.0,
+                group.profile.name,
+                group.profile.introduction,
+                group.profile.notification,
+                group.profile.face_url,
+                group.profile.add_option,
+                group.profile.max_member_num,
+                group.owner.as_ref().map(|owner| owner.as_str()),
+                to_sql(group.created_at),
+                to_sql(group.info_seq),
+                group.next_index,
+                group.dismissed_at.map(to_sql)
+            ],
+            "storing a group",
+        ),
+        WriteOp::AddMember(member) => execute(
+            "insert into group_member (sdkappid, group_id, member_index, user_id, role, join_seq, join_time, join_pos) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                to_sql(member.sdkappid),
+                member.group_id.as_str(),
+                member.index,
+                member.user.as_str(),
+                member.role.0,
+                to_sql(member.join_seq),
+                to_sql(member.join_time),
+                to_sql(member.join_pos)
+            ],
+            "adding a member",
+        ),
+        WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
+            "update group_member set leave_seq = ?4, leave_pos = ?5 \
+             where sdkappid = ?1 and group_id = ?2 and member_index = ?3 and leave_pos is null",
+            params![to_sql(*sdkappid), group_id.as_str(), index, to_sql(*leave_seq), to_sql(*leave_pos)],
+            "removing a member",
+        ),
+        WriteOp::AppendMessage(message) => {
+            let (conv_type, conv_key) = conv_columns(&message.conv);
+            execute(
+                "insert into message (pos, sdkappid, conv_type, conv_key, seq, msg_id, sender, rand, client_time, \
+                 server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, \
+                 custom_int, custom_str, receipt_read_at) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                params![
+                    to_sql(message.pos),
+                    to_sql(message.sdkappid),
+                    conv_type,
+                    conv_key,
+                    to_sql(message.seq),
+                    message.msg_id,
+                    message.sender.as_str(),
+                    to_sql(message.rand),
+                    to_sql(message.client_time),
+                    to_sql(message.server_time),
+                    message.need_receipt,
+                    message.excluded_from_unread,
+                    message.priority,
+                    message.platform,
+                    message.first_elem_type,
+                    message.body,
+                    message.cloud_custom,
+                    message.custom_int,
+                    message.custom_str,
+                    to_sql(message.receipt_read_at)
+                ],
+                "appending a message",
+            )
+        }
+        WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at } => {
+            let (conv_type, conv_key) = conv_columns(conv);
+            execute(
+                "update message set receipt_read_at = ?5 where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4",
+                params![to_sql(*sdkappid), conv_type, conv_key, to_sql(*seq), to_sql(*read_at)],
+                "storing a C2C receipt",
+            )
+        }
+        WriteOp::PutReadState(state) => {
+            let (conv_type, conv_key) = conv_columns(&state.conv);
+            execute(
+                "insert or replace into read_state (sdkappid, user_id, conv_type, conv_key, read_seq, read_time) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    to_sql(state.sdkappid),
+                    state.user.as_str(),
+                    conv_type,
+                    conv_key,
+                    to_sql(state.read_seq),
+                    to_sql(state.read_time)
+                ],
+                "storing a read position",
+            )
+        }
+        WriteOp::AppendUserEvent(event) => {
+            let (conv_type, conv_key) = event.conv.as_ref().map(conv_columns).unwrap_or((0, String::new()));
+            execute(
+                "insert into user_event (sdkappid, user_id, pos, kind, conv_type, conv_key, seq, payload) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    to_sql(event.sdkappid),
+                    event.user.as_str(),
+                    to_sql(event.pos),
+                    event.kind,
+                    conv_type,
+                    conv_key,
+                    to_sql(event.seq),
+                    event.payload
+                ],
+                "appending a user event",
+            )
+        }
+        WriteOp::PutGroupReceipt(_) => Ok(()),
+    }
+}

@@ -1,0 +1,371 @@
+//! The conformance suite every backend runs.
+//!
+//! A backend's tests call [`run_all`] with a function that opens a fresh, empty store; each check
+//! opens its own.
+//! The checks state what the engine relies on, so a new backend is correct when they pass.
+
+use std::sync::Arc;
+
+use tincan_core::config::AppConfig;
+use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::group::{ADD_OPTION_ANY, GroupProfile};
+use tincan_core::history::{HistoryPlan, Scan};
+use tincan_proto::enums::{GroupType, MemberRole};
+use tincan_proto::{GroupId, UserId};
+
+use crate::{
+    AccountRecord, AppRecord, GroupReceiptRecord, GroupRecord, MemberRecord, MessageRecord, ReadStateRecord,
+    ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+};
+
+/// Opens a fresh, empty store.
+pub type OpenStore<'a> = &'a dyn Fn() -> (Box<dyn StoreRead>, Box<dyn StoreWrite>);
+
+/// Runs every check against stores made by `open`.
+pub fn run_all(open: OpenStore<'_>) {
+    apps_accounts_and_groups_load_back(open);
+    history_scans_follow_the_plan(open);
+    messages_by_id_and_seq(open);
+    read_states_and_own_messages_load_back(open);
+    group_receipts_store_the_latest_snapshot(open);
+    user_events_page_by_position(open);
+    memberships_and_group_messages_after_a_position(open);
+    a_failed_batch_changes_nothing(open);
+}
+
+const APP: u64 = 1_400_000_000;
+
+fn user(name: &str) -> UserId {
+    UserId::parse(name).expect("test user IDs are valid")
+}
+
+fn group_id(name: &str) -> GroupId {
+    GroupId::parse(name).expect("test group IDs are valid")
+}
+
+fn c2c(first: &str, second: &str) -> ConvKey {
+    ConvKey::C2c(C2cPair::new(user(first), user(second)).expect("two different users"))
+}
+
+/// A message for tests: seq `seq` at time `seq * 10`, position `seq + 1000`.
+pub fn message(conv: &ConvKey, seq: u64, sender: &str) -> MessageRecord {
+    MessageRecord {
+        sdkappid: APP,
+        conv: conv.clone(),
+        seq,
+        pos: seq + 1000,
+        msg_id: format!("7-{}-{seq}", seq * 10),
+        sender: user(sender),
+        rand: seq,
+        client_time: seq * 10,
+        server_time: seq * 10,
+        need_receipt: seq.is_multiple_of(2),
+        excluded_from_unread: false,
+        priority: 1,
+        platform: 0,
+        first_elem_type: if seq.is_multiple_of(3) { 3 } else { 0 },
+        body: format!(r#"[{{"elem_type":0,"text_elem_content":"m{seq}"}}]"#),
+        cloud_custom: String::new(),
+        custom_int: 0,
+        custom_str: String::new(),
+        receipt_read_at: 0,
+    }
+}
+
+fn scan(forward: bool, after_seq: u64, before_seq: u64, count: u32) -> HistoryPlan {
+    HistoryPlan::Scan(Scan { forward, after_seq, before_seq, time_range: None, elem_types: Vec::new(), count })
+}
+
+fn seqs(messages: &[MessageRecord]) -> Vec<u64> {
+    messages.iter().map(|message| message.seq).collect()
+}
+
+fn app_record() -> AppRecord {
+    AppRecord {
+        sdkappid: APP,
+        secret_key: "key".to_owned(),
+        admin_identifier: user("administrator"),
+        config: AppConfig::new_app_default(),
+        created_at: 5,
+    }
+}
+
+fn group_record(name: &str) -> GroupRecord {
+    GroupRecord {
+        sdkappid: APP,
+        group_id: group_id(name),
+        group_type: GroupType::WORK,
+        profile: GroupProfile {
+            name: "team".to_owned(),
+            introduction: "intro".to_owned(),
+            notification: String::new(),
+            face_url: String::new(),
+            add_option: ADD_OPTION_ANY,
+            max_member_num: 200,
+        },
+        owner: Some(user("alice")),
+        created_at: 9,
+        info_seq: 1,
+        next_index: 2,
+        dismissed_at: None,
+    }
+}
+
+fn member(group: &str, name: &str, index: u32, join_seq: u64, join_pos: u64) -> MemberRecord {
+    MemberRecord {
+        sdkappid: APP,
+        group_id: group_id(group),
+        user: user(name),
+        index,
+        role: if index == 0 { MemberRole::OWNER } else { MemberRole::NORMAL },
+        join_seq,
+        join_time: 9,
+        join_pos,
+    }
+}
+
+fn apply(writer: &mut Box<dyn StoreWrite>, ops: Vec<WriteOp>, head_pos: u64) {
+    writer.apply(&ops, head_pos).expect("the batch applies");
+}
+
+fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let mut app = app_record();
+    let mut config = AppConfig::new_app_default();
+    config.receipt_group_types.push(GroupType::COMMUNITY);
+    config.receipt_coalesce_window_ms = 250;
+    apply(&mut writer, vec![WriteOp::PutApp(app.clone())], 0);
+    app.config = config;
+    let account =
+        AccountRecord { sdkappid: APP, user: user("alice"), tiny_id: 7, created_at: 6, receipt_private: true };
+    let mut dismissed = group_record("gone");
+    dismissed.dismissed_at = Some(20);
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutApp(app.clone()),
+            WriteOp::PutAccount(account.clone()),
+            WriteOp::PutGroup(group_record("g1")),
+            WriteOp::AddMember(member("g1", "alice", 0, 0, 1)),
+            WriteOp::AddMember(member("g1", "bob", 1, 0, 2)),
+            WriteOp::PutGroup(dismissed),
+            WriteOp::AddMember(member("gone", "alice", 0, 0, 3)),
+        ],
+        3,
+    );
+    apply(
+        &mut writer,
+        vec![WriteOp::RemoveMember { sdkappid: APP, group_id: group_id("g1"), index: 1, leave_seq: 0, leave_pos: 4 }],
+        4,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.head_pos, 4, "the head position is kept");
+    assert_eq!(state.apps, vec![app], "an app is replaced whole");
+    assert_eq!(state.accounts, vec![account]);
+    assert_eq!(state.groups, vec![group_record("g1")], "dismissed groups are not loaded");
+    assert_eq!(state.members, vec![member("g1", "alice", 0, 0, 1)], "only current members of live groups");
+}
+
+fn history_scans_follow_the_plan(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = c2c("alice", "bob");
+    let other = c2c("alice", "carol");
+    let mut ops: Vec<WriteOp> = (1..=10).map(|seq| WriteOp::AppendMessage(message(&conv, seq, "alice"))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord {
+        msg_id: "other".to_owned(),
+        pos: 5000,
+        ..message(&other, 1, "carol")
+    }));
+    apply(&mut writer, ops, 1010);
+    let newest = reader.messages(APP, &conv, &scan(false, 0, u64::MAX, 3)).expect("scan");
+    assert_eq!(seqs(&newest), vec![10, 9, 8], "backwards: newest first");
+    let older = reader.messages(APP, &conv, &scan(false, 0, 8, 3)).expect("scan");
+    assert_eq!(seqs(&older), vec![7, 6, 5], "the upper bound is exclusive");
+    let forward = reader.messages(APP, &conv, &scan(true, 8, u64::MAX, 5)).expect("scan");
+    assert_eq!(seqs(&forward), vec![9, 10], "forwards: oldest first, exclusive lower bound");
+    let floored = reader.messages(APP, &conv, &scan(false, 7, u64::MAX, 10)).expect("scan");
+    assert_eq!(seqs(&floored), vec![10, 9, 8]);
+    let timed = HistoryPlan::Scan(Scan {
+        forward: true,
+        after_seq: 0,
+        before_seq: u64::MAX,
+        time_range: Some((30, 50)),
+        elem_types: Vec::new(),
+        count: 10,
+    });
+    assert_eq!(seqs(&reader.messages(APP, &conv, &timed).expect("scan")), vec![3, 4, 5], "time range is inclusive");
+    let typed = HistoryPlan::Scan(Scan {
+        forward: true,
+        after_seq: 0,
+        before_seq: u64::MAX,
+        time_range: None,
+        elem_types: vec![3],
+        count: 10,
+    });
+    assert_eq!(seqs(&reader.messages(APP, &conv, &typed).expect("scan")), vec![3, 6, 9]);
+    let exact = reader.messages(APP, &conv, &HistoryPlan::Seqs(vec![9, 2, 42])).expect("seqs");
+    assert_eq!(seqs(&exact), vec![9, 2], "exactly those that exist, in the order asked");
+    assert_eq!(newest[0], message(&conv, 10, "alice"), "every field round-trips");
+}
+
+fn messages_by_id_and_seq(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = ConvKey::Group(group_id("g1"));
+    apply(&mut writer, vec![WriteOp::AppendMessage(message(&conv, 1, "alice"))], 1001);
+    let by_id = reader.message_by_id(APP, "7-10-1").expect("by id");
+    assert_eq!(by_id.map(|it| it.seq), Some(1));
+    assert_eq!(reader.message_by_id(APP, "nope").expect("by id"), None);
+    assert_eq!(reader.message_by_id(APP + 1, "7-10-1").expect("by id"), None, "IDs are per app");
+    assert!(reader.message_by_seq(APP, &conv, 1).expect("by seq").is_some());
+    assert!(reader.message_by_seq(APP, &conv, 2).expect("by seq").is_none());
+    apply(&mut writer, vec![WriteOp::SetC2cReceipt { sdkappid: APP, conv: conv.clone(), seq: 1, read_at: 77 }], 1001);
+    let read = reader.message_by_seq(APP, &conv, 1).expect("by seq").expect("exists");
+    assert_eq!(read.receipt_read_at, 77);
+}
+
+fn read_states_and_own_messages_load_back(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = c2c("alice", "bob");
+    let mut ops: Vec<WriteOp> = (1..=6)
+        .map(|seq| WriteOp::AppendMessage(message(&conv, seq, if seq.is_multiple_of(2) { "alice" } else { "bob" })))
+        .collect();
+    let mut excluded = message(&conv, 7, "alice");
+    excluded.excluded_from_unread = true;
+    ops.push(WriteOp::AppendMessage(excluded));
+    let read_state =
+        ReadStateRecord { sdkappid: APP, user: user("alice"), conv: conv.clone(), read_seq: 3, read_time: 30 };
+    ops.push(WriteOp::PutReadState(read_state.clone()));
+    apply(&mut writer, ops, 1007);
+    let state = reader.load(55).expect("load");
+    assert_eq!(state.read_states, vec![read_state]);
+    let mut own: Vec<(String, u64)> = state.own_messages.iter().map(|it| (it.sender.to_string(), it.seq)).collect();
+    own.sort();
+    assert_eq!(
+        own,
+        vec![
+            ("alice".to_owned(), 4),
+            ("alice".to_owned(), 6),
+            ("bob".to_owned(), 1),
+            ("bob".to_owned(), 3),
+            ("bob".to_owned(), 5)
+        ],
+        "own messages after each sender's read position (0 without a stored one), excluded ones left out"
+    );
+    assert_eq!(state.excluded, vec![(APP, conv.clone(), 7)]);
+    assert_eq!(state.conversations.len(), 1);
+    assert_eq!(state.conversations[0].last_message.seq, 7);
+    let recent: Vec<u64> = state.recent_messages.iter().map(|it| it.seq).collect();
+    assert_eq!(recent.len(), 2, "messages sent at or after 55 seconds: {recent:?}");
+}
+
+struct FixedSource(GroupReceiptRecord);
+
+impl ReceiptSource for FixedSource {
+    fn snapshot(&self) -> GroupReceiptRecord {
+        self.0.clone()
+    }
+}
+
+fn group_receipts_store_the_latest_snapshot(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let record = GroupReceiptRecord {
+        sdkappid: APP,
+        group_id: group_id("g1"),
+        seq: 4,
+        sender_index: Some(0),
+        index_bound: 9,
+        readers: vec![1, 2, 3],
+        private_readers: Vec::new(),
+    };
+    let first = Arc::new(FixedSource(record.clone()));
+    apply(&mut writer, vec![WriteOp::PutGroupReceipt(first.clone()), WriteOp::PutGroupReceipt(first)], 1);
+    assert_eq!(reader.group_receipt(APP, &group_id("g1"), 4).expect("get"), Some(record.clone()));
+    let updated = GroupReceiptRecord { readers: vec![9; 40], private_readers: vec![5], ..record };
+    apply(&mut writer, vec![WriteOp::PutGroupReceipt(Arc::new(FixedSource(updated.clone())))], 2);
+    assert_eq!(reader.group_receipt(APP, &group_id("g1"), 4).expect("get"), Some(updated));
+    assert_eq!(reader.group_receipt(APP, &group_id("g1"), 5).expect("get"), None);
+}
+
+fn user_events_page_by_position(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let event = |name: &str, pos: u64| UserEventRecord {
+        sdkappid: APP,
+        user: user(name),
+        pos,
+        kind: "receipt".to_owned(),
+        conv: Some(c2c("alice", "bob")),
+        seq: pos,
+        payload: format!("{{\"n\":{pos}}}"),
+    };
+    let ops = vec![
+        WriteOp::AppendUserEvent(event("alice", 5)),
+        WriteOp::AppendUserEvent(event("bob", 6)),
+        WriteOp::AppendUserEvent(event("alice", 7)),
+        WriteOp::AppendUserEvent(event("alice", 9)),
+    ];
+    apply(&mut writer, ops, 9);
+    let after = reader.user_events(APP, &user("alice"), 5, 10).expect("events");
+    assert_eq!(after, vec![event("alice", 7), event("alice", 9)], "after the position, oldest first, this user only");
+    let limited = reader.user_events(APP, &user("alice"), 0, 2).expect("events");
+    assert_eq!(limited.iter().map(|it| it.pos).collect::<Vec<_>>(), vec![5, 7]);
+}
+
+fn memberships_and_group_messages_after_a_position(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = ConvKey::Group(group_id("g1"));
+    let mut ops = vec![
+        WriteOp::PutGroup(group_record("g1")),
+        WriteOp::AddMember(member("g1", "alice", 0, 0, 1)),
+        WriteOp::AddMember(member("g1", "bob", 1, 0, 2)),
+    ];
+    ops.extend((1..=6).map(|seq| WriteOp::AppendMessage(message(&conv, seq, "alice"))));
+    apply(&mut writer, ops, 1006);
+    apply(
+        &mut writer,
+        vec![WriteOp::RemoveMember {
+            sdkappid: APP,
+            group_id: group_id("g1"),
+            index: 1,
+            leave_seq: 4,
+            leave_pos: 1004,
+        }],
+        1007,
+    );
+    let spans = reader.memberships_since(APP, &user("bob"), 1000).expect("spans");
+    assert_eq!(spans.len(), 1, "left after the position: still relevant");
+    assert_eq!((spans[0].join_seq, spans[0].leave_seq), (0, Some(4)));
+    assert!(reader.memberships_since(APP, &user("bob"), 1010).expect("spans").is_empty(), "left before the position");
+    assert_eq!(
+        reader.memberships_since(APP, &user("alice"), 5000).expect("spans").len(),
+        1,
+        "current memberships always"
+    );
+    let missed = reader.group_messages_after(APP, &group_id("g1"), 1002, (0, 4), 10).expect("messages");
+    assert_eq!(seqs(&missed), vec![3, 4], "after the position, within the seq range, by position");
+    let limited = reader.group_messages_after(APP, &group_id("g1"), 0, (0, u64::MAX), 2).expect("messages");
+    assert_eq!(seqs(&limited), vec![1, 2]);
+}
+
+fn a_failed_batch_changes_nothing(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = c2c("alice", "bob");
+    apply(&mut writer, vec![WriteOp::AppendMessage(message(&conv, 1, "alice"))], 1001);
+    let duplicate = vec![
+        WriteOp::PutAccount(AccountRecord {
+            sdkappid: APP,
+            user: user("zed"),
+            tiny_id: 9,
+            created_at: 1,
+            receipt_private: false,
+        }),
+        WriteOp::AppendMessage(message(&conv, 2, "alice")),
+        WriteOp::AppendMessage(message(&conv, 2, "alice")),
+    ];
+    assert!(writer.apply(&duplicate, 1003).is_err(), "a duplicate seq fails the batch");
+    let state = reader.load(0).expect("load");
+    assert!(state.accounts.is_empty(), "nothing of the failed batch was kept");
+    assert_eq!(state.head_pos, 1001);
+    assert_eq!(seqs(&reader.messages(APP, &conv, &scan(false, 0, u64::MAX, 10)).expect("scan")), vec![1]);
+    apply(&mut writer, vec![WriteOp::AppendMessage(message(&conv, 2, "alice"))], 1002);
+    assert_eq!(reader.load(0).expect("load").head_pos, 1002, "the writer goes on after a failure");
+}

@@ -1,0 +1,153 @@
+//! tincan's storage interface, in the domain's terms.
+//!
+//! A backend stores apps, accounts, groups and their members, messages, read positions, group
+//! receipt bitmaps and per-user events, and answers the few queries the engine cannot answer
+//! from memory: history pages, messages by ID, the receipt state of a message not in memory,
+//! and the events a device missed.
+//! It knows nothing of pushes or connections (change notification is the bus's job) and nothing
+//! of SQL (that is each backend's).
+//!
+//! Writes come in batches ([`StoreWrite::apply`]) from one writer, which is how durability
+//! costs one commit per batch rather than one per request.
+//! A batch is atomic: all of it is durable when `apply` returns `Ok`, none of it otherwise.
+//!
+//! # Layout
+//!
+//! - [`records`]: the records the store keeps.
+//! - [`WriteOp`]: one change in a batch.
+//! - [`StoreRead`] and [`StoreWrite`]: what a backend implements.
+//! - [`conformance`]: the suite every backend runs in its own tests.
+
+pub mod conformance;
+pub mod records;
+
+use std::sync::Arc;
+
+use tincan_core::conv::ConvKey;
+use tincan_core::history::HistoryPlan;
+use tincan_proto::{GroupId, UserId};
+
+pub use records::*;
+
+/// A failure of the storage layer; the engine reports it to clients as an internal error and
+/// logs the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend failed (I/O, corruption, a violated constraint).
+    #[error("{context}: {source}")]
+    Backend {
+        /// What the store was doing.
+        context: String,
+        /// The backend's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Stored data could not be decoded.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// The result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Produces the current state of a group receipt when the writer stores it.
+///
+/// Receipts for one message that arrive in one batch are stored once, with the state as it is
+/// when the batch is written, which includes every one of them.
+pub trait ReceiptSource: Send + Sync {
+    /// The state to store now.
+    fn snapshot(&self) -> GroupReceiptRecord;
+}
+
+/// One change in a batch.
+#[derive(Clone)]
+pub enum WriteOp {
+    /// Creates or replaces an app.
+    PutApp(AppRecord),
+    /// Creates or replaces an account.
+    PutAccount(AccountRecord),
+    /// Creates or replaces a group's own fields (not its members).
+    PutGroup(GroupRecord),
+    /// Adds a member.
+    AddMember(MemberRecord),
+    /// Ends a membership.
+    RemoveMember {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The member's index.
+        index: u32,
+        /// The group's newest seq when it left.
+        leave_seq: u64,
+        /// The event position of the leave.
+        leave_pos: u64,
+    },
+    /// Appends a message.
+    AppendMessage(MessageRecord),
+    /// Records that the peer sent a receipt for a C2C message.
+    SetC2cReceipt {
+        /// The app.
+        sdkappid: u64,
+        /// The conversation.
+        conv: ConvKey,
+        /// The message.
+        seq: u64,
+        /// When, in seconds.
+        read_at: u64,
+    },
+    /// Stores a user's read position.
+    PutReadState(ReadStateRecord),
+    /// Stores a group message's receipt bitmaps, taken from the source when written.
+    PutGroupReceipt(Arc<dyn ReceiptSource>),
+    /// Appends an event to a user's stream.
+    AppendUserEvent(UserEventRecord),
+}
+
+/// The reading side of a store; callable from many threads at once.
+pub trait StoreRead: Send + Sync + 'static {
+    /// Everything the engine keeps in memory, read once at start.
+    fn load(&self, recent_since: u64) -> StoreResult<LoadedState>;
+
+    /// Messages of a conversation by a history plan.
+    fn messages(&self, sdkappid: u64, conv: &ConvKey, plan: &HistoryPlan) -> StoreResult<Vec<MessageRecord>>;
+
+    /// A message by its ID.
+    fn message_by_id(&self, sdkappid: u64, msg_id: &str) -> StoreResult<Option<MessageRecord>>;
+
+    /// A message by its seq.
+    fn message_by_seq(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Option<MessageRecord>>;
+
+    /// A group message's stored receipt state.
+    fn group_receipt(&self, sdkappid: u64, group_id: &GroupId, seq: u64) -> StoreResult<Option<GroupReceiptRecord>>;
+
+    /// A user's own events after `after_pos`, oldest first, at most `limit`.
+    fn user_events(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        after_pos: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<UserEventRecord>>;
+
+    /// A user's memberships that were current at some point after `after_pos`: its current
+    /// groups and those it left after that position.
+    fn memberships_since(&self, sdkappid: u64, user: &UserId, after_pos: u64) -> StoreResult<Vec<MembershipSpan>>;
+
+    /// Messages of a group with a position after `after_pos` and a seq in `seq_range`
+    /// (exclusive start, inclusive end), by position, at most `limit`.
+    fn group_messages_after(
+        &self,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>>;
+}
+
+/// The writing side of a store; owned by the one writer.
+pub trait StoreWrite: Send + 'static {
+    /// Applies a batch atomically and durably, and records `head_pos` as the newest position.
+    fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()>;
+}

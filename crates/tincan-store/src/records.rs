@@ -1,0 +1,250 @@
+//! The records the store keeps.
+
+use tincan_core::config::AppConfig;
+use tincan_core::conv::ConvKey;
+use tincan_core::group::GroupProfile;
+use tincan_proto::enums::{GroupType, MemberRole};
+use tincan_proto::{GroupId, UserId};
+
+/// An app hosted by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppRecord {
+    /// Its SDKAppID.
+    pub sdkappid: u64,
+    /// The secret key UserSigs are signed with.
+    pub secret_key: String,
+    /// The administrator's identifier.
+    pub admin_identifier: UserId,
+    /// Plan and receipt settings.
+    pub config: AppConfig,
+    /// When it was created, in seconds.
+    pub created_at: u64,
+}
+
+/// An account, created at its first valid login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// Its number, unique on the server; the first part of its message IDs.
+    pub tiny_id: u64,
+    /// When it was created, in seconds.
+    pub created_at: u64,
+    /// Whether its reads are private.
+    pub receipt_private: bool,
+}
+
+/// A group's own fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// Its type.
+    pub group_type: GroupType,
+    /// Its profile.
+    pub profile: GroupProfile,
+    /// Its owner.
+    pub owner: Option<UserId>,
+    /// When it was created, in seconds.
+    pub created_at: u64,
+    /// The profile version.
+    pub info_seq: u64,
+    /// The next member index.
+    pub next_index: u32,
+    /// When it was dismissed, if it was.
+    pub dismissed_at: Option<u64>,
+}
+
+/// A membership.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// The member.
+    pub user: UserId,
+    /// Its member index.
+    pub index: u32,
+    /// Its role.
+    pub role: MemberRole,
+    /// The group's newest seq when it joined.
+    pub join_seq: u64,
+    /// When it joined, in seconds.
+    pub join_time: u64,
+    /// The event position of the join.
+    pub join_pos: u64,
+}
+
+/// A stretch of one user's membership of one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipSpan {
+    /// The group.
+    pub group_id: GroupId,
+    /// The member index of that stretch.
+    pub index: u32,
+    /// The group's newest seq when it joined.
+    pub join_seq: u64,
+    /// The group's newest seq when it left, if it left.
+    pub leave_seq: Option<u64>,
+}
+
+/// A message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The conversation.
+    pub conv: ConvKey,
+    /// Its seq in the conversation.
+    pub seq: u64,
+    /// Its event position (also its unique number).
+    pub pos: u64,
+    /// Its ID.
+    pub msg_id: String,
+    /// The sender.
+    pub sender: UserId,
+    /// The sender's random number.
+    pub rand: u64,
+    /// The sender's clock, in seconds.
+    pub client_time: u64,
+    /// The server's clock, in seconds.
+    pub server_time: u64,
+    /// Whether the sender asked for receipts.
+    pub need_receipt: bool,
+    /// Whether it is left out of unread counts.
+    pub excluded_from_unread: bool,
+    /// `TIMMsgPriority`.
+    pub priority: u32,
+    /// `TIMPlatform` of the sending device.
+    pub platform: u32,
+    /// The type of its first element.
+    pub first_elem_type: i32,
+    /// `message_elem_array` as JSON.
+    pub body: String,
+    /// `message_cloud_custom_str`.
+    pub cloud_custom: String,
+    /// `message_custom_int`.
+    pub custom_int: i64,
+    /// `message_custom_str`.
+    pub custom_str: String,
+    /// C2C: when the peer sent a receipt for it (0 if not).
+    pub receipt_read_at: u64,
+}
+
+/// A user's read position in a conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadStateRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// The conversation.
+    pub conv: ConvKey,
+    /// Messages up to this seq are read.
+    pub read_seq: u64,
+    /// When it moved, in seconds.
+    pub read_time: u64,
+}
+
+/// The receipt bitmaps of a group message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupReceiptRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// The message.
+    pub seq: u64,
+    /// The sender's member index.
+    pub sender_index: Option<u32>,
+    /// The group's next member index when it was sent.
+    pub index_bound: u32,
+    /// Public readers, portable roaring format.
+    pub readers: Vec<u8>,
+    /// Private readers, portable roaring format.
+    pub private_readers: Vec<u8>,
+}
+
+/// An event in one user's stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserEventRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// Its position.
+    pub pos: u64,
+    /// Its push kind.
+    pub kind: String,
+    /// The conversation it concerns, if any.
+    pub conv: Option<ConvKey>,
+    /// The message it concerns, if any (0 otherwise).
+    pub seq: u64,
+    /// Its payload as JSON (empty when it is rebuilt from the message).
+    pub payload: String,
+}
+
+/// A conversation's newest message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvSummary {
+    /// The newest message (its seq is the conversation's newest seq).
+    pub last_message: MessageRecord,
+}
+
+/// A user's own message after its read position; it never counts as unread for its sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnMessage {
+    /// The app.
+    pub sdkappid: u64,
+    /// The conversation.
+    pub conv: ConvKey,
+    /// The sender.
+    pub sender: UserId,
+    /// The message.
+    pub seq: u64,
+}
+
+/// A message sent recently, for recognising resends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecentMessage {
+    /// The app.
+    pub sdkappid: u64,
+    /// The conversation.
+    pub conv: ConvKey,
+    /// Its ID.
+    pub msg_id: String,
+    /// Its seq.
+    pub seq: u64,
+    /// When it was sent, in seconds.
+    pub server_time: u64,
+}
+
+/// Everything the engine keeps in memory, as read at start.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedState {
+    /// The newest event position.
+    pub head_pos: u64,
+    /// Apps.
+    pub apps: Vec<AppRecord>,
+    /// Accounts.
+    pub accounts: Vec<AccountRecord>,
+    /// Groups not dismissed.
+    pub groups: Vec<GroupRecord>,
+    /// Current members of those groups.
+    pub members: Vec<MemberRecord>,
+    /// Read positions.
+    pub read_states: Vec<ReadStateRecord>,
+    /// Each conversation's newest message.
+    pub conversations: Vec<ConvSummary>,
+    /// Own messages after their sender's read position.
+    pub own_messages: Vec<OwnMessage>,
+    /// Messages excluded from unread counts: (app, conversation, seq).
+    pub excluded: Vec<(u64, ConvKey, u64)>,
+    /// Messages sent since the time given to `load`.
+    pub recent_messages: Vec<RecentMessage>,
+}
