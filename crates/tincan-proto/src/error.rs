@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A numeric error code as TIM defines it (or as tincan adds it, in 65000–65999).
 ///
 /// This is an open newtype rather than an enum: a code the client does not know still parses.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ErrorCode(pub u32);
 
@@ -45,6 +45,8 @@ codes! {
     INVALID_PARAMETERS = 6017;
     /// A JSON text could not be parsed.
     INVALID_JSON = 6027;
+    /// Logged out: another login or the administrator ended this session.
+    LOGIN_KICKED_OFF = 6208;
     /// An identifier is not printable ASCII (0x20–0x7e) of 1 to 32 bytes.
     INVALID_IDENTIFIER = 7003;
     /// The API was called too often.

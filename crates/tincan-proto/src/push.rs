@@ -23,6 +23,9 @@ pub const CONV_READ: &str = "conv_read";
 pub const GROUP: &str = "group";
 /// `push` kind of [`SyncedPush`]; not an event of the stream (`pos` 0).
 pub const SYNCED: &str = "synced";
+/// `push` kind of [`KickedPush`]; not an event of the stream (`pos` 0); the server closes the
+/// connection after it.
+pub const KICKED: &str = "kicked";
 
 /// The state of one conversation for the user, taken when the push was written.
 ///
@@ -99,4 +102,14 @@ pub struct GroupPush {
 pub struct SyncedPush {
     /// The last position replayed (or the resume position if there was nothing to replay).
     pub pos: u64,
+}
+
+/// The server is closing the connection, and why (a slow connection, a logout by the
+/// administrator, the server shutting down).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KickedPush {
+    /// The reason's error code.
+    pub code: crate::ErrorCode,
+    /// What happened.
+    pub desc: String,
 }

@@ -85,7 +85,8 @@ create table message (
     cloud_custom text not null,
     custom_int integer not null,
     custom_str text not null,
-    receipt_read_at integer not null
+    receipt_read_at integer not null,
+    receipt_private integer not null
 );
 
 create unique index message_by_seq on message (sdkappid, conv_type, conv_key, seq);

@@ -15,7 +15,7 @@ pub(crate) const CONV_GROUP: i64 = 2;
 /// The columns of `message`, in the order [`message_from_row`] reads them.
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-     custom_str, receipt_read_at";
+     custom_str, receipt_read_at, receipt_private";
 
 /// SQLite integers are signed; positions, seqs and times above `i64::MAX` never occur, and a
 /// bound of `u64::MAX` ("no bound") becomes `i64::MAX`.
@@ -134,5 +134,6 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
         custom_int: get_i64(17)?,
         custom_str: get_text(18)?,
         receipt_read_at: from_sql(get_i64(19)?)?,
+        receipt_private: get_i64(20)? != 0,
     })
 }

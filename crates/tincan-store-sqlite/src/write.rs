@@ -140,13 +140,18 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             params![to_sql(*sdkappid), group_id.as_str(), index, to_sql(*leave_seq), to_sql(*leave_pos)],
             "removing a member",
         ),
+        WriteOp::SetMemberRole { sdkappid, group_id, index, role } => execute(
+            "update group_member set role = ?4 where sdkappid = ?1 and group_id = ?2 and member_index = ?3",
+            params![to_sql(*sdkappid), group_id.as_str(), index, role.0],
+            "changing a member's role",
+        ),
         WriteOp::AppendMessage(message) => {
             let (conv_type, conv_key) = conv_columns(&message.conv);
             execute(
                 "insert into message (pos, sdkappid, conv_type, conv_key, seq, msg_id, sender, rand, client_time, \
                  server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, \
-                 custom_int, custom_str, receipt_read_at) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                 custom_int, custom_str, receipt_read_at, receipt_private) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                 params![
                     to_sql(message.pos),
                     to_sql(message.sdkappid),
@@ -167,16 +172,18 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     message.cloud_custom,
                     message.custom_int,
                     message.custom_str,
-                    to_sql(message.receipt_read_at)
+                    to_sql(message.receipt_read_at),
+                    message.receipt_private
                 ],
                 "appending a message",
             )
         }
-        WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at } => {
+        WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at, private } => {
             let (conv_type, conv_key) = conv_columns(conv);
             execute(
-                "update message set receipt_read_at = ?5 where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4",
-                params![to_sql(*sdkappid), conv_type, conv_key, to_sql(*seq), to_sql(*read_at)],
+                "update message set receipt_read_at = ?5, receipt_private = ?6 \
+                 where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4",
+                params![to_sql(*sdkappid), conv_type, conv_key, to_sql(*seq), to_sql(*read_at), private],
                 "storing a C2C receipt",
             )
         }

@@ -69,6 +69,7 @@ pub fn message(conv: &ConvKey, seq: u64, sender: &str) -> MessageRecord {
         custom_int: 0,
         custom_str: String::new(),
         receipt_read_at: 0,
+        receipt_private: false,
     }
 }
 
@@ -155,15 +156,20 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
     );
     apply(
         &mut writer,
-        vec![WriteOp::RemoveMember { sdkappid: APP, group_id: group_id("g1"), index: 1, leave_seq: 0, leave_pos: 4 }],
+        vec![
+            WriteOp::RemoveMember { sdkappid: APP, group_id: group_id("g1"), index: 1, leave_seq: 0, leave_pos: 4 },
+            WriteOp::SetMemberRole { sdkappid: APP, group_id: group_id("g1"), index: 0, role: MemberRole::ADMIN },
+        ],
         4,
     );
     let state = reader.load(0).expect("load");
+    let mut alice = member("g1", "alice", 0, 0, 1);
+    alice.role = MemberRole::ADMIN;
     assert_eq!(state.head_pos, 4, "the head position is kept");
     assert_eq!(state.apps, vec![app], "an app is replaced whole");
     assert_eq!(state.accounts, vec![account]);
     assert_eq!(state.groups, vec![group_record("g1")], "dismissed groups are not loaded");
-    assert_eq!(state.members, vec![member("g1", "alice", 0, 0, 1)], "only current members of live groups");
+    assert_eq!(state.members, vec![alice], "only current members of live groups, with their current role");
 }
 
 fn history_scans_follow_the_plan(open: OpenStore<'_>) {
@@ -218,9 +224,13 @@ fn messages_by_id_and_seq(open: OpenStore<'_>) {
     assert_eq!(reader.message_by_id(APP + 1, "7-10-1").expect("by id"), None, "IDs are per app");
     assert!(reader.message_by_seq(APP, &conv, 1).expect("by seq").is_some());
     assert!(reader.message_by_seq(APP, &conv, 2).expect("by seq").is_none());
-    apply(&mut writer, vec![WriteOp::SetC2cReceipt { sdkappid: APP, conv: conv.clone(), seq: 1, read_at: 77 }], 1001);
+    apply(
+        &mut writer,
+        vec![WriteOp::SetC2cReceipt { sdkappid: APP, conv: conv.clone(), seq: 1, read_at: 77, private: true }],
+        1001,
+    );
     let read = reader.message_by_seq(APP, &conv, 1).expect("by seq").expect("exists");
-    assert_eq!(read.receipt_read_at, 77);
+    assert_eq!((read.receipt_read_at, read.receipt_private), (77, true));
 }
 
 fn read_states_and_own_messages_load_back(open: OpenStore<'_>) {

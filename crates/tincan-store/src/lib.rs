@@ -83,6 +83,17 @@ pub enum WriteOp {
         /// The event position of the leave.
         leave_pos: u64,
     },
+    /// Changes a current member's role.
+    SetMemberRole {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The member's index.
+        index: u32,
+        /// The new role.
+        role: tincan_proto::enums::MemberRole,
+    },
     /// Appends a message.
     AppendMessage(MessageRecord),
     /// Records that the peer sent a receipt for a C2C message.
@@ -95,6 +106,8 @@ pub enum WriteOp {
         seq: u64,
         /// When, in seconds.
         read_at: u64,
+        /// Whether the reader keeps its reads private.
+        private: bool,
     },
     /// Stores a user's read position.
     PutReadState(ReadStateRecord),

@@ -134,6 +134,8 @@ pub struct MessageRecord {
     pub custom_str: String,
     /// C2C: when the peer sent a receipt for it (0 if not).
     pub receipt_read_at: u64,
+    /// C2C: the peer's receipt is private (only the peer itself knows of it).
+    pub receipt_private: bool,
 }
 
 /// A user's read position in a conversation.

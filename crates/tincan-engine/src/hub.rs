@@ -1,0 +1,277 @@
+//! The devices online on this node, and the dispatcher that pushes durable changes to them.
+//!
+//! The dispatcher is one thread fed by the bus in position order, so every device receives its
+//! pushes in position order; a device that cannot keep up (its queue is full) is closed with
+//! [`ErrorCode::SLOW_CONSUMER`] and catches up by resuming, rather than slowing everyone else.
+//! Pushes of one message to many devices share the rendered message; only the envelope (the
+//! position and the receiver's conversation state) is written per device.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use tincan_core::conv::{ConvKey, Side};
+use tincan_proto::frame::encode_push;
+use tincan_proto::push::{self, ConvState, MessagePush};
+use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_store::MessageRecord;
+use tokio::sync::{Notify, mpsc};
+
+use crate::Shared;
+use crate::events::Event;
+use crate::render::{self, MessageView};
+use crate::state::{AppState, lock, read, write};
+
+/// Identifies one connected device (one WebSocket) on this node.
+pub type DeviceId = u64;
+
+/// A frame for a device: a push with its position (0 for frames outside the stream).
+#[derive(Clone, Debug)]
+pub struct OutFrame {
+    /// The push's position in the user's stream.
+    pub pos: u64,
+    /// The whole frame, as JSON text.
+    pub text: Arc<str>,
+}
+
+/// Tells a connection to close, and why.
+#[derive(Default)]
+pub struct Kick {
+    notify: Notify,
+    kicked: AtomicBool,
+    reason: Mutex<Option<ApiError>>,
+}
+
+impl Kick {
+    /// Asks the connection to close with `reason`; the first reason wins.
+    pub fn kick(&self, reason: ApiError) {
+        if !self.kicked.swap(true, Ordering::SeqCst) {
+            *lock(&self.reason) = Some(reason);
+            self.notify.notify_one();
+        }
+    }
+
+    /// Waits until the connection is asked to close; returns why.
+    pub async fn kicked(&self) -> ApiError {
+        loop {
+            if self.kicked.load(Ordering::SeqCst)
+                && let Some(reason) = lock(&self.reason).clone()
+            {
+                return reason;
+            }
+            self.notify.notified().await;
+        }
+    }
+}
+
+#[derive(Clone)]
+struct DeviceSlot {
+    id: DeviceId,
+    outbox: mpsc::Sender<OutFrame>,
+    kick: Arc<Kick>,
+}
+
+/// Every device online on this node, by app and user.
+#[derive(Default)]
+pub(crate) struct Hub {
+    devices: std::sync::RwLock<HashMap<u64, HashMap<UserId, Vec<DeviceSlot>>>>,
+    next_id: AtomicU64,
+}
+
+impl Hub {
+    /// Registers a device; pushes for the user go to `outbox` from now on.
+    pub(crate) fn register(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        outbox: mpsc::Sender<OutFrame>,
+    ) -> (DeviceId, Arc<Kick>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let kick = Arc::new(Kick::default());
+        let slot = DeviceSlot { id, outbox, kick: kick.clone() };
+        write(&self.devices).entry(sdkappid).or_default().entry(user.clone()).or_default().push(slot);
+        (id, kick)
+    }
+
+    /// Removes a device.
+    pub(crate) fn unregister(&self, sdkappid: u64, user: &UserId, id: DeviceId) {
+        let mut devices = write(&self.devices);
+        let Some(users) = devices.get_mut(&sdkappid) else { return };
+        if let Some(slots) = users.get_mut(user) {
+            slots.retain(|slot| slot.id != id);
+            if slots.is_empty() {
+                users.remove(user);
+            }
+        }
+    }
+
+    /// Whether the user has a device online.
+    pub(crate) fn is_online(&self, sdkappid: u64, user: &UserId) -> bool {
+        read(&self.devices).get(&sdkappid).is_some_and(|users| users.contains_key(user))
+    }
+
+    /// Users of the app with a device online.
+    pub(crate) fn n_online_users(&self, sdkappid: u64) -> usize {
+        read(&self.devices).get(&sdkappid).map_or(0, HashMap::len)
+    }
+
+    /// Closes every device of a user (for example after a logout elsewhere is not wanted; used
+    /// when the admin kicks a user).
+    pub(crate) fn kick_user(&self, sdkappid: u64, user: &UserId, reason: &ApiError) {
+        let slots = read(&self.devices).get(&sdkappid).and_then(|users| users.get(user).cloned()).unwrap_or_default();
+        for slot in slots {
+            slot.kick.kick(reason.clone());
+        }
+    }
+
+    fn devices_of(&self, sdkappid: u64, user: &UserId) -> Vec<DeviceSlot> {
+        read(&self.devices).get(&sdkappid).and_then(|users| users.get(user).cloned()).unwrap_or_default()
+    }
+
+    /// The online users among `candidates` (walks whichever side is smaller).
+    fn online_among<'a>(
+        &self,
+        sdkappid: u64,
+        n_candidates: u64,
+        candidates: impl Iterator<Item = &'a UserId>,
+    ) -> Vec<UserId> {
+        let devices = read(&self.devices);
+        let Some(users) = devices.get(&sdkappid) else { return Vec::new() };
+        if (users.len() as u64) < n_candidates {
+            return users.keys().cloned().collect();
+        }
+        candidates.filter(|user| users.contains_key(*user)).cloned().collect()
+    }
+}
+
+/// Runs the dispatcher until the bus closes.
+pub(crate) fn start_dispatcher(shared: Arc<Shared>, receiver: Receiver<Vec<Event>>) -> thread::JoinHandle<()> {
+    thread::Builder::new()
+        .name("tincan-dispatch".to_owned())
+        .spawn(move || {
+            while let Ok(events) = receiver.recv() {
+                for event in events {
+                    dispatch(&shared, event);
+                }
+            }
+        })
+        .unwrap_or_else(|err| panic!("cannot start the dispatcher thread: {err}"))
+}
+
+fn dispatch(shared: &Shared, event: Event) {
+    match event {
+        Event::Message { sdkappid, record, origin } => {
+            let Some(app) = shared.app(sdkappid) else { return };
+            match &record.conv {
+                ConvKey::C2c(_) => dispatch_c2c_message(shared, &app, &record, origin),
+                ConvKey::Group(_) => dispatch_group_message(shared, &app, &record, origin),
+            }
+        }
+        Event::User { sdkappid, user, pos, kind, payload, origin } => {
+            let frame: Arc<str> = encode_push(kind, pos, &payload).into();
+            for slot in shared.hub.devices_of(sdkappid, &user) {
+                if Some(slot.id) != origin {
+                    send(shared, &slot, OutFrame { pos, text: frame.clone() });
+                }
+            }
+        }
+    }
+}
+
+fn send(shared: &Shared, slot: &DeviceSlot, frame: OutFrame) {
+    match slot.outbox.try_send(frame) {
+        Ok(()) => {
+            shared.metrics.pushes.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            shared.metrics.slow_consumers.fetch_add(1, Ordering::Relaxed);
+            slot.kick.kick(ApiError::new(
+                ErrorCode::SLOW_CONSUMER,
+                "the connection fell too far behind its pushes and was closed; reconnect and resume",
+            ));
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => {}
+    }
+}
+
+fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> Arc<str> {
+    let payload = MessagePush { message: render::message(record, viewer, view), conv };
+    let json = serde_json::to_string(&payload).unwrap_or_default();
+    encode_push(push::MESSAGE, record.pos, &json).into()
+}
+
+fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &MessageRecord, origin: Option<u64>) {
+    let ConvKey::C2c(pair) = &record.conv else { return };
+    let Some(state) = app.pair(pair) else { return };
+    let sender_side = pair.side_of(&record.sender);
+    let peer_private =
+        sender_side.and_then(|side| app.account(pair.peer_of(side))).is_some_and(|peer| peer.is_private());
+    let mut frames = Vec::new();
+    {
+        let state = lock(&state);
+        for side in [Side::Low, Side::High] {
+            let user = pair.user(side);
+            let slots = shared.hub.devices_of(app.sdkappid, user);
+            if slots.iter().all(|slot| Some(slot.id) == origin) {
+                continue;
+            }
+            let is_sender = Some(side) == sender_side;
+            let view = MessageView {
+                is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
+                is_peer_read: is_sender && !peer_private && state.read_of(side.other()).read_seq() >= record.seq,
+                ..MessageView::default()
+            };
+            frames.push((slots, message_frame(record, user, &view, render::pair_conv_state(&state, side))));
+        }
+    }
+    for (slots, frame) in frames {
+        for slot in slots {
+            if Some(slot.id) != origin {
+                send(shared, &slot, OutFrame { pos: record.pos, text: frame.clone() });
+            }
+        }
+    }
+}
+
+fn dispatch_group_message(shared: &Shared, app: &AppState, record: &MessageRecord, origin: Option<u64>) {
+    let ConvKey::Group(group_id) = &record.conv else { return };
+    let Some(state) = app.group(group_id) else { return };
+    let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
+    let mut sender_view = MessageView { is_read: true, ..MessageView::default() };
+    {
+        let state = lock(&state);
+        let group = &state.group;
+        let online = shared.hub.online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
+        for user in online {
+            if let Some(member) = group.member(&user) {
+                receivers.push((user, render::group_conv_state(group, member)));
+            }
+        }
+        if record.need_receipt
+            && let Some(cell) = state.receipts.get(&record.seq)
+        {
+            sender_view.receipt_counts = Some(lock(&cell.state).counts(group.current_members()));
+        }
+    }
+    let other_view = MessageView::default();
+    let mut other_message: Option<String> = None;
+    let mut own_message: Option<String> = None;
+    for (user, conv) in receivers {
+        let is_sender = user == record.sender;
+        let cached = if is_sender { &mut own_message } else { &mut other_message };
+        let message_json = cached.get_or_insert_with(|| {
+            let view = if is_sender { &sender_view } else { &other_view };
+            serde_json::to_string(&render::message(record, &user, view)).unwrap_or_default()
+        });
+        let conv_json = serde_json::to_string(&conv).unwrap_or_default();
+        let payload = format!("{{\"message\":{message_json},\"conv\":{conv_json}}}");
+        let frame: Arc<str> = encode_push(push::MESSAGE, record.pos, &payload).into();
+        for slot in shared.hub.devices_of(app.sdkappid, &user) {
+            if Some(slot.id) != origin {
+                send(shared, &slot, OutFrame { pos: record.pos, text: frame.clone() });
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Rebuilding the in-memory state from the store at start.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tincan_core::conv::{ConvKey, ReadState};
+use tincan_core::group::{Group, GroupRestore, Member};
+use tincan_proto::UserId;
+use tincan_store::{LoadedState, MessageRecord};
+
+use crate::StartError;
+use crate::state::{Account, AppSettings, AppState, GroupState, PairState, lock, write};
+
+/// The rebuilt state.
+pub(crate) struct Built {
+    pub(crate) apps: HashMap<u64, Arc<AppState>>,
+    pub(crate) max_tiny_id: u64,
+}
+
+type ConvOf = (u64, ConvKey);
+
+pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
+    let mut apps: HashMap<u64, Arc<AppState>> = HashMap::new();
+    for app in loaded.apps {
+        let settings = AppSettings {
+            secret_key: app.secret_key,
+            admin_identifier: app.admin_identifier,
+            config: app.config,
+            created_at: app.created_at,
+        };
+        apps.insert(app.sdkappid, Arc::new(AppState::new(app.sdkappid, settings)));
+    }
+    let app_of = |sdkappid: u64| -> Result<Arc<AppState>, StartError> {
+        apps.get(&sdkappid).cloned().ok_or_else(|| StartError(format!("stored data refers to unknown app {sdkappid}")))
+    };
+    let mut max_tiny_id = 0;
+    for account in loaded.accounts {
+        max_tiny_id = max_tiny_id.max(account.tiny_id);
+        let app = app_of(account.sdkappid)?;
+        let entry =
+            Arc::new(Account::new(account.user.clone(), account.tiny_id, account.created_at, account.receipt_private));
+        write(&app.accounts).insert(account.user, entry);
+    }
+
+    let mut last_messages: HashMap<ConvOf, MessageRecord> = HashMap::new();
+    for summary in loaded.conversations {
+        let message = summary.last_message;
+        last_messages.insert((message.sdkappid, message.conv.clone()), message);
+    }
+    let mut read_states: HashMap<(ConvOf, UserId), (u64, u64)> = HashMap::new();
+    for state in loaded.read_states {
+        read_states.insert(((state.sdkappid, state.conv), state.user), (state.read_seq, state.read_time));
+    }
+    let mut own: HashMap<(ConvOf, UserId), Vec<u64>> = HashMap::new();
+    for message in loaded.own_messages {
+        own.entry(((message.sdkappid, message.conv), message.sender)).or_default().push(message.seq);
+    }
+    let mut restore_read = |conv: &ConvOf, user: &UserId, floor: u64| -> ReadState {
+        let key = (conv.clone(), user.clone());
+        let (read_seq, read_time) = read_states.get(&key).copied().unwrap_or((0, 0));
+        ReadState::restore(read_seq.max(floor), read_time, own.remove(&key).unwrap_or_default())
+    };
+
+    let mut members_by_group: HashMap<ConvOf, Vec<tincan_store::MemberRecord>> = HashMap::new();
+    for member in loaded.members {
+        members_by_group.entry((member.sdkappid, ConvKey::Group(member.group_id.clone()))).or_default().push(member);
+    }
+    for record in loaded.groups {
+        let app = app_of(record.sdkappid)?;
+        let conv: ConvOf = (record.sdkappid, ConvKey::Group(record.group_id.clone()));
+        let last = last_messages.remove(&conv);
+        let mut group = Group::restore(GroupRestore {
+            id: record.group_id.clone(),
+            group_type: record.group_type,
+            profile: record.profile,
+            owner: record.owner,
+            created_at: record.created_at,
+            info_seq: record.info_seq,
+            max_seq: last.as_ref().map_or(0, |message| message.seq),
+            last_msg_time: last.as_ref().map_or(0, |message| message.server_time),
+            next_index: record.next_index,
+        });
+        for member in members_by_group.remove(&conv).unwrap_or_default() {
+            let read = restore_read(&conv, &member.user, member.join_seq);
+            if let Some(account) = app.account(&member.user) {
+                lock(&account.convs).groups.insert(record.group_id.clone());
+            }
+            let restored = Member {
+                index: member.index,
+                role: member.role,
+                join_seq: member.join_seq,
+                join_time: member.join_time,
+                read,
+            };
+            group.restore_member(member.user, restored);
+        }
+        let mut state = GroupState::new(group);
+        state.last_message = last.map(Arc::new);
+        write(&app.groups).insert(record.group_id, Arc::new(Mutex::new(state)));
+    }
+
+    for ((sdkappid, conv), last) in last_messages {
+        let ConvKey::C2c(pair) = &conv else { continue };
+        let app = app_of(sdkappid)?;
+        let mut state = PairState::new();
+        state.max_seq = last.seq;
+        let key: ConvOf = (sdkappid, conv.clone());
+        state.read = [restore_read(&key, pair.low(), 0), restore_read(&key, pair.high(), 0)];
+        state.last_message = Some(Arc::new(last));
+        for (user, peer) in [(pair.low(), pair.high()), (pair.high(), pair.low())] {
+            if let Some(account) = app.account(user) {
+                lock(&account.convs).peers.insert(peer.clone());
+            }
+        }
+        write(&app.pairs).insert(pair.clone(), Arc::new(Mutex::new(state)));
+    }
+
+    for (sdkappid, conv, seq) in loaded.excluded {
+        let Some(app) = apps.get(&sdkappid) else { continue };
+        match &conv {
+            ConvKey::Group(group_id) => {
+                if let Some(state) = app.group(group_id) {
+                    lock(&state).group.restore_excluded(seq);
+                }
+            }
+            ConvKey::C2c(pair) => {
+                if let Some(state) = app.pair(pair) {
+                    lock(&state).excluded.insert(seq);
+                }
+            }
+        }
+    }
+    // The store lists recent messages newest first; the resend memory expires oldest first.
+    let mut recent_messages = loaded.recent_messages;
+    recent_messages.reverse();
+    for recent in recent_messages {
+        let Some(app) = apps.get(&recent.sdkappid) else { continue };
+        match &recent.conv {
+            ConvKey::Group(group_id) => {
+                if let Some(state) = app.group(group_id) {
+                    lock(&state).recent.remember(recent.msg_id, recent.seq, recent.server_time);
+                }
+            }
+            ConvKey::C2c(pair) => {
+                if let Some(state) = app.pair(pair) {
+                    lock(&state).recent.remember(recent.msg_id, recent.seq, recent.server_time);
+                }
+            }
+        }
+    }
+    Ok(Built { apps, max_tiny_id })
+}

@@ -1,0 +1,343 @@
+//! Administration: apps, their keys and configuration, and admin credentials.
+//!
+//! Each app's secret key is kept in the database and, for the operator and the CLI, in
+//! `<data>/apps/<sdkappid>.key` (readable by its owner only).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tincan_core::config::{AppConfig, Plan};
+use tincan_proto::enums::GroupType;
+use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_store::{AppRecord, WriteOp};
+
+use crate::state::{AppSettings, AppState, read, write};
+use crate::{Engine, PinnedApp, StartError, StartReport};
+
+/// The administrator identifier of a new app (TIM's default).
+pub const DEFAULT_ADMIN_IDENTIFIER: &str = "administrator";
+
+/// An app as the admin API shows it (never with its key).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppInfo {
+    /// The SDKAppID.
+    pub sdkappid: u64,
+    /// The administrator's identifier.
+    pub admin_identifier: String,
+    /// `Standard`, `Pro` or `Ultimate`.
+    pub plan: String,
+    /// Group types whose messages may ask for receipts (`Work`, `Public`, `Meeting`, `Community`).
+    pub receipt_group_types: Vec<String>,
+    /// The coalescing window of receipt pushes, in milliseconds.
+    pub receipt_coalesce_window_ms: u32,
+    /// The largest group allowed receipts.
+    pub receipt_group_members_max: u32,
+    /// When it was created, in seconds.
+    pub created_at: u64,
+}
+
+/// A change to an app's configuration; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfigChange {
+    /// The plan.
+    #[serde(default)]
+    pub plan: Option<String>,
+    /// Group types enabled for receipts, by name.
+    #[serde(default)]
+    pub receipt_group_types: Option<Vec<String>>,
+    /// The coalescing window, in milliseconds.
+    #[serde(default)]
+    pub receipt_coalesce_window_ms: Option<u32>,
+    /// The largest group allowed receipts.
+    #[serde(default)]
+    pub receipt_group_members_max: Option<u32>,
+}
+
+impl AppInfo {
+    fn new(sdkappid: u64, settings: &AppSettings) -> AppInfo {
+        let config = &settings.config;
+        AppInfo {
+            sdkappid,
+            admin_identifier: settings.admin_identifier.as_str().to_owned(),
+            plan: config.plan.as_str().to_owned(),
+            receipt_group_types: config
+                .receipt_group_types
+                .iter()
+                .map(|group_type| group_type.product_name().map_or_else(|| group_type.0.to_string(), str::to_owned))
+                .collect(),
+            receipt_coalesce_window_ms: config.receipt_coalesce_window_ms,
+            receipt_group_members_max: config.receipt_group_members_max,
+            created_at: settings.created_at,
+        }
+    }
+}
+
+fn random_key() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn app_record(sdkappid: u64, settings: &AppSettings) -> WriteOp {
+    WriteOp::PutApp(AppRecord {
+        sdkappid,
+        secret_key: settings.secret_key.clone(),
+        admin_identifier: settings.admin_identifier.clone(),
+        config: settings.config.clone(),
+        created_at: settings.created_at,
+    })
+}
+
+impl Engine {
+    /// Where an app's key file is.
+    pub fn key_file(&self, sdkappid: u64) -> PathBuf {
+        self.inner.data_dir.join("apps").join(format!("{sdkappid}.key"))
+    }
+
+    fn write_key_file(&self, sdkappid: u64, key: &str) -> Result<PathBuf, ApiError> {
+        let path = self.key_file(sdkappid);
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, format!("{key}\n"))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            Ok(())
+        };
+        write().map_err(|err| crate::internal(format!("writing {}: {err}", path.display())))?;
+        Ok(path)
+    }
+
+    pub(crate) async fn ensure_default_app(&self, pinned: Option<PinnedApp>) -> Result<StartReport, StartError> {
+        let fail = |err: ApiError| StartError(format!("setting up the default app: {}", err.desc));
+        let existing = self.apps();
+        let (default_app, created) = match (&pinned, existing.first()) {
+            (Some(pinned), _) => match self.app(pinned.sdkappid) {
+                Some(app) => {
+                    if read(&app.settings).secret_key != pinned.key {
+                        self.set_key(pinned.sdkappid, pinned.key.clone()).await.map_err(fail)?;
+                    }
+                    (
+                        self.app_info(pinned.sdkappid)
+                            .ok_or_else(|| StartError("the pinned app vanished".to_owned()))?,
+                        false,
+                    )
+                }
+                None => (
+                    self.create_app(Some(pinned.sdkappid), Some(pinned.key.clone()), Plan::Ultimate)
+                        .await
+                        .map_err(fail)?,
+                    true,
+                ),
+            },
+            (None, Some(first)) => (first.clone(), false),
+            (None, None) => (self.create_app(None, None, Plan::Ultimate).await.map_err(fail)?, true),
+        };
+        let key = self.app(default_app.sdkappid).map(|app| read(&app.settings).secret_key.clone()).unwrap_or_default();
+        let key_file = self.write_key_file(default_app.sdkappid, &key).map_err(fail)?;
+        Ok(StartReport { default_app, created_default_app: created, key_file })
+    }
+
+    /// Every app, by SDKAppID.
+    pub fn apps(&self) -> Vec<AppInfo> {
+        let apps = read(&self.inner.shared.apps);
+        let mut list: Vec<AppInfo> =
+            apps.values().map(|app| AppInfo::new(app.sdkappid, &read(&app.settings))).collect();
+        list.sort_by_key(|app| (app.created_at, app.sdkappid));
+        list
+    }
+
+    /// One app.
+    pub fn app_info(&self, sdkappid: u64) -> Option<AppInfo> {
+        self.app(sdkappid).map(|app| AppInfo::new(sdkappid, &read(&app.settings)))
+    }
+
+    /// Creates an app (TIM's console "create application"); returns it and writes its key file.
+    pub async fn create_app(
+        &self,
+        sdkappid: Option<u64>,
+        key: Option<String>,
+        plan: Plan,
+    ) -> Result<AppInfo, ApiError> {
+        let key = key.unwrap_or_else(random_key);
+        if key.len() < 16 {
+            return Err(ApiError::invalid_parameter("a secret key must be at least 16 characters"));
+        }
+        let mut config = AppConfig::new_app_default();
+        config.plan = plan;
+        let settings = AppSettings {
+            secret_key: key.clone(),
+            admin_identifier: UserId::parse(DEFAULT_ADMIN_IDENTIFIER)?,
+            config,
+            created_at: self.now(),
+        };
+        let reservation = self.writer().reserve().await?;
+        let (sdkappid, pending) = {
+            let mut apps = write(&self.inner.shared.apps);
+            let sdkappid = match sdkappid {
+                Some(sdkappid) if apps.contains_key(&sdkappid) => {
+                    return Err(ApiError::invalid_parameter(format!("SDKAppID {sdkappid} already exists")));
+                }
+                Some(sdkappid) => sdkappid,
+                None => loop {
+                    let candidate = 1_400_000_000 + rand::random::<u64>() % 100_000_000;
+                    if !apps.contains_key(&candidate) {
+                        break candidate;
+                    }
+                },
+            };
+            let op = app_record(sdkappid, &settings);
+            apps.insert(sdkappid, Arc::new(AppState::new(sdkappid, settings)));
+            (sdkappid, reservation.send(vec![op], None))
+        };
+        pending.wait().await?;
+        self.write_key_file(sdkappid, &key)?;
+        self.app_info(sdkappid).ok_or_else(|| crate::internal("a new app vanished".to_owned()))
+    }
+
+    fn app_or_error(&self, sdkappid: u64) -> Result<Arc<AppState>, ApiError> {
+        self.app(sdkappid).ok_or_else(|| {
+            ApiError::new(ErrorCode::APP_NOT_FOUND, format!("SDKAppID {sdkappid} does not exist on this server"))
+        })
+    }
+
+    /// Changes an app's configuration; it applies to the next request, without a restart.
+    pub async fn update_app_config(&self, sdkappid: u64, change: &AppConfigChange) -> Result<AppInfo, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let mut config = app.settings().config;
+        if let Some(plan) = &change.plan {
+            config.plan = Plan::parse(plan).ok_or_else(|| {
+                ApiError::invalid_parameter(format!("plan {plan:?} is not Standard, Pro or Ultimate"))
+            })?;
+        }
+        if let Some(names) = &change.receipt_group_types {
+            let mut types = Vec::with_capacity(names.len());
+            for name in names {
+                let group_type = GroupType::from_name(name).ok_or_else(|| {
+                    ApiError::invalid_parameter(format!(
+                        "group type {name:?} is not Work, Public, Meeting, Community or AVChatRoom"
+                    ))
+                })?;
+                if !types.contains(&group_type) {
+                    types.push(group_type);
+                }
+            }
+            config.receipt_group_types = types;
+        }
+        if let Some(window) = change.receipt_coalesce_window_ms {
+            config.receipt_coalesce_window_ms = window;
+        }
+        if let Some(members_max) = change.receipt_group_members_max {
+            config.receipt_group_members_max = members_max;
+        }
+        config.validate()?;
+        self.change_settings(&app, |settings| settings.config = config.clone()).await?;
+        self.app_info(sdkappid).ok_or_else(|| crate::internal("an app vanished".to_owned()))
+    }
+
+    /// Replaces an app's key with a new random one; UserSigs made with the old key stop working.
+    pub async fn rotate_key(&self, sdkappid: u64) -> Result<PathBuf, ApiError> {
+        self.set_key(sdkappid, random_key()).await
+    }
+
+    async fn set_key(&self, sdkappid: u64, key: String) -> Result<PathBuf, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        self.change_settings(&app, |settings| settings.secret_key = key.clone()).await?;
+        self.write_key_file(sdkappid, &key)
+    }
+
+    async fn change_settings(&self, app: &AppState, change: impl FnOnce(&mut AppSettings)) -> Result<(), ApiError> {
+        let reservation = self.writer().reserve().await?;
+        let pending = {
+            let mut settings = write(&app.settings);
+            change(&mut settings);
+            reservation.send(vec![app_record(app.sdkappid, &settings)], None)
+        };
+        pending.wait().await?;
+        Ok(())
+    }
+
+    /// A UserSig for `user` of the app, valid for `expire_seconds`.
+    pub fn user_sig(&self, sdkappid: u64, user: &UserId, expire_seconds: u64) -> Result<String, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let key = read(&app.settings).secret_key.clone();
+        Ok(tincan_usersig::generate(&key, sdkappid, user.as_str(), self.now(), expire_seconds))
+    }
+
+    /// Checks an administrator's credentials (REST API and admin endpoints).
+    pub fn verify_admin(&self, sdkappid: u64, identifier: &str, user_sig: &str) -> Result<(), ApiError> {
+        let app = self.app(sdkappid).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::REST_INVALID_SDKAPPID,
+                format!("SDKAppID {sdkappid} does not exist on this server"),
+            )
+        })?;
+        let settings = app.settings();
+        if identifier != settings.admin_identifier.as_str() {
+            return Err(ApiError::new(
+                ErrorCode::REST_ADMIN_REQUIRED,
+                format!("identifier {identifier:?} is not the app's administrator ({})", settings.admin_identifier),
+            ));
+        }
+        tincan_usersig::verify(&settings.secret_key, sdkappid, identifier, user_sig, self.now())
+            .map(|_| ())
+            .map_err(|err| ApiError::new(ErrorCode(err.code()), err.to_string()))
+    }
+
+    /// Sets whether a user's reads are private (an administrator's override of the user's own
+    /// setting).
+    pub async fn set_user_receipt_privacy(&self, sdkappid: u64, user: &UserId, private: bool) -> Result<(), ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        crate::ops::receipts::set_account_privacy(self, &app, user, private).await
+    }
+
+    /// Accounts of an app whose identifier contains `needle`, at most `limit`, sorted.
+    pub fn search_accounts(&self, sdkappid: u64, needle: &str, limit: usize) -> Result<Vec<String>, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let accounts = read(&app.accounts);
+        let mut found: Vec<String> = accounts
+            .keys()
+            .filter(|user| user.as_str().contains(needle))
+            .map(|user| user.as_str().to_owned())
+            .collect();
+        found.sort();
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// Kicks every device of a user off the server.
+    pub fn kick_user(&self, sdkappid: u64, user: &UserId) {
+        let reason = ApiError::new(ErrorCode::LOGIN_KICKED_OFF, "logged out by the administrator");
+        self.hub().kick_user(sdkappid, user, &reason);
+    }
+
+    /// Users online in an app.
+    pub fn n_online_users(&self, sdkappid: u64) -> usize {
+        self.hub().n_online_users(sdkappid)
+    }
+
+    /// Whether an account exists.
+    pub fn account_exists(&self, sdkappid: u64, user: &UserId) -> bool {
+        self.app(sdkappid).is_some_and(|app| app.account(user).is_some())
+    }
+
+    /// Creates an account without a login (TIM's `account_import`).
+    pub async fn import_account(&self, sdkappid: u64, user: &UserId) -> Result<(), ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        self.ensure_account(&app, user).await.map(|_| ())
+    }
+
+    /// The groups of an app, for the console.
+    pub fn group_ids(&self, sdkappid: u64) -> Result<Vec<String>, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let groups = read(&app.groups);
+        let mut ids: Vec<String> = groups.keys().map(|id| id.as_str().to_owned()).collect();
+        ids.sort();
+        Ok(ids)
+    }
+}

@@ -1,0 +1,325 @@
+//! Conversation lists, unread counts and marking conversations read.
+//!
+//! Marking a C2C conversation read is also a read report to the peer: its messages show
+//! `message_is_peer_read` and its devices get a receipt push with the time (unless the reader
+//! keeps its reads private).
+//! Every device of the reader gets a `conv_read` push with the conversation's new state, so one
+//! user's read state is the same on all of its devices.
+
+use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::history::{HistoryPlan, Scan};
+use tincan_proto::api::{Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
+use tincan_proto::enums::ConvType;
+use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
+use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
+use tincan_proto::{ApiError, GroupId, UserId};
+use tincan_store::{MessageRecord, ReadStateRecord, UserEventRecord, WriteOp};
+
+use crate::ops::messages::group_not_found;
+use crate::ops::receipts::user_events_committed;
+use crate::render::{self, MessageView};
+use crate::state::lock;
+use crate::{Engine, Session};
+
+/// `conv_get_list` (TIM `TIMConvGetConvList`).
+pub(crate) async fn get_list(
+    _engine: &Engine,
+    session: &Session,
+    _request: get_conversation_list::Request,
+) -> Result<get_conversation_list::Response, ApiError> {
+    Ok(get_conversation_list::Response { conversations: conversations(session) })
+}
+
+/// Every conversation of the session's user, newest activity first.
+pub(crate) fn conversations(session: &Session) -> Vec<ConvInfo> {
+    let (peers, groups) = {
+        let convs = lock(&session.account.convs);
+        (convs.peers.iter().cloned().collect::<Vec<_>>(), convs.groups.iter().cloned().collect::<Vec<_>>())
+    };
+    let mut list: Vec<ConvInfo> = Vec::with_capacity(peers.len() + groups.len());
+    list.extend(peers.iter().filter_map(|peer| c2c_info(session, peer)));
+    list.extend(groups.iter().filter_map(|group_id| group_info(session, group_id)));
+    list.sort_by(|a, b| b.conv_active_time.cmp(&a.conv_active_time).then_with(|| a.conv_id.cmp(&b.conv_id)));
+    list
+}
+
+fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
+    let me = session.user();
+    let pair = C2cPair::new(me.clone(), peer.clone()).ok()?;
+    let side = pair.side_of(me)?;
+    let peer_private = session.app.account(peer).is_some_and(|account| account.is_private());
+    let state = session.app.pair(&pair)?;
+    let state = lock(&state);
+    let conv = render::pair_conv_state(&state, side);
+    let peer_read = state.read_of(side.other());
+    let last = state.last_message.as_ref().map(|record| {
+        let is_sender = record.sender == *me;
+        let view = MessageView {
+            is_read: is_sender || conv.read_seq >= record.seq,
+            is_peer_read: is_sender && !peer_private && peer_read.read_seq() >= record.seq,
+            ..MessageView::default()
+        };
+        render::message(record, me, &view)
+    });
+    Some(ConvInfo {
+        conv_id: peer.as_str().to_owned(),
+        conv_type: ConvType::C2C,
+        conv_unread_num: conv.unread,
+        conv_active_time: state.last_message.as_ref().map_or(0, |record| record.server_time),
+        conv_is_has_lastmsg: last.is_some(),
+        conv_last_msg: last,
+        conv_show_name: peer.as_str().to_owned(),
+        conv_c2c_read_timestamp: if peer_private { 0 } else { peer_read.read_time() },
+        conv_max_seq: conv.max_seq,
+        conv_read_seq: conv.read_seq,
+        ..ConvInfo::default()
+    })
+}
+
+fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
+    let me = session.user();
+    let state = session.app.group(group_id)?;
+    let state = lock(&state);
+    let member = state.group.member(me)?;
+    let conv = render::group_conv_state(&state.group, member);
+    let last = state.last_message.as_ref().filter(|record| record.seq > member.join_seq || is_meeting(&state.group));
+    let last_msg = last.map(|record| {
+        let view =
+            MessageView { is_read: record.sender == *me || conv.read_seq >= record.seq, ..MessageView::default() };
+        render::message(record, me, &view)
+    });
+    Some(ConvInfo {
+        conv_id: group_id.as_str().to_owned(),
+        conv_type: ConvType::GROUP,
+        conv_unread_num: conv.unread,
+        conv_active_time: last.map_or(member.join_time, |record| record.server_time.max(member.join_time)),
+        conv_is_has_lastmsg: last_msg.is_some(),
+        conv_last_msg: last_msg,
+        conv_show_name: state.group.profile.name.clone(),
+        conv_group_type: Some(state.group.group_type()),
+        conv_group_read_sequence: conv.read_seq,
+        conv_max_seq: conv.max_seq,
+        conv_read_seq: conv.read_seq,
+        ..ConvInfo::default()
+    })
+}
+
+fn is_meeting(group: &tincan_core::group::Group) -> bool {
+    group.group_type() == tincan_proto::enums::GroupType::MEETING
+}
+
+/// `conv_get_total_unread` (TIM `TIMConvGetTotalUnreadMessageCount`).
+pub(crate) async fn get_total_unread(
+    _engine: &Engine,
+    session: &Session,
+    _request: get_total_unread::Request,
+) -> Result<get_total_unread::Response, ApiError> {
+    let total = conversations(session).iter().map(|conv| conv.conv_unread_num).sum();
+    Ok(get_total_unread::Response { conv_get_total_unread_message_count_result_unread_count: total })
+}
+
+/// Where to move a read position to.
+#[derive(Clone, Copy, Debug)]
+enum ReadTarget {
+    /// Everything.
+    All,
+    /// C2C: messages sent at or before this time (seconds).
+    UpTo(u64),
+    /// Group: messages up to this seq.
+    Seq(u64),
+}
+
+/// `conv_clean_unread` (TIM `TIMConvCleanConversationUnreadMessageCount`).
+pub(crate) async fn clean_unread(
+    engine: &Engine,
+    session: &Session,
+    request: clean_unread::Request,
+) -> Result<clean_unread::Response, ApiError> {
+    let c2c_target =
+        if request.clean_timestamp == 0 { ReadTarget::All } else { ReadTarget::UpTo(request.clean_timestamp) };
+    let group_target =
+        if request.clean_sequence == 0 { ReadTarget::All } else { ReadTarget::Seq(request.clean_sequence) };
+    let id = request.conversation_id.as_str();
+    let targets: Vec<(ConvKey, ReadTarget)> = if let Some(peer) = id.strip_prefix("c2c_") {
+        vec![(ConvKey::C2c(C2cPair::new(session.user().clone(), UserId::parse(peer)?)?), c2c_target)]
+    } else if let Some(group) = id.strip_prefix("group_") {
+        let group_id = GroupId::parse(group)?;
+        session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        vec![(ConvKey::Group(group_id), group_target)]
+    } else if id.is_empty() || id == "c2c" || id == "group" {
+        let convs = lock(&session.account.convs);
+        let mut targets = Vec::new();
+        if id != "group" {
+            for peer in &convs.peers {
+                if let Ok(pair) = C2cPair::new(session.user().clone(), peer.clone()) {
+                    targets.push((ConvKey::C2c(pair), c2c_target));
+                }
+            }
+        }
+        if id != "c2c" {
+            targets.extend(convs.groups.iter().map(|group_id| (ConvKey::Group(group_id.clone()), group_target)));
+        }
+        targets
+    } else {
+        return Err(ApiError::invalid_parameter(format!(
+            "conversation_id {id:?} is not c2c_<user>, group_<group>, \"c2c\", \"group\" or \"\""
+        )));
+    };
+    let mut results = Vec::with_capacity(targets.len());
+    for (conv, target) in targets {
+        let conversation_id = match &conv {
+            ConvKey::C2c(pair) => {
+                format!("c2c_{}", pair.side_of(session.user()).map_or(pair.low(), |side| pair.peer_of(side)))
+            }
+            ConvKey::Group(group_id) => format!("group_{group_id}"),
+        };
+        let outcome = mark_read(engine, session, &conv, target).await;
+        results.push(ConversationOperationResult {
+            conversation_operation_result_conversation_id: conversation_id,
+            conversation_operation_result_result_code: outcome.as_ref().map_or_else(|err| err.code.0, |()| 0),
+            conversation_operation_result_result_info: outcome.err().map(|err| err.desc).unwrap_or_default(),
+        });
+    }
+    Ok(clean_unread::Response { results })
+}
+
+/// `msg_report_read` (TIM `TIMMsgReportReaded`, deprecated there; kept for old apps).
+pub(crate) async fn report_read(
+    engine: &Engine,
+    session: &Session,
+    request: report_read::Request,
+) -> Result<Empty, ApiError> {
+    let prefix = match request.conv_type {
+        ConvType::C2C => "c2c",
+        ConvType::GROUP => "group",
+        other => return Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
+    };
+    if request.conv_id.is_empty() {
+        let request =
+            clean_unread::Request { conversation_id: prefix.to_owned(), clean_timestamp: 0, clean_sequence: 0 };
+        clean_unread(engine, session, request).await?;
+        return Ok(Empty {});
+    }
+    let (conv, _) = crate::ops::messages::resolve_conv(session, &request.conv_id, request.conv_type)?;
+    let target = match &request.message {
+        Some(message) if message.message_seq != 0 => ReadTarget::Seq(message.message_seq),
+        _ => ReadTarget::All,
+    };
+    mark_read(engine, session, &conv, target).await?;
+    Ok(Empty {})
+}
+
+/// Moves the session user's read position in one conversation and tells whoever should know.
+async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: ReadTarget) -> Result<(), ApiError> {
+    let app = &session.app;
+    let me = session.user();
+    let now = engine.now();
+    let seq_for_time = match (conv, target) {
+        (ConvKey::C2c(_), ReadTarget::UpTo(time)) => Some(last_seq_at(engine, session, conv, time).await?),
+        _ => None,
+    };
+    let reservation = engine.writer().reserve().await?;
+    let pending = match conv {
+        ConvKey::C2c(pair) => {
+            let Some(state) = app.pair(pair) else { return Ok(()) };
+            let side = pair.side_of(me).ok_or_else(|| crate::internal("reader outside its own pair".to_owned()))?;
+            let mut state = lock(&state);
+            let seq = match target {
+                ReadTarget::All => state.max_seq,
+                ReadTarget::Seq(seq) => seq.min(state.max_seq),
+                ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.max_seq),
+            };
+            if !state.read_of_mut(side).advance(seq, now) {
+                return Ok(());
+            }
+            let conv_state = render::pair_conv_state(&state, side);
+            let peer = pair.peer_of(side).clone();
+            let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, now);
+            if !session.account.is_private() {
+                let receipt = render::c2c_receipt(me, "", seq, now);
+                ops.push(user_event(
+                    session.app.sdkappid,
+                    &peer,
+                    push::RECEIPT,
+                    conv,
+                    &ReceiptPush { receipts: vec![receipt] },
+                ));
+            }
+            reservation.send(ops, Some(user_events_committed(app.sdkappid, None)))
+        }
+        ConvKey::Group(group_id) => {
+            let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+            let mut state = lock(&state);
+            let seq = match target {
+                ReadTarget::Seq(seq) => seq,
+                ReadTarget::All | ReadTarget::UpTo(_) => state.group.max_seq(),
+            };
+            match state.group.advance_read(me, seq, now) {
+                None => return Err(state.group.check_member(me).err().unwrap_or_else(|| group_not_found(group_id))),
+                Some(false) => return Ok(()),
+                Some(true) => {}
+            }
+            let Some(member) = state.group.member(me) else { return Ok(()) };
+            let conv_state = render::group_conv_state(&state.group, member);
+            let ops = read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, now);
+            reservation.send(ops, Some(user_events_committed(app.sdkappid, None)))
+        }
+    };
+    pending.wait().await?;
+    Ok(())
+}
+
+/// The stored read position and the `conv_read` push for the reader's devices.
+fn read_ops(
+    session: &Session,
+    conv: &ConvKey,
+    conv_id: &str,
+    conv_type: ConvType,
+    state: ConvState,
+    now: u64,
+) -> Vec<WriteOp> {
+    let conv_id = conv_id.to_owned();
+    vec![
+        WriteOp::PutReadState(ReadStateRecord {
+            sdkappid: session.app.sdkappid,
+            user: session.user().clone(),
+            conv: conv.clone(),
+            read_seq: state.read_seq,
+            read_time: now,
+        }),
+        user_event(
+            session.app.sdkappid,
+            session.user(),
+            push::CONV_READ,
+            conv,
+            &ConvReadPush { conv_id, conv_type, conv: state },
+        ),
+    ]
+}
+
+fn user_event<T: serde::Serialize>(sdkappid: u64, user: &UserId, kind: &str, conv: &ConvKey, payload: &T) -> WriteOp {
+    WriteOp::AppendUserEvent(UserEventRecord {
+        sdkappid,
+        user: user.clone(),
+        pos: 0,
+        kind: kind.to_owned(),
+        conv: Some(conv.clone()),
+        seq: 0,
+        payload: serde_json::to_string(payload).unwrap_or_default(),
+    })
+}
+
+/// The seq of the newest message of `conv` sent at or before `time` (0 if none).
+async fn last_seq_at(engine: &Engine, session: &Session, conv: &ConvKey, time: u64) -> Result<u64, ApiError> {
+    let plan = HistoryPlan::Scan(Scan {
+        forward: false,
+        after_seq: 0,
+        before_seq: u64::MAX,
+        time_range: Some((0, time)),
+        elem_types: Vec::new(),
+        count: 1,
+    });
+    let (sdkappid, conv) = (session.app.sdkappid, conv.clone());
+    let found: Vec<MessageRecord> = engine.read_store(move |reader| reader.messages(sdkappid, &conv, &plan)).await?;
+    Ok(found.first().map_or(0, |record| record.seq))
+}

@@ -1,0 +1,572 @@
+//! Groups: create, dismiss, invite, remove, quit, join, and reading groups and members.
+//!
+//! Every membership change stores the member (with its index, join seq and position) and the
+//! group's next member index, and tells the users concerned through their event streams; a
+//! change never writes anything per other member, so it costs the same in a group of 100,000.
+
+use std::sync::{Arc, Mutex};
+
+use tincan_core::conv::ConvKey;
+use tincan_core::group::{
+    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Joined, Left, NewGroup, generated_group_id, member_cap,
+    validate_custom_group_id,
+};
+use tincan_proto::api::{
+    Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members, get_joined_groups,
+    invite_group_members, join_group, quit_group,
+};
+use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
+use tincan_proto::objects::{
+    GetGroupInfoResult, GroupBaseInfo, GroupDeleteMemberResult, GroupInviteMemberResult, GroupSelfInfo,
+};
+use tincan_proto::push::{self, GroupPush};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
+use tincan_store::{GroupRecord, MemberRecord, UserEventRecord, WriteOp};
+
+use crate::ops::messages::group_not_found;
+use crate::ops::receipts::user_events_committed;
+use crate::render;
+use crate::state::{AppState, GroupState, lock, write};
+use crate::{Engine, Session};
+
+/// The stored form of a group's own fields.
+fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
+    WriteOp::PutGroup(GroupRecord {
+        sdkappid,
+        group_id: group.id().clone(),
+        group_type: group.group_type(),
+        profile: group.profile.clone(),
+        owner: group.owner().cloned(),
+        created_at: group.created_at(),
+        info_seq: group.info_seq(),
+        next_index: group.next_index(),
+        dismissed_at,
+    })
+}
+
+fn member_ops(sdkappid: u64, group_id: &GroupId, joined: &[Joined]) -> Vec<WriteOp> {
+    joined
+        .iter()
+        .map(|joined| {
+            WriteOp::AddMember(MemberRecord {
+                sdkappid,
+                group_id: group_id.clone(),
+                user: joined.user.clone(),
+                index: joined.index,
+                role: joined.role,
+                join_seq: joined.join_seq,
+                join_time: joined.join_time,
+                join_pos: 0,
+            })
+        })
+        .collect()
+}
+
+fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec<WriteOp> {
+    left.iter()
+        .map(|left| WriteOp::RemoveMember {
+            sdkappid,
+            group_id: group_id.clone(),
+            index: left.index,
+            leave_seq: left.leave_seq,
+            leave_pos: 0,
+        })
+        .collect()
+}
+
+/// A `group` event for each of `users`.
+fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId], payload: &GroupPush) -> Vec<WriteOp> {
+    let json = serde_json::to_string(payload).unwrap_or_default();
+    let conv = ConvKey::Group(group_id.clone());
+    users
+        .iter()
+        .map(|user| {
+            WriteOp::AppendUserEvent(UserEventRecord {
+                sdkappid,
+                user: (*user).clone(),
+                pos: 0,
+                kind: push::GROUP.to_owned(),
+                conv: Some(conv.clone()),
+                seq: 0,
+                payload: json.clone(),
+            })
+        })
+        .collect()
+}
+
+fn group_push(group: &Group, event: &str, operator: &UserId, members: &[&UserId]) -> GroupPush {
+    GroupPush {
+        group_id: group.id().as_str().to_owned(),
+        event: event.to_owned(),
+        operator: operator.as_str().to_owned(),
+        members: members.iter().map(|user| user.as_str().to_owned()).collect(),
+        member_count: group.n_members(),
+    }
+}
+
+/// Parses identifiers, with 7003 naming the bad one.
+fn parse_users(identifiers: &[String]) -> Result<Vec<UserId>, ApiError> {
+    identifiers.iter().map(|text| UserId::parse(text)).collect()
+}
+
+fn state_of(app: &AppState, group_id: &str) -> Result<(GroupId, Arc<Mutex<GroupState>>), ApiError> {
+    let group_id = GroupId::parse(group_id)?;
+    let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+    Ok((group_id, state))
+}
+
+/// `group_create` (TIM `TIMGroupCreate`).
+pub(crate) async fn create(
+    engine: &Engine,
+    session: &Session,
+    request: create_group::Request,
+) -> Result<create_group::Response, ApiError> {
+    let app = &session.app;
+    let group_type = request.create_group_param_group_type;
+    let cap = member_cap(group_type)?;
+    let default_add_option = if group_type == GroupType::WORK { ADD_OPTION_FORBID } else { ADD_OPTION_ANY };
+    let profile = GroupProfile {
+        name: request.create_group_param_group_name,
+        introduction: request.create_group_param_introduction,
+        notification: request.create_group_param_notification,
+        face_url: request.create_group_param_face_url,
+        add_option: request.create_group_param_add_option.unwrap_or(default_add_option),
+        max_member_num: if request.create_group_param_max_member_num == 0 {
+            cap
+        } else {
+            request.create_group_param_max_member_num
+        },
+    };
+    profile.validate(group_type)?;
+    let mut initial_members = Vec::with_capacity(request.create_group_param_group_member_array.len());
+    let mut missing = Vec::new();
+    for member in &request.create_group_param_group_member_array {
+        let user = UserId::parse(&member.group_member_info_identifier)?;
+        if app.account(&user).is_none() {
+            missing.push(user.to_string());
+        }
+        initial_members.push((user, member.group_member_info_member_role));
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_ACCOUNT_NOT_FOUND,
+            format!("these accounts do not exist: {}", missing.join(", ")),
+        ));
+    }
+    if initial_members.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
+            format!(
+                "{} initial members; at most {} are allowed",
+                initial_members.len(),
+                limits::GROUP_MEMBERS_PER_CALL_MAX
+            ),
+        ));
+    }
+    let custom_id = if request.create_group_param_group_id.is_empty() {
+        None
+    } else {
+        let group_id = GroupId::parse(&request.create_group_param_group_id)?;
+        validate_custom_group_id(&group_id, group_type)?;
+        Some(group_id)
+    };
+    let now = engine.now();
+    let reservation = engine.writer().reserve().await?;
+    let (group_id, members, pending) = {
+        let mut groups = write(&app.groups);
+        let group_id = match custom_id {
+            Some(group_id) => {
+                if groups.contains_key(&group_id) {
+                    return Err(ApiError::new(
+                        ErrorCode::GROUP_ID_IN_USE,
+                        format!("group ID {group_id} is already in use"),
+                    ));
+                }
+                group_id
+            }
+            None => loop {
+                let candidate = generated_group_id(group_type, rand::random());
+                if !groups.contains_key(&candidate) {
+                    break candidate;
+                }
+            },
+        };
+        let (group, joined) = Group::create(NewGroup {
+            id: group_id.clone(),
+            group_type,
+            profile,
+            owner: session.user().clone(),
+            initial_members,
+            now,
+        })?;
+        let mut ops = vec![group_record(app.sdkappid, &group, None)];
+        ops.extend(member_ops(app.sdkappid, &group_id, &joined));
+        let others: Vec<&UserId> = joined.iter().map(|it| &it.user).filter(|user| *user != session.user()).collect();
+        let all: Vec<&UserId> = joined.iter().map(|it| &it.user).collect();
+        ops.extend(group_events(
+            app.sdkappid,
+            &group_id,
+            &all,
+            &group_push(&group, "created", session.user(), &others),
+        ));
+        let members: Vec<UserId> = joined.iter().map(|it| it.user.clone()).collect();
+        groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
+        (group_id, members, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+    };
+    for user in &members {
+        if let Some(account) = app.account(user) {
+            lock(&account.convs).groups.insert(group_id.clone());
+        }
+    }
+    if let Err(err) = pending.wait().await {
+        write(&app.groups).remove(&group_id);
+        return Err(err);
+    }
+    Ok(create_group::Response { create_group_result_groupid: group_id.as_str().to_owned() })
+}
+
+/// `group_delete` (TIM `TIMGroupDelete`): the owner dismisses the group.
+pub(crate) async fn delete(
+    engine: &Engine,
+    session: &Session,
+    request: delete_group::Request,
+) -> Result<Empty, ApiError> {
+    let app = &session.app;
+    let (group_id, state) = state_of(app, &request.group_id)?;
+    dismiss(engine, app, &group_id, &state, Some(session.user()), session.device).await
+}
+
+/// Dismisses a group: every member leaves, each is told, and the group is gone.
+pub(crate) async fn dismiss(
+    engine: &Engine,
+    app: &AppState,
+    group_id: &GroupId,
+    state: &Arc<Mutex<GroupState>>,
+    operator: Option<&UserId>,
+    origin: Option<u64>,
+) -> Result<Empty, ApiError> {
+    let now = engine.now();
+    let reservation = engine.writer().reserve().await?;
+    let (members, pending) = {
+        let mut groups = write(&app.groups);
+        let state = lock(state);
+        if let Some(operator) = operator {
+            state.group.check_dismiss(operator)?;
+        }
+        let group = &state.group;
+        let members: Vec<UserId> = group.members().map(|(user, _)| user.clone()).collect();
+        let left: Vec<Left> = group
+            .members()
+            .map(|(user, member)| Left { user: user.clone(), index: member.index, leave_seq: group.max_seq() })
+            .collect();
+        let mut ops = vec![group_record(app.sdkappid, group, Some(now))];
+        ops.extend(leave_ops(app.sdkappid, group_id, &left));
+        let operator_id = operator.cloned().unwrap_or_else(|| app.settings().admin_identifier);
+        let all: Vec<&UserId> = members.iter().collect();
+        ops.extend(group_events(app.sdkappid, group_id, &all, &group_push(group, "dismissed", &operator_id, &[])));
+        groups.remove(group_id);
+        (members, reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+    };
+    for user in &members {
+        if let Some(account) = app.account(user) {
+            lock(&account.convs).groups.remove(group_id);
+        }
+    }
+    pending.wait().await?;
+    Ok(Empty {})
+}
+
+/// `group_invite_member` (TIM `TIMGroupInviteMember`).
+pub(crate) async fn invite(
+    engine: &Engine,
+    session: &Session,
+    request: invite_group_members::Request,
+) -> Result<invite_group_members::Response, ApiError> {
+    let app = &session.app;
+    let (group_id, state) = state_of(app, &request.group_invite_member_param_group_id)?;
+    let users = parse_users(&request.group_invite_member_param_identifier_array)?;
+    let outcome = add_members(engine, app, &group_id, &state, session.user(), &users, session.device).await?;
+    let results = outcome
+        .into_iter()
+        .map(|(user, result)| GroupInviteMemberResult {
+            group_invite_member_result_identifier: user.as_str().to_owned(),
+            group_invite_member_result_result: result,
+        })
+        .collect();
+    Ok(invite_group_members::Response { results })
+}
+
+/// Adds users on behalf of `operator`; unknown accounts fail individually.
+pub(crate) async fn add_members(
+    engine: &Engine,
+    app: &AppState,
+    group_id: &GroupId,
+    state: &Arc<Mutex<GroupState>>,
+    operator: &UserId,
+    users: &[UserId],
+    origin: Option<u64>,
+) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
+    let existing: Vec<UserId> = users.iter().filter(|user| app.account(user).is_some()).cloned().collect();
+    if existing.is_empty() && !users.is_empty() {
+        let names: Vec<String> = users.iter().map(ToString::to_string).collect();
+        return Err(ApiError::new(
+            ErrorCode::GROUP_ACCOUNT_NOT_FOUND,
+            format!("these accounts do not exist: {}", names.join(", ")),
+        ));
+    }
+    let now = engine.now();
+    let reservation = engine.writer().reserve().await?;
+    let (outcome, pending) = {
+        let mut state = lock(state);
+        let outcome = state.group.invite(operator, &existing, now)?;
+        let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+        ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+        let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
+        ops.extend(group_events(app.sdkappid, group_id, &added, &group_push(&state.group, "joined", operator, &added)));
+        let pending = if outcome.joined.is_empty() {
+            None
+        } else {
+            Some(reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+        };
+        (outcome, pending)
+    };
+    for joined in &outcome.joined {
+        if let Some(account) = app.account(&joined.user) {
+            lock(&account.convs).groups.insert(group_id.clone());
+        }
+    }
+    if let Some(pending) = pending {
+        pending.wait().await?;
+    }
+    let mut results = Vec::with_capacity(users.len());
+    for user in users {
+        let result =
+            outcome.results.iter().find(|(it, _)| it == user).map_or(HandleMemberResult::FAILED, |(_, result)| *result);
+        results.push((user.clone(), result));
+    }
+    Ok(results)
+}
+
+/// `group_delete_member` (TIM `TIMGroupDeleteMember`).
+pub(crate) async fn delete_members(
+    engine: &Engine,
+    session: &Session,
+    request: delete_group_members::Request,
+) -> Result<delete_group_members::Response, ApiError> {
+    let app = &session.app;
+    let (group_id, state) = state_of(app, &request.group_delete_member_param_group_id)?;
+    let users = parse_users(&request.group_delete_member_param_identifier_array)?;
+    let outcome = remove_members(engine, app, &group_id, &state, session.user(), &users, session.device).await?;
+    let results = outcome
+        .into_iter()
+        .map(|(user, result)| GroupDeleteMemberResult {
+            group_delete_member_result_identifier: user.as_str().to_owned(),
+            group_delete_member_result_result: result,
+        })
+        .collect();
+    Ok(delete_group_members::Response { results })
+}
+
+/// Removes members on behalf of `operator`.
+pub(crate) async fn remove_members(
+    engine: &Engine,
+    app: &AppState,
+    group_id: &GroupId,
+    state: &Arc<Mutex<GroupState>>,
+    operator: &UserId,
+    users: &[UserId],
+    origin: Option<u64>,
+) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
+    let reservation = engine.writer().reserve().await?;
+    let (outcome, pending) = {
+        let mut state = lock(state);
+        let outcome = state.group.remove(operator, users)?;
+        let mut ops = leave_ops(app.sdkappid, group_id, &outcome.left);
+        let removed: Vec<&UserId> = outcome.left.iter().map(|it| &it.user).collect();
+        ops.extend(group_events(
+            app.sdkappid,
+            group_id,
+            &removed,
+            &group_push(&state.group, "removed", operator, &removed),
+        ));
+        let pending = if outcome.left.is_empty() {
+            None
+        } else {
+            Some(reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+        };
+        (outcome, pending)
+    };
+    for left in &outcome.left {
+        if let Some(account) = app.account(&left.user) {
+            lock(&account.convs).groups.remove(group_id);
+        }
+    }
+    if let Some(pending) = pending {
+        pending.wait().await?;
+    }
+    Ok(outcome.results)
+}
+
+/// `group_quit` (TIM `TIMGroupQuit`).
+pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group::Request) -> Result<Empty, ApiError> {
+    let app = &session.app;
+    let (group_id, state) = state_of(app, &request.group_id)?;
+    let me = session.user();
+    let reservation = engine.writer().reserve().await?;
+    let (now_empty, pending) = {
+        let mut state = lock(&state);
+        let outcome = state.group.quit(me)?;
+        let mut ops = leave_ops(app.sdkappid, &group_id, &outcome.left);
+        if let Some(successor) = &outcome.new_owner
+            && let Some(member) = state.group.member(successor)
+        {
+            ops.push(WriteOp::SetMemberRole {
+                sdkappid: app.sdkappid,
+                group_id: group_id.clone(),
+                index: member.index,
+                role: MemberRole::OWNER,
+            });
+        }
+        ops.push(group_record(app.sdkappid, &state.group, None));
+        ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "left", me, &[me])));
+        (state.group.n_members() == 0, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+    };
+    lock(&session.account.convs).groups.remove(&group_id);
+    pending.wait().await?;
+    if now_empty {
+        dismiss(engine, app, &group_id, &state, None, session.device).await?;
+    }
+    Ok(Empty {})
+}
+
+/// `group_join` (TIM `TIMGroupJoin`).
+pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group::Request) -> Result<Empty, ApiError> {
+    let app = &session.app;
+    let (group_id, state) = state_of(app, &request.group_id)?;
+    let me = session.user();
+    let now = engine.now();
+    let reservation = engine.writer().reserve().await?;
+    let pending = {
+        let mut state = lock(&state);
+        let joined = state.group.join(me, now)?;
+        let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+        ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
+        ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
+        reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device)))
+    };
+    lock(&session.account.convs).groups.insert(group_id.clone());
+    pending.wait().await?;
+    Ok(Empty {})
+}
+
+/// `group_get_info` (TIM `TIMGroupGetGroupInfoList`).
+pub(crate) async fn get_info(
+    engine: &Engine,
+    session: &Session,
+    request: get_group_info::Request,
+) -> Result<get_group_info::Response, ApiError> {
+    if request.group_ids.is_empty() || request.group_ids.len() > limits::GROUP_INFO_PER_CALL_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "group_ids has {} entries; between 1 and {} are allowed",
+            request.group_ids.len(),
+            limits::GROUP_INFO_PER_CALL_MAX
+        )));
+    }
+    let results = request
+        .group_ids
+        .iter()
+        .map(|text| {
+            let found = GroupId::parse(text)
+                .and_then(|group_id| session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id)));
+            match found {
+                Ok(state) => {
+                    let state = lock(&state);
+                    let n_online = state
+                        .group
+                        .members()
+                        .filter(|(user, _)| engine.hub().is_online(session.app.sdkappid, user))
+                        .count();
+                    GetGroupInfoResult {
+                        get_groups_info_result_code: 0,
+                        get_groups_info_result_desc: String::new(),
+                        get_groups_info_result_info: Some(render::group_detail(&state.group, n_online as u64)),
+                    }
+                }
+                Err(err) => GetGroupInfoResult {
+                    get_groups_info_result_code: err.code.0,
+                    get_groups_info_result_desc: err.desc,
+                    get_groups_info_result_info: None,
+                },
+            }
+        })
+        .collect();
+    Ok(get_group_info::Response { results })
+}
+
+/// `group_get_members` (TIM `TIMGroupGetMemberInfoList`); members only.
+pub(crate) async fn get_members(
+    engine: &Engine,
+    session: &Session,
+    request: get_group_members::Request,
+) -> Result<get_group_members::Response, ApiError> {
+    let (_, state) = state_of(&session.app, &request.group_get_members_info_list_param_group_id)?;
+    let wanted = parse_users(&request.group_get_members_info_list_param_identifier_array)?;
+    let state = lock(&state);
+    let group = &state.group;
+    group.check_member(session.user())?;
+    let online = |user: &UserId| engine.hub().is_online(session.app.sdkappid, user);
+    if !wanted.is_empty() {
+        let members = wanted
+            .iter()
+            .filter_map(|user| group.member(user).map(|member| render::member_info(group, user, member, online(user))))
+            .collect();
+        return Ok(get_group_members::Response {
+            group_get_member_info_list_result_next_seq: 0,
+            group_get_member_info_list_result_info_array: members,
+        });
+    }
+    let from = u32::try_from(request.group_get_members_info_list_param_next_seq).unwrap_or(u32::MAX);
+    let (page, next) = group.members_page(from, limits::GROUP_MEMBERS_PAGE_MAX as usize);
+    let members =
+        page.into_iter().map(|(user, member)| render::member_info(group, user, member, online(user))).collect();
+    Ok(get_group_members::Response {
+        group_get_member_info_list_result_next_seq: u64::from(next),
+        group_get_member_info_list_result_info_array: members,
+    })
+}
+
+/// `group_get_joined` (TIM `TIMGroupGetJoinedGroupList`).
+pub(crate) async fn get_joined(
+    _engine: &Engine,
+    session: &Session,
+    _request: get_joined_groups::Request,
+) -> Result<get_joined_groups::Response, ApiError> {
+    let group_ids: Vec<GroupId> = lock(&session.account.convs).groups.iter().cloned().collect();
+    let groups = group_ids
+        .iter()
+        .filter_map(|group_id| {
+            let state = session.app.group(group_id)?;
+            let state = lock(&state);
+            let group = &state.group;
+            let member = group.member(session.user())?;
+            Some(GroupBaseInfo {
+                group_base_info_group_id: group_id.as_str().to_owned(),
+                group_base_info_group_name: group.profile.name.clone(),
+                group_base_info_group_type: group.group_type(),
+                group_base_info_face_url: group.profile.face_url.clone(),
+                group_base_info_info_seq: group.info_seq(),
+                group_base_info_latest_seq: group.max_seq(),
+                group_base_info_readed_seq: member.read.read_seq(),
+                group_base_info_msg_flag: 0,
+                group_base_info_is_shutup_all: false,
+                group_base_info_self_info: GroupSelfInfo {
+                    group_self_info_join_time: member.join_time,
+                    group_self_info_role: member.role,
+                    group_self_info_unread_num: member.read.unread(group.max_seq(), group.excluded()),
+                    group_self_info_msg_flag: 0,
+                },
+            })
+        })
+        .collect();
+    Ok(get_joined_groups::Response { groups })
+}

@@ -1,0 +1,483 @@
+//! Sending messages and reading history.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::history::{self, HistoryRequest};
+use tincan_core::msgid;
+use tincan_proto::api::{get_message_list, send_message};
+use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::push::{self, ConvState};
+use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
+use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
+
+use crate::events::Event;
+use crate::ops::receipts::{new_receipt_cell, receipt_cells};
+use crate::render::{self, MessageView};
+use crate::state::{AppState, RecentIds, RecentLookup, lock};
+use crate::writer::{OnCommit, POS_OF_PREVIOUS};
+use crate::{Engine, Session};
+
+/// A message about to be sent, with everything the server assigns except its seq and position.
+struct Outgoing {
+    msg_id: String,
+    rand: u64,
+    client_time: u64,
+    now: u64,
+    need_receipt: bool,
+    excluded: bool,
+    body: String,
+    first_elem_type: i32,
+    message: Message,
+}
+
+impl Outgoing {
+    fn record(&self, sdkappid: u64, conv: ConvKey, seq: u64, sender: &UserId) -> MessageRecord {
+        MessageRecord {
+            sdkappid,
+            conv,
+            seq,
+            pos: 0,
+            msg_id: self.msg_id.clone(),
+            sender: sender.clone(),
+            rand: self.rand,
+            client_time: self.client_time,
+            server_time: self.now,
+            need_receipt: self.need_receipt,
+            excluded_from_unread: self.excluded,
+            priority: self.message.message_priority,
+            platform: self.message.message_platform,
+            first_elem_type: self.first_elem_type,
+            body: self.body.clone(),
+            cloud_custom: self.message.message_cloud_custom_str.clone(),
+            custom_int: self.message.message_custom_int,
+            custom_str: self.message.message_custom_str.clone(),
+            receipt_read_at: 0,
+            receipt_private: false,
+        }
+    }
+}
+
+/// `msg_send` (TIM `TIMMsgSendMessage`).
+pub(crate) async fn send(
+    engine: &Engine,
+    session: &Session,
+    request: send_message::Request,
+) -> Result<send_message::Response, ApiError> {
+    let message = request.message;
+    message.validate_body_for_send()?;
+    let now = engine.now();
+    let client_time = if message.message_client_time == 0 { now } else { message.message_client_time };
+    let rand = if message.message_rand == 0 { u64::from(rand::random::<u32>()) } else { message.message_rand };
+    let body = serde_json::to_string(&message.message_elem_array)
+        .map_err(|err| crate::internal(format!("encoding elements: {err}")))?;
+    let first_elem_type = message.message_elem_array.first().and_then(|elem| elem.elem_type()).map_or(0, |it| it.0);
+    let outgoing = Outgoing {
+        msg_id: msgid::message_id(session.tiny_id(), client_time, rand),
+        rand,
+        client_time,
+        now,
+        need_receipt: message.message_need_read_receipt,
+        excluded: message.message_is_excluded_from_unread_count,
+        body,
+        first_elem_type,
+        message,
+    };
+    let record = match request.conv_type {
+        ConvType::C2C => send_c2c(engine, session, &request.conv_id, outgoing).await?,
+        ConvType::GROUP => send_group(engine, session, &request.conv_id, outgoing).await?,
+        other => {
+            return Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0)));
+        }
+    };
+    let views = message_views(engine, session, &record.conv, std::slice::from_ref(&record)).await?;
+    Ok(send_message::Response { message: render::message(&record, session.user(), &views[0]) })
+}
+
+/// Looks a message ID up in the resend memory, then in the store if memory cannot tell.
+async fn find_resend(
+    engine: &Engine,
+    app: &AppState,
+    recent: &std::sync::Mutex<impl AsRecent>,
+    conv: &ConvKey,
+    outgoing: &Outgoing,
+) -> Result<Option<MessageRecord>, ApiError> {
+    let lookup = lock(recent).recent().lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now);
+    let record = match lookup {
+        RecentLookup::Unknown => return Ok(None),
+        RecentLookup::Known(seq) => {
+            let (sdkappid, conv) = (app.sdkappid, conv.clone());
+            let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
+            record.ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::IN_PROGRESS,
+                    "this message is still being stored from an earlier attempt; retry shortly",
+                )
+            })?
+        }
+        RecentLookup::AskStore => {
+            let (sdkappid, msg_id) = (app.sdkappid, outgoing.msg_id.clone());
+            match engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await? {
+                Some(record) => record,
+                None => return Ok(None),
+            }
+        }
+    };
+    if record.conv != *conv {
+        return Err(ApiError::invalid_parameter(format!(
+            "message ID {} was already used for a message in another conversation; use a new message_rand",
+            outgoing.msg_id
+        )));
+    }
+    Ok(Some(record))
+}
+
+/// Gives access to a conversation state's resend memory.
+trait AsRecent {
+    fn recent(&self) -> &RecentIds;
+}
+
+impl AsRecent for crate::state::PairState {
+    fn recent(&self) -> &RecentIds {
+        &self.recent
+    }
+}
+
+impl AsRecent for crate::state::GroupState {
+    fn recent(&self) -> &RecentIds {
+        &self.recent
+    }
+}
+
+fn message_committed(sdkappid: u64, origin: Option<u64>) -> OnCommit {
+    Box::new(move |ops: &[WriteOp]| {
+        ops.iter()
+            .filter_map(|op| match op {
+                WriteOp::AppendMessage(record) => {
+                    Some(Event::Message { sdkappid, record: Arc::new(record.clone()), origin })
+                }
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
+    ops.into_iter()
+        .find_map(|op| match op {
+            WriteOp::AppendMessage(record) => Some(record),
+            _ => None,
+        })
+        .ok_or_else(|| crate::internal("a message write came back without its message".to_owned()))
+}
+
+async fn send_c2c(
+    engine: &Engine,
+    session: &Session,
+    conv_id: &str,
+    outgoing: Outgoing,
+) -> Result<MessageRecord, ApiError> {
+    let app = &session.app;
+    let sender = session.user();
+    let peer = UserId::parse(conv_id)?;
+    let pair = C2cPair::new(sender.clone(), peer.clone())?;
+    let peer_account = app.account(&peer).ok_or_else(|| {
+        ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist (it has never logged in)"))
+    })?;
+    if outgoing.need_receipt {
+        app.settings().config.check_c2c_receipt_request()?;
+    }
+    let conv = ConvKey::C2c(pair.clone());
+    let state = app.pair_or_new(&pair);
+    if let Some(record) = find_resend(engine, app, &state, &conv, &outgoing).await? {
+        return Ok(record);
+    }
+    let reservation = engine.writer().reserve().await?;
+    let (seq, pending) = {
+        let mut state = lock(&state);
+        if let RecentLookup::Known(_) = state.recent.lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now) {
+            return Err(ApiError::new(
+                ErrorCode::IN_PROGRESS,
+                "this message is being stored from an earlier attempt; retry shortly",
+            ));
+        }
+        state.recent.expire(outgoing.now);
+        state.max_seq += 1;
+        let seq = state.max_seq;
+        let side = pair.side_of(sender).ok_or_else(|| crate::internal("sender outside its own pair".to_owned()))?;
+        if outgoing.excluded {
+            state.excluded.insert(seq);
+        } else {
+            state.read_of_mut(side).record_own_message(seq);
+        }
+        state.recent.remember(outgoing.msg_id.clone(), seq, outgoing.now);
+        let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
+        let copy = |user: &UserId| {
+            WriteOp::AppendUserEvent(UserEventRecord {
+                sdkappid: app.sdkappid,
+                user: user.clone(),
+                pos: POS_OF_PREVIOUS,
+                kind: push::MESSAGE.to_owned(),
+                conv: Some(conv.clone()),
+                seq,
+                payload: String::new(),
+            })
+        };
+        let ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
+        (seq, reservation.send(ops, Some(message_committed(app.sdkappid, session.device))))
+    };
+    lock(&session.account.convs).peers.insert(peer.clone());
+    lock(&peer_account.convs).peers.insert(sender.clone());
+    let stored = match pending.wait().await {
+        Ok(ops) => stored_message(ops)?,
+        Err(err) => {
+            let mut state = lock(&state);
+            state.excluded.insert(seq);
+            state.recent.forget(&outgoing.msg_id);
+            return Err(err);
+        }
+    };
+    {
+        let mut state = lock(&state);
+        if state.last_message.as_ref().is_none_or(|last| last.seq < stored.seq) {
+            state.last_message = Some(Arc::new(stored.clone()));
+        }
+    }
+    engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
+    Ok(stored)
+}
+
+async fn send_group(
+    engine: &Engine,
+    session: &Session,
+    conv_id: &str,
+    outgoing: Outgoing,
+) -> Result<MessageRecord, ApiError> {
+    let app = &session.app;
+    let sender = session.user();
+    let group_id = GroupId::parse(conv_id)?;
+    let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+    let conv = ConvKey::Group(group_id.clone());
+    if let Some(record) = find_resend(engine, app, &state, &conv, &outgoing).await? {
+        return Ok(record);
+    }
+    let config = app.settings().config;
+    let reservation = engine.writer().reserve().await?;
+    let (seq, pending) = {
+        let mut state = lock(&state);
+        if let RecentLookup::Known(_) = state.recent.lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now) {
+            return Err(ApiError::new(
+                ErrorCode::IN_PROGRESS,
+                "this message is being stored from an earlier attempt; retry shortly",
+            ));
+        }
+        let sender_index = state.group.check_send(sender)?.index;
+        if outgoing.need_receipt {
+            config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
+        }
+        state.recent.expire(outgoing.now);
+        let seq = state.group.append_message(sender, outgoing.now, outgoing.excluded);
+        state.recent.remember(outgoing.msg_id.clone(), seq, outgoing.now);
+        let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
+        let mut ops = vec![WriteOp::AppendMessage(record)];
+        if outgoing.need_receipt {
+            let cell = new_receipt_cell(
+                app.sdkappid,
+                &group_id,
+                seq,
+                sender,
+                &outgoing.msg_id,
+                Some(sender_index),
+                state.group.next_index(),
+            );
+            state.receipts.insert(seq, cell.clone());
+            ops.push(WriteOp::PutGroupReceipt(cell));
+        }
+        (seq, reservation.send(ops, Some(message_committed(app.sdkappid, session.device))))
+    };
+    let stored = match pending.wait().await {
+        Ok(ops) => stored_message(ops)?,
+        Err(err) => {
+            let mut state = lock(&state);
+            state.group.forget_message(seq);
+            state.recent.forget(&outgoing.msg_id);
+            state.receipts.remove(&seq);
+            return Err(err);
+        }
+    };
+    {
+        let mut state = lock(&state);
+        if state.last_message.as_ref().is_none_or(|last| last.seq < stored.seq) {
+            state.last_message = Some(Arc::new(stored.clone()));
+        }
+    }
+    engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
+    Ok(stored)
+}
+
+pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
+    ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {group_id} does not exist or has been dismissed"))
+}
+
+/// The conversation named by a client's `conv_id` and `conv_type`, with the user's history floor
+/// (messages up to it are not visible).
+pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType) -> Result<(ConvKey, u64), ApiError> {
+    match conv_type {
+        ConvType::C2C => {
+            let peer = UserId::parse(conv_id)?;
+            Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), 0))
+        }
+        ConvType::GROUP => {
+            let group_id = GroupId::parse(conv_id)?;
+            let state = session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+            let state = lock(&state);
+            let member = state.group.check_member(session.user())?;
+            // Meeting groups show their history to newcomers; other types start at the join.
+            let floor = if state.group.group_type() == GroupType::MEETING { 0 } else { member.join_seq };
+            Ok((ConvKey::Group(group_id), floor))
+        }
+        other => Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
+    }
+}
+
+/// `msg_get_list` (TIM `TIMMsgGetMsgList`).
+pub(crate) async fn get_list(
+    engine: &Engine,
+    session: &Session,
+    request: get_message_list::Request,
+) -> Result<get_message_list::Response, ApiError> {
+    let (conv, floor_seq) = resolve_conv(session, &request.conv_id, request.conv_type)?;
+    let params = request.params;
+    let anchor_message_seq = match &params.msg_getmsglist_param_last_msg {
+        None => None,
+        Some(anchor) => Some(anchor_seq(engine, session, &conv, anchor).await?),
+    };
+    let plan = history::plan(&HistoryRequest {
+        is_group: matches!(conv, ConvKey::Group(_)),
+        anchor_message_seq,
+        anchor_seq: params.msg_getmsglist_param_last_msg_seq,
+        count: params.msg_getmsglist_param_count,
+        forward: params.msg_getmsglist_param_is_forward,
+        time_begin: params.msg_getmsglist_param_time_begin,
+        time_period: params.msg_getmsglist_param_time_period,
+        seqs: params.msg_getmsglist_param_message_seq_array,
+        elem_types: params.msg_getmsglist_param_message_type_array,
+        floor_seq,
+    })?;
+    let (sdkappid, query_conv) = (session.app.sdkappid, conv.clone());
+    let records = engine.read_store(move |reader| reader.messages(sdkappid, &query_conv, &plan)).await?;
+    let views = message_views(engine, session, &conv, &records).await?;
+    let messages =
+        records.iter().zip(&views).map(|(record, view)| render::message(record, session.user(), view)).collect();
+    Ok(get_message_list::Response { messages })
+}
+
+/// The seq of an anchor message given by a client: its `message_seq`, or the seq of its
+/// `message_msg_id`.
+async fn anchor_seq(engine: &Engine, session: &Session, conv: &ConvKey, anchor: &Message) -> Result<u64, ApiError> {
+    if anchor.message_seq != 0 {
+        return Ok(anchor.message_seq);
+    }
+    if anchor.message_msg_id.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "msg_getmsglist_param_last_msg has neither message_seq nor message_msg_id; pass a message from this conversation",
+        ));
+    }
+    let (sdkappid, msg_id) = (session.app.sdkappid, anchor.message_msg_id.clone());
+    let record = engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await?;
+    match record {
+        Some(record) if record.conv == *conv => Ok(record.seq),
+        _ => Err(ApiError::invalid_parameter(format!(
+            "msg_getmsglist_param_last_msg {:?} is not a message of this conversation",
+            anchor.message_msg_id
+        ))),
+    }
+}
+
+/// The session user's current state in a conversation.
+pub(crate) fn conv_state_for(session: &Session, conv: &ConvKey) -> ConvState {
+    match conv {
+        ConvKey::C2c(pair) => {
+            let (Some(side), Some(state)) = (pair.side_of(session.user()), session.app.pair(pair)) else {
+                return ConvState::default();
+            };
+            render::pair_conv_state(&lock(&state), side)
+        }
+        ConvKey::Group(group_id) => {
+            let Some(state) = session.app.group(group_id) else { return ConvState::default() };
+            let state = lock(&state);
+            match state.group.member(session.user()) {
+                Some(member) => render::group_conv_state(&state.group, member),
+                None => ConvState::default(),
+            }
+        }
+    }
+}
+
+/// How each of `records` (all of `conv`) looks to the session's user now.
+pub(crate) async fn message_views(
+    engine: &Engine,
+    session: &Session,
+    conv: &ConvKey,
+    records: &[MessageRecord],
+) -> Result<Vec<MessageView>, ApiError> {
+    let viewer = session.user();
+    match conv {
+        ConvKey::C2c(pair) => {
+            let side = pair.side_of(viewer);
+            let peer_private =
+                side.and_then(|side| session.app.account(pair.peer_of(side))).is_some_and(|peer| peer.is_private());
+            let Some(state) = session.app.pair(pair) else { return Ok(vec![MessageView::default(); records.len()]) };
+            let state = lock(&state);
+            Ok(records
+                .iter()
+                .map(|record| {
+                    let Some(side) = side else { return MessageView::default() };
+                    let is_sender = record.sender == *viewer;
+                    let public = (record.receipt_read_at != 0 && !record.receipt_private)
+                        || state.receipted.contains(record.seq);
+                    let private = (record.receipt_read_at != 0 && record.receipt_private)
+                        || state.receipted_private.contains(record.seq);
+                    MessageView {
+                        is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
+                        is_peer_read: is_sender
+                            && !peer_private
+                            && state.read_of(side.other()).read_seq() >= record.seq,
+                        has_sent_receipt: !is_sender && record.need_receipt && (public || private),
+                        receipt_counts: None,
+                        receipt_peer_read: is_sender && record.need_receipt && public,
+                    }
+                })
+                .collect())
+        }
+        ConvKey::Group(group_id) => {
+            let cells = receipt_cells(engine, &session.app, group_id, records).await?;
+            let Some(state) = session.app.group(group_id) else {
+                return Ok(vec![MessageView::default(); records.len()]);
+            };
+            let state = lock(&state);
+            let member = state.group.member(viewer);
+            Ok(records
+                .iter()
+                .zip(cells)
+                .map(|(record, cell)| {
+                    let is_sender = record.sender == *viewer;
+                    let mut view = MessageView {
+                        is_read: is_sender || member.is_some_and(|member| member.read.read_seq() >= record.seq),
+                        ..MessageView::default()
+                    };
+                    if let Some(cell) = cell {
+                        let receipt = lock(&cell.state);
+                        if is_sender {
+                            view.receipt_counts = Some(receipt.counts(state.group.current_members()));
+                        } else if let Some(member) = member {
+                            view.has_sent_receipt = receipt.has_read(member.index);
+                        }
+                    }
+                    view
+                })
+                .collect())
+        }
+    }
+}

@@ -1,0 +1,645 @@
+//! Read receipts: sending them, reading them, paging the read and unread members, and telling
+//! the sender.
+//!
+//! A group receipt sets one bit in the message's reader bitmap (in memory; the writer stores the
+//! bitmap once per batch); the sender is told through the coalescer, which gathers the receipts
+//! for one sender and one group over a short window and then sends one push with the current
+//! counts of each message, as a durable event of the sender's stream.
+//! A C2C receipt marks the message and is pushed to the sender at once, one push per call.
+//! Neither changes any unread count.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::receipts::{GroupReceipt, RecordOutcome};
+use tincan_proto::api::{Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
+use tincan_proto::enums::{ConvType, ReadMembersFilter};
+use tincan_proto::objects::MessageReceipt;
+use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
+use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId, limits};
+use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
+use tokio::sync::Notify;
+
+use crate::events::Event;
+use crate::ops::messages::{group_not_found, resolve_conv};
+use crate::render;
+use crate::state::{AppState, ReceiptCell, lock};
+use crate::{Engine, Session};
+
+/// A receipt cell for a message just sent.
+pub(crate) fn new_receipt_cell(
+    sdkappid: u64,
+    group_id: &GroupId,
+    seq: u64,
+    sender: &UserId,
+    msg_id: &str,
+    sender_index: Option<u32>,
+    index_bound: u32,
+) -> Arc<ReceiptCell> {
+    Arc::new(ReceiptCell {
+        sdkappid,
+        group_id: group_id.clone(),
+        seq,
+        sender: sender.clone(),
+        msg_id: msg_id.to_owned(),
+        state: Mutex::new(GroupReceipt::new(sender_index, index_bound)),
+        version: AtomicU64::new(0),
+    })
+}
+
+/// The receipt cells of `records` (all of one group), loaded from the store on first use;
+/// `None` for messages that did not ask for receipts.
+pub(crate) async fn receipt_cells(
+    engine: &Engine,
+    app: &AppState,
+    group_id: &GroupId,
+    records: &[MessageRecord],
+) -> Result<Vec<Option<Arc<ReceiptCell>>>, ApiError> {
+    let Some(state) = app.group(group_id) else { return Ok(vec![None; records.len()]) };
+    let mut cells: Vec<Option<Arc<ReceiptCell>>> = Vec::with_capacity(records.len());
+    let mut missing = Vec::new();
+    {
+        let state = lock(&state);
+        for (position, record) in records.iter().enumerate() {
+            let cell = if record.need_receipt { state.receipts.get(&record.seq).cloned() } else { None };
+            if record.need_receipt && cell.is_none() {
+                missing.push(position);
+            }
+            cells.push(cell);
+        }
+    }
+    for position in missing {
+        let record = &records[position];
+        let (sdkappid, stored_group, seq) = (app.sdkappid, group_id.clone(), record.seq);
+        let Some(stored) = engine.read_store(move |reader| reader.group_receipt(sdkappid, &stored_group, seq)).await?
+        else {
+            continue;
+        };
+        let receipt =
+            GroupReceipt::restore(stored.sender_index, stored.index_bound, &stored.readers, &stored.private_readers)
+                .map_err(|err| crate::internal(format!("a stored receipt bitmap does not decode: {err}")))?;
+        let cell = new_receipt_cell(app.sdkappid, group_id, seq, &record.sender, &record.msg_id, None, 0);
+        *lock(&cell.state) = receipt;
+        let cell = lock(&state).receipts.entry(seq).or_insert(cell).clone();
+        cells[position] = Some(cell);
+    }
+    Ok(cells)
+}
+
+/// The conversation all of `messages` belong to, or a 6017 saying they do not share one.
+fn one_conversation(messages: &[Message]) -> Result<(String, ConvType), ApiError> {
+    let Some(first) = messages.first() else {
+        return Err(ApiError::invalid_parameter("json_msg_array is empty; pass at least one message"));
+    };
+    if messages.len() > limits::RECEIPT_MESSAGES_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "json_msg_array has {} messages; at most {} are allowed in one call",
+            messages.len(),
+            limits::RECEIPT_MESSAGES_MAX
+        )));
+    }
+    let conv = (first.message_conv_id.clone(), first.message_conv_type);
+    for (index, message) in messages.iter().enumerate().skip(1) {
+        if (message.message_conv_id.as_str(), message.message_conv_type) != (conv.0.as_str(), conv.1) {
+            return Err(ApiError::invalid_parameter(format!(
+                "all messages must belong to one conversation: message 0 is in conversation {:?} (type {}), message {index} is in {:?} (type {})",
+                conv.0, conv.1.0, message.message_conv_id, message.message_conv_type.0
+            )));
+        }
+    }
+    Ok(conv)
+}
+
+/// The stored messages named by `messages` (by seq, or by ID), all of `conv`.
+async fn stored_messages(
+    engine: &Engine,
+    session: &Session,
+    conv: &ConvKey,
+    messages: &[Message],
+) -> Result<Vec<MessageRecord>, ApiError> {
+    let sdkappid = session.app.sdkappid;
+    let mut records = Vec::with_capacity(messages.len());
+    for message in messages {
+        let (conv_for_read, seq, msg_id) = (conv.clone(), message.message_seq, message.message_msg_id.clone());
+        let record = engine
+            .read_store(move |reader| {
+                if seq != 0 {
+                    reader.message_by_seq(sdkappid, &conv_for_read, seq)
+                } else {
+                    reader.message_by_id(sdkappid, &msg_id)
+                }
+            })
+            .await?;
+        match record {
+            Some(record)
+                if record.conv == *conv
+                    && (message.message_msg_id.is_empty() || record.msg_id == message.message_msg_id) =>
+            {
+                records.push(record)
+            }
+            _ => {
+                return Err(ApiError::invalid_parameter(format!(
+                    "message {:?} (seq {}) is not a message of conversation {:?}",
+                    message.message_msg_id, message.message_seq, message.message_conv_id
+                )));
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// `msg_send_receipts` (TIM `TIMMsgSendMessageReadReceipts`).
+pub(crate) async fn send(
+    engine: &Engine,
+    session: &Session,
+    request: send_receipts::Request,
+) -> Result<Empty, ApiError> {
+    let (conv_id, conv_type) = one_conversation(&request.messages)?;
+    session.app.settings().config.check_plan()?;
+    let (conv, _) = resolve_conv(session, &conv_id, conv_type)?;
+    let records = stored_messages(engine, session, &conv, &request.messages).await?;
+    let n_given = records.len();
+    let n_own = records.iter().filter(|record| record.sender == *session.user()).count();
+    let wanted: Vec<MessageRecord> =
+        records.into_iter().filter(|record| record.sender != *session.user() && record.need_receipt).collect();
+    if wanted.is_empty() {
+        return Err(ApiError::invalid_parameter(format!(
+            "no message in json_msg_array asks you for a read receipt: of {n_given}, {n_own} are your own and {} did not ask for receipts",
+            n_given - n_own
+        )));
+    }
+    match &conv {
+        ConvKey::Group(group_id) => send_group(engine, session, group_id, wanted).await,
+        ConvKey::C2c(pair) => send_c2c(engine, session, pair, wanted).await,
+    }?;
+    Ok(Empty {})
+}
+
+fn receipt_sent_event(
+    session: &Session,
+    conv_id: &str,
+    conv_type: ConvType,
+    records: &[&MessageRecord],
+    conv: &ConvKey,
+) -> WriteOp {
+    let payload = ReceiptSentPush {
+        conv_id: conv_id.to_owned(),
+        conv_type,
+        msg_ids: records.iter().map(|record| record.msg_id.clone()).collect(),
+        seqs: records.iter().map(|record| record.seq).collect(),
+    };
+    WriteOp::AppendUserEvent(UserEventRecord {
+        sdkappid: session.app.sdkappid,
+        user: session.user().clone(),
+        pos: 0,
+        kind: push::RECEIPT_SENT.to_owned(),
+        conv: Some(conv.clone()),
+        seq: 0,
+        payload: serde_json::to_string(&payload).unwrap_or_default(),
+    })
+}
+
+/// The events of committed user-event ops, for the bus.
+pub(crate) fn user_events_committed(sdkappid: u64, origin: Option<u64>) -> crate::writer::OnCommit {
+    Box::new(move |ops: &[WriteOp]| {
+        ops.iter()
+            .filter_map(|op| match op {
+                WriteOp::AppendUserEvent(event) => Some(Event::User {
+                    sdkappid,
+                    user: event.user.clone(),
+                    pos: event.pos,
+                    kind: static_kind(&event.kind),
+                    payload: event.payload.as_str().into(),
+                    // Only the reader's own copy skips the device that caused it.
+                    origin,
+                }),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+fn static_kind(kind: &str) -> &'static str {
+    match kind {
+        push::MESSAGE => push::MESSAGE,
+        push::RECEIPT => push::RECEIPT,
+        push::RECEIPT_SENT => push::RECEIPT_SENT,
+        push::CONV_READ => push::CONV_READ,
+        _ => push::GROUP,
+    }
+}
+
+async fn send_group(
+    engine: &Engine,
+    session: &Session,
+    group_id: &GroupId,
+    records: Vec<MessageRecord>,
+) -> Result<(), ApiError> {
+    let app = &session.app;
+    let cells = receipt_cells(engine, app, group_id, &records).await?;
+    let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+    let private = session.account.is_private();
+    let reservation = engine.writer().reserve().await?;
+    let (changed, pending) = {
+        let state = lock(&state);
+        let member = state.group.check_member(session.user())?;
+        let index = member.index;
+        // Check every message before changing any, so a refused call changes nothing.
+        for (record, cell) in records.iter().zip(&cells) {
+            let Some(cell) = cell else {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_RECEIPT_NOT_FOUND,
+                    format!("message seq {} has no receipt information", record.seq),
+                ));
+            };
+            if !lock(&cell.state).is_eligible(index) {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_PERMISSION_DENIED,
+                    format!(
+                        "{} joined group {group_id} after message seq {} was sent, so it cannot send a receipt for it",
+                        session.user(),
+                        record.seq
+                    ),
+                ));
+            }
+        }
+        let mut changed: Vec<(&MessageRecord, Arc<ReceiptCell>)> = Vec::new();
+        for (record, cell) in records.iter().zip(cells.into_iter().flatten()) {
+            if lock(&cell.state).record(index, private) == RecordOutcome::Recorded {
+                cell.version.fetch_add(1, Ordering::Relaxed);
+                changed.push((record, cell));
+            }
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
+        let changed_records: Vec<&MessageRecord> = changed.iter().map(|(record, _)| *record).collect();
+        ops.push(receipt_sent_event(
+            session,
+            group_id.as_str(),
+            ConvType::GROUP,
+            &changed_records,
+            &ConvKey::Group(group_id.clone()),
+        ));
+        let pending = reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device)));
+        (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), pending)
+    };
+    pending.wait().await?;
+    engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
+    if !private {
+        let window_ms = app.settings().config.receipt_coalesce_window_ms;
+        for cell in changed {
+            engine.inner.coalescer.note(app.sdkappid, group_id, cell, engine.now_ms(), window_ms);
+        }
+    }
+    Ok(())
+}
+
+async fn send_c2c(
+    engine: &Engine,
+    session: &Session,
+    pair: &C2cPair,
+    records: Vec<MessageRecord>,
+) -> Result<(), ApiError> {
+    let app = &session.app;
+    let reader = session.user();
+    let side = pair.side_of(reader).ok_or_else(|| crate::internal("reader outside its own pair".to_owned()))?;
+    let sender = pair.peer_of(side).clone();
+    let state = app.pair(pair).ok_or_else(|| crate::internal("a stored C2C message without a pair".to_owned()))?;
+    let private = session.account.is_private();
+    let now = engine.now();
+    let conv = ConvKey::C2c(pair.clone());
+    let reservation = engine.writer().reserve().await?;
+    let (n_changed, pending) = {
+        let mut state = lock(&state);
+        let fresh: Vec<&MessageRecord> = records
+            .iter()
+            .filter(|record| {
+                record.receipt_read_at == 0
+                    && !state.receipted.contains(record.seq)
+                    && !state.receipted_private.contains(record.seq)
+            })
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut ops = Vec::with_capacity(fresh.len() + 2);
+        for record in &fresh {
+            if private {
+                state.receipted_private.insert(record.seq);
+            } else {
+                state.receipted.insert(record.seq);
+            }
+            ops.push(WriteOp::SetC2cReceipt {
+                sdkappid: app.sdkappid,
+                conv: conv.clone(),
+                seq: record.seq,
+                read_at: now,
+                private,
+            });
+        }
+        if !private {
+            let receipts: Vec<MessageReceipt> =
+                fresh.iter().map(|record| render::c2c_receipt(reader, &record.msg_id, record.seq, now)).collect();
+            ops.push(WriteOp::AppendUserEvent(UserEventRecord {
+                sdkappid: app.sdkappid,
+                user: sender.clone(),
+                pos: 0,
+                kind: push::RECEIPT.to_owned(),
+                conv: Some(conv.clone()),
+                seq: 0,
+                payload: serde_json::to_string(&ReceiptPush { receipts }).unwrap_or_default(),
+            }));
+        }
+        ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
+        let n_changed = fresh.len();
+        (n_changed, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+    };
+    pending.wait().await?;
+    engine.metrics().receipts.fetch_add(n_changed as u64, Ordering::Relaxed);
+    Ok(())
+}
+
+/// `msg_get_receipts` (TIM `TIMMsgGetMessageReadReceipts`).
+pub(crate) async fn get(
+    engine: &Engine,
+    session: &Session,
+    request: get_receipts::Request,
+) -> Result<get_receipts::Response, ApiError> {
+    let (conv_id, conv_type) = one_conversation(&request.messages)?;
+    session.app.settings().config.check_plan()?;
+    let (conv, _) = resolve_conv(session, &conv_id, conv_type)?;
+    let records: Vec<MessageRecord> = stored_messages(engine, session, &conv, &request.messages)
+        .await?
+        .into_iter()
+        .filter(|record| record.sender == *session.user() && record.need_receipt)
+        .collect();
+    let receipts = match &conv {
+        ConvKey::Group(group_id) => {
+            let cells = receipt_cells(engine, &session.app, group_id, &records).await?;
+            let state = session.app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+            let state = lock(&state);
+            records
+                .iter()
+                .zip(cells)
+                .filter_map(|(record, cell)| {
+                    let cell = cell?;
+                    let counts = lock(&cell.state).counts(state.group.current_members());
+                    Some(render::group_receipt(group_id.as_str(), &record.msg_id, record.seq, counts))
+                })
+                .collect()
+        }
+        ConvKey::C2c(pair) => {
+            let side = pair
+                .side_of(session.user())
+                .ok_or_else(|| crate::internal("caller outside its own pair".to_owned()))?;
+            let peer = pair.peer_of(side);
+            let state = session.app.pair(pair);
+            records
+                .iter()
+                .map(|record| {
+                    let recorded_now = state.as_ref().is_some_and(|state| lock(state).receipted.contains(record.seq));
+                    let public = (record.receipt_read_at != 0 && !record.receipt_private) || recorded_now;
+                    let mut receipt = render::c2c_receipt(peer, &record.msg_id, record.seq, record.receipt_read_at);
+                    receipt.msg_receipt_is_peer_read = public;
+                    if !public {
+                        receipt.msg_receipt_time_stamp = 0;
+                    }
+                    receipt
+                })
+                .collect()
+        }
+    };
+    Ok(get_receipts::Response { receipts })
+}
+
+/// `msg_get_read_members` (TIM `TIMMsgGetGroupMessageReadMemberList`).
+pub(crate) async fn get_read_members(
+    engine: &Engine,
+    session: &Session,
+    request: get_read_members::Request,
+) -> Result<get_read_members::Response, ApiError> {
+    if request.message.message_conv_type != ConvType::GROUP {
+        return Err(ApiError::invalid_parameter(
+            "json_msg must be a group message; read member lists exist only for groups",
+        ));
+    }
+    if request.filter != ReadMembersFilter::READ && request.filter != ReadMembersFilter::UNREAD {
+        return Err(ApiError::invalid_parameter(format!("filter {} is not 0 (read) or 1 (unread)", request.filter.0)));
+    }
+    if request.count == 0 || request.count > limits::READ_MEMBERS_PAGE_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "count {} must be between 1 and {}",
+            request.count,
+            limits::READ_MEMBERS_PAGE_MAX
+        )));
+    }
+    session.app.settings().config.check_plan()?;
+    let (conv, _) = resolve_conv(session, &request.message.message_conv_id, ConvType::GROUP)?;
+    let ConvKey::Group(group_id) = &conv else {
+        return Err(crate::internal("a group conversation that is not a group".to_owned()));
+    };
+    let records = stored_messages(engine, session, &conv, std::slice::from_ref(&request.message)).await?;
+    let record = &records[0];
+    if record.sender != *session.user() {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_PERMISSION_DENIED,
+            format!("only the sender of message seq {} may list who has read it", record.seq),
+        ));
+    }
+    let cell = receipt_cells(engine, &session.app, group_id, &records).await?.pop().flatten().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::GROUP_RECEIPT_NOT_FOUND,
+            format!("message seq {} did not ask for read receipts", record.seq),
+        )
+    })?;
+    let state = session.app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+    let state = lock(&state);
+    let page =
+        lock(&cell.state).page(state.group.current_members(), request.filter, request.next_seq, request.count as usize);
+    let members = page
+        .indices
+        .iter()
+        .filter_map(|index| state.group.user_at(*index))
+        .map(|(user, member)| {
+            render::member_info(&state.group, user, member, engine.hub().is_online(session.app.sdkappid, user))
+        })
+        .collect();
+    Ok(get_read_members::Response { members, next_seq: page.next_cursor, is_finished: page.is_finished })
+}
+
+/// `user_set_receipt_privacy`: the caller's reads become private (or public again).
+pub(crate) async fn set_privacy(
+    engine: &Engine,
+    session: &Session,
+    request: set_receipt_privacy::Request,
+) -> Result<Empty, ApiError> {
+    set_account_privacy(engine, &session.app, session.user(), request.private).await?;
+    Ok(Empty {})
+}
+
+/// Sets an account's receipt privacy (from the user or from an administrator).
+pub(crate) async fn set_account_privacy(
+    engine: &Engine,
+    app: &AppState,
+    user: &UserId,
+    private: bool,
+) -> Result<(), ApiError> {
+    let account = app
+        .account(user)
+        .ok_or_else(|| ApiError::new(ErrorCode::ACCOUNT_NOT_FOUND, format!("account {user} does not exist")))?;
+    let reservation = engine.writer().reserve().await?;
+    let pending = {
+        let _guard = lock(&account.convs);
+        account.receipt_private.store(private, Ordering::Relaxed);
+        let record = AccountRecord {
+            sdkappid: app.sdkappid,
+            user: user.clone(),
+            tiny_id: account.tiny_id,
+            created_at: account.created_at,
+            receipt_private: private,
+        };
+        reservation.send(vec![WriteOp::PutAccount(record)], None)
+    };
+    pending.wait().await?;
+    Ok(())
+}
+
+type CoalesceKey = (u64, UserId, GroupId);
+
+struct PendingPush {
+    cells: Vec<Arc<ReceiptCell>>,
+}
+
+#[derive(Default)]
+struct CoalescerState {
+    pending: HashMap<CoalesceKey, PendingPush>,
+    due: BinaryHeap<Reverse<(u64, CoalesceKey)>>,
+}
+
+/// Gathers receipt pushes per sender and group over the app's window.
+pub(crate) struct Coalescer {
+    state: Arc<Mutex<CoalescerState>>,
+    wake: Arc<Notify>,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Coalescer {
+    pub(crate) fn new() -> Coalescer {
+        Coalescer { state: Arc::default(), wake: Arc::new(Notify::new()), stopped: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Starts the task that flushes due pushes.
+    pub(crate) fn start(&self, engine: Engine) {
+        let (state, wake, stopped) = (self.state.clone(), self.wake.clone(), self.stopped.clone());
+        let weak = Arc::downgrade(&engine.inner);
+        drop(engine);
+        tokio::spawn(async move {
+            loop {
+                if stopped.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Some(inner) = weak.upgrade() else { return };
+                let engine = Engine { inner };
+                let now = engine.now_ms();
+                let (due, next) = take_due(&state, now);
+                for (key, cells) in due {
+                    let engine = engine.clone();
+                    tokio::spawn(async move { flush(&engine, key, cells).await });
+                }
+                drop(engine);
+                let sleep =
+                    next.map_or(Duration::from_secs(1), |at| Duration::from_millis(at.saturating_sub(now).max(1)));
+                tokio::select! {
+                    () = tokio::time::sleep(sleep) => {}
+                    () = wake.notified() => {}
+                }
+            }
+        });
+    }
+
+    pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        self.wake.notify_one();
+    }
+
+    /// Notes that `cell` changed; its sender will be told within `window_ms`.
+    pub(crate) fn note(&self, sdkappid: u64, group_id: &GroupId, cell: Arc<ReceiptCell>, now_ms: u64, window_ms: u32) {
+        let key = (sdkappid, cell.sender.clone(), group_id.clone());
+        let mut state = lock(&self.state);
+        match state.pending.get_mut(&key) {
+            Some(pending) => {
+                if !pending.cells.iter().any(|it| it.seq == cell.seq) {
+                    pending.cells.push(cell);
+                }
+            }
+            None => {
+                state.pending.insert(key.clone(), PendingPush { cells: vec![cell] });
+                state.due.push(Reverse((now_ms.saturating_add(u64::from(window_ms)), key)));
+                drop(state);
+                self.wake.notify_one();
+            }
+        }
+    }
+}
+
+/// Pushes that are due, and when the next one will be.
+type DuePushes = (Vec<(CoalesceKey, Vec<Arc<ReceiptCell>>)>, Option<u64>);
+
+fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
+    let mut state = lock(state);
+    let mut due = Vec::new();
+    while let Some(Reverse((at, _))) = state.due.peek() {
+        if *at > now_ms {
+            break;
+        }
+        let Some(Reverse((_, key))) = state.due.pop() else { break };
+        if let Some(pending) = state.pending.remove(&key) {
+            due.push((key, pending.cells));
+        }
+    }
+    let next = state.due.peek().map(|Reverse((at, _))| *at);
+    (due, next)
+}
+
+/// Sends the sender one push with the current counts of each message, as a durable event.
+async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) {
+    let (sdkappid, sender, group_id) = key;
+    let Some(app) = engine.app(sdkappid) else { return };
+    let Some(state) = app.group(&group_id) else { return };
+    let Ok(reservation) = engine.writer().reserve().await else { return };
+    // Counts are taken and the event queued under the group's lock, so a later push never
+    // carries older counts than an earlier one.
+    let pending = {
+        let state = lock(&state);
+        let receipts: Vec<MessageReceipt> = cells
+            .iter()
+            .map(|cell| {
+                render::group_receipt(
+                    group_id.as_str(),
+                    &cell.msg_id,
+                    cell.seq,
+                    lock(&cell.state).counts(state.group.current_members()),
+                )
+            })
+            .collect();
+        let op = WriteOp::AppendUserEvent(UserEventRecord {
+            sdkappid,
+            user: sender,
+            pos: 0,
+            kind: push::RECEIPT.to_owned(),
+            conv: Some(ConvKey::Group(group_id.clone())),
+            seq: 0,
+            payload: serde_json::to_string(&ReceiptPush { receipts }).unwrap_or_default(),
+        });
+        reservation.send(vec![op], Some(user_events_committed(sdkappid, None)))
+    };
+    if let Err(err) = pending.wait().await {
+        tracing::error!(error = %err, "a receipt push could not be stored");
+    }
+}

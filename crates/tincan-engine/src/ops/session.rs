@@ -1,0 +1,189 @@
+//! Login, heartbeat, logout and the replay of missed events.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tincan_proto::api::{login, logout, ping};
+use tincan_proto::frame::encode_push;
+use tincan_proto::push::{self, MessagePush};
+use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
+
+use crate::ops::messages::{conv_state_for, message_views};
+use crate::render;
+use crate::state::{Account, AppState, read, write};
+use crate::{Engine, OutFrame, Session};
+
+/// How often clients should send `ping`, in milliseconds.
+pub(crate) const HEARTBEAT_INTERVAL_MS: u64 = 20_000;
+
+impl Engine {
+    /// Logs a user in with a UserSig (TIM `TIMLogin`); creates the account at its first login.
+    pub async fn login(&self, request: &login::Request) -> Result<(Session, login::Response), ApiError> {
+        let app = self.app(request.sdkappid).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::SDKAPPID_NOT_FOUND,
+                format!("SDKAppID {} does not exist on this server", request.sdkappid),
+            )
+        })?;
+        let key = read(&app.settings).secret_key.clone();
+        let now = self.now();
+        tincan_usersig::verify(&key, request.sdkappid, request.identifier.as_str(), &request.user_sig, now)
+            .map_err(|err| ApiError::new(ErrorCode(err.code()), err.to_string()))?;
+        let account = self.ensure_account(&app, &request.identifier).await?;
+        self.metrics().logins.fetch_add(1, Ordering::Relaxed);
+        let response = login::Response {
+            tiny_id: account.tiny_id,
+            pos: self.metrics().head_pos.load(Ordering::Relaxed),
+            server_time: now,
+            heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
+        };
+        Ok((Session { app, account, device: None }, response))
+    }
+
+    /// The account of `user`, created (durably) if it does not exist yet.
+    pub(crate) async fn ensure_account(&self, app: &AppState, user: &UserId) -> Result<Arc<Account>, ApiError> {
+        if let Some(account) = app.account(user) {
+            return Ok(account);
+        }
+        let reservation = self.writer().reserve().await?;
+        let (account, pending) = {
+            let mut accounts = write(&app.accounts);
+            if let Some(account) = accounts.get(user) {
+                return Ok(account.clone());
+            }
+            let tiny_id = self.inner.next_tiny_id.fetch_add(1, Ordering::Relaxed);
+            let created_at = self.now();
+            let account = Arc::new(Account::new(user.clone(), tiny_id, created_at, false));
+            accounts.insert(user.clone(), account.clone());
+            let record = AccountRecord {
+                sdkappid: app.sdkappid,
+                user: user.clone(),
+                tiny_id,
+                created_at,
+                receipt_private: false,
+            };
+            (account, reservation.send(vec![WriteOp::PutAccount(record)], None))
+        };
+        pending.wait().await?;
+        Ok(account)
+    }
+
+    /// Events of the session's user after `after_pos`, at most `limit`, as push frames in
+    /// position order; returns them, the last position they reach, and whether more follow.
+    pub async fn replay(
+        &self,
+        session: &Session,
+        after_pos: u64,
+        limit: usize,
+    ) -> Result<(Vec<OutFrame>, u64, bool), ApiError> {
+        let sdkappid = session.app.sdkappid;
+        let user = session.user().clone();
+        let (user_events, spans) = {
+            let user = user.clone();
+            self.read_store(move |reader| {
+                Ok((
+                    reader.user_events(sdkappid, &user, after_pos, limit)?,
+                    reader.memberships_since(sdkappid, &user, after_pos)?,
+                ))
+            })
+            .await?
+        };
+        let mut more = user_events.len() >= limit;
+        let mut items: Vec<Item> = user_events.into_iter().map(Item::User).collect();
+        for span in spans {
+            // A group whose newest message is older than the position has nothing to replay.
+            if span.leave_seq.is_none()
+                && let Some(state) = session.app.group(&span.group_id)
+                && crate::state::lock(&state).last_message.as_ref().is_none_or(|last| last.pos <= after_pos)
+            {
+                continue;
+            }
+            let range = (span.join_seq, span.leave_seq.unwrap_or(u64::MAX));
+            let group_id = span.group_id.clone();
+            let messages = self
+                .read_store(move |reader| reader.group_messages_after(sdkappid, &group_id, after_pos, range, limit))
+                .await?;
+            more |= messages.len() >= limit;
+            items.extend(messages.into_iter().map(Item::GroupMessage));
+        }
+        items.sort_by_key(Item::pos);
+        if items.len() > limit {
+            items.truncate(limit);
+            more = true;
+        }
+        let last_pos = items.last().map_or(after_pos, Item::pos);
+        let mut frames = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(frame) = self.replay_frame(session, item).await? {
+                frames.push(frame);
+            }
+        }
+        Ok((frames, last_pos, more))
+    }
+
+    async fn replay_frame(&self, session: &Session, item: Item) -> Result<Option<OutFrame>, ApiError> {
+        let (pos, record) = match item {
+            Item::User(event) if event.kind == push::MESSAGE => {
+                let Some(conv) = event.conv.clone() else { return Ok(None) };
+                let (sdkappid, seq) = (session.app.sdkappid, event.seq);
+                let Some(record) = self.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?
+                else {
+                    return Ok(None);
+                };
+                (event.pos, record)
+            }
+            Item::User(event) => {
+                return Ok(Some(OutFrame {
+                    pos: event.pos,
+                    text: encode_push(push_kind(&event.kind), event.pos, &event.payload).into(),
+                }));
+            }
+            Item::GroupMessage(record) => (record.pos, record),
+        };
+        let views = message_views(self, session, &record.conv, std::slice::from_ref(&record)).await?;
+        let conv = conv_state_for(session, &record.conv);
+        let payload = MessagePush { message: render::message(&record, session.user(), &views[0]), conv };
+        let json = serde_json::to_string(&payload)
+            .map_err(|err| crate::internal(format!("encoding a replayed message: {err}")))?;
+        Ok(Some(OutFrame { pos, text: encode_push(push::MESSAGE, pos, &json).into() }))
+    }
+}
+
+/// The stored kind as one of the protocol's push kinds.
+fn push_kind(kind: &str) -> &str {
+    match kind {
+        push::RECEIPT | push::RECEIPT_SENT | push::CONV_READ | push::GROUP | push::MESSAGE => kind,
+        _ => push::GROUP,
+    }
+}
+
+enum Item {
+    User(UserEventRecord),
+    GroupMessage(MessageRecord),
+}
+
+impl Item {
+    fn pos(&self) -> u64 {
+        match self {
+            Item::User(event) => event.pos,
+            Item::GroupMessage(message) => message.pos,
+        }
+    }
+}
+
+pub(crate) async fn ping(
+    engine: &Engine,
+    _session: &Session,
+    _request: ping::Request,
+) -> Result<ping::Response, ApiError> {
+    Ok(ping::Response { server_time: engine.now() })
+}
+
+pub(crate) async fn logout(
+    _engine: &Engine,
+    _session: &Session,
+    _request: logout::Request,
+) -> Result<tincan_proto::api::Empty, ApiError> {
+    Ok(tincan_proto::api::Empty {})
+}

@@ -1,0 +1,160 @@
+//! Domain values turned into TIM's wire objects, from one user's point of view.
+
+use tincan_core::conv::{ConvKey, Side};
+use tincan_core::group::{Group, Member};
+use tincan_core::receipts::ReceiptCounts;
+use tincan_proto::enums::{ConvType, MsgStatus};
+use tincan_proto::objects::{GroupDetailInfo, GroupMemberInfo, MessageReceipt};
+use tincan_proto::push::ConvState;
+use tincan_proto::{Elem, Message, UserId};
+use tincan_store::MessageRecord;
+
+/// What differs between viewers of one message.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MessageView {
+    /// The viewer has read up to this message (or sent it).
+    pub(crate) is_read: bool,
+    /// C2C, sender's view: the peer has marked the conversation read past this message.
+    pub(crate) is_peer_read: bool,
+    /// The viewer has sent a receipt for it (reader side).
+    pub(crate) has_sent_receipt: bool,
+    /// Group, sender's view: the receipt counts.
+    pub(crate) receipt_counts: Option<ReceiptCounts>,
+    /// C2C, sender's view: whether the peer's message-level receipt is visible.
+    pub(crate) receipt_peer_read: bool,
+}
+
+/// The conversation ID and type of `conv` as `viewer` names it.
+pub(crate) fn conv_of(conv: &ConvKey, viewer: &UserId) -> (String, ConvType) {
+    match conv {
+        ConvKey::C2c(pair) => {
+            let peer = match pair.side_of(viewer) {
+                Some(side) => pair.peer_of(side),
+                None => pair.low(),
+            };
+            (peer.as_str().to_owned(), ConvType::C2C)
+        }
+        ConvKey::Group(group_id) => (group_id.as_str().to_owned(), ConvType::GROUP),
+    }
+}
+
+/// The stored elements; a body that does not parse (which the server never writes) shows as
+/// no elements rather than failing the whole page.
+fn elements(record: &MessageRecord) -> Vec<Elem> {
+    serde_json::from_str(&record.body).unwrap_or_else(|err| {
+        tracing::error!(msg_id = %record.msg_id, error = %err, "a stored message body does not parse");
+        Vec::new()
+    })
+}
+
+/// A stored message as `viewer` sees it.
+pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageView) -> Message {
+    let (conv_id, conv_type) = conv_of(&record.conv, viewer);
+    let is_from_self = record.sender == *viewer;
+    let counts = view.receipt_counts.unwrap_or_default();
+    Message {
+        message_elem_array: elements(record),
+        message_conv_id: conv_id,
+        message_conv_type: conv_type,
+        message_sender: record.sender.as_str().to_owned(),
+        message_priority: record.priority,
+        message_client_time: record.client_time,
+        message_server_time: record.server_time,
+        message_is_from_self: is_from_self,
+        message_platform: record.platform,
+        message_is_read: is_from_self || view.is_read,
+        message_is_online_msg: false,
+        message_is_peer_read: view.is_peer_read,
+        message_receipt_peer_read: view.receipt_peer_read,
+        message_need_read_receipt: record.need_receipt,
+        message_has_sent_receipt: view.has_sent_receipt,
+        message_group_receipt_read_count: counts.read,
+        message_group_receipt_unread_count: counts.unread,
+        message_status: MsgStatus::SEND_SUCC,
+        message_unique_id: record.pos,
+        message_msg_id: record.msg_id.clone(),
+        message_rand: record.rand,
+        message_seq: record.seq,
+        message_cloud_custom_str: record.cloud_custom.clone(),
+        message_custom_int: record.custom_int,
+        message_custom_str: record.custom_str.clone(),
+        message_is_excluded_from_unread_count: record.excluded_from_unread,
+    }
+}
+
+/// A group receipt as its sender is told.
+pub(crate) fn group_receipt(group_id: &str, msg_id: &str, seq: u64, counts: ReceiptCounts) -> MessageReceipt {
+    MessageReceipt {
+        msg_receipt_conv_id: group_id.to_owned(),
+        msg_receipt_conv_type: ConvType::GROUP,
+        msg_receipt_msg_id: msg_id.to_owned(),
+        msg_receipt_read_count: counts.read,
+        msg_receipt_unread_count: counts.unread,
+        msg_receipt_seq: seq,
+        ..MessageReceipt::default()
+    }
+}
+
+/// A C2C receipt as its sender is told: message level when `msg_id` is set, conversation level
+/// (the peer read everything up to `time`) otherwise.
+pub(crate) fn c2c_receipt(peer: &UserId, msg_id: &str, seq: u64, time: u64) -> MessageReceipt {
+    MessageReceipt {
+        msg_receipt_conv_id: peer.as_str().to_owned(),
+        msg_receipt_conv_type: ConvType::C2C,
+        msg_receipt_msg_id: msg_id.to_owned(),
+        msg_receipt_time_stamp: time,
+        msg_receipt_is_peer_read: true,
+        msg_receipt_seq: seq,
+        ..MessageReceipt::default()
+    }
+}
+
+/// A group member as TIM describes one.
+pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_online: bool) -> GroupMemberInfo {
+    GroupMemberInfo {
+        group_member_info_identifier: user.as_str().to_owned(),
+        group_member_info_group_id: group.id().as_str().to_owned(),
+        group_member_info_join_time: member.join_time,
+        group_member_info_member_role: member.role,
+        group_member_info_msg_seq: member.read.read_seq(),
+        group_member_info_is_online: is_online,
+        ..GroupMemberInfo::default()
+    }
+}
+
+/// A group's details.
+pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
+    GroupDetailInfo {
+        group_detail_info_group_id: group.id().as_str().to_owned(),
+        group_detail_info_group_type: group.group_type(),
+        group_detail_info_group_name: group.profile.name.clone(),
+        group_detail_info_notification: group.profile.notification.clone(),
+        group_detail_info_introduction: group.profile.introduction.clone(),
+        group_detail_info_face_url: group.profile.face_url.clone(),
+        group_detail_info_create_time: group.created_at(),
+        group_detail_info_info_seq: group.info_seq(),
+        group_detail_info_last_info_time: group.created_at(),
+        group_detail_info_next_msg_seq: group.max_seq(),
+        group_detail_info_last_msg_time: group.last_msg_time(),
+        group_detail_info_member_num: group.n_members(),
+        group_detail_info_max_member_num: u64::from(group.profile.max_member_num),
+        group_detail_info_add_option: group.profile.add_option,
+        group_detail_info_online_member_num: n_online,
+        group_detail_info_is_shutup_all: false,
+        group_detail_info_owner_identifier: group.owner().map(|owner| owner.as_str().to_owned()).unwrap_or_default(),
+    }
+}
+
+/// A member's conversation state in a group.
+pub(crate) fn group_conv_state(group: &Group, member: &Member) -> ConvState {
+    ConvState {
+        unread: member.read.unread(group.max_seq(), group.excluded()),
+        max_seq: group.max_seq(),
+        read_seq: member.read.read_seq(),
+    }
+}
+
+/// A side's conversation state in a C2C pair.
+pub(crate) fn pair_conv_state(state: &crate::state::PairState, side: Side) -> ConvState {
+    ConvState { unread: state.unread_of(side), max_seq: state.max_seq, read_seq: state.read_of(side).read_seq() }
+}

@@ -1,0 +1,247 @@
+//! The single writer: group commit in front of the store.
+//!
+//! Requests reach the writer as [`Submission`]s on a bounded channel.
+//! The writer takes everything waiting (up to a cap), gives each event its position, applies the
+//! whole batch in one transaction (one fsync), then, in order, hands each submission's events to
+//! the bus and answers it.
+//! Latency stays one commit; throughput grows with the batch instead of being capped at the
+//! disk's fsync rate.
+//!
+//! A handler reserves a place on the channel before it takes any lock and sends its submission
+//! while still holding the conversation's lock, so submissions for one conversation reach the
+//! writer in the order their seqs were given, and positions follow seqs.
+//!
+//! If a batch fails, the writer applies its submissions one by one, so that one bad request
+//! fails alone.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread;
+use std::time::Instant;
+
+use tincan_proto::{ApiError, ErrorCode};
+use tincan_store::{StoreWrite, WriteOp};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::bus::Bus;
+use crate::events::Event;
+use crate::metrics::Metrics;
+
+/// Submissions waiting for the writer; beyond this, handlers wait (back-pressure).
+const QUEUE_SUBMISSIONS_MAX: usize = 16_384;
+/// Most submissions in one batch.
+const BATCH_SUBMISSIONS_MAX: usize = 8_192;
+
+/// A user event whose position is the one given to the op just before it (the two copies of a
+/// C2C message share the message's position).
+pub(crate) const POS_OF_PREVIOUS: u64 = u64::MAX;
+
+/// Builds the events to push once a submission is durable, from its ops (with positions).
+pub(crate) type OnCommit = Box<dyn FnOnce(&[WriteOp]) -> Vec<Event> + Send>;
+
+/// What a handler hands to the writer.
+pub(crate) struct Submission {
+    pub(crate) ops: Vec<WriteOp>,
+    pub(crate) on_commit: Option<OnCommit>,
+    pub(crate) reply: Option<oneshot::Sender<Result<Vec<WriteOp>, ApiError>>>,
+}
+
+/// What the writer's queue carries.
+pub(crate) enum Job {
+    /// Store this.
+    Submit(Submission),
+    /// Store what is queued, then stop.
+    Stop,
+}
+
+/// The handlers' side of the writer.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    sender: mpsc::Sender<Job>,
+}
+
+/// A place reserved on the writer's queue.
+pub(crate) struct Reservation<'a> {
+    permit: mpsc::Permit<'a, Job>,
+}
+
+/// The answer to a submission, once durable.
+pub(crate) struct Pending {
+    receiver: oneshot::Receiver<Result<Vec<WriteOp>, ApiError>>,
+}
+
+impl Writer {
+    /// Starts the writer thread; positions continue after `head_pos`.
+    pub(crate) fn start(
+        store: Box<dyn StoreWrite>,
+        head_pos: u64,
+        bus: Arc<dyn Bus>,
+        metrics: Arc<Metrics>,
+    ) -> (Writer, thread::JoinHandle<()>) {
+        let (sender, receiver) = mpsc::channel(QUEUE_SUBMISSIONS_MAX);
+        let handle = thread::Builder::new()
+            .name("tincan-writer".to_owned())
+            .spawn(move || run(store, receiver, head_pos, bus, metrics))
+            .unwrap_or_else(|err| panic!("cannot start the writer thread: {err}"));
+        (Writer { sender }, handle)
+    }
+
+    /// Asks the writer to store what is queued and stop; later submissions fail.
+    pub(crate) fn stop(&self) {
+        let sender = self.sender.clone();
+        // The queue may be full; the stop waits its turn on a helper thread.
+        let _ = thread::Builder::new().name("tincan-writer-stop".to_owned()).spawn(move || {
+            let _ = sender.blocking_send(Job::Stop);
+        });
+    }
+
+    /// Reserves a place on the queue; waits while it is full.
+    pub(crate) async fn reserve(&self) -> Result<Reservation<'_>, ApiError> {
+        let permit = self
+            .sender
+            .reserve()
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "the server is shutting down"))?;
+        Ok(Reservation { permit })
+    }
+}
+
+impl Reservation<'_> {
+    /// Sends the submission; never waits, so it may be called under a lock.
+    pub(crate) fn send(self, ops: Vec<WriteOp>, on_commit: Option<OnCommit>) -> Pending {
+        let (reply, receiver) = oneshot::channel();
+        self.permit.send(Job::Submit(Submission { ops, on_commit, reply: Some(reply) }));
+        Pending { receiver }
+    }
+}
+
+impl Pending {
+    /// Waits until the submission is durable; returns its ops with positions filled in.
+    pub(crate) async fn wait(self) -> Result<Vec<WriteOp>, ApiError> {
+        self.receiver.await.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "the writer stopped")))
+    }
+}
+
+fn run(
+    mut store: Box<dyn StoreWrite>,
+    mut receiver: mpsc::Receiver<Job>,
+    head_pos: u64,
+    bus: Arc<dyn Bus>,
+    metrics: Arc<Metrics>,
+) {
+    let mut next_pos = head_pos.saturating_add(1);
+    let mut batch: Vec<Submission> = Vec::new();
+    let mut stopping = false;
+    while !stopping {
+        match receiver.blocking_recv() {
+            Some(Job::Submit(first)) => batch.push(first),
+            Some(Job::Stop) | None => stopping = true,
+        }
+        while batch.len() < BATCH_SUBMISSIONS_MAX {
+            match receiver.try_recv() {
+                Ok(Job::Submit(submission)) => batch.push(submission),
+                Ok(Job::Stop) => stopping = true,
+                Err(_) => break,
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let mut ops: Vec<WriteOp> = Vec::new();
+        let mut ends = Vec::with_capacity(batch.len());
+        for submission in &mut batch {
+            assign_positions(&mut submission.ops, &mut next_pos);
+            ops.append(&mut submission.ops);
+            ends.push(ops.len());
+        }
+        let head = next_pos.saturating_sub(1);
+        let started = Instant::now();
+        let result = store.apply(&ops, head);
+        metrics.commit_seconds.record(started.elapsed().as_secs_f64());
+        metrics.store_batches.fetch_add(1, Ordering::Relaxed);
+        metrics.store_ops.fetch_add(ops.len() as u64, Ordering::Relaxed);
+        let mut start = 0;
+        let mut ops_iter = ops.into_iter();
+        let mut per_submission = Vec::with_capacity(batch.len());
+        for end in ends {
+            per_submission.push(ops_iter.by_ref().take(end - start).collect::<Vec<_>>());
+            start = end;
+        }
+        match result {
+            Ok(()) => {
+                for (submission, ops) in batch.drain(..).zip(per_submission) {
+                    finish(submission, ops, &*bus);
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "a batch failed; applying its submissions one by one");
+                for (submission, ops) in batch.drain(..).zip(per_submission) {
+                    let head = highest_pos(&ops).unwrap_or(head);
+                    match store.apply(&ops, head) {
+                        Ok(()) => finish(submission, ops, &*bus),
+                        Err(err) => {
+                            tracing::error!(error = %err, "a write failed");
+                            metrics.store_failures.fetch_add(1, Ordering::Relaxed);
+                            if let Some(reply) = submission.reply {
+                                let _ = reply.send(Err(ApiError::new(
+                                    ErrorCode::SDK_INTERNAL_ERROR,
+                                    "the server could not store the change",
+                                )));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        metrics.head_pos.store(head, Ordering::Relaxed);
+    }
+}
+
+fn finish(submission: Submission, ops: Vec<WriteOp>, bus: &dyn Bus) {
+    if let Some(on_commit) = submission.on_commit {
+        let events = on_commit(&ops);
+        if !events.is_empty() {
+            bus.publish(events);
+        }
+    }
+    if let Some(reply) = submission.reply {
+        let _ = reply.send(Ok(ops));
+    }
+}
+
+fn assign_positions(ops: &mut [WriteOp], next_pos: &mut u64) {
+    fn take(next_pos: &mut u64, previous: &mut u64) -> u64 {
+        let pos = *next_pos;
+        *next_pos = next_pos.saturating_add(1);
+        *previous = pos;
+        pos
+    }
+    let mut previous = 0;
+    for op in ops {
+        match op {
+            WriteOp::AppendMessage(message) => message.pos = take(next_pos, &mut previous),
+            WriteOp::AddMember(member) => member.join_pos = take(next_pos, &mut previous),
+            WriteOp::RemoveMember { leave_pos, .. } => *leave_pos = take(next_pos, &mut previous),
+            WriteOp::AppendUserEvent(event) => {
+                event.pos = if event.pos == POS_OF_PREVIOUS && previous != 0 {
+                    previous
+                } else {
+                    take(next_pos, &mut previous)
+                };
+            }
+            _ => {}
+        }
+    }
+}
+
+fn highest_pos(ops: &[WriteOp]) -> Option<u64> {
+    ops.iter()
+        .filter_map(|op| match op {
+            WriteOp::AppendMessage(message) => Some(message.pos),
+            WriteOp::AddMember(member) => Some(member.join_pos),
+            WriteOp::RemoveMember { leave_pos, .. } => Some(*leave_pos),
+            WriteOp::AppendUserEvent(event) => Some(event.pos),
+            _ => None,
+        })
+        .max()
+}

@@ -1,0 +1,171 @@
+//! The SDK's copy of the user's conversations, kept current from pushes.
+//!
+//! After each (re)connection the SDK fetches the conversation list; between fetches it applies
+//! the conversation state carried by message and read pushes.
+//! Every state carries the conversation's newest seq and the user's read position, which only
+//! grow, so an older state arriving late is recognised and ignored.
+
+use std::collections::HashMap;
+
+use tincan_proto::enums::ConvType;
+use tincan_proto::objects::ConvInfo;
+use tincan_proto::push::ConvState;
+use tincan_proto::{Message, enums::ConvEvent};
+
+/// A change the cache reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvChange {
+    /// What happened (`kTIMConvEvent_Add`, `_Update` or `_Del`).
+    pub event: ConvEvent,
+    /// The conversation after the change.
+    pub conv: ConvInfo,
+}
+
+/// The conversations and the total unread count.
+#[derive(Debug, Default)]
+pub(crate) struct ConvCache {
+    convs: HashMap<(String, ConvType), ConvInfo>,
+    loaded: bool,
+}
+
+fn is_newer(state: &ConvState, current: &ConvInfo) -> bool {
+    state.max_seq >= current.conv_max_seq
+        && state.read_seq >= current.conv_read_seq
+        && (state.max_seq, state.read_seq) != (current.conv_max_seq, current.conv_read_seq)
+}
+
+impl ConvCache {
+    /// Whether the list has been fetched at least once.
+    pub(crate) fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    /// The sum of unread counts.
+    pub(crate) fn total_unread(&self) -> u64 {
+        self.convs.values().map(|conv| conv.conv_unread_num).sum()
+    }
+
+    /// Replaces the list with a fetched one; returns what changed.
+    pub(crate) fn replace(&mut self, list: Vec<ConvInfo>) -> Vec<ConvChange> {
+        let mut changes = Vec::new();
+        let mut fresh: HashMap<(String, ConvType), ConvInfo> = HashMap::new();
+        for conv in list {
+            let key = (conv.conv_id.clone(), conv.conv_type);
+            match self.convs.get(&key) {
+                None => changes.push(ConvChange { event: ConvEvent::ADD, conv: conv.clone() }),
+                Some(old) if *old != conv => changes.push(ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() }),
+                Some(_) => {}
+            }
+            fresh.insert(key, conv);
+        }
+        for (key, old) in &self.convs {
+            if !fresh.contains_key(key) {
+                changes.push(ConvChange { event: ConvEvent::DEL, conv: old.clone() });
+            }
+        }
+        self.convs = fresh;
+        self.loaded = true;
+        changes
+    }
+
+    /// Applies a pushed message with its conversation state.
+    pub(crate) fn apply_message(&mut self, message: &Message, state: ConvState) -> Option<ConvChange> {
+        let key = (message.message_conv_id.clone(), message.message_conv_type);
+        let event = if self.convs.contains_key(&key) { ConvEvent::UPDATE } else { ConvEvent::ADD };
+        let conv = self.convs.entry(key).or_insert_with(|| ConvInfo {
+            conv_id: message.message_conv_id.clone(),
+            conv_type: message.message_conv_type,
+            conv_show_name: message.message_conv_id.clone(),
+            ..ConvInfo::default()
+        });
+        let newer_message = conv.conv_last_msg.as_ref().is_none_or(|last| last.message_seq < message.message_seq);
+        if newer_message {
+            conv.conv_last_msg = Some(message.clone());
+            conv.conv_is_has_lastmsg = true;
+            conv.conv_active_time = conv.conv_active_time.max(message.message_server_time);
+        }
+        let newer_state = event == ConvEvent::ADD || is_newer(&state, conv);
+        if newer_state {
+            apply_state(conv, state);
+        }
+        (newer_message || newer_state).then(|| ConvChange { event, conv: conv.clone() })
+    }
+
+    /// Applies a pushed read-position change.
+    pub(crate) fn apply_read(&mut self, conv_id: &str, conv_type: ConvType, state: ConvState) -> Option<ConvChange> {
+        let conv = self.convs.get_mut(&(conv_id.to_owned(), conv_type))?;
+        if !is_newer(&state, conv) {
+            return None;
+        }
+        apply_state(conv, state);
+        if let Some(last) = conv.conv_last_msg.as_mut() {
+            last.message_is_read = last.message_is_from_self || last.message_seq <= state.read_seq;
+        }
+        Some(ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() })
+    }
+
+    /// Removes a conversation (the user left the group, or it was dismissed).
+    pub(crate) fn remove(&mut self, conv_id: &str, conv_type: ConvType) -> Option<ConvChange> {
+        let conv = self.convs.remove(&(conv_id.to_owned(), conv_type))?;
+        Some(ConvChange { event: ConvEvent::DEL, conv })
+    }
+}
+
+fn apply_state(conv: &mut ConvInfo, state: ConvState) {
+    conv.conv_unread_num = state.unread;
+    conv.conv_max_seq = state.max_seq;
+    conv.conv_read_seq = state.read_seq;
+    if conv.conv_type == ConvType::GROUP {
+        conv.conv_group_read_sequence = state.read_seq;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(seq: u64) -> Message {
+        Message {
+            message_conv_id: "bob".to_owned(),
+            message_conv_type: ConvType::C2C,
+            message_seq: seq,
+            ..Message::default()
+        }
+    }
+
+    fn state(unread: u64, max_seq: u64, read_seq: u64) -> ConvState {
+        ConvState { unread, max_seq, read_seq }
+    }
+
+    #[test]
+    fn later_states_win_and_late_ones_are_ignored() {
+        let mut cache = ConvCache::default();
+        let added = cache.apply_message(&message(1), state(1, 1, 0)).unwrap();
+        assert_eq!(added.event, ConvEvent::ADD);
+        cache.apply_message(&message(2), state(2, 2, 0)).unwrap();
+        assert_eq!(cache.total_unread(), 2);
+        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2)).is_some());
+        assert_eq!(cache.total_unread(), 0);
+        // A message push whose state was taken before the read arrives late.
+        let late = cache.apply_message(&message(2), state(2, 2, 0));
+        assert!(late.is_none(), "nothing newer: {late:?}");
+        assert_eq!(cache.total_unread(), 0);
+    }
+
+    #[test]
+    fn replace_reports_adds_updates_and_deletes() {
+        let mut cache = ConvCache::default();
+        cache.apply_message(&message(1), state(1, 1, 0));
+        let list = vec![ConvInfo {
+            conv_id: "carol".to_owned(),
+            conv_type: ConvType::C2C,
+            conv_unread_num: 3,
+            ..ConvInfo::default()
+        }];
+        let changes = cache.replace(list);
+        let events: Vec<ConvEvent> = changes.iter().map(|change| change.event).collect();
+        assert!(events.contains(&ConvEvent::ADD) && events.contains(&ConvEvent::DEL), "{events:?}");
+        assert_eq!(cache.total_unread(), 3);
+        assert!(cache.is_loaded());
+    }
+}

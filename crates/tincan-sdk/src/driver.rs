@@ -1,0 +1,432 @@
+//! The task that owns the connection.
+//!
+//! It writes requests and matches answers to them by id, turns pushes into events, drops any
+//! push at or below the last position it delivered (so a replay after a reconnect never
+//! delivers an event twice), sends the heartbeat, and reconnects with backoff when the
+//! connection drops, logging in again with the last position so the server replays what was
+//! missed.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tincan_proto::api::{Operation, get_conversation_list, login, ping};
+use tincan_proto::enums::ConvType;
+use tincan_proto::frame::ServerFrame;
+use tincan_proto::push::{
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+};
+use tincan_proto::{ApiError, ErrorCode};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::convs::ConvCache;
+use crate::{ClientConfig, Command, ConnectionState, Event, SentIds, Shared};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Requests waiting for the driver.
+const COMMANDS_MAX: usize = 1024;
+/// The longest pause between reconnection attempts.
+const BACKOFF_MAX: Duration = Duration::from_secs(5);
+
+struct Pending {
+    op: &'static str,
+    data: String,
+    idempotent: bool,
+    sent: bool,
+    deadline: Instant,
+    reply: Reply,
+}
+
+enum Reply {
+    Caller(oneshot::Sender<Result<String, ApiError>>),
+    Heartbeat,
+    ConvRefresh,
+}
+
+struct Driver {
+    config: ClientConfig,
+    shared: Arc<Shared>,
+    events: mpsc::UnboundedSender<Event>,
+    pending: HashMap<u64, Pending>,
+    next_id: u64,
+    convs: ConvCache,
+    heartbeat: Duration,
+}
+
+/// Connects, logs in, and starts the driver task.
+pub(crate) async fn start(config: ClientConfig, events: mpsc::UnboundedSender<Event>) -> Result<Arc<Shared>, ApiError> {
+    let (socket, response) = connect(&config, config.resume_pos).await?;
+    let (commands, receiver) = mpsc::channel(COMMANDS_MAX);
+    let shared = Arc::new(Shared {
+        commands,
+        last_pos: AtomicU64::new(config.resume_pos.unwrap_or(response.pos)),
+        tiny_id: AtomicU64::new(response.tiny_id),
+        clock_offset_secs: AtomicI64::new(clock_offset(response.server_time)),
+        sent_ids: Mutex::new(SentIds::default()),
+        user_id: config.user_id.clone(),
+        sdkappid: config.sdkappid,
+    });
+    let driver = Driver {
+        heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
+        config,
+        shared: shared.clone(),
+        events,
+        pending: HashMap::new(),
+        next_id: 1,
+        convs: ConvCache::default(),
+    };
+    tokio::spawn(driver.run(socket, receiver));
+    Ok(shared)
+}
+
+fn clock_offset(server_time: u64) -> i64 {
+    i64::try_from(server_time).unwrap_or(0) - crate::driver_now_secs()
+}
+
+/// Opens a WebSocket and logs in; the first frame of the answer is the login's.
+async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Socket, login::Response), ApiError> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(config.url.as_str()).await.map_err(|err| {
+        ApiError::new(ErrorCode::NET_DISCONNECTED, format!("cannot connect to {}: {err}", config.url))
+    })?;
+    let request = login::Request {
+        sdkappid: config.sdkappid,
+        identifier: config.user_id.clone(),
+        user_sig: config.user_sig.clone(),
+        resume_pos,
+        platform: config.platform,
+    };
+    let frame = serde_json::json!({"id": 0, "op": login::Request::OP, "data": request});
+    socket
+        .send(WsMessage::Text(frame.to_string().into()))
+        .await
+        .map_err(|err| ApiError::new(ErrorCode::NET_DISCONNECTED, format!("cannot send the login: {err}")))?;
+    let answer = tokio::time::timeout(config.request_timeout, async {
+        while let Some(message) = socket.next().await {
+            let Ok(WsMessage::Text(text)) = message else { continue };
+            let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { continue };
+            if frame.id == Some(0) {
+                return Some(frame);
+            }
+        }
+        None
+    })
+    .await
+    .map_err(|_| ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, "the server did not answer the login"))?
+    .ok_or_else(|| ApiError::new(ErrorCode::NET_DISCONNECTED, "the connection closed during the login"))?;
+    match answer.code {
+        Some(ErrorCode::SUCC) => {
+            let data = answer.data.as_ref().map_or("{}", |raw| raw.get());
+            let response = serde_json::from_str(data).map_err(|err| {
+                ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the login answer: {err}"))
+            })?;
+            Ok((socket, response))
+        }
+        code => Err(ApiError::new(code.unwrap_or(ErrorCode::SDK_INTERNAL_ERROR), answer.desc.unwrap_or_default())),
+    }
+}
+
+/// Whether a login failure is final (bad credentials) rather than a passing network problem.
+fn is_fatal(error: &ApiError) -> bool {
+    let code = error.code.0;
+    (70000..80000).contains(&code) || code == ErrorCode::SDKAPPID_NOT_FOUND.0 || code == ErrorCode::INVALID_IDENTIFIER.0
+}
+
+enum Outcome {
+    Closed,
+    Lost,
+    Ended(ApiError),
+}
+
+impl Driver {
+    async fn run(mut self, socket: Socket, mut commands: mpsc::Receiver<Command>) {
+        let mut socket = Some(socket);
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            let outcome = match socket.take() {
+                Some(socket) => self.connected(socket, &mut commands).await,
+                None => match connect(&self.config, Some(self.shared.last_pos.load(Ordering::SeqCst))).await {
+                    Ok((new_socket, response)) => {
+                        backoff = Duration::from_millis(100);
+                        self.shared.tiny_id.store(response.tiny_id, Ordering::SeqCst);
+                        self.shared.clock_offset_secs.store(clock_offset(response.server_time), Ordering::SeqCst);
+                        let _ = self.events.send(Event::Connection(ConnectionState::Connected));
+                        socket = Some(new_socket);
+                        continue;
+                    }
+                    Err(error) if is_fatal(&error) => Outcome::Ended(error),
+                    Err(_) => {
+                        self.wait_while_disconnected(&mut commands, backoff).await;
+                        backoff = (backoff * 2).min(BACKOFF_MAX);
+                        continue;
+                    }
+                },
+            };
+            match outcome {
+                Outcome::Closed => break,
+                Outcome::Ended(error) => {
+                    let _ = self.events.send(Event::Ended(error.clone()));
+                    self.fail_all(&error);
+                    break;
+                }
+                Outcome::Lost => {
+                    let _ = self.events.send(Event::Connection(ConnectionState::Disconnected));
+                    self.after_disconnect();
+                }
+            }
+        }
+    }
+
+    /// Waits `pause` while disconnected, queueing new requests and expiring old ones.
+    async fn wait_while_disconnected(&mut self, commands: &mut mpsc::Receiver<Command>, pause: Duration) {
+        let until = Instant::now() + pause;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(until) => return,
+                command = commands.recv() => match command {
+                    Some(Command::Request { op, data, idempotent, reply }) => {
+                        self.queue(op, data, idempotent, Reply::Caller(reply));
+                    }
+                    Some(Command::ForceReconnect) => {}
+                    Some(Command::Close) | None => {
+                        self.fail_all(&ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed"));
+                        return;
+                    }
+                },
+            }
+            self.expire();
+        }
+    }
+
+    fn queue(&mut self, op: &'static str, data: String, idempotent: bool, reply: Reply) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let deadline = Instant::now() + self.config.request_timeout;
+        self.pending.insert(id, Pending { op, data, idempotent, sent: false, deadline, reply });
+        id
+    }
+
+    async fn connected(&mut self, mut socket: Socket, commands: &mut mpsc::Receiver<Command>) -> Outcome {
+        // Requests queued while disconnected go first.
+        let mut unsent: Vec<u64> =
+            self.pending.iter().filter(|(_, pending)| !pending.sent).map(|(id, _)| *id).collect();
+        unsent.sort_unstable();
+        for id in unsent {
+            if self.send(&mut socket, id).await.is_err() {
+                return Outcome::Lost;
+            }
+        }
+        let mut heartbeat = tokio::time::interval(self.heartbeat);
+        heartbeat.tick().await;
+        let mut sweep = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(Command::Request { op, data, idempotent, reply }) => {
+                        let id = self.queue(op, data, idempotent, Reply::Caller(reply));
+                        if self.send(&mut socket, id).await.is_err() {
+                            return Outcome::Lost;
+                        }
+                    }
+                    Some(Command::ForceReconnect) => {
+                        let _ = socket.close(None).await;
+                        return Outcome::Lost;
+                    }
+                    Some(Command::Close) | None => {
+                        let _ = socket.close(None).await;
+                        self.fail_all(&ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed"));
+                        return Outcome::Closed;
+                    }
+                },
+                message = socket.next() => {
+                    let text = match message {
+                        Some(Ok(WsMessage::Text(text))) => text,
+                        Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return Outcome::Lost,
+                        Some(Ok(_)) => continue,
+                    };
+                    match serde_json::from_str::<ServerFrame>(&text) {
+                        Ok(frame) => {
+                            if let Some(outcome) = self.on_frame(&mut socket, frame).await {
+                                return outcome;
+                            }
+                        }
+                        Err(err) => tracing::warn!(error = %err, "an unreadable frame from the server"),
+                    }
+                }
+                _ = heartbeat.tick() => {
+                    let id = self.queue(ping::Request::OP, "{}".to_owned(), true, Reply::Heartbeat);
+                    if self.send(&mut socket, id).await.is_err() {
+                        return Outcome::Lost;
+                    }
+                }
+                _ = sweep.tick() => self.expire(),
+            }
+        }
+    }
+
+    async fn send(&mut self, socket: &mut Socket, id: u64) -> Result<(), ()> {
+        let Some(pending) = self.pending.get_mut(&id) else { return Ok(()) };
+        let frame = format!("{{\"id\":{id},\"op\":\"{}\",\"data\":{}}}", pending.op, pending.data);
+        pending.sent = true;
+        socket.send(WsMessage::Text(frame.into())).await.map_err(|_| ())
+    }
+
+    async fn on_frame(&mut self, socket: &mut Socket, frame: ServerFrame) -> Option<Outcome> {
+        let data = frame.data.as_ref().map_or("{}", |raw| raw.get());
+        if let Some(kind) = frame.push.as_deref() {
+            return self.on_push(socket, kind, frame.pos, data).await;
+        }
+        let pending = self.pending.remove(&frame.id?)?;
+        let result = match frame.code {
+            Some(ErrorCode::SUCC) => Ok(data.to_owned()),
+            code => Err(ApiError::new(code.unwrap_or(ErrorCode::SDK_INTERNAL_ERROR), frame.desc.unwrap_or_default())),
+        };
+        match pending.reply {
+            Reply::Caller(reply) => {
+                let _ = reply.send(result);
+            }
+            Reply::Heartbeat => {}
+            Reply::ConvRefresh => {
+                if let Ok(text) = result
+                    && let Ok(response) = serde_json::from_str::<get_conversation_list::Response>(&text)
+                {
+                    let before = self.convs.total_unread();
+                    let was_loaded = self.convs.is_loaded();
+                    let changes = self.convs.replace(response.conversations);
+                    self.report_convs(changes, before, was_loaded);
+                }
+            }
+        }
+        None
+    }
+
+    async fn on_push(&mut self, socket: &mut Socket, kind: &str, pos: u64, data: &str) -> Option<Outcome> {
+        if pos != 0 {
+            if pos <= self.shared.last_pos.load(Ordering::SeqCst) {
+                return None;
+            }
+            self.shared.last_pos.store(pos, Ordering::SeqCst);
+        }
+        match kind {
+            push::MESSAGE => {
+                let Ok(payload) = serde_json::from_str::<MessagePush>(data) else { return None };
+                let before = self.convs.total_unread();
+                let change = self.convs.apply_message(&payload.message, payload.conv);
+                let own_echo = payload.message.message_is_from_self
+                    && crate::state_lock(&self.shared.sent_ids).contains(&payload.message.message_msg_id);
+                if !own_echo {
+                    let _ = self.events.send(Event::Message(payload));
+                }
+                self.report_convs(change.into_iter().collect(), before, true);
+            }
+            push::RECEIPT => {
+                if let Ok(payload) = serde_json::from_str::<ReceiptPush>(data) {
+                    let _ = self.events.send(Event::Receipts(payload.receipts));
+                }
+            }
+            push::RECEIPT_SENT => {
+                if let Ok(payload) = serde_json::from_str::<ReceiptSentPush>(data) {
+                    let _ = self.events.send(Event::ReceiptSent(payload));
+                }
+            }
+            push::CONV_READ => {
+                let Ok(payload) = serde_json::from_str::<ConvReadPush>(data) else { return None };
+                let before = self.convs.total_unread();
+                let change = self.convs.apply_read(&payload.conv_id, payload.conv_type, payload.conv);
+                let _ = self.events.send(Event::ConvRead(payload));
+                self.report_convs(change.into_iter().collect(), before, true);
+            }
+            push::GROUP => {
+                let Ok(payload) = serde_json::from_str::<GroupPush>(data) else { return None };
+                let me = self.shared.user_id.as_str();
+                let gone = payload.event == "dismissed"
+                    || (matches!(payload.event.as_str(), "left" | "removed")
+                        && payload.members.iter().any(|it| it == me));
+                let before = self.convs.total_unread();
+                let change = if gone { self.convs.remove(&payload.group_id, ConvType::GROUP) } else { None };
+                let _ = self.events.send(Event::Group(payload));
+                self.report_convs(change.into_iter().collect(), before, true);
+                if !gone {
+                    self.refresh_convs(socket).await?;
+                }
+            }
+            push::SYNCED => {
+                let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);
+                if synced > self.shared.last_pos.load(Ordering::SeqCst) {
+                    self.shared.last_pos.store(synced, Ordering::SeqCst);
+                }
+                let _ = self.events.send(Event::Synced(self.shared.last_pos.load(Ordering::SeqCst)));
+                self.refresh_convs(socket).await?;
+            }
+            push::KICKED => {
+                let kicked = serde_json::from_str::<KickedPush>(data).unwrap_or_default();
+                let error = ApiError::new(kicked.code, kicked.desc);
+                // A slow connection or a server restart is passing: reconnect and resume.
+                let passing = [ErrorCode::SLOW_CONSUMER, ErrorCode::NET_DISCONNECTED].contains(&error.code);
+                return Some(if passing { Outcome::Lost } else { Outcome::Ended(error) });
+            }
+            other => tracing::debug!(kind = other, "an unknown push"),
+        }
+        None
+    }
+
+    async fn refresh_convs(&mut self, socket: &mut Socket) -> Option<Outcome> {
+        let id = self.queue(get_conversation_list::Request::OP, "{}".to_owned(), true, Reply::ConvRefresh);
+        self.send(socket, id).await.err().map(|()| Outcome::Lost)
+    }
+
+    fn report_convs(&mut self, changes: Vec<crate::ConvChange>, total_before: u64, announce_total: bool) {
+        if !changes.is_empty() {
+            let _ = self.events.send(Event::ConvChanged(changes));
+        }
+        let total = self.convs.total_unread();
+        if announce_total && total != total_before {
+            let _ = self.events.send(Event::TotalUnreadChanged(total));
+        }
+    }
+
+    /// After a lost connection: requests whose outcome is unknown fail unless they are safe to
+    /// send again.
+    fn after_disconnect(&mut self) {
+        let lost: Vec<u64> =
+            self.pending.iter().filter(|(_, pending)| pending.sent && !pending.idempotent).map(|(id, _)| *id).collect();
+        for id in lost {
+            if let Some(Pending { reply: Reply::Caller(reply), .. }) = self.pending.remove(&id) {
+                let _ = reply.send(Err(ApiError::new(
+                    ErrorCode::NET_DISCONNECTED,
+                    "the connection was lost before the answer; the request may or may not have been applied",
+                )));
+            }
+        }
+        self.pending.retain(|_, pending| matches!(pending.reply, Reply::Caller(_)));
+        for pending in self.pending.values_mut() {
+            pending.sent = false;
+        }
+    }
+
+    fn expire(&mut self) {
+        let now = Instant::now();
+        let expired: Vec<u64> =
+            self.pending.iter().filter(|(_, pending)| pending.deadline <= now).map(|(id, _)| *id).collect();
+        for id in expired {
+            if let Some(Pending { reply: Reply::Caller(reply), op, .. }) = self.pending.remove(&id) {
+                let _ = reply
+                    .send(Err(ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"))));
+            }
+        }
+    }
+
+    fn fail_all(&mut self, error: &ApiError) {
+        for (_, pending) in self.pending.drain() {
+            if let Reply::Caller(reply) = pending.reply {
+                let _ = reply.send(Err(error.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Rust client for tincan.
+//!
+//! [`Client::connect`] logs in over a WebSocket and returns the client and an [`Events`] stream
+//! of everything the server pushes.
+//! Each operation is an async method named after the TIM function it mirrors.
+//! The client reconnects by itself when the connection drops, resumes from the last event it
+//! delivered, and delivers every missed event exactly once; requests that were in flight are
+//! sent again when that is safe (every read, sending a message, sending receipts, marking read)
+//! and fail with 9508 otherwise.
+//!
+//! # Layout
+//!
+//! - [`Client`], [`ClientConfig`], [`Event`], [`Events`]: the public surface.
+//! - `driver`: the task that owns the connection (reconnect, resume, dedupe, heartbeat).
+//! - `convs`: the copy of the conversation list behind conversation and unread events.
+//! - `ops`: one method per TIM operation.
+//! - [`admin`]: a client for the REST API.
+
+pub mod admin;
+mod convs;
+mod driver;
+mod ops;
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tincan_proto::api::Operation;
+use tincan_proto::objects::MessageReceipt;
+use tincan_proto::push::{ConvReadPush, GroupPush, MessagePush, ReceiptSentPush};
+use tincan_proto::{ApiError, ErrorCode, UserId};
+use tokio::sync::{mpsc, oneshot};
+
+pub use convs::ConvChange;
+pub use tincan_proto;
+
+/// How to connect.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The server's WebSocket URL, e.g. `ws://127.0.0.1:8080/ws`.
+    pub url: String,
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user_id: UserId,
+    /// A UserSig for the user.
+    pub user_sig: String,
+    /// Resume after this event position (a device that stored its last position); `None` starts
+    /// fresh.
+    pub resume_pos: Option<u64>,
+    /// How long a request may wait for its answer before failing with 9520.
+    pub request_timeout: Duration,
+    /// `TIMPlatform` of this device.
+    pub platform: u32,
+}
+
+impl ClientConfig {
+    /// A configuration with the usual defaults (30-second requests, no resume).
+    pub fn new(url: impl Into<String>, sdkappid: u64, user_id: UserId, user_sig: impl Into<String>) -> ClientConfig {
+        ClientConfig {
+            url: url.into(),
+            sdkappid,
+            user_id,
+            user_sig: user_sig.into(),
+            resume_pos: None,
+            request_timeout: Duration::from_secs(30),
+            platform: 0,
+        }
+    }
+}
+
+/// The state of the connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Connected and logged in (again).
+    Connected,
+    /// The connection dropped; the client is reconnecting.
+    Disconnected,
+}
+
+/// Something the server pushed, or a change of the connection.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A new message (TIM `TIMSetRecvNewMsgCallback`); also messages this user sent from other
+    /// devices.
+    Message(MessagePush),
+    /// Read receipts for this user's messages (TIM `TIMSetMsgReadedReceiptCallback`).
+    Receipts(Vec<MessageReceipt>),
+    /// This user sent receipts from another device (`message_has_sent_receipt`).
+    ReceiptSent(ReceiptSentPush),
+    /// This user's read position moved (from any device).
+    ConvRead(ConvReadPush),
+    /// Something happened to one of this user's groups.
+    Group(GroupPush),
+    /// Conversations were added, updated or removed (TIM `TIMSetConvEventCallback`).
+    ConvChanged(Vec<ConvChange>),
+    /// The total unread count changed (TIM `TIMSetConvTotalUnreadMessageCountChangedCallback`).
+    TotalUnreadChanged(u64),
+    /// Missed events have been replayed up to this position.
+    Synced(u64),
+    /// The connection dropped or came back.
+    Connection(ConnectionState),
+    /// The server ended the session for good (kicked off, UserSig expired); no reconnect follows.
+    Ended(ApiError),
+}
+
+/// The stream of events.
+pub struct Events {
+    receiver: mpsc::UnboundedReceiver<Event>,
+}
+
+impl Events {
+    /// The next event, or `None` once the client is gone.
+    pub async fn next(&mut self) -> Option<Event> {
+        self.receiver.recv().await
+    }
+
+    /// The next event within `timeout`.
+    pub async fn next_within(&mut self, timeout: Duration) -> Option<Event> {
+        tokio::time::timeout(timeout, self.receiver.recv()).await.ok().flatten()
+    }
+
+    /// An event already received, if any, without waiting.
+    pub fn try_next(&mut self) -> Option<Event> {
+        self.receiver.try_recv().ok()
+    }
+}
+
+/// A request for the driver.
+pub(crate) enum Command {
+    Request { op: &'static str, data: String, idempotent: bool, reply: oneshot::Sender<Result<String, ApiError>> },
+    ForceReconnect,
+    Close,
+}
+
+/// Message IDs this client sent, so that their echoes from a replay are not reported as new.
+#[derive(Default)]
+pub(crate) struct SentIds {
+    set: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl SentIds {
+    const MAX: usize = 4096;
+
+    pub(crate) fn insert(&mut self, msg_id: String) {
+        if self.set.insert(msg_id.clone()) {
+            self.order.push_back(msg_id);
+            if self.order.len() > Self::MAX
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+        }
+    }
+
+    pub(crate) fn contains(&self, msg_id: &str) -> bool {
+        self.set.contains(msg_id)
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) commands: mpsc::Sender<Command>,
+    pub(crate) last_pos: AtomicU64,
+    pub(crate) tiny_id: AtomicU64,
+    pub(crate) clock_offset_secs: std::sync::atomic::AtomicI64,
+    pub(crate) sent_ids: Mutex<SentIds>,
+    pub(crate) user_id: UserId,
+    pub(crate) sdkappid: u64,
+}
+
+/// A logged-in client; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+impl Client {
+    /// Connects and logs in (TIM `TIMInit` + `TIMLogin`); fails with the server's code when the
+    /// login is refused.
+    pub async fn connect(config: ClientConfig) -> Result<(Client, Events), ApiError> {
+        let (events_sender, receiver) = mpsc::unbounded_channel();
+        let shared = driver::start(config, events_sender).await?;
+        Ok((Client { shared }, Events { receiver }))
+    }
+
+    /// The logged-in user.
+    pub fn user_id(&self) -> &UserId {
+        &self.shared.user_id
+    }
+
+    /// The app.
+    pub fn sdkappid(&self) -> u64 {
+        self.shared.sdkappid
+    }
+
+    /// The position of the last event delivered; store it to resume a later session.
+    pub fn last_pos(&self) -> u64 {
+        self.shared.last_pos.load(Ordering::SeqCst)
+    }
+
+    /// The account's tiny id (the first part of the IDs of messages it sends).
+    pub fn tiny_id(&self) -> u64 {
+        self.shared.tiny_id.load(Ordering::SeqCst)
+    }
+
+    /// Runs any operation of the protocol.
+    pub async fn call<R: Operation>(&self, request: &R) -> Result<R::Response, ApiError> {
+        let data = serde_json::to_string(request)
+            .map_err(|err| ApiError::invalid_parameter(format!("cannot encode the request: {err}")))?;
+        let text = self.call_raw(R::OP, data, is_idempotent(R::OP)).await?;
+        serde_json::from_str(&text).map_err(|err| {
+            ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the answer to {}: {err}", R::OP))
+        })
+    }
+
+    /// Runs an operation with parameters that are already JSON; returns the result as JSON.
+    pub async fn call_raw(&self, op: &'static str, data: String, idempotent: bool) -> Result<String, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.shared
+            .commands
+            .send(Command::Request { op, data, idempotent, reply })
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed"))?;
+        answer.await.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed")))
+    }
+
+    /// Drops the connection now and reconnects (as after a network change); missed events are
+    /// replayed.
+    pub async fn reconnect(&self) {
+        let _ = self.shared.commands.send(Command::ForceReconnect).await;
+    }
+
+    /// Logs out (TIM `TIMLogout`) and closes the connection.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.call(&tincan_proto::api::logout::Request {}).await?;
+        let _ = self.shared.commands.send(Command::Close).await;
+        Ok(())
+    }
+
+    /// Closes the connection without logging out.
+    pub async fn close(&self) {
+        let _ = self.shared.commands.send(Command::Close).await;
+    }
+}
+
+/// Whether an operation may be sent again after a lost connection without changing its result.
+pub(crate) fn is_idempotent(op: &str) -> bool {
+    use tincan_proto::api::*;
+    [
+        ping::Request::OP,
+        send_message::Request::OP,
+        get_message_list::Request::OP,
+        send_receipts::Request::OP,
+        get_receipts::Request::OP,
+        get_read_members::Request::OP,
+        report_read::Request::OP,
+        get_conversation_list::Request::OP,
+        get_total_unread::Request::OP,
+        clean_unread::Request::OP,
+        get_group_info::Request::OP,
+        get_group_members::Request::OP,
+        get_joined_groups::Request::OP,
+        set_receipt_privacy::Request::OP,
+    ]
+    .contains(&op)
+}
+
+/// Locks a mutex, carrying on if a panicking thread poisoned it (the data stays usable).
+pub(crate) fn state_lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(crate) fn driver_now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.as_secs() as i64)
+}

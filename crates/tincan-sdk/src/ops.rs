@@ -1,0 +1,200 @@
+//! One method per TIM operation.
+
+use std::sync::atomic::Ordering;
+
+use tincan_proto::api::{
+    clean_unread, create_group, delete_group, delete_group_members, get_conversation_list, get_group_info,
+    get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts, get_total_unread,
+    invite_group_members, join_group, quit_group, report_read, send_message, send_receipts, set_receipt_privacy,
+};
+use tincan_proto::enums::{ConvType, ReadMembersFilter};
+use tincan_proto::objects::{
+    ConvInfo, ConversationOperationResult, GetGroupInfoResult, GroupBaseInfo, GroupDeleteMemberResult,
+    GroupInviteMemberResult, MessageReceipt,
+};
+use tincan_proto::{ApiError, Elem, Message};
+
+use crate::{Client, state_lock};
+
+impl Client {
+    /// Sends a message (TIM `TIMMsgSendMessage`); returns it as stored, with its seq and ID.
+    ///
+    /// The client fills `message_rand` and `message_client_time` when they are 0, so that a
+    /// resend after a lost connection is recognised by the server and never duplicates the
+    /// message.
+    pub async fn send_message(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        mut message: Message,
+    ) -> Result<Message, ApiError> {
+        if message.message_rand == 0 {
+            message.message_rand = u64::from(rand::random::<u32>().max(1));
+        }
+        if message.message_client_time == 0 {
+            let offset = self.shared.clock_offset_secs.load(Ordering::Relaxed);
+            message.message_client_time = u64::try_from(crate::driver_now_secs().saturating_add(offset)).unwrap_or(0);
+        }
+        let msg_id = format!("{}-{}-{}", self.tiny_id(), message.message_client_time, message.message_rand);
+        state_lock(&self.shared.sent_ids).insert(msg_id);
+        let request = send_message::Request { conv_id: conv_id.to_owned(), conv_type, message };
+        Ok(self.call(&request).await?.message)
+    }
+
+    /// Sends a text message; `need_read_receipt` asks the readers for receipts.
+    pub async fn send_text(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        text: &str,
+        need_read_receipt: bool,
+    ) -> Result<Message, ApiError> {
+        let message = Message {
+            message_elem_array: vec![Elem::text(text)],
+            message_need_read_receipt: need_read_receipt,
+            ..Message::default()
+        };
+        self.send_message(conv_id, conv_type, message).await
+    }
+
+    /// Reads a page of history (TIM `TIMMsgGetMsgList`).
+    pub async fn get_message_list(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        params: get_message_list::GetMsgListParams,
+    ) -> Result<Vec<Message>, ApiError> {
+        let request = get_message_list::Request { conv_id: conv_id.to_owned(), conv_type, params };
+        Ok(self.call(&request).await?.messages)
+    }
+
+    /// Sends read receipts for messages of one conversation (TIM `TIMMsgSendMessageReadReceipts`).
+    pub async fn send_receipts(&self, messages: &[Message]) -> Result<(), ApiError> {
+        self.call(&send_receipts::Request { messages: messages.to_vec() }).await.map(|_| ())
+    }
+
+    /// The receipt state of this user's messages of one conversation
+    /// (TIM `TIMMsgGetMessageReadReceipts`).
+    pub async fn get_receipts(&self, messages: &[Message]) -> Result<Vec<MessageReceipt>, ApiError> {
+        Ok(self.call(&get_receipts::Request { messages: messages.to_vec() }).await?.receipts)
+    }
+
+    /// A page of the members who have (or have not) read a group message
+    /// (TIM `TIMMsgGetGroupMessageReadMemberList`).
+    pub async fn get_read_members(
+        &self,
+        message: &Message,
+        filter: ReadMembersFilter,
+        next_seq: u64,
+        count: u32,
+    ) -> Result<get_read_members::Response, ApiError> {
+        self.call(&get_read_members::Request { message: message.clone(), filter, next_seq, count }).await
+    }
+
+    /// Marks a conversation read up to a message (TIM `TIMMsgReportReaded`).
+    pub async fn report_read(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        message: Option<Message>,
+    ) -> Result<(), ApiError> {
+        self.call(&report_read::Request { conv_id: conv_id.to_owned(), conv_type, message }).await.map(|_| ())
+    }
+
+    /// The conversations (TIM `TIMConvGetConvList`).
+    pub async fn conversations(&self) -> Result<Vec<ConvInfo>, ApiError> {
+        Ok(self.call(&get_conversation_list::Request {}).await?.conversations)
+    }
+
+    /// The total unread count (TIM `TIMConvGetTotalUnreadMessageCount`).
+    pub async fn total_unread(&self) -> Result<u64, ApiError> {
+        Ok(self.call(&get_total_unread::Request {}).await?.conv_get_total_unread_message_count_result_unread_count)
+    }
+
+    /// Clears unread counts (TIM `TIMConvCleanConversationUnreadMessageCount`): `c2c_<user>`,
+    /// `group_<group>`, `c2c`, `group` or `""`.
+    pub async fn clean_unread(
+        &self,
+        conversation_id: &str,
+        clean_timestamp: u64,
+        clean_sequence: u64,
+    ) -> Result<Vec<ConversationOperationResult>, ApiError> {
+        let request =
+            clean_unread::Request { conversation_id: conversation_id.to_owned(), clean_timestamp, clean_sequence };
+        Ok(self.call(&request).await?.results)
+    }
+
+    /// Creates a group (TIM `TIMGroupCreate`); returns its ID.
+    pub async fn create_group(&self, params: create_group::Request) -> Result<String, ApiError> {
+        Ok(self.call(&params).await?.create_group_result_groupid)
+    }
+
+    /// Dismisses a group (TIM `TIMGroupDelete`).
+    pub async fn delete_group(&self, group_id: &str) -> Result<(), ApiError> {
+        self.call(&delete_group::Request { group_id: group_id.to_owned() }).await.map(|_| ())
+    }
+
+    /// Adds users to a group (TIM `TIMGroupInviteMember`).
+    pub async fn invite_members(
+        &self,
+        group_id: &str,
+        users: &[&str],
+    ) -> Result<Vec<GroupInviteMemberResult>, ApiError> {
+        let request = invite_group_members::Request {
+            group_invite_member_param_group_id: group_id.to_owned(),
+            group_invite_member_param_identifier_array: users.iter().map(|it| (*it).to_owned()).collect(),
+            group_invite_member_param_user_data: String::new(),
+        };
+        Ok(self.call(&request).await?.results)
+    }
+
+    /// Removes members (TIM `TIMGroupDeleteMember`).
+    pub async fn delete_members(
+        &self,
+        group_id: &str,
+        users: &[&str],
+    ) -> Result<Vec<GroupDeleteMemberResult>, ApiError> {
+        let request = delete_group_members::Request {
+            group_delete_member_param_group_id: group_id.to_owned(),
+            group_delete_member_param_identifier_array: users.iter().map(|it| (*it).to_owned()).collect(),
+            group_delete_member_param_user_data: String::new(),
+        };
+        Ok(self.call(&request).await?.results)
+    }
+
+    /// Leaves a group (TIM `TIMGroupQuit`).
+    pub async fn quit_group(&self, group_id: &str) -> Result<(), ApiError> {
+        self.call(&quit_group::Request { group_id: group_id.to_owned() }).await.map(|_| ())
+    }
+
+    /// Joins a group (TIM `TIMGroupJoin`).
+    pub async fn join_group(&self, group_id: &str) -> Result<(), ApiError> {
+        self.call(&join_group::Request { group_id: group_id.to_owned(), hello_msg: String::new() }).await.map(|_| ())
+    }
+
+    /// Details of groups (TIM `TIMGroupGetGroupInfoList`).
+    pub async fn group_info(&self, group_ids: &[&str]) -> Result<Vec<GetGroupInfoResult>, ApiError> {
+        let request = get_group_info::Request { group_ids: group_ids.iter().map(|it| (*it).to_owned()).collect() };
+        Ok(self.call(&request).await?.results)
+    }
+
+    /// A page of a group's members (TIM `TIMGroupGetMemberInfoList`).
+    pub async fn group_members(&self, group_id: &str, next_seq: u64) -> Result<get_group_members::Response, ApiError> {
+        let request = get_group_members::Request {
+            group_get_members_info_list_param_group_id: group_id.to_owned(),
+            group_get_members_info_list_param_identifier_array: Vec::new(),
+            group_get_members_info_list_param_next_seq: next_seq,
+        };
+        self.call(&request).await
+    }
+
+    /// The groups this user is in (TIM `TIMGroupGetJoinedGroupList`).
+    pub async fn joined_groups(&self) -> Result<Vec<GroupBaseInfo>, ApiError> {
+        Ok(self.call(&get_joined_groups::Request {}).await?.groups)
+    }
+
+    /// Keeps this user's reads private (a tincan addition; see `docs/receipts.md`).
+    pub async fn set_receipt_privacy(&self, private: bool) -> Result<(), ApiError> {
+        self.call(&set_receipt_privacy::Request { private }).await.map(|_| ())
+    }
+}

@@ -1,0 +1,135 @@
+//! tincan's network edge.
+//!
+//! One port serves everything: the WebSocket client protocol at `/ws`, `GET /healthz`,
+//! `GET /metrics` (Prometheus text) and the REST API at `/v4/<service>/<command>`.
+//! Every decision is the engine's; this crate parses, authenticates, and writes answers.
+//!
+//! # Layout
+//!
+//! - [`Server`]: binds, runs until a shutdown signal, then drains.
+//! - `ws`: the WebSocket connection task.
+//! - `rest`: the REST envelope and the admin commands.
+
+mod rest;
+mod ws;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use tincan_engine::{Engine, EngineConfig, StartError, StartReport};
+use tincan_proto::limits;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use tincan_engine;
+
+/// What the HTTP handlers share.
+#[derive(Clone)]
+pub(crate) struct AppContext {
+    pub(crate) engine: Engine,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+/// A bound, started server.
+pub struct Server {
+    engine: Engine,
+    listener: TcpListener,
+    report: StartReport,
+}
+
+/// A failure to start the server.
+#[derive(Debug)]
+pub enum ServerError {
+    /// The engine could not start.
+    Start(StartError),
+    /// The address could not be bound.
+    Bind(io::Error),
+}
+
+impl std::fmt::Display for ServerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerError::Start(err) => write!(f, "{err}"),
+            ServerError::Bind(err) => write!(f, "cannot listen: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+impl Server {
+    /// Starts the engine and binds `listen` (port 0 picks a free port).
+    pub async fn build(listen: SocketAddr, config: EngineConfig) -> Result<Server, ServerError> {
+        let listener = TcpListener::bind(listen).await.map_err(ServerError::Bind)?;
+        let (engine, report) = Engine::start(config).await.map_err(ServerError::Start)?;
+        Ok(Server { engine, listener, report })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// What the engine did at start.
+    pub fn report(&self) -> &StartReport {
+        &self.report
+    }
+
+    /// Serves until `shutdown` completes, then closes every connection (each told to resume)
+    /// and waits until every acknowledged change is durable.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let context = AppContext { engine: self.engine.clone(), shutdown: stopped };
+        let app = router(context);
+        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let result = serve.await;
+        // Connections saw the signal and are closing; give them a moment to say so.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let engine = self.engine;
+        tokio::task::spawn_blocking(move || engine.shutdown()).await.map_err(io::Error::other)?;
+        result
+    }
+}
+
+fn router(context: AppContext) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/ws", any(websocket))
+        .route("/v4/{service}/{command}", any(rest::handle))
+        .with_state(context)
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn metrics(State(context): State<AppContext>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], context.engine.metrics().render()).into_response()
+}
+
+async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade) -> Response {
+    if *context.shutdown.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    upgrade
+        .max_message_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
+        .max_frame_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| ws::serve(context.engine, socket, context.shutdown))
+}

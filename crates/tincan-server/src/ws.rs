@@ -1,0 +1,262 @@
+//! The WebSocket client protocol: one task per connection.
+//!
+//! A connection logs in with its first request, then sends requests and receives responses and
+//! pushes; `docs/protocol.md` describes the frames.
+//! Requests run concurrently (up to [`INFLIGHT_MAX`] per connection) so that a slow history
+//! query does not hold up pushes; responses go out as they complete, each with its request's id.
+//! A frame that is too large, not JSON, or not a known request is answered with an error and
+//! the connection goes on.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use tincan_engine::{Engine, Kick, OutFrame, Session};
+use tincan_proto::api::{Operation, login, logout};
+use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
+use tincan_proto::push::{self, KickedPush, SyncedPush};
+use tincan_proto::{ApiError, ErrorCode, limits};
+use tokio::sync::{mpsc, watch};
+
+/// Requests one connection may have running at once; beyond this the connection stops reading
+/// until one finishes.
+pub(crate) const INFLIGHT_MAX: usize = 64;
+/// Pushes queued for one connection; a connection that falls this far behind is closed.
+pub(crate) const OUTBOX_FRAMES_MAX: usize = 4_096;
+/// How long a connection may stay silent before it is closed (three heartbeats).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a new connection has to log in.
+const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
+/// WebSocket close code for a session the server ends (kick, slow consumer, shutdown).
+const CLOSE_SESSION_ENDED: u16 = 4000;
+
+/// A request being served.
+type Inflight = std::pin::Pin<Box<dyn std::future::Future<Output = (u64, Result<(String, Next), ApiError>)> + Send>>;
+
+/// What a connection does next after a frame.
+enum Next {
+    Continue,
+    Close,
+}
+
+/// Serves one WebSocket until it closes.
+pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: watch::Receiver<bool>) {
+    let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket).await else { return };
+    let (outbox, mut inbox) = mpsc::channel::<OutFrame>(OUTBOX_FRAMES_MAX);
+    let kick = engine.attach(&mut session, outbox);
+    let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
+    engine.detach(&session);
+    if let Err(reason) = result {
+        let payload =
+            serde_json::to_string(&KickedPush { code: reason.code, desc: reason.desc.clone() }).unwrap_or_default();
+        let _ = socket.send(Message::Text(encode_push(push::KICKED, 0, &payload).into())).await;
+        let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from(reason.code.0.to_string()) };
+        let _ = socket.send(Message::Close(Some(close))).await;
+    }
+}
+
+/// Waits for a valid login; answers anything else with 6014.
+async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session, Option<u64>)> {
+    let deadline = tokio::time::Instant::now() + LOGIN_TIMEOUT;
+    loop {
+        let message = match tokio::time::timeout_at(deadline, socket.recv()).await {
+            Ok(Some(Ok(message))) => message,
+            _ => return None,
+        };
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => {
+                send_text(socket, encode_error(None, &binary_frame_error())).await.ok()?;
+                continue;
+            }
+            Message::Close(_) => return None,
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        let frame = match parse_frame(&text) {
+            Ok(frame) => frame,
+            Err((id, error)) => {
+                send_text(socket, encode_error(id, &error)).await.ok()?;
+                continue;
+            }
+        };
+        if frame.op != login::Request::OP {
+            let error = ApiError::new(
+                ErrorCode::SDK_NOT_LOGGED_IN,
+                format!("log in first; {:?} needs a logged-in session", frame.op),
+            );
+            send_text(socket, encode_error(Some(frame.id), &error)).await.ok()?;
+            continue;
+        }
+        let request: login::Request = match parse_data(frame.data) {
+            Ok(request) => request,
+            Err(error) => {
+                send_text(socket, encode_error(Some(frame.id), &error)).await.ok()?;
+                continue;
+            }
+        };
+        match engine.login(&request).await {
+            Ok((session, response)) => {
+                send_text(socket, encode_response(frame.id, &response)).await.ok()?;
+                return Some((session, request.resume_pos));
+            }
+            Err(error) => {
+                send_text(socket, encode_error(Some(frame.id), &error)).await.ok()?;
+            }
+        }
+    }
+}
+
+async fn run(
+    engine: &Engine,
+    socket: &mut WebSocket,
+    session: &Session,
+    resume_pos: Option<u64>,
+    inbox: &mut mpsc::Receiver<OutFrame>,
+    kick: &Arc<Kick>,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<(), ApiError> {
+    let mut last_sent = 0;
+    if let Some(after) = resume_pos {
+        last_sent = replay(engine, socket, session, after).await?;
+    }
+    let mut inflight: FuturesUnordered<Inflight> = FuturesUnordered::new();
+    let mut idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
+    loop {
+        tokio::select! {
+            biased;
+            reason = kick.kicked() => return Err(reason),
+            _ = shutdown.changed() => {
+                return Err(ApiError::new(ErrorCode::NET_DISCONNECTED, "the server is shutting down; reconnect and resume"));
+            }
+            Some((id, result)) = inflight.next(), if !inflight.is_empty() => {
+                let (text, next) = match result {
+                    Ok((data, next)) => (response_frame(id, data.as_str()), next),
+                    Err(error) => (encode_error(Some(id), &error), Next::Continue),
+                };
+                send_text(socket, text).await.map_err(disconnected)?;
+                if let Next::Close = next {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return Ok(());
+                }
+            }
+            Some(frame) = inbox.recv() => {
+                // A push already sent during the replay comes round again live; skip it.
+                if frame.pos != 0 && frame.pos <= last_sent {
+                    continue;
+                }
+                last_sent = last_sent.max(frame.pos);
+                socket.send(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+            }
+            message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
+                let Some(Ok(message)) = message else { return Ok(()) };
+                idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
+                let text = match message {
+                    Message::Text(text) => text,
+                    Message::Binary(_) => {
+                        send_text(socket, encode_error(None, &binary_frame_error())).await.map_err(disconnected)?;
+                        continue;
+                    }
+                    Message::Close(_) => return Ok(()),
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                match parse_frame(&text) {
+                    Ok(frame) => {
+                        let (id, op) = (frame.id, frame.op.to_owned());
+                        let data = frame.data.map(|raw| raw.get().to_owned());
+                        let engine = engine.clone();
+                        let session = session.clone();
+                        inflight.push(Box::pin(async move {
+                            let result: Result<(String, Next), ApiError> = handle(&engine, &session, &op, data.as_deref()).await;
+                            (id, result)
+                        }));
+                    }
+                    Err((id, error)) => send_text(socket, encode_error(id, &error)).await.map_err(disconnected)?,
+                }
+            }
+            () = tokio::time::sleep_until(idle_deadline) => {
+                return Err(ApiError::new(ErrorCode::NET_DISCONNECTED, "no frame for 60 seconds; send ping every heartbeat_interval_ms"));
+            }
+        }
+    }
+}
+
+/// Runs one request; returns its result as JSON and whether the connection ends after it.
+async fn handle(engine: &Engine, session: &Session, op: &str, data: Option<&str>) -> Result<(String, Next), ApiError> {
+    let raw = match data {
+        Some(text) => Some(
+            serde_json::value::RawValue::from_string(text.to_owned())
+                .map_err(|err| ApiError::new(ErrorCode::INVALID_JSON, format!("data is not valid JSON: {err}")))?,
+        ),
+        None => None,
+    };
+    let result = engine.call(session, op, raw.as_deref()).await?;
+    let next = if op == logout::Request::OP { Next::Close } else { Next::Continue };
+    Ok((result, next))
+}
+
+/// Sends every event after `after` in pages, then `synced`; returns the last position sent.
+async fn replay(engine: &Engine, socket: &mut WebSocket, session: &Session, after: u64) -> Result<u64, ApiError> {
+    let mut cursor = after;
+    loop {
+        let (frames, last_pos, more) = engine.replay(session, cursor, limits::RESUME_PAGE_EVENTS_MAX).await?;
+        for frame in frames {
+            socket.send(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+        }
+        cursor = last_pos;
+        if !more {
+            break;
+        }
+    }
+    let synced = serde_json::to_string(&SyncedPush { pos: cursor }).unwrap_or_default();
+    send_text(socket, encode_push(push::SYNCED, 0, &synced)).await.map_err(disconnected)?;
+    Ok(cursor)
+}
+
+fn parse_frame(text: &str) -> Result<RequestFrame<'_>, (Option<u64>, ApiError)> {
+    if text.len() > limits::FRAME_BYTES_MAX {
+        return Err((
+            None,
+            ApiError::invalid_parameter(format!(
+                "the frame is {} bytes; the limit is {} bytes",
+                text.len(),
+                limits::FRAME_BYTES_MAX
+            )),
+        ));
+    }
+    serde_json::from_str::<RequestFrame<'_>>(text).map_err(|err| {
+        let id = serde_json::from_str::<serde_json::Value>(text).ok().and_then(|value| value.get("id")?.as_u64());
+        let error = if err.is_syntax() || err.is_eof() {
+            ApiError::new(ErrorCode::INVALID_JSON, format!("the frame is not valid JSON: {err}"))
+        } else {
+            ApiError::invalid_parameter(format!(
+                "the frame must be {{\"id\": <number>, \"op\": <string>, \"data\": {{...}}}}: {err}"
+            ))
+        };
+        (id, error)
+    })
+}
+
+fn binary_frame_error() -> ApiError {
+    ApiError::invalid_parameter("binary frames are not part of the protocol; send JSON text frames")
+}
+
+async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), axum::Error> {
+    socket.send(Message::Text(text.into())).await
+}
+
+fn disconnected<T>(_: T) -> ApiError {
+    ApiError::new(ErrorCode::NET_DISCONNECTED, "the connection was lost")
+}
+
+/// Wraps an operation's JSON result into a response frame.
+pub(crate) fn response_frame(id: u64, result_json: &str) -> String {
+    let mut frame = String::with_capacity(result_json.len() + 40);
+    frame.push_str("{\"id\":");
+    frame.push_str(&id.to_string());
+    frame.push_str(",\"code\":0,\"desc\":\"\",\"data\":");
+    frame.push_str(result_json);
+    frame.push('}');
+    frame
+}

@@ -1,0 +1,181 @@
+//! Test support: a real tincan server on `127.0.0.1:0` with a fresh embedded store.
+//!
+//! [`spawn_app`] starts one per test (each with its own temporary data directory and a pinned
+//! app, so tests can make UserSigs), and [`TestApp`] has helpers that log users in through
+//! `tincan-sdk`, call the REST API, and restart the server on the same data.
+//! Logs are quiet unless `TEST_LOG` is set.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
+use tincan_proto::{ApiError, UserId};
+use tincan_sdk::admin::AdminClient;
+use tincan_sdk::{Client, ClientConfig, Event, Events};
+use tincan_server::Server;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The SDKAppID of every test app.
+pub const SDKAPPID: u64 = 1_400_000_001;
+/// The key of every test app.
+pub const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// A running server for one test.
+pub struct TestApp {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its data directory.
+    pub data_dir: PathBuf,
+    _temp: Option<Arc<tempfile::TempDir>>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    engine: tincan_engine::Engine,
+}
+
+fn init_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ =
+                tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).try_init();
+        }
+    });
+}
+
+/// Starts a server on a fresh data directory.
+pub async fn spawn_app() -> TestApp {
+    let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let dir = temp.path().to_owned();
+    let mut app = spawn_app_in(&dir).await;
+    app._temp = Some(temp);
+    app
+}
+
+/// Starts a server on `data_dir` (which may hold an earlier server's data).
+pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
+    init_logs();
+    let config = EngineConfig {
+        data_dir: data_dir.to_owned(),
+        pinned_app: Some(PinnedApp { sdkappid: SDKAPPID, key: KEY.to_owned() }),
+        clock: Arc::new(SystemClock),
+    };
+    let server = Server::build(SocketAddr::from(([127, 0, 0, 1], 0)), config).await.expect("the server starts");
+    let addr = server.local_addr();
+    let engine = server.engine().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = server
+            .run(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    TestApp { addr, data_dir: data_dir.to_owned(), _temp: None, stop: Some(stop), task: Some(task), engine }
+}
+
+/// A UserSig for `user` of the test app, valid for a day.
+pub fn user_sig(user: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.as_secs());
+    tincan_usersig::generate(KEY, SDKAPPID, user, now, 86_400)
+}
+
+impl TestApp {
+    /// The WebSocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    /// The engine behind the server.
+    pub fn engine(&self) -> &tincan_engine::Engine {
+        &self.engine
+    }
+
+    /// The client configuration for `user`.
+    pub fn config(&self, user: &str) -> ClientConfig {
+        ClientConfig::new(self.ws_url(), SDKAPPID, UserId::parse(user).expect("a valid test user"), user_sig(user))
+    }
+
+    /// Logs `user` in.
+    pub async fn client(&self, user: &str) -> (Client, Events) {
+        self.try_client(user).await.expect("the login succeeds")
+    }
+
+    /// Logs `user` in, or says why not.
+    pub async fn try_client(&self, user: &str) -> Result<(Client, Events), ApiError> {
+        Client::connect(self.config(user)).await
+    }
+
+    /// Logs several users in (creating their accounts).
+    pub async fn clients(&self, users: &[&str]) -> Vec<(Client, Events)> {
+        let mut clients = Vec::with_capacity(users.len());
+        for user in users {
+            clients.push(self.client(user).await);
+        }
+        clients
+    }
+
+    /// A REST client for the app's administrator.
+    pub fn admin(&self) -> AdminClient {
+        AdminClient {
+            address: self.addr.to_string(),
+            sdkappid: SDKAPPID,
+            identifier: tincan_engine::DEFAULT_ADMIN_IDENTIFIER.to_owned(),
+            user_sig: user_sig(tincan_engine::DEFAULT_ADMIN_IDENTIFIER),
+        }
+    }
+
+    /// Stops the server and waits until everything acknowledged is durable.
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(30), task).await;
+        }
+    }
+
+    /// Stops the server and starts a new one on the same data (a restart).
+    pub async fn restart(mut self) -> TestApp {
+        self.shutdown().await;
+        let temp = self._temp.take();
+        let mut next = spawn_app_in(&self.data_dir).await;
+        next._temp = temp;
+        next
+    }
+}
+
+/// Waits for the first event that `pick` accepts, skipping others; panics after `timeout`.
+pub async fn wait_for<T>(events: &mut Events, timeout: Duration, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, events.next()).await {
+            Ok(Some(event)) => {
+                if let Some(found) = pick(&event) {
+                    return found;
+                }
+            }
+            Ok(None) => panic!("the event stream ended while waiting"),
+            Err(_) => panic!("no matching event within {timeout:?}"),
+        }
+    }
+}
+
+/// Every event that arrives within `window`.
+pub async fn drain(events: &mut Events, window: Duration) -> Vec<Event> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + window;
+    while let Ok(Some(event)) =
+        tokio::time::timeout(deadline.saturating_duration_since(tokio::time::Instant::now()), events.next()).await
+    {
+        seen.push(event);
+    }
+    seen
+}

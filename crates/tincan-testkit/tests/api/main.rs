@@ -1,0 +1,6 @@
+//! Black-box tests: a real server on 127.0.0.1:0, driven through `tincan-sdk` and the REST API.
+//!
+//! One binary (this file declares the modules) so the suite links once.
+
+mod helpers;
+mod messaging;
