@@ -77,6 +77,7 @@ pub struct PinnedApp {
 }
 
 /// How to start an engine.
+#[derive(Clone)]
 pub struct EngineConfig {
     /// The data directory: the database and the app key files live here.
     pub data_dir: PathBuf,

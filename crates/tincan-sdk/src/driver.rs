@@ -97,7 +97,7 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
     })?;
     let request = login::Request {
         sdkappid: config.sdkappid,
-        identifier: config.user_id.clone(),
+        identifier: config.user_id.as_str().to_owned(),
         user_sig: config.user_sig.clone(),
         resume_pos,
         platform: config.platform,

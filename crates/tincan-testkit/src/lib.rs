@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
+use futures_util::{SinkExt, StreamExt};
 use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
 use tincan_proto::{ApiError, UserId};
 use tincan_sdk::admin::AdminClient;
@@ -17,6 +18,7 @@ use tincan_sdk::{Client, ClientConfig, Event, Events};
 use tincan_server::Server;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// The SDKAppID of every test app.
 pub const SDKAPPID: u64 = 1_400_000_001;
@@ -56,13 +58,30 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server on `data_dir` (which may hold an earlier server's data).
 pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
+    spawn_app_at(data_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// Starts a server on `data_dir` listening on `listen`.
+pub async fn spawn_app_at(data_dir: &Path, listen: SocketAddr) -> TestApp {
     init_logs();
     let config = EngineConfig {
         data_dir: data_dir.to_owned(),
         pinned_app: Some(PinnedApp { sdkappid: SDKAPPID, key: KEY.to_owned() }),
         clock: Arc::new(SystemClock),
     };
-    let server = Server::build(SocketAddr::from(([127, 0, 0, 1], 0)), config).await.expect("the server starts");
+    let mut attempt = 0;
+    let server = loop {
+        // A restart on the same port may find it briefly still taken.
+        match Server::build(listen, config.clone()).await {
+            Ok(server) => break server,
+            Err(err) if attempt < 50 => {
+                attempt += 1;
+                let _ = err;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("the server does not start: {err}"),
+        }
+    };
     let addr = server.local_addr();
     let engine = server.engine().clone();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -132,6 +151,31 @@ impl TestApp {
         self.shutdown().await;
     }
 
+    /// Stops the server for `pause`, then starts it again on the same data and port; clients
+    /// see their connections drop and reconnect by themselves.
+    pub async fn bounce(self, pause: Duration) -> TestApp {
+        let addr = self.addr;
+        let dir = self.data_dir.clone();
+        let mut this = self;
+        this.shutdown().await;
+        tokio::time::sleep(pause).await;
+        let temp = this._temp.take();
+        let mut next = spawn_app_at(&dir, addr).await;
+        next._temp = temp;
+        next
+    }
+
+    /// A raw WebSocket logged in as `user`, for tests of malformed frames.
+    pub async fn raw_socket(&self, user: &str) -> RawSocket {
+        let (mut socket, _) = tokio_tungstenite::connect_async(self.ws_url()).await.expect("the socket opens");
+        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": SDKAPPID, "identifier": user, "user_sig": user_sig(user)}});
+        socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
+        let mut raw = RawSocket { socket };
+        let answer = raw.answer(1).await;
+        assert_eq!(answer["code"], 0, "login: {answer}");
+        raw
+    }
+
     async fn shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -141,13 +185,57 @@ impl TestApp {
         }
     }
 
-    /// Stops the server and starts a new one on the same data (a restart).
+    /// Stops the server and starts a new one on the same data and port (a restart).
     pub async fn restart(mut self) -> TestApp {
         self.shutdown().await;
         let temp = self._temp.take();
-        let mut next = spawn_app_in(&self.data_dir).await;
+        let mut next = spawn_app_at(&self.data_dir, self.addr).await;
         next._temp = temp;
         next
+    }
+}
+
+/// A WebSocket without the SDK, for sending frames the SDK never would.
+pub struct RawSocket {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl RawSocket {
+    /// Sends a text frame as is.
+    pub async fn send_text(&mut self, text: String) {
+        self.socket.send(WsMessage::Text(text.into())).await.expect("the frame is sent");
+    }
+
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        self.socket.send(WsMessage::Binary(bytes.into())).await.expect("the frame is sent");
+    }
+
+    /// The next frame that is not a push, as JSON (the answer to the oldest open request).
+    pub async fn next_answer(&mut self) -> serde_json::Value {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
+                .await
+                .expect("an answer in time")
+                .expect("the connection is open")
+                .expect("a frame");
+            if let WsMessage::Text(text) = message {
+                let value: serde_json::Value = serde_json::from_str(&text).expect("the server sends JSON");
+                if value.get("push").is_none() {
+                    return value;
+                }
+            }
+        }
+    }
+
+    /// The answer to request `id`, skipping pushes and other answers.
+    pub async fn answer(&mut self, id: u64) -> serde_json::Value {
+        loop {
+            let value = self.next_answer().await;
+            if value["id"] == id {
+                return value;
+            }
+        }
     }
 }
 

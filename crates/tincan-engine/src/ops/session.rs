@@ -26,11 +26,12 @@ impl Engine {
                 format!("SDKAppID {} does not exist on this server", request.sdkappid),
             )
         })?;
+        let identifier = UserId::parse(&request.identifier)?;
         let key = read(&app.settings).secret_key.clone();
         let now = self.now();
-        tincan_usersig::verify(&key, request.sdkappid, request.identifier.as_str(), &request.user_sig, now)
+        tincan_usersig::verify(&key, request.sdkappid, identifier.as_str(), &request.user_sig, now)
             .map_err(|err| ApiError::new(ErrorCode(err.code()), err.to_string()))?;
-        let account = self.ensure_account(&app, &request.identifier).await?;
+        let account = self.ensure_account(&app, &identifier).await?;
         self.metrics().logins.fetch_add(1, Ordering::Relaxed);
         let response = login::Response {
             tiny_id: account.tiny_id,

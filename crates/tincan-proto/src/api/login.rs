@@ -5,15 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::UserId;
-
 /// Parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The app.
     pub sdkappid: u64,
-    /// The user logging in.
-    pub identifier: UserId,
+    /// The user logging in (checked by the server: 7003 when it breaks TIM's identifier rules).
+    pub identifier: String,
     /// A TLSSigAPIv2 UserSig for that user, made with the app's key.
     pub user_sig: String,
     /// The position of the last event this device delivered; `None` for a fresh device.

@@ -3,8 +3,11 @@
 use std::time::Duration;
 
 use tincan_proto::Message;
-use tincan_sdk::Event;
+use tincan_proto::api::create_group;
+use tincan_proto::enums::{GroupType, MemberRole};
+use tincan_sdk::tincan_proto::objects::MessageReceipt;
 use tincan_sdk::tincan_proto::push::MessagePush;
+use tincan_sdk::{Client, Event, Events};
 
 /// How long a test waits for something that should be quick.
 pub(crate) const WAIT: Duration = Duration::from_secs(10);
@@ -17,7 +20,37 @@ pub(crate) fn message_of(event: &Event) -> Option<MessagePush> {
     }
 }
 
+/// The receipts of a `Receipts` event.
+pub(crate) fn receipts_of(event: &Event) -> Option<Vec<MessageReceipt>> {
+    match event {
+        Event::Receipts(receipts) => Some(receipts.clone()),
+        _ => None,
+    }
+}
+
 /// The text of a message's first element.
 pub(crate) fn text_of(message: &Message) -> &str {
     message.message_elem_array.first().and_then(|elem| elem.text_content()).unwrap_or_default()
+}
+
+/// Creates a group of `group_type` owned by `owner` with `members`; returns its ID.
+pub(crate) async fn create_group(owner: &Client, group_type: GroupType, members: &[&str]) -> String {
+    let params = create_group::Request {
+        create_group_param_group_name: "test group".to_owned(),
+        create_group_param_group_type: group_type,
+        create_group_param_group_member_array: members
+            .iter()
+            .map(|member| create_group::InitialMember {
+                group_member_info_identifier: (*member).to_owned(),
+                group_member_info_member_role: MemberRole::NORMAL,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    owner.create_group(params).await.expect("the group is created")
+}
+
+/// Waits until `events` has been quiet for `quiet`, returning what came.
+pub(crate) async fn settle(events: &mut Events, quiet: Duration) -> Vec<Event> {
+    tincan_testkit::drain(events, quiet).await
 }

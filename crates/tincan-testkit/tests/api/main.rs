@@ -2,5 +2,9 @@
 //!
 //! One binary (this file declares the modules) so the suite links once.
 
+mod auth;
 mod helpers;
+mod history;
 mod messaging;
+mod resume;
+mod unread;

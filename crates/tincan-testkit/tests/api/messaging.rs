@@ -32,3 +32,63 @@ async fn c2c_message_reaches_the_peer_and_the_senders_other_device() {
     assert_eq!(text_of(&got.message), "hello", "the sending device did not get its own message back first");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn group_messages_reach_every_member_with_increasing_seqs() {
+    // Goal: a group message reaches every online member (and the sender's other devices), with
+    // one seq per message in send order.
+    let app = spawn_app().await;
+    let mut clients = app.clients(&["owner", "m1", "m2"]).await;
+    let group_id =
+        crate::helpers::create_group(&clients[0].0, tincan_proto::enums::GroupType::WORK, &["m1", "m2"]).await;
+    let (owner_phone, mut owner_phone_events) = app.client("owner").await;
+    for index in 0..5 {
+        let sent = clients[1].0.send_text(&group_id, ConvType::GROUP, &format!("m{index}"), false).await.unwrap();
+        assert_eq!(sent.message_seq, index + 1);
+    }
+    for who in [0, 2] {
+        let events = &mut clients[who].1;
+        for index in 0..5u64 {
+            let push = wait_for(events, WAIT, message_of).await;
+            assert_eq!(push.message.message_seq, index + 1);
+            assert_eq!(push.message.message_conv_id, group_id);
+            assert_eq!(push.message.message_conv_type, ConvType::GROUP);
+            assert_eq!(push.conv.unread, index + 1);
+        }
+    }
+    let first = wait_for(&mut owner_phone_events, WAIT, message_of).await;
+    assert_eq!(first.message.message_seq, 1, "the owner's second device gets them too");
+    drop(owner_phone);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_resend_does_not_duplicate() {
+    // Goal: sending the same message again (same sender, rand and client time) returns the
+    // stored message and stores nothing new.
+    let app = spawn_app().await;
+    let (_bob, mut bob_events) = app.client("bob").await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let message = tincan_proto::Message {
+        message_elem_array: vec![tincan_proto::Elem::text("once")],
+        message_rand: 4242,
+        message_client_time: 1_800_000_000,
+        ..Default::default()
+    };
+    let first = alice.send_message("bob", ConvType::C2C, message.clone()).await.unwrap();
+    let again = alice.send_message("bob", ConvType::C2C, message.clone()).await.unwrap();
+    assert_eq!(first.message_seq, again.message_seq);
+    assert_eq!(first.message_msg_id, again.message_msg_id);
+    assert_eq!(first.message_unique_id, again.message_unique_id);
+    let next = alice.send_text("bob", ConvType::C2C, "second", false).await.unwrap();
+    assert_eq!(next.message_seq, 2, "the resend took no seq");
+    let history = alice.get_message_list("bob", ConvType::C2C, Default::default()).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let pushes: Vec<_> = crate::helpers::settle(&mut bob_events, std::time::Duration::from_millis(300))
+        .await
+        .iter()
+        .filter_map(message_of)
+        .collect();
+    assert_eq!(pushes.len(), 2, "bob was pushed each message once");
+    app.stop().await;
+}

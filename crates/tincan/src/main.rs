@@ -1,0 +1,115 @@
+//! The `tincan` command: `tincan serve` runs the server; every other command is a client of a
+//! running server, through `tincan-sdk` (as a user) or the REST API (as the app's
+//! administrator).
+//!
+//! Credentials come from `--key`/`TINCAN_KEY`, or from the app's key file in the data directory
+//! (`<data>/apps/<sdkappid>.key`), which `tincan serve` writes; with one app there, `--sdkappid`
+//! may be left out.
+
+mod client;
+mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// tincan: a self-hosted instant-messaging server with TIM's client API and exact read receipts.
+#[derive(Parser)]
+#[command(name = "tincan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the server on the embedded store.
+    Serve(ServeArgs),
+    /// Prints a UserSig for a user of an app.
+    Usersig(UsersigArgs),
+    /// Sends a message as a user.
+    Send(client::SendArgs),
+    /// Prints a user's pushed events as JSON lines until interrupted (or for --seconds).
+    Tail(client::TailArgs),
+    /// Prints a conversation's recent history as JSON lines.
+    History(client::HistoryArgs),
+    /// Group commands (as a user).
+    #[command(subcommand)]
+    Group(client::GroupCommand),
+    /// App administration (as the app's administrator, over the REST API).
+    #[command(subcommand)]
+    App(client::AppCommand),
+    /// Makes a user's reads private, or public again (as the administrator).
+    Privacy(client::PrivacyArgs),
+}
+
+/// `tincan serve`.
+#[derive(Args)]
+pub(crate) struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "TINCAN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(crate) listen: SocketAddr,
+    /// The data directory (the database and the app key files).
+    #[arg(long, env = "TINCAN_DATA", default_value = "tincan-data")]
+    pub(crate) data: PathBuf,
+    /// Pins the default app's SDKAppID (with --key), for scripted deployments.
+    #[arg(long, env = "TINCAN_SDKAPPID", requires = "key")]
+    pub(crate) sdkappid: Option<u64>,
+    /// Pins the default app's secret key (with --sdkappid).
+    #[arg(long, env = "TINCAN_KEY", requires = "sdkappid", hide_env_values = true)]
+    pub(crate) key: Option<String>,
+}
+
+/// Which app, and how to get its key.
+#[derive(Args, Clone)]
+pub(crate) struct AppArgs {
+    /// The app's SDKAppID (optional when the data directory holds one app's key).
+    #[arg(long, env = "TINCAN_SDKAPPID")]
+    pub(crate) sdkappid: Option<u64>,
+    /// The app's secret key (otherwise read from the data directory).
+    #[arg(long, env = "TINCAN_KEY", hide_env_values = true)]
+    pub(crate) key: Option<String>,
+    /// The data directory holding the key files.
+    #[arg(long, env = "TINCAN_DATA", default_value = "tincan-data")]
+    pub(crate) data: PathBuf,
+}
+
+/// `tincan usersig`.
+#[derive(Args)]
+pub(crate) struct UsersigArgs {
+    /// The user.
+    #[arg(long)]
+    pub(crate) user: String,
+    /// Validity in seconds (default 180 days).
+    #[arg(long, default_value_t = tincan_usersig::DEFAULT_EXPIRE_SECONDS)]
+    pub(crate) expire: u64,
+    #[command(flatten)]
+    pub(crate) app: AppArgs,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TINCAN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Usersig(args) => {
+                let (sdkappid, key) = client::credentials(&args.app)?;
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+                tincan_proto::UserId::parse(&args.user).map_err(|err| anyhow::anyhow!(err.desc))?;
+                println!("{}", tincan_usersig::generate(&key, sdkappid, &args.user, now, args.expire));
+                Ok(())
+            }
+            Command::Send(args) => client::send(args).await,
+            Command::Tail(args) => client::tail(args).await,
+            Command::History(args) => client::history(args).await,
+            Command::Group(command) => client::group(command).await,
+            Command::App(command) => client::app(command).await,
+            Command::Privacy(args) => client::privacy(args).await,
+        }
+    })
+}
