@@ -3,8 +3,11 @@
 //! One binary (this file declares the modules) so the suite links once.
 
 mod auth;
+mod groups;
 mod helpers;
 mod history;
 mod messaging;
+mod receipts;
+mod rejections;
 mod resume;
 mod unread;

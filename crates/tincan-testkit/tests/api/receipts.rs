@@ -1,0 +1,436 @@
+//! Read receipts: asking, sending, telling the sender, reading counts and member lists, gating,
+//! eligibility, idempotence and privacy.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
+use tincan_proto::{ErrorCode, Message};
+use tincan_sdk::{Client, Event};
+use tincan_testkit::{TestApp, spawn_app, wait_for};
+
+use crate::helpers::{WAIT, create_group, message_of, receipts_of, settle};
+
+async fn set_config(app: &TestApp, config: serde_json::Value) {
+    app.admin().call("tincan", "set_app_config", &config).await.expect("the configuration changes");
+}
+
+/// Walks a read or unread list to its end in pages of `count`.
+async fn walk(client: &Client, message: &Message, filter: ReadMembersFilter, count: u32) -> Vec<String> {
+    let mut members = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page = client.get_read_members(message, filter, cursor, count).await.expect("a page");
+        assert!(page.members.len() <= count as usize);
+        members.extend(page.members.iter().map(|member| member.group_member_info_identifier.clone()));
+        if page.is_finished {
+            return members;
+        }
+        cursor = page.next_seq;
+    }
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|index| format!("{prefix}{index:02}")).collect()
+}
+
+#[tokio::test]
+async fn every_device_of_the_sender_is_told_with_coalesced_current_counts() {
+    // Goal: 19 members read one message; each of the sender's three devices gets receipt pushes
+    // carrying the current counts, fewer pushes than receipts, the last one 19 read / 0 unread;
+    // the readers' other devices see that they sent a receipt.
+    let app = spawn_app().await;
+    let (owner, mut device_a) = app.client("owner").await;
+    let (_owner_b, mut device_b) = app.client("owner").await;
+    let (_owner_c, mut device_c) = app.client("owner").await;
+    let readers = names("r", 19);
+    let mut clients = Vec::new();
+    for name in &readers {
+        clients.push(app.client(name).await);
+    }
+    let (_r00_tablet, mut tablet_events) = app.client("r00").await;
+    let member_refs: Vec<&str> = readers.iter().map(String::as_str).collect();
+    let group_id = create_group(&owner, GroupType::WORK, &member_refs).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "please read", true).await.unwrap();
+    assert!(sent.message_need_read_receipt);
+    assert_eq!((sent.message_group_receipt_read_count, sent.message_group_receipt_unread_count), (0, 19));
+    for (client, events) in &mut clients {
+        let push = wait_for(events, WAIT, message_of).await;
+        assert!(push.message.message_need_read_receipt);
+        client.send_receipts(&[push.message]).await.unwrap();
+    }
+    for events in [&mut device_a, &mut device_b, &mut device_c] {
+        let mut pushes = 0;
+        loop {
+            let receipts = wait_for(events, WAIT, receipts_of).await;
+            pushes += 1;
+            assert_eq!(receipts.len(), 1);
+            let receipt = &receipts[0];
+            assert_eq!(receipt.msg_receipt_msg_id, sent.message_msg_id);
+            assert_eq!(receipt.msg_receipt_conv_id, group_id);
+            assert_eq!(receipt.msg_receipt_read_count + receipt.msg_receipt_unread_count, 19);
+            if receipt.msg_receipt_read_count == 19 {
+                break;
+            }
+        }
+        assert!(pushes < 19, "{pushes} pushes for 19 receipts: they are coalesced");
+    }
+    let sent_elsewhere = wait_for(&mut tablet_events, WAIT, |event| match event {
+        Event::ReceiptSent(push) => Some(push.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(sent_elsewhere.msg_ids, vec![sent.message_msg_id.clone()]);
+    let counts = owner.get_receipts(&[sent.clone()]).await.unwrap();
+    assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (19, 0));
+    let history = clients[0].0.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
+    assert!(history[0].message_has_sent_receipt, "the reader's history shows its receipt");
+    let owner_history = owner.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
+    assert_eq!(owner_history[0].message_group_receipt_read_count, 19, "the sender's history carries the counts");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn receipts_are_idempotent_and_change_no_unread_count() {
+    let app = spawn_app().await;
+    let (owner, mut owner_events) = app.client("owner").await;
+    let (reader, mut reader_events) = app.client("reader").await;
+    let (_other, _o) = app.client("other").await;
+    let group_id = create_group(&owner, GroupType::PUBLIC, &["reader", "other"]).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "once", true).await.unwrap();
+    let message = wait_for(&mut reader_events, WAIT, message_of).await.message;
+    let unread_before = reader.total_unread().await.unwrap();
+    assert_eq!(unread_before, 1);
+    reader.send_receipts(std::slice::from_ref(&message)).await.unwrap();
+    let first = wait_for(&mut owner_events, WAIT, receipts_of).await;
+    assert_eq!(first[0].msg_receipt_read_count, 1);
+    reader.send_receipts(std::slice::from_ref(&message)).await.unwrap();
+    let later = settle(&mut owner_events, Duration::from_millis(500)).await;
+    assert!(later.iter().all(|event| receipts_of(event).is_none()), "a repeated receipt notifies no one");
+    assert_eq!(reader.total_unread().await.unwrap(), unread_before, "receipts change no unread count");
+    let counts = owner.get_receipts(&[sent]).await.unwrap();
+    assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (1, 1));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn receipt_calls_check_their_messages() {
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let (reader, mut reader_events) = app.client("reader").await;
+    let group_id = create_group(&owner, GroupType::WORK, &["reader"]).await;
+    let asked = owner.send_text(&group_id, ConvType::GROUP, "asks", true).await.unwrap();
+    let plain = owner.send_text(&group_id, ConvType::GROUP, "does not ask", false).await.unwrap();
+    let direct = owner.send_text("reader", ConvType::C2C, "direct", true).await.unwrap();
+    let mut received = Vec::new();
+    while received.len() < 3 {
+        received.push(wait_for(&mut reader_events, WAIT, message_of).await.message);
+    }
+    // One conversation per call.
+    let err = reader.send_receipts(&[received[0].clone(), received[2].clone()]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    assert!(err.desc.contains("one conversation"), "{}", err.desc);
+    // Nothing left after filtering.
+    let err = reader.send_receipts(&[received[1].clone()]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    assert!(err.desc.contains("did not ask"), "{}", err.desc);
+    let err = owner.send_receipts(&[asked.clone()]).await.unwrap_err();
+    assert!(err.desc.contains("your own"), "{}", err.desc);
+    // The sender's own messages and plain ones are skipped beside one that asks.
+    reader.send_receipts(&[received[0].clone(), received[1].clone()]).await.unwrap();
+    assert_eq!(
+        owner.get_receipts(&[asked.clone(), plain.clone()]).await.unwrap().len(),
+        1,
+        "only messages that asked have receipts"
+    );
+    let err = reader.send_receipts(&[]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    let forged = Message {
+        message_seq: 999,
+        message_conv_id: group_id.clone(),
+        message_conv_type: ConvType::GROUP,
+        ..Message::default()
+    };
+    assert_eq!(reader.send_receipts(&[forged]).await.unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
+    let err = reader.get_read_members(&received[0], ReadMembersFilter::READ, 0, 10).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED, "only the sender lists readers: {}", err.desc);
+    assert_eq!(
+        owner.get_read_members(&asked, ReadMembersFilter::READ, 0, 101).await.unwrap_err().code,
+        ErrorCode::INVALID_PARAMETERS
+    );
+    assert_eq!(
+        owner.get_read_members(&asked, ReadMembersFilter(2), 0, 10).await.unwrap_err().code,
+        ErrorCode::INVALID_PARAMETERS
+    );
+    assert_eq!(
+        owner.get_read_members(&direct, ReadMembersFilter::READ, 0, 10).await.unwrap_err().code,
+        ErrorCode::INVALID_PARAMETERS
+    );
+    assert_eq!(
+        owner.get_read_members(&plain, ReadMembersFilter::READ, 0, 10).await.unwrap_err().code,
+        ErrorCode::GROUP_RECEIPT_NOT_FOUND
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn plan_group_type_and_size_gate_receipts_and_changes_apply_at_once() {
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let (_reader, _r) = app.client("reader").await;
+    let work = create_group(&owner, GroupType::WORK, &["reader"]).await;
+    let community = create_group(&owner, GroupType::COMMUNITY, &["reader"]).await;
+    let room = create_group(&owner, GroupType::AV_CHAT_ROOM, &[]).await;
+    // Defaults: Work yes, Community no, AVChatRoom never.
+    owner.send_text(&work, ConvType::GROUP, "ok", true).await.unwrap();
+    let err = owner.send_text(&community, ConvType::GROUP, "no", true).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RECEIPT_GROUP_TYPE_DISABLED);
+    assert!(err.desc.contains("Community"), "{}", err.desc);
+    assert_eq!(
+        owner.send_text(&room, ConvType::GROUP, "no", true).await.unwrap_err().code,
+        ErrorCode::RECEIPT_GROUP_TYPE_DISABLED
+    );
+    // Turning Community on and Work off applies to the next message, without a restart.
+    set_config(&app, json!({"receipt_group_types": ["Community", "Public"]})).await;
+    owner.send_text(&community, ConvType::GROUP, "now yes", true).await.unwrap();
+    assert_eq!(
+        owner.send_text(&work, ConvType::GROUP, "now no", true).await.unwrap_err().code,
+        ErrorCode::RECEIPT_GROUP_TYPE_DISABLED
+    );
+    let err = app
+        .admin()
+        .call("tincan", "set_app_config", &json!({"receipt_group_types": ["AVChatRoom"]}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "AVChatRoom can never be enabled: {}", err.desc);
+    // A group larger than the app allows.
+    set_config(&app, json!({"receipt_group_members_max": 1})).await;
+    assert_eq!(
+        owner.send_text(&community, ConvType::GROUP, "too big", true).await.unwrap_err().code,
+        ErrorCode::RECEIPT_GROUP_TOO_LARGE
+    );
+    // Without the Ultimate plan: 7013 everywhere, C2C included; plain messages still go.
+    set_config(&app, json!({"plan": "Pro", "receipt_group_members_max": 100000})).await;
+    let err = owner.send_text("reader", ConvType::C2C, "no", true).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INTERFACE_NOT_SUPPORT);
+    assert!(err.desc.contains("Ultimate"), "{}", err.desc);
+    assert_eq!(owner.get_receipts(&[]).await.unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
+    owner.send_text("reader", ConvType::C2C, "plain is fine", false).await.unwrap();
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn late_joiners_and_leavers_are_in_neither_list() {
+    // Goal: the unread list is the members present when the message was sent who are still
+    // members, minus readers; a later joiner cannot send a receipt (10007); a reader who leaves
+    // drops out of the read list and the count.
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let users = names("u", 6);
+    let mut clients = Vec::new();
+    for name in &users {
+        clients.push(app.client(name).await);
+    }
+    let refs: Vec<&str> = users.iter().map(String::as_str).take(5).collect();
+    let group_id = create_group(&owner, GroupType::WORK, &refs).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "census", true).await.unwrap();
+    owner.invite_members(&group_id, &["u05"]).await.unwrap();
+    let late = &clients[5].0;
+    let as_seen = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
+    let err = late.send_receipts(std::slice::from_ref(&as_seen)).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED, "{}", err.desc);
+    for reader in [0, 1, 2] {
+        clients[reader].0.send_receipts(std::slice::from_ref(&as_seen)).await.unwrap();
+    }
+    clients[1].0.quit_group(&group_id).await.unwrap();
+    owner.delete_members(&group_id, &["u03"]).await.unwrap();
+    let read = walk(&owner, &sent, ReadMembersFilter::READ, 2).await;
+    let unread = walk(&owner, &sent, ReadMembersFilter::UNREAD, 2).await;
+    assert_eq!(read, vec!["u00", "u02"]);
+    assert_eq!(unread, vec!["u04"], "not the sender, not u05 (joined later), not u01/u03 (left)");
+    let counts = owner.get_receipts(&[sent]).await.unwrap();
+    assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (2, 1));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn member_lists_stay_exact_while_receipts_arrive() {
+    // Goal: paging the unread list while members keep reading never repeats a member, and the
+    // members it skips are exactly those that moved to the read list.
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let users = names("p", 30);
+    let mut readers = Vec::new();
+    for name in &users {
+        readers.push(app.client(name).await.0);
+    }
+    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+    let group_id = create_group(&owner, GroupType::PUBLIC, &refs).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "page me", true).await.unwrap();
+    let as_seen = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
+    let mut seen = Vec::new();
+    let mut cursor = 0;
+    let mut round = 0;
+    loop {
+        let page = owner.get_read_members(&sent, ReadMembersFilter::UNREAD, cursor, 4).await.unwrap();
+        seen.extend(page.members.iter().map(|member| member.group_member_info_identifier.clone()));
+        // Between pages, members both ahead of and behind the cursor read.
+        for index in [round * 3 + 1, 29 - round] {
+            if index < readers.len() {
+                readers[index].send_receipts(std::slice::from_ref(&as_seen)).await.unwrap();
+            }
+        }
+        round += 1;
+        if page.is_finished {
+            break;
+        }
+        cursor = page.next_seq;
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no member twice: {seen:?}");
+    let read = walk(&owner, &sent, ReadMembersFilter::READ, 100).await;
+    let unread = walk(&owner, &sent, ReadMembersFilter::UNREAD, 100).await;
+    let mut all: Vec<String> = read.iter().chain(unread.iter()).cloned().collect();
+    all.sort();
+    assert_eq!(all, users, "the lists partition the members");
+    for name in &users {
+        assert!(seen.contains(name) || read.contains(name), "{name} was skipped without having read");
+    }
+    let counts = owner.get_receipts(&[sent]).await.unwrap();
+    assert_eq!(counts[0].msg_receipt_read_count as usize, read.len());
+    assert_eq!(counts[0].msg_receipt_unread_count as usize, unread.len());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_offline_sender_gets_the_latest_counts_when_it_resumes() {
+    let app = spawn_app().await;
+    let (owner, mut owner_events) = app.client("owner").await;
+    let users = names("o", 5);
+    let mut readers = Vec::new();
+    for name in &users {
+        readers.push(app.client(name).await);
+    }
+    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+    let group_id = create_group(&owner, GroupType::MEETING, &refs).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "read while I am away", true).await.unwrap();
+    settle(&mut owner_events, Duration::from_millis(200)).await;
+    let stored = owner.last_pos();
+    owner.close().await;
+    for (reader, events) in &mut readers {
+        let message = wait_for(events, WAIT, message_of).await.message;
+        reader.send_receipts(&[message]).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut config = app.config("owner");
+    config.resume_pos = Some(stored);
+    let (_owner_again, mut events) = Client::connect(config).await.unwrap();
+    let mut latest = None;
+    loop {
+        match tokio::time::timeout(WAIT, events.next()).await.unwrap().unwrap() {
+            Event::Receipts(receipts) => latest = Some(receipts[0].clone()),
+            Event::Synced(_) => break,
+            _ => {}
+        }
+    }
+    let latest = latest.expect("receipt pushes were replayed");
+    assert_eq!(latest.msg_receipt_msg_id, sent.message_msg_id);
+    assert_eq!((latest.msg_receipt_read_count, latest.msg_receipt_unread_count), (5, 0));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn c2c_receipts_tell_the_sender_per_message() {
+    let app = spawn_app().await;
+    let (alice, mut alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let first = alice.send_text("bob", ConvType::C2C, "one", true).await.unwrap();
+    let second = alice.send_text("bob", ConvType::C2C, "two", true).await.unwrap();
+    let received = [
+        wait_for(&mut bob_events, WAIT, message_of).await.message,
+        wait_for(&mut bob_events, WAIT, message_of).await.message,
+    ];
+    bob.send_receipts(&received[..1]).await.unwrap();
+    let receipts = wait_for(&mut alice_events, WAIT, receipts_of).await;
+    assert_eq!(receipts.len(), 1);
+    let receipt = &receipts[0];
+    assert_eq!((receipt.msg_receipt_conv_id.as_str(), receipt.msg_receipt_conv_type), ("bob", ConvType::C2C));
+    assert_eq!(receipt.msg_receipt_msg_id, first.message_msg_id);
+    assert!(receipt.msg_receipt_is_peer_read);
+    assert!(receipt.msg_receipt_time_stamp > 0);
+    let states = alice.get_receipts(&[first.clone(), second.clone()]).await.unwrap();
+    assert_eq!(states.iter().map(|it| it.msg_receipt_is_peer_read).collect::<Vec<_>>(), vec![true, false]);
+    let history = alice.get_message_list("bob", ConvType::C2C, Default::default()).await.unwrap();
+    assert_eq!(history.iter().map(|it| it.message_receipt_peer_read).collect::<Vec<_>>(), vec![false, true]);
+    assert!(history.iter().all(|it| !it.message_is_peer_read), "a message receipt is not a conversation read report");
+    assert_eq!(bob.total_unread().await.unwrap(), 2, "receipts change no unread count");
+    bob.send_receipts(&received).await.unwrap();
+    let receipts = wait_for(&mut alice_events, WAIT, receipts_of).await;
+    assert_eq!(
+        receipts.iter().map(|it| it.msg_receipt_msg_id.clone()).collect::<Vec<_>>(),
+        vec![second.message_msg_id.clone()],
+        "only the new one"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn private_readers_reveal_nothing() {
+    // Goal: a user who keeps reads private can send receipts (its own devices know), but the
+    // sender learns nothing: the user stays in the unread list and count, C2C receipts and
+    // conversation read reports are not passed on. The user still sees others' receipts.
+    let app = spawn_app().await;
+    let (owner, mut owner_events) = app.client("owner").await;
+    let (shy, mut shy_events) = app.client("shy").await;
+    let (_shy_tablet, mut tablet_events) = app.client("shy").await;
+    let (open, mut open_events) = app.client("open").await;
+    shy.set_receipt_privacy(true).await.unwrap();
+    let group_id = create_group(&owner, GroupType::WORK, &["shy", "open"]).await;
+    let sent = owner.send_text(&group_id, ConvType::GROUP, "who read this?", true).await.unwrap();
+    let message = wait_for(&mut shy_events, WAIT, message_of).await.message;
+    shy.send_receipts(std::slice::from_ref(&message)).await.unwrap();
+    wait_for(&mut tablet_events, WAIT, |event| matches!(event, Event::ReceiptSent(_)).then_some(())).await;
+    let history = shy.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
+    assert!(history[0].message_has_sent_receipt, "the private reader's own view shows its receipt");
+    assert!(
+        settle(&mut owner_events, Duration::from_millis(400)).await.iter().all(|event| receipts_of(event).is_none())
+    );
+    let counts = owner.get_receipts(&[sent.clone()]).await.unwrap();
+    assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (0, 2));
+    let unread = walk(&owner, &sent, ReadMembersFilter::UNREAD, 10).await;
+    assert_eq!(unread, vec!["shy", "open"]);
+    // C2C: neither a receipt nor a conversation read report reaches the sender.
+    owner.send_text("shy", ConvType::C2C, "direct", true).await.unwrap();
+    let direct = wait_for(&mut shy_events, WAIT, message_of).await.message;
+    shy.send_receipts(&[direct]).await.unwrap();
+    shy.clean_unread("c2c_owner", 0, 0).await.unwrap();
+    assert!(
+        settle(&mut owner_events, Duration::from_millis(400)).await.iter().all(|event| receipts_of(event).is_none())
+    );
+    let owner_view = owner.get_message_list("shy", ConvType::C2C, Default::default()).await.unwrap();
+    assert!(!owner_view[0].message_receipt_peer_read && !owner_view[0].message_is_peer_read);
+    let convs = owner.conversations().await.unwrap();
+    assert_eq!(convs.iter().find(|conv| conv.conv_id == "shy").unwrap().conv_c2c_read_timestamp, 0);
+    // The private user still sees others' receipts on its own messages.
+    let own = shy.send_text(&group_id, ConvType::GROUP, "mine", true).await.unwrap();
+    let at_open = wait_for(&mut open_events, WAIT, |event| {
+        message_of(event).filter(|push| push.message.message_msg_id == own.message_msg_id)
+    })
+    .await;
+    open.send_receipts(&[at_open.message]).await.unwrap();
+    let told = wait_for(&mut shy_events, WAIT, receipts_of).await;
+    assert_eq!(told[0].msg_receipt_read_count, 1);
+    // Turned off again, reads are public from then on.
+    app.admin().call("tincan", "set_receipt_privacy", &json!({"UserID": "shy", "Private": false})).await.unwrap();
+    let next = owner.send_text(&group_id, ConvType::GROUP, "again", true).await.unwrap();
+    let at_shy = wait_for(&mut shy_events, WAIT, |event| {
+        message_of(event).filter(|push| push.message.message_msg_id == next.message_msg_id)
+    })
+    .await;
+    shy.send_receipts(&[at_shy.message]).await.unwrap();
+    let told = wait_for(&mut owner_events, WAIT, receipts_of).await;
+    assert_eq!(told[0].msg_receipt_read_count, 1);
+    app.stop().await;
+}

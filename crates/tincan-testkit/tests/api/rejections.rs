@@ -1,0 +1,143 @@
+//! Bad input: each gets TIM's code and a desc that says what was wrong, nothing is half-written,
+//! and the connection goes on.
+
+use serde_json::json;
+use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::{Elem, ErrorCode, Message};
+use tincan_testkit::spawn_app;
+
+use crate::helpers::create_group;
+
+#[tokio::test]
+async fn bad_requests_get_tim_codes_and_change_nothing() {
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (_bob, _b) = app.client("bob").await;
+    let (carol, _c) = app.client("carol").await;
+    let group_id = create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let check = |result: Result<Message, tincan_proto::ApiError>, code: ErrorCode, needle: &str| {
+        let err = result.expect_err("the request is refused");
+        assert_eq!(err.code, code, "{}", err.desc);
+        assert!(err.desc.contains(needle), "desc {:?} should mention {needle:?}", err.desc);
+    };
+    // Identifiers (TIM 7003).
+    check(
+        alice.send_text("tab\there", ConvType::C2C, "x", false).await,
+        ErrorCode::INVALID_IDENTIFIER,
+        "printable ASCII",
+    );
+    check(
+        alice.send_text(&"x".repeat(33), ConvType::C2C, "x", false).await,
+        ErrorCode::INVALID_IDENTIFIER,
+        "1 to 32 bytes",
+    );
+    // Unknown conversations and groups.
+    check(alice.send_text("nobody", ConvType::C2C, "x", false).await, ErrorCode::C2C_INVALID_ACCOUNT, "nobody");
+    check(
+        alice.send_text("no-such-group", ConvType::GROUP, "x", false).await,
+        ErrorCode::GROUP_NOT_FOUND,
+        "no-such-group",
+    );
+    check(alice.send_text("bob", ConvType(7), "x", false).await, ErrorCode::INVALID_PARAMETERS, "conv_type");
+    // Not a member.
+    check(
+        carol.send_text(&group_id, ConvType::GROUP, "x", false).await,
+        ErrorCode::GROUP_PERMISSION_DENIED,
+        "not a member",
+    );
+    // Element types and sizes.
+    let with_elems = |elems: Vec<Elem>| Message { message_elem_array: elems, ..Message::default() };
+    let bad_type: Elem = serde_json::from_value(json!({"elem_type": 99})).unwrap();
+    check(
+        alice.send_message("bob", ConvType::C2C, with_elems(vec![bad_type])).await,
+        ErrorCode::INVALID_MSG_ELEM,
+        "not supported",
+    );
+    let no_text: Elem = serde_json::from_value(json!({"elem_type": 0})).unwrap();
+    check(
+        alice.send_message("bob", ConvType::C2C, with_elems(vec![no_text])).await,
+        ErrorCode::INVALID_MSG_ELEM,
+        "text_elem_content",
+    );
+    let tips: Elem = serde_json::from_value(json!({"elem_type": 5})).unwrap();
+    check(
+        alice.send_message("bob", ConvType::C2C, with_elems(vec![tips])).await,
+        ErrorCode::INVALID_MSG_ELEM,
+        "made by the server",
+    );
+    check(alice.send_message("bob", ConvType::C2C, with_elems(vec![])).await, ErrorCode::INVALID_MSG_ELEM, "empty");
+    check(
+        alice.send_text("bob", ConvType::C2C, &"x".repeat(13 * 1024), false).await,
+        ErrorCode::MSG_BODY_SIZE_LIMIT,
+        "12288",
+    );
+    // Nothing of the above was stored; the conversation still works and starts at seq 1.
+    let sent = alice.send_text("bob", ConvType::C2C, "fine", false).await.unwrap();
+    assert_eq!(sent.message_seq, 1);
+    let group_message = alice.send_text(&group_id, ConvType::GROUP, "fine", false).await.unwrap();
+    assert_eq!(group_message.message_seq, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_frames_are_answered_and_the_connection_goes_on() {
+    // Goal: frames a client library would never send (not JSON, too large, binary, unknown op,
+    // wrongly typed or missing parameters) get an error each, and the same connection then
+    // serves a normal request.
+    let app = spawn_app().await;
+    let mut socket = app.raw_socket("alice").await;
+    socket.send_text("this is not json".to_owned()).await;
+    let answer = socket.next_answer().await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_JSON.0, "{answer}");
+    socket.send_text(format!("{{\"id\":2,\"op\":\"ping\",\"data\":{{\"pad\":\"{}\"}}}}", "x".repeat(70 * 1024))).await;
+    let answer = socket.next_answer().await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_PARAMETERS.0, "{answer}");
+    assert!(answer["desc"].as_str().unwrap().contains("65536"), "{answer}");
+    socket.send_binary(vec![1, 2, 3]).await;
+    let answer = socket.next_answer().await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_PARAMETERS.0, "{answer}");
+    socket.send_text(json!({"id": 3, "op": "no_such_op", "data": {}}).to_string()).await;
+    let answer = socket.answer(3).await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_OPERATION.0, "{answer}");
+    socket.send_text(json!({"id": 4, "op": "msg_get_list", "data": {"conv_id": "bob", "conv_type": 1, "params": {"msg_getmsglist_param_count": "ten"}}}).to_string()).await;
+    let answer = socket.answer(4).await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_PARAMETERS.0, "{answer}");
+    assert!(answer["desc"].as_str().unwrap().contains("params.msg_getmsglist_param_count"), "{answer}");
+    socket.send_text(json!({"id": 5, "op": "msg_send", "data": {"conv_type": 1}}).to_string()).await;
+    let answer = socket.answer(5).await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_PARAMETERS.0, "{answer}");
+    assert!(answer["desc"].as_str().unwrap().contains("conv_id"), "{answer}");
+    socket.send_text(json!({"id": 6, "op": "login", "data": {}}).to_string()).await;
+    assert_eq!(socket.answer(6).await["code"], ErrorCode::INVALID_OPERATION.0);
+    socket.send_text(json!({"id": 7, "op": "ping"}).to_string()).await;
+    let answer = socket.answer(7).await;
+    assert_eq!(answer["code"], 0, "the connection still serves: {answer}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn requests_before_login_get_6014_and_bad_login_parameters_their_codes() {
+    let app = spawn_app().await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(app.ws_url()).await.unwrap();
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let mut ask = async |frame: serde_json::Value| -> serde_json::Value {
+        socket.send(WsMessage::Text(frame.to_string().into())).await.unwrap();
+        loop {
+            if let Some(Ok(WsMessage::Text(text))) = socket.next().await {
+                return serde_json::from_str(&text).unwrap();
+            }
+        }
+    };
+    let answer = ask(json!({"id": 1, "op": "conv_get_list", "data": {}})).await;
+    assert_eq!(answer["code"], ErrorCode::SDK_NOT_LOGGED_IN.0);
+    let too_long = "y".repeat(40);
+    let answer = ask(json!({"id": 2, "op": "login", "data": {"sdkappid": tincan_testkit::SDKAPPID, "identifier": too_long, "user_sig": "x"}})).await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_IDENTIFIER.0, "{answer}");
+    let answer =
+        ask(json!({"id": 3, "op": "login", "data": {"sdkappid": "many", "identifier": "a", "user_sig": "x"}})).await;
+    assert_eq!(answer["code"], ErrorCode::INVALID_PARAMETERS.0, "{answer}");
+    let answer = ask(json!({"id": 4, "op": "login", "data": {"sdkappid": tincan_testkit::SDKAPPID, "identifier": "a", "user_sig": tincan_testkit::user_sig("a")}})).await;
+    assert_eq!(answer["code"], 0, "a good login after bad ones works: {answer}");
+    app.stop().await;
+}
