@@ -81,7 +81,7 @@ async fn every_device_of_the_sender_is_told_with_coalesced_current_counts() {
     })
     .await;
     assert_eq!(sent_elsewhere.msg_ids, vec![sent.message_msg_id.clone()]);
-    let counts = owner.get_receipts(&[sent.clone()]).await.unwrap();
+    let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.unwrap();
     assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (19, 0));
     let history = clients[0].0.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
     assert!(history[0].message_has_sent_receipt, "the reader's history shows its receipt");
@@ -134,7 +134,7 @@ async fn receipt_calls_check_their_messages() {
     let err = reader.send_receipts(&[received[1].clone()]).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
     assert!(err.desc.contains("did not ask"), "{}", err.desc);
-    let err = owner.send_receipts(&[asked.clone()]).await.unwrap_err();
+    let err = owner.send_receipts(std::slice::from_ref(&asked)).await.unwrap_err();
     assert!(err.desc.contains("your own"), "{}", err.desc);
     // The sender's own messages and plain ones are skipped beside one that asks.
     reader.send_receipts(&[received[0].clone(), received[1].clone()]).await.unwrap();
@@ -397,7 +397,7 @@ async fn private_readers_reveal_nothing() {
     assert!(
         settle(&mut owner_events, Duration::from_millis(400)).await.iter().all(|event| receipts_of(event).is_none())
     );
-    let counts = owner.get_receipts(&[sent.clone()]).await.unwrap();
+    let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.unwrap();
     assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (0, 2));
     let unread = walk(&owner, &sent, ReadMembersFilter::UNREAD, 10).await;
     assert_eq!(unread, vec!["shy", "open"]);
