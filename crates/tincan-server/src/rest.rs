@@ -98,6 +98,7 @@ pub(crate) async fn handle(
         let body = parse_body(&body)?;
         match service.as_str() {
             "tincan" => tincan_command(&context.engine, &caller, &command, body).await,
+            "im_open_login_svc" => login_command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
@@ -134,6 +135,65 @@ struct UserSigBody {
     user_id: String,
     #[serde(rename = "Expire", default)]
     expire: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct AccountImportBody {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    #[serde(rename = "Nick", default)]
+    _nick: Option<String>,
+    #[serde(rename = "FaceUrl", default)]
+    _face_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MultiAccountImportBody {
+    #[serde(rename = "Accounts")]
+    accounts: Vec<String>,
+}
+
+/// Most accounts in one `multiaccount_import` (TIM: 100).
+const IMPORT_ACCOUNTS_MAX: usize = 100;
+
+/// TIM's `im_open_login_svc` commands.
+async fn login_command(
+    engine: &Engine,
+    caller: &Caller,
+    command: &str,
+    body: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    match command {
+        "account_import" => {
+            let request: AccountImportBody = body_as(body)?;
+            let user = UserId::parse(&request.user_id)?;
+            engine.import_accounts(caller.sdkappid, &[user]).await?;
+            Ok(Map::new())
+        }
+        "multiaccount_import" => {
+            let request: MultiAccountImportBody = body_as(body)?;
+            if request.accounts.len() > IMPORT_ACCOUNTS_MAX {
+                return Err(ApiError::new(
+                    ErrorCode(70402),
+                    format!(
+                        "Accounts has {} entries; at most {IMPORT_ACCOUNTS_MAX} are allowed",
+                        request.accounts.len()
+                    ),
+                ));
+            }
+            let mut valid = Vec::with_capacity(request.accounts.len());
+            let mut failed = Vec::new();
+            for account in &request.accounts {
+                match UserId::parse(account) {
+                    Ok(user) => valid.push(user),
+                    Err(_) => failed.push(json!(account)),
+                }
+            }
+            engine.import_accounts(caller.sdkappid, &valid).await?;
+            Ok(fields(vec![("FailAccounts", Value::Array(failed))]))
+        }
+        _ => Err(unknown("im_open_login_svc", command)),
+    }
 }
 
 fn fields(pairs: Vec<(&str, Value)>) -> Map<String, Value> {

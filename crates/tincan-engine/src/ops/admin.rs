@@ -326,10 +326,35 @@ impl Engine {
         self.app(sdkappid).is_some_and(|app| app.account(user).is_some())
     }
 
-    /// Creates an account without a login (TIM's `account_import`).
-    pub async fn import_account(&self, sdkappid: u64, user: &UserId) -> Result<(), ApiError> {
+    /// Creates accounts without a login (TIM's `account_import` and `multiaccount_import`);
+    /// existing ones are left as they are. One durable write for the whole list.
+    pub async fn import_accounts(&self, sdkappid: u64, users: &[UserId]) -> Result<(), ApiError> {
         let app = self.app_or_error(sdkappid)?;
-        self.ensure_account(&app, user).await.map(|_| ())
+        let reservation = self.writer().reserve().await?;
+        let pending = {
+            let mut accounts = write(&app.accounts);
+            let now = self.now();
+            let mut ops = Vec::new();
+            for user in users {
+                if accounts.contains_key(user) {
+                    continue;
+                }
+                let tiny_id = self.inner.next_tiny_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                accounts.insert(user.clone(), Arc::new(crate::state::Account::new(user.clone(), tiny_id, now, false)));
+                ops.push(WriteOp::PutAccount(tincan_store::AccountRecord {
+                    sdkappid,
+                    user: user.clone(),
+                    tiny_id,
+                    created_at: now,
+                    receipt_private: false,
+                }));
+            }
+            if ops.is_empty() {
+                return Ok(());
+            }
+            reservation.send(ops, None)
+        };
+        pending.wait().await.map(|_| ())
     }
 
     /// The groups of an app, for the console.
