@@ -52,10 +52,12 @@ fn dependencies(krate: &str) -> Vec<String> {
             in_section = line == "[dependencies]";
             continue;
         }
-        if in_section && let Some((name, _)) = line.split_once(['=', '.']) {
-            if !name.trim().is_empty() && !name.starts_with('#') {
-                names.push(name.trim().to_owned());
-            }
+        if in_section
+            && let Some((name, _)) = line.split_once(['=', '.'])
+            && !name.trim().is_empty()
+            && !name.starts_with('#')
+        {
+            names.push(name.trim().to_owned());
         }
     }
     names
