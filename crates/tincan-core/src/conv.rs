@@ -101,10 +101,16 @@ pub enum ConvKey {
 }
 
 /// One user's read position in one conversation, and what unread counts derive from.
+///
+/// Beside the position itself, a read state keeps the position others may see (the published
+/// one): it follows the position only while the user's reads are public, so that reads made
+/// while they were private are never revealed later.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReadState {
     read_seq: u64,
     read_time: u64,
+    published_seq: u64,
+    published_time: u64,
     /// The user's own messages after `read_seq`: they never count as unread for their sender.
     own_after_read: RoaringTreemap,
 }
@@ -113,13 +119,57 @@ impl ReadState {
     /// A read state that starts at `floor_seq`: messages up to it never count (a member who joins
     /// a group does not inherit its history as unread).
     pub fn starting_at(floor_seq: u64) -> ReadState {
-        ReadState { read_seq: floor_seq, read_time: 0, own_after_read: RoaringTreemap::new() }
+        ReadState {
+            read_seq: floor_seq,
+            read_time: 0,
+            published_seq: 0,
+            published_time: 0,
+            own_after_read: RoaringTreemap::new(),
+        }
     }
 
-    /// A read state as stored: the position, its time and the user's own messages after it.
-    pub fn restore(read_seq: u64, read_time: u64, own_seqs: impl IntoIterator<Item = u64>) -> ReadState {
-        let own_after_read = own_seqs.into_iter().filter(|seq| *seq > read_seq).collect();
-        ReadState { read_seq, read_time, own_after_read }
+    /// A read state as stored: the position and its time, the published position and its time,
+    /// and the user's own messages after the position.
+    pub fn restore(stored: StoredRead, own_seqs: impl IntoIterator<Item = u64>) -> ReadState {
+        let own_after_read = own_seqs.into_iter().filter(|seq| *seq > stored.read_seq).collect();
+        ReadState {
+            read_seq: stored.read_seq,
+            read_time: stored.read_time,
+            published_seq: stored.published_seq.min(stored.read_seq),
+            published_time: stored.published_time,
+            own_after_read,
+        }
+    }
+
+    /// The stored form of this read state.
+    pub fn stored(&self) -> StoredRead {
+        StoredRead {
+            read_seq: self.read_seq,
+            read_time: self.read_time,
+            published_seq: self.published_seq,
+            published_time: self.published_time,
+        }
+    }
+
+    /// The position others may know of (0 if none).
+    pub fn published_seq(&self) -> u64 {
+        self.published_seq
+    }
+
+    /// When the published position last moved, in seconds (0 if never).
+    pub fn published_time(&self) -> u64 {
+        self.published_time
+    }
+
+    /// Publishes the current position (the user's reads are public); returns whether the
+    /// published position moved.
+    pub fn publish(&mut self) -> bool {
+        if self.published_seq >= self.read_seq {
+            return false;
+        }
+        self.published_seq = self.read_seq;
+        self.published_time = self.read_time;
+        true
     }
 
     /// The position: every message up to and including this seq is read.
@@ -168,6 +218,19 @@ impl ReadState {
     }
 }
 
+/// A read state's stored numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoredRead {
+    /// Messages up to this seq are read.
+    pub read_seq: u64,
+    /// When that position was reached, in seconds.
+    pub read_time: u64,
+    /// The position others may know of.
+    pub published_seq: u64,
+    /// When that position was published, in seconds.
+    pub published_time: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -201,6 +264,20 @@ mod tests {
         assert_eq!(state.unread(6, &excluded), 1);
         assert!(!state.advance(3, 200), "never backwards");
         assert_eq!((state.read_seq(), state.read_time()), (4, 100));
+    }
+
+    #[test]
+    fn private_reads_are_never_published_later() {
+        let mut state = ReadState::starting_at(0);
+        state.advance(3, 30);
+        assert!(state.publish());
+        state.advance(5, 50);
+        assert_eq!(state.published_seq(), 3, "read privately: not published");
+        state.advance(6, 60);
+        assert!(state.publish(), "public again: publishes the position from now on");
+        assert_eq!((state.published_seq(), state.published_time()), (6, 60));
+        let restored = ReadState::restore(state.stored(), [7]);
+        assert_eq!(restored, ReadState { own_after_read: [7].into_iter().collect(), ..state });
     }
 
     proptest! {

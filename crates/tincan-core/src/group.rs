@@ -398,6 +398,13 @@ impl Group {
         Some(self.members.get_mut(user)?.read.advance(target, now))
     }
 
+    /// Publishes a member's read position (its reads are public).
+    pub fn publish_read(&mut self, user: &UserId) {
+        if let Some(member) = self.members.get_mut(user) {
+            member.read.publish();
+        }
+    }
+
     /// Checks that `sender` may send a message to the group.
     pub fn check_send(&self, sender: &UserId) -> Result<&Member, ApiError> {
         self.members.get(sender).ok_or_else(|| {
@@ -473,6 +480,11 @@ impl Group {
         }
         if self.group_type == GroupType::WORK && operator_role != MemberRole::OWNER {
             return Err(self.permission_denied(operator, "remove members from (only the owner may, in a Work group)"));
+        }
+        if self.group_type == GroupType::AV_CHAT_ROOM {
+            return Err(
+                self.permission_denied(operator, "remove members from (members of an AVChatRoom leave by themselves)")
+            );
         }
         check_batch_size(users.len())?;
         let mut outcome = MembershipOutcome::default();

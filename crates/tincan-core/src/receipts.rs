@@ -118,6 +118,12 @@ impl GroupReceipt {
         RecordOutcome::Recorded
     }
 
+    /// Takes back a receipt just recorded (its write failed), so that a retry records it again.
+    pub fn unrecord(&mut self, index: u32) {
+        self.readers.remove(index);
+        self.private_readers.remove(index);
+    }
+
     /// Whether the member at `index` has sent a receipt, public or private (its own view).
     pub fn has_read(&self, index: u32) -> bool {
         self.readers.contains(index) || self.private_readers.contains(index)
@@ -200,6 +206,8 @@ mod tests {
         assert_eq!(receipt.record(10, false), RecordOutcome::NotEligible, "a later joiner");
         assert_eq!(receipt.record(2, false), RecordOutcome::Recorded);
         assert_eq!(receipt.record(2, false), RecordOutcome::AlreadyRead);
+        receipt.unrecord(2);
+        assert_eq!(receipt.record(2, false), RecordOutcome::Recorded, "a failed write is taken back");
         assert_eq!(receipt.record(3, false), RecordOutcome::Recorded);
         let mut current = bitmap(0..12);
         assert_eq!(receipt.counts(&current), ReceiptCounts { read: 2, unread: 7 });

@@ -8,9 +8,11 @@
 use std::sync::Arc;
 
 use tincan_proto::UserId;
-use tincan_store::MessageRecord;
+use tincan_proto::push;
+use tincan_store::{MessageRecord, WriteOp};
 
 use crate::hub::DeviceId;
+use crate::writer::OnCommit;
 
 /// A durable change to push.
 pub(crate) enum Event {
@@ -32,4 +34,40 @@ pub(crate) enum Event {
         /// The device that caused it, which knows already.
         origin: Option<DeviceId>,
     },
+}
+
+/// The events of a committed submission: each stored message, and each user event except the
+/// per-user copies of C2C messages (those only serve replays; the message event pushes them).
+///
+/// `origin` is the device that caused the change; it is skipped, as it knows already.
+pub(crate) fn committed(sdkappid: u64, origin: Option<DeviceId>) -> OnCommit {
+    Box::new(move |ops: &[WriteOp]| {
+        ops.iter()
+            .filter_map(|op| match op {
+                WriteOp::AppendMessage(record) => {
+                    Some(Event::Message { sdkappid, record: Arc::new(record.clone()), origin })
+                }
+                WriteOp::AppendUserEvent(event) if event.kind != push::MESSAGE => Some(Event::User {
+                    sdkappid,
+                    user: event.user.clone(),
+                    pos: event.pos,
+                    kind: static_kind(&event.kind),
+                    payload: event.payload.as_str().into(),
+                    origin,
+                }),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// A stored event kind as one of the protocol's push kinds.
+pub(crate) fn static_kind(kind: &str) -> &'static str {
+    match kind {
+        push::MESSAGE => push::MESSAGE,
+        push::RECEIPT => push::RECEIPT,
+        push::RECEIPT_SENT => push::RECEIPT_SENT,
+        push::CONV_READ => push::CONV_READ,
+        _ => push::GROUP,
+    }
 }

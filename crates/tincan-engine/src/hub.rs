@@ -206,8 +206,6 @@ fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &MessageRecord,
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
     let sender_side = pair.side_of(&record.sender);
-    let peer_private =
-        sender_side.and_then(|side| app.account(pair.peer_of(side))).is_some_and(|peer| peer.is_private());
     let mut frames = Vec::new();
     {
         let state = lock(&state);
@@ -220,7 +218,7 @@ fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &MessageRecord,
             let is_sender = Some(side) == sender_side;
             let view = MessageView {
                 is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
-                is_peer_read: is_sender && !peer_private && state.read_of(side.other()).read_seq() >= record.seq,
+                is_peer_read: is_sender && state.read_of(side.other()).published_seq() >= record.seq,
                 ..MessageView::default()
             };
             frames.push((slots, message_frame(record, user, &view, render::pair_conv_state(&state, side))));

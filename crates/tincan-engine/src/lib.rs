@@ -152,6 +152,8 @@ pub struct Session {
     pub(crate) app: Arc<AppState>,
     pub(crate) account: Arc<Account>,
     pub(crate) device: Option<DeviceId>,
+    /// `TIMPlatform` of the device, from its login.
+    pub(crate) platform: u32,
 }
 
 impl Session {
@@ -216,15 +218,20 @@ impl Engine {
 
     /// Stops accepting work and waits for the writer and the dispatcher to finish what they
     /// hold; every acknowledged change is durable before this returns.
-    pub fn shutdown(&self) {
+    pub async fn shutdown(&self) {
         self.inner.coalescer.stop();
-        let threads = std::mem::take(&mut *state::lock(&self.inner.threads));
-        // The writer stores what is queued and stops; the dispatcher stops when the writer's
-        // end of the bus is gone.
-        self.inner.writer.stop();
-        for thread in threads {
-            let _ = thread.join();
-        }
+        self.inner.coalescer.flush_all(self).await;
+        let inner = self.inner.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            let threads = std::mem::take(&mut *state::lock(&inner.threads));
+            // The writer stores what is queued and stops; the dispatcher stops when the
+            // writer's end of the bus is gone.
+            inner.writer.stop();
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
     }
 
     /// The counters for `/metrics`.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tincan_core::conv::{ConvKey, ReadState};
+use tincan_core::conv::{ConvKey, ReadState, StoredRead};
 use tincan_core::group::{Group, GroupRestore, Member};
 use tincan_proto::UserId;
 use tincan_store::{LoadedState, MessageRecord};
@@ -47,9 +47,15 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let message = summary.last_message;
         last_messages.insert((message.sdkappid, message.conv.clone()), message);
     }
-    let mut read_states: HashMap<(ConvOf, UserId), (u64, u64)> = HashMap::new();
+    let mut read_states: HashMap<(ConvOf, UserId), StoredRead> = HashMap::new();
     for state in loaded.read_states {
-        read_states.insert(((state.sdkappid, state.conv), state.user), (state.read_seq, state.read_time));
+        let stored = StoredRead {
+            read_seq: state.read_seq,
+            read_time: state.read_time,
+            published_seq: state.published_seq,
+            published_time: state.published_time,
+        };
+        read_states.insert(((state.sdkappid, state.conv), state.user), stored);
     }
     let mut own: HashMap<(ConvOf, UserId), Vec<u64>> = HashMap::new();
     for message in loaded.own_messages {
@@ -57,8 +63,9 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
     }
     let mut restore_read = |conv: &ConvOf, user: &UserId, floor: u64| -> ReadState {
         let key = (conv.clone(), user.clone());
-        let (read_seq, read_time) = read_states.get(&key).copied().unwrap_or((0, 0));
-        ReadState::restore(read_seq.max(floor), read_time, own.remove(&key).unwrap_or_default())
+        let mut stored = read_states.get(&key).copied().unwrap_or_default();
+        stored.read_seq = stored.read_seq.max(floor);
+        ReadState::restore(stored, own.remove(&key).unwrap_or_default())
     };
 
     let mut members_by_group: HashMap<ConvOf, Vec<tincan_store::MemberRecord>> = HashMap::new();

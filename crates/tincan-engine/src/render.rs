@@ -116,7 +116,7 @@ pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_onli
         group_member_info_group_id: group.id().as_str().to_owned(),
         group_member_info_join_time: member.join_time,
         group_member_info_member_role: member.role,
-        group_member_info_msg_seq: member.read.read_seq(),
+        group_member_info_msg_seq: member.read.published_seq(),
         group_member_info_is_online: is_online,
         ..GroupMemberInfo::default()
     }

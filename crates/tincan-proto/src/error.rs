@@ -22,7 +22,8 @@ macro_rules! codes {
         impl ErrorCode {
             $($(#[doc = $doc])* pub const $name: ErrorCode = ErrorCode($value);)*
 
-            /// Every code tincan emits, with its TIM name and meaning, in numeric order.
+            /// Every code tincan or its client libraries return, with its TIM name and meaning,
+            /// in numeric order.
             pub const ALL: &'static [(ErrorCode, &'static str, &'static str)] = &[
                 $((ErrorCode($value), stringify!($name), concat!($($doc),*)),)*
             ];
@@ -129,6 +130,8 @@ codes! {
     SDKAPPID_NOT_FOUND = 70020;
     /// The account does not exist.
     ACCOUNT_NOT_FOUND = 70107;
+    /// REST: a request body key is missing, mistyped or out of range.
+    REST_INVALID_PARAMETERS = 70402;
     /// Administrator rights are required.
     ADMIN_REQUIRED = 70403;
 }

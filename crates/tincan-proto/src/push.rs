@@ -87,7 +87,8 @@ pub struct ConvReadPush {
 pub struct GroupPush {
     /// The group.
     pub group_id: String,
-    /// `created`, `joined`, `members_added`, `members_removed`, `left`, `removed` or `dismissed`.
+    /// `created`, `joined`, `removed`, `left` or `dismissed`; sent to the users whose membership
+    /// changed (other members see a group tips message in the group).
     pub event: String,
     /// Who did it.
     pub operator: String,

@@ -99,8 +99,7 @@ impl Server {
         let result = serve.await;
         // Connections saw the signal and are closing; give them a moment to say so.
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let engine = self.engine;
-        tokio::task::spawn_blocking(move || engine.shutdown()).await.map_err(io::Error::other)?;
+        self.engine.shutdown().await;
         result
     }
 }

@@ -83,7 +83,7 @@ fn parse_body(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
 /// Reads a command's body into its type, with TIM's 70402 naming what is wrong.
 pub(crate) fn body_as<T: for<'de> Deserialize<'de>>(body: Map<String, Value>) -> Result<T, ApiError> {
     serde_json::from_value(Value::Object(body))
-        .map_err(|err| ApiError::new(ErrorCode(70402), format!("invalid request body: {err}")))
+        .map_err(|err| ApiError::new(ErrorCode::REST_INVALID_PARAMETERS, format!("invalid request body: {err}")))
 }
 
 /// `POST /v4/{service}/{command}`.
@@ -148,6 +148,12 @@ struct AccountImportBody {
 }
 
 #[derive(Deserialize)]
+struct KickBody {
+    #[serde(rename = "UserID", alias = "Identifier")]
+    user_id: String,
+}
+
+#[derive(Deserialize)]
 struct MultiAccountImportBody {
     #[serde(rename = "Accounts")]
     accounts: Vec<String>,
@@ -174,7 +180,7 @@ async fn login_command(
             let request: MultiAccountImportBody = body_as(body)?;
             if request.accounts.len() > IMPORT_ACCOUNTS_MAX {
                 return Err(ApiError::new(
-                    ErrorCode(70402),
+                    ErrorCode::REST_INVALID_PARAMETERS,
                     format!(
                         "Accounts has {} entries; at most {IMPORT_ACCOUNTS_MAX} are allowed",
                         request.accounts.len()
@@ -191,6 +197,12 @@ async fn login_command(
             }
             engine.import_accounts(caller.sdkappid, &valid).await?;
             Ok(fields(vec![("FailAccounts", Value::Array(failed))]))
+        }
+        "kick" => {
+            let request: KickBody = body_as(body)?;
+            let user = UserId::parse(&request.user_id)?;
+            engine.kick_user(caller.sdkappid, &user);
+            Ok(Map::new())
         }
         _ => Err(unknown("im_open_login_svc", command)),
     }

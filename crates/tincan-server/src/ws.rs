@@ -58,7 +58,7 @@ pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: w
 }
 
 /// Waits for a valid login; answers anything else with 6014.
-async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session, Option<u64>)> {
+async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session, u64)> {
     let deadline = tokio::time::Instant::now() + LOGIN_TIMEOUT;
     loop {
         let message = match tokio::time::timeout_at(deadline, socket.recv()).await {
@@ -99,7 +99,9 @@ async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session
         match engine.login(&request).await {
             Ok((session, response)) => {
                 send_text(socket, encode_response(frame.id, &response)).await.ok()?;
-                return Some((session, request.resume_pos));
+                // A fresh device replays from the head it was given, so that nothing stored
+                // between this answer and the device's registration for pushes is missed.
+                return Some((session, request.resume_pos.unwrap_or(response.pos)));
             }
             Err(error) => {
                 send_text(socket, encode_error(Some(frame.id), &error)).await.ok()?;
@@ -112,15 +114,12 @@ async fn run(
     engine: &Engine,
     socket: &mut WebSocket,
     session: &Session,
-    resume_pos: Option<u64>,
+    resume_pos: u64,
     inbox: &mut mpsc::Receiver<OutFrame>,
     kick: &Arc<Kick>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ApiError> {
-    let mut last_sent = 0;
-    if let Some(after) = resume_pos {
-        last_sent = replay(engine, socket, session, after).await?;
-    }
+    let mut last_sent = replay(engine, socket, session, resume_pos).await?;
     let mut inflight: FuturesUnordered<Inflight> = FuturesUnordered::new();
     let mut idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
     loop {

@@ -101,6 +101,8 @@ create table read_state (
     conv_key text not null,
     read_seq integer not null,
     read_time integer not null,
+    published_seq integer not null,
+    published_time integer not null,
     primary key (sdkappid, user_id, conv_type, conv_key)
 ) without rowid;
 

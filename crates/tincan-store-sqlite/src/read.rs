@@ -383,22 +383,22 @@ fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
 
 fn load_read_states(connection: &Connection) -> StoreResult<Vec<ReadStateRecord>> {
     let mut statement = connection
-        .prepare("select sdkappid, user_id, conv_type, conv_key, read_seq, read_time from read_state")
+        .prepare("select sdkappid, user_id, conv_type, conv_key, read_seq, read_time, published_seq, published_time from read_state")
         .map_err(backend("preparing the read state query"))?;
     let mut rows = statement.query([]).map_err(backend("querying read states"))?;
     let mut states = Vec::new();
     while let Some(row) = rows.next().map_err(backend("reading read states"))? {
-        let (sdkappid, user, conv_type, conv_key, read_seq, read_time): (i64, String, i64, String, i64, i64) = (|| {
-            Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
-        })(
-        )
-        .map_err(backend("reading a read state"))?;
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a read state")) };
+        let get_text =
+            |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a read state")) };
         states.push(ReadStateRecord {
-            sdkappid: from_sql(sdkappid)?,
-            user: parse_user(&user)?,
-            conv: conv_from_columns(conv_type, &conv_key)?,
-            read_seq: from_sql(read_seq)?,
-            read_time: from_sql(read_time)?,
+            sdkappid: from_sql(get_i64(0)?)?,
+            user: parse_user(&get_text(1)?)?,
+            conv: conv_from_columns(get_i64(2)?, &get_text(3)?)?,
+            read_seq: from_sql(get_i64(4)?)?,
+            read_time: from_sql(get_i64(5)?)?,
+            published_seq: from_sql(get_i64(6)?)?,
+            published_time: from_sql(get_i64(7)?)?,
         });
     }
     Ok(states)

@@ -190,15 +190,17 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutReadState(state) => {
             let (conv_type, conv_key) = conv_columns(&state.conv);
             execute(
-                "insert or replace into read_state (sdkappid, user_id, conv_type, conv_key, read_seq, read_time) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6)",
+                "insert or replace into read_state (sdkappid, user_id, conv_type, conv_key, read_seq, read_time, \
+                 published_seq, published_time) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     to_sql(state.sdkappid),
                     state.user.as_str(),
                     conv_type,
                     conv_key,
                     to_sql(state.read_seq),
-                    to_sql(state.read_time)
+                    to_sql(state.read_time),
+                    to_sql(state.published_seq),
+                    to_sql(state.published_time)
                 ],
                 "storing a read position",
             )

@@ -242,8 +242,15 @@ fn read_states_and_own_messages_load_back(open: OpenStore<'_>) {
     let mut excluded = message(&conv, 7, "alice");
     excluded.excluded_from_unread = true;
     ops.push(WriteOp::AppendMessage(excluded));
-    let read_state =
-        ReadStateRecord { sdkappid: APP, user: user("alice"), conv: conv.clone(), read_seq: 3, read_time: 30 };
+    let read_state = ReadStateRecord {
+        sdkappid: APP,
+        user: user("alice"),
+        conv: conv.clone(),
+        read_seq: 3,
+        read_time: 30,
+        published_seq: 2,
+        published_time: 20,
+    };
     ops.push(WriteOp::PutReadState(read_state.clone()));
     apply(&mut writer, ops, 1007);
     let state = reader.load(55).expect("load");

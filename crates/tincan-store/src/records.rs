@@ -151,6 +151,10 @@ pub struct ReadStateRecord {
     pub read_seq: u64,
     /// When it moved, in seconds.
     pub read_time: u64,
+    /// The position others may know of (it does not follow reads made privately).
+    pub published_seq: u64,
+    /// When the published position moved, in seconds.
+    pub published_time: u64,
 }
 
 /// The receipt bitmaps of a group message.

@@ -6,7 +6,7 @@
 //! Every device of the reader gets a `conv_read` push with the conversation's new state, so one
 //! user's read state is the same on all of its devices.
 
-use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::{Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
 use tincan_proto::enums::ConvType;
@@ -16,7 +16,6 @@ use tincan_proto::{ApiError, GroupId, UserId};
 use tincan_store::{MessageRecord, ReadStateRecord, UserEventRecord, WriteOp};
 
 use crate::ops::messages::group_not_found;
-use crate::ops::receipts::user_events_committed;
 use crate::render::{self, MessageView};
 use crate::state::lock;
 use crate::{Engine, Session};
@@ -47,7 +46,6 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
     let me = session.user();
     let pair = C2cPair::new(me.clone(), peer.clone()).ok()?;
     let side = pair.side_of(me)?;
-    let peer_private = session.app.account(peer).is_some_and(|account| account.is_private());
     let state = session.app.pair(&pair)?;
     let state = lock(&state);
     let conv = render::pair_conv_state(&state, side);
@@ -56,7 +54,7 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
         let is_sender = record.sender == *me;
         let view = MessageView {
             is_read: is_sender || conv.read_seq >= record.seq,
-            is_peer_read: is_sender && !peer_private && peer_read.read_seq() >= record.seq,
+            is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
             ..MessageView::default()
         };
         render::message(record, me, &view)
@@ -69,7 +67,7 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
         conv_is_has_lastmsg: last.is_some(),
         conv_last_msg: last,
         conv_show_name: peer.as_str().to_owned(),
-        conv_c2c_read_timestamp: if peer_private { 0 } else { peer_read.read_time() },
+        conv_c2c_read_timestamp: peer_read.published_time(),
         conv_max_seq: conv.max_seq,
         conv_read_seq: conv.read_seq,
         ..ConvInfo::default()
@@ -203,6 +201,18 @@ pub(crate) async fn report_read(
     let (conv, _) = crate::ops::messages::resolve_conv(session, &request.conv_id, request.conv_type)?;
     let target = match &request.message {
         Some(message) if message.message_seq != 0 => ReadTarget::Seq(message.message_seq),
+        Some(message) if !message.message_msg_id.is_empty() => {
+            let (sdkappid, msg_id) = (session.app.sdkappid, message.message_msg_id.clone());
+            match engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await? {
+                Some(record) if record.conv == conv => ReadTarget::Seq(record.seq),
+                _ => {
+                    return Err(ApiError::invalid_parameter(format!(
+                        "message {:?} is not a message of this conversation",
+                        message.message_msg_id
+                    )));
+                }
+            }
+        }
         _ => ReadTarget::All,
     };
     mark_read(engine, session, &conv, target).await?;
@@ -229,23 +239,24 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                 ReadTarget::Seq(seq) => seq.min(state.max_seq),
                 ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.max_seq),
             };
+            let unread_before = state.unread_of(side);
             if !state.read_of_mut(side).advance(seq, now) {
                 return Ok(());
             }
+            // The peer learns of the read only when it covered some of the peer's messages, and
+            // never while the reader keeps its reads private.
+            let published = !session.account.is_private() && state.read_of_mut(side).publish();
+            let read_peer_messages = state.unread_of(side) < unread_before;
             let conv_state = render::pair_conv_state(&state, side);
             let peer = pair.peer_of(side).clone();
-            let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, now);
-            if !session.account.is_private() {
+            let stored = state.read_of(side).stored();
+            let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored);
+            if published && read_peer_messages {
                 let receipt = render::c2c_receipt(me, "", seq, now);
-                ops.push(user_event(
-                    session.app.sdkappid,
-                    &peer,
-                    push::RECEIPT,
-                    conv,
-                    &ReceiptPush { receipts: vec![receipt] },
-                ));
+                let payload = ReceiptPush { receipts: vec![receipt] };
+                ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, conv, &payload));
             }
-            reservation.send(ops, Some(user_events_committed(app.sdkappid, None)))
+            reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
         }
         ConvKey::Group(group_id) => {
             let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
@@ -259,10 +270,13 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                 Some(false) => return Ok(()),
                 Some(true) => {}
             }
+            if !session.account.is_private() {
+                state.group.publish_read(me);
+            }
             let Some(member) = state.group.member(me) else { return Ok(()) };
             let conv_state = render::group_conv_state(&state.group, member);
-            let ops = read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, now);
-            reservation.send(ops, Some(user_events_committed(app.sdkappid, None)))
+            let ops = read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, member.read.stored());
+            reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
         }
     };
     pending.wait().await?;
@@ -276,7 +290,7 @@ fn read_ops(
     conv_id: &str,
     conv_type: ConvType,
     state: ConvState,
-    now: u64,
+    stored: StoredRead,
 ) -> Vec<WriteOp> {
     let conv_id = conv_id.to_owned();
     vec![
@@ -284,8 +298,10 @@ fn read_ops(
             sdkappid: session.app.sdkappid,
             user: session.user().clone(),
             conv: conv.clone(),
-            read_seq: state.read_seq,
-            read_time: now,
+            read_seq: stored.read_seq,
+            read_time: stored.read_time,
+            published_seq: stored.published_seq,
+            published_time: stored.published_time,
         }),
         user_event(
             session.app.sdkappid,

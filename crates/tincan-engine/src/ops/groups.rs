@@ -24,10 +24,73 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
 use tincan_store::{GroupRecord, MemberRecord, UserEventRecord, WriteOp};
 
 use crate::ops::messages::group_not_found;
-use crate::ops::receipts::user_events_committed;
 use crate::render;
 use crate::state::{AppState, GroupState, lock, write};
 use crate::{Engine, Session};
+
+/// The sender TIM gives server-made group tips.
+const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
+/// `kTIMGroupTip_Invite`: members were added (by invitation or by joining).
+const TIP_INVITE: u32 = 1;
+/// `kTIMGroupTip_Quit`: a member left.
+const TIP_QUIT: u32 = 2;
+/// `kTIMGroupTip_Kick`: members were removed.
+const TIP_KICK: u32 = 3;
+/// `kTIMMsgPriority_Lowest`, TIM's priority for join and leave notices.
+const PRIORITY_LOWEST: u32 = 3;
+
+/// A group tips message (`kTIMElem_GroupTips`) telling every member of a membership change.
+///
+/// It is one message in the group's log, excluded from unread counts, so that members learn of
+/// joins and leaves in the message stream (and on resume) as TIM's clients expect, at the cost
+/// of one write whatever the group's size.
+fn tips_message(
+    sdkappid: u64,
+    state: &mut GroupState,
+    tip_type: u32,
+    operator: &UserId,
+    users: &[&UserId],
+    now: u64,
+) -> WriteOp {
+    let system = match UserId::parse(SYSTEM_SENDER) {
+        Ok(system) => system,
+        Err(err) => unreachable!("{SYSTEM_SENDER} is a valid identifier: {err}"),
+    };
+    let seq = state.group.append_message(&system, now, true);
+    let group = &state.group;
+    let body = serde_json::json!([{
+        "elem_type": tincan_proto::enums::ElemType::GROUP_TIPS.0,
+        "group_tips_elem_tip_type": tip_type,
+        "group_tips_elem_op_user": operator.as_str(),
+        "group_tips_elem_group_id": group.id().as_str(),
+        "group_tips_elem_group_name": group.profile.name,
+        "group_tips_elem_user_array": users.iter().map(|user| user.as_str()).collect::<Vec<_>>(),
+        "group_tips_elem_member_num": group.n_members(),
+        "group_tips_elem_time": now,
+    }]);
+    WriteOp::AppendMessage(tincan_store::MessageRecord {
+        sdkappid,
+        conv: ConvKey::Group(group.id().clone()),
+        seq,
+        pos: 0,
+        msg_id: format!("0-{now}-{}", rand::random::<u64>()),
+        sender: system,
+        rand: 0,
+        client_time: now,
+        server_time: now,
+        need_receipt: false,
+        excluded_from_unread: true,
+        priority: PRIORITY_LOWEST,
+        platform: 0,
+        first_elem_type: tincan_proto::enums::ElemType::GROUP_TIPS.0,
+        body: body.to_string(),
+        cloud_custom: String::new(),
+        custom_int: 0,
+        custom_str: String::new(),
+        receipt_read_at: 0,
+        receipt_private: false,
+    })
+}
 
 /// The stored form of a group's own fields.
 fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
@@ -211,7 +274,7 @@ pub(crate) async fn create(
         ));
         let members: Vec<UserId> = joined.iter().map(|it| it.user.clone()).collect();
         groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
-        (group_id, members, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+        (group_id, members, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
     for user in &members {
         if let Some(account) = app.account(user) {
@@ -265,7 +328,7 @@ pub(crate) async fn dismiss(
         let all: Vec<&UserId> = members.iter().collect();
         ops.extend(group_events(app.sdkappid, group_id, &all, &group_push(group, "dismissed", &operator_id, &[])));
         groups.remove(group_id);
-        (members, reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+        (members, reservation.send(ops, Some(crate::events::committed(app.sdkappid, origin))))
     };
     for user in &members {
         if let Some(account) = app.account(user) {
@@ -285,7 +348,7 @@ pub(crate) async fn invite(
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_invite_member_param_group_id)?;
     let users = parse_users(&request.group_invite_member_param_identifier_array)?;
-    let outcome = add_members(engine, app, &group_id, &state, session.user(), &users, session.device).await?;
+    let outcome = add_members(engine, app, &group_id, &state, session.user(), &users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupInviteMemberResult {
@@ -297,6 +360,9 @@ pub(crate) async fn invite(
 }
 
 /// Adds users on behalf of `operator`; unknown accounts fail individually.
+///
+/// Membership changes are pushed to every device, the operator's included: the group tips
+/// message is news to the operator's device too.
 pub(crate) async fn add_members(
     engine: &Engine,
     app: &AppState,
@@ -304,8 +370,17 @@ pub(crate) async fn add_members(
     state: &Arc<Mutex<GroupState>>,
     operator: &UserId,
     users: &[UserId],
-    origin: Option<u64>,
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
+    if users.is_empty() || users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
+            format!(
+                "{} accounts in one call; between 1 and {} are allowed",
+                users.len(),
+                limits::GROUP_MEMBERS_PER_CALL_MAX
+            ),
+        ));
+    }
     let existing: Vec<UserId> = users.iter().filter(|user| app.account(user).is_some()).cloned().collect();
     if existing.is_empty() && !users.is_empty() {
         let names: Vec<String> = users.iter().map(ToString::to_string).collect();
@@ -323,10 +398,13 @@ pub(crate) async fn add_members(
         ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
         let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
         ops.extend(group_events(app.sdkappid, group_id, &added, &group_push(&state.group, "joined", operator, &added)));
+        if !added.is_empty() {
+            ops.push(tips_message(app.sdkappid, &mut state, TIP_INVITE, operator, &added, now));
+        }
         let pending = if outcome.joined.is_empty() {
             None
         } else {
-            Some(reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+            Some(reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
         };
         (outcome, pending)
     };
@@ -356,7 +434,7 @@ pub(crate) async fn delete_members(
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_delete_member_param_group_id)?;
     let users = parse_users(&request.group_delete_member_param_identifier_array)?;
-    let outcome = remove_members(engine, app, &group_id, &state, session.user(), &users, session.device).await?;
+    let outcome = remove_members(engine, app, &group_id, &state, session.user(), &users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupDeleteMemberResult {
@@ -375,7 +453,6 @@ pub(crate) async fn remove_members(
     state: &Arc<Mutex<GroupState>>,
     operator: &UserId,
     users: &[UserId],
-    origin: Option<u64>,
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
     let reservation = engine.writer().reserve().await?;
     let (outcome, pending) = {
@@ -389,10 +466,13 @@ pub(crate) async fn remove_members(
             &removed,
             &group_push(&state.group, "removed", operator, &removed),
         ));
+        if !removed.is_empty() {
+            ops.push(tips_message(app.sdkappid, &mut state, TIP_KICK, operator, &removed, engine.now()));
+        }
         let pending = if outcome.left.is_empty() {
             None
         } else {
-            Some(reservation.send(ops, Some(user_events_committed(app.sdkappid, origin))))
+            Some(reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
         };
         (outcome, pending)
     };
@@ -429,7 +509,10 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
         }
         ops.push(group_record(app.sdkappid, &state.group, None));
         ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "left", me, &[me])));
-        (state.group.n_members() == 0, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+        if state.group.n_members() > 0 {
+            ops.push(tips_message(app.sdkappid, &mut state, TIP_QUIT, me, &[me], engine.now()));
+        }
+        (state.group.n_members() == 0, reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
     };
     lock(&session.account.convs).groups.remove(&group_id);
     pending.wait().await?;
@@ -452,7 +535,8 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
         let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
         ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
         ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
-        reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device)))
+        ops.push(tips_message(app.sdkappid, &mut state, TIP_INVITE, me, &[me], now));
+        reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
     };
     lock(&session.account.convs).groups.insert(group_id.clone());
     pending.wait().await?;

@@ -12,11 +12,10 @@ use tincan_proto::push::{self, ConvState};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
 
-use crate::events::Event;
 use crate::ops::receipts::{new_receipt_cell, receipt_cells};
 use crate::render::{self, MessageView};
 use crate::state::{AppState, RecentIds, RecentLookup, lock};
-use crate::writer::{OnCommit, POS_OF_PREVIOUS};
+use crate::writer::POS_OF_PREVIOUS;
 use crate::{Engine, Session};
 
 /// A message about to be sent, with everything the server assigns except its seq and position.
@@ -65,8 +64,11 @@ pub(crate) async fn send(
     session: &Session,
     request: send_message::Request,
 ) -> Result<send_message::Response, ApiError> {
-    let message = request.message;
+    let mut message = request.message;
     message.validate_body_for_send()?;
+    if message.message_platform == 0 {
+        message.message_platform = session.platform;
+    }
     let now = engine.now();
     let client_time = if message.message_client_time == 0 { now } else { message.message_client_time };
     let rand = if message.message_rand == 0 { u64::from(rand::random::<u32>()) } else { message.message_rand };
@@ -150,19 +152,6 @@ impl AsRecent for crate::state::GroupState {
     }
 }
 
-fn message_committed(sdkappid: u64, origin: Option<u64>) -> OnCommit {
-    Box::new(move |ops: &[WriteOp]| {
-        ops.iter()
-            .filter_map(|op| match op {
-                WriteOp::AppendMessage(record) => {
-                    Some(Event::Message { sdkappid, record: Arc::new(record.clone()), origin })
-                }
-                _ => None,
-            })
-            .collect()
-    })
-}
-
 fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
     ops.into_iter()
         .find_map(|op| match op {
@@ -225,7 +214,7 @@ async fn send_c2c(
             })
         };
         let ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
-        (seq, reservation.send(ops, Some(message_committed(app.sdkappid, session.device))))
+        (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
     lock(&session.account.convs).peers.insert(peer.clone());
     lock(&peer_account.convs).peers.insert(sender.clone());
@@ -294,7 +283,7 @@ async fn send_group(
             state.receipts.insert(seq, cell.clone());
             ops.push(WriteOp::PutGroupReceipt(cell));
         }
-        (seq, reservation.send(ops, Some(message_committed(app.sdkappid, session.device))))
+        (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
     let stored = match pending.wait().await {
         Ok(ops) => stored_message(ops)?,

@@ -24,7 +24,6 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId, limits};
 use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
 use tokio::sync::Notify;
 
-use crate::events::Event;
 use crate::ops::messages::{group_not_found, resolve_conv};
 use crate::render;
 use crate::state::{AppState, ReceiptCell, lock};
@@ -93,11 +92,11 @@ pub(crate) async fn receipt_cells(
 /// The conversation all of `messages` belong to, or a 6017 saying they do not share one.
 fn one_conversation(messages: &[Message]) -> Result<(String, ConvType), ApiError> {
     let Some(first) = messages.first() else {
-        return Err(ApiError::invalid_parameter("json_msg_array is empty; pass at least one message"));
+        return Err(ApiError::invalid_parameter("messages (json_msg_array) is empty; pass at least one message"));
     };
     if messages.len() > limits::RECEIPT_MESSAGES_MAX {
         return Err(ApiError::invalid_parameter(format!(
-            "json_msg_array has {} messages; at most {} are allowed in one call",
+            "messages (json_msg_array) has {} messages; at most {} are allowed in one call",
             messages.len(),
             limits::RECEIPT_MESSAGES_MAX
         )));
@@ -168,7 +167,7 @@ pub(crate) async fn send(
         records.into_iter().filter(|record| record.sender != *session.user() && record.need_receipt).collect();
     if wanted.is_empty() {
         return Err(ApiError::invalid_parameter(format!(
-            "no message in json_msg_array asks you for a read receipt: of {n_given}, {n_own} are your own and {} did not ask for receipts",
+            "no message in messages (json_msg_array) asks you for a read receipt: of {n_given}, {n_own} are your own and {} did not ask for receipts",
             n_given - n_own
         )));
     }
@@ -203,36 +202,6 @@ fn receipt_sent_event(
     })
 }
 
-/// The events of committed user-event ops, for the bus.
-pub(crate) fn user_events_committed(sdkappid: u64, origin: Option<u64>) -> crate::writer::OnCommit {
-    Box::new(move |ops: &[WriteOp]| {
-        ops.iter()
-            .filter_map(|op| match op {
-                WriteOp::AppendUserEvent(event) => Some(Event::User {
-                    sdkappid,
-                    user: event.user.clone(),
-                    pos: event.pos,
-                    kind: static_kind(&event.kind),
-                    payload: event.payload.as_str().into(),
-                    // Only the reader's own copy skips the device that caused it.
-                    origin,
-                }),
-                _ => None,
-            })
-            .collect()
-    })
-}
-
-fn static_kind(kind: &str) -> &'static str {
-    match kind {
-        push::MESSAGE => push::MESSAGE,
-        push::RECEIPT => push::RECEIPT,
-        push::RECEIPT_SENT => push::RECEIPT_SENT,
-        push::CONV_READ => push::CONV_READ,
-        _ => push::GROUP,
-    }
-}
-
 async fn send_group(
     engine: &Engine,
     session: &Session,
@@ -244,7 +213,7 @@ async fn send_group(
     let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
     let private = session.account.is_private();
     let reservation = engine.writer().reserve().await?;
-    let (changed, pending) = {
+    let (changed, index, pending) = {
         let state = lock(&state);
         let member = state.group.check_member(session.user())?;
         let index = member.index;
@@ -286,10 +255,16 @@ async fn send_group(
             &changed_records,
             &ConvKey::Group(group_id.clone()),
         ));
-        let pending = reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device)));
-        (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), pending)
+        let pending = reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)));
+        (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), index, pending)
     };
-    pending.wait().await?;
+    if let Err(err) = pending.wait().await {
+        // Not stored: take the receipts back so that a retry records them again.
+        for cell in &changed {
+            lock(&cell.state).unrecord(index);
+        }
+        return Err(err);
+    }
     engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
     if !private {
         let window_ms = app.settings().config.receipt_coalesce_window_ms;
@@ -315,7 +290,7 @@ async fn send_c2c(
     let now = engine.now();
     let conv = ConvKey::C2c(pair.clone());
     let reservation = engine.writer().reserve().await?;
-    let (n_changed, pending) = {
+    let (seqs, pending) = {
         let mut state = lock(&state);
         let fresh: Vec<&MessageRecord> = records
             .iter()
@@ -357,11 +332,19 @@ async fn send_c2c(
             }));
         }
         ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
-        let n_changed = fresh.len();
-        (n_changed, reservation.send(ops, Some(user_events_committed(app.sdkappid, session.device))))
+        let seqs: Vec<u64> = fresh.iter().map(|record| record.seq).collect();
+        (seqs, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
-    pending.wait().await?;
-    engine.metrics().receipts.fetch_add(n_changed as u64, Ordering::Relaxed);
+    if let Err(err) = pending.wait().await {
+        // Not stored: take the receipts back so that a retry records them again.
+        let mut state = lock(&state);
+        for seq in &seqs {
+            state.receipted.remove(*seq);
+            state.receipted_private.remove(*seq);
+        }
+        return Err(err);
+    }
+    engine.metrics().receipts.fetch_add(seqs.len() as u64, Ordering::Relaxed);
     Ok(())
 }
 
@@ -426,7 +409,7 @@ pub(crate) async fn get_read_members(
 ) -> Result<get_read_members::Response, ApiError> {
     if request.message.message_conv_type != ConvType::GROUP {
         return Err(ApiError::invalid_parameter(
-            "json_msg must be a group message; read member lists exist only for groups",
+            "message (json_msg) must be a group message; read member lists exist only for groups",
         ));
     }
     if request.filter != ReadMembersFilter::READ && request.filter != ReadMembersFilter::UNREAD {
@@ -563,6 +546,14 @@ impl Coalescer {
         });
     }
 
+    /// Sends every push still waiting for its window (at shutdown).
+    pub(crate) async fn flush_all(&self, engine: &Engine) {
+        let due = take_due(&self.state, u64::MAX).0;
+        for (key, cells) in due {
+            flush(engine, key, cells).await;
+        }
+    }
+
     pub(crate) fn stop(&self) {
         self.stopped.store(true, Ordering::Relaxed);
         self.wake.notify_one();
@@ -637,7 +628,7 @@ async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) 
             seq: 0,
             payload: serde_json::to_string(&ReceiptPush { receipts }).unwrap_or_default(),
         });
-        reservation.send(vec![op], Some(user_events_committed(sdkappid, None)))
+        reservation.send(vec![op], Some(crate::events::committed(sdkappid, None)))
     };
     if let Err(err) = pending.wait().await {
         tracing::error!(error = %err, "a receipt push could not be stored");

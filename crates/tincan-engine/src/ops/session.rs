@@ -39,7 +39,7 @@ impl Engine {
             server_time: now,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
         };
-        Ok((Session { app, account, device: None }, response))
+        Ok((Session { app, account, device: None, platform: request.platform }, response))
     }
 
     /// The account of `user`, created (durably) if it does not exist yet.
@@ -137,7 +137,7 @@ impl Engine {
             Item::User(event) => {
                 return Ok(Some(OutFrame {
                     pos: event.pos,
-                    text: encode_push(push_kind(&event.kind), event.pos, &event.payload).into(),
+                    text: encode_push(crate::events::static_kind(&event.kind), event.pos, &event.payload).into(),
                 }));
             }
             Item::GroupMessage(record) => (record.pos, record),
@@ -148,14 +148,6 @@ impl Engine {
         let json = serde_json::to_string(&payload)
             .map_err(|err| crate::internal(format!("encoding a replayed message: {err}")))?;
         Ok(Some(OutFrame { pos, text: encode_push(push::MESSAGE, pos, &json).into() }))
-    }
-}
-
-/// The stored kind as one of the protocol's push kinds.
-fn push_kind(kind: &str) -> &str {
-    match kind {
-        push::RECEIPT | push::RECEIPT_SENT | push::CONV_READ | push::GROUP | push::MESSAGE => kind,
-        _ => push::GROUP,
     }
 }
 

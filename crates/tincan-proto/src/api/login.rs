@@ -1,7 +1,7 @@
 //! `login`: the first request on a connection (TIM `TIMLogin`).
 //!
-//! With `resume_pos`, the server replays every event of the user after that position before it
-//! sends live pushes, then sends a `synced` push.
+//! After answering, the server replays every event of the user after `resume_pos` (or, for a
+//! fresh device, after the `pos` it answered with), then sends a `synced` push, then live pushes.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,7 @@ pub struct Request {
 pub struct Response {
     /// The account's number, the first part of each message ID it sends.
     pub tiny_id: u64,
-    /// The user's newest event position now.
+    /// The server's newest event position now; a fresh device starts its stream here.
     pub pos: u64,
     /// The server's clock, in seconds.
     pub server_time: u64,

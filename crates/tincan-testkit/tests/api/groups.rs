@@ -57,6 +57,22 @@ async fn group_lifecycle_with_membership_changes() {
             ("owner".to_owned(), HandleMemberResult::ALREADY_MEMBER)
         ]
     );
+    // Existing members learn of the join from a group tips message.
+    let tips = wait_for(&mut bob_events, WAIT, |event| match event {
+        Event::Message(push)
+            if push.message.message_elem_array[0].elem_type() == Some(tincan_proto::enums::ElemType::GROUP_TIPS) =>
+        {
+            Some(push.message.clone())
+        }
+        _ => None,
+    })
+    .await;
+    let elem = &tips.message_elem_array[0].0;
+    assert_eq!(elem["group_tips_elem_tip_type"], 1);
+    assert_eq!(elem["group_tips_elem_user_array"], serde_json::json!(["carol"]));
+    assert_eq!(elem["group_tips_elem_op_user"], "bob");
+    assert!(tips.message_is_excluded_from_unread_count);
+    assert_eq!(bob.total_unread().await.unwrap(), 0, "tips never count as unread");
     // A normal member may not invite in a Public group.
     let err = carol.invite_members("team-1", &["dave"]).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);

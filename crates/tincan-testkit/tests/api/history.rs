@@ -230,8 +230,13 @@ async fn members_see_group_history_from_their_join_except_in_meeting_groups() {
     for group_id in [&work, &meeting] {
         owner.send_text(group_id, ConvType::GROUP, "after", false).await.unwrap();
     }
-    assert_eq!(page(&late, &work, ConvType::GROUP, params()).await, vec![2]);
-    assert_eq!(page(&late, &meeting, ConvType::GROUP, params()).await, vec![2, 1]);
+    // Seq 2 is the group tips message telling members that `late` joined.
+    let work_page = late.get_message_list(&work, ConvType::GROUP, params()).await.unwrap();
+    assert_eq!(seqs(&work_page), vec![3, 2]);
+    assert_eq!(work_page[1].message_sender, "@TIM#SYSTEM");
+    assert_eq!(work_page[1].message_elem_array[0].elem_type(), Some(tincan_proto::enums::ElemType::GROUP_TIPS));
+    assert!(work_page[1].message_is_excluded_from_unread_count);
+    assert_eq!(page(&late, &meeting, ConvType::GROUP, params()).await, vec![3, 2, 1]);
     let (outsider, _x) = app.client("outsider").await;
     let err = outsider.get_message_list(&work, ConvType::GROUP, params()).await.unwrap_err();
     assert_eq!(err.code.0, 10007, "{}", err.desc);

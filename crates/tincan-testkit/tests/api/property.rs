@@ -197,7 +197,10 @@ async fn run_receipts(ops: Vec<ReceiptOp>) -> Result<(), TestCaseError> {
                 };
                 let result = clients[user].send_receipts(&[seen]).await;
                 let membership = current.get(&user).map(|epoch| (user, *epoch));
-                if entry.message.message_sender == names[user] {
+                if membership.is_none() {
+                    // Someone outside the group is refused before anything else is looked at.
+                    prop_assert_eq!(result.unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+                } else if entry.message.message_sender == names[user] {
                     prop_assert_eq!(result.unwrap_err().code, ErrorCode::INVALID_PARAMETERS, "own message");
                 } else {
                     match membership {
