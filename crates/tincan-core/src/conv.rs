@@ -192,6 +192,11 @@ impl ReadState {
         }
     }
 
+    /// Forgets an own message that was never stored (its write failed).
+    pub fn forget_own(&mut self, seq: u64) {
+        self.own_after_read.remove(seq);
+    }
+
     /// Unread messages when the conversation's newest seq is `max_seq`.
     pub fn unread(&self, max_seq: u64, excluded: &RoaringTreemap) -> u64 {
         if max_seq <= self.read_seq {

@@ -202,6 +202,7 @@ pub struct Group {
     current: RoaringBitmap,
     next_index: u32,
     excluded: RoaringTreemap,
+    dismissed: bool,
 }
 
 /// What a new group is made of.
@@ -279,7 +280,13 @@ impl Group {
             current: RoaringBitmap::new(),
             next_index: stored.next_index,
             excluded: RoaringTreemap::new(),
+            dismissed: false,
         }
+    }
+
+    /// Marks the group dismissed: every check that needs a member fails with 10010 from now on.
+    pub fn mark_dismissed(&mut self) {
+        self.dismissed = true;
     }
 
     /// Adds a stored current member back.
@@ -407,6 +414,9 @@ impl Group {
 
     /// Checks that `sender` may send a message to the group.
     pub fn check_send(&self, sender: &UserId) -> Result<&Member, ApiError> {
+        if self.dismissed {
+            return Err(ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {} has been dismissed", self.id)));
+        }
         self.members.get(sender).ok_or_else(|| {
             ApiError::new(ErrorCode::GROUP_PERMISSION_DENIED, format!("{sender} is not a member of group {}", self.id))
         })
@@ -430,9 +440,13 @@ impl Group {
         seq
     }
 
-    /// Marks a seq that was assigned but never stored (its write failed) as not counting.
-    pub fn forget_message(&mut self, seq: u64) {
+    /// Marks a seq that was assigned to `sender` but never stored (its write failed) as not
+    /// counting for anyone.
+    pub fn forget_message(&mut self, seq: u64, sender: &UserId) {
         self.excluded.insert(seq);
+        if let Some(member) = self.members.get_mut(sender) {
+            member.read.forget_own(seq);
+        }
     }
 
     /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
@@ -541,6 +555,9 @@ impl Group {
 
     /// `user` joins by itself (TIM `TIMGroupJoin`).
     pub fn join(&mut self, user: &UserId, now: u64) -> Result<Joined, ApiError> {
+        if self.dismissed {
+            return Err(ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {} has been dismissed", self.id)));
+        }
         if self.members.contains_key(user) {
             return Err(ApiError::new(
                 ErrorCode::GROUP_ALREADY_MEMBER,
@@ -725,6 +742,11 @@ mod tests {
         assert!(public.check_dismiss(&user("owner")).is_ok());
         assert_eq!(public.join(&user("a"), 1).unwrap_err().code, ErrorCode::GROUP_ALREADY_MEMBER);
         assert_eq!(public.check_send(&user("x")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+
+        let mut dismissed = new_group(GroupType::WORK, &["a"]);
+        dismissed.mark_dismissed();
+        assert_eq!(dismissed.check_send(&user("a")).unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
+        assert_eq!(dismissed.invite(&user("owner"), &[user("b")], 1).unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
 
         let mut room = new_group(GroupType::AV_CHAT_ROOM, &[]);
         assert_eq!(room.invite(&user("owner"), &[user("b")], 1).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);

@@ -202,13 +202,14 @@ fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, co
     encode_push(push::MESSAGE, record.pos, &json).into()
 }
 
-fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &MessageRecord, origin: Option<u64>) {
+fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &Arc<MessageRecord>, origin: Option<u64>) {
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
     let sender_side = pair.side_of(&record.sender);
     let mut frames = Vec::new();
     {
-        let state = lock(&state);
+        let mut state = lock(&state);
+        state.note_pushed(record);
         for side in [Side::Low, Side::High] {
             let user = pair.user(side);
             let slots = shared.hub.devices_of(app.sdkappid, user);
@@ -233,18 +234,28 @@ fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &MessageRecord,
     }
 }
 
-fn dispatch_group_message(shared: &Shared, app: &AppState, record: &MessageRecord, origin: Option<u64>) {
+fn dispatch_group_message(shared: &Shared, app: &AppState, record: &Arc<MessageRecord>, origin: Option<u64>) {
     let ConvKey::Group(group_id) = &record.conv else { return };
     let Some(state) = app.group(group_id) else { return };
     let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
     let mut sender_view = MessageView { is_read: true, ..MessageView::default() };
     {
-        let state = lock(&state);
+        let mut state = lock(&state);
+        state.note_pushed(record);
         let group = &state.group;
+        // The receivers are the members when the message was stored: not those who joined
+        // after it, and those who left after it still get it.
         let online = shared.hub.online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
         for user in online {
-            if let Some(member) = group.member(&user) {
+            if let Some(member) = group.member(&user)
+                && member.join_seq < record.seq
+            {
                 receivers.push((user, render::group_conv_state(group, member)));
+            }
+        }
+        for (user, leave_seq, _) in &state.recently_left {
+            if *leave_seq >= record.seq && group.member(user).is_none() && shared.hub.is_online(app.sdkappid, user) {
+                receivers.push((user.clone(), ConvState::default()));
             }
         }
         if record.need_receipt

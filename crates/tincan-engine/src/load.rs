@@ -102,6 +102,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             group.restore_member(member.user, restored);
         }
         let mut state = GroupState::new(group);
+        state.last_pos = last.as_ref().map_or(0, |message| message.pos);
         state.last_message = last.map(Arc::new);
         write(&app.groups).insert(record.group_id, Arc::new(Mutex::new(state)));
     }
@@ -113,6 +114,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         state.max_seq = last.seq;
         let key: ConvOf = (sdkappid, conv.clone());
         state.read = [restore_read(&key, pair.low(), 0), restore_read(&key, pair.high(), 0)];
+        state.last_pos = last.pos;
         state.last_message = Some(Arc::new(last));
         for (user, peer) in [(pair.low(), pair.high()), (pair.high(), pair.low())] {
             if let Some(account) = app.account(user) {
@@ -137,23 +139,18 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             }
         }
     }
-    // The store lists recent messages newest first; the resend memory expires oldest first.
+    // The store lists recent messages newest first; the memory expires oldest first.
     let mut recent_messages = loaded.recent_messages;
     recent_messages.reverse();
     for recent in recent_messages {
         let Some(app) = apps.get(&recent.sdkappid) else { continue };
-        match &recent.conv {
-            ConvKey::Group(group_id) => {
-                if let Some(state) = app.group(group_id) {
-                    lock(&state).recent.remember(recent.msg_id, recent.seq, recent.server_time);
-                }
-            }
-            ConvKey::C2c(pair) => {
-                if let Some(state) = app.pair(pair) {
-                    lock(&state).recent.remember(recent.msg_id, recent.seq, recent.server_time);
-                }
-            }
-        }
+        app.message_ids(&recent.msg_id).remember(
+            &recent.msg_id,
+            &recent.conv,
+            recent.seq,
+            recent.server_time,
+            recent.server_time,
+        );
     }
     Ok(Built { apps, max_tiny_id })
 }

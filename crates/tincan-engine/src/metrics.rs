@@ -54,6 +54,10 @@ pub struct Metrics {
     pub head_pos: AtomicU64,
     /// Time per batch commit.
     pub commit_seconds: Histogram,
+    /// Set when a write failed: the memory may be ahead of the store, so the server refuses
+    /// further changes and reports itself unhealthy until it is restarted (which reloads the
+    /// state from the store).
+    pub store_failed: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Metrics {
@@ -70,6 +74,7 @@ impl Default for Metrics {
             store_failures: AtomicU64::new(0),
             head_pos: AtomicU64::new(0),
             commit_seconds: Histogram::new(),
+            store_failed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }

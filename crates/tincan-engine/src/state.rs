@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 
 use roaring::RoaringTreemap;
 use tincan_core::config::AppConfig;
-use tincan_core::conv::{C2cPair, ReadState, Side};
+use tincan_core::conv::{C2cPair, ConvKey, ReadState, Side};
 use tincan_core::group::Group;
 use tincan_core::receipts::GroupReceipt;
 use tincan_proto::{GroupId, UserId};
@@ -55,6 +55,8 @@ pub(crate) struct AppState {
     pub(crate) accounts: RwLock<HashMap<UserId, Arc<Account>>>,
     pub(crate) groups: RwLock<HashMap<GroupId, Arc<Mutex<GroupState>>>>,
     pub(crate) pairs: RwLock<HashMap<C2cPair, Arc<Mutex<PairState>>>>,
+    /// Message IDs sent recently, by shard.
+    pub(crate) message_ids: Vec<Mutex<MessageIds>>,
 }
 
 impl AppState {
@@ -65,7 +67,13 @@ impl AppState {
             accounts: RwLock::new(HashMap::new()),
             groups: RwLock::new(HashMap::new()),
             pairs: RwLock::new(HashMap::new()),
+            message_ids: (0..MESSAGE_ID_SHARDS).map(|_| Mutex::new(MessageIds::default())).collect(),
         }
+    }
+
+    /// The message-ID memory shard for `msg_id`.
+    pub(crate) fn message_ids(&self, msg_id: &str) -> MutexGuard<'_, MessageIds> {
+        lock(&self.message_ids[shard_of(msg_id)])
     }
 
     pub(crate) fn settings(&self) -> AppSettings {
@@ -125,71 +133,139 @@ pub(crate) struct AccountConvs {
     pub(crate) groups: BTreeSet<GroupId>,
 }
 
-/// Message IDs sent recently in one conversation, to recognise resends without the store.
-#[derive(Default)]
-pub(crate) struct RecentIds {
-    by_id: HashMap<String, u64>,
-    order: VecDeque<(u64, String)>,
-    /// The send time of the newest entry dropped because the map was full (0 if none).
-    evicted_newest_time: u64,
+/// Shards of the app's message-ID memory; a send locks one, briefly.
+pub(crate) const MESSAGE_ID_SHARDS: usize = 16;
+
+/// What the app knows of one message ID.
+#[derive(Clone, Debug)]
+struct IdEntry {
+    conv: ConvKey,
+    /// The message's seq, or 0 while its first send is being stored.
+    seq: u64,
+    /// When the entry may be forgotten, in seconds.
+    keep_until: u64,
 }
 
-/// What the in-memory resend check knows about a message ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RecentLookup {
-    /// Sent before, with this seq.
-    Known(u64),
-    /// Certainly not sent within the window.
-    Unknown,
-    /// Memory cannot tell; ask the store.
+/// Message IDs sent recently in an app (one shard of them), so that a resend is recognised
+/// without the store and two sends of one ID can never both be stored.
+#[derive(Default)]
+pub(crate) struct MessageIds {
+    by_id: HashMap<String, IdEntry>,
+    order: VecDeque<(u64, String)>,
+    /// The latest `keep_until` of an entry dropped because the shard was full (0 if none).
+    evicted_until: u64,
+}
+
+/// What a send may do with its message ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Reservation {
+    /// The ID is new: it is now reserved for this send.
+    Fresh,
+    /// The ID belongs to a stored message.
+    Known { conv: ConvKey, seq: u64 },
+    /// The ID is being stored by another send right now.
+    Pending,
+    /// Memory cannot tell; ask the store, then reserve again with [`MessageIds::reserve_after_store`].
     AskStore,
 }
 
-impl RecentIds {
-    pub(crate) fn remember(&mut self, msg_id: String, seq: u64, server_time: u64) {
-        self.by_id.insert(msg_id.clone(), seq);
-        self.order.push_back((server_time, msg_id));
+/// How long an entry is kept after a message's server time and client time, in seconds.
+fn keep_until(server_time: u64, client_time: u64) -> u64 {
+    // A resend carries the original client time; keeping the entry until that time is a
+    // window old (but never longer than a window past the server time) lets memory answer for
+    // every client time it will be asked about.
+    let reference = server_time.max(client_time.min(server_time.saturating_add(DEDUPE_WINDOW_SECONDS)));
+    reference.saturating_add(DEDUPE_WINDOW_SECONDS)
+}
+
+impl MessageIds {
+    /// Reserves `msg_id` for a send to `conv` whose sender's clock said `client_time`.
+    pub(crate) fn reserve(&mut self, msg_id: &str, conv: &ConvKey, client_time: u64, now: u64) -> Reservation {
+        self.expire(now);
+        if let Some(entry) = self.by_id.get(msg_id) {
+            return if entry.seq == 0 {
+                Reservation::Pending
+            } else {
+                Reservation::Known { conv: entry.conv.clone(), seq: entry.seq }
+            };
+        }
+        let margin = 60;
+        let remembered_from = now.saturating_sub(DEDUPE_WINDOW_SECONDS).saturating_add(margin);
+        let too_old = client_time < remembered_from
+            || client_time <= self.evicted_until.saturating_sub(DEDUPE_WINDOW_SECONDS).saturating_add(margin);
+        if too_old || client_time > now.saturating_add(DEDUPE_WINDOW_SECONDS) {
+            return Reservation::AskStore;
+        }
+        self.insert(msg_id, conv, 0, keep_until(now, client_time));
+        Reservation::Fresh
+    }
+
+    /// Reserves `msg_id` after the store said it holds no such message.
+    pub(crate) fn reserve_after_store(
+        &mut self,
+        msg_id: &str,
+        conv: &ConvKey,
+        client_time: u64,
+        now: u64,
+    ) -> Reservation {
+        if let Some(entry) = self.by_id.get(msg_id) {
+            return if entry.seq == 0 {
+                Reservation::Pending
+            } else {
+                Reservation::Known { conv: entry.conv.clone(), seq: entry.seq }
+            };
+        }
+        self.insert(msg_id, conv, 0, keep_until(now, client_time));
+        Reservation::Fresh
+    }
+
+    /// Records a stored message (at start, or once a reserved send is stored).
+    pub(crate) fn remember(&mut self, msg_id: &str, conv: &ConvKey, seq: u64, server_time: u64, client_time: u64) {
+        match self.by_id.get_mut(msg_id) {
+            Some(entry) => entry.seq = seq,
+            None => self.insert(msg_id, conv, seq, keep_until(server_time, client_time)),
+        }
+    }
+
+    /// Releases a reservation whose message was never stored.
+    pub(crate) fn release(&mut self, msg_id: &str) {
+        if self.by_id.get(msg_id).is_some_and(|entry| entry.seq == 0) {
+            self.by_id.remove(msg_id);
+        }
+    }
+
+    fn insert(&mut self, msg_id: &str, conv: &ConvKey, seq: u64, keep_until: u64) {
+        self.by_id.insert(msg_id.to_owned(), IdEntry { conv: conv.clone(), seq, keep_until });
+        self.order.push_back((keep_until, msg_id.to_owned()));
         if self.order.len() > DEDUPE_ENTRIES_MAX
-            && let Some((time, old)) = self.order.pop_front()
+            && let Some((until, old)) = self.order.pop_front()
+            && self.by_id.get(&old).is_some_and(|entry| entry.seq != 0)
         {
             self.by_id.remove(&old);
-            self.evicted_newest_time = self.evicted_newest_time.max(time);
+            self.evicted_until = self.evicted_until.max(until);
         }
     }
 
-    /// Forgets an ID whose message was never stored (its write failed).
-    pub(crate) fn forget(&mut self, msg_id: &str) {
-        self.by_id.remove(msg_id);
-    }
-
-    pub(crate) fn expire(&mut self, now: u64) {
-        while let Some((time, _)) = self.order.front() {
-            if time.saturating_add(DEDUPE_WINDOW_SECONDS) >= now {
+    fn expire(&mut self, now: u64) {
+        while let Some((until, msg_id)) = self.order.front() {
+            if *until >= now {
                 break;
             }
-            if let Some((_, old)) = self.order.pop_front() {
-                self.by_id.remove(&old);
+            if self.by_id.get(msg_id).is_some_and(|entry| entry.keep_until < now && entry.seq != 0) {
+                self.by_id.remove(msg_id);
             }
+            self.order.pop_front();
         }
     }
+}
 
-    /// Whether `msg_id`, sent by its sender at `client_time`, was seen; `now` is the server's clock.
-    pub(crate) fn lookup(&self, msg_id: &str, client_time: u64, now: u64) -> RecentLookup {
-        if let Some(seq) = self.by_id.get(msg_id) {
-            return RecentLookup::Known(*seq);
-        }
-        // A resend carries its original client time; outside the window, or near what was
-        // evicted early, only the store knows.
-        let margin = 60;
-        let window_start = now.saturating_sub(DEDUPE_WINDOW_SECONDS).saturating_add(margin);
-        if client_time < window_start || client_time > now.saturating_add(DEDUPE_WINDOW_SECONDS) {
-            return RecentLookup::AskStore;
-        }
-        if self.evicted_newest_time != 0 && client_time <= self.evicted_newest_time.saturating_add(margin) {
-            return RecentLookup::AskStore;
-        }
-        RecentLookup::Unknown
+/// The shard of the app's message-ID memory that holds `msg_id`.
+pub(crate) fn shard_of(msg_id: &str) -> usize {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in msg_id.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
+    (hash % MESSAGE_ID_SHARDS as u64) as usize
 }
 
 /// A C2C conversation.
@@ -198,7 +274,8 @@ pub(crate) struct PairState {
     pub(crate) read: [ReadState; 2],
     pub(crate) excluded: RoaringTreemap,
     pub(crate) last_message: Option<Arc<MessageRecord>>,
-    pub(crate) recent: RecentIds,
+    /// The position of the newest message pushed (for replays to skip quiet conversations).
+    pub(crate) last_pos: u64,
     /// Seqs whose message-level receipt was recorded since start (the store has older ones).
     pub(crate) receipted: RoaringTreemap,
     /// The same for private receipts.
@@ -212,7 +289,7 @@ impl PairState {
             read: [ReadState::starting_at(0), ReadState::starting_at(0)],
             excluded: RoaringTreemap::new(),
             last_message: None,
-            recent: RecentIds::default(),
+            last_pos: 0,
             receipted: RoaringTreemap::new(),
             receipted_private: RoaringTreemap::new(),
         }
@@ -226,6 +303,14 @@ impl PairState {
         &mut self.read[side.index()]
     }
 
+    /// Records a message that was stored and is being pushed.
+    pub(crate) fn note_pushed(&mut self, record: &Arc<MessageRecord>) {
+        self.last_pos = self.last_pos.max(record.pos);
+        if self.last_message.as_ref().is_none_or(|last| last.seq < record.seq) {
+            self.last_message = Some(record.clone());
+        }
+    }
+
     pub(crate) fn unread_of(&self, side: Side) -> u64 {
         self.read_of(side).unread(self.max_seq, &self.excluded)
     }
@@ -235,14 +320,40 @@ impl PairState {
 pub(crate) struct GroupState {
     pub(crate) group: Group,
     pub(crate) last_message: Option<Arc<MessageRecord>>,
-    pub(crate) recent: RecentIds,
+    /// The position of the newest message pushed (for replays to skip quiet groups).
+    pub(crate) last_pos: u64,
     /// Receipt states of opted-in messages, loaded on first use.
     pub(crate) receipts: HashMap<u64, Arc<ReceiptCell>>,
+    /// Members who left recently, with the seq they left at, so that a message stored before they
+    /// left still reaches them when its push goes out after.
+    pub(crate) recently_left: VecDeque<(UserId, u64, u64)>,
 }
+
+/// How long a departed member is remembered for pushes of messages from before it left, in
+/// seconds.
+pub(crate) const RECENTLY_LEFT_SECONDS: u64 = 60;
 
 impl GroupState {
     pub(crate) fn new(group: Group) -> GroupState {
-        GroupState { group, last_message: None, recent: RecentIds::default(), receipts: HashMap::new() }
+        GroupState { group, last_message: None, last_pos: 0, receipts: HashMap::new(), recently_left: VecDeque::new() }
+    }
+
+    /// Remembers members who just left, and forgets those who left long ago.
+    pub(crate) fn note_left(&mut self, left: &[tincan_core::group::Left], now: u64) {
+        while self.recently_left.front().is_some_and(|(_, _, at)| at.saturating_add(RECENTLY_LEFT_SECONDS) < now) {
+            self.recently_left.pop_front();
+        }
+        for member in left {
+            self.recently_left.push_back((member.user.clone(), member.leave_seq, now));
+        }
+    }
+
+    /// Records a message that was stored and is being pushed.
+    pub(crate) fn note_pushed(&mut self, record: &Arc<MessageRecord>) {
+        self.last_pos = self.last_pos.max(record.pos);
+        if self.last_message.as_ref().is_none_or(|last| last.seq < record.seq) {
+            self.last_message = Some(record.clone());
+        }
     }
 }
 
@@ -261,6 +372,10 @@ pub(crate) struct ReceiptCell {
 }
 
 impl ReceiptSource for ReceiptCell {
+    fn key(&self) -> (u64, GroupId, u64) {
+        (self.sdkappid, self.group_id.clone(), self.seq)
+    }
+
     fn snapshot(&self) -> GroupReceiptRecord {
         let state = lock(&self.state);
         GroupReceiptRecord {
@@ -279,15 +394,37 @@ impl ReceiptSource for ReceiptCell {
 mod tests {
     use super::*;
 
+    fn conv(name: &str) -> ConvKey {
+        ConvKey::Group(GroupId::parse(name).unwrap())
+    }
+
     #[test]
-    fn recent_ids_answer_from_memory_inside_the_window() {
-        let mut recent = RecentIds::default();
-        recent.remember("1-1000-5".to_owned(), 1, 1000);
-        assert_eq!(recent.lookup("1-1000-5", 1000, 1010), RecentLookup::Known(1));
-        assert_eq!(recent.lookup("1-1005-6", 1005, 1010), RecentLookup::Unknown);
-        assert_eq!(recent.lookup("1-100-6", 100, 1010), RecentLookup::AskStore, "older than the window");
-        assert_eq!(recent.lookup("1-9999-6", 9999, 1010), RecentLookup::AskStore, "far in the future");
-        recent.expire(1000 + DEDUPE_WINDOW_SECONDS + 1);
-        assert_eq!(recent.lookup("1-1000-5", 1000, 1000 + DEDUPE_WINDOW_SECONDS + 1), RecentLookup::AskStore);
+    fn message_ids_are_reserved_once_per_app() {
+        let mut ids = MessageIds::default();
+        let now = 10_000;
+        assert_eq!(ids.reserve("1-9990-5", &conv("a"), 9_990, now), Reservation::Fresh);
+        assert_eq!(
+            ids.reserve("1-9990-5", &conv("b"), 9_990, now),
+            Reservation::Pending,
+            "a second send while the first is stored"
+        );
+        ids.remember("1-9990-5", &conv("a"), 7, now, 9_990);
+        assert_eq!(ids.reserve("1-9990-5", &conv("b"), 9_990, now + 1), Reservation::Known { conv: conv("a"), seq: 7 });
+        assert_eq!(ids.reserve("1-100-6", &conv("a"), 100, now), Reservation::AskStore, "older than the window");
+        assert_eq!(ids.reserve("1-99999-6", &conv("a"), 99_999, now), Reservation::AskStore, "far in the future");
+        assert_eq!(ids.reserve("1-9995-7", &conv("a"), 9_995, now), Reservation::Fresh);
+        ids.release("1-9995-7");
+        assert_eq!(ids.reserve("1-9995-7", &conv("a"), 9_995, now), Reservation::Fresh, "a failed send frees its ID");
+    }
+
+    #[test]
+    fn a_client_clock_ahead_is_remembered_long_enough() {
+        let mut ids = MessageIds::default();
+        let sent = 10_000;
+        let ahead = sent + 300;
+        assert_eq!(ids.reserve("1-10300-1", &conv("a"), ahead, sent), Reservation::Fresh);
+        ids.remember("1-10300-1", &conv("a"), 1, sent, ahead);
+        let later = sent + DEDUPE_WINDOW_SECONDS + 120;
+        assert_eq!(ids.reserve("1-10300-1", &conv("a"), ahead, later), Reservation::Known { conv: conv("a"), seq: 1 });
     }
 }

@@ -12,7 +12,9 @@
 //! writer in the order their seqs were given, and positions follow seqs.
 //!
 //! If a batch fails, the writer applies its submissions one by one, so that one bad request
-//! fails alone.
+//! fails alone; a submission that still fails leaves the memory ahead of the store, so the
+//! writer then refuses every further change (fail-stop) and `/healthz` reports the server
+//! unhealthy until a restart reloads the state from the store.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -58,6 +60,7 @@ pub(crate) enum Job {
 #[derive(Clone)]
 pub(crate) struct Writer {
     sender: mpsc::Sender<Job>,
+    metrics: Arc<Metrics>,
 }
 
 /// A place reserved on the writer's queue.
@@ -79,11 +82,12 @@ impl Writer {
         metrics: Arc<Metrics>,
     ) -> (Writer, thread::JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(QUEUE_SUBMISSIONS_MAX);
+        let writer_metrics = metrics.clone();
         let handle = thread::Builder::new()
             .name("tincan-writer".to_owned())
-            .spawn(move || run(store, receiver, head_pos, bus, metrics))
+            .spawn(move || run(store, receiver, head_pos, bus, writer_metrics))
             .unwrap_or_else(|err| panic!("cannot start the writer thread: {err}"));
-        (Writer { sender }, handle)
+        (Writer { sender, metrics }, handle)
     }
 
     /// Asks the writer to store what is queued and stop; later submissions fail.
@@ -97,6 +101,12 @@ impl Writer {
 
     /// Reserves a place on the queue; waits while it is full.
     pub(crate) async fn reserve(&self) -> Result<Reservation<'_>, ApiError> {
+        if self.metrics.store_failed.load(Ordering::Relaxed) {
+            return Err(ApiError::new(
+                ErrorCode::SDK_INTERNAL_ERROR,
+                "the server's store failed a write; it refuses changes until it is restarted",
+            ));
+        }
         let permit = self
             .sender
             .reserve()
@@ -180,8 +190,9 @@ fn run(
                     match store.apply(&ops, head) {
                         Ok(()) => finish(submission, ops, &*bus),
                         Err(err) => {
-                            tracing::error!(error = %err, "a write failed");
+                            tracing::error!(error = %err, "a write failed; refusing changes until a restart reloads the store");
                             metrics.store_failures.fetch_add(1, Ordering::Relaxed);
+                            metrics.store_failed.store(true, Ordering::Relaxed);
                             if let Some(reply) = submission.reply {
                                 let _ = reply.send(Err(ApiError::new(
                                     ErrorCode::SDK_INTERNAL_ERROR,

@@ -40,9 +40,15 @@ struct Pending {
     data: String,
     idempotent: bool,
     sent: bool,
+    /// When a request the server answered with 6015 (its first attempt is still being stored)
+    /// is sent again.
+    retry_at: Option<Instant>,
     deadline: Instant,
     reply: Reply,
 }
+
+/// How long to wait before sending again a request the server is still storing.
+const IN_PROGRESS_RETRY: Duration = Duration::from_millis(100);
 
 enum Reply {
     Caller(oneshot::Sender<Result<String, ApiError>>),
@@ -66,7 +72,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::UnboundedSender<Ev
     let (commands, receiver) = mpsc::channel(COMMANDS_MAX);
     let shared = Arc::new(Shared {
         commands,
-        last_pos: AtomicU64::new(config.resume_pos.unwrap_or(response.pos)),
+        last_pos: AtomicU64::new(config.resume_pos.map_or(response.pos, |pos| pos.min(response.pos))),
         tiny_id: AtomicU64::new(response.tiny_id),
         clock_offset_secs: AtomicI64::new(clock_offset(response.server_time)),
         sent_ids: Mutex::new(SentIds::default()),
@@ -154,6 +160,8 @@ impl Driver {
                 None => match connect(&self.config, Some(self.shared.last_pos.load(Ordering::SeqCst))).await {
                     Ok((new_socket, response)) => {
                         backoff = Duration::from_millis(100);
+                        // The server replays from at most its newest position.
+                        self.shared.last_pos.fetch_min(response.pos, Ordering::SeqCst);
                         self.shared.tiny_id.store(response.tiny_id, Ordering::SeqCst);
                         self.shared.clock_offset_secs.store(clock_offset(response.server_time), Ordering::SeqCst);
                         let _ = self.events.send(Event::Connection(ConnectionState::Connected));
@@ -208,7 +216,7 @@ impl Driver {
         let id = self.next_id;
         self.next_id += 1;
         let deadline = Instant::now() + self.config.request_timeout;
-        self.pending.insert(id, Pending { op, data, idempotent, sent: false, deadline, reply });
+        self.pending.insert(id, Pending { op, data, idempotent, sent: false, retry_at: None, deadline, reply });
         id
     }
 
@@ -265,7 +273,21 @@ impl Driver {
                         return Outcome::Lost;
                     }
                 }
-                _ = sweep.tick() => self.expire(),
+                _ = sweep.tick() => {
+                    self.expire();
+                    let now = Instant::now();
+                    let due: Vec<u64> = self
+                        .pending
+                        .iter()
+                        .filter(|(_, pending)| !pending.sent && pending.retry_at.is_some_and(|at| at <= now))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    for id in due {
+                        if self.send(&mut socket, id).await.is_err() {
+                            return Outcome::Lost;
+                        }
+                    }
+                }
             }
         }
     }
@@ -274,6 +296,7 @@ impl Driver {
         let Some(pending) = self.pending.get_mut(&id) else { return Ok(()) };
         let frame = format!("{{\"id\":{id},\"op\":\"{}\",\"data\":{}}}", pending.op, pending.data);
         pending.sent = true;
+        pending.retry_at = None;
         socket.send(WsMessage::Text(frame.into())).await.map_err(|_| ())
     }
 
@@ -282,7 +305,19 @@ impl Driver {
         if let Some(kind) = frame.push.as_deref() {
             return self.on_push(socket, kind, frame.pos, data).await;
         }
-        let pending = self.pending.remove(&frame.id?)?;
+        let id = frame.id?;
+        let mut pending = self.pending.remove(&id)?;
+        if frame.code == Some(ErrorCode::IN_PROGRESS)
+            && pending.idempotent
+            && Instant::now() + IN_PROGRESS_RETRY < pending.deadline
+        {
+            // An earlier attempt of this request (sent before a reconnect) is still being
+            // stored; asking again shortly returns its result.
+            pending.sent = false;
+            pending.retry_at = Some(Instant::now() + IN_PROGRESS_RETRY);
+            self.pending.insert(id, pending);
+            return None;
+        }
         let result = match frame.code {
             Some(ErrorCode::SUCC) => Ok(data.to_owned()),
             code => Err(ApiError::new(code.unwrap_or(ErrorCode::SDK_INTERNAL_ERROR), frame.desc.unwrap_or_default())),

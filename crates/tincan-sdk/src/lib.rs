@@ -53,6 +53,9 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// `TIMPlatform` of this device.
     pub platform: u32,
+    /// The local address to connect from (for example one of several loopback addresses, to use
+    /// more connections than one address has ports); `None` lets the system choose.
+    pub local_ip: Option<std::net::IpAddr>,
 }
 
 impl ClientConfig {
@@ -66,6 +69,7 @@ impl ClientConfig {
             resume_pos: None,
             request_timeout: Duration::from_secs(30),
             platform: 0,
+            local_ip: None,
         }
     }
 }

@@ -113,8 +113,11 @@ fn router(context: AppContext) -> Router {
         .with_state(context)
 }
 
-async fn healthz() -> &'static str {
-    "ok\n"
+async fn healthz(State(context): State<AppContext>) -> Response {
+    if context.engine.metrics().store_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the store failed a write; restart the server\n").into_response();
+    }
+    "ok\n".into_response()
 }
 
 async fn metrics(State(context): State<AppContext>) -> Response {

@@ -6,8 +6,8 @@
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
 //! The `tincan` service holds commands TIM has no equivalent for (its console's settings):
-//! `get_app`, `set_app_config`, `rotate_key`, `list_apps`, `create_app`, `set_receipt_privacy`
-//! and `usersig`; `docs/rest-api.md` lists them.
+//! `get_app`, `set_app_config`, `rotate_key`, `list_apps`, `create_app`, `set_receipt_privacy`,
+//! `usersig` and `get_receipt_storage`; `docs/rest-api.md` lists them.
 
 use std::collections::HashMap;
 
@@ -148,6 +148,15 @@ struct AccountImportBody {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptStorageBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+}
+
+#[derive(Deserialize)]
 struct KickBody {
     #[serde(rename = "UserID", alias = "Identifier")]
     user_id: String,
@@ -266,6 +275,18 @@ async fn tincan_command(
             let user = UserId::parse(&request.user_id)?;
             engine.set_user_receipt_privacy(caller.sdkappid, &user, request.private).await?;
             Ok(Map::new())
+        }
+        "get_receipt_storage" => {
+            let request: ReceiptStorageBody = body_as(body)?;
+            let group_id = tincan_proto::GroupId::parse(&request.group_id)?;
+            let bytes =
+                engine.receipt_storage_bytes(caller.sdkappid, &group_id, request.msg_seq).await?.ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::GROUP_RECEIPT_NOT_FOUND,
+                        format!("message seq {} has no receipt information", request.msg_seq),
+                    )
+                })?;
+            Ok(fields(vec![("Bytes", json!(bytes))]))
         }
         "usersig" => {
             let request: UserSigBody = body_as(body)?;

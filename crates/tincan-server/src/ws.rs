@@ -101,7 +101,10 @@ async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session
                 send_text(socket, encode_response(frame.id, &response)).await.ok()?;
                 // A fresh device replays from the head it was given, so that nothing stored
                 // between this answer and the device's registration for pushes is missed.
-                return Some((session, request.resume_pos.unwrap_or(response.pos)));
+                // A position beyond the server's newest (a restored data directory) would hide
+                // every push; it is clamped to the newest.
+                let resume_pos = request.resume_pos.map_or(response.pos, |pos| pos.min(response.pos));
+                return Some((session, resume_pos));
             }
             Err(error) => {
                 send_text(socket, encode_error(Some(frame.id), &error)).await.ok()?;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, params};
+use tincan_proto::GroupId;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
@@ -24,11 +25,10 @@ impl StoreWrite for SqliteWriter {
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
         let transaction = self.connection.transaction().map_err(backend("starting a batch"))?;
         // Receipts for one message within a batch are written once, with the newest state.
-        let mut receipts: HashMap<(u64, String, u64), Arc<dyn ReceiptSource>> = HashMap::new();
+        let mut receipts: HashMap<(u64, GroupId, u64), Arc<dyn ReceiptSource>> = HashMap::new();
         for op in ops {
             if let WriteOp::PutGroupReceipt(source) = op {
-                let record = source.snapshot();
-                receipts.insert((record.sdkappid, record.group_id.as_str().to_owned(), record.seq), source.clone());
+                receipts.insert(source.key(), source.clone());
                 continue;
             }
             apply_one(&transaction, op)?;

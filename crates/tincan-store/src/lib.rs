@@ -55,6 +55,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Receipts for one message that arrive in one batch are stored once, with the state as it is
 /// when the batch is written, which includes every one of them.
 pub trait ReceiptSource: Send + Sync {
+    /// Which message: (app, group, seq).
+    fn key(&self) -> (u64, GroupId, u64);
+
     /// The state to store now.
     fn snapshot(&self) -> GroupReceiptRecord;
 }

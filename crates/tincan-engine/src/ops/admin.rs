@@ -357,6 +357,20 @@ impl Engine {
         pending.wait().await.map(|_| ())
     }
 
+    /// Bytes a group message's receipt bitmaps take in the store (for the benchmark and the
+    /// console), or `None` if the message has no receipt information.
+    pub async fn receipt_storage_bytes(
+        &self,
+        sdkappid: u64,
+        group_id: &tincan_proto::GroupId,
+        seq: u64,
+    ) -> Result<Option<usize>, ApiError> {
+        self.app_or_error(sdkappid)?;
+        let group_id = group_id.clone();
+        let stored = self.read_store(move |reader| reader.group_receipt(sdkappid, &group_id, seq)).await?;
+        Ok(stored.map(|record| record.readers.len() + record.private_readers.len()))
+    }
+
     /// The groups of an app, for the console.
     pub fn group_ids(&self, sdkappid: u64) -> Result<Vec<String>, ApiError> {
         let app = self.app_or_error(sdkappid)?;

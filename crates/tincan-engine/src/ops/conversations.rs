@@ -12,7 +12,7 @@ use tincan_proto::api::{Empty, clean_unread, get_conversation_list, get_total_un
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
-use tincan_proto::{ApiError, GroupId, UserId};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
 use tincan_store::{MessageRecord, ReadStateRecord, UserEventRecord, WriteOp};
 
 use crate::ops::messages::group_not_found;
@@ -139,7 +139,11 @@ pub(crate) async fn clean_unread(
         if request.clean_sequence == 0 { ReadTarget::All } else { ReadTarget::Seq(request.clean_sequence) };
     let id = request.conversation_id.as_str();
     let targets: Vec<(ConvKey, ReadTarget)> = if let Some(peer) = id.strip_prefix("c2c_") {
-        vec![(ConvKey::C2c(C2cPair::new(session.user().clone(), UserId::parse(peer)?)?), c2c_target)]
+        let peer = UserId::parse(peer)?;
+        if session.app.account(&peer).is_none() {
+            return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
+        }
+        vec![(ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), c2c_target)]
     } else if let Some(group) = id.strip_prefix("group_") {
         let group_id = GroupId::parse(group)?;
         session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;

@@ -312,10 +312,12 @@ pub(crate) async fn dismiss(
     let reservation = engine.writer().reserve().await?;
     let (members, pending) = {
         let mut groups = write(&app.groups);
-        let state = lock(state);
+        let mut state = lock(state);
         if let Some(operator) = operator {
             state.group.check_dismiss(operator)?;
         }
+        // Anything still holding the group (a send, an invite) finds it dismissed from now on.
+        state.group.mark_dismissed();
         let group = &state.group;
         let members: Vec<UserId> = group.members().map(|(user, _)| user.clone()).collect();
         let left: Vec<Left> = group
@@ -371,14 +373,13 @@ pub(crate) async fn add_members(
     operator: &UserId,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
-    if users.is_empty() || users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
+    if users.is_empty() {
+        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
+    }
+    if users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
         return Err(ApiError::new(
             ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
-            format!(
-                "{} accounts in one call; between 1 and {} are allowed",
-                users.len(),
-                limits::GROUP_MEMBERS_PER_CALL_MAX
-            ),
+            format!("{} accounts in one call; at most {} are allowed", users.len(), limits::GROUP_MEMBERS_PER_CALL_MAX),
         ));
     }
     let existing: Vec<UserId> = users.iter().filter(|user| app.account(user).is_some()).cloned().collect();
@@ -458,6 +459,7 @@ pub(crate) async fn remove_members(
     let (outcome, pending) = {
         let mut state = lock(state);
         let outcome = state.group.remove(operator, users)?;
+        state.note_left(&outcome.left, engine.now());
         let mut ops = leave_ops(app.sdkappid, group_id, &outcome.left);
         let removed: Vec<&UserId> = outcome.left.iter().map(|it| &it.user).collect();
         ops.extend(group_events(
@@ -496,6 +498,7 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
     let (now_empty, pending) = {
         let mut state = lock(&state);
         let outcome = state.group.quit(me)?;
+        state.note_left(&outcome.left, engine.now());
         let mut ops = leave_ops(app.sdkappid, &group_id, &outcome.left);
         if let Some(successor) = &outcome.new_owner
             && let Some(member) = state.group.member(successor)

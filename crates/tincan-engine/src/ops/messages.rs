@@ -14,7 +14,7 @@ use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
 
 use crate::ops::receipts::{new_receipt_cell, receipt_cells};
 use crate::render::{self, MessageView};
-use crate::state::{AppState, RecentIds, RecentLookup, lock};
+use crate::state::{AppState, Reservation, lock};
 use crate::writer::POS_OF_PREVIOUS;
 use crate::{Engine, Session};
 
@@ -97,58 +97,45 @@ pub(crate) async fn send(
     Ok(send_message::Response { message: render::message(&record, session.user(), &views[0]) })
 }
 
-/// Looks a message ID up in the resend memory, then in the store if memory cannot tell.
-async fn find_resend(
+/// Reserves the outgoing message's ID for `conv`, or finds the message it already names.
+///
+/// Returns `None` when the ID is reserved for this send (release it if the send fails), or the
+/// stored message when this is a resend.
+async fn reserve_id(
     engine: &Engine,
     app: &AppState,
-    recent: &std::sync::Mutex<impl AsRecent>,
     conv: &ConvKey,
     outgoing: &Outgoing,
 ) -> Result<Option<MessageRecord>, ApiError> {
-    let lookup = lock(recent).recent().lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now);
-    let record = match lookup {
-        RecentLookup::Unknown => return Ok(None),
-        RecentLookup::Known(seq) => {
-            let (sdkappid, conv) = (app.sdkappid, conv.clone());
-            let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
-            record.ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::IN_PROGRESS,
-                    "this message is still being stored from an earlier attempt; retry shortly",
-                )
-            })?
-        }
-        RecentLookup::AskStore => {
-            let (sdkappid, msg_id) = (app.sdkappid, outgoing.msg_id.clone());
-            match engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await? {
-                Some(record) => record,
-                None => return Ok(None),
+    let msg_id = outgoing.msg_id.as_str();
+    let mut reservation = app.message_ids(msg_id).reserve(msg_id, conv, outgoing.client_time, outgoing.now);
+    if reservation == Reservation::AskStore {
+        let (sdkappid, id) = (app.sdkappid, outgoing.msg_id.clone());
+        match engine.read_store(move |reader| reader.message_by_id(sdkappid, &id)).await? {
+            Some(record) => reservation = Reservation::Known { conv: record.conv.clone(), seq: record.seq },
+            None => {
+                reservation =
+                    app.message_ids(msg_id).reserve_after_store(msg_id, conv, outgoing.client_time, outgoing.now)
             }
         }
-    };
-    if record.conv != *conv {
-        return Err(ApiError::invalid_parameter(format!(
-            "message ID {} was already used for a message in another conversation; use a new message_rand",
-            outgoing.msg_id
-        )));
     }
-    Ok(Some(record))
-}
-
-/// Gives access to a conversation state's resend memory.
-trait AsRecent {
-    fn recent(&self) -> &RecentIds;
-}
-
-impl AsRecent for crate::state::PairState {
-    fn recent(&self) -> &RecentIds {
-        &self.recent
-    }
-}
-
-impl AsRecent for crate::state::GroupState {
-    fn recent(&self) -> &RecentIds {
-        &self.recent
+    match reservation {
+        Reservation::Fresh => Ok(None),
+        Reservation::Pending => Err(ApiError::new(
+            ErrorCode::IN_PROGRESS,
+            "this message is being stored from an earlier attempt; retry shortly",
+        )),
+        Reservation::Known { conv: stored_conv, .. } if stored_conv != *conv => {
+            Err(ApiError::invalid_parameter(format!(
+                "message ID {msg_id} was already used for a message in another conversation; use a new message_rand"
+            )))
+        }
+        Reservation::Known { seq, .. } => {
+            let (sdkappid, conv) = (app.sdkappid, conv.clone());
+            let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
+            record.map(Some).ok_or_else(|| crate::internal(format!("message {msg_id} is remembered but not stored")))
+        }
+        Reservation::AskStore => Err(crate::internal("the message-ID memory could not decide".to_owned())),
     }
 }
 
@@ -178,29 +165,27 @@ async fn send_c2c(
         app.settings().config.check_c2c_receipt_request()?;
     }
     let conv = ConvKey::C2c(pair.clone());
-    let state = app.pair_or_new(&pair);
-    if let Some(record) = find_resend(engine, app, &state, &conv, &outgoing).await? {
+    if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
         return Ok(record);
     }
-    let reservation = engine.writer().reserve().await?;
+    let side = pair.side_of(sender).ok_or_else(|| crate::internal("sender outside its own pair".to_owned()))?;
+    let state = app.pair_or_new(&pair);
+    let reservation = match engine.writer().reserve().await {
+        Ok(reservation) => reservation,
+        Err(err) => {
+            app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+            return Err(err);
+        }
+    };
     let (seq, pending) = {
         let mut state = lock(&state);
-        if let RecentLookup::Known(_) = state.recent.lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now) {
-            return Err(ApiError::new(
-                ErrorCode::IN_PROGRESS,
-                "this message is being stored from an earlier attempt; retry shortly",
-            ));
-        }
-        state.recent.expire(outgoing.now);
         state.max_seq += 1;
         let seq = state.max_seq;
-        let side = pair.side_of(sender).ok_or_else(|| crate::internal("sender outside its own pair".to_owned()))?;
         if outgoing.excluded {
             state.excluded.insert(seq);
         } else {
             state.read_of_mut(side).record_own_message(seq);
         }
-        state.recent.remember(outgoing.msg_id.clone(), seq, outgoing.now);
         let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
         let copy = |user: &UserId| {
             WriteOp::AppendUserEvent(UserEventRecord {
@@ -216,23 +201,22 @@ async fn send_c2c(
         let ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
         (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
-    lock(&session.account.convs).peers.insert(peer.clone());
-    lock(&peer_account.convs).peers.insert(sender.clone());
-    let stored = match pending.wait().await {
-        Ok(ops) => stored_message(ops)?,
+    let stored = match pending.wait().await.and_then(stored_message) {
+        Ok(stored) => stored,
         Err(err) => {
+            // Not stored: the seq never counts, and the ID is free again.
             let mut state = lock(&state);
             state.excluded.insert(seq);
-            state.recent.forget(&outgoing.msg_id);
+            state.read_of_mut(side).forget_own(seq);
+            drop(state);
+            app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
             return Err(err);
         }
     };
-    {
-        let mut state = lock(&state);
-        if state.last_message.as_ref().is_none_or(|last| last.seq < stored.seq) {
-            state.last_message = Some(Arc::new(stored.clone()));
-        }
-    }
+    app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
+    lock(&session.account.convs).peers.insert(peer.clone());
+    lock(&peer_account.convs).peers.insert(sender.clone());
+    lock(&state).note_pushed(&Arc::new(stored.clone()));
     engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
     Ok(stored)
 }
@@ -248,26 +232,30 @@ async fn send_group(
     let group_id = GroupId::parse(conv_id)?;
     let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
     let conv = ConvKey::Group(group_id.clone());
-    if let Some(record) = find_resend(engine, app, &state, &conv, &outgoing).await? {
+    {
+        // Refuse before reserving the ID, so a refused message leaves nothing behind.
+        let state = lock(&state);
+        state.group.check_send(sender)?;
+        if outgoing.need_receipt {
+            app.settings().config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
+        }
+    }
+    if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
         return Ok(record);
     }
     let config = app.settings().config;
-    let reservation = engine.writer().reserve().await?;
+    let release = |err: ApiError| {
+        app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+        err
+    };
+    let reservation = engine.writer().reserve().await.map_err(release)?;
     let (seq, pending) = {
         let mut state = lock(&state);
-        if let RecentLookup::Known(_) = state.recent.lookup(&outgoing.msg_id, outgoing.client_time, outgoing.now) {
-            return Err(ApiError::new(
-                ErrorCode::IN_PROGRESS,
-                "this message is being stored from an earlier attempt; retry shortly",
-            ));
-        }
-        let sender_index = state.group.check_send(sender)?.index;
+        let sender_index = state.group.check_send(sender).map_err(release)?.index;
         if outgoing.need_receipt {
-            config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
+            config.check_group_receipt_request(state.group.group_type(), state.group.n_members()).map_err(release)?;
         }
-        state.recent.expire(outgoing.now);
         let seq = state.group.append_message(sender, outgoing.now, outgoing.excluded);
-        state.recent.remember(outgoing.msg_id.clone(), seq, outgoing.now);
         let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
         let mut ops = vec![WriteOp::AppendMessage(record)];
         if outgoing.need_receipt {
@@ -285,22 +273,18 @@ async fn send_group(
         }
         (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
-    let stored = match pending.wait().await {
-        Ok(ops) => stored_message(ops)?,
+    let stored = match pending.wait().await.and_then(stored_message) {
+        Ok(stored) => stored,
         Err(err) => {
             let mut state = lock(&state);
-            state.group.forget_message(seq);
-            state.recent.forget(&outgoing.msg_id);
+            state.group.forget_message(seq, sender);
             state.receipts.remove(&seq);
-            return Err(err);
+            drop(state);
+            return Err(release(err));
         }
     };
-    {
-        let mut state = lock(&state);
-        if state.last_message.as_ref().is_none_or(|last| last.seq < stored.seq) {
-            state.last_message = Some(Arc::new(stored.clone()));
-        }
-    }
+    app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
+    lock(&state).note_pushed(&Arc::new(stored.clone()));
     engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
     Ok(stored)
 }
@@ -315,6 +299,9 @@ pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType
     match conv_type {
         ConvType::C2C => {
             let peer = UserId::parse(conv_id)?;
+            if session.app.account(&peer).is_none() {
+                return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
+            }
             Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), 0))
         }
         ConvType::GROUP => {
@@ -415,8 +402,6 @@ pub(crate) async fn message_views(
     match conv {
         ConvKey::C2c(pair) => {
             let side = pair.side_of(viewer);
-            let peer_private =
-                side.and_then(|side| session.app.account(pair.peer_of(side))).is_some_and(|peer| peer.is_private());
             let Some(state) = session.app.pair(pair) else { return Ok(vec![MessageView::default(); records.len()]) };
             let state = lock(&state);
             Ok(records
@@ -430,9 +415,7 @@ pub(crate) async fn message_views(
                         || state.receipted_private.contains(record.seq);
                     MessageView {
                         is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
-                        is_peer_read: is_sender
-                            && !peer_private
-                            && state.read_of(side.other()).read_seq() >= record.seq,
+                        is_peer_read: is_sender && state.read_of(side.other()).published_seq() >= record.seq,
                         has_sent_receipt: !is_sender && record.need_receipt && (public || private),
                         receipt_counts: None,
                         receipt_peer_read: is_sender && record.need_receipt && public,

@@ -2,9 +2,10 @@
 //! the sender.
 //!
 //! A group receipt sets one bit in the message's reader bitmap (in memory; the writer stores the
-//! bitmap once per batch); the sender is told through the coalescer, which gathers the receipts
-//! for one sender and one group over a short window and then sends one push with the current
-//! counts of each message, as a durable event of the sender's stream.
+//! bitmap once per batch); the sender is told through the coalescer: a receipt after a quiet
+//! spell is pushed at once, and while receipts keep coming for one sender and one group, one
+//! push per window (growing from 5 ms to the app's window) carries the current counts of every
+//! message read in it, as a durable event of the sender's stream.
 //! A C2C receipt marks the message and is pushed to the sender at once, one push per call.
 //! Neither changes any unread count.
 
@@ -503,7 +504,44 @@ struct PendingPush {
 struct CoalescerState {
     pending: HashMap<CoalesceKey, PendingPush>,
     due: BinaryHeap<Reverse<(u64, CoalesceKey)>>,
+    /// When each key was last flushed (milliseconds) and how busy it has been; kept for the
+    /// longest window only.
+    last_flush: HashMap<CoalesceKey, Pace>,
 }
+
+/// The pace of one key's pushes: its last flush and how many windows in a row were busy.
+#[derive(Clone, Copy, Debug, Default)]
+struct Pace {
+    flushed_at_ms: u64,
+    streak: u32,
+}
+
+/// The shortest coalescing window, in milliseconds: the window starts here and doubles while
+/// receipts keep arriving before it ends, up to the app's window.
+const WINDOW_MS_MIN: u64 = 5;
+
+/// When the next push for a key may go out, and the key's new streak.
+///
+/// A receipt after a quiet spell (longer than the current window) goes out at once; receipts
+/// arriving faster than that wait for a window that doubles with each busy window, up to
+/// `window_ms`, so a quiet conversation hears of each receipt within milliseconds while a busy
+/// one gets at most one push per `window_ms`.
+fn next_due(pace: Pace, now_ms: u64, window_ms: u64) -> (u64, u32) {
+    let window = |streak: u32| window_ms.min(WINDOW_MS_MIN.saturating_mul(1u64 << streak.min(20)));
+    let gap = now_ms.saturating_sub(pace.flushed_at_ms);
+    if window_ms == 0 || gap >= window_ms {
+        return (now_ms, 0);
+    }
+    let current = window(pace.streak);
+    if gap >= current {
+        return (now_ms, pace.streak.saturating_sub(1));
+    }
+    let streak = if window(pace.streak) < window_ms { pace.streak + 1 } else { pace.streak };
+    (pace.flushed_at_ms + current, streak)
+}
+
+/// Past this many remembered flushes, old ones are forgotten.
+const LAST_FLUSHES_MAX: usize = 65_536;
 
 /// Gathers receipt pushes per sender and group over the app's window.
 pub(crate) struct Coalescer {
@@ -570,8 +608,13 @@ impl Coalescer {
                 }
             }
             None => {
+                // The first receipt after a quiet spell goes out at once; while receipts keep
+                // coming, one push per window carries them all.
+                let pace = state.last_flush.get(&key).copied().unwrap_or_default();
+                let (due, streak) = next_due(pace, now_ms, u64::from(window_ms));
+                state.last_flush.insert(key.clone(), Pace { streak, ..pace });
                 state.pending.insert(key.clone(), PendingPush { cells: vec![cell] });
-                state.due.push(Reverse((now_ms.saturating_add(u64::from(window_ms)), key)));
+                state.due.push(Reverse((due, key)));
                 drop(state);
                 self.wake.notify_one();
             }
@@ -591,8 +634,14 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
         }
         let Some(Reverse((_, key))) = state.due.pop() else { break };
         if let Some(pending) = state.pending.remove(&key) {
+            let streak = state.last_flush.get(&key).map_or(0, |pace| pace.streak);
+            state.last_flush.insert(key.clone(), Pace { flushed_at_ms: now_ms, streak });
             due.push((key, pending.cells));
         }
+    }
+    if state.last_flush.len() > LAST_FLUSHES_MAX {
+        let horizon = now_ms.saturating_sub(u64::from(tincan_core::config::RECEIPT_COALESCE_WINDOW_MS_MAX));
+        state.last_flush.retain(|_, pace| pace.flushed_at_ms >= horizon);
     }
     let next = state.due.peek().map(|Reverse((at, _))| *at);
     (due, next)
@@ -632,5 +681,25 @@ async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) 
     };
     if let Err(err) = pending.wait().await {
         tracing::error!(error = %err, "a receipt push could not be stored");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_receipts_go_at_once_and_busy_ones_are_paced() {
+        // A receipt long after the last push: at once.
+        assert_eq!(next_due(Pace { flushed_at_ms: 0, streak: 3 }, 1_000, 100), (1_000, 0));
+        // Receipts 20 ms apart with a 5 ms window: at once, the streak stays low.
+        assert_eq!(next_due(Pace { flushed_at_ms: 980, streak: 0 }, 1_000, 100), (1_000, 0));
+        // Receipts faster than the window: wait for it, and the window doubles.
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 0 }, 1_000, 100), (1_004, 1));
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 1 }, 1_000, 100), (1_009, 2));
+        // The window never grows past the app's.
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 10 }, 1_000, 100), (1_099, 10));
+        // A window of 0 never waits.
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 4 }, 1_000, 0), (1_000, 0));
     }
 }

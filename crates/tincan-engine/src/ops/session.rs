@@ -96,7 +96,7 @@ impl Engine {
             // A group whose newest message is older than the position has nothing to replay.
             if span.leave_seq.is_none()
                 && let Some(state) = session.app.group(&span.group_id)
-                && crate::state::lock(&state).last_message.as_ref().is_none_or(|last| last.pos <= after_pos)
+                && crate::state::lock(&state).last_pos <= after_pos
             {
                 continue;
             }

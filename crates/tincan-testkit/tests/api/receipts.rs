@@ -177,7 +177,7 @@ async fn receipt_calls_check_their_messages() {
 async fn plan_group_type_and_size_gate_receipts_and_changes_apply_at_once() {
     let app = spawn_app().await;
     let (owner, _o) = app.client("owner").await;
-    let (_reader, _r) = app.client("reader").await;
+    let (reader, _r) = app.client("reader").await;
     let work = create_group(&owner, GroupType::WORK, &["reader"]).await;
     let community = create_group(&owner, GroupType::COMMUNITY, &["reader"]).await;
     let room = create_group(&owner, GroupType::AV_CHAT_ROOM, &[]).await;
@@ -209,12 +209,32 @@ async fn plan_group_type_and_size_gate_receipts_and_changes_apply_at_once() {
         owner.send_text(&community, ConvType::GROUP, "too big", true).await.unwrap_err().code,
         ErrorCode::RECEIPT_GROUP_TOO_LARGE
     );
-    // Without the Ultimate plan: 7013 everywhere, C2C included; plain messages still go.
-    set_config(&app, json!({"plan": "Pro", "receipt_group_members_max": 100000})).await;
+    // Without the Ultimate plan: 7013 for asking and for every receipt call; plain messages go.
+    let asked = owner.send_text(&community, ConvType::GROUP, "before the downgrade", true).await;
+    assert!(asked.is_err(), "still too large for receipts");
+    set_config(&app, json!({"receipt_group_members_max": 100000})).await;
+    let asked = owner.send_text(&community, ConvType::GROUP, "before the downgrade", true).await.unwrap();
+    let as_read = Message { message_conv_id: community.clone(), message_conv_type: ConvType::GROUP, ..asked.clone() };
+    set_config(&app, json!({"plan": "Pro"})).await;
     let err = owner.send_text("reader", ConvType::C2C, "no", true).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::INTERFACE_NOT_SUPPORT);
     assert!(err.desc.contains("Ultimate"), "{}", err.desc);
-    assert_eq!(owner.get_receipts(&[]).await.unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
+    assert_eq!(
+        owner.send_text(&community, ConvType::GROUP, "no", true).await.unwrap_err().code,
+        ErrorCode::INTERFACE_NOT_SUPPORT
+    );
+    assert_eq!(
+        reader.send_receipts(std::slice::from_ref(&as_read)).await.unwrap_err().code,
+        ErrorCode::INTERFACE_NOT_SUPPORT
+    );
+    assert_eq!(
+        owner.get_receipts(std::slice::from_ref(&asked)).await.unwrap_err().code,
+        ErrorCode::INTERFACE_NOT_SUPPORT
+    );
+    assert_eq!(
+        owner.get_read_members(&asked, ReadMembersFilter::READ, 0, 10).await.unwrap_err().code,
+        ErrorCode::INTERFACE_NOT_SUPPORT
+    );
     owner.send_text("reader", ConvType::C2C, "plain is fine", false).await.unwrap();
     app.stop().await;
 }
@@ -422,6 +442,21 @@ async fn private_readers_reveal_nothing() {
     open.send_receipts(&[at_open.message]).await.unwrap();
     let told = wait_for(&mut shy_events, WAIT, receipts_of).await;
     assert_eq!(told[0].msg_receipt_read_count, 1);
+    // Reads made while private are never revealed later: after turning privacy off, the old
+    // C2C read stays unknown to the sender until the next read.
+    app.admin().call("tincan", "set_receipt_privacy", &json!({"UserID": "shy", "Private": false})).await.unwrap();
+    let owner_view = owner.get_message_list("shy", ConvType::C2C, Default::default()).await.unwrap();
+    assert!(!owner_view[0].message_is_peer_read, "the private read stays private");
+    let convs = owner.conversations().await.unwrap();
+    assert_eq!(convs.iter().find(|conv| conv.conv_id == "shy").unwrap().conv_c2c_read_timestamp, 0);
+    owner.send_text("shy", ConvType::C2C, "after", false).await.unwrap();
+    wait_for(&mut shy_events, WAIT, message_of).await;
+    shy.clean_unread("c2c_owner", 0, 0).await.unwrap();
+    let owner_view = owner.get_message_list("shy", ConvType::C2C, Default::default()).await.unwrap();
+    assert!(
+        owner_view.iter().all(|message| message.message_is_peer_read),
+        "a public read reveals the position it reaches"
+    );
     // Turned off again, reads are public from then on.
     app.admin().call("tincan", "set_receipt_privacy", &json!({"UserID": "shy", "Private": false})).await.unwrap();
     let next = owner.send_text(&group_id, ConvType::GROUP, "again", true).await.unwrap();
@@ -430,7 +465,10 @@ async fn private_readers_reveal_nothing() {
     })
     .await;
     shy.send_receipts(&[at_shy.message]).await.unwrap();
-    let told = wait_for(&mut owner_events, WAIT, receipts_of).await;
+    let told = wait_for(&mut owner_events, WAIT, |event| {
+        receipts_of(event).filter(|receipts| receipts[0].msg_receipt_msg_id == next.message_msg_id)
+    })
+    .await;
     assert_eq!(told[0].msg_receipt_read_count, 1);
     app.stop().await;
 }

@@ -141,3 +141,70 @@ async fn requests_before_login_get_6014_and_bad_login_parameters_their_codes() {
     assert_eq!(answer["code"], 0, "a good login after bad ones works: {answer}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_message_id_belongs_to_one_message() {
+    // Goal: reusing a message ID for another conversation is refused with 6017 and stores
+    // nothing, and the conversation it was tried on is unchanged.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (_bob, _b) = app.client("bob").await;
+    let (_carol, _c) = app.client("carol").await;
+    let group_id = create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let message = Message {
+        message_elem_array: vec![Elem::text("once")],
+        message_rand: 77,
+        message_client_time: 1_800_000_000,
+        ..Message::default()
+    };
+    alice.send_message("bob", ConvType::C2C, message.clone()).await.unwrap();
+    let err = alice.send_message("carol", ConvType::C2C, message.clone()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
+    assert!(err.desc.contains("another conversation"), "{}", err.desc);
+    let err = alice.send_message(&group_id, ConvType::GROUP, message.clone()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
+    assert!(
+        alice.conversations().await.unwrap().iter().all(|conv| conv.conv_id != "carol"),
+        "no empty conversation appeared"
+    );
+    let next = alice.send_text(&group_id, ConvType::GROUP, "fine", false).await.unwrap();
+    assert_eq!(next.message_seq, 1, "the group took no seq for the refused message");
+    // Sending the same new ID twice at once stores it once.
+    let twin = Message {
+        message_elem_array: vec![Elem::text("twin")],
+        message_rand: 78,
+        message_client_time: 1_800_000_001,
+        ..Message::default()
+    };
+    let (first, second) = tokio::join!(
+        alice.send_message("bob", ConvType::C2C, twin.clone()),
+        alice.send_message("bob", ConvType::C2C, twin.clone())
+    );
+    let seqs: Vec<u64> =
+        [first, second].into_iter().filter_map(Result::ok).map(|message| message.message_seq).collect();
+    assert!(!seqs.is_empty());
+    assert!(seqs.iter().all(|seq| *seq == seqs[0]), "{seqs:?}");
+    let history = alice.get_message_list("bob", ConvType::C2C, Default::default()).await.unwrap();
+    assert_eq!(history.len(), 2, "once and twin, each stored once");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_conversations_and_empty_lists_get_their_codes() {
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let group_id = create_group(&alice, GroupType::WORK, &[]).await;
+    assert_eq!(
+        alice.get_message_list("ghost", ConvType::C2C, Default::default()).await.unwrap_err().code,
+        ErrorCode::C2C_INVALID_ACCOUNT
+    );
+    assert_eq!(alice.clean_unread("c2c_ghost", 0, 0).await.unwrap_err().code, ErrorCode::C2C_INVALID_ACCOUNT);
+    assert_eq!(alice.clean_unread("group_ghost-group", 0, 0).await.unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
+    assert_eq!(alice.invite_members(&group_id, &[]).await.unwrap_err().code, ErrorCode::GROUP_INVALID_PARAMETERS);
+    assert_eq!(alice.invite_members("bad group id", &["x"]).await.unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+    assert_eq!(alice.invite_members(&group_id, &["tab\tname"]).await.unwrap_err().code, ErrorCode::INVALID_IDENTIFIER);
+    let many: Vec<String> = (0..501).map(|index| format!("ghost{index}")).collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    assert_eq!(alice.invite_members(&group_id, &refs).await.unwrap_err().code, ErrorCode::GROUP_TOO_MANY_ACCOUNTS);
+    app.stop().await;
+}

@@ -104,3 +104,41 @@ async fn clients_reconnect_by_themselves_after_a_server_restart() {
     assert_eq!(push.message.message_seq, 2);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_device_offline_during_membership_changes_gets_their_tips_on_resume() {
+    // Goal: group tips stored while a member's device was away are replayed when it resumes,
+    // like any other message.
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let (member, mut member_events) = app.client("member").await;
+    let (_newcomer, _n) = app.client("newcomer").await;
+    let group_id = create_group(&owner, GroupType::WORK, &["member"]).await;
+    owner.send_text(&group_id, ConvType::GROUP, "hello", false).await.unwrap();
+    wait_for(&mut member_events, WAIT, message_of).await;
+    let stored = member.last_pos();
+    member.close().await;
+    owner.invite_members(&group_id, &["newcomer"]).await.unwrap();
+    let mut config = app.config("member");
+    config.resume_pos = Some(stored);
+    let (_member_again, mut events) = Client::connect(config).await.unwrap();
+    let tips = wait_for(&mut events, WAIT, message_of).await;
+    assert_eq!(tips.message.message_sender, "@TIM#SYSTEM");
+    assert_eq!(tips.message.message_elem_array[0].0["group_tips_elem_user_array"], serde_json::json!(["newcomer"]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_resume_position_beyond_the_server_is_clamped() {
+    // Goal: a device whose stored position is beyond anything the server has (a restored data
+    // directory) still receives pushes.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let mut config = app.config("bob");
+    config.resume_pos = Some(1_000_000_000);
+    let (_bob, mut bob_events) = Client::connect(config).await.unwrap();
+    alice.send_text("bob", ConvType::C2C, "can you hear me", false).await.unwrap();
+    let push = wait_for(&mut bob_events, WAIT, message_of).await;
+    assert_eq!(crate::helpers::text_of(&push.message), "can you hear me");
+    app.stop().await;
+}

@@ -1,0 +1,188 @@
+//! The benchmark harness: scenarios that drive a running tincan over its real protocol.
+//!
+//! Every scenario logs users in through `tincan-sdk`, sets up what it needs through the REST API,
+//! measures only its own phase, and returns a JSON object of figures.
+//! Counts and durations are bounded by [`Sizes`]; the smoke test runs every scenario at
+//! [`Sizes::tiny`] against a server started in process.
+//! CPU and memory come from `/proc/<pid>` of the server when its pid is known.
+//!
+//! # Layout
+//!
+//! - [`Target`]: where the server is and how to log in.
+//! - [`Sizes`]: how big each scenario is.
+//! - `stats`: percentiles and process counters.
+//! - `scenarios`: the five scenarios.
+
+mod scenarios;
+mod stats;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tincan_proto::UserId;
+use tincan_sdk::admin::AdminClient;
+use tincan_sdk::{Client, ClientConfig, Events};
+
+pub use scenarios::{connections, large_group, messaging, receipt_throughput, synapse_shape};
+pub use stats::{ProcessSample, Stats};
+
+/// A running server.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// `host:port`.
+    pub address: String,
+    /// The app to use.
+    pub sdkappid: u64,
+    /// Its key (to make UserSigs).
+    pub key: String,
+    /// The server's pid, for CPU and memory figures.
+    pub pid: Option<u32>,
+    /// A prefix for every user and group the run creates, so that runs do not collide.
+    pub prefix: String,
+}
+
+/// How big each scenario is.
+#[derive(Clone, Debug)]
+pub struct Sizes {
+    /// synapse-shape: concurrent clients (Synapse's run uses 20).
+    pub synapse_clients: usize,
+    /// synapse-shape: messages the sender sends one by one, each a receipt target (400).
+    pub synapse_messages: usize,
+    /// synapse-shape: receipts per concurrent client (100).
+    pub synapse_receipts_per_client: usize,
+    /// synapse-shape: idle receipts timed one by one (50).
+    pub synapse_idle_samples: usize,
+    /// receipt-throughput: reader connections.
+    pub throughput_readers: usize,
+    /// receipt-throughput: how long readers send, at most.
+    pub throughput_duration: Duration,
+    /// receipt-throughput: messages asking for receipts, per sender.
+    pub throughput_messages: usize,
+    /// large-group: members.
+    pub large_group_members: usize,
+    /// large-group: connections logged in at once while members read.
+    pub large_group_batch: usize,
+    /// connections: idle connections to hold.
+    pub connections: usize,
+    /// messaging: members of the group (all online).
+    pub messaging_members: usize,
+    /// messaging: how long senders send.
+    pub messaging_duration: Duration,
+    /// messaging: requests in flight per sender.
+    pub messaging_pipeline: usize,
+}
+
+impl Sizes {
+    /// The sizes the targets are stated for.
+    pub fn full() -> Sizes {
+        Sizes {
+            synapse_clients: 20,
+            synapse_messages: 400,
+            synapse_receipts_per_client: 100,
+            synapse_idle_samples: 50,
+            throughput_readers: 200,
+            throughput_duration: Duration::from_secs(10),
+            throughput_messages: 400,
+            large_group_members: 100_000,
+            large_group_batch: 4_000,
+            connections: 50_000,
+            messaging_members: 22,
+            messaging_duration: Duration::from_secs(10),
+            messaging_pipeline: 32,
+        }
+    }
+
+    /// Sizes small enough for a smoke test.
+    pub fn tiny() -> Sizes {
+        Sizes {
+            synapse_clients: 3,
+            synapse_messages: 8,
+            synapse_receipts_per_client: 4,
+            synapse_idle_samples: 3,
+            throughput_readers: 4,
+            throughput_duration: Duration::from_millis(500),
+            throughput_messages: 6,
+            large_group_members: 50,
+            large_group_batch: 20,
+            connections: 20,
+            messaging_members: 4,
+            messaging_duration: Duration::from_millis(500),
+            messaging_pipeline: 2,
+        }
+    }
+}
+
+/// Every scenario's name, in the order they run.
+pub const SCENARIOS: [&str; 5] = ["synapse-shape", "receipt-throughput", "large-group", "connections", "messaging"];
+
+impl Target {
+    /// The user named `name` in this run.
+    pub fn user(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.as_secs())
+    }
+
+    /// A client configuration for `user`, connecting from `local_ip` if given.
+    pub fn config(&self, user: &str, local_ip: Option<IpAddr>) -> anyhow::Result<ClientConfig> {
+        let user_id = UserId::parse(user).map_err(|err| anyhow::anyhow!(err.desc))?;
+        let user_sig = tincan_usersig::generate(&self.key, self.sdkappid, user, Self::now(), 86_400);
+        let mut config = ClientConfig::new(format!("ws://{}/ws", self.address), self.sdkappid, user_id, user_sig);
+        config.local_ip = local_ip;
+        config.request_timeout = Duration::from_secs(120);
+        Ok(config)
+    }
+
+    /// Logs `user` in.
+    pub async fn client(&self, user: &str) -> anyhow::Result<(Client, Events)> {
+        Client::connect(self.config(user, None)?).await.map_err(|err| anyhow::anyhow!("login of {user}: {err}"))
+    }
+
+    /// A REST client for the app's administrator.
+    pub fn admin(&self) -> AdminClient {
+        let identifier = "administrator".to_owned();
+        let user_sig = tincan_usersig::generate(&self.key, self.sdkappid, &identifier, Self::now(), 86_400);
+        AdminClient { address: self.address.clone(), sdkappid: self.sdkappid, identifier, user_sig }
+    }
+
+    /// Creates accounts, 100 per REST call.
+    pub async fn import(&self, users: &[String]) -> anyhow::Result<()> {
+        let admin = self.admin();
+        for chunk in users.chunks(100) {
+            admin
+                .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": chunk}))
+                .await
+                .map_err(|err| anyhow::anyhow!("account import: {err}"))?;
+        }
+        Ok(())
+    }
+
+    /// Sets the app's configuration.
+    pub async fn configure(&self, config: Value) -> anyhow::Result<()> {
+        self.admin()
+            .call("tincan", "set_app_config", &config)
+            .await
+            .map_err(|err| anyhow::anyhow!("configuration: {err}"))?;
+        Ok(())
+    }
+
+    /// The server's CPU time and memory now.
+    pub fn sample(&self) -> ProcessSample {
+        self.pid.map(ProcessSample::of).unwrap_or_default()
+    }
+}
+
+/// Runs one scenario by name.
+pub async fn run(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    match name {
+        "synapse-shape" => synapse_shape(target, sizes).await,
+        "receipt-throughput" => receipt_throughput(target, sizes).await,
+        "large-group" => large_group(target, sizes).await,
+        "connections" => connections(target, sizes).await,
+        "messaging" => messaging(target, sizes).await,
+        other => anyhow::bail!("unknown scenario {other:?}; known: {}", SCENARIOS.join(", ")),
+    }
+}

@@ -1,0 +1,90 @@
+//! `tincan-bench`: runs the scenarios against a running tincan and prints a table and a JSON
+//! report. `scripts/bench` starts the server and calls this.
+
+use std::time::Duration;
+
+use clap::Parser;
+use serde_json::{Value, json};
+use tincan_bench::{SCENARIOS, Sizes, Target};
+
+/// Drives a running tincan over its real protocol and reports what it measured.
+#[derive(Parser)]
+#[command(name = "tincan-bench", version, about)]
+struct Args {
+    /// The server's address.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    server: String,
+    /// The app's SDKAppID.
+    #[arg(long)]
+    sdkappid: u64,
+    /// The app's key.
+    #[arg(long)]
+    key: String,
+    /// The server's pid, for CPU and memory figures.
+    #[arg(long)]
+    pid: Option<u32>,
+    /// Scenarios to run (default: all), in this order.
+    #[arg(long = "scenario")]
+    scenarios: Vec<String>,
+    /// `full` (the sizes the targets are stated for) or `tiny` (a smoke run).
+    #[arg(long, default_value = "full")]
+    size: String,
+    /// Idle connections to hold in the connections scenario (overrides the size).
+    #[arg(long)]
+    connections: Option<usize>,
+    /// Members of the large group (overrides the size).
+    #[arg(long)]
+    large_group_members: Option<usize>,
+    /// Seconds of the receipt-throughput and messaging scenarios (overrides the size).
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// Where to write the JSON report.
+    #[arg(long)]
+    json: Option<std::path::PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut sizes = match args.size.as_str() {
+        "full" => Sizes::full(),
+        "tiny" => Sizes::tiny(),
+        other => anyhow::bail!("--size must be full or tiny, not {other:?}"),
+    };
+    if let Some(connections) = args.connections {
+        sizes.connections = connections;
+    }
+    if let Some(members) = args.large_group_members {
+        sizes.large_group_members = members;
+    }
+    if let Some(seconds) = args.seconds {
+        sizes.throughput_duration = Duration::from_secs(seconds);
+        sizes.messaging_duration = Duration::from_secs(seconds);
+    }
+    let prefix = format!("b{:06x}", rand_suffix());
+    let target =
+        Target { address: args.server.clone(), sdkappid: args.sdkappid, key: args.key.clone(), pid: args.pid, prefix };
+    let scenarios: Vec<String> =
+        if args.scenarios.is_empty() { SCENARIOS.iter().map(|it| (*it).to_owned()).collect() } else { args.scenarios };
+    let mut report = serde_json::Map::new();
+    for name in &scenarios {
+        eprintln!("running {name} ...");
+        let result = tincan_bench::run(name, &target, &sizes).await;
+        let value = match result {
+            Ok(value) => value,
+            Err(err) => json!({"error": err.to_string()}),
+        };
+        println!("{name}: {}", serde_json::to_string(&value)?);
+        report.insert(name.clone(), value);
+    }
+    let report = Value::Object(report);
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+    }
+    Ok(())
+}
+
+fn rand_suffix() -> u32 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.subsec_nanos());
+    nanos ^ std::process::id()
+}

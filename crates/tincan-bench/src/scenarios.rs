@@ -1,0 +1,640 @@
+//! The five scenarios.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tincan_proto::api::create_group;
+use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
+use tincan_proto::{Elem, Message};
+use tincan_sdk::{Client, Event, Events};
+use tokio::task::JoinSet;
+
+use crate::stats::{ProcessSample, Stats};
+use crate::{Sizes, Target};
+
+fn cpu_and_rate(before: ProcessSample, after: ProcessSample, operations: usize, wall: Duration) -> Value {
+    let cpu = after.cpu_seconds - before.cpu_seconds;
+    json!({
+        "wall_s": round3(wall.as_secs_f64()),
+        "rate_per_s": round1(operations as f64 / wall.as_secs_f64().max(1e-9)),
+        "server_cpu_s": round3(cpu),
+        "server_cpu_ms_per_op": if operations == 0 { Value::Null } else { json!(round3(cpu * 1000.0 / operations as f64)) },
+    })
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
+        for (key, value) in extra {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+    base
+}
+
+/// Creates a group of `group_type` owned by `owner` with `members` (added 500 at a time).
+async fn make_group(owner: &Client, group_type: GroupType, name: &str, members: &[String]) -> anyhow::Result<String> {
+    let params = create_group::Request {
+        create_group_param_group_name: name.to_owned(),
+        create_group_param_group_type: group_type,
+        create_group_param_group_member_array: members
+            .iter()
+            .take(500)
+            .map(|member| create_group::InitialMember {
+                group_member_info_identifier: member.clone(),
+                group_member_info_member_role: MemberRole::NORMAL,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let group_id = owner.create_group(params).await.map_err(|err| anyhow::anyhow!("creating a group: {err}"))?;
+    for chunk in members.get(500..).unwrap_or_default().chunks(500) {
+        let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        owner.invite_members(&group_id, &refs).await.map_err(|err| anyhow::anyhow!("inviting: {err}"))?;
+    }
+    Ok(group_id)
+}
+
+fn text(body: &str, need_read_receipt: bool) -> Message {
+    Message {
+        message_elem_array: vec![Elem::text(body)],
+        message_need_read_receipt: need_read_receipt,
+        ..Message::default()
+    }
+}
+
+/// Receipt pushes as the sender sees them: per message ID, when each arrived and the read count
+/// it carried.
+/// Per message ID: when each receipt push arrived and the read count it carried.
+type Arrivals = HashMap<String, Vec<(Instant, u64)>>;
+
+#[derive(Clone, Default)]
+struct PushLog {
+    arrivals: Arc<Mutex<Arrivals>>,
+    total: Arc<AtomicU64>,
+}
+
+impl PushLog {
+    /// Consumes `events` in the background, recording receipt pushes.
+    fn follow(mut events: Events) -> (PushLog, Arc<AtomicBool>) {
+        let log = PushLog::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (recorder, stopped) = (log.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stopped.load(Ordering::Relaxed) {
+                let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
+                if let Event::Receipts(receipts) = event {
+                    let now = Instant::now();
+                    recorder.total.fetch_add(1, Ordering::Relaxed);
+                    let mut arrivals = recorder.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    for receipt in receipts {
+                        arrivals
+                            .entry(receipt.msg_receipt_msg_id)
+                            .or_default()
+                            .push((now, receipt.msg_receipt_read_count));
+                    }
+                }
+            }
+        });
+        (log, stop)
+    }
+
+    /// When the sender first saw message `msg_id` with at least `count` readers.
+    fn seen(&self, msg_id: &str, count: u64) -> Option<Instant> {
+        let arrivals = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        arrivals.get(msg_id)?.iter().find(|(_, read)| *read >= count).map(|(at, _)| *at)
+    }
+
+    /// For receipts posted at the given times (per message, with `base` earlier readers), the
+    /// time until the sender saw a push that counted each.
+    fn visibility(&self, posts: &HashMap<String, Vec<Instant>>, base: u64) -> (Stats, usize) {
+        let mut stats = Stats::default();
+        let mut missing = 0;
+        for (msg_id, times) in posts {
+            let mut times = times.clone();
+            times.sort();
+            for (rank, posted) in times.iter().enumerate() {
+                match self.seen(msg_id, base + rank as u64 + 1) {
+                    Some(at) if at >= *posted => stats.push(at - *posted),
+                    Some(_) => stats.push(Duration::ZERO),
+                    None => missing += 1,
+                }
+            }
+        }
+        (stats, missing)
+    }
+
+    /// Waits until every message of `posts` has been seen with `base` + its number of posts.
+    async fn settle(&self, posts: &HashMap<String, Vec<Instant>>, base: u64, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if posts.iter().all(|(msg_id, times)| self.seen(msg_id, base + times.len() as u64).is_some()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// The same workload as `matrix_receipt_bench.py`, so the numbers compare one to one with
+/// Synapse's: 22 users in one group; concurrent and sequential sends; one reader sending a
+/// receipt for each of the sender's messages in turn; 20 readers sending receipts concurrently
+/// while the sender measures when it sees them; idle receipts timed one by one.
+pub async fn synapse_shape(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let n = sizes.synapse_clients;
+    let names: Vec<String> = (0..n + 2).map(|index| target.user(&format!("ss{index}"))).collect();
+    target.import(&names).await?;
+    let (sender, sender_events) = target.client(&names[0]).await?;
+    let (single, _single_events) = target.client(&names[1]).await?;
+    let mut group_clients = Vec::with_capacity(n);
+    for name in &names[2..] {
+        group_clients.push(target.client(name).await?.0);
+    }
+    let group_id = make_group(&sender, GroupType::PUBLIC, "synapse-shape", &names[1..]).await?;
+    let (log, stop) = PushLog::follow(sender_events);
+    let mut results = json!({"server_rss_mb_start": target.sample().rss_kib / 1024});
+
+    // 1) N clients send messages concurrently.
+    let before = target.sample();
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for client in &group_clients {
+        let (client, group_id) = (client.clone(), group_id.clone());
+        tasks.spawn(async move {
+            let mut stats = Stats::default();
+            for index in 0..10 {
+                let at = Instant::now();
+                client
+                    .send_message(&group_id, ConvType::GROUP, text(&format!("msg {index}"), false))
+                    .await
+                    .map_err(|err| anyhow::anyhow!("{err}"))?;
+                stats.push(at.elapsed());
+            }
+            anyhow::Ok(stats)
+        });
+    }
+    let mut stats = Stats::default();
+    while let Some(result) = tasks.join_next().await {
+        stats.extend(result??);
+    }
+    results["send_concurrent"] =
+        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
+
+    // 2) The sender sends messages one by one; they are the receipt targets.
+    let before = target.sample();
+    let started = Instant::now();
+    let mut stats = Stats::default();
+    let mut targets = Vec::with_capacity(sizes.synapse_messages);
+    for index in 0..sizes.synapse_messages {
+        let at = Instant::now();
+        let sent = sender
+            .send_message(&group_id, ConvType::GROUP, text(&format!("target {index}"), true))
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        stats.push(at.elapsed());
+        targets.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
+    }
+    results["send_single"] =
+        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
+
+    // 3) One reader sends a receipt for each target in turn.
+    let before = target.sample();
+    let started = Instant::now();
+    let mut stats = Stats::default();
+    for message in &targets {
+        let at = Instant::now();
+        single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+        stats.push(at.elapsed());
+    }
+    results["receipt_single"] =
+        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
+    log.settle(
+        &targets.iter().map(|message| (message.message_msg_id.clone(), vec![Instant::now()])).collect(),
+        0,
+        Duration::from_secs(10),
+    )
+    .await;
+
+    // 4) N readers send receipts concurrently; the sender measures when it sees them.
+    let stride = (targets.len() / sizes.synapse_receipts_per_client).max(1);
+    let chosen: Vec<Message> =
+        targets.iter().step_by(stride).take(sizes.synapse_receipts_per_client).cloned().collect();
+    let posts: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
+    let before = target.sample();
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for client in &group_clients {
+        let (client, chosen, posts) = (client.clone(), chosen.clone(), posts.clone());
+        tasks.spawn(async move {
+            let mut stats = Stats::default();
+            for message in &chosen {
+                let at = Instant::now();
+                posts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .entry(message.message_msg_id.clone())
+                    .or_default()
+                    .push(at);
+                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                stats.push(at.elapsed());
+            }
+            anyhow::Ok(stats)
+        });
+    }
+    let mut stats = Stats::default();
+    while let Some(result) = tasks.join_next().await {
+        stats.extend(result??);
+    }
+    let wall = started.elapsed();
+    let after = target.sample();
+    results["receipt_concurrent"] = merge(stats.summary(), cpu_and_rate(before, after, stats.len(), wall));
+    let posts = posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    log.settle(&posts, 1, Duration::from_secs(15)).await;
+    let (visibility, missing) = log.visibility(&posts, 1);
+    results["visibility_under_load"] = merge(visibility.summary(), json!({"not_seen": missing}));
+
+    // 5) Idle receipts, one at a time, timed until the sender sees them.
+    let mut fresh = Vec::with_capacity(sizes.synapse_idle_samples);
+    for index in 0..sizes.synapse_idle_samples {
+        let sent = sender
+            .send_message(&group_id, ConvType::GROUP, text(&format!("idle {index}"), true))
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        fresh.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut idle = Stats::default();
+    let mut post = Stats::default();
+    for message in &fresh {
+        let at = Instant::now();
+        single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+        post.push(at.elapsed());
+        let deadline = at + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(seen) = log.seen(&message.message_msg_id, 1) {
+                idle.push(seen - at);
+                break;
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    results["visibility_idle"] = merge(idle.summary(), json!({"post_p50_ms": round3(post.percentile(50.0))}));
+    results["receipt_pushes_to_sender"] = json!(log.total.load(Ordering::Relaxed));
+    results["server_rss_mb_end"] = json!(target.sample().rss_kib / 1024);
+    stop.store(true, Ordering::Relaxed);
+    Ok(results)
+}
+
+/// Many readers send receipts as fast as the server takes them, for a fixed time.
+pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let readers: Vec<String> = (0..sizes.throughput_readers).map(|index| target.user(&format!("rt{index}"))).collect();
+    let senders: Vec<String> = (0..4).map(|index| target.user(&format!("rts{index}"))).collect();
+    let owner_name = target.user("rt-owner");
+    target.import(&readers).await?;
+    target.import(&senders).await?;
+    target.import(std::slice::from_ref(&owner_name)).await?;
+    let (owner, _owner_events) = target.client(&owner_name).await?;
+    let members: Vec<String> = readers.iter().chain(senders.iter()).cloned().collect();
+    let group_id = make_group(&owner, GroupType::PUBLIC, "receipt-throughput", &members).await?;
+    // Four senders, each with its own messages asking for receipts, each watching its pushes.
+    let mut logs = Vec::new();
+    let mut stops = Vec::new();
+    let mut sender_clients = Vec::new();
+    let mut messages: Vec<Message> = Vec::new();
+    let mut sent_by: Vec<Vec<String>> = Vec::new();
+    let per_sender = (sizes.throughput_messages / senders.len()).max(1);
+    for name in &senders {
+        let (client, events) = target.client(name).await?;
+        let mut own = Vec::with_capacity(per_sender);
+        for n in 0..per_sender {
+            let sent = client
+                .send_message(&group_id, ConvType::GROUP, text(&format!("read me {n}"), true))
+                .await
+                .map_err(|err| anyhow::anyhow!("{err}"))?;
+            own.push(sent.message_msg_id.clone());
+            messages.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
+        }
+        sent_by.push(own);
+        let (log, stop) = PushLog::follow(events);
+        logs.push(log);
+        stops.push(stop);
+        sender_clients.push(client);
+    }
+    let mut clients = Vec::with_capacity(readers.len());
+    for name in &readers {
+        clients.push(target.client(name).await?.0);
+    }
+    let posts: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
+    let before = target.sample();
+    let started = Instant::now();
+    let deadline = started + sizes.throughput_duration;
+    let mut tasks = JoinSet::new();
+    for (index, client) in clients.iter().enumerate() {
+        let (client, messages, posts) = (client.clone(), messages.clone(), posts.clone());
+        tasks.spawn(async move {
+            let mut stats = Stats::default();
+            // Each reader walks the messages from its own offset, so messages fill evenly.
+            for step in 0..messages.len() {
+                if Instant::now() >= deadline {
+                    break;
+                }
+                let message = &messages[(index + step) % messages.len()];
+                let at = Instant::now();
+                posts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .entry(message.message_msg_id.clone())
+                    .or_default()
+                    .push(at);
+                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                stats.push(at.elapsed());
+            }
+            anyhow::Ok(stats)
+        });
+    }
+    let mut acks = Stats::default();
+    while let Some(result) = tasks.join_next().await {
+        acks.extend(result??);
+    }
+    let wall = started.elapsed();
+    let after = target.sample();
+    let posts = posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let mut visibility = Stats::default();
+    let mut missing = 0;
+    for (log, own_ids) in logs.iter().zip(&sent_by) {
+        let own: HashMap<String, Vec<Instant>> =
+            own_ids.iter().filter_map(|msg_id| Some((msg_id.clone(), posts.get(msg_id)?.clone()))).collect();
+        log.settle(&own, 0, Duration::from_secs(15)).await;
+        let (stats, lost) = log.visibility(&own, 0);
+        visibility.extend(stats);
+        missing += lost;
+    }
+    for stop in stops {
+        stop.store(true, Ordering::Relaxed);
+    }
+    let pushes: u64 = logs.iter().map(|log| log.total.load(Ordering::Relaxed)).sum();
+    drop(sender_clients);
+    Ok(json!({
+        "readers": readers.len(),
+        "receipts": acks.len(),
+        "receipts_per_s": round1(acks.len() as f64 / wall.as_secs_f64()),
+        "ack": acks.summary(),
+        "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
+        "pushes_to_senders": pushes,
+        "server_cpu_s_per_1000_receipts": round3((after.cpu_seconds - before.cpu_seconds) * 1000.0 / acks.len().max(1) as f64),
+        "server_rss_mb": after.rss_kib / 1024,
+        "wall_s": round3(wall.as_secs_f64()),
+    }))
+}
+
+/// One Community group of many members, one message asking for receipts, every member reads it.
+pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    target.configure(json!({"receipt_group_types": ["Work", "Public", "Meeting", "Community"]})).await?;
+    let members: Vec<String> = (0..sizes.large_group_members).map(|index| target.user(&format!("lg{index}"))).collect();
+    let setup = Instant::now();
+    target.import(&members).await?;
+    let owner_name = target.user("lg-owner");
+    target.import(std::slice::from_ref(&owner_name)).await?;
+    let (owner, _owner_events) = target.client(&owner_name).await?;
+    let group_id = make_group(&owner, GroupType::COMMUNITY, "large-group", &members).await?;
+    let sent = owner
+        .send_message(&group_id, ConvType::GROUP, text("everyone, please read", true))
+        .await
+        .map_err(|err| anyhow::anyhow!("{err}"))?;
+    let message = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
+    let setup_s = setup.elapsed().as_secs_f64();
+    // Members log in a batch at a time (not timed), then the batch reads (timed).
+    let mut reading = Duration::ZERO;
+    let mut acks = Stats::default();
+    let mut count_latency = Stats::default();
+    for batch in members.chunks(sizes.large_group_batch) {
+        let mut clients = Vec::with_capacity(batch.len());
+        let mut logins = JoinSet::new();
+        for (index, name) in batch.iter().enumerate() {
+            let config = target.config(name, Some(loopback(index)))?;
+            logins.spawn(async move { Client::connect(config).await });
+        }
+        while let Some(result) = logins.join_next().await {
+            clients.push(result?.map_err(|err| anyhow::anyhow!("{err}"))?.0);
+        }
+        let started = Instant::now();
+        let mut reads = JoinSet::new();
+        for client in &clients {
+            let (client, message) = (client.clone(), message.clone());
+            reads.spawn(async move {
+                let at = Instant::now();
+                client.send_receipts(std::slice::from_ref(&message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                anyhow::Ok(at.elapsed())
+            });
+        }
+        while let Some(result) = reads.join_next().await {
+            acks.push(result??);
+        }
+        reading += started.elapsed();
+        for client in clients {
+            client.close().await;
+        }
+        let at = Instant::now();
+        owner.get_receipts(std::slice::from_ref(&sent)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+        count_latency.push(at.elapsed());
+    }
+    let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+    // Read-count queries and member-list pages.
+    for _ in 0..200 {
+        let at = Instant::now();
+        owner.get_receipts(std::slice::from_ref(&sent)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+        count_latency.push(at.elapsed());
+    }
+    let mut pages = Stats::default();
+    let mut cursor = 0;
+    let mut listed = 0;
+    loop {
+        let at = Instant::now();
+        let page = owner
+            .get_read_members(&sent, ReadMembersFilter::READ, cursor, 100)
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        pages.push(at.elapsed());
+        listed += page.members.len();
+        if page.is_finished {
+            break;
+        }
+        cursor = page.next_seq;
+    }
+    let storage = target
+        .admin()
+        .call("tincan", "get_receipt_storage", &json!({"GroupId": group_id, "MsgSeq": sent.message_seq}))
+        .await
+        .ok();
+    let storage_bytes = storage.as_ref().and_then(|answer| answer.get("Bytes")).and_then(Value::as_u64);
+    Ok(json!({
+        "members": members.len(),
+        "setup_s": round3(setup_s),
+        "reads_total_s": round3(reading.as_secs_f64()),
+        "read_count": counts.first().map(|it| it.msg_receipt_read_count),
+        "unread_count": counts.first().map(|it| it.msg_receipt_unread_count),
+        "receipt_ack": acks.summary(),
+        "read_count_query": count_latency.summary(),
+        "member_list_page": pages.summary(),
+        "read_list_length": listed,
+        "receipt_storage_bytes": storage_bytes,
+    }))
+}
+
+/// A loopback source address for the `index`th connection of a batch, spreading connections
+/// over 127.0.0.1 to 127.0.0.8 so that ports do not run out.
+fn loopback(index: usize) -> IpAddr {
+    IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (index % 8) as u8))
+}
+
+/// Many idle logged-in connections: server memory per connection, and the login rate.
+pub async fn connections(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let names: Vec<String> = (0..sizes.connections).map(|index| target.user(&format!("cn{index}"))).collect();
+    target.import(&names).await?;
+    let before = target.sample();
+    let started = Instant::now();
+    let mut clients = Vec::with_capacity(names.len());
+    let mut failures = 0;
+    for (batch_index, batch) in names.chunks(500).enumerate() {
+        let mut logins = JoinSet::new();
+        for (index, name) in batch.iter().enumerate() {
+            let config = target.config(name, Some(loopback(batch_index * 500 + index)))?;
+            logins.spawn(async move { Client::connect(config).await });
+        }
+        while let Some(result) = logins.join_next().await {
+            match result? {
+                Ok((client, events)) => clients.push((client, events)),
+                Err(_) => failures += 1,
+            }
+        }
+    }
+    let login_wall = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = target.sample();
+    let held = clients.len();
+    let per_connection_kib =
+        if held == 0 { 0.0 } else { (after.rss_kib.saturating_sub(before.rss_kib)) as f64 / held as f64 };
+    for (client, _) in &clients {
+        client.close().await;
+    }
+    Ok(json!({
+        "connections": held,
+        "failed": failures,
+        "logins_per_s": round1(held as f64 / login_wall.as_secs_f64()),
+        "server_rss_mb_before": before.rss_kib / 1024,
+        "server_rss_mb_after": after.rss_kib / 1024,
+        "server_rss_kib_per_connection": round1(per_connection_kib),
+    }))
+}
+
+/// Messages into one group with every member online: messages per second accepted durably, and
+/// the time until each member has it.
+pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let names: Vec<String> = (0..sizes.messaging_members).map(|index| target.user(&format!("ms{index}"))).collect();
+    target.import(&names).await?;
+    let (owner, owner_events) = target.client(&names[0]).await?;
+    let group_id = make_group(&owner, GroupType::PUBLIC, "messaging", &names[1..]).await?;
+    let mut clients = vec![(owner, owner_events)];
+    for name in &names[1..] {
+        clients.push(target.client(name).await?);
+    }
+    // Every member records when each message arrives (by message ID).
+    let arrivals: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut senders = Vec::new();
+    for (client, mut events) in clients {
+        let (arrivals, stop) = (arrivals.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
+                if let Event::Message(push) = event {
+                    let now = Instant::now();
+                    arrivals
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .entry(push.message.message_msg_id)
+                        .or_default()
+                        .push(now);
+                }
+            }
+        });
+        senders.push(client);
+    }
+    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let before = target.sample();
+    let started = Instant::now();
+    let deadline = started + sizes.messaging_duration;
+    let mut tasks = JoinSet::new();
+    for client in &senders {
+        for lane in 0..sizes.messaging_pipeline {
+            let (client, group_id, sent_at) = (client.clone(), group_id.clone(), sent_at.clone());
+            tasks.spawn(async move {
+                let mut acks = Stats::default();
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    let at = Instant::now();
+                    let message = text(&format!("lane {lane} message {n}"), false);
+                    let sent = client
+                        .send_message(&group_id, ConvType::GROUP, message)
+                        .await
+                        .map_err(|err| anyhow::anyhow!("{err}"))?;
+                    acks.push(at.elapsed());
+                    sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(sent.message_msg_id, at);
+                    n += 1;
+                }
+                anyhow::Ok(acks)
+            });
+        }
+    }
+    let mut acks = Stats::default();
+    while let Some(result) = tasks.join_next().await {
+        acks.extend(result??);
+    }
+    let wall = started.elapsed();
+    let after = target.sample();
+    let expected_deliveries = senders.len() - 1;
+    let sent_at = sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let settle_until = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < settle_until {
+        let complete = {
+            let arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            sent_at.keys().all(|msg_id| arrivals.get(msg_id).is_some_and(|times| times.len() >= expected_deliveries))
+        };
+        if complete {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut delivery = Stats::default();
+    let mut missing = 0;
+    for (msg_id, at) in &sent_at {
+        let times = arrivals.get(msg_id).cloned().unwrap_or_default();
+        missing += expected_deliveries.saturating_sub(times.len());
+        for arrived in times {
+            delivery.push(arrived.saturating_duration_since(*at));
+        }
+    }
+    Ok(json!({
+        "members_online": senders.len(),
+        "messages": acks.len(),
+        "messages_per_s": round1(acks.len() as f64 / wall.as_secs_f64()),
+        "ack": acks.summary(),
+        "delivery": merge(delivery.summary(), json!({"missing": missing})),
+        "server_cpu_s": round3(after.cpu_seconds - before.cpu_seconds),
+        "server_rss_mb": after.rss_kib / 1024,
+    }))
+}
