@@ -38,6 +38,9 @@ struct Args {
     /// Seconds of the receipt-throughput and messaging scenarios (overrides the size).
     #[arg(long)]
     seconds: Option<u64>,
+    /// Sets the app's receipt coalescing window (milliseconds) before the scenarios run.
+    #[arg(long)]
+    window_ms: Option<u32>,
     /// Where to write the JSON report.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
@@ -64,9 +67,13 @@ async fn main() -> anyhow::Result<()> {
     let prefix = format!("b{:06x}", rand_suffix());
     let target =
         Target { address: args.server.clone(), sdkappid: args.sdkappid, key: args.key.clone(), pid: args.pid, prefix };
+    if let Some(window) = args.window_ms {
+        target.configure(json!({"receipt_coalesce_window_ms": window})).await?;
+    }
     let scenarios: Vec<String> =
         if args.scenarios.is_empty() { SCENARIOS.iter().map(|it| (*it).to_owned()).collect() } else { args.scenarios };
     let mut report = serde_json::Map::new();
+    report.insert("receipt_coalesce_window_ms".to_owned(), json!(args.window_ms.unwrap_or(100)));
     for name in &scenarios {
         eprintln!("running {name} ...");
         let result = tincan_bench::run(name, &target, &sizes).await;

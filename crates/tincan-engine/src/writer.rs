@@ -99,6 +99,15 @@ impl Writer {
         });
     }
 
+    /// Submits ops while holding no lock, and waits until they are durable.
+    pub(crate) async fn submit(
+        &self,
+        ops: Vec<WriteOp>,
+        on_commit: Option<OnCommit>,
+    ) -> Result<Vec<WriteOp>, ApiError> {
+        self.reserve().await?.send(ops, on_commit).wait().await
+    }
+
     /// Reserves a place on the queue; waits while it is full.
     pub(crate) async fn reserve(&self) -> Result<Reservation<'_>, ApiError> {
         if self.metrics.store_failed.load(Ordering::Relaxed) {

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::Ordering;
 
+use tincan_proto::api::Operation;
 use tincan_proto::api::{
     clean_unread, create_group, delete_group, delete_group_members, get_conversation_list, get_group_info,
     get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts, get_total_unread,
@@ -70,13 +71,19 @@ impl Client {
 
     /// Sends read receipts for messages of one conversation (TIM `TIMMsgSendMessageReadReceipts`).
     pub async fn send_receipts(&self, messages: &[Message]) -> Result<(), ApiError> {
-        self.call(&send_receipts::Request { messages: messages.to_vec() }).await.map(|_| ())
+        let data = serde_json::json!({"messages": messages.iter().map(identity).collect::<Vec<_>>()});
+        self.call_raw(send_receipts::Request::OP, data.to_string(), true).await.map(|_| ())
     }
 
     /// The receipt state of this user's messages of one conversation
     /// (TIM `TIMMsgGetMessageReadReceipts`).
     pub async fn get_receipts(&self, messages: &[Message]) -> Result<Vec<MessageReceipt>, ApiError> {
-        Ok(self.call(&get_receipts::Request { messages: messages.to_vec() }).await?.receipts)
+        let data = serde_json::json!({"messages": messages.iter().map(identity).collect::<Vec<_>>()});
+        let text = self.call_raw(get_receipts::Request::OP, data.to_string(), true).await?;
+        let response: get_receipts::Response = serde_json::from_str(&text).map_err(|err| {
+            ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode receipts: {err}"))
+        })?;
+        Ok(response.receipts)
     }
 
     /// A page of the members who have (or have not) read a group message
@@ -88,7 +95,12 @@ impl Client {
         next_seq: u64,
         count: u32,
     ) -> Result<get_read_members::Response, ApiError> {
-        self.call(&get_read_members::Request { message: message.clone(), filter, next_seq, count }).await
+        let data =
+            serde_json::json!({"message": identity(message), "filter": filter, "next_seq": next_seq, "count": count});
+        let text = self.call_raw(get_read_members::Request::OP, data.to_string(), true).await?;
+        serde_json::from_str(&text).map_err(|err| {
+            ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the member page: {err}"))
+        })
     }
 
     /// Marks a conversation read up to a message (TIM `TIMMsgReportReaded`).
@@ -197,4 +209,15 @@ impl Client {
     pub async fn set_receipt_privacy(&self, private: bool) -> Result<(), ApiError> {
         self.call(&set_receipt_privacy::Request { private }).await.map(|_| ())
     }
+}
+
+/// The keys that name a message to the server; receipt calls send only these, since the server
+/// reads everything else from its own record.
+fn identity(message: &Message) -> serde_json::Value {
+    serde_json::json!({
+        "message_conv_id": message.message_conv_id,
+        "message_conv_type": message.message_conv_type,
+        "message_msg_id": message.message_msg_id,
+        "message_seq": message.message_seq,
+    })
 }

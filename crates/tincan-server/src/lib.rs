@@ -22,6 +22,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use tincan_engine::{Engine, EngineConfig, StartError, StartReport};
 use tincan_proto::limits;
 use tokio::net::TcpListener;
@@ -92,7 +93,12 @@ impl Server {
         let (stop, stopped) = watch::channel(false);
         let context = AppContext { engine: self.engine.clone(), shutdown: stopped };
         let app = router(context);
-        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async move {
+        // Small frames (responses, pushes) go out at once: Nagle's algorithm would hold one back
+        // for the peer's delayed acknowledgement, about 40 ms.
+        let listener = self.listener.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             let _ = stop.send(true);
         });
@@ -131,7 +137,7 @@ async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade)
     upgrade
         .max_message_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
         .max_frame_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
-        .read_buffer_size(8 * 1024)
+        .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| ws::serve(context.engine, socket, context.shutdown))
 }

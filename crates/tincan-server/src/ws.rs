@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{SinkExt, StreamExt};
 use tincan_engine::{Engine, Kick, OutFrame, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
@@ -25,6 +25,8 @@ use tokio::sync::{mpsc, watch};
 pub(crate) const INFLIGHT_MAX: usize = 64;
 /// Pushes queued for one connection; a connection that falls this far behind is closed.
 pub(crate) const OUTBOX_FRAMES_MAX: usize = 4_096;
+/// Most pushes written to a connection before one flush.
+const PUSH_BATCH_MAX: usize = 256;
 /// How long a connection may stay silent before it is closed (three heartbeats).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a new connection has to log in.
@@ -144,12 +146,22 @@ async fn run(
                 }
             }
             Some(frame) = inbox.recv() => {
-                // A push already sent during the replay comes round again live; skip it.
-                if frame.pos != 0 && frame.pos <= last_sent {
-                    continue;
+                // Everything already queued goes out in one write: pushes to a busy connection
+                // cost one system call per batch, not one per push.
+                let mut next = Some(frame);
+                let mut queued = 0;
+                while let Some(frame) = next.take() {
+                    // A push already sent during the replay comes round again live; skip it.
+                    if frame.pos == 0 || frame.pos > last_sent {
+                        last_sent = last_sent.max(frame.pos);
+                        socket.feed(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+                        queued += 1;
+                    }
+                    if queued < PUSH_BATCH_MAX {
+                        next = inbox.try_recv().ok();
+                    }
                 }
-                last_sent = last_sent.max(frame.pos);
-                socket.send(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+                socket.flush().await.map_err(|_| disconnected(()))?;
             }
             message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
                 let Some(Ok(message)) = message else { return Ok(()) };

@@ -1,7 +1,7 @@
 //! The reading half: a small pool of read-only connections.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -20,31 +20,52 @@ use crate::codec::{
 };
 use crate::{backend, open_reader_connection};
 
-/// Idle reader connections kept for reuse; more are opened under load and closed after.
-const IDLE_CONNECTIONS_MAX: usize = 8;
+/// Reader connections at most; a read that finds them all busy waits for one (opening a
+/// connection costs far more than waiting for a short query).
+const CONNECTIONS_MAX: usize = 8;
 
 /// The reader; shared by every thread.
 pub struct SqliteReader {
     path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    pool: Mutex<Pool>,
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Connection>,
+    opened: usize,
 }
 
 impl SqliteReader {
     pub(crate) fn new(path: PathBuf) -> SqliteReader {
-        SqliteReader { path, idle: Mutex::new(Vec::new()) }
+        SqliteReader { path, pool: Mutex::new(Pool::default()), returned: Condvar::new() }
     }
 
     fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
-        let pooled = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        let connection = match pooled {
-            Some(connection) => connection,
-            None => open_reader_connection(&self.path)?,
+        let connection = {
+            let mut pool = self.pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            loop {
+                if let Some(connection) = pool.idle.pop() {
+                    break connection;
+                }
+                if pool.opened < CONNECTIONS_MAX {
+                    pool.opened += 1;
+                    drop(pool);
+                    match open_reader_connection(&self.path) {
+                        Ok(connection) => break connection,
+                        Err(err) => {
+                            self.pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).opened -= 1;
+                            return Err(err);
+                        }
+                    }
+                }
+                pool = self.returned.wait(pool).unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
         };
         let result = f(&connection);
-        let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if idle.len() < IDLE_CONNECTIONS_MAX {
-            idle.push(connection);
-        }
+        self.pool.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).idle.push(connection);
+        self.returned.notify_one();
         result
     }
 }
@@ -232,8 +253,11 @@ impl StoreRead for SqliteReader {
         self.with_connection(|connection| {
             let mut statement = connection
                 .prepare_cached(
-                    "select group_id, member_index, join_seq, leave_seq from group_member \
-                     where sdkappid = ?1 and user_id = ?2 and (leave_pos is null or leave_pos > ?3) order by join_pos",
+                    // Without the hint SQLite may walk every membership of the app (it prefers the
+                    // primary key when sorting); the user's own memberships are few.
+                    "select group_id, member_index, join_seq, leave_seq, join_pos from group_member \
+                     indexed by group_member_by_user \
+                     where sdkappid = ?1 and user_id = ?2 and (leave_pos is null or leave_pos > ?3)",
                 )
                 .map_err(backend("preparing the membership query"))?;
             let mut rows = statement
@@ -241,17 +265,19 @@ impl StoreRead for SqliteReader {
                 .map_err(backend("querying memberships"))?;
             let mut spans = Vec::new();
             while let Some(row) = rows.next().map_err(backend("reading memberships"))? {
-                let (group_id, index, join_seq, leave_seq): (String, i64, i64, Option<i64>) =
-                    (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                let (group_id, index, join_seq, leave_seq, join_pos): (String, i64, i64, Option<i64>, i64) =
+                    (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
                         .map_err(backend("reading a membership"))?;
-                spans.push(MembershipSpan {
+                let span = MembershipSpan {
                     group_id: parse_group(&group_id)?,
                     index: u32_from_sql(index)?,
                     join_seq: from_sql(join_seq)?,
                     leave_seq: leave_seq.map(from_sql).transpose()?,
-                });
+                };
+                spans.push((join_pos, span));
             }
-            Ok(spans)
+            spans.sort_by_key(|(join_pos, _)| *join_pos);
+            Ok(spans.into_iter().map(|(_, span)| span).collect())
         })
     }
 

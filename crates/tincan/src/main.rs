@@ -14,6 +14,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc keeps the server's memory per connection low: with the system allocator, memory
+/// freed by one thread and reused by another fragments across per-thread arenas.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// tincan: a self-hosted instant-messaging server with TIM's client API and exact read receipts.
 #[derive(Parser)]
 #[command(name = "tincan", version, about)]
@@ -93,7 +98,9 @@ fn main() -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TINCAN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Store reads run on the blocking pool but share a few database connections, so a small
+    // pool suffices; every extra thread would cost memory (its stack and allocator arena).
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(32).build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,

@@ -123,7 +123,21 @@ async fn stored_messages(
 ) -> Result<Vec<MessageRecord>, ApiError> {
     let sdkappid = session.app.sdkappid;
     let mut records = Vec::with_capacity(messages.len());
+    let group = match conv {
+        ConvKey::Group(group_id) => session.app.group(group_id),
+        ConvKey::C2c(_) => None,
+    };
     for message in messages {
+        // A group message whose receipt state is in memory needs no store read: the cell knows
+        // its sender and ID, and that it asked for receipts.
+        if let Some(state) = &group
+            && message.message_seq != 0
+            && let Some(cell) = lock(state).receipts.get(&message.message_seq).cloned()
+            && (message.message_msg_id.is_empty() || message.message_msg_id == cell.msg_id)
+        {
+            records.push(cached_record(conv, &cell));
+            continue;
+        }
         let (conv_for_read, seq, msg_id) = (conv.clone(), message.message_seq, message.message_msg_id.clone());
         let record = engine
             .read_store(move |reader| {
@@ -150,6 +164,33 @@ async fn stored_messages(
         }
     }
     Ok(records)
+}
+
+/// The parts of a stored group message that receipt calls use, from its receipt cell; the
+/// body and the other fields are not needed there and are left empty.
+fn cached_record(conv: &ConvKey, cell: &ReceiptCell) -> MessageRecord {
+    MessageRecord {
+        sdkappid: cell.sdkappid,
+        conv: conv.clone(),
+        seq: cell.seq,
+        pos: 0,
+        msg_id: cell.msg_id.clone(),
+        sender: cell.sender.clone(),
+        rand: 0,
+        client_time: 0,
+        server_time: 0,
+        need_receipt: true,
+        excluded_from_unread: false,
+        priority: 0,
+        platform: 0,
+        first_elem_type: 0,
+        body: String::new(),
+        cloud_custom: String::new(),
+        custom_int: 0,
+        custom_str: String::new(),
+        receipt_read_at: 0,
+        receipt_private: false,
+    }
 }
 
 /// `msg_send_receipts` (TIM `TIMMsgSendMessageReadReceipts`).
@@ -247,15 +288,7 @@ async fn send_group(
         if changed.is_empty() {
             return Ok(());
         }
-        let mut ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
-        let changed_records: Vec<&MessageRecord> = changed.iter().map(|(record, _)| *record).collect();
-        ops.push(receipt_sent_event(
-            session,
-            group_id.as_str(),
-            ConvType::GROUP,
-            &changed_records,
-            &ConvKey::Group(group_id.clone()),
-        ));
+        let ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
         let pending = reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)));
         (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), index, pending)
     };
@@ -267,11 +300,16 @@ async fn send_group(
         return Err(err);
     }
     engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
-    if !private {
-        let window_ms = app.settings().config.receipt_coalesce_window_ms;
-        for cell in changed {
-            engine.inner.coalescer.note(app.sdkappid, group_id, cell, engine.now_ms(), window_ms);
+    // The sender hears of public receipts; the reader's own devices hear of every receipt it
+    // sent (each paced like the sender's pushes).
+    let window_ms = app.settings().config.receipt_coalesce_window_ms;
+    for cell in changed {
+        if !private {
+            let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
+            engine.inner.coalescer.note(key, cell.clone(), engine.now_ms(), window_ms);
         }
+        let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
+        engine.inner.coalescer.note(key, cell, engine.now_ms(), window_ms);
     }
     Ok(())
 }
@@ -494,7 +532,17 @@ pub(crate) async fn set_account_privacy(
     Ok(())
 }
 
-type CoalesceKey = (u64, UserId, GroupId);
+/// Who a coalesced push is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Audience {
+    /// The messages' sender: a `receipt` push with current counts.
+    Sender,
+    /// The reader's devices: a `receipt_sent` push listing what it acknowledged.
+    Reader,
+}
+
+/// (app, user told, group, audience).
+pub(crate) type CoalesceKey = (u64, UserId, GroupId, Audience);
 
 struct PendingPush {
     cells: Vec<Arc<ReceiptCell>>,
@@ -507,6 +555,8 @@ struct CoalescerState {
     /// When each key was last flushed (milliseconds) and how busy it has been; kept for the
     /// longest window only.
     last_flush: HashMap<CoalesceKey, Pace>,
+    /// When `last_flush` may next be pruned, in milliseconds (pruning walks it all).
+    next_prune_ms: u64,
 }
 
 /// The pace of one key's pushes: its last flush and how many windows in a row were busy.
@@ -598,8 +648,7 @@ impl Coalescer {
     }
 
     /// Notes that `cell` changed; its sender will be told within `window_ms`.
-    pub(crate) fn note(&self, sdkappid: u64, group_id: &GroupId, cell: Arc<ReceiptCell>, now_ms: u64, window_ms: u32) {
-        let key = (sdkappid, cell.sender.clone(), group_id.clone());
+    pub(crate) fn note(&self, key: CoalesceKey, cell: Arc<ReceiptCell>, now_ms: u64, window_ms: u32) {
         let mut state = lock(&self.state);
         match state.pending.get_mut(&key) {
             Some(pending) => {
@@ -639,9 +688,10 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
             due.push((key, pending.cells));
         }
     }
-    if state.last_flush.len() > LAST_FLUSHES_MAX {
+    if state.last_flush.len() > LAST_FLUSHES_MAX && now_ms >= state.next_prune_ms {
         let horizon = now_ms.saturating_sub(u64::from(tincan_core::config::RECEIPT_COALESCE_WINDOW_MS_MAX));
         state.last_flush.retain(|_, pace| pace.flushed_at_ms >= horizon);
+        state.next_prune_ms = now_ms.saturating_add(1_000);
     }
     let next = state.due.peek().map(|Reverse((at, _))| *at);
     (due, next)
@@ -649,7 +699,29 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
 
 /// Sends the sender one push with the current counts of each message, as a durable event.
 async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) {
-    let (sdkappid, sender, group_id) = key;
+    let (sdkappid, user, group_id, audience) = key;
+    if audience == Audience::Reader {
+        let payload = ReceiptSentPush {
+            conv_id: group_id.as_str().to_owned(),
+            conv_type: ConvType::GROUP,
+            msg_ids: cells.iter().map(|cell| cell.msg_id.clone()).collect(),
+            seqs: cells.iter().map(|cell| cell.seq).collect(),
+        };
+        let op = WriteOp::AppendUserEvent(UserEventRecord {
+            sdkappid,
+            user,
+            pos: 0,
+            kind: push::RECEIPT_SENT.to_owned(),
+            conv: Some(ConvKey::Group(group_id)),
+            seq: 0,
+            payload: serde_json::to_string(&payload).unwrap_or_default(),
+        });
+        if let Err(err) = engine.writer().submit(vec![op], Some(crate::events::committed(sdkappid, None))).await {
+            tracing::error!(error = %err, "a receipt notice could not be stored");
+        }
+        return;
+    }
+    let sender = user;
     let Some(app) = engine.app(sdkappid) else { return };
     let Some(state) = app.group(&group_id) else { return };
     let Ok(reservation) = engine.writer().reserve().await else { return };
