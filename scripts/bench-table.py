@@ -52,12 +52,20 @@ row("synapse-shape single-reader receipts/s", get(ss, "receipt_single", "rate_pe
     peer=get(synapse, "receipt_single", "rate_per_s"))
 row("synapse-shape sends/s (20 clients)", get(ss, "send_concurrent", "rate_per_s"), "/s",
     peer=get(synapse, "send_concurrent", "rate_per_s"))
+ssf = tincan.get("synapse-shape-fast", {})
+row("synapse-shape receipts/s (10 ms window)", get(ssf, "receipt_concurrent", "rate_per_s"), "/s",
+    None if syn_rate is None else 100 * syn_rate, peer=syn_rate)
+row("synapse-shape time-to-sender p99 (10 ms window)", get(ssf, "visibility_under_load", "p99_ms"), "ms",
+    None if syn_vis_p99 is None else syn_vis_p99 / 10, better="lower", peer=syn_vis_p99)
 rt = tincan.get("receipt-throughput", {})
 row("receipt-throughput receipts/s", get(rt, "receipts_per_s"), "/s", 50000)
 row("receipt-throughput ack p99", get(rt, "ack", "p99_ms"), "ms", better="lower")
 row("receipt-throughput receipt-to-push p99", get(rt, "receipt_to_sender_push", "p99_ms"), "ms", 20, better="lower")
 row("receipt-throughput CPU s / 1000 receipts", get(rt, "server_cpu_s_per_1000_receipts"), "s", better="lower")
 row("receipt-throughput server RSS", get(rt, "server_rss_mb"), "MB", better="lower")
+rtf = tincan.get("receipt-throughput-fast", {})
+row("receipt-throughput receipts/s (10 ms window)", get(rtf, "receipts_per_s"), "/s", 50000)
+row("receipt-throughput receipt-to-push p99 (10 ms window)", get(rtf, "receipt_to_sender_push", "p99_ms"), "ms", 20, better="lower")
 lg = tincan.get("large-group", {})
 row("large-group members", get(lg, "members"), "")
 row("large-group all reads", get(lg, "reads_total_s"), "s", 10, better="lower")
@@ -78,6 +86,7 @@ header = ("figure", "tincan", "unit", "synapse", "ratio", "target")
 print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
 for r in rows:
     print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+print(f"machine: {os.cpu_count()} CPUs; receipt_coalesce_window_ms default {tincan.get('receipt_coalesce_window_ms', 100)}")
 for name, value in tincan.items():
     if isinstance(value, dict) and "error" in value:
         print(f"{name}: ERROR {value['error']}")

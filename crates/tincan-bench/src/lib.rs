@@ -114,7 +114,22 @@ impl Sizes {
 }
 
 /// Every scenario's name, in the order they run.
-pub const SCENARIOS: [&str; 5] = ["synapse-shape", "receipt-throughput", "large-group", "connections", "messaging"];
+///
+/// The `-fast` variants run the same workload with the app's receipt coalescing window set to
+/// [`FAST_WINDOW_MS`] instead of the default, showing what a shorter window buys in push
+/// latency and costs in pushes.
+pub const SCENARIOS: [&str; 7] = [
+    "synapse-shape",
+    "synapse-shape-fast",
+    "receipt-throughput",
+    "receipt-throughput-fast",
+    "large-group",
+    "connections",
+    "messaging",
+];
+
+/// The coalescing window of the `-fast` variants, in milliseconds.
+pub const FAST_WINDOW_MS: u32 = 10;
 
 impl Target {
     /// The user named `name` in this run.
@@ -177,6 +192,19 @@ impl Target {
 
 /// Runs one scenario by name.
 pub async fn run(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    if let Some(base) = name.strip_suffix("-fast") {
+        let previous =
+            target.admin().call("tincan", "get_app", &json!({})).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+        let window = previous["App"]["receipt_coalesce_window_ms"].clone();
+        target.configure(json!({"receipt_coalesce_window_ms": FAST_WINDOW_MS})).await?;
+        let result = Box::pin(run(base, target, sizes)).await;
+        target.configure(json!({"receipt_coalesce_window_ms": window})).await?;
+        return result.map(|report| {
+            let mut report = report;
+            report["receipt_coalesce_window_ms"] = json!(FAST_WINDOW_MS);
+            report
+        });
+    }
     match name {
         "synapse-shape" => synapse_shape(target, sizes).await,
         "receipt-throughput" => receipt_throughput(target, sizes).await,

@@ -18,7 +18,10 @@ async fn every_scenario_runs_at_tiny_sizes() {
     for name in SCENARIOS {
         let report = tincan_bench::run(name, &target, &sizes).await.unwrap_or_else(|err| panic!("{name}: {err}"));
         assert!(report.get("error").is_none(), "{name}: {report}");
-        match name {
+        if let Some(base) = name.strip_suffix("-fast") {
+            assert_eq!(report["receipt_coalesce_window_ms"], 10, "{base}: {report}");
+        }
+        match name.trim_end_matches("-fast") {
             "synapse-shape" => {
                 assert_eq!(report["receipt_single"]["n"], 8, "{report}");
                 assert_eq!(report["receipt_concurrent"]["n"], 12, "{report}");
