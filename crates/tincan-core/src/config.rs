@@ -1,4 +1,4 @@
-//! An app's plan and its receipt settings.
+//! An app's plan, its receipt settings and its webhooks.
 
 use tincan_proto::enums::GroupType;
 use tincan_proto::{ApiError, ErrorCode};
@@ -49,6 +49,30 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 100;
 /// The longest coalescing window an app may set, in milliseconds.
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
+/// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
+pub const CALLBACK_COMMANDS: [&str; 6] = [
+    CALLBACK_C2C_BEFORE_SEND,
+    CALLBACK_C2C_AFTER_SEND,
+    CALLBACK_C2C_AFTER_MSG_REPORT,
+    CALLBACK_GROUP_BEFORE_SEND,
+    CALLBACK_GROUP_AFTER_SEND,
+    CALLBACK_GROUP_AFTER_READ_RECEIPT,
+];
+/// Before a C2C message is stored; the answer may refuse or change it.
+pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
+/// After a C2C message is stored.
+pub const CALLBACK_C2C_AFTER_SEND: &str = "C2C.CallbackAfterSendMsg";
+/// After a user marks a C2C conversation read.
+pub const CALLBACK_C2C_AFTER_MSG_REPORT: &str = "C2C.CallbackAfterMsgReport";
+/// Before a group message is stored; the answer may refuse or change it.
+pub const CALLBACK_GROUP_BEFORE_SEND: &str = "Group.CallbackBeforeSendMsg";
+/// After a group message is stored.
+pub const CALLBACK_GROUP_AFTER_SEND: &str = "Group.CallbackAfterSendMsg";
+/// After a member sends read receipts for group messages.
+pub const CALLBACK_GROUP_AFTER_READ_RECEIPT: &str = "Group.CallbackAfterReadReceipt";
+/// The longest webhook URL accepted.
+pub const CALLBACK_URL_BYTES_MAX: usize = 2_048;
+
 /// What an app's administrator can change while the server runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppConfig {
@@ -61,6 +85,10 @@ pub struct AppConfig {
     pub receipt_coalesce_window_ms: u32,
     /// The largest group (in members) whose messages may ask for receipts.
     pub receipt_group_members_max: u32,
+    /// Where webhooks go (`http://` or `https://`); empty: no webhooks.
+    pub callback_url: String,
+    /// The webhook commands enabled, by TIM's names ([`CALLBACK_COMMANDS`]).
+    pub callback_commands: Vec<String>,
 }
 
 impl AppConfig {
@@ -72,7 +100,15 @@ impl AppConfig {
             receipt_group_types: vec![GroupType::WORK, GroupType::PUBLIC, GroupType::MEETING],
             receipt_coalesce_window_ms: RECEIPT_COALESCE_WINDOW_MS_DEFAULT,
             receipt_group_members_max: RECEIPT_GROUP_MEMBERS_MAX_DEFAULT,
+            callback_url: String::new(),
+            callback_commands: Vec::new(),
         }
+    }
+
+    /// The URL to send `command` to, if webhooks are on for it.
+    pub fn callback_for(&self, command: &str) -> Option<&str> {
+        let enabled = !self.callback_url.is_empty() && self.callback_commands.iter().any(|it| it == command);
+        enabled.then_some(self.callback_url.as_str())
     }
 
     /// Checks a configuration before it is applied.
@@ -93,6 +129,26 @@ impl AppConfig {
         }
         if self.receipt_group_members_max == 0 {
             return Err(ApiError::invalid_parameter("receipt_group_members_max must be at least 1"));
+        }
+        if !self.callback_url.is_empty() {
+            let scheme_ok = self.callback_url.starts_with("http://") || self.callback_url.starts_with("https://");
+            if !scheme_ok
+                || self.callback_url.len() > CALLBACK_URL_BYTES_MAX
+                || self.callback_url.contains(char::is_whitespace)
+            {
+                return Err(ApiError::invalid_parameter(format!(
+                    "callback_url {:?} must be an http:// or https:// URL of at most {CALLBACK_URL_BYTES_MAX} bytes without spaces",
+                    self.callback_url
+                )));
+            }
+        }
+        for command in &self.callback_commands {
+            if !CALLBACK_COMMANDS.contains(&command.as_str()) {
+                return Err(ApiError::invalid_parameter(format!(
+                    "callback command {command:?} is not one tincan sends; these are: {}",
+                    CALLBACK_COMMANDS.join(", ")
+                )));
+            }
         }
         Ok(())
     }
@@ -172,5 +228,21 @@ mod tests {
     fn plan_names() {
         assert_eq!(Plan::parse("ultimate"), Some(Plan::Ultimate));
         assert_eq!(Plan::parse("Gold"), None);
+    }
+
+    #[test]
+    fn webhook_settings_are_checked_and_looked_up_by_command() {
+        let mut config = AppConfig::new_app_default();
+        assert_eq!(config.callback_for(CALLBACK_C2C_AFTER_SEND), None, "no webhooks by default");
+        config.callback_url = "http://127.0.0.1:9/hook".to_owned();
+        config.callback_commands = vec![CALLBACK_C2C_AFTER_SEND.to_owned()];
+        assert!(config.validate().is_ok());
+        assert_eq!(config.callback_for(CALLBACK_C2C_AFTER_SEND), Some("http://127.0.0.1:9/hook"));
+        assert_eq!(config.callback_for(CALLBACK_GROUP_AFTER_SEND), None);
+        config.callback_commands.push("C2C.CallbackTeleport".to_owned());
+        assert!(config.validate().unwrap_err().desc.contains("C2C.CallbackTeleport"));
+        config.callback_commands.pop();
+        config.callback_url = "ftp://example.invalid/".to_owned();
+        assert!(config.validate().unwrap_err().desc.contains("callback_url"));
     }
 }

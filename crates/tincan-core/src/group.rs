@@ -596,6 +596,18 @@ impl Group {
                 ),
             ));
         }
+        Ok(self.leave(user, role))
+    }
+
+    /// Takes `user` out of the group whatever its role, because its account is being deleted;
+    /// an owner's group passes to the longest-standing member, as when a Work group's owner
+    /// quits. `None` if `user` is not a member.
+    pub fn expel(&mut self, user: &UserId) -> Option<MembershipOutcome> {
+        let role = self.members.get(user)?.role;
+        Some(self.leave(user, role))
+    }
+
+    fn leave(&mut self, user: &UserId, role: MemberRole) -> MembershipOutcome {
         let mut outcome = MembershipOutcome::default();
         outcome.left.push(self.drop_member(user));
         outcome.results.push((user.clone(), HandleMemberResult::SUCCEEDED));
@@ -609,7 +621,7 @@ impl Group {
                 outcome.new_owner = Some(successor);
             }
         }
-        Ok(outcome)
+        outcome
     }
 
     /// `user` joins by itself (TIM `TIMGroupJoin`).
@@ -971,5 +983,16 @@ mod tests {
         profile.notification = "hello".to_owned();
         work.modify_profile(&user("a"), profile).unwrap();
         assert_eq!(work.profile.notification, "hello");
+    }
+
+    #[test]
+    fn an_expelled_owner_hands_the_group_on() {
+        let mut public = new_group(GroupType::PUBLIC, &["a", "b"]);
+        let outcome = public.expel(&user("owner")).unwrap();
+        assert_eq!(outcome.left.len(), 1);
+        assert_eq!(outcome.new_owner, Some(user("a")));
+        assert_eq!(public.owner(), Some(&user("a")));
+        assert_eq!(public.member(&user("a")).unwrap().role, MemberRole::OWNER);
+        assert!(public.expel(&user("owner")).is_none(), "no longer a member");
     }
 }

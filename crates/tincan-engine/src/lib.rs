@@ -25,6 +25,7 @@ pub mod metrics;
 mod ops;
 mod render;
 mod state;
+pub mod webhooks;
 mod writer;
 
 use std::collections::HashMap;
@@ -86,6 +87,8 @@ pub struct EngineConfig {
     pub pinned_app: Option<PinnedApp>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Sends webhooks; without one, none are sent or queued.
+    pub webhooks: Option<Arc<dyn webhooks::WebhookSender>>,
 }
 
 /// What the engine did at start, for the operator.
@@ -144,6 +147,7 @@ pub(crate) struct Inner {
     pub(crate) data_dir: PathBuf,
     pub(crate) next_tiny_id: AtomicU64,
     pub(crate) coalescer: ops::receipts::Coalescer,
+    pub(crate) webhooks: webhooks::Webhooks,
     threads: std::sync::Mutex<Vec<thread::JoinHandle<()>>>,
 }
 
@@ -158,6 +162,12 @@ pub struct Session {
     /// Whether the session acts for the app's administrator (the REST API), which lifts the
     /// membership and role checks of groups as TIM's REST API does.
     pub(crate) app_admin: bool,
+    /// Whether the session is a REST call rather than a device.
+    pub(crate) rest: bool,
+    /// Whether this session's sends skip the before-send webhook (`ForbidBeforeSendMsgCallback`).
+    pub(crate) skip_before_send: bool,
+    /// Whether they skip the after-send webhook (`ForbidAfterSendMsgCallback`).
+    pub(crate) skip_after_send: bool,
 }
 
 impl Session {
@@ -179,6 +189,19 @@ impl Session {
     /// This connection's device, once attached.
     pub fn device(&self) -> Option<DeviceId> {
         self.device
+    }
+
+    /// The same session with the message webhooks of its sends turned off, as TIM's REST
+    /// `ForbidCallbackControl` asks.
+    pub fn forbid_callbacks(mut self, before_send: bool, after_send: bool) -> Session {
+        self.skip_before_send = before_send;
+        self.skip_after_send = after_send;
+        self
+    }
+
+    /// The `platform` webhooks report for this session's events.
+    pub(crate) fn event_platform(&self) -> u32 {
+        if self.rest { webhooks::PLATFORM_REST } else { self.platform }
     }
 
     /// Whether the session acts for the app's administrator.
@@ -209,6 +232,7 @@ impl Engine {
         let now = config.clock.now_secs();
         let loaded = reader.load(now.saturating_sub(state::DEDUPE_WINDOW_SECONDS))?;
         let head_pos = loaded.head_pos;
+        let webhooks = webhooks::Webhooks::new(config.webhooks.clone(), &loaded.pending_callbacks);
         let metrics = Arc::new(Metrics::default());
         metrics.head_pos.store(head_pos, Ordering::Relaxed);
         let built = load::build(loaded)?;
@@ -226,10 +250,12 @@ impl Engine {
                 data_dir: config.data_dir,
                 next_tiny_id: AtomicU64::new(built.max_tiny_id.saturating_add(1).max(1)),
                 coalescer,
+                webhooks,
                 threads: std::sync::Mutex::new(vec![dispatcher, writer_thread]),
             }),
         };
         engine.inner.coalescer.start(engine.clone());
+        engine.start_webhook_delivery();
         let report = engine.ensure_default_app(config.pinned_app).await?;
         Ok((engine, report))
     }
@@ -237,6 +263,7 @@ impl Engine {
     /// Stops accepting work and waits for the writer and the dispatcher to finish what they
     /// hold; every acknowledged change is durable before this returns.
     pub async fn shutdown(&self) {
+        self.inner.webhooks.stop();
         self.inner.coalescer.stop();
         self.inner.coalescer.flush_all(self).await;
         let inner = self.inner.clone();

@@ -44,6 +44,14 @@ pub struct Metrics {
     pub pushes: AtomicU64,
     /// Connections closed because they could not keep up.
     pub slow_consumers: AtomicU64,
+    /// Webhook after-events delivered.
+    pub webhooks_delivered: AtomicU64,
+    /// Webhook calls that failed or timed out (each attempt).
+    pub webhooks_failed: AtomicU64,
+    /// Webhook after-events dropped because the app's queue was full.
+    pub webhooks_dropped: AtomicU64,
+    /// Webhook after-events abandoned after retrying for two days.
+    pub webhooks_abandoned: AtomicU64,
     /// Batches committed by the writer.
     pub store_batches: AtomicU64,
     /// Write ops committed.
@@ -69,6 +77,10 @@ impl Default for Metrics {
             receipts: AtomicU64::new(0),
             pushes: AtomicU64::new(0),
             slow_consumers: AtomicU64::new(0),
+            webhooks_delivered: AtomicU64::new(0),
+            webhooks_failed: AtomicU64::new(0),
+            webhooks_dropped: AtomicU64::new(0),
+            webhooks_abandoned: AtomicU64::new(0),
             store_batches: AtomicU64::new(0),
             store_ops: AtomicU64::new(0),
             store_failures: AtomicU64::new(0),
@@ -83,7 +95,7 @@ impl Metrics {
     /// The Prometheus text exposition of every counter.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(2048);
-        let counters: [(&str, &str, u64); 9] = [
+        let counters: [(&str, &str, u64); 13] = [
             ("tincan_logins_total", "Successful logins.", self.logins.load(Ordering::Relaxed)),
             ("tincan_messages_total", "Messages stored.", self.messages.load(Ordering::Relaxed)),
             ("tincan_receipts_total", "Read receipts recorded.", self.receipts.load(Ordering::Relaxed)),
@@ -92,6 +104,26 @@ impl Metrics {
                 "tincan_slow_consumers_total",
                 "Connections closed for not keeping up.",
                 self.slow_consumers.load(Ordering::Relaxed),
+            ),
+            (
+                "tincan_webhooks_delivered_total",
+                "Webhook events delivered.",
+                self.webhooks_delivered.load(Ordering::Relaxed),
+            ),
+            (
+                "tincan_webhooks_failed_total",
+                "Webhook calls that failed or timed out.",
+                self.webhooks_failed.load(Ordering::Relaxed),
+            ),
+            (
+                "tincan_webhooks_dropped_total",
+                "Webhook events dropped because the queue was full.",
+                self.webhooks_dropped.load(Ordering::Relaxed),
+            ),
+            (
+                "tincan_webhooks_abandoned_total",
+                "Webhook events abandoned after two days of retries.",
+                self.webhooks_abandoned.load(Ordering::Relaxed),
             ),
             ("tincan_store_batches_total", "Batches committed.", self.store_batches.load(Ordering::Relaxed)),
             ("tincan_store_ops_total", "Write operations committed.", self.store_ops.load(Ordering::Relaxed)),

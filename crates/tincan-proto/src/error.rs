@@ -82,14 +82,20 @@ codes! {
     GROUP_FULL = 10014;
     /// Group: the group ID is invalid.
     GROUP_INVALID_ID = 10015;
+    /// Group: a before-send webhook refused the message.
+    GROUP_REJECTED_BY_CALLBACK = 10016;
     /// Group: an account in the request does not exist.
     GROUP_ACCOUNT_NOT_FOUND = 10019;
     /// Group: the group ID is already in use.
     GROUP_ID_IN_USE = 10021;
     /// Group: read-receipt information does not exist for this message.
     GROUP_RECEIPT_NOT_FOUND = 10062;
+    /// C2C (REST): the request is invalid; `desc` says how.
+    C2C_INVALID_REQUEST = 20001;
     /// C2C: the sender or the receiver is not a valid account.
     C2C_INVALID_ACCOUNT = 20003;
+    /// C2C: a before-send webhook refused the message.
+    C2C_REJECTED_BY_CALLBACK = 20006;
     /// REST: the HTTP URL is invalid.
     REST_BAD_URL = 60002;
     /// REST: the request body is not valid JSON.
@@ -134,6 +140,20 @@ codes! {
     REST_INVALID_PARAMETERS = 70402;
     /// Administrator rights are required.
     ADMIN_REQUIRED = 70403;
+    /// C2C (REST): the body is not valid JSON or a key has the wrong type.
+    OPENIM_INVALID_JSON = 90001;
+    /// C2C (REST): `MsgBody` is invalid; `desc` says which element and key.
+    OPENIM_INVALID_MSG_BODY = 90002;
+    /// C2C (REST): `To_Account` is missing.
+    OPENIM_TO_ACCOUNT_MISSING = 90003;
+    /// C2C (REST): `MsgRandom` is missing.
+    OPENIM_MSG_RANDOM_MISSING = 90005;
+    /// C2C (REST): `MsgBody` is not an array.
+    OPENIM_MSG_BODY_NOT_ARRAY = 90007;
+    /// C2C (REST): more than 500 receivers in one `batchsendmsg`.
+    OPENIM_TOO_MANY_TARGETS = 90011;
+    /// C2C (REST): `To_Account` does not exist.
+    OPENIM_TO_ACCOUNT_NOT_FOUND = 90012;
 }
 
 impl ErrorCode {

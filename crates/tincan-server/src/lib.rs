@@ -9,8 +9,10 @@
 //! - [`Server`]: binds, runs until a shutdown signal, then drains.
 //! - `ws`: the WebSocket connection task.
 //! - `rest`: the REST envelope and the admin commands.
+//! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
 
 mod rest;
+mod webhook;
 mod ws;
 
 use std::future::Future;
@@ -29,6 +31,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use tincan_engine;
+pub use webhook::HttpWebhooks;
 
 /// What the HTTP handlers share.
 #[derive(Clone)]

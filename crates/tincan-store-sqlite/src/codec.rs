@@ -86,14 +86,25 @@ fn group_types_from_sql(text: &str) -> StoreResult<Vec<GroupType>> {
         .collect()
 }
 
+/// Webhook command names as stored: one text, names separated by commas.
+pub(crate) fn commands_to_sql(commands: &[String]) -> String {
+    commands.join(",")
+}
+
+fn commands_from_sql(text: &str) -> Vec<String> {
+    text.split(',').filter(|name| !name.is_empty()).map(str::to_owned).collect()
+}
+
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
-/// receipt_coalesce_window_ms, receipt_group_members_max, created_at.
+/// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
+/// callback_commands.
 pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
     let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(crate::backend("reading an app")) };
     let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(crate::backend("reading an app")) };
     let (sdkappid, secret_key, admin, plan, types) =
         (get_i64(0)?, get_text(1)?, get_text(2)?, get_text(3)?, get_text(4)?);
     let (window, members_max, created_at) = (get_i64(5)?, get_i64(6)?, get_i64(7)?);
+    let (callback_url, callback_commands) = (get_text(8)?, get_text(9)?);
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
     Ok(AppRecord {
         sdkappid: from_sql(sdkappid)?,
@@ -104,6 +115,8 @@ pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
             receipt_group_types: group_types_from_sql(&types)?,
             receipt_coalesce_window_ms: u32_from_sql(window)?,
             receipt_group_members_max: u32_from_sql(members_max)?,
+            callback_url,
+            callback_commands: commands_from_sql(&callback_commands),
         },
         created_at: from_sql(created_at)?,
     })

@@ -10,8 +10,9 @@ use tincan_core::group::GroupProfile;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord, MembershipSpan,
-    MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+    AccountRecord, CallbackRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord,
+    MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult,
+    UserEventRecord,
 };
 
 use crate::codec::{
@@ -102,7 +103,39 @@ impl StoreRead for SqliteReader {
                 own_messages: load_own_messages(connection)?,
                 excluded: load_excluded(connection)?,
                 recent_messages: load_recent(connection, recent_since)?,
+                pending_callbacks: load_pending_callbacks(connection)?,
             })
+        })
+    }
+
+    fn due_callbacks(&self, now_ms: u64, limit: usize) -> StoreResult<Vec<CallbackRecord>> {
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select id, sdkappid, command, event, enqueued_at, attempts, next_at from callback_queue \
+                     where next_at <= ?1 order by next_at, id limit ?2",
+                )
+                .map_err(backend("preparing the webhook queue query"))?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut rows = statement.query(params![to_sql(now_ms), limit]).map_err(backend("querying webhooks"))?;
+            let mut due = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading webhooks"))? {
+                let get_i64 =
+                    |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a webhook")) };
+                let get_text =
+                    |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a webhook")) };
+                due.push(CallbackRecord {
+                    id: from_sql(get_i64(0)?)?,
+                    sdkappid: from_sql(get_i64(1)?)?,
+                    command: get_text(2)?,
+                    event: get_text(3)?,
+                    enqueued_at: from_sql(get_i64(4)?)?,
+                    attempts: u32::try_from(get_i64(5)?)
+                        .map_err(|_| StoreError::Corrupt("webhook attempts out of range".to_owned()))?,
+                    next_at: from_sql(get_i64(6)?)?,
+                });
+            }
+            Ok(due)
         })
     }
 
@@ -312,7 +345,7 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
     let mut statement = connection
         .prepare(
             "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-             receipt_group_members_max, created_at from app order by sdkappid",
+             receipt_group_members_max, created_at, callback_url, callback_commands from app order by sdkappid",
         )
         .map_err(backend("preparing the app query"))?;
     let mut rows = statement.query([]).map_err(backend("querying apps"))?;
@@ -321,6 +354,20 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
         apps.push(app_from_row(row)?);
     }
     Ok(apps)
+}
+
+fn load_pending_callbacks(connection: &Connection) -> StoreResult<Vec<(u64, u64)>> {
+    let mut statement = connection
+        .prepare("select sdkappid, count(*) from callback_queue group by sdkappid")
+        .map_err(backend("preparing the webhook count"))?;
+    let mut rows = statement.query([]).map_err(backend("counting webhooks"))?;
+    let mut counts = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading webhook counts"))? {
+        let sdkappid: i64 = row.get(0).map_err(backend("reading webhook counts"))?;
+        let count: i64 = row.get(1).map_err(backend("reading webhook counts"))?;
+        counts.push((from_sql(sdkappid)?, from_sql(count)?));
+    }
+    Ok(counts)
 }
 
 fn load_accounts(connection: &Connection) -> StoreResult<Vec<AccountRecord>> {

@@ -8,7 +8,7 @@ use tincan_proto::GroupId;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
-use crate::codec::{conv_columns, group_types_to_sql, to_sql};
+use crate::codec::{commands_to_sql, conv_columns, group_types_to_sql, to_sql};
 
 /// The writer; owned by the engine's single writer thread.
 pub struct SqliteWriter {
@@ -73,7 +73,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
     match op {
         WriteOp::PutApp(app) => execute(
             "insert or replace into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
-             receipt_coalesce_window_ms, receipt_group_members_max, created_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 to_sql(app.sdkappid),
                 app.secret_key,
@@ -82,7 +83,9 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 group_types_to_sql(&app.config.receipt_group_types),
                 app.config.receipt_coalesce_window_ms,
                 app.config.receipt_group_members_max,
-                to_sql(app.created_at)
+                to_sql(app.created_at),
+                app.config.callback_url,
+                commands_to_sql(&app.config.callback_commands)
             ],
             "storing an app",
         ),
@@ -96,6 +99,32 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 account.receipt_private
             ],
             "storing an account",
+        ),
+        WriteOp::EnqueueCallback(callback) => execute(
+            "insert into callback_queue (sdkappid, command, event, enqueued_at, attempts, next_at) \
+             values (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                to_sql(callback.sdkappid),
+                callback.command,
+                callback.event,
+                to_sql(callback.enqueued_at),
+                callback.attempts,
+                to_sql(callback.next_at)
+            ],
+            "queueing a webhook",
+        ),
+        WriteOp::DeleteCallback { id } => {
+            execute("delete from callback_queue where id = ?1", params![to_sql(*id)], "removing a webhook")
+        }
+        WriteOp::RetryCallback { id, attempts, next_at } => execute(
+            "update callback_queue set attempts = ?2, next_at = ?3 where id = ?1",
+            params![to_sql(*id), attempts, to_sql(*next_at)],
+            "rescheduling a webhook",
+        ),
+        WriteOp::DeleteAccount { sdkappid, user } => execute(
+            "delete from account where sdkappid = ?1 and user_id = ?2",
+            params![to_sql(*sdkappid), user.as_str()],
+            "deleting an account",
         ),
         WriteOp::PutGroup(group) => execute(
             "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \

@@ -14,8 +14,8 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, GroupReceiptRecord, GroupRecord, MemberRecord, MessageRecord, ReadStateRecord,
-    ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, MemberRecord, MessageRecord,
+    ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// Opens a fresh, empty store.
@@ -31,6 +31,7 @@ pub fn run_all(open: OpenStore<'_>) {
     user_events_page_by_position(open);
     memberships_and_group_messages_after_a_position(open);
     a_failed_batch_changes_nothing(open);
+    the_webhook_queue_keeps_events_until_delivered(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -136,6 +137,8 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
     config.receipt_group_types.push(GroupType::COMMUNITY);
     config.receipt_coalesce_window_ms = 250;
     apply(&mut writer, vec![WriteOp::PutApp(app.clone())], 0);
+    config.callback_url = "http://127.0.0.1:9/hook".to_owned();
+    config.callback_commands = vec!["C2C.CallbackAfterSendMsg".to_owned(), "Group.CallbackAfterReadReceipt".to_owned()];
     app.config = config;
     let account =
         AccountRecord { sdkappid: APP, user: user("alice"), tiny_id: 7, created_at: 6, receipt_private: true };
@@ -159,15 +162,17 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
         vec![
             WriteOp::RemoveMember { sdkappid: APP, group_id: group_id("g1"), index: 1, leave_seq: 0, leave_pos: 4 },
             WriteOp::SetMemberRole { sdkappid: APP, group_id: group_id("g1"), index: 0, role: MemberRole::ADMIN },
+            WriteOp::PutAccount(AccountRecord { user: user("carol"), tiny_id: 8, ..account.clone() }),
         ],
         4,
     );
+    apply(&mut writer, vec![WriteOp::DeleteAccount { sdkappid: APP, user: user("carol") }], 4);
     let state = reader.load(0).expect("load");
     let mut alice = member("g1", "alice", 0, 0, 1);
     alice.role = MemberRole::ADMIN;
     assert_eq!(state.head_pos, 4, "the head position is kept");
     assert_eq!(state.apps, vec![app], "an app is replaced whole");
-    assert_eq!(state.accounts, vec![account]);
+    assert_eq!(state.accounts, vec![account], "a deleted account is gone");
     assert_eq!(state.groups, vec![group_record("g1")], "dismissed groups are not loaded");
     assert_eq!(state.members, vec![alice], "only current members of live groups, with their current role");
 }
@@ -389,4 +394,49 @@ fn a_failed_batch_changes_nothing(open: OpenStore<'_>) {
     assert_eq!(seqs(&reader.messages(APP, &conv, &scan(false, 0, u64::MAX, 10)).expect("scan")), vec![1]);
     apply(&mut writer, vec![WriteOp::AppendMessage(message(&conv, 2, "alice"))], 1002);
     assert_eq!(reader.load(0).expect("load").head_pos, 1002, "the writer goes on after a failure");
+}
+
+fn callback(command: &str, next_at: u64) -> CallbackRecord {
+    CallbackRecord {
+        id: 0,
+        sdkappid: APP,
+        command: command.to_owned(),
+        event: format!("{{\"command\":\"{command}\"}}"),
+        enqueued_at: 5,
+        attempts: 0,
+        next_at,
+    }
+}
+
+fn the_webhook_queue_keeps_events_until_delivered(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::EnqueueCallback(callback("first", 10)),
+            WriteOp::EnqueueCallback(callback("second", 10)),
+            WriteOp::EnqueueCallback(callback("later", 50)),
+        ],
+        0,
+    );
+    let due = reader.due_callbacks(20, 10).expect("due");
+    let commands: Vec<&str> = due.iter().map(|it| it.command.as_str()).collect();
+    assert_eq!(commands, vec!["first", "second"], "due events, oldest first");
+    assert!(due[0].id != 0 && due[0].id < due[1].id, "the store assigns increasing ids");
+    assert_eq!(reader.due_callbacks(20, 1).expect("due").len(), 1, "the limit holds");
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::DeleteCallback { id: due[0].id },
+            WriteOp::RetryCallback { id: due[1].id, attempts: 1, next_at: 100 },
+        ],
+        0,
+    );
+    let due = reader.due_callbacks(60, 10).expect("due");
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].command, "later");
+    let retried = reader.due_callbacks(100, 10).expect("due");
+    let second = retried.iter().find(|it| it.command == "second").expect("the retried event is due again");
+    assert_eq!((second.attempts, second.next_at), (1, 100));
+    assert_eq!(reader.load(0).expect("load").pending_callbacks, vec![(APP, 2)]);
 }

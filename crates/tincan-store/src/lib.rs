@@ -69,6 +69,13 @@ pub enum WriteOp {
     PutApp(AppRecord),
     /// Creates or replaces an account.
     PutAccount(AccountRecord),
+    /// Deletes an account (its messages, conversations and events stay).
+    DeleteAccount {
+        /// The app.
+        sdkappid: u64,
+        /// The account.
+        user: UserId,
+    },
     /// Creates or replaces a group's own fields (not its members).
     PutGroup(GroupRecord),
     /// Adds a member.
@@ -118,12 +125,31 @@ pub enum WriteOp {
     PutGroupReceipt(Arc<dyn ReceiptSource>),
     /// Appends an event to a user's stream.
     AppendUserEvent(UserEventRecord),
+    /// Queues a webhook event (its `id` is assigned by the store).
+    EnqueueCallback(CallbackRecord),
+    /// Removes a delivered (or abandoned) webhook event.
+    DeleteCallback {
+        /// Its id.
+        id: u64,
+    },
+    /// Records a failed delivery and when to try again.
+    RetryCallback {
+        /// Its id.
+        id: u64,
+        /// Attempts so far.
+        attempts: u32,
+        /// When the next attempt is due, in milliseconds.
+        next_at: u64,
+    },
 }
 
 /// The reading side of a store; callable from many threads at once.
 pub trait StoreRead: Send + Sync + 'static {
     /// Everything the engine keeps in memory, read once at start.
     fn load(&self, recent_since: u64) -> StoreResult<LoadedState>;
+
+    /// Webhook events due at `now_ms`, oldest first, at most `limit`.
+    fn due_callbacks(&self, now_ms: u64, limit: usize) -> StoreResult<Vec<CallbackRecord>>;
 
     /// Messages of a conversation by a history plan.
     fn messages(&self, sdkappid: u64, conv: &ConvKey, plan: &HistoryPlan) -> StoreResult<Vec<MessageRecord>>;

@@ -253,4 +253,25 @@ pub struct LoadedState {
     pub excluded: Vec<(u64, ConvKey, u64)>,
     /// Messages sent since the time given to `load`.
     pub recent_messages: Vec<RecentMessage>,
+    /// Webhook events waiting to be delivered, per app.
+    pub pending_callbacks: Vec<(u64, u64)>,
+}
+
+/// A webhook event waiting to be delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackRecord {
+    /// Its place in the queue, assigned by the store (0 when enqueued).
+    pub id: u64,
+    /// The app.
+    pub sdkappid: u64,
+    /// TIM's command name (`Group.CallbackAfterReadReceipt`).
+    pub command: String,
+    /// The event, as the engine encoded it.
+    pub event: String,
+    /// When it was enqueued, in milliseconds.
+    pub enqueued_at: u64,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// When the next attempt is due, in milliseconds.
+    pub next_at: u64,
 }

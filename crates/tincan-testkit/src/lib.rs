@@ -5,6 +5,8 @@
 //! `tincan-sdk`, call the REST API, and restart the server on the same data.
 //! Logs are quiet unless `TEST_LOG` is set.
 
+pub mod hooks;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};
@@ -68,6 +70,7 @@ pub async fn spawn_app_at(data_dir: &Path, listen: SocketAddr) -> TestApp {
         data_dir: data_dir.to_owned(),
         pinned_app: Some(PinnedApp { sdkappid: SDKAPPID, key: KEY.to_owned() }),
         clock: Arc::new(SystemClock),
+        webhooks: Some(tincan_server::HttpWebhooks::shared()),
     };
     let mut attempt = 0;
     let server = loop {

@@ -13,7 +13,12 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         (Some(sdkappid), Some(key)) => Some(PinnedApp { sdkappid, key }),
         _ => None,
     };
-    let config = EngineConfig { data_dir: args.data.clone(), pinned_app, clock: Arc::new(SystemClock) };
+    let config = EngineConfig {
+        data_dir: args.data.clone(),
+        pinned_app,
+        clock: Arc::new(SystemClock),
+        webhooks: Some(tincan_server::HttpWebhooks::shared()),
+    };
     let server = Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
     let addr = server.local_addr();
     let report = server.report();

@@ -33,6 +33,10 @@ pub struct AppInfo {
     pub receipt_coalesce_window_ms: u32,
     /// The largest group allowed receipts.
     pub receipt_group_members_max: u32,
+    /// Where webhooks go; empty: none.
+    pub callback_url: String,
+    /// The webhook commands enabled (TIM's names).
+    pub callback_commands: Vec<String>,
     /// When it was created, in seconds.
     pub created_at: u64,
 }
@@ -53,6 +57,12 @@ pub struct AppConfigChange {
     /// The largest group allowed receipts.
     #[serde(default)]
     pub receipt_group_members_max: Option<u32>,
+    /// Where webhooks go (`""` turns them off).
+    #[serde(default)]
+    pub callback_url: Option<String>,
+    /// The webhook commands to enable, replacing the current set.
+    #[serde(default)]
+    pub callback_commands: Option<Vec<String>>,
 }
 
 impl AppInfo {
@@ -69,6 +79,8 @@ impl AppInfo {
                 .collect(),
             receipt_coalesce_window_ms: config.receipt_coalesce_window_ms,
             receipt_group_members_max: config.receipt_group_members_max,
+            callback_url: config.callback_url.clone(),
+            callback_commands: config.callback_commands.clone(),
             created_at: settings.created_at,
         }
     }
@@ -234,6 +246,18 @@ impl Engine {
         }
         if let Some(members_max) = change.receipt_group_members_max {
             config.receipt_group_members_max = members_max;
+        }
+        if let Some(url) = &change.callback_url {
+            config.callback_url = url.trim().to_owned();
+        }
+        if let Some(commands) = &change.callback_commands {
+            let mut unique: Vec<String> = Vec::with_capacity(commands.len());
+            for command in commands {
+                if !unique.contains(command) {
+                    unique.push(command.clone());
+                }
+            }
+            config.callback_commands = unique;
         }
         config.validate()?;
         self.change_settings(&app, |settings| settings.config = config.clone()).await?;

@@ -6,6 +6,7 @@
 //! Every device of the reader gets a `conv_read` push with the conversation's new state, so one
 //! user's read state is the same on all of its devices.
 
+use tincan_core::config::CALLBACK_C2C_AFTER_MSG_REPORT;
 use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::{Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
@@ -18,6 +19,7 @@ use tincan_store::{MessageRecord, ReadStateRecord, UserEventRecord, WriteOp};
 use crate::ops::messages::group_not_found;
 use crate::render::{self, MessageView};
 use crate::state::lock;
+use crate::webhooks::CallbackEvent;
 use crate::{Engine, Session};
 
 /// `conv_get_list` (TIM `TIMConvGetConvList`).
@@ -232,6 +234,14 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
         (ConvKey::C2c(_), ReadTarget::UpTo(time)) => Some(last_seq_at(engine, session, conv, time).await?),
         _ => None,
     };
+    // The C2C read report webhook carries the reader's unread C2C messages in all: those of its
+    // other conversations are counted here, outside this conversation's lock.
+    let report = match conv {
+        ConvKey::C2c(pair) if engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_MSG_REPORT) => {
+            pair.side_of(me).map(|side| engine.c2c_unread_except(app, me, pair.peer_of(side)))
+        }
+        _ => None,
+    };
     let reservation = engine.writer().reserve().await?;
     let pending = match conv {
         ConvKey::C2c(pair) => {
@@ -260,6 +270,17 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                 let payload = ReceiptPush { receipts: vec![receipt] };
                 ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, conv, &payload));
             }
+            if let Some(unread_elsewhere) = report {
+                let event = CallbackEvent::AfterMsgReport {
+                    reporter: me.as_str().to_owned(),
+                    peer: peer.as_str().to_owned(),
+                    last_read_time: now,
+                    unread: unread_elsewhere + state.unread_of(side),
+                    event_time_ms: engine.now_ms(),
+                    platform: session.event_platform(),
+                };
+                ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_MSG_REPORT, &event));
+            }
             reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
         }
         ConvKey::Group(group_id) => {
@@ -284,6 +305,9 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
         }
     };
     pending.wait().await?;
+    if report.is_some() {
+        engine.wake_webhooks();
+    }
     Ok(())
 }
 

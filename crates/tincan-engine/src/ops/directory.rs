@@ -5,12 +5,14 @@
 use std::sync::atomic::Ordering;
 
 use tincan_core::group::GroupProfile;
+use tincan_proto::enums::MemberRole as Role;
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+use tincan_store::WriteOp;
 
-use crate::ops::groups::{group_record, tips_message};
+use crate::ops::groups::{TIP_QUIT, group_record, leave_ops, tips_message};
 use crate::ops::messages::group_not_found;
-use crate::state::{lock, read};
+use crate::state::{lock, read, write};
 use crate::{Engine, Session};
 
 /// `kTIMGroupTip_GroupInfoChange`: the group's profile changed.
@@ -19,6 +21,8 @@ const TIP_INFO_CHANGE: u32 = 6;
 /// A group as the REST API and the console show it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupSummary {
+    /// The app.
+    pub sdkappid: u64,
     /// The group's ID.
     pub group_id: String,
     /// Its type.
@@ -102,6 +106,7 @@ impl Engine {
         let group = &state.group;
         let online = group.members().filter(|(user, _)| self.hub().is_online(sdkappid, user)).count();
         Ok(GroupSummary {
+            sdkappid,
             group_id: group_id.as_str().to_owned(),
             group_type: group.group_type(),
             name: group.profile.name.clone(),
@@ -149,6 +154,22 @@ impl Engine {
             })
             .collect();
         Ok((page, group.n_members()))
+    }
+
+    /// One member of a group, if `user` is one.
+    pub fn group_member(&self, sdkappid: u64, group_id: &str, user: &UserId) -> Option<MemberSummary> {
+        let app = self.app(sdkappid)?;
+        let state = app.group(&GroupId::parse(group_id).ok()?)?;
+        let state = lock(&state);
+        let group = &state.group;
+        let member = group.member(user)?;
+        Some(MemberSummary {
+            user: user.as_str().to_owned(),
+            role: member.role,
+            join_time: member.join_time,
+            read_seq: member.read.read_seq(),
+            unread: member.read.unread(group.max_seq(), group.excluded()),
+        })
     }
 
     /// The IDs of an app's groups (of one type, if given), sorted.
@@ -250,6 +271,55 @@ impl Engine {
             })
             .collect();
         Ok((page, next))
+    }
+
+    /// Deletes accounts (TIM's `account_delete`): each one's devices are logged out, it leaves
+    /// every group it is in (an owner hands its group to the longest-standing member), and the
+    /// account is gone; its messages stay in their conversations, and a later login or import
+    /// creates the account afresh. Returns, per user, whether it existed.
+    pub async fn delete_accounts(&self, sdkappid: u64, users: &[UserId]) -> Result<Vec<bool>, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let now = self.now();
+        let mut existed = Vec::with_capacity(users.len());
+        for user in users {
+            let Some(account) = write(&app.accounts).remove(user) else {
+                existed.push(false);
+                continue;
+            };
+            existed.push(true);
+            let reason = ApiError::new(ErrorCode::LOGIN_KICKED_OFF, "the account was deleted by the administrator");
+            self.hub().kick_user(sdkappid, user, &reason);
+            let group_ids: Vec<GroupId> = std::mem::take(&mut lock(&account.convs).groups).into_iter().collect();
+            let reservation = self.writer().reserve().await?;
+            let pending = {
+                let mut ops = Vec::new();
+                for group_id in &group_ids {
+                    let Some(state) = app.group(group_id) else { continue };
+                    let mut state = lock(&state);
+                    let Some(outcome) = state.group.expel(user) else { continue };
+                    state.note_left(&outcome.left, now);
+                    ops.extend(leave_ops(sdkappid, group_id, &outcome.left));
+                    if let Some(successor) = &outcome.new_owner
+                        && let Some(member) = state.group.member(successor)
+                    {
+                        ops.push(WriteOp::SetMemberRole {
+                            sdkappid,
+                            group_id: group_id.clone(),
+                            index: member.index,
+                            role: Role::OWNER,
+                        });
+                    }
+                    ops.push(group_record(sdkappid, &state.group, None));
+                    if state.group.n_members() > 0 {
+                        ops.push(tips_message(sdkappid, &mut state, TIP_QUIT, user, &[user], now));
+                    }
+                }
+                ops.push(WriteOp::DeleteAccount { sdkappid, user: user.clone() });
+                reservation.send(ops, Some(crate::events::committed(sdkappid, None)))
+            };
+            pending.wait().await?;
+        }
+        Ok(existed)
     }
 
     /// The `TIMPlatform` of each device of `user` online now.

@@ -33,7 +33,7 @@ const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 /// `kTIMGroupTip_Invite`: members were added (by invitation or by joining).
 const TIP_INVITE: u32 = 1;
 /// `kTIMGroupTip_Quit`: a member left.
-const TIP_QUIT: u32 = 2;
+pub(crate) const TIP_QUIT: u32 = 2;
 /// `kTIMGroupTip_Kick`: members were removed.
 const TIP_KICK: u32 = 3;
 /// `kTIMMsgPriority_Lowest`, TIM's priority for join and leave notices.
@@ -125,7 +125,7 @@ fn member_ops(sdkappid: u64, group_id: &GroupId, joined: &[Joined]) -> Vec<Write
         .collect()
 }
 
-fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec<WriteOp> {
+pub(crate) fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec<WriteOp> {
     left.iter()
         .map(|left| WriteOp::RemoveMember {
             sdkappid,

@@ -3,11 +3,15 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use tincan_core::config::{
+    CALLBACK_C2C_AFTER_SEND, CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_AFTER_SEND, CALLBACK_GROUP_BEFORE_SEND,
+};
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::history::{self, HistoryRequest};
 use tincan_core::msgid;
 use tincan_proto::api::{get_message_list, send_message};
 use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::message::Elem;
 use tincan_proto::push::{self, ConvState};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
@@ -15,6 +19,7 @@ use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
 use crate::ops::receipts::{new_receipt_cell, receipt_cells};
 use crate::render::{self, MessageView};
 use crate::state::{AppState, Reservation, lock};
+use crate::webhooks::{CallbackEvent, MessageEvent, Verdict};
 use crate::writer::POS_OF_PREVIOUS;
 use crate::{Engine, Session};
 
@@ -32,6 +37,57 @@ struct Outgoing {
 }
 
 impl Outgoing {
+    /// The message as the webhooks describe it; `to` is the peer (C2C) and `group` the group
+    /// and its type (group messages).
+    fn event(
+        &self,
+        engine: &Engine,
+        session: &Session,
+        to: &str,
+        group: Option<(&GroupId, GroupType)>,
+        seq: u64,
+    ) -> MessageEvent {
+        let operator =
+            if session.is_app_admin() { session.app.settings().admin_identifier } else { session.user().clone() };
+        MessageEvent {
+            from: session.user().as_str().to_owned(),
+            to: to.to_owned(),
+            group_id: group.map(|(id, _)| id.as_str().to_owned()).unwrap_or_default(),
+            group_type: group.and_then(|(_, group_type)| group_type.rest_name()).unwrap_or_default().to_owned(),
+            operator: operator.as_str().to_owned(),
+            seq,
+            random: self.rand,
+            time: self.now,
+            msg_id: self.msg_id.clone(),
+            elems: self.message.message_elem_array.clone(),
+            cloud_custom_data: self.message.message_cloud_custom_str.clone(),
+            unread: 0,
+            event_time_ms: engine.now_ms(),
+            platform: session.event_platform(),
+        }
+    }
+
+    /// Applies a before-send answer that let the message through.
+    fn apply_changes(&mut self, elems: Option<Vec<Elem>>, cloud_custom_data: Option<String>) {
+        if let Some(elems) = elems {
+            let valid = !elems.is_empty()
+                && elems.iter().enumerate().all(|(index, elem)| elem.validate_for_send(index).is_ok());
+            match serde_json::to_string(&elems) {
+                Ok(body) if valid => {
+                    self.first_elem_type = elems.first().and_then(Elem::elem_type).map_or(0, |it| it.0);
+                    self.body = body;
+                    self.message.message_elem_array = elems;
+                }
+                _ => {
+                    tracing::warn!("a before-send webhook answered elements that cannot be sent; sending the original")
+                }
+            }
+        }
+        if let Some(data) = cloud_custom_data {
+            self.message.message_cloud_custom_str = data;
+        }
+    }
+
     fn record(&self, sdkappid: u64, conv: ConvKey, seq: u64, sender: &UserId) -> MessageRecord {
         MessageRecord {
             sdkappid,
@@ -95,6 +151,47 @@ pub(crate) async fn send(
     };
     let views = message_views(engine, session, &record.conv, std::slice::from_ref(&record)).await?;
     Ok(send_message::Response { message: render::message(&record, session.user(), &views[0]) })
+}
+
+/// What the before-send webhook made of a message.
+enum Screened {
+    /// Send it (possibly changed).
+    Send(Outgoing),
+    /// Dropped silently: the sender is answered with this unstored message.
+    Discarded(MessageRecord),
+}
+
+/// Asks the app's before-send webhook about `outgoing` (whose ID is reserved), unless the
+/// session skips it or the app has it off; a refused or dropped message frees its ID.
+async fn screen(
+    engine: &Engine,
+    session: &Session,
+    command: &str,
+    conv: &ConvKey,
+    mut outgoing: Outgoing,
+    event: impl FnOnce(&Outgoing) -> MessageEvent,
+) -> Result<Screened, ApiError> {
+    if session.skip_before_send {
+        return Ok(Screened::Send(outgoing));
+    }
+    let config = session.app.settings().config;
+    if config.callback_for(command).is_none() {
+        return Ok(Screened::Send(outgoing));
+    }
+    let verdict = engine.before_send(&session.app, command, &event(&outgoing)).await;
+    if !matches!(verdict, Verdict::Allow { .. }) {
+        session.app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+    }
+    match verdict {
+        Verdict::Allow { elems, cloud_custom_data } => {
+            outgoing.apply_changes(elems, cloud_custom_data);
+            Ok(Screened::Send(outgoing))
+        }
+        Verdict::Refuse(err) => Err(err),
+        Verdict::Discard => {
+            Ok(Screened::Discarded(outgoing.record(session.app.sdkappid, conv.clone(), 0, session.user())))
+        }
+    }
 }
 
 /// Reserves the outgoing message's ID for `conv`, or finds the message it already names.
@@ -168,6 +265,15 @@ async fn send_c2c(
     if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
         return Ok(record);
     }
+    let screened = screen(engine, session, CALLBACK_C2C_BEFORE_SEND, &conv, outgoing, |it| {
+        it.event(engine, session, peer.as_str(), None, 0)
+    });
+    let outgoing = match screened.await? {
+        Screened::Send(outgoing) => outgoing,
+        Screened::Discarded(record) => return Ok(record),
+    };
+    let after_send = !session.skip_after_send && engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_SEND);
+    let peer_unread_elsewhere = if after_send { engine.c2c_unread_except(app, &peer, sender) } else { 0 };
     let side = pair.side_of(sender).ok_or_else(|| crate::internal("sender outside its own pair".to_owned()))?;
     let state = app.pair_or_new(&pair);
     let reservation = match engine.writer().reserve().await {
@@ -198,7 +304,12 @@ async fn send_c2c(
                 payload: String::new(),
             })
         };
-        let ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
+        let mut ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
+        if after_send {
+            let mut event = outgoing.event(engine, session, peer.as_str(), None, seq);
+            event.unread = peer_unread_elsewhere + state.unread_of(side.other());
+            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_SEND, &CallbackEvent::AfterSend(event)));
+        }
         (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
     let stored = match pending.wait().await.and_then(stored_message) {
@@ -214,6 +325,9 @@ async fn send_c2c(
         }
     };
     app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
+    if after_send {
+        engine.wake_webhooks();
+    }
     lock(&session.account.convs).peers.insert(peer.clone());
     lock(&peer_account.convs).peers.insert(sender.clone());
     lock(&state).note_pushed(&Arc::new(stored.clone()));
@@ -243,7 +357,16 @@ async fn send_group(
     if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
         return Ok(record);
     }
+    let group_type = lock(&state).group.group_type();
+    let screened = screen(engine, session, CALLBACK_GROUP_BEFORE_SEND, &conv, outgoing, |it| {
+        it.event(engine, session, "", Some((&group_id, group_type)), 0)
+    });
+    let outgoing = match screened.await? {
+        Screened::Send(outgoing) => outgoing,
+        Screened::Discarded(record) => return Ok(record),
+    };
     let config = app.settings().config;
+    let after_send = !session.skip_after_send && engine.wants_callback(&config, CALLBACK_GROUP_AFTER_SEND);
     let release = |err: ApiError| {
         app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
         err
@@ -271,6 +394,10 @@ async fn send_group(
             state.receipts.insert(seq, cell.clone());
             ops.push(WriteOp::PutGroupReceipt(cell));
         }
+        if after_send {
+            let event = outgoing.event(engine, session, "", Some((&group_id, group_type)), seq);
+            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_GROUP_AFTER_SEND, &CallbackEvent::AfterSend(event)));
+        }
         (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
     let stored = match pending.wait().await.and_then(stored_message) {
@@ -284,6 +411,9 @@ async fn send_group(
         }
     };
     app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
+    if after_send {
+        engine.wake_webhooks();
+    }
     lock(&state).note_pushed(&Arc::new(stored.clone()));
     engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
     Ok(stored)

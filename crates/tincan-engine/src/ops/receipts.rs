@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tincan_core::config::CALLBACK_GROUP_AFTER_READ_RECEIPT;
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::receipts::{GroupReceipt, RecordOutcome};
 use tincan_proto::api::{Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
@@ -28,6 +29,7 @@ use tokio::sync::Notify;
 use crate::ops::messages::{group_not_found, resolve_conv};
 use crate::render;
 use crate::state::{AppState, ReceiptCell, lock};
+use crate::webhooks::{CallbackEvent, ReceiptItem};
 use crate::{Engine, Session};
 
 /// A receipt cell for a message just sent.
@@ -254,6 +256,7 @@ async fn send_group(
     let cells = receipt_cells(engine, app, group_id, &records).await?;
     let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
     let private = session.account.is_private();
+    let after_read = engine.wants_callback(&app.settings().config, CALLBACK_GROUP_AFTER_READ_RECEIPT);
     let reservation = engine.writer().reserve().await?;
     let (changed, index, pending) = {
         let state = lock(&state);
@@ -288,7 +291,29 @@ async fn send_group(
         if changed.is_empty() {
             return Ok(());
         }
-        let ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
+        let mut ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
+        if after_read {
+            let receipts = changed
+                .iter()
+                .map(|(record, cell)| {
+                    let counts = lock(&cell.state).counts(state.group.current_members());
+                    ReceiptItem {
+                        seq: record.seq,
+                        read: counts.read,
+                        unread: counts.unread,
+                        readers: vec![session.user().as_str().to_owned()],
+                    }
+                })
+                .collect();
+            let event = CallbackEvent::AfterReadReceipt {
+                group_id: group_id.as_str().to_owned(),
+                group_type: state.group.group_type().rest_name().unwrap_or_default().to_owned(),
+                receipts,
+                event_time_ms: engine.now_ms(),
+                platform: session.event_platform(),
+            };
+            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_GROUP_AFTER_READ_RECEIPT, &event));
+        }
         let pending = reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)));
         (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), index, pending)
     };
@@ -300,6 +325,9 @@ async fn send_group(
         return Err(err);
     }
     engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
+    if after_read {
+        engine.wake_webhooks();
+    }
     // The sender hears of public receipts; the reader's own devices hear of every receipt it
     // sent (each paced like the sender's pushes).
     let window_ms = app.settings().config.receipt_coalesce_window_ms;

@@ -39,7 +39,17 @@ impl Engine {
             server_time: now,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
         };
-        Ok((Session { app, account, device: None, platform: request.platform, app_admin: false }, response))
+        let session = Session {
+            app,
+            account,
+            device: None,
+            platform: request.platform,
+            app_admin: false,
+            rest: false,
+            skip_before_send: false,
+            skip_after_send: false,
+        };
+        Ok((session, response))
     }
 
     /// A session for the REST API of app `sdkappid`, acting as `user` (the app's administrator
@@ -65,7 +75,16 @@ impl Engine {
                 ApiError::new(ErrorCode::ACCOUNT_NOT_FOUND, format!("account {user} does not exist; import it first"))
             })?,
         };
-        Ok(Session { app, account, device: None, platform: 0, app_admin: as_admin })
+        Ok(Session {
+            app,
+            account,
+            device: None,
+            platform: 0,
+            app_admin: as_admin,
+            rest: true,
+            skip_before_send: false,
+            skip_after_send: false,
+        })
     }
 
     /// The account of `user`, created (durably) if it does not exist yet.

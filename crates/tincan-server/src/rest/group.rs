@@ -7,12 +7,15 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tincan_core::group::{ADD_OPTION_ANY, ADD_OPTION_AUTH, ADD_OPTION_FORBID};
-use tincan_engine::{Engine, GroupSummary, MemberSummary};
-use tincan_proto::api::create_group;
-use tincan_proto::enums::{GroupType, MemberRole};
-use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_engine::{Engine, GroupSummary, MemberSummary, ProfileChange};
+use tincan_proto::api::{
+    create_group, delete_group, delete_group_members, get_message_list, get_read_members, get_receipts,
+    invite_group_members, send_message, send_receipts,
+};
+use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
+use tincan_proto::{ApiError, ErrorCode, Message, UserId, limits};
 
-use super::{Caller, body_as, fields, unknown};
+use super::{Caller, body_as, fields, forbidden_callbacks, given, msgbody, session_as, unknown};
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::GROUP_INVALID_PARAMETERS;
@@ -34,6 +37,16 @@ pub(super) async fn command(
         "get_group_info" => get_group_info(engine, caller, body_as(body, INVALID)?),
         "get_group_member_info" => get_group_member_info(engine, caller, body_as(body, INVALID)?),
         "get_appid_group_list" => get_appid_group_list(engine, caller, body_as(body, INVALID)?),
+        "modify_group_base_info" => modify_group_base_info(engine, caller, body_as(body, INVALID)?).await,
+        "add_group_member" => add_group_member(engine, caller, body_as(body, INVALID)?).await,
+        "delete_group_member" => delete_group_member(engine, caller, body_as(body, INVALID)?).await,
+        "destroy_group" => destroy_group(engine, caller, body_as(body, INVALID)?).await,
+        "get_joined_group_list" => get_joined_group_list(engine, caller, body_as(body, INVALID)?),
+        "send_group_msg" => send_group_msg(engine, caller, body_as(body, INVALID)?).await,
+        "group_msg_get_simple" => group_msg_get_simple(engine, caller, body_as(body, INVALID)?).await,
+        "group_msg_receipt" => group_msg_receipt(engine, caller, body_as(body, INVALID)?).await,
+        "get_group_msg_receipt" => get_group_msg_receipt(engine, caller, body_as(body, INVALID)?).await,
+        "get_group_msg_receipt_detail" => get_group_msg_receipt_detail(engine, caller, body_as(body, INVALID)?).await,
         _ => Err(unknown("group_open_http_svc", command)),
     }
 }
@@ -95,7 +108,7 @@ struct InitialMember {
     #[serde(rename = "Member_Account")]
     account: String,
     #[serde(rename = "Role", default)]
-    role: String,
+    role: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,47 +118,49 @@ struct CreateGroupBody {
     #[serde(rename = "Type")]
     group_type: String,
     #[serde(rename = "GroupId", default)]
-    group_id: String,
+    group_id: Option<String>,
     #[serde(rename = "Name")]
     name: String,
     #[serde(rename = "Introduction", default)]
-    introduction: String,
+    introduction: Option<String>,
     #[serde(rename = "Notification", default)]
-    notification: String,
+    notification: Option<String>,
     #[serde(rename = "FaceUrl", default)]
-    face_url: String,
+    face_url: Option<String>,
     #[serde(rename = "MaxMemberCount", alias = "MaxMemberNum", default)]
-    max_member_count: u32,
+    max_member_count: Option<u32>,
     #[serde(rename = "ApplyJoinOption", default)]
     apply_join_option: Option<String>,
     #[serde(rename = "MemberList", default)]
-    members: Vec<InitialMember>,
+    members: Option<Vec<InitialMember>>,
 }
 
 async fn create_group(engine: &Engine, caller: &Caller, body: CreateGroupBody) -> Result<Map<String, Value>, ApiError> {
     let group_type = parse_group_type(&body.group_type)?;
     let owner = body.owner.as_deref().filter(|owner| !owner.is_empty()).map(UserId::parse).transpose()?;
-    let add_option = body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?;
+    let add_option =
+        body.apply_join_option.as_deref().filter(|it| !it.is_empty()).map(parse_apply_join_option).transpose()?;
     let members = body
         .members
+        .unwrap_or_default()
         .iter()
         .map(|member| {
             Ok(create_group::InitialMember {
                 group_member_info_identifier: member.account.clone(),
-                group_member_info_member_role: parse_role(&member.role)?,
+                group_member_info_member_role: parse_role(member.role.as_deref().unwrap_or_default())?,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let request = create_group::Request {
         create_group_param_group_name: body.name,
-        create_group_param_group_id: body.group_id,
+        create_group_param_group_id: body.group_id.unwrap_or_default(),
         create_group_param_group_type: group_type,
         create_group_param_group_member_array: members,
-        create_group_param_notification: body.notification,
-        create_group_param_introduction: body.introduction,
-        create_group_param_face_url: body.face_url,
+        create_group_param_notification: body.notification.unwrap_or_default(),
+        create_group_param_introduction: body.introduction.unwrap_or_default(),
+        create_group_param_face_url: body.face_url.unwrap_or_default(),
         create_group_param_add_option: add_option,
-        create_group_param_max_member_num: body.max_member_count,
+        create_group_param_max_member_num: body.max_member_count.unwrap_or(0),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
     let created = engine.create_group_owned_by(&session, owner, request).await?;
@@ -189,6 +204,8 @@ fn group_info_json(summary: &GroupSummary) -> Map<String, Value> {
         ("MaxMemberNum", json!(summary.max_member_num)),
         ("ApplyJoinOption", json!(apply_join_option_name(summary.add_option))),
         ("ShutUpAllMember", json!("Off")),
+        ("MuteAllMember", json!("Off")),
+        ("Appid", json!(summary.sdkappid)),
         ("OnlineMemberNum", json!(summary.online_member_num)),
     ])
 }
@@ -202,6 +219,7 @@ fn member_json(member: &MemberSummary) -> Value {
         "MsgFlag": "AcceptAndNotify",
         "LastSendMsgTime": 0,
         "ShutUpUntil": 0,
+        "MuteUntil": 0,
         "NameCard": "",
         "AppMemberDefinedData": [],
     })
@@ -241,7 +259,9 @@ struct GetMemberInfoBody {
     #[serde(rename = "Limit", default)]
     limit: Option<usize>,
     #[serde(rename = "Offset", default)]
-    offset: usize,
+    offset: Option<usize>,
+    #[serde(rename = "MemberRoleFilter", default)]
+    roles: Option<Vec<String>>,
 }
 
 fn get_group_member_info(
@@ -249,12 +269,29 @@ fn get_group_member_info(
     caller: &Caller,
     body: GetMemberInfoBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    let limit = body.limit.unwrap_or(MEMBER_PAGE_MAX);
+    // Some libraries send 0 for "not set".
+    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(MEMBER_PAGE_MAX);
     if limit > MEMBER_PAGE_MAX {
         return Err(ApiError::new(INVALID, format!("Limit {limit} is above the largest page, {MEMBER_PAGE_MAX}")));
     }
-    let (members, total) = engine.group_member_page(caller.sdkappid, &body.group_id, body.offset, limit)?;
-    Ok(fields(vec![("MemberNum", json!(total)), ("MemberList", members.iter().map(member_json).collect())]))
+    let roles = body.roles.unwrap_or_default();
+    for role in &roles {
+        if !matches!(role.as_str(), "Owner" | "Admin" | "Member") {
+            return Err(ApiError::new(
+                INVALID,
+                format!("MemberRoleFilter entry {role:?} is not Owner, Admin or Member"),
+            ));
+        }
+    }
+    let (members, total) = engine.group_member_page(caller.sdkappid, &body.group_id, 0, usize::MAX)?;
+    let page: Vec<Value> = members
+        .iter()
+        .filter(|member| roles.is_empty() || roles.iter().any(|role| role == role_name(member.role)))
+        .skip(body.offset.unwrap_or(0))
+        .take(limit)
+        .map(member_json)
+        .collect();
+    Ok(fields(vec![("MemberNum", json!(total)), ("MemberList", Value::Array(page)), ("Next", json!(""))]))
 }
 
 #[derive(Deserialize)]
@@ -262,7 +299,7 @@ struct AppGroupListBody {
     #[serde(rename = "Limit", default)]
     limit: Option<usize>,
     #[serde(rename = "Next", default)]
-    next: usize,
+    next: Option<usize>,
     #[serde(rename = "GroupType", default)]
     group_type: Option<String>,
 }
@@ -272,14 +309,499 @@ fn get_appid_group_list(
     caller: &Caller,
     body: AppGroupListBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    let limit = body.limit.unwrap_or(APP_GROUP_PAGE_MAX);
-    if limit == 0 || limit > APP_GROUP_PAGE_MAX {
-        return Err(ApiError::new(INVALID, format!("Limit {limit} must be between 1 and {APP_GROUP_PAGE_MAX}")));
+    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(APP_GROUP_PAGE_MAX);
+    if limit > APP_GROUP_PAGE_MAX {
+        return Err(ApiError::new(INVALID, format!("Limit {limit} is above the largest page, {APP_GROUP_PAGE_MAX}")));
     }
+    let start = body.next.unwrap_or(0);
     let group_type = body.group_type.as_deref().filter(|name| !name.is_empty()).map(parse_group_type).transpose()?;
     let ids = engine.app_group_ids(caller.sdkappid, group_type)?;
-    let page: Vec<Value> = ids.iter().skip(body.next).take(limit).map(|id| json!({"GroupId": id})).collect();
-    let end = body.next.saturating_add(page.len());
+    let page: Vec<Value> = ids.iter().skip(start).take(limit).map(|id| json!({"GroupId": id})).collect();
+    let end = start.saturating_add(page.len());
     let next = if end < ids.len() { end } else { 0 };
     Ok(fields(vec![("TotalCount", json!(ids.len())), ("GroupIdList", Value::Array(page)), ("Next", json!(next))]))
+}
+
+#[derive(Deserialize)]
+struct ModifyGroupBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "Introduction", default)]
+    introduction: Option<String>,
+    #[serde(rename = "Notification", default)]
+    notification: Option<String>,
+    #[serde(rename = "FaceUrl", default)]
+    face_url: Option<String>,
+    #[serde(rename = "MaxMemberNum", alias = "MaxMemberCount", default)]
+    max_member_num: Option<u32>,
+    #[serde(rename = "ApplyJoinOption", default)]
+    apply_join_option: Option<String>,
+    #[serde(rename = "ShutUpAllMember", alias = "MuteAllMember", default)]
+    shut_up_all_member: Option<String>,
+}
+
+async fn modify_group_base_info(
+    engine: &Engine,
+    caller: &Caller,
+    body: ModifyGroupBody,
+) -> Result<Map<String, Value>, ApiError> {
+    if body.shut_up_all_member.as_deref().is_some_and(|value| value != "Off") {
+        return Err(ApiError::new(INVALID, "ShutUpAllMember On is not supported: tincan has no muting yet"));
+    }
+    let change = ProfileChange {
+        name: body.name,
+        introduction: body.introduction,
+        notification: body.notification,
+        face_url: body.face_url,
+        max_member_num: body.max_member_num,
+        add_option: body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?,
+    };
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    engine.modify_group_profile(&session, &body.group_id, change).await?;
+    Ok(Map::new())
+}
+
+#[derive(Deserialize)]
+struct MemberAccount {
+    #[serde(rename = "Member_Account")]
+    account: String,
+}
+
+#[derive(Deserialize)]
+struct AddMembersBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MemberList")]
+    members: Vec<MemberAccount>,
+    #[serde(rename = "Silence", default)]
+    _silence: Option<u32>,
+}
+
+async fn add_group_member(
+    engine: &Engine,
+    caller: &Caller,
+    body: AddMembersBody,
+) -> Result<Map<String, Value>, ApiError> {
+    let request = invite_group_members::Request {
+        group_invite_member_param_group_id: body.group_id,
+        group_invite_member_param_identifier_array: body.members.into_iter().map(|member| member.account).collect(),
+        group_invite_member_param_user_data: String::new(),
+    };
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    let response = engine.call_op(&session, &request).await?;
+    let results: Vec<Value> = response
+        .results
+        .iter()
+        .map(|result| {
+            json!({
+                "Member_Account": result.group_invite_member_result_identifier,
+                "Result": result.group_invite_member_result_result.0,
+            })
+        })
+        .collect();
+    Ok(fields(vec![("MemberList", Value::Array(results))]))
+}
+
+#[derive(Deserialize)]
+struct DeleteMembersBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MemberToDel_Account")]
+    members: Vec<String>,
+    #[serde(rename = "Silence", default)]
+    _silence: Option<u32>,
+    #[serde(rename = "Reason", default)]
+    _reason: Option<String>,
+}
+
+async fn delete_group_member(
+    engine: &Engine,
+    caller: &Caller,
+    body: DeleteMembersBody,
+) -> Result<Map<String, Value>, ApiError> {
+    let request = delete_group_members::Request {
+        group_delete_member_param_group_id: body.group_id,
+        group_delete_member_param_identifier_array: body.members,
+        group_delete_member_param_user_data: String::new(),
+    };
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    engine.call_op(&session, &request).await?;
+    Ok(Map::new())
+}
+
+#[derive(Deserialize)]
+struct GroupIdBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+}
+
+async fn destroy_group(engine: &Engine, caller: &Caller, body: GroupIdBody) -> Result<Map<String, Value>, ApiError> {
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    engine.call_op(&session, &delete_group::Request { group_id: body.group_id }).await?;
+    Ok(Map::new())
+}
+
+#[derive(Deserialize)]
+struct JoinedGroupsBody {
+    #[serde(rename = "Member_Account")]
+    account: String,
+    #[serde(rename = "Limit", default)]
+    limit: Option<usize>,
+    #[serde(rename = "Offset", default)]
+    offset: Option<usize>,
+    #[serde(rename = "GroupType", default)]
+    group_type: Option<String>,
+}
+
+fn get_joined_group_list(
+    engine: &Engine,
+    caller: &Caller,
+    body: JoinedGroupsBody,
+) -> Result<Map<String, Value>, ApiError> {
+    let user = UserId::parse(&body.account)?;
+    let group_type = body.group_type.as_deref().filter(|name| !name.is_empty()).map(parse_group_type).transpose()?;
+    let joined: Vec<(String, GroupType)> = engine
+        .joined_group_ids(caller.sdkappid, &user)?
+        .into_iter()
+        .filter(|(_, it)| group_type.is_none_or(|wanted| *it == wanted))
+        .collect();
+    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(usize::MAX);
+    let page: Vec<Value> = joined
+        .iter()
+        .skip(body.offset.unwrap_or(0))
+        .take(limit)
+        .filter_map(|(group_id, _)| {
+            let summary = engine.group_summary(caller.sdkappid, group_id).ok()?;
+            let member = engine.group_member(caller.sdkappid, group_id, &user)?;
+            let mut info = group_info_json(&summary);
+            info.remove("ErrorCode");
+            info.remove("ErrorInfo");
+            info.insert(
+                "SelfInfo".to_owned(),
+                json!({
+                    "Role": role_name(member.role),
+                    "JoinTime": member.join_time,
+                    "MsgFlag": "AcceptAndNotify",
+                    "MsgSeq": member.read_seq,
+                    "UnreadMsgNum": member.unread,
+                }),
+            );
+            Some(Value::Object(info))
+        })
+        .collect();
+    Ok(fields(vec![("TotalCount", json!(joined.len())), ("GroupIdList", Value::Array(page))]))
+}
+
+/// `MsgPriority` as TIM's REST API spells it.
+fn parse_priority(name: &str) -> Result<u32, ApiError> {
+    match name {
+        "High" => Ok(0),
+        "" | "Normal" => Ok(1),
+        "Low" => Ok(2),
+        "Lowest" => Ok(3),
+        other => Err(ApiError::new(INVALID, format!("MsgPriority {other:?} is not High, Normal, Low or Lowest"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct SendGroupMsgBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Random", alias = "MsgRandom", default)]
+    random: Option<u32>,
+    #[serde(rename = "MsgPriority", default)]
+    priority: Option<String>,
+    #[serde(rename = "MsgBody")]
+    body: Value,
+    #[serde(rename = "From_Account", default)]
+    from: Option<String>,
+    #[serde(rename = "CloudCustomData", default)]
+    cloud_custom_data: Option<String>,
+    #[serde(rename = "NeedReadReceipt", default)]
+    need_read_receipt: Option<u32>,
+    #[serde(rename = "SendMsgControl", default)]
+    send_msg_control: Option<Vec<String>>,
+    #[serde(rename = "OnlineOnlyFlag", default)]
+    online_only: Option<u32>,
+    #[serde(rename = "To_Account", default)]
+    to_account: Option<Value>,
+    #[serde(rename = "ForbidCallbackControl", default)]
+    forbid_callback_control: Option<Vec<String>>,
+}
+
+async fn send_group_msg(
+    engine: &Engine,
+    caller: &Caller,
+    body: SendGroupMsgBody,
+) -> Result<Map<String, Value>, ApiError> {
+    let need_read_receipt = body.need_read_receipt.unwrap_or(0);
+    if need_read_receipt > 1 {
+        return Err(ApiError::new(INVALID, format!("NeedReadReceipt {need_read_receipt} is not 0 or 1")));
+    }
+    if body.online_only.unwrap_or(0) != 0 {
+        return Err(ApiError::new(
+            INVALID,
+            "OnlineOnlyFlag 1 is not supported: every message is stored; send without it",
+        ));
+    }
+    let targeted = match &body.to_account {
+        None | Some(Value::Null) => false,
+        Some(Value::String(to)) => !to.is_empty(),
+        Some(Value::Array(to)) => !to.is_empty(),
+        Some(other) => {
+            return Err(ApiError::new(INVALID, format!("To_Account must be an array of user IDs, got {other}")));
+        }
+    };
+    if targeted {
+        return Err(ApiError::new(
+            INVALID,
+            "To_Account (a message to some members only) is not supported; send to the whole group",
+        ));
+    }
+    let message = Message {
+        message_elem_array: msgbody::from_rest(&body.body, INVALID)?,
+        message_conv_id: body.group_id.clone(),
+        message_conv_type: ConvType::GROUP,
+        message_priority: parse_priority(body.priority.as_deref().unwrap_or_default())?,
+        message_rand: u64::from(body.random.unwrap_or(0)),
+        message_need_read_receipt: need_read_receipt == 1,
+        message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
+        message_is_excluded_from_unread_count: body
+            .send_msg_control
+            .unwrap_or_default()
+            .iter()
+            .any(|control| control == "NoUnread"),
+        ..Default::default()
+    };
+    let (skip_before, skip_after) = forbidden_callbacks(body.forbid_callback_control.as_deref());
+    let session = session_as(engine, caller, given(body.from.as_deref()), true, ErrorCode::GROUP_ACCOUNT_NOT_FOUND)
+        .await?
+        .forbid_callbacks(skip_before, skip_after);
+    let request = send_message::Request { conv_id: body.group_id, conv_type: ConvType::GROUP, message };
+    let sent = engine.call_op(&session, &request).await?.message;
+    Ok(fields(vec![
+        ("MsgTime", json!(sent.message_server_time)),
+        ("MsgSeq", json!(sent.message_seq)),
+        // Earlier versions of a widely used Java client read the seq under this spelling.
+        ("msgSeq", json!(sent.message_seq)),
+        ("MsgDropReason", json!("")),
+    ]))
+}
+
+/// Most messages `group_msg_get_simple` returns at once (TIM: 20).
+const SIMPLE_HISTORY_MAX: u32 = 20;
+
+#[derive(Deserialize)]
+struct GroupHistoryBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "ReqMsgNumber")]
+    count: u32,
+    #[serde(rename = "ReqMsgSeq", default)]
+    before_seq: Option<u64>,
+    #[serde(rename = "WithRecalledMsg", default)]
+    _with_recalled: Option<u32>,
+}
+
+/// A group message as `group_msg_get_simple` answers it; the server's group tips, which REST
+/// has no element type for, come as placeholders with an empty body.
+fn group_message_json(message: &Message) -> Value {
+    let body = msgbody::to_rest(&message.message_elem_array);
+    let placeholder = body.as_array().is_none_or(Vec::is_empty);
+    json!({
+        "From_Account": message.message_sender,
+        "IsPlaceMsg": u32::from(placeholder),
+        "MsgBody": body,
+        "MsgPriority": message.message_priority,
+        "MsgRandom": message.message_rand,
+        "MsgSeq": message.message_seq,
+        "MsgTimeStamp": message.message_server_time,
+        "CloudCustomData": message.message_cloud_custom_str,
+        "IsNeedReadReceipt": u32::from(message.message_need_read_receipt),
+    })
+}
+
+async fn group_msg_get_simple(
+    engine: &Engine,
+    caller: &Caller,
+    body: GroupHistoryBody,
+) -> Result<Map<String, Value>, ApiError> {
+    if body.count == 0 || body.count > SIMPLE_HISTORY_MAX {
+        return Err(ApiError::new(
+            INVALID,
+            format!("ReqMsgNumber {} must be between 1 and {SIMPLE_HISTORY_MAX}", body.count),
+        ));
+    }
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    // Newest first, from ReqMsgSeq down (inclusive), as TIM answers.
+    let anchor = match body.before_seq.filter(|seq| *seq != 0) {
+        Some(seq) => seq,
+        None => engine.group_summary(caller.sdkappid, &body.group_id)?.next_msg_seq.saturating_sub(1),
+    };
+    let request = get_message_list::Request {
+        conv_id: body.group_id.clone(),
+        conv_type: ConvType::GROUP,
+        params: get_message_list::GetMsgListParams {
+            msg_getmsglist_param_count: body.count.saturating_add(1),
+            msg_getmsglist_param_last_msg_seq: anchor,
+            ..Default::default()
+        },
+    };
+    let mut messages = if anchor == 0 { Vec::new() } else { engine.call_op(&session, &request).await?.messages };
+    messages.sort_by_key(|message| std::cmp::Reverse(message.message_seq));
+    let more = messages.len() > body.count as usize;
+    messages.truncate(body.count as usize);
+    let finished = !more || messages.last().is_none_or(|oldest| oldest.message_seq <= 1);
+    Ok(fields(vec![
+        ("GroupId", json!(body.group_id)),
+        ("IsFinished", json!(u32::from(finished))),
+        ("RspMsgList", messages.iter().map(group_message_json).collect()),
+    ]))
+}
+
+#[derive(Deserialize)]
+struct SeqItem {
+    #[serde(rename = "MsgSeq")]
+    seq: u64,
+}
+
+/// Most messages in one REST receipt call (TIM: 50 for `group_msg_receipt`).
+const RECEIPT_SEQS_MAX: usize = 50;
+
+fn group_message_ref(group_id: &str, seq: u64) -> Message {
+    Message {
+        message_conv_id: group_id.to_owned(),
+        message_conv_type: ConvType::GROUP,
+        message_seq: seq,
+        ..Default::default()
+    }
+}
+
+fn check_seq_list(seqs: &[SeqItem]) -> Result<(), ApiError> {
+    if seqs.is_empty() || seqs.len() > RECEIPT_SEQS_MAX {
+        return Err(ApiError::new(
+            INVALID,
+            format!("MsgSeqList has {} entries; between 1 and {RECEIPT_SEQS_MAX} are allowed", seqs.len()),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct GroupReceiptBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Member_Account", alias = "From_Account", alias = "Operator_Account")]
+    reader: String,
+    #[serde(rename = "MsgSeqList")]
+    seqs: Vec<SeqItem>,
+}
+
+async fn group_msg_receipt(
+    engine: &Engine,
+    caller: &Caller,
+    body: GroupReceiptBody,
+) -> Result<Map<String, Value>, ApiError> {
+    check_seq_list(&body.seqs)?;
+    // The reader sends the receipts with its own rights: it must be a member who could see them.
+    let session = session_as(engine, caller, Some(&body.reader), false, ErrorCode::GROUP_ACCOUNT_NOT_FOUND).await?;
+    let messages = body.seqs.iter().map(|item| group_message_ref(&body.group_id, item.seq)).collect();
+    engine.call_op(&session, &send_receipts::Request { messages }).await?;
+    Ok(Map::new())
+}
+
+#[derive(Deserialize)]
+struct GetGroupReceiptBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeqList")]
+    seqs: Vec<SeqItem>,
+}
+
+async fn get_group_msg_receipt(
+    engine: &Engine,
+    caller: &Caller,
+    body: GetGroupReceiptBody,
+) -> Result<Map<String, Value>, ApiError> {
+    check_seq_list(&body.seqs)?;
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    let mut items = Vec::with_capacity(body.seqs.len());
+    for item in &body.seqs {
+        // One message per call, so a message without receipts fails alone with its own Code.
+        let request = get_receipts::Request { messages: vec![group_message_ref(&body.group_id, item.seq)] };
+        let item_json = match engine.call_op(&session, &request).await {
+            Ok(response) => match response.receipts.first() {
+                Some(receipt) => json!({
+                    "Code": 0,
+                    "MsgSeq": item.seq,
+                    "ReadNum": receipt.msg_receipt_read_count,
+                    "UnreadNum": receipt.msg_receipt_unread_count,
+                }),
+                None => {
+                    json!({"Code": ErrorCode::GROUP_RECEIPT_NOT_FOUND.0, "MsgSeq": item.seq, "ReadNum": 0, "UnreadNum": 0})
+                }
+            },
+            Err(err) if err.code == ErrorCode::GROUP_NOT_FOUND || err.code == ErrorCode::GROUP_INVALID_ID => {
+                return Err(err);
+            }
+            Err(err) => json!({"Code": err.code.0, "MsgSeq": item.seq, "ReadNum": 0, "UnreadNum": 0}),
+        };
+        items.push(item_json);
+    }
+    Ok(fields(vec![("GroupMsgReceiptList", Value::Array(items))]))
+}
+
+#[derive(Deserialize)]
+struct ReceiptDetailBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    seq: u64,
+    #[serde(rename = "Filter")]
+    filter: u32,
+    #[serde(rename = "Cursor", default)]
+    cursor: Option<String>,
+    #[serde(rename = "Count", default)]
+    count: Option<u32>,
+}
+
+async fn get_group_msg_receipt_detail(
+    engine: &Engine,
+    caller: &Caller,
+    body: ReceiptDetailBody,
+) -> Result<Map<String, Value>, ApiError> {
+    let filter = match body.filter {
+        0 => ReadMembersFilter::READ,
+        1 => ReadMembersFilter::UNREAD,
+        other => return Err(ApiError::new(INVALID, format!("Filter {other} is not 0 (read) or 1 (unread)"))),
+    };
+    // TIM treats a larger Count as its largest page.
+    let count = body.count.unwrap_or(limits::READ_MEMBERS_PAGE_MAX_REST).clamp(1, limits::READ_MEMBERS_PAGE_MAX_REST);
+    let cursor = body.cursor.unwrap_or_default();
+    let next_seq = if cursor.is_empty() {
+        0
+    } else {
+        cursor
+            .parse::<u64>()
+            .map_err(|_| ApiError::new(INVALID, format!("Cursor {cursor:?} is not one this server returned")))?
+    };
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    let request =
+        get_read_members::Request { message: group_message_ref(&body.group_id, body.seq), filter, next_seq, count };
+    let page = engine.call_op(&session, &request).await?;
+    let (list_key, account_key) =
+        if filter == ReadMembersFilter::READ { ("ReadList", "Read_Account") } else { ("UnreadList", "Unread_Account") };
+    let list: Vec<Value> =
+        page.members.iter().map(|member| json!({ account_key: member.group_member_info_identifier })).collect();
+    let cursor = if page.is_finished { String::new() } else { page.next_seq.to_string() };
+    Ok(fields(vec![
+        ("MsgSeq", json!(body.seq)),
+        ("Cursor", json!(cursor)),
+        // TIM's documentation spells the flag IsFinish and its Java client IsFinished: both go out.
+        ("IsFinish", json!(u32::from(page.is_finished))),
+        ("IsFinished", json!(u32::from(page.is_finished))),
+        (list_key, Value::Array(list)),
+    ]))
 }

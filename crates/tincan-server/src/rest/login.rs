@@ -9,7 +9,7 @@ use super::{Caller, body_as, fields, unknown};
 
 #[derive(Deserialize)]
 struct AccountImportBody {
-    #[serde(rename = "UserID")]
+    #[serde(rename = "UserID", alias = "Identifier")]
     user_id: String,
     #[serde(rename = "Nick", default)]
     _nick: Option<String>,
@@ -27,6 +27,31 @@ struct KickBody {
 struct MultiAccountImportBody {
     #[serde(rename = "Accounts")]
     accounts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct AccountItem {
+    #[serde(rename = "UserID")]
+    user_id: String,
+}
+
+/// The body of `account_delete` (`DeleteItem`) and `account_check` (`CheckItem`).
+#[derive(Deserialize)]
+struct AccountItems {
+    #[serde(rename = "DeleteItem", alias = "CheckItem")]
+    items: Vec<AccountItem>,
+}
+
+impl AccountItems {
+    fn parse(&self, key: &str) -> Result<Vec<UserId>, ApiError> {
+        if self.items.is_empty() || self.items.len() > IMPORT_ACCOUNTS_MAX {
+            return Err(ApiError::new(
+                ErrorCode::REST_INVALID_PARAMETERS,
+                format!("{key} has {} entries; between 1 and {IMPORT_ACCOUNTS_MAX} are allowed", self.items.len()),
+            ));
+        }
+        self.items.iter().map(|item| UserId::parse(&item.user_id)).collect()
+    }
 }
 
 /// Most accounts in one `multiaccount_import` (TIM: 100).
@@ -73,6 +98,39 @@ pub(super) async fn command(
             let user = UserId::parse(&request.user_id)?;
             engine.kick_user(caller.sdkappid, &user);
             Ok(Map::new())
+        }
+        "account_delete" => {
+            let request: AccountItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let users = request.parse("DeleteItem")?;
+            let existed = engine.delete_accounts(caller.sdkappid, &users).await?;
+            let items = users
+                .iter()
+                .zip(existed)
+                .map(|(user, existed)| {
+                    if existed {
+                        json!({"ResultCode": 0, "ResultInfo": "", "UserID": user.as_str()})
+                    } else {
+                        json!({
+                            "ResultCode": ErrorCode::ACCOUNT_NOT_FOUND.0,
+                            "ResultInfo": format!("account {user} does not exist"),
+                            "UserID": user.as_str(),
+                        })
+                    }
+                })
+                .collect();
+            Ok(fields(vec![("ResultItem", Value::Array(items))]))
+        }
+        "account_check" => {
+            let request: AccountItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let users = request.parse("CheckItem")?;
+            let items = users
+                .iter()
+                .map(|user| {
+                    let status = if engine.account_exists(caller.sdkappid, user) { "Imported" } else { "NotImported" };
+                    json!({"UserID": user.as_str(), "ResultCode": 0, "ResultInfo": "", "AccountStatus": status})
+                })
+                .collect();
+            Ok(fields(vec![("ResultItem", Value::Array(items))]))
         }
         _ => Err(unknown("im_open_login_svc", command)),
     }

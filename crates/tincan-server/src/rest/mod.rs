@@ -11,6 +11,8 @@
 
 mod group;
 mod login;
+pub(crate) mod msgbody;
+mod openim;
 mod tincan;
 
 use std::collections::HashMap;
@@ -89,8 +91,15 @@ pub(crate) fn body_as<T: for<'de> Deserialize<'de>>(
     body: Map<String, Value>,
     invalid: ErrorCode,
 ) -> Result<T, ApiError> {
-    serde_json::from_value(Value::Object(body))
-        .map_err(|err| ApiError::new(invalid, format!("invalid request body: {err}")))
+    serde_path_to_error::deserialize(Value::Object(body)).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if path == "." {
+            ApiError::new(invalid, format!("invalid request body: {inner}"))
+        } else {
+            ApiError::new(invalid, format!("invalid request body: {path}: {inner}"))
+        }
+    })
 }
 
 /// `POST /v4/{service}/{command}`.
@@ -107,15 +116,65 @@ pub(crate) async fn handle(
             "tincan" => tincan::command(&context.engine, &caller, &command, body).await,
             "im_open_login_svc" => login::command(&context.engine, &caller, &command, body).await,
             "group_open_http_svc" => group::command(&context.engine, &caller, &command, body).await,
+            "openim" => openim::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
     .await;
-    envelope(result)
+    envelope(result.map_err(|err| in_service_terms(&service, err)))
+}
+
+/// Client-protocol codes the engine returns, in the REST service's own terms: a bad parameter
+/// is the service's invalid-parameter code, and a plan without the feature is 60020, as TIM's
+/// REST API answers them. The `desc` stays as the engine wrote it.
+fn in_service_terms(service: &str, err: ApiError) -> ApiError {
+    let invalid = match service {
+        "group_open_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
+        "openim" => ErrorCode::OPENIM_INVALID_JSON,
+        _ => ErrorCode::REST_INVALID_PARAMETERS,
+    };
+    let code = match err.code {
+        ErrorCode::INVALID_PARAMETERS | ErrorCode::INVALID_IDENTIFIER | ErrorCode::INVALID_JSON => invalid,
+        ErrorCode::INVALID_MSG_ELEM if service == "openim" => ErrorCode::OPENIM_INVALID_MSG_BODY,
+        ErrorCode::INVALID_MSG_ELEM => invalid,
+        ErrorCode::INTERFACE_NOT_SUPPORT => ErrorCode::REST_PACKAGE_NOT_PURCHASED,
+        other => other,
+    };
+    ApiError::new(code, err.desc)
 }
 
 pub(crate) fn unknown(service: &str, command: &str) -> ApiError {
     ApiError::new(ErrorCode::REST_BAD_URL, format!("/v4/{service}/{command} is not a command this server knows"))
+}
+
+/// A REST session acting as `user` (the app's administrator when `None`), with the
+/// administrator's rights when `as_admin`; `missing` is the service's code for an account that
+/// does not exist.
+pub(crate) async fn session_as(
+    engine: &Engine,
+    caller: &Caller,
+    user: Option<&str>,
+    as_admin: bool,
+    missing: ErrorCode,
+) -> Result<tincan_engine::Session, ApiError> {
+    let user = user.map(tincan_proto::UserId::parse).transpose()?;
+    engine
+        .rest_session(caller.sdkappid, user.as_ref(), as_admin)
+        .await
+        .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
+}
+
+/// An optional account key: absent, `null` and `""` all mean "not given", as TIM's client
+/// libraries send them.
+pub(crate) fn given(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.is_empty())
+}
+
+/// Which message webhooks a REST send skips (`ForbidCallbackControl`): before-send, after-send.
+pub(crate) fn forbidden_callbacks(controls: Option<&[String]>) -> (bool, bool) {
+    let controls = controls.unwrap_or_default();
+    let has = |name: &str| controls.iter().any(|control| control == name);
+    (has("ForbidBeforeSendMsgCallback"), has("ForbidAfterSendMsgCallback"))
 }
 
 /// The command's answer keys, from `(key, value)` pairs.

@@ -202,7 +202,7 @@ async fn plan_group_type_and_size_gate_receipts_and_changes_apply_at_once() {
         .call("tincan", "set_app_config", &json!({"receipt_group_types": ["AVChatRoom"]}))
         .await
         .unwrap_err();
-    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "AVChatRoom can never be enabled: {}", err.desc);
+    assert_eq!(err.code, ErrorCode::REST_INVALID_PARAMETERS, "AVChatRoom can never be enabled: {}", err.desc);
     // A group larger than the app allows.
     set_config(&app, json!({"receipt_group_members_max": 1})).await;
     assert_eq!(

@@ -51,7 +51,9 @@ async fn create_group_with_an_owner_and_members_then_read_it_back() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|member| (member["Member_Account"].as_str().unwrap().to_owned(), member["Role"].as_str().unwrap().to_owned()))
+        .map(|member| {
+            (member["Member_Account"].as_str().unwrap().to_owned(), member["Role"].as_str().unwrap().to_owned())
+        })
         .collect();
     assert_eq!(
         roles,
@@ -115,7 +117,9 @@ async fn the_app_group_list_pages_and_filters_by_type() {
             .await
             .unwrap();
         assert_eq!(page["TotalCount"], 4);
-        seen.extend(page["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap().to_owned()),
+        );
         next = page["Next"].as_u64().unwrap();
         if next == 0 {
             break;
@@ -125,10 +129,8 @@ async fn the_app_group_list_pages_and_filters_by_type() {
     all.push(public.clone());
     all.sort();
     assert_eq!(seen, all);
-    let work_only = admin
-        .call("group_open_http_svc", "get_appid_group_list", &json!({"GroupType": "Private"}))
-        .await
-        .unwrap();
+    let work_only =
+        admin.call("group_open_http_svc", "get_appid_group_list", &json!({"GroupType": "Private"})).await.unwrap();
     assert_eq!(work_only["TotalCount"], 3);
     let ids: Vec<&str> =
         work_only["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap()).collect();
@@ -186,4 +188,86 @@ async fn tincan_lists_accounts_by_prefix_and_reports_live_counts() {
     let after = admin.call("tincan", "get_stats", &json!({})).await.unwrap();
     assert_eq!(after["MessagesTotal"].as_u64().unwrap(), before["MessagesTotal"].as_u64().unwrap() + 1);
     assert!(after["TimeMs"].as_u64().unwrap() >= before["TimeMs"].as_u64().unwrap());
+}
+
+#[tokio::test]
+async fn members_change_through_rest_and_members_are_told() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "ann", "ben"]}))
+        .await
+        .unwrap();
+    let (_ann, mut ann_events) = app.client("ann").await;
+    admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Owner_Account": "owner", "Type": "Public", "GroupId": "club", "Name": "Club"}),
+        )
+        .await
+        .unwrap();
+    let added = admin
+        .call(
+            "group_open_http_svc",
+            "add_group_member",
+            &json!({"GroupId": "club", "Silence": 0, "MemberList": [{"Member_Account": "ann"}, {"Member_Account": "owner"}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        added["MemberList"],
+        json!([{"Member_Account": "ann", "Result": 1}, {"Member_Account": "owner", "Result": 2}])
+    );
+    let event = tincan_testkit::wait_for(&mut ann_events, WAIT, |event| match event {
+        tincan_sdk::Event::Group(push) if push.group_id == "club" => Some(push.event.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(event, "joined");
+
+    admin
+        .call(
+            "group_open_http_svc",
+            "modify_group_base_info",
+            &json!({"GroupId": "club", "Name": "The Club", "Notification": "welcome", "MaxMemberNum": 50, "ShutUpAllMember": "Off"}),
+        )
+        .await
+        .unwrap();
+    let joined = admin
+        .call(
+            "group_open_http_svc",
+            "get_joined_group_list",
+            &json!({"Member_Account": "ann", "Limit": 0, "Offset": 0}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(joined["TotalCount"], 1);
+    let club = &joined["GroupIdList"][0];
+    assert_eq!(club["GroupId"], "club");
+    assert_eq!(club["Name"], "The Club");
+    assert_eq!(club["Notification"], "welcome");
+    assert_eq!(club["MaxMemberNum"], 50);
+    assert_eq!(club["SelfInfo"]["Role"], "Member");
+    let info_seq_before = club["InfoSeq"].as_u64().unwrap();
+    assert!(info_seq_before > 1, "the profile change moved the info seq");
+
+    admin
+        .call(
+            "group_open_http_svc",
+            "delete_group_member",
+            &json!({"GroupId": "club", "MemberToDel_Account": ["ann"], "Silence": 0, "Reason": ""}),
+        )
+        .await
+        .unwrap();
+    let joined =
+        admin.call("group_open_http_svc", "get_joined_group_list", &json!({"Member_Account": "ann"})).await.unwrap();
+    assert_eq!(joined["TotalCount"], 0);
+
+    admin.call("group_open_http_svc", "destroy_group", &json!({"GroupId": "club"})).await.unwrap();
+    let answer =
+        admin.call_raw("group_open_http_svc", "destroy_group", &json!({"GroupId": "club"}).to_string()).await.unwrap();
+    assert_eq!(answer["ErrorCode"], 10010, "gone: {answer}");
+    let info = admin.call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": ["club"]})).await.unwrap();
+    assert_eq!(info["GroupInfo"][0]["ErrorCode"], 10010);
 }

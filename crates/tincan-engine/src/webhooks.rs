@@ -1,0 +1,399 @@
+//! Webhooks (TIM's "third-party callbacks").
+//!
+//! Two kinds:
+//! - **before-send**: called while a message is being sent, before it is stored; the answer may
+//!   let it through (possibly changed), refuse it, or drop it silently. A receiver that does not
+//!   answer within [`BEFORE_SEND_TIMEOUT`], or answers with something unreadable, lets the
+//!   message through: a back end's outage must not stop messaging.
+//! - **after-events**: written to a queue in the same batch as the change they report, so an
+//!   acknowledged change always has its event and a restart loses none; a delivery task sends
+//!   them at least once, retrying with backoff. The queue is bounded per app
+//!   ([`PENDING_PER_APP_MAX`]); past the bound new events are dropped and counted, so a dead
+//!   receiver never slows messaging.
+//!
+//! The engine decides what is sent and when; the network edge supplies a [`WebhookSender`] that
+//! speaks TIM's HTTP format.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tincan_core::config::AppConfig;
+use tincan_proto::message::Elem;
+use tincan_proto::{ApiError, UserId};
+use tincan_store::{CallbackRecord, WriteOp};
+use tokio::sync::Notify;
+
+use crate::Engine;
+use crate::state::{AppState, lock};
+
+/// How long a before-send call may take (TIM's fixed limit).
+pub const BEFORE_SEND_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long one delivery of an after-event may take.
+pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// After-events waiting per app, at most; newer ones are dropped past it.
+pub const PENDING_PER_APP_MAX: u64 = 100_000;
+/// The first retry comes this long after a failed delivery; each later one waits twice as long.
+const RETRY_FIRST_MS: u64 = 1_000;
+/// The longest wait between two attempts.
+const RETRY_MAX_MS: u64 = 10 * 60 * 1_000;
+/// An event still undelivered this long after it was queued is abandoned.
+const GIVE_UP_AFTER_MS: u64 = 48 * 60 * 60 * 1_000;
+/// Events taken from the queue at once, and delivered concurrently.
+const DELIVERY_BATCH: usize = 32;
+/// How often the delivery task looks for retries that came due when nothing woke it.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// The `platform` of events that came through the REST API.
+pub const PLATFORM_REST: u32 = u32::MAX;
+
+/// A future a [`WebhookSender`] returns.
+pub type WebhookFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// A message as the webhooks describe it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageEvent {
+    /// The sender.
+    pub from: String,
+    /// The receiver (C2C) or empty.
+    pub to: String,
+    /// The group (group messages) or empty.
+    pub group_id: String,
+    /// The group's type by TIM's REST name, or empty.
+    pub group_type: String,
+    /// Who asked for the send: the sender, or the app's administrator through REST.
+    pub operator: String,
+    /// The message's seq; 0 before it is stored.
+    pub seq: u64,
+    /// The message's random.
+    pub random: u64,
+    /// The server time, in seconds.
+    pub time: u64,
+    /// The message ID.
+    pub msg_id: String,
+    /// The elements, as clients see them.
+    pub elems: Vec<Elem>,
+    /// `CloudCustomData`.
+    pub cloud_custom_data: String,
+    /// C2C after-send: the receiver's unread C2C messages in all.
+    pub unread: u64,
+    /// When the event happened, in milliseconds.
+    pub event_time_ms: u64,
+    /// The `TIMPlatform` of the device that sent it (0: REST or unknown).
+    pub platform: u32,
+}
+
+/// One message's receipt state in a read-receipt event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptItem {
+    /// The message's seq.
+    pub seq: u64,
+    /// Members who have read it.
+    pub read: u64,
+    /// Members who have not.
+    pub unread: u64,
+    /// Who read it in this event.
+    pub readers: Vec<String>,
+}
+
+/// An after-event, as queued.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum CallbackEvent {
+    /// `C2C.CallbackAfterSendMsg` or `Group.CallbackAfterSendMsg`.
+    AfterSend(MessageEvent),
+    /// `Group.CallbackAfterReadReceipt`.
+    AfterReadReceipt {
+        /// The group.
+        group_id: String,
+        /// Its type by TIM's REST name.
+        group_type: String,
+        /// The messages read.
+        receipts: Vec<ReceiptItem>,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The reader's `TIMPlatform`.
+        platform: u32,
+    },
+    /// `C2C.CallbackAfterMsgReport`.
+    AfterMsgReport {
+        /// Who marked the conversation read.
+        reporter: String,
+        /// The other party.
+        peer: String,
+        /// When, in seconds.
+        last_read_time: u64,
+        /// The reporter's unread C2C messages in all, after the report.
+        unread: u64,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The reporter's `TIMPlatform`.
+        platform: u32,
+    },
+}
+
+/// What a before-send receiver decided.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// Send it; with new elements or custom data if the receiver gave them.
+    Allow {
+        /// Replacement elements.
+        elems: Option<Vec<Elem>>,
+        /// Replacement `CloudCustomData`.
+        cloud_custom_data: Option<String>,
+    },
+    /// Refuse it; the sender gets this error.
+    Refuse(ApiError),
+    /// Drop it silently: the sender is told it was sent, and nothing is stored or delivered.
+    Discard,
+}
+
+impl Verdict {
+    /// Let the message through unchanged.
+    pub const ALLOW: Verdict = Verdict::Allow { elems: None, cloud_custom_data: None };
+}
+
+/// Sends webhooks over the network in TIM's format.
+pub trait WebhookSender: Send + Sync + 'static {
+    /// Asks a before-send receiver; the engine bounds the wait by [`BEFORE_SEND_TIMEOUT`].
+    fn before_send(&self, url: &str, sdkappid: u64, command: &str, event: &MessageEvent) -> WebhookFuture<Verdict>;
+
+    /// Delivers an after-event; `Ok` once the receiver answered it with HTTP 200.
+    fn deliver(
+        &self,
+        url: &str,
+        sdkappid: u64,
+        command: &str,
+        event: &CallbackEvent,
+    ) -> WebhookFuture<Result<(), String>>;
+}
+
+/// The engine's webhook state.
+pub(crate) struct Webhooks {
+    sender: Option<Arc<dyn WebhookSender>>,
+    /// After-events queued per app.
+    pending: Mutex<HashMap<u64, u64>>,
+    wake: Notify,
+    stopping: AtomicBool,
+}
+
+impl Webhooks {
+    pub(crate) fn new(sender: Option<Arc<dyn WebhookSender>>, pending: &[(u64, u64)]) -> Webhooks {
+        Webhooks {
+            sender,
+            pending: Mutex::new(pending.iter().copied().collect()),
+            wake: Notify::new(),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    /// Tells the delivery task that events were queued.
+    pub(crate) fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn stop(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        self.wake.notify_one();
+    }
+}
+
+impl Engine {
+    /// Whether after-event `command` is to be queued for an app with `config`: the server sends
+    /// webhooks and the app has this one on. Callers check before building the event, outside
+    /// any conversation lock.
+    pub(crate) fn wants_callback(&self, config: &AppConfig, command: &str) -> bool {
+        self.inner.webhooks.sender.is_some() && config.callback_for(command).is_some()
+    }
+
+    /// The write that queues `event` as `command` for app `sdkappid` (which wants it: see
+    /// [`Engine::wants_callback`]), if its queue has room; a full queue drops the event and
+    /// counts it.
+    pub(crate) fn callback_op(&self, sdkappid: u64, command: &str, event: &CallbackEvent) -> Option<WriteOp> {
+        let webhooks = &self.inner.webhooks;
+        {
+            let mut pending = lock(&webhooks.pending);
+            let count = pending.entry(sdkappid).or_insert(0);
+            if *count >= PENDING_PER_APP_MAX {
+                self.metrics().webhooks_dropped.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(sdkappid, command, "webhook queue full; event dropped");
+                return None;
+            }
+            *count += 1;
+        }
+        let now_ms = self.now_ms();
+        Some(WriteOp::EnqueueCallback(CallbackRecord {
+            id: 0,
+            sdkappid,
+            command: command.to_owned(),
+            event: serde_json::to_string(event).unwrap_or_default(),
+            enqueued_at: now_ms,
+            attempts: 0,
+            next_at: now_ms,
+        }))
+    }
+
+    /// Tells the delivery task that a batch with queued events committed.
+    pub(crate) fn wake_webhooks(&self) {
+        self.inner.webhooks.wake();
+    }
+
+    /// Asks the app's before-send receiver about a message, if the webhook is on.
+    pub(crate) async fn before_send(&self, app: &AppState, command: &str, event: &MessageEvent) -> Verdict {
+        let Some(sender) = self.inner.webhooks.sender.clone() else { return Verdict::ALLOW };
+        let config = app.settings().config;
+        let Some(url) = config.callback_for(command) else { return Verdict::ALLOW };
+        let call = sender.before_send(url, app.sdkappid, command, event);
+        match tokio::time::timeout(BEFORE_SEND_TIMEOUT, call).await {
+            Ok(verdict) => verdict,
+            Err(_) => {
+                self.metrics().webhooks_failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(sdkappid = app.sdkappid, command, "before-send webhook did not answer in time; sending");
+                Verdict::ALLOW
+            }
+        }
+    }
+
+    /// Starts the task that delivers queued after-events (when there is a sender).
+    pub(crate) fn start_webhook_delivery(&self) {
+        if self.inner.webhooks.sender.is_none() {
+            return;
+        }
+        let engine = self.clone();
+        tokio::spawn(async move { engine.deliver_webhooks().await });
+    }
+
+    async fn deliver_webhooks(self) {
+        let webhooks = &self.inner.webhooks;
+        let Some(sender) = webhooks.sender.clone() else { return };
+        while !webhooks.stopping.load(Ordering::Relaxed) {
+            let now_ms = self.now_ms();
+            let due: Vec<CallbackRecord> =
+                self.read_store(move |reader| reader.due_callbacks(now_ms, DELIVERY_BATCH)).await.unwrap_or_default();
+            if due.is_empty() {
+                let _ = tokio::time::timeout(IDLE_POLL, webhooks.wake.notified()).await;
+                continue;
+            }
+            let attempts = due.iter().map(|record| {
+                let sender = sender.clone();
+                let engine = self.clone();
+                async move {
+                    let outcome = engine.attempt(&*sender, record).await;
+                    (record, outcome)
+                }
+            });
+            let outcomes = futures_util::future::join_all(attempts).await;
+            let mut ops = Vec::with_capacity(outcomes.len());
+            let mut finished: HashMap<u64, u64> = HashMap::new();
+            let now_ms = self.now_ms();
+            for (record, delivered) in outcomes {
+                let abandoned = !delivered && now_ms.saturating_sub(record.enqueued_at) >= GIVE_UP_AFTER_MS;
+                if delivered || abandoned {
+                    ops.push(WriteOp::DeleteCallback { id: record.id });
+                    *finished.entry(record.sdkappid).or_insert(0) += 1;
+                    let counter =
+                        if delivered { &self.metrics().webhooks_delivered } else { &self.metrics().webhooks_abandoned };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    let attempts = record.attempts.saturating_add(1);
+                    ops.push(WriteOp::RetryCallback {
+                        id: record.id,
+                        attempts,
+                        next_at: now_ms + retry_delay_ms(attempts),
+                    });
+                }
+            }
+            let stored = match self.writer().reserve().await {
+                Ok(reservation) => reservation.send(ops, None).wait().await.is_ok(),
+                Err(_) => false,
+            };
+            if !stored {
+                // The store refuses writes (shutdown or a failed store): stop; what is left is
+                // delivered again after the restart.
+                return;
+            }
+            let mut pending = lock(&webhooks.pending);
+            for (sdkappid, n) in finished {
+                let count = pending.entry(sdkappid).or_insert(0);
+                *count = count.saturating_sub(n);
+            }
+        }
+    }
+
+    /// One delivery attempt; whether the receiver took the event.
+    async fn attempt(&self, sender: &dyn WebhookSender, record: &CallbackRecord) -> bool {
+        let Some(app) = self.app(record.sdkappid) else { return true };
+        let config = app.settings().config;
+        // Switched off since it was queued: nothing to deliver.
+        let Some(url) = config.callback_for(&record.command) else { return true };
+        let Ok(event) = serde_json::from_str::<CallbackEvent>(&record.event) else {
+            tracing::error!(id = record.id, "a queued webhook event does not decode; dropping it");
+            return true;
+        };
+        let call = sender.deliver(url, record.sdkappid, &record.command, &event);
+        let result = match tokio::time::timeout(DELIVERY_TIMEOUT, call).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {} s", DELIVERY_TIMEOUT.as_secs())),
+        };
+        match result {
+            Ok(()) => true,
+            Err(cause) => {
+                self.metrics().webhooks_failed.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(id = record.id, command = record.command, %cause, "webhook delivery failed; will retry");
+                false
+            }
+        }
+    }
+
+    /// The unread C2C messages of `user` in all conversations but the one with `except`.
+    pub(crate) fn c2c_unread_except(&self, app: &AppState, user: &UserId, except: &UserId) -> u64 {
+        let Some(account) = app.account(user) else { return 0 };
+        let peers: Vec<UserId> = lock(&account.convs).peers.iter().filter(|peer| *peer != except).cloned().collect();
+        peers
+            .iter()
+            .filter_map(|peer| {
+                let pair = tincan_core::conv::C2cPair::new(user.clone(), peer.clone()).ok()?;
+                let side = pair.side_of(user)?;
+                let state = app.pair(&pair)?;
+                let unread = lock(&state).unread_of(side);
+                Some(unread)
+            })
+            .sum()
+    }
+}
+
+/// The wait before attempt `attempts + 1`.
+fn retry_delay_ms(attempts: u32) -> u64 {
+    let doublings = attempts.saturating_sub(1).min(20);
+    RETRY_FIRST_MS.saturating_mul(1 << doublings).min(RETRY_MAX_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_a_ceiling() {
+        assert_eq!(retry_delay_ms(1), 1_000);
+        assert_eq!(retry_delay_ms(2), 2_000);
+        assert_eq!(retry_delay_ms(5), 16_000);
+        assert_eq!(retry_delay_ms(30), RETRY_MAX_MS);
+    }
+
+    #[test]
+    fn events_survive_the_queue_encoding() {
+        let event = CallbackEvent::AfterReadReceipt {
+            group_id: "g".to_owned(),
+            group_type: "Public".to_owned(),
+            receipts: vec![ReceiptItem { seq: 3, read: 1, unread: 4, readers: vec!["ann".to_owned()] }],
+            event_time_ms: 7,
+            platform: 2,
+        };
+        let text = serde_json::to_string(&event).unwrap();
+        assert_eq!(serde_json::from_str::<CallbackEvent>(&text).unwrap(), event);
+    }
+}

@@ -1,0 +1,281 @@
+//! Webhooks over HTTP in TIM's format: `POST <url>?SdkAppid=&CallbackCommand=&contenttype=json
+//! &ClientIP=&OptPlatform=` with a JSON body carrying TIM's keys.
+//!
+//! The engine decides what to send and when ([`tincan_engine::webhooks`]); this module only
+//! writes and reads TIM's JSON. Before-send answers: `ErrorCode` 0 sends the message (with the
+//! answer's `MsgBody` and `CloudCustomData` if present), 1 refuses it (the sender gets 20006 for
+//! C2C, 10016 for groups), 2 drops it silently, and for C2C a code in 120001–130000 refuses it
+//! with that code and the answer's `ErrorInfo`. Anything else (no answer, not HTTP 200, not
+//! JSON) sends the message unchanged.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use tincan_core::config::{CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_BEFORE_SEND};
+use tincan_engine::webhooks::{
+    BEFORE_SEND_TIMEOUT, CallbackEvent, DELIVERY_TIMEOUT, MessageEvent, PLATFORM_REST, Verdict, WebhookFuture,
+    WebhookSender,
+};
+use tincan_proto::{ApiError, ErrorCode};
+
+use crate::rest::msgbody;
+
+/// Custom refusal codes a C2C before-send receiver may answer with, passed on to the sender.
+const C2C_CUSTOM_CODES: std::ops::RangeInclusive<u32> = 120_001..=130_000;
+
+/// Sends webhooks with an HTTP client (HTTP and HTTPS, keeping connections open).
+#[derive(Clone)]
+pub struct HttpWebhooks {
+    client: reqwest::Client,
+}
+
+impl HttpWebhooks {
+    /// A sender with its own connection pool.
+    pub fn new() -> HttpWebhooks {
+        // HTTPS uses rustls with the ring provider; a second install (another server in the
+        // same process) is refused harmlessly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(DELIVERY_TIMEOUT.max(BEFORE_SEND_TIMEOUT))
+            .user_agent(concat!("tincan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        HttpWebhooks { client }
+    }
+
+    /// As an engine's webhook sender.
+    pub fn shared() -> Arc<dyn WebhookSender> {
+        Arc::new(HttpWebhooks::new())
+    }
+}
+
+impl Default for HttpWebhooks {
+    fn default() -> HttpWebhooks {
+        HttpWebhooks::new()
+    }
+}
+
+/// TIM's `OptPlatform` for a `TIMPlatform` number.
+fn opt_platform(platform: u32) -> &'static str {
+    match platform {
+        PLATFORM_REST => "RESTAPI",
+        1 => "Windows",
+        2 => "Android",
+        3 => "iOS",
+        4 => "Mac",
+        5 => "IPad",
+        _ => "Unknown",
+    }
+}
+
+fn url_with_query(url: &str, sdkappid: u64, command: &str, platform: u32) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}SdkAppid={sdkappid}&CallbackCommand={command}&contenttype=json&ClientIP=&OptPlatform={}",
+        opt_platform(platform)
+    )
+}
+
+/// The body of a message webhook (before or after sending, C2C or group).
+fn message_body(command: &str, event: &MessageEvent, after: bool) -> Value {
+    let mut body = Map::new();
+    body.insert("CallbackCommand".to_owned(), json!(command));
+    body.insert("From_Account".to_owned(), json!(event.from));
+    if event.group_id.is_empty() {
+        body.insert("To_Account".to_owned(), json!(event.to));
+        body.insert("MsgSeq".to_owned(), json!(event.seq));
+        body.insert("MsgRandom".to_owned(), json!(event.random));
+        body.insert("MsgTime".to_owned(), json!(event.time));
+        body.insert("MsgKey".to_owned(), json!(format!("{}_{}_{}", event.seq, event.random, event.time)));
+        if after {
+            body.insert("SendMsgResult".to_owned(), json!(0));
+            body.insert("ErrorInfo".to_owned(), json!("send msg succeed"));
+            body.insert("UnreadMsgNum".to_owned(), json!(event.unread));
+        }
+    } else {
+        body.insert("GroupId".to_owned(), json!(event.group_id));
+        body.insert("Type".to_owned(), json!(event.group_type));
+        body.insert("Operator_Account".to_owned(), json!(event.operator));
+        body.insert("Random".to_owned(), json!(event.random));
+        if after {
+            body.insert("MsgSeq".to_owned(), json!(event.seq));
+            body.insert("MsgTime".to_owned(), json!(event.time));
+        }
+    }
+    body.insert("MsgId".to_owned(), json!(event.msg_id));
+    body.insert("OnlineOnlyFlag".to_owned(), json!(0));
+    body.insert("MsgBody".to_owned(), msgbody::to_rest(&event.elems));
+    body.insert("CloudCustomData".to_owned(), json!(event.cloud_custom_data));
+    body.insert("EventTime".to_owned(), json!(event.event_time_ms));
+    Value::Object(body)
+}
+
+/// The body of an after-event, and the platform it came from.
+fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
+    match event {
+        CallbackEvent::AfterSend(message) => (message_body(command, message, true), message.platform),
+        CallbackEvent::AfterReadReceipt { group_id, group_type, receipts, event_time_ms, platform } => {
+            let list: Vec<Value> = receipts
+                .iter()
+                .map(|item| {
+                    json!({
+                        "MsgSeq": item.seq,
+                        "ReadNum": item.read,
+                        "UnreadNum": item.unread,
+                        "ReadReceiptMembers": item.readers.iter().map(|user| json!({"Member_Account": user})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let body = json!({
+                "CallbackCommand": command,
+                "GroupId": group_id,
+                "Type": group_type,
+                "GroupMsgReceiptList": list,
+                "EventTime": event_time_ms,
+            });
+            (body, *platform)
+        }
+        CallbackEvent::AfterMsgReport { reporter, peer, last_read_time, unread, event_time_ms, platform } => {
+            let body = json!({
+                "CallbackCommand": command,
+                "Report_Account": reporter,
+                "Peer_Account": peer,
+                "LastReadTime": last_read_time,
+                "UnreadMsgNum": unread,
+                "EventTime": event_time_ms,
+            });
+            (body, *platform)
+        }
+    }
+}
+
+/// Reads a before-send answer.
+fn verdict_of(command: &str, answer: &Value) -> Verdict {
+    let code = answer.get("ErrorCode").and_then(Value::as_u64).unwrap_or(0);
+    let info = answer.get("ErrorInfo").and_then(Value::as_str).unwrap_or_default();
+    let is_c2c = command == CALLBACK_C2C_BEFORE_SEND;
+    match code {
+        0 => {
+            let elems = answer.get("MsgBody").and_then(|body| {
+                msgbody::from_rest(body, ErrorCode::OPENIM_INVALID_MSG_BODY)
+                    .map_err(|err| {
+                        tracing::warn!(
+                            command,
+                            desc = err.desc,
+                            "a before-send answer's MsgBody is invalid; sending the original"
+                        )
+                    })
+                    .ok()
+            });
+            let cloud_custom_data = answer.get("CloudCustomData").and_then(Value::as_str).map(str::to_owned);
+            Verdict::Allow { elems, cloud_custom_data }
+        }
+        2 => Verdict::Discard,
+        custom if is_c2c && C2C_CUSTOM_CODES.contains(&u32::try_from(custom).unwrap_or(0)) => {
+            Verdict::Refuse(ApiError::new(ErrorCode(u32::try_from(custom).unwrap_or(0)), info))
+        }
+        other => {
+            let standard = if command == CALLBACK_GROUP_BEFORE_SEND {
+                ErrorCode::GROUP_REJECTED_BY_CALLBACK
+            } else {
+                ErrorCode::C2C_REJECTED_BY_CALLBACK
+            };
+            let desc = if info.is_empty() {
+                format!("the app's before-send webhook refused the message (ErrorCode {other})")
+            } else {
+                format!("the app's before-send webhook refused the message: {info}")
+            };
+            Verdict::Refuse(ApiError::new(standard, desc))
+        }
+    }
+}
+
+impl WebhookSender for HttpWebhooks {
+    fn before_send(&self, url: &str, sdkappid: u64, command: &str, event: &MessageEvent) -> WebhookFuture<Verdict> {
+        let request = self
+            .client
+            .post(url_with_query(url, sdkappid, command, event.platform))
+            .timeout(BEFORE_SEND_TIMEOUT)
+            .json(&message_body(command, event, false));
+        let command = command.to_owned();
+        Box::pin(async move {
+            let answer = match request.send().await {
+                Ok(response) if response.status().is_success() => response.json::<Value>().await,
+                Ok(response) => {
+                    tracing::warn!(command, status = %response.status(), "before-send webhook answered with an error; sending");
+                    return Verdict::ALLOW;
+                }
+                Err(err) => {
+                    tracing::warn!(command, %err, "before-send webhook unreachable; sending");
+                    return Verdict::ALLOW;
+                }
+            };
+            match answer {
+                Ok(answer) => verdict_of(&command, &answer),
+                Err(err) => {
+                    tracing::warn!(command, %err, "before-send webhook answer is not JSON; sending");
+                    Verdict::ALLOW
+                }
+            }
+        })
+    }
+
+    fn deliver(
+        &self,
+        url: &str,
+        sdkappid: u64,
+        command: &str,
+        event: &CallbackEvent,
+    ) -> WebhookFuture<Result<(), String>> {
+        let (body, platform) = event_body(command, event);
+        let request = self.client.post(url_with_query(url, sdkappid, command, platform)).json(&body);
+        Box::pin(async move {
+            let response = request.send().await.map_err(|err| err.to_string())?;
+            if response.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", response.status())) }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn before_send_answers() {
+        let group = CALLBACK_GROUP_BEFORE_SEND;
+        let c2c = CALLBACK_C2C_BEFORE_SEND;
+        assert_eq!(verdict_of(c2c, &json!({"ActionStatus": "OK", "ErrorCode": 0})), Verdict::ALLOW);
+        assert_eq!(verdict_of(c2c, &json!({"ErrorCode": 2})), Verdict::Discard);
+        let Verdict::Refuse(err) = verdict_of(group, &json!({"ErrorCode": 1, "ErrorInfo": "spam"})) else {
+            panic!("refused")
+        };
+        assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK);
+        assert!(err.desc.contains("spam"));
+        let Verdict::Refuse(err) = verdict_of(c2c, &json!({"ErrorCode": 120_005, "ErrorInfo": "blocked word"})) else {
+            panic!("refused")
+        };
+        assert_eq!((err.code.0, err.desc.as_str()), (120_005, "blocked word"));
+        let Verdict::Refuse(err) = verdict_of(group, &json!({"ErrorCode": 120_005})) else { panic!("refused") };
+        assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK, "custom codes are for C2C only");
+        let changed = verdict_of(
+            c2c,
+            &json!({"ErrorCode": 0, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "***"}}], "CloudCustomData": "x"}),
+        );
+        let Verdict::Allow { elems: Some(elems), cloud_custom_data: Some(data) } = changed else { panic!("changed") };
+        assert_eq!(elems[0].text_content(), Some("***"));
+        assert_eq!(data, "x");
+        let bad_body = verdict_of(c2c, &json!({"ErrorCode": 0, "MsgBody": "not an array"}));
+        assert_eq!(bad_body, Verdict::ALLOW, "an unreadable replacement keeps the original");
+    }
+
+    #[test]
+    fn the_query_string_follows_tim() {
+        assert_eq!(
+            url_with_query("http://h/cb", 7, "C2C.CallbackAfterSendMsg", 2),
+            "http://h/cb?SdkAppid=7&CallbackCommand=C2C.CallbackAfterSendMsg&contenttype=json&ClientIP=&OptPlatform=Android"
+        );
+        let rest = url_with_query("http://h/cb?token=1", 7, "x", PLATFORM_REST);
+        assert!(rest.starts_with("http://h/cb?token=1&SdkAppid=7"), "{rest}");
+        assert!(rest.ends_with("OptPlatform=RESTAPI"), "{rest}");
+    }
+}
