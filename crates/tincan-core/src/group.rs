@@ -185,6 +185,31 @@ pub struct MembershipOutcome {
     pub new_owner: Option<UserId>,
 }
 
+/// Who asks for a change to a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operator<'a> {
+    /// A user, with the rights its membership and role give it.
+    User(&'a UserId),
+    /// The app's administrator through the REST API, who may manage any group (as in TIM);
+    /// the identifier is the one the change is recorded under.
+    AppAdmin(&'a UserId),
+}
+
+impl<'a> Operator<'a> {
+    /// The identifier the change is recorded under.
+    pub fn user(self) -> &'a UserId {
+        match self {
+            Operator::User(user) | Operator::AppAdmin(user) => user,
+        }
+    }
+}
+
+impl<'a> From<&'a UserId> for Operator<'a> {
+    fn from(user: &'a UserId) -> Operator<'a> {
+        Operator::User(user)
+    }
+}
+
 /// A group.
 #[derive(Clone, Debug)]
 pub struct Group {
@@ -214,8 +239,8 @@ pub struct NewGroup {
     pub group_type: GroupType,
     /// Its profile.
     pub profile: GroupProfile,
-    /// The creator, who becomes the owner.
-    pub owner: UserId,
+    /// The owner (the creator, for a client); a group the REST API creates may have none.
+    pub owner: Option<UserId>,
     /// Initial members besides the owner, with their roles.
     pub initial_members: Vec<(UserId, MemberRole)>,
     /// When, in seconds.
@@ -226,7 +251,7 @@ impl Group {
     /// Creates a group; returns it and the members who joined (the owner first).
     pub fn create(new: NewGroup) -> Result<(Group, Vec<Joined>), ApiError> {
         new.profile.validate(new.group_type)?;
-        let n_members = new.initial_members.len().saturating_add(1);
+        let n_members = new.initial_members.len().saturating_add(usize::from(new.owner.is_some()));
         if n_members > new.profile.max_member_num as usize {
             return Err(ApiError::new(
                 ErrorCode::GROUP_FULL,
@@ -237,14 +262,17 @@ impl Group {
             id: new.id,
             group_type: new.group_type,
             profile: new.profile,
-            owner: Some(new.owner.clone()),
+            owner: new.owner.clone(),
             created_at: new.now,
             info_seq: 1,
             max_seq: 0,
             last_msg_time: 0,
             next_index: 0,
         });
-        let mut joined = vec![group.add_member(new.owner, MemberRole::OWNER, new.now)];
+        let mut joined = Vec::with_capacity(n_members);
+        if let Some(owner) = new.owner {
+            joined.push(group.add_member(owner, MemberRole::OWNER, new.now));
+        }
         for (user, role) in new.initial_members {
             if group.members.contains_key(&user) {
                 continue;
@@ -414,9 +442,7 @@ impl Group {
 
     /// Checks that `sender` may send a message to the group.
     pub fn check_send(&self, sender: &UserId) -> Result<&Member, ApiError> {
-        if self.dismissed {
-            return Err(ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {} has been dismissed", self.id)));
-        }
+        self.check_alive()?;
         self.members.get(sender).ok_or_else(|| {
             ApiError::new(ErrorCode::GROUP_PERMISSION_DENIED, format!("{sender} is not a member of group {}", self.id))
         })
@@ -450,15 +476,27 @@ impl Group {
     }
 
     /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
-    pub fn invite(&mut self, operator: &UserId, users: &[UserId], now: u64) -> Result<MembershipOutcome, ApiError> {
-        let operator_role = self.check_member(operator)?.role;
-        let allowed = match self.group_type {
-            GroupType::WORK => true,
-            GroupType::AV_CHAT_ROOM => false,
-            _ => is_admin_or_owner(operator_role),
+    pub fn invite<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        users: &[UserId],
+        now: u64,
+    ) -> Result<MembershipOutcome, ApiError> {
+        let operator = operator.into();
+        let allowed = match operator {
+            _ if self.group_type == GroupType::AV_CHAT_ROOM => false,
+            Operator::AppAdmin(_) => {
+                self.check_alive()?;
+                true
+            }
+            Operator::User(user) => {
+                let operator_role = self.check_member(user)?.role;
+                self.group_type == GroupType::WORK || is_admin_or_owner(operator_role)
+            }
         };
         if !allowed {
-            return Err(self.permission_denied(operator, "invite members to"));
+            self.check_alive()?;
+            return Err(self.permission_denied(operator.user(), "invite members to"));
         }
         check_batch_size(users.len())?;
         let n_new = users.iter().filter(|user| !self.members.contains_key(*user)).count();
@@ -487,17 +525,33 @@ impl Group {
     }
 
     /// Removes members on behalf of `operator` (TIM `TIMGroupDeleteMember`).
-    pub fn remove(&mut self, operator: &UserId, users: &[UserId]) -> Result<MembershipOutcome, ApiError> {
-        let operator_role = self.check_member(operator)?.role;
-        if !is_admin_or_owner(operator_role) {
-            return Err(self.permission_denied(operator, "remove members from"));
-        }
-        if self.group_type == GroupType::WORK && operator_role != MemberRole::OWNER {
-            return Err(self.permission_denied(operator, "remove members from (only the owner may, in a Work group)"));
+    ///
+    /// The app's administrator may remove anyone but the owner.
+    pub fn remove<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        users: &[UserId],
+    ) -> Result<MembershipOutcome, ApiError> {
+        let operator = operator.into();
+        let operator_role = match operator {
+            Operator::AppAdmin(_) => {
+                self.check_alive()?;
+                None
+            }
+            Operator::User(user) => Some(self.check_member(user)?.role),
+        };
+        let name = operator.user();
+        if let Some(role) = operator_role {
+            if !is_admin_or_owner(role) {
+                return Err(self.permission_denied(name, "remove members from"));
+            }
+            if self.group_type == GroupType::WORK && role != MemberRole::OWNER {
+                return Err(self.permission_denied(name, "remove members from (only the owner may, in a Work group)"));
+            }
         }
         if self.group_type == GroupType::AV_CHAT_ROOM {
             return Err(
-                self.permission_denied(operator, "remove members from (members of an AVChatRoom leave by themselves)")
+                self.permission_denied(name, "remove members from (members of an AVChatRoom leave by themselves)")
             );
         }
         check_batch_size(users.len())?;
@@ -507,10 +561,15 @@ impl Group {
                 outcome.results.push((user.clone(), HandleMemberResult::FAILED));
                 continue;
             };
-            let may_remove = user != operator
-                && (operator_role == MemberRole::OWNER
-                    || target.role == MemberRole::NORMAL
-                    || target.role == MemberRole::NONE);
+            let may_remove = match operator_role {
+                None => target.role != MemberRole::OWNER,
+                Some(role) => {
+                    user != name
+                        && (role == MemberRole::OWNER
+                            || target.role == MemberRole::NORMAL
+                            || target.role == MemberRole::NONE)
+                }
+            };
             if !may_remove {
                 outcome.results.push((user.clone(), HandleMemberResult::FAILED));
                 continue;
@@ -589,11 +648,59 @@ impl Group {
     }
 
     /// Checks that `operator` may dismiss the group: only its owner may.
-    pub fn check_dismiss(&self, operator: &UserId) -> Result<(), ApiError> {
-        let role = self.check_member(operator)?.role;
-        if role != MemberRole::OWNER {
-            return Err(self.permission_denied(operator, "dismiss"));
+    ///
+    /// The app's administrator may dismiss any group.
+    pub fn check_dismiss<'a>(&self, operator: impl Into<Operator<'a>>) -> Result<(), ApiError> {
+        match operator.into() {
+            Operator::AppAdmin(_) => self.check_alive(),
+            Operator::User(user) => {
+                if self.check_member(user)?.role != MemberRole::OWNER {
+                    return Err(self.permission_denied(user, "dismiss"));
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Fails with 10010 once the group is dismissed.
+    pub fn check_alive(&self) -> Result<(), ApiError> {
+        if self.dismissed {
+            return Err(ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {} has been dismissed", self.id)));
+        }
+        Ok(())
+    }
+
+    /// Replaces the profile on behalf of `operator` (TIM `TIMGroupModifyGroupInfo`, REST
+    /// `modify_group_base_info`) and moves the info seq on.
+    ///
+    /// Any member may change a Work group's profile; other types need the owner or an admin.
+    pub fn modify_profile<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        profile: GroupProfile,
+    ) -> Result<(), ApiError> {
+        match operator.into() {
+            Operator::AppAdmin(_) => self.check_alive()?,
+            Operator::User(user) => {
+                let role = self.check_member(user)?.role;
+                if self.group_type != GroupType::WORK && !is_admin_or_owner(role) {
+                    return Err(self.permission_denied(user, "change the profile of"));
+                }
+            }
+        }
+        profile.validate(self.group_type)?;
+        if u64::from(profile.max_member_num) < self.current.len() {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "MaxMemberNum {} is below the group's {} current members",
+                    profile.max_member_num,
+                    self.current.len()
+                ),
+            ));
+        }
+        self.profile = profile;
+        self.info_seq = self.info_seq.saturating_add(1);
         Ok(())
     }
 
@@ -692,7 +799,7 @@ mod tests {
             id: GroupId::parse("g1").unwrap(),
             group_type,
             profile,
-            owner: user("owner"),
+            owner: Some(user("owner")),
             initial_members: members.iter().map(|name| (user(name), MemberRole::NONE)).collect(),
             now: 10,
         })
@@ -791,5 +898,78 @@ mod tests {
         assert!(validate_custom_group_id(&id("x"), GroupType::COMMUNITY).is_err());
         assert!(generated_group_id(GroupType::COMMUNITY, 12345).as_str().starts_with("@TGS#_"));
         assert!(generated_group_id(GroupType::WORK, u64::MAX).as_str().starts_with("@TGS#"));
+    }
+
+    #[test]
+    fn the_app_administrator_manages_any_group_without_being_a_member() {
+        let admin = user("administrator");
+        let mut public = new_group(GroupType::PUBLIC, &["a"]);
+        assert!(public.member(&admin).is_none());
+        let outcome = public.invite(Operator::AppAdmin(&admin), &[user("b")], 5).unwrap();
+        assert_eq!(outcome.results, vec![(user("b"), HandleMemberResult::SUCCEEDED)]);
+        assert!(public.member(&admin).is_none(), "the administrator does not join by inviting");
+        let outcome = public.remove(Operator::AppAdmin(&admin), &[user("a"), user("owner")]).unwrap();
+        assert_eq!(
+            outcome.results,
+            vec![(user("a"), HandleMemberResult::SUCCEEDED), (user("owner"), HandleMemberResult::FAILED)],
+            "the owner stays: only dismissing the group removes it"
+        );
+        assert!(public.check_dismiss(Operator::AppAdmin(&admin)).is_ok());
+        assert_eq!(public.check_dismiss(&user("b")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        public.mark_dismissed();
+        assert_eq!(
+            public.invite(Operator::AppAdmin(&admin), &[user("c")], 6).unwrap_err().code,
+            ErrorCode::GROUP_NOT_FOUND
+        );
+    }
+
+    #[test]
+    fn a_group_may_start_without_an_owner() {
+        let profile = GroupProfile {
+            name: "ownerless".to_owned(),
+            introduction: String::new(),
+            notification: String::new(),
+            face_url: String::new(),
+            add_option: ADD_OPTION_ANY,
+            max_member_num: 10,
+        };
+        let (group, joined) = Group::create(NewGroup {
+            id: GroupId::parse("g2").unwrap(),
+            group_type: GroupType::PUBLIC,
+            profile,
+            owner: None,
+            initial_members: vec![(user("a"), MemberRole::NORMAL)],
+            now: 1,
+        })
+        .unwrap();
+        assert!(group.owner().is_none());
+        assert_eq!(joined.len(), 1);
+        assert_eq!(joined[0].index, 0);
+    }
+
+    #[test]
+    fn profile_changes_follow_roles_and_move_the_info_seq() {
+        let mut public = new_group(GroupType::PUBLIC, &["a"]);
+        let mut profile = public.profile.clone();
+        profile.name = "renamed".to_owned();
+        assert_eq!(
+            public.modify_profile(&user("a"), profile.clone()).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        let before = public.info_seq();
+        public.modify_profile(&user("owner"), profile.clone()).unwrap();
+        assert_eq!(public.profile.name, "renamed");
+        assert_eq!(public.info_seq(), before + 1);
+        profile.max_member_num = 1;
+        assert_eq!(
+            public.modify_profile(Operator::AppAdmin(&user("administrator")), profile).unwrap_err().code,
+            ErrorCode::GROUP_INVALID_PARAMETERS,
+            "the cap cannot fall below the current members"
+        );
+        let mut work = new_group(GroupType::WORK, &["a"]);
+        let mut profile = work.profile.clone();
+        profile.notification = "hello".to_owned();
+        work.modify_profile(&user("a"), profile).unwrap();
+        assert_eq!(work.profile.notification, "hello");
     }
 }

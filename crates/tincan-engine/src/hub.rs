@@ -69,6 +69,8 @@ impl Kick {
 #[derive(Clone)]
 struct DeviceSlot {
     id: DeviceId,
+    /// `TIMPlatform` of the device, from its login.
+    platform: u32,
     outbox: mpsc::Sender<OutFrame>,
     kick: Arc<Kick>,
 }
@@ -86,11 +88,12 @@ impl Hub {
         &self,
         sdkappid: u64,
         user: &UserId,
+        platform: u32,
         outbox: mpsc::Sender<OutFrame>,
     ) -> (DeviceId, Arc<Kick>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let kick = Arc::new(Kick::default());
-        let slot = DeviceSlot { id, outbox, kick: kick.clone() };
+        let slot = DeviceSlot { id, platform, outbox, kick: kick.clone() };
         write(&self.devices).entry(sdkappid).or_default().entry(user.clone()).or_default().push(slot);
         (id, kick)
     }
@@ -110,6 +113,15 @@ impl Hub {
     /// Whether the user has a device online.
     pub(crate) fn is_online(&self, sdkappid: u64, user: &UserId) -> bool {
         read(&self.devices).get(&sdkappid).is_some_and(|users| users.contains_key(user))
+    }
+
+    /// The platforms of the user's devices online, one per device.
+    pub(crate) fn platforms_of(&self, sdkappid: u64, user: &UserId) -> Vec<u32> {
+        read(&self.devices)
+            .get(&sdkappid)
+            .and_then(|users| users.get(user))
+            .map(|slots| slots.iter().map(|slot| slot.platform).collect())
+            .unwrap_or_default()
     }
 
     /// Users of the app with a device online.

@@ -42,6 +42,7 @@ use tincan_store::{StoreError, StoreRead};
 pub use hub::{DeviceId, Kick, OutFrame};
 pub use metrics::Metrics;
 pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER};
+pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary, ProfileChange};
 
 use crate::hub::Hub;
 use crate::state::{Account, AppState, read};
@@ -154,6 +155,9 @@ pub struct Session {
     pub(crate) device: Option<DeviceId>,
     /// `TIMPlatform` of the device, from its login.
     pub(crate) platform: u32,
+    /// Whether the session acts for the app's administrator (the REST API), which lifts the
+    /// membership and role checks of groups as TIM's REST API does.
+    pub(crate) app_admin: bool,
 }
 
 impl Session {
@@ -175,6 +179,20 @@ impl Session {
     /// This connection's device, once attached.
     pub fn device(&self) -> Option<DeviceId> {
         self.device
+    }
+
+    /// Whether the session acts for the app's administrator.
+    pub fn is_app_admin(&self) -> bool {
+        self.app_admin
+    }
+
+    /// Who asks for a group change made through this session.
+    pub(crate) fn operator(&self) -> tincan_core::group::Operator<'_> {
+        if self.app_admin {
+            tincan_core::group::Operator::AppAdmin(self.user())
+        } else {
+            tincan_core::group::Operator::User(self.user())
+        }
     }
 }
 
@@ -280,7 +298,7 @@ impl Engine {
 
     /// Registers the session's connection for pushes; returns what tells it to close.
     pub fn attach(&self, session: &mut Session, outbox: tokio::sync::mpsc::Sender<OutFrame>) -> Arc<Kick> {
-        let (device, kick) = self.hub().register(session.app.sdkappid, session.user(), outbox);
+        let (device, kick) = self.hub().register(session.app.sdkappid, session.user(), session.platform, outbox);
         session.device = Some(device);
         self.metrics().connections.fetch_add(1, Ordering::Relaxed);
         kick

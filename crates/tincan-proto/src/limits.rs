@@ -24,6 +24,8 @@ pub const TRANSPORT_MESSAGE_BYTES_MAX: usize = 1024 * 1024;
 pub const RECEIPT_MESSAGES_MAX: usize = 100;
 /// Largest page of a read or unread member list (TIM SDK: 100).
 pub const READ_MEMBERS_PAGE_MAX: u32 = 100;
+/// Largest page of a read or unread member list through the REST API (TIM REST: 200).
+pub const READ_MEMBERS_PAGE_MAX_REST: u32 = 200;
 /// Largest page of a history query.
 pub const HISTORY_PAGE_MAX: u32 = 100;
 /// Default page of a history query when `count` is 0 or absent.

@@ -200,7 +200,7 @@ impl Engine {
         self.app_info(sdkappid).ok_or_else(|| crate::internal("a new app vanished".to_owned()))
     }
 
-    fn app_or_error(&self, sdkappid: u64) -> Result<Arc<AppState>, ApiError> {
+    pub(crate) fn app_or_error(&self, sdkappid: u64) -> Result<Arc<AppState>, ApiError> {
         self.app(sdkappid).ok_or_else(|| {
             ApiError::new(ErrorCode::APP_NOT_FOUND, format!("SDKAppID {sdkappid} does not exist on this server"))
         })

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use tincan_core::conv::ConvKey;
 use tincan_core::group::{
-    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Joined, Left, NewGroup, generated_group_id, member_cap,
-    validate_custom_group_id,
+    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Joined, Left, NewGroup, Operator, generated_group_id,
+    member_cap, validate_custom_group_id,
 };
 use tincan_proto::api::{
     Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members, get_joined_groups,
@@ -44,7 +44,7 @@ const PRIORITY_LOWEST: u32 = 3;
 /// It is one message in the group's log, excluded from unread counts, so that members learn of
 /// joins and leaves in the message stream (and on resume) as TIM's clients expect, at the cost
 /// of one write whatever the group's size.
-fn tips_message(
+pub(crate) fn tips_message(
     sdkappid: u64,
     state: &mut GroupState,
     tip_type: u32,
@@ -93,7 +93,7 @@ fn tips_message(
 }
 
 /// The stored form of a group's own fields.
-fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
+pub(crate) fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
     WriteOp::PutGroup(GroupRecord {
         sdkappid,
         group_id: group.id().clone(),
@@ -178,13 +178,28 @@ fn state_of(app: &AppState, group_id: &str) -> Result<(GroupId, Arc<Mutex<GroupS
     Ok((group_id, state))
 }
 
-/// `group_create` (TIM `TIMGroupCreate`).
+/// `group_create` (TIM `TIMGroupCreate`): the caller creates the group and owns it.
 pub(crate) async fn create(
     engine: &Engine,
     session: &Session,
     request: create_group::Request,
 ) -> Result<create_group::Response, ApiError> {
+    create_owned_by(engine, session, Some(session.user().clone()), request).await
+}
+
+/// Creates a group owned by `owner` (none: a group the REST API makes without an owner).
+pub(crate) async fn create_owned_by(
+    engine: &Engine,
+    session: &Session,
+    owner: Option<UserId>,
+    request: create_group::Request,
+) -> Result<create_group::Response, ApiError> {
     let app = &session.app;
+    if let Some(owner) = &owner
+        && app.account(owner).is_none()
+    {
+        return Err(ApiError::new(ErrorCode::GROUP_ACCOUNT_NOT_FOUND, format!("owner account {owner} does not exist")));
+    }
     let group_type = request.create_group_param_group_type;
     let cap = member_cap(group_type)?;
     let default_add_option = if group_type == GroupType::WORK { ADD_OPTION_FORBID } else { ADD_OPTION_ANY };
@@ -254,14 +269,8 @@ pub(crate) async fn create(
                 }
             },
         };
-        let (group, joined) = Group::create(NewGroup {
-            id: group_id.clone(),
-            group_type,
-            profile,
-            owner: session.user().clone(),
-            initial_members,
-            now,
-        })?;
+        let (group, joined) =
+            Group::create(NewGroup { id: group_id.clone(), group_type, profile, owner, initial_members, now })?;
         let mut ops = vec![group_record(app.sdkappid, &group, None)];
         ops.extend(member_ops(app.sdkappid, &group_id, &joined));
         let others: Vec<&UserId> = joined.iter().map(|it| &it.user).filter(|user| *user != session.user()).collect();
@@ -296,7 +305,7 @@ pub(crate) async fn delete(
 ) -> Result<Empty, ApiError> {
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_id)?;
-    dismiss(engine, app, &group_id, &state, Some(session.user()), session.device).await
+    dismiss(engine, app, &group_id, &state, Some(session.operator()), session.device).await
 }
 
 /// Dismisses a group: every member leaves, each is told, and the group is gone.
@@ -305,7 +314,7 @@ pub(crate) async fn dismiss(
     app: &AppState,
     group_id: &GroupId,
     state: &Arc<Mutex<GroupState>>,
-    operator: Option<&UserId>,
+    operator: Option<Operator<'_>>,
     origin: Option<u64>,
 ) -> Result<Empty, ApiError> {
     let now = engine.now();
@@ -326,7 +335,7 @@ pub(crate) async fn dismiss(
             .collect();
         let mut ops = vec![group_record(app.sdkappid, group, Some(now))];
         ops.extend(leave_ops(app.sdkappid, group_id, &left));
-        let operator_id = operator.cloned().unwrap_or_else(|| app.settings().admin_identifier);
+        let operator_id = operator.map_or_else(|| app.settings().admin_identifier, |it| it.user().clone());
         let all: Vec<&UserId> = members.iter().collect();
         ops.extend(group_events(app.sdkappid, group_id, &all, &group_push(group, "dismissed", &operator_id, &[])));
         groups.remove(group_id);
@@ -350,7 +359,7 @@ pub(crate) async fn invite(
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_invite_member_param_group_id)?;
     let users = parse_users(&request.group_invite_member_param_identifier_array)?;
-    let outcome = add_members(engine, app, &group_id, &state, session.user(), &users).await?;
+    let outcome = add_members(engine, app, &group_id, &state, session.operator(), &users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupInviteMemberResult {
@@ -370,7 +379,7 @@ pub(crate) async fn add_members(
     app: &AppState,
     group_id: &GroupId,
     state: &Arc<Mutex<GroupState>>,
-    operator: &UserId,
+    operator: Operator<'_>,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
     if users.is_empty() {
@@ -395,6 +404,7 @@ pub(crate) async fn add_members(
     let (outcome, pending) = {
         let mut state = lock(state);
         let outcome = state.group.invite(operator, &existing, now)?;
+        let operator = operator.user();
         let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
         ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
         let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
@@ -435,7 +445,7 @@ pub(crate) async fn delete_members(
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_delete_member_param_group_id)?;
     let users = parse_users(&request.group_delete_member_param_identifier_array)?;
-    let outcome = remove_members(engine, app, &group_id, &state, session.user(), &users).await?;
+    let outcome = remove_members(engine, app, &group_id, &state, session.operator(), &users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupDeleteMemberResult {
@@ -452,13 +462,14 @@ pub(crate) async fn remove_members(
     app: &AppState,
     group_id: &GroupId,
     state: &Arc<Mutex<GroupState>>,
-    operator: &UserId,
+    operator: Operator<'_>,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
     let reservation = engine.writer().reserve().await?;
     let (outcome, pending) = {
         let mut state = lock(state);
         let outcome = state.group.remove(operator, users)?;
+        let operator = operator.user();
         state.note_left(&outcome.left, engine.now());
         let mut ops = leave_ops(app.sdkappid, group_id, &outcome.left);
         let removed: Vec<&UserId> = outcome.left.iter().map(|it| &it.user).collect();
@@ -600,7 +611,11 @@ pub(crate) async fn get_members(
     let wanted = parse_users(&request.group_get_members_info_list_param_identifier_array)?;
     let state = lock(&state);
     let group = &state.group;
-    group.check_member(session.user())?;
+    if session.is_app_admin() {
+        group.check_alive()?;
+    } else {
+        group.check_member(session.user())?;
+    }
     let online = |user: &UserId| engine.hub().is_online(session.app.sdkappid, user);
     if !wanted.is_empty() {
         let members = wanted

@@ -235,7 +235,7 @@ async fn send_group(
     {
         // Refuse before reserving the ID, so a refused message leaves nothing behind.
         let state = lock(&state);
-        state.group.check_send(sender)?;
+        sender_index(&state.group, session)?;
         if outgoing.need_receipt {
             app.settings().config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
         }
@@ -251,7 +251,7 @@ async fn send_group(
     let reservation = engine.writer().reserve().await.map_err(release)?;
     let (seq, pending) = {
         let mut state = lock(&state);
-        let sender_index = state.group.check_send(sender).map_err(release)?.index;
+        let sender_index = sender_index(&state.group, session).map_err(release)?;
         if outgoing.need_receipt {
             config.check_group_receipt_request(state.group.group_type(), state.group.n_members()).map_err(release)?;
         }
@@ -265,7 +265,7 @@ async fn send_group(
                 seq,
                 sender,
                 &outgoing.msg_id,
-                Some(sender_index),
+                sender_index,
                 state.group.next_index(),
             );
             state.receipts.insert(seq, cell.clone());
@@ -289,6 +289,19 @@ async fn send_group(
     Ok(stored)
 }
 
+/// Checks that the session may send to `group`; returns the sender's member index.
+///
+/// The app's administrator may send to any group it is not dismissed from, as any existing
+/// account, member or not (TIM's REST `send_group_msg`); a sender outside the group has no
+/// index, and the receipt lists then leave out no one.
+fn sender_index(group: &tincan_core::group::Group, session: &Session) -> Result<Option<u32>, ApiError> {
+    if session.is_app_admin() {
+        group.check_alive()?;
+        return Ok(group.member(session.user()).map(|member| member.index));
+    }
+    Ok(Some(group.check_send(session.user())?.index))
+}
+
 pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
     ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {group_id} does not exist or has been dismissed"))
 }
@@ -308,6 +321,10 @@ pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType
             let group_id = GroupId::parse(conv_id)?;
             let state = session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
             let state = lock(&state);
+            if session.is_app_admin() {
+                state.group.check_alive()?;
+                return Ok((ConvKey::Group(group_id), 0));
+            }
             let member = state.group.check_member(session.user())?;
             // Meeting groups show their history to newcomers; other types start at the join.
             let floor = if state.group.group_type() == GroupType::MEETING { 0 } else { member.join_seq };

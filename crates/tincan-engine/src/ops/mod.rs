@@ -5,6 +5,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod conversations;
+pub(crate) mod directory;
 pub(crate) mod groups;
 pub(crate) mod messages;
 pub(crate) mod receipts;
@@ -65,4 +66,25 @@ pub(crate) async fn call(
         get_group_members => groups::get_members,
         get_joined_groups => groups::get_joined,
     })
+}
+
+impl Engine {
+    /// Runs one operation with typed parameters for `session`: the REST API's way into the same
+    /// operations the clients call, with the same checks and the same pushes.
+    pub async fn call_op<R: Operation>(&self, session: &Session, request: &R) -> Result<R::Response, ApiError> {
+        let data = serde_json::value::to_raw_value(request)
+            .map_err(|err| crate::internal(format!("cannot encode a {} request: {err}", R::OP)))?;
+        let answer = call(self, session, R::OP, Some(&data)).await?;
+        serde_json::from_str(&answer).map_err(|err| crate::internal(format!("cannot decode a {} result: {err}", R::OP)))
+    }
+
+    /// Creates a group for the REST API, owned by `owner` or by no one.
+    pub async fn create_group_owned_by(
+        &self,
+        session: &Session,
+        owner: Option<tincan_proto::UserId>,
+        request: api::create_group::Request,
+    ) -> Result<api::create_group::Response, ApiError> {
+        groups::create_owned_by(self, session, owner, request).await
+    }
 }

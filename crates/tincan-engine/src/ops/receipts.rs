@@ -399,7 +399,7 @@ pub(crate) async fn get(
     let records: Vec<MessageRecord> = stored_messages(engine, session, &conv, &request.messages)
         .await?
         .into_iter()
-        .filter(|record| record.sender == *session.user() && record.need_receipt)
+        .filter(|record| (record.sender == *session.user() || session.is_app_admin()) && record.need_receipt)
         .collect();
     let receipts = match &conv {
         ConvKey::Group(group_id) => {
@@ -454,12 +454,10 @@ pub(crate) async fn get_read_members(
     if request.filter != ReadMembersFilter::READ && request.filter != ReadMembersFilter::UNREAD {
         return Err(ApiError::invalid_parameter(format!("filter {} is not 0 (read) or 1 (unread)", request.filter.0)));
     }
-    if request.count == 0 || request.count > limits::READ_MEMBERS_PAGE_MAX {
-        return Err(ApiError::invalid_parameter(format!(
-            "count {} must be between 1 and {}",
-            request.count,
-            limits::READ_MEMBERS_PAGE_MAX
-        )));
+    let page_max =
+        if session.is_app_admin() { limits::READ_MEMBERS_PAGE_MAX_REST } else { limits::READ_MEMBERS_PAGE_MAX };
+    if request.count == 0 || request.count > page_max {
+        return Err(ApiError::invalid_parameter(format!("count {} must be between 1 and {page_max}", request.count)));
     }
     session.app.settings().config.check_plan()?;
     let (conv, _) = resolve_conv(session, &request.message.message_conv_id, ConvType::GROUP)?;
@@ -468,7 +466,7 @@ pub(crate) async fn get_read_members(
     };
     let records = stored_messages(engine, session, &conv, std::slice::from_ref(&request.message)).await?;
     let record = &records[0];
-    if record.sender != *session.user() {
+    if record.sender != *session.user() && !session.is_app_admin() {
         return Err(ApiError::new(
             ErrorCode::GROUP_PERMISSION_DENIED,
             format!("only the sender of message seq {} may list who has read it", record.seq),

@@ -39,7 +39,33 @@ impl Engine {
             server_time: now,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
         };
-        Ok((Session { app, account, device: None, platform: request.platform }, response))
+        Ok((Session { app, account, device: None, platform: request.platform, app_admin: false }, response))
+    }
+
+    /// A session for the REST API of app `sdkappid`, acting as `user` (the app's administrator
+    /// when `None`), with no device of its own: its changes reach every device of its user.
+    ///
+    /// `as_admin` lifts group membership and role checks, as TIM's REST API does; without it
+    /// the session has exactly the rights of `user`. The administrator's account is created on
+    /// first use; other users must exist (70107 otherwise).
+    pub async fn rest_session(
+        &self,
+        sdkappid: u64,
+        user: Option<&UserId>,
+        as_admin: bool,
+    ) -> Result<Session, ApiError> {
+        let app = self.app(sdkappid).ok_or_else(|| {
+            ApiError::new(ErrorCode::SDKAPPID_NOT_FOUND, format!("SDKAppID {sdkappid} does not exist on this server"))
+        })?;
+        let admin = app.settings().admin_identifier;
+        let account = match user {
+            None => self.ensure_account(&app, &admin).await?,
+            Some(user) if *user == admin => self.ensure_account(&app, &admin).await?,
+            Some(user) => app.account(user).ok_or_else(|| {
+                ApiError::new(ErrorCode::ACCOUNT_NOT_FOUND, format!("account {user} does not exist; import it first"))
+            })?,
+        };
+        Ok(Session { app, account, device: None, platform: 0, app_admin: as_admin })
     }
 
     /// The account of `user`, created (durably) if it does not exist yet.

@@ -12,4 +12,5 @@ mod property;
 mod receipts;
 mod rejections;
 mod resume;
+mod rest_groups;
 mod unread;

@@ -1,0 +1,271 @@
+//! What an app's back end and the console read and manage outside the client operations:
+//! the groups of an app, a group's profile and members, the groups of a user, accounts and
+//! who is online. The REST API formats these as TIM's server API does.
+
+use std::sync::atomic::Ordering;
+
+use tincan_core::group::GroupProfile;
+use tincan_proto::enums::{GroupType, MemberRole};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+
+use crate::ops::groups::{group_record, tips_message};
+use crate::ops::messages::group_not_found;
+use crate::state::{lock, read};
+use crate::{Engine, Session};
+
+/// `kTIMGroupTip_GroupInfoChange`: the group's profile changed.
+const TIP_INFO_CHANGE: u32 = 6;
+
+/// A group as the REST API and the console show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupSummary {
+    /// The group's ID.
+    pub group_id: String,
+    /// Its type.
+    pub group_type: GroupType,
+    /// The profile.
+    pub name: String,
+    /// The introduction.
+    pub introduction: String,
+    /// The notice.
+    pub notification: String,
+    /// The avatar URL.
+    pub face_url: String,
+    /// `TIMGroupAddOption`.
+    pub add_option: u32,
+    /// The owner, if the group has one.
+    pub owner: Option<String>,
+    /// When it was created, in seconds.
+    pub created_at: u64,
+    /// The profile's version, moved on by each change.
+    pub info_seq: u64,
+    /// When the newest message was sent, in seconds (0: none yet).
+    pub last_msg_time: u64,
+    /// The seq the next message will have.
+    pub next_msg_seq: u64,
+    /// Current members.
+    pub member_num: u64,
+    /// The member cap.
+    pub max_member_num: u32,
+    /// Current members with a device online.
+    pub online_member_num: u64,
+}
+
+/// A group member as the REST API and the console show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberSummary {
+    /// The member.
+    pub user: String,
+    /// Its role.
+    pub role: MemberRole,
+    /// When it joined, in seconds.
+    pub join_time: u64,
+    /// The seq of the newest message it has read.
+    pub read_seq: u64,
+    /// Its unread messages in the group.
+    pub unread: u64,
+}
+
+/// A change to a group's profile: each field present replaces the current value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProfileChange {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new introduction.
+    pub introduction: Option<String>,
+    /// A new notice.
+    pub notification: Option<String>,
+    /// A new avatar URL.
+    pub face_url: Option<String>,
+    /// A new member cap.
+    pub max_member_num: Option<u32>,
+    /// A new `TIMGroupAddOption`.
+    pub add_option: Option<u32>,
+}
+
+/// One account, for listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountSummary {
+    /// The account.
+    pub user: String,
+    /// Whether a device of it is online.
+    pub online: bool,
+}
+
+impl Engine {
+    /// A group's profile and counts.
+    pub fn group_summary(&self, sdkappid: u64, group_id: &str) -> Result<GroupSummary, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let group_id = GroupId::parse(group_id)?;
+        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let state = lock(&state);
+        let group = &state.group;
+        let online = group.members().filter(|(user, _)| self.hub().is_online(sdkappid, user)).count();
+        Ok(GroupSummary {
+            group_id: group_id.as_str().to_owned(),
+            group_type: group.group_type(),
+            name: group.profile.name.clone(),
+            introduction: group.profile.introduction.clone(),
+            notification: group.profile.notification.clone(),
+            face_url: group.profile.face_url.clone(),
+            add_option: group.profile.add_option,
+            owner: group.owner().map(|owner| owner.as_str().to_owned()),
+            created_at: group.created_at(),
+            info_seq: group.info_seq(),
+            last_msg_time: group.last_msg_time(),
+            next_msg_seq: group.max_seq().saturating_add(1),
+            member_num: group.n_members(),
+            max_member_num: group.profile.max_member_num,
+            online_member_num: online as u64,
+        })
+    }
+
+    /// A page of a group's members in the order they joined: `limit` members after skipping
+    /// `offset`; returns the page and the number of members.
+    pub fn group_member_page(
+        &self,
+        sdkappid: u64,
+        group_id: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<MemberSummary>, u64), ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let group_id = GroupId::parse(group_id)?;
+        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let state = lock(&state);
+        let group = &state.group;
+        let page = group
+            .current_members()
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|index| group.user_at(index))
+            .map(|(user, member)| MemberSummary {
+                user: user.as_str().to_owned(),
+                role: member.role,
+                join_time: member.join_time,
+                read_seq: member.read.read_seq(),
+                unread: member.read.unread(group.max_seq(), group.excluded()),
+            })
+            .collect();
+        Ok((page, group.n_members()))
+    }
+
+    /// The IDs of an app's groups (of one type, if given), sorted.
+    pub fn app_group_ids(&self, sdkappid: u64, group_type: Option<GroupType>) -> Result<Vec<String>, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let groups = read(&app.groups);
+        let mut ids: Vec<String> = groups
+            .iter()
+            .filter(|(_, state)| group_type.is_none_or(|wanted| lock(state).group.group_type() == wanted))
+            .map(|(id, _)| id.as_str().to_owned())
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// The groups `user` is a member of, sorted by ID, with their types.
+    pub fn joined_group_ids(&self, sdkappid: u64, user: &UserId) -> Result<Vec<(String, GroupType)>, ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let account = app.account(user).ok_or_else(|| {
+            ApiError::new(ErrorCode::GROUP_ACCOUNT_NOT_FOUND, format!("account {user} does not exist"))
+        })?;
+        let ids: Vec<GroupId> = lock(&account.convs).groups.iter().cloned().collect();
+        let mut joined: Vec<(String, GroupType)> = ids
+            .iter()
+            .filter_map(|id| {
+                let state = app.group(id)?;
+                let state = lock(&state);
+                state.group.member(user)?;
+                Some((id.as_str().to_owned(), state.group.group_type()))
+            })
+            .collect();
+        joined.sort();
+        Ok(joined)
+    }
+
+    /// Changes a group's profile on behalf of the session (any field left `None` stays); the
+    /// members learn of it from one group tips message.
+    pub async fn modify_group_profile(
+        &self,
+        session: &Session,
+        group_id: &str,
+        change: ProfileChange,
+    ) -> Result<(), ApiError> {
+        let app = &session.app;
+        let group_id = GroupId::parse(group_id)?;
+        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let now = self.now();
+        let reservation = self.writer().reserve().await?;
+        let pending = {
+            let mut state = lock(&state);
+            let current = &state.group.profile;
+            let profile = GroupProfile {
+                name: change.name.unwrap_or_else(|| current.name.clone()),
+                introduction: change.introduction.unwrap_or_else(|| current.introduction.clone()),
+                notification: change.notification.unwrap_or_else(|| current.notification.clone()),
+                face_url: change.face_url.unwrap_or_else(|| current.face_url.clone()),
+                add_option: change.add_option.unwrap_or(current.add_option),
+                max_member_num: change.max_member_num.unwrap_or(current.max_member_num),
+            };
+            state.group.modify_profile(session.operator(), profile)?;
+            let operator = session.user();
+            let ops = vec![
+                group_record(app.sdkappid, &state.group, None),
+                tips_message(app.sdkappid, &mut state, TIP_INFO_CHANGE, operator, &[], now),
+            ];
+            reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)))
+        };
+        pending.wait().await?;
+        Ok(())
+    }
+
+    /// A page of an app's accounts whose identifiers start with `prefix`, in identifier order,
+    /// after `cursor` (exclusive; empty for the first page); returns the page and the cursor of
+    /// the next one (empty when this is the last).
+    pub fn account_page(
+        &self,
+        sdkappid: u64,
+        prefix: &str,
+        cursor: &str,
+        limit: usize,
+    ) -> Result<(Vec<AccountSummary>, String), ApiError> {
+        let app = self.app_or_error(sdkappid)?;
+        let accounts = read(&app.accounts);
+        let mut matching: Vec<&str> = accounts
+            .keys()
+            .map(UserId::as_str)
+            .filter(|user| user.starts_with(prefix) && (cursor.is_empty() || *user > cursor))
+            .collect();
+        matching.sort_unstable();
+        let more = matching.len() > limit;
+        matching.truncate(limit);
+        let next =
+            if more { matching.last().map(|user| (*user).to_owned()).unwrap_or_default() } else { String::new() };
+        let page = matching
+            .into_iter()
+            .map(|user| AccountSummary {
+                user: user.to_owned(),
+                online: UserId::parse(user).is_ok_and(|id| self.hub().is_online(sdkappid, &id)),
+            })
+            .collect();
+        Ok((page, next))
+    }
+
+    /// The `TIMPlatform` of each device of `user` online now.
+    pub fn online_platforms(&self, sdkappid: u64, user: &UserId) -> Vec<u32> {
+        self.hub().platforms_of(sdkappid, user)
+    }
+
+    /// Counters since the server started, for the console's live view: connections now, users
+    /// online in the app now, messages stored and receipts recorded.
+    pub fn live_counts(&self, sdkappid: u64) -> (i64, usize, u64, u64) {
+        let metrics = self.metrics();
+        (
+            metrics.connections.load(Ordering::Relaxed),
+            self.hub().n_online_users(sdkappid),
+            metrics.messages.load(Ordering::Relaxed),
+            metrics.receipts.load(Ordering::Relaxed),
+        )
+    }
+}

@@ -1,0 +1,79 @@
+//! `im_open_login_svc`: accounts.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use tincan_engine::Engine;
+use tincan_proto::{ApiError, ErrorCode, UserId};
+
+use super::{Caller, body_as, fields, unknown};
+
+#[derive(Deserialize)]
+struct AccountImportBody {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    #[serde(rename = "Nick", default)]
+    _nick: Option<String>,
+    #[serde(rename = "FaceUrl", default)]
+    _face_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct KickBody {
+    #[serde(rename = "UserID", alias = "Identifier")]
+    user_id: String,
+}
+
+#[derive(Deserialize)]
+struct MultiAccountImportBody {
+    #[serde(rename = "Accounts")]
+    accounts: Vec<String>,
+}
+
+/// Most accounts in one `multiaccount_import` (TIM: 100).
+const IMPORT_ACCOUNTS_MAX: usize = 100;
+
+/// TIM's `im_open_login_svc` commands.
+pub(super) async fn command(
+    engine: &Engine,
+    caller: &Caller,
+    command: &str,
+    body: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    match command {
+        "account_import" => {
+            let request: AccountImportBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let user = UserId::parse(&request.user_id)?;
+            engine.import_accounts(caller.sdkappid, &[user]).await?;
+            Ok(Map::new())
+        }
+        "multiaccount_import" => {
+            let request: MultiAccountImportBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            if request.accounts.len() > IMPORT_ACCOUNTS_MAX {
+                return Err(ApiError::new(
+                    ErrorCode::REST_INVALID_PARAMETERS,
+                    format!(
+                        "Accounts has {} entries; at most {IMPORT_ACCOUNTS_MAX} are allowed",
+                        request.accounts.len()
+                    ),
+                ));
+            }
+            let mut valid = Vec::with_capacity(request.accounts.len());
+            let mut failed = Vec::new();
+            for account in &request.accounts {
+                match UserId::parse(account) {
+                    Ok(user) => valid.push(user),
+                    Err(_) => failed.push(json!(account)),
+                }
+            }
+            engine.import_accounts(caller.sdkappid, &valid).await?;
+            Ok(fields(vec![("FailAccounts", Value::Array(failed))]))
+        }
+        "kick" => {
+            let request: KickBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let user = UserId::parse(&request.user_id)?;
+            engine.kick_user(caller.sdkappid, &user);
+            Ok(Map::new())
+        }
+        _ => Err(unknown("im_open_login_svc", command)),
+    }
+}

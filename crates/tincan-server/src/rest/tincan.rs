@@ -1,0 +1,163 @@
+//! `tincan`: tincan's own commands, the settings TIM keeps in its web console.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use tincan_core::config::Plan;
+use tincan_engine::{AppConfigChange, Engine};
+use tincan_proto::{ApiError, ErrorCode, UserId};
+
+use super::{Caller, body_as, fields, unknown};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateAppBody {
+    #[serde(rename = "SdkAppId", default)]
+    sdkappid: Option<u64>,
+    #[serde(rename = "Plan", default)]
+    plan: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyBody {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    #[serde(rename = "Private")]
+    private: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserSigBody {
+    #[serde(rename = "UserID")]
+    user_id: String,
+    #[serde(rename = "Expire", default)]
+    expire: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptStorageBody {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "MsgSeq")]
+    msg_seq: u64,
+}
+
+/// Accounts in a page of `list_accounts` unless asked otherwise, and at most.
+const ACCOUNT_PAGE_DEFAULT: usize = 100;
+const ACCOUNT_PAGE_MAX: usize = 1_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListAccountsBody {
+    #[serde(rename = "Prefix", default)]
+    prefix: String,
+    #[serde(rename = "Cursor", default)]
+    cursor: String,
+    #[serde(rename = "Limit", default)]
+    limit: Option<usize>,
+}
+
+/// Whether the caller administers the server's first app, which manages the others.
+fn require_root(engine: &Engine, caller: &Caller) -> Result<(), ApiError> {
+    match engine.apps().first() {
+        Some(root) if root.sdkappid == caller.sdkappid => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::ADMIN_REQUIRED,
+            "only the administrator of the server's first app may manage other apps",
+        )),
+    }
+}
+
+pub(super) async fn command(
+    engine: &Engine,
+    caller: &Caller,
+    command: &str,
+    body: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let app_json = |engine: &Engine| serde_json::to_value(engine.app_info(caller.sdkappid)).unwrap_or(Value::Null);
+    match command {
+        "get_app" => Ok(fields(vec![("App", app_json(engine))])),
+        "set_app_config" => {
+            let change: AppConfigChange = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let app = engine.update_app_config(caller.sdkappid, &change).await?;
+            Ok(fields(vec![("App", serde_json::to_value(app).unwrap_or(Value::Null))]))
+        }
+        "rotate_key" => {
+            let key_file = engine.rotate_key(caller.sdkappid).await?;
+            Ok(fields(vec![("KeyFile", json!(key_file.display().to_string()))]))
+        }
+        "list_apps" => {
+            require_root(engine, caller)?;
+            Ok(fields(vec![("Apps", serde_json::to_value(engine.apps()).unwrap_or(Value::Null))]))
+        }
+        "create_app" => {
+            require_root(engine, caller)?;
+            let request: CreateAppBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let plan = match request.plan.as_deref() {
+                None => Plan::Ultimate,
+                Some(name) => Plan::parse(name).ok_or_else(|| {
+                    ApiError::invalid_parameter(format!("plan {name:?} is not Standard, Pro or Ultimate"))
+                })?,
+            };
+            let app = engine.create_app(request.sdkappid, None, plan).await?;
+            let key_file = engine.key_file(app.sdkappid);
+            Ok(fields(vec![
+                ("App", serde_json::to_value(app).unwrap_or(Value::Null)),
+                ("KeyFile", json!(key_file.display().to_string())),
+            ]))
+        }
+        "set_receipt_privacy" => {
+            let request: PrivacyBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let user = UserId::parse(&request.user_id)?;
+            engine.set_user_receipt_privacy(caller.sdkappid, &user, request.private).await?;
+            Ok(Map::new())
+        }
+        "get_receipt_storage" => {
+            let request: ReceiptStorageBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let group_id = tincan_proto::GroupId::parse(&request.group_id)?;
+            let bytes =
+                engine.receipt_storage_bytes(caller.sdkappid, &group_id, request.msg_seq).await?.ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::GROUP_RECEIPT_NOT_FOUND,
+                        format!("message seq {} has no receipt information", request.msg_seq),
+                    )
+                })?;
+            Ok(fields(vec![("Bytes", json!(bytes))]))
+        }
+        "usersig" => {
+            let request: UserSigBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let user = UserId::parse(&request.user_id)?;
+            let user_sig = engine.user_sig(caller.sdkappid, &user, request.expire.unwrap_or(86_400))?;
+            Ok(fields(vec![("UserSig", json!(user_sig))]))
+        }
+        "list_accounts" => {
+            let request: ListAccountsBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let limit = request.limit.unwrap_or(ACCOUNT_PAGE_DEFAULT);
+            if limit == 0 || limit > ACCOUNT_PAGE_MAX {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Limit {limit} must be between 1 and {ACCOUNT_PAGE_MAX}"
+                )));
+            }
+            let (page, next) = engine.account_page(caller.sdkappid, &request.prefix, &request.cursor, limit)?;
+            let accounts: Vec<Value> =
+                page.iter().map(|account| json!({"UserID": account.user, "Online": account.online})).collect();
+            Ok(fields(vec![("Accounts", Value::Array(accounts)), ("NextCursor", json!(next))]))
+        }
+        "get_stats" => {
+            let (connections, online_users, messages, receipts) = engine.live_counts(caller.sdkappid);
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |it| it.as_millis() as u64);
+            Ok(fields(vec![
+                ("Connections", json!(connections)),
+                ("OnlineUsers", json!(online_users)),
+                ("MessagesTotal", json!(messages)),
+                ("ReceiptsTotal", json!(receipts)),
+                ("TimeMs", json!(now_ms)),
+            ]))
+        }
+        _ => Err(unknown("tincan", command)),
+    }
+}

@@ -1,0 +1,189 @@
+//! `group_open_http_svc` over HTTP: creating groups and reading them and their members.
+
+use serde_json::{Value, json};
+use tincan_proto::enums::GroupType;
+use tincan_testkit::spawn_app;
+
+use crate::helpers::{WAIT, create_group};
+
+#[tokio::test]
+async fn create_group_with_an_owner_and_members_then_read_it_back() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "ann", "ben"]}))
+        .await
+        .unwrap();
+    let created = admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({
+                "Owner_Account": "owner",
+                "Type": "Public",
+                "GroupId": "rest-team",
+                "Name": "REST team",
+                "Introduction": "made over REST",
+                "ApplyJoinOption": "NeedPermission",
+                "MemberList": [{"Member_Account": "ann", "Role": "Admin"}, {"Member_Account": "ben"}]
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["GroupId"], "rest-team");
+
+    let info = admin
+        .call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": ["rest-team", "nope"]}))
+        .await
+        .unwrap();
+    let groups = info["GroupInfo"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    let team = &groups[0];
+    assert_eq!(team["ErrorCode"], 0);
+    assert_eq!(team["Type"], "Public");
+    assert_eq!(team["Name"], "REST team");
+    assert_eq!(team["Introduction"], "made over REST");
+    assert_eq!(team["Owner_Account"], "owner");
+    assert_eq!(team["MemberNum"], 3);
+    assert_eq!(team["ApplyJoinOption"], "NeedPermission");
+    assert_eq!(team["NextMsgSeq"], 1);
+    let roles: Vec<(String, String)> = team["MemberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| (member["Member_Account"].as_str().unwrap().to_owned(), member["Role"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![("owner".into(), "Owner".into()), ("ann".into(), "Admin".into()), ("ben".into(), "Member".into())]
+    );
+    assert_eq!(groups[1]["GroupId"], "nope");
+    assert_eq!(groups[1]["ErrorCode"], 10010, "an unknown group fails alone: {}", groups[1]);
+
+    let page = admin
+        .call("group_open_http_svc", "get_group_member_info", &json!({"GroupId": "rest-team", "Limit": 2, "Offset": 1}))
+        .await
+        .unwrap();
+    assert_eq!(page["MemberNum"], 3);
+    let page: Vec<&str> =
+        page["MemberList"].as_array().unwrap().iter().map(|m| m["Member_Account"].as_str().unwrap()).collect();
+    assert_eq!(page, vec!["ann", "ben"]);
+}
+
+#[tokio::test]
+async fn a_group_made_without_an_owner_has_none_and_its_members_are_told() {
+    let app = spawn_app().await;
+    let (_ann, mut ann_events) = app.client("ann").await;
+    let admin = app.admin();
+    let created = admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Type": "Private", "Name": "ownerless", "MemberList": [{"Member_Account": "ann"}]}),
+        )
+        .await
+        .unwrap();
+    let group_id = created["GroupId"].as_str().unwrap().to_owned();
+    assert!(group_id.starts_with("@TGS#"), "a generated ID: {group_id}");
+    assert_eq!(created["Type"], "Private");
+    let info = admin.call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": [group_id]})).await.unwrap();
+    assert_eq!(info["GroupInfo"][0]["Owner_Account"], "");
+    assert_eq!(info["GroupInfo"][0]["MemberNum"], 1);
+    let joined = tincan_testkit::wait_for(&mut ann_events, WAIT, |event| match event {
+        tincan_sdk::Event::Group(push) if push.group_id == group_id => Some(push.event.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(joined, "created");
+}
+
+#[tokio::test]
+async fn the_app_group_list_pages_and_filters_by_type() {
+    let app = spawn_app().await;
+    let (owner, _events) = app.client("owner").await;
+    let mut work = Vec::new();
+    for _ in 0..3 {
+        work.push(create_group(&owner, GroupType::WORK, &[]).await);
+    }
+    let public = create_group(&owner, GroupType::PUBLIC, &[]).await;
+    let admin = app.admin();
+    let mut seen = Vec::new();
+    let mut next = 0;
+    loop {
+        let page = admin
+            .call("group_open_http_svc", "get_appid_group_list", &json!({"Limit": 2, "Next": next}))
+            .await
+            .unwrap();
+        assert_eq!(page["TotalCount"], 4);
+        seen.extend(page["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap().to_owned()));
+        next = page["Next"].as_u64().unwrap();
+        if next == 0 {
+            break;
+        }
+    }
+    let mut all = work.clone();
+    all.push(public.clone());
+    all.sort();
+    assert_eq!(seen, all);
+    let work_only = admin
+        .call("group_open_http_svc", "get_appid_group_list", &json!({"GroupType": "Private"}))
+        .await
+        .unwrap();
+    assert_eq!(work_only["TotalCount"], 3);
+    let ids: Vec<&str> =
+        work_only["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&public.as_str()));
+}
+
+#[tokio::test]
+async fn group_commands_refuse_bad_input_with_group_codes_and_change_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let call = |body: Value, command: &'static str| {
+        let admin = admin.clone();
+        async move { admin.call_raw("group_open_http_svc", command, &body.to_string()).await.unwrap() }
+    };
+    let answer = call(json!({"Type": "Public"}), "create_group").await;
+    assert_eq!(answer["ActionStatus"], "FAIL");
+    assert_eq!(answer["ErrorCode"], 10004);
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("Name"), "{answer}");
+    let answer = call(json!({"Type": "Clubhouse", "Name": "x"}), "create_group").await;
+    assert_eq!(answer["ErrorCode"], 10004);
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("Clubhouse"), "{answer}");
+    let answer = call(json!({"Type": "Public", "Name": "x", "Owner_Account": "ghost"}), "create_group").await;
+    assert_eq!(answer["ErrorCode"], 10019, "{answer}");
+    let answer = call(json!({"GroupIdList": "g1"}), "get_group_info").await;
+    assert_eq!(answer["ErrorCode"], 10004);
+    let answer = call(json!({"GroupId": "nope"}), "get_group_member_info").await;
+    assert_eq!(answer["ErrorCode"], 10010);
+    let answer = call(json!({}), "no_such_command").await;
+    assert_eq!(answer["ErrorCode"], 60002);
+    let list = admin.call("group_open_http_svc", "get_appid_group_list", &json!({})).await.unwrap();
+    assert_eq!(list["TotalCount"], 0, "nothing was created by the refused calls");
+}
+
+#[tokio::test]
+async fn tincan_lists_accounts_by_prefix_and_reports_live_counts() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["al1", "al2", "al3", "bob"]}))
+        .await
+        .unwrap();
+    let (client, _events) = app.client("al2").await;
+    let first = admin.call("tincan", "list_accounts", &json!({"Prefix": "al", "Limit": 2})).await.unwrap();
+    assert_eq!(first["Accounts"], json!([{"UserID": "al1", "Online": false}, {"UserID": "al2", "Online": true}]));
+    assert_eq!(first["NextCursor"], "al2");
+    let second =
+        admin.call("tincan", "list_accounts", &json!({"Prefix": "al", "Cursor": "al2", "Limit": 2})).await.unwrap();
+    assert_eq!(second["Accounts"], json!([{"UserID": "al3", "Online": false}]));
+    assert_eq!(second["NextCursor"], "");
+
+    let before = admin.call("tincan", "get_stats", &json!({})).await.unwrap();
+    assert!(before["Connections"].as_i64().unwrap() >= 1);
+    assert_eq!(before["OnlineUsers"], 1);
+    client.send_text("bob", tincan_proto::enums::ConvType::C2C, "hi", false).await.unwrap();
+    let after = admin.call("tincan", "get_stats", &json!({})).await.unwrap();
+    assert_eq!(after["MessagesTotal"].as_u64().unwrap(), before["MessagesTotal"].as_u64().unwrap() + 1);
+    assert!(after["TimeMs"].as_u64().unwrap() >= before["TimeMs"].as_u64().unwrap());
+}
