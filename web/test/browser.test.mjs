@@ -257,3 +257,137 @@ test("both pages are readable at 360 px wide", async () => {
   assert.ok(await console.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
   for (const page of [chat, console]) assert.deepEqual(page.context().offsite(), []);
 });
+
+/** Signs in to the console through its form. */
+async function consoleAs(page, app = server.sdkappid) {
+  await page.goto(`${server.origin}/console`);
+  await page.getByLabel("SDKAppID").fill(String(app));
+  await page.getByLabel("Administrator UserSig").fill(await server.usersig("administrator", app));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Console pages" }).waitFor({ timeout: WAIT_MS });
+}
+
+test("Users and groups: search accounts, hand out a chat link, see a group's members, create a group", async () => {
+  const page = await (await context()).newPage();
+  await consoleAs(page);
+  await page.getByRole("link", { name: "Users and groups" }).click();
+  const accounts = page.getByRole("region", { name: "Accounts" });
+  for (const user of ["alice", "bob", "carol"]) await accounts.getByRole("cell", { name: user, exact: true }).waitFor({ timeout: WAIT_MS });
+
+  await page.getByRole("searchbox").fill("b");
+  await page.getByRole("button", { name: "Search" }).click();
+  await accounts.getByText("1 shown.").waitFor({ timeout: WAIT_MS });
+  assert.equal(await accounts.getByRole("cell", { name: "alice", exact: true }).count(), 0);
+
+  // The chat link signs its opener straight in as that user.
+  await accounts.getByRole("button", { name: "Make a chat link for bob" }).click();
+  const link = accounts.getByRole("link", { name: "Open the chat as bob" });
+  await link.waitFor({ timeout: WAIT_MS });
+  const href = await link.getAttribute("href");
+  assert.match(href, /^\/chat#sdkappid=\d+&user=bob&usersig=/);
+  const chat = await (await context()).newPage();
+  await chat.goto(`${server.origin}${href}`);
+  await chat.getByText("Signed in as bob").waitFor({ timeout: WAIT_MS });
+  assert.equal(new URL(chat.url()).hash, "", "the UserSig stays in the address bar");
+
+  const groups = page.getByRole("region", { name: "Groups" });
+  const team = groups.getByRole("row", { name: /team/ });
+  await team.waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(await team.getByRole("cell").allTextContents(), ["team", "Team", "Work", "3", "Members"]);
+  await team.getByRole("button", { name: "Members" }).click();
+  await groups.getByRole("heading", { name: "Members of team (3)" }).waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /alice Owner/ }).waitFor();
+  await groups.getByRole("row", { name: /carol Member/ }).waitFor();
+
+  await page.getByLabel("Type").selectOption("Public");
+  await page.getByLabel("Name").fill("Lobby");
+  await page.getByLabel("Group ID (optional)").fill("lobby");
+  await page.getByLabel("Owner (optional)").fill("alice");
+  await page.getByLabel("Members, separated by commas").fill("bob, carol");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await page.getByText("Created group lobby.").waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /lobby Lobby Public 3/ }).waitFor({ timeout: WAIT_MS });
+  await screenshot(page, "console-users-and-groups");
+
+  // The new group reaches bob's open chat without a reload.
+  await chat.getByRole("navigation", { name: "Conversations" }).getByRole("button", { name: /^Lobby/ }).waitFor({ timeout: WAIT_MS });
+  for (const one of [page, chat]) assert.deepEqual(one.context().offsite(), []);
+});
+
+test("Live view: connections and message rates update as charts", async () => {
+  const page = await (await context()).newPage();
+  await consoleAs(page);
+  const chat = await (await context()).newPage();
+  await chatAs(chat, "carol");
+  await page.getByRole("link", { name: "Live view" }).click();
+  const summary = (title) => page.locator("figure", { hasText: title }).locator(".visually-hidden");
+  await page.waitForFunction(() => document.querySelectorAll("figure polyline").length > 0, null, { timeout: WAIT_MS });
+  assert.match(await summary("Connections").textContent(), /Connections: now [1-9]/);
+
+  for (let index = 0; index < 6; index++) {
+    await server.cli("send", "--as", "alice", "--to", "team", "--group", `Busy minute ${index}`);
+  }
+  await page.waitForFunction(
+    () => {
+      const text = [...document.querySelectorAll("figure")].find((figure) => figure.textContent.includes("Messages"))?.querySelector(".visually-hidden")?.textContent ?? "";
+      const peak = Number(/peak ([\d.,]+)/.exec(text)?.[1].replace(",", "") ?? 0);
+      return peak > 0;
+    },
+    null,
+    { timeout: WAIT_MS },
+  );
+  await page.waitForTimeout(1500);
+  await screenshot(page, "console-live");
+  assert.deepEqual(page.context().offsite(), []);
+});
+
+test("Apps: create an app, change its plan, and rotate keys; a rotation ends the other sessions of that app", async () => {
+  const root = await (await context()).newPage();
+  await consoleAs(root);
+  await root.getByLabel("Plan", { exact: true }).selectOption("Pro");
+  await root.getByRole("button", { name: "Create app" }).click();
+  const created = root.getByText(/Created app \d+ on the Pro plan/);
+  await created.waitFor({ timeout: WAIT_MS });
+  const newApp = Number(/Created app (\d+)/.exec(await created.textContent())[1]);
+  const row = root.getByRole("row", { name: new RegExp(String(newApp)) });
+  await row.waitFor({ timeout: WAIT_MS });
+
+  await row.getByRole("combobox").selectOption("Standard");
+  await row.getByRole("button", { name: "Change plan" }).click();
+  await root.getByText(`${newApp} is now on the Standard plan. This applies at once`).waitFor({ timeout: WAIT_MS });
+  assert.equal((await server.rest("tincan", "list_apps")).Apps.find((app) => app.sdkappid === newApp).plan, "Standard");
+
+  // The new app's own administrator signs in elsewhere and sees only that app.
+  const other = await (await context()).newPage();
+  await consoleAs(other, newApp);
+  await other.getByText("You administer this app only").waitFor({ timeout: WAIT_MS });
+  await other.getByRole("link", { name: "Feature configuration" }).click();
+  await other.getByText(/Read receipts need the Ultimate plan. This app is on the Standard plan/).waitFor({ timeout: WAIT_MS });
+  await screenshot(other, "console-features-standard-plan");
+
+  // The first app's administrator rotates the new app's key: the other session ends.
+  await row.getByRole("button", { name: "Rotate key" }).click();
+  const dialog = root.getByRole("dialog", { name: "Rotate the key?" });
+  await dialog.waitFor();
+  await screenshot(root, "console-rotate-dialog");
+  await dialog.getByRole("button", { name: "Rotate the key" }).click();
+  await root.getByText(`App ${newApp} has a new key`).waitFor({ timeout: WAIT_MS });
+  await other.getByRole("link", { name: "Apps" }).click();
+  await other.getByText("Your console session ended; sign in again.").waitFor({ timeout: WAIT_MS });
+
+  // Rotating one's own app's key keeps one's own session, and old UserSigs stop opening new ones.
+  const oldSig = await server.usersig("administrator");
+  const ownRow = root.getByRole("row", { name: new RegExp(String(server.sdkappid)) });
+  await ownRow.getByRole("button", { name: "Rotate key" }).click();
+  await dialog.getByRole("button", { name: "Rotate the key" }).click();
+  await root.getByText(`App ${server.sdkappid} has a new key`).waitFor({ timeout: WAIT_MS });
+  await root.getByRole("link", { name: "Feature configuration" }).click();
+  await root.getByRole("checkbox", { name: /^Work/ }).waitFor({ timeout: WAIT_MS });
+  const refused = await fetch(`${server.origin}/console/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Tincan-Console": "1" },
+    body: JSON.stringify({ SdkAppId: server.sdkappid, Identifier: "administrator", UserSig: oldSig }),
+  });
+  assert.equal(refused.status, 401);
+  for (const one of [root, other]) assert.deepEqual(one.context().offsite(), []);
+});

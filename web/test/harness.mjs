@@ -62,16 +62,18 @@ export async function startServer() {
     });
   });
   const address = origin.replace("http://", "");
-  const credentials = ["--sdkappid", String(sdkappid), "--key", key];
+  // The key is read from the data directory each time, so that these keep working after a test
+  // rotates it.
+  const credentials = ["--sdkappid", String(sdkappid), "--data", dataDir];
 
   const server = {
     origin,
     sdkappid,
     key,
     dataDir,
-    /** A UserSig made by the CLI, as a person would make one. */
-    async usersig(user) {
-      const { stdout } = await run(BIN, ["usersig", "--user", user, ...credentials]);
+    /** A UserSig made by the CLI, as a person would make one (for another app: `app`). */
+    async usersig(user, app = sdkappid) {
+      const { stdout } = await run(BIN, ["usersig", "--user", user, "--sdkappid", String(app), "--data", dataDir]);
       return stdout.trim();
     },
     /** Runs a CLI command against this server. */

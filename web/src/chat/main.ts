@@ -5,7 +5,7 @@
 import "../shared/base.css";
 import "./chat.css";
 
-import { byId, h, replace, status } from "../shared/dom";
+import { byId, field, h, replace, status } from "../shared/dom";
 import { ChatClient, type Credentials, ProtocolError, type Push } from "./client";
 import { ConversationView } from "./conversation";
 import { ReadersDialog } from "./readers";
@@ -68,9 +68,9 @@ function showSignIn(previous: Credentials | null, message: string): void {
     { class: "signin", "aria-labelledby": "signin-title" },
     h("h1", { id: "signin-title" }, "Sign in to tincan chat"),
     h("p", { class: "hint" }, "Use a UserSig made for your user ID: from the console's Users page, or with ", h("code", {}, "tincan usersig --user ID"), "."),
-    h("label", { class: "field" }, h("span", {}, "SDKAppID"), sdkappid),
-    h("label", { class: "field" }, h("span", {}, "User ID"), identifier),
-    h("label", { class: "field" }, h("span", {}, "UserSig"), userSig),
+    field("SDKAppID", sdkappid),
+    field("User ID", identifier),
+    field("UserSig", userSig),
     h("button", { type: "submit", class: "primary" }, "Sign in"),
     statusLine,
   );

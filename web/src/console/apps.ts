@@ -2,7 +2,7 @@
 // (for the first app's administrator, who manages the others) creating apps and switching
 // which app the other pages show.
 
-import { clock, h, replace, status } from "../shared/dom";
+import { clock, field, h, replace, status } from "../shared/dom";
 import { rest, RestError } from "./api";
 import { type AppInfo, type ConsoleContext, PLANS } from "./context";
 
@@ -96,8 +96,8 @@ function createForm(statusLine: HTMLElement, reload: () => void): HTMLFormElemen
     { class: "card", "aria-labelledby": "create-app-title" },
     h("h3", { id: "create-app-title" }, "Create an app"),
     h("div", { class: "inline" },
-      h("label", { class: "field" }, h("span", {}, "Plan"), plan),
-      h("label", { class: "field" }, h("span", {}, "SDKAppID (optional)"), sdkappid),
+      field("Plan", plan),
+      field("SDKAppID (optional)", sdkappid),
     ),
     h("button", { type: "submit", class: "primary" }, "Create app"),
   );

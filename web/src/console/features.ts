@@ -2,7 +2,7 @@
 // coalescing window of receipt pushes, the largest group allowed receipts, and (when the server
 // has them) the webhook settings. Saving calls `tincan/set_app_config`, which applies at once.
 
-import { h, replace, status } from "../shared/dom";
+import { field, h, replace, status } from "../shared/dom";
 import { rest } from "./api";
 import { type AppInfo, appArg, type ConsoleContext } from "./context";
 
@@ -65,20 +65,12 @@ function form(context: ConsoleContext, app: AppInfo): HTMLElement {
         ),
       ),
     ),
-    h(
-      "label",
-      { class: "field", for: "coalesce-window" },
-      h("span", {}, "Receipt coalescing window (milliseconds)"),
+    field(
+      "Receipt coalescing window (milliseconds)",
       windowMs,
-      h("small", { class: "hint" }, "A busy group's receipts reach the sender at most once per window, with the current counts; 0 to 10,000."),
+      "A busy group's receipts reach the sender at most once per window, with the current counts; 0 to 10,000.",
     ),
-    h(
-      "label",
-      { class: "field", for: "group-members-max" },
-      h("span", {}, "Largest group allowed receipts (members)"),
-      membersMax,
-      h("small", { class: "hint" }, "A message in a larger group cannot ask for receipts."),
-    ),
+    field("Largest group allowed receipts (members)", membersMax, "A message in a larger group cannot ask for receipts."),
   );
 
   const hasWebhooks = "callback_url" in app;
@@ -90,8 +82,8 @@ function form(context: ConsoleContext, app: AppInfo): HTMLElement {
         "fieldset",
         {},
         h("legend", {}, "Webhooks"),
-        h("label", { class: "field", for: "callback-url" }, h("span", {}, "Callback URL"), callbackUrl, h("small", { class: "hint" }, "Empty turns callbacks off.")),
-        h("label", { class: "field", for: "callback-commands" }, h("span", {}, "Enabled commands, one a line"), callbackCommands),
+        field("Callback URL", callbackUrl, "Empty turns callbacks off."),
+        field("Enabled commands, one a line", callbackCommands),
       )
     : null;
 

@@ -110,6 +110,10 @@ function draw(one: Series): void {
     const step = WIDTH / (SAMPLES_KEPT - 1);
     const offset = (SAMPLES_KEPT - values.length) * step;
     const points = values.map((value, index) => `${(offset + index * step).toFixed(1)},${(HEIGHT - 2 - (value / scale) * (HEIGHT - 6)).toFixed(1)}`);
+    const area = document.createElementNS(SVG, "polygon");
+    area.setAttribute("points", `${offset.toFixed(1)},${HEIGHT} ${points.join(" ")} ${WIDTH},${HEIGHT}`);
+    area.setAttribute("class", "area");
+    svg.appendChild(area);
     const line = document.createElementNS(SVG, "polyline");
     line.setAttribute("points", points.join(" "));
     line.setAttribute("class", "line");

@@ -5,7 +5,7 @@
 import "../shared/base.css";
 import "./console.css";
 
-import { byId, h, replace, status } from "../shared/dom";
+import { byId, field, h, replace, status } from "../shared/dom";
 import { currentSession, RestError, type Session, signIn, signOut, whenSignedOut } from "./api";
 import { appsPage } from "./apps";
 import { type ConsoleContext } from "./context";
@@ -66,9 +66,9 @@ function showSignIn(message: string): void {
       h("code", {}, "tincan usersig --user administrator"),
       ".",
     ),
-    h("label", { class: "field" }, h("span", {}, "SDKAppID"), sdkappid),
-    h("label", { class: "field" }, h("span", {}, "Administrator"), identifier),
-    h("label", { class: "field" }, h("span", {}, "Administrator UserSig"), userSig),
+    field("SDKAppID", sdkappid),
+    field("Administrator", identifier),
+    field("Administrator UserSig", userSig),
     h("button", { type: "submit", class: "primary" }, "Sign in"),
     statusLine,
   );

@@ -2,7 +2,7 @@
 // one of them), add accounts, list groups with their members, and create a group. It uses TIM's
 // REST commands where TIM has them and `tincan/list_accounts` where it does not.
 
-import { h, replace, status } from "../shared/dom";
+import { field, h, replace, status } from "../shared/dom";
 import { rest, RestError, UNKNOWN_COMMAND } from "./api";
 import { appArg, type ConsoleContext } from "./context";
 
@@ -11,6 +11,8 @@ const GROUP_PAGE = 50;
 const MEMBER_PAGE = 50;
 const GROUP_TYPES = ["Work", "Public", "Meeting", "Community", "AVChatRoom"];
 const ROLES: Record<string, string> = { Owner: "Owner", Admin: "Admin", Member: "Member" };
+/** TIM's REST names of group types, as people know them. */
+const TYPE_NAMES: Record<string, string> = { Private: "Work", ChatRoom: "Meeting" };
 
 interface Account {
   UserID: string;
@@ -207,7 +209,7 @@ function groupRow(context: ConsoleContext, info: GroupInfo, panel: HTMLElement):
     {},
     h("td", {}, h("code", {}, info.GroupId)),
     h("td", {}, info.Name ?? ""),
-    h("td", {}, info.Type ?? ""),
+    h("td", {}, info.Type ? (TYPE_NAMES[info.Type] ?? info.Type) : ""),
     h("td", {}, info.MemberNum === undefined ? "" : String(info.MemberNum)),
     h("td", {}, show),
   );
@@ -266,16 +268,16 @@ function createGroupForm(context: ConsoleContext, reload: () => void): HTMLFormE
   const statusLine = h("p", { class: "status", role: "status" });
   const form = h(
     "form",
-    { class: "card", "aria-labelledby": "create-group-title" },
+    { class: "subform", "aria-labelledby": "create-group-title" },
     h("h4", { id: "create-group-title" }, "Create a group"),
     h(
       "div",
       { class: "grid" },
-      h("label", { class: "field" }, h("span", {}, "Type"), type),
-      h("label", { class: "field" }, h("span", {}, "Name"), name),
-      h("label", { class: "field" }, h("span", {}, "Group ID (optional)"), groupId),
-      h("label", { class: "field" }, h("span", {}, "Owner (optional)"), owner),
-      h("label", { class: "field" }, h("span", {}, "Members, separated by commas"), memberList),
+      field("Type", type),
+      field("Name", name),
+      field("Group ID (optional)", groupId),
+      field("Owner (optional)", owner),
+      field("Members, separated by commas", memberList),
     ),
     h("button", { type: "submit", class: "primary" }, "Create group"),
     statusLine,

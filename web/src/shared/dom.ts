@@ -66,3 +66,11 @@ export function status(element: HTMLElement, text: string, kind: "ok" | "error" 
   element.textContent = text;
   element.dataset.kind = kind;
 }
+
+/** A labelled form control, with an optional hint read out after the label. */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLDivElement {
+  if (!control.id) throw new Error(`the control for "${label}" needs an id`);
+  const hintElement = hint ? h("small", { class: "hint", id: `${control.id}-hint` }, hint) : null;
+  if (hintElement) control.setAttribute("aria-describedby", hintElement.id);
+  return h("div", { class: "field" }, h("label", { for: control.id }, label), control, hintElement);
+}

@@ -11,6 +11,7 @@ mod messaging;
 mod property;
 mod receipts;
 mod rejections;
-mod resume;
 mod rest_groups;
+mod resume;
 mod unread;
+mod web_console;

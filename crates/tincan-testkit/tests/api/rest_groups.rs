@@ -51,7 +51,9 @@ async fn create_group_with_an_owner_and_members_then_read_it_back() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|member| (member["Member_Account"].as_str().unwrap().to_owned(), member["Role"].as_str().unwrap().to_owned()))
+        .map(|member| {
+            (member["Member_Account"].as_str().unwrap().to_owned(), member["Role"].as_str().unwrap().to_owned())
+        })
         .collect();
     assert_eq!(
         roles,
@@ -115,7 +117,9 @@ async fn the_app_group_list_pages_and_filters_by_type() {
             .await
             .unwrap();
         assert_eq!(page["TotalCount"], 4);
-        seen.extend(page["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap().to_owned()),
+        );
         next = page["Next"].as_u64().unwrap();
         if next == 0 {
             break;
@@ -125,10 +129,8 @@ async fn the_app_group_list_pages_and_filters_by_type() {
     all.push(public.clone());
     all.sort();
     assert_eq!(seen, all);
-    let work_only = admin
-        .call("group_open_http_svc", "get_appid_group_list", &json!({"GroupType": "Private"}))
-        .await
-        .unwrap();
+    let work_only =
+        admin.call("group_open_http_svc", "get_appid_group_list", &json!({"GroupType": "Private"})).await.unwrap();
     assert_eq!(work_only["TotalCount"], 3);
     let ids: Vec<&str> =
         work_only["GroupIdList"].as_array().unwrap().iter().map(|it| it["GroupId"].as_str().unwrap()).collect();
