@@ -76,7 +76,9 @@ export class ConversationView {
   /** Loads the newest page of history and shows the end of the conversation. */
   async load(): Promise<void> {
     const page = await this.history(null);
-    for (const message of page.reverse()) this.add(message);
+    this.quietly(() => {
+      for (const message of page.reverse()) this.add(message);
+    });
     this.scrollToEnd();
   }
 
@@ -87,7 +89,9 @@ export class ConversationView {
     const scroller = this.elements.scroller;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const page = await this.history(anchor);
-    for (const message of page) this.add(message);
+    this.quietly(() => {
+      for (const message of page) this.add(message);
+    });
     scroller.scrollTop = scroller.scrollHeight - fromBottom;
   }
 
@@ -95,7 +99,9 @@ export class ConversationView {
   async refresh(): Promise<void> {
     const follow = this.atBottom();
     const page = await this.history(null);
-    for (const message of page.reverse()) this.add(message);
+    this.quietly(() => {
+      for (const message of page.reverse()) this.add(message);
+    });
     if (follow) this.scrollToEnd();
   }
 
@@ -198,6 +204,21 @@ export class ConversationView {
       this.elements.older.hidden = !this.hasOlder;
     }
     return answer.messages;
+  }
+
+  /**
+   * Runs `change` with the list's live announcements off: history coming in is not news, and
+   * a screen reader should announce only messages that arrive while the conversation is open.
+   */
+  private quietly<T>(change: () => T): T {
+    const list = this.elements.list;
+    list.setAttribute("aria-live", "off");
+    try {
+      return change();
+    } finally {
+      // Restored after the browser has taken the additions in.
+      window.setTimeout(() => list.setAttribute("aria-live", "polite"), 0);
+    }
   }
 
   private atBottom(): boolean {

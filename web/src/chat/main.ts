@@ -5,7 +5,7 @@
 import "../shared/base.css";
 import "./chat.css";
 
-import { byId, field, h, replace, status } from "../shared/dom";
+import { byId, field, h, hidden, replace, status } from "../shared/dom";
 import { ChatClient, type Credentials, ProtocolError, type Push } from "./client";
 import { ConversationView } from "./conversation";
 import { ReadersDialog } from "./readers";
@@ -159,6 +159,7 @@ class ChatApp {
   private readonly sendStatus = h("p", { class: "status send-status", role: "status" });
   private readonly composer = h("form", { class: "composer", hidden: true });
   private readonly empty = h("p", { class: "empty hint" }, "Choose a conversation, or start one with a user ID.");
+  private readonly header = h("div", { class: "conv-header", hidden: true });
 
   constructor(
     private readonly client: ChatClient,
@@ -189,6 +190,7 @@ class ChatApp {
 
     const back = h("button", { type: "button", class: "back", "aria-label": "Back to conversations" }, "← Back");
     back.addEventListener("click", () => this.showList());
+    this.header.append(back, h("div", {}, this.title, this.meta));
 
     this.olderButton.addEventListener("click", () => void this.open?.loadOlder());
     this.jump.addEventListener("click", () => this.open?.scrollToEnd());
@@ -222,7 +224,7 @@ class ChatApp {
     const pane = h(
       "main",
       { class: "conversation", id: "main", "aria-labelledby": "conv-title" },
-      h("div", { class: "conv-header" }, back, h("div", {}, this.title, this.meta)),
+      this.header,
       this.empty,
       h("div", { class: "scroll-area" }, this.scroller, this.jump),
       this.composer,
@@ -304,7 +306,7 @@ class ChatApp {
         { type: "button", class: "conv", "aria-current": key === openKey ? "true" : null },
         h("span", { class: "conv-name" }, conversation.conv_show_name || conversation.conv_id),
         h("span", { class: "conv-kind" }, kind),
-        unread > 0 ? h("span", { class: "badge", "aria-label": `${unread} unread` }, String(unread)) : null,
+        unread > 0 ? h("span", { class: "badge" }, h("span", { "aria-hidden": "true" }, String(unread)), hidden(`, ${unread} unread`)) : null,
         h("span", { class: "conv-preview" }, preview),
       );
       button.addEventListener("click", () => void this.openConversation(conversation.conv_type, conversation.conv_id));
@@ -328,6 +330,7 @@ class ChatApp {
     this.title.textContent = conversation?.conv_show_name || convId;
     this.meta.textContent = convType === GROUP ? `${groupTypeName(conversation?.conv_group_type)} group` : "Direct chat";
     this.empty.hidden = true;
+    this.header.hidden = false;
     this.scroller.hidden = false;
     this.composer.hidden = false;
     this.draft = null;
