@@ -1,7 +1,8 @@
 //! tincan's network edge.
 //!
 //! One port serves everything: the WebSocket client protocol at `/ws`, `GET /healthz`,
-//! `GET /metrics` (Prometheus text) and the REST API at `/v4/<service>/<command>`.
+//! `GET /metrics` (Prometheus text), the REST API at `/v4/<service>/<command>`, and the web
+//! console and chat client at `/console` and `/chat`.
 //! Every decision is the engine's; this crate parses, authenticates, and writes answers.
 //!
 //! # Layout
@@ -10,8 +11,10 @@
 //! - `ws`: the WebSocket connection task.
 //! - `rest`: the REST envelope and the admin commands.
 //! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
+//! - `web`: the web console and the chat client (embedded files) and the console's sign-in.
 
 mod rest;
+mod web;
 mod webhook;
 mod ws;
 
@@ -119,6 +122,7 @@ fn router(context: AppContext) -> Router {
         .route("/metrics", get(metrics))
         .route("/ws", any(websocket))
         .route("/v4/{service}/{command}", any(rest::handle))
+        .merge(web::router())
         .with_state(context)
 }
 

@@ -37,6 +37,8 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("  REST API:      http://{addr}/v4/<service>/<command>");
     println!("  health:        http://{addr}/healthz");
     println!("  metrics:       http://{addr}/metrics");
+    println!("  console:       http://{addr}/console");
+    println!("  chat client:   http://{addr}/chat");
     println!("  try:           tincan usersig --user alice --data {}", args.data.display());
     server.run(shutdown_signal()).await.context("serving")?;
     println!("tincan stopped; everything acknowledged is on disk");

@@ -16,4 +16,5 @@ mod rest_groups;
 mod rest_messages;
 mod resume;
 mod unread;
+mod web_console;
 mod webhooks;

@@ -1,0 +1,309 @@
+// Users and groups: search an app's accounts (and hand out a UserSig to try the chat client as
+// one of them), add accounts, list groups with their members, and create a group. It uses TIM's
+// REST commands where TIM has them and `tincan/list_accounts` where it does not.
+
+import { field, h, replace, status } from "../shared/dom";
+import { rest, RestError, UNKNOWN_COMMAND } from "./api";
+import { appArg, type ConsoleContext } from "./context";
+
+const ACCOUNT_PAGE = 50;
+const GROUP_PAGE = 50;
+const MEMBER_PAGE = 50;
+const GROUP_TYPES = ["Work", "Public", "Meeting", "Community", "AVChatRoom"];
+const ROLES: Record<string, string> = { Owner: "Owner", Admin: "Admin", Member: "Member" };
+/** TIM's REST names of group types, as people know them. */
+const TYPE_NAMES: Record<string, string> = { Private: "Work", ChatRoom: "Meeting" };
+
+interface Account {
+  UserID: string;
+  Online: boolean;
+}
+
+interface GroupInfo {
+  GroupId: string;
+  Name?: string;
+  Type?: string;
+  MemberNum?: number;
+  ErrorCode?: number;
+}
+
+interface Member {
+  Member_Account: string;
+  Role: string;
+  JoinTime: number;
+}
+
+function explain(error: unknown, command: string): string {
+  if (error instanceof RestError && error.code === UNKNOWN_COMMAND) {
+    return `This server does not have ${command} yet.`;
+  }
+  return String(error);
+}
+
+export function usersPage(context: ConsoleContext, main: HTMLElement): void {
+  replace(
+    main,
+    h("h2", {}, "Users and groups"),
+    h("p", { class: "hint" }, `Accounts and groups of app ${context.app}.`),
+    accountsSection(context),
+    groupsSection(context),
+  );
+}
+
+function accountsSection(context: ConsoleContext): HTMLElement {
+  const prefix = h("input", { type: "search", id: "account-prefix", placeholder: "User ID starts with…", autocomplete: "off" });
+  const statusLine = h("p", { class: "status", role: "status" });
+  const rows = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, "Show more");
+  let cursor = "";
+
+  async function search(fresh: boolean): Promise<void> {
+    if (fresh) {
+      cursor = "";
+      replace(rows);
+    }
+    try {
+      const answer = await rest<{ Accounts: Account[]; NextCursor: string }>(
+        "tincan",
+        "list_accounts",
+        { Prefix: prefix.value.trim(), Cursor: cursor, Limit: ACCOUNT_PAGE },
+        appArg(context),
+      );
+      for (const account of answer.Accounts) rows.appendChild(accountRow(context, account));
+      cursor = answer.NextCursor;
+      more.hidden = !cursor;
+      status(statusLine, rows.childElementCount === 0 ? "No accounts match." : `${rows.childElementCount} shown${cursor ? "; there are more" : ""}.`);
+    } catch (error) {
+      status(statusLine, explain(error, "tincan/list_accounts"), "error");
+    }
+  }
+
+  const searchForm = h(
+    "form",
+    { role: "search", class: "inline" },
+    h("label", { for: "account-prefix", class: "visually-hidden" }, "Search accounts"),
+    prefix,
+    h("button", { type: "submit" }, "Search"),
+  );
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void search(true);
+  });
+  more.addEventListener("click", () => void search(false));
+
+  const newAccount = h("input", { type: "text", id: "new-account", required: true, autocomplete: "off", placeholder: "User ID" });
+  const addForm = h(
+    "form",
+    { class: "inline" },
+    h("label", { for: "new-account" }, "Add an account"),
+    newAccount,
+    h("button", { type: "submit" }, "Add"),
+  );
+  addForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const userId = newAccount.value.trim();
+    try {
+      await rest("im_open_login_svc", "account_import", { UserID: userId }, appArg(context));
+      status(statusLine, `Account ${userId} is ready.`, "ok");
+      newAccount.value = "";
+      prefix.value = userId;
+      void search(true);
+    } catch (error) {
+      status(statusLine, `Could not add ${userId}: ${String(error)}`, "error");
+    }
+  });
+
+  void search(true);
+  return h(
+    "section",
+    { "aria-labelledby": "accounts-title", class: "card" },
+    h("h3", { id: "accounts-title" }, "Accounts"),
+    searchForm,
+    h(
+      "div",
+      { class: "table-wrap" },
+      h("table", {}, h("thead", {}, h("tr", {}, ["User ID", "Online", "Chat client"].map((title) => h("th", { scope: "col" }, title)))), rows),
+    ),
+    more,
+    statusLine,
+    addForm,
+  );
+}
+
+function accountRow(context: ConsoleContext, account: Account): HTMLTableRowElement {
+  const cell = h("td", {});
+  const button = h("button", { type: "button" }, `Make a chat link for ${account.UserID}`);
+  button.addEventListener("click", async () => {
+    try {
+      const answer = await rest<{ UserSig: string }>("tincan", "usersig", { UserID: account.UserID, Expire: 86_400 }, appArg(context));
+      const fragment = new URLSearchParams({ sdkappid: String(context.app), user: account.UserID, usersig: answer.UserSig });
+      const link = h("a", { href: `/chat#${fragment}`, target: "_blank", rel: "noopener" }, `Open the chat as ${account.UserID}`);
+      replace(cell, link, h("small", { class: "hint" }, " (valid for a day)"));
+      link.focus();
+    } catch (error) {
+      replace(cell, h("span", { class: "status", "data-kind": "error" }, String(error)));
+    }
+  });
+  cell.appendChild(button);
+  return h("tr", {}, h("td", {}, account.UserID), h("td", {}, account.Online ? "Online" : "Offline"), cell);
+}
+
+function groupsSection(context: ConsoleContext): HTMLElement {
+  const statusLine = h("p", { class: "status", role: "status" });
+  const rows = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, "Show more groups");
+  const members = h("div", { class: "members-panel" });
+  let next = 0;
+
+  async function load(fresh: boolean): Promise<void> {
+    if (fresh) {
+      next = 0;
+      replace(rows);
+    }
+    try {
+      const list = await rest<{ TotalCount: number; GroupIdList: { GroupId: string }[]; Next: number }>(
+        "group_open_http_svc",
+        "get_appid_group_list",
+        { Limit: GROUP_PAGE, Next: next },
+        appArg(context),
+      );
+      const ids = list.GroupIdList.map((group) => group.GroupId);
+      const infos = ids.length
+        ? (await rest<{ GroupInfo: GroupInfo[] }>("group_open_http_svc", "get_group_info", { GroupIdList: ids }, appArg(context))).GroupInfo
+        : [];
+      for (const id of ids) {
+        const info = infos.find((candidate) => candidate.GroupId === id) ?? { GroupId: id };
+        rows.appendChild(groupRow(context, info, members));
+      }
+      next = list.Next;
+      more.hidden = !next || rows.childElementCount >= list.TotalCount;
+      status(statusLine, list.TotalCount === 0 ? "No groups yet." : `${rows.childElementCount} of ${list.TotalCount} groups shown.`);
+    } catch (error) {
+      status(statusLine, explain(error, "the group commands"), "error");
+    }
+  }
+  more.addEventListener("click", () => void load(false));
+  void load(true);
+
+  return h(
+    "section",
+    { "aria-labelledby": "groups-title", class: "card" },
+    h("h3", { id: "groups-title" }, "Groups"),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h("table", {}, h("thead", {}, h("tr", {}, ["Group ID", "Name", "Type", "Members", ""].map((title) => h("th", { scope: "col" }, title)))), rows),
+    ),
+    more,
+    statusLine,
+    members,
+    createGroupForm(context, () => void load(true)),
+  );
+}
+
+function groupRow(context: ConsoleContext, info: GroupInfo, panel: HTMLElement): HTMLTableRowElement {
+  const show = h("button", { type: "button" }, "Members");
+  show.addEventListener("click", () => showMembers(context, info.GroupId, panel));
+  return h(
+    "tr",
+    {},
+    h("td", {}, h("code", {}, info.GroupId)),
+    h("td", {}, info.Name ?? ""),
+    h("td", {}, info.Type ? (TYPE_NAMES[info.Type] ?? info.Type) : ""),
+    h("td", {}, info.MemberNum === undefined ? "" : String(info.MemberNum)),
+    h("td", {}, show),
+  );
+}
+
+function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElement): void {
+  const list = h("tbody", {});
+  const more = h("button", { type: "button", hidden: true }, "Show more members");
+  const heading = h("h4", { tabindex: "-1" }, `Members of ${groupId}`);
+  const statusLine = h("p", { class: "status", role: "status" });
+  let offset = 0;
+
+  async function page(): Promise<void> {
+    try {
+      const answer = await rest<{ MemberNum: number; MemberList: Member[] }>(
+        "group_open_http_svc",
+        "get_group_member_info",
+        { GroupId: groupId, Limit: MEMBER_PAGE, Offset: offset },
+        appArg(context),
+      );
+      for (const member of answer.MemberList) {
+        list.appendChild(
+          h(
+            "tr",
+            {},
+            h("td", {}, member.Member_Account),
+            h("td", {}, ROLES[member.Role] ?? member.Role),
+            h("td", {}, member.JoinTime ? new Date(member.JoinTime * 1000).toLocaleString() : ""),
+          ),
+        );
+      }
+      offset += answer.MemberList.length;
+      heading.textContent = `Members of ${groupId} (${answer.MemberNum})`;
+      more.hidden = offset >= answer.MemberNum || answer.MemberList.length === 0;
+    } catch (error) {
+      status(statusLine, explain(error, "group_open_http_svc/get_group_member_info"), "error");
+    }
+  }
+  more.addEventListener("click", () => void page());
+  replace(
+    panel,
+    heading,
+    h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, ["Member", "Role", "Joined"].map((title) => h("th", { scope: "col" }, title)))), list)),
+    more,
+    statusLine,
+  );
+  void page().then(() => heading.focus());
+}
+
+function createGroupForm(context: ConsoleContext, reload: () => void): HTMLFormElement {
+  const type = h("select", { id: "new-group-type" }, GROUP_TYPES.map((name) => h("option", { value: name }, name)));
+  const name = h("input", { type: "text", id: "new-group-name", required: true, maxlength: 100 });
+  const groupId = h("input", { type: "text", id: "new-group-id", placeholder: "chosen by the server", autocomplete: "off" });
+  const owner = h("input", { type: "text", id: "new-group-owner", placeholder: "none (the app owns it)", autocomplete: "off" });
+  const memberList = h("input", { type: "text", id: "new-group-members", placeholder: "bob, carol", autocomplete: "off" });
+  const statusLine = h("p", { class: "status", role: "status" });
+  const form = h(
+    "form",
+    { class: "subform", "aria-labelledby": "create-group-title" },
+    h("h4", { id: "create-group-title" }, "Create a group"),
+    h(
+      "div",
+      { class: "grid" },
+      field("Type", type),
+      field("Name", name),
+      field("Group ID (optional)", groupId),
+      field("Owner (optional)", owner),
+      field("Members, separated by commas", memberList),
+    ),
+    h("button", { type: "submit", class: "primary" }, "Create group"),
+    statusLine,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body: Record<string, unknown> = {
+      Type: type.value,
+      Name: name.value.trim(),
+      MemberList: memberList.value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((account) => ({ Member_Account: account })),
+    };
+    if (groupId.value.trim()) body.GroupId = groupId.value.trim();
+    if (owner.value.trim()) body.Owner_Account = owner.value.trim();
+    try {
+      const answer = await rest<{ GroupId: string }>("group_open_http_svc", "create_group", body, appArg(context));
+      status(statusLine, `Created group ${answer.GroupId}.`, "ok");
+      name.value = "";
+      groupId.value = "";
+      memberList.value = "";
+      reload();
+    } catch (error) {
+      status(statusLine, `Could not create the group: ${explain(error, "group_open_http_svc/create_group")}`, "error");
+    }
+  });
+  return form;
+}

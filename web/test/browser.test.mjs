@@ -1,0 +1,393 @@
+// End-to-end tests of the console and the chat client in headless Chromium against a real
+// `tincan serve`: sign-in, turning Work-group receipts off and on, group receipts that follow
+// scrolling and arrive live, C2C ticks, narrow screens, and that no request leaves the machine.
+// Screenshots go to target/web-artifacts/.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, newContext, screenshot, startServer } from "./harness.mjs";
+
+const WAIT_MS = 10_000;
+
+let server;
+let browser;
+const contexts = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await server.rest("im_open_login_svc", "multiaccount_import", { Accounts: ["alice", "bob", "carol"] });
+  await server.cli("group", "create", "--as", "alice", "--name", "Team", "--type", "Work", "--id", "team", "--members", "bob,carol");
+  // Earlier talk in the group, so that a new message can be out of view until one scrolls to it.
+  for (let batch = 0; batch < 5; batch++) {
+    await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        server.cli("send", "--as", "carol", "--to", "team", "--group", `Earlier note ${batch * 6 + index + 1}`),
+      ),
+    );
+  }
+});
+
+after(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function context(options = {}) {
+  const created = await newContext(browser, server.origin, options);
+  contexts.push(created);
+  return created;
+}
+
+/** Signs in to the chat client through its form, as a person would. */
+async function chatAs(page, user) {
+  await page.goto(`${server.origin}/chat`);
+  await page.getByLabel("SDKAppID").fill(String(server.sdkappid));
+  await page.getByLabel("User ID").fill(user);
+  await page.getByLabel("UserSig").fill(await server.usersig(user));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(`Signed in as ${user}`).waitFor({ timeout: WAIT_MS });
+}
+
+async function openConversation(page, name) {
+  await page.getByRole("navigation", { name: "Conversations" }).getByRole("button", { name: new RegExp(`^${name}`) }).click();
+  await page.getByRole("heading", { name, exact: true }).waitFor({ timeout: WAIT_MS });
+}
+
+async function send(page, text, { receipt }) {
+  const box = page.getByRole("checkbox", { name: "Request read receipt" });
+  if (receipt) await box.check();
+  else await box.uncheck();
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+}
+
+let consolePage;
+
+test("the console answers nothing before sign-in", async () => {
+  const api = await fetch(`${server.origin}/console/api/rest/tincan/get_app`, {
+    method: "POST",
+    headers: { "X-Tincan-Console": "1" },
+    body: "{}",
+  });
+  assert.equal(api.status, 401);
+  const session = await fetch(`${server.origin}/console/api/session`);
+  assert.equal(session.status, 401);
+  const forged = await fetch(`${server.origin}/console/api/rest/tincan/get_app`, {
+    method: "POST",
+    headers: { "X-Tincan-Console": "1", Cookie: "tincan_console=0123456789abcdef" },
+    body: "{}",
+  });
+  assert.equal(forged.status, 401);
+  const page = await fetch(`${server.origin}/console`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+
+  const browserContext = await context();
+  consolePage = await browserContext.newPage();
+  await consolePage.goto(`${server.origin}/console`);
+  await consolePage.getByRole("heading", { name: "Sign in to the tincan console" }).waitFor();
+  assert.equal(await consolePage.getByRole("navigation", { name: "Console pages" }).count(), 0);
+
+  // A user's UserSig is not an administrator's.
+  await consolePage.getByLabel("SDKAppID").fill(String(server.sdkappid));
+  await consolePage.getByLabel("Administrator UserSig").fill(await server.usersig("alice"));
+  await consolePage.getByRole("button", { name: "Sign in" }).click();
+  await consolePage.getByText(/Sign-in refused: .*different identifier.*\(70013\)/).waitFor({ timeout: WAIT_MS });
+  assert.equal(await consolePage.getByRole("navigation", { name: "Console pages" }).count(), 0);
+  await screenshot(consolePage, "console-sign-in-refused");
+});
+
+test("the console signs in with the keyboard and turns receipts off for Work groups; a Work-group message then refuses need_read_receipt", async () => {
+  const page = consolePage;
+  await page.reload();
+  await page.getByRole("heading", { name: "Sign in to the tincan console" }).waitFor();
+  // The SDKAppID field has focus; the rest is typed and tabbed, and Enter signs in.
+  await page.keyboard.type(String(server.sdkappid));
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "identifier");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(await server.usersig("administrator"));
+  await page.keyboard.press("Enter");
+  await page.getByRole("navigation", { name: "Console pages" }).waitFor({ timeout: WAIT_MS });
+  await page.getByRole("cell", { name: String(server.sdkappid) }).waitFor({ timeout: WAIT_MS });
+  await screenshot(page, "console-apps");
+
+  await page.getByRole("link", { name: "Feature configuration" }).click();
+  const work = page.getByRole("checkbox", { name: /^Work/ });
+  await work.waitFor({ timeout: WAIT_MS });
+  assert.equal(await work.isChecked(), true);
+  assert.equal(await page.getByRole("checkbox", { name: /AVChatRoom/ }).isDisabled(), true);
+  await work.uncheck();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText(/applies at once.*no restart/).waitFor({ timeout: WAIT_MS });
+  await screenshot(page, "console-features-work-off");
+  const app = (await server.rest("tincan", "get_app")).App;
+  assert.deepEqual(app.receipt_group_types.includes("Work"), false);
+
+  const chat = await (await context()).newPage();
+  await chatAs(chat, "alice");
+  await openConversation(chat, "Team");
+  await send(chat, "Can everyone confirm?", { receipt: true });
+  await chat.getByText(/Not sent: Read receipts are turned off for Work groups.*65002/).waitFor({ timeout: WAIT_MS });
+  await screenshot(chat, "chat-work-receipt-refused");
+
+  // Turned back on, the same message goes out at once, without a restart.
+  await work.check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText(/on for Work.*applies at once/).waitFor({ timeout: WAIT_MS });
+  await chat.getByRole("button", { name: "Send" }).click();
+  await chat.getByText("Sent with a read receipt request.").waitFor({ timeout: WAIT_MS });
+  await chat.getByRole("button", { name: "Read by 0 of 2" }).waitFor({ timeout: WAIT_MS });
+  await chat.context().close();
+});
+
+test("a group receipt is sent when the reader scrolls to the message, and the sender sees it live", async () => {
+  const alice = await (await context({ label: "alice" })).newPage();
+  const bob = await (await context({ label: "bob" })).newPage();
+  await chatAs(alice, "alice");
+  await chatAs(bob, "bob");
+  await openConversation(alice, "Team");
+  await openConversation(bob, "Team");
+  // A mark that a reload would wipe.
+  await alice.evaluate(() => {
+    window.notReloaded = true;
+  });
+
+  // Bob reads back through the earlier talk, away from the end of the conversation.
+  await bob.locator(".scroller").evaluate((element) => {
+    element.scrollTop = 0;
+  });
+
+  await send(alice, "Release at 5?", { receipt: true });
+  const aliceReceipt = alice.locator(".msg.mine", { hasText: "Release at 5?" }).getByRole("button", { name: /Read by/ });
+  await aliceReceipt.waitFor({ timeout: WAIT_MS });
+  assert.equal(await aliceReceipt.textContent(), "Read by 0 of 2");
+
+  // The message reaches Bob but stays out of view: no receipt yet.
+  const jump = bob.getByRole("button", { name: "New messages ↓" });
+  await jump.waitFor({ timeout: WAIT_MS });
+  const bobMessage = bob.locator(".msg", { hasText: "Release at 5?" });
+  await bobMessage.waitFor({ state: "attached", timeout: WAIT_MS });
+  assert.equal(await bobMessage.isVisible(), true);
+  assert.equal(await bobMessage.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const view = element.closest(".scroller").getBoundingClientRect();
+    return box.top < view.bottom && box.bottom > view.top;
+  }), false);
+  await alice.waitForTimeout(800);
+  assert.equal(await aliceReceipt.textContent(), "Read by 0 of 2");
+  await screenshot(bob, "chat-bob-scrolled-up");
+
+  // Bob scrolls down to it.
+  await jump.click();
+  const readByOne = alice.locator(".msg.mine", { hasText: "Release at 5?" }).getByRole("button", { name: "Read by 1 of 2" });
+  await readByOne.waitFor({ timeout: WAIT_MS });
+  await screenshot(bob, "chat-bob-read");
+
+  await readByOne.click();
+  const dialog = alice.getByRole("dialog", { name: "Read receipts" });
+  await dialog.waitFor({ timeout: WAIT_MS });
+  await dialog.getByText("“Release at 5?”").waitFor();
+  const readList = dialog.getByRole("list", { name: "Read by" });
+  const unreadList = dialog.getByRole("list", { name: "Not read by" });
+  await readList.getByText("bob", { exact: true }).waitFor({ timeout: WAIT_MS });
+  await unreadList.getByText("carol", { exact: true }).waitFor({ timeout: WAIT_MS });
+  assert.equal(await dialog.getByRole("heading", { name: "Read (1)" }).count(), 1);
+  assert.equal(await dialog.getByRole("heading", { name: "Not read yet (1)" }).count(), 1);
+  await screenshot(alice, "chat-alice-read-by-1");
+  await alice.keyboard.press("Escape");
+  assert.equal(await alice.evaluate(() => window.notReloaded), true);
+
+  for (const page of [alice, bob]) assert.deepEqual(page.context().offsite(), []);
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test("C2C messages show one tick when sent and two once read, with unread badges on the way", async () => {
+  const alice = await (await context()).newPage();
+  const bob = await (await context()).newPage();
+  await chatAs(alice, "alice");
+  await chatAs(bob, "bob");
+
+  await alice.getByLabel("Chat with a user").fill("bob");
+  await alice.getByRole("button", { name: "Open", exact: true }).click();
+  await alice.getByRole("heading", { name: "bob", exact: true }).waitFor({ timeout: WAIT_MS });
+  await send(alice, "Lunch at noon?", { receipt: true });
+  const ticks = alice.locator(".msg.mine", { hasText: "Lunch at noon?" }).locator(".ticks");
+  await ticks.waitFor({ timeout: WAIT_MS });
+  assert.equal(await ticks.getAttribute("title"), "Sent");
+  assert.equal(await ticks.locator('[aria-hidden="true"]').textContent(), "✓");
+
+  // Bob sees the conversation with an unread badge, opens it, and reads.
+  const badge = bob.getByRole("navigation", { name: "Conversations" }).getByText("1", { exact: true });
+  await badge.waitFor({ timeout: WAIT_MS });
+  await screenshot(bob, "chat-bob-unread-badge");
+  await openConversation(bob, "alice");
+  await alice.locator(".msg.mine", { hasText: "Lunch at noon?" }).locator(".ticks.read").waitFor({ timeout: WAIT_MS });
+  assert.equal(await ticks.getAttribute("title"), "Read");
+  assert.equal(await ticks.locator('[aria-hidden="true"]').textContent(), "✓✓");
+  await bob.getByRole("navigation", { name: "Conversations" }).locator(".badge").waitFor({ state: "detached", timeout: WAIT_MS });
+  await screenshot(alice, "chat-alice-c2c-read");
+  for (const page of [alice, bob]) assert.deepEqual(page.context().offsite(), []);
+  await alice.context().close();
+  await bob.context().close();
+});
+
+test("both pages are readable at 360 px wide", async () => {
+  const narrow = { viewport: { width: 360, height: 740 } };
+  const chat = await (await context(narrow)).newPage();
+  await chatAs(chat, "carol");
+  await screenshot(chat, "chat-360-list");
+  await openConversation(chat, "Team");
+  await screenshot(chat, "chat-360-conversation");
+  assert.ok(await chat.evaluate(() => document.documentElement.scrollWidth <= 360), "the chat scrolls sideways at 360 px");
+  await chat.getByRole("button", { name: "Back to conversations" }).click();
+  await chat.getByRole("navigation", { name: "Conversations" }).waitFor();
+
+  const console = await (await context(narrow)).newPage();
+  await console.goto(`${server.origin}/console`);
+  await console.getByLabel("SDKAppID").fill(String(server.sdkappid));
+  await console.getByLabel("Administrator UserSig").fill(await server.usersig("administrator"));
+  await console.getByRole("button", { name: "Sign in" }).click();
+  await console.getByRole("link", { name: "Feature configuration" }).click();
+  await console.getByRole("checkbox", { name: /^Work/ }).waitFor({ timeout: WAIT_MS });
+  await screenshot(console, "console-360-features");
+  assert.ok(await console.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
+  for (const page of [chat, console]) assert.deepEqual(page.context().offsite(), []);
+});
+
+/** Signs in to the console through its form. */
+async function consoleAs(page, app = server.sdkappid) {
+  await page.goto(`${server.origin}/console`);
+  await page.getByLabel("SDKAppID").fill(String(app));
+  await page.getByLabel("Administrator UserSig").fill(await server.usersig("administrator", app));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Console pages" }).waitFor({ timeout: WAIT_MS });
+}
+
+test("Users and groups: search accounts, hand out a chat link, see a group's members, create a group", async () => {
+  const page = await (await context()).newPage();
+  await consoleAs(page);
+  await page.getByRole("link", { name: "Users and groups" }).click();
+  const accounts = page.getByRole("region", { name: "Accounts" });
+  for (const user of ["alice", "bob", "carol"]) await accounts.getByRole("cell", { name: user, exact: true }).waitFor({ timeout: WAIT_MS });
+
+  await page.getByRole("searchbox").fill("b");
+  await page.getByRole("button", { name: "Search" }).click();
+  await accounts.getByText("1 shown.").waitFor({ timeout: WAIT_MS });
+  assert.equal(await accounts.getByRole("cell", { name: "alice", exact: true }).count(), 0);
+
+  // The chat link signs its opener straight in as that user.
+  await accounts.getByRole("button", { name: "Make a chat link for bob" }).click();
+  const link = accounts.getByRole("link", { name: "Open the chat as bob" });
+  await link.waitFor({ timeout: WAIT_MS });
+  const href = await link.getAttribute("href");
+  assert.match(href, /^\/chat#sdkappid=\d+&user=bob&usersig=/);
+  const chat = await (await context()).newPage();
+  await chat.goto(`${server.origin}${href}`);
+  await chat.getByText("Signed in as bob").waitFor({ timeout: WAIT_MS });
+  assert.equal(new URL(chat.url()).hash, "", "the UserSig stays in the address bar");
+
+  const groups = page.getByRole("region", { name: "Groups" });
+  const team = groups.getByRole("row", { name: /team/ });
+  await team.waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(await team.getByRole("cell").allTextContents(), ["team", "Team", "Work", "3", "Members"]);
+  await team.getByRole("button", { name: "Members" }).click();
+  await groups.getByRole("heading", { name: "Members of team (3)" }).waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /alice Owner/ }).waitFor();
+  await groups.getByRole("row", { name: /carol Member/ }).waitFor();
+
+  await page.getByLabel("Type").selectOption("Public");
+  await page.getByLabel("Name").fill("Lobby");
+  await page.getByLabel("Group ID (optional)").fill("lobby");
+  await page.getByLabel("Owner (optional)").fill("alice");
+  await page.getByLabel("Members, separated by commas").fill("bob, carol");
+  await page.getByRole("button", { name: "Create group" }).click();
+  await page.getByText("Created group lobby.").waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /lobby Lobby Public 3/ }).waitFor({ timeout: WAIT_MS });
+  await screenshot(page, "console-users-and-groups");
+
+  // The new group reaches bob's open chat without a reload.
+  await chat.getByRole("navigation", { name: "Conversations" }).getByRole("button", { name: /^Lobby/ }).waitFor({ timeout: WAIT_MS });
+  for (const one of [page, chat]) assert.deepEqual(one.context().offsite(), []);
+});
+
+test("Live view: connections and message rates update as charts", async () => {
+  const page = await (await context()).newPage();
+  await consoleAs(page);
+  const chat = await (await context()).newPage();
+  await chatAs(chat, "carol");
+  await page.getByRole("link", { name: "Live view" }).click();
+  const summary = (title) => page.locator("figure", { hasText: title }).locator(".visually-hidden");
+  await page.waitForFunction(() => document.querySelectorAll("figure polyline").length > 0, null, { timeout: WAIT_MS });
+  assert.match(await summary("Connections").textContent(), /Connections: now [1-9]/);
+
+  for (let index = 0; index < 6; index++) {
+    await server.cli("send", "--as", "alice", "--to", "team", "--group", `Busy minute ${index}`);
+  }
+  await page.waitForFunction(
+    () => {
+      const text = [...document.querySelectorAll("figure")].find((figure) => figure.textContent.includes("Messages"))?.querySelector(".visually-hidden")?.textContent ?? "";
+      const peak = Number(/peak ([\d.,]+)/.exec(text)?.[1].replace(",", "") ?? 0);
+      return peak > 0;
+    },
+    null,
+    { timeout: WAIT_MS },
+  );
+  await page.waitForTimeout(1500);
+  await screenshot(page, "console-live");
+  assert.deepEqual(page.context().offsite(), []);
+});
+
+test("Apps: create an app, change its plan, and rotate keys; a rotation ends the other sessions of that app", async () => {
+  const root = await (await context()).newPage();
+  await consoleAs(root);
+  await root.getByLabel("Plan", { exact: true }).selectOption("Pro");
+  await root.getByRole("button", { name: "Create app" }).click();
+  const created = root.getByText(/Created app \d+ on the Pro plan/);
+  await created.waitFor({ timeout: WAIT_MS });
+  const newApp = Number(/Created app (\d+)/.exec(await created.textContent())[1]);
+  const row = root.getByRole("row", { name: new RegExp(String(newApp)) });
+  await row.waitFor({ timeout: WAIT_MS });
+
+  await row.getByRole("combobox").selectOption("Standard");
+  await row.getByRole("button", { name: "Change plan" }).click();
+  await root.getByText(`${newApp} is now on the Standard plan. This applies at once`).waitFor({ timeout: WAIT_MS });
+  assert.equal((await server.rest("tincan", "list_apps")).Apps.find((app) => app.sdkappid === newApp).plan, "Standard");
+
+  // The new app's own administrator signs in elsewhere and sees only that app.
+  const other = await (await context()).newPage();
+  await consoleAs(other, newApp);
+  await other.getByText("You administer this app only").waitFor({ timeout: WAIT_MS });
+  await other.getByRole("link", { name: "Feature configuration" }).click();
+  await other.getByText(/Read receipts need the Ultimate plan. This app is on the Standard plan/).waitFor({ timeout: WAIT_MS });
+  await screenshot(other, "console-features-standard-plan");
+
+  // The first app's administrator rotates the new app's key: the other session ends.
+  await row.getByRole("button", { name: "Rotate key" }).click();
+  const dialog = root.getByRole("dialog", { name: "Rotate the key?" });
+  await dialog.waitFor();
+  await screenshot(root, "console-rotate-dialog");
+  await dialog.getByRole("button", { name: "Rotate the key" }).click();
+  await root.getByText(`App ${newApp} has a new key`).waitFor({ timeout: WAIT_MS });
+  await other.getByRole("link", { name: "Apps" }).click();
+  await other.getByText("Your console session ended; sign in again.").waitFor({ timeout: WAIT_MS });
+
+  // Rotating one's own app's key keeps one's own session, and old UserSigs stop opening new ones.
+  const oldSig = await server.usersig("administrator");
+  const ownRow = root.getByRole("row", { name: new RegExp(String(server.sdkappid)) });
+  await ownRow.getByRole("button", { name: "Rotate key" }).click();
+  await dialog.getByRole("button", { name: "Rotate the key" }).click();
+  await root.getByText(`App ${server.sdkappid} has a new key`).waitFor({ timeout: WAIT_MS });
+  await root.getByRole("link", { name: "Feature configuration" }).click();
+  await root.getByRole("checkbox", { name: /^Work/ }).waitFor({ timeout: WAIT_MS });
+  const refused = await fetch(`${server.origin}/console/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Tincan-Console": "1" },
+    body: JSON.stringify({ SdkAppId: server.sdkappid, Identifier: "administrator", UserSig: oldSig }),
+  });
+  assert.equal(refused.status, 401);
+  for (const one of [root, other]) assert.deepEqual(one.context().offsite(), []);
+});

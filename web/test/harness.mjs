@@ -1,0 +1,138 @@
+// What the browser tests stand on: a real `tincan serve` on a free port with a fresh data
+// directory and a pinned app, UserSigs from `tincan usersig`, the CLI and the REST API for setting
+// up, and Debian's Chromium driven through playwright-core.
+
+import { spawn, execFile } from "node:child_process";
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { chromium } from "playwright-core";
+
+const run = promisify(execFile);
+
+export const REPO = resolve(import.meta.dirname, "../..");
+export const BIN = process.env.TINCAN_BIN ? resolve(process.env.TINCAN_BIN) : join(REPO, "target/debug/tincan");
+export const ARTIFACTS = join(REPO, "target/web-artifacts");
+const CHROMIUM = process.env.TINCAN_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Flags for headless Chromium as root in a container, with nothing fetched from outside. */
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-dev-shm-usage",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--disable-extensions",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-renderer-backgrounding",
+  "--disable-background-timer-throttling",
+  "--disable-backgrounding-occluded-windows",
+];
+
+/** Starts `tincan serve` on 127.0.0.1 with a free port; resolves once it says where it listens. */
+export async function startServer() {
+  const dataDir = await mkdtemp(join(tmpdir(), "tincan-web-"));
+  const sdkappid = 1400000000 + Math.floor(Math.random() * 90_000_000);
+  const key = `web-test-key-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const child = spawn(
+    BIN,
+    ["serve", "--listen", "127.0.0.1:0", "--data", dataDir, "--sdkappid", String(sdkappid), "--key", key],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TINCAN_LOG: process.env.TINCAN_LOG ?? "warn" } },
+  );
+  let output = "";
+  const origin = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tincan serve did not start within 30 s:\n${output}`)), 30_000);
+    const read = (chunk) => {
+      output += chunk;
+      const found = /client API:\s+ws:\/\/([0-9.:]+)\/ws/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolvePromise(`http://${found[1]}`);
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tincan serve exited with ${code}:\n${output}`));
+    });
+  });
+  const address = origin.replace("http://", "");
+  // The key is read from the data directory each time, so that these keep working after a test
+  // rotates it.
+  const credentials = ["--sdkappid", String(sdkappid), "--data", dataDir];
+
+  const server = {
+    origin,
+    sdkappid,
+    key,
+    dataDir,
+    /** A UserSig made by the CLI, as a person would make one (for another app: `app`). */
+    async usersig(user, app = sdkappid) {
+      const { stdout } = await run(BIN, ["usersig", "--user", user, "--sdkappid", String(app), "--data", dataDir]);
+      return stdout.trim();
+    },
+    /** Runs a CLI command against this server. */
+    async cli(...args) {
+      const { stdout } = await run(BIN, [...args, "--server", address, ...credentials]);
+      return stdout.trim();
+    },
+    /** A REST command as the administrator. */
+    async rest(service, command, body = {}) {
+      const sig = await server.usersig("administrator");
+      const query = new URLSearchParams({ sdkappid: String(sdkappid), identifier: "administrator", usersig: sig, random: "1", contenttype: "json" });
+      const response = await fetch(`${origin}/v4/${service}/${command}?${query}`, { method: "POST", body: JSON.stringify(body) });
+      const answer = await response.json();
+      if (answer.ErrorCode !== 0) throw new Error(`${service}/${command}: ${answer.ErrorInfo} (${answer.ErrorCode})`);
+      return answer;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((resolvePromise) => child.once("exit", resolvePromise));
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+export async function launchBrowser() {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A browser context that records every request; `offsite()` lists those that were not for the
+ * server itself (there must be none: the pages load nothing from elsewhere).
+ */
+export async function newContext(browser, origin, options = {}) {
+  const { label: _label, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const seen = [];
+  context.on("request", (request) => seen.push(request.url()));
+  const wsOrigin = origin.replace("http://", "ws://");
+  if (process.env.TINCAN_WEB_DEBUG) {
+    // Prints every WebSocket frame, for finding out what a failing test saw.
+    const label = options.label ?? "page";
+    context.on("page", (page) =>
+      page.on("websocket", (socket) => {
+        socket.on("framesent", (frame) => console.log(`${label} >`, String(frame.payload).slice(0, 400)));
+        socket.on("framereceived", (frame) => console.log(`${label} <`, String(frame.payload).slice(0, 400)));
+      }),
+    );
+  }
+  context.offsite = () => seen.filter((url) => !url.startsWith(origin) && !url.startsWith(wsOrigin) && !url.startsWith("data:"));
+  return context;
+}
+
+/** Saves a screenshot among the run's artefacts and returns its path. */
+export async function screenshot(page, name) {
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

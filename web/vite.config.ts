@@ -1,0 +1,27 @@
+// Builds the console and the chat client into dist/, which the tincan binary embeds.
+// File names carry no content hash so that a rebuild of unchanged sources changes nothing in
+// dist/ (it is committed); the server gives each file an entity tag instead.
+import { resolve } from "node:path";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  base: "/web/",
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+    rolldownOptions: {
+      input: {
+        console: resolve(import.meta.dirname, "console.html"),
+        chat: resolve(import.meta.dirname, "chat.html"),
+      },
+      output: {
+        entryFileNames: "assets/[name].js",
+        chunkFileNames: "assets/[name].js",
+        assetFileNames: "assets/[name][extname]",
+      },
+    },
+  },
+});
