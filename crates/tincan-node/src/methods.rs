@@ -19,7 +19,7 @@ use tincan_proto::api::{create_group, delete_group_members, get_group_members, i
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::{ApiError, ErrorCode, Message, UserId};
 
-use crate::params::{nullable_string, optional_message, parse, parse_embedded, string_or_number};
+use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 use crate::session::{InitConfig, Session};
 
 /// TIM's result object, without `user_data`.
@@ -265,7 +265,7 @@ async fn get_read_members(session: &Arc<Session>, params: &str) -> Result<Outcom
 struct ReportReadParam {
     conv_id: String,
     conv_type: ConvType,
-    #[serde(default, deserialize_with = "optional_message")]
+    #[serde(default, deserialize_with = "tincan_proto::message::empty_or_message")]
     json_msg_param: Option<Message>,
     #[serde(rename = "user_data", default)]
     _user_data: Option<String>,

@@ -9,7 +9,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use tincan_proto::{ApiError, ErrorCode, Message};
+use tincan_proto::{ApiError, ErrorCode};
 
 /// Parses the parameter object of `method`.
 pub(crate) fn parse<T: DeserializeOwned>(method: &str, text: &str) -> Result<T, ApiError> {
@@ -61,23 +61,6 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// A message parameter that TIM lets the app leave empty: absent, `null`, `""` or a message.
-pub(crate) fn optional_message<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Message>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Given {
-        Message(Box<Message>),
-        Text(String),
-        Null(()),
-    }
-    match Given::deserialize(deserializer)? {
-        Given::Message(message) => Ok(Some(*message)),
-        Given::Text(text) if text.is_empty() => Ok(None),
-        Given::Text(_) => Err(serde::de::Error::custom("expected a message object, \"\" or null")),
-        Given::Null(()) => Ok(None),
     }
 }
 
