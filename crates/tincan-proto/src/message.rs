@@ -232,6 +232,24 @@ impl Elem {
     }
 }
 
+/// Deserializes a message parameter TIM lets the app leave empty: `""` and `null` (and, with
+/// `#[serde(default)]`, an absent key) mean none, as TIM's examples write them.
+pub fn empty_or_message<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Message>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Message(Box<Message>),
+        Text(String),
+        Null(()),
+    }
+    match Given::deserialize(deserializer)? {
+        Given::Message(message) => Ok(Some(*message)),
+        Given::Text(text) if text.is_empty() => Ok(None),
+        Given::Text(_) => Err(serde::de::Error::custom("expected a Message object, \"\" or null")),
+        Given::Null(()) => Ok(None),
+    }
+}
+
 impl Message {
     /// Checks the body of a message a client wants to send: one to [`limits::MESSAGE_ELEMS_MAX`]
     /// valid elements, and a body of at most [`limits::MESSAGE_BODY_BYTES_MAX`] bytes.

@@ -97,10 +97,22 @@ fn clock_offset(server_time: u64) -> i64 {
 }
 
 /// Opens a WebSocket and logs in; the first frame of the answer is the login's.
+///
+/// Each step is bounded by the request timeout, so a server that accepts the TCP connection and
+/// then says nothing fails the login with 9520 instead of leaving it pending.
 async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Socket, login::Response), ApiError> {
-    let (mut socket, _) = tokio_tungstenite::connect_async(config.url.as_str()).await.map_err(|err| {
-        ApiError::new(ErrorCode::NET_DISCONNECTED, format!("cannot connect to {}: {err}", config.url))
-    })?;
+    let handshake = tokio::time::timeout(config.request_timeout, tokio_tungstenite::connect_async(config.url.as_str()));
+    let (mut socket, _) = handshake
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::NET_WAIT_ACK_TIMEOUT,
+                format!("{} did not complete the WebSocket handshake in time", config.url),
+            )
+        })?
+        .map_err(|err| {
+            ApiError::new(ErrorCode::NET_DISCONNECTED, format!("cannot connect to {}: {err}", config.url))
+        })?;
     let request = login::Request {
         sdkappid: config.sdkappid,
         identifier: config.user_id.as_str().to_owned(),
@@ -463,5 +475,30 @@ impl Driver {
                 let _ = reply.send(Err(error.clone()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tincan_proto::{ErrorCode, UserId};
+
+    use crate::{Client, ClientConfig};
+
+    #[tokio::test]
+    async fn a_silent_server_fails_the_login_in_time() {
+        // The listener accepts connections (the kernel completes the TCP handshake) but never
+        // answers the WebSocket upgrade.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+        let mut config = ClientConfig::new(url, 1, UserId::parse("alice").unwrap(), "sig");
+        config.request_timeout = Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        let outcome = tokio::time::timeout(Duration::from_secs(10), Client::connect(config)).await;
+        let error = outcome.expect("the login settles").err().expect("the login fails");
+        assert_eq!(error.code, ErrorCode::NET_WAIT_ACK_TIMEOUT, "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+        drop(listener);
     }
 }

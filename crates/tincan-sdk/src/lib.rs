@@ -49,7 +49,8 @@ pub struct ClientConfig {
     /// Resume after this event position (a device that stored its last position); `None` starts
     /// fresh.
     pub resume_pos: Option<u64>,
-    /// How long a request may wait for its answer before failing with 9520.
+    /// How long a request may wait for its answer before failing with 9520; the WebSocket
+    /// handshake and the login answer are bounded by it too.
     pub request_timeout: Duration,
     /// `TIMPlatform` of this device.
     pub platform: u32,

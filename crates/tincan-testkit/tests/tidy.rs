@@ -84,6 +84,14 @@ fn the_crate_graph_keeps_its_boundaries() {
             "the SDK may not depend on {dependency}"
         );
     }
+    // The Node addon converts between TIM's Electron shapes and the SDK; it reaches the server
+    // only through the SDK and holds no domain rules.
+    for dependency in dependencies("tincan-node") {
+        assert!(
+            !dependency.starts_with("tincan-") || ["tincan-proto", "tincan-sdk"].contains(&dependency.as_str()),
+            "the Node addon may not depend on {dependency}"
+        );
+    }
     for dependency in dependencies("tincan-engine") {
         assert!(
             !["axum", "tincan-server", "tincan-sdk"].contains(&dependency.as_str()),

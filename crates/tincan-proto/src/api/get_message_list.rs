@@ -28,7 +28,7 @@ pub struct Request {
 #[serde(default)]
 pub struct GetMsgListParams {
     /// Anchor message, excluded from the result; `""`, `null` or absent means none.
-    #[serde(deserialize_with = "anchor_message", skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "crate::message::empty_or_message", skip_serializing_if = "Option::is_none")]
     pub msg_getmsglist_param_last_msg: Option<Message>,
     /// How many messages; 0 means the default page.
     pub msg_getmsglist_param_count: u32,
@@ -46,25 +46,6 @@ pub struct GetMsgListParams {
     pub msg_getmsglist_param_message_seq_array: Vec<u64>,
     /// Only messages whose first element has one of these types; empty means all.
     pub msg_getmsglist_param_message_type_array: Vec<i32>,
-}
-
-/// TIM's examples pass `''` for "no anchor", so an empty string and `null` both mean none.
-fn anchor_message<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Message>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Anchor {
-        Message(Box<Message>),
-        Text(String),
-        Null(()),
-    }
-    match Anchor::deserialize(deserializer)? {
-        Anchor::Message(message) => Ok(Some(*message)),
-        Anchor::Text(text) if text.is_empty() => Ok(None),
-        Anchor::Text(_) => {
-            Err(serde::de::Error::custom("msg_getmsglist_param_last_msg must be a Message object or \"\""))
-        }
-        Anchor::Null(()) => Ok(None),
-    }
 }
 
 /// Result.

@@ -1,0 +1,5 @@
+//! Sets the linker options a Node addon needs on each platform.
+
+fn main() {
+    napi_build::setup();
+}

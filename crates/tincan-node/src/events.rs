@@ -1,0 +1,67 @@
+//! Pushed events in the shapes of TIM's callbacks.
+//!
+//! Each event becomes the arguments of one TIM callback: the JSON strings that TIM's native SDK
+//! hands its callbacks (a message array, a receipt array, a conversation array) stay strings,
+//! as TIM's Electron wrapper passes them on unparsed.
+//! Events TIM has no callback for here (receipts sent from another device, read positions,
+//! group notices, resumes) are left out; their effects reach the app through the conversation
+//! and unread-count callbacks.
+
+use serde_json::{Value, json};
+use tincan_proto::enums::ConvEvent;
+use tincan_sdk::{ConvChange, Event};
+
+/// One callback invocation, as the JavaScript layer reads it.
+pub(crate) type Outgoing = Value;
+
+/// The callback invocations an event makes.
+pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
+    match event {
+        Event::Message(push) => {
+            let messages = to_text(&[push.message]);
+            vec![json!({"kind": "recv_new_msg", "json_msg_array": messages})]
+        }
+        Event::Receipts(receipts) => {
+            vec![json!({"kind": "msg_readed_receipt", "json_msg_readed_receipt_array": to_text(&receipts)})]
+        }
+        Event::ConvChanged(changes) => conv_events(changes),
+        Event::TotalUnreadChanged(total) => {
+            vec![json!({"kind": "total_unread_changed", "total_unread_count": total})]
+        }
+        Event::Ended(error) => vec![ended(&error)],
+        Event::ReceiptSent(_) | Event::ConvRead(_) | Event::Group(_) | Event::Synced(_) | Event::Connection(_) => {
+            Vec::new()
+        }
+    }
+}
+
+/// The login is over (`TIMSetKickedOfflineCallback` or `TIMSetUserSigExpiredCallback`, by
+/// code).
+pub(crate) fn ended(error: &tincan_proto::ApiError) -> Outgoing {
+    json!({"kind": "ended", "code": error.code.0, "desc": error.desc})
+}
+
+/// One `TIMConvEventCallback` call per kind of change, each with its conversations, in the
+/// order the kinds first appear.
+fn conv_events(changes: Vec<ConvChange>) -> Vec<Outgoing> {
+    let mut groups: Vec<(ConvEvent, Vec<tincan_proto::objects::ConvInfo>)> = Vec::new();
+    for change in changes {
+        match groups.iter_mut().find(|(event, _)| *event == change.event) {
+            Some((_, convs)) => convs.push(change.conv),
+            None => groups.push((change.event, vec![change.conv])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(event, convs)| json!({"kind": "conv_event", "conv_event": event.0, "json_conv_array": to_text(&convs)}))
+        .collect()
+}
+
+/// A batch of callback invocations as JSON text.
+pub(crate) fn encode(batch: &[Outgoing]) -> String {
+    Value::Array(batch.to_vec()).to_string()
+}
+
+fn to_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}

@@ -1,0 +1,381 @@
+//! One function per TIM method: parse TIM's parameters, call the SDK, shape TIM's result.
+//!
+//! Results follow TIM's Electron wrapper: `json_param` holds what TIM's native SDK hands its
+//! callback (JSON text, or `""` when there is nothing), and `json_params` holds the parsed
+//! value where the wrapper parses it.
+//! The exceptions are TIM's own: `TIMConvGetTotalUnreadMessageCount` puts the parsed object in
+//! `json_param` and the text in `json_params`, `TIMMsgGetMessageReadReceipts` and
+//! `TIMMsgSendMessageReadReceipts` give the text only, and `TIMMsgGetGroupMessageReadMemberList`
+//! gives `{next_seq, is_finished, json_param}` in `json_param`.
+//! Where tincan wraps an array in an object on the wire (`{"messages": [...]}`), the result here
+//! is the bare array, as TIM's native SDK gives it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tincan_proto::api::{create_group, delete_group_members, get_group_members, invite_group_members, quit_group};
+use tincan_proto::enums::{ConvType, ReadMembersFilter};
+use tincan_proto::{ApiError, ErrorCode, Message, UserId};
+
+use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
+use crate::session::{InitConfig, Session};
+
+/// TIM's result object, without `user_data`.
+pub(crate) struct Outcome {
+    code: u32,
+    desc: String,
+    json_param: Value,
+    json_params: Option<Value>,
+}
+
+impl Outcome {
+    /// Success with nothing to report (`json_param` is `""`).
+    fn empty() -> Outcome {
+        Outcome { code: 0, desc: String::new(), json_param: Value::String(String::new()), json_params: None }
+    }
+
+    /// Success: the JSON text in `json_param`, the parsed value in `json_params`.
+    fn text_and_value<T: serde::Serialize>(value: &T) -> Outcome {
+        let parsed = serde_json::to_value(value).unwrap_or(Value::Null);
+        Outcome { json_param: Value::String(parsed.to_string()), json_params: Some(parsed), ..Outcome::empty() }
+    }
+
+    /// Success: the JSON text in `json_param` only.
+    fn text<T: serde::Serialize>(value: &T) -> Outcome {
+        let text = serde_json::to_string(value).unwrap_or_default();
+        Outcome { json_param: Value::String(text), ..Outcome::empty() }
+    }
+
+    /// A failure with TIM's error code.
+    pub(crate) fn failure(error: ApiError) -> Outcome {
+        Outcome { code: error.code.0, desc: error.desc, ..Outcome::empty() }
+    }
+
+    pub(crate) fn to_json(&self) -> String {
+        let mut object = json!({"code": self.code, "desc": self.desc, "json_param": self.json_param});
+        if let Some(json_params) = &self.json_params {
+            object["json_params"] = json_params.clone();
+        }
+        object.to_string()
+    }
+}
+
+impl From<Result<Outcome, ApiError>> for Outcome {
+    fn from(result: Result<Outcome, ApiError>) -> Outcome {
+        result.unwrap_or_else(Outcome::failure)
+    }
+}
+
+/// Runs the TIM method `method` with the JSON text of its parameter object.
+pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> Outcome {
+    let result = match method {
+        "TIMInit" => init(session, params).await,
+        "TIMUninit" => uninit(session).await,
+        "TIMLogin" => login(session, params).await,
+        "TIMLogout" => logout(session, params).await,
+        "TIMMsgSendMessage" => send_message(session, params).await,
+        "TIMMsgGetMsgList" => get_msg_list(session, params).await,
+        "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
+        "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
+        "TIMMsgGetGroupMessageReadMemberList" => get_read_members(session, params).await,
+        "TIMMsgReportReaded" => report_read(session, params).await,
+        "TIMConvGetConvList" => get_conv_list(session, params).await,
+        "TIMConvGetTotalUnreadMessageCount" => get_total_unread(session, params).await,
+        "TIMConvCleanConversationUnreadMessageCount" => clean_unread(session, params).await,
+        "TIMGroupCreate" => group_create(session, params).await,
+        "TIMGroupInviteMember" => group_invite(session, params).await,
+        "TIMGroupDeleteMember" => group_delete_member(session, params).await,
+        "TIMGroupQuit" => group_quit(session, params).await,
+        "TIMGroupGetMemberInfoList" => group_members(session, params).await,
+        other => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+    };
+    result.into()
+}
+
+/// The default time a request may wait for its answer.
+const REQUEST_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
+
+#[derive(Deserialize)]
+struct InitParam {
+    sdkappid: u64,
+    server_address: String,
+    #[serde(default)]
+    request_timeout_ms: Option<u64>,
+    /// TIM's directory for local data; tincan keeps none, so it is accepted and not used.
+    #[serde(rename = "config_path", default)]
+    _config_path: Option<String>,
+}
+
+async fn init(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: InitParam = parse("TIMInit", params)?;
+    let url = websocket_url(&param.server_address)?;
+    let request_timeout = match param.request_timeout_ms {
+        None => REQUEST_TIMEOUT_DEFAULT,
+        Some(0) => return Err(ApiError::invalid_parameter("request_timeout_ms must be at least 1")),
+        Some(ms) => Duration::from_millis(ms),
+    };
+    session.configure(Some(InitConfig { url, sdkappid: param.sdkappid, request_timeout })).await;
+    Ok(Outcome::empty())
+}
+
+/// The WebSocket URL for `server_address`: a `ws://` or `wss://` URL (`/ws` is added when it
+/// has no path), or `host:port`, meaning `ws://host:port/ws`.
+fn websocket_url(address: &str) -> Result<String, ApiError> {
+    let address = address.trim();
+    if address.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "server_address is empty; give the tincan server's address, such as 127.0.0.1:8080 or ws://127.0.0.1:8080/ws",
+        ));
+    }
+    let (scheme, rest) = match address.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("ws") || scheme.eq_ignore_ascii_case("wss") => {
+            (scheme.to_ascii_lowercase(), rest)
+        }
+        Some((scheme, _)) => {
+            return Err(ApiError::invalid_parameter(format!(
+                "server_address must be a ws:// or wss:// URL or host:port, not a {scheme}:// URL"
+            )));
+        }
+        None => ("ws".to_owned(), address),
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(ApiError::invalid_parameter(format!("server_address {address:?} has no host")));
+    }
+    let path = if rest.contains('/') { "" } else { "/ws" };
+    Ok(format!("{scheme}://{rest}{path}"))
+}
+
+async fn uninit(session: &Arc<Session>) -> Result<Outcome, ApiError> {
+    session.configure(None).await;
+    Ok(Outcome::empty())
+}
+
+#[derive(Deserialize)]
+struct LoginParam {
+    #[serde(rename = "userID")]
+    user_id: String,
+    #[serde(rename = "userSig")]
+    user_sig: String,
+    #[serde(rename = "userData", default)]
+    _user_data: Option<String>,
+}
+
+async fn login(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: LoginParam = parse("TIMLogin", params)?;
+    let user_id = UserId::parse(&param.user_id)?;
+    session.login(user_id, param.user_sig).await?;
+    Ok(Outcome::empty())
+}
+
+#[derive(Deserialize)]
+struct LogoutParam {
+    #[serde(rename = "userData", default)]
+    _user_data: Option<String>,
+}
+
+async fn logout(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let _: LogoutParam = parse("TIMLogout", params)?;
+    session.logout().await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgSendMessageParams`.
+#[derive(Deserialize)]
+struct SendMessageParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn send_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
+    let client = session.client()?;
+    let message = client.send_message(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&message))
+}
+
+/// `MsgGetMsgListParams`.
+#[derive(Deserialize)]
+struct GetMsgListParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: tincan_proto::api::get_message_list::GetMsgListParams,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn get_msg_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GetMsgListParam = parse("TIMMsgGetMsgList", params)?;
+    let client = session.client()?;
+    let messages = client.get_message_list(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&messages))
+}
+
+/// `MsgSendGroupMessageReceiptsParam` and `MsgGetGroupMessageReceiptsParam`.
+#[derive(Deserialize)]
+struct MessageArrayParam {
+    json_msg_array: String,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn send_receipts(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: MessageArrayParam = parse("TIMMsgSendMessageReadReceipts", params)?;
+    let messages: Vec<Message> = parse_embedded("json_msg_array", &param.json_msg_array)?;
+    let client = session.client()?;
+    client.send_receipts(&messages).await?;
+    Ok(Outcome::empty())
+}
+
+async fn get_receipts(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: MessageArrayParam = parse("TIMMsgGetMessageReadReceipts", params)?;
+    let messages: Vec<Message> = parse_embedded("json_msg_array", &param.json_msg_array)?;
+    let client = session.client()?;
+    let receipts = client.get_receipts(&messages).await?;
+    Ok(Outcome::text(&receipts))
+}
+
+/// `MsgGetGroupMessageReadMembersParam`.
+#[derive(Deserialize)]
+struct ReadMembersParam {
+    json_msg: String,
+    filter: ReadMembersFilter,
+    #[serde(deserialize_with = "string_or_number")]
+    next_seq: u64,
+    count: u32,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn get_read_members(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ReadMembersParam = parse("TIMMsgGetGroupMessageReadMemberList", params)?;
+    let message: Message = parse_embedded("json_msg", &param.json_msg)?;
+    let client = session.client()?;
+    let page = client.get_read_members(&message, param.filter, param.next_seq, param.count).await?;
+    let result = json!({"next_seq": page.next_seq, "is_finished": page.is_finished, "json_param": page.members});
+    Ok(Outcome { json_param: result, ..Outcome::empty() })
+}
+
+/// `MsgReportReadedParams`.
+#[derive(Deserialize)]
+struct ReportReadParam {
+    conv_id: String,
+    conv_type: ConvType,
+    #[serde(default, deserialize_with = "tincan_proto::message::empty_or_message")]
+    json_msg_param: Option<Message>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn report_read(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ReportReadParam = parse("TIMMsgReportReaded", params)?;
+    let client = session.client()?;
+    client.report_read(&param.conv_id, param.conv_type, param.json_msg_param).await?;
+    Ok(Outcome::empty())
+}
+
+/// `getConvList`.
+#[derive(Deserialize)]
+struct ConvListParam {
+    #[serde(rename = "userData", default)]
+    _user_data: Option<String>,
+}
+
+async fn get_conv_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let _: ConvListParam = parse("TIMConvGetConvList", params)?;
+    let client = session.client()?;
+    let conversations = client.conversations().await?;
+    Ok(Outcome::text_and_value(&conversations))
+}
+
+/// `convGetTotalUnreadMessageCount`.
+#[derive(Deserialize)]
+struct UserDataParam {
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn get_total_unread(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let _: UserDataParam = parse("TIMConvGetTotalUnreadMessageCount", params)?;
+    let client = session.client()?;
+    let total = client.total_unread().await?;
+    let result = json!({"conv_get_total_unread_message_count_result_unread_count": total});
+    // TIM's wrapper puts the parsed object in `json_param` and the text in `json_params` here.
+    Ok(Outcome { json_params: Some(Value::String(result.to_string())), json_param: result, ..Outcome::empty() })
+}
+
+/// `CleanUnreadMessageCountParam`.
+#[derive(Deserialize)]
+struct CleanUnreadParam {
+    #[serde(deserialize_with = "nullable_string")]
+    conversation_id: String,
+    #[serde(default)]
+    clean_timestamp: u64,
+    #[serde(default)]
+    clean_sequence: u64,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn clean_unread(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: CleanUnreadParam = parse("TIMConvCleanConversationUnreadMessageCount", params)?;
+    let client = session.client()?;
+    let results = client.clean_unread(&param.conversation_id, param.clean_timestamp, param.clean_sequence).await?;
+    Ok(Outcome::text_and_value(&results))
+}
+
+/// TIM's group methods take `{params, data}`, where `data` is the app's user data.
+#[derive(Deserialize)]
+struct GroupParam<T> {
+    params: T,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn group_create(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupParam<create_group::Request> = parse("TIMGroupCreate", params)?;
+    let client = session.client()?;
+    let response = client.call(&param.params).await?;
+    Ok(Outcome::text_and_value(&response))
+}
+
+async fn group_invite(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupParam<invite_group_members::Request> = parse("TIMGroupInviteMember", params)?;
+    let client = session.client()?;
+    let response = client.call(&param.params).await?;
+    Ok(Outcome::text_and_value(&response.results))
+}
+
+async fn group_delete_member(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupParam<delete_group_members::Request> = parse("TIMGroupDeleteMember", params)?;
+    let client = session.client()?;
+    let response = client.call(&param.params).await?;
+    Ok(Outcome::text_and_value(&response.results))
+}
+
+/// `QuitGroupParams`.
+#[derive(Deserialize)]
+struct QuitGroupParam {
+    #[serde(rename = "groupId")]
+    group_id: String,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn group_quit(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: QuitGroupParam = parse("TIMGroupQuit", params)?;
+    let client = session.client()?;
+    client.call(&quit_group::Request { group_id: param.group_id }).await?;
+    Ok(Outcome::empty())
+}
+
+async fn group_members(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupParam<get_group_members::Request> = parse("TIMGroupGetMemberInfoList", params)?;
+    let client = session.client()?;
+    let response = client.call(&param.params).await?;
+    Ok(Outcome::text_and_value(&response))
+}
