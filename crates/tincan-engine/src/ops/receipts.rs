@@ -328,16 +328,18 @@ async fn send_group(
     if after_read {
         engine.wake_webhooks();
     }
-    // The sender hears of public receipts; the reader's own devices hear of every receipt it
-    // sent (each paced like the sender's pushes).
+    // The sender hears of public receipts within the app's window; the reader's other devices
+    // hear of every receipt it sent, paced by a longer window: they only update a mark, and a
+    // reader scrolling through a busy group would otherwise store a notice per window.
     let window_ms = app.settings().config.receipt_coalesce_window_ms;
+    let reader_window_ms = window_ms.max(READER_NOTICE_WINDOW_MS);
     for cell in changed {
         if !private {
             let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
-            engine.inner.coalescer.note(key, cell.clone(), engine.now_ms(), window_ms);
+            engine.inner.coalescer.note(key, cell.clone(), None, engine.now_ms(), window_ms);
         }
         let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
-        engine.inner.coalescer.note(key, cell, engine.now_ms(), window_ms);
+        engine.inner.coalescer.note(key, cell, session.device, engine.now_ms(), reader_window_ms);
     }
     Ok(())
 }
@@ -572,7 +574,13 @@ pub(crate) type CoalesceKey = (u64, UserId, GroupId, Audience);
 
 struct PendingPush {
     cells: Vec<Arc<ReceiptCell>>,
+    /// The device every noted receipt came from, if they all came from one: the reader's own
+    /// notice skips it, as that device knows already.
+    origin: Option<u64>,
 }
+
+/// A push that is due: its key, the messages, and the device to skip.
+type DuePush = (CoalesceKey, Vec<Arc<ReceiptCell>>, Option<u64>);
 
 #[derive(Default)]
 struct CoalescerState {
@@ -645,9 +653,9 @@ impl Coalescer {
                 let engine = Engine { inner };
                 let now = engine.now_ms();
                 let (due, next) = take_due(&state, now);
-                for (key, cells) in due {
+                for (key, cells, origin) in due {
                     let engine = engine.clone();
-                    tokio::spawn(async move { flush(&engine, key, cells).await });
+                    tokio::spawn(async move { flush(&engine, key, cells, origin).await });
                 }
                 drop(engine);
                 let sleep =
@@ -663,8 +671,8 @@ impl Coalescer {
     /// Sends every push still waiting for its window (at shutdown).
     pub(crate) async fn flush_all(&self, engine: &Engine) {
         let due = take_due(&self.state, u64::MAX).0;
-        for (key, cells) in due {
-            flush(engine, key, cells).await;
+        for (key, cells, origin) in due {
+            flush(engine, key, cells, origin).await;
         }
     }
 
@@ -674,12 +682,22 @@ impl Coalescer {
     }
 
     /// Notes that `cell` changed; its sender will be told within `window_ms`.
-    pub(crate) fn note(&self, key: CoalesceKey, cell: Arc<ReceiptCell>, now_ms: u64, window_ms: u32) {
+    pub(crate) fn note(
+        &self,
+        key: CoalesceKey,
+        cell: Arc<ReceiptCell>,
+        origin: Option<u64>,
+        now_ms: u64,
+        window_ms: u32,
+    ) {
         let mut state = lock(&self.state);
         match state.pending.get_mut(&key) {
             Some(pending) => {
                 if !pending.cells.iter().any(|it| it.seq == cell.seq) {
                     pending.cells.push(cell);
+                }
+                if pending.origin != origin {
+                    pending.origin = None;
                 }
             }
             None => {
@@ -688,7 +706,7 @@ impl Coalescer {
                 let pace = state.last_flush.get(&key).copied().unwrap_or_default();
                 let (due, streak) = next_due(pace, now_ms, u64::from(window_ms));
                 state.last_flush.insert(key.clone(), Pace { streak, ..pace });
-                state.pending.insert(key.clone(), PendingPush { cells: vec![cell] });
+                state.pending.insert(key.clone(), PendingPush { cells: vec![cell], origin });
                 state.due.push(Reverse((due, key)));
                 drop(state);
                 self.wake.notify_one();
@@ -697,8 +715,12 @@ impl Coalescer {
     }
 }
 
+/// The shortest window between two `receipt_sent` notices to one reader's devices, in
+/// milliseconds (the first after a quiet spell goes at once).
+const READER_NOTICE_WINDOW_MS: u32 = 1_000;
+
 /// Pushes that are due, and when the next one will be.
-type DuePushes = (Vec<(CoalesceKey, Vec<Arc<ReceiptCell>>)>, Option<u64>);
+type DuePushes = (Vec<DuePush>, Option<u64>);
 
 fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
     let mut state = lock(state);
@@ -711,7 +733,7 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
         if let Some(pending) = state.pending.remove(&key) {
             let streak = state.last_flush.get(&key).map_or(0, |pace| pace.streak);
             state.last_flush.insert(key.clone(), Pace { flushed_at_ms: now_ms, streak });
-            due.push((key, pending.cells));
+            due.push((key, pending.cells, pending.origin));
         }
     }
     if state.last_flush.len() > LAST_FLUSHES_MAX && now_ms >= state.next_prune_ms {
@@ -724,7 +746,7 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
 }
 
 /// Sends the sender one push with the current counts of each message, as a durable event.
-async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) {
+async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>, origin: Option<u64>) {
     let (sdkappid, user, group_id, audience) = key;
     if audience == Audience::Reader {
         let payload = ReceiptSentPush {
@@ -742,7 +764,7 @@ async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>) 
             seq: 0,
             payload: serde_json::to_string(&payload).unwrap_or_default(),
         });
-        if let Err(err) = engine.writer().submit(vec![op], Some(crate::events::committed(sdkappid, None))).await {
+        if let Err(err) = engine.writer().submit(vec![op], Some(crate::events::committed(sdkappid, origin))).await {
             tracing::error!(error = %err, "a receipt notice could not be stored");
         }
         return;

@@ -81,6 +81,12 @@ async fn every_device_of_the_sender_is_told_with_coalesced_current_counts() {
     })
     .await;
     assert_eq!(sent_elsewhere.msg_ids, vec![sent.message_msg_id.clone()]);
+    // The device that sent the receipt knows already: the notice skips it.
+    let on_sending_device = tincan_testkit::drain(&mut clients[0].1, std::time::Duration::from_millis(300)).await;
+    assert!(
+        !on_sending_device.iter().any(|event| matches!(event, Event::ReceiptSent(_))),
+        "the sending device got its own receipt notice"
+    );
     let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.unwrap();
     assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (19, 0));
     let history = clients[0].0.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
