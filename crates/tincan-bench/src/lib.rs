@@ -85,7 +85,7 @@ impl Sizes {
             throughput_duration: Duration::from_secs(10),
             throughput_messages: 400,
             large_group_members: 100_000,
-            large_group_batch: 4_000,
+            large_group_batch: 1_000,
             connections: 50_000,
             messaging_members: 22,
             messaging_duration: Duration::from_secs(10),

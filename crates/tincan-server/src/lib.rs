@@ -73,7 +73,7 @@ impl std::error::Error for ServerError {}
 impl Server {
     /// Starts the engine and binds `listen` (port 0 picks a free port).
     pub async fn build(listen: SocketAddr, config: EngineConfig) -> Result<Server, ServerError> {
-        let listener = TcpListener::bind(listen).await.map_err(ServerError::Bind)?;
+        let listener = bind(listen).map_err(ServerError::Bind)?;
         let (engine, report) = Engine::start(config).await.map_err(ServerError::Start)?;
         Ok(Server { engine, listener, report })
     }
@@ -114,6 +114,18 @@ impl Server {
         self.engine.shutdown().await;
         result
     }
+}
+
+/// Connections waiting to be accepted, at most (the kernel caps it at `net.core.somaxconn`):
+/// when thousands of clients reconnect at once after a restart, a short queue would drop their
+/// SYNs and leave them waiting seconds for the kernel's retries.
+const ACCEPT_BACKLOG: u32 = 8_192;
+
+fn bind(listen: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if listen.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(listen)?;
+    socket.listen(ACCEPT_BACKLOG)
 }
 
 fn router(context: AppContext) -> Router {
