@@ -30,11 +30,59 @@ class Server:
     """Where the running server answers."""
 
     origin: str  # http://127.0.0.1:PORT
+    binary: str
+    scratch: Path
 
     @property
     def rest_base(self) -> str:
         """TIM's REST base, `<origin>/v4`, as libraries take it."""
         return f"{self.origin}/v4"
+
+    def online(self, user: str) -> "Online":
+        """Logs `user` in over the client protocol (`tincan tail`) until it is kicked or stopped."""
+        return Online(self, user)
+
+
+class Online:
+    """A user logged in by `tincan tail`, whose pushed events are JSON lines in a file."""
+
+    def __init__(self, server: Server, user: str):
+        self.events_path = server.scratch / f"tail-{user}.jsonl"
+        with open(self.events_path, "wb") as events:
+            self.process = subprocess.Popen(
+                [
+                    server.binary,
+                    "tail",
+                    "--as",
+                    user,
+                    "--server",
+                    server.origin.removeprefix("http://"),
+                    "--sdkappid",
+                    str(SDKAPPID),
+                    "--key",
+                    KEY,
+                    "--seconds",
+                    "60",
+                ],
+                stdout=events,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "RUST_BACKTRACE": "0"},
+            )
+        self.wait_for('"event":"synced"')
+
+    def events(self) -> str:
+        return self.events_path.read_text()
+
+    def wait_for(self, text: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.events():
+            assert time.monotonic() < deadline, f"{text} not seen in {self.events()!r}"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 def _binary() -> str:
@@ -80,7 +128,7 @@ def server():
                 time.sleep(0.05)
         with urllib.request.urlopen(f"{origin}/healthz", timeout=5) as answer:
             assert answer.status == 200
-        yield Server(origin=origin)
+        yield Server(origin=origin, binary=_binary(), scratch=Path(data))
     finally:
         process.terminate()
         try:

@@ -47,7 +47,7 @@ def batch_key_for(roam, text):
     return key
 
 
-def test_accounts(im):
+def test_accounts(im, server):
     assert ok(im.add_single_user("tc_alice", "Alice", "https://example.invalid/alice.png")) == {
         "ActionStatus": "OK",
         "ErrorCode": 0,
@@ -62,14 +62,22 @@ def test_accounts(im):
         ("tc_nobody", 0, "NotImported"),
     ]
 
-    ok(im.abolition_user_sig("tc_alice"))  # kick
+    alice = server.online("tc_alice")
+    try:
+        online = ok(im.check_user_online(["tc_alice", "tc_bob", "tc_ghost"]))
+        assert [(item["To_Account"], item["Status"]) for item in online["QueryResult"]] == [
+            ("tc_alice", "Online"),
+            ("tc_bob", "Offline"),
+        ]
+        assert online["QueryResult"][0]["Detail"] == [{"Platform": "Web", "Status": "Online"}]
+        assert online["ErrorList"] == [{"To_Account": "tc_ghost", "ErrorCode": 70107}]
 
-    online = ok(im.check_user_online(["tc_alice", "tc_bob", "tc_ghost"]))
-    assert [(item["To_Account"], item["Status"]) for item in online["QueryResult"]] == [
-        ("tc_alice", "Offline"),
-        ("tc_bob", "Offline"),
-    ]
-    assert online["ErrorList"] == [{"To_Account": "tc_ghost", "ErrorCode": 70107}]
+        ok(im.abolition_user_sig("tc_alice"))  # kick: her session ends with "logged out"
+        alice.wait_for('"code":6208')
+    finally:
+        alice.stop()
+    online = ok(im.check_user_online(["tc_alice"]))
+    assert [(item["To_Account"], item["Status"]) for item in online["QueryResult"]] == [("tc_alice", "Offline")]
 
     deleted = ok(im.del_user(["tc_dave", "tc_ghost"]))["ResultItem"]
     assert [(item["UserID"], item["ResultCode"]) for item in deleted] == [("tc_dave", 0), ("tc_ghost", 70107)]

@@ -57,7 +57,7 @@ def ok(body):
     return body
 
 
-def test_accounts_and_c2c_in_the_older_dialect(tim):
+def test_accounts_and_c2c_in_the_older_dialect(tim, server):
     login = tim.im_open_login_svc
     ok(login.account_import(identifier="ts_amy", nick="Amy"))
     assert ok(login.im_open_login_svc(accounts=["ts_bo", "ts_cy", "ts_di"]))["FailAccounts"] == []
@@ -68,7 +68,15 @@ def test_accounts_and_c2c_in_the_older_dialect(tim):
         ("ts_bo", "Imported"),
         ("ts_nobody", "NotImported"),
     ]
-    ok(login.kick(identifier="ts_amy"))
+    amy = server.online("ts_amy")
+    try:
+        state = ok(tim.open_im.query_state(to_account=["ts_amy", "ts_zed"]))
+        assert [(item["To_Account"], item["State"]) for item in state["QueryResult"]] == [("ts_amy", "Online")]
+        assert state["ErrorList"] == [{"To_Account": "ts_zed", "ErrorCode": 70107}]
+        ok(login.kick(identifier="ts_amy"))
+        amy.wait_for('"code":6208')
+    finally:
+        amy.stop()
 
     before = int(time.time())
     sent = ok(tim.open_im.send_text_msg(to_account="ts_bo", content="hi bo", from_account="ts_amy"))
@@ -77,9 +85,8 @@ def test_accounts_and_c2c_in_the_older_dialect(tim):
     assert MSG_KEY.match(batch["MsgKey"])
     assert batch["ErrorList"] == []
 
-    state = ok(tim.open_im.query_state(to_account=["ts_amy", "ts_zed"]))
+    state = ok(tim.open_im.query_state(to_account=["ts_amy"]))
     assert [(item["To_Account"], item["State"]) for item in state["QueryResult"]] == [("ts_amy", "Offline")]
-    assert state["ErrorList"] == [{"To_Account": "ts_zed", "ErrorCode": 70107}]
 
     deleted = ok(login.account_delete(delete_item=["ts_di"]))["ResultItem"]
     assert deleted == [{"ResultCode": 0, "ResultInfo": "", "UserID": "ts_di"}]
