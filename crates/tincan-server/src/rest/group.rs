@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use tincan_core::group::{ADD_OPTION_ANY, ADD_OPTION_AUTH, ADD_OPTION_FORBID};
+use tincan_core::group::{ADD_OPTION_ANY, ADD_OPTION_AUTH, ADD_OPTION_FORBID, member_cap};
 use tincan_engine::{Engine, GroupSummary, MemberSummary, ProfileChange};
 use tincan_proto::api::{
     create_group, delete_group, delete_group_members, get_message_list, get_read_members, get_receipts,
@@ -87,6 +87,17 @@ fn apply_join_option_name(add_option: u32) -> &'static str {
     }
 }
 
+/// A requested member cap (`MaxMemberCount`, `MaxMemberNum`) for a group of `group_type`:
+/// absent or 0 is "not given", and a number above the type's cap is the type's cap, so a client
+/// that always sends one number (one widely used library sends 500 for every type) can create
+/// and change groups of every type.
+fn requested_member_cap(requested: Option<u32>, group_type: GroupType) -> Result<Option<u32>, ApiError> {
+    match requested.filter(|it| *it != 0) {
+        Some(requested) => Ok(Some(requested.min(member_cap(group_type)?))),
+        None => Ok(None),
+    }
+}
+
 fn parse_role(name: &str) -> Result<MemberRole, ApiError> {
     match name {
         "" | "Member" => Ok(MemberRole::NORMAL),
@@ -160,7 +171,7 @@ async fn create_group(engine: &Engine, caller: &Caller, body: CreateGroupBody) -
         create_group_param_introduction: body.introduction.unwrap_or_default(),
         create_group_param_face_url: body.face_url.unwrap_or_default(),
         create_group_param_add_option: add_option,
-        create_group_param_max_member_num: body.max_member_count.unwrap_or(0),
+        create_group_param_max_member_num: requested_member_cap(body.max_member_count, group_type)?.unwrap_or(0),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
     let created = engine.create_group_owned_by(&session, owner, request).await?;
@@ -350,12 +361,19 @@ async fn modify_group_base_info(
     if body.shut_up_all_member.as_deref().is_some_and(|value| value != "Off") {
         return Err(ApiError::new(INVALID, "ShutUpAllMember On is not supported: tincan has no muting yet"));
     }
+    let max_member_num = match body.max_member_num.filter(|it| *it != 0) {
+        Some(requested) => {
+            let group_type = engine.group_summary(caller.sdkappid, &body.group_id)?.group_type;
+            requested_member_cap(Some(requested), group_type)?
+        }
+        None => None,
+    };
     let change = ProfileChange {
         name: body.name,
         introduction: body.introduction,
         notification: body.notification,
         face_url: body.face_url,
-        max_member_num: body.max_member_num,
+        max_member_num,
         add_option: body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?,
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;

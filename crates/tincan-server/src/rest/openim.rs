@@ -32,7 +32,8 @@ pub(super) async fn command(
         "admin_set_msg_read" => admin_set_msg_read(engine, caller, body_as(body, INVALID)?).await,
         "get_c2c_unread_msg_num" => get_c2c_unread_msg_num(engine, caller, body_as(body, INVALID)?).await,
         "c2c_msg_read_receipt" => c2c_msg_read_receipt(engine, caller, body_as(body, INVALID)?).await,
-        "query_online_status" => query_online_status(engine, caller, body_as(body, INVALID)?),
+        // `querystate` is the command's older name, still used by clients written against it.
+        "query_online_status" | "querystate" => query_online_status(engine, caller, body_as(body, INVALID)?),
         _ => Err(unknown("openim", command)),
     }
 }
@@ -471,7 +472,11 @@ fn query_online_status(engine: &Engine, caller: &Caller, body: OnlineBody) -> Re
         let platforms = engine.online_platforms(caller.sdkappid, &user);
         let mut result = Map::new();
         result.insert("To_Account".to_owned(), json!(name));
-        result.insert("Status".to_owned(), json!(if platforms.is_empty() { "Offline" } else { "Online" }));
+        // TIM's documentation writes the status as `Status`; its older `querystate` answer and its
+        // English documentation as `State`. Clients read one or the other: both go out.
+        let status = if platforms.is_empty() { "Offline" } else { "Online" };
+        result.insert("Status".to_owned(), json!(status));
+        result.insert("State".to_owned(), json!(status));
         if body.need_detail == Some(1) {
             let detail: Vec<Value> = platforms
                 .iter()

@@ -125,3 +125,41 @@ async fn every_envelope_error_has_tims_code_and_changes_nothing() {
         .unwrap();
     assert_eq!(check["ResultItem"][0]["AccountStatus"], "NotImported", "no refused call created the account");
 }
+
+/// One HTTP/1.1 request as written, without a `Content-Type`; the answer's JSON body.
+async fn bare_request(app: &tincan_testkit::TestApp, method: &str, path: &str, body: &str) -> Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("the server listens");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        app.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    serde_json::from_str(body).unwrap_or_else(|err| panic!("{err}: {body}"))
+}
+
+/// PyPI's `timsdk` sends `account_check` as a GET with a JSON body and `get_appid_group_list`
+/// as a GET without one; `tencentcloud-sdk-python-im` sends bodies without a `Content-Type`.
+/// All are answered as TIM's POSTs are.
+#[tokio::test]
+async fn get_requests_and_bodies_without_a_content_type_are_answered() {
+    let app = spawn_app().await;
+    let query = format!(
+        "sdkappid={SDKAPPID}&identifier=administrator&usersig={}&random=7&contenttype=json",
+        user_sig("administrator")
+    );
+    let import = format!("/v4/im_open_login_svc/account_import?{query}");
+    let answer = bare_request(&app, "POST", &import, r#"{"UserID": "gus"}"#).await;
+    assert_eq!(answer, json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}));
+    let check = format!("/v4/im_open_login_svc/account_check?{query}");
+    let answer = bare_request(&app, "GET", &check, r#"{"CheckItem": [{"UserID": "gus"}]}"#).await;
+    assert_eq!(answer["ResultItem"][0]["AccountStatus"], "Imported", "{answer}");
+    let groups = format!("/v4/group_open_http_svc/get_appid_group_list?{query}");
+    let answer = bare_request(&app, "GET", &groups, "").await;
+    assert_eq!((&answer["ActionStatus"], &answer["TotalCount"]), (&json!("OK"), &json!(0)), "{answer}");
+}

@@ -164,6 +164,55 @@ async fn group_commands_refuse_bad_input_with_group_codes_and_change_nothing() {
     assert_eq!(list["TotalCount"], 0, "nothing was created by the refused calls");
 }
 
+/// PyPI's `tencentcloud-sdk-python-im` sends `MaxMemberCount: 500` for every group type; a cap
+/// above the type's is the type's cap, and 0 means "not given", on creation and on change.
+#[tokio::test]
+async fn a_member_cap_above_the_types_cap_is_the_types_cap() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let max_member_num = |group_id: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let info =
+                admin.call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": [group_id]})).await.unwrap();
+            info["GroupInfo"][0]["MaxMemberNum"].as_u64().unwrap()
+        }
+    };
+    for (group_id, group_type, requested, cap) in
+        [("work", "Private", 500, 200), ("public", "Public", 5_000, 2_000), ("small", "Public", 50, 50)]
+    {
+        admin
+            .call(
+                "group_open_http_svc",
+                "create_group",
+                &json!({"Type": group_type, "GroupId": group_id, "Name": group_id, "MaxMemberCount": requested}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(max_member_num(group_id).await, cap, "{group_type} asked for {requested}");
+    }
+    for (requested, now) in [(100_000, 2_000), (0, 2_000), (300, 300)] {
+        admin
+            .call(
+                "group_open_http_svc",
+                "modify_group_base_info",
+                &json!({"GroupId": "public", "MaxMemberNum": requested}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(max_member_num("public").await, now, "asked for {requested}");
+    }
+    let answer = admin
+        .call_raw(
+            "group_open_http_svc",
+            "modify_group_base_info",
+            &json!({"GroupId": "nope", "MaxMemberNum": 9}).to_string(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10010, "{answer}");
+}
+
 #[tokio::test]
 async fn tincan_lists_accounts_by_prefix_and_reports_live_counts() {
     let app = spawn_app().await;

@@ -214,6 +214,29 @@ async fn query_online_status_sees_devices() {
     assert_eq!(answer["ErrorList"], json!([{"To_Account": "ghost", "ErrorCode": 70107}]));
 }
 
+/// Clients written against TIM's older API (PyPI's `timsdk` among them) ask `openim/querystate`
+/// and read each result's `State`.
+#[tokio::test]
+async fn querystate_is_the_older_name_of_query_online_status() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    import(&admin, &["on", "off"]).await;
+    let (_on, _events) = app.client("on").await;
+    for command in ["querystate", "query_online_status"] {
+        let answer = admin.call("openim", command, &json!({"To_Account": ["on", "off", "ghost"]})).await.unwrap();
+        let states: Vec<(&str, &str, &str)> = answer["QueryResult"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|it| {
+                (it["To_Account"].as_str().unwrap(), it["State"].as_str().unwrap(), it["Status"].as_str().unwrap())
+            })
+            .collect();
+        assert_eq!(states, vec![("on", "Online", "Online"), ("off", "Offline", "Offline")], "{command}");
+        assert_eq!(answer["ErrorList"], json!([{"To_Account": "ghost", "ErrorCode": 70107}]), "{command}");
+    }
+}
+
 #[tokio::test]
 async fn group_messages_and_receipts_through_rest_match_the_clients_view() {
     let app = spawn_app().await;

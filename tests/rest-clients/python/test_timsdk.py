@@ -1,0 +1,246 @@
+"""`timsdk` (PyPI, `TimClient`) against tincan, unchanged.
+
+timsdk has no setting for where TIM is: `HttpClient.get_url` always builds
+`https://console.tim.qq.com/v4/<service>/<command>?sdkappid=...`. So the one thing these tests
+add is at the network hop: a `requests` transport adapter, mounted on the library's own session
+for that origin, sends each request it prepares to tincan's plain-HTTP origin instead (what a
+hosts entry plus a TLS-terminating proxy would do). The URL's path and query, the UserSig the
+library makes from the key, the JSON body and the parsing of the answer are all the library's.
+
+timsdk speaks TIM's older dialect: `Identifier` for account_import and kick, `openim/querystate`
+for online status, a GET (with a JSON body) for account_check and a GET without a body for
+get_appid_group_list. Commands it has no method for (the read receipts, and the receipt flags
+of sendmsg and send_group_msg) go through its generic `HttpClient.post(path, data=...)`, which
+signs and encodes them the same way.
+"""
+
+import re
+import time
+
+import pytest
+import requests
+from timsdk import TimClient
+from timsdk.api import GroupOpenHttpSVC
+
+from conftest import KEY, SDKAPPID
+
+TIM_ORIGIN = "https://console.tim.qq.com"
+MSG_KEY = re.compile(r"^\d+_\d+_\d+$")
+
+
+class ToTincan(requests.adapters.HTTPAdapter):
+    """Sends requests prepared for TIM's origin to tincan's."""
+
+    def __init__(self, origin):
+        super().__init__()
+        self.origin = origin
+
+    def send(self, request, **kwargs):
+        assert request.url.startswith(TIM_ORIGIN + "/v4/"), request.url
+        request.url = self.origin + request.url[len(TIM_ORIGIN) :]
+        return super().send(request, **kwargs)
+
+
+@pytest.fixture
+def tim(server):
+    client = TimClient(app_id=SDKAPPID, app_key=KEY)  # identifier: "administrator"
+    client.open_im.get_client()._http.mount(TIM_ORIGIN, ToTincan(server.origin))
+    return client
+
+
+def ok(body):
+    """A successful answer, as TIM gives it."""
+    assert isinstance(body, dict), body
+    assert body["ActionStatus"] == "OK", body
+    assert body["ErrorCode"] == 0, body
+    assert body["ErrorInfo"] == "", body
+    return body
+
+
+def test_accounts_and_c2c_in_the_older_dialect(tim, server):
+    login = tim.im_open_login_svc
+    ok(login.account_import(identifier="ts_amy", nick="Amy"))
+    assert ok(login.im_open_login_svc(accounts=["ts_bo", "ts_cy", "ts_di"]))["FailAccounts"] == []
+
+    checked = ok(login.account_check(check_item=["ts_amy", "ts_bo", "ts_nobody"]))["ResultItem"]
+    assert [(item["UserID"], item["AccountStatus"]) for item in checked] == [
+        ("ts_amy", "Imported"),
+        ("ts_bo", "Imported"),
+        ("ts_nobody", "NotImported"),
+    ]
+    amy = server.online("ts_amy")
+    try:
+        state = ok(tim.open_im.query_state(to_account=["ts_amy", "ts_zed"]))
+        assert [(item["To_Account"], item["State"]) for item in state["QueryResult"]] == [("ts_amy", "Online")]
+        assert state["ErrorList"] == [{"To_Account": "ts_zed", "ErrorCode": 70107}]
+        ok(login.kick(identifier="ts_amy"))
+        amy.wait_for('"code":6208')
+    finally:
+        amy.stop()
+
+    before = int(time.time())
+    sent = ok(tim.open_im.send_text_msg(to_account="ts_bo", content="hi bo", from_account="ts_amy"))
+    assert MSG_KEY.match(sent["MsgKey"]) and sent["MsgTime"] >= before
+    batch = ok(tim.open_im.batch_send_text_msg(to_account=["ts_bo", "ts_cy"], content="hi both", from_account="ts_amy"))
+    assert MSG_KEY.match(batch["MsgKey"])
+    assert batch["ErrorList"] == []
+
+    state = ok(tim.open_im.query_state(to_account=["ts_amy"]))
+    assert [(item["To_Account"], item["State"]) for item in state["QueryResult"]] == [("ts_amy", "Offline")]
+
+    deleted = ok(login.account_delete(delete_item=["ts_di"]))["ResultItem"]
+    assert deleted == [{"ResultCode": 0, "ResultInfo": "", "UserID": "ts_di"}]
+    assert ok(login.account_check(check_item=["ts_di"]))["ResultItem"][0]["AccountStatus"] == "NotImported"
+
+
+def test_groups(tim):
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["ts_lead", "ts_g1", "ts_g2", "ts_g3"]))
+    groups = tim.group_open_http_svc
+
+    created = ok(
+        groups.create_group(
+            name="ts group",
+            owner_account="ts_lead",
+            member_list=[{"Member_Account": "ts_g1"}],
+            group_type=GroupOpenHttpSVC.TYPE_PUBLIC,
+            introduction="about",
+            max_member_count=50,
+        )
+    )
+    group_id = created["GroupId"]
+
+    info = ok(groups.get_group_info(group_id_list=[group_id]))["GroupInfo"][0]
+    assert (info["GroupId"], info["Name"], info["Type"], info["Owner_Account"]) == (
+        group_id,
+        "ts group",
+        "Public",
+        "ts_lead",
+    )
+    assert (info["MemberNum"], info["MaxMemberNum"], info["ApplyJoinOption"]) == (2, 50, "NeedPermission")
+
+    ok(groups.modify_group_base_info(group_id=group_id, name="ts renamed", introduction="new about"))
+    info = ok(groups.get_group_info(group_id_list=[group_id]))["GroupInfo"][0]
+    assert (info["Name"], info["Introduction"]) == ("ts renamed", "new about")
+
+    added = ok(groups.add_group_member(group_id=group_id, member_list=[{"Member_Account": "ts_g2"}, {"Member_Account": "ts_g3"}]))
+    assert [(item["Member_Account"], item["Result"]) for item in added["MemberList"]] == [("ts_g2", 1), ("ts_g3", 1)]
+    ok(groups.delete_group_member(group_id=group_id, member_to_del_account=["ts_g3"], reason="bye"))
+    members = ok(groups.get_group_member_info(group_id=group_id, limit=10))
+    assert members["MemberNum"] == 3
+    assert sorted(member["Member_Account"] for member in members["MemberList"]) == ["ts_g1", "ts_g2", "ts_lead"]
+
+    joined = ok(groups.get_joined_group_list(member_account="ts_g2", group_type="Public"))
+    assert joined["TotalCount"] == 1
+    assert joined["GroupIdList"][0]["GroupId"] == group_id
+
+    every = ok(groups.get_app_id_group_list())
+    assert group_id in [item["GroupId"] for item in every["GroupIdList"]]
+
+    # The library drops From_Account (a typo in its source), so the administrator sends.
+    sent = ok(groups.send_group_msg(group_id=group_id, msg_body=[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "welcome"}}]))
+    assert isinstance(sent["MsgSeq"], int) and isinstance(sent["MsgTime"], int)
+
+    history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=5))
+    newest = history["RspMsgList"][0]
+    assert (newest["MsgSeq"], newest["From_Account"], newest["IsPlaceMsg"]) == (sent["MsgSeq"], "administrator", 0)
+    assert newest["MsgBody"] == [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "welcome"}}]
+
+    ok(groups.destroy_group(group_id=group_id))
+    assert ok(groups.get_group_info(group_id_list=[group_id]))["GroupInfo"][0]["ErrorCode"] == 10010
+
+
+def test_read_receipts(tim):
+    http = tim.open_im.get_client()
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["rc_sue", "rc_tom", "rc_una", "rc_vic"]))
+
+    # C2C: Sue asks for a receipt, Tom (through the administrator) sends it.
+    sent = ok(
+        http.post(
+            "openim/sendmsg",
+            data={
+                "SyncOtherMachine": 1,
+                "From_Account": "rc_sue",
+                "To_Account": "rc_tom",
+                "MsgRandom": 123456,
+                "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "did you read this?"}}],
+                "IsNeedReadReceipt": 1,
+            },
+        )
+    )
+    window = {"MaxCnt": 10, "MinTime": sent["MsgTime"] - 60, "MaxTime": sent["MsgTime"] + 60}
+    roam = ok(http.post("openim/admin_getroammsg", data={"Operator_Account": "rc_sue", "Peer_Account": "rc_tom", **window}))
+    [message] = roam["MsgList"]
+    assert (message["MsgKey"], message["IsNeedReadReceipt"], message["IsPeerRead"]) == (sent["MsgKey"], 1, 0)
+
+    ok(
+        http.post(
+            "openim/c2c_msg_read_receipt",
+            data={
+                "Operator_Account": "rc_tom",
+                "Peer_Account": "rc_sue",
+                "C2CMsgInfo": [{"From_Account": "rc_sue", "To_Account": "rc_tom", "MsgKey": sent["MsgKey"]}],
+            },
+        )
+    )
+    roam = ok(http.post("openim/admin_getroammsg", data={"Operator_Account": "rc_sue", "Peer_Account": "rc_tom", **window}))
+    assert roam["MsgList"][0]["IsPeerRead"] == 1
+
+    # Group: Sue's message asks for receipts; Tom reads it, Una and Vic have not.
+    group_id = ok(
+        tim.group_open_http_svc.create_group(
+            name="receipts",
+            owner_account="rc_sue",
+            member_list=[{"Member_Account": "rc_tom"}, {"Member_Account": "rc_una"}, {"Member_Account": "rc_vic"}],
+        )
+    )["GroupId"]
+    asked = ok(
+        http.post(
+            "group_open_http_svc/send_group_msg",
+            data={
+                "GroupId": group_id,
+                "From_Account": "rc_sue",
+                "Random": 77,
+                "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "please confirm"}}],
+                "NeedReadReceipt": 1,
+            },
+        )
+    )
+    plain = ok(
+        http.post(
+            "group_open_http_svc/send_group_msg",
+            data={"GroupId": group_id, "From_Account": "rc_sue", "Random": 78, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "fyi"}}]},
+        )
+    )
+    ok(
+        http.post(
+            "group_open_http_svc/group_msg_receipt",
+            data={"GroupId": group_id, "From_Account": "rc_tom", "MsgSeqList": [{"MsgSeq": asked["MsgSeq"]}]},
+        )
+    )
+
+    counts = ok(
+        http.post(
+            "group_open_http_svc/get_group_msg_receipt",
+            data={"GroupId": group_id, "MsgSeqList": [{"MsgSeq": asked["MsgSeq"]}, {"MsgSeq": plain["MsgSeq"]}]},
+        )
+    )["GroupMsgReceiptList"]
+    assert counts == [
+        {"Code": 0, "MsgSeq": asked["MsgSeq"], "ReadNum": 1, "UnreadNum": 2},
+        {"Code": 10062, "MsgSeq": plain["MsgSeq"], "ReadNum": 0, "UnreadNum": 0},
+    ]
+
+    read = ok(
+        http.post(
+            "group_open_http_svc/get_group_msg_receipt_detail",
+            data={"GroupId": group_id, "MsgSeq": asked["MsgSeq"], "Filter": 0, "Cursor": "", "Count": 10},
+        )
+    )
+    assert (read["MsgSeq"], read["IsFinish"], read["Cursor"]) == (asked["MsgSeq"], 1, "")
+    assert read["ReadList"] == [{"Read_Account": "rc_tom"}]
+    unread = ok(
+        http.post(
+            "group_open_http_svc/get_group_msg_receipt_detail",
+            data={"GroupId": group_id, "MsgSeq": asked["MsgSeq"], "Filter": 1, "Cursor": "", "Count": 10},
+        )
+    )
+    assert sorted(item["Unread_Account"] for item in unread["UnreadList"]) == ["rc_una", "rc_vic"]
