@@ -1,11 +1,12 @@
 // End-to-end tests of the console and the chat client in headless Chromium against a real
 // `tincan serve`: sign-in, turning Work-group receipts off and on, group receipts that follow
-// scrolling and arrive live, C2C ticks, narrow screens, and that no request leaves the machine.
+// scrolling and arrive live, C2C ticks, webhooks set in the console and received, narrow screens,
+// and that no request leaves the machine.
 // Screenshots go to target/web-artifacts/.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, screenshot, startServer } from "./harness.mjs";
+import { launchBrowser, newContext, screenshot, startReceiver, startServer } from "./harness.mjs";
 
 const WAIT_MS = 10_000;
 
@@ -235,6 +236,134 @@ test("C2C messages show one tick when sent and two once read, with unread badges
   await bob.context().close();
 });
 
+test("Webhooks: the console sets the callback URL and commands; a C2C message and a group receipt from the chat client reach the receiver", async () => {
+  const receiver = await startReceiver("/im-callback");
+  try {
+    const page = await (await context()).newPage();
+    await consoleAs(page);
+    await page.getByRole("link", { name: "Feature configuration" }).click();
+    const webhooks = page.getByRole("group", { name: "Webhooks" });
+    const url = webhooks.getByRole("textbox", { name: "Callback URL" });
+    await url.waitFor({ timeout: WAIT_MS });
+    assert.equal(await url.inputValue(), "");
+    const command = (name) => webhooks.getByRole("checkbox", { name, exact: true });
+    const names = [
+      "C2C.CallbackBeforeSendMsg",
+      "C2C.CallbackAfterSendMsg",
+      "C2C.CallbackAfterMsgReport",
+      "Group.CallbackBeforeSendMsg",
+      "Group.CallbackAfterSendMsg",
+      "Group.CallbackAfterReadReceipt",
+    ];
+    for (const name of names) {
+      assert.equal(await command(name).isChecked(), false, name);
+      // Each names its command and is described by when it is called.
+      const description = await command(name).evaluate((box) =>
+        box.getAttribute("aria-describedby").split(" ").map((id) => document.getElementById(id).textContent).join(" "),
+      );
+      assert.match(description, /^(Before|After) /, name);
+    }
+
+    await url.fill(receiver.url);
+    await command("C2C.CallbackAfterSendMsg").check();
+    // The other one by keyboard: Tab reaches it and Space ticks it.
+    await command("Group.CallbackAfterSendMsg").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.value), "Group.CallbackAfterReadReceipt");
+    await page.keyboard.press("Space");
+    assert.equal(await command("Group.CallbackAfterReadReceipt").isChecked(), true);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page
+      .getByText(/webhooks post C2C\.CallbackAfterSendMsg, Group\.CallbackAfterReadReceipt to http:\/\/127\.0\.0\.1:\d+\/im-callback\. The change applies at once/)
+      .waitFor({ timeout: WAIT_MS });
+    await webhooks.scrollIntoViewIfNeeded();
+    await screenshot(page, "console-features-webhooks-saved");
+    let app = (await server.rest("tincan", "get_app")).App;
+    assert.equal(app.callback_url, receiver.url);
+    assert.deepEqual(app.callback_commands, ["C2C.CallbackAfterSendMsg", "Group.CallbackAfterReadReceipt"]);
+
+    // The chat client: alice writes to bob, and asks the team for a receipt, which bob sends by reading.
+    const alice = await (await context({ label: "alice" })).newPage();
+    const bob = await (await context({ label: "bob" })).newPage();
+    await chatAs(alice, "alice");
+    await chatAs(bob, "bob");
+    await alice.getByLabel("Chat with a user").fill("bob");
+    await alice.getByRole("button", { name: "Open", exact: true }).click();
+    await alice.getByRole("heading", { name: "bob", exact: true }).waitFor({ timeout: WAIT_MS });
+    await send(alice, "Webhook hello", { receipt: false });
+    const c2c = await receiver.waitFor((call) => call.url.includes("CallbackCommand=C2C.CallbackAfterSendMsg"));
+    assert.equal(c2c.method, "POST");
+    assert.ok(
+      c2c.url.startsWith(`/im-callback?SdkAppid=${server.sdkappid}&CallbackCommand=C2C.CallbackAfterSendMsg&contenttype=json`),
+      c2c.url,
+    );
+    assert.equal(c2c.body.CallbackCommand, "C2C.CallbackAfterSendMsg");
+    assert.equal(c2c.body.From_Account, "alice");
+    assert.equal(c2c.body.To_Account, "bob");
+    assert.deepEqual(c2c.body.MsgBody, [{ MsgType: "TIMTextElem", MsgContent: { Text: "Webhook hello" } }]);
+
+    await openConversation(alice, "Team");
+    await send(alice, "Webhook receipt check", { receipt: true });
+    await alice.getByText("Sent with a read receipt request.").waitFor({ timeout: WAIT_MS });
+    const newest = await server.rest("group_open_http_svc", "group_msg_get_simple", { GroupId: "team", ReqMsgNumber: 1 });
+    const seq = newest.RspMsgList[0].MsgSeq;
+    assert.deepEqual(newest.RspMsgList[0].MsgBody[0].MsgContent, { Text: "Webhook receipt check" });
+    await openConversation(bob, "Team");
+    await alice
+      .locator(".msg.mine", { hasText: "Webhook receipt check" })
+      .getByRole("button", { name: /^Read by [1-9]/ })
+      .waitFor({ timeout: WAIT_MS });
+    const receipt = await receiver.waitFor(
+      (call) => call.url.includes("CallbackCommand=Group.CallbackAfterReadReceipt") && call.body?.GroupMsgReceiptList?.some((one) => one.MsgSeq === seq),
+    );
+    assert.ok(
+      receipt.url.startsWith(`/im-callback?SdkAppid=${server.sdkappid}&CallbackCommand=Group.CallbackAfterReadReceipt&contenttype=json`),
+      receipt.url,
+    );
+    assert.equal(receipt.body.GroupId, "team");
+    assert.equal(typeof receipt.body.GroupMsgReceiptList[0].ReadNum, "number");
+    const entry = receipt.body.GroupMsgReceiptList.find((one) => one.MsgSeq === seq);
+    assert.equal(entry.ReadNum, 1);
+    assert.equal(entry.UnreadNum, 1);
+    assert.deepEqual(entry.ReadReceiptMembers, [{ Member_Account: "bob" }]);
+    // Only the checked commands were called (bob's reading the C2C conversation was not reported).
+    for (const call of receiver.calls) {
+      assert.match(call.url, /CallbackCommand=(C2C\.CallbackAfterSendMsg|Group\.CallbackAfterReadReceipt)&/, call.url);
+    }
+    for (const one of [page, alice, bob]) assert.deepEqual(one.context().offsite(), []);
+    await alice.context().close();
+    await bob.context().close();
+
+    // A URL the server refuses: its ErrorInfo shows by the form, the field is marked, nothing changes.
+    await url.fill("ftp://x");
+    await command("C2C.CallbackAfterMsgReport").check();
+    await page.getByRole("button", { name: "Save" }).click();
+    const refusal = page.getByRole("status").filter({ hasText: /^Not saved, nothing was changed: callback_url "ftp:\/\/x" must be an http:\/\/ or https:\/\/ URL.*\(70402\)$/ });
+    await refusal.waitFor({ timeout: WAIT_MS });
+    assert.equal(await url.getAttribute("aria-invalid"), "true");
+    const reason = await url.evaluate((field) => document.getElementById(field.getAttribute("aria-describedby").split(" ")[0]).textContent);
+    assert.match(reason, /^Refused: callback_url "ftp:\/\/x" must be/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "callback-url");
+    await screenshot(page, "console-features-webhooks-refused");
+    app = (await server.rest("tincan", "get_app")).App;
+    assert.equal(app.callback_url, receiver.url);
+    assert.deepEqual(app.callback_commands, ["C2C.CallbackAfterSendMsg", "Group.CallbackAfterReadReceipt"]);
+
+    // Emptied, the URL turns webhooks off.
+    await url.fill("");
+    assert.equal(await url.getAttribute("aria-invalid"), null);
+    assert.equal(await page.getByText(/^Refused: /).isVisible(), false);
+    await command("C2C.CallbackAfterMsgReport").uncheck();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText(/; webhooks off\. The change applies at once/).waitFor({ timeout: WAIT_MS });
+    app = (await server.rest("tincan", "get_app")).App;
+    assert.equal(app.callback_url, "");
+    assert.deepEqual(app.callback_commands, ["C2C.CallbackAfterSendMsg", "Group.CallbackAfterReadReceipt"]);
+  } finally {
+    await receiver.stop();
+  }
+});
+
 test("both pages are readable at 360 px wide", async () => {
   const narrow = { viewport: { width: 360, height: 740 } };
   const chat = await (await context(narrow)).newPage();
@@ -254,6 +383,8 @@ test("both pages are readable at 360 px wide", async () => {
   await console.getByRole("link", { name: "Feature configuration" }).click();
   await console.getByRole("checkbox", { name: /^Work/ }).waitFor({ timeout: WAIT_MS });
   await screenshot(console, "console-360-features");
+  await console.getByRole("group", { name: "Webhooks" }).getByRole("checkbox", { name: "Group.CallbackAfterReadReceipt" }).scrollIntoViewIfNeeded();
+  await screenshot(console, "console-360-webhooks");
   assert.ok(await console.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
   for (const page of [chat, console]) assert.deepEqual(page.context().offsite(), []);
 });

@@ -1,8 +1,9 @@
 // What the browser tests stand on: a real `tincan serve` on a free port with a fresh data
 // directory and a pinned app, UserSigs from `tincan usersig`, the CLI and the REST API for setting
-// up, and Debian's Chromium driven through playwright-core.
+// up, a webhook receiver, and Debian's Chromium driven through playwright-core.
 
 import { spawn, execFile } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdtemp, mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -135,4 +136,57 @@ export async function screenshot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/**
+ * A webhook receiver on 127.0.0.1: it records every request (method, URL with its query, body
+ * parsed as JSON) and answers TIM's "OK", which lets a before-send callback's message through.
+ */
+export async function startReceiver(path = "/im-callback") {
+  const calls = [];
+  const waiters = [];
+  const http = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      let json = null;
+      try {
+        json = JSON.parse(body);
+      } catch {}
+      calls.push({ method: request.method, url: request.url, body: json });
+      for (const waiter of [...waiters]) waiter();
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "" }));
+    });
+  });
+  await new Promise((resolvePromise) => http.listen(0, "127.0.0.1", resolvePromise));
+  const receiver = {
+    url: `http://127.0.0.1:${http.address().port}${path}`,
+    calls,
+    /** The first call `match` accepts, waiting up to `timeout` ms for it. */
+    waitFor(match, timeout = 10_000) {
+      return new Promise((resolvePromise, reject) => {
+        const check = () => {
+          const found = calls.find(match);
+          if (!found) return false;
+          waiters.splice(waiters.indexOf(check), 1);
+          clearTimeout(timer);
+          resolvePromise(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`no matching webhook call within ${timeout} ms; got:\n${calls.map((call) => `${call.method} ${call.url}`).join("\n")}`));
+        }, timeout);
+        waiters.push(check);
+        check();
+      });
+    },
+    async stop() {
+      http.closeAllConnections();
+      await new Promise((resolvePromise) => http.close(resolvePromise));
+    },
+  };
+  return receiver;
 }

@@ -22,6 +22,10 @@ export interface AppInfo {
   receipt_group_types: string[];
   receipt_coalesce_window_ms: number;
   receipt_group_members_max: number;
+  /** Where TIM's webhooks are posted; `""` when they are off. */
+  callback_url: string;
+  /** The webhook commands enabled, by TIM's names. */
+  callback_commands: string[];
   created_at: number;
   [key: string]: unknown;
 }

@@ -1,9 +1,10 @@
-// Feature configuration > Login and Message: which group types may ask for read receipts, the
-// coalescing window of receipt pushes, the largest group allowed receipts, and (when the server
-// has them) the webhook settings. Saving calls `tincan/set_app_config`, which applies at once.
+// Feature configuration > Login and Message, and Callback configuration: which group types may ask
+// for read receipts, the coalescing window of receipt pushes, the largest group allowed receipts,
+// and the webhooks (the callback URL and TIM's callback commands to call). Saving calls
+// `tincan/set_app_config`, which applies at once; a refusal changes nothing and is shown by the form.
 
 import { field, h, replace, status } from "../shared/dom";
-import { rest } from "./api";
+import { rest, RestError } from "./api";
 import { type AppInfo, appArg, type ConsoleContext } from "./context";
 
 const RECEIPT_TYPES = [
@@ -13,12 +14,22 @@ const RECEIPT_TYPES = [
   { name: "Community", hint: "communities, up to 100,000 members" },
 ];
 
+/** TIM's callback commands that tincan makes, and when each is called. */
+const CALLBACK_COMMANDS = [
+  { name: "C2C.CallbackBeforeSendMsg", when: "Before a one-to-one message is stored; the answer may change or refuse it." },
+  { name: "C2C.CallbackAfterSendMsg", when: "After a one-to-one message is stored." },
+  { name: "C2C.CallbackAfterMsgReport", when: "After a user marks a one-to-one conversation read." },
+  { name: "Group.CallbackBeforeSendMsg", when: "Before a group message is stored; the answer may change or refuse it." },
+  { name: "Group.CallbackAfterSendMsg", when: "After a group message is stored." },
+  { name: "Group.CallbackAfterReadReceipt", when: "After a group member sends read receipts." },
+];
+
 export function featuresPage(context: ConsoleContext, main: HTMLElement): void {
   const body = h("div", {}, h("p", { class: "hint" }, "Loading…"));
   replace(
     main,
     h("h2", {}, "Feature configuration"),
-    h("p", { class: "hint" }, `Login and Message settings of app ${context.app}.`),
+    h("p", { class: "hint" }, `Login and Message settings and webhooks of app ${context.app}.`),
     body,
   );
   rest<{ App: AppInfo }>("tincan", "get_app", {}, appArg(context))
@@ -73,50 +84,115 @@ function form(context: ConsoleContext, app: AppInfo): HTMLElement {
     field("Largest group allowed receipts (members)", membersMax, "A message in a larger group cannot ask for receipts."),
   );
 
-  const hasWebhooks = "callback_url" in app;
-  const callbackUrl = h("input", { type: "text", id: "callback-url", inputmode: "url", value: String(app.callback_url ?? ""), placeholder: "https://example.com/im-callback" });
-  const callbackCommands = h("textarea", { id: "callback-commands", rows: 4 });
-  callbackCommands.value = Array.isArray(app.callback_commands) ? (app.callback_commands as string[]).join("\n") : "";
-  const webhooks = hasWebhooks
-    ? h(
-        "fieldset",
-        {},
-        h("legend", {}, "Webhooks"),
-        field("Callback URL", callbackUrl, "Empty turns callbacks off."),
-        field("Enabled commands, one a line", callbackCommands),
-      )
-    : null;
+  const callbackUrl = h("input", {
+    type: "text",
+    id: "callback-url",
+    inputmode: "url",
+    autocomplete: "off",
+    spellcheck: "false",
+    placeholder: "https://backend.example/callback",
+  });
+  const commandBoxes = CALLBACK_COMMANDS.map((command) =>
+    h("input", { type: "checkbox", id: commandId(command.name), value: command.name, "aria-describedby": `${commandId(command.name)}-hint` }),
+  );
+  const showWebhooks = (shown: AppInfo) => {
+    callbackUrl.value = shown.callback_url ?? "";
+    for (const box of commandBoxes) box.checked = (shown.callback_commands ?? []).includes(box.value);
+  };
+  showWebhooks(app);
+
+  const webhooks = h(
+    "fieldset",
+    {},
+    h("legend", {}, "Webhooks"),
+    h(
+      "p",
+      { class: "hint" },
+      "tincan calls your back end as TIM does: ",
+      h("code", {}, "POST <URL>?SdkAppid=…&CallbackCommand=…"),
+      " with a JSON body, for each checked command. Your receiver should check SdkAppid.",
+    ),
+    field("Callback URL", callbackUrl, "An http:// or https:// address. Leave it empty to turn every callback off; the checked commands are kept."),
+    h(
+      "fieldset",
+      { class: "plain" },
+      h("legend", {}, "Commands to call"),
+      h(
+        "ul",
+        { class: "checks commands" },
+        CALLBACK_COMMANDS.map((command, index) =>
+          h(
+            "li",
+            {},
+            commandBoxes[index],
+            h("label", { for: commandId(command.name) }, h("code", {}, command.name)),
+            h("small", { class: "hint", id: `${commandId(command.name)}-hint` }, command.when),
+          ),
+        ),
+      ),
+    ),
+  );
 
   const save = h("button", { type: "submit", class: "primary" }, "Save");
   const element = h("form", { class: "settings", "aria-describedby": "features-status" }, receipts, webhooks, save, statusLine);
+  // A refused callback URL is marked on its field, with the server's reason under it.
+  const urlError = h("small", { class: "field-error", id: "callback-url-error", hidden: true });
+  callbackUrl.after(urlError);
+  const urlHint = callbackUrl.getAttribute("aria-describedby") ?? "";
+  const markUrl = (reason: string | null) => {
+    urlError.textContent = reason ?? "";
+    urlError.hidden = reason === null;
+    if (reason === null) callbackUrl.removeAttribute("aria-invalid");
+    else callbackUrl.setAttribute("aria-invalid", "true");
+    callbackUrl.setAttribute("aria-describedby", reason === null ? urlHint : `${urlError.id} ${urlHint}`);
+  };
+  callbackUrl.addEventListener("input", () => markUrl(null));
+
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const change: Record<string, unknown> = {
+    const change = {
       receipt_group_types: boxes.filter((box) => box.checked).map((box) => box.value),
       receipt_coalesce_window_ms: Number(windowMs.value),
       receipt_group_members_max: Number(membersMax.value),
+      callback_url: callbackUrl.value.trim(),
+      callback_commands: commandBoxes.filter((box) => box.checked).map((box) => box.value),
     };
-    if (hasWebhooks) {
-      change.callback_url = callbackUrl.value.trim();
-      change.callback_commands = callbackCommands.value.split(/[\s,]+/).filter(Boolean);
-    }
     save.disabled = true;
+    markUrl(null);
     status(statusLine, "Saving…");
     try {
       const answer = await rest<{ App: AppInfo }>("tincan", "set_app_config", change, appArg(context));
       const types = answer.App.receipt_group_types;
       status(
         statusLine,
-        `Saved at ${new Date().toLocaleTimeString()}: read receipts ${types.length ? `on for ${types.join(", ")} groups` : "off for every group type"}. ` +
-          "The change applies at once, to the next message; no restart needed.",
+        `Saved at ${new Date().toLocaleTimeString()}: read receipts ${types.length ? `on for ${types.join(", ")} groups` : "off for every group type"}; ` +
+          `${describeWebhooks(answer.App)}. The change applies at once, to the next message; no restart needed.`,
         "ok",
       );
       showPlan(answer.App.plan);
+      showWebhooks(answer.App);
     } catch (error) {
-      status(statusLine, `Not saved: ${String(error)}`, "error");
+      // The server checks the whole change before applying any of it, so a refusal changes nothing.
+      const text = error instanceof RestError ? `Not saved, nothing was changed: ${error.info} (${error.code})` : `Not saved: ${String(error)}`;
+      status(statusLine, text, "error");
+      if (error instanceof RestError && /callback_url/.test(error.info)) {
+        markUrl(`Refused: ${error.info}`);
+        callbackUrl.focus();
+      }
     } finally {
       save.disabled = false;
     }
   });
   return element;
+}
+
+function commandId(name: string): string {
+  return `callback-${name.replace(".", "-")}`;
+}
+
+function describeWebhooks(app: AppInfo): string {
+  const commands = app.callback_commands ?? [];
+  if (!app.callback_url) return "webhooks off";
+  if (commands.length === 0) return `no webhook command checked, so nothing is posted to ${app.callback_url}`;
+  return `webhooks post ${commands.join(", ")} to ${app.callback_url}`;
 }
