@@ -188,6 +188,9 @@ fn run(
         }
         match result {
             Ok(()) => {
+                // The head moves before anyone is told: a login that reads it must never get a
+                // position below one already pushed, or its device would be sent that push again.
+                metrics.head_pos.store(head, Ordering::SeqCst);
                 for (submission, ops) in batch.drain(..).zip(per_submission) {
                     finish(submission, ops, &*bus);
                 }
@@ -197,7 +200,10 @@ fn run(
                 for (submission, ops) in batch.drain(..).zip(per_submission) {
                     let head = highest_pos(&ops).unwrap_or(head);
                     match store.apply(&ops, head) {
-                        Ok(()) => finish(submission, ops, &*bus),
+                        Ok(()) => {
+                            metrics.head_pos.fetch_max(head, Ordering::SeqCst);
+                            finish(submission, ops, &*bus);
+                        }
                         Err(err) => {
                             tracing::error!(error = %err, "a write failed; refusing changes until a restart reloads the store");
                             metrics.store_failures.fetch_add(1, Ordering::Relaxed);
@@ -213,7 +219,6 @@ fn run(
                 }
             }
         }
-        metrics.head_pos.store(head, Ordering::Relaxed);
     }
 }
 
@@ -264,4 +269,62 @@ fn highest_pos(ops: &[WriteOp]) -> Option<u64> {
             _ => None,
         })
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use tincan_proto::UserId;
+    use tincan_store::UserEventRecord;
+
+    use super::*;
+    use crate::events::{Event, committed};
+
+    /// Records, for each event published, its position and the head a login would read then.
+    struct Recorder {
+        metrics: Arc<Metrics>,
+        seen: Mutex<Vec<(u64, u64)>>,
+    }
+
+    impl Bus for Recorder {
+        fn publish(&self, events: Vec<Event>) {
+            let head = self.metrics.head_pos.load(Ordering::SeqCst);
+            let mut seen = self.seen.lock().unwrap();
+            for event in events {
+                if let Event::User { pos, .. } = event {
+                    seen.push((pos, head));
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_head_moves_before_events_are_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let metrics = Arc::new(Metrics::default());
+        let bus = Arc::new(Recorder { metrics: metrics.clone(), seen: Mutex::new(Vec::new()) });
+        let (writer, thread) = Writer::start(Box::new(store), 0, bus.clone(), metrics);
+        let user = UserId::parse("bob").unwrap();
+        for _ in 0..20 {
+            let op = WriteOp::AppendUserEvent(UserEventRecord {
+                sdkappid: 1,
+                user: user.clone(),
+                pos: 0,
+                kind: "receipt".to_owned(),
+                conv: None,
+                seq: 0,
+                payload: "{}".to_owned(),
+            });
+            writer.submit(vec![op], Some(committed(1, None))).await.unwrap();
+        }
+        writer.stop();
+        thread.join().unwrap();
+        let seen = bus.seen.lock().unwrap();
+        assert_eq!(seen.len(), 20);
+        for (pos, head) in seen.iter() {
+            assert!(head >= pos, "event {pos} was published while a login would have read head {head}");
+        }
+    }
 }

@@ -35,7 +35,7 @@ impl Engine {
         self.metrics().logins.fetch_add(1, Ordering::Relaxed);
         let response = login::Response {
             tiny_id: account.tiny_id,
-            pos: self.metrics().head_pos.load(Ordering::Relaxed),
+            pos: self.metrics().head_pos.load(Ordering::SeqCst),
             server_time: now,
             heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
         };
