@@ -163,6 +163,12 @@ pub(crate) enum AppCommand {
         /// The largest group allowed receipts.
         #[arg(long)]
         receipt_group_members_max: Option<u32>,
+        /// Where webhooks go (an http:// or https:// URL; "" turns them off).
+        #[arg(long)]
+        callback_url: Option<String>,
+        /// The webhook commands to call, comma-separated (TIM's names, e.g. C2C.CallbackAfterSendMsg).
+        #[arg(long, value_delimiter = ',')]
+        callback_commands: Option<Vec<String>>,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -374,7 +380,15 @@ pub(crate) async fn app(command: AppCommand) -> anyhow::Result<()> {
             }
             admin(&server)?.call("tincan", "create_app", &body).await
         }
-        AppCommand::Config { plan, receipt_group_types, coalesce_ms, receipt_group_members_max, server } => {
+        AppCommand::Config {
+            plan,
+            receipt_group_types,
+            coalesce_ms,
+            receipt_group_members_max,
+            callback_url,
+            callback_commands,
+            server,
+        } => {
             let mut body = serde_json::Map::new();
             if let Some(plan) = plan {
                 body.insert("plan".to_owned(), json!(plan));
@@ -388,6 +402,13 @@ pub(crate) async fn app(command: AppCommand) -> anyhow::Result<()> {
             }
             if let Some(members_max) = receipt_group_members_max {
                 body.insert("receipt_group_members_max".to_owned(), json!(members_max));
+            }
+            if let Some(url) = callback_url {
+                body.insert("callback_url".to_owned(), json!(url));
+            }
+            if let Some(commands) = callback_commands {
+                let commands: Vec<String> = commands.into_iter().filter(|it| !it.is_empty()).collect();
+                body.insert("callback_commands".to_owned(), json!(commands));
             }
             admin(&server)?.call("tincan", "set_app_config", &Value::Object(body)).await
         }

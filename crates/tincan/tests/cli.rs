@@ -122,8 +122,16 @@ fn serve_then_use_every_cli_command_and_survive_a_crash() {
         "Work,Community",
         "--coalesce-ms",
         "50",
+        "--callback-url",
+        "http://127.0.0.1:9/im-callback",
+        "--callback-commands",
+        "C2C.CallbackAfterSendMsg,Group.CallbackAfterReadReceipt",
     ]));
     assert!(config.contains("Community") && config.contains("\"receipt_coalesce_window_ms\": 50"), "{config}");
+    assert!(
+        config.contains("http://127.0.0.1:9/im-callback") && config.contains("Group.CallbackAfterReadReceipt"),
+        "{config}"
+    );
     let shown = run(tincan(data.path(), port).args(["app", "show"]));
     assert!(shown.contains("Community"), "{shown}");
     run(tincan(data.path(), port).args(["privacy", "--user", "bob", "--private", "true"]));
@@ -145,6 +153,7 @@ fn serve_then_use_every_cli_command_and_survive_a_crash() {
     assert_eq!(history.lines().count(), 6);
     let config = run(tincan(data.path(), port).args(["app", "show"]));
     assert!(config.contains("Community"), "configuration survived: {config}");
+    assert!(config.contains("C2C.CallbackAfterSendMsg"), "webhook settings survived: {config}");
     server.kill().unwrap();
     server.wait().unwrap();
 }
