@@ -36,6 +36,9 @@ pub struct OutFrame {
     pub text: Arc<str>,
 }
 
+/// The pushes for one device from one dispatcher round, in position order.
+pub type OutBatch = Vec<OutFrame>;
+
 /// Tells a connection to close, and why.
 #[derive(Default)]
 pub struct Kick {
@@ -71,7 +74,7 @@ struct DeviceSlot {
     id: DeviceId,
     /// `TIMPlatform` of the device, from its login.
     platform: u32,
-    outbox: mpsc::Sender<OutFrame>,
+    outbox: mpsc::Sender<OutBatch>,
     kick: Arc<Kick>,
 }
 
@@ -89,7 +92,7 @@ impl Hub {
         sdkappid: u64,
         user: &UserId,
         platform: u32,
-        outbox: mpsc::Sender<OutFrame>,
+        outbox: mpsc::Sender<OutBatch>,
     ) -> (DeviceId, Arc<Kick>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let kick = Arc::new(Kick::default());
@@ -164,47 +167,75 @@ pub(crate) fn start_dispatcher(shared: Arc<Shared>, receiver: Receiver<Vec<Event
         .name("tincan-dispatch".to_owned())
         .spawn(move || {
             while let Ok(events) = receiver.recv() {
+                let mut out = Deliveries::default();
                 for event in events {
-                    dispatch(&shared, event);
+                    dispatch(&shared, event, &mut out);
                 }
+                // Batches that queued up meanwhile join this round.
+                for _ in 0..BUS_BATCHES_PER_ROUND {
+                    let Ok(events) = receiver.try_recv() else { break };
+                    for event in events {
+                        dispatch(&shared, event, &mut out);
+                    }
+                }
+                out.deliver(&shared);
             }
         })
         .unwrap_or_else(|err| panic!("cannot start the dispatcher thread: {err}"))
 }
 
-fn dispatch(shared: &Shared, event: Event) {
+/// Bus batches one dispatcher round may take before it delivers.
+const BUS_BATCHES_PER_ROUND: usize = 64;
+
+/// The pushes of one dispatcher round, gathered per device.
+#[derive(Default)]
+struct Deliveries {
+    by_device: HashMap<DeviceId, (DeviceSlot, OutBatch)>,
+}
+
+impl Deliveries {
+    fn push(&mut self, slot: &DeviceSlot, frame: OutFrame) {
+        self.by_device.entry(slot.id).or_insert_with(|| (slot.clone(), Vec::new())).1.push(frame);
+    }
+
+    /// Hands each device its batch; a device whose queue is full is closed.
+    fn deliver(self, shared: &Shared) {
+        for (_, (slot, batch)) in self.by_device {
+            let n = batch.len() as u64;
+            match slot.outbox.try_send(batch) {
+                Ok(()) => {
+                    shared.metrics.pushes.fetch_add(n, Ordering::Relaxed);
+                }
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    shared.metrics.slow_consumers.fetch_add(1, Ordering::Relaxed);
+                    slot.kick.kick(ApiError::new(
+                        ErrorCode::SLOW_CONSUMER,
+                        "the connection fell too far behind its pushes and was closed; reconnect and resume",
+                    ));
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => {}
+            }
+        }
+    }
+}
+
+fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
     match event {
         Event::Message { sdkappid, record, origin } => {
             let Some(app) = shared.app(sdkappid) else { return };
             match &record.conv {
-                ConvKey::C2c(_) => dispatch_c2c_message(shared, &app, &record, origin),
-                ConvKey::Group(_) => dispatch_group_message(shared, &app, &record, origin),
+                ConvKey::C2c(_) => dispatch_c2c_message(shared, &app, &record, origin, out),
+                ConvKey::Group(_) => dispatch_group_message(shared, &app, &record, origin, out),
             }
         }
         Event::User { sdkappid, user, pos, kind, payload, origin } => {
             let frame: Arc<str> = encode_push(kind, pos, &payload).into();
             for slot in shared.hub.devices_of(sdkappid, &user) {
                 if Some(slot.id) != origin {
-                    send(shared, &slot, OutFrame { pos, text: frame.clone() });
+                    out.push(&slot, OutFrame { pos, text: frame.clone() });
                 }
             }
         }
-    }
-}
-
-fn send(shared: &Shared, slot: &DeviceSlot, frame: OutFrame) {
-    match slot.outbox.try_send(frame) {
-        Ok(()) => {
-            shared.metrics.pushes.fetch_add(1, Ordering::Relaxed);
-        }
-        Err(mpsc::error::TrySendError::Full(_)) => {
-            shared.metrics.slow_consumers.fetch_add(1, Ordering::Relaxed);
-            slot.kick.kick(ApiError::new(
-                ErrorCode::SLOW_CONSUMER,
-                "the connection fell too far behind its pushes and was closed; reconnect and resume",
-            ));
-        }
-        Err(mpsc::error::TrySendError::Closed(_)) => {}
     }
 }
 
@@ -214,7 +245,13 @@ fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, co
     encode_push(push::MESSAGE, record.pos, &json).into()
 }
 
-fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &Arc<MessageRecord>, origin: Option<u64>) {
+fn dispatch_c2c_message(
+    shared: &Shared,
+    app: &AppState,
+    record: &Arc<MessageRecord>,
+    origin: Option<u64>,
+    out: &mut Deliveries,
+) {
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
     let sender_side = pair.side_of(&record.sender);
@@ -240,13 +277,19 @@ fn dispatch_c2c_message(shared: &Shared, app: &AppState, record: &Arc<MessageRec
     for (slots, frame) in frames {
         for slot in slots {
             if Some(slot.id) != origin {
-                send(shared, &slot, OutFrame { pos: record.pos, text: frame.clone() });
+                out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
             }
         }
     }
 }
 
-fn dispatch_group_message(shared: &Shared, app: &AppState, record: &Arc<MessageRecord>, origin: Option<u64>) {
+fn dispatch_group_message(
+    shared: &Shared,
+    app: &AppState,
+    record: &Arc<MessageRecord>,
+    origin: Option<u64>,
+    out: &mut Deliveries,
+) {
     let ConvKey::Group(group_id) = &record.conv else { return };
     let Some(state) = app.group(group_id) else { return };
     let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
@@ -291,7 +334,7 @@ fn dispatch_group_message(shared: &Shared, app: &AppState, record: &Arc<MessageR
         let frame: Arc<str> = encode_push(push::MESSAGE, record.pos, &payload).into();
         for slot in shared.hub.devices_of(app.sdkappid, &user) {
             if Some(slot.id) != origin {
-                send(shared, &slot, OutFrame { pos: record.pos, text: frame.clone() });
+                out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
             }
         }
     }

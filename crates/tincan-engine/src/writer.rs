@@ -191,8 +191,23 @@ fn run(
                 // The head moves before anyone is told: a login that reads it must never get a
                 // position below one already pushed, or its device would be sent that push again.
                 metrics.head_pos.store(head, Ordering::SeqCst);
+                // The whole commit goes on the bus as one batch, so that the dispatcher hands
+                // each device every push of the commit at once.
+                let mut events = Vec::new();
+                let mut replies = Vec::with_capacity(batch.len());
                 for (submission, ops) in batch.drain(..).zip(per_submission) {
-                    finish(submission, ops, &*bus);
+                    if let Some(on_commit) = submission.on_commit {
+                        events.append(&mut on_commit(&ops));
+                    }
+                    replies.push((submission.reply, ops));
+                }
+                if !events.is_empty() {
+                    bus.publish(events);
+                }
+                for (reply, ops) in replies {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Ok(ops));
+                    }
                 }
             }
             Err(err) => {

@@ -149,6 +149,9 @@ async fn metrics(State(context): State<AppContext>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], context.engine.metrics().render()).into_response()
 }
 
+/// Bytes of frames a connection gathers before writing them to its socket, short of a flush.
+const WS_WRITE_BUFFER_BYTES: usize = 16 * 1024;
+
 async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade) -> Response {
     if *context.shutdown.borrow() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
@@ -157,6 +160,8 @@ async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade)
         .max_message_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
         .max_frame_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
         .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        // Pushes fed together go out together, up to this many bytes per write; an idle
+        // connection's buffer stays empty, a busy one keeps at most this much.
+        .write_buffer_size(WS_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| ws::serve(context.engine, socket, context.shutdown))
 }

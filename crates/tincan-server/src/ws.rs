@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
-use tincan_engine::{Engine, Kick, OutFrame, Session};
+use tincan_engine::{Engine, Kick, OutBatch, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
 use tincan_proto::push::{self, KickedPush, SyncedPush};
@@ -23,8 +23,9 @@ use tokio::sync::{mpsc, watch};
 /// Requests one connection may have running at once; beyond this the connection stops reading
 /// until one finishes.
 pub(crate) const INFLIGHT_MAX: usize = 64;
-/// Pushes queued for one connection; a connection that falls this far behind is closed.
-pub(crate) const OUTBOX_FRAMES_MAX: usize = 4_096;
+/// Push batches queued for one connection (one per dispatcher round that had pushes for it); a
+/// connection that falls this far behind is closed.
+pub(crate) const OUTBOX_BATCHES_MAX: usize = 1_024;
 /// Most pushes written to a connection before one flush.
 const PUSH_BATCH_MAX: usize = 256;
 /// How long a connection may stay silent before it is closed (three heartbeats).
@@ -46,7 +47,7 @@ enum Next {
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: watch::Receiver<bool>) {
     let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket).await else { return };
-    let (outbox, mut inbox) = mpsc::channel::<OutFrame>(OUTBOX_FRAMES_MAX);
+    let (outbox, mut inbox) = mpsc::channel::<OutBatch>(OUTBOX_BATCHES_MAX);
     let kick = engine.attach(&mut session, outbox);
     let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
     engine.detach(&session);
@@ -120,7 +121,7 @@ async fn run(
     socket: &mut WebSocket,
     session: &Session,
     resume_pos: u64,
-    inbox: &mut mpsc::Receiver<OutFrame>,
+    inbox: &mut mpsc::Receiver<OutBatch>,
     kick: &Arc<Kick>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ApiError> {
@@ -145,17 +146,19 @@ async fn run(
                     return Ok(());
                 }
             }
-            Some(frame) = inbox.recv() => {
+            Some(batch) = inbox.recv() => {
                 // Everything already queued goes out in one write: pushes to a busy connection
                 // cost one system call per batch, not one per push.
-                let mut next = Some(frame);
+                let mut next = Some(batch);
                 let mut queued = 0;
-                while let Some(frame) = next.take() {
-                    // A push already sent during the replay comes round again live; skip it.
-                    if frame.pos == 0 || frame.pos > last_sent {
-                        last_sent = last_sent.max(frame.pos);
-                        socket.feed(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
-                        queued += 1;
+                while let Some(batch) = next.take() {
+                    for frame in batch {
+                        // A push already sent during the replay comes round again live; skip it.
+                        if frame.pos == 0 || frame.pos > last_sent {
+                            last_sent = last_sent.max(frame.pos);
+                            socket.feed(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+                            queued += 1;
+                        }
                     }
                     if queued < PUSH_BATCH_MAX {
                         next = inbox.try_recv().ok();
