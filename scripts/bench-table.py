@@ -80,6 +80,7 @@ ms = tincan.get("messaging", {})
 row("messaging group messages/s (durable)", get(ms, "messages_per_s"), "/s", 20000)
 row("messaging delivery p50", get(ms, "delivery", "p50_ms"), "ms", better="lower")
 row("messaging delivery p99", get(ms, "delivery", "p99_ms"), "ms", better="lower")
+row("messaging CPU s / 1000 messages", get(ms, "server_cpu_s_per_1000_messages"), "s", better="lower")
 
 widths = [max(len(str(r[i])) for r in rows + [("figure", "tincan", "unit", "synapse", "ratio", "target")]) for i in range(6)]
 header = ("figure", "tincan", "unit", "synapse", "ratio", "target")

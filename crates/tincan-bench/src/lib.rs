@@ -89,7 +89,7 @@ impl Sizes {
             connections: 50_000,
             messaging_members: 22,
             messaging_duration: Duration::from_secs(10),
-            messaging_pipeline: 32,
+            messaging_pipeline: 8,
         }
     }
 

@@ -643,6 +643,7 @@ pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> 
         "ack": acks.summary(),
         "delivery": merge(delivery.summary(), json!({"missing": missing})),
         "server_cpu_s": round3(after.cpu_seconds - before.cpu_seconds),
+        "server_cpu_s_per_1000_messages": round3((after.cpu_seconds - before.cpu_seconds) * 1000.0 / acks.len().max(1) as f64),
         "server_rss_mb": after.rss_kib / 1024,
     }))
 }

@@ -214,7 +214,14 @@ fn run(
                 tracing::error!(error = %err, "a batch failed; applying its submissions one by one");
                 for (submission, ops) in batch.drain(..).zip(per_submission) {
                     let head = highest_pos(&ops).unwrap_or(head);
-                    match store.apply(&ops, head) {
+                    // After a failure nothing more is stored: a later submission may count on
+                    // an earlier one (a receipt push on its receipts).
+                    let applied = if metrics.store_failed.load(Ordering::Relaxed) {
+                        Err("an earlier change of this batch could not be stored".to_owned())
+                    } else {
+                        store.apply(&ops, head).map_err(|err| err.to_string())
+                    };
+                    match applied {
                         Ok(()) => {
                             metrics.head_pos.fetch_max(head, Ordering::SeqCst);
                             finish(submission, ops, &*bus);
@@ -289,6 +296,7 @@ fn highest_pos(ops: &[WriteOp]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
+    use std::time::Duration;
 
     use tincan_proto::UserId;
     use tincan_store::UserEventRecord;
@@ -341,5 +349,61 @@ mod tests {
         for (pos, head) in seen.iter() {
             assert!(head >= pos, "event {pos} was published while a login would have read head {head}");
         }
+    }
+
+    /// A store that holds its first batch until told, and fails any batch holding a "poison"
+    /// event.
+    struct Gated {
+        inner: Box<dyn StoreWrite>,
+        gate: Option<std::sync::mpsc::Receiver<()>>,
+    }
+
+    impl StoreWrite for Gated {
+        fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> tincan_store::StoreResult<()> {
+            if let Some(gate) = self.gate.take() {
+                gate.recv().unwrap();
+            }
+            let poisoned = ops.iter().any(|op| matches!(op, WriteOp::AppendUserEvent(event) if event.kind == "poison"));
+            if poisoned {
+                return Err(tincan_store::StoreError::Corrupt("poison".to_owned()));
+            }
+            self.inner.apply(ops, head_pos)
+        }
+    }
+
+    fn event(kind: &str) -> WriteOp {
+        WriteOp::AppendUserEvent(UserEventRecord {
+            sdkappid: 1,
+            user: UserId::parse("bob").unwrap(),
+            pos: 0,
+            kind: kind.to_owned(),
+            conv: None,
+            seq: 0,
+            payload: "{}".to_owned(),
+        })
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_write_nothing_later_in_its_batch_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let (open_gate, gate) = std::sync::mpsc::channel();
+        let store = Gated { inner: Box::new(store), gate: Some(gate) };
+        let metrics = Arc::new(Metrics::default());
+        let bus = Arc::new(Recorder { metrics: metrics.clone(), seen: Mutex::new(Vec::new()) });
+        let (writer, thread) = Writer::start(Box::new(store), 0, bus.clone(), metrics);
+        // The first batch holds the writer while the poison and a later change queue behind it,
+        // so that they form one batch.
+        let first = writer.reserve().await.unwrap().send(vec![event("receipt")], Some(committed(1, None)));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let poison = writer.reserve().await.unwrap().send(vec![event("poison")], Some(committed(1, None)));
+        let later = writer.reserve().await.unwrap().send(vec![event("receipt")], Some(committed(1, None)));
+        open_gate.send(()).unwrap();
+        assert!(first.wait().await.is_ok());
+        assert!(poison.wait().await.is_err());
+        assert!(later.wait().await.is_err(), "a change queued after a failed one was stored");
+        writer.stop();
+        thread.join().unwrap();
+        assert_eq!(bus.seen.lock().unwrap().len(), 1, "only the first batch's event was published");
     }
 }

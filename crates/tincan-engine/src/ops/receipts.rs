@@ -317,8 +317,25 @@ async fn send_group(
         let pending = reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)));
         (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), index, pending)
     };
+    // The sender hears of public receipts within the app's window; the reader's other devices
+    // hear of every receipt it sent, paced by a longer window: they only update a mark, and a
+    // reader scrolling through a busy group would otherwise store a notice per window.
+    // The window starts now, while the receipts are being stored, not after: a push is queued
+    // for the writer after the receipts it counts (both under the group's lock), so it is never
+    // stored before them, and the sender hears of a receipt one commit after it, not two.
+    let window_ms = app.settings().config.receipt_coalesce_window_ms;
+    let reader_window_ms = window_ms.max(READER_NOTICE_WINDOW_MS);
+    for cell in &changed {
+        if !private {
+            let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
+            engine.inner.coalescer.note(key, cell.clone(), None, engine.now_ms(), window_ms);
+        }
+        let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
+        engine.inner.coalescer.note(key, cell.clone(), session.device, engine.now_ms(), reader_window_ms);
+    }
     if let Err(err) = pending.wait().await {
-        // Not stored: take the receipts back so that a retry records them again.
+        // Not stored: take the receipts back so that a retry records them again. (A store
+        // that fails refuses every later write too, so no push carries these counts.)
         for cell in &changed {
             lock(&cell.state).unrecord(index);
         }
@@ -327,19 +344,6 @@ async fn send_group(
     engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
     if after_read {
         engine.wake_webhooks();
-    }
-    // The sender hears of public receipts within the app's window; the reader's other devices
-    // hear of every receipt it sent, paced by a longer window: they only update a mark, and a
-    // reader scrolling through a busy group would otherwise store a notice per window.
-    let window_ms = app.settings().config.receipt_coalesce_window_ms;
-    let reader_window_ms = window_ms.max(READER_NOTICE_WINDOW_MS);
-    for cell in changed {
-        if !private {
-            let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
-            engine.inner.coalescer.note(key, cell.clone(), None, engine.now_ms(), window_ms);
-        }
-        let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
-        engine.inner.coalescer.note(key, cell, session.device, engine.now_ms(), reader_window_ms);
     }
     Ok(())
 }
