@@ -7,7 +7,7 @@
 //! position and the receiver's conversation state) is written per device.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -38,6 +38,64 @@ pub struct OutFrame {
 
 /// The pushes for one device from one dispatcher round, in position order.
 pub type OutBatch = Vec<OutFrame>;
+
+/// Pushes one device may have queued; a device this far behind is closed as a slow consumer.
+pub const OUTBOX_PUSHES_MAX: usize = 4_096;
+
+/// The dispatcher's end of a device's push queue.
+#[derive(Clone)]
+pub struct Outbox {
+    sender: mpsc::UnboundedSender<OutBatch>,
+    queued: Arc<AtomicUsize>,
+}
+
+/// The connection's end of its push queue.
+pub struct Inbox {
+    receiver: mpsc::UnboundedReceiver<OutBatch>,
+    queued: Arc<AtomicUsize>,
+}
+
+/// A push queue for one device, bounded at [`OUTBOX_PUSHES_MAX`] pushes.
+pub fn outbox() -> (Outbox, Inbox) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let queued = Arc::new(AtomicUsize::new(0));
+    (Outbox { sender, queued: queued.clone() }, Inbox { receiver, queued })
+}
+
+/// Why a batch was not queued.
+enum QueueError {
+    /// The device is too far behind.
+    Full,
+    /// The connection is gone.
+    Closed,
+}
+
+impl Outbox {
+    fn send(&self, batch: OutBatch) -> Result<(), QueueError> {
+        let n = batch.len();
+        if self.queued.fetch_add(n, Ordering::AcqRel) + n > OUTBOX_PUSHES_MAX {
+            self.queued.fetch_sub(n, Ordering::AcqRel);
+            return Err(QueueError::Full);
+        }
+        self.sender.send(batch).map_err(|_| QueueError::Closed)
+    }
+}
+
+impl Inbox {
+    /// Waits for the next batch; `None` once the dispatcher has dropped the device.
+    pub async fn recv(&mut self) -> Option<OutBatch> {
+        let batch = self.receiver.recv().await?;
+        self.queued.fetch_sub(batch.len(), Ordering::AcqRel);
+        Some(batch)
+    }
+
+    /// The next batch if one is queued.
+    pub fn try_recv(&mut self) -> Option<OutBatch> {
+        let batch = self.receiver.try_recv().ok()?;
+        self.queued.fetch_sub(batch.len(), Ordering::AcqRel);
+        Some(batch)
+    }
+}
 
 /// Tells a connection to close, and why.
 #[derive(Default)]
@@ -74,7 +132,7 @@ struct DeviceSlot {
     id: DeviceId,
     /// `TIMPlatform` of the device, from its login.
     platform: u32,
-    outbox: mpsc::Sender<OutBatch>,
+    outbox: Outbox,
     kick: Arc<Kick>,
 }
 
@@ -92,7 +150,7 @@ impl Hub {
         sdkappid: u64,
         user: &UserId,
         platform: u32,
-        outbox: mpsc::Sender<OutBatch>,
+        outbox: Outbox,
     ) -> (DeviceId, Arc<Kick>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let kick = Arc::new(Kick::default());
@@ -202,18 +260,18 @@ impl Deliveries {
     fn deliver(self, shared: &Shared) {
         for (_, (slot, batch)) in self.by_device {
             let n = batch.len() as u64;
-            match slot.outbox.try_send(batch) {
+            match slot.outbox.send(batch) {
                 Ok(()) => {
                     shared.metrics.pushes.fetch_add(n, Ordering::Relaxed);
                 }
-                Err(mpsc::error::TrySendError::Full(_)) => {
+                Err(QueueError::Full) => {
                     shared.metrics.slow_consumers.fetch_add(1, Ordering::Relaxed);
                     slot.kick.kick(ApiError::new(
                         ErrorCode::SLOW_CONSUMER,
                         "the connection fell too far behind its pushes and was closed; reconnect and resume",
                     ));
                 }
-                Err(mpsc::error::TrySendError::Closed(_)) => {}
+                Err(QueueError::Closed) => {}
             }
         }
     }
@@ -337,5 +395,30 @@ fn dispatch_group_message(
                 out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(n: usize) -> OutBatch {
+        (0..n).map(|pos| OutFrame { pos: pos as u64 + 1, text: Arc::from("{}") }).collect()
+    }
+
+    #[tokio::test]
+    async fn a_device_may_queue_up_to_the_limit_in_pushes_not_batches() {
+        let (outbox, mut inbox) = outbox();
+        assert!(outbox.send(batch(OUTBOX_PUSHES_MAX - 1)).is_ok());
+        assert!(outbox.send(batch(1)).is_ok());
+        assert!(matches!(outbox.send(batch(1)), Err(QueueError::Full)), "one push past the limit is refused");
+        assert_eq!(inbox.recv().await.map(|it| it.len()), Some(OUTBOX_PUSHES_MAX - 1));
+        assert!(outbox.send(batch(100)).is_ok(), "what the connection took makes room");
+        assert!(matches!(outbox.send(batch(OUTBOX_PUSHES_MAX)), Err(QueueError::Full)));
+        assert_eq!(inbox.try_recv().map(|it| it.len()), Some(1));
+        assert_eq!(inbox.try_recv().map(|it| it.len()), Some(100));
+        assert!(inbox.try_recv().is_none());
+        drop(inbox);
+        assert!(matches!(outbox.send(batch(1)), Err(QueueError::Closed)));
     }
 }

@@ -40,7 +40,7 @@ use tincan_core::config::AppConfig;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{StoreError, StoreRead};
 
-pub use hub::{DeviceId, Kick, OutBatch, OutFrame};
+pub use hub::{DeviceId, Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox};
 pub use metrics::Metrics;
 pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER};
 pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary, ProfileChange};
@@ -324,7 +324,7 @@ impl Engine {
     }
 
     /// Registers the session's connection for pushes; returns what tells it to close.
-    pub fn attach(&self, session: &mut Session, outbox: tokio::sync::mpsc::Sender<OutBatch>) -> Arc<Kick> {
+    pub fn attach(&self, session: &mut Session, outbox: Outbox) -> Arc<Kick> {
         let (device, kick) = self.hub().register(session.app.sdkappid, session.user(), session.platform, outbox);
         session.device = Some(device);
         self.metrics().connections.fetch_add(1, Ordering::Relaxed);

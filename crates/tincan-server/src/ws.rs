@@ -13,25 +13,24 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
-use tincan_engine::{Engine, Kick, OutBatch, Session};
+use tincan_engine::{Engine, Inbox, Kick, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
 use tincan_proto::push::{self, KickedPush, SyncedPush};
 use tincan_proto::{ApiError, ErrorCode, limits};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 /// Requests one connection may have running at once; beyond this the connection stops reading
 /// until one finishes.
 pub(crate) const INFLIGHT_MAX: usize = 64;
-/// Push batches queued for one connection (one per dispatcher round that had pushes for it); a
-/// connection that falls this far behind is closed.
-pub(crate) const OUTBOX_BATCHES_MAX: usize = 1_024;
 /// Most pushes written to a connection before one flush.
 const PUSH_BATCH_MAX: usize = 256;
 /// How long a connection may stay silent before it is closed (three heartbeats).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a new connection has to log in.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a closing connection may take to send its `kicked` push and close frame.
+const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 /// WebSocket close code for a session the server ends (kick, slow consumer, shutdown).
 const CLOSE_SESSION_ENDED: u16 = 4000;
 
@@ -47,16 +46,21 @@ enum Next {
 /// Serves one WebSocket until it closes.
 pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: watch::Receiver<bool>) {
     let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket).await else { return };
-    let (outbox, mut inbox) = mpsc::channel::<OutBatch>(OUTBOX_BATCHES_MAX);
+    let (outbox, mut inbox) = tincan_engine::outbox();
     let kick = engine.attach(&mut session, outbox);
     let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
     engine.detach(&session);
     if let Err(reason) = result {
         let payload =
             serde_json::to_string(&KickedPush { code: reason.code, desc: reason.desc.clone() }).unwrap_or_default();
-        let _ = socket.send(Message::Text(encode_push(push::KICKED, 0, &payload).into())).await;
-        let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from(reason.code.0.to_string()) };
-        let _ = socket.send(Message::Close(Some(close))).await;
+        // A peer that does not read (the usual slow consumer) cannot take the goodbye either:
+        // it gets a moment, then the socket is dropped.
+        let goodbye = async {
+            socket.send(Message::Text(encode_push(push::KICKED, 0, &payload).into())).await?;
+            let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from(reason.code.0.to_string()) };
+            socket.send(Message::Close(Some(close))).await
+        };
+        let _ = tokio::time::timeout(GOODBYE_TIMEOUT, goodbye).await;
     }
 }
 
@@ -121,7 +125,7 @@ async fn run(
     socket: &mut WebSocket,
     session: &Session,
     resume_pos: u64,
-    inbox: &mut mpsc::Receiver<OutBatch>,
+    inbox: &mut Inbox,
     kick: &Arc<Kick>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ApiError> {
@@ -149,22 +153,31 @@ async fn run(
             Some(batch) = inbox.recv() => {
                 // Everything already queued goes out in one write: pushes to a busy connection
                 // cost one system call per batch, not one per push.
-                let mut next = Some(batch);
-                let mut queued = 0;
-                while let Some(batch) = next.take() {
-                    for frame in batch {
-                        // A push already sent during the replay comes round again live; skip it.
-                        if frame.pos == 0 || frame.pos > last_sent {
-                            last_sent = last_sent.max(frame.pos);
-                            socket.feed(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
-                            queued += 1;
+                let write = async {
+                    let mut next = Some(batch);
+                    let mut queued = 0;
+                    while let Some(batch) = next.take() {
+                        for frame in batch {
+                            // A push already sent during the replay comes round again live; skip it.
+                            if frame.pos == 0 || frame.pos > last_sent {
+                                last_sent = last_sent.max(frame.pos);
+                                socket.feed(Message::Text(Utf8Bytes::from(&*frame.text))).await?;
+                                queued += 1;
+                            }
+                        }
+                        if queued < PUSH_BATCH_MAX {
+                            next = inbox.try_recv();
                         }
                     }
-                    if queued < PUSH_BATCH_MAX {
-                        next = inbox.try_recv().ok();
-                    }
+                    socket.flush().await
+                };
+                // A peer that stops reading blocks the write; when its queue overflows it is
+                // kicked, and the write is abandoned rather than waited on for ever.
+                tokio::select! {
+                    biased;
+                    reason = kick.kicked() => return Err(reason),
+                    written = write => written.map_err(disconnected)?,
                 }
-                socket.flush().await.map_err(|_| disconnected(()))?;
             }
             message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
                 let Some(Ok(message)) = message else { return Ok(()) };

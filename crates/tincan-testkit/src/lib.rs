@@ -231,6 +231,25 @@ impl RawSocket {
         }
     }
 
+    /// Reads every frame until the server closes the connection; panics if it is still open
+    /// after `timeout`. Returns the text frames, as JSON.
+    pub async fn read_until_closed(&mut self, timeout: Duration) -> Vec<serde_json::Value> {
+        let mut frames = Vec::new();
+        let reading = async {
+            while let Some(Ok(message)) = self.socket.next().await {
+                match message {
+                    WsMessage::Text(text) => {
+                        frames.push(serde_json::from_str(&text).expect("the server sends JSON"));
+                    }
+                    WsMessage::Close(_) => break,
+                    _ => {}
+                }
+            }
+        };
+        tokio::time::timeout(timeout, reading).await.expect("the server closes the connection in time");
+        frames
+    }
+
     /// The answer to request `id`, skipping pushes and other answers.
     pub async fn answer(&mut self, id: u64) -> serde_json::Value {
         loop {

@@ -1,11 +1,12 @@
 //! Resume: a device that drops and comes back gets every event it missed, none twice.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use tincan_proto::UserId;
 use tincan_proto::enums::{ConvType, GroupType};
 use tincan_sdk::{Client, Event};
-use tincan_testkit::{spawn_app, wait_for};
+use tincan_testkit::{SDKAPPID, spawn_app, wait_for};
 
 use crate::helpers::{WAIT, create_group, message_of};
 
@@ -140,5 +141,51 @@ async fn a_resume_position_beyond_the_server_is_clamped() {
     alice.send_text("bob", ConvType::C2C, "can you hear me", false).await.unwrap();
     let push = wait_for(&mut bob_events, WAIT, message_of).await;
     assert_eq!(crate::helpers::text_of(&push.message), "can you hear me");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_device_that_stops_reading_is_closed_while_everyone_else_is_served() {
+    // Goal: a device that never reads its pushes falls behind, is closed by the server without
+    // having to read anything (its queue is bounded, nothing waits on it for ever), loses
+    // nothing (the messages are stored), and holds up no one else.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (_carol, mut carol_events) = app.client("carol").await;
+    let mut bob_raw = app.raw_socket("bob").await;
+    let bob = UserId::parse("bob").unwrap();
+    // Enough pushes (2 KB each) to fill the socket buffers (a few MB) and then the server's queue
+    // of 4,096 pushes.
+    let (lanes, per_lane) = (20u64, 350u64);
+    let mut senders = tokio::task::JoinSet::new();
+    for lane in 0..lanes {
+        let alice = alice.clone();
+        senders.spawn(async move {
+            for index in 0..per_lane {
+                let text = format!("lane {lane} message {index} {}", "x".repeat(2_000));
+                alice.send_text("bob", ConvType::C2C, &text, false).await.unwrap();
+            }
+        });
+    }
+    while let Some(done) = senders.join_next().await {
+        done.unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !app.engine().online_platforms(SDKAPPID, &bob).is_empty() {
+        assert!(Instant::now() < deadline, "the device that does not read is still attached");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Others are served as before.
+    alice.send_text("carol", ConvType::C2C, "still served", false).await.unwrap();
+    let push = wait_for(&mut carol_events, WAIT, message_of).await;
+    assert_eq!(push.message.message_sender, "alice");
+    // The socket ends; whatever it carried before is an unbroken run of pushes.
+    let frames = bob_raw.read_until_closed(Duration::from_secs(20)).await;
+    let positions: Vec<u64> =
+        frames.iter().filter(|frame| frame["push"] == "message").filter_map(|frame| frame["pos"].as_u64()).collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "pushes arrive in position order");
+    // Nothing was lost: the next login finds every message unread.
+    let (bob_again, _bob_events) = app.client("bob").await;
+    assert_eq!(bob_again.total_unread().await.unwrap(), lanes * per_lane);
     app.stop().await;
 }
