@@ -71,6 +71,12 @@ pub struct Sizes {
     pub messaging_duration: Duration,
     /// messaging: requests in flight per sender.
     pub messaging_pipeline: usize,
+    /// messaging: group messages per second in the steady phase.
+    pub messaging_steady_rate: u32,
+    /// messaging: how long the steady phase sends.
+    pub messaging_steady_duration: Duration,
+    /// messaging: pairs of users sending C2C messages to each other.
+    pub messaging_pairs: usize,
 }
 
 impl Sizes {
@@ -90,6 +96,9 @@ impl Sizes {
             messaging_members: 22,
             messaging_duration: Duration::from_secs(10),
             messaging_pipeline: 8,
+            messaging_steady_rate: 1_000,
+            messaging_steady_duration: Duration::from_secs(5),
+            messaging_pairs: 50,
         }
     }
 
@@ -109,6 +118,9 @@ impl Sizes {
             messaging_members: 4,
             messaging_duration: Duration::from_millis(500),
             messaging_pipeline: 2,
+            messaging_steady_rate: 40,
+            messaging_steady_duration: Duration::from_millis(300),
+            messaging_pairs: 2,
         }
     }
 }

@@ -547,55 +547,79 @@ pub async fn connections(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     }))
 }
 
-/// Messages into one group with every member online: messages per second accepted durably, and
-/// the time until each member has it.
-pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
-    let names: Vec<String> = (0..sizes.messaging_members).map(|index| target.user(&format!("ms{index}"))).collect();
-    target.import(&names).await?;
-    let (owner, owner_events) = target.client(&names[0]).await?;
-    let group_id = make_group(&owner, GroupType::PUBLIC, "messaging", &names[1..]).await?;
-    let mut clients = vec![(owner, owner_events)];
-    for name in &names[1..] {
-        clients.push(target.client(name).await?);
-    }
-    // Every member records when each message arrives (by message ID).
-    let arrivals: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut senders = Vec::new();
-    for (client, mut events) in clients {
-        let (arrivals, stop) = (arrivals.clone(), stop.clone());
-        tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
-                if let Event::Message(push) = event {
-                    let now = Instant::now();
-                    arrivals
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .entry(push.message.message_msg_id)
-                        .or_default()
-                        .push(now);
-                }
+/// When each message reached each receiving device, by message ID.
+type Deliveries = Arc<Mutex<HashMap<String, Vec<Instant>>>>;
+
+/// Records when each message pushed to `events` arrives, until `stop` is set.
+fn record_arrivals(mut events: Events, arrivals: Deliveries, stop: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        while !stop.load(Ordering::Relaxed) {
+            let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
+            if let Event::Message(push) = event {
+                let now = Instant::now();
+                arrivals
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .entry(push.message.message_msg_id)
+                    .or_default()
+                    .push(now);
             }
-        });
-        senders.push(client);
-    }
+        }
+    });
+}
+
+/// One client sending into one conversation.
+#[derive(Clone)]
+struct Route {
+    client: Client,
+    conv_id: String,
+    conv_type: ConvType,
+}
+
+/// What one sending phase did.
+struct Sent {
+    acks: Stats,
+    sent_at: HashMap<String, Instant>,
+    wall: Duration,
+}
+
+/// Sends along every route with `pipeline` requests in flight each until `duration` has passed;
+/// with `interval`, each route sends at most one message per interval.
+async fn drive(
+    routes: &[Route],
+    pipeline: usize,
+    duration: Duration,
+    interval: Option<Duration>,
+) -> anyhow::Result<Sent> {
     let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let before = target.sample();
     let started = Instant::now();
-    let deadline = started + sizes.messaging_duration;
+    let deadline = started + duration;
     let mut tasks = JoinSet::new();
-    for client in &senders {
-        for lane in 0..sizes.messaging_pipeline {
-            let (client, group_id, sent_at) = (client.clone(), group_id.clone(), sent_at.clone());
+    for (index, route) in routes.iter().enumerate() {
+        for lane in 0..pipeline {
+            let (route, sent_at) = (route.clone(), sent_at.clone());
             tasks.spawn(async move {
                 let mut acks = Stats::default();
+                let mut ticker = interval.map(|every| {
+                    // Routes start spread over the interval, not all at once.
+                    let offset = every.mul_f64(index as f64 / 64.0 % 1.0);
+                    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
+                    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    ticker
+                });
                 let mut n = 0u64;
-                while Instant::now() < deadline {
+                loop {
+                    if let Some(ticker) = ticker.as_mut() {
+                        ticker.tick().await;
+                    }
+                    if Instant::now() >= deadline {
+                        break;
+                    }
                     let at = Instant::now();
-                    let message = text(&format!("lane {lane} message {n}"), false);
-                    let sent = client
-                        .send_message(&group_id, ConvType::GROUP, message)
+                    let message = text(&format!("route {index} lane {lane} message {n}"), false);
+                    let sent = route
+                        .client
+                        .send_message(&route.conv_id, route.conv_type, message)
                         .await
                         .map_err(|err| anyhow::anyhow!("{err}"))?;
                     acks.push(at.elapsed());
@@ -611,39 +635,115 @@ pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> 
         acks.extend(result??);
     }
     let wall = started.elapsed();
-    let after = target.sample();
-    let expected_deliveries = senders.len() - 1;
     let sent_at = sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    Ok(Sent { acks, sent_at, wall })
+}
+
+/// Waits (up to 20 s) until every message sent reached `expected` devices; summarizes the
+/// delivery latencies and counts what never arrived.
+async fn delivery_of(sent: &Sent, arrivals: &Deliveries, expected: usize) -> Value {
     let settle_until = Instant::now() + Duration::from_secs(20);
     while Instant::now() < settle_until {
         let complete = {
             let arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            sent_at.keys().all(|msg_id| arrivals.get(msg_id).is_some_and(|times| times.len() >= expected_deliveries))
+            sent.sent_at.keys().all(|msg_id| arrivals.get(msg_id).is_some_and(|times| times.len() >= expected))
         };
         if complete {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    stop.store(true, Ordering::Relaxed);
     let arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut delivery = Stats::default();
     let mut missing = 0;
-    for (msg_id, at) in &sent_at {
-        let times = arrivals.get(msg_id).cloned().unwrap_or_default();
-        missing += expected_deliveries.saturating_sub(times.len());
+    for (msg_id, at) in &sent.sent_at {
+        let times = arrivals.get(msg_id).map(Vec::as_slice).unwrap_or_default();
+        missing += expected.saturating_sub(times.len());
         for arrived in times {
             delivery.push(arrived.saturating_duration_since(*at));
         }
     }
+    merge(delivery.summary(), json!({"missing": missing}))
+}
+
+/// The figures of one sending phase.
+fn phase_report(sent: &Sent, delivery: Value, before: ProcessSample, after: ProcessSample) -> Value {
+    let cpu = after.cpu_seconds - before.cpu_seconds;
+    json!({
+        "messages": sent.acks.len(),
+        "messages_per_s": round1(sent.acks.len() as f64 / sent.wall.as_secs_f64().max(1e-9)),
+        "ack": sent.acks.summary(),
+        "delivery": delivery,
+        "server_cpu_s": round3(cpu),
+        "server_cpu_s_per_1000_messages": round3(cpu * 1000.0 / sent.acks.len().max(1) as f64),
+    })
+}
+
+/// Group messages per second accepted durably into a group whose members are all online, each
+/// delivered to every other member; the same group at a steady rate the clients keep up with,
+/// for delivery latency; and C2C messages per second between pairs of users.
+pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let arrivals: Deliveries = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+
+    // The group: every member online, every member sending.
+    let names: Vec<String> = (0..sizes.messaging_members).map(|index| target.user(&format!("ms{index}"))).collect();
+    target.import(&names).await?;
+    let (owner, owner_events) = target.client(&names[0]).await?;
+    let group_id = make_group(&owner, GroupType::PUBLIC, "messaging", &names[1..]).await?;
+    record_arrivals(owner_events, arrivals.clone(), stop.clone());
+    let mut group_routes = vec![Route { client: owner, conv_id: group_id.clone(), conv_type: ConvType::GROUP }];
+    for name in &names[1..] {
+        let (client, events) = target.client(name).await?;
+        record_arrivals(events, arrivals.clone(), stop.clone());
+        group_routes.push(Route { client, conv_id: group_id.clone(), conv_type: ConvType::GROUP });
+    }
+    let receivers = group_routes.len() - 1;
+    let before = target.sample();
+    let sent = drive(&group_routes, sizes.messaging_pipeline, sizes.messaging_duration, None).await?;
+    let after = target.sample();
+    let delivery = delivery_of(&sent, &arrivals, receivers).await;
+    let group = phase_report(&sent, delivery, before, after);
+
+    // The same group at a steady rate, so that delivery latency is the server's, not a backlog's.
+    let every = Duration::from_secs_f64(group_routes.len() as f64 / sizes.messaging_steady_rate as f64);
+    let before = target.sample();
+    let sent = drive(&group_routes, 1, sizes.messaging_steady_duration, Some(every)).await?;
+    let after = target.sample();
+    let delivery = delivery_of(&sent, &arrivals, receivers).await;
+    let steady =
+        merge(phase_report(&sent, delivery, before, after), json!({"target_rate_per_s": sizes.messaging_steady_rate}));
+
+    // C2C: pairs of users, each sending to its peer.
+    let pair_names: Vec<String> =
+        (0..sizes.messaging_pairs * 2).map(|index| target.user(&format!("mc{index}"))).collect();
+    target.import(&pair_names).await?;
+    let mut clients = Vec::with_capacity(pair_names.len());
+    for name in &pair_names {
+        let (client, events) = target.client(name).await?;
+        record_arrivals(events, arrivals.clone(), stop.clone());
+        clients.push(client);
+    }
+    let c2c_routes: Vec<Route> = clients
+        .iter()
+        .enumerate()
+        .map(|(index, client)| Route {
+            client: client.clone(),
+            conv_id: pair_names[index ^ 1].clone(),
+            conv_type: ConvType::C2C,
+        })
+        .collect();
+    let before = target.sample();
+    let sent = drive(&c2c_routes, sizes.messaging_pipeline, sizes.messaging_duration, None).await?;
+    let after = target.sample();
+    let delivery = delivery_of(&sent, &arrivals, 1).await;
+    let c2c = merge(phase_report(&sent, delivery, before, after), json!({"pairs": sizes.messaging_pairs}));
+    stop.store(true, Ordering::Relaxed);
     Ok(json!({
-        "members_online": senders.len(),
-        "messages": acks.len(),
-        "messages_per_s": round1(acks.len() as f64 / wall.as_secs_f64()),
-        "ack": acks.summary(),
-        "delivery": merge(delivery.summary(), json!({"missing": missing})),
-        "server_cpu_s": round3(after.cpu_seconds - before.cpu_seconds),
-        "server_cpu_s_per_1000_messages": round3((after.cpu_seconds - before.cpu_seconds) * 1000.0 / acks.len().max(1) as f64),
-        "server_rss_mb": after.rss_kib / 1024,
+        "members_online": group_routes.len(),
+        "group": group,
+        "group_steady": steady,
+        "c2c": c2c,
+        "server_rss_mb": target.sample().rss_kib / 1024,
     }))
 }

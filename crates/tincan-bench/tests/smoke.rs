@@ -40,8 +40,10 @@ async fn every_scenario_runs_at_tiny_sizes() {
             }
             "connections" => assert_eq!(report["connections"], 20, "{report}"),
             "messaging" => {
-                assert!(report["messages"].as_u64().unwrap() > 0, "{report}");
-                assert_eq!(report["delivery"]["missing"], 0, "{report}");
+                for phase in ["group", "group_steady", "c2c"] {
+                    assert!(report[phase]["messages"].as_u64().unwrap() > 0, "{phase}: {report}");
+                    assert_eq!(report[phase]["delivery"]["missing"], 0, "{phase}: {report}");
+                }
             }
             _ => unreachable!(),
         }

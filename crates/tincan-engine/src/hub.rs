@@ -47,6 +47,9 @@ pub const OUTBOX_PUSHES_MAX: usize = 4_096;
 pub struct Outbox {
     sender: mpsc::UnboundedSender<OutBatch>,
     queued: Arc<AtomicUsize>,
+    /// Set when a batch was refused: every later one is refused too, so that the device never
+    /// receives a push after a gap (it resumes from its position instead).
+    refused: Arc<AtomicBool>,
 }
 
 /// The connection's end of its push queue.
@@ -59,7 +62,7 @@ pub struct Inbox {
 pub fn outbox() -> (Outbox, Inbox) {
     let (sender, receiver) = mpsc::unbounded_channel();
     let queued = Arc::new(AtomicUsize::new(0));
-    (Outbox { sender, queued: queued.clone() }, Inbox { receiver, queued })
+    (Outbox { sender, queued: queued.clone(), refused: Arc::new(AtomicBool::new(false)) }, Inbox { receiver, queued })
 }
 
 /// Why a batch was not queued.
@@ -71,10 +74,18 @@ enum QueueError {
 }
 
 impl Outbox {
+    /// Queues a batch. A device with nothing queued always takes it, however large (it is
+    /// keeping up; one dispatcher round can be large under load); otherwise the queue holds at
+    /// most [`OUTBOX_PUSHES_MAX`] pushes.
     fn send(&self, batch: OutBatch) -> Result<(), QueueError> {
+        if self.refused.load(Ordering::Acquire) {
+            return Err(QueueError::Full);
+        }
         let n = batch.len();
-        if self.queued.fetch_add(n, Ordering::AcqRel) + n > OUTBOX_PUSHES_MAX {
+        let before = self.queued.fetch_add(n, Ordering::AcqRel);
+        if before > 0 && before + n > OUTBOX_PUSHES_MAX {
             self.queued.fetch_sub(n, Ordering::AcqRel);
+            self.refused.store(true, Ordering::Release);
             return Err(QueueError::Full);
         }
         self.sender.send(batch).map_err(|_| QueueError::Closed)
@@ -229,9 +240,14 @@ pub(crate) fn start_dispatcher(shared: Arc<Shared>, receiver: Receiver<Vec<Event
                 for event in events {
                     dispatch(&shared, event, &mut out);
                 }
-                // Batches that queued up meanwhile join this round.
+                // Batches that queued up meanwhile join this round, up to a bound.
+                let mut n_events = 0;
                 for _ in 0..BUS_BATCHES_PER_ROUND {
+                    if n_events >= ROUND_EVENTS_MAX {
+                        break;
+                    }
                     let Ok(events) = receiver.try_recv() else { break };
+                    n_events += events.len();
                     for event in events {
                         dispatch(&shared, event, &mut out);
                     }
@@ -244,6 +260,8 @@ pub(crate) fn start_dispatcher(shared: Arc<Shared>, receiver: Receiver<Vec<Event
 
 /// Bus batches one dispatcher round may take before it delivers.
 const BUS_BATCHES_PER_ROUND: usize = 64;
+/// Events one round gathers from further bus batches before it delivers.
+const ROUND_EVENTS_MAX: usize = 1_024;
 
 /// The pushes of one dispatcher round, gathered per device.
 #[derive(Default)]
@@ -411,14 +429,31 @@ mod tests {
         let (outbox, mut inbox) = outbox();
         assert!(outbox.send(batch(OUTBOX_PUSHES_MAX - 1)).is_ok());
         assert!(outbox.send(batch(1)).is_ok());
-        assert!(matches!(outbox.send(batch(1)), Err(QueueError::Full)), "one push past the limit is refused");
         assert_eq!(inbox.recv().await.map(|it| it.len()), Some(OUTBOX_PUSHES_MAX - 1));
         assert!(outbox.send(batch(100)).is_ok(), "what the connection took makes room");
-        assert!(matches!(outbox.send(batch(OUTBOX_PUSHES_MAX)), Err(QueueError::Full)));
         assert_eq!(inbox.try_recv().map(|it| it.len()), Some(1));
         assert_eq!(inbox.try_recv().map(|it| it.len()), Some(100));
         assert!(inbox.try_recv().is_none());
         drop(inbox);
         assert!(matches!(outbox.send(batch(1)), Err(QueueError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn a_device_that_keeps_up_takes_a_round_of_any_size() {
+        let (outbox, mut inbox) = outbox();
+        assert!(outbox.send(batch(3 * OUTBOX_PUSHES_MAX)).is_ok(), "an empty queue takes a large round");
+        assert_eq!(inbox.recv().await.map(|it| it.len()), Some(3 * OUTBOX_PUSHES_MAX));
+        assert!(outbox.send(batch(2)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn after_one_refusal_every_later_batch_is_refused() {
+        let (outbox, mut inbox) = outbox();
+        assert!(outbox.send(batch(OUTBOX_PUSHES_MAX)).is_ok());
+        assert!(matches!(outbox.send(batch(1)), Err(QueueError::Full)), "one push past the limit is refused");
+        // The connection drains, but a push after the gap would be out of order: still refused.
+        assert!(inbox.recv().await.is_some());
+        assert!(matches!(outbox.send(batch(1)), Err(QueueError::Full)));
+        assert!(inbox.try_recv().is_none());
     }
 }

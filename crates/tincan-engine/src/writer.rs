@@ -166,6 +166,14 @@ fn run(
         if batch.is_empty() {
             continue;
         }
+        if metrics.store_failed.load(Ordering::Relaxed) {
+            // Fail-stop: nothing queued after a failed write is stored, since it may count on
+            // what failed (a receipt push on its receipts).
+            for submission in batch.drain(..) {
+                refuse(submission);
+            }
+            continue;
+        }
         let mut ops: Vec<WriteOp> = Vec::new();
         let mut ends = Vec::with_capacity(batch.len());
         for submission in &mut batch {
@@ -230,17 +238,19 @@ fn run(
                             tracing::error!(error = %err, "a write failed; refusing changes until a restart reloads the store");
                             metrics.store_failures.fetch_add(1, Ordering::Relaxed);
                             metrics.store_failed.store(true, Ordering::Relaxed);
-                            if let Some(reply) = submission.reply {
-                                let _ = reply.send(Err(ApiError::new(
-                                    ErrorCode::SDK_INTERNAL_ERROR,
-                                    "the server could not store the change",
-                                )));
-                            }
+                            refuse(submission);
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Answers a submission that was not stored.
+fn refuse(submission: Submission) {
+    if let Some(reply) = submission.reply {
+        let _ = reply.send(Err(ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "the server could not store the change")));
     }
 }
 
@@ -398,10 +408,15 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         let poison = writer.reserve().await.unwrap().send(vec![event("poison")], Some(committed(1, None)));
         let later = writer.reserve().await.unwrap().send(vec![event("receipt")], Some(committed(1, None)));
+        // A place taken before the failure is known, used after it: a later batch.
+        let late = writer.reserve().await.unwrap();
         open_gate.send(()).unwrap();
         assert!(first.wait().await.is_ok());
         assert!(poison.wait().await.is_err());
         assert!(later.wait().await.is_err(), "a change queued after a failed one was stored");
+        let late = late.send(vec![event("receipt")], Some(committed(1, None)));
+        assert!(late.wait().await.is_err(), "a change in a batch after the failed one was stored");
+        assert!(writer.reserve().await.is_err(), "the writer refuses new changes after a failure");
         writer.stop();
         thread.join().unwrap();
         assert_eq!(bus.seen.lock().unwrap().len(), 1, "only the first batch's event was published");

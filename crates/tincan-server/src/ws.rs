@@ -29,6 +29,8 @@ const PUSH_BATCH_MAX: usize = 256;
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a new connection has to log in.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one write to a connection may wait for the peer to take data.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a closing connection may take to send its `kicked` push and close frame.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 /// WebSocket close code for a session the server ends (kick, slow consumer, shutdown).
@@ -129,7 +131,7 @@ async fn run(
     kick: &Arc<Kick>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ApiError> {
-    let mut last_sent = replay(engine, socket, session, resume_pos).await?;
+    let mut last_sent = replay(engine, socket, session, resume_pos, kick, shutdown).await?;
     let mut inflight: FuturesUnordered<Inflight> = FuturesUnordered::new();
     let mut idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
     loop {
@@ -144,9 +146,9 @@ async fn run(
                     Ok((data, next)) => (response_frame(id, data.as_str()), next),
                     Err(error) => (encode_error(Some(id), &error), Next::Continue),
                 };
-                send_text(socket, text).await.map_err(disconnected)?;
+                guarded(kick, shutdown, send_text(socket, text)).await?;
                 if let Next::Close = next {
-                    let _ = socket.send(Message::Close(None)).await;
+                    let _ = guarded(kick, shutdown, socket.send(Message::Close(None))).await;
                     return Ok(());
                 }
             }
@@ -171,13 +173,7 @@ async fn run(
                     }
                     socket.flush().await
                 };
-                // A peer that stops reading blocks the write; when its queue overflows it is
-                // kicked, and the write is abandoned rather than waited on for ever.
-                tokio::select! {
-                    biased;
-                    reason = kick.kicked() => return Err(reason),
-                    written = write => written.map_err(disconnected)?,
-                }
+                guarded(kick, shutdown, write).await?;
             }
             message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
                 let Some(Ok(message)) = message else { return Ok(()) };
@@ -185,7 +181,7 @@ async fn run(
                 let text = match message {
                     Message::Text(text) => text,
                     Message::Binary(_) => {
-                        send_text(socket, encode_error(None, &binary_frame_error())).await.map_err(disconnected)?;
+                        guarded(kick, shutdown, send_text(socket, encode_error(None, &binary_frame_error()))).await?;
                         continue;
                     }
                     Message::Close(_) => return Ok(()),
@@ -202,7 +198,7 @@ async fn run(
                             (id, result)
                         }));
                     }
-                    Err((id, error)) => send_text(socket, encode_error(id, &error)).await.map_err(disconnected)?,
+                    Err((id, error)) => guarded(kick, shutdown, send_text(socket, encode_error(id, &error))).await?,
                 }
             }
             () = tokio::time::sleep_until(idle_deadline) => {
@@ -227,12 +223,19 @@ async fn handle(engine: &Engine, session: &Session, op: &str, data: Option<&str>
 }
 
 /// Sends every event after `after` in pages, then `synced`; returns the last position sent.
-async fn replay(engine: &Engine, socket: &mut WebSocket, session: &Session, after: u64) -> Result<u64, ApiError> {
+async fn replay(
+    engine: &Engine,
+    socket: &mut WebSocket,
+    session: &Session,
+    after: u64,
+    kick: &Kick,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<u64, ApiError> {
     let mut cursor = after;
     loop {
         let (frames, last_pos, more) = engine.replay(session, cursor, limits::RESUME_PAGE_EVENTS_MAX).await?;
         for frame in frames {
-            socket.send(Message::Text(Utf8Bytes::from(&*frame.text))).await.map_err(|_| disconnected(()))?;
+            guarded(kick, shutdown, socket.send(Message::Text(Utf8Bytes::from(&*frame.text)))).await?;
         }
         cursor = last_pos;
         if !more {
@@ -240,7 +243,7 @@ async fn replay(engine: &Engine, socket: &mut WebSocket, session: &Session, afte
         }
     }
     let synced = serde_json::to_string(&SyncedPush { pos: cursor }).unwrap_or_default();
-    send_text(socket, encode_push(push::SYNCED, 0, &synced)).await.map_err(disconnected)?;
+    guarded(kick, shutdown, send_text(socket, encode_push(push::SYNCED, 0, &synced))).await?;
     Ok(cursor)
 }
 
@@ -270,6 +273,33 @@ fn parse_frame(text: &str) -> Result<RequestFrame<'_>, (Option<u64>, ApiError)> 
 
 fn binary_frame_error() -> ApiError {
     ApiError::invalid_parameter("binary frames are not part of the protocol; send JSON text frames")
+}
+
+/// Runs a write unless the connection is told to close first.
+///
+/// A peer that stops reading blocks writes; it is closed when its push queue overflows (a
+/// kick), when the server shuts down, or when one write has waited [`WRITE_TIMEOUT`], and the
+/// blocked write is abandoned rather than waited on for ever.
+async fn guarded(
+    kick: &Kick,
+    shutdown: &mut watch::Receiver<bool>,
+    write: impl std::future::Future<Output = Result<(), axum::Error>>,
+) -> Result<(), ApiError> {
+    tokio::select! {
+        biased;
+        reason = kick.kicked() => Err(reason),
+        _ = shutdown.changed() => {
+            Err(ApiError::new(ErrorCode::NET_DISCONNECTED, "the server is shutting down; reconnect and resume"))
+        }
+        written = tokio::time::timeout(WRITE_TIMEOUT, write) => match written {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(disconnected(())),
+            Err(_) => Err(ApiError::new(
+                ErrorCode::SLOW_CONSUMER,
+                "the connection took no data for 60 seconds and was closed; reconnect and resume",
+            )),
+        },
+    }
 }
 
 async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), axum::Error> {
