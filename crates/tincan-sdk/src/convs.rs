@@ -4,6 +4,10 @@
 //! the conversation state carried by message and read pushes.
 //! Every state carries the conversation's newest seq and the user's read position, which only
 //! grow, so an older state arriving late is recognised and ignored.
+//! A fetched list can be older than pushes that arrived while it was being answered (the
+//! answer and the pushes travel separately): a conversation a push touched after the fetch was
+//! asked for keeps its pushed state unless the list's is newer, and is not dropped for being
+//! missing from the list.
 
 use std::collections::HashMap;
 
@@ -26,6 +30,10 @@ pub struct ConvChange {
 pub(crate) struct ConvCache {
     convs: HashMap<(String, ConvType), ConvInfo>,
     loaded: bool,
+    /// Counts fetches asked for.
+    generation: u64,
+    /// Conversations changed by a push, with the generation current at the time.
+    touched: HashMap<(String, ConvType), u64>,
 }
 
 fn is_newer(state: &ConvState, current: &ConvInfo) -> bool {
@@ -45,12 +53,29 @@ impl ConvCache {
         self.convs.values().map(|conv| conv.conv_unread_num).sum()
     }
 
-    /// Replaces the list with a fetched one; returns what changed.
-    pub(crate) fn replace(&mut self, list: Vec<ConvInfo>) -> Vec<ConvChange> {
+    /// Notes that a fetch is being asked for; returns its generation, for [`ConvCache::replace`].
+    pub(crate) fn begin_refresh(&mut self) -> u64 {
+        self.generation += 1;
+        self.generation
+    }
+
+    /// Replaces the list with one fetched by the fetch of `generation`; returns what changed.
+    pub(crate) fn replace(&mut self, list: Vec<ConvInfo>, generation: u64) -> Vec<ConvChange> {
+        let pushed_since = |key: &(String, ConvType), touched: &HashMap<(String, ConvType), u64>| {
+            touched.get(key).is_some_and(|at| *at >= generation)
+        };
         let mut changes = Vec::new();
         let mut fresh: HashMap<(String, ConvType), ConvInfo> = HashMap::new();
-        for conv in list {
+        for mut conv in list {
             let key = (conv.conv_id.clone(), conv.conv_type);
+            if let Some(old) = self.convs.get(&key)
+                && pushed_since(&key, &self.touched)
+                && old.conv_max_seq >= conv.conv_max_seq
+                && old.conv_read_seq >= conv.conv_read_seq
+            {
+                // The list was answered before the pushes this copy has seen.
+                conv = old.clone();
+            }
             match self.convs.get(&key) {
                 None => changes.push(ConvChange { event: ConvEvent::ADD, conv: conv.clone() }),
                 Some(old) if *old != conv => changes.push(ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() }),
@@ -59,11 +84,18 @@ impl ConvCache {
             fresh.insert(key, conv);
         }
         for (key, old) in &self.convs {
-            if !fresh.contains_key(key) {
+            if fresh.contains_key(key) {
+                continue;
+            }
+            if pushed_since(key, &self.touched) {
+                // Pushed after the list was asked for: newer than the list.
+                fresh.insert(key.clone(), old.clone());
+            } else {
                 changes.push(ConvChange { event: ConvEvent::DEL, conv: old.clone() });
             }
         }
         self.convs = fresh;
+        self.touched.retain(|_, at| *at > generation);
         self.loaded = true;
         changes
     }
@@ -88,7 +120,11 @@ impl ConvCache {
         if newer_state {
             apply_state(conv, state);
         }
-        (newer_message || newer_state).then(|| ConvChange { event, conv: conv.clone() })
+        let change = (newer_message || newer_state).then(|| ConvChange { event, conv: conv.clone() });
+        if change.is_some() {
+            self.touched.insert(key_of(message), self.generation);
+        }
+        change
     }
 
     /// Applies a pushed read-position change.
@@ -101,7 +137,9 @@ impl ConvCache {
         if let Some(last) = conv.conv_last_msg.as_mut() {
             last.message_is_read = last.message_is_from_self || last.message_seq <= state.read_seq;
         }
-        Some(ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() })
+        let change = ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() };
+        self.touched.insert((conv_id.to_owned(), conv_type), self.generation);
+        Some(change)
     }
 
     /// Removes a conversation (the user left the group, or it was dismissed).
@@ -109,6 +147,10 @@ impl ConvCache {
         let conv = self.convs.remove(&(conv_id.to_owned(), conv_type))?;
         Some(ConvChange { event: ConvEvent::DEL, conv })
     }
+}
+
+fn key_of(message: &Message) -> (String, ConvType) {
+    (message.message_conv_id.clone(), message.message_conv_type)
 }
 
 fn apply_state(conv: &mut ConvInfo, state: ConvState) {
@@ -162,10 +204,42 @@ mod tests {
             conv_unread_num: 3,
             ..ConvInfo::default()
         }];
-        let changes = cache.replace(list);
+        let generation = cache.begin_refresh();
+        let changes = cache.replace(list, generation);
         let events: Vec<ConvEvent> = changes.iter().map(|change| change.event).collect();
         assert!(events.contains(&ConvEvent::ADD) && events.contains(&ConvEvent::DEL), "{events:?}");
         assert_eq!(cache.total_unread(), 3);
         assert!(cache.is_loaded());
+    }
+
+    #[test]
+    fn a_list_answered_before_later_pushes_does_not_undo_them() {
+        let mut cache = ConvCache::default();
+        let generation = cache.begin_refresh();
+        // While the list is being answered, two messages and then a read arrive by push.
+        cache.apply_message(&message(1), state(1, 1, 0));
+        cache.apply_message(&message(2), state(2, 2, 0));
+        // The list, answered before any of them, has no conversation with bob.
+        let changes = cache.replace(Vec::new(), generation);
+        assert!(changes.is_empty(), "{changes:?}");
+        assert_eq!(cache.total_unread(), 2);
+        // A list answered after the first message but before the second is older too.
+        let generation = cache.begin_refresh();
+        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2)).is_some());
+        let stale = ConvInfo {
+            conv_id: "bob".to_owned(),
+            conv_type: ConvType::C2C,
+            conv_unread_num: 1,
+            conv_max_seq: 1,
+            conv_read_seq: 0,
+            ..ConvInfo::default()
+        };
+        assert!(cache.replace(vec![stale], generation).is_empty());
+        assert_eq!(cache.total_unread(), 0);
+        // A list asked for after the pushes is the truth: a conversation it lacks is gone.
+        let generation = cache.begin_refresh();
+        let changes = cache.replace(Vec::new(), generation);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].event, ConvEvent::DEL);
     }
 }

@@ -53,7 +53,8 @@ const IN_PROGRESS_RETRY: Duration = Duration::from_millis(100);
 enum Reply {
     Caller(oneshot::Sender<Result<String, ApiError>>),
     Heartbeat,
-    ConvRefresh,
+    /// A conversation-list fetch, with the cache's refresh generation when it was asked for.
+    ConvRefresh(u64),
 }
 
 struct Driver {
@@ -339,13 +340,13 @@ impl Driver {
                 let _ = reply.send(result);
             }
             Reply::Heartbeat => {}
-            Reply::ConvRefresh => {
+            Reply::ConvRefresh(generation) => {
                 if let Ok(text) = result
                     && let Ok(response) = serde_json::from_str::<get_conversation_list::Response>(&text)
                 {
                     let before = self.convs.total_unread();
                     let was_loaded = self.convs.is_loaded();
-                    let changes = self.convs.replace(response.conversations);
+                    let changes = self.convs.replace(response.conversations, generation);
                     self.report_convs(changes, before, was_loaded);
                 }
             }
@@ -424,7 +425,8 @@ impl Driver {
     }
 
     async fn refresh_convs(&mut self, socket: &mut Socket) -> Option<Outcome> {
-        let id = self.queue(get_conversation_list::Request::OP, "{}".to_owned(), true, Reply::ConvRefresh);
+        let generation = self.convs.begin_refresh();
+        let id = self.queue(get_conversation_list::Request::OP, "{}".to_owned(), true, Reply::ConvRefresh(generation));
         self.send(socket, id).await.err().map(|()| Outcome::Lost)
     }
 

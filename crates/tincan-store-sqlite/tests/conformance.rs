@@ -34,10 +34,66 @@ fn committed_batches_survive_reopening() {
     assert_eq!(state.conversations[0].last_message, message(&conv, 1, "alice"));
 }
 
+/// The schema version a database file records.
+fn user_version(path: &std::path::Path) -> i64 {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap()
+}
+
+/// The migrations this build knows.
+const NEWEST_VERSION: i64 = 2;
+
 #[test]
 fn opening_twice_does_not_migrate_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tincan.sqlite3");
+    let conv = ConvKey::Group(GroupId::parse("g").unwrap());
+    {
+        let (_reader, mut writer) = tincan_store_sqlite::open(&path).unwrap();
+        writer.apply(&[WriteOp::AppendMessage(message(&conv, 1, "alice"))], 7).unwrap();
+    }
+    assert_eq!(user_version(&path), NEWEST_VERSION);
+    // A second open finds the newest schema and changes nothing (a migration applied again
+    // would fail on its CREATE TABLE, or lose the row).
+    let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
+    assert_eq!(user_version(&path), NEWEST_VERSION);
+    assert_eq!(reader.load(0).unwrap().head_pos, 7);
+}
+
+#[test]
+fn a_database_of_an_older_version_is_brought_up_to_date_and_keeps_its_data() {
+    // A file made by a build that knew only the first migration.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tincan.sqlite3");
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+        connection.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let conv = ConvKey::Group(GroupId::parse("g").unwrap());
+    {
+        let (_reader, mut writer) = tincan_store_sqlite::open(&path).unwrap();
+        writer.apply(&[WriteOp::AppendMessage(message(&conv, 1, "alice"))], 3).unwrap();
+    }
+    assert_eq!(user_version(&path), NEWEST_VERSION);
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = connection
+        .query_row("select count(*) from sqlite_master where type = 'table' and name = 'callback_queue'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(tables, 1, "the second migration ran");
+    let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
+    assert_eq!(reader.load(0).unwrap().conversations[0].last_message, message(&conv, 1, "alice"));
+}
+
+#[test]
+fn a_database_of_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tincan.sqlite3");
     drop(tincan_store_sqlite::open(&path).unwrap());
-    drop(tincan_store_sqlite::open(&path).unwrap());
+    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", NEWEST_VERSION + 1).unwrap();
+    let error = tincan_store_sqlite::open(&path).err().expect("a newer schema is refused").to_string();
+    assert!(error.contains("newer than this build knows"), "{error}");
+    assert_eq!(user_version(&path), NEWEST_VERSION + 1, "the file is left as it was");
 }

@@ -134,6 +134,10 @@ fn serve_then_use_every_cli_command_and_survive_a_crash() {
     );
     let shown = run(tincan(data.path(), port).args(["app", "show"]));
     assert!(shown.contains("Community"), "{shown}");
+    let config =
+        run(tincan(data.path(), port).args(["app", "config", "--plan", "Pro", "--receipt-group-members-max", "500"]));
+    assert!(config.contains("\"Pro\"") && config.contains("\"receipt_group_members_max\": 500"), "{config}");
+    run(tincan(data.path(), port).args(["app", "config", "--plan", "Ultimate"]));
     run(tincan(data.path(), port).args(["privacy", "--user", "bob", "--private", "true"]));
 
     // Acknowledged messages survive SIGKILL.
@@ -177,6 +181,34 @@ fn serve_takes_pinned_credentials_from_flags_and_environment() {
     assert!(second.contains("SDKAppID 1400000123"), "{second}");
     let key = std::fs::read_to_string(data.path().join("apps/1400000123.key")).unwrap();
     assert_eq!(key.trim(), "a-pinned-key-of-enough-length");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serve_takes_its_address_and_app_from_the_environment() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = tincan(data.path(), port)
+        .arg("serve")
+        .env("TINCAN_LISTEN", format!("127.0.0.1:{port}"))
+        .env("TINCAN_SDKAPPID", "1400000456")
+        .env("TINCAN_KEY", "another-pinned-key-of-enough-length")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    for _ in 0..2 {
+        stdout.read_line(&mut banner).unwrap();
+    }
+    assert!(banner.contains("SDKAppID 1400000456"), "{banner}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !http_get(port, "/healthz").is_some_and(|answer| answer.starts_with("HTTP/1.1 200")) {
+        assert!(Instant::now() < deadline, "nothing answers on TINCAN_LISTEN's port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -2,6 +2,7 @@
 //! and receipts made through REST behave exactly like those made by clients.
 
 use serde_json::{Value, json};
+use tincan_proto::api::get_message_list;
 use tincan_proto::enums::{ConvType, GroupType};
 use tincan_sdk::admin::AdminClient;
 use tincan_testkit::spawn_app;
@@ -97,6 +98,86 @@ async fn sendmsg_reaches_online_devices_counts_unread_and_reads_back_in_the_roam
         .await
         .unwrap();
     assert_eq!(bob.total_unread().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn sendmsg_syncs_the_senders_devices_dedupes_msg_random_and_pushes_c2c_receipts_to_the_sender() {
+    // Goal: with SyncOtherMachine 1 the sender's online device gets the message; a resend with
+    // the same MsgRandom in the same second is the same message (stored once); a receipt sent
+    // through REST reaches the sender's device as a client's would; batchsendmsg carries
+    // IsNeedReadReceipt.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    import(&admin, &["alice", "bob"]).await;
+    let (_alice, mut alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let send = |random: u64, sync: u64| {
+        json!({"SyncOtherMachine": sync, "From_Account": "alice", "To_Account": "bob", "MsgRandom": random,
+               "MsgBody": text_body("synced"), "IsNeedReadReceipt": 1})
+    };
+    let sent = admin.call("openim", "sendmsg", &send(77, 1)).await.unwrap();
+    let on_alice = tincan_testkit::wait_for(&mut alice_events, WAIT, message_of).await;
+    assert_eq!(text_of(&on_alice.message), "synced");
+    assert!(on_alice.message.message_is_from_self);
+    let on_bob = tincan_testkit::wait_for(&mut bob_events, WAIT, message_of).await;
+    assert_eq!(on_bob.message.message_msg_id, on_alice.message.message_msg_id);
+
+    // Dedupe: two sends with one MsgRandom, until a pair lands within one second.
+    let mut pairs_in_one_second = 0;
+    for random in 1_000..1_005 {
+        let first = admin.call("openim", "sendmsg", &send(random, 1)).await.unwrap();
+        let second = admin.call("openim", "sendmsg", &send(random, 1)).await.unwrap();
+        if first["MsgTime"] == second["MsgTime"] {
+            assert_eq!(first["MsgKey"], second["MsgKey"], "a resend within the second is the same message");
+            pairs_in_one_second += 1;
+            break;
+        }
+    }
+    assert_eq!(pairs_in_one_second, 1, "two sends landed within one second");
+    let params = get_message_list::GetMsgListParams { msg_getmsglist_param_count: 100, ..Default::default() };
+    let history = bob.get_message_list("alice", ConvType::C2C, params).await.unwrap();
+    let mut msg_ids: Vec<&str> = history.iter().map(|message| message.message_msg_id.as_str()).collect();
+    let stored = msg_ids.len();
+    msg_ids.sort_unstable();
+    msg_ids.dedup();
+    assert_eq!(msg_ids.len(), stored, "no message is stored twice");
+
+    // Bob's receipt, sent by the administrator, reaches alice's device.
+    admin
+        .call(
+            "openim",
+            "c2c_msg_read_receipt",
+            &json!({"Operator_Account": "bob", "Peer_Account": "alice",
+                    "C2CMsgInfo": [{"From_Account": "alice", "To_Account": "bob", "MsgKey": sent["MsgKey"]}]}),
+        )
+        .await
+        .unwrap();
+    let receipts = tincan_testkit::wait_for(&mut alice_events, WAIT, |event| {
+        receipts_of(event)
+            .filter(|receipts| receipts.iter().any(|it| it.msg_receipt_msg_id == on_alice.message.message_msg_id))
+    })
+    .await;
+    let receipt = receipts.iter().find(|it| it.msg_receipt_msg_id == on_alice.message.message_msg_id).unwrap();
+    assert!(receipt.msg_receipt_is_peer_read);
+    assert_eq!(receipt.msg_receipt_conv_id, "bob");
+    assert_eq!(receipt.msg_receipt_conv_type, ConvType::C2C);
+
+    // batchsendmsg asks for receipts too.
+    admin
+        .call(
+            "openim",
+            "batchsendmsg",
+            &json!({"From_Account": "alice", "To_Account": ["bob"], "MsgRandom": 9, "MsgBody": text_body("batch"),
+                    "IsNeedReadReceipt": 1}),
+        )
+        .await
+        .unwrap();
+    let batch = tincan_testkit::wait_for(&mut bob_events, WAIT, |event| {
+        message_of(event).filter(|push| text_of(&push.message) == "batch")
+    })
+    .await;
+    assert!(batch.message.message_need_read_receipt);
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -235,6 +316,79 @@ async fn querystate_is_the_older_name_of_query_online_status() {
         assert_eq!(states, vec![("on", "Online", "Online"), ("off", "Offline", "Offline")], "{command}");
         assert_eq!(answer["ErrorList"], json!([{"To_Account": "ghost", "ErrorCode": 70107}]), "{command}");
     }
+}
+
+#[tokio::test]
+async fn get_group_msg_receipt_detail_pages_with_its_cursor() {
+    // Goal: paging through the read and unread lists with Cursor, a few at a time, gives every
+    // member once, and the pages agree with the counts.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let members: Vec<String> = (0..12).map(|n| format!("m{n:02}")).collect();
+    let mut accounts = vec!["owner".to_owned()];
+    accounts.extend(members.iter().cloned());
+    let accounts: Vec<&str> = accounts.iter().map(String::as_str).collect();
+    import(&admin, &accounts).await;
+    let member_list: Vec<Value> = members.iter().map(|member| json!({"Member_Account": member})).collect();
+    let created = admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Owner_Account": "owner", "Type": "Public", "Name": "paged", "MemberList": member_list}),
+        )
+        .await
+        .unwrap();
+    let group_id = created["GroupId"].as_str().unwrap().to_owned();
+    let sent = admin
+        .call(
+            "group_open_http_svc",
+            "send_group_msg",
+            &json!({"GroupId": group_id, "From_Account": "owner", "Random": 7, "MsgBody": text_body("page me"),
+                    "NeedReadReceipt": 1}),
+        )
+        .await
+        .unwrap();
+    let seq = sent["MsgSeq"].as_u64().unwrap();
+    let readers = &members[..5];
+    for reader in readers {
+        admin
+            .call(
+                "group_open_http_svc",
+                "group_msg_receipt",
+                &json!({"GroupId": group_id, "From_Account": reader, "MsgSeqList": [{"MsgSeq": seq}]}),
+            )
+            .await
+            .unwrap();
+    }
+    for (filter, list, key, count, expected) in [
+        (0, "ReadList", "Read_Account", 2, readers.to_vec()),
+        (1, "UnreadList", "Unread_Account", 3, members[5..].to_vec()),
+    ] {
+        let mut seen: Vec<String> = Vec::new();
+        let mut cursor = String::new();
+        for _ in 0..20 {
+            let page = admin
+                .call(
+                    "group_open_http_svc",
+                    "get_group_msg_receipt_detail",
+                    &json!({"GroupId": group_id, "MsgSeq": seq, "Filter": filter, "Cursor": cursor, "Count": count}),
+                )
+                .await
+                .unwrap();
+            let entries = page[list].as_array().unwrap();
+            assert!(entries.len() <= count, "{list}: at most Count per page: {page}");
+            seen.extend(entries.iter().map(|entry| entry[key].as_str().unwrap().to_owned()));
+            if page["IsFinish"] == 1 {
+                assert_eq!(page["Cursor"], "");
+                break;
+            }
+            cursor = page["Cursor"].as_str().unwrap().to_owned();
+            assert!(!cursor.is_empty(), "an unfinished page gives a cursor: {page}");
+        }
+        seen.sort();
+        assert_eq!(seen, expected, "{list}: every member once over the pages");
+    }
+    app.stop().await;
 }
 
 #[tokio::test]

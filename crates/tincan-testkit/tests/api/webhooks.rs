@@ -204,8 +204,11 @@ async fn a_before_send_receiver_that_does_not_answer_lets_the_message_through() 
     receiver.answer("C2C.CallbackBeforeSendMsg", Answer::Hang(Duration::from_secs(30)));
     let (alice, _alice_events) = app.client("alice").await;
     let (bob, _bob_events) = app.client("bob").await;
+    let started = std::time::Instant::now();
     let sent = alice.send_text("bob", ConvType::C2C, "still sent", false).await.unwrap();
     assert!(sent.message_seq > 0);
+    // The receiver would answer after 30 s; the server waits its 2 s and goes on.
+    assert!(started.elapsed() < Duration::from_secs(8), "the send waited {:?}", started.elapsed());
     assert_eq!(history(&bob, "alice", ConvType::C2C).await.len(), 1);
 }
 
