@@ -89,6 +89,9 @@ pub struct EngineConfig {
     pub clock: Arc<dyn Clock>,
     /// Sends webhooks; without one, none are sent or queued.
     pub webhooks: Option<Arc<dyn webhooks::WebhookSender>>,
+    /// Webhook after-events waiting per app, at most ([`webhooks::PENDING_PER_APP_MAX`] by
+    /// default); past it new events are dropped and counted.
+    pub webhook_queue_max: u64,
 }
 
 /// What the engine did at start, for the operator.
@@ -232,7 +235,8 @@ impl Engine {
         let now = config.clock.now_secs();
         let loaded = reader.load(now.saturating_sub(state::DEDUPE_WINDOW_SECONDS))?;
         let head_pos = loaded.head_pos;
-        let webhooks = webhooks::Webhooks::new(config.webhooks.clone(), &loaded.pending_callbacks);
+        let webhooks =
+            webhooks::Webhooks::new(config.webhooks.clone(), &loaded.pending_callbacks, config.webhook_queue_max);
         let metrics = Arc::new(Metrics::default());
         metrics.head_pos.store(head_pos, Ordering::Relaxed);
         let built = load::build(loaded)?;

@@ -8,7 +8,7 @@
 //! - **after-events**: written to a queue in the same batch as the change they report, so an
 //!   acknowledged change always has its event and a restart loses none; a delivery task sends
 //!   them at least once, retrying with backoff. The queue is bounded per app
-//!   ([`PENDING_PER_APP_MAX`]); past the bound new events are dropped and counted, so a dead
+//!   ([`PENDING_PER_APP_MAX`] by default, `EngineConfig::webhook_queue_max`); past the bound new events are dropped and counted, so a dead
 //!   receiver never slows messaging.
 //!
 //! The engine decides what is sent and when; the network edge supplies a [`WebhookSender`] that
@@ -35,7 +35,8 @@ use crate::state::{AppState, lock};
 pub const BEFORE_SEND_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long one delivery of an after-event may take.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
-/// After-events waiting per app, at most; newer ones are dropped past it.
+/// After-events waiting per app, at most, unless configured otherwise; newer ones are dropped
+/// past it.
 pub const PENDING_PER_APP_MAX: u64 = 100_000;
 /// The first retry comes this long after a failed delivery; each later one waits twice as long.
 const RETRY_FIRST_MS: u64 = 1_000;
@@ -177,15 +178,18 @@ pub(crate) struct Webhooks {
     sender: Option<Arc<dyn WebhookSender>>,
     /// After-events queued per app.
     pending: Mutex<HashMap<u64, u64>>,
+    /// After-events waiting per app, at most.
+    pending_max: u64,
     wake: Notify,
     stopping: AtomicBool,
 }
 
 impl Webhooks {
-    pub(crate) fn new(sender: Option<Arc<dyn WebhookSender>>, pending: &[(u64, u64)]) -> Webhooks {
+    pub(crate) fn new(sender: Option<Arc<dyn WebhookSender>>, pending: &[(u64, u64)], pending_max: u64) -> Webhooks {
         Webhooks {
             sender,
             pending: Mutex::new(pending.iter().copied().collect()),
+            pending_max,
             wake: Notify::new(),
             stopping: AtomicBool::new(false),
         }
@@ -218,7 +222,7 @@ impl Engine {
         {
             let mut pending = lock(&webhooks.pending);
             let count = pending.entry(sdkappid).or_insert(0);
-            if *count >= PENDING_PER_APP_MAX {
+            if *count >= webhooks.pending_max {
                 self.metrics().webhooks_dropped.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(sdkappid, command, "webhook queue full; event dropped");
                 return None;

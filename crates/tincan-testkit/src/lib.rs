@@ -63,15 +63,30 @@ pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
     spawn_app_at(data_dir, SocketAddr::from(([127, 0, 0, 1], 0))).await
 }
 
+/// Starts a server on a fresh data directory, with `configure` applied to its configuration.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut EngineConfig)) -> TestApp {
+    let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let dir = temp.path().to_owned();
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), configure).await;
+    app._temp = Some(temp);
+    app
+}
+
 /// Starts a server on `data_dir` listening on `listen`.
 pub async fn spawn_app_at(data_dir: &Path, listen: SocketAddr) -> TestApp {
+    start(data_dir, listen, |_| {}).await
+}
+
+async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut EngineConfig)) -> TestApp {
     init_logs();
-    let config = EngineConfig {
+    let mut config = EngineConfig {
         data_dir: data_dir.to_owned(),
         pinned_app: Some(PinnedApp { sdkappid: SDKAPPID, key: KEY.to_owned() }),
         clock: Arc::new(SystemClock),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
+        webhook_queue_max: tincan_engine::webhooks::PENDING_PER_APP_MAX,
     };
+    configure(&mut config);
     let mut attempt = 0;
     let server = loop {
         // A restart on the same port may find it briefly still taken.

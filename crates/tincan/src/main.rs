@@ -64,6 +64,10 @@ pub(crate) struct ServeArgs {
     /// Pins the default app's secret key (with --sdkappid).
     #[arg(long, env = "TINCAN_KEY", requires = "sdkappid", hide_env_values = true)]
     pub(crate) key: Option<String>,
+    /// Webhook events waiting per app, at most, while the receiver is slow or down; past it
+    /// new events are dropped and counted in tincan_webhooks_dropped_total.
+    #[arg(long, env = "TINCAN_WEBHOOK_QUEUE_MAX", default_value_t = tincan_engine::webhooks::PENDING_PER_APP_MAX)]
+    pub(crate) webhook_queue_max: u64,
 }
 
 /// Which app, and how to get its key.

@@ -18,6 +18,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         pinned_app,
         clock: Arc::new(SystemClock),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
+        webhook_queue_max: args.webhook_queue_max,
     };
     let server = Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
     let addr = server.local_addr();

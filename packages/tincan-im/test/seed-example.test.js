@@ -56,6 +56,7 @@ test("the example type-checks against the package's typings", () => {
   });
   assert.ok(fs.existsSync(path.join(built, "seed-example.mjs")));
   assert.ok(fs.existsSync(path.join(built, "seed-example-group.mjs")));
+  assert.ok(fs.existsSync(path.join(built, "receipt-typings.mjs")));
 });
 
 test("the example with its typo left in does not type-check (the typings are real)", () => {

@@ -10,7 +10,7 @@ use tincan_proto::{ErrorCode, Message};
 use tincan_sdk::Client;
 use tincan_sdk::admin::AdminClient;
 use tincan_testkit::hooks::{Answer, HookReceiver};
-use tincan_testkit::{SDKAPPID, spawn_app};
+use tincan_testkit::{SDKAPPID, spawn_app, spawn_app_with};
 
 use crate::helpers::{WAIT, create_group, message_of, text_of};
 
@@ -210,6 +210,36 @@ async fn a_before_send_receiver_that_does_not_answer_lets_the_message_through() 
     // The receiver would answer after 30 s; the server waits its 2 s and goes on.
     assert!(started.elapsed() < Duration::from_secs(8), "the send waited {:?}", started.elapsed());
     assert_eq!(history(&bob, "alice", ConvType::C2C).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_full_queue_drops_new_events_counts_them_and_messaging_goes_on() {
+    // Goal: with the receiver down, the app's queue holds its bound (3 here) and no more; later
+    // events are dropped and counted; every message is still sent; the queued events arrive
+    // when the receiver is back, and the dropped ones never do.
+    let app = spawn_app_with(|config| config.webhook_queue_max = 3).await;
+    let addr = HookReceiver::unused_addr().await;
+    enable(&app.admin(), &format!("http://{addr}/hook"), &["C2C.CallbackAfterSendMsg"]).await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    for n in 0..6 {
+        alice.send_text("bob", ConvType::C2C, &format!("message {n}"), false).await.expect("messaging goes on");
+    }
+    assert_eq!(history(&bob, "alice", ConvType::C2C).await.len(), 6);
+    let metrics = &app.engine().metrics().webhooks_dropped;
+    assert_eq!(metrics.load(std::sync::atomic::Ordering::Relaxed), 3);
+    let text = app.engine().metrics().render();
+    assert!(text.contains("tincan_webhooks_dropped_total 3"), "{text}");
+    let mut receiver = HookReceiver::start_at(addr).await;
+    let mut texts = Vec::new();
+    for _ in 0..3 {
+        let hook = receiver.next("C2C.CallbackAfterSendMsg", RETRY_WAIT).await;
+        texts.push(hook.body["MsgBody"][0]["MsgContent"]["Text"].as_str().unwrap().to_owned());
+    }
+    texts.sort();
+    assert_eq!(texts, ["message 0", "message 1", "message 2"]);
+    let late = receiver.drain(Duration::from_millis(1_500)).await;
+    assert!(late.is_empty(), "dropped events arrived: {}", late.len());
 }
 
 #[tokio::test]
