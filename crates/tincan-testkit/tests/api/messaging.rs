@@ -1,6 +1,9 @@
 //! C2C and group messaging: delivery to every device, seqs, resends.
 
+use serde_json::json;
+use tincan_proto::api::get_message_list;
 use tincan_proto::enums::ConvType;
+use tincan_proto::{Elem, Message};
 use tincan_testkit::{spawn_app, wait_for};
 
 use crate::helpers::{WAIT, message_of, text_of};
@@ -126,4 +129,53 @@ async fn concurrent_sends_share_commits() {
     let (sink, _events) = app.client("sink").await;
     assert_eq!(sink.total_unread().await.unwrap(), 400);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn image_file_sound_and_video_elements_travel_as_their_metadata() {
+    // Goal: media elements are carried as the metadata TIM's keys describe (the files live
+    // elsewhere), unchanged, in the push and in history; an element with a mistyped known key
+    // is refused.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let elem = |value: serde_json::Value| -> Elem {
+        match value {
+            serde_json::Value::Object(map) => Elem(map),
+            _ => unreachable!(),
+        }
+    };
+    let elems = vec![
+        elem(
+            json!({"elem_type": 1, "image_elem_orig_url": "https://cdn.example/p.jpg", "image_elem_orig_pic_width": 800,
+                    "image_elem_orig_pic_height": 600, "image_elem_orig_pic_size": 120_000, "image_elem_format": 1,
+                    "image_elem_thumb_url": "https://cdn.example/p-thumb.jpg"}),
+        ),
+        elem(json!({"elem_type": 4, "file_elem_file_name": "report.pdf", "file_elem_file_size": 52_000,
+                    "file_elem_url": "https://cdn.example/report.pdf"})),
+        elem(json!({"elem_type": 2, "sound_elem_url": "https://cdn.example/v.m4a", "sound_elem_file_size": 9_000,
+                    "sound_elem_file_time": 7})),
+        elem(
+            json!({"elem_type": 9, "video_elem_video_url": "https://cdn.example/v.mp4", "video_elem_video_duration": 12,
+                    "video_elem_video_size": 900_000, "video_elem_video_type": "mp4",
+                    "video_elem_image_url": "https://cdn.example/v.jpg", "video_elem_image_width": 640,
+                    "video_elem_image_height": 360}),
+        ),
+    ];
+    let message = Message { message_elem_array: elems.clone(), ..Message::default() };
+    alice.send_message("bob", ConvType::C2C, message).await.unwrap();
+    let pushed = wait_for(&mut bob_events, WAIT, message_of).await;
+    assert_eq!(pushed.message.message_elem_array, elems, "the push carries the elements unchanged");
+    let params = get_message_list::GetMsgListParams { msg_getmsglist_param_count: 10, ..Default::default() };
+    let history = bob.get_message_list("alice", ConvType::C2C, params).await.unwrap();
+    assert_eq!(history[0].message_elem_array, elems, "history carries them unchanged");
+    // A known key with the wrong JSON type is refused, and nothing is stored.
+    let bad = Message {
+        message_elem_array: vec![elem(json!({"elem_type": 1, "image_elem_orig_pic_width": "wide"}))],
+        ..Message::default()
+    };
+    let error = alice.send_message("bob", ConvType::C2C, bad).await.unwrap_err();
+    assert!(error.desc.contains("image_elem_orig_pic_width"), "{error:?}");
+    let params = get_message_list::GetMsgListParams { msg_getmsglist_param_count: 10, ..Default::default() };
+    assert_eq!(bob.get_message_list("alice", ConvType::C2C, params).await.unwrap().len(), 1);
 }
