@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::value::RawValue;
 use tincan_core::config::AppConfig;
@@ -92,7 +92,13 @@ pub struct EngineConfig {
     /// Webhook after-events waiting per app, at most ([`webhooks::PENDING_PER_APP_MAX`] by
     /// default); past it new events are dropped and counted.
     pub webhook_queue_max: u64,
+    /// How often clients are told to send a heartbeat; a connection silent for three intervals
+    /// is closed ([`DEFAULT_HEARTBEAT_INTERVAL`] by default).
+    pub heartbeat_interval: Duration,
 }
+
+/// The heartbeat interval clients are given unless configured otherwise.
+pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(20);
 
 /// What the engine did at start, for the operator.
 #[derive(Clone, Debug)]
@@ -148,6 +154,7 @@ pub(crate) struct Inner {
     pub(crate) reader: Arc<dyn StoreRead>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) data_dir: PathBuf,
+    pub(crate) heartbeat_interval: Duration,
     pub(crate) next_tiny_id: AtomicU64,
     pub(crate) coalescer: ops::receipts::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,
@@ -252,6 +259,7 @@ impl Engine {
                 reader,
                 clock: config.clock,
                 data_dir: config.data_dir,
+                heartbeat_interval: config.heartbeat_interval,
                 next_tiny_id: AtomicU64::new(built.max_tiny_id.saturating_add(1).max(1)),
                 coalescer,
                 webhooks,
@@ -281,6 +289,11 @@ impl Engine {
             }
         })
         .await;
+    }
+
+    /// How often clients send a heartbeat; a connection silent for three intervals is closed.
+    pub fn heartbeat_interval(&self) -> Duration {
+        self.inner.heartbeat_interval
     }
 
     /// The counters for `/metrics`.

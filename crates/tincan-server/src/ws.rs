@@ -25,8 +25,6 @@ use tokio::sync::watch;
 pub(crate) const INFLIGHT_MAX: usize = 64;
 /// Most pushes written to a connection before one flush.
 const PUSH_BATCH_MAX: usize = 256;
-/// How long a connection may stay silent before it is closed (three heartbeats).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a new connection has to log in.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long one write to a connection may wait for the peer to take data.
@@ -133,7 +131,9 @@ async fn run(
 ) -> Result<(), ApiError> {
     let mut last_sent = replay(engine, socket, session, resume_pos, kick, shutdown).await?;
     let mut inflight: FuturesUnordered<Inflight> = FuturesUnordered::new();
-    let mut idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
+    // A connection silent for three heartbeats is gone.
+    let idle_timeout = engine.heartbeat_interval() * 3;
+    let mut idle_deadline = tokio::time::Instant::now() + idle_timeout;
     loop {
         tokio::select! {
             biased;
@@ -177,7 +177,7 @@ async fn run(
             }
             message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
                 let Some(Ok(message)) = message else { return Ok(()) };
-                idle_deadline = tokio::time::Instant::now() + IDLE_TIMEOUT;
+                idle_deadline = tokio::time::Instant::now() + idle_timeout;
                 let text = match message {
                     Message::Text(text) => text,
                     Message::Binary(_) => {
@@ -202,7 +202,10 @@ async fn run(
                 }
             }
             () = tokio::time::sleep_until(idle_deadline) => {
-                return Err(ApiError::new(ErrorCode::NET_DISCONNECTED, "no frame for 60 seconds; send ping every heartbeat_interval_ms"));
+                return Err(ApiError::new(
+                    ErrorCode::NET_DISCONNECTED,
+                    format!("no frame for {} ms; send ping every heartbeat_interval_ms", idle_timeout.as_millis()),
+                ));
             }
         }
     }

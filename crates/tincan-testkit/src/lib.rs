@@ -85,6 +85,7 @@ async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut 
         clock: Arc::new(SystemClock),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: tincan_engine::webhooks::PENDING_PER_APP_MAX,
+        heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
     };
     configure(&mut config);
     let mut attempt = 0;

@@ -19,6 +19,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         clock: Arc::new(SystemClock),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: args.webhook_queue_max,
+        heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
     };
     let server = Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
     let addr = server.local_addr();

@@ -14,9 +14,6 @@ use crate::render;
 use crate::state::{Account, AppState, read, write};
 use crate::{Engine, OutFrame, Session};
 
-/// How often clients should send `ping`, in milliseconds.
-pub(crate) const HEARTBEAT_INTERVAL_MS: u64 = 20_000;
-
 impl Engine {
     /// Logs a user in with a UserSig (TIM `TIMLogin`); creates the account at its first login.
     pub async fn login(&self, request: &login::Request) -> Result<(Session, login::Response), ApiError> {
@@ -37,7 +34,7 @@ impl Engine {
             tiny_id: account.tiny_id,
             pos: self.metrics().head_pos.load(Ordering::SeqCst),
             server_time: now,
-            heartbeat_interval_ms: HEARTBEAT_INTERVAL_MS,
+            heartbeat_interval_ms: u64::try_from(self.heartbeat_interval().as_millis()).unwrap_or(u64::MAX),
         };
         let session = Session {
             app,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use tincan_proto::UserId;
 use tincan_proto::enums::{ConvType, GroupType};
 use tincan_sdk::{Client, Event};
-use tincan_testkit::{SDKAPPID, spawn_app, wait_for};
+use tincan_testkit::{SDKAPPID, spawn_app, spawn_app_with, wait_for};
 
 use crate::helpers::{WAIT, create_group, message_of};
 
@@ -201,5 +201,27 @@ async fn a_device_that_stops_reading_is_closed_while_everyone_else_is_served() {
         assert_eq!(push.message.message_sender, "alice");
         assert_eq!(push.message.message_unique_id, expected, "resumed in order, none missing");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_three_heartbeats_and_a_pinging_one_stays() {
+    // Goal: the login tells clients the heartbeat interval; a connection that sends nothing for
+    // three intervals is told why (9508) and closed; a client that pings stays connected.
+    let app = spawn_app_with(|config| config.heartbeat_interval = Duration::from_secs(1)).await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let alice_id = UserId::parse("alice").unwrap();
+    let mut silent = app.raw_socket("bob").await;
+    let started = Instant::now();
+    let frames = silent.read_until_closed(Duration::from_secs(15)).await;
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(2_500), "closed after only {waited:?}");
+    let kicked = frames.iter().find(|frame| frame["push"] == "kicked").expect("a kicked push before the close");
+    assert_eq!(kicked["data"]["code"], 9508, "{kicked}");
+    assert!(kicked["data"]["desc"].as_str().unwrap().contains("heartbeat_interval_ms"), "{kicked}");
+    // Alice's SDK has been pinging every second all along.
+    tokio::time::sleep(Duration::from_secs(4).saturating_sub(started.elapsed())).await;
+    assert!(!app.engine().online_platforms(SDKAPPID, &alice_id).is_empty(), "the pinging client was closed");
+    alice.total_unread().await.expect("and it still answers");
     app.stop().await;
 }
