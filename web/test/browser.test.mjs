@@ -141,6 +141,25 @@ test("the console signs in with the keyboard and turns receipts off for Work gro
   await chat.getByRole("button", { name: "Send" }).click();
   await chat.getByText("Sent with a read receipt request.").waitFor({ timeout: WAIT_MS });
   await chat.getByRole("button", { name: "Read by 0 of 2" }).waitFor({ timeout: WAIT_MS });
+
+  // The largest group allowed receipts and the coalescing window are set the same way, and
+  // apply at once too: with at most 2 members, the 3-member group's message is refused.
+  const membersMax = page.getByRole("spinbutton", { name: /Largest group allowed receipts/ });
+  await membersMax.fill("2");
+  await page.getByRole("spinbutton", { name: /Receipt coalescing window/ }).fill("40");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText(/Saved at .*applies at once/).waitFor({ timeout: WAIT_MS });
+  let settings = (await server.rest("tincan", "get_app")).App;
+  assert.equal(settings.receipt_group_members_max, 2);
+  assert.equal(settings.receipt_coalesce_window_ms, 40);
+  await send(chat, "Too many of us now?", { receipt: true });
+  await chat.getByText(/Not sent: .*65003/).waitFor({ timeout: WAIT_MS });
+  await membersMax.fill("100000");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText(/Saved at .*applies at once/).waitFor({ timeout: WAIT_MS });
+  settings = (await server.rest("tincan", "get_app")).App;
+  assert.equal(settings.receipt_group_members_max, 100000);
+  await screenshot(page, "console-features-limits");
   await chat.context().close();
 });
 
