@@ -134,4 +134,4 @@ function textMessage(text, needReadReceipt) {
   };
 }
 
-module.exports = { startServer, eventually, rejection, textMessage, SDKAPPID };
+module.exports = { startServer, eventually, rejection, textMessage, SDKAPPID, KEY };
