@@ -464,7 +464,7 @@ test("Users and groups: search accounts, hand out a chat link, see a group's mem
   for (const one of [page, chat]) assert.deepEqual(one.context().offsite(), []);
 });
 
-test("Live view: connections and message rates update as charts", async () => {
+test("Live view: connections, message and receipt rates update as charts", async () => {
   const page = await (await context()).newPage();
   await consoleAs(page);
   const chat = await (await context()).newPage();
@@ -477,15 +477,25 @@ test("Live view: connections and message rates update as charts", async () => {
   for (let index = 0; index < 6; index++) {
     await server.cli("send", "--as", "alice", "--to", "team", "--group", `Busy minute ${index}`);
   }
-  await page.waitForFunction(
-    () => {
-      const text = [...document.querySelectorAll("figure")].find((figure) => figure.textContent.includes("Messages"))?.querySelector(".visually-hidden")?.textContent ?? "";
-      const peak = Number(/peak ([\d.,]+)/.exec(text)?.[1].replace(",", "") ?? 0);
-      return peak > 0;
-    },
-    null,
-    { timeout: WAIT_MS },
-  );
+  // Receipts, sent for two members through REST, show in their own chart.
+  for (let index = 0; index < 4; index++) {
+    const text = [{ MsgType: "TIMTextElem", MsgContent: { Text: `Read me ${index}` } }];
+    const sent = await server.rest("group_open_http_svc", "send_group_msg", { GroupId: "team", From_Account: "alice", Random: 900 + index, MsgBody: text, NeedReadReceipt: 1 });
+    for (const reader of ["bob", "carol"]) {
+      await server.rest("group_open_http_svc", "group_msg_receipt", { GroupId: "team", From_Account: reader, MsgSeqList: [{ MsgSeq: sent.MsgSeq }] });
+    }
+  }
+  for (const title of ["Messages", "Receipts"]) {
+    await page.waitForFunction(
+      (title) => {
+        const text = [...document.querySelectorAll("figure")].find((figure) => figure.querySelector(".chart-title")?.textContent === title)?.querySelector(".visually-hidden")?.textContent ?? "";
+        const peak = Number(/peak ([\d.,]+)/.exec(text)?.[1].replace(",", "") ?? 0);
+        return peak > 0;
+      },
+      title,
+      { timeout: WAIT_MS },
+    );
+  }
   await page.waitForTimeout(1500);
   await screenshot(page, "console-live");
   assert.deepEqual(page.context().offsite(), []);
