@@ -225,6 +225,44 @@ test("a group receipt is sent when the reader scrolls to the message, and the se
   await bob.context().close();
 });
 
+test("in a larger group the read and unread lists page with Show more", async () => {
+  const members = Array.from({ length: 25 }, (_, index) => `m${String(index + 1).padStart(2, "0")}`);
+  await server.rest("im_open_login_svc", "multiaccount_import", { Accounts: members });
+  await server.cli("group", "create", "--as", "alice", "--name", "Crowd", "--type", "Public", "--id", "crowd", "--members", members.join(","));
+  const alice = await (await context()).newPage();
+  await chatAs(alice, "alice");
+  await openConversation(alice, "Crowd");
+  await send(alice, "Everyone read this?", { receipt: true });
+  const receipt = alice.locator(".msg.mine", { hasText: "Everyone read this?" }).getByRole("button", { name: /Read by/ });
+  await receipt.waitFor({ timeout: WAIT_MS });
+  const newest = await server.rest("group_open_http_svc", "group_msg_get_simple", { GroupId: "crowd", ReqMsgNumber: 1 });
+  const seq = newest.RspMsgList[0].MsgSeq;
+  for (const reader of members.slice(0, 3)) {
+    await server.rest("group_open_http_svc", "group_msg_receipt", { GroupId: "crowd", From_Account: reader, MsgSeqList: [{ MsgSeq: seq }] });
+  }
+  const readByThree = alice.locator(".msg.mine", { hasText: "Everyone read this?" }).getByRole("button", { name: "Read by 3 of 25" });
+  await readByThree.waitFor({ timeout: WAIT_MS });
+  await readByThree.click();
+  const dialog = alice.getByRole("dialog", { name: "Read receipts" });
+  await dialog.waitFor({ timeout: WAIT_MS });
+  const readList = dialog.getByRole("list", { name: "Read by", exact: true });
+  const unreadList = dialog.getByRole("list", { name: "Not read by" });
+  await dialog.getByRole("heading", { name: "Not read yet (22)" }).waitFor({ timeout: WAIT_MS });
+  await unreadList.getByRole("listitem").nth(19).waitFor({ timeout: WAIT_MS });
+  assert.equal(await unreadList.getByRole("listitem").count(), 20, "the first page holds 20");
+  const more = dialog.locator("section").filter({ has: alice.getByRole("list", { name: "Not read by" }) }).getByRole("button", { name: "Show more" });
+  await more.click();
+  await unreadList.getByRole("listitem").nth(21).waitFor({ timeout: WAIT_MS });
+  const unread = await unreadList.getByRole("listitem").allTextContents();
+  assert.equal(unread.length, 22);
+  assert.equal(new Set(unread).size, 22, "no member twice across the pages");
+  assert.deepEqual((await readList.getByRole("listitem").allTextContents()).map((text) => text.trim()).sort(), members.slice(0, 3));
+  assert.equal(await more.isHidden(), true, "no more after the last page");
+  await screenshot(alice, "chat-read-lists-paged");
+  await alice.keyboard.press("Escape");
+  await alice.context().close();
+});
+
 test("C2C messages show one tick when sent and two once read, with unread badges on the way", async () => {
   const alice = await (await context()).newPage();
   const bob = await (await context()).newPage();
