@@ -478,3 +478,66 @@ async fn private_readers_reveal_nothing() {
     assert_eq!(told[0].msg_receipt_read_count, 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_apps_coalescing_window_paces_pushes_as_soon_as_it_is_changed() {
+    // Goal: the window set for the app caps how far apart pushes to a busy sender are, and a
+    // change applies to the next receipts without a restart: four readers acknowledging a
+    // message every few milliseconds for most of a second yield many pushes under a 20 ms
+    // window and few under a 10 s one (the window doubles from 5 ms while receipts keep coming).
+    let app = spawn_app().await;
+    let (owner, mut owner_events) = app.client("owner").await;
+    let names = names("w", 4);
+    let mut readers = Vec::new();
+    for name in &names {
+        readers.push(app.client(name).await);
+    }
+    let member_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let group_id = create_group(&owner, GroupType::WORK, &member_refs).await;
+    let mut pushes_under = Vec::new();
+    for window_ms in [20, 10_000] {
+        set_config(&app, json!({"receipt_coalesce_window_ms": window_ms})).await;
+        let mut messages = Vec::new();
+        for n in 0..100 {
+            messages
+                .push(owner.send_text(&group_id, ConvType::GROUP, &format!("{window_ms} {n}"), true).await.unwrap());
+        }
+        for (_, events) in &mut readers {
+            let _ = settle(events, Duration::from_millis(100)).await;
+        }
+        // Start from quiet, so that both runs begin the same way.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let _ = settle(&mut owner_events, Duration::from_millis(100)).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for (client, _) in &readers {
+            let (client, messages, group_id) = (client.clone(), messages.clone(), group_id.clone());
+            tasks.spawn(async move {
+                for message in messages {
+                    let message =
+                        Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..message };
+                    client.send_receipts(&[message]).await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap();
+        }
+        // Every receipt is told in the end (the last window may be long): count the pushes
+        // until the last message shows all four readers.
+        let last = messages.last().unwrap().message_msg_id.clone();
+        let mut pushes = 0;
+        loop {
+            let receipts = wait_for(&mut owner_events, Duration::from_secs(15), receipts_of).await;
+            pushes += 1;
+            if receipts.iter().any(|receipt| receipt.msg_receipt_msg_id == last && receipt.msg_receipt_read_count == 4)
+            {
+                break;
+            }
+        }
+        pushes_under.push(pushes);
+    }
+    let (fast, slow) = (pushes_under[0], pushes_under[1]);
+    assert!(slow * 3 <= fast, "20 ms window: {fast} pushes; 10 s window: {slow} pushes");
+    app.stop().await;
+}
