@@ -93,12 +93,17 @@ pub struct EngineConfig {
     /// default); past it new events are dropped and counted.
     pub webhook_queue_max: u64,
     /// How often clients are told to send a heartbeat; a connection silent for three intervals
-    /// is closed ([`DEFAULT_HEARTBEAT_INTERVAL`] by default).
+    /// is closed ([`DEFAULT_HEARTBEAT_INTERVAL`] by default; kept within
+    /// [`HEARTBEAT_INTERVAL_MIN`] and [`HEARTBEAT_INTERVAL_MAX`]).
     pub heartbeat_interval: Duration,
 }
 
 /// The heartbeat interval clients are given unless configured otherwise.
 pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(20);
+/// The shortest heartbeat interval a configuration may set (shorter ones are raised to it).
+pub const HEARTBEAT_INTERVAL_MIN: Duration = Duration::from_secs(1);
+/// The longest heartbeat interval a configuration may set (longer ones are lowered to it).
+pub const HEARTBEAT_INTERVAL_MAX: Duration = Duration::from_secs(3_600);
 
 /// What the engine did at start, for the operator.
 #[derive(Clone, Debug)]
@@ -259,7 +264,8 @@ impl Engine {
                 reader,
                 clock: config.clock,
                 data_dir: config.data_dir,
-                heartbeat_interval: config.heartbeat_interval,
+                // The SDK pings at most once a second, and the idle close is three intervals.
+                heartbeat_interval: config.heartbeat_interval.clamp(HEARTBEAT_INTERVAL_MIN, HEARTBEAT_INTERVAL_MAX),
                 next_tiny_id: AtomicU64::new(built.max_tiny_id.saturating_add(1).max(1)),
                 coalescer,
                 webhooks,

@@ -34,6 +34,10 @@ pub(crate) struct ConvCache {
     generation: u64,
     /// Conversations changed by a push, with the generation current at the time.
     touched: HashMap<(String, ConvType), u64>,
+    /// Conversations removed by a push (the user left, or the group was dismissed), likewise.
+    removed: HashMap<(String, ConvType), u64>,
+    /// The generation of the newest list applied; an older one arriving later is ignored.
+    applied: u64,
 }
 
 fn is_newer(state: &ConvState, current: &ConvInfo) -> bool {
@@ -61,20 +65,29 @@ impl ConvCache {
 
     /// Replaces the list with one fetched by the fetch of `generation`; returns what changed.
     pub(crate) fn replace(&mut self, list: Vec<ConvInfo>, generation: u64) -> Vec<ConvChange> {
-        let pushed_since = |key: &(String, ConvType), touched: &HashMap<(String, ConvType), u64>| {
-            touched.get(key).is_some_and(|at| *at >= generation)
+        if generation < self.applied {
+            // A newer list is in already.
+            return Vec::new();
+        }
+        let since = |marks: &HashMap<(String, ConvType), u64>, key: &(String, ConvType)| {
+            marks.get(key).is_some_and(|at| *at >= generation)
         };
         let mut changes = Vec::new();
         let mut fresh: HashMap<(String, ConvType), ConvInfo> = HashMap::new();
         for mut conv in list {
             let key = (conv.conv_id.clone(), conv.conv_type);
+            if since(&self.removed, &key) {
+                // Removed by a push after the list was asked for.
+                continue;
+            }
             if let Some(old) = self.convs.get(&key)
-                && pushed_since(&key, &self.touched)
+                && since(&self.touched, &key)
                 && old.conv_max_seq >= conv.conv_max_seq
                 && old.conv_read_seq >= conv.conv_read_seq
             {
-                // The list was answered before the pushes this copy has seen.
-                conv = old.clone();
+                // The list was answered before the pushes this copy has seen: its own fields
+                // (name, group type, read time) stand, the pushed state and last message win.
+                keep_pushed(&mut conv, old);
             }
             match self.convs.get(&key) {
                 None => changes.push(ConvChange { event: ConvEvent::ADD, conv: conv.clone() }),
@@ -87,7 +100,7 @@ impl ConvCache {
             if fresh.contains_key(key) {
                 continue;
             }
-            if pushed_since(key, &self.touched) {
+            if since(&self.touched, key) {
                 // Pushed after the list was asked for: newer than the list.
                 fresh.insert(key.clone(), old.clone());
             } else {
@@ -96,6 +109,8 @@ impl ConvCache {
         }
         self.convs = fresh;
         self.touched.retain(|_, at| *at > generation);
+        self.removed.retain(|_, at| *at > generation);
+        self.applied = generation;
         self.loaded = true;
         changes
     }
@@ -123,6 +138,7 @@ impl ConvCache {
         let change = (newer_message || newer_state).then(|| ConvChange { event, conv: conv.clone() });
         if change.is_some() {
             self.touched.insert(key_of(message), self.generation);
+            self.removed.remove(&key_of(message));
         }
         change
     }
@@ -144,9 +160,28 @@ impl ConvCache {
 
     /// Removes a conversation (the user left the group, or it was dismissed).
     pub(crate) fn remove(&mut self, conv_id: &str, conv_type: ConvType) -> Option<ConvChange> {
-        let conv = self.convs.remove(&(conv_id.to_owned(), conv_type))?;
+        let key = (conv_id.to_owned(), conv_type);
+        self.removed.insert(key.clone(), self.generation);
+        self.touched.remove(&key);
+        let conv = self.convs.remove(&key)?;
         Some(ConvChange { event: ConvEvent::DEL, conv })
     }
+}
+
+/// Takes into a listed conversation what pushes carry and know better: the counts and seqs,
+/// and the last message when the pushed one is newer.
+fn keep_pushed(listed: &mut ConvInfo, pushed: &ConvInfo) {
+    listed.conv_unread_num = pushed.conv_unread_num;
+    listed.conv_max_seq = pushed.conv_max_seq;
+    listed.conv_read_seq = pushed.conv_read_seq;
+    listed.conv_group_read_sequence = pushed.conv_group_read_sequence;
+    let listed_seq = listed.conv_last_msg.as_ref().map(|last| last.message_seq);
+    let pushed_seq = pushed.conv_last_msg.as_ref().map(|last| last.message_seq);
+    if pushed_seq > listed_seq {
+        listed.conv_last_msg = pushed.conv_last_msg.clone();
+        listed.conv_is_has_lastmsg = pushed.conv_is_has_lastmsg;
+    }
+    listed.conv_active_time = listed.conv_active_time.max(pushed.conv_active_time);
 }
 
 fn key_of(message: &Message) -> (String, ConvType) {
@@ -234,12 +269,48 @@ mod tests {
             conv_read_seq: 0,
             ..ConvInfo::default()
         };
-        assert!(cache.replace(vec![stale], generation).is_empty());
+        cache.replace(vec![stale], generation);
         assert_eq!(cache.total_unread(), 0);
+        let bob = &cache.convs[&("bob".to_owned(), ConvType::C2C)];
+        assert_eq!((bob.conv_max_seq, bob.conv_read_seq), (2, 2), "the pushed seqs stand");
+        assert_eq!(bob.conv_last_msg.as_ref().map(|last| last.message_seq), Some(2));
         // A list asked for after the pushes is the truth: a conversation it lacks is gone.
         let generation = cache.begin_refresh();
         let changes = cache.replace(Vec::new(), generation);
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].event, ConvEvent::DEL);
+    }
+
+    #[test]
+    fn a_stale_list_keeps_its_own_fields_but_not_removed_conversations_or_older_lists() {
+        let mut cache = ConvCache::default();
+        // The list names the group; a message pushed meanwhile made a bare entry.
+        let generation = cache.begin_refresh();
+        let mut pushed = message(1);
+        pushed.message_conv_id = "team".to_owned();
+        pushed.message_conv_type = ConvType::GROUP;
+        cache.apply_message(&pushed, state(1, 1, 0));
+        let listed = ConvInfo {
+            conv_id: "team".to_owned(),
+            conv_type: ConvType::GROUP,
+            conv_show_name: "The team".to_owned(),
+            ..ConvInfo::default()
+        };
+        cache.replace(vec![listed.clone()], generation);
+        let team = &cache.convs[&("team".to_owned(), ConvType::GROUP)];
+        assert_eq!(team.conv_show_name, "The team", "the list's name stands");
+        assert_eq!((team.conv_unread_num, team.conv_max_seq), (1, 1), "the pushed counts win");
+        assert!(team.conv_last_msg.is_some());
+        // Removed by a push while a list that still has it was being answered: it stays gone.
+        let generation = cache.begin_refresh();
+        cache.remove("team", ConvType::GROUP);
+        assert!(cache.replace(vec![listed.clone()], generation).is_empty());
+        assert!(cache.convs.is_empty());
+        // Of two lists in flight, the older one arriving last changes nothing.
+        let older = cache.begin_refresh();
+        let newer = cache.begin_refresh();
+        cache.replace(Vec::new(), newer);
+        assert!(cache.replace(vec![listed], older).is_empty());
+        assert!(cache.convs.is_empty());
     }
 }
