@@ -595,14 +595,15 @@ async fn drive(
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = JoinSet::new();
+    let n_routes = routes.len();
     for (index, route) in routes.iter().enumerate() {
         for lane in 0..pipeline {
             let (route, sent_at) = (route.clone(), sent_at.clone());
             tasks.spawn(async move {
                 let mut acks = Stats::default();
                 let mut ticker = interval.map(|every| {
-                    // Routes start spread over the interval, not all at once.
-                    let offset = every.mul_f64(index as f64 / 64.0 % 1.0);
+                    // Routes start spread evenly over the interval, not all at once.
+                    let offset = every.mul_f64(index as f64 / n_routes as f64);
                     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
                     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                     ticker

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::FuturesUnordered;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tincan_engine::{Engine, Inbox, Kick, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
@@ -288,6 +288,11 @@ async fn guarded(
     shutdown: &mut watch::Receiver<bool>,
     write: impl std::future::Future<Output = Result<(), axum::Error>>,
 ) -> Result<(), ApiError> {
+    let mut write = std::pin::pin!(write);
+    // Most writes finish at once (the socket has room): no timer and no select for those.
+    if let Some(written) = (&mut write).now_or_never() {
+        return written.map_err(disconnected);
+    }
     tokio::select! {
         biased;
         reason = kick.kicked() => Err(reason),

@@ -51,11 +51,7 @@ fn init_logs() {
 
 /// Starts a server on a fresh data directory.
 pub async fn spawn_app() -> TestApp {
-    let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
-    let dir = temp.path().to_owned();
-    let mut app = spawn_app_in(&dir).await;
-    app._temp = Some(temp);
-    app
+    spawn_app_with(|_| {}).await
 }
 
 /// Starts a server on `data_dir` (which may hold an earlier server's data).

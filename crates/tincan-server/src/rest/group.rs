@@ -26,6 +26,16 @@ const APP_GROUP_PAGE_MAX: usize = 10_000;
 /// Most members in one page of `get_group_member_info` (TIM: 6,000... we keep TIM's cap).
 const MEMBER_PAGE_MAX: usize = 6_000;
 
+/// A `Limit` key: absent or 0 (some libraries send 0 for "not set") means `max`; above `max` is
+/// refused.
+fn page_limit(given: Option<usize>, max: usize) -> Result<usize, ApiError> {
+    let limit = given.filter(|limit| *limit != 0).unwrap_or(max);
+    if limit > max {
+        return Err(ApiError::new(INVALID, format!("Limit {limit} is above the largest page, {max}")));
+    }
+    Ok(limit)
+}
+
 pub(super) async fn command(
     engine: &Engine,
     caller: &Caller,
@@ -280,11 +290,7 @@ fn get_group_member_info(
     caller: &Caller,
     body: GetMemberInfoBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    // Some libraries send 0 for "not set".
-    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(MEMBER_PAGE_MAX);
-    if limit > MEMBER_PAGE_MAX {
-        return Err(ApiError::new(INVALID, format!("Limit {limit} is above the largest page, {MEMBER_PAGE_MAX}")));
-    }
+    let limit = page_limit(body.limit, MEMBER_PAGE_MAX)?;
     let roles = body.roles.unwrap_or_default();
     for role in &roles {
         if !matches!(role.as_str(), "Owner" | "Admin" | "Member") {
@@ -294,14 +300,21 @@ fn get_group_member_info(
             ));
         }
     }
-    let (members, total) = engine.group_member_page(caller.sdkappid, &body.group_id, 0, usize::MAX)?;
-    let page: Vec<Value> = members
-        .iter()
-        .filter(|member| roles.is_empty() || roles.iter().any(|role| role == role_name(member.role)))
-        .skip(body.offset.unwrap_or(0))
-        .take(limit)
-        .map(member_json)
-        .collect();
+    let offset = body.offset.unwrap_or(0);
+    let (members, total) = if roles.is_empty() {
+        // Only the page is read, not the whole group.
+        engine.group_member_page(caller.sdkappid, &body.group_id, offset, limit)?
+    } else {
+        let (members, total) = engine.group_member_page(caller.sdkappid, &body.group_id, 0, usize::MAX)?;
+        let wanted = members
+            .into_iter()
+            .filter(|member| roles.iter().any(|role| role == role_name(member.role)))
+            .skip(offset)
+            .take(limit)
+            .collect();
+        (wanted, total)
+    };
+    let page: Vec<Value> = members.iter().map(member_json).collect();
     Ok(fields(vec![("MemberNum", json!(total)), ("MemberList", Value::Array(page)), ("Next", json!(""))]))
 }
 
@@ -320,10 +333,7 @@ fn get_appid_group_list(
     caller: &Caller,
     body: AppGroupListBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(APP_GROUP_PAGE_MAX);
-    if limit > APP_GROUP_PAGE_MAX {
-        return Err(ApiError::new(INVALID, format!("Limit {limit} is above the largest page, {APP_GROUP_PAGE_MAX}")));
-    }
+    let limit = page_limit(body.limit, APP_GROUP_PAGE_MAX)?;
     let start = body.next.unwrap_or(0);
     let group_type = body.group_type.as_deref().filter(|name| !name.is_empty()).map(parse_group_type).transpose()?;
     let ids = engine.app_group_ids(caller.sdkappid, group_type)?;
@@ -485,7 +495,7 @@ fn get_joined_group_list(
         .into_iter()
         .filter(|(_, it)| group_type.is_none_or(|wanted| *it == wanted))
         .collect();
-    let limit = body.limit.filter(|limit| *limit != 0).unwrap_or(usize::MAX);
+    let limit = page_limit(body.limit, usize::MAX)?;
     let page: Vec<Value> = joined
         .iter()
         .skip(body.offset.unwrap_or(0))
