@@ -57,8 +57,17 @@ pub struct Sizes {
     pub throughput_readers: usize,
     /// receipt-throughput: how long readers send, at most.
     pub throughput_duration: Duration,
-    /// receipt-throughput: messages asking for receipts, per sender.
+    /// receipt-throughput: messages asking for receipts read as fast as the server takes them
+    /// (over all senders; each reader reads each at most once).
     pub throughput_messages: usize,
+    /// receipt-throughput: receipts each reader has in flight at once.
+    pub throughput_pipeline: usize,
+    /// receipt-throughput: the rate of the steady phase, receipts per second over all readers.
+    pub throughput_steady_rate: usize,
+    /// receipt-throughput: how long the steady phase lasts, at most.
+    pub throughput_steady_duration: Duration,
+    /// receipt-throughput: messages of the steady phase.
+    pub throughput_steady_messages: usize,
     /// large-group: members.
     pub large_group_members: usize,
     /// large-group: connections logged in at once while members read.
@@ -89,7 +98,11 @@ impl Sizes {
             synapse_idle_samples: 50,
             throughput_readers: 200,
             throughput_duration: Duration::from_secs(10),
-            throughput_messages: 400,
+            throughput_messages: 4_000,
+            throughput_pipeline: 8,
+            throughput_steady_rate: 50_000,
+            throughput_steady_duration: Duration::from_secs(5),
+            throughput_steady_messages: 2_000,
             large_group_members: 100_000,
             large_group_batch: 1_000,
             connections: 50_000,
@@ -112,6 +125,10 @@ impl Sizes {
             throughput_readers: 4,
             throughput_duration: Duration::from_millis(500),
             throughput_messages: 6,
+            throughput_pipeline: 2,
+            throughput_steady_rate: 200,
+            throughput_steady_duration: Duration::from_millis(300),
+            throughput_steady_messages: 6,
             large_group_members: 50,
             large_group_batch: 20,
             connections: 20,

@@ -44,6 +44,12 @@ struct Args {
     /// Seconds of the receipt-throughput and messaging scenarios (overrides the size).
     #[arg(long)]
     seconds: Option<u64>,
+    /// receipt-throughput: receipts each reader has in flight at once (overrides the size).
+    #[arg(long)]
+    receipts_in_flight: Option<usize>,
+    /// receipt-throughput: the steady phase's rate, receipts per second (overrides the size).
+    #[arg(long)]
+    receipt_rate: Option<usize>,
     /// Sets the app's receipt coalescing window (milliseconds) before the scenarios run.
     #[arg(long)]
     window_ms: Option<u32>,
@@ -69,6 +75,12 @@ async fn main() -> anyhow::Result<()> {
     if let Some(seconds) = args.seconds {
         sizes.throughput_duration = Duration::from_secs(seconds);
         sizes.messaging_duration = Duration::from_secs(seconds);
+    }
+    if let Some(in_flight) = args.receipts_in_flight {
+        sizes.throughput_pipeline = in_flight.max(1);
+    }
+    if let Some(rate) = args.receipt_rate {
+        sizes.throughput_steady_rate = rate.max(1);
     }
     let prefix = format!("b{:06x}", rand_suffix());
     let target =

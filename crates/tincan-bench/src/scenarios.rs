@@ -239,15 +239,7 @@ pub async fn synapse_shape(target: &Target, sizes: &Sizes) -> anyhow::Result<Val
         tasks.spawn(async move {
             let mut stats = Stats::default();
             for message in &chosen {
-                let at = Instant::now();
-                posts
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .entry(message.message_msg_id.clone())
-                    .or_default()
-                    .push(at);
-                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-                stats.push(at.elapsed());
+                stats.push(timed_receipt(&client, message, &posts).await?);
             }
             anyhow::Ok(stats)
         });
@@ -297,7 +289,10 @@ pub async fn synapse_shape(target: &Target, sizes: &Sizes) -> anyhow::Result<Val
     Ok(results)
 }
 
-/// Many readers send receipts as fast as the server takes them, for a fixed time.
+/// Many readers send receipts for messages of four senders, who watch their receipt pushes:
+/// first at a steady rate (the 50,000/s), for latencies at that load, then as fast as the
+/// server takes them, for the most it can do. Each phase reads its own messages, so every
+/// receipt is a reader's first for its message.
 pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     let readers: Vec<String> = (0..sizes.throughput_readers).map(|index| target.user(&format!("rt{index}"))).collect();
     let senders: Vec<String> = (0..4).map(|index| target.user(&format!("rts{index}"))).collect();
@@ -312,19 +307,24 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     let mut logs = Vec::new();
     let mut stops = Vec::new();
     let mut sender_clients = Vec::new();
-    let mut messages: Vec<Message> = Vec::new();
+    let mut phases: [Vec<Message>; 2] = [Vec::new(), Vec::new()];
     let mut sent_by: Vec<Vec<String>> = Vec::new();
-    let per_sender = (sizes.throughput_messages / senders.len()).max(1);
     for name in &senders {
         let (client, events) = target.client(name).await?;
-        let mut own = Vec::with_capacity(per_sender);
-        for n in 0..per_sender {
-            let sent = client
-                .send_message(&group_id, ConvType::GROUP, text(&format!("read me {n}"), true))
-                .await
-                .map_err(|err| anyhow::anyhow!("{err}"))?;
-            own.push(sent.message_msg_id.clone());
-            messages.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
+        let mut own = Vec::new();
+        for (messages, total) in phases.iter_mut().zip([sizes.throughput_steady_messages, sizes.throughput_messages]) {
+            for n in 0..(total / senders.len()).max(1) {
+                let sent = client
+                    .send_message(&group_id, ConvType::GROUP, text(&format!("read me {n}"), true))
+                    .await
+                    .map_err(|err| anyhow::anyhow!("{err}"))?;
+                own.push(sent.message_msg_id.clone());
+                messages.push(Message {
+                    message_conv_id: group_id.clone(),
+                    message_conv_type: ConvType::GROUP,
+                    ..sent
+                });
+            }
         }
         sent_by.push(own);
         let (log, stop) = PushLog::follow(events);
@@ -336,33 +336,128 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     for name in &readers {
         clients.push(target.client(name).await?.0);
     }
+    let [steady_messages, full_messages] = phases;
+    // Each lane of each reader sends once per interval: the steady rate over all lanes.
+    let lanes = (clients.len() * sizes.throughput_pipeline) as f64;
+    let interval = Duration::from_secs_f64(lanes / sizes.throughput_steady_rate as f64);
+    let mut pushes_before = 0;
+    let mut reports = Vec::new();
+    for (messages, duration, interval) in [
+        (steady_messages, sizes.throughput_steady_duration, Some(interval)),
+        (full_messages, sizes.throughput_duration, None),
+    ] {
+        let phase = read_phase(target, &clients, messages, sizes, duration, interval).await?;
+        let mut visibility = Stats::default();
+        let mut missing = 0;
+        for (log, own_ids) in logs.iter().zip(&sent_by) {
+            let own: HashMap<String, Vec<Instant>> =
+                own_ids.iter().filter_map(|msg_id| Some((msg_id.clone(), phase.posts.get(msg_id)?.clone()))).collect();
+            log.settle(&own, 0, Duration::from_secs(15)).await;
+            let (stats, lost) = log.visibility(&own, 0);
+            visibility.extend(stats);
+            missing += lost;
+        }
+        let pushes: u64 = logs.iter().map(|log| log.total.load(Ordering::Relaxed)).sum();
+        let receipts = phase.acks.len();
+        reports.push(json!({
+            "receipts": receipts,
+            "receipts_per_s": round1(receipts as f64 / phase.wall.as_secs_f64()),
+            "ack": phase.acks.summary(),
+            "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
+            "pushes_to_senders": pushes - pushes_before,
+            "server_cpu_s_per_1000_receipts": round3((phase.after.cpu_seconds - phase.before.cpu_seconds) * 1000.0 / receipts.max(1) as f64),
+            "server_rss_mb": phase.after.rss_kib / 1024,
+            "wall_s": round3(phase.wall.as_secs_f64()),
+        }));
+        pushes_before = pushes;
+    }
+    for stop in stops {
+        stop.store(true, Ordering::Relaxed);
+    }
+    drop(sender_clients);
+    let [steady, full] = <[Value; 2]>::try_from(reports).map_err(|_| anyhow::anyhow!("two phases"))?;
+    Ok(merge(
+        full,
+        json!({
+            "readers": readers.len(),
+            "in_flight_per_reader": sizes.throughput_pipeline,
+            "steady": merge(steady, json!({"target_rate_per_s": sizes.throughput_steady_rate})),
+        }),
+    ))
+}
+
+/// Sends a receipt for `message`, noting when it was posted; returns its acknowledgement time.
+async fn timed_receipt(
+    client: &Client,
+    message: &Message,
+    posts: &Mutex<HashMap<String, Vec<Instant>>>,
+) -> anyhow::Result<Duration> {
+    let at = Instant::now();
+    posts
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(message.message_msg_id.clone())
+        .or_default()
+        .push(at);
+    client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(at.elapsed())
+}
+
+/// What one reading phase did: acknowledgement latencies, when each message's receipts were
+/// posted, and the server's CPU and memory around it.
+struct ReadPhase {
+    acks: Stats,
+    posts: HashMap<String, Vec<Instant>>,
+    wall: Duration,
+    before: ProcessSample,
+    after: ProcessSample,
+}
+
+/// Every reader sends receipts for `messages` with `throughput_pipeline` in flight, each lane
+/// at most once per `interval` if given, until `duration` has passed or it has read them all.
+async fn read_phase(
+    target: &Target,
+    clients: &[Client],
+    messages: Vec<Message>,
+    sizes: &Sizes,
+    duration: Duration,
+    interval: Option<Duration>,
+) -> anyhow::Result<ReadPhase> {
     let posts: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
+    let messages = Arc::new(messages);
+    let pipeline = sizes.throughput_pipeline;
+    let n_lanes = clients.len() * pipeline;
     let before = target.sample();
     let started = Instant::now();
-    let deadline = started + sizes.throughput_duration;
+    let deadline = started + duration;
     let mut tasks = JoinSet::new();
     for (index, client) in clients.iter().enumerate() {
-        let (client, messages, posts) = (client.clone(), messages.clone(), posts.clone());
-        tasks.spawn(async move {
-            let mut stats = Stats::default();
-            // Each reader walks the messages from its own offset, so messages fill evenly.
-            for step in 0..messages.len() {
-                if Instant::now() >= deadline {
-                    break;
+        for lane in 0..pipeline {
+            let (client, messages, posts) = (client.clone(), messages.clone(), posts.clone());
+            let mut ticker = interval.map(|every| {
+                // Lanes start spread evenly over the interval, not all at once.
+                let offset = every.mul_f64((index * pipeline + lane) as f64 / n_lanes as f64);
+                let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                ticker
+            });
+            tasks.spawn(async move {
+                let mut stats = Stats::default();
+                // Each reader walks the messages from its own offset, so messages fill evenly;
+                // its lanes take every `pipeline`th step each, so it reads each message once.
+                for step in (lane..messages.len()).step_by(pipeline) {
+                    if let Some(ticker) = ticker.as_mut() {
+                        ticker.tick().await;
+                    }
+                    if Instant::now() >= deadline {
+                        break;
+                    }
+                    let message = &messages[(index + step) % messages.len()];
+                    stats.push(timed_receipt(&client, message, &posts).await?);
                 }
-                let message = &messages[(index + step) % messages.len()];
-                let at = Instant::now();
-                posts
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .entry(message.message_msg_id.clone())
-                    .or_default()
-                    .push(at);
-                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-                stats.push(at.elapsed());
-            }
-            anyhow::Ok(stats)
-        });
+                anyhow::Ok(stats)
+            });
+        }
     }
     let mut acks = Stats::default();
     while let Some(result) = tasks.join_next().await {
@@ -370,33 +465,8 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     }
     let wall = started.elapsed();
     let after = target.sample();
-    let posts = posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    let mut visibility = Stats::default();
-    let mut missing = 0;
-    for (log, own_ids) in logs.iter().zip(&sent_by) {
-        let own: HashMap<String, Vec<Instant>> =
-            own_ids.iter().filter_map(|msg_id| Some((msg_id.clone(), posts.get(msg_id)?.clone()))).collect();
-        log.settle(&own, 0, Duration::from_secs(15)).await;
-        let (stats, lost) = log.visibility(&own, 0);
-        visibility.extend(stats);
-        missing += lost;
-    }
-    for stop in stops {
-        stop.store(true, Ordering::Relaxed);
-    }
-    let pushes: u64 = logs.iter().map(|log| log.total.load(Ordering::Relaxed)).sum();
-    drop(sender_clients);
-    Ok(json!({
-        "readers": readers.len(),
-        "receipts": acks.len(),
-        "receipts_per_s": round1(acks.len() as f64 / wall.as_secs_f64()),
-        "ack": acks.summary(),
-        "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
-        "pushes_to_senders": pushes,
-        "server_cpu_s_per_1000_receipts": round3((after.cpu_seconds - before.cpu_seconds) * 1000.0 / acks.len().max(1) as f64),
-        "server_rss_mb": after.rss_kib / 1024,
-        "wall_s": round3(wall.as_secs_f64()),
-    }))
+    let posts = std::mem::take(&mut *posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    Ok(ReadPhase { acks, posts, wall, before, after })
 }
 
 /// One Community group of many members, one message asking for receipts, every member reads it.

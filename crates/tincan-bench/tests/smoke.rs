@@ -31,6 +31,11 @@ async fn every_scenario_runs_at_tiny_sizes() {
             "receipt-throughput" => {
                 assert!(report["receipts"].as_u64().unwrap() > 0, "{report}");
                 assert_eq!(report["receipt_to_sender_push"]["not_seen"], 0, "{report}");
+                // The steady phase read its own messages, each receipt seen by its sender.
+                assert!(report["steady"]["receipts"].as_u64().unwrap() > 0, "{report}");
+                assert_eq!(report["steady"]["receipt_to_sender_push"]["not_seen"], 0, "{report}");
+                assert!(report["steady"]["pushes_to_senders"].as_u64().unwrap() > 0, "{report}");
+                assert!(report["pushes_to_senders"].as_u64().unwrap() > 0, "{report}");
             }
             "large-group" => {
                 assert_eq!(report["read_count"], 49, "the owner and 49 readers: {report}");

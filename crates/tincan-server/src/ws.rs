@@ -141,13 +141,27 @@ async fn run(
             _ = shutdown.changed() => {
                 return Err(ApiError::new(ErrorCode::NET_DISCONNECTED, "the server is shutting down; reconnect and resume"));
             }
-            Some((id, result)) = inflight.next(), if !inflight.is_empty() => {
-                let (text, next) = match result {
-                    Ok((data, next)) => (response_frame(id, data.as_str()), next),
-                    Err(error) => (encode_error(Some(id), &error), Next::Continue),
+            Some(answer) = inflight.next(), if !inflight.is_empty() => {
+                // Answers that are ready together go out in one write.
+                let mut close = false;
+                let write = async {
+                    let mut ready = Some(answer);
+                    while let Some((id, result)) = ready.take() {
+                        let (text, next) = match result {
+                            Ok((data, next)) => (response_frame(id, data.as_str()), next),
+                            Err(error) => (encode_error(Some(id), &error), Next::Continue),
+                        };
+                        socket.feed(Message::Text(text.into())).await?;
+                        if let Next::Close = next {
+                            close = true;
+                            break;
+                        }
+                        ready = inflight.next().now_or_never().flatten();
+                    }
+                    socket.flush().await
                 };
-                guarded(kick, shutdown, send_text(socket, text)).await?;
-                if let Next::Close = next {
+                guarded(kick, shutdown, write).await?;
+                if close {
                     let _ = guarded(kick, shutdown, socket.send(Message::Close(None))).await;
                     return Ok(());
                 }

@@ -10,7 +10,7 @@
 //! Neither changes any unread count.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -577,7 +577,8 @@ pub(crate) enum Audience {
 pub(crate) type CoalesceKey = (u64, UserId, GroupId, Audience);
 
 struct PendingPush {
-    cells: Vec<Arc<ReceiptCell>>,
+    /// The messages whose counts changed, by seq (a busy sender's window may hold thousands).
+    cells: BTreeMap<u64, Arc<ReceiptCell>>,
     /// The device every noted receipt came from, if they all came from one: the reader's own
     /// notice skips it, as that device knows already.
     origin: Option<u64>,
@@ -697,9 +698,7 @@ impl Coalescer {
         let mut state = lock(&self.state);
         match state.pending.get_mut(&key) {
             Some(pending) => {
-                if !pending.cells.iter().any(|it| it.seq == cell.seq) {
-                    pending.cells.push(cell);
-                }
+                pending.cells.entry(cell.seq).or_insert(cell);
                 if pending.origin != origin {
                     pending.origin = None;
                 }
@@ -710,7 +709,7 @@ impl Coalescer {
                 let pace = state.last_flush.get(&key).copied().unwrap_or_default();
                 let (due, streak) = next_due(pace, now_ms, u64::from(window_ms));
                 state.last_flush.insert(key.clone(), Pace { streak, ..pace });
-                state.pending.insert(key.clone(), PendingPush { cells: vec![cell], origin });
+                state.pending.insert(key.clone(), PendingPush { cells: BTreeMap::from([(cell.seq, cell)]), origin });
                 state.due.push(Reverse((due, key)));
                 drop(state);
                 self.wake.notify_one();
@@ -737,7 +736,7 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
         if let Some(pending) = state.pending.remove(&key) {
             let streak = state.last_flush.get(&key).map_or(0, |pace| pace.streak);
             state.last_flush.insert(key.clone(), Pace { flushed_at_ms: now_ms, streak });
-            due.push((key, pending.cells, pending.origin));
+            due.push((key, pending.cells.into_values().collect(), pending.origin));
         }
     }
     if state.last_flush.len() > LAST_FLUSHES_MAX && now_ms >= state.next_prune_ms {
