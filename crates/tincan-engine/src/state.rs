@@ -372,10 +372,6 @@ pub(crate) struct ReceiptCell {
 }
 
 impl ReceiptSource for ReceiptCell {
-    fn key(&self) -> (u64, GroupId, u64) {
-        (self.sdkappid, self.group_id.clone(), self.seq)
-    }
-
     fn snapshot(&self) -> GroupReceiptRecord {
         let state = lock(&self.state);
         GroupReceiptRecord {

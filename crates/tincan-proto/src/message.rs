@@ -70,6 +70,47 @@ pub struct Message {
     pub message_is_excluded_from_unread_count: bool,
 }
 
+/// The keys that name a stored message: its conversation, ID and seq. Receipt calls send only
+/// these, since the server reads everything else from its own record; it serializes as a
+/// partial [`Message`], which the server parses as one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MessageKeys<'a> {
+    /// The peer's user ID (C2C) or the group ID.
+    pub message_conv_id: &'a str,
+    /// The conversation type.
+    pub message_conv_type: ConvType,
+    /// The message ID.
+    pub message_msg_id: &'a str,
+    /// The message's position in its conversation.
+    pub message_seq: u64,
+}
+
+impl<'a> From<&'a Message> for MessageKeys<'a> {
+    fn from(message: &'a Message) -> MessageKeys<'a> {
+        MessageKeys {
+            message_conv_id: &message.message_conv_id,
+            message_conv_type: message.message_conv_type,
+            message_msg_id: &message.message_msg_id,
+            message_seq: message.message_seq,
+        }
+    }
+}
+
+/// A list of messages named by their keys: `{"messages": [...]}`, the parameters of the receipt
+/// calls.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessagesByKeys<'a> {
+    /// The messages.
+    pub messages: Vec<MessageKeys<'a>>,
+}
+
+impl<'a> MessagesByKeys<'a> {
+    /// The keys of `messages`.
+    pub fn of(messages: &'a [Message]) -> MessagesByKeys<'a> {
+        MessagesByKeys { messages: messages.iter().map(MessageKeys::from).collect() }
+    }
+}
+
 /// One element of a message: a JSON object with `elem_type` and the type's keys.
 ///
 /// Elements are kept as JSON objects so that keys tincan does not interpret (download URLs,
@@ -299,6 +340,34 @@ mod tests {
 
     fn elem(value: Value) -> Elem {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn message_keys_parse_as_the_messages_they_name() {
+        let messages = vec![
+            Message {
+                message_conv_id: "@TGS#1".to_owned(),
+                message_conv_type: ConvType::GROUP,
+                message_msg_id: "144115-1-2".to_owned(),
+                message_seq: 7,
+                message_sender: "alice".to_owned(),
+                message_elem_array: vec![Elem::text("hello \"there\"")],
+                ..Message::default()
+            },
+            Message { message_conv_id: "bob".to_owned(), message_conv_type: ConvType::C2C, ..Message::default() },
+        ];
+        let text = serde_json::to_string(&MessagesByKeys::of(&messages)).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            json!({"messages": [
+                {"message_conv_id": "@TGS#1", "message_conv_type": 2, "message_msg_id": "144115-1-2", "message_seq": 7},
+                {"message_conv_id": "bob", "message_conv_type": 1, "message_msg_id": "", "message_seq": 0},
+            ]})
+        );
+        let parsed: crate::api::send_receipts::Request = serde_json::from_str(&text).unwrap();
+        let named: Vec<MessageKeys<'_>> = parsed.messages.iter().map(MessageKeys::from).collect();
+        let sent: Vec<MessageKeys<'_>> = messages.iter().map(MessageKeys::from).collect();
+        assert_eq!(named, sent);
     }
 
     #[test]

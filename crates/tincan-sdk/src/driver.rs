@@ -316,6 +316,7 @@ impl Driver {
     ) -> Option<Outcome> {
         let mut command = first;
         let mut fed = 0;
+        let mut yielded = false;
         let outcome = loop {
             match command {
                 Some(Command::Request { op, data, idempotent, reply }) => {
@@ -332,7 +333,14 @@ impl Driver {
                 }
             }
             // A bounded number at a time, so that answers and pushes are read in between.
-            let next = if fed < REQUESTS_PER_WRITE_MAX { commands.try_recv().ok() } else { None };
+            let mut next = if fed < REQUESTS_PER_WRITE_MAX { commands.try_recv().ok() } else { None };
+            if next.is_none() && !yielded && fed < REQUESTS_PER_WRITE_MAX {
+                // Callers woken by the same answers are often about to queue their next
+                // requests: one turn of the scheduler lets them join this write.
+                yielded = true;
+                tokio::task::yield_now().await;
+                next = commands.try_recv().ok();
+            }
             match next {
                 Some(next) => command = Some(next),
                 None => return socket.flush().await.err().map(|_| Outcome::Lost),

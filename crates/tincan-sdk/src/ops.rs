@@ -9,6 +9,7 @@ use tincan_proto::api::{
     invite_group_members, join_group, quit_group, report_read, send_message, send_receipts, set_receipt_privacy,
 };
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
+use tincan_proto::message::{MessageKeys, MessagesByKeys};
 use tincan_proto::objects::{
     ConvInfo, ConversationOperationResult, GetGroupInfoResult, GroupBaseInfo, GroupDeleteMemberResult,
     GroupInviteMemberResult, MessageReceipt,
@@ -71,15 +72,13 @@ impl Client {
 
     /// Sends read receipts for messages of one conversation (TIM `TIMMsgSendMessageReadReceipts`).
     pub async fn send_receipts(&self, messages: &[Message]) -> Result<(), ApiError> {
-        let data = serde_json::json!({"messages": messages.iter().map(identity).collect::<Vec<_>>()});
-        self.call_raw(send_receipts::Request::OP, data.to_string(), true).await.map(|_| ())
+        self.call_raw(send_receipts::Request::OP, keys_json(messages), true).await.map(|_| ())
     }
 
     /// The receipt state of this user's messages of one conversation
     /// (TIM `TIMMsgGetMessageReadReceipts`).
     pub async fn get_receipts(&self, messages: &[Message]) -> Result<Vec<MessageReceipt>, ApiError> {
-        let data = serde_json::json!({"messages": messages.iter().map(identity).collect::<Vec<_>>()});
-        let text = self.call_raw(get_receipts::Request::OP, data.to_string(), true).await?;
+        let text = self.call_raw(get_receipts::Request::OP, keys_json(messages), true).await?;
         let response: get_receipts::Response = serde_json::from_str(&text).map_err(|err| {
             ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode receipts: {err}"))
         })?;
@@ -95,8 +94,7 @@ impl Client {
         next_seq: u64,
         count: u32,
     ) -> Result<get_read_members::Response, ApiError> {
-        let data =
-            serde_json::json!({"message": identity(message), "filter": filter, "next_seq": next_seq, "count": count});
+        let data = serde_json::json!({"message": MessageKeys::from(message), "filter": filter, "next_seq": next_seq, "count": count});
         let text = self.call_raw(get_read_members::Request::OP, data.to_string(), true).await?;
         serde_json::from_str(&text).map_err(|err| {
             ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the member page: {err}"))
@@ -211,13 +209,8 @@ impl Client {
     }
 }
 
-/// The keys that name a message to the server; receipt calls send only these, since the server
-/// reads everything else from its own record.
-fn identity(message: &Message) -> serde_json::Value {
-    serde_json::json!({
-        "message_conv_id": message.message_conv_id,
-        "message_conv_type": message.message_conv_type,
-        "message_msg_id": message.message_msg_id,
-        "message_seq": message.message_seq,
-    })
+/// `{"messages": [...]}` with the keys that name each message to the server; receipt calls send
+/// only these, since the server reads everything else from its own record.
+fn keys_json(messages: &[Message]) -> String {
+    serde_json::to_string(&MessagesByKeys::of(messages)).unwrap_or_default()
 }

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, params};
-use tincan_proto::GroupId;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
@@ -24,11 +23,14 @@ impl SqliteWriter {
 impl StoreWrite for SqliteWriter {
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
         let transaction = self.connection.transaction().map_err(backend("starting a batch"))?;
-        // Receipts for one message within a batch are written once, with the newest state.
-        let mut receipts: HashMap<(u64, GroupId, u64), Arc<dyn ReceiptSource>> = HashMap::new();
+        // Receipts for one message within a batch are written once, with the newest state. A
+        // message's receipt state is one shared source, so the source's address names it without
+        // building its key for every op; two sources of one message would both be written, each
+        // with the newest state, which stores the same.
+        let mut receipts: HashMap<*const (), &Arc<dyn ReceiptSource>> = HashMap::new();
         for op in ops {
             if let WriteOp::PutGroupReceipt(source) = op {
-                receipts.insert(source.key(), source.clone());
+                receipts.insert(Arc::as_ptr(source).cast::<()>(), source);
                 continue;
             }
             apply_one(&transaction, op)?;

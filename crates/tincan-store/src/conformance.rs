@@ -283,10 +283,6 @@ fn read_states_and_own_messages_load_back(open: OpenStore<'_>) {
 struct FixedSource(GroupReceiptRecord);
 
 impl ReceiptSource for FixedSource {
-    fn key(&self) -> (u64, GroupId, u64) {
-        (self.0.sdkappid, self.0.group_id.clone(), self.0.seq)
-    }
-
     fn snapshot(&self) -> GroupReceiptRecord {
         self.0.clone()
     }

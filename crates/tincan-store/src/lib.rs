@@ -52,12 +52,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Produces the current state of a group receipt when the writer stores it.
 ///
-/// Receipts for one message that arrive in one batch are stored once, with the state as it is
-/// when the batch is written, which includes every one of them.
+/// A message has one source, shared by every op that stores its receipts, so receipts for one
+/// message that arrive in one batch are stored once (a backend recognises the source by its
+/// address), with the state as it is when the batch is written, which includes every one of
+/// them.
 pub trait ReceiptSource: Send + Sync {
-    /// Which message: (app, group, seq).
-    fn key(&self) -> (u64, GroupId, u64);
-
     /// The state to store now.
     fn snapshot(&self) -> GroupReceiptRecord;
 }
