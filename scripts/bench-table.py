@@ -98,7 +98,7 @@ header = ("figure", "tincan", "unit", "synapse", "ratio", "target")
 print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
 for r in rows:
     print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
-print(f"machine: {os.cpu_count()} CPUs; receipt_coalesce_window_ms default {tincan.get('receipt_coalesce_window_ms', 100)}")
+print(f"machine: {os.cpu_count()} CPUs; the app's receipt_coalesce_window_ms {tincan.get('receipt_coalesce_window_ms')}")
 for name, value in tincan.items():
     if isinstance(value, dict) and "error" in value:
         print(f"{name}: ERROR {value['error']}")

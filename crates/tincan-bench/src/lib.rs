@@ -213,6 +213,18 @@ impl Target {
         Ok(())
     }
 
+    /// The app's receipt coalescing window, in milliseconds.
+    pub async fn window_ms(&self) -> anyhow::Result<u64> {
+        let answer = self
+            .admin()
+            .call("tincan", "get_app", &json!({}))
+            .await
+            .map_err(|err| anyhow::anyhow!("get_app: {err}"))?;
+        answer["App"]["receipt_coalesce_window_ms"]
+            .as_u64()
+            .ok_or_else(|| anyhow::anyhow!("get_app gave no receipt_coalesce_window_ms: {answer}"))
+    }
+
     /// The server's CPU time and memory now.
     pub fn sample(&self) -> ProcessSample {
         self.pid.map(ProcessSample::of).unwrap_or_default()

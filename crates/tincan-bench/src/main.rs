@@ -91,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
     let scenarios: Vec<String> =
         if args.scenarios.is_empty() { SCENARIOS.iter().map(|it| (*it).to_owned()).collect() } else { args.scenarios };
     let mut report = serde_json::Map::new();
-    report.insert("receipt_coalesce_window_ms".to_owned(), json!(args.window_ms.unwrap_or(100)));
+    report.insert("receipt_coalesce_window_ms".to_owned(), json!(target.window_ms().await?));
     for name in &scenarios {
         eprintln!("running {name} ...");
         let result = tincan_bench::run(name, &target, &sizes).await;

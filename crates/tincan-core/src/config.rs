@@ -44,8 +44,9 @@ pub const RECEIPT_CAPABLE_GROUP_TYPES: [GroupType; 4] =
 
 /// The largest group for which receipts are allowed by default: the largest group type's cap.
 pub const RECEIPT_GROUP_MEMBERS_MAX_DEFAULT: u32 = 100_000;
-/// The default coalescing window for receipt pushes to a sender, in milliseconds.
-pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 100;
+/// The default coalescing window for receipt pushes to a sender, in milliseconds: below what a
+/// person notices, and at most 50 pushes a second to a sender for each busy group.
+pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 /// The longest coalescing window an app may set, in milliseconds.
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
@@ -93,7 +94,7 @@ pub struct AppConfig {
 
 impl AppConfig {
     /// The configuration of a new app: Ultimate, receipts for Work, Public and Meeting groups,
-    /// a 100 ms coalescing window and no size limit below the largest group type's cap.
+    /// a 20 ms coalescing window and no size limit below the largest group type's cap.
     pub fn new_app_default() -> AppConfig {
         AppConfig {
             plan: Plan::Ultimate,
