@@ -139,6 +139,10 @@ function sendError(error: unknown, conversation: Conversation | undefined): stri
 
 class ChatApp {
   private readonly conversations = new Map<string, Conversation>();
+  /** Counts list loads; an answer to any but the latest is dropped, as it may be older. */
+  private listGeneration = 0;
+  /** Conversations that pushes changed since the latest list load was asked for. */
+  private readonly touched = new Set<string>();
   private open: ConversationView | null = null;
   private readonly readers: ReadersDialog;
   /** Identity of the message being sent, kept for resends of the same text (resend safety). */
@@ -277,12 +281,30 @@ class ChatApp {
     showSignIn(null, "");
   }
 
+  /**
+   * Loads the conversation list. The answer can be older than pushes that arrived while it was
+   * on its way: an answer to an earlier load is dropped, and a conversation a push changed
+   * meanwhile keeps the pushed state unless the list has a later last message (a push for it
+   * is then on its way).
+   */
   private async loadConversations(): Promise<void> {
+    const generation = ++this.listGeneration;
+    this.touched.clear();
     try {
       const answer = await this.client.request<{ conversations: Conversation[] }>("conv_get_list");
+      if (generation !== this.listGeneration) return;
+      const pushed = new Map([...this.touched].map((key) => [key, this.conversations.get(key)] as const));
+      this.touched.clear();
       this.conversations.clear();
       for (const conversation of answer.conversations) {
         this.conversations.set(convKey(conversation.conv_type, conversation.conv_id), conversation);
+      }
+      for (const [key, mine] of pushed) {
+        if (!mine) continue;
+        const listed = this.conversations.get(key);
+        const listedSeq = listed?.conv_last_msg?.message_seq ?? 0;
+        const pushedSeq = mine.conv_last_msg?.message_seq ?? 0;
+        if (!listed || pushedSeq >= listedSeq) this.conversations.set(key, mine);
       }
       this.renderList();
     } catch {
@@ -403,6 +425,7 @@ class ChatApp {
     conversation.conv_is_has_lastmsg = true;
     conversation.conv_active_time = Math.max(conversation.conv_active_time, message.message_server_time);
     if (state) conversation.conv_unread_num = state.unread;
+    this.touched.add(key);
     this.renderList();
   }
 
@@ -425,9 +448,11 @@ class ChatApp {
         if (this.isOpen(push.data.conv_type, push.data.conv_id)) this.open?.applyReceiptsSent(push.data.seqs as number[]);
         break;
       case "conv_read": {
-        const conversation = this.conversations.get(convKey(push.data.conv_type, push.data.conv_id));
+        const key = convKey(push.data.conv_type, push.data.conv_id);
+        const conversation = this.conversations.get(key);
         if (conversation) {
           conversation.conv_unread_num = (push.data.conv as ConvState).unread;
+          this.touched.add(key);
           this.renderList();
         }
         break;
