@@ -234,9 +234,7 @@ impl Target {
 /// Runs one scenario by name.
 pub async fn run(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     if let Some(base) = name.strip_suffix("-fast") {
-        let previous =
-            target.admin().call("tincan", "get_app", &json!({})).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-        let window = previous["App"]["receipt_coalesce_window_ms"].clone();
+        let window = target.window_ms().await?;
         target.configure(json!({"receipt_coalesce_window_ms": FAST_WINDOW_MS})).await?;
         let result = Box::pin(run(base, target, sizes)).await;
         target.configure(json!({"receipt_coalesce_window_ms": window})).await?;

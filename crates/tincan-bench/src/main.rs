@@ -41,7 +41,8 @@ struct Args {
     /// Members of the large group (overrides the size).
     #[arg(long)]
     large_group_members: Option<usize>,
-    /// Seconds of the receipt-throughput and messaging scenarios (overrides the size).
+    /// Seconds of the full-speed phases of the receipt-throughput and messaging scenarios
+    /// (overrides the size; their steady phases keep their own length).
     #[arg(long)]
     seconds: Option<u64>,
     /// receipt-throughput: receipts each reader has in flight at once (overrides the size).

@@ -239,7 +239,15 @@ pub async fn synapse_shape(target: &Target, sizes: &Sizes) -> anyhow::Result<Val
         tasks.spawn(async move {
             let mut stats = Stats::default();
             for message in &chosen {
-                stats.push(timed_receipt(&client, message, &posts).await?);
+                let at = Instant::now();
+                posts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .entry(message.message_msg_id.clone())
+                    .or_default()
+                    .push(at);
+                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                stats.push(at.elapsed());
             }
             anyhow::Ok(stats)
         });
@@ -346,7 +354,7 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
         (steady_messages, sizes.throughput_steady_duration, Some(interval)),
         (full_messages, sizes.throughput_duration, None),
     ] {
-        let phase = read_phase(target, &clients, messages, sizes, duration, interval).await?;
+        let phase = read_phase(target, &clients, messages, sizes.throughput_pipeline, duration, interval).await?;
         let mut visibility = Stats::default();
         let mut missing = 0;
         for (log, own_ids) in logs.iter().zip(&sent_by) {
@@ -357,11 +365,14 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
             visibility.extend(stats);
             missing += lost;
         }
+        // The phase's last pushes (a window behind its last receipts) and the readers' own
+        // notices (paced at a second) are the phase's: they land before the next one starts.
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
         let pushes: u64 = logs.iter().map(|log| log.total.load(Ordering::Relaxed)).sum();
         let receipts = phase.acks.len();
         reports.push(json!({
             "receipts": receipts,
-            "receipts_per_s": round1(receipts as f64 / phase.wall.as_secs_f64()),
+            "receipts_per_s": round1(receipts as f64 / phase.sending.as_secs_f64().max(1e-9)),
             "ack": phase.acks.summary(),
             "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
             "pushes_to_senders": pushes - pushes_before,
@@ -386,46 +397,35 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     ))
 }
 
-/// Sends a receipt for `message`, noting when it was posted; returns its acknowledgement time.
-async fn timed_receipt(
-    client: &Client,
-    message: &Message,
-    posts: &Mutex<HashMap<String, Vec<Instant>>>,
-) -> anyhow::Result<Duration> {
-    let at = Instant::now();
-    posts
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .entry(message.message_msg_id.clone())
-        .or_default()
-        .push(at);
-    client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-    Ok(at.elapsed())
-}
-
 /// What one reading phase did: acknowledgement latencies, when each message's receipts were
 /// posted, and the server's CPU and memory around it.
 struct ReadPhase {
     acks: Stats,
     posts: HashMap<String, Vec<Instant>>,
+    /// From the start to the last acknowledgement.
     wall: Duration,
+    /// The time receipts were being sent: from the start to the deadline, or to the last
+    /// acknowledgement if every message was read before it.
+    sending: Duration,
     before: ProcessSample,
     after: ProcessSample,
 }
 
-/// Every reader sends receipts for `messages` with `throughput_pipeline` in flight, each lane
-/// at most once per `interval` if given, until `duration` has passed or it has read them all.
+/// Every reader sends receipts for `messages` with `pipeline` in flight, until `duration` has
+/// passed or it has read them all.
+///
+/// With `interval`, each lane sends once per interval on a fixed schedule: a lane that falls
+/// behind sends its missed receipts at once, and every latency is counted from when its receipt
+/// was due, not from when it could be sent, so a server that stalls shows it.
 async fn read_phase(
     target: &Target,
     clients: &[Client],
     messages: Vec<Message>,
-    sizes: &Sizes,
+    pipeline: usize,
     duration: Duration,
     interval: Option<Duration>,
 ) -> anyhow::Result<ReadPhase> {
-    let posts: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
     let messages = Arc::new(messages);
-    let pipeline = sizes.throughput_pipeline;
     let n_lanes = clients.len() * pipeline;
     let before = target.sample();
     let started = Instant::now();
@@ -433,40 +433,52 @@ async fn read_phase(
     let mut tasks = JoinSet::new();
     for (index, client) in clients.iter().enumerate() {
         for lane in 0..pipeline {
-            let (client, messages, posts) = (client.clone(), messages.clone(), posts.clone());
+            let (client, messages) = (client.clone(), messages.clone());
             let mut ticker = interval.map(|every| {
                 // Lanes start spread evenly over the interval, not all at once.
                 let offset = every.mul_f64((index * pipeline + lane) as f64 / n_lanes as f64);
-                let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
-                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                let mut ticker = tokio::time::interval_at(tokio::time::Instant::from_std(started) + offset, every);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
                 ticker
             });
             tasks.spawn(async move {
                 let mut stats = Stats::default();
+                // (message index, when its receipt was posted), merged after the phase.
+                let mut posted: Vec<(usize, Instant)> = Vec::new();
                 // Each reader walks the messages from its own offset, so messages fill evenly;
                 // its lanes take every `pipeline`th step each, so it reads each message once.
                 for step in (lane..messages.len()).step_by(pipeline) {
-                    if let Some(ticker) = ticker.as_mut() {
-                        ticker.tick().await;
-                    }
-                    if Instant::now() >= deadline {
+                    let due = match ticker.as_mut() {
+                        Some(ticker) => ticker.tick().await.into_std(),
+                        None => Instant::now(),
+                    };
+                    if due >= deadline || Instant::now() >= deadline {
                         break;
                     }
-                    let message = &messages[(index + step) % messages.len()];
-                    stats.push(timed_receipt(&client, message, &posts).await?);
+                    let at = (index + step) % messages.len();
+                    posted.push((at, due));
+                    client
+                        .send_receipts(std::slice::from_ref(&messages[at]))
+                        .await
+                        .map_err(|err| anyhow::anyhow!("{err}"))?;
+                    stats.push(due.elapsed());
                 }
-                anyhow::Ok(stats)
+                anyhow::Ok((stats, posted))
             });
         }
     }
     let mut acks = Stats::default();
+    let mut posts: HashMap<String, Vec<Instant>> = HashMap::new();
     while let Some(result) = tasks.join_next().await {
-        acks.extend(result??);
+        let (stats, posted) = result??;
+        acks.extend(stats);
+        for (at, due) in posted {
+            posts.entry(messages[at].message_msg_id.clone()).or_default().push(due);
+        }
     }
     let wall = started.elapsed();
     let after = target.sample();
-    let posts = std::mem::take(&mut *posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-    Ok(ReadPhase { acks, posts, wall, before, after })
+    Ok(ReadPhase { acks, posts, wall, sending: wall.min(duration), before, after })
 }
 
 /// One Community group of many members, one message asking for receipts, every member reads it.

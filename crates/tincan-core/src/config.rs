@@ -45,7 +45,7 @@ pub const RECEIPT_CAPABLE_GROUP_TYPES: [GroupType; 4] =
 /// The largest group for which receipts are allowed by default: the largest group type's cap.
 pub const RECEIPT_GROUP_MEMBERS_MAX_DEFAULT: u32 = 100_000;
 /// The default coalescing window for receipt pushes to a sender, in milliseconds: below what a
-/// person notices, and at most 50 pushes a second to a sender for each busy group.
+/// person notices; a sender in a busy group gets one push per window.
 pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 /// The longest coalescing window an app may set, in milliseconds.
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;

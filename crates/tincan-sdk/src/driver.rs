@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use std::net::SocketAddr;
 use tincan_proto::api::{Operation, get_conversation_list, login, ping};
 use tincan_proto::enums::ConvType;
 use tincan_proto::frame::ServerFrame;
@@ -19,10 +20,12 @@ use tincan_proto::push::{
     self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
-use tokio::net::TcpStream;
+
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -70,6 +73,8 @@ struct Driver {
     next_id: u64,
     convs: ConvCache,
     heartbeat: Duration,
+    /// Answers reached callers since the driver last wrote: they may be about to send more.
+    answered: bool,
 }
 
 /// Connects, logs in, and starts the driver task.
@@ -87,6 +92,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::UnboundedSender<Ev
     });
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
+        answered: false,
         config,
         shared: shared.clone(),
         events,
@@ -107,16 +113,8 @@ fn clock_offset(server_time: u64) -> i64 {
 /// Each step is bounded by the request timeout, so a server that accepts the TCP connection and
 /// then says nothing fails the login with 9520 instead of leaving it pending.
 async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Socket, login::Response), ApiError> {
-    // The driver gathers its own writes (a flush after every burst of requests), so Nagle's
-    // algorithm would only hold small requests back. A read takes what is there up to the read
-    // buffer's size, and the library zeroes that much before each read: 16 KiB holds a server's
-    // gathered write, where the default 128 KiB cost a 128 KiB memset per answer received.
-    let websocket = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-    let handshake = tokio::time::timeout(
-        config.request_timeout,
-        tokio_tungstenite::connect_async_with_config(config.url.as_str(), Some(websocket), true),
-    );
-    let (mut socket, _) = handshake
+    let handshake = tokio::time::timeout(config.request_timeout, open_socket(config));
+    let mut socket = handshake
         .await
         .map_err(|_| {
             ApiError::new(
@@ -162,6 +160,39 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
         }
         code => Err(ApiError::new(code.unwrap_or(ErrorCode::SDK_INTERNAL_ERROR), answer.desc.unwrap_or_default())),
     }
+}
+
+/// Opens the WebSocket, from `config.local_ip` when it is set.
+async fn open_socket(config: &ClientConfig) -> Result<Socket, String> {
+    // The driver gathers its own writes (a flush after every burst of requests), so Nagle's
+    // algorithm would only hold small requests back. A read takes what is there up to the read
+    // buffer's size, and the library zeroes that much before each read: 16 KiB takes a
+    // server's gathered write (it writes at most 16 KiB at once), where the default 128 KiB
+    // cost a 128 KiB memset per read.
+    let websocket = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
+    let Some(local_ip) = config.local_ip else {
+        return tokio_tungstenite::connect_async_with_config(config.url.as_str(), Some(websocket), true)
+            .await
+            .map(|(socket, _)| socket)
+            .map_err(|err| err.to_string());
+    };
+    let request = config.url.as_str().into_client_request().map_err(|err| err.to_string())?;
+    let host = request.uri().host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
+    let port = request.uri().port_u16().unwrap_or(80);
+    let peer = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|err| err.to_string())?
+        .find(|address| address.is_ipv4() == local_ip.is_ipv4())
+        .ok_or_else(|| format!("{host} has no address of the local address's family ({local_ip})"))?;
+    let tcp =
+        if local_ip.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.map_err(|err| err.to_string())?;
+    tcp.bind(SocketAddr::new(local_ip, 0)).map_err(|err| format!("cannot connect from {local_ip}: {err}"))?;
+    let stream = tcp.connect(peer).await.map_err(|err| err.to_string())?;
+    stream.set_nodelay(true).map_err(|err| err.to_string())?;
+    tokio_tungstenite::client_async_with_config(request, MaybeTlsStream::Plain(stream), Some(websocket))
+        .await
+        .map(|(socket, _)| socket)
+        .map_err(|err| err.to_string())
 }
 
 /// Whether a login failure is final (bad credentials) rather than a passing network problem.
@@ -251,10 +282,8 @@ impl Driver {
         let mut unsent: Vec<u64> =
             self.pending.iter().filter(|(_, pending)| !pending.sent).map(|(id, _)| *id).collect();
         unsent.sort_unstable();
-        for id in unsent {
-            if self.send(&mut socket, id).await.is_err() {
-                return Outcome::Lost;
-            }
+        if self.send_all(&mut socket, unsent).await.is_err() {
+            return Outcome::Lost;
         }
         let mut heartbeat = tokio::time::interval(self.heartbeat);
         heartbeat.tick().await;
@@ -296,10 +325,8 @@ impl Driver {
                         .filter(|(_, pending)| !pending.sent && pending.retry_at.is_some_and(|at| at <= now))
                         .map(|(id, _)| *id)
                         .collect();
-                    for id in due {
-                        if self.send(&mut socket, id).await.is_err() {
-                            return Outcome::Lost;
-                        }
+                    if self.send_all(&mut socket, due).await.is_err() {
+                        return Outcome::Lost;
                     }
                 }
             }
@@ -316,7 +343,6 @@ impl Driver {
     ) -> Option<Outcome> {
         let mut command = first;
         let mut fed = 0;
-        let mut yielded = false;
         let outcome = loop {
             match command {
                 Some(Command::Request { op, data, idempotent, reply }) => {
@@ -334,10 +360,10 @@ impl Driver {
             }
             // A bounded number at a time, so that answers and pushes are read in between.
             let mut next = if fed < REQUESTS_PER_WRITE_MAX { commands.try_recv().ok() } else { None };
-            if next.is_none() && !yielded && fed < REQUESTS_PER_WRITE_MAX {
-                // Callers woken by the same answers are often about to queue their next
-                // requests: one turn of the scheduler lets them join this write.
-                yielded = true;
+            if next.is_none() && self.answered && fed < REQUESTS_PER_WRITE_MAX {
+                // Callers woken by the answers just delivered are often about to queue their
+                // next requests: one turn of the scheduler lets them join this write.
+                self.answered = false;
                 tokio::task::yield_now().await;
                 next = commands.try_recv().ok();
             }
@@ -352,6 +378,17 @@ impl Driver {
 
     async fn send(&mut self, socket: &mut Socket, id: u64) -> Result<(), ()> {
         self.feed(socket, id).await?;
+        socket.flush().await.map_err(|_| ())
+    }
+
+    /// Sends requests with one flush.
+    async fn send_all(&mut self, socket: &mut Socket, ids: Vec<u64>) -> Result<(), ()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        for id in ids {
+            self.feed(socket, id).await?;
+        }
         socket.flush().await.map_err(|_| ())
     }
 
@@ -389,6 +426,7 @@ impl Driver {
         match pending.reply {
             Reply::Caller(reply) => {
                 let _ = reply.send(result);
+                self.answered = true;
             }
             Reply::Heartbeat => {}
             Reply::ConvRefresh(generation) => {

@@ -24,9 +24,9 @@ impl StoreWrite for SqliteWriter {
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
         let transaction = self.connection.transaction().map_err(backend("starting a batch"))?;
         // Receipts for one message within a batch are written once, with the newest state. A
-        // message's receipt state is one shared source, so the source's address names it without
-        // building its key for every op; two sources of one message would both be written, each
-        // with the newest state, which stores the same.
+        // message has one receipt source, shared by all its ops (`ReceiptSource`), so the
+        // source's address names the message without building its key for every op; the ops
+        // hold every source alive until the batch is written, so no two share an address.
         let mut receipts: HashMap<*const (), &Arc<dyn ReceiptSource>> = HashMap::new();
         for op in ops {
             if let WriteOp::PutGroupReceipt(source) = op {

@@ -58,3 +58,21 @@ async fn a_usersig_from_tencents_python_generator_logs_in() {
     assert_eq!(login_code(&app, SDKAPPID, "py-user", user_sig).await, None, "the Python-made sig logs in");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_client_connects_from_the_local_address_it_is_given() {
+    // Goal: `ClientConfig::local_ip` is where the connection comes from (the benchmark spreads
+    // connections over loopback addresses with it): another loopback address works, and an
+    // address this machine does not have fails the connection, naming it.
+    let app = spawn_app().await;
+    let mut config = app.config("alice");
+    config.local_ip = Some("127.0.0.7".parse().unwrap());
+    let (client, _events) = Client::connect(config).await.expect("a loopback address connects");
+    client.logout().await.unwrap();
+    let mut config = app.config("alice");
+    config.local_ip = Some("192.0.2.1".parse().unwrap());
+    let err = Client::connect(config).await.err().expect("an address the machine lacks cannot connect");
+    assert_eq!(err.code, ErrorCode::NET_DISCONNECTED, "{err:?}");
+    assert!(err.desc.contains("cannot connect from 192.0.2.1"), "{}", err.desc);
+    app.stop().await;
+}
