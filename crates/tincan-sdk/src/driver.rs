@@ -177,6 +177,11 @@ async fn open_socket(config: &ClientConfig) -> Result<Socket, String> {
             .map_err(|err| err.to_string());
     };
     let request = config.url.as_str().into_client_request().map_err(|err| err.to_string())?;
+    // This build speaks plain WebSocket only (TLS is a proxy's job), like the path without a
+    // local address: a wss:// URL must not go out in plain text.
+    if request.uri().scheme_str() != Some("ws") {
+        return Err("only ws:// URLs are supported; put a TLS proxy in front for wss://".to_owned());
+    }
     let host = request.uri().host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
     let port = request.uri().port_u16().unwrap_or(80);
     let peer = tokio::net::lookup_host((host.as_str(), port))
@@ -319,12 +324,14 @@ impl Driver {
                 _ = sweep.tick() => {
                     self.expire();
                     let now = Instant::now();
-                    let due: Vec<u64> = self
+                    let mut due: Vec<u64> = self
                         .pending
                         .iter()
                         .filter(|(_, pending)| !pending.sent && pending.retry_at.is_some_and(|at| at <= now))
                         .map(|(id, _)| *id)
                         .collect();
+                    // In the order they were asked for, as after a reconnect.
+                    due.sort_unstable();
                     if self.send_all(&mut socket, due).await.is_err() {
                         return Outcome::Lost;
                     }

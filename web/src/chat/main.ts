@@ -139,9 +139,11 @@ function sendError(error: unknown, conversation: Conversation | undefined): stri
 
 class ChatApp {
   private readonly conversations = new Map<string, Conversation>();
-  /** Counts list loads; an answer to any but the latest is dropped, as it may be older. */
-  private listGeneration = 0;
-  /** Conversations that pushes changed since the latest list load was asked for. */
+  /** Whether a list load is on its way; one at a time, so answers arrive in order. */
+  private loading = false;
+  /** Whether another load was asked for while one was on its way. */
+  private reloadWanted = false;
+  /** Conversations that pushes changed since the current list load was asked for. */
   private readonly touched = new Set<string>();
   private open: ConversationView | null = null;
   private readonly readers: ReadersDialog;
@@ -282,33 +284,49 @@ class ChatApp {
   }
 
   /**
-   * Loads the conversation list. The answer can be older than pushes that arrived while it was
-   * on its way: an answer to an earlier load is dropped, and a conversation a push changed
-   * meanwhile keeps the pushed state unless the list has a later last message (a push for it
-   * is then on its way).
+   * Loads the conversation list. One load runs at a time; a load asked for meanwhile runs once
+   * after it. The answer can be older than pushes that arrived while it was on its way: a
+   * conversation a push changed meanwhile keeps the pushed last message and unread count unless
+   * the list has a later last message (its push is then on its way).
    */
   private async loadConversations(): Promise<void> {
-    const generation = ++this.listGeneration;
+    if (this.loading) {
+      this.reloadWanted = true;
+      return;
+    }
+    this.loading = true;
     this.touched.clear();
     try {
       const answer = await this.client.request<{ conversations: Conversation[] }>("conv_get_list");
-      if (generation !== this.listGeneration) return;
       const pushed = new Map([...this.touched].map((key) => [key, this.conversations.get(key)] as const));
-      this.touched.clear();
       this.conversations.clear();
       for (const conversation of answer.conversations) {
         this.conversations.set(convKey(conversation.conv_type, conversation.conv_id), conversation);
       }
       for (const [key, mine] of pushed) {
-        if (!mine) continue;
         const listed = this.conversations.get(key);
-        const listedSeq = listed?.conv_last_msg?.message_seq ?? 0;
-        const pushedSeq = mine.conv_last_msg?.message_seq ?? 0;
-        if (!listed || pushedSeq >= listedSeq) this.conversations.set(key, mine);
+        // A conversation the list no longer has was removed (the user left the group).
+        if (!mine || !listed) continue;
+        if ((mine.conv_last_msg?.message_seq ?? 0) >= (listed.conv_last_msg?.message_seq ?? 0)) {
+          this.conversations.set(key, {
+            ...listed,
+            conv_last_msg: mine.conv_last_msg,
+            conv_is_has_lastmsg: mine.conv_is_has_lastmsg,
+            conv_active_time: Math.max(listed.conv_active_time, mine.conv_active_time),
+            conv_unread_num: mine.conv_unread_num,
+          });
+        }
       }
       this.renderList();
     } catch {
       // A reconnect brings a `synced` push, which loads the list again.
+    } finally {
+      this.touched.clear();
+      this.loading = false;
+      if (this.reloadWanted) {
+        this.reloadWanted = false;
+        void this.loadConversations();
+      }
     }
   }
 

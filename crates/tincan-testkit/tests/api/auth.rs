@@ -74,5 +74,11 @@ async fn a_client_connects_from_the_local_address_it_is_given() {
     let err = Client::connect(config).await.err().expect("an address the machine lacks cannot connect");
     assert_eq!(err.code, ErrorCode::NET_DISCONNECTED, "{err:?}");
     assert!(err.desc.contains("cannot connect from 192.0.2.1"), "{}", err.desc);
+    // A wss:// URL is refused rather than sent in plain text (TLS is a proxy's job).
+    let mut config = app.config("alice");
+    config.url = config.url.replacen("ws://", "wss://", 1);
+    config.local_ip = Some("127.0.0.7".parse().unwrap());
+    let err = Client::connect(config).await.err().expect("wss:// is not spoken in plain text");
+    assert!(err.desc.contains("only ws:// URLs"), "{}", err.desc);
     app.stop().await;
 }
