@@ -397,6 +397,17 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     ))
 }
 
+/// A lane's fixed schedule: one tick per `every`, lanes spread evenly over the interval rather
+/// than all at once. A lane that falls behind ticks at once for what it missed, so that a phase
+/// timed from each tick (when the request was due, not when it could be sent) shows a server
+/// that stalls in its latencies, not as a lower rate.
+fn lane_schedule(started: Instant, every: Duration, lane: usize, n_lanes: usize) -> tokio::time::Interval {
+    let offset = every.mul_f64(lane as f64 / n_lanes.max(1) as f64);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::from_std(started) + offset, every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    ticker
+}
+
 /// What one reading phase did: acknowledgement latencies, when each message's receipts were
 /// posted, and the server's CPU and memory around it.
 struct ReadPhase {
@@ -434,13 +445,7 @@ async fn read_phase(
     for (index, client) in clients.iter().enumerate() {
         for lane in 0..pipeline {
             let (client, messages) = (client.clone(), messages.clone());
-            let mut ticker = interval.map(|every| {
-                // Lanes start spread evenly over the interval, not all at once.
-                let offset = every.mul_f64((index * pipeline + lane) as f64 / n_lanes as f64);
-                let mut ticker = tokio::time::interval_at(tokio::time::Instant::from_std(started) + offset, every);
-                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-                ticker
-            });
+            let mut ticker = interval.map(|every| lane_schedule(started, every, index * pipeline + lane, n_lanes));
             tasks.spawn(async move {
                 let mut stats = Stats::default();
                 // (message index, when its receipt was posted), merged after the phase.
@@ -452,7 +457,7 @@ async fn read_phase(
                         Some(ticker) => ticker.tick().await.into_std(),
                         None => Instant::now(),
                     };
-                    if due >= deadline || Instant::now() >= deadline {
+                    if Instant::now() >= deadline {
                         break;
                     }
                     let at = (index + step) % messages.len();
@@ -683,22 +688,17 @@ async fn drive(
             let (route, sent_at) = (route.clone(), sent_at.clone());
             tasks.spawn(async move {
                 let mut acks = Stats::default();
-                let mut ticker = interval.map(|every| {
-                    // Routes start spread evenly over the interval, not all at once.
-                    let offset = every.mul_f64(index as f64 / n_routes as f64);
-                    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + offset, every);
-                    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                    ticker
-                });
+                let mut ticker =
+                    interval.map(|every| lane_schedule(started, every, index * pipeline + lane, n_routes * pipeline));
                 let mut n = 0u64;
                 loop {
-                    if let Some(ticker) = ticker.as_mut() {
-                        ticker.tick().await;
-                    }
+                    let at = match ticker.as_mut() {
+                        Some(ticker) => ticker.tick().await.into_std(),
+                        None => Instant::now(),
+                    };
                     if Instant::now() >= deadline {
                         break;
                     }
-                    let at = Instant::now();
                     let message = text(&format!("route {index} lane {lane} message {n}"), false);
                     let sent = route
                         .client

@@ -7,12 +7,12 @@
 //! missed.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use std::net::SocketAddr;
 use tincan_proto::api::{Operation, get_conversation_list, login, ping};
 use tincan_proto::enums::ConvType;
 use tincan_proto::frame::ServerFrame;
@@ -20,7 +20,6 @@ use tincan_proto::push::{
     self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
-
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -164,36 +163,35 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
 
 /// Opens the WebSocket, from `config.local_ip` when it is set.
 async fn open_socket(config: &ClientConfig) -> Result<Socket, String> {
-    // The driver gathers its own writes (a flush after every burst of requests), so Nagle's
-    // algorithm would only hold small requests back. A read takes what is there up to the read
-    // buffer's size, and the library zeroes that much before each read: 16 KiB takes a
-    // server's gathered write (it writes at most 16 KiB at once), where the default 128 KiB
-    // cost a 128 KiB memset per read.
-    let websocket = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-    let Some(local_ip) = config.local_ip else {
-        return tokio_tungstenite::connect_async_with_config(config.url.as_str(), Some(websocket), true)
-            .await
-            .map(|(socket, _)| socket)
-            .map_err(|err| err.to_string());
-    };
     let request = config.url.as_str().into_client_request().map_err(|err| err.to_string())?;
-    // This build speaks plain WebSocket only (TLS is a proxy's job), like the path without a
-    // local address: a wss:// URL must not go out in plain text.
+    // This build speaks plain WebSocket only: TLS is a proxy's job, and a wss:// URL must not go
+    // out in plain text.
     if request.uri().scheme_str() != Some("ws") {
         return Err("only ws:// URLs are supported; put a TLS proxy in front for wss://".to_owned());
     }
     let host = request.uri().host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
     let port = request.uri().port_u16().unwrap_or(80);
-    let peer = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|err| err.to_string())?
-        .find(|address| address.is_ipv4() == local_ip.is_ipv4())
-        .ok_or_else(|| format!("{host} has no address of the local address's family ({local_ip})"))?;
-    let tcp =
-        if local_ip.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.map_err(|err| err.to_string())?;
-    tcp.bind(SocketAddr::new(local_ip, 0)).map_err(|err| format!("cannot connect from {local_ip}: {err}"))?;
-    let stream = tcp.connect(peer).await.map_err(|err| err.to_string())?;
+    let stream = match config.local_ip {
+        None => TcpStream::connect((host.as_str(), port)).await.map_err(|err| err.to_string())?,
+        Some(local_ip) => {
+            let peer = tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|err| err.to_string())?
+                .find(|address| address.is_ipv4() == local_ip.is_ipv4())
+                .ok_or_else(|| format!("{host} has no address of the local address's family ({local_ip})"))?;
+            let tcp = if local_ip.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }
+                .map_err(|err| err.to_string())?;
+            tcp.bind(SocketAddr::new(local_ip, 0)).map_err(|err| format!("cannot connect from {local_ip}: {err}"))?;
+            tcp.connect(peer).await.map_err(|err| err.to_string())?
+        }
+    };
+    // The driver gathers its own writes (a flush after every burst of requests), so Nagle's
+    // algorithm would only hold small requests back.
     stream.set_nodelay(true).map_err(|err| err.to_string())?;
+    // A read takes what is there up to the read buffer's size, and the library zeroes that much
+    // before each read: 16 KiB takes a server's gathered write (it writes at most 16 KiB at
+    // once), where the default 128 KiB cost a 128 KiB memset per read.
+    let websocket = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
     tokio_tungstenite::client_async_with_config(request, MaybeTlsStream::Plain(stream), Some(websocket))
         .await
         .map(|(socket, _)| socket)
@@ -287,7 +285,7 @@ impl Driver {
         let mut unsent: Vec<u64> =
             self.pending.iter().filter(|(_, pending)| !pending.sent).map(|(id, _)| *id).collect();
         unsent.sort_unstable();
-        if self.send_all(&mut socket, unsent).await.is_err() {
+        if self.send(&mut socket, unsent).await.is_err() {
             return Outcome::Lost;
         }
         let mut heartbeat = tokio::time::interval(self.heartbeat);
@@ -317,7 +315,7 @@ impl Driver {
                 }
                 _ = heartbeat.tick() => {
                     let id = self.queue(ping::Request::OP, "{}".to_owned(), true, Reply::Heartbeat);
-                    if self.send(&mut socket, id).await.is_err() {
+                    if self.send(&mut socket, [id]).await.is_err() {
                         return Outcome::Lost;
                     }
                 }
@@ -332,7 +330,7 @@ impl Driver {
                         .collect();
                     // In the order they were asked for, as after a reconnect.
                     due.sort_unstable();
-                    if self.send_all(&mut socket, due).await.is_err() {
+                    if self.send(&mut socket, due).await.is_err() {
                         return Outcome::Lost;
                     }
                 }
@@ -366,13 +364,16 @@ impl Driver {
                 }
             }
             // A bounded number at a time, so that answers and pushes are read in between.
-            let mut next = if fed < REQUESTS_PER_WRITE_MAX { commands.try_recv().ok() } else { None };
-            if next.is_none() && self.answered && fed < REQUESTS_PER_WRITE_MAX {
-                // Callers woken by the answers just delivered are often about to queue their
-                // next requests: one turn of the scheduler lets them join this write.
-                self.answered = false;
-                tokio::task::yield_now().await;
+            let mut next = None;
+            if fed < REQUESTS_PER_WRITE_MAX {
                 next = commands.try_recv().ok();
+                if next.is_none() && self.answered {
+                    // Callers woken by the answers just delivered are often about to queue their
+                    // next requests: one turn of the scheduler lets them join this write.
+                    self.answered = false;
+                    tokio::task::yield_now().await;
+                    next = commands.try_recv().ok();
+                }
             }
             match next {
                 Some(next) => command = Some(next),
@@ -383,20 +384,14 @@ impl Driver {
         Some(outcome)
     }
 
-    async fn send(&mut self, socket: &mut Socket, id: u64) -> Result<(), ()> {
-        self.feed(socket, id).await?;
-        socket.flush().await.map_err(|_| ())
-    }
-
-    /// Sends requests with one flush.
-    async fn send_all(&mut self, socket: &mut Socket, ids: Vec<u64>) -> Result<(), ()> {
-        if ids.is_empty() {
-            return Ok(());
-        }
+    /// Sends requests, in the order given, with one flush.
+    async fn send(&mut self, socket: &mut Socket, ids: impl IntoIterator<Item = u64>) -> Result<(), ()> {
+        let mut fed = false;
         for id in ids {
             self.feed(socket, id).await?;
+            fed = true;
         }
-        socket.flush().await.map_err(|_| ())
+        if fed { socket.flush().await.map_err(|_| ()) } else { Ok(()) }
     }
 
     /// Writes a request to the socket's buffer; a flush sends it.
@@ -523,7 +518,7 @@ impl Driver {
     async fn refresh_convs(&mut self, socket: &mut Socket) -> Option<Outcome> {
         let generation = self.convs.begin_refresh();
         let id = self.queue(get_conversation_list::Request::OP, "{}".to_owned(), true, Reply::ConvRefresh(generation));
-        self.send(socket, id).await.err().map(|()| Outcome::Lost)
+        self.send(socket, [id]).await.err().map(|()| Outcome::Lost)
     }
 
     fn report_convs(&mut self, changes: Vec<crate::ConvChange>, total_before: u64, announce_total: bool) {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::json;
 use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::{ErrorCode, Message};
-use tincan_sdk::{Client, Event};
+use tincan_sdk::{Client, Event, Events};
 use tincan_testkit::{TestApp, spawn_app, wait_for};
 
 use crate::helpers::{WAIT, create_group, message_of, receipts_of, settle};
@@ -34,6 +34,25 @@ fn names(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|index| format!("{prefix}{index:02}")).collect()
 }
 
+/// `n` users named `prefix00`, `prefix01`, … logged in, and a group of `group_type` that `owner`
+/// made with them as members: their names, clients and the group's ID.
+async fn group_of_readers(
+    app: &TestApp,
+    owner: &Client,
+    prefix: &str,
+    n: usize,
+    group_type: GroupType,
+) -> (Vec<String>, Vec<(Client, Events)>, String) {
+    let names = names(prefix, n);
+    let mut readers = Vec::with_capacity(n);
+    for name in &names {
+        readers.push(app.client(name).await);
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let group_id = create_group(owner, group_type, &refs).await;
+    (names, readers, group_id)
+}
+
 #[tokio::test]
 async fn every_device_of_the_sender_is_told_with_coalesced_current_counts() {
     // Goal: 19 members read one message; each of the sender's three devices gets receipt pushes
@@ -43,14 +62,8 @@ async fn every_device_of_the_sender_is_told_with_coalesced_current_counts() {
     let (owner, mut device_a) = app.client("owner").await;
     let (_owner_b, mut device_b) = app.client("owner").await;
     let (_owner_c, mut device_c) = app.client("owner").await;
-    let readers = names("r", 19);
-    let mut clients = Vec::new();
-    for name in &readers {
-        clients.push(app.client(name).await);
-    }
+    let (_, mut clients, group_id) = group_of_readers(&app, &owner, "r", 19, GroupType::WORK).await;
     let (_r00_tablet, mut tablet_events) = app.client("r00").await;
-    let member_refs: Vec<&str> = readers.iter().map(String::as_str).collect();
-    let group_id = create_group(&owner, GroupType::WORK, &member_refs).await;
     let sent = owner.send_text(&group_id, ConvType::GROUP, "please read", true).await.unwrap();
     assert!(sent.message_need_read_receipt);
     assert_eq!((sent.message_group_receipt_read_count, sent.message_group_receipt_unread_count), (0, 19));
@@ -285,13 +298,8 @@ async fn member_lists_stay_exact_while_receipts_arrive() {
     // members it skips are exactly those that moved to the read list.
     let app = spawn_app().await;
     let (owner, _o) = app.client("owner").await;
-    let users = names("p", 30);
-    let mut readers = Vec::new();
-    for name in &users {
-        readers.push(app.client(name).await.0);
-    }
-    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
-    let group_id = create_group(&owner, GroupType::PUBLIC, &refs).await;
+    let (users, readers, group_id) = group_of_readers(&app, &owner, "p", 30, GroupType::PUBLIC).await;
+    let readers: Vec<Client> = readers.into_iter().map(|(client, _)| client).collect();
     let sent = owner.send_text(&group_id, ConvType::GROUP, "page me", true).await.unwrap();
     let as_seen = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
     let mut seen = Vec::new();
@@ -334,13 +342,7 @@ async fn member_lists_stay_exact_while_receipts_arrive() {
 async fn an_offline_sender_gets_the_latest_counts_when_it_resumes() {
     let app = spawn_app().await;
     let (owner, mut owner_events) = app.client("owner").await;
-    let users = names("o", 5);
-    let mut readers = Vec::new();
-    for name in &users {
-        readers.push(app.client(name).await);
-    }
-    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
-    let group_id = create_group(&owner, GroupType::MEETING, &refs).await;
+    let (_, mut readers, group_id) = group_of_readers(&app, &owner, "o", 5, GroupType::MEETING).await;
     let sent = owner.send_text(&group_id, ConvType::GROUP, "read while I am away", true).await.unwrap();
     settle(&mut owner_events, Duration::from_millis(200)).await;
     let stored = owner.last_pos();
@@ -487,13 +489,7 @@ async fn the_apps_coalescing_window_paces_pushes_as_soon_as_it_is_changed() {
     // window and few under a 10 s one (the window doubles from 5 ms while receipts keep coming).
     let app = spawn_app().await;
     let (owner, mut owner_events) = app.client("owner").await;
-    let names = names("w", 4);
-    let mut readers = Vec::new();
-    for name in &names {
-        readers.push(app.client(name).await);
-    }
-    let member_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let group_id = create_group(&owner, GroupType::WORK, &member_refs).await;
+    let (_, mut readers, group_id) = group_of_readers(&app, &owner, "w", 4, GroupType::WORK).await;
     let mut pushes_under = Vec::new();
     for window_ms in [20, 10_000] {
         set_config(&app, json!({"receipt_coalesce_window_ms": window_ms})).await;
