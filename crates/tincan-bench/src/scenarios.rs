@@ -635,21 +635,27 @@ pub async fn connections(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
 }
 
 /// When each message reached each receiving device, by message ID.
-type Deliveries = Arc<Mutex<HashMap<String, Vec<Instant>>>>;
+/// When each message (by `message_unique_id`) reached each device.
+type Deliveries = Arc<Mutex<HashMap<u64, Vec<Instant>>>>;
 
-/// Records when each message pushed to `events` arrives, until `stop` is set.
+/// Records when each message pushed to `events` arrives, until `stop` is set. Pushes already
+/// waiting are recorded together, under one lock, so that recording keeps up with the pushes.
 fn record_arrivals(mut events: Events, arrivals: Deliveries, stop: Arc<AtomicBool>) {
     tokio::spawn(async move {
+        let mut seen = Vec::new();
         while !stop.load(Ordering::Relaxed) {
-            let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
-            if let Event::Message(push) = event {
-                let now = Instant::now();
-                arrivals
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .entry(push.message.message_msg_id)
-                    .or_default()
-                    .push(now);
+            let Some(first) = events.next_within(Duration::from_millis(200)).await else { continue };
+            let now = Instant::now();
+            let mut next = Some(first);
+            while let Some(event) = next.take() {
+                if let Event::Message(push) = event {
+                    seen.push(push.message.message_unique_id);
+                }
+                next = events.try_next();
+            }
+            let mut arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for id in seen.drain(..) {
+                arrivals.entry(id).or_default().push(now);
             }
         }
     });
@@ -666,7 +672,7 @@ struct Route {
 /// What one sending phase did.
 struct Sent {
     acks: Stats,
-    sent_at: HashMap<String, Instant>,
+    sent_at: HashMap<u64, Instant>,
     wall: Duration,
 }
 
@@ -678,7 +684,7 @@ async fn drive(
     duration: Duration,
     interval: Option<Duration>,
 ) -> anyhow::Result<Sent> {
-    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let sent_at: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = JoinSet::new();
@@ -706,7 +712,7 @@ async fn drive(
                         .await
                         .map_err(|err| anyhow::anyhow!("{err}"))?;
                     acks.push(at.elapsed());
-                    sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(sent.message_msg_id, at);
+                    sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(sent.message_unique_id, at);
                     n += 1;
                 }
                 anyhow::Ok(acks)

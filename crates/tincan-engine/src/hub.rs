@@ -12,9 +12,10 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+use bytes::Bytes;
 use tincan_core::conv::{ConvKey, Side};
-use tincan_proto::frame::encode_push;
-use tincan_proto::push::{self, ConvState, MessagePush};
+use tincan_proto::frame::{encode_message_push, encode_push};
+use tincan_proto::push::ConvState;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::MessageRecord;
 use tokio::sync::{Notify, mpsc};
@@ -32,8 +33,9 @@ pub type DeviceId = u64;
 pub struct OutFrame {
     /// The push's position in the user's stream.
     pub pos: u64,
-    /// The whole frame, as JSON text.
-    pub text: Arc<str>,
+    /// The whole frame, as JSON text (UTF-8). Devices that receive the same frame share these
+    /// bytes, and the connection hands them to the socket without copying them.
+    pub text: Bytes,
 }
 
 /// The pushes for one device from one dispatcher round, in position order.
@@ -138,7 +140,6 @@ impl Kick {
     }
 }
 
-#[derive(Clone)]
 struct DeviceSlot {
     id: DeviceId,
     /// `TIMPlatform` of the device, from its login.
@@ -147,10 +148,13 @@ struct DeviceSlot {
     kick: Arc<Kick>,
 }
 
+/// One app's devices online, by user.
+type UserDevices = HashMap<UserId, Vec<Arc<DeviceSlot>>>;
+
 /// Every device online on this node, by app and user.
 #[derive(Default)]
 pub(crate) struct Hub {
-    devices: std::sync::RwLock<HashMap<u64, HashMap<UserId, Vec<DeviceSlot>>>>,
+    devices: std::sync::RwLock<HashMap<u64, UserDevices>>,
     next_id: AtomicU64,
 }
 
@@ -165,7 +169,7 @@ impl Hub {
     ) -> (DeviceId, Arc<Kick>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let kick = Arc::new(Kick::default());
-        let slot = DeviceSlot { id, platform, outbox, kick: kick.clone() };
+        let slot = Arc::new(DeviceSlot { id, platform, outbox, kick: kick.clone() });
         write(&self.devices).entry(sdkappid).or_default().entry(user.clone()).or_default().push(slot);
         (id, kick)
     }
@@ -210,7 +214,7 @@ impl Hub {
         }
     }
 
-    fn devices_of(&self, sdkappid: u64, user: &UserId) -> Vec<DeviceSlot> {
+    fn devices_of(&self, sdkappid: u64, user: &UserId) -> Vec<Arc<DeviceSlot>> {
         read(&self.devices).get(&sdkappid).and_then(|users| users.get(user).cloned()).unwrap_or_default()
     }
 
@@ -266,11 +270,11 @@ const ROUND_EVENTS_MAX: usize = 1_024;
 /// The pushes of one dispatcher round, gathered per device.
 #[derive(Default)]
 struct Deliveries {
-    by_device: HashMap<DeviceId, (DeviceSlot, OutBatch)>,
+    by_device: HashMap<DeviceId, (Arc<DeviceSlot>, OutBatch)>,
 }
 
 impl Deliveries {
-    fn push(&mut self, slot: &DeviceSlot, frame: OutFrame) {
+    fn push(&mut self, slot: &Arc<DeviceSlot>, frame: OutFrame) {
         self.by_device.entry(slot.id).or_insert_with(|| (slot.clone(), Vec::new())).1.push(frame);
     }
 
@@ -305,7 +309,7 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
             }
         }
         Event::User { sdkappid, user, pos, kind, payload, origin } => {
-            let frame: Arc<str> = encode_push(kind, pos, &payload).into();
+            let frame = Bytes::from(encode_push(kind, pos, &payload));
             for slot in shared.hub.devices_of(sdkappid, &user) {
                 if Some(slot.id) != origin {
                     out.push(&slot, OutFrame { pos, text: frame.clone() });
@@ -315,10 +319,9 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
     }
 }
 
-fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> Arc<str> {
-    let payload = MessagePush { message: render::message(record, viewer, view), conv };
-    let json = serde_json::to_string(&payload).unwrap_or_default();
-    encode_push(push::MESSAGE, record.pos, &json).into()
+fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> Bytes {
+    let message = serde_json::to_string(&render::message(record, viewer, view)).unwrap_or_default();
+    Bytes::from(encode_message_push(record.pos, &message, &conv))
 }
 
 fn dispatch_c2c_message(
@@ -405,9 +408,7 @@ fn dispatch_group_message(
             let view = if is_sender { &sender_view } else { &other_view };
             serde_json::to_string(&render::message(record, &user, view)).unwrap_or_default()
         });
-        let conv_json = serde_json::to_string(&conv).unwrap_or_default();
-        let payload = format!("{{\"message\":{message_json},\"conv\":{conv_json}}}");
-        let frame: Arc<str> = encode_push(push::MESSAGE, record.pos, &payload).into();
+        let frame = Bytes::from(encode_message_push(record.pos, message_json, &conv));
         for slot in shared.hub.devices_of(app.sdkappid, &user) {
             if Some(slot.id) != origin {
                 out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
@@ -421,7 +422,7 @@ mod tests {
     use super::*;
 
     fn batch(n: usize) -> OutBatch {
-        (0..n).map(|pos| OutFrame { pos: pos as u64 + 1, text: Arc::from("{}") }).collect()
+        (0..n).map(|pos| OutFrame { pos: pos as u64 + 1, text: Bytes::from_static(b"{}") }).collect()
     }
 
     #[tokio::test]

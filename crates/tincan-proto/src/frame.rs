@@ -7,11 +7,14 @@
 //! position in the user's event stream.
 //! `docs/protocol.md` describes the whole protocol.
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::{ApiError, ErrorCode};
+use crate::push::ConvState;
 
 /// A request from a client, with its data still unparsed so that the op decides its type.
 #[derive(Debug, Deserialize)]
@@ -36,9 +39,10 @@ pub struct OutgoingRequest<'a, T> {
     pub data: &'a T,
 }
 
-/// A frame from the server: a response or a push.
+/// A frame from the server: a response or a push. It borrows the push kind and the data from
+/// the frame's text, so that reading a frame copies nothing before its payload is parsed.
 #[derive(Debug, Deserialize)]
-pub struct ServerFrame {
+pub struct ServerFrame<'a> {
     /// Set on responses: the request's id.
     #[serde(default)]
     pub id: Option<u64>,
@@ -49,15 +53,15 @@ pub struct ServerFrame {
     #[serde(default)]
     pub desc: Option<String>,
     /// Set on pushes: the event's kind.
-    #[serde(default)]
-    pub push: Option<String>,
+    #[serde(default, borrow)]
+    pub push: Option<Cow<'a, str>>,
     /// Set on pushes: the event's position in the user's stream (0 when the push is not an
     /// event of the stream, such as `synced`).
     #[serde(default)]
     pub pos: u64,
     /// The response's result or the push's payload.
-    #[serde(default)]
-    pub data: Option<Box<RawValue>>,
+    #[serde(default, borrow)]
+    pub data: Option<&'a RawValue>,
 }
 
 /// Writes a successful response frame.
@@ -104,6 +108,22 @@ pub fn encode_push(kind: &str, pos: u64, data_json: &str) -> String {
     frame
 }
 
+/// Writes a `message` push, `{"message": ..., "conv": ...}`, from the message's JSON (shared by
+/// every receiver who sees the message alike) and the receiver's conversation state, in one
+/// allocation.
+pub fn encode_message_push(pos: u64, message_json: &str, conv: &ConvState) -> String {
+    use std::fmt::Write;
+    let mut frame = String::with_capacity(message_json.len() + 128);
+    let ConvState { unread, max_seq, read_seq } = conv;
+    let _ = write!(
+        frame,
+        "{{\"push\":\"{}\",\"pos\":{pos},\"data\":{{\"message\":{message_json},\"conv\":\
+         {{\"unread\":{unread},\"max_seq\":{max_seq},\"read_seq\":{read_seq}}}}}}}",
+        crate::push::MESSAGE
+    );
+    frame
+}
+
 /// Parses an operation's parameters, with a 6017 that names the offending field.
 pub fn parse_data<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, ApiError> {
     let text = data.map(RawValue::get).unwrap_or("{}");
@@ -126,6 +146,21 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
+
+    #[test]
+    fn a_message_push_is_the_push_envelope_around_the_serialized_payload() {
+        let message = crate::Message {
+            message_conv_id: "team \"a\"".to_owned(),
+            message_msg_id: "3-1700000000-4242".to_owned(),
+            message_seq: 12,
+            ..crate::Message::default()
+        };
+        let conv = ConvState { unread: 1, max_seq: 12, read_seq: 11 };
+        let written = encode_message_push(5679, &serde_json::to_string(&message).unwrap(), &conv);
+        let payload = crate::push::MessagePush { message, conv };
+        let expected = encode_push(crate::push::MESSAGE, 5679, &serde_json::to_string(&payload).unwrap());
+        assert_eq!(written, expected);
+    }
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]

@@ -5,6 +5,8 @@
 //! tincan writes the newer spelling.
 //! `docs/compatibility.md` lists each such choice.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::enums::{ConvType, GroupType, HandleMemberResult, MemberRole};
@@ -26,8 +28,9 @@ pub struct ConvInfo {
     pub conv_active_time: u64,
     /// Whether `conv_last_msg` is set.
     pub conv_is_has_lastmsg: bool,
-    /// The newest message.
-    pub conv_last_msg: Option<Message>,
+    /// The newest message; shared, since a client's copy of the list and each change it reports
+    /// hold the same message.
+    pub conv_last_msg: Option<Arc<Message>>,
     /// Drafts are local to a device; always false.
     pub conv_is_has_draft: bool,
     /// `TIMReceiveMessageOpt`; tincan always receives (0).

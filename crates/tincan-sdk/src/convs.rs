@@ -10,6 +10,7 @@
 //! missing from the list.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::ConvInfo;
@@ -117,9 +118,9 @@ impl ConvCache {
 
     /// Applies a pushed message with its conversation state.
     pub(crate) fn apply_message(&mut self, message: &Message, state: ConvState) -> Option<ConvChange> {
-        let key = (message.message_conv_id.clone(), message.message_conv_type);
+        let key = key_of(message);
         let event = if self.convs.contains_key(&key) { ConvEvent::UPDATE } else { ConvEvent::ADD };
-        let conv = self.convs.entry(key).or_insert_with(|| ConvInfo {
+        let conv = self.convs.entry(key.clone()).or_insert_with(|| ConvInfo {
             conv_id: message.message_conv_id.clone(),
             conv_type: message.message_conv_type,
             conv_show_name: message.message_conv_id.clone(),
@@ -127,7 +128,7 @@ impl ConvCache {
         });
         let newer_message = conv.conv_last_msg.as_ref().is_none_or(|last| last.message_seq < message.message_seq);
         if newer_message {
-            conv.conv_last_msg = Some(message.clone());
+            conv.conv_last_msg = Some(Arc::new(message.clone()));
             conv.conv_is_has_lastmsg = true;
             conv.conv_active_time = conv.conv_active_time.max(message.message_server_time);
         }
@@ -137,8 +138,8 @@ impl ConvCache {
         }
         let change = (newer_message || newer_state).then(|| ConvChange { event, conv: conv.clone() });
         if change.is_some() {
-            self.touched.insert(key_of(message), self.generation);
-            self.removed.remove(&key_of(message));
+            self.removed.remove(&key);
+            self.touched.insert(key, self.generation);
         }
         change
     }
@@ -151,6 +152,7 @@ impl ConvCache {
         }
         apply_state(conv, state);
         if let Some(last) = conv.conv_last_msg.as_mut() {
+            let last = Arc::make_mut(last);
             last.message_is_read = last.message_is_from_self || last.message_seq <= state.read_seq;
         }
         let change = ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() };

@@ -136,12 +136,11 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
         .send(WsMessage::Text(frame.to_string().into()))
         .await
         .map_err(|err| ApiError::new(ErrorCode::NET_DISCONNECTED, format!("cannot send the login: {err}")))?;
-    let answer = tokio::time::timeout(config.request_timeout, async {
+    let text = tokio::time::timeout(config.request_timeout, async {
         while let Some(message) = socket.next().await {
             let Ok(WsMessage::Text(text)) = message else { continue };
-            let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { continue };
-            if frame.id == Some(0) {
-                return Some(frame);
+            if serde_json::from_str::<ServerFrame>(&text).is_ok_and(|frame| frame.id == Some(0)) {
+                return Some(text);
             }
         }
         None
@@ -149,6 +148,9 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
     .await
     .map_err(|_| ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, "the server did not answer the login"))?
     .ok_or_else(|| ApiError::new(ErrorCode::NET_DISCONNECTED, "the connection closed during the login"))?;
+    let answer = serde_json::from_str::<ServerFrame>(&text).map_err(|err| {
+        ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the login answer: {err}"))
+    })?;
     match answer.code {
         Some(ErrorCode::SUCC) => {
             let data = answer.data.as_ref().map_or("{}", |raw| raw.get());
@@ -403,7 +405,7 @@ impl Driver {
         socket.feed(WsMessage::Text(frame.into())).await.map_err(|_| ())
     }
 
-    async fn on_frame(&mut self, socket: &mut Socket, frame: ServerFrame) -> Option<Outcome> {
+    async fn on_frame(&mut self, socket: &mut Socket, frame: ServerFrame<'_>) -> Option<Outcome> {
         let data = frame.data.as_ref().map_or("{}", |raw| raw.get());
         if let Some(kind) = frame.push.as_deref() {
             return self.on_push(socket, kind, frame.pos, data).await;

@@ -6,6 +6,8 @@
 //! Every device of the reader gets a `conv_read` push with the conversation's new state, so one
 //! user's read state is the same on all of its devices.
 
+use std::sync::Arc;
+
 use tincan_core::config::CALLBACK_C2C_AFTER_MSG_REPORT;
 use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
@@ -59,7 +61,7 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
             is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
             ..MessageView::default()
         };
-        render::message(record, me, &view)
+        Arc::new(render::message(record, me, &view))
     });
     Some(ConvInfo {
         conv_id: peer.as_str().to_owned(),
@@ -86,7 +88,7 @@ fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
     let last_msg = last.map(|record| {
         let view =
             MessageView { is_read: record.sender == *me || conv.read_seq >= record.seq, ..MessageView::default() };
-        render::message(record, me, &view)
+        Arc::new(render::message(record, me, &view))
     });
     Some(ConvInfo {
         conv_id: group_id.as_str().to_owned(),

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tincan_proto::api::{login, logout, ping};
-use tincan_proto::frame::encode_push;
-use tincan_proto::push::{self, MessagePush};
+use tincan_proto::frame::{encode_message_push, encode_push};
+use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
 
@@ -186,10 +186,9 @@ impl Engine {
         };
         let views = message_views(self, session, &record.conv, std::slice::from_ref(&record)).await?;
         let conv = conv_state_for(session, &record.conv);
-        let payload = MessagePush { message: render::message(&record, session.user(), &views[0]), conv };
-        let json = serde_json::to_string(&payload)
+        let message = serde_json::to_string(&render::message(&record, session.user(), &views[0]))
             .map_err(|err| crate::internal(format!("encoding a replayed message: {err}")))?;
-        Ok(Some(OutFrame { pos, text: encode_push(push::MESSAGE, pos, &json).into() }))
+        Ok(Some(OutFrame { pos, text: encode_message_push(pos, &message, &conv).into() }))
     }
 }
 
