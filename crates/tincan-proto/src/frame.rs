@@ -41,7 +41,7 @@ pub struct OutgoingRequest<'a, T> {
 
 /// A frame from the server: a response or a push. It borrows the push kind and the data from
 /// the frame's text, so that reading a frame copies nothing before its payload is parsed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct ServerFrame<'a> {
     /// Set on responses: the request's id.
     #[serde(default)]
@@ -59,9 +59,63 @@ pub struct ServerFrame<'a> {
     /// event of the stream, such as `synced`).
     #[serde(default)]
     pub pos: u64,
-    /// The response's result or the push's payload.
-    #[serde(default, borrow)]
-    pub data: Option<&'a RawValue>,
+    /// The response's result or the push's payload, as JSON text.
+    #[serde(default, borrow, deserialize_with = "raw_text")]
+    pub data: Option<&'a str>,
+}
+
+fn raw_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<&'de str>, D::Error> {
+    Ok(Option::<&'de RawValue>::deserialize(deserializer)?.map(RawValue::get))
+}
+
+impl<'a> ServerFrame<'a> {
+    /// Reads a frame from the server.
+    ///
+    /// The server writes every push and every successful response in one envelope, with `data`
+    /// last: `{"push":"<kind>","pos":<n>,"data":...}` and `{"id":<n>,"code":0,"desc":"","data":...}`.
+    /// Such a frame is split without scanning its data, since its reader parses the data next
+    /// anyway (and fails on anything after it); any other frame is parsed whole.
+    pub fn parse(text: &'a str) -> serde_json::Result<ServerFrame<'a>> {
+        match split_envelope(text) {
+            Some(frame) => Ok(frame),
+            None => serde_json::from_str(text),
+        }
+    }
+}
+
+/// Splits a frame written in the server's own envelope; `None` for any other.
+fn split_envelope(text: &str) -> Option<ServerFrame<'_>> {
+    fn number(text: &str) -> Option<(u64, &str)> {
+        let end = text.find(|c: char| !c.is_ascii_digit())?;
+        Some((text[..end].parse().ok()?, &text[end..]))
+    }
+    let body = text.strip_suffix('}')?;
+    if let Some(rest) = body.strip_prefix("{\"push\":\"") {
+        let (kind, rest) = rest.split_once('"')?;
+        if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        let (pos, rest) = number(rest.strip_prefix(",\"pos\":")?)?;
+        let data = rest.strip_prefix(",\"data\":")?;
+        return Some(ServerFrame {
+            push: Some(Cow::Borrowed(kind)),
+            pos,
+            data: Some(data),
+            id: None,
+            code: None,
+            desc: None,
+        });
+    }
+    let (id, rest) = number(body.strip_prefix("{\"id\":")?)?;
+    let data = rest.strip_prefix(",\"code\":0,\"desc\":\"\",\"data\":")?;
+    Some(ServerFrame {
+        id: Some(id),
+        code: Some(ErrorCode::SUCC),
+        desc: Some(String::new()),
+        push: None,
+        pos: 0,
+        data: Some(data),
+    })
 }
 
 /// Writes a successful response frame.
@@ -148,6 +202,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn frames_in_the_servers_envelope_split_as_the_whole_parse_reads_them() {
+        let push = encode_push("receipt_sent", 42, r#"{"msg_ids":["a}"],"seqs":[1]}"#);
+        let response = "{\"id\":7,\"code\":0,\"desc\":\"\",\"data\":{\"x\":[1,{}]}}".to_owned();
+        for text in [push, response] {
+            let split = split_envelope(&text).expect("the server's envelope splits");
+            let whole: ServerFrame<'_> = serde_json::from_str(&text).unwrap();
+            assert_eq!(split, whole, "{text}");
+        }
+    }
+
+    #[test]
+    fn other_frames_are_parsed_whole() {
+        for text in [
+            r#"{"id":7,"code":70001,"desc":"expired","data":{}}"#,
+            r#"{"pos":3,"push":"message","data":{}}"#,
+            r#"{ "push": "message", "pos": 3, "data": {} }"#,
+            r#"{"push":"mes\u0073age","pos":3,"data":{}}"#,
+            r#"{"id":7,"code":0,"desc":""}"#,
+        ] {
+            assert!(split_envelope(text).is_none(), "{text}");
+            let parsed = ServerFrame::parse(text).unwrap();
+            let whole: ServerFrame<'_> = serde_json::from_str(text).unwrap();
+            assert_eq!(parsed, whole, "{text}");
+        }
+        assert!(ServerFrame::parse("{\"push\":\"message\",\"pos\":3,").is_err());
+    }
+
+    #[test]
     fn a_message_push_is_the_push_envelope_around_the_serialized_payload() {
         let message = crate::Message {
             message_conv_id: "team \"a\"".to_owned(),
@@ -194,7 +276,7 @@ mod tests {
         let parsed: ServerFrame = serde_json::from_str(&frame).unwrap();
         assert_eq!(parsed.push.as_deref(), Some("message"));
         assert_eq!(parsed.pos, 42);
-        assert_eq!(parsed.data.unwrap().get(), r#"{"a":1}"#);
+        assert_eq!(parsed.data, Some(r#"{"a":1}"#));
     }
 
     #[test]

@@ -139,7 +139,7 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
     let text = tokio::time::timeout(config.request_timeout, async {
         while let Some(message) = socket.next().await {
             let Ok(WsMessage::Text(text)) = message else { continue };
-            if serde_json::from_str::<ServerFrame>(&text).is_ok_and(|frame| frame.id == Some(0)) {
+            if ServerFrame::parse(&text).is_ok_and(|frame| frame.id == Some(0)) {
                 return Some(text);
             }
         }
@@ -148,12 +148,12 @@ async fn connect(config: &ClientConfig, resume_pos: Option<u64>) -> Result<(Sock
     .await
     .map_err(|_| ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, "the server did not answer the login"))?
     .ok_or_else(|| ApiError::new(ErrorCode::NET_DISCONNECTED, "the connection closed during the login"))?;
-    let answer = serde_json::from_str::<ServerFrame>(&text).map_err(|err| {
+    let answer = ServerFrame::parse(&text).map_err(|err| {
         ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the login answer: {err}"))
     })?;
     match answer.code {
         Some(ErrorCode::SUCC) => {
-            let data = answer.data.as_ref().map_or("{}", |raw| raw.get());
+            let data = answer.data.unwrap_or("{}");
             let response = serde_json::from_str(data).map_err(|err| {
                 ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the login answer: {err}"))
             })?;
@@ -306,7 +306,7 @@ impl Driver {
                         Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return Outcome::Lost,
                         Some(Ok(_)) => continue,
                     };
-                    match serde_json::from_str::<ServerFrame>(&text) {
+                    match ServerFrame::parse(&text) {
                         Ok(frame) => {
                             if let Some(outcome) = self.on_frame(&mut socket, frame).await {
                                 return outcome;
@@ -406,7 +406,7 @@ impl Driver {
     }
 
     async fn on_frame(&mut self, socket: &mut Socket, frame: ServerFrame<'_>) -> Option<Outcome> {
-        let data = frame.data.as_ref().map_or("{}", |raw| raw.get());
+        let data = frame.data.unwrap_or("{}");
         if let Some(kind) = frame.push.as_deref() {
             return self.on_push(socket, kind, frame.pos, data).await;
         }
