@@ -181,6 +181,11 @@ pub fn encode_message_push(pos: u64, message_json: &str, conv: &ConvState) -> St
 /// Parses an operation's parameters, with a 6017 that names the offending field.
 pub fn parse_data<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, ApiError> {
     let text = data.map(RawValue::get).unwrap_or("{}");
+    // Most data parses: that takes one plain pass. Only data that does not is read again,
+    // tracking the path, to name the offending field.
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();

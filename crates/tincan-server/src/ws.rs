@@ -13,6 +13,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, SinkExt, StreamExt};
+use serde_json::value::RawValue;
 use tincan_engine::{Engine, Inbox, Kick, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
@@ -204,7 +205,7 @@ async fn run(
                 match parse_frame(&text) {
                     Ok(frame) => {
                         let (id, op) = (frame.id, frame.op.to_owned());
-                        let data = frame.data.map(|raw| raw.get().to_owned());
+                        let data = frame.data.map(ToOwned::to_owned);
                         let engine = engine.clone();
                         let session = session.clone();
                         inflight.push(Box::pin(async move {
@@ -226,15 +227,13 @@ async fn run(
 }
 
 /// Runs one request; returns its result as JSON and whether the connection ends after it.
-async fn handle(engine: &Engine, session: &Session, op: &str, data: Option<&str>) -> Result<(String, Next), ApiError> {
-    let raw = match data {
-        Some(text) => Some(
-            serde_json::value::RawValue::from_string(text.to_owned())
-                .map_err(|err| ApiError::new(ErrorCode::INVALID_JSON, format!("data is not valid JSON: {err}")))?,
-        ),
-        None => None,
-    };
-    let result = engine.call(session, op, raw.as_deref()).await?;
+async fn handle(
+    engine: &Engine,
+    session: &Session,
+    op: &str,
+    data: Option<&RawValue>,
+) -> Result<(String, Next), ApiError> {
+    let result = engine.call(session, op, data).await?;
     let next = if op == logout::Request::OP { Next::Close } else { Next::Continue };
     Ok((result, next))
 }
