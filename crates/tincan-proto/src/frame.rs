@@ -244,7 +244,7 @@ mod tests {
         };
         let conv = ConvState { unread: 1, max_seq: 12, read_seq: 11 };
         let written = encode_message_push(5679, &serde_json::to_string(&message).unwrap(), &conv);
-        let payload = crate::push::MessagePush { message, conv };
+        let payload = crate::push::MessagePush { message: message.into(), conv };
         let expected = encode_push(crate::push::MESSAGE, 5679, &serde_json::to_string(&payload).unwrap());
         assert_eq!(written, expected);
     }

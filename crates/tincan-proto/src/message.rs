@@ -4,6 +4,8 @@
 //! Every field has a default, so that a client may send a partial message (only the keys it
 //! knows) and a message as TIM returned it (with keys tincan ignores) parses either way.
 
+use std::borrow::Borrow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -105,9 +107,9 @@ pub struct MessagesByKeys<'a> {
 }
 
 impl<'a> MessagesByKeys<'a> {
-    /// The keys of `messages`.
-    pub fn of(messages: &'a [Message]) -> MessagesByKeys<'a> {
-        MessagesByKeys { messages: messages.iter().map(MessageKeys::from).collect() }
+    /// The keys of `messages` (owned or shared, as a client holds them).
+    pub fn of(messages: &'a [impl Borrow<Message>]) -> MessagesByKeys<'a> {
+        MessagesByKeys { messages: messages.iter().map(|message| MessageKeys::from(message.borrow())).collect() }
     }
 }
 

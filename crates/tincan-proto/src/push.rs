@@ -5,6 +5,8 @@
 //! recognise anything it has already seen.
 //! Pushes carry state, not deltas (an unread count, a read count), so replaying one is harmless.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::enums::ConvType;
@@ -45,8 +47,9 @@ pub struct ConvState {
 /// the sender's other devices.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessagePush {
-    /// The message, from the receiving user's point of view.
-    pub message: Message,
+    /// The message, from the receiving user's point of view; shared, since a client also keeps
+    /// it as its conversation's last message.
+    pub message: Arc<Message>,
     /// The conversation's state for the receiving user.
     pub conv: ConvState,
 }

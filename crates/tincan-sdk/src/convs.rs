@@ -117,7 +117,7 @@ impl ConvCache {
     }
 
     /// Applies a pushed message with its conversation state.
-    pub(crate) fn apply_message(&mut self, message: &Message, state: ConvState) -> Option<ConvChange> {
+    pub(crate) fn apply_message(&mut self, message: &Arc<Message>, state: ConvState) -> Option<ConvChange> {
         let key = key_of(message);
         let event = if self.convs.contains_key(&key) { ConvEvent::UPDATE } else { ConvEvent::ADD };
         let conv = self.convs.entry(key.clone()).or_insert_with(|| ConvInfo {
@@ -128,7 +128,7 @@ impl ConvCache {
         });
         let newer_message = conv.conv_last_msg.as_ref().is_none_or(|last| last.message_seq < message.message_seq);
         if newer_message {
-            conv.conv_last_msg = Some(Arc::new(message.clone()));
+            conv.conv_last_msg = Some(message.clone());
             conv.conv_is_has_lastmsg = true;
             conv.conv_active_time = conv.conv_active_time.max(message.message_server_time);
         }
@@ -203,13 +203,13 @@ fn apply_state(conv: &mut ConvInfo, state: ConvState) {
 mod tests {
     use super::*;
 
-    fn message(seq: u64) -> Message {
-        Message {
+    fn message(seq: u64) -> Arc<Message> {
+        Arc::new(Message {
             message_conv_id: "bob".to_owned(),
             message_conv_type: ConvType::C2C,
             message_seq: seq,
             ..Message::default()
-        }
+        })
     }
 
     fn state(unread: u64, max_seq: u64, read_seq: u64) -> ConvState {
@@ -288,9 +288,11 @@ mod tests {
         let mut cache = ConvCache::default();
         // The list names the group; a message pushed meanwhile made a bare entry.
         let generation = cache.begin_refresh();
-        let mut pushed = message(1);
-        pushed.message_conv_id = "team".to_owned();
-        pushed.message_conv_type = ConvType::GROUP;
+        let pushed = Arc::new(Message {
+            message_conv_id: "team".to_owned(),
+            message_conv_type: ConvType::GROUP,
+            ..Message::clone(&message(1))
+        });
         cache.apply_message(&pushed, state(1, 1, 0));
         let listed = ConvInfo {
             conv_id: "team".to_owned(),

@@ -1,5 +1,6 @@
 //! One method per TIM operation.
 
+use std::borrow::Borrow;
 use std::sync::atomic::Ordering;
 
 use tincan_proto::api::Operation;
@@ -71,13 +72,13 @@ impl Client {
     }
 
     /// Sends read receipts for messages of one conversation (TIM `TIMMsgSendMessageReadReceipts`).
-    pub async fn send_receipts(&self, messages: &[Message]) -> Result<(), ApiError> {
+    pub async fn send_receipts(&self, messages: &[impl Borrow<Message>]) -> Result<(), ApiError> {
         self.call_raw(send_receipts::Request::OP, keys_json(messages)?, true).await.map(|_| ())
     }
 
     /// The receipt state of this user's messages of one conversation
     /// (TIM `TIMMsgGetMessageReadReceipts`).
-    pub async fn get_receipts(&self, messages: &[Message]) -> Result<Vec<MessageReceipt>, ApiError> {
+    pub async fn get_receipts(&self, messages: &[impl Borrow<Message>]) -> Result<Vec<MessageReceipt>, ApiError> {
         let text = self.call_raw(get_receipts::Request::OP, keys_json(messages)?, true).await?;
         let response: get_receipts::Response = serde_json::from_str(&text).map_err(|err| {
             ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode receipts: {err}"))
@@ -211,7 +212,7 @@ impl Client {
 
 /// `{"messages": [...]}` with the keys that name each message to the server; receipt calls send
 /// only these, since the server reads everything else from its own record.
-fn keys_json(messages: &[Message]) -> Result<String, ApiError> {
+fn keys_json(messages: &[impl Borrow<Message>]) -> Result<String, ApiError> {
     serde_json::to_string(&MessagesByKeys::of(messages)).map_err(|err| {
         ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot encode the messages: {err}"))
     })

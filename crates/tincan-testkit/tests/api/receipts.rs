@@ -162,7 +162,7 @@ async fn receipt_calls_check_their_messages() {
         1,
         "only messages that asked have receipts"
     );
-    let err = reader.send_receipts(&[]).await.unwrap_err();
+    let err = reader.send_receipts(&[] as &[Message]).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
     let forged = Message {
         message_seq: 999,
