@@ -12,7 +12,6 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use bytes::Bytes;
 use tincan_core::conv::{ConvKey, Side};
 use tincan_proto::frame::{encode_message_push, encode_push};
 use tincan_proto::push::ConvState;
@@ -33,9 +32,8 @@ pub type DeviceId = u64;
 pub struct OutFrame {
     /// The push's position in the user's stream.
     pub pos: u64,
-    /// The whole frame, as JSON text (UTF-8). Devices that receive the same frame share these
-    /// bytes, and the connection hands them to the socket without copying them.
-    pub text: Bytes,
+    /// The whole frame, as JSON text; the connection hands it to the socket without copying it.
+    pub text: String,
 }
 
 /// The pushes for one device from one dispatcher round, in position order.
@@ -278,6 +276,24 @@ impl Deliveries {
         self.by_device.entry(slot.id).or_insert_with(|| (slot.clone(), Vec::new())).1.push(frame);
     }
 
+    /// Queues a frame for each of `slots` but the origin. The text is written only if some
+    /// device takes it, and copied only for a user's second device.
+    fn push_to(
+        &mut self,
+        slots: &[Arc<DeviceSlot>],
+        origin: Option<DeviceId>,
+        pos: u64,
+        text: impl FnOnce() -> String,
+    ) {
+        let mut targets = slots.iter().filter(|slot| Some(slot.id) != origin);
+        let Some(first) = targets.next() else { return };
+        let text = text();
+        for slot in targets {
+            self.push(slot, OutFrame { pos, text: text.clone() });
+        }
+        self.push(first, OutFrame { pos, text });
+    }
+
     /// Hands each device its batch; a device whose queue is full is closed.
     fn deliver(self, shared: &Shared) {
         for (_, (slot, batch)) in self.by_device {
@@ -309,19 +325,14 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
             }
         }
         Event::User { sdkappid, user, pos, kind, payload, origin } => {
-            let frame = Bytes::from(encode_push(kind, pos, &payload));
-            for slot in shared.hub.devices_of(sdkappid, &user) {
-                if Some(slot.id) != origin {
-                    out.push(&slot, OutFrame { pos, text: frame.clone() });
-                }
-            }
+            out.push_to(&shared.hub.devices_of(sdkappid, &user), origin, pos, || encode_push(kind, pos, &payload));
         }
     }
 }
 
-fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> Bytes {
+fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> String {
     let message = serde_json::to_string(&render::message(record, viewer, view)).unwrap_or_default();
-    Bytes::from(encode_message_push(record.pos, &message, &conv))
+    encode_message_push(record.pos, &message, &conv)
 }
 
 fn dispatch_c2c_message(
@@ -354,11 +365,7 @@ fn dispatch_c2c_message(
         }
     }
     for (slots, frame) in frames {
-        for slot in slots {
-            if Some(slot.id) != origin {
-                out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
-            }
-        }
+        out.push_to(&slots, origin, record.pos, || frame);
     }
 }
 
@@ -404,16 +411,14 @@ fn dispatch_group_message(
     for (user, conv) in receivers {
         let is_sender = user == record.sender;
         let cached = if is_sender { &mut own_message } else { &mut other_message };
-        let message_json = cached.get_or_insert_with(|| {
-            let view = if is_sender { &sender_view } else { &other_view };
-            serde_json::to_string(&render::message(record, &user, view)).unwrap_or_default()
+        // Written when a device takes it: not for a sender whose only device sent the message.
+        out.push_to(&shared.hub.devices_of(app.sdkappid, &user), origin, record.pos, || {
+            let message_json = cached.get_or_insert_with(|| {
+                let view = if is_sender { &sender_view } else { &other_view };
+                serde_json::to_string(&render::message(record, &user, view)).unwrap_or_default()
+            });
+            encode_message_push(record.pos, message_json, &conv)
         });
-        let frame = Bytes::from(encode_message_push(record.pos, message_json, &conv));
-        for slot in shared.hub.devices_of(app.sdkappid, &user) {
-            if Some(slot.id) != origin {
-                out.push(&slot, OutFrame { pos: record.pos, text: frame.clone() });
-            }
-        }
     }
 }
 
@@ -422,7 +427,7 @@ mod tests {
     use super::*;
 
     fn batch(n: usize) -> OutBatch {
-        (0..n).map(|pos| OutFrame { pos: pos as u64 + 1, text: Bytes::from_static(b"{}") }).collect()
+        (0..n).map(|pos| OutFrame { pos: pos as u64 + 1, text: "{}".to_owned() }).collect()
     }
 
     #[tokio::test]

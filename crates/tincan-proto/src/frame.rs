@@ -152,11 +152,7 @@ pub fn encode_error(id: Option<u64>, error: &ApiError) -> String {
 /// per device.
 pub fn encode_push(kind: &str, pos: u64, data_json: &str) -> String {
     let mut frame = String::with_capacity(data_json.len() + kind.len() + 40);
-    frame.push_str("{\"push\":\"");
-    frame.push_str(kind);
-    frame.push_str("\",\"pos\":");
-    frame.push_str(&pos.to_string());
-    frame.push_str(",\"data\":");
+    push_envelope(&mut frame, kind, pos);
     frame.push_str(data_json);
     frame.push('}');
     frame
@@ -168,14 +164,18 @@ pub fn encode_push(kind: &str, pos: u64, data_json: &str) -> String {
 pub fn encode_message_push(pos: u64, message_json: &str, conv: &ConvState) -> String {
     use std::fmt::Write;
     let mut frame = String::with_capacity(message_json.len() + 128);
+    push_envelope(&mut frame, crate::push::MESSAGE, pos);
+    frame.push_str("{\"message\":");
+    frame.push_str(message_json);
     let ConvState { unread, max_seq, read_seq } = conv;
-    let _ = write!(
-        frame,
-        "{{\"push\":\"{}\",\"pos\":{pos},\"data\":{{\"message\":{message_json},\"conv\":\
-         {{\"unread\":{unread},\"max_seq\":{max_seq},\"read_seq\":{read_seq}}}}}}}",
-        crate::push::MESSAGE
-    );
+    let _ = write!(frame, ",\"conv\":{{\"unread\":{unread},\"max_seq\":{max_seq},\"read_seq\":{read_seq}}}}}}}");
     frame
+}
+
+/// `{"push":"<kind>","pos":<pos>,"data":`, the start of every push.
+fn push_envelope(frame: &mut String, kind: &str, pos: u64) {
+    use std::fmt::Write;
+    let _ = write!(frame, "{{\"push\":\"{kind}\",\"pos\":{pos},\"data\":");
 }
 
 /// Parses an operation's parameters, with a 6017 that names the offending field.

@@ -179,7 +179,7 @@ impl Engine {
             Item::User(event) => {
                 return Ok(Some(OutFrame {
                     pos: event.pos,
-                    text: encode_push(crate::events::static_kind(&event.kind), event.pos, &event.payload).into(),
+                    text: encode_push(crate::events::static_kind(&event.kind), event.pos, &event.payload),
                 }));
             }
             Item::GroupMessage(record) => (record.pos, record),
@@ -188,7 +188,7 @@ impl Engine {
         let conv = conv_state_for(session, &record.conv);
         let message = serde_json::to_string(&render::message(&record, session.user(), &views[0]))
             .map_err(|err| crate::internal(format!("encoding a replayed message: {err}")))?;
-        Ok(Some(OutFrame { pos, text: encode_message_push(pos, &message, &conv).into() }))
+        Ok(Some(OutFrame { pos, text: encode_message_push(pos, &message, &conv) }))
     }
 }
 
