@@ -645,17 +645,16 @@ fn record_arrivals(mut events: Events, arrivals: Deliveries, stop: Arc<AtomicBoo
         let mut seen = Vec::new();
         while !stop.load(Ordering::Relaxed) {
             let Some(first) = events.next_within(Duration::from_millis(200)).await else { continue };
-            let now = Instant::now();
             let mut next = Some(first);
             while let Some(event) = next.take() {
                 if let Event::Message(push) = event {
-                    seen.push(push.message.message_unique_id);
+                    seen.push((push.message.message_unique_id, Instant::now()));
                 }
                 next = events.try_next();
             }
             let mut arrivals = arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            for id in seen.drain(..) {
-                arrivals.entry(id).or_default().push(now);
+            for (id, at) in seen.drain(..) {
+                arrivals.entry(id).or_default().push(at);
             }
         }
     });

@@ -87,7 +87,17 @@ impl<'a> ServerFrame<'a> {
 fn split_envelope(text: &str) -> Option<ServerFrame<'_>> {
     fn number(text: &str) -> Option<(u64, &str)> {
         let end = text.find(|c: char| !c.is_ascii_digit())?;
-        Some((text[..end].parse().ok()?, &text[end..]))
+        let digits = &text[..end];
+        // JSON has no leading zeros; such a frame is left to the JSON parser to refuse.
+        if digits.len() > 1 && digits.starts_with('0') {
+            return None;
+        }
+        Some((digits.parse().ok()?, &text[end..]))
+    }
+    // The server's data is always an object: anything else (null, a scalar, a key written after
+    // the data) is read whole.
+    fn object(data: &str) -> Option<&str> {
+        (data.starts_with('{') && data.ends_with('}')).then_some(data)
     }
     let body = text.strip_suffix('}')?;
     if let Some(rest) = body.strip_prefix("{\"push\":\"") {
@@ -96,7 +106,7 @@ fn split_envelope(text: &str) -> Option<ServerFrame<'_>> {
             return None;
         }
         let (pos, rest) = number(rest.strip_prefix(",\"pos\":")?)?;
-        let data = rest.strip_prefix(",\"data\":")?;
+        let data = object(rest.strip_prefix(",\"data\":")?)?;
         return Some(ServerFrame {
             push: Some(Cow::Borrowed(kind)),
             pos,
@@ -107,7 +117,7 @@ fn split_envelope(text: &str) -> Option<ServerFrame<'_>> {
         });
     }
     let (id, rest) = number(body.strip_prefix("{\"id\":")?)?;
-    let data = rest.strip_prefix(",\"code\":0,\"desc\":\"\",\"data\":")?;
+    let data = object(rest.strip_prefix(",\"code\":0,\"desc\":\"\",\"data\":")?)?;
     Some(ServerFrame {
         id: Some(id),
         code: Some(ErrorCode::SUCC),
@@ -225,6 +235,9 @@ mod tests {
             r#"{ "push": "message", "pos": 3, "data": {} }"#,
             r#"{"push":"mes\u0073age","pos":3,"data":{}}"#,
             r#"{"id":7,"code":0,"desc":""}"#,
+            r#"{"id":7,"code":0,"desc":"","data":null}"#,
+            r#"{"push":"message","pos":9,"data":{"a":1},"extra":1}"#,
+            r#"{"push":"synced","pos":0,"data":7}"#,
         ] {
             assert!(split_envelope(text).is_none(), "{text}");
             let parsed = ServerFrame::parse(text).unwrap();
@@ -232,6 +245,9 @@ mod tests {
             assert_eq!(parsed, whole, "{text}");
         }
         assert!(ServerFrame::parse("{\"push\":\"message\",\"pos\":3,").is_err());
+        for refused in [r#"{"push":"message","pos":007,"data":{}}"#, r#"{"id":07,"code":0,"desc":"","data":{}}"#] {
+            assert!(ServerFrame::parse(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]
