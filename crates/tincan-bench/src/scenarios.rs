@@ -634,8 +634,7 @@ pub async fn connections(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     }))
 }
 
-/// When each message reached each receiving device, by message ID.
-/// When each message (by `message_unique_id`) reached each device.
+/// When each message (by `message_unique_id`) reached each receiving device.
 type Deliveries = Arc<Mutex<HashMap<u64, Vec<Instant>>>>;
 
 /// Records when each message pushed to `events` arrives, until `stop` is set. Pushes already

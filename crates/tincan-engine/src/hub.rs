@@ -330,9 +330,15 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
     }
 }
 
-fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> String {
-    let message = serde_json::to_string(&render::message(record, viewer, view)).unwrap_or_default();
-    encode_message_push(record.pos, &message, &conv)
+/// A `message` push of `record` as `viewer` sees it, with the viewer's conversation state; live
+/// and replayed pushes are written alike.
+pub(crate) fn message_frame(record: &MessageRecord, viewer: &UserId, view: &MessageView, conv: ConvState) -> String {
+    encode_message_push(record.pos, &message_json(record, viewer, view), &conv)
+}
+
+/// `record` as `viewer` sees it, as JSON (a `Message` always serializes).
+fn message_json(record: &MessageRecord, viewer: &UserId, view: &MessageView) -> String {
+    serde_json::to_string(&render::message(record, viewer, view)).unwrap_or_default()
 }
 
 fn dispatch_c2c_message(
@@ -413,11 +419,9 @@ fn dispatch_group_message(
         let cached = if is_sender { &mut own_message } else { &mut other_message };
         // Written when a device takes it: not for a sender whose only device sent the message.
         out.push_to(&shared.hub.devices_of(app.sdkappid, &user), origin, record.pos, || {
-            let message_json = cached.get_or_insert_with(|| {
-                let view = if is_sender { &sender_view } else { &other_view };
-                serde_json::to_string(&render::message(record, &user, view)).unwrap_or_default()
-            });
-            encode_message_push(record.pos, message_json, &conv)
+            let view = if is_sender { &sender_view } else { &other_view };
+            let message = cached.get_or_insert_with(|| message_json(record, &user, view));
+            encode_message_push(record.pos, message, &conv)
         });
     }
 }

@@ -119,13 +119,19 @@ impl ConvCache {
     /// Applies a pushed message with its conversation state.
     pub(crate) fn apply_message(&mut self, message: &Arc<Message>, state: ConvState) -> Option<ConvChange> {
         let key = key_of(message);
-        let event = if self.convs.contains_key(&key) { ConvEvent::UPDATE } else { ConvEvent::ADD };
-        let conv = self.convs.entry(key.clone()).or_insert_with(|| ConvInfo {
-            conv_id: message.message_conv_id.clone(),
-            conv_type: message.message_conv_type,
-            conv_show_name: message.message_conv_id.clone(),
-            ..ConvInfo::default()
-        });
+        let event = if self.convs.contains_key(&key) {
+            ConvEvent::UPDATE
+        } else {
+            let conv = ConvInfo {
+                conv_id: message.message_conv_id.clone(),
+                conv_type: message.message_conv_type,
+                conv_show_name: message.message_conv_id.clone(),
+                ..ConvInfo::default()
+            };
+            self.convs.insert(key.clone(), conv);
+            ConvEvent::ADD
+        };
+        let conv = self.convs.get_mut(&key)?;
         let newer_message = conv.conv_last_msg.as_ref().is_none_or(|last| last.message_seq < message.message_seq);
         if newer_message {
             conv.conv_last_msg = Some(message.clone());

@@ -4,13 +4,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tincan_proto::api::{login, logout, ping};
-use tincan_proto::frame::{encode_message_push, encode_push};
+use tincan_proto::frame::encode_push;
 use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
 
 use crate::ops::messages::{conv_state_for, message_views};
-use crate::render;
 use crate::state::{Account, AppState, read, write};
 use crate::{Engine, OutFrame, Session};
 
@@ -186,9 +185,7 @@ impl Engine {
         };
         let views = message_views(self, session, &record.conv, std::slice::from_ref(&record)).await?;
         let conv = conv_state_for(session, &record.conv);
-        let message = serde_json::to_string(&render::message(&record, session.user(), &views[0]))
-            .map_err(|err| crate::internal(format!("encoding a replayed message: {err}")))?;
-        Ok(Some(OutFrame { pos, text: encode_message_push(pos, &message, &conv) }))
+        Ok(Some(OutFrame { pos, text: crate::hub::message_frame(&record, session.user(), &views[0], conv) }))
     }
 }
 
