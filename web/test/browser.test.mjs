@@ -279,14 +279,14 @@ test("C2C messages show one tick when sent and two once read, with unread badges
   assert.equal(await ticks.locator('[aria-hidden="true"]').textContent(), "✓");
 
   // Bob sees the conversation with an unread badge, opens it, and reads.
-  const badge = bob.getByRole("navigation", { name: "Conversations" }).getByText("1", { exact: true });
-  await badge.waitFor({ timeout: WAIT_MS });
+  const withAlice = bob.getByRole("navigation", { name: "Conversations" }).getByRole("button", { name: /^alice/ });
+  await withAlice.locator(".badge").getByText("1", { exact: true }).waitFor({ timeout: WAIT_MS });
   await screenshot(bob, "chat-bob-unread-badge");
   await openConversation(bob, "alice");
   await alice.locator(".msg.mine", { hasText: "Lunch at noon?" }).locator(".ticks.read").waitFor({ timeout: WAIT_MS });
   assert.equal(await ticks.getAttribute("title"), "Read");
   assert.equal(await ticks.locator('[aria-hidden="true"]').textContent(), "✓✓");
-  await bob.getByRole("navigation", { name: "Conversations" }).locator(".badge").waitFor({ state: "detached", timeout: WAIT_MS });
+  await withAlice.locator(".badge").waitFor({ state: "detached", timeout: WAIT_MS });
   await screenshot(alice, "chat-alice-c2c-read");
   for (const page of [alice, bob]) assert.deepEqual(page.context().offsite(), []);
   await alice.context().close();

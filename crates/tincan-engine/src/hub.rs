@@ -350,6 +350,8 @@ fn dispatch_c2c_message(
 ) {
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
+    // A receiver that loads its conversation list on this push finds the conversation there.
+    app.list_pair(pair);
     let sender_side = pair.side_of(&record.sender);
     let mut frames = Vec::new();
     {

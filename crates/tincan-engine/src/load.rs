@@ -116,11 +116,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         state.read = [restore_read(&key, pair.low(), 0), restore_read(&key, pair.high(), 0)];
         state.last_pos = last.pos;
         state.last_message = Some(Arc::new(last));
-        for (user, peer) in [(pair.low(), pair.high()), (pair.high(), pair.low())] {
-            if let Some(account) = app.account(user) {
-                lock(&account.convs).peers.insert(peer.clone());
-            }
-        }
+        app.list_pair(pair);
         write(&app.pairs).insert(pair.clone(), Arc::new(Mutex::new(state)));
     }
 

@@ -92,6 +92,19 @@ impl AppState {
         read(&self.pairs).get(pair).cloned()
     }
 
+    /// Puts a C2C conversation in both of its users' conversation lists, once a message of it
+    /// is stored.
+    pub(crate) fn list_pair(&self, pair: &C2cPair) {
+        for (user, peer) in [(pair.low(), pair.high()), (pair.high(), pair.low())] {
+            if let Some(account) = self.account(user) {
+                let mut convs = lock(&account.convs);
+                if !convs.peers.contains(peer) {
+                    convs.peers.insert(peer.clone());
+                }
+            }
+        }
+    }
+
     /// The pair's state, created empty if the two have never talked.
     pub(crate) fn pair_or_new(&self, pair: &C2cPair) -> Arc<Mutex<PairState>> {
         if let Some(state) = self.pair(pair) {

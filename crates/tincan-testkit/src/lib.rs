@@ -243,6 +243,23 @@ impl RawSocket {
         }
     }
 
+    /// The next push of `kind`, as JSON, skipping other frames.
+    pub async fn next_push(&mut self, kind: &str) -> serde_json::Value {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
+                .await
+                .expect("a push in time")
+                .expect("the connection is open")
+                .expect("a frame");
+            if let WsMessage::Text(text) = message {
+                let value: serde_json::Value = serde_json::from_str(&text).expect("the server sends JSON");
+                if value["push"] == kind {
+                    return value;
+                }
+            }
+        }
+    }
+
     /// Reads every frame until the server closes the connection; panics if it is still open
     /// after `timeout`. Returns the text frames, as JSON.
     pub async fn read_until_closed(&mut self, timeout: Duration) -> Vec<serde_json::Value> {

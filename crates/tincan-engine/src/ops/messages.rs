@@ -255,7 +255,7 @@ async fn send_c2c(
     let sender = session.user();
     let peer = UserId::parse(conv_id)?;
     let pair = C2cPair::new(sender.clone(), peer.clone())?;
-    let peer_account = app.account(&peer).ok_or_else(|| {
+    app.account(&peer).ok_or_else(|| {
         ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist (it has never logged in)"))
     })?;
     if outgoing.need_receipt {
@@ -328,8 +328,9 @@ async fn send_c2c(
     if after_send {
         engine.wake_webhooks();
     }
-    lock(&session.account.convs).peers.insert(peer.clone());
-    lock(&peer_account.convs).peers.insert(sender.clone());
+    // The dispatcher lists the conversation before it pushes the message; this lists it before
+    // the sender is answered, whichever comes first.
+    app.list_pair(&pair);
     lock(&state).note_pushed(&Arc::new(stored.clone()));
     engine.metrics().messages.fetch_add(1, Ordering::Relaxed);
     Ok(stored)

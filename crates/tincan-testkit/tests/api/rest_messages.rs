@@ -545,3 +545,39 @@ async fn group_message_commands_refuse_bad_input() {
     let history = alice.get_message_list(&group_id, ConvType::GROUP, Default::default()).await.unwrap();
     assert!(history.iter().all(|message| text_of(message) != "x"), "nothing refused was stored");
 }
+
+#[tokio::test]
+async fn a_new_c2c_conversation_is_listed_by_the_time_its_first_message_is_pushed() {
+    // Goal: a client that loads its conversation list as soon as a message from a new peer is
+    // pushed (as the web chat does) finds the conversation there with the message counted,
+    // however the push and the sender's answer race. Each round has a new peer.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let senders: Vec<String> = (0..120).map(|i| format!("peer{i}")).collect();
+    let mut accounts: Vec<&str> = senders.iter().map(String::as_str).collect();
+    accounts.push("bob");
+    for chunk in accounts.chunks(100) {
+        import(&admin, chunk).await;
+    }
+    let mut bob = app.raw_socket("bob").await;
+    for (round, sender) in senders.iter().enumerate() {
+        let body = json!({"SyncOtherMachine": 2, "From_Account": sender, "To_Account": "bob",
+            "MsgRandom": round, "MsgBody": text_body("first")});
+        let sending = tokio::spawn({
+            let admin = admin.clone();
+            async move { admin.call("openim", "sendmsg", &body).await }
+        });
+        let push = bob.next_push("message").await;
+        assert_eq!(push["data"]["message"]["message_conv_id"], sender.as_str());
+        let id = round as u64 + 2;
+        bob.send_text(json!({"id": id, "op": "conv_get_list", "data": {}}).to_string()).await;
+        let answer = bob.answer(id).await;
+        let conversations = answer["data"]["conversations"].as_array().expect("a list");
+        let listed = conversations.iter().find(|conv| conv["conv_id"] == sender.as_str());
+        let listed = listed.unwrap_or_else(|| panic!("round {round}: {sender} is not listed yet: {answer}"));
+        assert_eq!(listed["conv_unread_num"], 1, "round {round}");
+        assert_eq!(listed["conv_last_msg"]["message_seq"], 1, "round {round}");
+        sending.await.unwrap().unwrap();
+    }
+    app.stop().await;
+}
