@@ -51,7 +51,8 @@ pub(crate) struct AppSettings {
 /// Everything of one app.
 pub(crate) struct AppState {
     pub(crate) sdkappid: u64,
-    pub(crate) settings: RwLock<AppSettings>,
+    /// Shared, so that a request reads them without copying them; a change replaces them.
+    pub(crate) settings: RwLock<Arc<AppSettings>>,
     pub(crate) accounts: RwLock<HashMap<UserId, Arc<Account>>>,
     pub(crate) groups: RwLock<HashMap<GroupId, Arc<Mutex<GroupState>>>>,
     pub(crate) pairs: RwLock<HashMap<C2cPair, Arc<Mutex<PairState>>>>,
@@ -63,7 +64,7 @@ impl AppState {
     pub(crate) fn new(sdkappid: u64, settings: AppSettings) -> AppState {
         AppState {
             sdkappid,
-            settings: RwLock::new(settings),
+            settings: RwLock::new(Arc::new(settings)),
             accounts: RwLock::new(HashMap::new()),
             groups: RwLock::new(HashMap::new()),
             pairs: RwLock::new(HashMap::new()),
@@ -76,7 +77,7 @@ impl AppState {
         lock(&self.message_ids[shard_of(msg_id)])
     }
 
-    pub(crate) fn settings(&self) -> AppSettings {
+    pub(crate) fn settings(&self) -> Arc<AppSettings> {
         read(&self.settings).clone()
     }
 

@@ -249,8 +249,8 @@ impl Engine {
     /// Asks the app's before-send receiver about a message, if the webhook is on.
     pub(crate) async fn before_send(&self, app: &AppState, command: &str, event: &MessageEvent) -> Verdict {
         let Some(sender) = self.inner.webhooks.sender.clone() else { return Verdict::ALLOW };
-        let config = app.settings().config;
-        let Some(url) = config.callback_for(command) else { return Verdict::ALLOW };
+        let settings = app.settings();
+        let Some(url) = settings.config.callback_for(command) else { return Verdict::ALLOW };
         let call = sender.before_send(url, app.sdkappid, command, event);
         match tokio::time::timeout(BEFORE_SEND_TIMEOUT, call).await {
             Ok(verdict) => verdict,
@@ -331,7 +331,8 @@ impl Engine {
     /// One delivery attempt; whether the receiver took the event.
     async fn attempt(&self, sender: &dyn WebhookSender, record: &CallbackRecord) -> bool {
         let Some(app) = self.app(record.sdkappid) else { return true };
-        let config = app.settings().config;
+        let settings = app.settings();
+        let config = &settings.config;
         // Switched off since it was queued: nothing to deliver.
         let Some(url) = config.callback_for(&record.command) else { return true };
         let Ok(event) = serde_json::from_str::<CallbackEvent>(&record.event) else {

@@ -221,7 +221,7 @@ impl Engine {
     /// Changes an app's configuration; it applies to the next request, without a restart.
     pub async fn update_app_config(&self, sdkappid: u64, change: &AppConfigChange) -> Result<AppInfo, ApiError> {
         let app = self.app_or_error(sdkappid)?;
-        let mut config = app.settings().config;
+        let mut config = app.settings().config.clone();
         if let Some(plan) = &change.plan {
             config.plan = Plan::parse(plan).ok_or_else(|| {
                 ApiError::invalid_parameter(format!("plan {plan:?} is not Standard, Pro or Ultimate"))
@@ -279,7 +279,7 @@ impl Engine {
         let reservation = self.writer().reserve().await?;
         let pending = {
             let mut settings = write(&app.settings);
-            change(&mut settings);
+            change(Arc::make_mut(&mut settings));
             reservation.send(vec![app_record(app.sdkappid, &settings)], None)
         };
         pending.wait().await?;

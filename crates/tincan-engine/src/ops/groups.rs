@@ -335,7 +335,7 @@ pub(crate) async fn dismiss(
             .collect();
         let mut ops = vec![group_record(app.sdkappid, group, Some(now))];
         ops.extend(leave_ops(app.sdkappid, group_id, &left));
-        let operator_id = operator.map_or_else(|| app.settings().admin_identifier, |it| it.user().clone());
+        let operator_id = operator.map_or_else(|| app.settings().admin_identifier.clone(), |it| it.user().clone());
         let all: Vec<&UserId> = members.iter().collect();
         ops.extend(group_events(app.sdkappid, group_id, &all, &group_push(group, "dismissed", &operator_id, &[])));
         groups.remove(group_id);

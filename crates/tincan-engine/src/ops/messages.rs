@@ -47,8 +47,11 @@ impl Outgoing {
         group: Option<(&GroupId, GroupType)>,
         seq: u64,
     ) -> MessageEvent {
-        let operator =
-            if session.is_app_admin() { session.app.settings().admin_identifier } else { session.user().clone() };
+        let operator = if session.is_app_admin() {
+            session.app.settings().admin_identifier.clone()
+        } else {
+            session.user().clone()
+        };
         MessageEvent {
             from: session.user().as_str().to_owned(),
             to: to.to_owned(),
@@ -174,7 +177,8 @@ async fn screen(
     if session.skip_before_send {
         return Ok(Screened::Send(outgoing));
     }
-    let config = session.app.settings().config;
+    let settings = session.app.settings();
+    let config = &settings.config;
     if config.callback_for(command).is_none() {
         return Ok(Screened::Send(outgoing));
     }
@@ -366,8 +370,9 @@ async fn send_group(
         Screened::Send(outgoing) => outgoing,
         Screened::Discarded(record) => return Ok(record),
     };
-    let config = app.settings().config;
-    let after_send = !session.skip_after_send && engine.wants_callback(&config, CALLBACK_GROUP_AFTER_SEND);
+    let settings = app.settings();
+    let config = &settings.config;
+    let after_send = !session.skip_after_send && engine.wants_callback(config, CALLBACK_GROUP_AFTER_SEND);
     let release = |err: ApiError| {
         app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
         err

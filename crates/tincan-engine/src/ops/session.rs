@@ -63,7 +63,7 @@ impl Engine {
         let app = self.app(sdkappid).ok_or_else(|| {
             ApiError::new(ErrorCode::SDKAPPID_NOT_FOUND, format!("SDKAppID {sdkappid} does not exist on this server"))
         })?;
-        let admin = app.settings().admin_identifier;
+        let admin = app.settings().admin_identifier.clone();
         let account = match user {
             None => self.ensure_account(&app, &admin).await?,
             Some(user) if *user == admin => self.ensure_account(&app, &admin).await?,
