@@ -573,6 +573,19 @@ pub(crate) enum Audience {
     Reader,
 }
 
+impl Audience {
+    /// The window a busy key's pushes start from. The sender's doubles from 5 ms, so that a
+    /// conversation read now and then hears of each receipt within milliseconds; the reader's
+    /// is its whole window from the start: those notices only update a mark, and a reader
+    /// whose receipts come in bursts (a screenful at a time) would otherwise never be paced.
+    fn shortest_window_ms(self, window_ms: u64) -> u64 {
+        match self {
+            Audience::Sender => WINDOW_MS_MIN,
+            Audience::Reader => window_ms,
+        }
+    }
+}
+
 /// (app, user told, group, audience).
 pub(crate) type CoalesceKey = (u64, UserId, GroupId, Audience);
 
@@ -612,11 +625,11 @@ const WINDOW_MS_MIN: u64 = 5;
 /// When the next push for a key may go out, and the key's new streak.
 ///
 /// A receipt after a quiet spell (longer than the current window) goes out at once; receipts
-/// arriving faster than that wait for a window that doubles with each busy window, up to
-/// `window_ms`, so a quiet conversation hears of each receipt within milliseconds while a busy
-/// one gets at most one push per `window_ms`.
-fn next_due(pace: Pace, now_ms: u64, window_ms: u64) -> (u64, u32) {
-    let window = |streak: u32| window_ms.min(WINDOW_MS_MIN.saturating_mul(1u64 << streak.min(20)));
+/// arriving faster than that wait for a window that doubles with each busy window, from
+/// `shortest_ms` up to `window_ms`, so a quiet conversation hears of each receipt within
+/// milliseconds while a busy one gets at most one push per `window_ms`.
+fn next_due(pace: Pace, now_ms: u64, shortest_ms: u64, window_ms: u64) -> (u64, u32) {
+    let window = |streak: u32| window_ms.min(shortest_ms.saturating_mul(1u64 << streak.min(20)));
     let gap = now_ms.saturating_sub(pace.flushed_at_ms);
     if window_ms == 0 || gap >= window_ms {
         return (now_ms, 0);
@@ -707,7 +720,8 @@ impl Coalescer {
                 // The first receipt after a quiet spell goes out at once; while receipts keep
                 // coming, one push per window carries them all.
                 let pace = state.last_flush.get(&key).copied().unwrap_or_default();
-                let (due, streak) = next_due(pace, now_ms, u64::from(window_ms));
+                let window_ms = u64::from(window_ms);
+                let (due, streak) = next_due(pace, now_ms, key.3.shortest_window_ms(window_ms), window_ms);
                 state.last_flush.insert(key.clone(), Pace { streak, ..pace });
                 state.pending.insert(key.clone(), PendingPush { cells: BTreeMap::from([(cell.seq, cell)]), origin });
                 state.due.push(Reverse((due, key)));
@@ -814,15 +828,47 @@ mod tests {
     #[test]
     fn quiet_receipts_go_at_once_and_busy_ones_are_paced() {
         // A receipt long after the last push: at once.
-        assert_eq!(next_due(Pace { flushed_at_ms: 0, streak: 3 }, 1_000, 100), (1_000, 0));
+        assert_eq!(next_due(Pace { flushed_at_ms: 0, streak: 3 }, 1_000, WINDOW_MS_MIN, 100), (1_000, 0));
         // Receipts 20 ms apart with a 5 ms window: at once, the streak stays low.
-        assert_eq!(next_due(Pace { flushed_at_ms: 980, streak: 0 }, 1_000, 100), (1_000, 0));
+        assert_eq!(next_due(Pace { flushed_at_ms: 980, streak: 0 }, 1_000, WINDOW_MS_MIN, 100), (1_000, 0));
         // Receipts faster than the window: wait for it, and the window doubles.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 0 }, 1_000, 100), (1_004, 1));
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 1 }, 1_000, 100), (1_009, 2));
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 0 }, 1_000, WINDOW_MS_MIN, 100), (1_004, 1));
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 1 }, 1_000, WINDOW_MS_MIN, 100), (1_009, 2));
         // The window never grows past the app's.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 10 }, 1_000, 100), (1_099, 10));
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 10 }, 1_000, WINDOW_MS_MIN, 100), (1_099, 10));
         // A window of 0 never waits.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 4 }, 1_000, 0), (1_000, 0));
+        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 4 }, 1_000, WINDOW_MS_MIN, 0), (1_000, 0));
+    }
+
+    /// How many pushes a key gets over `span_ms` when a burst of receipts comes every
+    /// `every_ms`.
+    fn pushes_for_bursts(audience: Audience, window_ms: u64, every_ms: u64, span_ms: u64) -> usize {
+        let (mut pace, mut due, mut pushes) = (Pace::default(), None, 0);
+        let start = 10_000;
+        for now in (start..start + span_ms).step_by(every_ms as usize) {
+            if let Some(at) = due
+                && at <= now
+            {
+                pace.flushed_at_ms = at;
+                pushes += 1;
+                due = None;
+            }
+            if due.is_none() {
+                let (at, streak) = next_due(pace, now, audience.shortest_window_ms(window_ms), window_ms);
+                pace.streak = streak;
+                due = Some(at);
+            }
+        }
+        pushes + usize::from(due.is_some())
+    }
+
+    #[test]
+    fn a_reader_reading_in_bursts_gets_one_notice_per_window() {
+        // A screenful of receipts every 32 ms for 10 s: the reader's devices hear at most once
+        // a second (at once for the first burst), the sender within its 20 ms window.
+        let reader = pushes_for_bursts(Audience::Reader, 1_000, 32, 10_000);
+        assert!((10..=11).contains(&reader), "{reader} notices");
+        let sender = pushes_for_bursts(Audience::Sender, 20, 32, 10_000);
+        assert_eq!(sender, 313, "bursts further apart than the window each go at once");
     }
 }

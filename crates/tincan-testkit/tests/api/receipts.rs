@@ -537,3 +537,41 @@ async fn the_apps_coalescing_window_paces_pushes_as_soon_as_it_is_changed() {
     assert!(slow * 3 <= fast, "20 ms window: {fast} pushes; 10 s window: {slow} pushes");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_reader_sending_receipts_in_bursts_notifies_its_other_devices_once_a_second() {
+    // Goal: a reader that acknowledges a screenful at a time, every 30 ms, has its other
+    // devices told at once of the first screenful and then at most once a second, each notice
+    // listing everything acknowledged since the last; nothing is left out.
+    let app = spawn_app().await;
+    let (owner, _owner_events) = app.client("owner").await;
+    let (reader, mut reader_events) = app.client("reader").await;
+    let (_tablet, mut tablet_events) = app.client("reader").await;
+    let group_id = create_group(&owner, GroupType::WORK, &["reader"]).await;
+    let mut messages = Vec::new();
+    for n in 0..40 {
+        owner.send_text(&group_id, ConvType::GROUP, &format!("note {n}"), true).await.unwrap();
+        messages.push(wait_for(&mut reader_events, WAIT, message_of).await.message);
+    }
+    settle(&mut tablet_events, Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    for screenful in messages.chunks(4) {
+        reader.send_receipts(screenful).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    let bursts_took = started.elapsed();
+    let notices: Vec<_> = settle(&mut tablet_events, Duration::from_millis(1_500))
+        .await
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::ReceiptSent(push) => Some(push),
+            _ => None,
+        })
+        .collect();
+    let acknowledged: std::collections::BTreeSet<_> = notices.iter().flat_map(|push| push.msg_ids.clone()).collect();
+    assert_eq!(acknowledged.len(), 40, "every receipt is in some notice: {notices:?}");
+    assert_eq!(notices[0].msg_ids.len(), 4, "the first screenful is told at once");
+    let allowed = 2 + bursts_took.as_millis() as usize / 1_000;
+    assert!(notices.len() <= allowed, "{} notices for 10 screenfuls in {bursts_took:?}", notices.len());
+    app.stop().await;
+}
