@@ -229,16 +229,23 @@ impl RawSocket {
     /// The next frame that is not a push, as JSON (the answer to the oldest open request).
     pub async fn next_answer(&mut self) -> serde_json::Value {
         loop {
+            let value = self.next_text("an answer").await;
+            if value.get("push").is_none() {
+                return value;
+            }
+        }
+    }
+
+    /// The next text frame, as JSON; panics if none comes within 10 s.
+    async fn next_text(&mut self, awaited: &str) -> serde_json::Value {
+        loop {
             let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
                 .await
-                .expect("an answer in time")
+                .unwrap_or_else(|_| panic!("no frame within 10 s while waiting for {awaited}"))
                 .expect("the connection is open")
                 .expect("a frame");
             if let WsMessage::Text(text) = message {
-                let value: serde_json::Value = serde_json::from_str(&text).expect("the server sends JSON");
-                if value.get("push").is_none() {
-                    return value;
-                }
+                return serde_json::from_str(&text).expect("the server sends JSON");
             }
         }
     }
@@ -246,16 +253,9 @@ impl RawSocket {
     /// The next push of `kind`, as JSON, skipping other frames.
     pub async fn next_push(&mut self, kind: &str) -> serde_json::Value {
         loop {
-            let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
-                .await
-                .expect("a push in time")
-                .expect("the connection is open")
-                .expect("a frame");
-            if let WsMessage::Text(text) = message {
-                let value: serde_json::Value = serde_json::from_str(&text).expect("the server sends JSON");
-                if value["push"] == kind {
-                    return value;
-                }
+            let value = self.next_text("a push").await;
+            if value["push"] == kind {
+                return value;
             }
         }
     }
