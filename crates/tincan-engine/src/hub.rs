@@ -350,12 +350,12 @@ fn dispatch_c2c_message(
 ) {
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
-    // A receiver that loads its conversation list on this push finds the conversation there.
-    app.list_pair(pair);
     let sender_side = pair.side_of(&record.sender);
     let mut frames = Vec::new();
-    {
+    let first = {
         let mut state = lock(&state);
+        // Whoever set a last message listed the conversation first.
+        let first = state.last_message.is_none();
         state.note_pushed(record);
         for side in [Side::Low, Side::High] {
             let user = pair.user(side);
@@ -371,6 +371,11 @@ fn dispatch_c2c_message(
             };
             frames.push((slots, message_frame(record, user, &view, render::pair_conv_state(&state, side))));
         }
+        first
+    };
+    if first {
+        // A receiver that loads its conversation list on this push finds the conversation there.
+        app.list_pair(pair);
     }
     for (slots, frame) in frames {
         out.push_to(&slots, origin, record.pos, || frame);

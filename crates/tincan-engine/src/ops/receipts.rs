@@ -323,15 +323,14 @@ async fn send_group(
     // The window starts now, while the receipts are being stored, not after: a push is queued
     // for the writer after the receipts it counts (both under the group's lock), so it is never
     // stored before them, and the sender hears of a receipt one commit after it, not two.
-    let window_ms = app.settings().config.receipt_coalesce_window_ms;
-    let reader_window_ms = window_ms.max(READER_NOTICE_WINDOW_MS);
+    let window_ms = u64::from(app.settings().config.receipt_coalesce_window_ms);
     for cell in &changed {
         if !private {
             let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
             engine.inner.coalescer.note(key, cell.clone(), None, engine.now_ms(), window_ms);
         }
         let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
-        engine.inner.coalescer.note(key, cell.clone(), session.device, engine.now_ms(), reader_window_ms);
+        engine.inner.coalescer.note(key, cell.clone(), session.device, engine.now_ms(), window_ms);
     }
     if let Err(err) = pending.wait().await {
         // Not stored: take the receipts back so that a retry records them again. (A store
@@ -574,14 +573,19 @@ pub(crate) enum Audience {
 }
 
 impl Audience {
-    /// The window a busy key's pushes start from. The sender's doubles from 5 ms, so that a
-    /// conversation read now and then hears of each receipt within milliseconds; the reader's
-    /// is its whole window from the start: those notices only update a mark, and a reader
-    /// whose receipts come in bursts (a screenful at a time) would otherwise never be paced.
-    fn shortest_window_ms(self, window_ms: u64) -> u64 {
+    /// The windows of this audience's pushes, given the app's window: the one a busy key's
+    /// pushes start from and the longest. The sender's window doubles from 5 ms to the app's,
+    /// so that a conversation read now and then hears of each receipt within milliseconds. The
+    /// reader's is at least a second, and whole from the start: its notices only update a mark,
+    /// and a reader whose receipts come in bursts (a screenful at a time) would otherwise never
+    /// be paced.
+    fn windows_ms(self, app_window_ms: u64) -> (u64, u64) {
         match self {
-            Audience::Sender => WINDOW_MS_MIN,
-            Audience::Reader => window_ms,
+            Audience::Sender => (WINDOW_MS_MIN, app_window_ms),
+            Audience::Reader => {
+                let window = app_window_ms.max(READER_NOTICE_WINDOW_MS);
+                (window, window)
+            }
         }
     }
 }
@@ -699,14 +703,15 @@ impl Coalescer {
         self.wake.notify_one();
     }
 
-    /// Notes that `cell` changed; its sender will be told within `window_ms`.
+    /// Notes that `cell` changed; the key's audience will be told within its window, which
+    /// follows the app's `app_window_ms`.
     pub(crate) fn note(
         &self,
         key: CoalesceKey,
         cell: Arc<ReceiptCell>,
         origin: Option<u64>,
         now_ms: u64,
-        window_ms: u32,
+        app_window_ms: u64,
     ) {
         let mut state = lock(&self.state);
         match state.pending.get_mut(&key) {
@@ -720,8 +725,8 @@ impl Coalescer {
                 // The first receipt after a quiet spell goes out at once; while receipts keep
                 // coming, one push per window carries them all.
                 let pace = state.last_flush.get(&key).copied().unwrap_or_default();
-                let window_ms = u64::from(window_ms);
-                let (due, streak) = next_due(pace, now_ms, key.3.shortest_window_ms(window_ms), window_ms);
+                let (shortest_ms, window_ms) = key.3.windows_ms(app_window_ms);
+                let (due, streak) = next_due(pace, now_ms, shortest_ms, window_ms);
                 state.last_flush.insert(key.clone(), Pace { streak, ..pace });
                 state.pending.insert(key.clone(), PendingPush { cells: BTreeMap::from([(cell.seq, cell)]), origin });
                 state.due.push(Reverse((due, key)));
@@ -734,7 +739,7 @@ impl Coalescer {
 
 /// The shortest window between two `receipt_sent` notices to one reader's devices, in
 /// milliseconds (the first after a quiet spell goes at once).
-const READER_NOTICE_WINDOW_MS: u32 = 1_000;
+const READER_NOTICE_WINDOW_MS: u64 = 1_000;
 
 /// Pushes that are due, and when the next one will be.
 type DuePushes = (Vec<DuePush>, Option<u64>);
@@ -842,7 +847,8 @@ mod tests {
 
     /// How many pushes a key gets over `span_ms` when a burst of receipts comes every
     /// `every_ms`.
-    fn pushes_for_bursts(audience: Audience, window_ms: u64, every_ms: u64, span_ms: u64) -> usize {
+    fn pushes_for_bursts(audience: Audience, app_window_ms: u64, every_ms: u64, span_ms: u64) -> usize {
+        let (shortest_ms, window_ms) = audience.windows_ms(app_window_ms);
         let (mut pace, mut due, mut pushes) = (Pace::default(), None, 0);
         let start = 10_000;
         for now in (start..start + span_ms).step_by(every_ms as usize) {
@@ -854,7 +860,7 @@ mod tests {
                 due = None;
             }
             if due.is_none() {
-                let (at, streak) = next_due(pace, now, audience.shortest_window_ms(window_ms), window_ms);
+                let (at, streak) = next_due(pace, now, shortest_ms, window_ms);
                 pace.streak = streak;
                 due = Some(at);
             }
@@ -866,7 +872,7 @@ mod tests {
     fn a_reader_reading_in_bursts_gets_one_notice_per_window() {
         // A screenful of receipts every 32 ms for 10 s: the reader's devices hear at most once
         // a second (at once for the first burst), the sender within its 20 ms window.
-        let reader = pushes_for_bursts(Audience::Reader, 1_000, 32, 10_000);
+        let reader = pushes_for_bursts(Audience::Reader, 20, 32, 10_000);
         assert!((10..=11).contains(&reader), "{reader} notices");
         let sender = pushes_for_bursts(Audience::Sender, 20, 32, 10_000);
         assert_eq!(sender, 313, "bursts further apart than the window each go at once");
