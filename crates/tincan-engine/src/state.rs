@@ -106,6 +106,16 @@ impl AppState {
         }
     }
 
+    /// Puts a group in the conversation lists of `users`, who join it; called before the write
+    /// that tells them is queued, so that a client loading its list on that push finds it.
+    pub(crate) fn list_group<'a>(&self, group_id: &GroupId, users: impl IntoIterator<Item = &'a UserId>) {
+        for user in users {
+            if let Some(account) = self.account(user) {
+                lock(&account.convs).groups.insert(group_id.clone());
+            }
+        }
+    }
+
     /// The pair's state, created empty if the two have never talked.
     pub(crate) fn pair_or_new(&self, pair: &C2cPair) -> Arc<Mutex<PairState>> {
         if let Some(state) = self.pair(pair) {

@@ -250,7 +250,7 @@ pub(crate) async fn create_owned_by(
     };
     let now = engine.now();
     let reservation = engine.writer().reserve().await?;
-    let (group_id, members, pending) = {
+    let (group_id, pending) = {
         let mut groups = write(&app.groups);
         let group_id = match custom_id {
             Some(group_id) => {
@@ -281,15 +281,10 @@ pub(crate) async fn create_owned_by(
             &all,
             &group_push(&group, "created", session.user(), &others),
         ));
-        let members: Vec<UserId> = joined.iter().map(|it| it.user.clone()).collect();
+        app.list_group(&group_id, joined.iter().map(|it| &it.user));
         groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
-        (group_id, members, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
+        (group_id, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
     };
-    for user in &members {
-        if let Some(account) = app.account(user) {
-            lock(&account.convs).groups.insert(group_id.clone());
-        }
-    }
     if let Err(err) = pending.wait().await {
         write(&app.groups).remove(&group_id);
         return Err(err);
@@ -415,15 +410,11 @@ pub(crate) async fn add_members(
         let pending = if outcome.joined.is_empty() {
             None
         } else {
+            app.list_group(group_id, added);
             Some(reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
         };
         (outcome, pending)
     };
-    for joined in &outcome.joined {
-        if let Some(account) = app.account(&joined.user) {
-            lock(&account.convs).groups.insert(group_id.clone());
-        }
-    }
     if let Some(pending) = pending {
         pending.wait().await?;
     }
@@ -550,9 +541,9 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
         ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
         ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
         ops.push(tips_message(app.sdkappid, &mut state, TIP_INVITE, me, &[me], now));
+        app.list_group(&group_id, [me]);
         reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
     };
-    lock(&session.account.convs).groups.insert(group_id.clone());
     pending.wait().await?;
     Ok(Empty {})
 }

@@ -320,3 +320,43 @@ async fn members_change_through_rest_and_members_are_told() {
     let info = admin.call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": ["club"]})).await.unwrap();
     assert_eq!(info["GroupInfo"][0]["ErrorCode"], 10010);
 }
+
+#[tokio::test]
+async fn a_group_is_listed_by_the_time_its_new_member_is_told() {
+    // Goal: a client that loads its conversation list as soon as a `group` push says it joined
+    // (as the web chat does) finds the group there, whether the group was created with it or it
+    // was added later, however the push and the REST answer race. Each round has a new group.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin.call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "bob"]})).await.unwrap();
+    let mut bob = app.raw_socket("bob").await;
+    for round in 0..120u64 {
+        let group_id = format!("g{round}");
+        let created_with_bob = round % 2 == 0;
+        let (command, body) = if created_with_bob {
+            let body = json!({"Owner_Account": "owner", "Type": "Public", "GroupId": group_id, "Name": "G",
+                "MemberList": [{"Member_Account": "bob"}]});
+            ("create_group", body)
+        } else {
+            let body = json!({"Owner_Account": "owner", "Type": "Public", "GroupId": group_id, "Name": "G"});
+            admin.call("group_open_http_svc", "create_group", &body).await.unwrap();
+            ("add_group_member", json!({"GroupId": group_id, "MemberList": [{"Member_Account": "bob"}]}))
+        };
+        let calling = tokio::spawn({
+            let admin = admin.clone();
+            async move { admin.call("group_open_http_svc", command, &body).await }
+        });
+        let push = bob.next_push("group").await;
+        assert_eq!(push["data"]["group_id"], group_id.as_str(), "round {round}: {push}");
+        let id = round + 2;
+        bob.send_text(json!({"id": id, "op": "conv_get_list", "data": {}}).to_string()).await;
+        let answer = bob.answer(id).await;
+        let conversations = answer["data"]["conversations"].as_array().expect("a list");
+        assert!(
+            conversations.iter().any(|conv| conv["conv_id"] == group_id.as_str()),
+            "round {round} ({command}): {group_id} is not listed yet: {answer}"
+        );
+        calling.await.unwrap().unwrap();
+    }
+    app.stop().await;
+}
