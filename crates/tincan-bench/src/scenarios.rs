@@ -374,6 +374,7 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
             "receipts": receipts,
             "receipts_per_s": round1(receipts as f64 / phase.sending.as_secs_f64().max(1e-9)),
             "ack": phase.acks.summary(),
+            "send_late": phase.late.summary(),
             "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
             "pushes_to_senders": pushes - pushes_before,
             "server_cpu_s_per_1000_receipts": round3((phase.after.cpu_seconds - phase.before.cpu_seconds) * 1000.0 / receipts.max(1) as f64),
@@ -412,6 +413,9 @@ fn lane_schedule(started: Instant, every: Duration, lane: usize, n_lanes: usize)
 /// posted, and the server's CPU and memory around it.
 struct ReadPhase {
     acks: Stats,
+    /// On a schedule: how late each lane sent its receipt, from when it was due; the load
+    /// generator's own share of the acknowledgement latency, since it runs on the same cores.
+    late: Stats,
     posts: HashMap<String, Vec<Instant>>,
     /// From the start to the last acknowledgement.
     wall: Duration,
@@ -448,6 +452,7 @@ async fn read_phase(
             let mut ticker = interval.map(|every| lane_schedule(started, every, index * pipeline + lane, n_lanes));
             tasks.spawn(async move {
                 let mut stats = Stats::default();
+                let mut late = Stats::default();
                 // (message index, when its receipt was posted), merged after the phase.
                 let mut posted: Vec<(usize, Instant)> = Vec::new();
                 // Each reader walks the messages from its own offset, so messages fill evenly;
@@ -462,28 +467,31 @@ async fn read_phase(
                     }
                     let at = (index + step) % messages.len();
                     posted.push((at, due));
+                    late.push(due.elapsed());
                     client
                         .send_receipts(std::slice::from_ref(&messages[at]))
                         .await
                         .map_err(|err| anyhow::anyhow!("{err}"))?;
                     stats.push(due.elapsed());
                 }
-                anyhow::Ok((stats, posted))
+                anyhow::Ok((stats, late, posted))
             });
         }
     }
     let mut acks = Stats::default();
+    let mut late = Stats::default();
     let mut posts: HashMap<String, Vec<Instant>> = HashMap::new();
     while let Some(result) = tasks.join_next().await {
-        let (stats, posted) = result??;
+        let (stats, lane_late, posted) = result??;
         acks.extend(stats);
+        late.extend(lane_late);
         for (at, due) in posted {
             posts.entry(messages[at].message_msg_id.clone()).or_default().push(due);
         }
     }
     let wall = started.elapsed();
     let after = target.sample();
-    Ok(ReadPhase { acks, posts, wall, sending: wall.min(duration), before, after })
+    Ok(ReadPhase { acks, late, posts, wall, sending: wall.min(duration), before, after })
 }
 
 /// One Community group of many members, one message asking for receipts, every member reads it.

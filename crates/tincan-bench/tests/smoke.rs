@@ -35,6 +35,7 @@ async fn every_scenario_runs_at_tiny_sizes() {
                 assert!(report["steady"]["receipts"].as_u64().unwrap() > 0, "{report}");
                 assert_eq!(report["steady"]["receipt_to_sender_push"]["not_seen"], 0, "{report}");
                 assert!(report["steady"]["pushes_to_senders"].as_u64().unwrap() > 0, "{report}");
+                assert_eq!(report["steady"]["send_late"]["n"], report["steady"]["receipts"], "{report}");
                 assert!(report["pushes_to_senders"].as_u64().unwrap() > 0, "{report}");
             }
             "large-group" => {

@@ -578,16 +578,26 @@ impl Audience {
     /// so that a conversation read now and then hears of each receipt within milliseconds. The
     /// reader's is at least a second, and whole from the start: its notices only update a mark,
     /// and a reader whose receipts come in bursts (a screenful at a time) would otherwise never
-    /// be paced.
-    fn windows_ms(self, app_window_ms: u64) -> (u64, u64) {
+    /// be paced. It is longer by up to a quarter for some readers than for others
+    /// (`reader`'s own share), so that readers who started together, as everyone reading a
+    /// message the moment it arrives does, drift apart rather than flushing at the same instant
+    /// every second.
+    fn windows_ms(self, app_window_ms: u64, reader: &UserId) -> (u64, u64) {
         match self {
             Audience::Sender => (WINDOW_MS_MIN, app_window_ms),
             Audience::Reader => {
                 let window = app_window_ms.max(READER_NOTICE_WINDOW_MS);
+                let window = window + spread(reader, window / 4);
                 (window, window)
             }
         }
     }
+}
+
+/// A share of `0..range` that is always the same for `user`.
+fn spread(user: &UserId, range: u64) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(user) % range.max(1)
 }
 
 /// (app, user told, group, audience).
@@ -725,7 +735,7 @@ impl Coalescer {
                 // The first receipt after a quiet spell goes out at once; while receipts keep
                 // coming, one push per window carries them all.
                 let pace = state.last_flush.get(&key).copied().unwrap_or_default();
-                let (shortest_ms, window_ms) = key.3.windows_ms(app_window_ms);
+                let (shortest_ms, window_ms) = key.3.windows_ms(app_window_ms, &key.1);
                 let (due, streak) = next_due(pace, now_ms, shortest_ms, window_ms);
                 state.last_flush.insert(key.clone(), Pace { streak, ..pace });
                 state.pending.insert(key.clone(), PendingPush { cells: BTreeMap::from([(cell.seq, cell)]), origin });
@@ -848,7 +858,8 @@ mod tests {
     /// How many pushes a key gets over `span_ms` when a burst of receipts comes every
     /// `every_ms`.
     fn pushes_for_bursts(audience: Audience, app_window_ms: u64, every_ms: u64, span_ms: u64) -> usize {
-        let (shortest_ms, window_ms) = audience.windows_ms(app_window_ms);
+        let reader = UserId::parse("reader").unwrap();
+        let (shortest_ms, window_ms) = audience.windows_ms(app_window_ms, &reader);
         let (mut pace, mut due, mut pushes) = (Pace::default(), None, 0);
         let start = 10_000;
         for now in (start..start + span_ms).step_by(every_ms as usize) {
@@ -873,8 +884,26 @@ mod tests {
         // A screenful of receipts every 32 ms for 10 s: the reader's devices hear at most once
         // a second (at once for the first burst), the sender within its 20 ms window.
         let reader = pushes_for_bursts(Audience::Reader, 20, 32, 10_000);
-        assert!((10..=11).contains(&reader), "{reader} notices");
+        assert!((8..=11).contains(&reader), "{reader} notices");
         let sender = pushes_for_bursts(Audience::Sender, 20, 32, 10_000);
         assert_eq!(sender, 313, "bursts further apart than the window each go at once");
+    }
+
+    #[test]
+    fn readers_notice_windows_differ_by_up_to_a_quarter() {
+        let windows: std::collections::BTreeSet<u64> = (0..100)
+            .map(|n| Audience::Reader.windows_ms(20, &UserId::parse(&format!("reader{n}")).unwrap()))
+            .map(|(shortest, longest)| {
+                assert_eq!(shortest, longest, "a reader's window is whole from the start");
+                longest
+            })
+            .collect();
+        assert!(windows.iter().all(|window| (1_000..1_250).contains(window)), "{windows:?}");
+        assert!(windows.len() > 50, "readers who start together drift apart: {windows:?}");
+        let again = Audience::Reader.windows_ms(20, &UserId::parse("reader7").unwrap());
+        assert_eq!(again, Audience::Reader.windows_ms(20, &UserId::parse("reader7").unwrap()), "one reader's is fixed");
+        // An app window past a second sets the reader's base.
+        let (_, long) = Audience::Reader.windows_ms(4_000, &UserId::parse("reader7").unwrap());
+        assert!((4_000..5_000).contains(&long), "{long}");
     }
 }
