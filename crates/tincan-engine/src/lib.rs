@@ -96,7 +96,16 @@ pub struct EngineConfig {
     /// is closed ([`DEFAULT_HEARTBEAT_INTERVAL`] by default; kept within
     /// [`HEARTBEAT_INTERVAL_MIN`] and [`HEARTBEAT_INTERVAL_MAX`]).
     pub heartbeat_interval: Duration,
+    /// The receipt states of messages one group keeps in memory, at most
+    /// ([`DEFAULT_RECEIPT_CELLS_PER_GROUP`] by default, at least 1), and fewer in a group so
+    /// large that their bitmaps could pass 64 MiB; past it the oldest idle ones are let go and
+    /// read back from the store when a receipt or a query needs them.
+    pub receipt_cells_per_group: usize,
 }
+
+/// How many messages' receipt states a group keeps in memory unless configured otherwise: a
+/// busy group's recent messages, which is where receipts arrive.
+pub const DEFAULT_RECEIPT_CELLS_PER_GROUP: usize = 16_384;
 
 /// The heartbeat interval clients are given unless configured otherwise.
 pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(20);
@@ -160,6 +169,7 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) data_dir: PathBuf,
     pub(crate) heartbeat_interval: Duration,
+    pub(crate) receipt_cells_per_group: usize,
     pub(crate) next_tiny_id: AtomicU64,
     pub(crate) coalescer: ops::receipts::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,
@@ -266,6 +276,7 @@ impl Engine {
                 data_dir: config.data_dir,
                 // The SDK pings at most once a second, and the idle close is three intervals.
                 heartbeat_interval: config.heartbeat_interval.clamp(HEARTBEAT_INTERVAL_MIN, HEARTBEAT_INTERVAL_MAX),
+                receipt_cells_per_group: config.receipt_cells_per_group.max(1),
                 next_tiny_id: AtomicU64::new(built.max_tiny_id.saturating_add(1).max(1)),
                 coalescer,
                 webhooks,

@@ -44,6 +44,8 @@ pub struct Metrics {
     pub pushes: AtomicU64,
     /// Connections closed because they could not keep up.
     pub slow_consumers: AtomicU64,
+    /// Receipt states let go from memory (they are read back from the store when used).
+    pub receipt_cells_evicted: AtomicU64,
     /// Webhook after-events delivered.
     pub webhooks_delivered: AtomicU64,
     /// Webhook calls that failed or timed out (each attempt).
@@ -77,6 +79,7 @@ impl Default for Metrics {
             receipts: AtomicU64::new(0),
             pushes: AtomicU64::new(0),
             slow_consumers: AtomicU64::new(0),
+            receipt_cells_evicted: AtomicU64::new(0),
             webhooks_delivered: AtomicU64::new(0),
             webhooks_failed: AtomicU64::new(0),
             webhooks_dropped: AtomicU64::new(0),
@@ -95,7 +98,7 @@ impl Metrics {
     /// The Prometheus text exposition of every counter.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(2048);
-        let counters: [(&str, &str, u64); 13] = [
+        let counters: [(&str, &str, u64); 14] = [
             ("tincan_logins_total", "Successful logins.", self.logins.load(Ordering::Relaxed)),
             ("tincan_messages_total", "Messages stored.", self.messages.load(Ordering::Relaxed)),
             ("tincan_receipts_total", "Read receipts recorded.", self.receipts.load(Ordering::Relaxed)),
@@ -104,6 +107,11 @@ impl Metrics {
                 "tincan_slow_consumers_total",
                 "Connections closed for not keeping up.",
                 self.slow_consumers.load(Ordering::Relaxed),
+            ),
+            (
+                "tincan_receipt_cells_evicted_total",
+                "Receipt states let go from memory, to be read back from the store when used.",
+                self.receipt_cells_evicted.load(Ordering::Relaxed),
             ),
             (
                 "tincan_webhooks_delivered_total",

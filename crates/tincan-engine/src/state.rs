@@ -346,11 +346,29 @@ pub(crate) struct GroupState {
     pub(crate) last_message: Option<Arc<MessageRecord>>,
     /// The position of the newest message pushed (for replays to skip quiet groups).
     pub(crate) last_pos: u64,
-    /// Receipt states of opted-in messages, loaded on first use.
+    /// Receipt states of opted-in messages, made when sent or loaded on first use, and let go
+    /// (oldest first, when idle) past the engine's limit; see [`GroupState::keep_receipt`].
     pub(crate) receipts: HashMap<u64, Arc<ReceiptCell>>,
+    /// `receipts` is not trimmed again until it holds this many.
+    receipts_trim_at: usize,
+    /// How many times `receipts` was trimmed: a load from the store that started before a trim
+    /// may be older than a cell the trim let go.
+    pub(crate) receipts_trims: u64,
     /// Members who left recently, with the seq they left at, so that a message stored before they
     /// left still reaches them when its push goes out after.
     pub(crate) recently_left: VecDeque<(UserId, u64, u64)>,
+}
+
+/// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
+/// per member index (plus its own keep), so a 100,000-member group keeps about 5,000 cells and
+/// a small one the configured number.
+const RECEIPT_BITMAPS_BYTES_PER_GROUP: usize = 64 << 20;
+
+/// How many receipt cells of a group of `n_members` fit in [`RECEIPT_BITMAPS_BYTES_PER_GROUP`]
+/// (at least 256).
+fn receipt_cells_within_budget(n_members: u64) -> usize {
+    let per_cell = usize::try_from(n_members / 8).unwrap_or(usize::MAX).saturating_add(256);
+    (RECEIPT_BITMAPS_BYTES_PER_GROUP / per_cell).max(256)
 }
 
 /// How long a departed member is remembered for pushes of messages from before it left, in
@@ -359,7 +377,46 @@ pub(crate) const RECENTLY_LEFT_SECONDS: u64 = 60;
 
 impl GroupState {
     pub(crate) fn new(group: Group) -> GroupState {
-        GroupState { group, last_message: None, last_pos: 0, receipts: HashMap::new(), recently_left: VecDeque::new() }
+        GroupState {
+            group,
+            last_message: None,
+            last_pos: 0,
+            receipts: HashMap::new(),
+            receipts_trim_at: 0,
+            receipts_trims: 0,
+            recently_left: VecDeque::new(),
+        }
+    }
+
+    /// Keeps `cell` as the receipt state of message `seq` (or the one already kept, which wins)
+    /// and returns it; past `max` cells, lets the oldest idle ones go, down to three quarters of
+    /// `max`, and returns how many.
+    ///
+    /// A cell is idle when only this map holds it: no write of it is waiting to commit (the
+    /// writer holds its ops until then), no push is waiting to carry it, and no call is using
+    /// it. Every other holder takes its clone from this map under the group's lock, which is
+    /// held here, so an idle cell stays idle; its state is all in the store, and is read back
+    /// from there when it is next used. Trimming walks the map, so after one the next waits
+    /// for a quarter of `max` more cells.
+    pub(crate) fn keep_receipt(&mut self, seq: u64, cell: Arc<ReceiptCell>, max: usize) -> (Arc<ReceiptCell>, u64) {
+        let kept = self.receipts.entry(seq).or_insert(cell).clone();
+        let max = max.min(receipt_cells_within_budget(self.group.n_members()));
+        if self.receipts.len() <= max.max(self.receipts_trim_at) {
+            return (kept, 0);
+        }
+        let keep = max - max / 4;
+        let mut idle: Vec<u64> =
+            self.receipts.iter().filter(|(_, cell)| Arc::strong_count(cell) == 1).map(|(seq, _)| *seq).collect();
+        idle.sort_unstable();
+        let excess = self.receipts.len().saturating_sub(keep).min(idle.len());
+        for seq in &idle[..excess] {
+            self.receipts.remove(seq);
+        }
+        self.receipts_trim_at = self.receipts.len() + max / 4;
+        if excess > 0 {
+            self.receipts_trims += 1;
+        }
+        (kept, excess as u64)
     }
 
     /// Remembers members who just left, and forgets those who left long ago.
@@ -446,5 +503,58 @@ mod tests {
         ids.remember("1-10300-1", &conv("a"), 1, sent, ahead);
         let later = sent + DEDUPE_WINDOW_SECONDS + 120;
         assert_eq!(ids.reserve("1-10300-1", &conv("a"), ahead, later), Reservation::Known { conv: conv("a"), seq: 1 });
+    }
+
+    #[test]
+    fn only_idle_receipt_states_are_let_go_oldest_first() {
+        use tincan_core::group::{GroupProfile, NewGroup};
+        use tincan_proto::enums::{GroupType, MemberRole};
+        let owner = UserId::parse("owner").unwrap();
+        let group_id = GroupId::parse("g1").unwrap();
+        let profile = GroupProfile {
+            name: "team".to_owned(),
+            introduction: String::new(),
+            notification: String::new(),
+            face_url: String::new(),
+            add_option: 2,
+            max_member_num: 100,
+        };
+        let (group, _) = Group::create(NewGroup {
+            id: group_id.clone(),
+            group_type: GroupType::WORK,
+            profile,
+            owner: Some(owner.clone()),
+            initial_members: vec![(UserId::parse("reader").unwrap(), MemberRole::NONE)],
+            now: 10,
+        })
+        .unwrap();
+        let mut state = GroupState::new(group);
+        let cell = |seq| crate::ops::receipts::new_receipt_cell(1, &group_id, seq, &owner, "m", Some(0), 2);
+        // Seqs 1 and 2 are in use (a write or a push holds them); the rest are idle.
+        let in_use: Vec<_> = (1..=2).map(|seq| state.keep_receipt(seq, cell(seq), 8).0).collect();
+        let mut evicted = 0;
+        for seq in 3..=9 {
+            evicted += state.keep_receipt(seq, cell(seq), 8).1;
+        }
+        // The ninth passed the limit: down to 6, the oldest idle ones (3, 4, 5) first.
+        assert_eq!(evicted, 3);
+        let mut kept: Vec<u64> = state.receipts.keys().copied().collect();
+        kept.sort_unstable();
+        assert_eq!(kept, [1, 2, 6, 7, 8, 9]);
+        // A large group keeps fewer, so that its bitmaps stay within their budget.
+        assert_eq!(receipt_cells_within_budget(100_000), 5_260);
+        assert_eq!(receipt_cells_within_budget(22), 260_111, "more than any configured limit");
+        assert_eq!(receipt_cells_within_budget(u64::MAX), 256);
+        // Not trimmed again until a quarter of the limit more have come.
+        assert_eq!(state.keep_receipt(10, cell(10), 8).1, 0);
+        assert_eq!(state.keep_receipt(11, cell(11), 8).1, 0);
+        assert_eq!(state.keep_receipt(12, cell(12), 8).1, 3, "past the limit again: down to six");
+        let mut kept: Vec<u64> = state.receipts.keys().copied().collect();
+        kept.sort_unstable();
+        assert_eq!(kept, [1, 2, 9, 10, 11, 12], "the cells in use stay, the newest is kept");
+        assert_eq!(state.receipts_trims, 2);
+        // The state already kept for a seq wins over a newly made one.
+        let again = state.keep_receipt(1, cell(1), 8).0;
+        assert!(Arc::ptr_eq(&again, &in_use[0]));
     }
 }

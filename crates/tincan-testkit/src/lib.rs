@@ -82,6 +82,7 @@ async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut 
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: tincan_engine::webhooks::PENDING_PER_APP_MAX,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
+        receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
     };
     configure(&mut config);
     let mut attempt = 0;

@@ -20,6 +20,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: args.webhook_queue_max,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
+        receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
     };
     let server = Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
     let addr = server.local_addr();

@@ -397,7 +397,8 @@ async fn send_group(
                 sender_index,
                 state.group.next_index(),
             );
-            state.receipts.insert(seq, cell.clone());
+            let (cell, evicted) = state.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
+            engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
             ops.push(WriteOp::PutGroupReceipt(cell));
         }
         if after_send {

@@ -76,20 +76,45 @@ pub(crate) async fn receipt_cells(
     }
     for position in missing {
         let record = &records[position];
+        cells[position] = load_receipt_cell(engine, app, &state, group_id, record).await?;
+    }
+    Ok(cells)
+}
+
+/// The receipt state of `record` read back from the store and kept in `state`, unless another
+/// call kept one meanwhile (that one wins); `None` if the store has none.
+async fn load_receipt_cell(
+    engine: &Engine,
+    app: &AppState,
+    state: &Mutex<crate::state::GroupState>,
+    group_id: &GroupId,
+    record: &MessageRecord,
+) -> Result<Option<Arc<ReceiptCell>>, ApiError> {
+    loop {
+        let trims = lock(state).receipts_trims;
         let (sdkappid, stored_group, seq) = (app.sdkappid, group_id.clone(), record.seq);
         let Some(stored) = engine.read_store(move |reader| reader.group_receipt(sdkappid, &stored_group, seq)).await?
         else {
-            continue;
+            return Ok(None);
         };
         let receipt =
             GroupReceipt::restore(stored.sender_index, stored.index_bound, &stored.readers, &stored.private_readers)
                 .map_err(|err| crate::internal(format!("a stored receipt bitmap does not decode: {err}")))?;
+        let mut state = lock(state);
+        if let Some(cell) = state.receipts.get(&seq) {
+            return Ok(Some(cell.clone()));
+        }
+        if state.receipts_trims != trims {
+            // A cell made and stored while this read ran may have been let go since: what was
+            // read may be older than what it stored. Read again.
+            continue;
+        }
         let cell = new_receipt_cell(app.sdkappid, group_id, seq, &record.sender, &record.msg_id, None, 0);
         *lock(&cell.state) = receipt;
-        let cell = lock(&state).receipts.entry(seq).or_insert(cell).clone();
-        cells[position] = Some(cell);
+        let (cell, evicted) = state.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
+        engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
+        return Ok(Some(cell));
     }
-    Ok(cells)
 }
 
 /// The conversation all of `messages` belong to, or a 6017 saying they do not share one.

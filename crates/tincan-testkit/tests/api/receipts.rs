@@ -7,7 +7,7 @@ use serde_json::json;
 use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::{ErrorCode, Message};
 use tincan_sdk::{Client, Event, Events};
-use tincan_testkit::{TestApp, spawn_app, wait_for};
+use tincan_testkit::{TestApp, spawn_app, spawn_app_with, wait_for};
 
 use crate::helpers::{WAIT, create_group, message_of, receipts_of, settle};
 
@@ -573,5 +573,48 @@ async fn a_reader_sending_receipts_in_bursts_notifies_its_other_devices_once_a_s
     assert_eq!(notices[0].msg_ids.len(), 4, "the first screenful is told at once");
     let allowed = 2 + bursts_took.as_millis() as usize / 1_000;
     assert!(notices.len() <= allowed, "{} notices for 10 screenfuls in {bursts_took:?}", notices.len());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn receipt_states_let_go_from_memory_come_back_from_the_store_whole() {
+    // Goal: with room for 8 messages' receipt states per group, 41 messages asking for receipts
+    // push the oldest out of memory; receipts for them still count, on top of what was stored
+    // before they were let go, and every count the sender reads is exact.
+    let app = spawn_app_with(|config| config.receipt_cells_per_group = 8).await;
+    let (owner, _owner_events) = app.client("owner").await;
+    let (names, readers, group_id) = group_of_readers(&app, &owner, "keeper", 2, GroupType::WORK).await;
+    let in_group =
+        |sent: Message| Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent };
+    let first = in_group(owner.send_text(&group_id, ConvType::GROUP, "first", true).await.unwrap());
+    readers[0].0.send_receipts(std::slice::from_ref(&first)).await.unwrap();
+    let mut later = Vec::new();
+    for n in 0..40 {
+        later.push(in_group(owner.send_text(&group_id, ConvType::GROUP, &format!("later {n}"), true).await.unwrap()));
+    }
+    let evicted = || app.engine().metrics().receipt_cells_evicted.load(std::sync::atomic::Ordering::Relaxed);
+    let evicted_after_sends = evicted();
+    assert!(evicted_after_sends > 0, "41 messages with room for 8 let some go");
+
+    // The first message's state comes back from the store with the first reader's receipt in it.
+    readers[1].0.send_receipts(std::slice::from_ref(&first)).await.unwrap();
+    // The first reader reads all the later ones, a few at a time, so states keep being loaded
+    // and let go while it does.
+    for chunk in later.chunks(3) {
+        readers[0].0.send_receipts(chunk).await.unwrap();
+    }
+    assert!(evicted() > evicted_after_sends, "states read back for receipts are let go again in turn");
+    let all: Vec<Message> = std::iter::once(first.clone()).chain(later.iter().cloned()).collect();
+    let counts: Vec<(u64, u64)> = owner
+        .get_receipts(&all)
+        .await
+        .unwrap()
+        .iter()
+        .map(|receipt| (receipt.msg_receipt_read_count, receipt.msg_receipt_unread_count))
+        .collect();
+    assert_eq!(counts[0], (2, 0), "both readers of the first message count: {counts:?}");
+    assert!(counts[1..].iter().all(|count| *count == (1, 1)), "one of two read each later one: {counts:?}");
+    let read = walk(&owner, &first, ReadMembersFilter::READ, 10).await;
+    assert_eq!(read.len(), 2, "{read:?} of {names:?}");
     app.stop().await;
 }
