@@ -70,8 +70,8 @@ for key, label in (("receipt-throughput", ""), ("receipt-throughput-fast", " (10
     row(f"receipt-throughput steady receipts/s, asked {asked}{label}", get(rt, "steady", "receipts_per_s"), "/s",
         None if asked is None else 0.98 * asked)
     row(f"receipt-throughput steady ack p99{label}", get(rt, "steady", "ack", "p99_ms"), "ms", better="lower")
-    # How late the load generator itself sent, from when each receipt was due: its share of the
-    # latencies, on the same cores as the server.
+    # How late the load generator sent, from when each receipt was due or its lane's previous one
+    # was acknowledged: its own share of the latencies, on the same cores as the server.
     row(f"receipt-throughput steady send lateness p99 (load generator){label}", get(rt, "steady", "send_late", "p99_ms"), "ms", better="lower")
     row(f"receipt-throughput steady receipt-to-push p50{label}", get(rt, "steady", "receipt_to_sender_push", "p50_ms"), "ms", better="lower")
     row(f"receipt-throughput steady receipt-to-push p99{label}", get(rt, "steady", "receipt_to_sender_push", "p99_ms"), "ms", 20, better="lower")

@@ -413,8 +413,9 @@ fn lane_schedule(started: Instant, every: Duration, lane: usize, n_lanes: usize)
 /// posted, and the server's CPU and memory around it.
 struct ReadPhase {
     acks: Stats,
-    /// On a schedule: how late each lane sent its receipt, from when it was due; the load
-    /// generator's own share of the acknowledgement latency, since it runs on the same cores.
+    /// On a schedule: how late each lane sent its receipt, from when it was due or, if later,
+    /// from when the lane's previous receipt was acknowledged; the load generator's own delay in
+    /// the acknowledgement latency (it runs on the same cores), not the server's.
     late: Stats,
     posts: HashMap<String, Vec<Instant>>,
     /// From the start to the last acknowledgement.
@@ -453,6 +454,7 @@ async fn read_phase(
             tasks.spawn(async move {
                 let mut stats = Stats::default();
                 let mut late = Stats::default();
+                let mut acknowledged = Instant::now();
                 // (message index, when its receipt was posted), merged after the phase.
                 let mut posted: Vec<(usize, Instant)> = Vec::new();
                 // Each reader walks the messages from its own offset, so messages fill evenly;
@@ -467,12 +469,13 @@ async fn read_phase(
                     }
                     let at = (index + step) % messages.len();
                     posted.push((at, due));
-                    late.push(due.elapsed());
+                    late.push(due.max(acknowledged).elapsed());
                     client
                         .send_receipts(std::slice::from_ref(&messages[at]))
                         .await
                         .map_err(|err| anyhow::anyhow!("{err}"))?;
-                    stats.push(due.elapsed());
+                    acknowledged = Instant::now();
+                    stats.push(acknowledged - due);
                 }
                 anyhow::Ok((stats, late, posted))
             });

@@ -349,8 +349,9 @@ pub(crate) struct GroupState {
     /// Receipt states of opted-in messages, made when sent or loaded on first use, and let go
     /// (oldest first, when idle) past the engine's limit; see [`GroupState::keep_receipt`].
     pub(crate) receipts: HashMap<u64, Arc<ReceiptCell>>,
-    /// `receipts` is not trimmed again until it holds this many.
-    receipts_trim_at: usize,
+    /// How many cells `receipts` kept at its last trim: the next waits for a quarter of the
+    /// limit more, so that cells in use past the limit do not make every insertion walk it.
+    receipts_kept_at_trim: usize,
     /// How many times `receipts` was trimmed: a load from the store that started before a trim
     /// may be older than a cell the trim let go.
     pub(crate) receipts_trims: u64,
@@ -360,14 +361,14 @@ pub(crate) struct GroupState {
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
-/// per member index (plus its own keep), so a 100,000-member group keeps about 5,000 cells and
-/// a small one the configured number.
+/// per member index ever given (plus its own keep), so a group of 100,000 keeps about 5,000
+/// cells and a small one the configured number.
 const RECEIPT_BITMAPS_BYTES_PER_GROUP: usize = 64 << 20;
 
-/// How many receipt cells of a group of `n_members` fit in [`RECEIPT_BITMAPS_BYTES_PER_GROUP`]
-/// (at least 256).
-fn receipt_cells_within_budget(n_members: u64) -> usize {
-    let per_cell = usize::try_from(n_members / 8).unwrap_or(usize::MAX).saturating_add(256);
+/// How many receipt cells of a group whose member indices are below `index_bound` fit in
+/// [`RECEIPT_BITMAPS_BYTES_PER_GROUP`] (at least 256).
+fn receipt_cells_within_budget(index_bound: u32) -> usize {
+    let per_cell = (index_bound / 8) as usize + 256;
     (RECEIPT_BITMAPS_BYTES_PER_GROUP / per_cell).max(256)
 }
 
@@ -382,7 +383,7 @@ impl GroupState {
             last_message: None,
             last_pos: 0,
             receipts: HashMap::new(),
-            receipts_trim_at: 0,
+            receipts_kept_at_trim: 0,
             receipts_trims: 0,
             recently_left: VecDeque::new(),
         }
@@ -394,25 +395,29 @@ impl GroupState {
     ///
     /// A cell is idle when only this map holds it: no write of it is waiting to commit (the
     /// writer holds its ops until then), no push is waiting to carry it, and no call is using
-    /// it. Every other holder takes its clone from this map under the group's lock, which is
-    /// held here, so an idle cell stays idle; its state is all in the store, and is read back
-    /// from there when it is next used. Trimming walks the map, so after one the next waits
-    /// for a quarter of `max` more cells.
+    /// it. Every clone of a cell is made from this map under the group's lock, which is held
+    /// here, or from a clone already held, so an idle cell stays idle; its state is all in the
+    /// store, and is read back from there when it is next used. Trimming walks the map, so
+    /// after one the next waits for a quarter of `max` more cells than it kept (and no more
+    /// than a quarter past `max`).
     pub(crate) fn keep_receipt(&mut self, seq: u64, cell: Arc<ReceiptCell>, max: usize) -> (Arc<ReceiptCell>, u64) {
         let kept = self.receipts.entry(seq).or_insert(cell).clone();
-        let max = max.min(receipt_cells_within_budget(self.group.n_members()));
-        if self.receipts.len() <= max.max(self.receipts_trim_at) {
+        let max = max.min(receipt_cells_within_budget(self.group.next_index()));
+        let trim_past = max.max(self.receipts_kept_at_trim.saturating_add(max / 4).min(max + max / 4));
+        if self.receipts.len() <= trim_past {
             return (kept, 0);
         }
         let keep = max - max / 4;
+        // `get_mut` is the uniqueness check that orders this thread after the other holders'
+        // last use (the writer's commit among them).
         let mut idle: Vec<u64> =
-            self.receipts.iter().filter(|(_, cell)| Arc::strong_count(cell) == 1).map(|(seq, _)| *seq).collect();
+            self.receipts.iter_mut().filter_map(|(seq, cell)| Arc::get_mut(cell).map(|_| *seq)).collect();
         idle.sort_unstable();
         let excess = self.receipts.len().saturating_sub(keep).min(idle.len());
         for seq in &idle[..excess] {
             self.receipts.remove(seq);
         }
-        self.receipts_trim_at = self.receipts.len() + max / 4;
+        self.receipts_kept_at_trim = self.receipts.len();
         if excess > 0 {
             self.receipts_trims += 1;
         }
@@ -544,7 +549,7 @@ mod tests {
         // A large group keeps fewer, so that its bitmaps stay within their budget.
         assert_eq!(receipt_cells_within_budget(100_000), 5_260);
         assert_eq!(receipt_cells_within_budget(22), 260_111, "more than any configured limit");
-        assert_eq!(receipt_cells_within_budget(u64::MAX), 256);
+        assert_eq!(receipt_cells_within_budget(u32::MAX), 256);
         // Not trimmed again until a quarter of the limit more have come.
         assert_eq!(state.keep_receipt(10, cell(10), 8).1, 0);
         assert_eq!(state.keep_receipt(11, cell(11), 8).1, 0);

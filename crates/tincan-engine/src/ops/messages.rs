@@ -397,8 +397,7 @@ async fn send_group(
                 sender_index,
                 state.group.next_index(),
             );
-            let (cell, evicted) = state.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
-            engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
+            let cell = crate::ops::receipts::keep_receipt(engine, &mut state, seq, cell);
             ops.push(WriteOp::PutGroupReceipt(cell));
         }
         if after_send {

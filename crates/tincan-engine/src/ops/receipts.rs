@@ -28,11 +28,24 @@ use tokio::sync::Notify;
 
 use crate::ops::messages::{group_not_found, resolve_conv};
 use crate::render;
-use crate::state::{AppState, ReceiptCell, lock};
+use crate::state::{AppState, GroupState, ReceiptCell, lock};
 use crate::webhooks::{CallbackEvent, ReceiptItem};
 use crate::{Engine, Session};
 
-/// A receipt cell for a message just sent.
+/// Keeps `cell` in the group (see [`GroupState::keep_receipt`]), counting the cells it lets go.
+pub(crate) fn keep_receipt(
+    engine: &Engine,
+    group: &mut GroupState,
+    seq: u64,
+    cell: Arc<ReceiptCell>,
+) -> Arc<ReceiptCell> {
+    let (cell, evicted) = group.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
+    engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
+    cell
+}
+
+/// A receipt cell for a message just sent, or one read back from the store (whose state then
+/// replaces the empty one).
 pub(crate) fn new_receipt_cell(
     sdkappid: u64,
     group_id: &GroupId,
@@ -86,7 +99,7 @@ pub(crate) async fn receipt_cells(
 async fn load_receipt_cell(
     engine: &Engine,
     app: &AppState,
-    state: &Mutex<crate::state::GroupState>,
+    state: &Mutex<GroupState>,
     group_id: &GroupId,
     record: &MessageRecord,
 ) -> Result<Option<Arc<ReceiptCell>>, ApiError> {
@@ -111,9 +124,7 @@ async fn load_receipt_cell(
         }
         let cell = new_receipt_cell(app.sdkappid, group_id, seq, &record.sender, &record.msg_id, None, 0);
         *lock(&cell.state) = receipt;
-        let (cell, evicted) = state.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
-        engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
-        return Ok(Some(cell));
+        return Ok(Some(keep_receipt(engine, &mut state, seq, cell)));
     }
 }
 
@@ -794,7 +805,9 @@ fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
         }
     }
     if state.last_flush.len() > LAST_FLUSHES_MAX && now_ms >= state.next_prune_ms {
-        let horizon = now_ms.saturating_sub(u64::from(tincan_core::config::RECEIPT_COALESCE_WINDOW_MS_MAX));
+        // The longest window: the app's longest, or a reader's, a quarter longer.
+        let longest = u64::from(tincan_core::config::RECEIPT_COALESCE_WINDOW_MS_MAX).max(READER_NOTICE_WINDOW_MS);
+        let horizon = now_ms.saturating_sub(longest + longest / 4);
         state.last_flush.retain(|_, pace| pace.flushed_at_ms >= horizon);
         state.next_prune_ms = now_ms.saturating_add(1_000);
     }
