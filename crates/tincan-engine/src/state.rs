@@ -441,6 +441,17 @@ impl GroupState {
             self.last_message = Some(record.clone());
         }
     }
+
+    /// Whether the group certainly has no message after position `after_pos`, so that a replay
+    /// may skip it without reading the store.
+    ///
+    /// `last_pos` is only the newest message pushed so far: a message whose seq was given but
+    /// that is not yet pushed (being stored, or stored and not yet dispatched) is not in it. So
+    /// the answer is yes only when every seq given has been pushed; otherwise the store decides.
+    pub(crate) fn quiet_since(&self, after_pos: u64) -> bool {
+        let pushed_seq = self.last_message.as_ref().map_or(0, |last| last.seq);
+        self.last_pos <= after_pos && pushed_seq >= self.group.max_seq()
+    }
 }
 
 /// The receipt state of one group message, shared with the writer, which stores snapshots of it.

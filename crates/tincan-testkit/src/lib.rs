@@ -183,13 +183,18 @@ impl TestApp {
 
     /// A raw WebSocket logged in as `user`, for tests of malformed frames.
     pub async fn raw_socket(&self, user: &str) -> RawSocket {
+        self.raw_socket_resuming(user, None).await.0
+    }
+
+    /// A raw WebSocket logged in as `user` with `resume_pos`; returns it and the login answer.
+    pub async fn raw_socket_resuming(&self, user: &str, resume_pos: Option<u64>) -> (RawSocket, serde_json::Value) {
         let (mut socket, _) = tokio_tungstenite::connect_async(self.ws_url()).await.expect("the socket opens");
-        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": SDKAPPID, "identifier": user, "user_sig": user_sig(user)}});
+        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": SDKAPPID, "identifier": user, "user_sig": user_sig(user), "resume_pos": resume_pos}});
         socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
         let mut raw = RawSocket { socket };
         let answer = raw.answer(1).await;
         assert_eq!(answer["code"], 0, "login: {answer}");
-        raw
+        (raw, answer)
     }
 
     async fn shutdown(&mut self) {
@@ -247,6 +252,20 @@ impl RawSocket {
                 .expect("a frame");
             if let WsMessage::Text(text) = message {
                 return serde_json::from_str(&text).expect("the server sends JSON");
+            }
+        }
+    }
+
+    /// The next text frame within `timeout`, as JSON; `None` if none came or the connection
+    /// ended.
+    pub async fn next_frame_within(&mut self, timeout: Duration) -> Option<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.socket.next()).await.ok()??.ok()?;
+            match message {
+                WsMessage::Text(text) => return Some(serde_json::from_str(&text).expect("the server sends JSON")),
+                WsMessage::Close(_) => return None,
+                _ => {}
             }
         }
     }

@@ -112,7 +112,14 @@ impl Engine {
     }
 
     /// Events of the session's user after `after_pos`, at most `limit`, as push frames in
-    /// position order; returns them, the last position they reach, and whether more follow.
+    /// position order; returns them, the position the replay reached, and whether more follow.
+    ///
+    /// The replay reads the user's own events and each group's messages separately, while the
+    /// writer goes on committing. So that a page never carries the device past an event it did
+    /// not include, the page ends at a horizon: the head committed before any read (everything
+    /// at or below it is visible to the reads), lowered to the last position of any source the
+    /// page limit cut short. Everything of the user at or below the position returned has been
+    /// replayed; everything above it comes in a later page or live.
     pub async fn replay(
         &self,
         session: &Session,
@@ -121,6 +128,7 @@ impl Engine {
     ) -> Result<(Vec<OutFrame>, u64, bool), ApiError> {
         let sdkappid = session.app.sdkappid;
         let user = session.user().clone();
+        let committed = self.metrics().head_pos.load(Ordering::SeqCst).max(after_pos);
         let (user_events, spans) = {
             let user = user.clone();
             self.read_store(move |reader| {
@@ -131,13 +139,16 @@ impl Engine {
             })
             .await?
         };
-        let mut more = user_events.len() >= limit;
+        let mut horizon = committed;
+        if user_events.len() >= limit {
+            horizon = horizon.min(user_events.last().map_or(after_pos, |event| event.pos));
+        }
         let mut items: Vec<Item> = user_events.into_iter().map(Item::User).collect();
         for span in spans {
-            // A group whose newest message is older than the position has nothing to replay.
+            // A group with nothing after the position has nothing to replay.
             if span.leave_seq.is_none()
                 && let Some(state) = session.app.group(&span.group_id)
-                && crate::state::lock(&state).last_pos <= after_pos
+                && crate::state::lock(&state).quiet_since(after_pos)
             {
                 continue;
             }
@@ -146,22 +157,21 @@ impl Engine {
             let messages = self
                 .read_store(move |reader| reader.group_messages_after(sdkappid, &group_id, after_pos, range, limit))
                 .await?;
-            more |= messages.len() >= limit;
+            if messages.len() >= limit {
+                horizon = horizon.min(messages.last().map_or(after_pos, |message| message.pos));
+            }
             items.extend(messages.into_iter().map(Item::GroupMessage));
         }
+        items.retain(|item| item.pos() <= horizon);
         items.sort_by_key(Item::pos);
-        if items.len() > limit {
-            items.truncate(limit);
-            more = true;
-        }
-        let last_pos = items.last().map_or(after_pos, Item::pos);
+        let more = horizon < committed;
         let mut frames = Vec::with_capacity(items.len());
         for item in items {
             if let Some(frame) = self.replay_frame(session, item).await? {
                 frames.push(frame);
             }
         }
-        Ok((frames, last_pos, more))
+        Ok((frames, horizon, more))
     }
 
     async fn replay_frame(&self, session: &Session, item: Item) -> Result<Option<OutFrame>, ApiError> {
