@@ -42,7 +42,7 @@ use tincan_store::{StoreError, StoreRead};
 
 pub use hub::{DeviceId, Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox};
 pub use metrics::Metrics;
-pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER};
+pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER, SDKAPPID_RANGE};
 pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary, ProfileChange};
 
 use crate::hub::Hub;

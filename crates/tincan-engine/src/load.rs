@@ -27,6 +27,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             admin_identifier: app.admin_identifier,
             config: app.config,
             created_at: app.created_at,
+            root: app.root,
         };
         apps.insert(app.sdkappid, Arc::new(AppState::new(app.sdkappid, settings)));
     }

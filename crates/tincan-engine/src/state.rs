@@ -46,6 +46,11 @@ pub(crate) struct AppSettings {
     pub(crate) admin_identifier: UserId,
     pub(crate) config: AppConfig,
     pub(crate) created_at: u64,
+    /// Whether this app's administrator manages the server; exactly one app is root, decided
+    /// when the server's first app is created and changed only by [`Engine::transfer_root`].
+    ///
+    /// [`Engine::transfer_root`]: crate::Engine::transfer_root
+    pub(crate) root: bool,
 }
 
 /// Everything of one app.

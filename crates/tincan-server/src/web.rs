@@ -23,7 +23,7 @@
 //! `POST /console/api/rest/{service}/{command}` is the REST API behind that cookie: it checks the
 //! session, makes a short-lived UserSig for the target app's administrator, and hands the call to
 //! the REST envelope, so the console uses exactly the admin API the CLI uses.
-//! `?app=N` names another app; only a session of the server's first app may use it, as only that
+//! `?app=N` names another app; only a session of the root app may use it, as only that
 //! app's administrator may manage other apps.
 //! Every call that changes something must carry the header `X-Tincan-Console: 1`, which a page of
 //! another site cannot send without a CORS grant this server never gives.
@@ -209,8 +209,8 @@ fn has_console_header(headers: &HeaderMap) -> bool {
     headers.get(CONSOLE_HEADER).is_some_and(|value| value.as_bytes() == b"1")
 }
 
-fn is_first_app(context: &AppContext, sdkappid: u64) -> bool {
-    context.engine.apps().first().is_some_and(|first| first.sdkappid == sdkappid)
+fn is_root_app(context: &AppContext, sdkappid: u64) -> bool {
+    context.engine.is_root(sdkappid)
 }
 
 /// A console API failure: an HTTP status and TIM's error keys.
@@ -236,7 +236,7 @@ fn session_json(context: &AppContext, session: &ConsoleSession) -> Value {
         "ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
         "SdkAppId": session.sdkappid,
         "Identifier": session.identifier,
-        "ManagesAllApps": is_first_app(context, session.sdkappid),
+        "ManagesAllApps": is_root_app(context, session.sdkappid),
     })
 }
 
@@ -326,7 +326,7 @@ async fn delete_session(Extension(sessions): Extension<Arc<Sessions>>, headers: 
 }
 
 /// `POST /console/api/rest/{service}/{command}[?app=N]`: a REST command as the signed-in
-/// administrator (or, for the first app's administrator, as another app's).
+/// administrator (or, for the root app's administrator, as another app's).
 async fn rest_call(
     State(context): State<AppContext>,
     Extension(sessions): Extension<Arc<Sessions>>,
@@ -348,11 +348,11 @@ async fn rest_call(
             return failure(StatusCode::BAD_REQUEST, ErrorCode::REST_INVALID_SDKAPPID, "app must be an SDKAppID");
         }
     };
-    if target != session.sdkappid && !is_first_app(&context, session.sdkappid) {
+    if target != session.sdkappid && !is_root_app(&context, session.sdkappid) {
         return failure(
             StatusCode::FORBIDDEN,
             ErrorCode::ADMIN_REQUIRED,
-            "only the administrator of the server's first app may manage other apps",
+            "only the administrator of the root app may manage other apps",
         );
     }
     let (admin, user_sig) = match call_user_sig(&context, target) {

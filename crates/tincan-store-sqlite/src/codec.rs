@@ -97,7 +97,7 @@ fn commands_from_sql(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands.
+/// callback_commands, root.
 pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
     let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(crate::backend("reading an app")) };
     let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(crate::backend("reading an app")) };
@@ -105,6 +105,7 @@ pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
         (get_i64(0)?, get_text(1)?, get_text(2)?, get_text(3)?, get_text(4)?);
     let (window, members_max, created_at) = (get_i64(5)?, get_i64(6)?, get_i64(7)?);
     let (callback_url, callback_commands) = (get_text(8)?, get_text(9)?);
+    let root = get_i64(10)? != 0;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
     Ok(AppRecord {
         sdkappid: from_sql(sdkappid)?,
@@ -119,6 +120,7 @@ pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
             callback_commands: commands_from_sql(&callback_commands),
         },
         created_at: from_sql(created_at)?,
+        root,
     })
 }
 

@@ -10,8 +10,11 @@ use tincan_store::{StoreError, StoreResult};
 use crate::backend;
 
 /// Every migration, in order; the version after applying `MIGRATIONS[i]` is `i + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_webhooks.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_webhooks.sql"),
+    include_str!("../migrations/0003_root_app.sql"),
+];
 
 /// Brings the database up to the newest schema.
 pub(crate) fn migrate(connection: &mut Connection) -> StoreResult<()> {

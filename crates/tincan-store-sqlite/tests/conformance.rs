@@ -41,7 +41,7 @@ fn user_version(path: &std::path::Path) -> i64 {
 }
 
 /// The migrations this build knows.
-const NEWEST_VERSION: i64 = 2;
+const NEWEST_VERSION: i64 = 3;
 
 #[test]
 fn opening_twice_does_not_migrate_twice() {
@@ -85,6 +85,32 @@ fn a_database_of_an_older_version_is_brought_up_to_date_and_keeps_its_data() {
     assert_eq!(tables, 1, "the second migration ran");
     let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
     assert_eq!(reader.load(0).unwrap().conversations[0].last_message, message(&conv, 1, "alice"));
+}
+
+#[test]
+fn a_database_from_before_the_root_flag_keeps_its_first_app_as_root() {
+    // Before the root app was stored, it was the first app by creation time, then SDKAppID.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tincan.sqlite3");
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+        connection.execute_batch(include_str!("../migrations/0002_webhooks.sql")).unwrap();
+        connection.pragma_update(None, "user_version", 2).unwrap();
+        for (sdkappid, created_at) in [(1_400_000_002, 20), (1_400_000_001, 10), (1_400_000_000, 10)] {
+            connection
+                .execute(
+                    "insert into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
+                     receipt_coalesce_window_ms, receipt_group_members_max, created_at) \
+                     values (?1, 'k', 'administrator', 'Ultimate', '', 20, 200, ?2)",
+                    rusqlite::params![sdkappid, created_at],
+                )
+                .unwrap();
+        }
+    }
+    let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
+    let roots: Vec<u64> = reader.load(0).unwrap().apps.iter().filter(|app| app.root).map(|app| app.sdkappid).collect();
+    assert_eq!(roots, vec![1_400_000_000]);
 }
 
 #[test]

@@ -89,6 +89,7 @@ fn app_record() -> AppRecord {
         admin_identifier: user("administrator"),
         config: AppConfig::new_app_default(),
         created_at: 5,
+        root: true,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct AppRecord {
     pub config: AppConfig,
     /// When it was created, in seconds.
     pub created_at: u64,
+    /// Whether its administrator manages the server (exactly one app is root).
+    pub root: bool,
 }
 
 /// An account, created at its first valid login.

@@ -39,7 +39,14 @@ pub struct AppInfo {
     pub callback_commands: Vec<String>,
     /// When it was created, in seconds.
     pub created_at: u64,
+    /// Whether its administrator manages the server: lists and creates apps, and reaches any
+    /// app from the console.
+    pub root: bool,
 }
+
+/// SDKAppIDs an app may have: TIM's are ten-digit numbers below 2^32 (1400000000 and up), and
+/// TIM's clients keep them in 32-bit fields; 0 is no app.
+pub const SDKAPPID_RANGE: std::ops::RangeInclusive<u64> = 1..=u32::MAX as u64;
 
 /// A change to an app's configuration; absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +89,21 @@ impl AppInfo {
             callback_url: config.callback_url.clone(),
             callback_commands: config.callback_commands.clone(),
             created_at: settings.created_at,
+            root: settings.root,
         }
+    }
+}
+
+/// Refuses an SDKAppID outside [`SDKAPPID_RANGE`].
+fn check_sdkappid(sdkappid: u64) -> Result<(), ApiError> {
+    if SDKAPPID_RANGE.contains(&sdkappid) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_parameter(format!(
+            "SDKAppID {sdkappid} is outside {}..={}",
+            SDKAPPID_RANGE.start(),
+            SDKAPPID_RANGE.end()
+        )))
     }
 }
 
@@ -98,6 +119,7 @@ fn app_record(sdkappid: u64, settings: &AppSettings) -> WriteOp {
         admin_identifier: settings.admin_identifier.clone(),
         config: settings.config.clone(),
         created_at: settings.created_at,
+        root: settings.root,
     })
 }
 
@@ -127,8 +149,11 @@ impl Engine {
 
     pub(crate) async fn ensure_default_app(&self, pinned: Option<PinnedApp>) -> Result<StartReport, StartError> {
         let fail = |err: ApiError| StartError(format!("setting up the default app: {}", err.desc));
-        let existing = self.apps();
-        let (default_app, created) = match (&pinned, existing.first()) {
+        if let Some(pinned) = &pinned {
+            check_sdkappid(pinned.sdkappid).map_err(fail)?;
+        }
+        let root = self.root_app();
+        let (default_app, created) = match (&pinned, root) {
             (Some(pinned), _) => match self.app(pinned.sdkappid) {
                 Some(app) => {
                     if read(&app.settings).secret_key != pinned.key {
@@ -147,7 +172,7 @@ impl Engine {
                     true,
                 ),
             },
-            (None, Some(first)) => (first.clone(), false),
+            (None, Some(root)) => (root, false),
             (None, None) => (self.create_app(None, None, Plan::Ultimate).await.map_err(fail)?, true),
         };
         let key = self.app(default_app.sdkappid).map(|app| read(&app.settings).secret_key.clone()).unwrap_or_default();
@@ -155,13 +180,51 @@ impl Engine {
         Ok(StartReport { default_app, created_default_app: created, key_file })
     }
 
-    /// Every app, by SDKAppID.
+    /// Every app: the root app first, then by creation time and SDKAppID.
     pub fn apps(&self) -> Vec<AppInfo> {
         let apps = read(&self.inner.shared.apps);
         let mut list: Vec<AppInfo> =
             apps.values().map(|app| AppInfo::new(app.sdkappid, &read(&app.settings))).collect();
-        list.sort_by_key(|app| (app.created_at, app.sdkappid));
+        list.sort_by_key(|app| (!app.root, app.created_at, app.sdkappid));
         list
+    }
+
+    /// The app whose administrator manages the server.
+    pub fn root_app(&self) -> Option<AppInfo> {
+        self.apps().into_iter().next().filter(|app| app.root)
+    }
+
+    /// Whether `sdkappid` is the root app.
+    pub fn is_root(&self, sdkappid: u64) -> bool {
+        self.app(sdkappid).is_some_and(|app| app.settings().root)
+    }
+
+    /// Makes `to` the root app in place of `from` (which must be root), in one durable write.
+    pub async fn transfer_root(&self, from: u64, to: u64) -> Result<AppInfo, ApiError> {
+        let from_app = self.app_or_error(from)?;
+        let to_app = self.app_or_error(to)?;
+        if from == to {
+            return self.app_info(to).ok_or_else(|| crate::internal("an app vanished".to_owned()));
+        }
+        let reservation = self.writer().reserve().await?;
+        let pending = {
+            // Both under the apps' write lock, so that two transfers cannot interleave.
+            let _apps = write(&self.inner.shared.apps);
+            let mut from_settings = write(&from_app.settings);
+            if !from_settings.root {
+                return Err(ApiError::new(ErrorCode::ADMIN_REQUIRED, format!("SDKAppID {from} is not the root app")));
+            }
+            let mut to_settings = write(&to_app.settings);
+            Arc::make_mut(&mut from_settings).root = false;
+            Arc::make_mut(&mut to_settings).root = true;
+            reservation.send(vec![app_record(from, &from_settings), app_record(to, &to_settings)], None)
+        };
+        if let Err(err) = pending.wait().await {
+            Arc::make_mut(&mut write(&from_app.settings)).root = true;
+            Arc::make_mut(&mut write(&to_app.settings)).root = false;
+            return Err(err);
+        }
+        self.app_info(to).ok_or_else(|| crate::internal("an app vanished".to_owned()))
     }
 
     /// One app.
@@ -180,17 +243,23 @@ impl Engine {
         if key.len() < 16 {
             return Err(ApiError::invalid_parameter("a secret key must be at least 16 characters"));
         }
+        if let Some(sdkappid) = sdkappid {
+            check_sdkappid(sdkappid)?;
+        }
         let mut config = AppConfig::new_app_default();
         config.plan = plan;
-        let settings = AppSettings {
+        let mut settings = AppSettings {
             secret_key: key.clone(),
             admin_identifier: UserId::parse(DEFAULT_ADMIN_IDENTIFIER)?,
             config,
             created_at: self.now(),
+            root: false,
         };
         let reservation = self.writer().reserve().await?;
         let (sdkappid, pending) = {
             let mut apps = write(&self.inner.shared.apps);
+            // The server's first app is root; no later app becomes root by being created.
+            settings.root = apps.is_empty();
             let sdkappid = match sdkappid {
                 Some(sdkappid) if apps.contains_key(&sdkappid) => {
                     return Err(ApiError::invalid_parameter(format!("SDKAppID {sdkappid} already exists")));
@@ -207,7 +276,10 @@ impl Engine {
             apps.insert(sdkappid, Arc::new(AppState::new(sdkappid, settings)));
             (sdkappid, reservation.send(vec![op], None))
         };
-        pending.wait().await?;
+        if let Err(err) = pending.wait().await {
+            write(&self.inner.shared.apps).remove(&sdkappid);
+            return Err(err);
+        }
         self.write_key_file(sdkappid, &key)?;
         self.app_info(sdkappid).ok_or_else(|| crate::internal("a new app vanished".to_owned()))
     }

@@ -50,6 +50,13 @@ const ACCOUNT_PAGE_MAX: usize = 1_000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct TransferRootBody {
+    #[serde(rename = "SdkAppId")]
+    sdkappid: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ListAccountsBody {
     #[serde(rename = "Prefix", default)]
     prefix: String,
@@ -59,14 +66,12 @@ struct ListAccountsBody {
     limit: Option<usize>,
 }
 
-/// Whether the caller administers the server's first app, which manages the others.
+/// Whether the caller administers the root app, which manages the others.
 fn require_root(engine: &Engine, caller: &Caller) -> Result<(), ApiError> {
-    match engine.apps().first() {
-        Some(root) if root.sdkappid == caller.sdkappid => Ok(()),
-        _ => Err(ApiError::new(
-            ErrorCode::ADMIN_REQUIRED,
-            "only the administrator of the server's first app may manage other apps",
-        )),
+    if engine.is_root(caller.sdkappid) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::ADMIN_REQUIRED, "only the administrator of the root app may manage other apps"))
     }
 }
 
@@ -107,6 +112,12 @@ pub(super) async fn command(
                 ("App", serde_json::to_value(app).unwrap_or(Value::Null)),
                 ("KeyFile", json!(key_file.display().to_string())),
             ]))
+        }
+        "transfer_root" => {
+            require_root(engine, caller)?;
+            let request: TransferRootBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let app = engine.transfer_root(caller.sdkappid, request.sdkappid).await?;
+            Ok(fields(vec![("App", serde_json::to_value(app).unwrap_or(Value::Null))]))
         }
         "set_receipt_privacy" => {
             let request: PrivacyBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;

@@ -2,6 +2,7 @@
 //!
 //! One binary (this file declares the modules) so the suite links once.
 
+mod apps;
 mod auth;
 mod groups;
 mod helpers;

@@ -262,7 +262,7 @@ async fn resumes_between_interleaved_c2c_and_group_traffic_lose_and_repeat_nothi
     }
     let mut received: Vec<(String, u64)> = Vec::new();
     let mut cycles = 0;
-    let mut read_cycle = async |last_pos: &mut Option<u64>, received: &mut Vec<(String, u64)>, live: Duration| {
+    let read_cycle = async |last_pos: &mut Option<u64>, received: &mut Vec<(String, u64)>, live: Duration| {
         let (mut socket, login) = app.raw_socket_resuming("reader", *last_pos).await;
         let mut last = last_pos.unwrap_or_else(|| login["data"]["pos"].as_u64().unwrap());
         let mut synced = false;
