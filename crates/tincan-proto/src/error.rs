@@ -104,6 +104,8 @@ codes! {
     REST_BAD_IDENTIFIER = 60004;
     /// REST: the SDKAppID is invalid.
     REST_INVALID_SDKAPPID = 60006;
+    /// REST: the request timed out (its body did not arrive in time).
+    REST_TIMEOUT = 60008;
     /// REST: the identifier must be the app's admin.
     REST_ADMIN_REQUIRED = 60010;
     /// REST: the SDKAppID is missing.
@@ -154,6 +156,8 @@ codes! {
     OPENIM_TOO_MANY_TARGETS = 90011;
     /// C2C (REST): `To_Account` does not exist.
     OPENIM_TO_ACCOUNT_NOT_FOUND = 90012;
+    /// C2C (REST): the request body is too long.
+    OPENIM_BODY_TOO_LONG = 93000;
 }
 
 impl ErrorCode {

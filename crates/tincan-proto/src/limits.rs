@@ -40,6 +40,13 @@ pub const GROUP_MEMBERS_PER_CALL_MAX: usize = 500;
 pub const GROUP_INFO_PER_CALL_MAX: usize = 50;
 /// Most events replayed in one resume page; the rest follows in further pages.
 pub const RESUME_PAGE_EVENTS_MAX: usize = 500;
+/// Bytes of a REST request body, at most (a larger one is answered with the service's code for
+/// invalid parameters, or 93000 in `openim`).
+pub const REST_BODY_BYTES_MAX: usize = 2 * 1024 * 1024;
+/// Bytes of a too-large REST body the server still reads (and discards) before it answers, so
+/// that the client is not reset while it sends; past it the connection is closed after the
+/// answer.
+pub const REST_BODY_DRAIN_BYTES_MAX: usize = 32 * 1024 * 1024;
 
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);

@@ -8,11 +8,14 @@
 //! # Layout
 //!
 //! - [`Server`]: binds, runs until a shutdown signal, then drains.
+//! - `listen`: accepting connections, their caps ([`ConnectionLimits`]) and the time limits
+//!   before a connection authenticates.
 //! - `ws`: the WebSocket connection task.
 //! - `rest`: the REST envelope and the admin commands.
 //! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
 //! - `web`: the web console and the chat client (embedded files) and the console's sign-in.
 
+mod listen;
 mod rest;
 mod web;
 mod webhook;
@@ -21,18 +24,19 @@ mod ws;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use axum::serve::ListenerExt;
 use tincan_engine::{Engine, EngineConfig, StartError, StartReport};
 use tincan_proto::limits;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use listen::{ConnectionLimits, DEFAULT_HANDSHAKE_TIMEOUT};
 pub use tincan_engine;
 pub use webhook::HttpWebhooks;
 
@@ -41,6 +45,8 @@ pub use webhook::HttpWebhooks;
 pub(crate) struct AppContext {
     pub(crate) engine: Engine,
     pub(crate) shutdown: watch::Receiver<bool>,
+    pub(crate) limits: ConnectionLimits,
+    pub(crate) gauge: Arc<listen::Gauge>,
 }
 
 /// A bound, started server.
@@ -48,6 +54,7 @@ pub struct Server {
     engine: Engine,
     listener: TcpListener,
     report: StartReport,
+    limits: ConnectionLimits,
 }
 
 /// A failure to start the server.
@@ -75,7 +82,17 @@ impl Server {
     pub async fn build(listen: SocketAddr, config: EngineConfig) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
         let (engine, report) = Engine::start(config).await.map_err(ServerError::Start)?;
-        Ok(Server { engine, listener, report })
+        Ok(Server { engine, listener, report, limits: ConnectionLimits::for_this_process() })
+    }
+
+    /// Sets the connection caps and time limits (by default [`ConnectionLimits::for_this_process`]).
+    pub fn set_connection_limits(&mut self, limits: ConnectionLimits) {
+        self.limits = limits;
+    }
+
+    /// The connection caps and time limits.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        self.limits
     }
 
     /// The address actually bound.
@@ -97,18 +114,21 @@ impl Server {
     /// and waits until every acknowledged change is durable.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = watch::channel(false);
-        let context = AppContext { engine: self.engine.clone(), shutdown: stopped };
+        let gauge = Arc::new(listen::Gauge::default());
+        let context = AppContext {
+            engine: self.engine.clone(),
+            shutdown: stopped.clone(),
+            limits: self.limits,
+            gauge: gauge.clone(),
+        };
         let app = router(context);
-        // Small frames (responses, pushes) go out at once: Nagle's algorithm would hold one back
-        // for the peer's delayed acknowledgement, about 40 ms.
-        let listener = self.listener.tap_io(|stream| {
-            let _ = stream.set_nodelay(true);
-        });
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let engine = self.engine.clone();
+        let healthy = Arc::new(move || !engine.metrics().store_failed.load(std::sync::atomic::Ordering::Relaxed));
+        tokio::spawn(async move {
             shutdown.await;
             let _ = stop.send(true);
         });
-        let result = serve.await;
+        let result = listen::serve(self.listener, app, self.limits, gauge, healthy, stopped).await;
         // Connections saw the signal and are closing; give them a moment to say so.
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         self.engine.shutdown().await;
@@ -146,13 +166,37 @@ async fn healthz(State(context): State<AppContext>) -> Response {
 }
 
 async fn metrics(State(context): State<AppContext>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], context.engine.metrics().render()).into_response()
+    let mut text = context.engine.metrics().render();
+    let gauge = &context.gauge;
+    let lines = [
+        ("tincan_http_connections_open", "gauge", "Connections open (HTTP and WebSocket).", gauge.open() as u64),
+        (
+            "tincan_http_connections_unauthenticated",
+            "gauge",
+            "Connections open that have not logged in.",
+            gauge.unauthenticated() as u64,
+        ),
+        (
+            "tincan_http_connections_refused_total",
+            "counter",
+            "Connections refused at the connection caps.",
+            gauge.refused(),
+        ),
+    ];
+    for (name, kind, help, value) in lines {
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 /// Bytes of frames a connection gathers before writing them to its socket, short of a flush.
 const WS_WRITE_BUFFER_BYTES: usize = 16 * 1024;
 
-async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade) -> Response {
+async fn websocket(
+    State(context): State<AppContext>,
+    ticket: Option<axum::Extension<listen::Ticket>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
     if *context.shutdown.borrow() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
@@ -163,5 +207,8 @@ async fn websocket(State(context): State<AppContext>, upgrade: WebSocketUpgrade)
         // Pushes fed together go out together, up to this many bytes per write; an idle
         // connection's buffer stays empty, a busy one keeps at most this much.
         .write_buffer_size(WS_WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| ws::serve(context.engine, socket, context.shutdown))
+        .on_upgrade(move |socket| {
+            let login_timeout = context.limits.handshake_timeout;
+            ws::serve(context.engine, socket, context.shutdown, ticket.map(|it| it.0), login_timeout)
+        })
 }

@@ -333,7 +333,7 @@ async fn rest_call(
     Path((service, command)): Path<(String, String)>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     let Some((token, session)) = current_session(&context, &sessions, &headers) else {
         return not_signed_in();
@@ -367,7 +367,7 @@ async fn rest_call(
         ("contenttype".to_owned(), "json".to_owned()),
     ]);
     let rotating = service == "tincan" && command == "rotate_key";
-    let Json(answer) = rest::handle(State(context.clone()), Path((service, command)), Query(query), body).await;
+    let Json(answer) = rest::handle(State(context.clone()), Path((service, command)), Ok(Query(query)), body).await;
     if rotating && target == session.sdkappid && answer["ErrorCode"] == json!(0) {
         // The UserSig this session holds was made with the old key; this session did the
         // rotation, so it carries on with one made with the new key. Other sessions of the app

@@ -21,13 +21,13 @@ use tincan_proto::push::{self, KickedPush, SyncedPush};
 use tincan_proto::{ApiError, ErrorCode, limits};
 use tokio::sync::watch;
 
+use crate::listen::Ticket;
+
 /// Requests one connection may have running at once; beyond this the connection stops reading
 /// until one finishes.
 pub(crate) const INFLIGHT_MAX: usize = 64;
 /// Most pushes written to a connection before one flush.
 const PUSH_BATCH_MAX: usize = 256;
-/// How long a new connection has to log in.
-const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long one write to a connection may wait for the peer to take data.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a closing connection may take to send its `kicked` push and close frame.
@@ -45,8 +45,20 @@ enum Next {
 }
 
 /// Serves one WebSocket until it closes.
-pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: watch::Receiver<bool>) {
-    let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket).await else { return };
+///
+/// The connection has `login_timeout` to log in; once it has, its `ticket` no longer counts it
+/// as unauthenticated.
+pub(crate) async fn serve(
+    engine: Engine,
+    mut socket: WebSocket,
+    mut shutdown: watch::Receiver<bool>,
+    ticket: Option<Ticket>,
+    login_timeout: Duration,
+) {
+    let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket, login_timeout).await else { return };
+    if let Some(ticket) = &ticket {
+        ticket.authenticated();
+    }
     let (outbox, mut inbox) = tincan_engine::outbox();
     let kick = engine.attach(&mut session, outbox);
     let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
@@ -66,8 +78,8 @@ pub(crate) async fn serve(engine: Engine, mut socket: WebSocket, mut shutdown: w
 }
 
 /// Waits for a valid login; answers anything else with 6014.
-async fn login_phase(engine: &Engine, socket: &mut WebSocket) -> Option<(Session, u64)> {
-    let deadline = tokio::time::Instant::now() + LOGIN_TIMEOUT;
+async fn login_phase(engine: &Engine, socket: &mut WebSocket, login_timeout: Duration) -> Option<(Session, u64)> {
+    let deadline = tokio::time::Instant::now() + login_timeout;
     loop {
         let message = match tokio::time::timeout_at(deadline, socket.recv()).await {
             Ok(Some(Ok(message))) => message,

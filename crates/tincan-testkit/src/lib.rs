@@ -17,7 +17,7 @@ use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
 use tincan_proto::{ApiError, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
-use tincan_server::Server;
+use tincan_server::{ConnectionLimits, Server};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -63,17 +63,31 @@ pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut EngineConfig)) -> TestApp {
     let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
     let dir = temp.path().to_owned();
-    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), configure).await;
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), configure, None).await;
+    app._temp = Some(temp);
+    app
+}
+
+/// Starts a server on a fresh data directory with the given connection caps and time limits.
+pub async fn spawn_app_limited(limits: ConnectionLimits) -> TestApp {
+    let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let dir = temp.path().to_owned();
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), |_| {}, Some(limits)).await;
     app._temp = Some(temp);
     app
 }
 
 /// Starts a server on `data_dir` listening on `listen`.
 pub async fn spawn_app_at(data_dir: &Path, listen: SocketAddr) -> TestApp {
-    start(data_dir, listen, |_| {}).await
+    start(data_dir, listen, |_| {}, None).await
 }
 
-async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut EngineConfig)) -> TestApp {
+async fn start(
+    data_dir: &Path,
+    listen: SocketAddr,
+    configure: impl FnOnce(&mut EngineConfig),
+    limits: Option<ConnectionLimits>,
+) -> TestApp {
     init_logs();
     let mut config = EngineConfig {
         data_dir: data_dir.to_owned(),
@@ -86,7 +100,7 @@ async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut 
     };
     configure(&mut config);
     let mut attempt = 0;
-    let server = loop {
+    let mut server = loop {
         // A restart on the same port may find it briefly still taken.
         match Server::build(listen, config.clone()).await {
             Ok(server) => break server,
@@ -98,6 +112,9 @@ async fn start(data_dir: &Path, listen: SocketAddr, configure: impl FnOnce(&mut 
             Err(err) => panic!("the server does not start: {err}"),
         }
     };
+    if let Some(limits) = limits {
+        server.set_connection_limits(limits);
+    }
     let addr = server.local_addr();
     let engine = server.engine().clone();
     let (stop, stopped) = oneshot::channel::<()>();

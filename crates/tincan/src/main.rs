@@ -68,6 +68,15 @@ pub(crate) struct ServeArgs {
     /// new events are dropped and counted in tincan_webhooks_dropped_total.
     #[arg(long, env = "TINCAN_WEBHOOK_QUEUE_MAX", default_value_t = tincan_engine::webhooks::PENDING_PER_APP_MAX)]
     pub(crate) webhook_queue_max: u64,
+    /// Connections open at once, at most (default: what the open-file limit allows, less a
+    /// reserve); past it new connections are refused with 503 and 65001, and /healthz still
+    /// answers.
+    #[arg(long, env = "TINCAN_CONNECTIONS_MAX")]
+    pub(crate) connections_max: Option<usize>,
+    /// Connections open at once that have not logged in, at most (default: half the connection
+    /// cap).
+    #[arg(long, env = "TINCAN_UNAUTHENTICATED_MAX")]
+    pub(crate) unauthenticated_max: Option<usize>,
 }
 
 /// Which app, and how to get its key.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
-use tincan_server::Server;
+use tincan_server::{ConnectionLimits, Server};
 
 use crate::ServeArgs;
 
@@ -22,7 +22,22 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
     };
-    let server = Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
+    // Connections are files: the soft limit on open files (often 1,024) is raised to the hard
+    // one, and the connection caps follow whatever it ends up being.
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %err, "cannot raise the open-file limit");
+    }
+    let mut server =
+        Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
+    let mut limits = ConnectionLimits::for_this_process();
+    if let Some(connections_max) = args.connections_max {
+        limits.connections_max = connections_max.max(1);
+        limits.unauthenticated_max = limits.unauthenticated_max.min(limits.connections_max);
+    }
+    if let Some(unauthenticated_max) = args.unauthenticated_max {
+        limits.unauthenticated_max = unauthenticated_max.clamp(1, limits.connections_max);
+    }
+    server.set_connection_limits(limits);
     let addr = server.local_addr();
     let report = server.report();
     let app = &report.default_app;

@@ -18,14 +18,16 @@ mod tincan;
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, ErrorCode};
+use tincan_proto::{ApiError, ErrorCode, limits};
 
 use crate::AppContext;
+use crate::listen::BodyTimedOut;
 
 /// A REST answer: the envelope plus the command's keys.
 fn envelope(result: Result<Map<String, Value>, ApiError>) -> Json<Value> {
@@ -72,7 +74,7 @@ fn authenticate(engine: &Engine, query: &HashMap<String, String>) -> Result<Call
     Ok(Caller { sdkappid })
 }
 
-fn parse_body(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
@@ -102,14 +104,62 @@ pub(crate) fn body_as<T: for<'de> Deserialize<'de>>(
     })
 }
 
+/// Reads a REST body of at most [`limits::REST_BODY_BYTES_MAX`] bytes. A larger one is read to
+/// its end (up to [`limits::REST_BODY_DRAIN_BYTES_MAX`]) and discarded, so that its sender gets
+/// the answer rather than a reset connection; a body that does not arrive within the
+/// connection's time limit fails with 60008.
+async fn read_body(service: &str, body: Body) -> Result<Vec<u8>, ApiError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut bytes = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|err| {
+            if BodyTimedOut::caused(&err) {
+                ApiError::new(ErrorCode::REST_TIMEOUT, "the request body did not arrive in time")
+            } else {
+                ApiError::new(ErrorCode::REST_INVALID_JSON, format!("the request body could not be read: {err}"))
+            }
+        })?;
+        let Ok(data) = frame.into_data() else { continue };
+        total = total.saturating_add(data.len());
+        if total <= limits::REST_BODY_BYTES_MAX {
+            bytes.extend_from_slice(&data);
+        } else {
+            bytes = Vec::new();
+            if total > limits::REST_BODY_DRAIN_BYTES_MAX {
+                break;
+            }
+        }
+    }
+    if total > limits::REST_BODY_BYTES_MAX {
+        let code = if service == "openim" { ErrorCode::OPENIM_BODY_TOO_LONG } else { ErrorCode::INVALID_PARAMETERS };
+        let size = if total > limits::REST_BODY_DRAIN_BYTES_MAX {
+            format!("over {} bytes", limits::REST_BODY_DRAIN_BYTES_MAX)
+        } else {
+            format!("{total} bytes")
+        };
+        return Err(ApiError::new(
+            code,
+            format!("the request body is {size}; the limit is {} bytes", limits::REST_BODY_BYTES_MAX),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// `POST /v4/{service}/{command}`.
 pub(crate) async fn handle(
     State(context): State<AppContext>,
     Path((service, command)): Path<(String, String)>,
-    Query(query): Query<HashMap<String, String>>,
-    body: Bytes,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    body: Body,
 ) -> Json<Value> {
     let result = async {
+        // The body is read first, whatever else is wrong, so that the answer reaches the client.
+        let body = read_body(&service, body).await?;
+        let Query(query) = query.map_err(|rejection| {
+            ApiError::new(ErrorCode::REST_BAD_URL, format!("the query string cannot be read: {rejection}"))
+        })?;
         let caller = authenticate(&context.engine, &query)?;
         let body = parse_body(&body)?;
         match service.as_str() {

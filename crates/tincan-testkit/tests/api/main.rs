@@ -16,6 +16,7 @@ mod rest_accounts;
 mod rest_groups;
 mod rest_messages;
 mod resume;
+mod slow_connections;
 mod unread;
 mod web_console;
 mod webhooks;
