@@ -115,9 +115,10 @@ impl<'a> MessagesByKeys<'a> {
 
 /// One element of a message: a JSON object with `elem_type` and the type's keys.
 ///
-/// Elements are kept as JSON objects so that keys tincan does not interpret (download URLs,
-/// sizes of thumbnails) survive a round trip unchanged; [`Elem::validate_for_send`] checks the
-/// keys tincan knows.
+/// Elements are kept as JSON objects, so that the server's own elements (group tips) carry
+/// what they need; an element a client sends is checked by [`Elem::validate_for_send`] and
+/// keeps only the keys of its type ([`Elem::strip_unknown_keys`]), as TIM's server, which
+/// keeps a fixed set of fields per element, does.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Elem(pub Map<String, Value>);
@@ -222,6 +223,14 @@ impl Elem {
         self.0.get("text_elem_content")?.as_str()
     }
 
+    /// Drops every key that is not `elem_type` or a key of the element's type, so that what is
+    /// stored is what every reader returns (a client's extra key, nested however deep, would
+    /// otherwise be kept and sent back). Call after [`Elem::validate_for_send`].
+    pub fn strip_unknown_keys(&mut self) {
+        let Some(Ok(keys)) = self.elem_type().map(|elem_type| keys_of(elem_type, 0)) else { return };
+        self.0.retain(|key, _| key == "elem_type" || keys.iter().any(|(known, _)| known == key));
+    }
+
     /// Checks an element a client wants to send: a known type a client may send, and every key
     /// tincan knows for that type of the right JSON type; a text element needs its content.
     pub fn validate_for_send(&self, index: usize) -> Result<(), ApiError> {
@@ -229,25 +238,7 @@ impl Elem {
         let elem_type = self
             .elem_type()
             .ok_or_else(|| invalid(format!("message_elem_array[{index}].elem_type is missing or not an integer")))?;
-        let keys = match elem_type {
-            ElemType::TEXT => TEXT_KEYS,
-            ElemType::CUSTOM => CUSTOM_KEYS,
-            ElemType::IMAGE => IMAGE_KEYS,
-            ElemType::SOUND => SOUND_KEYS,
-            ElemType::FILE => FILE_KEYS,
-            ElemType::VIDEO => VIDEO_KEYS,
-            ElemType::FACE => FACE_KEYS,
-            ElemType::LOCATION => LOCATION_KEYS,
-            ElemType::GROUP_TIPS | ElemType::GROUP_REPORT => {
-                return Err(invalid(format!(
-                    "message_elem_array[{index}]: elem_type {} is made by the server and cannot be sent",
-                    elem_type.0
-                )));
-            }
-            other => {
-                return Err(invalid(format!("message_elem_array[{index}]: elem_type {} is not supported", other.0)));
-            }
-        };
+        let keys = keys_of(elem_type, index)?;
         for (key, kind) in keys {
             let Some(value) = self.0.get(*key) else { continue };
             let ok = match kind {
@@ -275,6 +266,32 @@ impl Elem {
     }
 }
 
+/// The keys a client may send in an element of `elem_type` (element `index` of its message),
+/// with their JSON types; refuses types a client may not send.
+fn keys_of(elem_type: ElemType, index: usize) -> Result<&'static [(&'static str, KeyKind)], ApiError> {
+    let invalid = |desc: String| ApiError::new(ErrorCode::INVALID_MSG_ELEM, desc);
+    let keys = match elem_type {
+        ElemType::TEXT => TEXT_KEYS,
+        ElemType::CUSTOM => CUSTOM_KEYS,
+        ElemType::IMAGE => IMAGE_KEYS,
+        ElemType::SOUND => SOUND_KEYS,
+        ElemType::FILE => FILE_KEYS,
+        ElemType::VIDEO => VIDEO_KEYS,
+        ElemType::FACE => FACE_KEYS,
+        ElemType::LOCATION => LOCATION_KEYS,
+        ElemType::GROUP_TIPS | ElemType::GROUP_REPORT => {
+            return Err(invalid(format!(
+                "message_elem_array[{index}]: elem_type {} is made by the server and cannot be sent",
+                elem_type.0
+            )));
+        }
+        other => {
+            return Err(invalid(format!("message_elem_array[{index}]: elem_type {} is not supported", other.0)));
+        }
+    };
+    Ok(keys)
+}
+
 /// Deserializes a message parameter TIM lets the app leave empty: `""` and `null` (and, with
 /// `#[serde(default)]`, an absent key) mean none, as TIM's examples write them.
 pub fn empty_or_message<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Message>, D::Error> {
@@ -295,8 +312,9 @@ pub fn empty_or_message<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Re
 
 impl Message {
     /// Checks the body of a message a client wants to send: one to [`limits::MESSAGE_ELEMS_MAX`]
-    /// valid elements, and a body of at most [`limits::MESSAGE_BODY_BYTES_MAX`] bytes.
-    pub fn validate_body_for_send(&self) -> Result<(), ApiError> {
+    /// valid elements, and a body of at most [`limits::MESSAGE_BODY_BYTES_MAX`] bytes; drops the
+    /// keys its elements' types do not have.
+    pub fn validate_body_for_send(&mut self) -> Result<(), ApiError> {
         if self.message_elem_array.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::INVALID_MSG_ELEM,
@@ -313,8 +331,9 @@ impl Message {
                 ),
             ));
         }
-        for (index, elem) in self.message_elem_array.iter().enumerate() {
+        for (index, elem) in self.message_elem_array.iter_mut().enumerate() {
             elem.validate_for_send(index)?;
+            elem.strip_unknown_keys();
         }
         let body_bytes = self.body_bytes();
         if body_bytes > limits::MESSAGE_BODY_BYTES_MAX {
@@ -418,6 +437,23 @@ mod tests {
         assert!(desc.contains("elem_type is missing"), "{desc}");
         let (_, desc) = check(json!({"elem_type": 4, "file_elem_file_size": -1})).unwrap_err();
         assert!(desc.contains("file_elem_file_size must be a non-negative integer"), "{desc}");
+    }
+
+    #[test]
+    fn keys_an_element_type_does_not_have_are_not_kept() {
+        let mut deep = json!("leaf");
+        for _ in 0..123 {
+            deep = json!([deep]);
+        }
+        let mut message = Message {
+            message_elem_array: vec![elem(json!({"elem_type": 3, "custom_elem_data": "d", "extra": deep}))],
+            ..Message::default()
+        };
+        message.validate_body_for_send().unwrap();
+        assert_eq!(
+            serde_json::to_value(&message.message_elem_array).unwrap(),
+            json!([{"elem_type": 3, "custom_elem_data": "d"}])
+        );
     }
 
     #[test]

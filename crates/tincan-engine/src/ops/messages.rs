@@ -72,9 +72,13 @@ impl Outgoing {
 
     /// Applies a before-send answer that let the message through.
     fn apply_changes(&mut self, elems: Option<Vec<Elem>>, cloud_custom_data: Option<String>) {
-        if let Some(elems) = elems {
+        if let Some(mut elems) = elems {
             let valid = !elems.is_empty()
-                && elems.iter().enumerate().all(|(index, elem)| elem.validate_for_send(index).is_ok());
+                && elems.iter_mut().enumerate().all(|(index, elem)| {
+                    let valid = elem.validate_for_send(index).is_ok();
+                    elem.strip_unknown_keys();
+                    valid
+                });
             match serde_json::to_string(&elems) {
                 Ok(body) if valid => {
                     self.first_elem_type = elems.first().and_then(Elem::elem_type).map_or(0, |it| it.0);

@@ -581,3 +581,48 @@ async fn a_new_c2c_conversation_is_listed_by_the_time_its_first_message_is_pushe
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn keys_an_element_does_not_have_are_not_stored_so_every_reader_reads_the_history() {
+    // Goal: a custom element with an extra key nested as deep as a frame may carry is accepted
+    // without that key, and the C2C and group histories read back through REST and the client
+    // protocol alike (the key used to be stored, and REST readers then failed the whole
+    // conversation with 7012).
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (alice, _a) = app.client("alice").await;
+    let (_bob, _b) = app.client("bob").await;
+    let group_id = create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let mut deep = json!("leaf");
+    for _ in 0..120 {
+        deep = json!([deep]);
+    }
+    let elem: tincan_proto::message::Elem =
+        serde_json::from_value(json!({"elem_type": 3, "custom_elem_data": "payload", "extra": deep})).unwrap();
+    for (conv, conv_type) in [("bob", ConvType::C2C), (group_id.as_str(), ConvType::GROUP)] {
+        let message = tincan_proto::Message { message_elem_array: vec![elem.clone()], ..Default::default() };
+        let sent = alice.send_message(conv, conv_type, message).await.unwrap();
+        assert_eq!(
+            serde_json::to_value(&sent.message_elem_array).unwrap(),
+            json!([{"elem_type": 3, "custom_elem_data": "payload"}])
+        );
+        let history = alice.get_message_list(conv, conv_type, Default::default()).await.unwrap();
+        assert!(history.iter().any(|message| message.message_elem_array[0].0.get("extra").is_none()));
+    }
+    let roam = admin
+        .call(
+            "openim",
+            "admin_getroammsg",
+            &json!({"Operator_Account": "alice", "Peer_Account": "bob", "MaxCnt": 10, "MinTime": 0, "MaxTime": 4_000_000_000u64}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(roam["MsgList"][0]["MsgBody"][0]["MsgContent"]["Data"], "payload", "{roam}");
+    let group_history = admin
+        .call("group_open_http_svc", "group_msg_get_simple", &json!({"GroupId": group_id, "ReqMsgNumber": 10}))
+        .await
+        .unwrap();
+    let messages = group_history["RspMsgList"].as_array().unwrap();
+    assert!(messages.iter().any(|message| message["MsgBody"][0]["MsgContent"]["Data"] == "payload"), "{group_history}");
+    app.stop().await;
+}
