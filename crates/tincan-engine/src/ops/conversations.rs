@@ -238,8 +238,12 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
     };
     // The C2C read report webhook carries the reader's unread C2C messages in all: those of its
     // other conversations are counted here, outside this conversation's lock.
+    // A private reader's reads reach no one else, the app's back end included.
     let report = match conv {
-        ConvKey::C2c(pair) if engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_MSG_REPORT) => {
+        ConvKey::C2c(pair)
+            if !session.account.is_private()
+                && engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_MSG_REPORT) =>
+        {
             pair.side_of(me).map(|side| engine.c2c_unread_except(app, me, pair.peer_of(side)))
         }
         _ => None,

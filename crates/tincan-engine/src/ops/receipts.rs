@@ -292,7 +292,8 @@ async fn send_group(
     let cells = receipt_cells(engine, app, group_id, &records).await?;
     let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
     let private = session.account.is_private();
-    let after_read = engine.wants_callback(&app.settings().config, CALLBACK_GROUP_AFTER_READ_RECEIPT);
+    // A private reader's receipts reach no one else, the app's back end included.
+    let after_read = !private && engine.wants_callback(&app.settings().config, CALLBACK_GROUP_AFTER_READ_RECEIPT);
     let reservation = engine.writer().reserve().await?;
     let (changed, index, pending) = {
         let state = lock(&state);

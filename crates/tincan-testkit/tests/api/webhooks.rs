@@ -9,7 +9,7 @@ use tincan_proto::enums::{ConvType, GroupType};
 use tincan_proto::{ErrorCode, Message};
 use tincan_sdk::Client;
 use tincan_sdk::admin::AdminClient;
-use tincan_testkit::hooks::{Answer, HookReceiver};
+use tincan_testkit::hooks::{Answer, Hook, HookReceiver};
 use tincan_testkit::{SDKAPPID, spawn_app, spawn_app_with};
 
 use crate::helpers::{WAIT, create_group, message_of, text_of};
@@ -131,6 +131,43 @@ async fn read_receipts_and_read_reports_are_reported() {
     assert_eq!(hook.body["Peer_Account"], "alice");
     assert_eq!(hook.body["UnreadMsgNum"], 0);
     assert!(hook.body["LastReadTime"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn a_private_readers_reads_reach_no_webhook() {
+    // Goal: receipts and read reports of a user who keeps its reads private produce no webhook
+    // naming it, as they produce no push to anyone else; a public reader's still do, and their
+    // counts leave the private reader among the unread.
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    enable(&app.admin(), &receiver.url, &["Group.CallbackAfterReadReceipt", "C2C.CallbackAfterMsgReport"]).await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    bob.set_receipt_privacy(true).await.unwrap();
+    let group_id = create_group(&alice, GroupType::WORK, &["bob", "carol"]).await;
+    let message = alice.send_text(&group_id, ConvType::GROUP, "read me", true).await.unwrap();
+    bob.send_receipts(std::slice::from_ref(&message)).await.unwrap();
+    alice.send_text("bob", ConvType::C2C, "one", false).await.unwrap();
+    bob.report_read("alice", ConvType::C2C, None).await.unwrap();
+    // The administrator acting for bob is bob's read too.
+    app.admin()
+        .call("openim", "admin_set_msg_read", &json!({"Report_Account": "bob", "Peer_Account": "alice"}))
+        .await
+        .unwrap();
+    carol.send_receipts(std::slice::from_ref(&message)).await.unwrap();
+    let hooks = receiver.drain(Duration::from_millis(1_500)).await;
+    assert!(
+        hooks.iter().all(|hook| !hook.body.to_string().contains("\"bob\"")),
+        "a webhook named the private reader: {hooks:?}"
+    );
+    let receipts: Vec<&Hook> = hooks.iter().filter(|hook| hook.command() == "Group.CallbackAfterReadReceipt").collect();
+    assert_eq!(receipts.len(), 1, "{hooks:?}");
+    assert_eq!(
+        receipts[0].body["GroupMsgReceiptList"],
+        json!([{"MsgSeq": message.message_seq, "ReadNum": 1, "UnreadNum": 1, "ReadReceiptMembers": [{"Member_Account": "carol"}]}])
+    );
+    assert!(hooks.iter().all(|hook| hook.command() != "C2C.CallbackAfterMsgReport"), "{hooks:?}");
 }
 
 #[tokio::test]
