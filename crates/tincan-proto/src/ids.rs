@@ -42,7 +42,37 @@ impl UserId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The sender of the messages the server makes itself (group tips), as TIM names it.
+    pub fn system() -> UserId {
+        UserId(SYSTEM_USER.to_owned())
+    }
+
+    /// Whether the identifier is reserved for TIM's system senders (it begins with
+    /// [`RESERVED_USER_PREFIX`]): no account may have it.
+    pub fn is_reserved(&self) -> bool {
+        self.0.starts_with(RESERVED_USER_PREFIX)
+    }
+
+    /// Refuses a reserved identifier (7003) where an account is created or logs in.
+    pub fn check_not_reserved(&self) -> Result<(), ApiError> {
+        if self.is_reserved() {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_IDENTIFIER,
+                format!(
+                    "identifier {:?} is reserved: identifiers beginning with {RESERVED_USER_PREFIX} name TIM's system senders",
+                    self.0
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
+
+/// The sender of server-made messages (group tips).
+pub const SYSTEM_USER: &str = "@TIM#SYSTEM";
+/// The prefix of TIM's system identifiers; no account may begin with it.
+pub const RESERVED_USER_PREFIX: &str = "@TIM#";
 
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {

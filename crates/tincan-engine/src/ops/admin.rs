@@ -426,6 +426,9 @@ impl Engine {
     /// existing ones are left as they are. One durable write for the whole list.
     pub async fn import_accounts(&self, sdkappid: u64, users: &[UserId]) -> Result<(), ApiError> {
         let app = self.app_or_error(sdkappid)?;
+        for user in users {
+            user.check_not_reserved()?;
+        }
         let reservation = self.writer().reserve().await?;
         let pending = {
             let mut accounts = write(&app.accounts);

@@ -28,8 +28,6 @@ use crate::render;
 use crate::state::{AppState, GroupState, lock, write};
 use crate::{Engine, Session};
 
-/// The sender TIM gives server-made group tips.
-const SYSTEM_SENDER: &str = "@TIM#SYSTEM";
 /// `kTIMGroupTip_Invite`: members were added (by invitation or by joining).
 const TIP_INVITE: u32 = 1;
 /// `kTIMGroupTip_Quit`: a member left.
@@ -52,10 +50,7 @@ pub(crate) fn tips_message(
     users: &[&UserId],
     now: u64,
 ) -> WriteOp {
-    let system = match UserId::parse(SYSTEM_SENDER) {
-        Ok(system) => system,
-        Err(err) => unreachable!("{SYSTEM_SENDER} is a valid identifier: {err}"),
-    };
+    let system = UserId::system();
     let seq = state.group.append_message(&system, now, true);
     let group = &state.group;
     let body = serde_json::json!([{

@@ -507,10 +507,21 @@ pub(crate) async fn get_list(
 }
 
 /// The seq of an anchor message given by a client: its `message_seq`, or the seq of its
-/// `message_msg_id`.
+/// `message_msg_id`; either must name a message of this conversation (and both the same one).
 async fn anchor_seq(engine: &Engine, session: &Session, conv: &ConvKey, anchor: &Message) -> Result<u64, ApiError> {
     if anchor.message_seq != 0 {
-        return Ok(anchor.message_seq);
+        let (sdkappid, query_conv, seq) = (session.app.sdkappid, conv.clone(), anchor.message_seq);
+        let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &query_conv, seq)).await?;
+        return match record {
+            Some(record) if anchor.message_msg_id.is_empty() || anchor.message_msg_id == record.msg_id => Ok(seq),
+            Some(_) => Err(ApiError::invalid_parameter(format!(
+                "msg_getmsglist_param_last_msg: message_seq {seq} and message_msg_id {:?} name different messages",
+                anchor.message_msg_id
+            ))),
+            None => Err(ApiError::invalid_parameter(format!(
+                "msg_getmsglist_param_last_msg: message_seq {seq} is not a message of this conversation"
+            ))),
+        };
     }
     if anchor.message_msg_id.is_empty() {
         return Err(ApiError::invalid_parameter(

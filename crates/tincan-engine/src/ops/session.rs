@@ -88,6 +88,7 @@ impl Engine {
         if let Some(account) = app.account(user) {
             return Ok(account);
         }
+        user.check_not_reserved()?;
         let reservation = self.writer().reserve().await?;
         let (account, pending) = {
             let mut accounts = write(&app.accounts);

@@ -35,23 +35,29 @@ struct AccountItem {
     user_id: String,
 }
 
-/// The body of `account_delete` (`DeleteItem`) and `account_check` (`CheckItem`).
+/// The body of `account_delete`.
 #[derive(Deserialize)]
-struct AccountItems {
-    #[serde(rename = "DeleteItem", alias = "CheckItem")]
+struct DeleteItems {
+    #[serde(rename = "DeleteItem")]
     items: Vec<AccountItem>,
 }
 
-impl AccountItems {
-    fn parse(&self, key: &str) -> Result<Vec<UserId>, ApiError> {
-        if self.items.is_empty() || self.items.len() > IMPORT_ACCOUNTS_MAX {
-            return Err(ApiError::new(
-                ErrorCode::REST_INVALID_PARAMETERS,
-                format!("{key} has {} entries; between 1 and {IMPORT_ACCOUNTS_MAX} are allowed", self.items.len()),
-            ));
-        }
-        self.items.iter().map(|item| UserId::parse(&item.user_id)).collect()
+/// The body of `account_check`.
+#[derive(Deserialize)]
+struct CheckItems {
+    #[serde(rename = "CheckItem")]
+    items: Vec<AccountItem>,
+}
+
+/// The users of a list named `key`, which must hold 1 to [`IMPORT_ACCOUNTS_MAX`] of them.
+fn account_items(items: &[AccountItem], key: &str) -> Result<Vec<UserId>, ApiError> {
+    if items.is_empty() || items.len() > IMPORT_ACCOUNTS_MAX {
+        return Err(ApiError::new(
+            ErrorCode::REST_INVALID_PARAMETERS,
+            format!("{key} has {} entries; between 1 and {IMPORT_ACCOUNTS_MAX} are allowed", items.len()),
+        ));
     }
+    items.iter().map(|item| UserId::parse(&item.user_id)).collect()
 }
 
 /// Most accounts in one `multiaccount_import` (TIM: 100).
@@ -100,8 +106,8 @@ pub(super) async fn command(
             Ok(Map::new())
         }
         "account_delete" => {
-            let request: AccountItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
-            let users = request.parse("DeleteItem")?;
+            let request: DeleteItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let users = account_items(&request.items, "DeleteItem")?;
             let existed = engine.delete_accounts(caller.sdkappid, &users).await?;
             let items = users
                 .iter()
@@ -121,8 +127,8 @@ pub(super) async fn command(
             Ok(fields(vec![("ResultItem", Value::Array(items))]))
         }
         "account_check" => {
-            let request: AccountItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
-            let users = request.parse("CheckItem")?;
+            let request: CheckItems = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let users = account_items(&request.items, "CheckItem")?;
             let items = users
                 .iter()
                 .map(|user| {

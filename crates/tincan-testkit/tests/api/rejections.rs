@@ -208,3 +208,48 @@ async fn unknown_conversations_and_empty_lists_get_their_codes() {
     assert_eq!(alice.invite_members(&group_id, &refs).await.unwrap_err().code, ErrorCode::GROUP_TOO_MANY_ACCOUNTS);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn anchors_outside_the_conversation_reserved_identifiers_and_missing_keys_are_named() {
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (_bob, _b) = app.client("bob").await;
+    for text in ["one", "two"] {
+        alice.send_text("bob", ConvType::C2C, text, false).await.unwrap();
+    }
+    // An anchor seq the conversation does not have is refused, as is a seq and an ID that
+    // disagree; an anchor it has pages as usual.
+    let params = |seq: u64, msg_id: &str| tincan_proto::api::get_message_list::GetMsgListParams {
+        msg_getmsglist_param_last_msg: Some(Message {
+            message_seq: seq,
+            message_msg_id: msg_id.to_owned(),
+            ..Message::default()
+        }),
+        ..Default::default()
+    };
+    let err = alice.get_message_list("bob", ConvType::C2C, params(99, "")).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
+    assert!(err.desc.contains("message_seq 99 is not a message of this conversation"), "{}", err.desc);
+    let err = alice.get_message_list("bob", ConvType::C2C, params(2, "1-2-3")).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
+    let page = alice.get_message_list("bob", ConvType::C2C, params(2, "")).await.unwrap();
+    assert_eq!(page.iter().map(|message| message.message_seq).collect::<Vec<_>>(), vec![1]);
+
+    // TIM's system sender cannot be an account, by login or by import.
+    let err = app.try_client("@TIM#SYSTEM").await.err().expect("a reserved identifier cannot log in");
+    assert_eq!(err.code, ErrorCode::INVALID_IDENTIFIER, "{}", err.desc);
+    let answer = app
+        .admin()
+        .call_raw("im_open_login_svc", "account_import", &serde_json::json!({"UserID": "@TIM#SYSTEM"}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 70402, "{answer}");
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("reserved"), "{answer}");
+
+    // A command without its list names the list it wanted.
+    let answer = app.admin().call_raw("im_open_login_svc", "account_check", "").await.unwrap();
+    assert_eq!(answer["ErrorCode"], 70402, "{answer}");
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("CheckItem"), "{answer}");
+    assert!(!answer["ErrorInfo"].as_str().unwrap().contains("DeleteItem"), "{answer}");
+    app.stop().await;
+}
