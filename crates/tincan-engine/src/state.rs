@@ -192,8 +192,8 @@ pub(crate) enum Reservation {
     Fresh,
     /// The ID belongs to a stored message.
     Known { conv: ConvKey, seq: u64 },
-    /// The ID is being stored by another send right now.
-    Pending,
+    /// The ID is being stored by another send (to `conv`) right now.
+    Pending { conv: ConvKey },
     /// Memory cannot tell; ask the store, then reserve again with [`MessageIds::reserve_after_store`].
     AskStore,
 }
@@ -213,7 +213,7 @@ impl MessageIds {
         self.expire(now);
         if let Some(entry) = self.by_id.get(msg_id) {
             return if entry.seq == 0 {
-                Reservation::Pending
+                Reservation::Pending { conv: entry.conv.clone() }
             } else {
                 Reservation::Known { conv: entry.conv.clone(), seq: entry.seq }
             };
@@ -239,7 +239,7 @@ impl MessageIds {
     ) -> Reservation {
         if let Some(entry) = self.by_id.get(msg_id) {
             return if entry.seq == 0 {
-                Reservation::Pending
+                Reservation::Pending { conv: entry.conv.clone() }
             } else {
                 Reservation::Known { conv: entry.conv.clone(), seq: entry.seq }
             };
@@ -503,7 +503,7 @@ mod tests {
         assert_eq!(ids.reserve("1-9990-5", &conv("a"), 9_990, now), Reservation::Fresh);
         assert_eq!(
             ids.reserve("1-9990-5", &conv("b"), 9_990, now),
-            Reservation::Pending,
+            Reservation::Pending { conv: conv("a") },
             "a second send while the first is stored"
         );
         ids.remember("1-9990-5", &conv("a"), 7, now, 9_990);

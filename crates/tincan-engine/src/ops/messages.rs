@@ -202,46 +202,64 @@ async fn screen(
     }
 }
 
+/// Other IDs a message may take when its own already names a message of another conversation.
+const ALTERNATIVE_IDS_MAX: u32 = 64;
+
 /// Reserves the outgoing message's ID for `conv`, or finds the message it already names.
 ///
-/// Returns `None` when the ID is reserved for this send (release it if the send fails), or the
-/// stored message when this is a resend.
+/// A sender's ID is `<tiny id>-<client time>-<rand>`; TIM documents the random number as the way
+/// a repeated send is recognised, so the same ID in the same conversation is a resend, while the
+/// same ID sent to another conversation is another message. That message takes the first free
+/// of `<id>-1`, `<id>-2`, ...: the same walk finds it again when it is resent.
+///
+/// Returns `None` when an ID is reserved for this send (`outgoing.msg_id` is set to it; release
+/// it if the send fails), or the stored message when this is a resend.
 async fn reserve_id(
     engine: &Engine,
     app: &AppState,
     conv: &ConvKey,
-    outgoing: &Outgoing,
+    outgoing: &mut Outgoing,
 ) -> Result<Option<MessageRecord>, ApiError> {
-    let msg_id = outgoing.msg_id.as_str();
-    let mut reservation = app.message_ids(msg_id).reserve(msg_id, conv, outgoing.client_time, outgoing.now);
-    if reservation == Reservation::AskStore {
-        let (sdkappid, id) = (app.sdkappid, outgoing.msg_id.clone());
-        match engine.read_store(move |reader| reader.message_by_id(sdkappid, &id)).await? {
-            Some(record) => reservation = Reservation::Known { conv: record.conv.clone(), seq: record.seq },
-            None => {
-                reservation =
-                    app.message_ids(msg_id).reserve_after_store(msg_id, conv, outgoing.client_time, outgoing.now)
+    for alternative in 0..=ALTERNATIVE_IDS_MAX {
+        let msg_id =
+            if alternative == 0 { outgoing.msg_id.clone() } else { format!("{}-{alternative}", outgoing.msg_id) };
+        let mut reservation = app.message_ids(&msg_id).reserve(&msg_id, conv, outgoing.client_time, outgoing.now);
+        if reservation == Reservation::AskStore {
+            let (sdkappid, id) = (app.sdkappid, msg_id.clone());
+            match engine.read_store(move |reader| reader.message_by_id(sdkappid, &id)).await? {
+                Some(record) => reservation = Reservation::Known { conv: record.conv.clone(), seq: record.seq },
+                None => {
+                    reservation =
+                        app.message_ids(&msg_id).reserve_after_store(&msg_id, conv, outgoing.client_time, outgoing.now)
+                }
             }
         }
-    }
-    match reservation {
-        Reservation::Fresh => Ok(None),
-        Reservation::Pending => Err(ApiError::new(
-            ErrorCode::IN_PROGRESS,
-            "this message is being stored from an earlier attempt; retry shortly",
-        )),
-        Reservation::Known { conv: stored_conv, .. } if stored_conv != *conv => {
-            Err(ApiError::invalid_parameter(format!(
-                "message ID {msg_id} was already used for a message in another conversation; use a new message_rand"
-            )))
+        match reservation {
+            Reservation::Fresh => {
+                outgoing.msg_id = msg_id;
+                return Ok(None);
+            }
+            Reservation::Pending { conv: pending_conv } if pending_conv == *conv => {
+                return Err(ApiError::new(
+                    ErrorCode::IN_PROGRESS,
+                    "this message is being stored from an earlier attempt; retry shortly",
+                ));
+            }
+            Reservation::Known { conv: stored_conv, seq } if stored_conv == *conv => {
+                let (sdkappid, conv) = (app.sdkappid, conv.clone());
+                let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
+                return record
+                    .map(Some)
+                    .ok_or_else(|| crate::internal(format!("message {msg_id} is remembered but not stored")));
+            }
+            Reservation::Pending { .. } | Reservation::Known { .. } => continue,
+            Reservation::AskStore => return Err(crate::internal("the message-ID memory could not decide".to_owned())),
         }
-        Reservation::Known { seq, .. } => {
-            let (sdkappid, conv) = (app.sdkappid, conv.clone());
-            let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
-            record.map(Some).ok_or_else(|| crate::internal(format!("message {msg_id} is remembered but not stored")))
-        }
-        Reservation::AskStore => Err(crate::internal("the message-ID memory could not decide".to_owned())),
     }
+    Err(ApiError::invalid_parameter(format!(
+        "message ID {} names messages in {ALTERNATIVE_IDS_MAX} other conversations; send with another message_rand",
+        outgoing.msg_id
+    )))
 }
 
 fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
@@ -270,7 +288,8 @@ async fn send_c2c(
         app.settings().config.check_c2c_receipt_request()?;
     }
     let conv = ConvKey::C2c(pair.clone());
-    if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
+    let mut outgoing = outgoing;
+    if let Some(record) = reserve_id(engine, app, &conv, &mut outgoing).await? {
         return Ok(record);
     }
     let screened = screen(engine, session, CALLBACK_C2C_BEFORE_SEND, &conv, outgoing, |it| {
@@ -363,7 +382,8 @@ async fn send_group(
             app.settings().config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
         }
     }
-    if let Some(record) = reserve_id(engine, app, &conv, &outgoing).await? {
+    let mut outgoing = outgoing;
+    if let Some(record) = reserve_id(engine, app, &conv, &mut outgoing).await? {
         return Ok(record);
     }
     let group_type = lock(&state).group.group_type();

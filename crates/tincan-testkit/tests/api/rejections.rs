@@ -143,9 +143,10 @@ async fn requests_before_login_get_6014_and_bad_login_parameters_their_codes() {
 }
 
 #[tokio::test]
-async fn a_message_id_belongs_to_one_message() {
-    // Goal: reusing a message ID for another conversation is refused with 6017 and stores
-    // nothing, and the conversation it was tried on is unchanged.
+async fn a_message_id_is_a_resend_in_its_conversation_and_another_message_elsewhere() {
+    // Goal: TIM's random number de-duplicates a repeated send; the same client time and random
+    // number sent to another conversation is another message, which gets its own ID, and a
+    // resend of it is recognised too.
     let app = spawn_app().await;
     let (alice, _a) = app.client("alice").await;
     let (_bob, _b) = app.client("bob").await;
@@ -157,18 +158,24 @@ async fn a_message_id_belongs_to_one_message() {
         message_client_time: 1_800_000_000,
         ..Message::default()
     };
-    alice.send_message("bob", ConvType::C2C, message.clone()).await.unwrap();
-    let err = alice.send_message("carol", ConvType::C2C, message.clone()).await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
-    assert!(err.desc.contains("another conversation"), "{}", err.desc);
-    let err = alice.send_message(&group_id, ConvType::GROUP, message.clone()).await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{}", err.desc);
-    assert!(
-        alice.conversations().await.unwrap().iter().all(|conv| conv.conv_id != "carol"),
-        "no empty conversation appeared"
-    );
-    let next = alice.send_text(&group_id, ConvType::GROUP, "fine", false).await.unwrap();
-    assert_eq!(next.message_seq, 1, "the group took no seq for the refused message");
+    let to_bob = alice.send_message("bob", ConvType::C2C, message.clone()).await.unwrap();
+    let to_carol = alice.send_message("carol", ConvType::C2C, message.clone()).await.unwrap();
+    let to_group = alice.send_message(&group_id, ConvType::GROUP, message.clone()).await.unwrap();
+    let ids = [&to_bob.message_msg_id, &to_carol.message_msg_id, &to_group.message_msg_id];
+    assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>().len(), 3, "each its own ID: {ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with(&to_bob.message_msg_id)), "{ids:?}");
+    assert_eq!((to_carol.message_rand, to_group.message_rand), (77, 77), "the random number is kept");
+    // Resends, to each conversation, return each stored message.
+    for (conv, conv_type, first) in [
+        ("bob", ConvType::C2C, &to_bob),
+        ("carol", ConvType::C2C, &to_carol),
+        (group_id.as_str(), ConvType::GROUP, &to_group),
+    ] {
+        let again = alice.send_message(conv, conv_type, message.clone()).await.unwrap();
+        assert_eq!((&again.message_msg_id, again.message_seq), (&first.message_msg_id, first.message_seq), "{conv}");
+        let history = alice.get_message_list(conv, conv_type, Default::default()).await.unwrap();
+        assert_eq!(history.iter().filter(|stored| stored.message_rand == 77).count(), 1, "{conv}: stored once");
+    }
     // Sending the same new ID twice at once stores it once.
     let twin = Message {
         message_elem_array: vec![Elem::text("twin")],
@@ -186,6 +193,36 @@ async fn a_message_id_belongs_to_one_message() {
     assert!(seqs.iter().all(|seq| *seq == seqs[0]), "{seqs:?}");
     let history = alice.get_message_list("bob", ConvType::C2C, Default::default()).await.unwrap();
     assert_eq!(history.len(), 2, "once and twin, each stored once");
+
+    // The REST API's MsgRandom and Random behave the same way.
+    let admin = app.admin();
+    for to in ["bob", "carol"] {
+        let answer = admin
+            .call_raw(
+                "openim",
+                "sendmsg",
+                &json!({"From_Account": "alice", "To_Account": to, "MsgRandom": 777,
+                        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "rest"}}]})
+                .to_string(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer["ErrorCode"], 0, "{to}: {answer}");
+    }
+    let other_group = create_group(&alice, GroupType::WORK, &["carol"]).await;
+    for group in [&group_id, &other_group] {
+        let answer = admin
+            .call_raw(
+                "group_open_http_svc",
+                "send_group_msg",
+                &json!({"GroupId": group, "From_Account": "alice", "Random": 4242,
+                        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "rest"}}]})
+                .to_string(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer["ErrorCode"], 0, "{group}: {answer}");
+    }
     app.stop().await;
 }
 
