@@ -68,6 +68,10 @@ pub struct Metrics {
     /// further changes and reports itself unhealthy until it is restarted (which reloads the
     /// state from the store).
     pub store_failed: std::sync::atomic::AtomicBool,
+    /// Set while the store cannot write (a full disk, say) and the writer retries the batch it
+    /// holds: new changes are refused and the server reports itself unhealthy until the store
+    /// takes the batch, then service resumes by itself.
+    pub store_unavailable: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Metrics {
@@ -90,15 +94,21 @@ impl Default for Metrics {
             head_pos: AtomicU64::new(0),
             commit_seconds: Histogram::new(),
             store_failed: std::sync::atomic::AtomicBool::new(false),
+            store_unavailable: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
 
 impl Metrics {
+    /// Whether the server takes changes now: the store has not failed and can write.
+    pub fn store_writable(&self) -> bool {
+        !self.store_failed.load(Ordering::Relaxed) && !self.store_unavailable.load(Ordering::Relaxed)
+    }
+
     /// The Prometheus text exposition of every counter.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(2048);
-        let counters: [(&str, &str, u64); 14] = [
+        let counters: [(&str, &str, u64); 15] = [
             ("tincan_logins_total", "Successful logins.", self.logins.load(Ordering::Relaxed)),
             ("tincan_messages_total", "Messages stored.", self.messages.load(Ordering::Relaxed)),
             ("tincan_receipts_total", "Read receipts recorded.", self.receipts.load(Ordering::Relaxed)),
@@ -137,6 +147,11 @@ impl Metrics {
             ("tincan_store_ops_total", "Write operations committed.", self.store_ops.load(Ordering::Relaxed)),
             ("tincan_store_failures_total", "Writes that failed.", self.store_failures.load(Ordering::Relaxed)),
             ("tincan_head_position", "The newest event position.", self.head_pos.load(Ordering::Relaxed)),
+            (
+                "tincan_store_unavailable",
+                "1 while the store cannot write and the writer retries; 0 otherwise.",
+                u64::from(self.store_unavailable.load(Ordering::Relaxed)),
+            ),
         ];
         for (name, help, value) in counters {
             let kind = if name.ends_with("_total") { "counter" } else { "gauge" };

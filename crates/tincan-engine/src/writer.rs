@@ -11,15 +11,22 @@
 //! while still holding the conversation's lock, so submissions for one conversation reach the
 //! writer in the order their seqs were given, and positions follow seqs.
 //!
-//! If a batch fails, the writer applies its submissions one by one, so that one bad request
-//! fails alone; a submission that still fails leaves the memory ahead of the store, so the
-//! writer then refuses every further change (fail-stop) and `/healthz` reports the server
+//! If the store cannot write for a reason outside it that may pass (a full disk, an I/O error),
+//! the writer keeps the batch and tries it again with backoff, so that the memory, which already
+//! holds the batch's changes, never gets ahead of what will be stored; meanwhile new changes are
+//! refused at once (they change nothing in memory before their place is reserved) and
+//! `/healthz` reports the server unhealthy, and once the store takes the batch everything held
+//! behind it follows in order and service resumes by itself.
+//!
+//! If a batch fails otherwise, the writer applies its submissions one by one, so that one bad
+//! request fails alone; a submission that still fails leaves the memory ahead of the store, so
+//! the writer then refuses every further change (fail-stop) and `/healthz` reports the server
 //! unhealthy until a restart reloads the state from the store.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tincan_proto::{ApiError, ErrorCode};
 use tincan_store::{StoreWrite, WriteOp};
@@ -33,6 +40,11 @@ use crate::metrics::Metrics;
 const QUEUE_SUBMISSIONS_MAX: usize = 16_384;
 /// Most submissions in one batch.
 const BATCH_SUBMISSIONS_MAX: usize = 8_192;
+/// The first wait before a batch the store could not take is tried again; it doubles up to
+/// [`STORE_RETRY_MAX`].
+const STORE_RETRY_FIRST: Duration = Duration::from_millis(50);
+/// The longest wait between tries of a batch the store could not take.
+const STORE_RETRY_MAX: Duration = Duration::from_secs(2);
 
 /// A user event whose position is the one given to the op just before it (the two copies of a
 /// C2C message share the message's position).
@@ -61,6 +73,8 @@ pub(crate) enum Job {
 pub(crate) struct Writer {
     sender: mpsc::Sender<Job>,
     metrics: Arc<Metrics>,
+    /// Set by [`Writer::stop`]: a writer waiting for the store gives up its batch.
+    stopping: Arc<AtomicBool>,
 }
 
 /// A place reserved on the writer's queue.
@@ -83,15 +97,19 @@ impl Writer {
     ) -> (Writer, thread::JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(QUEUE_SUBMISSIONS_MAX);
         let writer_metrics = metrics.clone();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let store = Store { store, metrics: metrics.clone(), stopping: stopping.clone() };
         let handle = thread::Builder::new()
             .name("tincan-writer".to_owned())
             .spawn(move || run(store, receiver, head_pos, bus, writer_metrics))
             .unwrap_or_else(|err| panic!("cannot start the writer thread: {err}"));
-        (Writer { sender, metrics }, handle)
+        (Writer { sender, metrics, stopping }, handle)
     }
 
-    /// Asks the writer to store what is queued and stop; later submissions fail.
+    /// Asks the writer to store what is queued and stop; later submissions fail. A writer
+    /// waiting for a store that cannot write gives up what it holds.
     pub(crate) fn stop(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
         let sender = self.sender.clone();
         // The queue may be full; the stop waits its turn on a helper thread.
         let _ = thread::Builder::new().name("tincan-writer-stop".to_owned()).spawn(move || {
@@ -114,6 +132,13 @@ impl Writer {
             return Err(ApiError::new(
                 ErrorCode::SDK_INTERNAL_ERROR,
                 "the server's store failed a write; it refuses changes until it is restarted",
+            ));
+        }
+        if self.metrics.store_unavailable.load(Ordering::Relaxed) {
+            return Err(ApiError::new(
+                ErrorCode::SDK_INTERNAL_ERROR,
+                "the server's store cannot write now (its disk may be full); changes are refused until it can, \
+                 reads go on",
             ));
         }
         let permit = self
@@ -141,13 +166,41 @@ impl Pending {
     }
 }
 
-fn run(
-    mut store: Box<dyn StoreWrite>,
-    mut receiver: mpsc::Receiver<Job>,
-    head_pos: u64,
-    bus: Arc<dyn Bus>,
+/// The store as the writer thread uses it: a batch the store cannot take now is tried again
+/// until it can, or until the writer is stopping.
+struct Store {
+    store: Box<dyn StoreWrite>,
     metrics: Arc<Metrics>,
-) {
+    stopping: Arc<AtomicBool>,
+}
+
+impl Store {
+    /// Applies `ops`; while the store is unavailable, waits and tries the same ops again. Gives up
+    /// (with the store's error) only when the writer is stopping or the store fails otherwise.
+    fn apply(&mut self, ops: &[WriteOp], head: u64) -> tincan_store::StoreResult<()> {
+        let mut wait = STORE_RETRY_FIRST;
+        loop {
+            match self.store.apply(ops, head) {
+                Err(err) if err.is_unavailable() && !self.stopping.load(Ordering::Relaxed) => {
+                    if !self.metrics.store_unavailable.swap(true, Ordering::Relaxed) {
+                        tracing::error!(error = %err, "the store cannot write; refusing changes and retrying");
+                    }
+                    self.metrics.store_failures.fetch_add(1, Ordering::Relaxed);
+                    thread::sleep(wait);
+                    wait = (wait * 2).min(STORE_RETRY_MAX);
+                }
+                result => {
+                    if result.is_ok() && self.metrics.store_unavailable.swap(false, Ordering::Relaxed) {
+                        tracing::info!("the store writes again; accepting changes");
+                    }
+                    return result;
+                }
+            }
+        }
+    }
+}
+
+fn run(mut store: Store, mut receiver: mpsc::Receiver<Job>, head_pos: u64, bus: Arc<dyn Bus>, metrics: Arc<Metrics>) {
     let mut next_pos = head_pos.saturating_add(1);
     let mut batch: Vec<Submission> = Vec::new();
     let mut stopping = false;
@@ -391,6 +444,67 @@ mod tests {
             seq: 0,
             payload: "{}".to_owned(),
         })
+    }
+
+    /// A store that cannot write for its first `failures` batches.
+    struct Flaky {
+        inner: Box<dyn StoreWrite>,
+        failures: usize,
+        metrics: Arc<Metrics>,
+        seen_unavailable: Arc<AtomicBool>,
+    }
+
+    impl StoreWrite for Flaky {
+        fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> tincan_store::StoreResult<()> {
+            if self.failures > 0 {
+                self.failures -= 1;
+                return Err(tincan_store::StoreError::Unavailable {
+                    context: "writing".to_owned(),
+                    source: "the disk is full".into(),
+                });
+            }
+            if self.metrics.store_unavailable.load(Ordering::Relaxed) {
+                self.seen_unavailable.store(true, Ordering::Relaxed);
+            }
+            self.inner.apply(ops, head_pos)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_batch_the_store_cannot_take_is_held_and_stored_once_it_can_while_new_changes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let metrics = Arc::new(Metrics::default());
+        let seen_unavailable = Arc::new(AtomicBool::new(false));
+        let store = Flaky {
+            inner: Box::new(store),
+            failures: 4,
+            metrics: metrics.clone(),
+            seen_unavailable: seen_unavailable.clone(),
+        };
+        let bus = Arc::new(Recorder { metrics: metrics.clone(), seen: Mutex::new(Vec::new()) });
+        let (writer, thread) = Writer::start(Box::new(store), 0, bus.clone(), metrics.clone());
+        let held = writer.reserve().await.unwrap().send(vec![event("receipt")], Some(committed(1, None)));
+        // While the store cannot write, a new change is refused before it reserves a place.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !metrics.store_unavailable.load(Ordering::Relaxed) {
+            assert!(Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let refused = writer.reserve().await.err().expect("refused while the store cannot write");
+        assert!(refused.desc.contains("cannot write now"), "{}", refused.desc);
+        // The held batch is stored once the store can, and service resumes.
+        let ops = held.wait().await.unwrap();
+        assert!(seen_unavailable.load(Ordering::Relaxed), "the batch was stored by a retry");
+        assert!(!metrics.store_unavailable.load(Ordering::Relaxed));
+        assert!(writer.submit(vec![event("receipt")], Some(committed(1, None))).await.is_ok());
+        writer.stop();
+        thread.join().unwrap();
+        assert_eq!(bus.seen.lock().unwrap().len(), 2);
+        let WriteOp::AppendUserEvent(stored) = &ops[0] else { panic!("an event") };
+        let user = UserId::parse("bob").unwrap();
+        let events = tincan_store::StoreRead::user_events(&reader, 1, &user, 0, 10).unwrap();
+        assert_eq!(events.iter().map(|event| event.pos).collect::<Vec<_>>(), vec![stored.pos, stored.pos + 1]);
     }
 
     #[tokio::test]

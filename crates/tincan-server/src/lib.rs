@@ -123,7 +123,7 @@ impl Server {
         };
         let app = router(context);
         let engine = self.engine.clone();
-        let healthy = Arc::new(move || !engine.metrics().store_failed.load(std::sync::atomic::Ordering::Relaxed));
+        let healthy = Arc::new(move || engine.metrics().store_writable());
         tokio::spawn(async move {
             shutdown.await;
             let _ = stop.send(true);
@@ -159,8 +159,13 @@ fn router(context: AppContext) -> Router {
 }
 
 async fn healthz(State(context): State<AppContext>) -> Response {
-    if context.engine.metrics().store_failed.load(std::sync::atomic::Ordering::Relaxed) {
+    let metrics = context.engine.metrics();
+    if metrics.store_failed.load(std::sync::atomic::Ordering::Relaxed) {
         return (StatusCode::SERVICE_UNAVAILABLE, "the store failed a write; restart the server\n").into_response();
+    }
+    if metrics.store_unavailable.load(std::sync::atomic::Ordering::Relaxed) {
+        let text = "the store cannot write now (is the disk full?); changes are refused and retried, reads go on\n";
+        return (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
     }
     "ok\n".into_response()
 }

@@ -64,5 +64,30 @@ fn open_reader_connection(path: &Path) -> StoreResult<Connection> {
 
 /// Wraps a driver error with what the store was doing.
 fn backend(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
-    move |source| StoreError::Backend { context: context.to_owned(), source: Box::new(source) }
+    move |source| {
+        if is_unavailable(&source) {
+            StoreError::Unavailable { context: context.to_owned(), source: Box::new(source) }
+        } else {
+            StoreError::Backend { context: context.to_owned(), source: Box::new(source) }
+        }
+    }
+}
+
+/// Whether SQLite failed for a reason outside the database that may pass (the disk full or
+/// failing, the file locked or out of reach), rather than a constraint or a bug: SQLite rolls
+/// the transaction back, so the same batch can be applied again.
+fn is_unavailable(err: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    match err.sqlite_error_code() {
+        Some(code) => matches!(
+            code,
+            ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::DatabaseBusy
+                | ErrorCode::DatabaseLocked
+                | ErrorCode::CannotOpen
+                | ErrorCode::OutOfMemory
+        ),
+        None => false,
+    }
 }

@@ -45,6 +45,23 @@ pub enum StoreError {
     /// Stored data could not be decoded.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// The backend cannot write now (a full disk, an I/O error, the database locked or out of
+    /// reach) and nothing of the batch was stored: the same batch may succeed later.
+    #[error("{context}: the store cannot write now: {source}")]
+    Unavailable {
+        /// What the store was doing.
+        context: String,
+        /// The backend's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StoreError {
+    /// Whether the failure may pass by itself, so that the same batch is worth trying again.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
 }
 
 /// The result of a store call.

@@ -4,6 +4,7 @@
 
 mod apps;
 mod auth;
+mod full_disk;
 mod groups;
 mod helpers;
 mod history;
