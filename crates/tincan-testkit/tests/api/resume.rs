@@ -240,7 +240,9 @@ async fn resumes_between_interleaved_c2c_and_group_traffic_lose_and_repeat_nothi
     // The device's first position is taken before any traffic, so everything sent is its to receive.
     let (_, login) = app.raw_socket_resuming("reader", None).await;
     let mut last_pos = login["data"]["pos"].as_u64();
-    let per_lane = 150u64;
+    // `TINCAN_LONG=1` (the long standing suite) runs it at ten times the traffic.
+    let long = std::env::var_os("TINCAN_LONG").is_some();
+    let per_lane = if long { 1_500u64 } else { 150 };
     let lanes = 4u64;
     let mut senders = tokio::task::JoinSet::new();
     for lane in 0..lanes {
@@ -300,7 +302,7 @@ async fn resumes_between_interleaved_c2c_and_group_traffic_lose_and_repeat_nothi
         drop(socket);
     };
     let mut acknowledged = Vec::new();
-    while !senders.is_empty() && cycles < 400 {
+    while !senders.is_empty() && cycles < if long { 4_000 } else { 400 } {
         let live = Duration::from_millis(rand::random::<u64>() % 15);
         read_cycle(&mut last_pos, &mut received, live).await;
         cycles += 1;
