@@ -7,12 +7,83 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
+use tincan_core::conv::ConvKey;
 use tincan_proto::UserId;
 use tincan_proto::push;
-use tincan_store::{MessageRecord, WriteOp};
+use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
 
-use crate::hub::DeviceId;
-use crate::writer::OnCommit;
+/// A user event whose position is the one given to the op just before it (the two copies of a
+/// C2C message share the message's position).
+pub(crate) const POS_OF_PREVIOUS: u64 = u64::MAX;
+
+/// Identifies one connected device (one WebSocket) on this node.
+pub type DeviceId = u64;
+
+/// Builds the events to push once a submission is durable, from its ops (with positions).
+pub(crate) type OnCommit = Box<dyn FnOnce(&[WriteOp]) -> Vec<Event> + Send>;
+
+/// An event of `user`'s stream: a push of `kind` whose data is `payload`, about `conv`. The
+/// writer gives it its position. Every event of a user's stream is made here or by
+/// [`c2c_copy`].
+pub(crate) fn user_event(
+    sdkappid: u64,
+    user: &UserId,
+    kind: &'static str,
+    conv: Option<&ConvKey>,
+    payload: &impl Serialize,
+) -> WriteOp {
+    WriteOp::AppendUserEvent(UserEventRecord {
+        sdkappid,
+        user: user.clone(),
+        pos: 0,
+        kind: kind.to_owned(),
+        conv: conv.cloned(),
+        seq: 0,
+        payload: encode_payload(payload),
+    })
+}
+
+/// `user`'s copy of C2C message `seq` of `conv`: it shares the message's position (the op must
+/// follow the message's), so that a replay of the user's stream finds the message there.
+pub(crate) fn c2c_copy(sdkappid: u64, user: &UserId, conv: &ConvKey, seq: u64) -> WriteOp {
+    WriteOp::AppendUserEvent(UserEventRecord {
+        sdkappid,
+        user: user.clone(),
+        pos: POS_OF_PREVIOUS,
+        kind: push::MESSAGE.to_owned(),
+        conv: Some(conv.clone()),
+        seq,
+        payload: String::new(),
+    })
+}
+
+/// A push payload as JSON. The payloads are the protocol's own types, which always encode; a
+/// failure is a bug. It is never written as an empty payload (which would be pushed and kept
+/// for ever): the event carries [`UNENCODABLE`] instead, and the writer refuses its submission
+/// and stops taking changes (fail-stop), as for any write that cannot be stored.
+pub(crate) fn encode_payload(payload: &impl Serialize) -> String {
+    match serde_json::to_string(payload) {
+        Ok(json) => json,
+        Err(err) => {
+            tracing::error!(error = %err, "a push payload does not encode");
+            UNENCODABLE.to_owned()
+        }
+    }
+}
+
+/// The payload of an event whose push could not be encoded (see [`encode_payload`]); JSON never
+/// starts with a NUL.
+pub(crate) const UNENCODABLE: &str = "\u{0}unencodable";
+
+/// Whether `ops` hold an event or a webhook event whose payload could not be encoded.
+pub(crate) fn holds_unencodable(ops: &[WriteOp]) -> bool {
+    ops.iter().any(|op| match op {
+        WriteOp::AppendUserEvent(event) => event.payload.starts_with('\0'),
+        WriteOp::EnqueueCallback(callback) => callback.event.starts_with('\0'),
+        _ => false,
+    })
+}
 
 /// A durable change to push.
 pub(crate) enum Event {

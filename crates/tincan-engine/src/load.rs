@@ -8,7 +8,7 @@ use tincan_core::group::{Group, GroupRestore, Member};
 use tincan_proto::UserId;
 use tincan_store::{LoadedState, MessageRecord};
 
-use crate::StartError;
+use crate::engine::StartError;
 use crate::state::{Account, AppSettings, AppState, GroupState, PairState, lock, write};
 
 /// The rebuilt state.

@@ -550,7 +550,7 @@ mod tests {
         })
         .unwrap();
         let mut state = GroupState::new(group);
-        let cell = |seq| crate::ops::receipts::new_receipt_cell(1, &group_id, seq, &owner, "m", Some(0), 2);
+        let cell = |seq| crate::receipts::cells::new_receipt_cell(1, &group_id, seq, &owner, "m", Some(0), 2);
         // Seqs 1 and 2 are in use (a write or a push holds them); the rest are idle.
         let in_use: Vec<_> = (1..=2).map(|seq| state.keep_receipt(seq, cell(seq), 8).0).collect();
         let mut evicted = 0;

@@ -33,7 +33,7 @@ use tincan_store::{StoreWrite, WriteOp};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::bus::Bus;
-use crate::events::Event;
+use crate::events::{OnCommit, POS_OF_PREVIOUS, holds_unencodable};
 use crate::metrics::Metrics;
 
 /// Submissions waiting for the writer; beyond this, handlers wait (back-pressure).
@@ -45,13 +45,6 @@ const BATCH_SUBMISSIONS_MAX: usize = 8_192;
 const STORE_RETRY_FIRST: Duration = Duration::from_millis(50);
 /// The longest wait between tries of a batch the store could not take.
 const STORE_RETRY_MAX: Duration = Duration::from_secs(2);
-
-/// A user event whose position is the one given to the op just before it (the two copies of a
-/// C2C message share the message's position).
-pub(crate) const POS_OF_PREVIOUS: u64 = u64::MAX;
-
-/// Builds the events to push once a submission is durable, from its ops (with positions).
-pub(crate) type OnCommit = Box<dyn FnOnce(&[WriteOp]) -> Vec<Event> + Send>;
 
 /// What a handler hands to the writer.
 pub(crate) struct Submission {
@@ -218,6 +211,13 @@ fn run(mut store: Store, mut receiver: mpsc::Receiver<Job>, head_pos: u64, bus: 
         }
         if batch.is_empty() {
             continue;
+        }
+        if batch.iter().any(|submission| holds_unencodable(&submission.ops)) {
+            // A push that could not be encoded is a bug; storing the rest without it could leave
+            // memory ahead of the store, so writing stops (fail-stop), as for a failed write.
+            tracing::error!("a change holds a push that could not be encoded; refusing changes until a restart");
+            metrics.store_failures.fetch_add(1, Ordering::Relaxed);
+            metrics.store_failed.store(true, Ordering::Relaxed);
         }
         if metrics.store_failed.load(Ordering::Relaxed) {
             // Fail-stop: nothing queued after a failed write is stored, since it may count on

@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use tincan_engine::{Engine, EngineConfig, StartError, StartReport};
 use tincan_proto::limits;
+use tincan_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -78,10 +79,10 @@ impl std::fmt::Display for ServerError {
 impl std::error::Error for ServerError {}
 
 impl Server {
-    /// Starts the engine and binds `listen` (port 0 picks a free port).
-    pub async fn build(listen: SocketAddr, config: EngineConfig) -> Result<Server, ServerError> {
+    /// Binds `listen` (port 0 picks a free port) and starts the engine on `store`.
+    pub async fn build(listen: SocketAddr, config: EngineConfig, store: Store) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
-        let (engine, report) = Engine::start(config).await.map_err(ServerError::Start)?;
+        let (engine, report) = Engine::start(config, store).await.map_err(ServerError::Start)?;
         Ok(Server { engine, listener, report, limits: ConnectionLimits::for_this_process() })
     }
 

@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use tincan_engine::{Engine, Inbox, Kick, Session};
 use tincan_proto::api::{Operation, login, logout};
 use tincan_proto::frame::{RequestFrame, encode_error, encode_push, encode_response, parse_data};
-use tincan_proto::push::{self, KickedPush, SyncedPush};
+use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, limits};
 use tokio::sync::watch;
 
@@ -64,8 +64,7 @@ pub(crate) async fn serve(
     let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
     engine.detach(&session);
     if let Err(reason) = result {
-        let payload =
-            serde_json::to_string(&KickedPush { code: reason.code, desc: reason.desc.clone() }).unwrap_or_default();
+        let payload = serde_json::json!({"code": reason.code, "desc": reason.desc}).to_string();
         // A peer that does not read (the usual slow consumer) cannot take the goodbye either:
         // it gets a moment, then the socket is dropped.
         let goodbye = async {
@@ -270,7 +269,8 @@ async fn replay(
             break;
         }
     }
-    let synced = serde_json::to_string(&SyncedPush { pos: cursor }).unwrap_or_default();
+    // The payload of `SyncedPush`, written directly: a number cannot fail to encode.
+    let synced = format!("{{\"pos\":{cursor}}}");
     guarded(kick, shutdown, send_text(socket, encode_push(push::SYNCED, 0, &synced))).await?;
     Ok(cursor)
 }

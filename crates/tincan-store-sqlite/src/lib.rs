@@ -42,6 +42,17 @@ pub fn open(path: &Path) -> StoreResult<(SqliteReader, SqliteWriter)> {
     Ok((reader, SqliteWriter::new(connection)))
 }
 
+/// Opens the database in `data_dir` ([`DATABASE_FILE`]), creating the directory, the file and
+/// its schema as needed.
+pub fn open_in(data_dir: &Path) -> StoreResult<tincan_store::Store> {
+    std::fs::create_dir_all(data_dir).map_err(|err| StoreError::Backend {
+        context: format!("creating the data directory {}", data_dir.display()),
+        source: Box::new(err),
+    })?;
+    let (reader, writer) = open(&data_dir.join(DATABASE_FILE))?;
+    Ok(tincan_store::Store { reader: std::sync::Arc::new(reader), writer: Box::new(writer) })
+}
+
 fn configure_writer(connection: &Connection) -> StoreResult<()> {
     // WAL lets readers run beside the writer; FULL makes every commit durable (the WAL is synced
     // at each commit); the busy timeout covers a checkpoint in progress.

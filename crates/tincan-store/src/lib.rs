@@ -209,3 +209,13 @@ pub trait StoreWrite: Send + 'static {
     /// Applies a batch atomically and durably, and records `head_pos` as the newest position.
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()>;
 }
+
+/// An opened backend: the reader, which every thread shares, and the writer, which the engine's
+/// single writer owns. The program that runs the engine chooses and opens the backend; the
+/// engine sees only this.
+pub struct Store {
+    /// Reads.
+    pub reader: Arc<dyn StoreRead>,
+    /// Writes.
+    pub writer: Box<dyn StoreWrite>,
+}

@@ -13,7 +13,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
+use tincan_engine::{EngineConfig, PinnedApp, SystemClock, SystemRandom};
 use tincan_proto::{ApiError, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
@@ -93,6 +93,7 @@ async fn start(
         data_dir: data_dir.to_owned(),
         pinned_app: Some(PinnedApp { sdkappid: SDKAPPID, key: KEY.to_owned() }),
         clock: Arc::new(SystemClock),
+        random: Arc::new(SystemRandom),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: tincan_engine::webhooks::PENDING_PER_APP_MAX,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
@@ -102,7 +103,8 @@ async fn start(
     let mut attempt = 0;
     let mut server = loop {
         // A restart on the same port may find it briefly still taken.
-        match Server::build(listen, config.clone()).await {
+        let store = tincan_store_sqlite::open_in(data_dir).expect("the store opens");
+        match Server::build(listen, config.clone(), store).await {
             Ok(server) => break server,
             Err(err) if attempt < 50 => {
                 attempt += 1;

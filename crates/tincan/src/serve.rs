@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use tincan_engine::{EngineConfig, PinnedApp, SystemClock};
+use tincan_engine::{EngineConfig, PinnedApp, SystemClock, SystemRandom};
 use tincan_server::{ConnectionLimits, Server};
 
 use crate::ServeArgs;
@@ -17,6 +17,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data.clone(),
         pinned_app,
         clock: Arc::new(SystemClock),
+        random: Arc::new(SystemRandom),
         webhooks: Some(tincan_server::HttpWebhooks::shared()),
         webhook_queue_max: args.webhook_queue_max,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
@@ -27,8 +28,10 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(error = %err, "cannot raise the open-file limit");
     }
+    let store = tincan_store_sqlite::open_in(&args.data)
+        .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let mut server =
-        Server::build(args.listen, config).await.with_context(|| format!("starting on {}", args.listen))?;
+        Server::build(args.listen, config, store).await.with_context(|| format!("starting on {}", args.listen))?;
     let mut limits = ConnectionLimits::for_this_process();
     if let Some(connections_max) = args.connections_max {
         limits.connections_max = connections_max.max(1);

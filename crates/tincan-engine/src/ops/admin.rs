@@ -12,11 +12,22 @@ use tincan_proto::enums::GroupType;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AppRecord, WriteOp};
 
+use crate::engine::{Engine, PinnedApp, StartError};
 use crate::state::{AppSettings, AppState, read, write};
-use crate::{Engine, PinnedApp, StartError, StartReport};
 
 /// The administrator identifier of a new app (TIM's default).
 pub const DEFAULT_ADMIN_IDENTIFIER: &str = "administrator";
+
+/// What the engine did at start, for the operator.
+#[derive(Clone, Debug)]
+pub struct StartReport {
+    /// The default app (the first one).
+    pub default_app: AppInfo,
+    /// Whether it was created by this start.
+    pub created_default_app: bool,
+    /// Where its key is kept.
+    pub key_file: PathBuf,
+}
 
 /// An app as the admin API shows it (never with its key).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,8 +118,8 @@ fn check_sdkappid(sdkappid: u64) -> Result<(), ApiError> {
     }
 }
 
-fn random_key() -> String {
-    let bytes: [u8; 32] = rand::random();
+fn random_key(engine: &Engine) -> String {
+    let bytes = engine.inner.random.bytes32();
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -143,7 +154,7 @@ impl Engine {
             }
             Ok(())
         };
-        write().map_err(|err| crate::internal(format!("writing {}: {err}", path.display())))?;
+        write().map_err(|err| crate::engine::internal(format!("writing {}: {err}", path.display())))?;
         Ok(path)
     }
 
@@ -204,7 +215,7 @@ impl Engine {
         let from_app = self.app_or_error(from)?;
         let to_app = self.app_or_error(to)?;
         if from == to {
-            return self.app_info(to).ok_or_else(|| crate::internal("an app vanished".to_owned()));
+            return self.app_info(to).ok_or_else(|| crate::engine::internal("an app vanished".to_owned()));
         }
         let reservation = self.writer().reserve().await?;
         let pending = {
@@ -224,7 +235,7 @@ impl Engine {
             Arc::make_mut(&mut write(&to_app.settings)).root = false;
             return Err(err);
         }
-        self.app_info(to).ok_or_else(|| crate::internal("an app vanished".to_owned()))
+        self.app_info(to).ok_or_else(|| crate::engine::internal("an app vanished".to_owned()))
     }
 
     /// One app.
@@ -239,7 +250,7 @@ impl Engine {
         key: Option<String>,
         plan: Plan,
     ) -> Result<AppInfo, ApiError> {
-        let key = key.unwrap_or_else(random_key);
+        let key = key.unwrap_or_else(|| random_key(self));
         if key.len() < 16 {
             return Err(ApiError::invalid_parameter("a secret key must be at least 16 characters"));
         }
@@ -266,7 +277,7 @@ impl Engine {
                 }
                 Some(sdkappid) => sdkappid,
                 None => loop {
-                    let candidate = 1_400_000_000 + rand::random::<u64>() % 100_000_000;
+                    let candidate = 1_400_000_000 + self.random_u64() % 100_000_000;
                     if !apps.contains_key(&candidate) {
                         break candidate;
                     }
@@ -281,7 +292,7 @@ impl Engine {
             return Err(err);
         }
         self.write_key_file(sdkappid, &key)?;
-        self.app_info(sdkappid).ok_or_else(|| crate::internal("a new app vanished".to_owned()))
+        self.app_info(sdkappid).ok_or_else(|| crate::engine::internal("a new app vanished".to_owned()))
     }
 
     pub(crate) fn app_or_error(&self, sdkappid: u64) -> Result<Arc<AppState>, ApiError> {
@@ -333,12 +344,12 @@ impl Engine {
         }
         config.validate()?;
         self.change_settings(&app, |settings| settings.config = config.clone()).await?;
-        self.app_info(sdkappid).ok_or_else(|| crate::internal("an app vanished".to_owned()))
+        self.app_info(sdkappid).ok_or_else(|| crate::engine::internal("an app vanished".to_owned()))
     }
 
     /// Replaces an app's key with a new random one; UserSigs made with the old key stop working.
     pub async fn rotate_key(&self, sdkappid: u64) -> Result<PathBuf, ApiError> {
-        self.set_key(sdkappid, random_key()).await
+        self.set_key(sdkappid, random_key(self)).await
     }
 
     async fn set_key(&self, sdkappid: u64, key: String) -> Result<PathBuf, ApiError> {

@@ -16,13 +16,14 @@ use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
-use tincan_store::{MessageRecord, ReadStateRecord, UserEventRecord, WriteOp};
+use tincan_store::{MessageRecord, ReadStateRecord, WriteOp};
 
-use crate::ops::messages::group_not_found;
+use crate::engine::{Engine, Session};
+use crate::events::user_event;
+use crate::ops::common::{group_not_found, resolve_conv};
 use crate::render::{self, MessageView};
 use crate::state::lock;
 use crate::webhooks::CallbackEvent;
-use crate::{Engine, Session};
 
 /// `conv_get_list` (TIM `TIMConvGetConvList`).
 pub(crate) async fn get_list(
@@ -206,7 +207,7 @@ pub(crate) async fn report_read(
         clean_unread(engine, session, request).await?;
         return Ok(Empty {});
     }
-    let (conv, _) = crate::ops::messages::resolve_conv(session, &request.conv_id, request.conv_type)?;
+    let (conv, _) = resolve_conv(session, &request.conv_id, request.conv_type)?;
     let target = match &request.message {
         Some(message) if message.message_seq != 0 => ReadTarget::Seq(message.message_seq),
         Some(message) if !message.message_msg_id.is_empty() => {
@@ -252,7 +253,8 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
     let pending = match conv {
         ConvKey::C2c(pair) => {
             let Some(state) = app.pair(pair) else { return Ok(()) };
-            let side = pair.side_of(me).ok_or_else(|| crate::internal("reader outside its own pair".to_owned()))?;
+            let side =
+                pair.side_of(me).ok_or_else(|| crate::engine::internal("reader outside its own pair".to_owned()))?;
             let mut state = lock(&state);
             let seq = match target {
                 ReadTarget::All => state.max_seq,
@@ -274,7 +276,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
             if published && read_peer_messages {
                 let receipt = render::c2c_receipt(me, "", seq, now);
                 let payload = ReceiptPush { receipts: vec![receipt] };
-                ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, conv, &payload));
+                ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, Some(conv), &payload));
             }
             if let Some(unread_elsewhere) = report {
                 let event = CallbackEvent::AfterMsgReport {
@@ -341,22 +343,10 @@ fn read_ops(
             session.app.sdkappid,
             session.user(),
             push::CONV_READ,
-            conv,
+            Some(conv),
             &ConvReadPush { conv_id, conv_type, conv: state },
         ),
     ]
-}
-
-fn user_event<T: serde::Serialize>(sdkappid: u64, user: &UserId, kind: &str, conv: &ConvKey, payload: &T) -> WriteOp {
-    WriteOp::AppendUserEvent(UserEventRecord {
-        sdkappid,
-        user: user.clone(),
-        pos: 0,
-        kind: kind.to_owned(),
-        conv: Some(conv.clone()),
-        seq: 0,
-        payload: serde_json::to_string(payload).unwrap_or_default(),
-    })
 }
 
 /// The seq of the newest message of `conv` sent at or before `time` (0 if none).

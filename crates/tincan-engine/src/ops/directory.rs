@@ -10,10 +10,9 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
 use tincan_store::WriteOp;
 
-use crate::ops::groups::{TIP_QUIT, group_record, leave_ops, tips_message};
-use crate::ops::messages::group_not_found;
+use crate::engine::{Engine, Session};
+use crate::ops::common::{TIP_QUIT, group_not_found, group_record, leave_ops, tips_message};
 use crate::state::{lock, read, write};
-use crate::{Engine, Session};
 
 /// `kTIMGroupTip_GroupInfoChange`: the group's profile changed.
 const TIP_INFO_CHANGE: u32 = 6;
@@ -233,7 +232,7 @@ impl Engine {
             let operator = session.user();
             let ops = vec![
                 group_record(app.sdkappid, &state.group, None),
-                tips_message(app.sdkappid, &mut state, TIP_INFO_CHANGE, operator, &[], now),
+                tips_message(self, app.sdkappid, &mut state, TIP_INFO_CHANGE, operator, &[], now),
             ];
             reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)))
         };
@@ -311,7 +310,7 @@ impl Engine {
                     }
                     ops.push(group_record(sdkappid, &state.group, None));
                     if state.group.n_members() > 0 {
-                        ops.push(tips_message(sdkappid, &mut state, TIP_QUIT, user, &[user], now));
+                        ops.push(tips_message(self, sdkappid, &mut state, TIP_QUIT, user, &[user], now));
                     }
                 }
                 ops.push(WriteOp::DeleteAccount { sdkappid, user: user.clone() });

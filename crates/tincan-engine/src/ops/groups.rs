@@ -6,10 +6,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use tincan_core::conv::ConvKey;
 use tincan_core::group::{
-    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Joined, Left, NewGroup, Operator, generated_group_id,
-    member_cap, validate_custom_group_id,
+    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Left, NewGroup, Operator, generated_group_id, member_cap,
+    validate_custom_group_id,
 };
 use tincan_proto::api::{
     Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members, get_joined_groups,
@@ -19,148 +18,16 @@ use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_proto::objects::{
     GetGroupInfoResult, GroupBaseInfo, GroupDeleteMemberResult, GroupInviteMemberResult, GroupSelfInfo,
 };
-use tincan_proto::push::{self, GroupPush};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
-use tincan_store::{GroupRecord, MemberRecord, UserEventRecord, WriteOp};
+use tincan_store::WriteOp;
 
-use crate::ops::messages::group_not_found;
+use crate::engine::{Engine, Session};
+use crate::ops::common::{
+    TIP_INVITE, TIP_KICK, TIP_QUIT, group_events, group_not_found, group_push, group_record, leave_ops, member_ops,
+    tips_message,
+};
 use crate::render;
 use crate::state::{AppState, GroupState, lock, write};
-use crate::{Engine, Session};
-
-/// `kTIMGroupTip_Invite`: members were added (by invitation or by joining).
-const TIP_INVITE: u32 = 1;
-/// `kTIMGroupTip_Quit`: a member left.
-pub(crate) const TIP_QUIT: u32 = 2;
-/// `kTIMGroupTip_Kick`: members were removed.
-const TIP_KICK: u32 = 3;
-/// `kTIMMsgPriority_Lowest`, TIM's priority for join and leave notices.
-const PRIORITY_LOWEST: u32 = 3;
-
-/// A group tips message (`kTIMElem_GroupTips`) telling every member of a membership change.
-///
-/// It is one message in the group's log, excluded from unread counts, so that members learn of
-/// joins and leaves in the message stream (and on resume) as TIM's clients expect, at the cost
-/// of one write whatever the group's size.
-pub(crate) fn tips_message(
-    sdkappid: u64,
-    state: &mut GroupState,
-    tip_type: u32,
-    operator: &UserId,
-    users: &[&UserId],
-    now: u64,
-) -> WriteOp {
-    let system = UserId::system();
-    let seq = state.group.append_message(&system, now, true);
-    let group = &state.group;
-    let body = serde_json::json!([{
-        "elem_type": tincan_proto::enums::ElemType::GROUP_TIPS.0,
-        "group_tips_elem_tip_type": tip_type,
-        "group_tips_elem_op_user": operator.as_str(),
-        "group_tips_elem_group_id": group.id().as_str(),
-        "group_tips_elem_group_name": group.profile.name,
-        "group_tips_elem_user_array": users.iter().map(|user| user.as_str()).collect::<Vec<_>>(),
-        "group_tips_elem_member_num": group.n_members(),
-        "group_tips_elem_time": now,
-    }]);
-    WriteOp::AppendMessage(tincan_store::MessageRecord {
-        sdkappid,
-        conv: ConvKey::Group(group.id().clone()),
-        seq,
-        pos: 0,
-        msg_id: format!("0-{now}-{}", rand::random::<u64>()),
-        sender: system,
-        rand: 0,
-        client_time: now,
-        server_time: now,
-        need_receipt: false,
-        excluded_from_unread: true,
-        priority: PRIORITY_LOWEST,
-        platform: 0,
-        first_elem_type: tincan_proto::enums::ElemType::GROUP_TIPS.0,
-        body: body.to_string(),
-        cloud_custom: String::new(),
-        custom_int: 0,
-        custom_str: String::new(),
-        receipt_read_at: 0,
-        receipt_private: false,
-    })
-}
-
-/// The stored form of a group's own fields.
-pub(crate) fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
-    WriteOp::PutGroup(GroupRecord {
-        sdkappid,
-        group_id: group.id().clone(),
-        group_type: group.group_type(),
-        profile: group.profile.clone(),
-        owner: group.owner().cloned(),
-        created_at: group.created_at(),
-        info_seq: group.info_seq(),
-        next_index: group.next_index(),
-        dismissed_at,
-    })
-}
-
-fn member_ops(sdkappid: u64, group_id: &GroupId, joined: &[Joined]) -> Vec<WriteOp> {
-    joined
-        .iter()
-        .map(|joined| {
-            WriteOp::AddMember(MemberRecord {
-                sdkappid,
-                group_id: group_id.clone(),
-                user: joined.user.clone(),
-                index: joined.index,
-                role: joined.role,
-                join_seq: joined.join_seq,
-                join_time: joined.join_time,
-                join_pos: 0,
-            })
-        })
-        .collect()
-}
-
-pub(crate) fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec<WriteOp> {
-    left.iter()
-        .map(|left| WriteOp::RemoveMember {
-            sdkappid,
-            group_id: group_id.clone(),
-            index: left.index,
-            leave_seq: left.leave_seq,
-            leave_pos: 0,
-        })
-        .collect()
-}
-
-/// A `group` event for each of `users`.
-fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId], payload: &GroupPush) -> Vec<WriteOp> {
-    let json = serde_json::to_string(payload).unwrap_or_default();
-    let conv = ConvKey::Group(group_id.clone());
-    users
-        .iter()
-        .map(|user| {
-            WriteOp::AppendUserEvent(UserEventRecord {
-                sdkappid,
-                user: (*user).clone(),
-                pos: 0,
-                kind: push::GROUP.to_owned(),
-                conv: Some(conv.clone()),
-                seq: 0,
-                payload: json.clone(),
-            })
-        })
-        .collect()
-}
-
-fn group_push(group: &Group, event: &str, operator: &UserId, members: &[&UserId]) -> GroupPush {
-    GroupPush {
-        group_id: group.id().as_str().to_owned(),
-        event: event.to_owned(),
-        operator: operator.as_str().to_owned(),
-        members: members.iter().map(|user| user.as_str().to_owned()).collect(),
-        member_count: group.n_members(),
-    }
-}
 
 /// Parses identifiers, with 7003 naming the bad one.
 fn parse_users(identifiers: &[String]) -> Result<Vec<UserId>, ApiError> {
@@ -258,7 +125,7 @@ pub(crate) async fn create_owned_by(
                 group_id
             }
             None => loop {
-                let candidate = generated_group_id(group_type, rand::random());
+                let candidate = generated_group_id(group_type, engine.random_u64());
                 if !groups.contains_key(&candidate) {
                     break candidate;
                 }
@@ -400,7 +267,7 @@ pub(crate) async fn add_members(
         let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
         ops.extend(group_events(app.sdkappid, group_id, &added, &group_push(&state.group, "joined", operator, &added)));
         if !added.is_empty() {
-            ops.push(tips_message(app.sdkappid, &mut state, TIP_INVITE, operator, &added, now));
+            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_INVITE, operator, &added, now));
         }
         let pending = if outcome.joined.is_empty() {
             None
@@ -466,7 +333,7 @@ pub(crate) async fn remove_members(
             &group_push(&state.group, "removed", operator, &removed),
         ));
         if !removed.is_empty() {
-            ops.push(tips_message(app.sdkappid, &mut state, TIP_KICK, operator, &removed, engine.now()));
+            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_KICK, operator, &removed, engine.now()));
         }
         let pending = if outcome.left.is_empty() {
             None
@@ -510,7 +377,7 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
         ops.push(group_record(app.sdkappid, &state.group, None));
         ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "left", me, &[me])));
         if state.group.n_members() > 0 {
-            ops.push(tips_message(app.sdkappid, &mut state, TIP_QUIT, me, &[me], engine.now()));
+            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_QUIT, me, &[me], engine.now()));
         }
         (state.group.n_members() == 0, reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
     };
@@ -535,7 +402,7 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
         let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
         ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
         ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
-        ops.push(tips_message(app.sdkappid, &mut state, TIP_INVITE, me, &[me], now));
+        ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_INVITE, me, &[me], now));
         app.list_group(&group_id, [me]);
         reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
     };

@@ -12,16 +12,16 @@ use tincan_core::msgid;
 use tincan_proto::api::{get_message_list, send_message};
 use tincan_proto::enums::{ConvType, GroupType};
 use tincan_proto::message::Elem;
-use tincan_proto::push::{self, ConvState};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
-use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
+use tincan_store::{MessageRecord, WriteOp};
 
-use crate::ops::receipts::{new_receipt_cell, receipt_cells};
-use crate::render::{self, MessageView};
+use crate::engine::{Engine, Session};
+use crate::events::c2c_copy;
+use crate::ops::common::{group_not_found, message_views, resolve_conv};
+use crate::receipts::cells::{keep_receipt, new_receipt_cell};
+use crate::render::{self};
 use crate::state::{AppState, Reservation, lock};
 use crate::webhooks::{CallbackEvent, MessageEvent, Verdict};
-use crate::writer::POS_OF_PREVIOUS;
-use crate::{Engine, Session};
 
 /// A message about to be sent, with everything the server assigns except its seq and position.
 struct Outgoing {
@@ -134,9 +134,9 @@ pub(crate) async fn send(
     }
     let now = engine.now();
     let client_time = if message.message_client_time == 0 { now } else { message.message_client_time };
-    let rand = if message.message_rand == 0 { u64::from(rand::random::<u32>()) } else { message.message_rand };
+    let rand = if message.message_rand == 0 { engine.random_u64() & u64::from(u32::MAX) } else { message.message_rand };
     let body = serde_json::to_string(&message.message_elem_array)
-        .map_err(|err| crate::internal(format!("encoding elements: {err}")))?;
+        .map_err(|err| crate::engine::internal(format!("encoding elements: {err}")))?;
     let first_elem_type = message.message_elem_array.first().and_then(|elem| elem.elem_type()).map_or(0, |it| it.0);
     let outgoing = Outgoing {
         msg_id: msgid::message_id(session.tiny_id(), client_time, rand),
@@ -250,10 +250,12 @@ async fn reserve_id(
                 let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?;
                 return record
                     .map(Some)
-                    .ok_or_else(|| crate::internal(format!("message {msg_id} is remembered but not stored")));
+                    .ok_or_else(|| crate::engine::internal(format!("message {msg_id} is remembered but not stored")));
             }
             Reservation::Pending { .. } | Reservation::Known { .. } => continue,
-            Reservation::AskStore => return Err(crate::internal("the message-ID memory could not decide".to_owned())),
+            Reservation::AskStore => {
+                return Err(crate::engine::internal("the message-ID memory could not decide".to_owned()));
+            }
         }
     }
     Err(ApiError::invalid_parameter(format!(
@@ -268,7 +270,7 @@ fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
             WriteOp::AppendMessage(record) => Some(record),
             _ => None,
         })
-        .ok_or_else(|| crate::internal("a message write came back without its message".to_owned()))
+        .ok_or_else(|| crate::engine::internal("a message write came back without its message".to_owned()))
 }
 
 async fn send_c2c(
@@ -301,7 +303,7 @@ async fn send_c2c(
     };
     let after_send = !session.skip_after_send && engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_SEND);
     let peer_unread_elsewhere = if after_send { engine.c2c_unread_except(app, &peer, sender) } else { 0 };
-    let side = pair.side_of(sender).ok_or_else(|| crate::internal("sender outside its own pair".to_owned()))?;
+    let side = pair.side_of(sender).ok_or_else(|| crate::engine::internal("sender outside its own pair".to_owned()))?;
     let state = app.pair_or_new(&pair);
     let reservation = match engine.writer().reserve().await {
         Ok(reservation) => reservation,
@@ -320,18 +322,11 @@ async fn send_c2c(
             state.read_of_mut(side).record_own_message(seq);
         }
         let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
-        let copy = |user: &UserId| {
-            WriteOp::AppendUserEvent(UserEventRecord {
-                sdkappid: app.sdkappid,
-                user: user.clone(),
-                pos: POS_OF_PREVIOUS,
-                kind: push::MESSAGE.to_owned(),
-                conv: Some(conv.clone()),
-                seq,
-                payload: String::new(),
-            })
-        };
-        let mut ops = vec![WriteOp::AppendMessage(record), copy(sender), copy(&peer)];
+        let mut ops = vec![
+            WriteOp::AppendMessage(record),
+            c2c_copy(app.sdkappid, sender, &conv, seq),
+            c2c_copy(app.sdkappid, &peer, &conv, seq),
+        ];
         if after_send {
             let mut event = outgoing.event(engine, session, peer.as_str(), None, seq);
             event.unread = peer_unread_elsewhere + state.unread_of(side.other());
@@ -421,7 +416,7 @@ async fn send_group(
                 sender_index,
                 state.group.next_index(),
             );
-            let cell = crate::ops::receipts::keep_receipt(engine, &mut state, seq, cell);
+            let cell = keep_receipt(engine, &mut state, seq, cell);
             ops.push(WriteOp::PutGroupReceipt(cell));
         }
         if after_send {
@@ -460,38 +455,6 @@ fn sender_index(group: &tincan_core::group::Group, session: &Session) -> Result<
         return Ok(group.member(session.user()).map(|member| member.index));
     }
     Ok(Some(group.check_send(session.user())?.index))
-}
-
-pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
-    ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {group_id} does not exist or has been dismissed"))
-}
-
-/// The conversation named by a client's `conv_id` and `conv_type`, with the user's history floor
-/// (messages up to it are not visible).
-pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType) -> Result<(ConvKey, u64), ApiError> {
-    match conv_type {
-        ConvType::C2C => {
-            let peer = UserId::parse(conv_id)?;
-            if session.app.account(&peer).is_none() {
-                return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
-            }
-            Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), 0))
-        }
-        ConvType::GROUP => {
-            let group_id = GroupId::parse(conv_id)?;
-            let state = session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
-            let state = lock(&state);
-            if session.is_app_admin() {
-                state.group.check_alive()?;
-                return Ok((ConvKey::Group(group_id), 0));
-            }
-            let member = state.group.check_member(session.user())?;
-            // Meeting groups show their history to newcomers; other types start at the join.
-            let floor = if state.group.group_type() == GroupType::MEETING { 0 } else { member.join_seq };
-            Ok((ConvKey::Group(group_id), floor))
-        }
-        other => Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
-    }
 }
 
 /// `msg_get_list` (TIM `TIMMsgGetMsgList`).
@@ -556,88 +519,5 @@ async fn anchor_seq(engine: &Engine, session: &Session, conv: &ConvKey, anchor: 
             "msg_getmsglist_param_last_msg {:?} is not a message of this conversation",
             anchor.message_msg_id
         ))),
-    }
-}
-
-/// The session user's current state in a conversation.
-pub(crate) fn conv_state_for(session: &Session, conv: &ConvKey) -> ConvState {
-    match conv {
-        ConvKey::C2c(pair) => {
-            let (Some(side), Some(state)) = (pair.side_of(session.user()), session.app.pair(pair)) else {
-                return ConvState::default();
-            };
-            render::pair_conv_state(&lock(&state), side)
-        }
-        ConvKey::Group(group_id) => {
-            let Some(state) = session.app.group(group_id) else { return ConvState::default() };
-            let state = lock(&state);
-            match state.group.member(session.user()) {
-                Some(member) => render::group_conv_state(&state.group, member),
-                None => ConvState::default(),
-            }
-        }
-    }
-}
-
-/// How each of `records` (all of `conv`) looks to the session's user now.
-pub(crate) async fn message_views(
-    engine: &Engine,
-    session: &Session,
-    conv: &ConvKey,
-    records: &[MessageRecord],
-) -> Result<Vec<MessageView>, ApiError> {
-    let viewer = session.user();
-    match conv {
-        ConvKey::C2c(pair) => {
-            let side = pair.side_of(viewer);
-            let Some(state) = session.app.pair(pair) else { return Ok(vec![MessageView::default(); records.len()]) };
-            let state = lock(&state);
-            Ok(records
-                .iter()
-                .map(|record| {
-                    let Some(side) = side else { return MessageView::default() };
-                    let is_sender = record.sender == *viewer;
-                    let public = (record.receipt_read_at != 0 && !record.receipt_private)
-                        || state.receipted.contains(record.seq);
-                    let private = (record.receipt_read_at != 0 && record.receipt_private)
-                        || state.receipted_private.contains(record.seq);
-                    MessageView {
-                        is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
-                        is_peer_read: is_sender && state.read_of(side.other()).published_seq() >= record.seq,
-                        has_sent_receipt: !is_sender && record.need_receipt && (public || private),
-                        receipt_counts: None,
-                        receipt_peer_read: is_sender && record.need_receipt && public,
-                    }
-                })
-                .collect())
-        }
-        ConvKey::Group(group_id) => {
-            let cells = receipt_cells(engine, &session.app, group_id, records).await?;
-            let Some(state) = session.app.group(group_id) else {
-                return Ok(vec![MessageView::default(); records.len()]);
-            };
-            let state = lock(&state);
-            let member = state.group.member(viewer);
-            Ok(records
-                .iter()
-                .zip(cells)
-                .map(|(record, cell)| {
-                    let is_sender = record.sender == *viewer;
-                    let mut view = MessageView {
-                        is_read: is_sender || member.is_some_and(|member| member.read.read_seq() >= record.seq),
-                        ..MessageView::default()
-                    };
-                    if let Some(cell) = cell {
-                        let receipt = lock(&cell.state);
-                        if is_sender {
-                            view.receipt_counts = Some(receipt.counts(state.group.current_members()));
-                        } else if let Some(member) = member {
-                            view.has_sent_receipt = receipt.has_read(member.index);
-                        }
-                    }
-                    view
-                })
-                .collect())
-        }
     }
 }

@@ -4,6 +4,7 @@
 //! runs it, and writes its result; no handler formats errors by hand.
 
 pub(crate) mod admin;
+pub(crate) mod common;
 pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod groups;
@@ -17,10 +18,10 @@ use tincan_proto::api::{self, Operation};
 use tincan_proto::frame::parse_data;
 use tincan_proto::{ApiError, ErrorCode};
 
-use crate::{Engine, Session};
+use crate::engine::{Engine, Session};
 
 fn encode<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|err| crate::internal(format!("cannot encode a result: {err}")))
+    serde_json::to_string(value).map_err(|err| crate::engine::internal(format!("cannot encode a result: {err}")))
 }
 
 macro_rules! route {
@@ -73,9 +74,10 @@ impl Engine {
     /// operations the clients call, with the same checks and the same pushes.
     pub async fn call_op<R: Operation>(&self, session: &Session, request: &R) -> Result<R::Response, ApiError> {
         let data = serde_json::value::to_raw_value(request)
-            .map_err(|err| crate::internal(format!("cannot encode a {} request: {err}", R::OP)))?;
+            .map_err(|err| crate::engine::internal(format!("cannot encode a {} request: {err}", R::OP)))?;
         let answer = call(self, session, R::OP, Some(&data)).await?;
-        serde_json::from_str(&answer).map_err(|err| crate::internal(format!("cannot decode a {} result: {err}", R::OP)))
+        serde_json::from_str(&answer)
+            .map_err(|err| crate::engine::internal(format!("cannot decode a {} result: {err}", R::OP)))
     }
 
     /// Creates a group for the REST API, owned by `owner` or by no one.

@@ -9,124 +9,27 @@
 //! A C2C receipt marks the message and is pushed to the sender at once, one push per call.
 //! Neither changes any unread count.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use tincan_core::config::CALLBACK_GROUP_AFTER_READ_RECEIPT;
 use tincan_core::conv::{C2cPair, ConvKey};
-use tincan_core::receipts::{GroupReceipt, RecordOutcome};
+use tincan_core::receipts::RecordOutcome;
 use tincan_proto::api::{Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::objects::MessageReceipt;
 use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId, limits};
-use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
-use tokio::sync::Notify;
+use tincan_store::{AccountRecord, MessageRecord, WriteOp};
 
-use crate::ops::messages::{group_not_found, resolve_conv};
+use crate::engine::{Engine, Session};
+use crate::events::user_event;
+use crate::ops::common::{group_not_found, resolve_conv};
+use crate::receipts::cells::receipt_cells;
+use crate::receipts::coalescer::Audience;
 use crate::render;
-use crate::state::{AppState, GroupState, ReceiptCell, lock};
+use crate::state::{AppState, ReceiptCell, lock};
 use crate::webhooks::{CallbackEvent, ReceiptItem};
-use crate::{Engine, Session};
-
-/// Keeps `cell` in the group (see [`GroupState::keep_receipt`]), counting the cells it lets go.
-pub(crate) fn keep_receipt(
-    engine: &Engine,
-    group: &mut GroupState,
-    seq: u64,
-    cell: Arc<ReceiptCell>,
-) -> Arc<ReceiptCell> {
-    let (cell, evicted) = group.keep_receipt(seq, cell, engine.inner.receipt_cells_per_group);
-    engine.metrics().receipt_cells_evicted.fetch_add(evicted, Ordering::Relaxed);
-    cell
-}
-
-/// A receipt cell for a message just sent, or one read back from the store (whose state then
-/// replaces the empty one).
-pub(crate) fn new_receipt_cell(
-    sdkappid: u64,
-    group_id: &GroupId,
-    seq: u64,
-    sender: &UserId,
-    msg_id: &str,
-    sender_index: Option<u32>,
-    index_bound: u32,
-) -> Arc<ReceiptCell> {
-    Arc::new(ReceiptCell {
-        sdkappid,
-        group_id: group_id.clone(),
-        seq,
-        sender: sender.clone(),
-        msg_id: msg_id.to_owned(),
-        state: Mutex::new(GroupReceipt::new(sender_index, index_bound)),
-        version: AtomicU64::new(0),
-    })
-}
-
-/// The receipt cells of `records` (all of one group), loaded from the store on first use;
-/// `None` for messages that did not ask for receipts.
-pub(crate) async fn receipt_cells(
-    engine: &Engine,
-    app: &AppState,
-    group_id: &GroupId,
-    records: &[MessageRecord],
-) -> Result<Vec<Option<Arc<ReceiptCell>>>, ApiError> {
-    let Some(state) = app.group(group_id) else { return Ok(vec![None; records.len()]) };
-    let mut cells: Vec<Option<Arc<ReceiptCell>>> = Vec::with_capacity(records.len());
-    let mut missing = Vec::new();
-    {
-        let state = lock(&state);
-        for (position, record) in records.iter().enumerate() {
-            let cell = if record.need_receipt { state.receipts.get(&record.seq).cloned() } else { None };
-            if record.need_receipt && cell.is_none() {
-                missing.push(position);
-            }
-            cells.push(cell);
-        }
-    }
-    for position in missing {
-        let record = &records[position];
-        cells[position] = load_receipt_cell(engine, app, &state, group_id, record).await?;
-    }
-    Ok(cells)
-}
-
-/// The receipt state of `record` read back from the store and kept in `state`, unless another
-/// call kept one meanwhile (that one wins); `None` if the store has none.
-async fn load_receipt_cell(
-    engine: &Engine,
-    app: &AppState,
-    state: &Mutex<GroupState>,
-    group_id: &GroupId,
-    record: &MessageRecord,
-) -> Result<Option<Arc<ReceiptCell>>, ApiError> {
-    loop {
-        let trims = lock(state).receipts_trims;
-        let (sdkappid, stored_group, seq) = (app.sdkappid, group_id.clone(), record.seq);
-        let Some(stored) = engine.read_store(move |reader| reader.group_receipt(sdkappid, &stored_group, seq)).await?
-        else {
-            return Ok(None);
-        };
-        let receipt =
-            GroupReceipt::restore(stored.sender_index, stored.index_bound, &stored.readers, &stored.private_readers)
-                .map_err(|err| crate::internal(format!("a stored receipt bitmap does not decode: {err}")))?;
-        let mut state = lock(state);
-        if let Some(cell) = state.receipts.get(&seq) {
-            return Ok(Some(cell.clone()));
-        }
-        if state.receipts_trims != trims {
-            // A cell made and stored while this read ran may have been let go since: what was
-            // read may be older than what it stored. Read again.
-            continue;
-        }
-        let cell = new_receipt_cell(app.sdkappid, group_id, seq, &record.sender, &record.msg_id, None, 0);
-        *lock(&cell.state) = receipt;
-        return Ok(Some(keep_receipt(engine, &mut state, seq, cell)));
-    }
-}
 
 /// The conversation all of `messages` belong to, or a 6017 saying they do not share one.
 fn one_conversation(messages: &[Message]) -> Result<(String, ConvType), ApiError> {
@@ -271,15 +174,7 @@ fn receipt_sent_event(
         msg_ids: records.iter().map(|record| record.msg_id.clone()).collect(),
         seqs: records.iter().map(|record| record.seq).collect(),
     };
-    WriteOp::AppendUserEvent(UserEventRecord {
-        sdkappid: session.app.sdkappid,
-        user: session.user().clone(),
-        pos: 0,
-        kind: push::RECEIPT_SENT.to_owned(),
-        conv: Some(conv.clone()),
-        seq: 0,
-        payload: serde_json::to_string(&payload).unwrap_or_default(),
-    })
+    user_event(session.app.sdkappid, session.user(), push::RECEIPT_SENT, Some(conv), &payload)
 }
 
 async fn send_group(
@@ -392,9 +287,10 @@ async fn send_c2c(
 ) -> Result<(), ApiError> {
     let app = &session.app;
     let reader = session.user();
-    let side = pair.side_of(reader).ok_or_else(|| crate::internal("reader outside its own pair".to_owned()))?;
+    let side = pair.side_of(reader).ok_or_else(|| crate::engine::internal("reader outside its own pair".to_owned()))?;
     let sender = pair.peer_of(side).clone();
-    let state = app.pair(pair).ok_or_else(|| crate::internal("a stored C2C message without a pair".to_owned()))?;
+    let state =
+        app.pair(pair).ok_or_else(|| crate::engine::internal("a stored C2C message without a pair".to_owned()))?;
     let private = session.account.is_private();
     let now = engine.now();
     let conv = ConvKey::C2c(pair.clone());
@@ -430,15 +326,7 @@ async fn send_c2c(
         if !private {
             let receipts: Vec<MessageReceipt> =
                 fresh.iter().map(|record| render::c2c_receipt(reader, &record.msg_id, record.seq, now)).collect();
-            ops.push(WriteOp::AppendUserEvent(UserEventRecord {
-                sdkappid: app.sdkappid,
-                user: sender.clone(),
-                pos: 0,
-                kind: push::RECEIPT.to_owned(),
-                conv: Some(conv.clone()),
-                seq: 0,
-                payload: serde_json::to_string(&ReceiptPush { receipts }).unwrap_or_default(),
-            }));
+            ops.push(user_event(app.sdkappid, &sender, push::RECEIPT, Some(&conv), &ReceiptPush { receipts }));
         }
         ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
         let seqs: Vec<u64> = fresh.iter().map(|record| record.seq).collect();
@@ -489,7 +377,7 @@ pub(crate) async fn get(
         ConvKey::C2c(pair) => {
             let side = pair
                 .side_of(session.user())
-                .ok_or_else(|| crate::internal("caller outside its own pair".to_owned()))?;
+                .ok_or_else(|| crate::engine::internal("caller outside its own pair".to_owned()))?;
             let peer = pair.peer_of(side);
             let state = session.app.pair(pair);
             records
@@ -532,7 +420,7 @@ pub(crate) async fn get_read_members(
     session.app.settings().config.check_plan()?;
     let (conv, _) = resolve_conv(session, &request.message.message_conv_id, ConvType::GROUP)?;
     let ConvKey::Group(group_id) = &conv else {
-        return Err(crate::internal("a group conversation that is not a group".to_owned()));
+        return Err(crate::engine::internal("a group conversation that is not a group".to_owned()));
     };
     let records = stored_messages(engine, session, &conv, std::slice::from_ref(&request.message)).await?;
     let record = &records[0];
@@ -598,351 +486,4 @@ pub(crate) async fn set_account_privacy(
     };
     pending.wait().await?;
     Ok(())
-}
-
-/// Who a coalesced push is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Audience {
-    /// The messages' sender: a `receipt` push with current counts.
-    Sender,
-    /// The reader's devices: a `receipt_sent` push listing what it acknowledged.
-    Reader,
-}
-
-impl Audience {
-    /// The windows of this audience's pushes, given the app's window: the one a busy key's
-    /// pushes start from and the longest. The sender's window doubles from 5 ms to the app's,
-    /// so that a conversation read now and then hears of each receipt within milliseconds. The
-    /// reader's is at least a second, and whole from the start: its notices only update a mark,
-    /// and a reader whose receipts come in bursts (a screenful at a time) would otherwise never
-    /// be paced. It is longer by up to a quarter for some readers than for others
-    /// (`reader`'s own share), so that readers who started together, as everyone reading a
-    /// message the moment it arrives does, drift apart rather than flushing at the same instant
-    /// every second.
-    fn windows_ms(self, app_window_ms: u64, reader: &UserId) -> (u64, u64) {
-        match self {
-            Audience::Sender => (WINDOW_MS_MIN, app_window_ms),
-            Audience::Reader => {
-                let window = app_window_ms.max(READER_NOTICE_WINDOW_MS);
-                let window = window + spread(reader, window / 4);
-                (window, window)
-            }
-        }
-    }
-}
-
-/// A share of `0..range` that is always the same for `user`.
-fn spread(user: &UserId, range: u64) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(user) % range.max(1)
-}
-
-/// (app, user told, group, audience).
-pub(crate) type CoalesceKey = (u64, UserId, GroupId, Audience);
-
-struct PendingPush {
-    /// The messages whose counts changed, by seq (a busy sender's window may hold thousands).
-    cells: BTreeMap<u64, Arc<ReceiptCell>>,
-    /// The device every noted receipt came from, if they all came from one: the reader's own
-    /// notice skips it, as that device knows already.
-    origin: Option<u64>,
-}
-
-/// A push that is due: its key, the messages, and the device to skip.
-type DuePush = (CoalesceKey, Vec<Arc<ReceiptCell>>, Option<u64>);
-
-#[derive(Default)]
-struct CoalescerState {
-    pending: HashMap<CoalesceKey, PendingPush>,
-    due: BinaryHeap<Reverse<(u64, CoalesceKey)>>,
-    /// When each key was last flushed (milliseconds) and how busy it has been; kept for the
-    /// longest window only.
-    last_flush: HashMap<CoalesceKey, Pace>,
-    /// When `last_flush` may next be pruned, in milliseconds (pruning walks it all).
-    next_prune_ms: u64,
-}
-
-/// The pace of one key's pushes: its last flush and how many windows in a row were busy.
-#[derive(Clone, Copy, Debug, Default)]
-struct Pace {
-    flushed_at_ms: u64,
-    streak: u32,
-}
-
-/// The shortest coalescing window, in milliseconds: the window starts here and doubles while
-/// receipts keep arriving before it ends, up to the app's window.
-const WINDOW_MS_MIN: u64 = 5;
-
-/// When the next push for a key may go out, and the key's new streak.
-///
-/// A receipt after a quiet spell (longer than the current window) goes out at once; receipts
-/// arriving faster than that wait for a window that doubles with each busy window, from
-/// `shortest_ms` up to `window_ms`, so a quiet conversation hears of each receipt within
-/// milliseconds while a busy one gets at most one push per `window_ms`.
-fn next_due(pace: Pace, now_ms: u64, shortest_ms: u64, window_ms: u64) -> (u64, u32) {
-    let window = |streak: u32| window_ms.min(shortest_ms.saturating_mul(1u64 << streak.min(20)));
-    let gap = now_ms.saturating_sub(pace.flushed_at_ms);
-    if window_ms == 0 || gap >= window_ms {
-        return (now_ms, 0);
-    }
-    let current = window(pace.streak);
-    if gap >= current {
-        return (now_ms, pace.streak.saturating_sub(1));
-    }
-    let streak = if window(pace.streak) < window_ms { pace.streak + 1 } else { pace.streak };
-    (pace.flushed_at_ms + current, streak)
-}
-
-/// Past this many remembered flushes, old ones are forgotten.
-const LAST_FLUSHES_MAX: usize = 65_536;
-
-/// Gathers receipt pushes per sender and group over the app's window.
-pub(crate) struct Coalescer {
-    state: Arc<Mutex<CoalescerState>>,
-    wake: Arc<Notify>,
-    stopped: Arc<AtomicBool>,
-}
-
-impl Coalescer {
-    pub(crate) fn new() -> Coalescer {
-        Coalescer { state: Arc::default(), wake: Arc::new(Notify::new()), stopped: Arc::new(AtomicBool::new(false)) }
-    }
-
-    /// Starts the task that flushes due pushes.
-    pub(crate) fn start(&self, engine: Engine) {
-        let (state, wake, stopped) = (self.state.clone(), self.wake.clone(), self.stopped.clone());
-        let weak = Arc::downgrade(&engine.inner);
-        drop(engine);
-        tokio::spawn(async move {
-            loop {
-                if stopped.load(Ordering::Relaxed) {
-                    return;
-                }
-                let Some(inner) = weak.upgrade() else { return };
-                let engine = Engine { inner };
-                let now = engine.now_ms();
-                let (due, next) = take_due(&state, now);
-                for (key, cells, origin) in due {
-                    let engine = engine.clone();
-                    tokio::spawn(async move { flush(&engine, key, cells, origin).await });
-                }
-                drop(engine);
-                let sleep =
-                    next.map_or(Duration::from_secs(1), |at| Duration::from_millis(at.saturating_sub(now).max(1)));
-                tokio::select! {
-                    () = tokio::time::sleep(sleep) => {}
-                    () = wake.notified() => {}
-                }
-            }
-        });
-    }
-
-    /// Sends every push still waiting for its window (at shutdown).
-    pub(crate) async fn flush_all(&self, engine: &Engine) {
-        let due = take_due(&self.state, u64::MAX).0;
-        for (key, cells, origin) in due {
-            flush(engine, key, cells, origin).await;
-        }
-    }
-
-    pub(crate) fn stop(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
-        self.wake.notify_one();
-    }
-
-    /// Notes that `cell` changed; the key's audience will be told within its window, which
-    /// follows the app's `app_window_ms`.
-    pub(crate) fn note(
-        &self,
-        key: CoalesceKey,
-        cell: Arc<ReceiptCell>,
-        origin: Option<u64>,
-        now_ms: u64,
-        app_window_ms: u64,
-    ) {
-        let mut state = lock(&self.state);
-        match state.pending.get_mut(&key) {
-            Some(pending) => {
-                pending.cells.entry(cell.seq).or_insert(cell);
-                if pending.origin != origin {
-                    pending.origin = None;
-                }
-            }
-            None => {
-                // The first receipt after a quiet spell goes out at once; while receipts keep
-                // coming, one push per window carries them all.
-                let pace = state.last_flush.get(&key).copied().unwrap_or_default();
-                let (shortest_ms, window_ms) = key.3.windows_ms(app_window_ms, &key.1);
-                let (due, streak) = next_due(pace, now_ms, shortest_ms, window_ms);
-                state.last_flush.insert(key.clone(), Pace { streak, ..pace });
-                state.pending.insert(key.clone(), PendingPush { cells: BTreeMap::from([(cell.seq, cell)]), origin });
-                state.due.push(Reverse((due, key)));
-                drop(state);
-                self.wake.notify_one();
-            }
-        }
-    }
-}
-
-/// The shortest window between two `receipt_sent` notices to one reader's devices, in
-/// milliseconds (the first after a quiet spell goes at once).
-const READER_NOTICE_WINDOW_MS: u64 = 1_000;
-
-/// Pushes that are due, and when the next one will be.
-type DuePushes = (Vec<DuePush>, Option<u64>);
-
-fn take_due(state: &Mutex<CoalescerState>, now_ms: u64) -> DuePushes {
-    let mut state = lock(state);
-    let mut due = Vec::new();
-    while let Some(Reverse((at, _))) = state.due.peek() {
-        if *at > now_ms {
-            break;
-        }
-        let Some(Reverse((_, key))) = state.due.pop() else { break };
-        if let Some(pending) = state.pending.remove(&key) {
-            let streak = state.last_flush.get(&key).map_or(0, |pace| pace.streak);
-            state.last_flush.insert(key.clone(), Pace { flushed_at_ms: now_ms, streak });
-            due.push((key, pending.cells.into_values().collect(), pending.origin));
-        }
-    }
-    if state.last_flush.len() > LAST_FLUSHES_MAX && now_ms >= state.next_prune_ms {
-        // The longest window: the app's longest, or a reader's, a quarter longer.
-        let longest = u64::from(tincan_core::config::RECEIPT_COALESCE_WINDOW_MS_MAX).max(READER_NOTICE_WINDOW_MS);
-        let horizon = now_ms.saturating_sub(longest + longest / 4);
-        state.last_flush.retain(|_, pace| pace.flushed_at_ms >= horizon);
-        state.next_prune_ms = now_ms.saturating_add(1_000);
-    }
-    let next = state.due.peek().map(|Reverse((at, _))| *at);
-    (due, next)
-}
-
-/// Sends the sender one push with the current counts of each message, as a durable event.
-async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>, origin: Option<u64>) {
-    let (sdkappid, user, group_id, audience) = key;
-    if audience == Audience::Reader {
-        let payload = ReceiptSentPush {
-            conv_id: group_id.as_str().to_owned(),
-            conv_type: ConvType::GROUP,
-            msg_ids: cells.iter().map(|cell| cell.msg_id.clone()).collect(),
-            seqs: cells.iter().map(|cell| cell.seq).collect(),
-        };
-        let op = WriteOp::AppendUserEvent(UserEventRecord {
-            sdkappid,
-            user,
-            pos: 0,
-            kind: push::RECEIPT_SENT.to_owned(),
-            conv: Some(ConvKey::Group(group_id)),
-            seq: 0,
-            payload: serde_json::to_string(&payload).unwrap_or_default(),
-        });
-        if let Err(err) = engine.writer().submit(vec![op], Some(crate::events::committed(sdkappid, origin))).await {
-            tracing::error!(error = %err, "a receipt notice could not be stored");
-        }
-        return;
-    }
-    let sender = user;
-    let Some(app) = engine.app(sdkappid) else { return };
-    let Some(state) = app.group(&group_id) else { return };
-    let Ok(reservation) = engine.writer().reserve().await else { return };
-    // Counts are taken and the event queued under the group's lock, so a later push never
-    // carries older counts than an earlier one.
-    let pending = {
-        let state = lock(&state);
-        let receipts: Vec<MessageReceipt> = cells
-            .iter()
-            .map(|cell| {
-                render::group_receipt(
-                    group_id.as_str(),
-                    &cell.msg_id,
-                    cell.seq,
-                    lock(&cell.state).counts(state.group.current_members()),
-                )
-            })
-            .collect();
-        let op = WriteOp::AppendUserEvent(UserEventRecord {
-            sdkappid,
-            user: sender,
-            pos: 0,
-            kind: push::RECEIPT.to_owned(),
-            conv: Some(ConvKey::Group(group_id.clone())),
-            seq: 0,
-            payload: serde_json::to_string(&ReceiptPush { receipts }).unwrap_or_default(),
-        });
-        reservation.send(vec![op], Some(crate::events::committed(sdkappid, None)))
-    };
-    if let Err(err) = pending.wait().await {
-        tracing::error!(error = %err, "a receipt push could not be stored");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quiet_receipts_go_at_once_and_busy_ones_are_paced() {
-        // A receipt long after the last push: at once.
-        assert_eq!(next_due(Pace { flushed_at_ms: 0, streak: 3 }, 1_000, WINDOW_MS_MIN, 100), (1_000, 0));
-        // Receipts 20 ms apart with a 5 ms window: at once, the streak stays low.
-        assert_eq!(next_due(Pace { flushed_at_ms: 980, streak: 0 }, 1_000, WINDOW_MS_MIN, 100), (1_000, 0));
-        // Receipts faster than the window: wait for it, and the window doubles.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 0 }, 1_000, WINDOW_MS_MIN, 100), (1_004, 1));
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 1 }, 1_000, WINDOW_MS_MIN, 100), (1_009, 2));
-        // The window never grows past the app's.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 10 }, 1_000, WINDOW_MS_MIN, 100), (1_099, 10));
-        // A window of 0 never waits.
-        assert_eq!(next_due(Pace { flushed_at_ms: 999, streak: 4 }, 1_000, WINDOW_MS_MIN, 0), (1_000, 0));
-    }
-
-    /// How many pushes a key gets over `span_ms` when a burst of receipts comes every
-    /// `every_ms`.
-    fn pushes_for_bursts(audience: Audience, app_window_ms: u64, every_ms: u64, span_ms: u64) -> usize {
-        let reader = UserId::parse("reader").unwrap();
-        let (shortest_ms, window_ms) = audience.windows_ms(app_window_ms, &reader);
-        let (mut pace, mut due, mut pushes) = (Pace::default(), None, 0);
-        let start = 10_000;
-        for now in (start..start + span_ms).step_by(every_ms as usize) {
-            if let Some(at) = due
-                && at <= now
-            {
-                pace.flushed_at_ms = at;
-                pushes += 1;
-                due = None;
-            }
-            if due.is_none() {
-                let (at, streak) = next_due(pace, now, shortest_ms, window_ms);
-                pace.streak = streak;
-                due = Some(at);
-            }
-        }
-        pushes + usize::from(due.is_some())
-    }
-
-    #[test]
-    fn a_reader_reading_in_bursts_gets_one_notice_per_window() {
-        // A screenful of receipts every 32 ms for 10 s: the reader's devices hear at most once
-        // a second (at once for the first burst), the sender within its 20 ms window.
-        let reader = pushes_for_bursts(Audience::Reader, 20, 32, 10_000);
-        assert!((8..=11).contains(&reader), "{reader} notices");
-        let sender = pushes_for_bursts(Audience::Sender, 20, 32, 10_000);
-        assert_eq!(sender, 313, "bursts further apart than the window each go at once");
-    }
-
-    #[test]
-    fn readers_notice_windows_differ_by_up_to_a_quarter() {
-        let windows: std::collections::BTreeSet<u64> = (0..100)
-            .map(|n| Audience::Reader.windows_ms(20, &UserId::parse(&format!("reader{n}")).unwrap()))
-            .map(|(shortest, longest)| {
-                assert_eq!(shortest, longest, "a reader's window is whole from the start");
-                longest
-            })
-            .collect();
-        assert!(windows.iter().all(|window| (1_000..1_250).contains(window)), "{windows:?}");
-        assert!(windows.len() > 50, "readers who start together drift apart: {windows:?}");
-        let again = Audience::Reader.windows_ms(20, &UserId::parse("reader7").unwrap());
-        assert_eq!(again, Audience::Reader.windows_ms(20, &UserId::parse("reader7").unwrap()), "one reader's is fixed");
-        // An app window past a second sets the reader's base.
-        let (_, long) = Audience::Reader.windows_ms(4_000, &UserId::parse("reader7").unwrap());
-        assert!((4_000..5_000).contains(&long), "{long}");
-    }
 }

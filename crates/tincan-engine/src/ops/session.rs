@@ -9,9 +9,10 @@ use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
 
-use crate::ops::messages::{conv_state_for, message_views};
+use crate::engine::{Engine, Session};
+use crate::hub::OutFrame;
+use crate::ops::common::{conv_state_for, message_views};
 use crate::state::{Account, AppState, read, write};
-use crate::{Engine, OutFrame, Session};
 
 impl Engine {
     /// Logs a user in with a UserSig (TIM `TIMLogin`); creates the account at its first login.
@@ -196,7 +197,9 @@ impl Engine {
         };
         let views = message_views(self, session, &record.conv, std::slice::from_ref(&record)).await?;
         let conv = conv_state_for(session, &record.conv);
-        Ok(Some(OutFrame { pos, text: crate::hub::message_frame(&record, session.user(), &views[0], conv) }))
+        let text = crate::dispatch::message_frame(self.metrics(), &record, session.user(), &views[0], conv)
+            .ok_or_else(|| crate::engine::internal(format!("message {} does not encode", record.msg_id)))?;
+        Ok(Some(OutFrame { pos, text }))
     }
 }
 

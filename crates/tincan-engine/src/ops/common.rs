@@ -1,0 +1,252 @@
+//! Helpers every area of operations may use: resolving a conversation a client names, how a
+//! message looks to a user, and the writes and events of group changes. Areas never import
+//! each other; what two share lives here.
+
+use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::group::{Group, Joined, Left};
+use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::push::{self, ConvState, GroupPush};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+use tincan_store::{GroupRecord, MemberRecord, MessageRecord, WriteOp};
+
+use crate::engine::{Engine, Session};
+use crate::events::user_event;
+use crate::receipts::cells::receipt_cells;
+use crate::render::{self, MessageView};
+use crate::state::{GroupState, lock};
+
+pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
+    ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {group_id} does not exist or has been dismissed"))
+}
+
+/// The conversation named by a client's `conv_id` and `conv_type`, with the user's history floor
+/// (messages up to it are not visible).
+pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType) -> Result<(ConvKey, u64), ApiError> {
+    match conv_type {
+        ConvType::C2C => {
+            let peer = UserId::parse(conv_id)?;
+            if session.app.account(&peer).is_none() {
+                return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
+            }
+            Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), 0))
+        }
+        ConvType::GROUP => {
+            let group_id = GroupId::parse(conv_id)?;
+            let state = session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+            let state = lock(&state);
+            if session.is_app_admin() {
+                state.group.check_alive()?;
+                return Ok((ConvKey::Group(group_id), 0));
+            }
+            let member = state.group.check_member(session.user())?;
+            // Meeting groups show their history to newcomers; other types start at the join.
+            let floor = if state.group.group_type() == GroupType::MEETING { 0 } else { member.join_seq };
+            Ok((ConvKey::Group(group_id), floor))
+        }
+        other => Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
+    }
+}
+
+/// The session user's current state in a conversation.
+pub(crate) fn conv_state_for(session: &Session, conv: &ConvKey) -> ConvState {
+    match conv {
+        ConvKey::C2c(pair) => {
+            let (Some(side), Some(state)) = (pair.side_of(session.user()), session.app.pair(pair)) else {
+                return ConvState::default();
+            };
+            render::pair_conv_state(&lock(&state), side)
+        }
+        ConvKey::Group(group_id) => {
+            let Some(state) = session.app.group(group_id) else { return ConvState::default() };
+            let state = lock(&state);
+            match state.group.member(session.user()) {
+                Some(member) => render::group_conv_state(&state.group, member),
+                None => ConvState::default(),
+            }
+        }
+    }
+}
+
+/// How each of `records` (all of `conv`) looks to the session's user now.
+pub(crate) async fn message_views(
+    engine: &Engine,
+    session: &Session,
+    conv: &ConvKey,
+    records: &[MessageRecord],
+) -> Result<Vec<MessageView>, ApiError> {
+    let viewer = session.user();
+    match conv {
+        ConvKey::C2c(pair) => {
+            let side = pair.side_of(viewer);
+            let Some(state) = session.app.pair(pair) else { return Ok(vec![MessageView::default(); records.len()]) };
+            let state = lock(&state);
+            Ok(records
+                .iter()
+                .map(|record| {
+                    let Some(side) = side else { return MessageView::default() };
+                    let is_sender = record.sender == *viewer;
+                    let public = (record.receipt_read_at != 0 && !record.receipt_private)
+                        || state.receipted.contains(record.seq);
+                    let private = (record.receipt_read_at != 0 && record.receipt_private)
+                        || state.receipted_private.contains(record.seq);
+                    MessageView {
+                        is_read: is_sender || state.read_of(side).read_seq() >= record.seq,
+                        is_peer_read: is_sender && state.read_of(side.other()).published_seq() >= record.seq,
+                        has_sent_receipt: !is_sender && record.need_receipt && (public || private),
+                        receipt_counts: None,
+                        receipt_peer_read: is_sender && record.need_receipt && public,
+                    }
+                })
+                .collect())
+        }
+        ConvKey::Group(group_id) => {
+            let cells = receipt_cells(engine, &session.app, group_id, records).await?;
+            let Some(state) = session.app.group(group_id) else {
+                return Ok(vec![MessageView::default(); records.len()]);
+            };
+            let state = lock(&state);
+            let member = state.group.member(viewer);
+            Ok(records
+                .iter()
+                .zip(cells)
+                .map(|(record, cell)| {
+                    let is_sender = record.sender == *viewer;
+                    let mut view = MessageView {
+                        is_read: is_sender || member.is_some_and(|member| member.read.read_seq() >= record.seq),
+                        ..MessageView::default()
+                    };
+                    if let Some(cell) = cell {
+                        let receipt = lock(&cell.state);
+                        if is_sender {
+                            view.receipt_counts = Some(receipt.counts(state.group.current_members()));
+                        } else if let Some(member) = member {
+                            view.has_sent_receipt = receipt.has_read(member.index);
+                        }
+                    }
+                    view
+                })
+                .collect())
+        }
+    }
+}
+
+/// `kTIMGroupTip_Invite`: members were added (by invitation or by joining).
+pub(crate) const TIP_INVITE: u32 = 1;
+/// `kTIMGroupTip_Quit`: a member left.
+pub(crate) const TIP_QUIT: u32 = 2;
+/// `kTIMGroupTip_Kick`: members were removed.
+pub(crate) const TIP_KICK: u32 = 3;
+/// `kTIMMsgPriority_Lowest`, TIM's priority for join and leave notices.
+const PRIORITY_LOWEST: u32 = 3;
+
+/// A group tips message (`kTIMElem_GroupTips`) telling every member of a membership change.
+///
+/// It is one message in the group's log, excluded from unread counts, so that members learn of
+/// joins and leaves in the message stream (and on resume) as TIM's clients expect, at the cost
+/// of one write whatever the group's size.
+pub(crate) fn tips_message(
+    engine: &Engine,
+    sdkappid: u64,
+    state: &mut GroupState,
+    tip_type: u32,
+    operator: &UserId,
+    users: &[&UserId],
+    now: u64,
+) -> WriteOp {
+    let system = UserId::system();
+    let seq = state.group.append_message(&system, now, true);
+    let group = &state.group;
+    let body = serde_json::json!([{
+        "elem_type": tincan_proto::enums::ElemType::GROUP_TIPS.0,
+        "group_tips_elem_tip_type": tip_type,
+        "group_tips_elem_op_user": operator.as_str(),
+        "group_tips_elem_group_id": group.id().as_str(),
+        "group_tips_elem_group_name": group.profile.name,
+        "group_tips_elem_user_array": users.iter().map(|user| user.as_str()).collect::<Vec<_>>(),
+        "group_tips_elem_member_num": group.n_members(),
+        "group_tips_elem_time": now,
+    }]);
+    WriteOp::AppendMessage(tincan_store::MessageRecord {
+        sdkappid,
+        conv: ConvKey::Group(group.id().clone()),
+        seq,
+        pos: 0,
+        msg_id: format!("0-{now}-{}", engine.random_u64()),
+        sender: system,
+        rand: 0,
+        client_time: now,
+        server_time: now,
+        need_receipt: false,
+        excluded_from_unread: true,
+        priority: PRIORITY_LOWEST,
+        platform: 0,
+        first_elem_type: tincan_proto::enums::ElemType::GROUP_TIPS.0,
+        body: body.to_string(),
+        cloud_custom: String::new(),
+        custom_int: 0,
+        custom_str: String::new(),
+        receipt_read_at: 0,
+        receipt_private: false,
+    })
+}
+
+/// The stored form of a group's own fields.
+pub(crate) fn group_record(sdkappid: u64, group: &Group, dismissed_at: Option<u64>) -> WriteOp {
+    WriteOp::PutGroup(GroupRecord {
+        sdkappid,
+        group_id: group.id().clone(),
+        group_type: group.group_type(),
+        profile: group.profile.clone(),
+        owner: group.owner().cloned(),
+        created_at: group.created_at(),
+        info_seq: group.info_seq(),
+        next_index: group.next_index(),
+        dismissed_at,
+    })
+}
+
+pub(crate) fn member_ops(sdkappid: u64, group_id: &GroupId, joined: &[Joined]) -> Vec<WriteOp> {
+    joined
+        .iter()
+        .map(|joined| {
+            WriteOp::AddMember(MemberRecord {
+                sdkappid,
+                group_id: group_id.clone(),
+                user: joined.user.clone(),
+                index: joined.index,
+                role: joined.role,
+                join_seq: joined.join_seq,
+                join_time: joined.join_time,
+                join_pos: 0,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec<WriteOp> {
+    left.iter()
+        .map(|left| WriteOp::RemoveMember {
+            sdkappid,
+            group_id: group_id.clone(),
+            index: left.index,
+            leave_seq: left.leave_seq,
+            leave_pos: 0,
+        })
+        .collect()
+}
+
+/// A `group` event for each of `users`.
+pub(crate) fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId], payload: &GroupPush) -> Vec<WriteOp> {
+    let conv = ConvKey::Group(group_id.clone());
+    users.iter().map(|user| user_event(sdkappid, user, push::GROUP, Some(&conv), payload)).collect()
+}
+
+pub(crate) fn group_push(group: &Group, event: &str, operator: &UserId, members: &[&UserId]) -> GroupPush {
+    GroupPush {
+        group_id: group.id().as_str().to_owned(),
+        event: event.to_owned(),
+        operator: operator.as_str().to_owned(),
+        members: members.iter().map(|user| user.as_str().to_owned()).collect(),
+        member_count: group.n_members(),
+    }
+}
