@@ -5,6 +5,8 @@
 //! `tincan-sdk`, call the REST API, and restart the server on the same data.
 //! Logs are quiet unless `TEST_LOG` is set.
 
+pub mod docs;
+pub mod fuzz;
 pub mod hooks;
 
 use std::net::SocketAddr;
