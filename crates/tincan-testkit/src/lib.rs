@@ -194,6 +194,17 @@ impl TestApp {
         raw
     }
 
+    /// A raw WebSocket whose first frame is a login with these credentials, and the login's
+    /// answer, whatever it is.
+    pub async fn raw_login(&self, sdkappid: u64, user: &str, user_sig: &str) -> (RawSocket, serde_json::Value) {
+        let (mut socket, _) = tokio_tungstenite::connect_async(self.ws_url()).await.expect("the socket opens");
+        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": sdkappid, "identifier": user, "user_sig": user_sig}});
+        socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
+        let mut raw = RawSocket { socket };
+        let answer = raw.answer(1).await;
+        (raw, answer)
+    }
+
     async fn shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

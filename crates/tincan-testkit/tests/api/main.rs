@@ -3,6 +3,7 @@
 //! One binary (this file declares the modules) so the suite links once.
 
 mod auth;
+mod authz;
 mod fuzz_corpus;
 mod groups;
 mod helpers;
