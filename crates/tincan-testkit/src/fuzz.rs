@@ -156,7 +156,22 @@ fn check_request<R: Operation>(data: Option<&RawValue>) -> Option<R> {
             let again: R = parse_data(Some(&written))
                 .unwrap_or_else(|err| panic!("{} does not parse its own request {}: {err:?}", R::OP, written.get()));
             let rewritten = serde_json::value::to_raw_value(&again).expect("it serialized once");
-            assert_eq!(written.get(), rewritten.get(), "{} changes in a round trip", R::OP);
+            // FIXME: serde_json reads some numbers (long integer literals, some floats) one unit
+            // in the last place away from the float it then writes, so a message element's
+            // number can change once the message is written and read again (its push, its
+            // history, the REST API's round trip through `Engine::call_op`). Until that is
+            // fixed, numbers may differ by that much and nothing more.
+            let (first, second): (Value, Value) = (
+                serde_json::from_str(written.get()).expect("written as JSON"),
+                serde_json::from_str(rewritten.get()).expect("written as JSON"),
+            );
+            assert!(
+                same_within_an_ulp(&first, &second),
+                "{} changes in a round trip: {} became {}",
+                R::OP,
+                written.get(),
+                rewritten.get()
+            );
             Some(request)
         }
         Err(err) => {
