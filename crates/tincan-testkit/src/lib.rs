@@ -5,6 +5,8 @@
 //! `tincan-sdk`, call the REST API, and restart the server on the same data.
 //! Logs are quiet unless `TEST_LOG` is set.
 
+pub mod docs;
+pub mod fuzz;
 pub mod hooks;
 
 use std::net::SocketAddr;
@@ -213,6 +215,17 @@ impl TestApp {
         let mut raw = RawSocket { socket };
         let answer = raw.answer(1).await;
         assert_eq!(answer["code"], 0, "login: {answer}");
+        (raw, answer)
+    }
+
+    /// A raw WebSocket whose first frame is a login with these credentials, and the login's
+    /// answer, whatever it is.
+    pub async fn raw_login(&self, sdkappid: u64, user: &str, user_sig: &str) -> (RawSocket, serde_json::Value) {
+        let (mut socket, _) = tokio_tungstenite::connect_async(self.ws_url()).await.expect("the socket opens");
+        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": sdkappid, "identifier": user, "user_sig": user_sig}});
+        socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
+        let mut raw = RawSocket { socket };
+        let answer = raw.answer(1).await;
         (raw, answer)
     }
 

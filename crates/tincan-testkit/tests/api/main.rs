@@ -4,7 +4,9 @@
 
 mod apps;
 mod auth;
+mod authz;
 mod full_disk;
+mod fuzz_corpus;
 mod groups;
 mod helpers;
 mod history;
