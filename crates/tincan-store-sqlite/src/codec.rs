@@ -23,6 +23,17 @@ pub(crate) fn to_sql(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
+/// A number whose whole 64-bit range matters (a client's random number, its clock), kept as
+/// the same bits in SQLite's signed integer; no SQL compares it.
+pub(crate) fn bits_to_sql(value: u64) -> i64 {
+    i64::from_ne_bytes(value.to_ne_bytes())
+}
+
+/// The reverse of [`bits_to_sql`].
+pub(crate) fn bits_from_sql(value: i64) -> u64 {
+    u64::from_ne_bytes(value.to_ne_bytes())
+}
+
 /// The reverse of [`to_sql`]; a negative stored value is corruption.
 pub(crate) fn from_sql(value: i64) -> StoreResult<u64> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative value {value} where a count was expected")))
@@ -136,8 +147,8 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
         pos: from_sql(get_i64(4)?)?,
         msg_id: get_text(5)?,
         sender: parse_user(&get_text(6)?)?,
-        rand: from_sql(get_i64(7)?)?,
-        client_time: from_sql(get_i64(8)?)?,
+        rand: bits_from_sql(get_i64(7)?),
+        client_time: bits_from_sql(get_i64(8)?),
         server_time: from_sql(get_i64(9)?)?,
         need_receipt: get_i64(10)? != 0,
         excluded_from_unread: get_i64(11)? != 0,

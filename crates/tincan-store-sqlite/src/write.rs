@@ -4,10 +4,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, params};
+use tincan_core::conv::ConvKey;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
-use crate::codec::{commands_to_sql, conv_columns, group_types_to_sql, to_sql};
+use crate::codec::{bits_to_sql, commands_to_sql, conv_columns, group_types_to_sql, to_sql};
 
 /// The writer; owned by the engine's single writer thread.
 pub struct SqliteWriter {
@@ -166,6 +167,31 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             ],
             "adding a member",
         ),
+        WriteOp::PurgeGroup { sdkappid, group_id } => {
+            // Nearly every new group's ID is new: one key lookup, and nothing to purge.
+            let group = params![to_sql(*sdkappid), group_id.as_str()];
+            let existed = transaction
+                .prepare_cached("select 1 from grp where sdkappid = ?1 and group_id = ?2")
+                .and_then(|mut statement| statement.exists(group))
+                .map_err(backend("looking for an earlier group"))?;
+            if !existed {
+                return Ok(());
+            }
+            let (conv_type, conv_key) = conv_columns(&ConvKey::Group(group_id.clone()));
+            execute("delete from group_member where sdkappid = ?1 and group_id = ?2", group, "purging members")?;
+            execute("delete from group_receipt where sdkappid = ?1 and group_id = ?2", group, "purging receipts")?;
+            let conv = params![to_sql(*sdkappid), conv_type, conv_key];
+            execute(
+                "delete from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging messages",
+            )?;
+            execute(
+                "delete from read_state where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging read positions",
+            )
+        }
         WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
             "update group_member set leave_seq = ?4, leave_pos = ?5 \
              where sdkappid = ?1 and group_id = ?2 and member_index = ?3 and leave_pos is null",
@@ -192,8 +218,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     to_sql(message.seq),
                     message.msg_id,
                     message.sender.as_str(),
-                    to_sql(message.rand),
-                    to_sql(message.client_time),
+                    bits_to_sql(message.rand),
+                    bits_to_sql(message.client_time),
                     to_sql(message.server_time),
                     message.need_receipt,
                     message.excluded_from_unread,

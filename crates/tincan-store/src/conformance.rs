@@ -32,6 +32,8 @@ pub fn run_all(open: OpenStore<'_>) {
     memberships_and_group_messages_after_a_position(open);
     a_failed_batch_changes_nothing(open);
     the_webhook_queue_keeps_events_until_delivered(open);
+    a_dismissed_groups_id_is_taken_by_a_new_group(open);
+    large_numbers_read_back_exactly(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -436,4 +438,68 @@ fn the_webhook_queue_keeps_events_until_delivered(open: OpenStore<'_>) {
     let second = retried.iter().find(|it| it.command == "second").expect("the retried event is due again");
     assert_eq!((second.attempts, second.next_at), (1, 100));
     assert_eq!(reader.load(0).expect("load").pending_callbacks, vec![(APP, 2)]);
+}
+
+fn a_dismissed_groups_id_is_taken_by_a_new_group(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = ConvKey::Group(group_id("reused"));
+    let old_message = message(&conv, 2, "alice");
+    let receipt = GroupReceiptRecord {
+        sdkappid: APP,
+        group_id: group_id("reused"),
+        seq: 2,
+        sender_index: Some(0),
+        index_bound: 2,
+        readers: vec![1],
+        private_readers: Vec::new(),
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroup(group_record("reused")),
+            WriteOp::AddMember(member("reused", "alice", 0, 0, 1)),
+            WriteOp::AddMember(member("reused", "bob", 1, 0, 2)),
+            WriteOp::AppendMessage(old_message.clone()),
+            WriteOp::PutGroupReceipt(Arc::new(FixedSource(receipt))),
+        ],
+        1002,
+    );
+    let mut dismissed = group_record("reused");
+    dismissed.dismissed_at = Some(30);
+    apply(&mut writer, vec![WriteOp::PutGroup(dismissed)], 1002);
+    // A new group takes the ID: nothing of the old one shows through.
+    let mut new_message = message(&conv, 2, "carol");
+    new_message.pos = 2000;
+    new_message.msg_id = "9-1-1".to_owned();
+    let mut new_group = group_record("reused");
+    new_group.owner = Some(user("carol"));
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PurgeGroup { sdkappid: APP, group_id: group_id("reused") },
+            WriteOp::PutGroup(new_group.clone()),
+            WriteOp::AddMember(member("reused", "carol", 0, 0, 1999)),
+            WriteOp::AppendMessage(new_message.clone()),
+        ],
+        2000,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.groups, vec![new_group]);
+    assert_eq!(state.members, vec![member("reused", "carol", 0, 0, 1999)]);
+    assert_eq!(reader.message_by_seq(APP, &conv, 2).expect("get"), Some(new_message));
+    assert_eq!(reader.message_by_id(APP, &old_message.msg_id).expect("get"), None, "the old message is gone");
+    assert_eq!(reader.group_receipt(APP, &group_id("reused"), 2).expect("get"), None, "and its receipt");
+    // Purging an ID no group had changes nothing.
+    apply(&mut writer, vec![WriteOp::PurgeGroup { sdkappid: APP, group_id: group_id("never") }], 2001);
+    assert_eq!(reader.load(0).expect("load").groups.len(), 1);
+}
+
+fn large_numbers_read_back_exactly(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let conv = c2c("alice", "bob");
+    let mut record = message(&conv, 1, "alice");
+    record.rand = u64::MAX;
+    record.client_time = u64::MAX - 1;
+    apply(&mut writer, vec![WriteOp::AppendMessage(record.clone())], 1001);
+    assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(record));
 }

@@ -94,6 +94,15 @@ pub enum WriteOp {
     },
     /// Creates or replaces a group's own fields (not its members).
     PutGroup(GroupRecord),
+    /// Removes everything of a group that was dismissed (its members, messages, receipts and
+    /// read positions), so that a new group may take its ID; the group's own record is replaced
+    /// by the `PutGroup` that follows.
+    PurgeGroup {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+    },
     /// Adds a member.
     AddMember(MemberRecord),
     /// Ends a membership.

@@ -133,7 +133,11 @@ pub(crate) async fn create_owned_by(
         };
         let (group, joined) =
             Group::create(NewGroup { id: group_id.clone(), group_type, profile, owner, initial_members, now })?;
-        let mut ops = vec![group_record(app.sdkappid, &group, None)];
+        // A dismissed group may have had this ID: what it left in the store goes first.
+        let mut ops = vec![
+            WriteOp::PurgeGroup { sdkappid: app.sdkappid, group_id: group_id.clone() },
+            group_record(app.sdkappid, &group, None),
+        ];
         ops.extend(member_ops(app.sdkappid, &group_id, &joined));
         let others: Vec<&UserId> = joined.iter().map(|it| &it.user).filter(|user| *user != session.user()).collect();
         let all: Vec<&UserId> = joined.iter().map(|it| &it.user).collect();

@@ -446,14 +446,15 @@ async fn send_group(
 
 /// Checks that the session may send to `group`; returns the sender's member index.
 ///
-/// The app's administrator may send to any group it is not dismissed from, as any existing
-/// account, member or not (TIM's REST `send_group_msg`); a sender outside the group has no
-/// index, and the receipt lists then leave out no one.
+/// The app's administrator may send as itself to any group that is not dismissed, member or not
+/// (TIM's REST `send_group_msg`), and then has no index unless it is a member, so the receipt
+/// lists leave out no one; the REST API sending as another account sends as that member.
 fn sender_index(group: &tincan_core::group::Group, session: &Session) -> Result<Option<u32>, ApiError> {
-    if session.is_app_admin() {
+    if session.is_app_admin() && *session.user() == session.app.settings().admin_identifier {
         group.check_alive()?;
         return Ok(group.member(session.user()).map(|member| member.index));
     }
+    // Any other sender, a device or the REST API sending as a user, must be a member.
     Ok(Some(group.check_send(session.user())?.index))
 }
 

@@ -847,18 +847,6 @@ async fn every_rest_command_refuses_all_but_the_apps_administrator_and_leaves_no
     app.stop().await;
 }
 
-/// Cells where the server is known to differ from the documents; each must still differ (the
-/// test says so when one is fixed, so that its entry goes).
-///
-/// FIXME: `send_group_msg` with a `From_Account` that is not a member (never was, left, or was
-/// removed) stores the message as that user's and answers OK; docs/rest-api.md promises 10007
-/// ("the sender is not a member (when it is not the administrator)").
-const KNOWN_DEFECTS: &[(&str, Actor)] = &[
-    ("group_open_http_svc/send_group_msg", Actor::NonMember),
-    ("group_open_http_svc/send_group_msg", Actor::Left),
-    ("group_open_http_svc/send_group_msg", Actor::Removed),
-];
-
 /// A REST command that acts for a user it names, tried for each actor of the app.
 struct ActingRow {
     command: &'static str,
@@ -903,7 +891,6 @@ async fn rest_commands_acting_for_a_user_hold_it_to_the_users_rights() {
         },
     ];
     let mut failures = Vec::new();
-    let mut still_known = Vec::new();
     for actor in ACTORS.into_iter().filter(|actor| *actor != Actor::OtherApp) {
         for row in &rows {
             let expected = (row.expect)(actor);
@@ -920,22 +907,8 @@ async fn rest_commands_acting_for_a_user_hold_it_to_the_users_rights() {
             {
                 problems.push(format!("changed the app: {change}"));
             }
-            if KNOWN_DEFECTS.contains(&(row.command, actor)) {
-                if problems.is_empty() {
-                    failures.push(format!(
-                        "{} for {actor:?} now works as documented: remove it from KNOWN_DEFECTS",
-                        row.command
-                    ));
-                } else {
-                    still_known.push(format!("{} for {actor:?}", row.command));
-                }
-                continue;
-            }
             failures.extend(problems.into_iter().map(|problem| format!("{} for {actor:?}: {problem}", row.command)));
         }
-    }
-    if !still_known.is_empty() {
-        eprintln!("known defects, still there: {}", still_known.join(", "));
     }
     assert!(failures.is_empty(), "{} cells differ:\n{}", failures.len(), failures.join("\n"));
     app.stop().await;

@@ -183,3 +183,43 @@ async fn group_types_follow_tims_rules() {
     assert_eq!(owner.create_group(too_big).await.unwrap_err().code, ErrorCode::GROUP_INVALID_PARAMETERS);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_dismissed_groups_id_can_be_taken_again_and_nothing_of_the_old_group_shows() {
+    // Goal: creating a group under the ID of a dismissed one makes a new, empty group (it used
+    // to fail to store, and then the server refused every change until a restart).
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (bob, _b) = app.client("bob").await;
+    let params = |members: &[&str]| create_group::Request {
+        create_group_param_group_id: "team2".to_owned(),
+        create_group_param_group_name: "team".to_owned(),
+        create_group_param_group_type: GroupType::PUBLIC,
+        create_group_param_group_member_array: members
+            .iter()
+            .map(|user| create_group::InitialMember {
+                group_member_info_identifier: (*user).to_owned(),
+                group_member_info_member_role: MemberRole::NORMAL,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    alice.create_group(params(&["bob"])).await.unwrap();
+    alice.send_text("team2", ConvType::GROUP, "old", true).await.unwrap();
+    alice.delete_group("team2").await.unwrap();
+    // The same ID again, by another owner, with other members.
+    bob.create_group(params(&[])).await.expect("the dismissed group's ID is free");
+    let history = bob.get_message_list("team2", ConvType::GROUP, Default::default()).await.unwrap();
+    assert!(history.iter().all(|message| crate::helpers::text_of(message) != "old"), "the old messages are gone");
+    let sent = bob.send_text("team2", ConvType::GROUP, "new", true).await.unwrap();
+    assert_eq!(sent.message_group_receipt_unread_count, 0, "the old members are not readers");
+    let members = bob.group_members("team2", 0).await.unwrap();
+    assert_eq!(members.group_get_member_info_list_result_info_array.len(), 1);
+    // Writes go on for everyone, and after a restart the new group is the one loaded.
+    alice.send_text("bob", ConvType::C2C, "still writing", false).await.unwrap();
+    let app = app.restart().await;
+    let (bob, _b) = app.client("bob").await;
+    let history = bob.get_message_list("team2", ConvType::GROUP, Default::default()).await.unwrap();
+    assert_eq!(history.iter().filter(|message| crate::helpers::text_of(message) == "new").count(), 1);
+    app.stop().await;
+}
