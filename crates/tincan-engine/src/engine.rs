@@ -13,11 +13,11 @@ use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{StoreError, StoreRead};
 
 use crate::clock::{Clock, Random};
+use crate::commit::writer::Writer;
 use crate::events::DeviceId;
 use crate::hub::{Hub, Kick, Outbox};
 use crate::metrics::Metrics;
 use crate::state::{Account, AppState, read};
-use crate::writer::Writer;
 use crate::{receipts, webhooks};
 
 /// Credentials to pin for the default app (for scripted deployments).

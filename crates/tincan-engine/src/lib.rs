@@ -19,6 +19,7 @@
 
 mod bus;
 mod clock;
+mod commit;
 mod dispatch;
 mod engine;
 mod events;
@@ -30,7 +31,6 @@ mod receipts;
 mod render;
 mod state;
 pub mod webhooks;
-mod writer;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -39,9 +39,9 @@ use serde_json::value::RawValue;
 use tincan_proto::ApiError;
 use tincan_store::Store;
 
+use crate::commit::writer::Writer;
 use crate::engine::{Inner, Shared};
 use crate::hub::Hub;
-use crate::writer::Writer;
 
 pub use clock::{Clock, Random, SeededRandom, SystemClock, SystemRandom};
 pub use engine::{

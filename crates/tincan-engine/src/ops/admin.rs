@@ -12,6 +12,7 @@ use tincan_proto::enums::GroupType;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AppRecord, WriteOp};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, PinnedApp, StartError};
 use crate::state::{AppSettings, AppState, read, write};
 
@@ -217,24 +218,24 @@ impl Engine {
         if from == to {
             return self.app_info(to).ok_or_else(|| crate::engine::internal("an app vanished".to_owned()));
         }
-        let reservation = self.writer().reserve().await?;
-        let pending = {
-            // Both under the apps' write lock, so that two transfers cannot interleave.
-            let _apps = write(&self.inner.shared.apps);
-            let mut from_settings = write(&from_app.settings);
+        // Both under the apps' write lock, so that two transfers cannot interleave.
+        let lock = || (write(&self.inner.shared.apps), write(&from_app.settings), write(&to_app.settings));
+        let committing = self.commit(lock, |(_apps, from_settings, to_settings)| {
             if !from_settings.root {
                 return Err(ApiError::new(ErrorCode::ADMIN_REQUIRED, format!("SDKAppID {from} is not the root app")));
             }
-            let mut to_settings = write(&to_app.settings);
-            Arc::make_mut(&mut from_settings).root = false;
-            Arc::make_mut(&mut to_settings).root = true;
-            reservation.send(vec![app_record(from, &from_settings), app_record(to, &to_settings)], None)
-        };
-        if let Err(err) = pending.wait().await {
-            Arc::make_mut(&mut write(&from_app.settings)).root = true;
-            Arc::make_mut(&mut write(&to_app.settings)).root = false;
-            return Err(err);
-        }
+            Arc::make_mut(from_settings).root = false;
+            Arc::make_mut(to_settings).root = true;
+            let ops = vec![app_record(from, from_settings), app_record(to, to_settings)];
+            Ok(Decision::write(ops, Tell::Nobody, ()))
+        });
+        committing
+            .await?
+            .durable_or_undo(|()| {
+                Arc::make_mut(&mut write(&from_app.settings)).root = true;
+                Arc::make_mut(&mut write(&to_app.settings)).root = false;
+            })
+            .await?;
         self.app_info(to).ok_or_else(|| crate::engine::internal("an app vanished".to_owned()))
     }
 
@@ -266,31 +267,34 @@ impl Engine {
             created_at: self.now(),
             root: false,
         };
-        let reservation = self.writer().reserve().await?;
-        let (sdkappid, pending) = {
-            let mut apps = write(&self.inner.shared.apps);
-            // The server's first app is root; no later app becomes root by being created.
-            settings.root = apps.is_empty();
-            let sdkappid = match sdkappid {
-                Some(sdkappid) if apps.contains_key(&sdkappid) => {
-                    return Err(ApiError::invalid_parameter(format!("SDKAppID {sdkappid} already exists")));
-                }
-                Some(sdkappid) => sdkappid,
-                None => loop {
-                    let candidate = 1_400_000_000 + self.random_u64() % 100_000_000;
-                    if !apps.contains_key(&candidate) {
-                        break candidate;
+        let committing = self.commit(
+            || write(&self.inner.shared.apps),
+            |apps| {
+                // The server's first app is root; no later app becomes root by being created.
+                settings.root = apps.is_empty();
+                let sdkappid = match sdkappid {
+                    Some(sdkappid) if apps.contains_key(&sdkappid) => {
+                        return Err(ApiError::invalid_parameter(format!("SDKAppID {sdkappid} already exists")));
                     }
-                },
-            };
-            let op = app_record(sdkappid, &settings);
-            apps.insert(sdkappid, Arc::new(AppState::new(sdkappid, settings)));
-            (sdkappid, reservation.send(vec![op], None))
-        };
-        if let Err(err) = pending.wait().await {
-            write(&self.inner.shared.apps).remove(&sdkappid);
-            return Err(err);
-        }
+                    Some(sdkappid) => sdkappid,
+                    None => loop {
+                        let candidate = 1_400_000_000 + self.random_u64() % 100_000_000;
+                        if !apps.contains_key(&candidate) {
+                            break candidate;
+                        }
+                    },
+                };
+                let op = app_record(sdkappid, &settings);
+                apps.insert(sdkappid, Arc::new(AppState::new(sdkappid, settings)));
+                Ok(Decision::write(vec![op], Tell::Nobody, sdkappid))
+            },
+        );
+        let (sdkappid, _) = committing
+            .await?
+            .durable_or_undo(|sdkappid| {
+                write(&self.inner.shared.apps).remove(sdkappid);
+            })
+            .await?;
         self.write_key_file(sdkappid, &key)?;
         self.app_info(sdkappid).ok_or_else(|| crate::engine::internal("a new app vanished".to_owned()))
     }
@@ -359,13 +363,14 @@ impl Engine {
     }
 
     async fn change_settings(&self, app: &AppState, change: impl FnOnce(&mut AppSettings)) -> Result<(), ApiError> {
-        let reservation = self.writer().reserve().await?;
-        let pending = {
-            let mut settings = write(&app.settings);
-            change(Arc::make_mut(&mut settings));
-            reservation.send(vec![app_record(app.sdkappid, &settings)], None)
-        };
-        pending.wait().await?;
+        let committing = self.commit(
+            || write(&app.settings),
+            |settings| {
+                change(Arc::make_mut(settings));
+                Ok(Decision::write(vec![app_record(app.sdkappid, settings)], Tell::Nobody, ()))
+            },
+        );
+        committing.await?.durable().await?;
         Ok(())
     }
 
@@ -440,31 +445,33 @@ impl Engine {
         for user in users {
             user.check_not_reserved()?;
         }
-        let reservation = self.writer().reserve().await?;
-        let pending = {
-            let mut accounts = write(&app.accounts);
-            let now = self.now();
-            let mut ops = Vec::new();
-            for user in users {
-                if accounts.contains_key(user) {
-                    continue;
+        let committing = self.commit(
+            || write(&app.accounts),
+            |accounts| {
+                let now = self.now();
+                let mut ops = Vec::new();
+                for user in users {
+                    if accounts.contains_key(user) {
+                        continue;
+                    }
+                    let tiny_id = self.inner.next_tiny_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    accounts
+                        .insert(user.clone(), Arc::new(crate::state::Account::new(user.clone(), tiny_id, now, false)));
+                    ops.push(WriteOp::PutAccount(tincan_store::AccountRecord {
+                        sdkappid,
+                        user: user.clone(),
+                        tiny_id,
+                        created_at: now,
+                        receipt_private: false,
+                    }));
                 }
-                let tiny_id = self.inner.next_tiny_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                accounts.insert(user.clone(), Arc::new(crate::state::Account::new(user.clone(), tiny_id, now, false)));
-                ops.push(WriteOp::PutAccount(tincan_store::AccountRecord {
-                    sdkappid,
-                    user: user.clone(),
-                    tiny_id,
-                    created_at: now,
-                    receipt_private: false,
-                }));
-            }
-            if ops.is_empty() {
-                return Ok(());
-            }
-            reservation.send(ops, None)
-        };
-        pending.wait().await.map(|_| ())
+                if ops.is_empty() {
+                    return Ok(Decision::Nothing(()));
+                }
+                Ok(Decision::write(ops, Tell::Nobody, ()))
+            },
+        );
+        committing.await?.durable().await.map(|_| ())
     }
 
     /// Bytes a group message's receipt bitmaps take in the store (for the benchmark and the

@@ -18,6 +18,7 @@ use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
 use tincan_store::{MessageRecord, ReadStateRecord, WriteOp};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
@@ -249,70 +250,97 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
         }
         _ => None,
     };
-    let reservation = engine.writer().reserve().await?;
-    let pending = match conv {
+    let committing = match conv {
         ConvKey::C2c(pair) => {
             let Some(state) = app.pair(pair) else { return Ok(()) };
             let side =
                 pair.side_of(me).ok_or_else(|| crate::engine::internal("reader outside its own pair".to_owned()))?;
-            let mut state = lock(&state);
-            let seq = match target {
-                ReadTarget::All => state.max_seq,
-                ReadTarget::Seq(seq) => seq.min(state.max_seq),
-                ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.max_seq),
-            };
-            let unread_before = state.unread_of(side);
-            if !state.read_of_mut(side).advance(seq, now) {
-                return Ok(());
-            }
-            // The peer learns of the read only when it covered some of the peer's messages, and
-            // never while the reader keeps its reads private.
-            let published = !session.account.is_private() && state.read_of_mut(side).publish();
-            let read_peer_messages = state.unread_of(side) < unread_before;
-            let conv_state = render::pair_conv_state(&state, side);
-            let peer = pair.peer_of(side).clone();
-            let stored = state.read_of(side).stored();
-            let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored);
-            if published && read_peer_messages {
-                let receipt = render::c2c_receipt(me, "", seq, now);
-                let payload = ReceiptPush { receipts: vec![receipt] };
-                ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, Some(conv), &payload));
-            }
-            if let Some(unread_elsewhere) = report {
-                let event = CallbackEvent::AfterMsgReport {
-                    reporter: me.as_str().to_owned(),
-                    peer: peer.as_str().to_owned(),
-                    last_read_time: now,
-                    unread: unread_elsewhere + state.unread_of(side),
-                    event_time_ms: engine.now_ms(),
-                    platform: session.event_platform(),
-                };
-                ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_MSG_REPORT, &event));
-            }
-            reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
+            engine
+                .commit(
+                    || lock(&state),
+                    |state| {
+                        let seq = match target {
+                            ReadTarget::All => state.max_seq,
+                            ReadTarget::Seq(seq) => seq.min(state.max_seq),
+                            ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.max_seq),
+                        };
+                        let unread_before = state.unread_of(side);
+                        if !state.read_of_mut(side).advance(seq, now) {
+                            return Ok(Decision::Nothing(()));
+                        }
+                        // The peer learns of the read only when it covered some of the peer's messages, and
+                        // never while the reader keeps its reads private.
+                        let published = !session.account.is_private() && state.read_of_mut(side).publish();
+                        let read_peer_messages = state.unread_of(side) < unread_before;
+                        let conv_state = render::pair_conv_state(state, side);
+                        let peer = pair.peer_of(side).clone();
+                        let stored = state.read_of(side).stored();
+                        let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored);
+                        if published && read_peer_messages {
+                            let receipt = render::c2c_receipt(me, "", seq, now);
+                            let payload = ReceiptPush { receipts: vec![receipt] };
+                            ops.push(user_event(session.app.sdkappid, &peer, push::RECEIPT, Some(conv), &payload));
+                        }
+                        if let Some(unread_elsewhere) = report {
+                            let event = CallbackEvent::AfterMsgReport {
+                                reporter: me.as_str().to_owned(),
+                                peer: peer.as_str().to_owned(),
+                                last_read_time: now,
+                                unread: unread_elsewhere + state.unread_of(side),
+                                event_time_ms: engine.now_ms(),
+                                platform: session.event_platform(),
+                            };
+                            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_MSG_REPORT, &event));
+                        }
+                        Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
+                    },
+                )
+                .await?
         }
         ConvKey::Group(group_id) => {
             let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
-            let mut state = lock(&state);
-            let seq = match target {
-                ReadTarget::Seq(seq) => seq,
-                ReadTarget::All | ReadTarget::UpTo(_) => state.group.max_seq(),
-            };
-            match state.group.advance_read(me, seq, now) {
-                None => return Err(state.group.check_member(me).err().unwrap_or_else(|| group_not_found(group_id))),
-                Some(false) => return Ok(()),
-                Some(true) => {}
-            }
-            if !session.account.is_private() {
-                state.group.publish_read(me);
-            }
-            let Some(member) = state.group.member(me) else { return Ok(()) };
-            let conv_state = render::group_conv_state(&state.group, member);
-            let ops = read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, member.read.stored());
-            reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
+            engine
+                .commit(
+                    || lock(&state),
+                    |state| {
+                        let seq = match target {
+                            ReadTarget::Seq(seq) => seq,
+                            ReadTarget::All | ReadTarget::UpTo(_) => state.group.max_seq(),
+                        };
+                        match state.group.advance_read(me, seq, now) {
+                            None => {
+                                return Err(state
+                                    .group
+                                    .check_member(me)
+                                    .err()
+                                    .unwrap_or_else(|| group_not_found(group_id)));
+                            }
+                            Some(false) => return Ok(Decision::Nothing(())),
+                            Some(true) => {}
+                        }
+                        if !session.account.is_private() {
+                            state.group.publish_read(me);
+                        }
+                        let Some(member) = state.group.member(me) else { return Ok(Decision::Nothing(())) };
+                        let conv_state = render::group_conv_state(&state.group, member);
+                        let ops = read_ops(
+                            session,
+                            conv,
+                            group_id.as_str(),
+                            ConvType::GROUP,
+                            conv_state,
+                            member.read.stored(),
+                        );
+                        Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
+                    },
+                )
+                .await?
         }
     };
-    pending.wait().await?;
+    if !committing.wrote() {
+        return Ok(());
+    }
+    committing.durable().await?;
     if report.is_some() {
         engine.wake_webhooks();
     }

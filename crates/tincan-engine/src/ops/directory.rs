@@ -10,6 +10,7 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
 use tincan_store::WriteOp;
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{TIP_QUIT, group_not_found, group_record, leave_ops, tips_message};
 use crate::state::{lock, read, write};
@@ -216,27 +217,28 @@ impl Engine {
         let group_id = GroupId::parse(group_id)?;
         let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
         let now = self.now();
-        let reservation = self.writer().reserve().await?;
-        let pending = {
-            let mut state = lock(&state);
-            let current = &state.group.profile;
-            let profile = GroupProfile {
-                name: change.name.unwrap_or_else(|| current.name.clone()),
-                introduction: change.introduction.unwrap_or_else(|| current.introduction.clone()),
-                notification: change.notification.unwrap_or_else(|| current.notification.clone()),
-                face_url: change.face_url.unwrap_or_else(|| current.face_url.clone()),
-                add_option: change.add_option.unwrap_or(current.add_option),
-                max_member_num: change.max_member_num.unwrap_or(current.max_member_num),
-            };
-            state.group.modify_profile(session.operator(), profile)?;
-            let operator = session.user();
-            let ops = vec![
-                group_record(app.sdkappid, &state.group, None),
-                tips_message(self, app.sdkappid, &mut state, TIP_INFO_CHANGE, operator, &[], now),
-            ];
-            reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)))
-        };
-        pending.wait().await?;
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                let current = &state.group.profile;
+                let profile = GroupProfile {
+                    name: change.name.unwrap_or_else(|| current.name.clone()),
+                    introduction: change.introduction.unwrap_or_else(|| current.introduction.clone()),
+                    notification: change.notification.unwrap_or_else(|| current.notification.clone()),
+                    face_url: change.face_url.unwrap_or_else(|| current.face_url.clone()),
+                    add_option: change.add_option.unwrap_or(current.add_option),
+                    max_member_num: change.max_member_num.unwrap_or(current.max_member_num),
+                };
+                state.group.modify_profile(session.operator(), profile)?;
+                let operator = session.user();
+                let ops = vec![
+                    group_record(app.sdkappid, &state.group, None),
+                    tips_message(self, app.sdkappid, state, TIP_INFO_CHANGE, operator, &[], now),
+                ];
+                Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), ()))
+            },
+        );
+        committing.await?.durable().await?;
         Ok(())
     }
 
@@ -289,34 +291,36 @@ impl Engine {
             let reason = ApiError::new(ErrorCode::LOGIN_KICKED_OFF, "the account was deleted by the administrator");
             self.hub().kick_user(sdkappid, user, &reason);
             let group_ids: Vec<GroupId> = std::mem::take(&mut lock(&account.convs).groups).into_iter().collect();
-            let reservation = self.writer().reserve().await?;
-            let pending = {
-                let mut ops = Vec::new();
-                for group_id in &group_ids {
-                    let Some(state) = app.group(group_id) else { continue };
-                    let mut state = lock(&state);
-                    let Some(outcome) = state.group.expel(user) else { continue };
-                    state.note_left(&outcome.left, now);
-                    ops.extend(leave_ops(sdkappid, group_id, &outcome.left));
-                    if let Some(successor) = &outcome.new_owner
-                        && let Some(member) = state.group.member(successor)
-                    {
-                        ops.push(WriteOp::SetMemberRole {
-                            sdkappid,
-                            group_id: group_id.clone(),
-                            index: member.index,
-                            role: Role::OWNER,
-                        });
-                    }
-                    ops.push(group_record(sdkappid, &state.group, None));
-                    if state.group.n_members() > 0 {
-                        ops.push(tips_message(self, sdkappid, &mut state, TIP_QUIT, user, &[user], now));
-                    }
-                }
-                ops.push(WriteOp::DeleteAccount { sdkappid, user: user.clone() });
-                reservation.send(ops, Some(crate::events::committed(sdkappid, None)))
-            };
-            pending.wait().await?;
+            // One write per group, each under that group's lock (so that its tips take their
+            // place in the group's seq order), then the account's.
+            for group_id in &group_ids {
+                let Some(state) = app.group(group_id) else { continue };
+                let committing = self.commit(
+                    || lock(&state),
+                    |state| {
+                        let Some(outcome) = state.group.expel(user) else { return Ok(Decision::Nothing(())) };
+                        state.note_left(&outcome.left, now);
+                        let mut ops = leave_ops(sdkappid, group_id, &outcome.left);
+                        if let Some(successor) = &outcome.new_owner
+                            && let Some(member) = state.group.member(successor)
+                        {
+                            ops.push(WriteOp::SetMemberRole {
+                                sdkappid,
+                                group_id: group_id.clone(),
+                                index: member.index,
+                                role: Role::OWNER,
+                            });
+                        }
+                        ops.push(group_record(sdkappid, &state.group, None));
+                        if state.group.n_members() > 0 {
+                            ops.push(tips_message(self, sdkappid, state, TIP_QUIT, user, &[user], now));
+                        }
+                        Ok(Decision::write(ops, Tell::devices(sdkappid), ()))
+                    },
+                );
+                committing.await?.durable().await?;
+            }
+            self.commit_unlocked(vec![WriteOp::DeleteAccount { sdkappid, user: user.clone() }], Tell::Nobody).await?;
         }
         Ok(existed)
     }

@@ -21,6 +21,7 @@ use tincan_proto::objects::{
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
 use tincan_store::WriteOp;
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{
     TIP_INVITE, TIP_KICK, TIP_QUIT, group_events, group_not_found, group_push, group_record, leave_ops, member_ops,
@@ -111,50 +112,54 @@ pub(crate) async fn create_owned_by(
         Some(group_id)
     };
     let now = engine.now();
-    let reservation = engine.writer().reserve().await?;
-    let (group_id, pending) = {
-        let mut groups = write(&app.groups);
-        let group_id = match custom_id {
-            Some(group_id) => {
-                if groups.contains_key(&group_id) {
-                    return Err(ApiError::new(
-                        ErrorCode::GROUP_ID_IN_USE,
-                        format!("group ID {group_id} is already in use"),
-                    ));
+    let committing = engine.commit(
+        || write(&app.groups),
+        |groups| {
+            let group_id = match custom_id {
+                Some(group_id) => {
+                    if groups.contains_key(&group_id) {
+                        return Err(ApiError::new(
+                            ErrorCode::GROUP_ID_IN_USE,
+                            format!("group ID {group_id} is already in use"),
+                        ));
+                    }
+                    group_id
                 }
-                group_id
-            }
-            None => loop {
-                let candidate = generated_group_id(group_type, engine.random_u64());
-                if !groups.contains_key(&candidate) {
-                    break candidate;
-                }
-            },
-        };
-        let (group, joined) =
-            Group::create(NewGroup { id: group_id.clone(), group_type, profile, owner, initial_members, now })?;
-        // A dismissed group may have had this ID: what it left in the store goes first.
-        let mut ops = vec![
-            WriteOp::PurgeGroup { sdkappid: app.sdkappid, group_id: group_id.clone() },
-            group_record(app.sdkappid, &group, None),
-        ];
-        ops.extend(member_ops(app.sdkappid, &group_id, &joined));
-        let others: Vec<&UserId> = joined.iter().map(|it| &it.user).filter(|user| *user != session.user()).collect();
-        let all: Vec<&UserId> = joined.iter().map(|it| &it.user).collect();
-        ops.extend(group_events(
-            app.sdkappid,
-            &group_id,
-            &all,
-            &group_push(&group, "created", session.user(), &others),
-        ));
-        app.list_group(&group_id, joined.iter().map(|it| &it.user));
-        groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
-        (group_id, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
-    };
-    if let Err(err) = pending.wait().await {
-        write(&app.groups).remove(&group_id);
-        return Err(err);
-    }
+                None => loop {
+                    let candidate = generated_group_id(group_type, engine.random_u64());
+                    if !groups.contains_key(&candidate) {
+                        break candidate;
+                    }
+                },
+            };
+            let (group, joined) =
+                Group::create(NewGroup { id: group_id.clone(), group_type, profile, owner, initial_members, now })?;
+            // A dismissed group may have had this ID: what it left in the store goes first.
+            let mut ops = vec![
+                WriteOp::PurgeGroup { sdkappid: app.sdkappid, group_id: group_id.clone() },
+                group_record(app.sdkappid, &group, None),
+            ];
+            ops.extend(member_ops(app.sdkappid, &group_id, &joined));
+            let others: Vec<&UserId> =
+                joined.iter().map(|it| &it.user).filter(|user| *user != session.user()).collect();
+            let all: Vec<&UserId> = joined.iter().map(|it| &it.user).collect();
+            ops.extend(group_events(
+                app.sdkappid,
+                &group_id,
+                &all,
+                &group_push(&group, "created", session.user(), &others),
+            ));
+            app.list_group(&group_id, joined.iter().map(|it| &it.user));
+            groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
+            Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), group_id))
+        },
+    );
+    let (group_id, _) = committing
+        .await?
+        .durable_or_undo(|group_id| {
+            write(&app.groups).remove(group_id);
+        })
+        .await?;
     Ok(create_group::Response { create_group_result_groupid: group_id.as_str().to_owned() })
 }
 
@@ -179,35 +184,43 @@ pub(crate) async fn dismiss(
     origin: Option<u64>,
 ) -> Result<Empty, ApiError> {
     let now = engine.now();
-    let reservation = engine.writer().reserve().await?;
-    let (members, pending) = {
-        let mut groups = write(&app.groups);
-        let mut state = lock(state);
-        if let Some(operator) = operator {
-            state.group.check_dismiss(operator)?;
-        }
-        // Anything still holding the group (a send, an invite) finds it dismissed from now on.
-        state.group.mark_dismissed();
-        let group = &state.group;
-        let members: Vec<UserId> = group.members().map(|(user, _)| user.clone()).collect();
-        let left: Vec<Left> = group
-            .members()
-            .map(|(user, member)| Left { user: user.clone(), index: member.index, leave_seq: group.max_seq() })
-            .collect();
-        let mut ops = vec![group_record(app.sdkappid, group, Some(now))];
-        ops.extend(leave_ops(app.sdkappid, group_id, &left));
-        let operator_id = operator.map_or_else(|| app.settings().admin_identifier.clone(), |it| it.user().clone());
-        let all: Vec<&UserId> = members.iter().collect();
-        ops.extend(group_events(app.sdkappid, group_id, &all, &group_push(group, "dismissed", &operator_id, &[])));
-        groups.remove(group_id);
-        (members, reservation.send(ops, Some(crate::events::committed(app.sdkappid, origin))))
-    };
-    for user in &members {
+    let committing = engine
+        .commit(
+            || (write(&app.groups), lock(state)),
+            |(groups, state)| {
+                if let Some(operator) = operator {
+                    state.group.check_dismiss(operator)?;
+                }
+                // Anything still holding the group (a send, an invite) finds it dismissed from now on.
+                state.group.mark_dismissed();
+                let group = &state.group;
+                let members: Vec<UserId> = group.members().map(|(user, _)| user.clone()).collect();
+                let left: Vec<Left> = group
+                    .members()
+                    .map(|(user, member)| Left { user: user.clone(), index: member.index, leave_seq: group.max_seq() })
+                    .collect();
+                let mut ops = vec![group_record(app.sdkappid, group, Some(now))];
+                ops.extend(leave_ops(app.sdkappid, group_id, &left));
+                let operator_id =
+                    operator.map_or_else(|| app.settings().admin_identifier.clone(), |it| it.user().clone());
+                let all: Vec<&UserId> = members.iter().collect();
+                ops.extend(group_events(
+                    app.sdkappid,
+                    group_id,
+                    &all,
+                    &group_push(group, "dismissed", &operator_id, &[]),
+                ));
+                groups.remove(group_id);
+                Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, origin), members))
+            },
+        )
+        .await?;
+    for user in committing.value() {
         if let Some(account) = app.account(user) {
             lock(&account.convs).groups.remove(group_id);
         }
     }
-    pending.wait().await?;
+    committing.durable().await?;
     Ok(Empty {})
 }
 
@@ -261,29 +274,31 @@ pub(crate) async fn add_members(
         ));
     }
     let now = engine.now();
-    let reservation = engine.writer().reserve().await?;
-    let (outcome, pending) = {
-        let mut state = lock(state);
-        let outcome = state.group.invite(operator, &existing, now)?;
-        let operator = operator.user();
-        let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
-        ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
-        let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
-        ops.extend(group_events(app.sdkappid, group_id, &added, &group_push(&state.group, "joined", operator, &added)));
-        if !added.is_empty() {
-            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_INVITE, operator, &added, now));
-        }
-        let pending = if outcome.joined.is_empty() {
-            None
-        } else {
+    let committing = engine.commit(
+        || lock(state),
+        |state| {
+            let outcome = state.group.invite(operator, &existing, now)?;
+            let operator = operator.user();
+            let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+            ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+            let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
+            ops.extend(group_events(
+                app.sdkappid,
+                group_id,
+                &added,
+                &group_push(&state.group, "joined", operator, &added),
+            ));
+            if !added.is_empty() {
+                ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, operator, &added, now));
+            }
+            if outcome.joined.is_empty() {
+                return Ok(Decision::Nothing(outcome));
+            }
             app.list_group(group_id, added);
-            Some(reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
-        };
-        (outcome, pending)
-    };
-    if let Some(pending) = pending {
-        pending.wait().await?;
-    }
+            Ok(Decision::write(ops, Tell::devices(app.sdkappid), outcome))
+        },
+    );
+    let (outcome, _) = committing.await?.durable().await?;
     let mut results = Vec::with_capacity(users.len());
     for user in users {
         let result =
@@ -322,39 +337,37 @@ pub(crate) async fn remove_members(
     operator: Operator<'_>,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
-    let reservation = engine.writer().reserve().await?;
-    let (outcome, pending) = {
-        let mut state = lock(state);
-        let outcome = state.group.remove(operator, users)?;
-        let operator = operator.user();
-        state.note_left(&outcome.left, engine.now());
-        let mut ops = leave_ops(app.sdkappid, group_id, &outcome.left);
-        let removed: Vec<&UserId> = outcome.left.iter().map(|it| &it.user).collect();
-        ops.extend(group_events(
-            app.sdkappid,
-            group_id,
-            &removed,
-            &group_push(&state.group, "removed", operator, &removed),
-        ));
-        if !removed.is_empty() {
-            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_KICK, operator, &removed, engine.now()));
-        }
-        let pending = if outcome.left.is_empty() {
-            None
-        } else {
-            Some(reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
-        };
-        (outcome, pending)
-    };
-    for left in &outcome.left {
+    let committing = engine
+        .commit(
+            || lock(state),
+            |state| {
+                let outcome = state.group.remove(operator, users)?;
+                let operator = operator.user();
+                state.note_left(&outcome.left, engine.now());
+                let mut ops = leave_ops(app.sdkappid, group_id, &outcome.left);
+                let removed: Vec<&UserId> = outcome.left.iter().map(|it| &it.user).collect();
+                ops.extend(group_events(
+                    app.sdkappid,
+                    group_id,
+                    &removed,
+                    &group_push(&state.group, "removed", operator, &removed),
+                ));
+                if !removed.is_empty() {
+                    ops.push(tips_message(engine, app.sdkappid, state, TIP_KICK, operator, &removed, engine.now()));
+                }
+                if outcome.left.is_empty() {
+                    return Ok(Decision::Nothing(outcome));
+                }
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), outcome))
+            },
+        )
+        .await?;
+    for left in &committing.value().left {
         if let Some(account) = app.account(&left.user) {
             lock(&account.convs).groups.remove(group_id);
         }
     }
-    if let Some(pending) = pending {
-        pending.wait().await?;
-    }
-    Ok(outcome.results)
+    Ok(committing.durable().await?.0.results)
 }
 
 /// `group_quit` (TIM `TIMGroupQuit`).
@@ -362,31 +375,35 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
     let app = &session.app;
     let (group_id, state) = state_of(app, &request.group_id)?;
     let me = session.user();
-    let reservation = engine.writer().reserve().await?;
-    let (now_empty, pending) = {
-        let mut state = lock(&state);
-        let outcome = state.group.quit(me)?;
-        state.note_left(&outcome.left, engine.now());
-        let mut ops = leave_ops(app.sdkappid, &group_id, &outcome.left);
-        if let Some(successor) = &outcome.new_owner
-            && let Some(member) = state.group.member(successor)
-        {
-            ops.push(WriteOp::SetMemberRole {
-                sdkappid: app.sdkappid,
-                group_id: group_id.clone(),
-                index: member.index,
-                role: MemberRole::OWNER,
-            });
-        }
-        ops.push(group_record(app.sdkappid, &state.group, None));
-        ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "left", me, &[me])));
-        if state.group.n_members() > 0 {
-            ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_QUIT, me, &[me], engine.now()));
-        }
-        (state.group.n_members() == 0, reservation.send(ops, Some(crate::events::committed(app.sdkappid, None))))
-    };
+    let committing = engine
+        .commit(
+            || lock(&state),
+            |state| {
+                let outcome = state.group.quit(me)?;
+                state.note_left(&outcome.left, engine.now());
+                let mut ops = leave_ops(app.sdkappid, &group_id, &outcome.left);
+                if let Some(successor) = &outcome.new_owner
+                    && let Some(member) = state.group.member(successor)
+                {
+                    ops.push(WriteOp::SetMemberRole {
+                        sdkappid: app.sdkappid,
+                        group_id: group_id.clone(),
+                        index: member.index,
+                        role: MemberRole::OWNER,
+                    });
+                }
+                ops.push(group_record(app.sdkappid, &state.group, None));
+                ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "left", me, &[me])));
+                if state.group.n_members() > 0 {
+                    ops.push(tips_message(engine, app.sdkappid, state, TIP_QUIT, me, &[me], engine.now()));
+                }
+                let now_empty = state.group.n_members() == 0;
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), now_empty))
+            },
+        )
+        .await?;
     lock(&session.account.convs).groups.remove(&group_id);
-    pending.wait().await?;
+    let (now_empty, _) = committing.durable().await?;
     if now_empty {
         dismiss(engine, app, &group_id, &state, None, session.device).await?;
     }
@@ -399,18 +416,19 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let (group_id, state) = state_of(app, &request.group_id)?;
     let me = session.user();
     let now = engine.now();
-    let reservation = engine.writer().reserve().await?;
-    let pending = {
-        let mut state = lock(&state);
-        let joined = state.group.join(me, now)?;
-        let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
-        ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
-        ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
-        ops.push(tips_message(engine, app.sdkappid, &mut state, TIP_INVITE, me, &[me], now));
-        app.list_group(&group_id, [me]);
-        reservation.send(ops, Some(crate::events::committed(app.sdkappid, None)))
-    };
-    pending.wait().await?;
+    let committing = engine.commit(
+        || lock(&state),
+        |state| {
+            let joined = state.group.join(me, now)?;
+            let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+            ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
+            ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
+            ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &[me], now));
+            app.list_group(&group_id, [me]);
+            Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
+        },
+    );
+    committing.await?.durable().await?;
     Ok(Empty {})
 }
 

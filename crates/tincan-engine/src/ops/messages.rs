@@ -15,6 +15,7 @@ use tincan_proto::message::Elem;
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{MessageRecord, WriteOp};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::c2c_copy;
 use crate::ops::common::{group_not_found, message_views, resolve_conv};
@@ -305,46 +306,43 @@ async fn send_c2c(
     let peer_unread_elsewhere = if after_send { engine.c2c_unread_except(app, &peer, sender) } else { 0 };
     let side = pair.side_of(sender).ok_or_else(|| crate::engine::internal("sender outside its own pair".to_owned()))?;
     let state = app.pair_or_new(&pair);
-    let reservation = match engine.writer().reserve().await {
-        Ok(reservation) => reservation,
-        Err(err) => {
-            app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
-            return Err(err);
-        }
+    let release = |err: ApiError| {
+        app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+        err
     };
-    let (seq, pending) = {
+    let committing = engine.commit(
+        || lock(&state),
+        |state| {
+            state.max_seq += 1;
+            let seq = state.max_seq;
+            if outgoing.excluded {
+                state.excluded.insert(seq);
+            } else {
+                state.read_of_mut(side).record_own_message(seq);
+            }
+            let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
+            let mut ops = vec![
+                WriteOp::AppendMessage(record),
+                c2c_copy(app.sdkappid, sender, &conv, seq),
+                c2c_copy(app.sdkappid, &peer, &conv, seq),
+            ];
+            if after_send {
+                let mut event = outgoing.event(engine, session, peer.as_str(), None, seq);
+                event.unread = peer_unread_elsewhere + state.unread_of(side.other());
+                ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_SEND, &CallbackEvent::AfterSend(event)));
+            }
+            Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), seq))
+        },
+    );
+    let durable = committing.await.map_err(release)?.durable_or_undo(|seq| {
+        // Not stored: the seq never counts.
         let mut state = lock(&state);
-        state.max_seq += 1;
-        let seq = state.max_seq;
-        if outgoing.excluded {
-            state.excluded.insert(seq);
-        } else {
-            state.read_of_mut(side).record_own_message(seq);
-        }
-        let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
-        let mut ops = vec![
-            WriteOp::AppendMessage(record),
-            c2c_copy(app.sdkappid, sender, &conv, seq),
-            c2c_copy(app.sdkappid, &peer, &conv, seq),
-        ];
-        if after_send {
-            let mut event = outgoing.event(engine, session, peer.as_str(), None, seq);
-            event.unread = peer_unread_elsewhere + state.unread_of(side.other());
-            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_SEND, &CallbackEvent::AfterSend(event)));
-        }
-        (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
-    };
-    let stored = match pending.wait().await.and_then(stored_message) {
+        state.excluded.insert(*seq);
+        state.read_of_mut(side).forget_own(*seq);
+    });
+    let (seq, stored) = match durable.await.and_then(|(seq, ops)| Ok((seq, stored_message(ops)?))) {
         Ok(stored) => stored,
-        Err(err) => {
-            // Not stored: the seq never counts, and the ID is free again.
-            let mut state = lock(&state);
-            state.excluded.insert(seq);
-            state.read_of_mut(side).forget_own(seq);
-            drop(state);
-            app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
-            return Err(err);
-        }
+        Err(err) => return Err(release(err)),
     };
     app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
     if after_send {
@@ -396,44 +394,49 @@ async fn send_group(
         app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
         err
     };
-    let reservation = engine.writer().reserve().await.map_err(release)?;
-    let (seq, pending) = {
+    let committing = engine.commit(
+        || lock(&state),
+        |state| {
+            let sender_index = sender_index(&state.group, session)?;
+            if outgoing.need_receipt {
+                config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
+            }
+            let seq = state.group.append_message(sender, outgoing.now, outgoing.excluded);
+            let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
+            let mut ops = vec![WriteOp::AppendMessage(record)];
+            if outgoing.need_receipt {
+                let cell = new_receipt_cell(
+                    app.sdkappid,
+                    &group_id,
+                    seq,
+                    sender,
+                    &outgoing.msg_id,
+                    sender_index,
+                    state.group.next_index(),
+                );
+                let cell = keep_receipt(engine, state, seq, cell);
+                ops.push(WriteOp::PutGroupReceipt(cell));
+            }
+            if after_send {
+                let event = outgoing.event(engine, session, "", Some((&group_id, group_type)), seq);
+                ops.extend(engine.callback_op(
+                    app.sdkappid,
+                    CALLBACK_GROUP_AFTER_SEND,
+                    &CallbackEvent::AfterSend(event),
+                ));
+            }
+            Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), seq))
+        },
+    );
+    let durable = committing.await.map_err(release)?.durable_or_undo(|seq| {
+        // Not stored: the seq never counts, and its receipt state goes.
         let mut state = lock(&state);
-        let sender_index = sender_index(&state.group, session).map_err(release)?;
-        if outgoing.need_receipt {
-            config.check_group_receipt_request(state.group.group_type(), state.group.n_members()).map_err(release)?;
-        }
-        let seq = state.group.append_message(sender, outgoing.now, outgoing.excluded);
-        let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
-        let mut ops = vec![WriteOp::AppendMessage(record)];
-        if outgoing.need_receipt {
-            let cell = new_receipt_cell(
-                app.sdkappid,
-                &group_id,
-                seq,
-                sender,
-                &outgoing.msg_id,
-                sender_index,
-                state.group.next_index(),
-            );
-            let cell = keep_receipt(engine, &mut state, seq, cell);
-            ops.push(WriteOp::PutGroupReceipt(cell));
-        }
-        if after_send {
-            let event = outgoing.event(engine, session, "", Some((&group_id, group_type)), seq);
-            ops.extend(engine.callback_op(app.sdkappid, CALLBACK_GROUP_AFTER_SEND, &CallbackEvent::AfterSend(event)));
-        }
-        (seq, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
-    };
-    let stored = match pending.wait().await.and_then(stored_message) {
+        state.group.forget_message(*seq, sender);
+        state.receipts.remove(seq);
+    });
+    let (seq, stored) = match durable.await.and_then(|(seq, ops)| Ok((seq, stored_message(ops)?))) {
         Ok(stored) => stored,
-        Err(err) => {
-            let mut state = lock(&state);
-            state.group.forget_message(seq, sender);
-            state.receipts.remove(&seq);
-            drop(state);
-            return Err(release(err));
-        }
+        Err(err) => return Err(release(err)),
     };
     app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, outgoing.now, outgoing.client_time);
     if after_send {

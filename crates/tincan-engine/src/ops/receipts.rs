@@ -22,6 +22,7 @@ use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId, limits};
 use tincan_store::{AccountRecord, MessageRecord, WriteOp};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
@@ -189,9 +190,7 @@ async fn send_group(
     let private = session.account.is_private();
     // A private reader's receipts reach no one else, the app's back end included.
     let after_read = !private && engine.wants_callback(&app.settings().config, CALLBACK_GROUP_AFTER_READ_RECEIPT);
-    let reservation = engine.writer().reserve().await?;
-    let (changed, index, pending) = {
-        let state = lock(&state);
+    let committing = engine.commit(|| lock(&state), |state| {
         let member = state.group.check_member(session.user())?;
         let index = member.index;
         // Check every message before changing any, so a refused call changes nothing.
@@ -221,7 +220,7 @@ async fn send_group(
             }
         }
         if changed.is_empty() {
-            return Ok(());
+            return Ok(Decision::Nothing((Vec::new(), index)));
         }
         let mut ops: Vec<WriteOp> = changed.iter().map(|(_, cell)| WriteOp::PutGroupReceipt(cell.clone())).collect();
         if after_read {
@@ -246,9 +245,13 @@ async fn send_group(
             };
             ops.extend(engine.callback_op(app.sdkappid, CALLBACK_GROUP_AFTER_READ_RECEIPT, &event));
         }
-        let pending = reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device)));
-        (changed.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>(), index, pending)
-    };
+        let changed: Vec<Arc<ReceiptCell>> = changed.into_iter().map(|(_, cell)| cell).collect();
+        Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), (changed, index)))
+    })
+    .await?;
+    if !committing.wrote() {
+        return Ok(());
+    }
     // The sender hears of public receipts within the app's window; the reader's other devices
     // hear of every receipt it sent, paced by a longer window: they only update a mark, and a
     // reader scrolling through a busy group would otherwise store a notice per window.
@@ -256,7 +259,7 @@ async fn send_group(
     // for the writer after the receipts it counts (both under the group's lock), so it is never
     // stored before them, and the sender hears of a receipt one commit after it, not two.
     let window_ms = u64::from(app.settings().config.receipt_coalesce_window_ms);
-    for cell in &changed {
+    for cell in &committing.value().0 {
         if !private {
             let key = (app.sdkappid, cell.sender.clone(), group_id.clone(), Audience::Sender);
             engine.inner.coalescer.note(key, cell.clone(), None, engine.now_ms(), window_ms);
@@ -264,14 +267,15 @@ async fn send_group(
         let key = (app.sdkappid, session.user().clone(), group_id.clone(), Audience::Reader);
         engine.inner.coalescer.note(key, cell.clone(), session.device, engine.now_ms(), window_ms);
     }
-    if let Err(err) = pending.wait().await {
-        // Not stored: take the receipts back so that a retry records them again. (A store
-        // that fails refuses every later write too, so no push carries these counts.)
-        for cell in &changed {
-            lock(&cell.state).unrecord(index);
-        }
-        return Err(err);
-    }
+    let ((changed, _), _) = committing
+        .durable_or_undo(|(changed, index)| {
+            // Not stored: take the receipts back so that a retry records them again. (A store
+            // that fails refuses every later write too, so no push carries these counts.)
+            for cell in changed {
+                lock(&cell.state).unrecord(*index);
+            }
+        })
+        .await?;
     engine.metrics().receipts.fetch_add(changed.len() as u64, Ordering::Relaxed);
     if after_read {
         engine.wake_webhooks();
@@ -294,53 +298,56 @@ async fn send_c2c(
     let private = session.account.is_private();
     let now = engine.now();
     let conv = ConvKey::C2c(pair.clone());
-    let reservation = engine.writer().reserve().await?;
-    let (seqs, pending) = {
-        let mut state = lock(&state);
-        let fresh: Vec<&MessageRecord> = records
-            .iter()
-            .filter(|record| {
-                record.receipt_read_at == 0
-                    && !state.receipted.contains(record.seq)
-                    && !state.receipted_private.contains(record.seq)
-            })
-            .collect();
-        if fresh.is_empty() {
-            return Ok(());
-        }
-        let mut ops = Vec::with_capacity(fresh.len() + 2);
-        for record in &fresh {
-            if private {
-                state.receipted_private.insert(record.seq);
-            } else {
-                state.receipted.insert(record.seq);
+    let committing = engine.commit(
+        || lock(&state),
+        |state| {
+            let fresh: Vec<&MessageRecord> = records
+                .iter()
+                .filter(|record| {
+                    record.receipt_read_at == 0
+                        && !state.receipted.contains(record.seq)
+                        && !state.receipted_private.contains(record.seq)
+                })
+                .collect();
+            if fresh.is_empty() {
+                return Ok(Decision::Nothing(Vec::new()));
             }
-            ops.push(WriteOp::SetC2cReceipt {
-                sdkappid: app.sdkappid,
-                conv: conv.clone(),
-                seq: record.seq,
-                read_at: now,
-                private,
-            });
-        }
-        if !private {
-            let receipts: Vec<MessageReceipt> =
-                fresh.iter().map(|record| render::c2c_receipt(reader, &record.msg_id, record.seq, now)).collect();
-            ops.push(user_event(app.sdkappid, &sender, push::RECEIPT, Some(&conv), &ReceiptPush { receipts }));
-        }
-        ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
-        let seqs: Vec<u64> = fresh.iter().map(|record| record.seq).collect();
-        (seqs, reservation.send(ops, Some(crate::events::committed(app.sdkappid, session.device))))
-    };
-    if let Err(err) = pending.wait().await {
-        // Not stored: take the receipts back so that a retry records them again.
-        let mut state = lock(&state);
-        for seq in &seqs {
-            state.receipted.remove(*seq);
-            state.receipted_private.remove(*seq);
-        }
-        return Err(err);
-    }
+            let mut ops = Vec::with_capacity(fresh.len() + 2);
+            for record in &fresh {
+                if private {
+                    state.receipted_private.insert(record.seq);
+                } else {
+                    state.receipted.insert(record.seq);
+                }
+                ops.push(WriteOp::SetC2cReceipt {
+                    sdkappid: app.sdkappid,
+                    conv: conv.clone(),
+                    seq: record.seq,
+                    read_at: now,
+                    private,
+                });
+            }
+            if !private {
+                let receipts: Vec<MessageReceipt> =
+                    fresh.iter().map(|record| render::c2c_receipt(reader, &record.msg_id, record.seq, now)).collect();
+                ops.push(user_event(app.sdkappid, &sender, push::RECEIPT, Some(&conv), &ReceiptPush { receipts }));
+            }
+            ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
+            let seqs: Vec<u64> = fresh.iter().map(|record| record.seq).collect();
+            Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), seqs))
+        },
+    );
+    let (seqs, _) = committing
+        .await?
+        .durable_or_undo(|seqs| {
+            // Not stored: take the receipts back so that a retry records them again.
+            let mut state = lock(&state);
+            for seq in seqs {
+                state.receipted.remove(*seq);
+                state.receipted_private.remove(*seq);
+            }
+        })
+        .await?;
     engine.metrics().receipts.fetch_add(seqs.len() as u64, Ordering::Relaxed);
     Ok(())
 }
@@ -471,19 +478,20 @@ pub(crate) async fn set_account_privacy(
     let account = app
         .account(user)
         .ok_or_else(|| ApiError::new(ErrorCode::ACCOUNT_NOT_FOUND, format!("account {user} does not exist")))?;
-    let reservation = engine.writer().reserve().await?;
-    let pending = {
-        let _guard = lock(&account.convs);
-        account.receipt_private.store(private, Ordering::Relaxed);
-        let record = AccountRecord {
-            sdkappid: app.sdkappid,
-            user: user.clone(),
-            tiny_id: account.tiny_id,
-            created_at: account.created_at,
-            receipt_private: private,
-        };
-        reservation.send(vec![WriteOp::PutAccount(record)], None)
-    };
-    pending.wait().await?;
+    let committing = engine.commit(
+        || lock(&account.convs),
+        |_| {
+            account.receipt_private.store(private, Ordering::Relaxed);
+            let record = AccountRecord {
+                sdkappid: app.sdkappid,
+                user: user.clone(),
+                tiny_id: account.tiny_id,
+                created_at: account.created_at,
+                receipt_private: private,
+            };
+            Ok(Decision::write(vec![WriteOp::PutAccount(record)], Tell::Nobody, ()))
+        },
+    );
+    committing.await?.durable().await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::{AccountRecord, MessageRecord, UserEventRecord, WriteOp};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::hub::OutFrame;
 use crate::ops::common::{conv_state_for, message_views};
@@ -90,27 +91,27 @@ impl Engine {
             return Ok(account);
         }
         user.check_not_reserved()?;
-        let reservation = self.writer().reserve().await?;
-        let (account, pending) = {
-            let mut accounts = write(&app.accounts);
-            if let Some(account) = accounts.get(user) {
-                return Ok(account.clone());
-            }
-            let tiny_id = self.inner.next_tiny_id.fetch_add(1, Ordering::Relaxed);
-            let created_at = self.now();
-            let account = Arc::new(Account::new(user.clone(), tiny_id, created_at, false));
-            accounts.insert(user.clone(), account.clone());
-            let record = AccountRecord {
-                sdkappid: app.sdkappid,
-                user: user.clone(),
-                tiny_id,
-                created_at,
-                receipt_private: false,
-            };
-            (account, reservation.send(vec![WriteOp::PutAccount(record)], None))
-        };
-        pending.wait().await?;
-        Ok(account)
+        let committing = self.commit(
+            || write(&app.accounts),
+            |accounts| {
+                if let Some(account) = accounts.get(user) {
+                    return Ok(Decision::Nothing(account.clone()));
+                }
+                let tiny_id = self.inner.next_tiny_id.fetch_add(1, Ordering::Relaxed);
+                let created_at = self.now();
+                let account = Arc::new(Account::new(user.clone(), tiny_id, created_at, false));
+                accounts.insert(user.clone(), account.clone());
+                let record = AccountRecord {
+                    sdkappid: app.sdkappid,
+                    user: user.clone(),
+                    tiny_id,
+                    created_at,
+                    receipt_private: false,
+                };
+                Ok(Decision::write(vec![WriteOp::PutAccount(record)], Tell::Nobody, account))
+            },
+        );
+        Ok(committing.await?.durable().await?.0)
     }
 
     /// Events of the session's user after `after_pos`, at most `limit`, as push frames in

@@ -9,6 +9,7 @@ use tincan_proto::enums::ConvType;
 use tincan_proto::objects::MessageReceipt;
 use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
 
+use crate::commit::{Decision, Tell};
 use crate::engine::Engine;
 use crate::events::user_event;
 use crate::receipts::coalescer::{Audience, CoalesceKey};
@@ -63,7 +64,7 @@ async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>, 
             seqs: cells.iter().map(|cell| cell.seq).collect(),
         };
         let op = user_event(sdkappid, &user, push::RECEIPT_SENT, Some(&ConvKey::Group(group_id)), &payload);
-        if let Err(err) = engine.writer().submit(vec![op], Some(crate::events::committed(sdkappid, origin))).await {
+        if let Err(err) = engine.commit_unlocked(vec![op], Tell::devices_but(sdkappid, origin)).await {
             tracing::error!(error = %err, "a receipt notice could not be stored");
         }
         return;
@@ -71,32 +72,37 @@ async fn flush(engine: &Engine, key: CoalesceKey, cells: Vec<Arc<ReceiptCell>>, 
     let sender = user;
     let Some(app) = engine.app(sdkappid) else { return };
     let Some(state) = app.group(&group_id) else { return };
-    let Ok(reservation) = engine.writer().reserve().await else { return };
     // Counts are taken and the event queued under the group's lock, so a later push never
     // carries older counts than an earlier one.
-    let pending = {
-        let state = lock(&state);
-        let receipts: Vec<MessageReceipt> = cells
-            .iter()
-            .map(|cell| {
-                render::group_receipt(
-                    group_id.as_str(),
-                    &cell.msg_id,
-                    cell.seq,
-                    lock(&cell.state).counts(state.group.current_members()),
-                )
-            })
-            .collect();
-        let op = user_event(
-            sdkappid,
-            &sender,
-            push::RECEIPT,
-            Some(&ConvKey::Group(group_id.clone())),
-            &ReceiptPush { receipts },
-        );
-        reservation.send(vec![op], Some(crate::events::committed(sdkappid, None)))
+    let committing = engine.commit(
+        || lock(&state),
+        |state| {
+            let receipts: Vec<MessageReceipt> = cells
+                .iter()
+                .map(|cell| {
+                    render::group_receipt(
+                        group_id.as_str(),
+                        &cell.msg_id,
+                        cell.seq,
+                        lock(&cell.state).counts(state.group.current_members()),
+                    )
+                })
+                .collect();
+            let op = user_event(
+                sdkappid,
+                &sender,
+                push::RECEIPT,
+                Some(&ConvKey::Group(group_id.clone())),
+                &ReceiptPush { receipts },
+            );
+            Ok(Decision::write(vec![op], Tell::devices(sdkappid), ()))
+        },
+    );
+    let stored = match committing.await {
+        Ok(committing) => committing.durable().await.map(|_| ()),
+        Err(err) => Err(err),
     };
-    if let Err(err) = pending.wait().await {
+    if let Err(err) = stored {
         tracing::error!(error = %err, "a receipt push could not be stored");
     }
 }

@@ -8,6 +8,7 @@ use tincan_proto::UserId;
 use tincan_store::{CallbackRecord, WriteOp};
 
 use super::*;
+use crate::commit::Tell;
 use crate::engine::Engine;
 use crate::state::{AppState, lock};
 
@@ -116,10 +117,7 @@ impl Engine {
                     });
                 }
             }
-            let stored = match self.writer().reserve().await {
-                Ok(reservation) => reservation.send(ops, None).wait().await.is_ok(),
-                Err(_) => false,
-            };
+            let stored = self.commit_unlocked(ops, Tell::Nobody).await.is_ok();
             if !stored {
                 // The store refuses writes (shutdown or a failed store): stop; what is left is
                 // delivered again after the restart.

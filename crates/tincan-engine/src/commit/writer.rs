@@ -111,7 +111,8 @@ impl Writer {
     }
 
     /// Submits ops while holding no lock, and waits until they are durable.
-    pub(crate) async fn submit(
+    #[cfg(test)]
+    pub(super) async fn submit(
         &self,
         ops: Vec<WriteOp>,
         on_commit: Option<OnCommit>,
@@ -120,7 +121,7 @@ impl Writer {
     }
 
     /// Reserves a place on the queue; waits while it is full.
-    pub(crate) async fn reserve(&self) -> Result<Reservation<'_>, ApiError> {
+    pub(super) async fn reserve(&self) -> Result<Reservation<'_>, ApiError> {
         if self.metrics.store_failed.load(Ordering::Relaxed) {
             return Err(ApiError::new(
                 ErrorCode::SDK_INTERNAL_ERROR,
@@ -145,7 +146,7 @@ impl Writer {
 
 impl Reservation<'_> {
     /// Sends the submission; never waits, so it may be called under a lock.
-    pub(crate) fn send(self, ops: Vec<WriteOp>, on_commit: Option<OnCommit>) -> Pending {
+    pub(super) fn send(self, ops: Vec<WriteOp>, on_commit: Option<OnCommit>) -> Pending {
         let (reply, receiver) = oneshot::channel();
         self.permit.send(Job::Submit(Submission { ops, on_commit, reply: Some(reply) }));
         Pending { receiver }
@@ -154,7 +155,7 @@ impl Reservation<'_> {
 
 impl Pending {
     /// Waits until the submission is durable; returns its ops with positions filled in.
-    pub(crate) async fn wait(self) -> Result<Vec<WriteOp>, ApiError> {
+    pub(super) async fn wait(self) -> Result<Vec<WriteOp>, ApiError> {
         self.receiver.await.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "the writer stopped")))
     }
 }
