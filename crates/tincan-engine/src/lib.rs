@@ -51,6 +51,7 @@ pub use engine::{
 pub use events::DeviceId;
 pub use hub::{Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox};
 pub use metrics::Metrics;
+pub use ops::Handle;
 pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER, SDKAPPID_RANGE, StartReport};
 pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary, ProfileChange};
 

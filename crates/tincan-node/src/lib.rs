@@ -65,6 +65,18 @@ pub async fn call(session_id: u32, method: String, params: String) -> String {
     outcome.to_json()
 }
 
+/// The TIM methods that run each operation of the protocol, as a JSON object from op name to
+/// method names (an empty list for an operation TIM's Electron SDK has no method for); the
+/// package's tests check that each is a method of `TimRender` that reaches the server.
+#[napi]
+pub fn operation_methods() -> String {
+    let map: serde_json::Map<String, serde_json::Value> = tincan_proto::api::OpKind::ALL
+        .iter()
+        .map(|kind| (kind.name().to_owned(), serde_json::json!(methods::tim_methods(*kind))))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
 /// Waits for pushed events and resolves to a JSON array of them, or to `null` once the session
 /// is not logged in and every event has been delivered.
 ///

@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tincan_proto::api::{create_group, delete_group_members, get_group_members, invite_group_members, quit_group};
+use tincan_proto::api::{
+    OpKind, create_group, delete_group_members, get_group_members, invite_group_members, quit_group,
+};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::{ApiError, ErrorCode, Message, UserId};
 
@@ -92,6 +94,39 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         other => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
     };
     result.into()
+}
+
+/// The methods of TIM's `TimRender` that run each operation of the protocol. The match is
+/// exhaustive, so an operation added to the protocol does not compile here until it is decided
+/// which TIM methods expose it (none, for operations TIM's Electron SDK has no method for); the
+/// package's tests check that every method named is a method of `TimRender` that [`call`]
+/// routes.
+pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
+    match kind {
+        OpKind::Login => &["TIMLogin"],
+        OpKind::Logout => &["TIMLogout"],
+        // The SDK's own heartbeat; TIM's has no method for it.
+        OpKind::Ping => &[],
+        OpKind::SendMessage => &["TIMMsgSendMessage"],
+        OpKind::GetMessageList => &["TIMMsgGetMsgList"],
+        OpKind::SendReceipts => &["TIMMsgSendMessageReadReceipts"],
+        OpKind::GetReceipts => &["TIMMsgGetMessageReadReceipts"],
+        OpKind::GetReadMembers => &["TIMMsgGetGroupMessageReadMemberList"],
+        OpKind::ReportRead => &["TIMMsgReportReaded"],
+        OpKind::GetConversationList => &["TIMConvGetConvList"],
+        OpKind::GetTotalUnread => &["TIMConvGetTotalUnreadMessageCount"],
+        OpKind::CleanUnread => &["TIMConvCleanConversationUnreadMessageCount"],
+        OpKind::CreateGroup => &["TIMGroupCreate"],
+        OpKind::InviteGroupMembers => &["TIMGroupInviteMember"],
+        OpKind::DeleteGroupMembers => &["TIMGroupDeleteMember"],
+        OpKind::QuitGroup => &["TIMGroupQuit"],
+        OpKind::GetGroupMembers => &["TIMGroupGetMemberInfoList"],
+        // Not routed yet: TIM's TIMGroupDelete, TIMGroupJoin, TIMGroupGetGroupInfoList and
+        // TIMGroupGetJoinedGroupList.
+        OpKind::DeleteGroup | OpKind::JoinGroup | OpKind::GetGroupInfo | OpKind::GetJoinedGroups => &[],
+        // tincan's own: TIM's Electron SDK has no method for it.
+        OpKind::SetReceiptPrivacy => &[],
+    }
 }
 
 /// The default time a request may wait for its answer.

@@ -214,7 +214,7 @@ impl Client {
     pub async fn call<R: Operation>(&self, request: &R) -> Result<R::Response, ApiError> {
         let data = serde_json::to_string(request)
             .map_err(|err| ApiError::invalid_parameter(format!("cannot encode the request: {err}")))?;
-        let text = self.call_raw(R::OP, data, is_idempotent(R::OP)).await?;
+        let text = self.call_raw(R::OP, data, R::IDEMPOTENT).await?;
         serde_json::from_str(&text).map_err(|err| {
             ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the answer to {}: {err}", R::OP))
         })
@@ -248,28 +248,6 @@ impl Client {
     pub async fn close(&self) {
         let _ = self.shared.commands.send(Command::Close).await;
     }
-}
-
-/// Whether an operation may be sent again after a lost connection without changing its result.
-pub(crate) fn is_idempotent(op: &str) -> bool {
-    use tincan_proto::api::*;
-    [
-        ping::Request::OP,
-        send_message::Request::OP,
-        get_message_list::Request::OP,
-        send_receipts::Request::OP,
-        get_receipts::Request::OP,
-        get_read_members::Request::OP,
-        report_read::Request::OP,
-        get_conversation_list::Request::OP,
-        get_total_unread::Request::OP,
-        clean_unread::Request::OP,
-        get_group_info::Request::OP,
-        get_group_members::Request::OP,
-        get_joined_groups::Request::OP,
-        set_receipt_privacy::Request::OP,
-    ]
-    .contains(&op)
 }
 
 /// Locks a mutex, carrying on if a panicking thread poisoned it (the data stays usable).

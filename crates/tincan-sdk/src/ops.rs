@@ -73,13 +73,16 @@ impl Client {
 
     /// Sends read receipts for messages of one conversation (TIM `TIMMsgSendMessageReadReceipts`).
     pub async fn send_receipts(&self, messages: &[impl Borrow<Message>]) -> Result<(), ApiError> {
-        self.call_raw(send_receipts::Request::OP, keys_json(messages)?, true).await.map(|_| ())
+        self.call_raw(send_receipts::Request::OP, keys_json(messages)?, send_receipts::Request::IDEMPOTENT)
+            .await
+            .map(|_| ())
     }
 
     /// The receipt state of this user's messages of one conversation
     /// (TIM `TIMMsgGetMessageReadReceipts`).
     pub async fn get_receipts(&self, messages: &[impl Borrow<Message>]) -> Result<Vec<MessageReceipt>, ApiError> {
-        let text = self.call_raw(get_receipts::Request::OP, keys_json(messages)?, true).await?;
+        let text =
+            self.call_raw(get_receipts::Request::OP, keys_json(messages)?, get_receipts::Request::IDEMPOTENT).await?;
         let response: get_receipts::Response = serde_json::from_str(&text).map_err(|err| {
             ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode receipts: {err}"))
         })?;
@@ -96,7 +99,9 @@ impl Client {
         count: u32,
     ) -> Result<get_read_members::Response, ApiError> {
         let data = serde_json::json!({"message": MessageKeys::from(message), "filter": filter, "next_seq": next_seq, "count": count});
-        let text = self.call_raw(get_read_members::Request::OP, data.to_string(), true).await?;
+        let text = self
+            .call_raw(get_read_members::Request::OP, data.to_string(), get_read_members::Request::IDEMPOTENT)
+            .await?;
         serde_json::from_str(&text).map_err(|err| {
             ApiError::new(tincan_proto::ErrorCode::SDK_INTERNAL_ERROR, format!("cannot decode the member page: {err}"))
         })

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tincan_core::config::CALLBACK_C2C_AFTER_MSG_REPORT;
 use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
-use tincan_proto::api::{Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
+use tincan_proto::api::{self, Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
@@ -22,6 +22,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
+use crate::ops::handle;
 use crate::render::{self, MessageView};
 use crate::state::lock;
 use crate::webhooks::CallbackEvent;
@@ -391,3 +392,8 @@ async fn last_seq_at(engine: &Engine, session: &Session, conv: &ConvKey, time: u
     let found: Vec<MessageRecord> = engine.read_store(move |reader| reader.messages(sdkappid, &conv, &plan)).await?;
     Ok(found.first().map_or(0, |record| record.seq))
 }
+
+handle!(api::report_read::Request => report_read);
+handle!(api::get_conversation_list::Request => get_list);
+handle!(api::get_total_unread::Request => get_total_unread);
+handle!(api::clean_unread::Request => clean_unread);

@@ -11,8 +11,8 @@ use tincan_core::group::{
     validate_custom_group_id,
 };
 use tincan_proto::api::{
-    Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members, get_joined_groups,
-    invite_group_members, join_group, quit_group,
+    self, Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members,
+    get_joined_groups, invite_group_members, join_group, quit_group,
 };
 use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_proto::objects::{
@@ -27,6 +27,7 @@ use crate::ops::common::{
     TIP_INVITE, TIP_KICK, TIP_QUIT, group_events, group_not_found, group_push, group_record, leave_ops, member_ops,
     tips_message,
 };
+use crate::ops::handle;
 use crate::render;
 use crate::state::{AppState, GroupState, lock, write};
 
@@ -547,3 +548,13 @@ pub(crate) async fn get_joined(
         .collect();
     Ok(get_joined_groups::Response { groups })
 }
+
+handle!(api::create_group::Request => create);
+handle!(api::delete_group::Request => delete);
+handle!(api::invite_group_members::Request => invite);
+handle!(api::delete_group_members::Request => delete_members);
+handle!(api::quit_group::Request => quit);
+handle!(api::join_group::Request => join);
+handle!(api::get_group_info::Request => get_info);
+handle!(api::get_group_members::Request => get_members);
+handle!(api::get_joined_groups::Request => get_joined);

@@ -9,7 +9,7 @@ use tincan_core::config::{
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::history::{self, HistoryRequest};
 use tincan_core::msgid;
-use tincan_proto::api::{get_message_list, send_message};
+use tincan_proto::api::{self, get_message_list, send_message};
 use tincan_proto::enums::{ConvType, GroupType};
 use tincan_proto::message::Elem;
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
@@ -19,6 +19,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::c2c_copy;
 use crate::ops::common::{group_not_found, message_views, resolve_conv};
+use crate::ops::handle;
 use crate::receipts::cells::{keep_receipt, new_receipt_cell};
 use crate::render::{self};
 use crate::state::{AppState, Reservation, lock};
@@ -525,3 +526,6 @@ async fn anchor_seq(engine: &Engine, session: &Session, conv: &ConvKey, anchor: 
         ))),
     }
 }
+
+handle!(api::send_message::Request => send);
+handle!(api::get_message_list::Request => get_list);

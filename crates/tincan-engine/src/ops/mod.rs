@@ -1,7 +1,9 @@
 //! Every client operation, by area.
 //!
-//! [`call`] parses an operation's parameters (a 6017 naming the field when they are wrong),
-//! runs it, and writes its result; no handler formats errors by hand.
+//! Each area implements [`Handle`] for its operations' requests; [`call`], generated from the
+//! protocol's declaration of operations, parses an operation's parameters (a 6017 naming the
+//! field when they are wrong), runs its handler, and writes its result; no handler formats
+//! errors by hand.
 
 pub(crate) mod admin;
 pub(crate) mod common;
@@ -12,72 +14,94 @@ pub(crate) mod messages;
 pub(crate) mod receipts;
 pub(crate) mod session;
 
+use std::future::Future;
+
 use serde::Serialize;
 use serde_json::value::RawValue;
-use tincan_proto::api::{self, Operation};
+use tincan_proto::api::{self, OpKind, Operation};
 use tincan_proto::frame::parse_data;
 use tincan_proto::{ApiError, ErrorCode};
 
 use crate::engine::{Engine, Session};
 
+/// The engine's side of an operation: what its request does. Every operation the protocol
+/// declares (`tincan_proto::with_operations!`) has one, in the module of its area; the
+/// dispatch below is generated from the same declaration, so an operation without a handler
+/// does not compile.
+pub trait Handle: Operation {
+    /// Runs the request for `session`.
+    #[doc(hidden)]
+    fn handle<'a>(
+        self,
+        engine: &'a Engine,
+        session: &'a Session,
+    ) -> impl Future<Output = Result<Self::Response, ApiError>> + Send + 'a;
+}
+
+/// Implements [`Handle`] for a request by an async function of the area,
+/// `fn(&Engine, &Session, Request) -> Result<Response, ApiError>`.
+macro_rules! handle {
+    ($request:ty => $handler:path) => {
+        impl $crate::ops::Handle for $request {
+            fn handle<'a>(
+                self,
+                engine: &'a $crate::engine::Engine,
+                session: &'a $crate::engine::Session,
+            ) -> impl ::std::future::Future<
+                Output = Result<<Self as tincan_proto::api::Operation>::Response, tincan_proto::ApiError>,
+            > + Send
+            + 'a {
+                $handler(engine, session, self)
+            }
+        }
+    };
+}
+pub(crate) use handle;
+
 fn encode<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|err| crate::engine::internal(format!("cannot encode a result: {err}")))
 }
 
-macro_rules! route {
-    ($engine:expr, $session:expr, $op:expr, $data:expr, { $($module:ident => $handler:path,)* }) => {
-        match $op {
-            $(api::$module::Request::OP => {
-                let request: api::$module::Request = parse_data($data)?;
-                encode(&$handler($engine, $session, request).await?)
-            })*
-            api::login::Request::OP => Err(ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection")),
-            other => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("unknown operation {other:?}"))),
+macro_rules! dispatch {
+    ($( $variant:ident $module:ident $name:literal [$($response:tt)+] $idempotent:literal $summary:literal; )*) => {
+        /// Runs operation `op` with its raw parameters (a 6017 naming the field when they are
+        /// wrong); returns its result as JSON.
+        pub(crate) async fn call(
+            engine: &Engine,
+            session: &Session,
+            op: &str,
+            data: Option<&RawValue>,
+        ) -> Result<String, ApiError> {
+            match OpKind::from_name(op) {
+                $(Some(OpKind::$variant) => {
+                    let request: api::$module::Request = parse_data(data)?;
+                    encode(&request.handle(engine, session).await?)
+                })*
+                None => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("unknown operation {op:?}"))),
+            }
         }
     };
 }
 
-/// Runs operation `op` with its raw parameters.
-pub(crate) async fn call(
-    engine: &Engine,
-    session: &Session,
-    op: &str,
-    data: Option<&RawValue>,
-) -> Result<String, ApiError> {
-    route!(engine, session, op, data, {
-        ping => session::ping,
-        logout => session::logout,
-        send_message => messages::send,
-        get_message_list => messages::get_list,
-        report_read => conversations::report_read,
-        get_conversation_list => conversations::get_list,
-        get_total_unread => conversations::get_total_unread,
-        clean_unread => conversations::clean_unread,
-        send_receipts => receipts::send,
-        get_receipts => receipts::get,
-        get_read_members => receipts::get_read_members,
-        set_receipt_privacy => receipts::set_privacy,
-        create_group => groups::create,
-        delete_group => groups::delete,
-        invite_group_members => groups::invite,
-        delete_group_members => groups::delete_members,
-        quit_group => groups::quit,
-        join_group => groups::join,
-        get_group_info => groups::get_info,
-        get_group_members => groups::get_members,
-        get_joined_groups => groups::get_joined,
-    })
+tincan_proto::with_operations!(dispatch);
+
+/// A connection logs in once, in its first frame; the server handles that before any call.
+async fn login_again(
+    _engine: &Engine,
+    _session: &Session,
+    _request: api::login::Request,
+) -> Result<api::login::Response, ApiError> {
+    Err(ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection"))
 }
+
+handle!(api::login::Request => login_again);
 
 impl Engine {
     /// Runs one operation with typed parameters for `session`: the REST API's way into the same
-    /// operations the clients call, with the same checks and the same pushes.
-    pub async fn call_op<R: Operation>(&self, session: &Session, request: &R) -> Result<R::Response, ApiError> {
-        let data = serde_json::value::to_raw_value(request)
-            .map_err(|err| crate::engine::internal(format!("cannot encode a {} request: {err}", R::OP)))?;
-        let answer = call(self, session, R::OP, Some(&data)).await?;
-        serde_json::from_str(&answer)
-            .map_err(|err| crate::engine::internal(format!("cannot decode a {} result: {err}", R::OP)))
+    /// operations the clients call, with the same checks and the same pushes, without encoding
+    /// the request or decoding the answer.
+    pub async fn call_op<R: Handle>(&self, session: &Session, request: R) -> Result<R::Response, ApiError> {
+        request.handle(self, session).await
     }
 
     /// Creates a group for the REST API, owned by `owner` or by no one.

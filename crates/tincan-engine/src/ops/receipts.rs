@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use tincan_core::config::CALLBACK_GROUP_AFTER_READ_RECEIPT;
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::receipts::RecordOutcome;
-use tincan_proto::api::{Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
+use tincan_proto::api::{self, Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::objects::MessageReceipt;
 use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
@@ -26,6 +26,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
+use crate::ops::handle;
 use crate::receipts::cells::receipt_cells;
 use crate::receipts::coalescer::Audience;
 use crate::render;
@@ -495,3 +496,8 @@ pub(crate) async fn set_account_privacy(
     committing.await?.durable().await?;
     Ok(())
 }
+
+handle!(api::send_receipts::Request => send);
+handle!(api::get_receipts::Request => get);
+handle!(api::get_read_members::Request => get_read_members);
+handle!(api::set_receipt_privacy::Request => set_privacy);

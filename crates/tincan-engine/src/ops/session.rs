@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use tincan_proto::api::{login, logout, ping};
+use tincan_proto::api::{self, login, logout, ping};
 use tincan_proto::frame::encode_push;
 use tincan_proto::push;
 use tincan_proto::{ApiError, ErrorCode, UserId};
@@ -13,6 +13,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::hub::OutFrame;
 use crate::ops::common::{conv_state_for, message_views};
+use crate::ops::handle;
 use crate::state::{Account, AppState, read, write};
 
 impl Engine {
@@ -233,3 +234,6 @@ pub(crate) async fn logout(
 ) -> Result<tincan_proto::api::Empty, ApiError> {
     Ok(tincan_proto::api::Empty {})
 }
+
+handle!(api::ping::Request => ping);
+handle!(api::logout::Request => logout);

@@ -32,7 +32,3 @@ pub struct Response {
     pub results: Vec<ConversationOperationResult>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "conv_clean_unread";
-    type Response = Response;
-}

@@ -45,7 +45,3 @@ pub struct Response {
     pub create_group_result_groupid: String,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_create";
-    type Response = Response;
-}

@@ -9,7 +9,5 @@ pub struct Request {
     pub group_id: String,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_delete";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

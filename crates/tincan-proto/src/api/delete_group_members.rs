@@ -25,7 +25,3 @@ pub struct Response {
     pub results: Vec<GroupDeleteMemberResult>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_delete_member";
-    type Response = Response;
-}

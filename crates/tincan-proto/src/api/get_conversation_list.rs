@@ -15,7 +15,3 @@ pub struct Response {
     pub conversations: Vec<ConvInfo>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "conv_get_list";
-    type Response = Response;
-}

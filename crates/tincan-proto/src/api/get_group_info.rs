@@ -18,7 +18,3 @@ pub struct Response {
     pub results: Vec<GetGroupInfoResult>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_get_info";
-    type Response = Response;
-}

@@ -28,7 +28,3 @@ pub struct Response {
     pub group_get_member_info_list_result_info_array: Vec<GroupMemberInfo>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_get_members";
-    type Response = Response;
-}

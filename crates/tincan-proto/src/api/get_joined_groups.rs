@@ -15,7 +15,3 @@ pub struct Response {
     pub groups: Vec<GroupBaseInfo>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_get_joined";
-    type Response = Response;
-}

@@ -55,10 +55,6 @@ pub struct Response {
     pub messages: Vec<Message>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_get_list";
-    type Response = Response;
-}
 
 #[cfg(test)]
 mod tests {

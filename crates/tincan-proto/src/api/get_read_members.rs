@@ -35,7 +35,3 @@ pub struct Response {
     pub is_finished: bool,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_get_read_members";
-    type Response = Response;
-}

@@ -23,7 +23,3 @@ pub struct Response {
     pub receipts: Vec<MessageReceipt>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_get_receipts";
-    type Response = Response;
-}

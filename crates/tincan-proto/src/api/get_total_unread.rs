@@ -14,7 +14,3 @@ pub struct Response {
     pub conv_get_total_unread_message_count_result_unread_count: u64,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "conv_get_total_unread";
-    type Response = Response;
-}

@@ -26,7 +26,3 @@ pub struct Response {
     pub results: Vec<GroupInviteMemberResult>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_invite_member";
-    type Response = Response;
-}

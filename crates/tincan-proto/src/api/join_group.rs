@@ -15,7 +15,5 @@ pub struct Request {
     pub hello_msg: String,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_join";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

@@ -35,7 +35,3 @@ pub struct Response {
     pub heartbeat_interval_ms: u64,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "login";
-    type Response = Response;
-}

@@ -6,7 +6,5 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {}
 
-impl super::Operation for Request {
-    const OP: &'static str = "logout";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

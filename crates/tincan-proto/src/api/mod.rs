@@ -1,69 +1,160 @@
-//! One module per operation of the client protocol.
+//! The operations of the client protocol, declared once.
 //!
-//! Each module holds the operation's `Request` and `Response` and implements [`Operation`] for the
-//! request, which ties the op name and the response type to it.
-//! Parameter keys follow TIM's function parameters where TIM has them.
+//! Each operation is one line of [`with_operations!`](crate::with_operations): its name on the
+//! wire, its module (holding its `Request` and `Response`, with TIM's parameter keys where TIM
+//! has them), whether a resend is safe, and a one-line summary. From that line come the
+//! [`Operation`] impl of its request, its [`OpKind`], and every surface's routing: the
+//! server's dispatch and the engine's typed call are generated from the same list (a missing
+//! handler fails to compile), the Rust SDK resends by [`Operation::IDEMPOTENT`], and the Node
+//! addon routes TIM's methods by an exhaustive match on [`OpKind`].
+//!
+//! To add an operation: a module here with its `Request` and `Response`, a line in
+//! `with_operations!`, its handler in the engine, its section in `docs/protocol.md` (a test
+//! checks), and its method on the surfaces that expose it.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub mod clean_unread;
-pub mod create_group;
-pub mod delete_group;
-pub mod delete_group_members;
-pub mod get_conversation_list;
-pub mod get_group_info;
-pub mod get_group_members;
-pub mod get_joined_groups;
-pub mod get_message_list;
-pub mod get_read_members;
-pub mod get_receipts;
-pub mod get_total_unread;
-pub mod invite_group_members;
-pub mod join_group;
-pub mod login;
-pub mod logout;
-pub mod ping;
-pub mod quit_group;
-pub mod report_read;
-pub mod send_message;
-pub mod send_receipts;
-pub mod set_receipt_privacy;
-
-/// An operation: its name on the wire and the type of its answer.
-pub trait Operation: Serialize + DeserializeOwned {
+/// An operation: its name on the wire, its kind, whether a resend is safe, and the type of its
+/// answer.
+pub trait Operation: Serialize + DeserializeOwned + Send + 'static {
     /// The `op` of the request frame.
     const OP: &'static str;
+    /// Which operation this is.
+    const KIND: OpKind;
+    /// Whether the same request may be sent again after a lost answer without doing its work
+    /// twice (reads, and writes the server recognises as repeated).
+    const IDEMPOTENT: bool;
     /// What a successful call returns in `data`.
-    type Response: Serialize + DeserializeOwned;
+    type Response: Serialize + DeserializeOwned + Send + 'static;
 }
 
 /// A response with no data.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Empty {}
 
-/// Every op name, for documentation and for the server's dispatch test.
-pub const ALL_OPS: &[&str] = &[
-    login::Request::OP,
-    logout::Request::OP,
-    ping::Request::OP,
-    send_message::Request::OP,
-    get_message_list::Request::OP,
-    send_receipts::Request::OP,
-    get_receipts::Request::OP,
-    get_read_members::Request::OP,
-    report_read::Request::OP,
-    get_conversation_list::Request::OP,
-    get_total_unread::Request::OP,
-    clean_unread::Request::OP,
-    create_group::Request::OP,
-    delete_group::Request::OP,
-    invite_group_members::Request::OP,
-    delete_group_members::Request::OP,
-    quit_group::Request::OP,
-    join_group::Request::OP,
-    get_group_info::Request::OP,
-    get_group_members::Request::OP,
-    get_joined_groups::Request::OP,
-    set_receipt_privacy::Request::OP,
-];
+/// Calls `$callback!` with the declaration of every operation, one per line:
+/// `Variant module "op_name" [ResponseType] idempotent "summary";` (the response type as written
+/// inside `tincan_proto::api`).
+///
+/// The list is the single source of the protocol's operations; the engine generates its
+/// dispatch from it.
+#[macro_export]
+macro_rules! with_operations {
+    ($callback:ident) => {
+        $callback! {
+            Login login "login" [login::Response] false "Logs a connection in (TIM `TIMLogin`); the first frame of a connection.";
+            Logout logout "logout" [Empty] false "Logs out and closes the connection (TIM `TIMLogout`).";
+            Ping ping "ping" [ping::Response] true "A heartbeat; answers the server's time.";
+            SendMessage send_message "msg_send" [send_message::Response] true "Sends a message (TIM `TIMMsgSendMessage`).";
+            GetMessageList get_message_list "msg_get_list" [get_message_list::Response] true "A page of a conversation's history (TIM `TIMMsgGetMsgList`).";
+            SendReceipts send_receipts "msg_send_receipts" [Empty] true "Sends read receipts (TIM `TIMMsgSendMessageReadReceipts`).";
+            GetReceipts get_receipts "msg_get_receipts" [get_receipts::Response] true "The receipt state of one's messages (TIM `TIMMsgGetMessageReadReceipts`).";
+            GetReadMembers get_read_members "msg_get_read_members" [get_read_members::Response] true "Who has and has not read a group message (TIM `TIMMsgGetGroupMessageReadMemberList`).";
+            ReportRead report_read "msg_report_read" [Empty] true "Marks a conversation read (TIM `TIMMsgReportReaded`).";
+            GetConversationList get_conversation_list "conv_get_list" [get_conversation_list::Response] true "The conversation list (TIM `TIMConvGetConvList`).";
+            GetTotalUnread get_total_unread "conv_get_total_unread" [get_total_unread::Response] true "The total unread count (TIM `TIMConvGetTotalUnreadMessageCount`).";
+            CleanUnread clean_unread "conv_clean_unread" [clean_unread::Response] true "Clears unread counts (TIM `TIMConvCleanConversationUnreadMessageCount`).";
+            CreateGroup create_group "group_create" [create_group::Response] false "Creates a group (TIM `TIMGroupCreate`).";
+            DeleteGroup delete_group "group_delete" [Empty] false "Dismisses a group (TIM `TIMGroupDelete`).";
+            InviteGroupMembers invite_group_members "group_invite_member" [invite_group_members::Response] false "Adds members (TIM `TIMGroupInviteMember`).";
+            DeleteGroupMembers delete_group_members "group_delete_member" [delete_group_members::Response] false "Removes members (TIM `TIMGroupDeleteMember`).";
+            QuitGroup quit_group "group_quit" [Empty] false "Leaves a group (TIM `TIMGroupQuit`).";
+            JoinGroup join_group "group_join" [Empty] false "Joins a group (TIM `TIMGroupJoin`).";
+            GetGroupInfo get_group_info "group_get_info" [get_group_info::Response] true "Groups' profiles (TIM `TIMGroupGetGroupInfoList`).";
+            GetGroupMembers get_group_members "group_get_members" [get_group_members::Response] true "A page of a group's members (TIM `TIMGroupGetMemberInfoList`).";
+            GetJoinedGroups get_joined_groups "group_get_joined" [get_joined_groups::Response] true "The groups one is in (TIM `TIMGroupGetJoinedGroupList`).";
+            SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
+        }
+    };
+}
+
+macro_rules! declare_operations {
+    ($( $variant:ident $module:ident $name:literal [$($response:tt)+] $idempotent:literal $summary:literal; )*) => {
+        $(pub mod $module;)*
+
+        /// Every operation of the client protocol.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum OpKind {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl OpKind {
+            /// Every operation, in the order declared.
+            pub const ALL: &'static [OpKind] = &[$(OpKind::$variant),*];
+
+            /// The `op` of its request frames.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(OpKind::$variant => $name,)*
+                }
+            }
+
+            /// The operation named `name` on the wire.
+            pub fn from_name(name: &str) -> Option<OpKind> {
+                match name {
+                    $($name => Some(OpKind::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether a resend is safe.
+            pub const fn is_idempotent(self) -> bool {
+                match self {
+                    $(OpKind::$variant => $idempotent,)*
+                }
+            }
+
+            /// Its one-line summary.
+            pub const fn summary(self) -> &'static str {
+                match self {
+                    $(OpKind::$variant => $summary,)*
+                }
+            }
+        }
+
+        $(
+            impl Operation for $module::Request {
+                const OP: &'static str = $name;
+                const KIND: OpKind = OpKind::$variant;
+                const IDEMPOTENT: bool = $idempotent;
+                type Response = $($response)+;
+            }
+        )*
+
+        /// Every op name, in the order declared.
+        pub const ALL_OPS: &[&str] = &[$($name),*];
+    };
+}
+
+with_operations!(declare_operations);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_kinds_agree() {
+        for kind in OpKind::ALL {
+            assert_eq!(OpKind::from_name(kind.name()), Some(*kind));
+            assert!(!kind.summary().is_empty());
+        }
+        assert_eq!(OpKind::ALL.len(), ALL_OPS.len());
+        assert_eq!(<send_message::Request as Operation>::KIND, OpKind::SendMessage);
+        const { assert!(<send_message::Request as Operation>::IDEMPOTENT) };
+        const { assert!(!<create_group::Request as Operation>::IDEMPOTENT) };
+        assert_eq!(OpKind::from_name("nope"), None);
+    }
+
+    #[test]
+    fn every_operation_is_documented_in_the_protocol() {
+        let doc = include_str!("../../../../docs/protocol.md");
+        for kind in OpKind::ALL {
+            let heading = format!("\n### `{}`\n", kind.name());
+            assert!(doc.contains(&heading), "docs/protocol.md has no section {heading:?}");
+        }
+    }
+}

@@ -13,7 +13,3 @@ pub struct Response {
     pub server_time: u64,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "ping";
-    type Response = Response;
-}

@@ -12,7 +12,5 @@ pub struct Request {
     pub group_id: String,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "group_quit";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

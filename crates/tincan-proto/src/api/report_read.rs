@@ -21,7 +21,5 @@ pub struct Request {
     pub message: Option<Message>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_report_read";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

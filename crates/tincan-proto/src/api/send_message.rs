@@ -29,7 +29,3 @@ pub struct Response {
     pub message: Message,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_send";
-    type Response = Response;
-}

@@ -18,7 +18,5 @@ pub struct Request {
     pub messages: Vec<Message>,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "msg_send_receipts";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

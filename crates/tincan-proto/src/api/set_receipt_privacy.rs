@@ -10,7 +10,5 @@ pub struct Request {
     pub private: bool,
 }
 
-impl super::Operation for Request {
-    const OP: &'static str = "user_set_receipt_privacy";
-    type Response = super::Empty;
-}
+/// The answer: nothing.
+pub type Response = super::Empty;

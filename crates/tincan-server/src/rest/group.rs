@@ -418,7 +418,7 @@ async fn add_group_member(
         group_invite_member_param_user_data: String::new(),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
-    let response = engine.call_op(&session, &request).await?;
+    let response = engine.call_op(&session, request).await?;
     let results: Vec<Value> = response
         .results
         .iter()
@@ -455,7 +455,7 @@ async fn delete_group_member(
         group_delete_member_param_user_data: String::new(),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
-    engine.call_op(&session, &request).await?;
+    engine.call_op(&session, request).await?;
     Ok(Map::new())
 }
 
@@ -467,7 +467,7 @@ struct GroupIdBody {
 
 async fn destroy_group(engine: &Engine, caller: &Caller, body: GroupIdBody) -> Result<Map<String, Value>, ApiError> {
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
-    engine.call_op(&session, &delete_group::Request { group_id: body.group_id }).await?;
+    engine.call_op(&session, delete_group::Request { group_id: body.group_id }).await?;
     Ok(Map::new())
 }
 
@@ -608,7 +608,7 @@ async fn send_group_msg(
         .await?
         .forbid_callbacks(skip_before, skip_after);
     let request = send_message::Request { conv_id: body.group_id, conv_type: ConvType::GROUP, message };
-    let sent = engine.call_op(&session, &request).await?.message;
+    let sent = engine.call_op(&session, request).await?.message;
     Ok(fields(vec![
         ("MsgTime", json!(sent.message_server_time)),
         ("MsgSeq", json!(sent.message_seq)),
@@ -677,7 +677,7 @@ async fn group_msg_get_simple(
             ..Default::default()
         },
     };
-    let mut messages = if anchor == 0 { Vec::new() } else { engine.call_op(&session, &request).await?.messages };
+    let mut messages = if anchor == 0 { Vec::new() } else { engine.call_op(&session, request).await?.messages };
     messages.sort_by_key(|message| std::cmp::Reverse(message.message_seq));
     let more = messages.len() > body.count as usize;
     messages.truncate(body.count as usize);
@@ -736,7 +736,7 @@ async fn group_msg_receipt(
     // The reader sends the receipts with its own rights: it must be a member who could see them.
     let session = session_as(engine, caller, Some(&body.reader), false, ErrorCode::GROUP_ACCOUNT_NOT_FOUND).await?;
     let messages = body.seqs.iter().map(|item| group_message_ref(&body.group_id, item.seq)).collect();
-    engine.call_op(&session, &send_receipts::Request { messages }).await?;
+    engine.call_op(&session, send_receipts::Request { messages }).await?;
     Ok(Map::new())
 }
 
@@ -759,7 +759,7 @@ async fn get_group_msg_receipt(
     for item in &body.seqs {
         // One message per call, so a message without receipts fails alone with its own Code.
         let request = get_receipts::Request { messages: vec![group_message_ref(&body.group_id, item.seq)] };
-        let item_json = match engine.call_op(&session, &request).await {
+        let item_json = match engine.call_op(&session, request).await {
             Ok(response) => match response.receipts.first() {
                 Some(receipt) => json!({
                     "Code": 0,
@@ -818,7 +818,7 @@ async fn get_group_msg_receipt_detail(
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
     let request =
         get_read_members::Request { message: group_message_ref(&body.group_id, body.seq), filter, next_seq, count };
-    let page = engine.call_op(&session, &request).await?;
+    let page = engine.call_op(&session, request).await?;
     let (list_key, account_key) =
         if filter == ReadMembersFilter::READ { ("ReadList", "Read_Account") } else { ("UnreadList", "Unread_Account") };
     let list: Vec<Value> =

@@ -140,7 +140,7 @@ async fn send_to(engine: &Engine, session: &Session, to: &str, mut message: Mess
     }
     message.message_conv_id = to.to_owned();
     let request = send_message::Request { conv_id: to.to_owned(), conv_type: ConvType::C2C, message };
-    Ok(engine.call_op(session, &request).await?.message)
+    Ok(engine.call_op(session, request).await?.message)
 }
 
 async fn sendmsg(
@@ -262,7 +262,7 @@ async fn admin_getroammsg(engine: &Engine, caller: &Caller, body: RoamBody) -> R
         },
     };
     let mut messages: Vec<Message> = engine
-        .call_op(&session, &request)
+        .call_op(&session, request)
         .await?
         .messages
         .into_iter()
@@ -314,7 +314,7 @@ async fn admin_set_msg_read(
                     ..Default::default()
                 },
             };
-            let newest = engine.call_op(&session, &request).await?.messages.into_iter().max_by_key(|it| it.message_seq);
+            let newest = engine.call_op(&session, request).await?.messages.into_iter().max_by_key(|it| it.message_seq);
             match newest {
                 Some(message) => Some(message),
                 None => return Ok(Map::new()),
@@ -322,7 +322,7 @@ async fn admin_set_msg_read(
         }
     };
     let request = report_read::Request { conv_id: body.peer, conv_type: ConvType::C2C, message: up_to };
-    engine.call_op(&session, &request).await?;
+    engine.call_op(&session, request).await?;
     Ok(Map::new())
 }
 
@@ -340,7 +340,7 @@ async fn get_c2c_unread_msg_num(
     body: UnreadBody,
 ) -> Result<Map<String, Value>, ApiError> {
     let session = session_as(engine, caller, Some(&body.user), true, ErrorCode::C2C_INVALID_ACCOUNT).await?;
-    let conversations = engine.call_op(&session, &get_conversation_list::Request {}).await?.conversations;
+    let conversations = engine.call_op(&session, get_conversation_list::Request {}).await?.conversations;
     let c2c: Vec<(&str, u64)> = conversations
         .iter()
         .filter(|conv| conv.conv_type == ConvType::C2C)
@@ -428,7 +428,7 @@ async fn c2c_msg_read_receipt(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    engine.call_op(&session, &send_receipts::Request { messages }).await?;
+    engine.call_op(&session, send_receipts::Request { messages }).await?;
     Ok(Map::new())
 }
 
