@@ -17,8 +17,11 @@
 //! - [`WriteOp`]: one change in a batch.
 //! - [`StoreRead`] and [`StoreWrite`]: what a backend implements.
 //! - [`conformance`]: the suite every backend runs in its own tests.
+//! - [`memory`]: an in-memory backend for tests and the engine's simulation, which passes the
+//!   same suite; not a production store.
 
 pub mod conformance;
+pub mod memory;
 pub mod records;
 
 use std::sync::Arc;
