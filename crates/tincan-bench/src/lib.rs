@@ -1,18 +1,23 @@
 //! The benchmark harness: scenarios that drive a running tincan over its real protocol.
 //!
 //! Every scenario logs users in through `tincan-sdk`, sets up what it needs through the REST API,
-//! measures only its own phase, and returns a JSON object of figures.
-//! Counts and durations are bounded by [`Sizes`]; the smoke test runs every scenario at
-//! [`Sizes::tiny`] against a server started in process.
-//! CPU and memory come from `/proc/<pid>` of the server when its pid is known.
+//! measures only its own phases, and returns a JSON object of figures.
+//! Counts and durations are bounded by [`Sizes`]; every phase whose figure is a rate runs until it
+//! has lasted [`PhaseBound::duration_min`] and done [`PhaseBound::operations_min`], so that a figure
+//! is not decided by a few hundred milliseconds of a noisy machine.
+//! The smoke test runs every scenario at [`Sizes::tiny`] against a server started in process.
+//! CPU and memory come from `/proc/<pid>` of the server when its pid is known, and the load
+//! generator's CPU from its own `/proc` entry, so that a reader sees what each side took.
 //!
 //! # Layout
 //!
 //! - [`Target`]: where the server is and how to log in.
-//! - [`Sizes`]: how big each scenario is.
+//! - [`Sizes`] and [`PhaseBound`]: how big each scenario is and how long each phase runs.
 //! - `stats`: percentiles and process counters.
+//! - `meter`: a phase's wall time, latencies and both sides' CPU time, added up over its pieces.
 //! - `scenarios`: the five scenarios.
 
+mod meter;
 mod scenarios;
 mod stats;
 
@@ -42,31 +47,43 @@ pub struct Target {
     pub prefix: String,
 }
 
+/// How long a measured phase runs: until it has lasted `duration_min` and done
+/// `operations_min`, whichever comes later.
+#[derive(Clone, Copy, Debug)]
+pub struct PhaseBound {
+    /// The shortest time the phase is measured over (its timed pieces added up).
+    pub duration_min: Duration,
+    /// The fewest operations it counts.
+    pub operations_min: usize,
+}
+
 /// How big each scenario is.
 #[derive(Clone, Debug)]
 pub struct Sizes {
+    /// How long every phase measuring a rate runs: synapse-shape's, messaging's, and (by time
+    /// alone, as their senders keep a schedule or run out of messages) receipt-throughput's.
+    pub phase: PhaseBound,
     /// synapse-shape: concurrent clients (Synapse's run uses 20).
     pub synapse_clients: usize,
-    /// synapse-shape: messages the sender sends one by one, each a receipt target (400).
+    /// synapse-shape: messages the sender sends one by one in each round of the single-reader
+    /// phase, each read in turn by one reader (400, Synapse's whole phase).
     pub synapse_messages: usize,
-    /// synapse-shape: receipts per concurrent client (100).
+    /// synapse-shape: messages of each round of the concurrent phase, each read by every client
+    /// (100, Synapse's whole phase).
     pub synapse_receipts_per_client: usize,
-    /// synapse-shape: idle receipts timed one by one (50).
+    /// synapse-shape: idle receipts timed one by one in each round of the idle phase (50,
+    /// Synapse's whole phase).
     pub synapse_idle_samples: usize,
     /// receipt-throughput: reader connections.
     pub throughput_readers: usize,
-    /// receipt-throughput: how long readers send, at most.
-    pub throughput_duration: Duration,
     /// receipt-throughput: messages asking for receipts read as fast as the server takes them
-    /// (over all senders; each reader reads each at most once).
+    /// (over all senders; each reader reads each at most once), enough for the phase's length.
     pub throughput_messages: usize,
     /// receipt-throughput: receipts each reader has in flight at once.
     pub throughput_pipeline: usize,
     /// receipt-throughput: the rate of the steady phase, receipts per second over all readers.
     pub throughput_steady_rate: usize,
-    /// receipt-throughput: how long the steady phase lasts, at most.
-    pub throughput_steady_duration: Duration,
-    /// receipt-throughput: messages of the steady phase.
+    /// receipt-throughput: messages of the steady phase, enough for its length at its rate.
     pub throughput_steady_messages: usize,
     /// large-group: members.
     pub large_group_members: usize,
@@ -76,41 +93,36 @@ pub struct Sizes {
     pub connections: usize,
     /// messaging: members of the group (all online).
     pub messaging_members: usize,
-    /// messaging: how long senders send.
-    pub messaging_duration: Duration,
     /// messaging: requests in flight per sender.
     pub messaging_pipeline: usize,
     /// messaging: group messages per second in the steady phase.
     pub messaging_steady_rate: u32,
-    /// messaging: how long the steady phase sends.
-    pub messaging_steady_duration: Duration,
     /// messaging: pairs of users sending C2C messages to each other.
     pub messaging_pairs: usize,
 }
 
 impl Sizes {
-    /// The sizes the targets are stated for.
+    /// The sizes the targets are stated for.
     pub fn full() -> Sizes {
         Sizes {
+            phase: PhaseBound { duration_min: Duration::from_secs(10), operations_min: 20_000 },
             synapse_clients: 20,
             synapse_messages: 400,
             synapse_receipts_per_client: 100,
             synapse_idle_samples: 50,
             throughput_readers: 200,
-            throughput_duration: Duration::from_secs(10),
-            throughput_messages: 4_000,
+            // 1,200,000 receipts: 10 s at up to 120,000/s.
+            throughput_messages: 6_000,
             throughput_pipeline: 8,
             throughput_steady_rate: 50_000,
-            throughput_steady_duration: Duration::from_secs(5),
-            throughput_steady_messages: 2_000,
+            // 600,000 receipts: 10 s at 50,000/s with a fifth to spare.
+            throughput_steady_messages: 3_000,
             large_group_members: 100_000,
             large_group_batch: 1_000,
             connections: 50_000,
             messaging_members: 22,
-            messaging_duration: Duration::from_secs(10),
             messaging_pipeline: 8,
             messaging_steady_rate: 1_000,
-            messaging_steady_duration: Duration::from_secs(5),
             messaging_pairs: 50,
         }
     }
@@ -118,25 +130,22 @@ impl Sizes {
     /// Sizes small enough for a smoke test.
     pub fn tiny() -> Sizes {
         Sizes {
+            phase: PhaseBound { duration_min: Duration::from_millis(200), operations_min: 10 },
             synapse_clients: 3,
             synapse_messages: 8,
             synapse_receipts_per_client: 4,
             synapse_idle_samples: 3,
             throughput_readers: 4,
-            throughput_duration: Duration::from_millis(500),
             throughput_messages: 6,
             throughput_pipeline: 2,
             throughput_steady_rate: 200,
-            throughput_steady_duration: Duration::from_millis(300),
             throughput_steady_messages: 6,
             large_group_members: 50,
             large_group_batch: 20,
             connections: 20,
             messaging_members: 4,
-            messaging_duration: Duration::from_millis(500),
             messaging_pipeline: 2,
             messaging_steady_rate: 40,
-            messaging_steady_duration: Duration::from_millis(300),
             messaging_pairs: 2,
         }
     }

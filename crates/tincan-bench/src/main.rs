@@ -1,5 +1,5 @@
-//! `tincan-bench`: runs the scenarios against a running tincan and prints a table and a JSON
-//! report. `scripts/bench` starts the server and calls this.
+//! `tincan-bench`: runs the scenarios against a running tincan and prints each scenario's figures
+//! and a JSON report. `scripts/bench` starts the server, calls this, and prints the table.
 
 use std::time::Duration;
 
@@ -41,10 +41,13 @@ struct Args {
     /// Members of the large group (overrides the size).
     #[arg(long)]
     large_group_members: Option<usize>,
-    /// Seconds of the full-speed phases of the receipt-throughput and messaging scenarios
-    /// (overrides the size; their steady phases keep their own length).
+    /// The shortest time every phase measuring a rate lasts, in seconds (overrides the size: 10).
     #[arg(long)]
-    seconds: Option<u64>,
+    seconds: Option<f64>,
+    /// The fewest operations every phase measuring a rate counts, where it runs until it has
+    /// counted them (overrides the size: 20,000).
+    #[arg(long)]
+    operations: Option<usize>,
     /// receipt-throughput: receipts each reader has in flight at once (overrides the size).
     #[arg(long)]
     receipts_in_flight: Option<usize>,
@@ -74,8 +77,10 @@ async fn main() -> anyhow::Result<()> {
         sizes.large_group_members = members;
     }
     if let Some(seconds) = args.seconds {
-        sizes.throughput_duration = Duration::from_secs(seconds);
-        sizes.messaging_duration = Duration::from_secs(seconds);
+        sizes.phase.duration_min = Duration::try_from_secs_f64(seconds)?;
+    }
+    if let Some(operations) = args.operations {
+        sizes.phase.operations_min = operations;
     }
     if let Some(in_flight) = args.receipts_in_flight {
         sizes.throughput_pipeline = in_flight.max(1);
@@ -93,6 +98,13 @@ async fn main() -> anyhow::Result<()> {
         if args.scenarios.is_empty() { SCENARIOS.iter().map(|it| (*it).to_owned()).collect() } else { args.scenarios };
     let mut report = serde_json::Map::new();
     report.insert("receipt_coalesce_window_ms".to_owned(), json!(target.window_ms().await?));
+    report.insert(
+        "phase".to_owned(),
+        json!({
+            "duration_min_s": sizes.phase.duration_min.as_secs_f64(),
+            "operations_min": sizes.phase.operations_min,
+        }),
+    );
     for name in &scenarios {
         eprintln!("running {name} ...");
         let result = tincan_bench::run(name, &target, &sizes).await;
