@@ -8,6 +8,8 @@
 //! The smoke test runs every scenario at [`Sizes::tiny`] against a server started in process.
 //! CPU and memory come from `/proc/<pid>` of the server when its pid is known, and the load
 //! generator's CPU from its own `/proc` entry, so that a reader sees what each side took.
+//! A receipt its sender never saw, or a message a member never received, fails the scenario
+//! ([`failures`]).
 //!
 //! # Layout
 //!
@@ -240,12 +242,51 @@ impl Target {
     }
 }
 
-/// Runs one scenario by name.
+/// Runs one scenario by name. A report that counts a receipt its sender never saw or a message a
+/// member never received gets the list of them under `failures` (see [`failures`]).
 pub async fn run(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
+    let mut report = run_scenario(name, target, sizes).await?;
+    let failed = failures(&report);
+    if !failed.is_empty() {
+        report["failures"] = json!(failed);
+    }
+    Ok(report)
+}
+
+/// The keys under which a report counts what never arrived within the run: receipts whose
+/// sender never saw a push counting them, and message deliveries that never happened.
+pub const NEVER_ARRIVED_KEYS: [&str; 2] = ["not_seen", "missing"];
+
+/// Every non-zero count of [`NEVER_ARRIVED_KEYS`] in `report`, as `path.to.key: count`.
+///
+/// The server acknowledged each of these as durable, so one that never reached its audience
+/// within the run is a fault of the run, not a tail to leave out of the percentiles.
+pub fn failures(report: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    // Walked with a stack rather than recursion; reports are a few levels deep.
+    let mut stack: Vec<(String, &Value)> = vec![(String::new(), report)];
+    while let Some((path, value)) = stack.pop() {
+        let Some(object) = value.as_object() else { continue };
+        for (key, child) in object {
+            let child_path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            let count = child.as_u64().unwrap_or(0);
+            if NEVER_ARRIVED_KEYS.contains(&key.as_str()) && count > 0 {
+                found.push(format!("{child_path}: {count}"));
+            }
+            if child.is_object() {
+                stack.push((child_path, child));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+async fn run_scenario(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     if let Some(base) = name.strip_suffix("-fast") {
         let window = target.window_ms().await?;
         target.configure(json!({"receipt_coalesce_window_ms": FAST_WINDOW_MS})).await?;
-        let result = Box::pin(run(base, target, sizes)).await;
+        let result = Box::pin(run_scenario(base, target, sizes)).await;
         target.configure(json!({"receipt_coalesce_window_ms": window})).await?;
         return result.map(|report| {
             let mut report = report;
@@ -260,5 +301,22 @@ pub async fn run(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Result<V
         "connections" => connections(target, sizes).await,
         "messaging" => messaging(target, sizes).await,
         other => anyhow::bail!("unknown scenario {other:?}; known: {}", SCENARIOS.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_every_count_of_what_never_arrived() {
+        let report = json!({
+            "visibility_under_load": {"n": 10, "not_seen": 2},
+            "steady": {"receipt_to_sender_push": {"not_seen": 0}},
+            "group": {"delivery": {"missing": 5}},
+            "receipts": 12,
+        });
+        assert_eq!(failures(&report), vec!["group.delivery.missing: 5", "visibility_under_load.not_seen: 2"]);
+        assert!(failures(&json!({"visibility_idle": {"not_seen": 0}})).is_empty());
     }
 }

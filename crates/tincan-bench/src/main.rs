@@ -1,5 +1,7 @@
 //! `tincan-bench`: runs the scenarios against a running tincan and prints each scenario's figures
-//! and a JSON report. `scripts/bench` starts the server, calls this, and prints the table.
+//! and a JSON report. `scripts/bench` starts a fresh server for each repetition, calls this, and
+//! prints the table. The exit status is 1 when a scenario failed: it stopped on an error, or a
+//! receipt or message it sent never reached its audience within the run.
 
 use std::time::Duration;
 
@@ -105,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
             "operations_min": sizes.phase.operations_min,
         }),
     );
+    let mut failed = Vec::new();
     for name in &scenarios {
         eprintln!("running {name} ...");
         let result = tincan_bench::run(name, &target, &sizes).await;
@@ -113,11 +116,20 @@ async fn main() -> anyhow::Result<()> {
             Err(err) => json!({"error": err.to_string()}),
         };
         println!("{name}: {}", serde_json::to_string(&value)?);
+        if let Some(error) = value.get("error") {
+            failed.push(format!("{name}: {error}"));
+        }
+        for failure in value.get("failures").and_then(Value::as_array).into_iter().flatten() {
+            failed.push(format!("{name}: {}", failure.as_str().unwrap_or_default()));
+        }
         report.insert(name.clone(), value);
     }
     let report = Value::Object(report);
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+    }
+    if !failed.is_empty() {
+        anyhow::bail!("{} failed:\n  {}", if failed.len() == 1 { "one check" } else { "checks" }, failed.join("\n  "));
     }
     Ok(())
 }

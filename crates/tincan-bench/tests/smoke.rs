@@ -19,6 +19,7 @@ async fn every_scenario_runs_at_tiny_sizes() {
     for name in SCENARIOS {
         let report = tincan_bench::run(name, &target, &sizes).await.unwrap_or_else(|err| panic!("{name}: {err}"));
         assert!(report.get("error").is_none(), "{name}: {report}");
+        assert!(report.get("failures").is_none(), "{name}: {report}");
         if let Some(base) = name.strip_suffix("-fast") {
             assert_eq!(report["receipt_coalesce_window_ms"], 10, "{base}: {report}");
         }
