@@ -102,17 +102,27 @@ impl PushLog {
     }
 
     /// For receipts posted at the given times (per message, with `base` earlier readers), the
-    /// time until the sender saw a push that counted each.
+    /// time until the sender saw a push that counted each, and how many it never saw.
+    ///
+    /// The `rank`th receipt of a message (in the order posted) is seen by the first push whose
+    /// count reaches `base + rank + 1`; that push never comes before the previous rank's, so one
+    /// walk over each message's pushes serves all its receipts (100,000 in the large group).
     fn visibility(&self, posts: &Posts, base: u64) -> (Stats, usize) {
+        let arrivals = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut stats = Stats::default();
         let mut missing = 0;
         for (msg_id, times) in posts {
             let mut times = times.clone();
             times.sort();
+            let pushes = arrivals.get(msg_id).map(Vec::as_slice).unwrap_or_default();
+            let mut first = 0;
             for (rank, posted) in times.iter().enumerate() {
-                match self.seen(msg_id, base + rank as u64 + 1) {
-                    Some(at) if at >= *posted => stats.push(at - *posted),
-                    Some(_) => stats.push(Duration::ZERO),
+                let count = base + rank as u64 + 1;
+                while pushes.get(first).is_some_and(|(_, read)| *read < count) {
+                    first += 1;
+                }
+                match pushes.get(first) {
+                    Some((at, _)) => stats.push(at.saturating_duration_since(*posted)),
                     None => missing += 1,
                 }
             }
@@ -560,7 +570,12 @@ async fn read_phase(
     Ok(ReadPhase { acks, late, posts, wall, sending: wall.min(duration), ran_out: wall < duration, start, end })
 }
 
-/// One Community group of many members, one message asking for receipts, every member reads it.
+/// One Community group of many members, one message asking for receipts, every member reads it
+/// while its sender watches the count grow.
+///
+/// Members log in a batch at a time, then the batch reads: the "all reads" time adds up the
+/// batches' reads only; their logins are timed apart, and each receipt is timed until the sender
+/// sees a push whose count includes it.
 pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     target.configure(json!({"receipt_group_types": ["Work", "Public", "Meeting", "Community"]})).await?;
     // The owner is a member too: the group holds exactly `large_group_members`.
@@ -570,46 +585,21 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     target.import(&members).await?;
     let owner_name = target.user("lg-owner");
     target.import(std::slice::from_ref(&owner_name)).await?;
-    let (owner, _owner_events) = target.client(&owner_name).await?;
+    let (owner, owner_events) = target.client(&owner_name).await?;
     let group_id = make_group(&owner, GroupType::COMMUNITY, "large-group", &members).await?;
+    let (log, stop) = PushLog::follow(owner_events);
     let sent = owner
         .send_message(&group_id, ConvType::GROUP, text("everyone, please read", true))
         .await
         .map_err(|err| anyhow::anyhow!("{err}"))?;
     let message = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
     let setup_s = setup.elapsed().as_secs_f64();
-    // Members log in a batch at a time (not timed), then the batch reads (timed).
-    let mut reading = Duration::ZERO;
-    let mut acks = Stats::default();
+    let batches = read_in_batches(target, &members, &message, sizes.large_group_batch).await?;
+    let posts = Posts::from([(sent.message_msg_id.clone(), batches.posted)]);
+    log.settle(&posts, 0, Duration::from_secs(30)).await;
+    let (to_sender, not_seen) = log.visibility(&posts, 0);
+    stop.store(true, Ordering::Relaxed);
     let mut count_latency = Stats::default();
-    for batch in members.chunks(sizes.large_group_batch) {
-        let mut clients = Vec::with_capacity(batch.len());
-        let mut logins = JoinSet::new();
-        for (index, name) in batch.iter().enumerate() {
-            let config = target.config(name, Some(loopback(index)))?;
-            logins.spawn(async move { Client::connect(config).await });
-        }
-        while let Some(result) = logins.join_next().await {
-            clients.push(result?.map_err(|err| anyhow::anyhow!("{err}"))?.0);
-        }
-        let started = Instant::now();
-        let mut reads = JoinSet::new();
-        for client in &clients {
-            let (client, message) = (client.clone(), message.clone());
-            reads.spawn(async move {
-                let at = Instant::now();
-                client.send_receipts(std::slice::from_ref(&message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-                anyhow::Ok(at.elapsed())
-            });
-        }
-        while let Some(result) = reads.join_next().await {
-            acks.push(result??);
-        }
-        reading += started.elapsed();
-        for client in clients {
-            client.close().await;
-        }
-    }
     let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
     // Read-count queries and member-list pages.
     for _ in 0..200 {
@@ -642,15 +632,77 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     Ok(json!({
         "members": members.len() + 1,
         "setup_s": round3(setup_s),
-        "reads_total_s": round3(reading.as_secs_f64()),
+        "reads_total_s": round3(batches.reads.wall().as_secs_f64()),
+        "reads": batches.reads.report(),
+        "logins_total_s": round3(batches.logins.wall().as_secs_f64()),
+        "logins": batches.logins.report(),
+        "receipt_to_sender": merge(to_sender.summary(), json!({"not_seen": not_seen})),
         "read_count": counts.first().map(|it| it.msg_receipt_read_count),
         "unread_count": counts.first().map(|it| it.msg_receipt_unread_count),
-        "receipt_ack": acks.summary(),
+        "receipt_ack": batches.reads.latencies.summary(),
         "read_count_query": count_latency.summary(),
         "member_list_page": pages.summary(),
         "read_list_length": listed,
         "receipt_storage_bytes": storage_bytes,
     }))
+}
+
+/// What the large group's members did: their logins and their reads, each timed by batch, and
+/// when each receipt was posted.
+struct Batches {
+    logins: Meter,
+    reads: Meter,
+    posted: Vec<Instant>,
+}
+
+/// Logs `members` in `batch` at a time and has each batch read `message` together; the logins
+/// and the reads are timed apart.
+async fn read_in_batches(
+    target: &Target,
+    members: &[String],
+    message: &Message,
+    batch: usize,
+) -> anyhow::Result<Batches> {
+    let mut batches = Batches { logins: Meter::default(), reads: Meter::default(), posted: Vec::new() };
+    for names in members.chunks(batch) {
+        let start = Mark::now(target);
+        let mut logins = JoinSet::new();
+        for (index, name) in names.iter().enumerate() {
+            let config = target.config(name, Some(loopback(index)))?;
+            logins.spawn(async move {
+                let at = Instant::now();
+                let client = Client::connect(config).await.map_err(|err| anyhow::anyhow!("{err}"))?.0;
+                anyhow::Ok((client, at.elapsed()))
+            });
+        }
+        let mut clients = Vec::with_capacity(names.len());
+        while let Some(result) = logins.join_next().await {
+            let (client, latency) = result??;
+            clients.push(client);
+            batches.logins.latencies.push(latency);
+        }
+        batches.logins.add(start, Mark::now(target));
+        let start = Mark::now(target);
+        let mut reads = JoinSet::new();
+        for client in &clients {
+            let (client, message) = (client.clone(), message.clone());
+            reads.spawn(async move {
+                let at = Instant::now();
+                client.send_receipts(std::slice::from_ref(&message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                anyhow::Ok((at, at.elapsed()))
+            });
+        }
+        while let Some(result) = reads.join_next().await {
+            let (at, latency) = result??;
+            batches.posted.push(at);
+            batches.reads.latencies.push(latency);
+        }
+        batches.reads.add(start, Mark::now(target));
+        for client in clients {
+            client.close().await;
+        }
+    }
+    Ok(batches)
 }
 
 /// A loopback source address for the `index`th connection of a batch, spreading connections

@@ -58,6 +58,11 @@ async fn every_scenario_runs_at_tiny_sizes() {
                 assert_eq!(report["unread_count"], 0, "{report}");
                 assert_eq!(report["read_list_length"], 49, "{report}");
                 assert!(report["receipt_storage_bytes"].as_u64().unwrap() > 0, "{report}");
+                // Logins are timed apart from the reads, and every read reached the sender.
+                assert_eq!(report["logins"]["n"], 49, "{report}");
+                assert_eq!(report["reads"]["n"], 49, "{report}");
+                assert_eq!(report["receipt_to_sender"]["n"], 49, "{report}");
+                assert_eq!(report["receipt_to_sender"]["not_seen"], 0, "{report}");
             }
             "connections" => assert_eq!(report["connections"], 20, "{report}"),
             "messaging" => {
