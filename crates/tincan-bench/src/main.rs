@@ -1,5 +1,7 @@
-//! `tincan-bench`: runs the scenarios against a running tincan and prints a table and a JSON
-//! report. `scripts/bench` starts the server and calls this.
+//! `tincan-bench`: runs the scenarios against a running tincan and prints each scenario's figures
+//! and a JSON report. `scripts/bench` starts a fresh server for each repetition, calls this, and
+//! prints the table. The exit status is 1 when a scenario failed: it stopped on an error, or a
+//! receipt or message it sent never reached its audience within the run.
 
 use std::time::Duration;
 
@@ -41,10 +43,13 @@ struct Args {
     /// Members of the large group (overrides the size).
     #[arg(long)]
     large_group_members: Option<usize>,
-    /// Seconds of the full-speed phases of the receipt-throughput and messaging scenarios
-    /// (overrides the size; their steady phases keep their own length).
+    /// The shortest time every phase measuring a rate lasts, in seconds (overrides the size: 10).
     #[arg(long)]
-    seconds: Option<u64>,
+    seconds: Option<f64>,
+    /// The fewest operations every phase measuring a rate counts, where it runs until it has
+    /// counted them (overrides the size: 20,000).
+    #[arg(long)]
+    operations: Option<usize>,
     /// receipt-throughput: receipts each reader has in flight at once (overrides the size).
     #[arg(long)]
     receipts_in_flight: Option<usize>,
@@ -74,8 +79,10 @@ async fn main() -> anyhow::Result<()> {
         sizes.large_group_members = members;
     }
     if let Some(seconds) = args.seconds {
-        sizes.throughput_duration = Duration::from_secs(seconds);
-        sizes.messaging_duration = Duration::from_secs(seconds);
+        sizes.phase.duration_min = Duration::try_from_secs_f64(seconds)?;
+    }
+    if let Some(operations) = args.operations {
+        sizes.phase.operations_min = operations;
     }
     if let Some(in_flight) = args.receipts_in_flight {
         sizes.throughput_pipeline = in_flight.max(1);
@@ -93,6 +100,14 @@ async fn main() -> anyhow::Result<()> {
         if args.scenarios.is_empty() { SCENARIOS.iter().map(|it| (*it).to_owned()).collect() } else { args.scenarios };
     let mut report = serde_json::Map::new();
     report.insert("receipt_coalesce_window_ms".to_owned(), json!(target.window_ms().await?));
+    report.insert(
+        "phase".to_owned(),
+        json!({
+            "duration_min_s": sizes.phase.duration_min.as_secs_f64(),
+            "operations_min": sizes.phase.operations_min,
+        }),
+    );
+    let mut failed = Vec::new();
     for name in &scenarios {
         eprintln!("running {name} ...");
         let result = tincan_bench::run(name, &target, &sizes).await;
@@ -101,11 +116,20 @@ async fn main() -> anyhow::Result<()> {
             Err(err) => json!({"error": err.to_string()}),
         };
         println!("{name}: {}", serde_json::to_string(&value)?);
+        if let Some(error) = value.get("error") {
+            failed.push(format!("{name}: {error}"));
+        }
+        for failure in value.get("failures").and_then(Value::as_array).into_iter().flatten() {
+            failed.push(format!("{name}: {}", failure.as_str().unwrap_or_default()));
+        }
         report.insert(name.clone(), value);
     }
     let report = Value::Object(report);
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)?;
+    }
+    if !failed.is_empty() {
+        anyhow::bail!("{} failed:\n  {}", if failed.len() == 1 { "one check" } else { "checks" }, failed.join("\n  "));
     }
     Ok(())
 }

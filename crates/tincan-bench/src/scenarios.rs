@@ -13,26 +13,9 @@ use tincan_proto::{Elem, Message};
 use tincan_sdk::{Client, Event, Events};
 use tokio::task::JoinSet;
 
-use crate::stats::{ProcessSample, Stats};
+use crate::meter::{Mark, Meter, Progress, round1, round3};
+use crate::stats::Stats;
 use crate::{Sizes, Target};
-
-fn cpu_and_rate(before: ProcessSample, after: ProcessSample, operations: usize, wall: Duration) -> Value {
-    let cpu = after.cpu_seconds - before.cpu_seconds;
-    json!({
-        "wall_s": round3(wall.as_secs_f64()),
-        "rate_per_s": round1(operations as f64 / wall.as_secs_f64().max(1e-9)),
-        "server_cpu_s": round3(cpu),
-        "server_cpu_ms_per_op": if operations == 0 { Value::Null } else { json!(round3(cpu * 1000.0 / operations as f64)) },
-    })
-}
-
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
-}
 
 fn merge(mut base: Value, extra: Value) -> Value {
     if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
@@ -74,11 +57,13 @@ fn text(body: &str, need_read_receipt: bool) -> Message {
     }
 }
 
-/// Receipt pushes as the sender sees them: per message ID, when each arrived and the read count
-/// it carried.
 /// Per message ID: when each receipt push arrived and the read count it carried.
 type Arrivals = HashMap<String, Vec<(Instant, u64)>>;
 
+/// Per message ID: when each of its receipts was posted.
+type Posts = HashMap<String, Vec<Instant>>;
+
+/// Receipt pushes as the sender sees them.
 #[derive(Clone, Default)]
 struct PushLog {
     arrivals: Arc<Mutex<Arrivals>>,
@@ -117,17 +102,27 @@ impl PushLog {
     }
 
     /// For receipts posted at the given times (per message, with `base` earlier readers), the
-    /// time until the sender saw a push that counted each.
-    fn visibility(&self, posts: &HashMap<String, Vec<Instant>>, base: u64) -> (Stats, usize) {
+    /// time until the sender saw a push that counted each, and how many it never saw.
+    ///
+    /// The `rank`th receipt of a message (in the order posted) is seen by the first push whose
+    /// count reaches `base + rank + 1`; that push never comes before the previous rank's, so one
+    /// walk over each message's pushes serves all its receipts (100,000 in the large group).
+    fn visibility(&self, posts: &Posts, base: u64) -> (Stats, usize) {
+        let arrivals = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut stats = Stats::default();
         let mut missing = 0;
         for (msg_id, times) in posts {
             let mut times = times.clone();
             times.sort();
+            let pushes = arrivals.get(msg_id).map(Vec::as_slice).unwrap_or_default();
+            let mut first = 0;
             for (rank, posted) in times.iter().enumerate() {
-                match self.seen(msg_id, base + rank as u64 + 1) {
-                    Some(at) if at >= *posted => stats.push(at - *posted),
-                    Some(_) => stats.push(Duration::ZERO),
+                let count = base + rank as u64 + 1;
+                while pushes.get(first).is_some_and(|(_, read)| *read < count) {
+                    first += 1;
+                }
+                match pushes.get(first) {
+                    Some((at, _)) => stats.push(at.saturating_duration_since(*posted)),
                     None => missing += 1,
                 }
             }
@@ -136,7 +131,7 @@ impl PushLog {
     }
 
     /// Waits until every message of `posts` has been seen with `base` + its number of posts.
-    async fn settle(&self, posts: &HashMap<String, Vec<Instant>>, base: u64, timeout: Duration) {
+    async fn settle(&self, posts: &Posts, base: u64, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if posts.iter().all(|(msg_id, times)| self.seen(msg_id, base + times.len() as u64).is_some()) {
@@ -147,160 +142,227 @@ impl PushLog {
     }
 }
 
+/// The clients of synapse-shape: the sender (whose receipt pushes are logged), one reader who
+/// reads alone, and the concurrent clients, all in one group.
+struct SynapseShape {
+    sender: Client,
+    single: Client,
+    clients: Vec<Client>,
+    group_id: String,
+    log: PushLog,
+}
+
 /// The same workload as `matrix_receipt_bench.py`, so the numbers compare one to one with
 /// Synapse's: 22 users in one group; concurrent and sequential sends; one reader sending a
 /// receipt for each of the sender's messages in turn; 20 readers sending receipts concurrently
 /// while the sender measures when it sees them; idle receipts timed one by one.
+///
+/// Synapse's run does each phase once, which takes tincan a fraction of a second; here each phase
+/// runs until it meets [`Sizes::phase`], by repeating Synapse's round of it (the same messages per
+/// round, one request in flight per client) where the round needs messages sent first, so that
+/// every receipt is of the same kind as Synapse's and only the number of rounds differs.
 pub async fn synapse_shape(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     let n = sizes.synapse_clients;
     let names: Vec<String> = (0..n + 2).map(|index| target.user(&format!("ss{index}"))).collect();
     target.import(&names).await?;
     let (sender, sender_events) = target.client(&names[0]).await?;
-    let (single, _single_events) = target.client(&names[1]).await?;
-    let mut group_clients = Vec::with_capacity(n);
+    // Only the sender follows its pushes, as in Synapse's run, where only the sender syncs.
+    let single = target.client(&names[1]).await?.0;
+    let mut clients = Vec::with_capacity(n);
     for name in &names[2..] {
-        group_clients.push(target.client(name).await?.0);
+        clients.push(target.client(name).await?.0);
     }
     let group_id = make_group(&sender, GroupType::PUBLIC, "synapse-shape", &names[1..]).await?;
     let (log, stop) = PushLog::follow(sender_events);
+    let shape = SynapseShape { sender, single, clients, group_id, log };
     let mut results = json!({"server_rss_mb_start": target.sample().rss_kib / 1024});
+    results["send_concurrent"] = send_concurrent(target, sizes, &shape).await?;
+    let [send_single, receipt_single] = single_rounds(target, sizes, &shape).await?;
+    results["send_single"] = send_single;
+    results["receipt_single"] = receipt_single;
+    let [receipt_concurrent, visibility] = concurrent_rounds(target, sizes, &shape).await?;
+    results["receipt_concurrent"] = receipt_concurrent;
+    results["visibility_under_load"] = visibility;
+    results["visibility_idle"] = idle_rounds(target, sizes, &shape).await?;
+    results["receipt_pushes_to_sender"] = json!(shape.log.total.load(Ordering::Relaxed));
+    results["server_rss_mb_end"] = json!(target.sample().rss_kib / 1024);
+    stop.store(true, Ordering::Relaxed);
+    Ok(results)
+}
 
-    // 1) N clients send messages concurrently.
-    let before = target.sample();
-    let started = Instant::now();
+/// Phase 1: every concurrent client sends messages one at a time (none asks for receipts).
+async fn send_concurrent(target: &Target, sizes: &Sizes, shape: &SynapseShape) -> anyhow::Result<Value> {
+    let start = Mark::now(target);
+    let progress = Progress::start(sizes.phase);
     let mut tasks = JoinSet::new();
-    for client in &group_clients {
-        let (client, group_id) = (client.clone(), group_id.clone());
+    for client in &shape.clients {
+        let (client, group_id, progress) = (client.clone(), shape.group_id.clone(), progress.clone());
         tasks.spawn(async move {
             let mut stats = Stats::default();
-            for index in 0..10 {
+            let mut index = 0;
+            while progress.more() {
                 let at = Instant::now();
                 client
                     .send_message(&group_id, ConvType::GROUP, text(&format!("msg {index}"), false))
                     .await
                     .map_err(|err| anyhow::anyhow!("{err}"))?;
                 stats.push(at.elapsed());
+                progress.done_one();
+                index += 1;
             }
             anyhow::Ok(stats)
         });
     }
-    let mut stats = Stats::default();
+    let mut meter = Meter::default();
     while let Some(result) = tasks.join_next().await {
-        stats.extend(result??);
+        meter.latencies.extend(result??);
     }
-    results["send_concurrent"] =
-        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
+    meter.add(start, Mark::now(target));
+    Ok(meter.report())
+}
 
-    // 2) The sender sends messages one by one; they are the receipt targets.
-    let before = target.sample();
-    let started = Instant::now();
+/// The sender sends `count` messages asking for receipts, one by one, and gives their latencies.
+async fn send_targets(shape: &SynapseShape, count: usize, label: &str) -> anyhow::Result<(Vec<Message>, Stats)> {
     let mut stats = Stats::default();
-    let mut targets = Vec::with_capacity(sizes.synapse_messages);
-    for index in 0..sizes.synapse_messages {
+    let mut targets = Vec::with_capacity(count);
+    for index in 0..count {
         let at = Instant::now();
-        let sent = sender
-            .send_message(&group_id, ConvType::GROUP, text(&format!("target {index}"), true))
+        let sent = shape
+            .sender
+            .send_message(&shape.group_id, ConvType::GROUP, text(&format!("{label} {index}"), true))
             .await
             .map_err(|err| anyhow::anyhow!("{err}"))?;
         stats.push(at.elapsed());
-        targets.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
+        targets.push(Message { message_conv_id: shape.group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
     }
-    results["send_single"] =
-        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
+    Ok((targets, stats))
+}
 
-    // 3) One reader sends a receipt for each target in turn.
-    let before = target.sample();
-    let started = Instant::now();
-    let mut stats = Stats::default();
-    for message in &targets {
-        let at = Instant::now();
-        single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-        stats.push(at.elapsed());
-    }
-    results["receipt_single"] =
-        merge(stats.summary(), cpu_and_rate(before, target.sample(), stats.len(), started.elapsed()));
-    log.settle(
-        &targets.iter().map(|message| (message.message_msg_id.clone(), vec![Instant::now()])).collect(),
-        0,
-        Duration::from_secs(10),
-    )
-    .await;
-
-    // 4) N readers send receipts concurrently; the sender measures when it sees them.
-    let stride = (targets.len() / sizes.synapse_receipts_per_client).max(1);
-    let chosen: Vec<Message> =
-        targets.iter().step_by(stride).take(sizes.synapse_receipts_per_client).cloned().collect();
-    let posts: Arc<Mutex<HashMap<String, Vec<Instant>>>> = Arc::default();
-    let before = target.sample();
-    let started = Instant::now();
-    let mut tasks = JoinSet::new();
-    for client in &group_clients {
-        let (client, chosen, posts) = (client.clone(), chosen.clone(), posts.clone());
-        tasks.spawn(async move {
-            let mut stats = Stats::default();
-            for message in &chosen {
-                let at = Instant::now();
-                posts
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .entry(message.message_msg_id.clone())
-                    .or_default()
-                    .push(at);
-                client.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-                stats.push(at.elapsed());
-            }
-            anyhow::Ok(stats)
-        });
-    }
-    let mut stats = Stats::default();
-    while let Some(result) = tasks.join_next().await {
-        stats.extend(result??);
-    }
-    let wall = started.elapsed();
-    let after = target.sample();
-    results["receipt_concurrent"] = merge(stats.summary(), cpu_and_rate(before, after, stats.len(), wall));
-    let posts = posts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    log.settle(&posts, 1, Duration::from_secs(15)).await;
-    let (visibility, missing) = log.visibility(&posts, 1);
-    results["visibility_under_load"] = merge(visibility.summary(), json!({"not_seen": missing}));
-
-    // 5) Idle receipts, one at a time, timed until the sender sees them.
-    let mut fresh = Vec::with_capacity(sizes.synapse_idle_samples);
-    for index in 0..sizes.synapse_idle_samples {
-        let sent = sender
-            .send_message(&group_id, ConvType::GROUP, text(&format!("idle {index}"), true))
-            .await
-            .map_err(|err| anyhow::anyhow!("{err}"))?;
-        fresh.push(Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent });
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let mut idle = Stats::default();
-    let mut post = Stats::default();
-    for message in &fresh {
-        let at = Instant::now();
-        single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-        post.push(at.elapsed());
-        let deadline = at + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Some(seen) = log.seen(&message.message_msg_id, 1) {
-                idle.push(seen - at);
-                break;
-            }
-            tokio::time::sleep(Duration::from_micros(200)).await;
+/// Phases 2 and 3, in rounds: the sender sends [`Sizes::synapse_messages`] one by one (timed as
+/// phase 2), then one reader sends a receipt for each in turn (timed as phase 3); rounds go on
+/// until both phases meet [`Sizes::phase`].
+async fn single_rounds(target: &Target, sizes: &Sizes, shape: &SynapseShape) -> anyhow::Result<[Value; 2]> {
+    let mut sends = Meter::default();
+    let mut reads = Meter::default();
+    let mut last = Vec::new();
+    while !(sends.met(sizes.phase) && reads.met(sizes.phase)) {
+        let start = Mark::now(target);
+        let (targets, stats) = send_targets(shape, sizes.synapse_messages, "target").await?;
+        sends.add(start, Mark::now(target));
+        sends.latencies.extend(stats);
+        let start = Mark::now(target);
+        for message in &targets {
+            let at = Instant::now();
+            shape.single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+            reads.latencies.push(at.elapsed());
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        reads.add(start, Mark::now(target));
+        last = targets;
     }
-    results["visibility_idle"] = merge(idle.summary(), json!({"post_p50_ms": round3(post.percentile(50.0))}));
-    results["receipt_pushes_to_sender"] = json!(log.total.load(Ordering::Relaxed));
-    results["server_rss_mb_end"] = json!(target.sample().rss_kib / 1024);
-    stop.store(true, Ordering::Relaxed);
-    Ok(results)
+    // The last round's pushes land before the next phase starts, as Synapse's run waits for them.
+    let posted: Posts = last.iter().map(|message| (message.message_msg_id.clone(), vec![Instant::now()])).collect();
+    shape.log.settle(&posted, 0, Duration::from_secs(10)).await;
+    Ok([sends.report(), reads.report()])
+}
+
+/// Phase 4, in rounds: the sender sends [`Sizes::synapse_receipts_per_client`] messages (not
+/// timed), then every concurrent client sends a receipt for each of them in order, one at a
+/// time, while the sender watches its pushes (timed); rounds go on until the phase meets
+/// [`Sizes::phase`]. Gives the receipts' figures and their time to reach the sender.
+async fn concurrent_rounds(target: &Target, sizes: &Sizes, shape: &SynapseShape) -> anyhow::Result<[Value; 2]> {
+    let mut meter = Meter::default();
+    let mut posts = Posts::new();
+    while !meter.met(sizes.phase) {
+        let (targets, _) = send_targets(shape, sizes.synapse_receipts_per_client, "round").await?;
+        let targets = Arc::new(targets);
+        let start = Mark::now(target);
+        let mut tasks = JoinSet::new();
+        for client in &shape.clients {
+            let (client, targets) = (client.clone(), targets.clone());
+            tasks.spawn(async move {
+                let mut stats = Stats::default();
+                let mut posted = Vec::with_capacity(targets.len());
+                for (index, message) in targets.iter().enumerate() {
+                    let at = Instant::now();
+                    posted.push((index, at));
+                    client
+                        .send_receipts(std::slice::from_ref(message))
+                        .await
+                        .map_err(|err| anyhow::anyhow!("{err}"))?;
+                    stats.push(at.elapsed());
+                }
+                anyhow::Ok((stats, posted))
+            });
+        }
+        let mut round = Vec::new();
+        while let Some(result) = tasks.join_next().await {
+            let (stats, posted) = result??;
+            meter.latencies.extend(stats);
+            round.extend(posted);
+        }
+        meter.add(start, Mark::now(target));
+        for (index, at) in round {
+            posts.entry(targets[index].message_msg_id.clone()).or_default().push(at);
+        }
+    }
+    shape.log.settle(&posts, 0, Duration::from_secs(15)).await;
+    let (visibility, not_seen) = shape.log.visibility(&posts, 0);
+    Ok([meter.report(), merge(visibility.summary(), json!({"not_seen": not_seen}))])
+}
+
+/// Phase 5, in rounds: the sender sends [`Sizes::synapse_idle_samples`] messages, waits half a
+/// second, then one reader sends a receipt for each, one at a time, 20 ms apart, each timed until
+/// the sender sees it; rounds go on until the samples span [`PhaseBound::duration_min`]
+/// (samples are spaced on purpose, so the phase is bounded by time, not by operations).
+///
+/// [`PhaseBound::duration_min`]: crate::PhaseBound::duration_min
+async fn idle_rounds(target: &Target, sizes: &Sizes, shape: &SynapseShape) -> anyhow::Result<Value> {
+    let mut meter = Meter::default();
+    let mut post = Stats::default();
+    let mut not_seen = 0;
+    while meter.wall() < sizes.phase.duration_min {
+        let (fresh, _) = send_targets(shape, sizes.synapse_idle_samples, "idle").await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let start = Mark::now(target);
+        for message in &fresh {
+            let at = Instant::now();
+            shape.single.send_receipts(std::slice::from_ref(message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+            post.push(at.elapsed());
+            match wait_seen(&shape.log, &message.message_msg_id, at + Duration::from_secs(10)).await {
+                Some(seen) => meter.latencies.push(seen - at),
+                None => not_seen += 1,
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        meter.add(start, Mark::now(target));
+    }
+    Ok(merge(
+        meter.latencies.summary(),
+        json!({
+            "not_seen": not_seen,
+            "post_p50_ms": round3(post.percentile(50.0)),
+            "wall_s": round3(meter.wall().as_secs_f64()),
+        }),
+    ))
+}
+
+/// When the sender first saw a push counting one reader of `msg_id`, looking until `deadline`.
+async fn wait_seen(log: &PushLog, msg_id: &str, deadline: Instant) -> Option<Instant> {
+    while Instant::now() < deadline {
+        if let Some(seen) = log.seen(msg_id, 1) {
+            return Some(seen);
+        }
+        tokio::time::sleep(Duration::from_micros(200)).await;
+    }
+    None
 }
 
 /// Many readers send receipts for messages of four senders, who watch their receipt pushes:
-/// first at a steady rate (the 50,000/s), for latencies at that load, then as fast as the
-/// server takes them, for the most it can do. Each phase reads its own messages, so every
-/// receipt is a reader's first for its message.
+/// first at a steady rate (50,000/s), for latencies at that load, then as fast as the server
+/// takes them, for the most it can do; each phase lasts [`PhaseBound::duration_min`]. Each phase
+/// reads its own messages, so every receipt is a reader's first for its message.
+///
+/// [`PhaseBound::duration_min`]: crate::PhaseBound::duration_min
 pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     let readers: Vec<String> = (0..sizes.throughput_readers).map(|index| target.user(&format!("rt{index}"))).collect();
     let senders: Vec<String> = (0..4).map(|index| target.user(&format!("rts{index}"))).collect();
@@ -350,10 +412,9 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
     let interval = Duration::from_secs_f64(lanes / sizes.throughput_steady_rate as f64);
     let mut pushes_before = 0;
     let mut reports = Vec::new();
-    for (messages, duration, interval) in [
-        (steady_messages, sizes.throughput_steady_duration, Some(interval)),
-        (full_messages, sizes.throughput_duration, None),
-    ] {
+    for (messages, duration, interval) in
+        [(steady_messages, sizes.phase.duration_min, Some(interval)), (full_messages, sizes.phase.duration_min, None)]
+    {
         let phase = read_phase(target, &clients, messages, sizes.throughput_pipeline, duration, interval).await?;
         let mut visibility = Stats::default();
         let mut missing = 0;
@@ -370,6 +431,9 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
         tokio::time::sleep(Duration::from_millis(1_500)).await;
         let pushes: u64 = logs.iter().map(|log| log.total.load(Ordering::Relaxed)).sum();
         let receipts = phase.acks.len();
+        let mut meter = Meter::default();
+        meter.add(phase.start, phase.end);
+        let cpu = meter.report();
         reports.push(json!({
             "receipts": receipts,
             "receipts_per_s": round1(receipts as f64 / phase.sending.as_secs_f64().max(1e-9)),
@@ -377,9 +441,15 @@ pub async fn receipt_throughput(target: &Target, sizes: &Sizes) -> anyhow::Resul
             "send_late": phase.late.summary(),
             "receipt_to_sender_push": merge(visibility.summary(), json!({"not_seen": missing})),
             "pushes_to_senders": pushes - pushes_before,
-            "server_cpu_s_per_1000_receipts": round3((phase.after.cpu_seconds - phase.before.cpu_seconds) * 1000.0 / receipts.max(1) as f64),
-            "server_rss_mb": phase.after.rss_kib / 1024,
+            // Milliseconds per receipt are seconds per 1,000 receipts.
+            "server_cpu_s_per_1000_receipts": cpu["server_cpu_ms_per_op"],
+            "server_cpu_cores": cpu["server_cpu_cores"],
+            "load_generator_cpu_s_per_1000_receipts": cpu["load_generator_cpu_ms_per_op"],
+            "load_generator_cpu_cores": cpu["load_generator_cpu_cores"],
+            "server_rss_mb": phase.end.server_rss_mb(),
             "wall_s": round3(phase.wall.as_secs_f64()),
+            "sending_s": round3(phase.sending.as_secs_f64()),
+            "ran_out_of_messages": phase.ran_out,
         }));
         pushes_before = pushes;
     }
@@ -423,8 +493,10 @@ struct ReadPhase {
     /// The time receipts were being sent: from the start to the deadline, or to the last
     /// acknowledgement if every message was read before it.
     sending: Duration,
-    before: ProcessSample,
-    after: ProcessSample,
+    /// Whether every message was read before the deadline, so the phase was shorter than asked.
+    ran_out: bool,
+    start: Mark,
+    end: Mark,
 }
 
 /// Every reader sends receipts for `messages` with `pipeline` in flight, until `duration` has
@@ -443,7 +515,7 @@ async fn read_phase(
 ) -> anyhow::Result<ReadPhase> {
     let messages = Arc::new(messages);
     let n_lanes = clients.len() * pipeline;
-    let before = target.sample();
+    let start = Mark::now(target);
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = JoinSet::new();
@@ -464,7 +536,8 @@ async fn read_phase(
                         Some(ticker) => ticker.tick().await.into_std(),
                         None => Instant::now(),
                     };
-                    if Instant::now() >= deadline {
+                    // A lane that starts late still sends once, so a short phase counts something.
+                    if !posted.is_empty() && Instant::now() >= deadline {
                         break;
                     }
                     let at = (index + step) % messages.len();
@@ -493,11 +566,16 @@ async fn read_phase(
         }
     }
     let wall = started.elapsed();
-    let after = target.sample();
-    Ok(ReadPhase { acks, late, posts, wall, sending: wall.min(duration), before, after })
+    let end = Mark::now(target);
+    Ok(ReadPhase { acks, late, posts, wall, sending: wall.min(duration), ran_out: wall < duration, start, end })
 }
 
-/// One Community group of many members, one message asking for receipts, every member reads it.
+/// One Community group of many members, one message asking for receipts, every member reads it
+/// while its sender watches the count grow.
+///
+/// Members log in a batch at a time, then the batch reads: the "all reads" time adds up the
+/// batches' reads only; their logins are timed apart, and each receipt is timed until the sender
+/// sees a push whose count includes it.
 pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> {
     target.configure(json!({"receipt_group_types": ["Work", "Public", "Meeting", "Community"]})).await?;
     // The owner is a member too: the group holds exactly `large_group_members`.
@@ -507,46 +585,21 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     target.import(&members).await?;
     let owner_name = target.user("lg-owner");
     target.import(std::slice::from_ref(&owner_name)).await?;
-    let (owner, _owner_events) = target.client(&owner_name).await?;
+    let (owner, owner_events) = target.client(&owner_name).await?;
     let group_id = make_group(&owner, GroupType::COMMUNITY, "large-group", &members).await?;
+    let (log, stop) = PushLog::follow(owner_events);
     let sent = owner
         .send_message(&group_id, ConvType::GROUP, text("everyone, please read", true))
         .await
         .map_err(|err| anyhow::anyhow!("{err}"))?;
     let message = Message { message_conv_id: group_id.clone(), message_conv_type: ConvType::GROUP, ..sent.clone() };
     let setup_s = setup.elapsed().as_secs_f64();
-    // Members log in a batch at a time (not timed), then the batch reads (timed).
-    let mut reading = Duration::ZERO;
-    let mut acks = Stats::default();
+    let batches = read_in_batches(target, &members, &message, sizes.large_group_batch).await?;
+    let posts = Posts::from([(sent.message_msg_id.clone(), batches.posted)]);
+    log.settle(&posts, 0, Duration::from_secs(30)).await;
+    let (to_sender, not_seen) = log.visibility(&posts, 0);
+    stop.store(true, Ordering::Relaxed);
     let mut count_latency = Stats::default();
-    for batch in members.chunks(sizes.large_group_batch) {
-        let mut clients = Vec::with_capacity(batch.len());
-        let mut logins = JoinSet::new();
-        for (index, name) in batch.iter().enumerate() {
-            let config = target.config(name, Some(loopback(index)))?;
-            logins.spawn(async move { Client::connect(config).await });
-        }
-        while let Some(result) = logins.join_next().await {
-            clients.push(result?.map_err(|err| anyhow::anyhow!("{err}"))?.0);
-        }
-        let started = Instant::now();
-        let mut reads = JoinSet::new();
-        for client in &clients {
-            let (client, message) = (client.clone(), message.clone());
-            reads.spawn(async move {
-                let at = Instant::now();
-                client.send_receipts(std::slice::from_ref(&message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
-                anyhow::Ok(at.elapsed())
-            });
-        }
-        while let Some(result) = reads.join_next().await {
-            acks.push(result??);
-        }
-        reading += started.elapsed();
-        for client in clients {
-            client.close().await;
-        }
-    }
     let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
     // Read-count queries and member-list pages.
     for _ in 0..200 {
@@ -579,15 +632,77 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
     Ok(json!({
         "members": members.len() + 1,
         "setup_s": round3(setup_s),
-        "reads_total_s": round3(reading.as_secs_f64()),
+        "reads_total_s": round3(batches.reads.wall().as_secs_f64()),
+        "reads": batches.reads.report(),
+        "logins_total_s": round3(batches.logins.wall().as_secs_f64()),
+        "logins": batches.logins.report(),
+        "receipt_to_sender": merge(to_sender.summary(), json!({"not_seen": not_seen})),
         "read_count": counts.first().map(|it| it.msg_receipt_read_count),
         "unread_count": counts.first().map(|it| it.msg_receipt_unread_count),
-        "receipt_ack": acks.summary(),
+        "receipt_ack": batches.reads.latencies.summary(),
         "read_count_query": count_latency.summary(),
         "member_list_page": pages.summary(),
         "read_list_length": listed,
         "receipt_storage_bytes": storage_bytes,
     }))
+}
+
+/// What the large group's members did: their logins and their reads, each timed by batch, and
+/// when each receipt was posted.
+struct Batches {
+    logins: Meter,
+    reads: Meter,
+    posted: Vec<Instant>,
+}
+
+/// Logs `members` in `batch` at a time and has each batch read `message` together; the logins
+/// and the reads are timed apart.
+async fn read_in_batches(
+    target: &Target,
+    members: &[String],
+    message: &Message,
+    batch: usize,
+) -> anyhow::Result<Batches> {
+    let mut batches = Batches { logins: Meter::default(), reads: Meter::default(), posted: Vec::new() };
+    for names in members.chunks(batch) {
+        let start = Mark::now(target);
+        let mut logins = JoinSet::new();
+        for (index, name) in names.iter().enumerate() {
+            let config = target.config(name, Some(loopback(index)))?;
+            logins.spawn(async move {
+                let at = Instant::now();
+                let client = Client::connect(config).await.map_err(|err| anyhow::anyhow!("{err}"))?.0;
+                anyhow::Ok((client, at.elapsed()))
+            });
+        }
+        let mut clients = Vec::with_capacity(names.len());
+        while let Some(result) = logins.join_next().await {
+            let (client, latency) = result??;
+            clients.push(client);
+            batches.logins.latencies.push(latency);
+        }
+        batches.logins.add(start, Mark::now(target));
+        let start = Mark::now(target);
+        let mut reads = JoinSet::new();
+        for client in &clients {
+            let (client, message) = (client.clone(), message.clone());
+            reads.spawn(async move {
+                let at = Instant::now();
+                client.send_receipts(std::slice::from_ref(&message)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+                anyhow::Ok((at, at.elapsed()))
+            });
+        }
+        while let Some(result) = reads.join_next().await {
+            let (at, latency) = result??;
+            batches.posted.push(at);
+            batches.reads.latencies.push(latency);
+        }
+        batches.reads.add(start, Mark::now(target));
+        for client in clients {
+            client.close().await;
+        }
+    }
+    Ok(batches)
 }
 
 /// A loopback source address for the `index`th connection of a batch, spreading connections
@@ -680,27 +795,28 @@ struct Route {
 
 /// What one sending phase did.
 struct Sent {
-    acks: Stats,
+    meter: Meter,
     sent_at: HashMap<u64, Instant>,
-    wall: Duration,
 }
 
-/// Sends along every route with `pipeline` requests in flight each until `duration` has passed;
-/// with `interval`, each route sends at most one message per interval.
+/// Sends along every route with `pipeline` requests in flight each until the phase meets
+/// `sizes.phase`; with `interval`, each route sends at most one message per interval.
 async fn drive(
+    target: &Target,
+    sizes: &Sizes,
     routes: &[Route],
     pipeline: usize,
-    duration: Duration,
     interval: Option<Duration>,
 ) -> anyhow::Result<Sent> {
     let sent_at: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
-    let started = Instant::now();
-    let deadline = started + duration;
+    let start = Mark::now(target);
+    let progress = Progress::start(sizes.phase);
+    let started = progress.started();
     let mut tasks = JoinSet::new();
     let n_routes = routes.len();
     for (index, route) in routes.iter().enumerate() {
         for lane in 0..pipeline {
-            let (route, sent_at) = (route.clone(), sent_at.clone());
+            let (route, sent_at, progress) = (route.clone(), sent_at.clone(), progress.clone());
             tasks.spawn(async move {
                 let mut acks = Stats::default();
                 let mut ticker =
@@ -711,7 +827,7 @@ async fn drive(
                         Some(ticker) => ticker.tick().await.into_std(),
                         None => Instant::now(),
                     };
-                    if Instant::now() >= deadline {
+                    if !progress.more() {
                         break;
                     }
                     let message = text(&format!("route {index} lane {lane} message {n}"), false);
@@ -722,19 +838,20 @@ async fn drive(
                         .map_err(|err| anyhow::anyhow!("{err}"))?;
                     acks.push(at.elapsed());
                     sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(sent.message_unique_id, at);
+                    progress.done_one();
                     n += 1;
                 }
                 anyhow::Ok(acks)
             });
         }
     }
-    let mut acks = Stats::default();
+    let mut meter = Meter::default();
     while let Some(result) = tasks.join_next().await {
-        acks.extend(result??);
+        meter.latencies.extend(result??);
     }
-    let wall = started.elapsed();
+    meter.add(start, Mark::now(target));
     let sent_at = sent_at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    Ok(Sent { acks, sent_at, wall })
+    Ok(Sent { meter, sent_at })
 }
 
 /// Waits (up to 20 s) until every message sent reached `expected` devices; summarizes the
@@ -765,15 +882,21 @@ async fn delivery_of(sent: &Sent, arrivals: &Deliveries, expected: usize) -> Val
 }
 
 /// The figures of one sending phase.
-fn phase_report(sent: &Sent, delivery: Value, before: ProcessSample, after: ProcessSample) -> Value {
-    let cpu = after.cpu_seconds - before.cpu_seconds;
+fn phase_report(sent: &Sent, delivery: Value) -> Value {
+    let usage = sent.meter.report();
     json!({
-        "messages": sent.acks.len(),
-        "messages_per_s": round1(sent.acks.len() as f64 / sent.wall.as_secs_f64().max(1e-9)),
-        "ack": sent.acks.summary(),
+        "messages": sent.meter.latencies.len(),
+        "messages_per_s": usage["rate_per_s"],
+        "wall_s": usage["wall_s"],
+        "ack": sent.meter.latencies.summary(),
         "delivery": delivery,
-        "server_cpu_s": round3(cpu),
-        "server_cpu_s_per_1000_messages": round3(cpu * 1000.0 / sent.acks.len().max(1) as f64),
+        "server_cpu_s": usage["server_cpu_s"],
+        // Milliseconds per message are seconds per 1,000 messages.
+        "server_cpu_s_per_1000_messages": usage["server_cpu_ms_per_op"],
+        "server_cpu_cores": usage["server_cpu_cores"],
+        "load_generator_cpu_s": usage["load_generator_cpu_s"],
+        "load_generator_cpu_s_per_1000_messages": usage["load_generator_cpu_ms_per_op"],
+        "load_generator_cpu_cores": usage["load_generator_cpu_cores"],
     })
 }
 
@@ -797,20 +920,15 @@ pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> 
         group_routes.push(Route { client, conv_id: group_id.clone(), conv_type: ConvType::GROUP });
     }
     let receivers = group_routes.len() - 1;
-    let before = target.sample();
-    let sent = drive(&group_routes, sizes.messaging_pipeline, sizes.messaging_duration, None).await?;
-    let after = target.sample();
+    let sent = drive(target, sizes, &group_routes, sizes.messaging_pipeline, None).await?;
     let delivery = delivery_of(&sent, &arrivals, receivers).await;
-    let group = phase_report(&sent, delivery, before, after);
+    let group = phase_report(&sent, delivery);
 
     // The same group at a steady rate, so that delivery latency is the server's, not a backlog's.
     let every = Duration::from_secs_f64(group_routes.len() as f64 / sizes.messaging_steady_rate as f64);
-    let before = target.sample();
-    let sent = drive(&group_routes, 1, sizes.messaging_steady_duration, Some(every)).await?;
-    let after = target.sample();
+    let sent = drive(target, sizes, &group_routes, 1, Some(every)).await?;
     let delivery = delivery_of(&sent, &arrivals, receivers).await;
-    let steady =
-        merge(phase_report(&sent, delivery, before, after), json!({"target_rate_per_s": sizes.messaging_steady_rate}));
+    let steady = merge(phase_report(&sent, delivery), json!({"target_rate_per_s": sizes.messaging_steady_rate}));
 
     // C2C: pairs of users, each sending to its peer.
     let pair_names: Vec<String> =
@@ -831,11 +949,9 @@ pub async fn messaging(target: &Target, sizes: &Sizes) -> anyhow::Result<Value> 
             conv_type: ConvType::C2C,
         })
         .collect();
-    let before = target.sample();
-    let sent = drive(&c2c_routes, sizes.messaging_pipeline, sizes.messaging_duration, None).await?;
-    let after = target.sample();
+    let sent = drive(target, sizes, &c2c_routes, sizes.messaging_pipeline, None).await?;
     let delivery = delivery_of(&sent, &arrivals, 1).await;
-    let c2c = merge(phase_report(&sent, delivery, before, after), json!({"pairs": sizes.messaging_pairs}));
+    let c2c = merge(phase_report(&sent, delivery), json!({"pairs": sizes.messaging_pairs}));
     stop.store(true, Ordering::Relaxed);
     Ok(json!({
         "members_online": group_routes.len(),

@@ -1,4 +1,5 @@
-//! Percentiles, and the server's CPU time and memory from `/proc`.
+//! Percentiles, and a process's CPU time and memory from `/proc` (the server's, and the load
+//! generator's own).
 
 use std::time::Duration;
 
@@ -64,6 +65,11 @@ pub struct ProcessSample {
 }
 
 impl ProcessSample {
+    /// This process: the load generator, whose clients run on the same cores as the server.
+    pub fn own() -> ProcessSample {
+        ProcessSample::of(std::process::id())
+    }
+
     /// Reads `/proc/<pid>/stat` and `/proc/<pid>/status`; zeros where unreadable.
     pub fn of(pid: u32) -> ProcessSample {
         let ticks_per_second = 100.0;
@@ -108,5 +114,11 @@ mod tests {
     fn reads_its_own_process() {
         let sample = ProcessSample::of(std::process::id());
         assert!(sample.rss_kib > 0);
+        // Spin until the kernel has charged this process a tick or two of CPU time.
+        let started = std::time::Instant::now();
+        while ProcessSample::own().cpu_seconds <= sample.cpu_seconds && started.elapsed() < Duration::from_secs(5) {
+            std::hint::black_box((0..1_000u64).sum::<u64>());
+        }
+        assert!(ProcessSample::own().cpu_seconds > sample.cpu_seconds);
     }
 }
