@@ -43,13 +43,18 @@ fn every_rust_file_opens_with_a_module_doc_and_uses_no_banned_macro() {
 
 /// The dependencies a crate's Cargo.toml declares under `[dependencies]`.
 fn dependencies(krate: &str) -> Vec<String> {
+    section_dependencies(krate, "[dependencies]")
+}
+
+/// The dependencies a crate's Cargo.toml declares in `section`.
+fn section_dependencies(krate: &str, section: &str) -> Vec<String> {
     let manifest = std::fs::read_to_string(workspace().join("crates").join(krate).join("Cargo.toml")).unwrap();
     let mut in_section = false;
     let mut names = Vec::new();
     for line in manifest.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            in_section = line == "[dependencies]";
+            in_section = line == section;
             continue;
         }
         if in_section
@@ -97,5 +102,81 @@ fn the_crate_graph_keeps_its_boundaries() {
             !["axum", "tincan-server", "tincan-sdk"].contains(&dependency.as_str()),
             "the engine may not depend on {dependency}"
         );
+    }
+}
+
+#[test]
+fn the_engine_knows_the_store_interface_and_no_backend() {
+    // The program that runs the engine opens the backend and hands it in; the engine, its tests
+    // included, never names one (its tests use the in-memory store of `tincan-store`).
+    for section in ["[dependencies]", "[dev-dependencies]"] {
+        for dependency in section_dependencies("tincan-engine", section) {
+            assert!(
+                !dependency.starts_with("tincan-store-") && dependency != "rusqlite",
+                "the engine may not depend on the backend {dependency} ({section})"
+            );
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/tincan-engine"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("tincan_store_sqlite"), "{} names the SQLite backend", file.display());
+    }
+}
+
+#[test]
+fn the_engine_derives_no_wire_format() {
+    // Only tincan-proto derives serialization for what clients read, and the REST layer keeps
+    // its own shapes; the engine's one encoding is the webhook queue's, which it stores itself.
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/tincan-engine/src"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let derives = text.lines().any(|line| line.trim_start().starts_with("#[derive(") && line.contains("Serialize"));
+        let is_webhook_queue = file.ends_with("webhooks/mod.rs");
+        assert!(!derives || is_webhook_queue, "{} derives Serialize or Deserialize", file.display());
+    }
+}
+
+#[test]
+fn the_domain_rules_take_from_the_protocol_only_its_vocabulary() {
+    // tincan-core uses identifiers, error codes, TIM's enumerations and the limits of
+    // tincan-proto, and none of its wire types (operations, frames, pushes, objects, messages).
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/tincan-core/src"), &mut files);
+    let allowed = ["tincan_proto::{", "tincan_proto::enums", "tincan_proto::limits", "tincan_proto::ErrorCode"];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().filter(|line| line.contains("tincan_proto::")) {
+            let at = line.find("tincan_proto::").unwrap_or_default();
+            let path = &line[at..];
+            assert!(
+                allowed.iter().any(|prefix| path.starts_with(prefix)),
+                "{}: {} reaches past the protocol's vocabulary",
+                file.display(),
+                line.trim()
+            );
+            if let Some(list) = path.strip_prefix("tincan_proto::{") {
+                for item in list.trim_end_matches(['}', ';']).split(',') {
+                    let item = item.trim();
+                    assert!(
+                        ["ApiError", "ErrorCode", "GroupId", "UserId", "limits", "enums", ""].contains(&item)
+                            || item.starts_with("enums::"),
+                        "{}: imports {item} from tincan-proto",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_workspace_crate_the_manifest_names_exists() {
+    let manifest = std::fs::read_to_string(workspace().join("Cargo.toml")).unwrap();
+    for line in manifest.lines().filter(|line| line.contains("path = \"crates/")) {
+        let path = line.split("path = \"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default();
+        assert!(workspace().join(path).join("Cargo.toml").is_file(), "Cargo.toml names {path}, which does not exist");
     }
 }

@@ -388,8 +388,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_head_moves_before_events_are_published() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let store = tincan_store::memory::MemoryStore::new().writer();
         let metrics = Arc::new(Metrics::default());
         let bus = Arc::new(Recorder { metrics: metrics.clone(), seen: Mutex::new(Vec::new()) });
         let (writer, thread) = Writer::start(Box::new(store), 0, bus.clone(), metrics);
@@ -473,8 +472,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_the_store_cannot_take_is_held_and_stored_once_it_can_while_new_changes_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let (reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let memory = tincan_store::memory::MemoryStore::new();
+        let (reader, store) = (memory.reader(), memory.writer());
         let metrics = Arc::new(Metrics::default());
         let seen_unavailable = Arc::new(AtomicBool::new(false));
         let store = Flaky {
@@ -510,8 +509,7 @@ mod tests {
 
     #[tokio::test]
     async fn after_a_failed_write_nothing_later_in_its_batch_is_stored() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_reader, store) = tincan_store_sqlite::open(&dir.path().join("test.db")).unwrap();
+        let store = tincan_store::memory::MemoryStore::new().writer();
         let (open_gate, gate) = std::sync::mpsc::channel();
         let store = Gated { inner: Box::new(store), gate: Some(gate) };
         let metrics = Arc::new(Metrics::default());

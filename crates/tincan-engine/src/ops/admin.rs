@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tincan_core::config::{AppConfig, Plan};
 use tincan_proto::enums::GroupType;
 use tincan_proto::{ApiError, ErrorCode, UserId};
@@ -31,7 +30,7 @@ pub struct StartReport {
 }
 
 /// An app as the admin API shows it (never with its key).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppInfo {
     /// The SDKAppID.
     pub sdkappid: u64,
@@ -61,26 +60,19 @@ pub struct AppInfo {
 pub const SDKAPPID_RANGE: std::ops::RangeInclusive<u64> = 1..=u32::MAX as u64;
 
 /// A change to an app's configuration; absent fields stay as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppConfigChange {
     /// The plan.
-    #[serde(default)]
     pub plan: Option<String>,
     /// Group types enabled for receipts, by name.
-    #[serde(default)]
     pub receipt_group_types: Option<Vec<String>>,
     /// The coalescing window, in milliseconds.
-    #[serde(default)]
     pub receipt_coalesce_window_ms: Option<u32>,
     /// The largest group allowed receipts.
-    #[serde(default)]
     pub receipt_group_members_max: Option<u32>,
     /// Where webhooks go (`""` turns them off).
-    #[serde(default)]
     pub callback_url: Option<String>,
     /// The webhook commands to enable, replacing the current set.
-    #[serde(default)]
     pub callback_commands: Option<Vec<String>>,
 }
 

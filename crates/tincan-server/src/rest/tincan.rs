@@ -1,9 +1,9 @@
 //! `tincan`: tincan's own commands, the settings TIM keeps in its web console.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_core::config::Plan;
-use tincan_engine::{AppConfigChange, Engine};
+use tincan_engine::{AppConfigChange, AppInfo, Engine};
 use tincan_proto::{ApiError, ErrorCode, UserId};
 
 use super::{Caller, body_as, fields, unknown};
@@ -24,6 +24,70 @@ struct PrivacyBody {
     user_id: String,
     #[serde(rename = "Private")]
     private: bool,
+}
+
+/// The body of `set_app_config`; absent keys stay as they are.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppConfigBody {
+    #[serde(default)]
+    plan: Option<String>,
+    #[serde(default)]
+    receipt_group_types: Option<Vec<String>>,
+    #[serde(default)]
+    receipt_coalesce_window_ms: Option<u32>,
+    #[serde(default)]
+    receipt_group_members_max: Option<u32>,
+    #[serde(default)]
+    callback_url: Option<String>,
+    #[serde(default)]
+    callback_commands: Option<Vec<String>>,
+}
+
+impl From<AppConfigBody> for AppConfigChange {
+    fn from(body: AppConfigBody) -> AppConfigChange {
+        AppConfigChange {
+            plan: body.plan,
+            receipt_group_types: body.receipt_group_types,
+            receipt_coalesce_window_ms: body.receipt_coalesce_window_ms,
+            receipt_group_members_max: body.receipt_group_members_max,
+            callback_url: body.callback_url,
+            callback_commands: body.callback_commands,
+        }
+    }
+}
+
+/// An app as `App` and `Apps` show it (never with its key).
+#[derive(Serialize)]
+struct AppJson<'a> {
+    sdkappid: u64,
+    admin_identifier: &'a str,
+    plan: &'a str,
+    receipt_group_types: &'a [String],
+    receipt_coalesce_window_ms: u32,
+    receipt_group_members_max: u32,
+    callback_url: &'a str,
+    callback_commands: &'a [String],
+    created_at: u64,
+    root: bool,
+}
+
+/// `app` as JSON (`null` for none).
+fn app_json(app: Option<&AppInfo>) -> Value {
+    let Some(app) = app else { return Value::Null };
+    let json = AppJson {
+        sdkappid: app.sdkappid,
+        admin_identifier: &app.admin_identifier,
+        plan: &app.plan,
+        receipt_group_types: &app.receipt_group_types,
+        receipt_coalesce_window_ms: app.receipt_coalesce_window_ms,
+        receipt_group_members_max: app.receipt_group_members_max,
+        callback_url: &app.callback_url,
+        callback_commands: &app.callback_commands,
+        created_at: app.created_at,
+        root: app.root,
+    };
+    serde_json::to_value(json).unwrap_or(Value::Null)
 }
 
 #[derive(Deserialize)]
@@ -81,13 +145,14 @@ pub(super) async fn command(
     command: &str,
     body: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let app_json = |engine: &Engine| serde_json::to_value(engine.app_info(caller.sdkappid)).unwrap_or(Value::Null);
+    let own_app = |engine: &Engine| app_json(engine.app_info(caller.sdkappid).as_ref());
     match command {
-        "get_app" => Ok(fields(vec![("App", app_json(engine))])),
+        "get_app" => Ok(fields(vec![("App", own_app(engine))])),
         "set_app_config" => {
-            let change: AppConfigChange = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let change: AppConfigBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
+            let change = AppConfigChange::from(change);
             let app = engine.update_app_config(caller.sdkappid, &change).await?;
-            Ok(fields(vec![("App", serde_json::to_value(app).unwrap_or(Value::Null))]))
+            Ok(fields(vec![("App", app_json(Some(&app)))]))
         }
         "rotate_key" => {
             let key_file = engine.rotate_key(caller.sdkappid).await?;
@@ -95,7 +160,7 @@ pub(super) async fn command(
         }
         "list_apps" => {
             require_root(engine, caller)?;
-            Ok(fields(vec![("Apps", serde_json::to_value(engine.apps()).unwrap_or(Value::Null))]))
+            Ok(fields(vec![("Apps", Value::Array(engine.apps().iter().map(|app| app_json(Some(app))).collect()))]))
         }
         "create_app" => {
             require_root(engine, caller)?;
@@ -108,16 +173,13 @@ pub(super) async fn command(
             };
             let app = engine.create_app(request.sdkappid, None, plan).await?;
             let key_file = engine.key_file(app.sdkappid);
-            Ok(fields(vec![
-                ("App", serde_json::to_value(app).unwrap_or(Value::Null)),
-                ("KeyFile", json!(key_file.display().to_string())),
-            ]))
+            Ok(fields(vec![("App", app_json(Some(&app))), ("KeyFile", json!(key_file.display().to_string()))]))
         }
         "transfer_root" => {
             require_root(engine, caller)?;
             let request: TransferRootBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
             let app = engine.transfer_root(caller.sdkappid, request.sdkappid).await?;
-            Ok(fields(vec![("App", serde_json::to_value(app).unwrap_or(Value::Null))]))
+            Ok(fields(vec![("App", app_json(Some(&app)))]))
         }
         "set_receipt_privacy" => {
             let request: PrivacyBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
