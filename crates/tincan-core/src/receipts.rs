@@ -74,6 +74,18 @@ impl GroupReceipt {
     ) -> io::Result<GroupReceipt> {
         let readers = deserialize(readers)?;
         let private_readers = deserialize(private_readers)?;
+        // Paired with `record`, which admits only eligible members, once: what the store gives
+        // back must be what it could have been given.
+        let admissible = |bitmap: &RoaringBitmap| {
+            bitmap.max().is_none_or(|max| max < index_bound)
+                && sender_index.is_none_or(|sender| !bitmap.contains(sender))
+        };
+        if !admissible(&readers) || !admissible(&private_readers) || !readers.is_disjoint(&private_readers) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a stored receipt names a member who could not have read the message",
+            ));
+        }
         Ok(GroupReceipt { sender_index, index_bound, readers, private_readers })
     }
 
@@ -135,6 +147,9 @@ impl GroupReceipt {
         let sender_present = self.sender_index.is_some_and(|index| current.contains(index));
         let eligible = eligible_with_sender.saturating_sub(u64::from(sender_present));
         let read = self.readers.intersection_len(current);
+        // Paired with `record` and `restore`: readers are eligible members, so among the
+        // current members they are part of the eligible population.
+        debug_assert!(read <= eligible, "more readers ({read}) than eligible members ({eligible})");
         ReceiptCounts { read, unread: eligible.saturating_sub(read) }
     }
 
@@ -283,5 +298,14 @@ mod tests {
             both.sort_unstable();
             prop_assert_eq!(both, eligible, "the two lists partition the eligible members");
         }
+    }
+
+    #[test]
+    fn a_stored_state_that_could_not_have_been_recorded_is_refused() {
+        let bytes = |indices: &[u32]| serialize(&bitmap(indices.iter().copied()));
+        assert!(GroupReceipt::restore(Some(0), 5, &bytes(&[1, 4]), &bytes(&[2])).is_ok());
+        assert!(GroupReceipt::restore(Some(0), 5, &bytes(&[5]), &[]).is_err(), "a reader who joined after");
+        assert!(GroupReceipt::restore(Some(0), 5, &bytes(&[0]), &[]).is_err(), "the sender");
+        assert!(GroupReceipt::restore(Some(0), 5, &bytes(&[2]), &bytes(&[2])).is_err(), "public and private at once");
     }
 }

@@ -36,18 +36,20 @@ pub(crate) fn start_dispatcher(shared: Arc<Shared>, receiver: Receiver<Vec<Event
                     dispatch(&shared, event, &mut out);
                 }
                 // Batches that queued up meanwhile join this round, up to a bound.
-                let mut n_events = 0;
+                let (mut n_events, mut n_batches) = (0, 1);
                 for _ in 0..BUS_BATCHES_PER_ROUND {
                     if n_events >= ROUND_EVENTS_MAX {
                         break;
                     }
                     let Ok(events) = receiver.try_recv() else { break };
                     n_events += events.len();
+                    n_batches += 1;
                     for event in events {
                         dispatch(&shared, event, &mut out);
                     }
                 }
                 out.deliver(&shared);
+                shared.metrics.bus_delivered.fetch_add(n_batches, Ordering::SeqCst);
             }
         })
         .unwrap_or_else(|err| panic!("cannot start the dispatcher thread: {err}"))
@@ -66,7 +68,13 @@ struct Deliveries {
 
 impl Deliveries {
     fn push(&mut self, slot: &Arc<DeviceSlot>, frame: OutFrame) {
-        self.by_device.entry(slot.id).or_insert_with(|| (slot.clone(), Vec::new())).1.push(frame);
+        let batch = &mut self.by_device.entry(slot.id).or_insert_with(|| (slot.clone(), Vec::new())).1;
+        // Paired with the replay's and the connection's checks: a device's stream only moves on.
+        debug_assert!(
+            frame.pos == 0 || batch.iter().rev().find(|it| it.pos != 0).is_none_or(|last| last.pos < frame.pos),
+            "pushes to one device out of position order"
+        );
+        batch.push(frame);
     }
 
     /// Queues a frame for each of `slots` but the origin. The text is written only if some

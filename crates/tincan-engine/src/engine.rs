@@ -55,6 +55,19 @@ pub struct EngineConfig {
     /// large that their bitmaps could pass 64 MiB; past it the oldest idle ones are let go and
     /// read back from the store when a receipt or a query needs them.
     pub receipt_cells_per_group: usize,
+    /// Who decides when coalesced receipt pushes go out: timers (production), or the caller
+    /// through [`Engine::flush_due_receipt_pushes`] (a simulation that steps the clock itself).
+    pub pacing: Pacing,
+}
+
+/// Who decides when time-driven work happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pacing {
+    /// The engine's own timers.
+    Timers,
+    /// The caller, which steps the clock and calls [`Engine::flush_due_receipt_pushes`]; with a
+    /// test clock and a seeded random source, a run is then repeatable.
+    Manual,
 }
 
 /// How many messages' receipt states a group keeps in memory unless configured otherwise: a

@@ -46,7 +46,7 @@ use crate::hub::Hub;
 pub use clock::{Clock, Random, SeededRandom, SystemClock, SystemRandom};
 pub use engine::{
     DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_RECEIPT_CELLS_PER_GROUP, Engine, EngineConfig, HEARTBEAT_INTERVAL_MAX,
-    HEARTBEAT_INTERVAL_MIN, PinnedApp, Session, StartError, default_app_config,
+    HEARTBEAT_INTERVAL_MIN, Pacing, PinnedApp, Session, StartError, default_app_config,
 };
 pub use events::DeviceId;
 pub use hub::{Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox};
@@ -72,7 +72,7 @@ impl Engine {
         metrics.head_pos.store(head_pos, Ordering::Relaxed);
         let built = load::build(loaded)?;
         let shared = Arc::new(Shared { apps: RwLock::new(built.apps), hub: Hub::default(), metrics: metrics.clone() });
-        let (bus, bus_receiver) = bus::LocalBus::new();
+        let (bus, bus_receiver) = bus::LocalBus::new(metrics.clone());
         let dispatcher = dispatch::start_dispatcher(shared.clone(), bus_receiver);
         let (writer, writer_thread) = Writer::start(store_writer, head_pos, Arc::new(bus), metrics);
         let coalescer = receipts::coalescer::Coalescer::new();
@@ -93,7 +93,9 @@ impl Engine {
                 threads: std::sync::Mutex::new(vec![dispatcher, writer_thread]),
             }),
         };
-        receipts::flush::start(&engine);
+        if config.pacing == Pacing::Timers {
+            receipts::flush::start(&engine);
+        }
         engine.start_webhook_delivery();
         let report = engine.ensure_default_app(config.pinned_app).await?;
         Ok((engine, report))
@@ -116,6 +118,20 @@ impl Engine {
             }
         })
         .await;
+    }
+
+    /// Sends the coalesced receipt pushes that are due by the engine's clock (what the timers do
+    /// under [`Pacing::Timers`]).
+    pub async fn flush_due_receipt_pushes(&self) {
+        receipts::flush::flush_due(self).await;
+    }
+
+    /// Waits until the dispatcher has handed to the devices every event committed so far.
+    pub async fn settle(&self) {
+        let metrics = self.metrics();
+        while metrics.bus_delivered.load(Ordering::SeqCst) < metrics.bus_published.load(Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+        }
     }
 
     /// Runs operation `op` for `session` with its raw parameters; returns the result as JSON.

@@ -72,6 +72,10 @@ pub struct Metrics {
     /// holds: new changes are refused and the server reports itself unhealthy until the store
     /// takes the batch, then service resumes by itself.
     pub store_unavailable: std::sync::atomic::AtomicBool,
+    /// Batches of events the writer has put on the bus.
+    pub(crate) bus_published: AtomicU64,
+    /// Batches of events the dispatcher has handed to the devices.
+    pub(crate) bus_delivered: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -95,6 +99,8 @@ impl Default for Metrics {
             commit_seconds: Histogram::new(),
             store_failed: std::sync::atomic::AtomicBool::new(false),
             store_unavailable: std::sync::atomic::AtomicBool::new(false),
+            bus_published: AtomicU64::new(0),
+            bus_delivered: AtomicU64::new(0),
         }
     }
 }

@@ -29,9 +29,13 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             vec![json!({"kind": "total_unread_changed", "total_unread_count": total})]
         }
         Event::Ended(error) => vec![ended(&error)],
-        Event::ReceiptSent(_) | Event::ConvRead(_) | Event::Group(_) | Event::Synced(_) | Event::Connection(_) => {
-            Vec::new()
-        }
+        // The client resumes after an overflow by itself; what the app missed comes again.
+        Event::ReceiptSent(_)
+        | Event::ConvRead(_)
+        | Event::Group(_)
+        | Event::Synced(_)
+        | Event::Connection(_)
+        | Event::Overflowed { .. } => Vec::new(),
     }
 }
 

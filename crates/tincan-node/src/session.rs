@@ -34,22 +34,31 @@ struct State {
     generation: u64,
 }
 
+/// Callbacks one instance keeps for JavaScript, at most.
+const QUEUED_MAX: usize = 16_384;
+
 /// One SDK instance.
 pub(crate) struct Session {
     state: Mutex<State>,
-    queue: mpsc::UnboundedSender<Outgoing>,
-    queued: tokio::sync::Mutex<mpsc::UnboundedReceiver<Outgoing>>,
+    /// Callbacks waiting for JavaScript, at most [`QUEUED_MAX`]: when the app's callbacks fall
+    /// behind, the forwarding task waits, the SDK's own bounded queue fills, and the SDK resumes
+    /// once the app has caught up, so memory stays bounded and nothing is lost.
+    queue: mpsc::Sender<Outgoing>,
+    queued: tokio::sync::Mutex<mpsc::Receiver<Outgoing>>,
+    /// The end of a login, kept apart so that a full queue never loses it.
+    ended: Mutex<Option<Outgoing>>,
     /// Whether a client is logged in (events may still come).
     active: watch::Sender<bool>,
 }
 
 impl Session {
     pub(crate) fn new() -> Arc<Session> {
-        let (queue, queued) = mpsc::unbounded_channel();
+        let (queue, queued) = mpsc::channel(QUEUED_MAX);
         Arc::new(Session {
             state: Mutex::new(State::default()),
             queue,
             queued: tokio::sync::Mutex::new(queued),
+            ended: Mutex::new(None),
             active: watch::Sender::new(false),
         })
     }
@@ -141,7 +150,7 @@ impl Session {
         if state.generation == generation {
             state.client = None;
             state.generation += 1;
-            let _ = self.queue.send(events::ended(&error));
+            *self.ended.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(events::ended(&error));
             self.active.send_replace(false);
         }
     }
@@ -154,6 +163,9 @@ impl Session {
             let mut batch = Vec::new();
             while let Ok(item) = queued.try_recv() {
                 batch.push(item);
+            }
+            if let Some(ended) = self.ended.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+                batch.push(ended);
             }
             if !batch.is_empty() {
                 return Some(events::encode(&batch));
@@ -186,8 +198,12 @@ async fn forward(session: std::sync::Weak<Session>, mut events: Events, generati
             session.ended(generation, error);
             return;
         }
+        let queue = session.queue.clone();
+        drop(session);
         for outgoing in events::convert(event) {
-            let _ = session.queue.send(outgoing);
+            if queue.send(outgoing).await.is_err() {
+                return;
+            }
         }
     }
     // The client is gone; if nothing else replaced it, this login is over.

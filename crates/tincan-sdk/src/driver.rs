@@ -67,7 +67,7 @@ enum Reply {
 struct Driver {
     config: ClientConfig,
     shared: Arc<Shared>,
-    events: mpsc::UnboundedSender<Event>,
+    events: EventQueue,
     pending: HashMap<u64, Pending>,
     next_id: u64,
     convs: ConvCache,
@@ -77,7 +77,7 @@ struct Driver {
 }
 
 /// Connects, logs in, and starts the driver task.
-pub(crate) async fn start(config: ClientConfig, events: mpsc::UnboundedSender<Event>) -> Result<Arc<Shared>, ApiError> {
+pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> Result<Arc<Shared>, ApiError> {
     let (socket, response) = connect(&config, config.resume_pos).await?;
     let (commands, receiver) = mpsc::channel(COMMANDS_MAX);
     let shared = Arc::new(Shared {
@@ -94,7 +94,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::UnboundedSender<Ev
         answered: false,
         config,
         shared: shared.clone(),
-        events,
+        events: EventQueue { sender: events },
         pending: HashMap::new(),
         next_id: 1,
         convs: ConvCache::default(),
@@ -210,6 +210,34 @@ enum Outcome {
     Closed,
     Lost,
     Ended(ApiError),
+    /// The application's event queue is full: stop receiving until it takes some.
+    Overflowed,
+}
+
+/// The application's side of the events: bounded, so that an application that stops taking
+/// them holds the client's memory to the bound.
+struct EventQueue {
+    sender: mpsc::Sender<Event>,
+}
+
+impl EventQueue {
+    /// Queues an event that the client can make again (conversation changes, totals, the
+    /// connection's state): when the queue is full it is dropped, and the resume that follows
+    /// an overflow refreshes the conversations.
+    fn send(&self, event: Event) {
+        let _ = self.sender.try_send(event);
+    }
+
+    /// Queues an event of the user's stream; `false` when the queue is full (the caller then
+    /// resumes from before it).
+    fn offer(&self, event: Event) -> bool {
+        !matches!(self.sender.try_send(event), Err(mpsc::error::TrySendError::Full(_)))
+    }
+
+    /// Whether half of the queue is free.
+    fn has_room(&self) -> bool {
+        self.sender.capacity() * 2 >= self.sender.max_capacity()
+    }
 }
 
 impl Driver {
@@ -226,7 +254,7 @@ impl Driver {
                         self.shared.last_pos.fetch_min(response.pos, Ordering::SeqCst);
                         self.shared.tiny_id.store(response.tiny_id, Ordering::SeqCst);
                         self.shared.clock_offset_secs.store(clock_offset(response.server_time), Ordering::SeqCst);
-                        let _ = self.events.send(Event::Connection(ConnectionState::Connected));
+                        self.events.send(Event::Connection(ConnectionState::Connected));
                         socket = Some(new_socket);
                         continue;
                     }
@@ -241,13 +269,23 @@ impl Driver {
             match outcome {
                 Outcome::Closed => break,
                 Outcome::Ended(error) => {
-                    let _ = self.events.send(Event::Ended(error.clone()));
+                    self.events.send(Event::Ended(error.clone()));
                     self.fail_all(&error);
                     break;
                 }
                 Outcome::Lost => {
-                    let _ = self.events.send(Event::Connection(ConnectionState::Disconnected));
+                    self.events.send(Event::Connection(ConnectionState::Disconnected));
                     self.after_disconnect();
+                }
+                Outcome::Overflowed => {
+                    self.after_disconnect();
+                    // Resumed only once the application has caught up: the events it could not
+                    // take are replayed then, after the last one it was given.
+                    while !self.events.has_room() {
+                        self.wait_while_disconnected(&mut commands, Duration::from_millis(20)).await;
+                    }
+                    let resumed_after = self.shared.last_pos.load(Ordering::SeqCst);
+                    self.events.send(Event::Overflowed { resumed_after });
                 }
             }
         }
@@ -448,61 +486,73 @@ impl Driver {
     }
 
     async fn on_push(&mut self, socket: &mut Socket, kind: &str, pos: u64, data: &str) -> Option<Outcome> {
-        if pos != 0 {
-            if pos <= self.shared.last_pos.load(Ordering::SeqCst) {
-                return None;
-            }
-            self.shared.last_pos.store(pos, Ordering::SeqCst);
+        if pos != 0 && pos <= self.shared.last_pos.load(Ordering::SeqCst) {
+            return None;
+        }
+        // An event of the stream counts as delivered, and its position as passed, only once the
+        // application's queue took it; a full queue is an overflow, and the resume after it
+        // brings the event again.
+        macro_rules! deliver {
+            ($event:expr) => {
+                if !self.events.offer($event) {
+                    return Some(Outcome::Overflowed);
+                }
+            };
         }
         match kind {
             push::MESSAGE => {
-                let Ok(payload) = serde_json::from_str::<MessagePush>(data) else { return None };
-                let before = self.convs.total_unread();
-                let change = self.convs.apply_message(&payload.message, payload.conv);
+                let Ok(payload) = serde_json::from_str::<MessagePush>(data) else { return self.passed(pos) };
                 let own_echo = payload.message.message_is_from_self
                     && crate::state_lock(&self.shared.sent_ids).contains(&payload.message.message_msg_id);
+                let (message, conv) = (payload.message.clone(), payload.conv);
                 if !own_echo {
-                    let _ = self.events.send(Event::Message(payload));
+                    deliver!(Event::Message(payload));
                 }
+                let before = self.convs.total_unread();
+                let change = self.convs.apply_message(&message, conv);
                 self.report_convs(change.into_iter().collect(), before, true);
             }
             push::RECEIPT => {
                 if let Ok(payload) = serde_json::from_str::<ReceiptPush>(data) {
-                    let _ = self.events.send(Event::Receipts(payload.receipts));
+                    deliver!(Event::Receipts(payload.receipts));
                 }
             }
             push::RECEIPT_SENT => {
                 if let Ok(payload) = serde_json::from_str::<ReceiptSentPush>(data) {
-                    let _ = self.events.send(Event::ReceiptSent(payload));
+                    deliver!(Event::ReceiptSent(payload));
                 }
             }
             push::CONV_READ => {
-                let Ok(payload) = serde_json::from_str::<ConvReadPush>(data) else { return None };
+                let Ok(payload) = serde_json::from_str::<ConvReadPush>(data) else { return self.passed(pos) };
+                let (conv_id, conv_type, conv) = (payload.conv_id.clone(), payload.conv_type, payload.conv);
+                deliver!(Event::ConvRead(payload));
                 let before = self.convs.total_unread();
-                let change = self.convs.apply_read(&payload.conv_id, payload.conv_type, payload.conv);
-                let _ = self.events.send(Event::ConvRead(payload));
+                let change = self.convs.apply_read(&conv_id, conv_type, conv);
                 self.report_convs(change.into_iter().collect(), before, true);
             }
             push::GROUP => {
-                let Ok(payload) = serde_json::from_str::<GroupPush>(data) else { return None };
+                let Ok(payload) = serde_json::from_str::<GroupPush>(data) else { return self.passed(pos) };
                 let me = self.shared.user_id.as_str();
                 let gone = payload.event == "dismissed"
                     || (matches!(payload.event.as_str(), "left" | "removed")
                         && payload.members.iter().any(|it| it == me));
+                let group_id = payload.group_id.clone();
+                deliver!(Event::Group(payload));
+                self.passed(pos);
                 let before = self.convs.total_unread();
-                let change = if gone { self.convs.remove(&payload.group_id, ConvType::GROUP) } else { None };
-                let _ = self.events.send(Event::Group(payload));
+                let change = if gone { self.convs.remove(&group_id, ConvType::GROUP) } else { None };
                 self.report_convs(change.into_iter().collect(), before, true);
                 if !gone {
                     self.refresh_convs(socket).await?;
                 }
+                return None;
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);
                 if synced > self.shared.last_pos.load(Ordering::SeqCst) {
                     self.shared.last_pos.store(synced, Ordering::SeqCst);
                 }
-                let _ = self.events.send(Event::Synced(self.shared.last_pos.load(Ordering::SeqCst)));
+                self.events.send(Event::Synced(self.shared.last_pos.load(Ordering::SeqCst)));
                 self.refresh_convs(socket).await?;
             }
             push::KICKED => {
@@ -513,6 +563,14 @@ impl Driver {
                 return Some(if passing { Outcome::Lost } else { Outcome::Ended(error) });
             }
             other => tracing::debug!(kind = other, "an unknown push"),
+        }
+        self.passed(pos)
+    }
+
+    /// Records that the stream's event at `pos` (0: not an event of the stream) was delivered.
+    fn passed(&self, pos: u64) -> Option<Outcome> {
+        if pos != 0 {
+            self.shared.last_pos.fetch_max(pos, Ordering::SeqCst);
         }
         None
     }
@@ -525,11 +583,11 @@ impl Driver {
 
     fn report_convs(&mut self, changes: Vec<crate::ConvChange>, total_before: u64, announce_total: bool) {
         if !changes.is_empty() {
-            let _ = self.events.send(Event::ConvChanged(changes));
+            self.events.send(Event::ConvChanged(changes));
         }
         let total = self.convs.total_unread();
         if announce_total && total != total_before {
-            let _ = self.events.send(Event::TotalUnreadChanged(total));
+            self.events.send(Event::TotalUnreadChanged(total));
         }
     }
 

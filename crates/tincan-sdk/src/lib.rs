@@ -57,7 +57,15 @@ pub struct ClientConfig {
     /// The local address to connect from (for example one of several loopback addresses, to use
     /// more connections than one address has ports); `None` lets the system choose.
     pub local_ip: Option<std::net::IpAddr>,
+    /// Events the application has not taken yet, at most ([`EVENTS_MAX`] by default). When the
+    /// application falls this far behind, the client drops the connection, waits until half of
+    /// the queue is taken, tells the application ([`Event::Overflowed`]) and resumes, so the
+    /// events it could not queue are replayed rather than lost.
+    pub events_max: usize,
 }
+
+/// Events an application may leave untaken before the client stops receiving, by default.
+pub const EVENTS_MAX: usize = 16_384;
 
 impl ClientConfig {
     /// A configuration with the usual defaults (30-second requests, no resume).
@@ -71,6 +79,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             platform: 0,
             local_ip: None,
+            events_max: EVENTS_MAX,
         }
     }
 }
@@ -108,11 +117,18 @@ pub enum Event {
     Connection(ConnectionState),
     /// The server ended the session for good (kicked off, UserSig expired); no reconnect follows.
     Ended(ApiError),
+    /// The application fell [`ClientConfig::events_max`] events behind: the client stopped
+    /// receiving and now resumes after `resumed_after`, the last position it queued, so that
+    /// nothing is lost; the events after it come again.
+    Overflowed {
+        /// The position the client resumes after.
+        resumed_after: u64,
+    },
 }
 
-/// The stream of events.
+/// The stream of events (at most [`ClientConfig::events_max`] waiting).
 pub struct Events {
-    receiver: mpsc::UnboundedReceiver<Event>,
+    receiver: mpsc::Receiver<Event>,
 }
 
 impl Events {
@@ -185,7 +201,7 @@ impl Client {
     /// Connects and logs in (TIM `TIMInit` + `TIMLogin`); fails with the server's code when the
     /// login is refused.
     pub async fn connect(config: ClientConfig) -> Result<(Client, Events), ApiError> {
-        let (events_sender, receiver) = mpsc::unbounded_channel();
+        let (events_sender, receiver) = mpsc::channel(config.events_max.max(2));
         let shared = driver::start(config, events_sender).await?;
         Ok((Client { shared }, Events { receiver }))
     }

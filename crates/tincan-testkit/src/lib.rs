@@ -100,6 +100,7 @@ async fn start(
         webhook_queue_max: tincan_engine::webhooks::PENDING_PER_APP_MAX,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
+        pacing: tincan_engine::Pacing::Timers,
     };
     configure(&mut config);
     let mut attempt = 0;

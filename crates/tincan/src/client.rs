@@ -283,6 +283,7 @@ pub(crate) async fn tail(args: TailArgs) -> anyhow::Result<()> {
             Event::Synced(pos) => json!({"event": "synced", "pos": pos}),
             Event::Connection(state) => json!({"event": "connection", "data": format!("{state:?}")}),
             Event::Ended(err) => json!({"event": "ended", "code": err.code.0, "desc": err.desc}),
+            Event::Overflowed { resumed_after } => json!({"event": "overflowed", "resumed_after": resumed_after}),
         };
         println!("{line}");
         if args.send_receipts

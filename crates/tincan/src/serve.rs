@@ -22,6 +22,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         webhook_queue_max: args.webhook_queue_max,
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
+        pacing: tincan_engine::Pacing::Timers,
     };
     // Connections are files: the soft limit on open files (often 1,024) is raised to the hard
     // one, and the connection caps follow whatever it ends up being.

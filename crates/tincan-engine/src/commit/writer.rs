@@ -323,6 +323,8 @@ fn finish(submission: Submission, ops: Vec<WriteOp>, bus: &dyn Bus) {
 fn assign_positions(ops: &mut [WriteOp], next_pos: &mut u64) {
     fn take(next_pos: &mut u64, previous: &mut u64) -> u64 {
         let pos = *next_pos;
+        // Positions only grow: the dispatcher's and the replay's checks rely on it.
+        assert!(pos > *previous && pos < u64::MAX, "event positions ran out or went back");
         *next_pos = next_pos.saturating_add(1);
         *previous = pos;
         pos

@@ -72,6 +72,11 @@ macro_rules! dispatch {
             op: &str,
             data: Option<&RawValue>,
         ) -> Result<String, ApiError> {
+            // A connection logs in once, before any call: a second login is refused whatever
+            // its parameters.
+            if op == <api::login::Request as Operation>::OP {
+                return Err(already_logged_in());
+            }
             match OpKind::from_name(op) {
                 $(Some(OpKind::$variant) => {
                     let request: api::$module::Request = parse_data(data)?;
@@ -91,7 +96,11 @@ async fn login_again(
     _session: &Session,
     _request: api::login::Request,
 ) -> Result<api::login::Response, ApiError> {
-    Err(ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection"))
+    Err(already_logged_in())
+}
+
+fn already_logged_in() -> ApiError {
+    ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection")
 }
 
 handle!(api::login::Request => login_again);

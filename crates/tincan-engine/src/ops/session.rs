@@ -168,6 +168,8 @@ impl Engine {
         }
         items.retain(|item| item.pos() <= horizon);
         items.sort_by_key(Item::pos);
+        // Paired with the dispatcher's check: one stream, each position once, in order.
+        debug_assert!(items.windows(2).all(|pair| pair[0].pos() < pair[1].pos()), "a replay repeats a position");
         let more = horizon < committed;
         let mut frames = Vec::with_capacity(items.len());
         for item in items {

@@ -45,6 +45,14 @@ pub(crate) fn start(engine: &Engine) {
     });
 }
 
+/// Sends the pushes due at the engine's clock, in the order they fell due.
+pub(crate) async fn flush_due(engine: &Engine) {
+    let due = engine.inner.coalescer.take_due(engine.now_ms()).0;
+    for (key, cells, origin) in due {
+        flush(engine, key, cells, origin).await;
+    }
+}
+
 /// Sends every push still waiting for its window (at shutdown).
 pub(crate) async fn flush_all(engine: &Engine) {
     let due = engine.inner.coalescer.take_due(u64::MAX).0;

@@ -328,3 +328,32 @@ async fn resumes_between_interleaved_c2c_and_group_traffic_lose_and_repeat_nothi
     assert_eq!(unique, expected, "only what was sent was delivered");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_application_that_falls_behind_its_events_is_told_and_loses_none() {
+    // Goal: the client keeps at most events_max events the application has not taken; past it
+    // the client stops receiving, says so (Overflowed) once the application has caught up, and
+    // resumes, so every message arrives once, in order.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let mut config = app.config("bob");
+    config.events_max = 20;
+    let (_bob, mut bob_events) = Client::connect(config).await.unwrap();
+    let total = 150u64;
+    for index in 0..total {
+        alice.send_text("bob", ConvType::C2C, &format!("{index}"), false).await.unwrap();
+    }
+    let mut seqs = Vec::new();
+    let mut overflowed = 0;
+    while (seqs.len() as u64) < total {
+        match tokio::time::timeout(WAIT, bob_events.next()).await.expect("events keep coming").expect("the client runs")
+        {
+            Event::Message(push) => seqs.push(push.message.message_seq),
+            Event::Overflowed { .. } => overflowed += 1,
+            _ => {}
+        }
+    }
+    assert!(overflowed >= 1, "the application was told it fell behind");
+    assert_eq!(seqs, (1..=total).collect::<Vec<u64>>(), "every message once, in order");
+    app.stop().await;
+}
