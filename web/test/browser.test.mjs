@@ -64,6 +64,44 @@ async function send(page, text, { receipt }) {
   await page.getByRole("textbox", { name: "Message" }).press("Enter");
 }
 
+test("the home page at / links to the chat client, the console, the API documents, health and metrics", async () => {
+  for (const width of [1280, 360]) {
+    const page = await (await context({ viewport: { width, height: 800 } })).newPage();
+    const answer = await page.goto(`${server.origin}/`);
+    assert.equal(answer.status(), 200);
+    await page.getByRole("heading", { name: "tincan", level: 1, exact: true }).waitFor();
+    await page.getByRole("status").getByText("The server is up and storing what it is sent.").waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.locator("#ws-url").textContent(), `${server.origin.replace("http://", "ws://")}/ws`);
+    const links = [
+      ["Chat client", "/chat", "<title>tincan chat</title>"],
+      ["Console", "/console", "<title>tincan console</title>"],
+      ["the protocol", "/docs/protocol.md", "# The tincan client protocol"],
+      ["the REST API and webhooks", "/docs/rest-api.md", "TIM"],
+      ["the model, the rules, the errors", "/docs/receipts.md", "receipt"],
+      ["every code", "/docs/error-codes.md", "6017"],
+      ["/healthz", "/healthz", "ok"],
+      ["/metrics", "/metrics", "tincan_"],
+    ];
+    for (const [name, href, content] of links) {
+      const link = page.getByRole("link", { name, exact: true });
+      assert.equal(await link.getAttribute("href"), href, name);
+      const target = await fetch(new URL(href, server.origin));
+      assert.equal(target.status, 200, href);
+      assert.ok((await target.text()).includes(content), `${href} holds ${content}`);
+    }
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `the home page scrolls sideways at ${width} px`);
+    await screenshot(page, `home-${width}`);
+    if (width === 360) {
+      await page.getByRole("link", { name: "Chat client", exact: true }).click();
+      await page.getByRole("heading", { name: "Sign in to tincan chat" }).waitFor({ timeout: WAIT_MS });
+    }
+    assert.deepEqual(page.context().offsite(), []);
+  }
+  const missing = await fetch(`${server.origin}/nowhere`);
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /listed at \//);
+});
+
 let consolePage;
 
 test("the console answers nothing before sign-in", async () => {
