@@ -540,6 +540,81 @@ test("Users and groups: search accounts, hand out a chat link, see a group's mem
   for (const one of [page, chat]) assert.deepEqual(one.context().offsite(), []);
 });
 
+/** Whether each element `selector` matches on the page lies inside the viewport's width. */
+async function allWithinWidth(page, selector) {
+  return page.evaluate((selector) => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll(selector)]
+      .filter((element) => element.getClientRects().length > 0)
+      // Headings of a table whose header row is hidden to the eye (read out only) do not count.
+      .filter((element) => (element.closest("thead")?.getBoundingClientRect().width ?? 2) > 1)
+      .filter((element) => {
+        const box = element.getBoundingClientRect();
+        return box.left < -0.5 || box.right > width + 0.5;
+      })
+      .map((element) => `${element.tagName} ${element.textContent.trim().slice(0, 40)}`);
+  }, selector);
+}
+
+/** Lines an element's text takes: 1 when it does not wrap. */
+async function lineCount(locator) {
+  return locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  });
+}
+
+test("the console on a phone: tables reflow to 360 px, SDKAppIDs stay whole, and sign-in is centred at 1280 px", async () => {
+  const wide = await (await context()).newPage();
+  await wide.goto(`${server.origin}/console`);
+  const form = wide.getByRole("form", { name: "Sign in to the tincan console" });
+  await form.waitFor();
+  const box = await form.boundingBox();
+  assert.ok(Math.abs(box.x + box.width / 2 - 640) <= 2, `the sign-in form is centred at 1280 px: ${JSON.stringify(box)}`);
+  await screenshot(wide, "console-1280-sign-in");
+
+  const phone = await (await context({ viewport: { width: 360, height: 740 } })).newPage();
+  await consoleAs(phone);
+  await phone.getByRole("cell", { name: String(server.sdkappid) }).waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(await allWithinWidth(phone, "main td, main th, main button, main select"), [], "nothing on Apps is cut off at 360 px");
+  assert.equal(await lineCount(phone.getByRole("cell", { name: String(server.sdkappid) }).locator("code")), 1, "the SDKAppID is on one line");
+  assert.equal(await lineCount(phone.locator(".who .nowrap").first()), 1, "the header's SDKAppID is on one line");
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
+  await screenshot(phone, "console-360-apps");
+
+  await phone.getByRole("link", { name: "Users and groups" }).click();
+  const accounts = phone.getByRole("region", { name: "Accounts" });
+  await accounts.getByRole("button", { name: "Make a chat link for alice" }).waitFor({ timeout: WAIT_MS });
+  const groups = phone.getByRole("region", { name: "Groups" });
+  await groups.getByRole("button", { name: "Members" }).first().waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /team/ }).getByRole("button", { name: "Members" }).click();
+  await groups.getByRole("heading", { name: /Members of team/ }).waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(await allWithinWidth(phone, "main td, main th, main button, main a, main input"), [], "nothing on Users and groups is cut off at 360 px");
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
+  await accounts.scrollIntoViewIfNeeded();
+  await screenshot(phone, "console-360-accounts");
+  await groups.getByRole("heading", { name: /Members of team/ }).scrollIntoViewIfNeeded();
+  await screenshot(phone, "console-360-groups");
+
+  // Creating groups one after another: the type, owner and members stay, the name and ID clear.
+  await phone.getByLabel("Type").selectOption("Meeting");
+  await phone.getByLabel("Name").fill("Standup");
+  await phone.getByLabel("Group ID (optional)").fill("standup");
+  await phone.getByLabel("Owner (optional)").fill("alice");
+  await phone.getByLabel("Members, separated by commas").fill("bob, carol");
+  await phone.getByRole("button", { name: "Create group" }).click();
+  await phone.getByText(/Created group standup\. The type, owner and members are kept/).waitFor({ timeout: WAIT_MS });
+  assert.equal(await phone.getByLabel("Type").inputValue(), "Meeting");
+  assert.equal(await phone.getByLabel("Owner (optional)").inputValue(), "alice");
+  assert.equal(await phone.getByLabel("Members, separated by commas").inputValue(), "bob, carol");
+  assert.equal(await phone.getByLabel("Name").inputValue(), "");
+  assert.equal(await phone.getByLabel("Group ID (optional)").inputValue(), "");
+  assert.equal(await phone.evaluate(() => document.activeElement?.id), "new-group-name", "the name has focus for the next group");
+  await screenshot(phone, "console-360-create-group");
+  for (const one of [wide, phone]) assert.deepEqual(one.context().offsite(), []);
+});
+
 test("Live view: connections, message and receipt rates update as charts", async () => {
   const page = await (await context()).newPage();
   await consoleAs(page);
