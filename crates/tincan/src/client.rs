@@ -349,13 +349,11 @@ impl Target {
         Ok(answer)
     }
 
-    /// Which of `users` have no account, asked of the REST API; empty when that cannot be told.
-    async fn missing_accounts(&self, users: &[String]) -> Vec<String> {
+    /// Which of `users` have no account, asked of the REST API (TIM's `account_check`).
+    async fn check_accounts(&self, users: &[String]) -> anyhow::Result<Vec<String>> {
         let items: Vec<Value> = users.iter().map(|user| json!({"UserID": user})).collect();
-        let Ok(answer) = self.rest("im_open_login_svc", "account_check", &json!({"CheckItem": items})).await else {
-            return Vec::new();
-        };
-        answer["ResultItem"]
+        let answer = self.rest("im_open_login_svc", "account_check", &json!({"CheckItem": items})).await?;
+        let missing = answer["ResultItem"]
             .as_array()
             .map(|items| {
                 items
@@ -364,7 +362,13 @@ impl Target {
                     .filter_map(|item| item["UserID"].as_str().map(str::to_owned))
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        Ok(missing)
+    }
+
+    /// Which of `users` have no account, for an error message; empty when that cannot be told.
+    async fn missing_accounts(&self, users: &[String]) -> Vec<String> {
+        self.check_accounts(users).await.unwrap_or_default()
     }
 }
 
@@ -729,20 +733,17 @@ pub(crate) async fn account(command: AccountCommand) -> anyhow::Result<()> {
     for user in &users {
         UserId::parse(user).map_err(|err| anyhow!("{user:?} is not a user ID: {}", err.desc))?;
     }
-    let existing: Vec<String> = {
-        let missing = target.missing_accounts(&users).await;
-        users.iter().filter(|user| !missing.contains(user)).cloned().collect()
-    };
+    let missing = target.check_accounts(&users).await?;
     let answer = target.rest("im_open_login_svc", "multiaccount_import", &json!({"Accounts": users})).await?;
     if server.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(());
     }
     for user in &users {
-        if existing.contains(user) {
-            println!("{user}: already an account");
-        } else {
+        if missing.contains(user) {
             println!("{user}: account created");
+        } else {
+            println!("{user}: already an account");
         }
     }
     Ok(())

@@ -484,8 +484,10 @@ fn errors_are_one_line_that_says_what_to_do() {
     let line = fail(tincan(data.path(), nowhere).args(["send", "--as", "alice", "--to", "bob", "hi"]));
     assert!(line.starts_with(&format!("tincan: no tincan server answers at 127.0.0.1:{nowhere}")), "{line}");
     assert!(line.contains("start one with `tincan serve`"), "{line}");
-    let line = fail(tincan(data.path(), nowhere).args(["app", "show"]));
-    assert!(line.contains("start one with `tincan serve`"), "{line}");
+    for args in [["app", "show"].as_slice(), ["account", "import", "carol"].as_slice()] {
+        let line = fail(tincan(data.path(), nowhere).args(args));
+        assert!(line.contains("start one with `tincan serve`"), "{line}");
+    }
 
     // The port taken.
     let line = fail(tincan(data.path(), port).args(["serve", "--listen", &format!("127.0.0.1:{port}")]));
