@@ -1,4 +1,4 @@
-// Builds the console and the chat client into dist/, which the tincan binary embeds.
+// Builds the home page, the console and the chat client into dist/, which the tincan binary embeds.
 // File names carry no content hash so that a rebuild of unchanged sources changes nothing in
 // dist/ (it is committed); the server gives each file an entity tag instead.
 import { resolve } from "node:path";
@@ -14,6 +14,7 @@ export default defineConfig({
     reportCompressedSize: false,
     rolldownOptions: {
       input: {
+        home: resolve(import.meta.dirname, "index.html"),
         console: resolve(import.meta.dirname, "console.html"),
         chat: resolve(import.meta.dirname, "chat.html"),
       },

@@ -1,10 +1,13 @@
-//! The web console (`/console`) and the chat client (`/chat`): the files built from `web/`,
-//! embedded in the binary, and the console's sign-in.
+//! The home page (`/`), the web console (`/console`) and the chat client (`/chat`): the files
+//! built from `web/`, embedded in the binary; the API documents; and the console's sign-in.
 //!
 //! # Pages and files
 //!
-//! `GET /console` and `GET /chat` answer the two pages; `GET /web/{path}` answers the scripts and
-//! styles they load.
+//! `GET /`, `GET /console` and `GET /chat` answer the three pages; `GET /web/{path}` answers the
+//! scripts and styles they load.
+//! `GET /docs/{name}.md` answers the documents of the APIs (`docs/` of the source tree, embedded
+//! too) as plain text, so that the home page's links work on a server with nothing installed.
+//! Any other path is a 404 that points to `/`.
 //! The files are `web/dist`, embedded at compile time by `build.rs`, so `tincan serve` needs
 //! nothing else installed, and every page loads only from this server (its Content-Security-Policy
 //! says so to the browser too).
@@ -44,10 +47,12 @@ use tincan_proto::{ApiError, ErrorCode, UserId};
 
 use crate::{AppContext, rest};
 
-/// The routes of the console and the chat client.
+/// The routes of the home page, the console, the chat client and the documents.
 pub(crate) fn router() -> Router<AppContext> {
     let sessions = Arc::new(Sessions::default());
     Router::new()
+        .route("/", get(home_page))
+        .route("/docs/{name}", get(document))
         .route("/console", get(console_page))
         .route("/console/", get(console_page))
         .route("/chat", get(chat_page))
@@ -55,8 +60,18 @@ pub(crate) fn router() -> Router<AppContext> {
         .route("/web/{*path}", get(asset))
         .route("/console/api/session", get(get_session).post(create_session).delete(delete_session))
         .route("/console/api/rest/{service}/{command}", post(rest_call))
+        .fallback(not_found)
         .layer(Extension(sessions))
 }
+
+/// The documents the home page links to, by file name: what an app's developer reads.
+const DOCUMENTS: &[(&str, &str)] = &[
+    ("protocol.md", include_str!("../../../docs/protocol.md")),
+    ("rest-api.md", include_str!("../../../docs/rest-api.md")),
+    ("receipts.md", include_str!("../../../docs/receipts.md")),
+    ("error-codes.md", include_str!("../../../docs/error-codes.md")),
+    ("compatibility.md", include_str!("../../../docs/compatibility.md")),
+];
 
 /// One embedded file.
 pub(crate) struct Asset {
@@ -89,6 +104,31 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 
 fn find_asset(path: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|asset| asset.path == path)
+}
+
+async fn home_page(headers: HeaderMap) -> Response {
+    page("index.html", &headers)
+}
+
+/// `GET /docs/{name}`: a document as plain text (Markdown reads well as it is).
+async fn document(Path(name): Path<String>) -> Response {
+    match DOCUMENTS.iter().find(|(file, _)| *file == name) {
+        Some((_, text)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            ],
+            *text,
+        )
+            .into_response(),
+        None => not_found().await,
+    }
+}
+
+/// Any path no route takes: a 404 that says where the pages are.
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found; this server's pages and documents are listed at /\n").into_response()
 }
 
 async fn console_page(headers: HeaderMap) -> Response {

@@ -5,12 +5,18 @@
 //! Credentials come from `--key`/`TINCAN_KEY`, or from the app's key file in the data directory
 //! (`<data>/apps/<sdkappid>.key`), which `tincan serve` writes; with one app there, `--sdkappid`
 //! may be left out.
+//!
+//! Client commands print readable lines (`human`), or TIM's JSON with `--json`.
+//! A failure is one line on stderr, `tincan: ...`, saying what to do about it, and exit status 1;
+//! it never prints a backtrace, whatever `RUST_BACKTRACE` says.
 
 mod client;
+mod human;
 mod serve;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -35,13 +41,16 @@ enum Command {
     Usersig(UsersigArgs),
     /// Sends a message as a user.
     Send(client::SendArgs),
-    /// Prints a user's pushed events as JSON lines until interrupted (or for --seconds).
+    /// Prints a user's pushed events until interrupted (or for --seconds).
     Tail(client::TailArgs),
-    /// Prints a conversation's recent history as JSON lines.
+    /// Prints a conversation's recent history.
     History(client::HistoryArgs),
     /// Group commands (as a user).
     #[command(subcommand)]
     Group(client::GroupCommand),
+    /// Account commands (as the app's administrator, over the REST API).
+    #[command(subcommand)]
+    Account(client::AccountCommand),
     /// App administration (as the app's administrator, over the REST API).
     #[command(subcommand)]
     App(client::AppCommand),
@@ -49,14 +58,21 @@ enum Command {
     Privacy(client::PrivacyArgs),
 }
 
+/// The data directory when neither `--data` nor `TINCAN_DATA` names one.
+pub(crate) const DATA_DEFAULT: &str = "tincan-data";
+
+/// The server's address when neither `--server` nor `TINCAN_SERVER` names one; `serve` listens
+/// there by default.
+pub(crate) const SERVER_DEFAULT: &str = "127.0.0.1:8080";
+
 /// `tincan serve`.
 #[derive(Args)]
 pub(crate) struct ServeArgs {
     /// The address to listen on.
-    #[arg(long, env = "TINCAN_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "TINCAN_LISTEN", default_value = SERVER_DEFAULT)]
     pub(crate) listen: SocketAddr,
     /// The data directory (the database and the app key files).
-    #[arg(long, env = "TINCAN_DATA", default_value = "tincan-data")]
+    #[arg(long, env = "TINCAN_DATA", default_value = DATA_DEFAULT)]
     pub(crate) data: PathBuf,
     /// Pins the default app's SDKAppID (with --key), for scripted deployments.
     #[arg(long, env = "TINCAN_SDKAPPID", requires = "key")]
@@ -89,7 +105,7 @@ pub(crate) struct AppArgs {
     #[arg(long, env = "TINCAN_KEY", hide_env_values = true)]
     pub(crate) key: Option<String>,
     /// The data directory holding the key files.
-    #[arg(long, env = "TINCAN_DATA", default_value = "tincan-data")]
+    #[arg(long, env = "TINCAN_DATA", default_value = DATA_DEFAULT)]
     pub(crate) data: PathBuf,
 }
 
@@ -106,8 +122,24 @@ pub(crate) struct UsersigArgs {
     pub(crate) app: AppArgs,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("tincan: {}", one_line(&err));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error and its causes on one line: `{:#}` joins them with ": ", and a cause that spans lines
+/// is folded.
+fn one_line(err: &anyhow::Error) -> String {
+    format!("{err:#}").lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TINCAN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -118,16 +150,20 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Usersig(args) => {
-                let (sdkappid, key) = client::credentials(&args.app)?;
+                let credentials = client::credentials(&args.app)?;
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-                tincan_proto::UserId::parse(&args.user).map_err(|err| anyhow::anyhow!(err.desc))?;
-                println!("{}", tincan_usersig::generate(&key, sdkappid, &args.user, now, args.expire));
+                tincan_proto::UserId::parse(&args.user)
+                    .map_err(|err| anyhow::anyhow!("{:?} is not a user ID: {}", args.user, err.desc))?;
+                let user_sig =
+                    tincan_usersig::generate(&credentials.key, credentials.sdkappid, &args.user, now, args.expire);
+                println!("{user_sig}");
                 Ok(())
             }
             Command::Send(args) => client::send(args).await,
             Command::Tail(args) => client::tail(args).await,
             Command::History(args) => client::history(args).await,
             Command::Group(command) => client::group(command).await,
+            Command::Account(command) => client::account(command).await,
             Command::App(command) => client::app(command).await,
             Command::Privacy(args) => client::privacy(args).await,
         }

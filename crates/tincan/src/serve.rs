@@ -1,12 +1,14 @@
 //! `tincan serve`.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::anyhow;
 use tincan_engine::{EngineConfig, PinnedApp, SystemClock, SystemRandom};
-use tincan_server::{ConnectionLimits, Server};
+use tincan_server::{ConnectionLimits, Server, ServerError};
 
-use crate::ServeArgs;
+use crate::{DATA_DEFAULT, SERVER_DEFAULT, ServeArgs};
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let pinned_app = match (args.sdkappid, args.key) {
@@ -29,10 +31,13 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(error = %err, "cannot raise the open-file limit");
     }
-    let store = tincan_store_sqlite::open_in(&args.data)
-        .with_context(|| format!("opening the store in {}", args.data.display()))?;
-    let mut server =
-        Server::build(args.listen, config, store).await.with_context(|| format!("starting on {}", args.listen))?;
+    let store = tincan_store_sqlite::open_in(&args.data).map_err(|err| {
+        anyhow!(
+            "cannot open the store in {}: {err}; pick another with --data DIR (or TINCAN_DATA)",
+            args.data.display()
+        )
+    })?;
+    let mut server = Server::build(args.listen, config, store).await.map_err(|err| start_error(args.listen, &err))?;
     let mut limits = ConnectionLimits::for_this_process();
     if let Some(connections_max) = args.connections_max {
         limits.connections_max = connections_max.max(1);
@@ -45,6 +50,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let addr = server.local_addr();
     let report = server.report();
     let app = &report.default_app;
+    let hints = Hints::new(&args.data, addr);
     println!("tincan {} is serving", env!("CARGO_PKG_VERSION"));
     println!(
         "  default app:   SDKAppID {}{}, administrator {:?}, plan {}",
@@ -57,14 +63,129 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("  data:          {}", args.data.display());
     println!("  client API:    ws://{addr}/ws");
     println!("  REST API:      http://{addr}/v4/<service>/<command>");
+    println!("  home page:     http://{addr}/");
     println!("  health:        http://{addr}/healthz");
     println!("  metrics:       http://{addr}/metrics");
     println!("  console:       http://{addr}/console");
     println!("  chat client:   http://{addr}/chat");
-    println!("  try:           tincan usersig --user alice --data {}", args.data.display());
-    server.run(shutdown_signal()).await.context("serving")?;
+    println!("  a UserSig for the console's sign-in (run from this directory):");
+    println!("    {}", hints.usersig(&app.admin_identifier));
+    println!("  try it, in two more terminals (accounts are made when they first log in):");
+    println!("    {}", hints.client("tail", "--as bob --send-receipts"));
+    println!("    {}", hints.client("send", "--as alice --to bob --receipt \"hello bob\""));
+    server.run(shutdown_signal()).await.map_err(|err| anyhow!("serving stopped: {err}"))?;
     println!("tincan stopped; everything acknowledged is on disk");
     Ok(())
+}
+
+/// What a failure to start means for the person who ran `serve`, and what to do about it.
+fn start_error(listen: SocketAddr, err: &ServerError) -> anyhow::Error {
+    match err {
+        ServerError::Bind(io) => match io.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow!(
+                "cannot listen on {listen}: the address is in use (is another tincan serving there?); \
+                 pick another with --listen ADDR (or TINCAN_LISTEN), for example --listen 127.0.0.1:{}",
+                listen.port().wrapping_add(1).max(1)
+            ),
+            std::io::ErrorKind::PermissionDenied => anyhow!(
+                "cannot listen on {listen}: permission denied (ports below 1024 need privileges); \
+                 pick another with --listen ADDR (or TINCAN_LISTEN)"
+            ),
+            std::io::ErrorKind::AddrNotAvailable => anyhow!(
+                "cannot listen on {listen}: no network interface of this machine has that address; \
+                 pick another with --listen ADDR (or TINCAN_LISTEN)"
+            ),
+            _ => anyhow!("cannot listen on {listen}: {io}; pick another address with --listen ADDR (or TINCAN_LISTEN)"),
+        },
+        ServerError::Start(start) => anyhow!("cannot start: {start}"),
+    }
+}
+
+/// The CLI commands the banner suggests, written so that they run as printed from the directory
+/// `serve` was started in: the binary as this shell would find it, and the data directory and
+/// server address when they are not the defaults.
+struct Hints {
+    program: String,
+    data: Option<String>,
+    server: Option<String>,
+}
+
+impl Hints {
+    fn new(data: &Path, addr: SocketAddr) -> Hints {
+        let connect = SocketAddr::new(connectable(addr.ip()), addr.port()).to_string();
+        Hints {
+            program: program(),
+            data: (data != Path::new(DATA_DEFAULT)).then(|| shell_word(&data.display().to_string())),
+            server: (connect != SERVER_DEFAULT).then_some(connect),
+        }
+    }
+
+    fn usersig(&self, user: &str) -> String {
+        let mut line = format!("{} usersig --user {}", self.program, shell_word(user));
+        if let Some(data) = &self.data {
+            line.push_str(&format!(" --data {data}"));
+        }
+        line
+    }
+
+    /// `tincan <command> [--server ...] [--data ...] <rest>`.
+    fn client(&self, command: &str, rest: &str) -> String {
+        let mut line = format!("{} {command}", self.program);
+        if let Some(server) = &self.server {
+            line.push_str(&format!(" --server {server}"));
+        }
+        if let Some(data) = &self.data {
+            line.push_str(&format!(" --data {data}"));
+        }
+        line.push(' ');
+        line.push_str(rest);
+        line
+    }
+}
+
+/// The address a client on this machine connects to for a listening address: an unspecified
+/// one (0.0.0.0, ::) means every interface, of which loopback is one.
+fn connectable(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        other => other,
+    }
+}
+
+/// How to run this binary from the current directory: `tincan` when that name on the `PATH` is
+/// this very file (after `cargo install`), else its path, relative when it is below the current
+/// directory (`target/release/tincan` after `cargo run --release`).
+fn program() -> String {
+    let Ok(exe) = std::env::current_exe().and_then(|path| path.canonicalize()) else {
+        return "tincan".to_owned();
+    };
+    if on_path("tincan").is_some_and(|found| found == exe) {
+        return "tincan".to_owned();
+    }
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|dir| dir.canonicalize().ok())
+        .and_then(|dir| exe.strip_prefix(dir).ok().map(Path::to_path_buf));
+    shell_word(&relative.unwrap_or(exe).display().to_string())
+}
+
+/// The file a shell would run for `name`, canonicalized.
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .and_then(|found| found.canonicalize().ok())
+}
+
+/// `word` quoted for a POSIX shell when it needs it.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '/' | '.' | '_' | '-' | ':' | '@' | '+' | ','));
+    if plain { word.to_owned() } else { format!("'{}'", word.replace('\'', r"'\''")) }
 }
 
 async fn shutdown_signal() {
@@ -85,5 +206,25 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("target/release/tincan"), "target/release/tincan");
+        assert_eq!(shell_word("/tmp/my data"), "'/tmp/my data'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn an_unspecified_listening_address_is_reached_on_loopback() {
+        assert_eq!(connectable("0.0.0.0".parse().unwrap()), IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(connectable("::".parse().unwrap()), IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(connectable("10.1.2.3".parse().unwrap()), "10.1.2.3".parse::<IpAddr>().unwrap());
     }
 }

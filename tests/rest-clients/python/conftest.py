@@ -63,6 +63,7 @@ class Online:
                     KEY,
                     "--seconds",
                     "60",
+                    "--json",
                 ],
                 stdout=events,
                 stderr=subprocess.STDOUT,

@@ -18,7 +18,10 @@ const FOLLOW_SLACK_PX = 48;
 interface Entry {
   message: Message;
   item: HTMLLIElement;
-  /** Where the receipt state of one's own message is shown. */
+  /**
+   * Where the receipt state is shown: of one's own message (sent, seen, read), or of another's
+   * that asks for a receipt (asked, sent).
+   */
   receipt: HTMLElement | null;
 }
 
@@ -27,6 +30,69 @@ export interface ConversationElements {
   older: HTMLButtonElement;
   list: HTMLOListElement;
   jump: HTMLButtonElement;
+}
+
+/** The states of one's own one-to-one message, in words, with what each means. */
+const C2C_MARKS = {
+  sent: { ticks: "✓", label: "Sent", explain: (peer: string) => `Sent. ${peer} has not opened the conversation since.` },
+  asked: {
+    ticks: "✓",
+    label: "Sent, receipt requested",
+    explain: (peer: string) => `Sent with a read receipt request. ${peer} has not read it yet.`,
+  },
+  seen: {
+    ticks: "✓✓",
+    label: "Seen",
+    explain: (peer: string) => `Seen: ${peer} opened the conversation after it arrived. It did not ask for a read receipt.`,
+  },
+  seenAsked: {
+    ticks: "✓✓",
+    label: "Seen",
+    explain: (peer: string) => `Seen: ${peer} opened the conversation, but has not sent the read receipt it asked for.`,
+  },
+  read: { ticks: "✓✓", label: "Read", explain: (peer: string) => `Read: ${peer} sent the read receipt this message asked for.` },
+};
+
+/** One's own one-to-one message: one tick and "Sent", or two and "Seen" or "Read". */
+function c2cMark(message: Message): HTMLElement {
+  const peer = message.message_conv_id;
+  const asked = message.message_need_read_receipt;
+  const state =
+    asked && message.message_receipt_peer_read
+      ? "read"
+      : message.message_is_peer_read
+        ? asked
+          ? "seenAsked"
+          : "seen"
+        : asked
+          ? "asked"
+          : "sent";
+  const mark = C2C_MARKS[state];
+  return h(
+    "span",
+    { class: `ticks ${state}`, title: mark.explain(peer), "data-state": state },
+    h("span", { class: "glyphs", "aria-hidden": "true" }, mark.ticks),
+    " ",
+    h("span", { class: "label" }, mark.label),
+    hidden(`. ${mark.explain(peer)}`),
+  );
+}
+
+/** Another's message that asks for a read receipt: whether this user's client has sent it. */
+function askedMark(message: Message): HTMLElement {
+  if (message.message_has_sent_receipt) {
+    return h(
+      "span",
+      { class: "asked sent", title: `Your client told ${message.message_sender} you read this message, as it asked.` },
+      h("span", { "aria-hidden": "true" }, "✓ "),
+      "Read receipt sent",
+    );
+  }
+  return h(
+    "span",
+    { class: "asked", title: "A read receipt goes to the sender once this message has been on your screen." },
+    "Asks for a read receipt",
+  );
 }
 
 export class ConversationView {
@@ -168,6 +234,7 @@ export class ConversationView {
       entry.message.message_has_sent_receipt = true;
       this.toAcknowledge.delete(seq);
       this.observer.unobserve(entry.item);
+      this.renderReceipt(entry);
     }
   }
 
@@ -263,7 +330,7 @@ export class ConversationView {
       return { message, item, receipt: null };
     }
     const mine = message.message_is_from_self;
-    const receipt = mine ? h("div", { class: "receipt" }) : null;
+    const receipt = mine || message.message_need_read_receipt ? h("div", { class: "receipt" }) : null;
     const item = h(
       "li",
       { class: mine ? "msg mine" : "msg", "data-seq": message.message_seq },
@@ -273,7 +340,6 @@ export class ConversationView {
         h("span", { class: "sender" }, mine ? "You" : message.message_sender),
         " ",
         h("time", { datetime: new Date(message.message_server_time * 1000).toISOString() }, clock(message.message_server_time)),
-        message.message_need_read_receipt && !mine ? h("span", { class: "asks" }, " · asks for a read receipt") : null,
       ),
       h("div", { class: "body" }, messageText(message)),
       receipt,
@@ -286,12 +352,12 @@ export class ConversationView {
   private renderReceipt(entry: Entry): void {
     const { message, receipt } = entry;
     if (!receipt) return;
+    if (!message.message_is_from_self) {
+      replace(receipt, askedMark(message));
+      return;
+    }
     if (message.message_conv_type === C2C) {
-      const read = message.message_receipt_peer_read || message.message_is_peer_read;
-      replace(
-        receipt,
-        h("span", { class: read ? "ticks read" : "ticks", title: read ? "Read" : "Sent" }, h("span", { "aria-hidden": "true" }, read ? "✓✓" : "✓"), hidden(read ? "Read" : "Sent")),
-      );
+      replace(receipt, c2cMark(message));
       return;
     }
     if (message.message_conv_type === GROUP && message.message_need_read_receipt) {
@@ -299,8 +365,13 @@ export class ConversationView {
       const total = read + message.message_group_receipt_unread_count;
       const button = h(
         "button",
-        { type: "button", class: "link receipts", "aria-haspopup": "dialog" },
-        `Read by ${read} of ${total}`,
+        {
+          type: "button",
+          class: "link receipts",
+          "aria-haspopup": "dialog",
+          title: `${read} of the ${total} members who received this message have read it. You, the sender, are not counted. Click for who has and has not.`,
+        },
+        `Read by ${read} of ${total} ${total === 1 ? "recipient" : "recipients"}`,
       );
       button.addEventListener("click", () => this.readers.open(entry.message));
       replace(receipt, button);
@@ -361,7 +432,10 @@ export class ConversationView {
       for (const message of batch) {
         message.message_has_sent_receipt = true;
         const entry = this.entries.get(message.message_seq);
-        if (entry) this.observer.unobserve(entry.item);
+        if (entry) {
+          this.observer.unobserve(entry.item);
+          this.renderReceipt(entry);
+        }
       }
     } catch {
       // Try again the next time the messages are seen (a reconnect reloads them too).

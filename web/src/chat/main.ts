@@ -127,7 +127,7 @@ function sendError(error: unknown, conversation: Conversation | undefined): stri
     case 7013:
       return "Read receipts need the Ultimate plan; this app is on another plan. (7013)";
     case 20003:
-      return "There is no account with that user ID. (20003)";
+      return `There is no account with that user ID. ${ACCOUNTS_EXIST} (20003)`;
     case 10007:
       return "You are not a member of this group. (10007)";
     case 9508:
@@ -135,6 +135,64 @@ function sendError(error: unknown, conversation: Conversation | undefined): stri
     default:
       return `${error.desc} (${error.code})`;
   }
+}
+
+/** Group types a user may create here, by TIM's number. */
+const NEW_GROUP_TYPES: [string, string][] = [
+  ["1", "Work (members invite each other)"],
+  ["0", "Public"],
+  ["2", "Meeting"],
+  ["5", "Community"],
+];
+
+const ACCOUNTS_EXIST =
+  "An account exists once it is imported (the console's Users and groups page, or `tincan account import`) or once its user first signs in.";
+
+/** User IDs typed as a list: separated by commas or spaces, without repeats. */
+function userIds(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
+/** What a refused group creation or invitation means for the person who tried. */
+function groupError(error: unknown): string {
+  if (!(error instanceof ProtocolError)) return String(error);
+  switch (error.code) {
+    case 10019:
+      return `${error.desc}. ${ACCOUNTS_EXIST} (10019)`;
+    case 10007:
+      return `You may not invite people to this group: in Public, Meeting and Community groups only the owner and admins may. (10007)`;
+    case 10021:
+      return `That group ID is taken. (10021)`;
+    default:
+      return `${error.desc} (${error.code})`;
+  }
+}
+
+/** What the receipt marks of a conversation mean, for its legend. */
+function legendEntries(convType: number, convId: string): HTMLElement[] {
+  const entry = (term: string, meaning: string) => [h("dt", {}, term), h("dd", {}, meaning)];
+  const theirs = entry(
+    "Asks for a read receipt / ✓ Read receipt sent",
+    "On messages that others sent with “Request read receipt”: your client sends the receipt once the message has been on your screen, and says so.",
+  );
+  if (convType === GROUP) {
+    return [
+      ...entry(
+        "Read by N of M recipients",
+        "On your messages that asked for receipts. M counts the members who received it: the group's members when it was sent, less you, the sender, and anyone who has left since. Click it for who has and has not read it.",
+      ),
+      ...theirs,
+    ];
+  }
+  return [
+    ...entry(
+      "✓ Sent / ✓ Sent, receipt requested",
+      `On the server; ${convId} has not opened the conversation since (or, for a message that asked for a read receipt, has not sent it yet).`,
+    ),
+    ...entry("✓✓ Seen", `${convId} opened the conversation after it arrived. Every message gets this mark; it needs no receipt request.`),
+    ...entry("✓✓ Read", `${convId}'s client sent the read receipt the message asked for (“Request read receipt”).`),
+    ...theirs,
+  ];
 }
 
 class ChatApp {
@@ -164,8 +222,14 @@ class ChatApp {
   private readonly sendButton = h("button", { type: "submit", class: "primary" }, "Send");
   private readonly sendStatus = h("p", { class: "status send-status", role: "status" });
   private readonly composer = h("form", { class: "composer", hidden: true });
-  private readonly empty = h("p", { class: "empty hint" }, "Choose a conversation, or start one with a user ID.");
+  private readonly empty = h("p", { class: "empty hint" }, "Choose a conversation, start one with a user ID, or make a group.");
   private readonly header = h("div", { class: "conv-header", hidden: true });
+  private readonly legendBody = h("dl", { class: "legend-body" });
+  private readonly legend = h("details", { class: "legend" }, h("summary", {}, "What the receipt marks mean"), this.legendBody);
+  private readonly inviteToggle = h("button", { type: "button", class: "invite-toggle", "aria-expanded": "false", "aria-controls": "invite-panel", hidden: true }, "Invite");
+  private readonly inviteUsers = h("input", { type: "text", id: "invite-users", autocomplete: "off", placeholder: "carol, dave", required: true });
+  private readonly inviteStatus = h("p", { class: "status", role: "status" });
+  private readonly invitePanel = h("form", { class: "invite-panel", id: "invite-panel", "aria-label": "Invite people", hidden: true });
 
   constructor(
     private readonly client: ChatClient,
@@ -196,7 +260,17 @@ class ChatApp {
 
     const back = h("button", { type: "button", class: "back", "aria-label": "Back to conversations" }, "← Back");
     back.addEventListener("click", () => this.showList());
-    this.header.append(back, h("div", {}, this.title, this.meta));
+    this.header.append(back, h("div", { class: "conv-heading" }, this.title, this.meta, this.legend), this.inviteToggle);
+    this.inviteToggle.addEventListener("click", () => this.toggleInvite());
+    this.invitePanel.append(
+      field("User IDs to invite, separated by commas", this.inviteUsers),
+      h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Invite"), h("button", { type: "button", onclick: () => this.toggleInvite(false) }, "Cancel")),
+      this.inviteStatus,
+    );
+    this.invitePanel.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.invite();
+    });
 
     this.olderButton.addEventListener("click", () => void this.open?.loadOlder());
     this.jump.addEventListener("click", () => this.open?.scrollToEnd());
@@ -225,12 +299,14 @@ class ChatApp {
       { class: "conversations", "aria-label": "Conversations" },
       h("h2", {}, "Conversations"),
       newChat,
+      this.newGroupForm(),
       this.convList,
     );
     const pane = h(
       "main",
       { class: "conversation", id: "main", "aria-labelledby": "conv-title" },
       this.header,
+      this.invitePanel,
       this.empty,
       h("div", { class: "scroll-area" }, this.scroller, this.jump),
       this.composer,
@@ -339,7 +415,8 @@ class ChatApp {
       const unread = conversation.conv_unread_num;
       total += unread;
       const last = conversation.conv_last_msg;
-      const preview = last ? `${last.message_is_from_self ? "You" : last.message_sender}: ${messageText(last)}` : "No messages yet";
+      const isTip = last?.message_elem_array.some((elem) => elem.elem_type === 5) ?? false;
+      const preview = !last ? "No messages yet" : isTip ? messageText(last) : `${last.message_is_from_self ? "You" : last.message_sender}: ${messageText(last)}`;
       const kind = conversation.conv_type === GROUP ? `${groupTypeName(conversation.conv_group_type)} group` : "Direct";
       const button = h(
         "button",
@@ -369,6 +446,10 @@ class ChatApp {
     const conversation = this.conversations.get(convKey(convType, convId));
     this.title.textContent = conversation?.conv_show_name || convId;
     this.meta.textContent = convType === GROUP ? `${groupTypeName(conversation?.conv_group_type)} group` : "Direct chat";
+    this.legend.open = false;
+    replace(this.legendBody, legendEntries(convType, convId));
+    this.inviteToggle.hidden = convType !== GROUP;
+    this.toggleInvite(false);
     this.empty.hidden = true;
     this.header.hidden = false;
     this.scroller.hidden = false;
@@ -388,17 +469,104 @@ class ChatApp {
 
   private async describeGroup(groupId: string): Promise<void> {
     try {
-      const answer = await this.client.request<{ results: { get_groups_info_result_info: { group_detail_info_member_num: number; group_detail_info_group_type: number } | null }[] }>(
+      const answer = await this.client.request<{
+        results: { get_groups_info_result_info: { group_detail_info_member_num: number; group_detail_info_group_type: number; group_detail_info_group_name: string } | null }[];
+      }>(
         "group_get_info",
         { group_ids: [groupId] },
       );
       const info = answer.results[0]?.get_groups_info_result_info;
       if (info && this.open?.convId === groupId) {
         const members = info.group_detail_info_member_num;
-        this.meta.textContent = `${groupTypeName(info.group_detail_info_group_type)} group · ${members} ${members === 1 ? "member" : "members"}`;
+        // Receipt counts leave the sender out; the member count does not, and says so.
+        const count = members === 1 ? "1 member, you" : `${members} members, you included`;
+        this.meta.textContent = `${groupTypeName(info.group_detail_info_group_type)} group · ${count}`;
+        if (info.group_detail_info_group_name) this.title.textContent = info.group_detail_info_group_name;
       }
     } catch {
       // The type alone is shown.
+    }
+  }
+
+  /** The "New group" form in the conversation list: a name, a type and the first members. */
+  private newGroupForm(): HTMLElement {
+    const name = h("input", { type: "text", id: "new-group-name", required: true, maxlength: 100, autocomplete: "off" });
+    const type = h(
+      "select",
+      { id: "new-group-type" },
+      NEW_GROUP_TYPES.map(([value, label]) => h("option", { value }, label)),
+    );
+    const members = h("input", { type: "text", id: "new-group-members", autocomplete: "off", placeholder: "bob, carol" });
+    const statusLine = h("p", { class: "status", role: "status" });
+    const form = h(
+      "form",
+      { class: "new-group", "aria-label": "New group" },
+      field("Name", name),
+      field("Type", type),
+      field("Members, separated by commas", members, "You are its owner. Each member needs an account."),
+      h("button", { type: "submit", class: "primary" }, "Create group"),
+      statusLine,
+    );
+    const details = h("details", { class: "new-group-details" }, h("summary", {}, "New group"), form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const ids = userIds(members.value).filter((id) => id !== this.credentials.identifier);
+      status(statusLine, "Creating…");
+      try {
+        const answer = await this.client.request<{ create_group_result_groupid: string }>("group_create", {
+          create_group_param_group_name: name.value.trim(),
+          create_group_param_group_type: Number(type.value),
+          create_group_param_group_member_array: ids.map((id) => ({ group_member_info_identifier: id, group_member_info_member_role: 200 })),
+        });
+        const groupId = answer.create_group_result_groupid;
+        status(statusLine, `Created group ${name.value.trim()}.`, "ok");
+        name.value = "";
+        members.value = "";
+        details.open = false;
+        await this.loadConversations();
+        await this.openConversation(GROUP, groupId);
+      } catch (error) {
+        status(statusLine, `Not created: ${groupError(error)}`, "error");
+      }
+    });
+    return details;
+  }
+
+  /** Shows or hides the invitation form of the open group. */
+  private toggleInvite(show = this.invitePanel.hidden): void {
+    this.invitePanel.hidden = !show;
+    this.inviteToggle.setAttribute("aria-expanded", String(show));
+    status(this.inviteStatus, "");
+    if (show) this.inviteUsers.focus();
+  }
+
+  /** Invites the users typed into the open group and says what became of each. */
+  private async invite(): Promise<void> {
+    const view = this.open;
+    const ids = userIds(this.inviteUsers.value);
+    if (!view || view.convType !== GROUP || ids.length === 0) return;
+    status(this.inviteStatus, "Inviting…");
+    try {
+      const answer = await this.client.request<{ results: { group_invite_member_result_identifier: string; group_invite_member_result_result: number }[] }>(
+        "group_invite_member",
+        { group_invite_member_param_group_id: view.convId, group_invite_member_param_identifier_array: ids, group_invite_member_param_user_data: "" },
+      );
+      const who = (outcome: number) =>
+        answer.results.filter((result) => result.group_invite_member_result_result === outcome).map((result) => result.group_invite_member_result_identifier);
+      const sentences = [
+        [who(1), "Added"],
+        [who(2), "Already members"],
+        [who(3), "Invited, waiting for approval"],
+        [who(0), "Not added, no such account"],
+      ]
+        .filter(([users]) => users.length > 0)
+        .map(([users, what]) => `${what}: ${(users as string[]).join(", ")}.`);
+      const failed = who(0).length > 0;
+      status(this.inviteStatus, `${sentences.join(" ")}${failed ? ` ${ACCOUNTS_EXIST}` : ""}`, failed ? "error" : "ok");
+      if (!failed) this.inviteUsers.value = "";
+      void this.describeGroup(view.convId);
+    } catch (error) {
+      status(this.inviteStatus, `Nobody was added: ${groupError(error)}`, "error");
     }
   }
 

@@ -20,6 +20,7 @@ interface ListState {
 export class ReadersDialog {
   private readonly dialog: HTMLDialogElement;
   private readonly summary: HTMLParagraphElement;
+  private readonly counted: HTMLParagraphElement;
   private readonly statusLine: HTMLParagraphElement;
   private readonly lists: [ListState, ListState];
   private message: Message | null = null;
@@ -28,6 +29,7 @@ export class ReadersDialog {
 
   constructor(private readonly client: ChatClient) {
     this.summary = h("p", { class: "hint" });
+    this.counted = h("p", { class: "hint" });
     this.statusLine = h("p", { class: "status", role: "status" });
     this.lists = [this.makeList(READ), this.makeList(UNREAD)];
     this.dialog = h(
@@ -35,6 +37,7 @@ export class ReadersDialog {
       { id: "readers", "aria-labelledby": "readers-title" },
       h("h2", { id: "readers-title" }, "Read receipts"),
       this.summary,
+      this.counted,
       h(
         "div",
         { class: "reader-lists" },
@@ -68,6 +71,8 @@ export class ReadersDialog {
     if (!message) return;
     this.generation++;
     const counts = [message.message_group_receipt_read_count, message.message_group_receipt_unread_count];
+    const total = counts[0] + counts[1];
+    this.counted.textContent = `Of the ${total} ${total === 1 ? "member" : "members"} who received it; you, the sender, are not counted.`;
     const titles = ["Read", "Not read yet"];
     this.lists.forEach((state, filter) => {
       state.heading.textContent = `${titles[filter]} (${counts[filter]})`;

@@ -68,16 +68,16 @@ function appsTable(context: ConsoleContext, apps: AppInfo[], statusLine: HTMLEle
     return h(
       "tr",
       {},
-      h("td", {}, h("code", {}, String(app.sdkappid))),
-      h("td", {}, h("div", { class: "inline" }, plan, savePlan)),
-      h("td", {}, app.admin_identifier),
-      h("td", {}, app.created_at ? clock(app.created_at) : "—"),
-      h("td", {}, h("div", { class: "inline" }, rotate, manage)),
+      h("td", { "data-label": "SDKAppID" }, h("code", { class: "number" }, String(app.sdkappid))),
+      h("td", { "data-label": "Plan" }, h("div", { class: "inline" }, plan, savePlan)),
+      h("td", { "data-label": "Administrator" }, app.admin_identifier),
+      h("td", { "data-label": "Created" }, app.created_at ? clock(app.created_at) : "—"),
+      h("td", { "data-label": "Actions" }, h("div", { class: "inline" }, rotate, manage)),
     );
   });
   return h(
     "table",
-    {},
+    { class: "reflow" },
     h("caption", { class: "visually-hidden" }, "Apps on this server"),
     h(
       "thead",

@@ -92,7 +92,7 @@ function showSignIn(message: string): void {
       userSig.select();
     }
   });
-  replace(root, h("main", { id: "main" }, form));
+  replace(root, h("main", { id: "main", class: "signin-page" }, form));
   sdkappid.focus();
 }
 
@@ -127,8 +127,9 @@ function showConsole(session: Session): void {
         { class: "who" },
         "Signed in as ",
         h("strong", {}, session.Identifier),
-        ` of ${session.SdkAppId}`,
-        context.app !== session.SdkAppId ? h("span", {}, " · managing ", h("strong", {}, String(context.app))) : null,
+        " ",
+        h("span", { class: "nowrap" }, `of ${session.SdkAppId}`),
+        context.app !== session.SdkAppId ? h("span", { class: "nowrap" }, " · managing ", h("strong", {}, String(context.app))) : null,
       ),
       signOutButton,
     );

@@ -122,7 +122,7 @@ function accountsSection(context: ConsoleContext): HTMLElement {
     h(
       "div",
       { class: "table-wrap" },
-      h("table", {}, h("thead", {}, h("tr", {}, ["User ID", "Online", "Chat client"].map((title) => h("th", { scope: "col" }, title)))), rows),
+      h("table", { class: "reflow" }, h("thead", {}, h("tr", {}, ["User ID", "Online", "Chat client"].map((title) => h("th", { scope: "col" }, title)))), rows),
     ),
     more,
     statusLine,
@@ -131,7 +131,7 @@ function accountsSection(context: ConsoleContext): HTMLElement {
 }
 
 function accountRow(context: ConsoleContext, account: Account): HTMLTableRowElement {
-  const cell = h("td", {});
+  const cell = h("td", { "data-label": "Chat client" });
   const button = h("button", { type: "button" }, `Make a chat link for ${account.UserID}`);
   button.addEventListener("click", async () => {
     try {
@@ -145,7 +145,13 @@ function accountRow(context: ConsoleContext, account: Account): HTMLTableRowElem
     }
   });
   cell.appendChild(button);
-  return h("tr", {}, h("td", {}, account.UserID), h("td", {}, account.Online ? "Online" : "Offline"), cell);
+  return h(
+    "tr",
+    {},
+    h("td", { "data-label": "User ID" }, account.UserID),
+    h("td", { "data-label": "Online" }, account.Online ? "Online" : "Offline"),
+    cell,
+  );
 }
 
 function groupsSection(context: ConsoleContext): HTMLElement {
@@ -192,7 +198,12 @@ function groupsSection(context: ConsoleContext): HTMLElement {
     h(
       "div",
       { class: "table-wrap" },
-      h("table", {}, h("thead", {}, h("tr", {}, ["Group ID", "Name", "Type", "Members", ""].map((title) => h("th", { scope: "col" }, title)))), rows),
+      h(
+        "table",
+        { class: "reflow" },
+        h("thead", {}, h("tr", {}, ["Group ID", "Name", "Type", "Members", ""].map((title) => h("th", { scope: "col" }, title)))),
+        rows,
+      ),
     ),
     more,
     statusLine,
@@ -207,11 +218,11 @@ function groupRow(context: ConsoleContext, info: GroupInfo, panel: HTMLElement):
   return h(
     "tr",
     {},
-    h("td", {}, h("code", {}, info.GroupId)),
-    h("td", {}, info.Name ?? ""),
-    h("td", {}, info.Type ? (TYPE_NAMES[info.Type] ?? info.Type) : ""),
-    h("td", {}, info.MemberNum === undefined ? "" : String(info.MemberNum)),
-    h("td", {}, show),
+    h("td", { "data-label": "Group ID" }, h("code", {}, info.GroupId)),
+    h("td", { "data-label": "Name" }, info.Name ?? ""),
+    h("td", { "data-label": "Type" }, info.Type ? (TYPE_NAMES[info.Type] ?? info.Type) : ""),
+    h("td", { "data-label": "Members" }, info.MemberNum === undefined ? "" : String(info.MemberNum)),
+    h("td", { "data-label": "" }, show),
   );
 }
 
@@ -235,9 +246,9 @@ function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElemen
           h(
             "tr",
             {},
-            h("td", {}, member.Member_Account),
-            h("td", {}, ROLES[member.Role] ?? member.Role),
-            h("td", {}, member.JoinTime ? new Date(member.JoinTime * 1000).toLocaleString() : ""),
+            h("td", { "data-label": "Member" }, member.Member_Account),
+            h("td", { "data-label": "Role" }, ROLES[member.Role] ?? member.Role),
+            h("td", { "data-label": "Joined" }, member.JoinTime ? new Date(member.JoinTime * 1000).toLocaleString() : ""),
           ),
         );
       }
@@ -252,7 +263,11 @@ function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElemen
   replace(
     panel,
     heading,
-    h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, ["Member", "Role", "Joined"].map((title) => h("th", { scope: "col" }, title)))), list)),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h("table", { class: "reflow" }, h("thead", {}, h("tr", {}, ["Member", "Role", "Joined"].map((title) => h("th", { scope: "col" }, title)))), list),
+    ),
     more,
     statusLine,
   );
@@ -296,10 +311,12 @@ function createGroupForm(context: ConsoleContext, reload: () => void): HTMLFormE
     if (owner.value.trim()) body.Owner_Account = owner.value.trim();
     try {
       const answer = await rest<{ GroupId: string }>("group_open_http_svc", "create_group", body, appArg(context));
-      status(statusLine, `Created group ${answer.GroupId}.`, "ok");
+      // The next group is most likely another for the same people: the type, owner and members
+      // stay; the name and the ID, which must differ, are cleared.
+      status(statusLine, `Created group ${answer.GroupId}. The type, owner and members are kept for the next one.`, "ok");
       name.value = "";
       groupId.value = "";
-      memberList.value = "";
+      name.focus();
       reload();
     } catch (error) {
       status(statusLine, `Could not create the group: ${explain(error, "group_open_http_svc/create_group")}`, "error");

@@ -1,6 +1,6 @@
-//! The console's HTTP surface without a browser: the embedded pages and files, sign-in, the
-//! session cookie, the guard header, the REST calls behind the session, and how key rotation
-//! ends sessions.
+//! The console's HTTP surface without a browser: the embedded pages and files, the documents,
+//! sign-in, the session cookie, the guard header, the REST calls behind the session, and how key
+//! rotation ends sessions.
 
 use std::net::SocketAddr;
 
@@ -68,7 +68,7 @@ async fn console_rest(app: &TestApp, cookie: &str, command_path: &str, body: &st
 #[tokio::test]
 async fn the_pages_and_their_files_are_served_from_the_binary() {
     let app = spawn_app().await;
-    for page in ["/console", "/chat"] {
+    for page in ["/", "/console", "/chat"] {
         let answer = http(app.addr, "GET", page, &[], "").await;
         assert_eq!(answer.status, 200, "{page}");
         assert!(answer.header("content-type").is_some_and(|kind| kind.starts_with("text/html")));
@@ -86,6 +86,28 @@ async fn the_pages_and_their_files_are_served_from_the_binary() {
     }
     for path in ["/web/console.html", "/web/assets/nothing.js", "/web/../Cargo.toml"] {
         assert_eq!(http(app.addr, "GET", path, &[], "").await.status, 404, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_home_pages_documents_are_served_and_unknown_paths_point_home() {
+    let app = spawn_app().await;
+    let home = http(app.addr, "GET", "/", &[], "").await;
+    for link in ["/console", "/chat", "/healthz", "/metrics", "/docs/protocol.md", "/docs/rest-api.md"] {
+        assert!(home.body.contains(&format!("href=\"{link}\"")), "the home page links to {link}");
+    }
+    for (name, title) in [("protocol.md", "# The tincan client protocol"), ("rest-api.md", "# "), ("receipts.md", "# ")]
+    {
+        let document = http(app.addr, "GET", &format!("/docs/{name}"), &[], "").await;
+        assert_eq!(document.status, 200, "{name}");
+        assert_eq!(document.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert!(document.body.starts_with(title), "{name}");
+    }
+    for path in ["/docs/README.md", "/docs/..%2FCargo.toml", "/nowhere", "/console/nowhere"] {
+        let answer = http(app.addr, "GET", path, &[], "").await;
+        assert_eq!(answer.status, 404, "{path}");
+        assert!(answer.body.contains("listed at /"), "{path}: {}", answer.body);
     }
     app.stop().await;
 }
