@@ -625,7 +625,9 @@ impl StoreTarget {
             ],
         );
         inserted.expect("the raw row is inserted");
-        let counts = [numbers[0], numbers[1], numbers[2], numbers[3], numbers[10]];
+        // `rand` and `client_time` are stored as the bits of a full u64, so
+        // every i64 in those columns is a valid value.
+        let counts = [numbers[0], numbers[3], numbers[10]];
         let valid = raw_conv_is_valid(conv_type, &conv_key)
             && UserId::parse(&sender).is_ok()
             && counts.iter().all(|count| *count >= 0)
