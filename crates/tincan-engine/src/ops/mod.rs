@@ -72,6 +72,10 @@ macro_rules! dispatch {
             op: &str,
             data: Option<&RawValue>,
         ) -> Result<String, ApiError> {
+            // A second login is refused whatever its data says, so its data is not read.
+            if op == api::login::Request::OP {
+                return Err(logged_in_already());
+            }
             match OpKind::from_name(op) {
                 $(Some(OpKind::$variant) => {
                     let request: api::$module::Request = parse_data(data)?;
@@ -91,7 +95,11 @@ async fn login_again(
     _session: &Session,
     _request: api::login::Request,
 ) -> Result<api::login::Response, ApiError> {
-    Err(ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection"))
+    Err(logged_in_already())
+}
+
+fn logged_in_already() -> ApiError {
+    ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection")
 }
 
 handle!(api::login::Request => login_again);
