@@ -77,7 +77,8 @@ pub const RESERVED_USER_PREFIX: &str = "@TIM#";
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
         let text = String::deserialize(deserializer)?;
-        UserId::parse(&text).map_err(|err| serde::de::Error::custom(err.desc))
+        // The error carries its code (see `ApiError`'s `Display`).
+        UserId::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -125,7 +126,7 @@ impl GroupId {
 impl<'de> Deserialize<'de> for GroupId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<GroupId, D::Error> {
         let text = String::deserialize(deserializer)?;
-        GroupId::parse(&text).map_err(|err| serde::de::Error::custom(err.desc))
+        GroupId::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -164,8 +165,11 @@ mod tests {
     }
 
     #[test]
-    fn deserialize_validates() {
+    fn deserialize_validates_and_carries_the_code() {
         let err = serde_json::from_str::<UserId>("\"\"").unwrap_err();
         assert!(err.to_string().contains("1 to 32 bytes"), "{err}");
+        assert_eq!(ApiError::carried_by(&err), Some(UserId::parse("").unwrap_err()));
+        let err = serde_json::from_str::<GroupId>("\"a b\"").unwrap_err();
+        assert_eq!(ApiError::carried_by(&err), Some(GroupId::parse("a b").unwrap_err()));
     }
 }
