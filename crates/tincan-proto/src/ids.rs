@@ -2,6 +2,10 @@
 //!
 //! An identifier is parsed once, at the edge, and cannot be built any other way, so code that
 //! holds a [`UserId`] never has to ask whether it is valid.
+//! Requests carry them from deserialization on: one that does not parse fails the request with
+//! its own code (7003, 10015), which travels through serde inside the error's text (see
+//! [`ApiError`]'s `Display`). A list whose items are answered one by one holds [`ListedId`]s
+//! instead, so that a bad item fails alone.
 
 use std::fmt;
 
@@ -142,6 +146,115 @@ impl fmt::Display for GroupId {
     }
 }
 
+/// What [`UserId`] and [`GroupId`] have in common: parsed from text, written as text.
+pub trait Identifier: Sized {
+    /// Parses the identifier, with its TIM code when it breaks the rules.
+    fn parse(text: &str) -> Result<Self, ApiError>;
+    /// The identifier as text.
+    fn as_str(&self) -> &str;
+}
+
+impl Identifier for UserId {
+    fn parse(text: &str) -> Result<UserId, ApiError> {
+        // The inherent function, which this names for generic code.
+        UserId::parse(text)
+    }
+
+    fn as_str(&self) -> &str {
+        UserId::as_str(self)
+    }
+}
+
+impl Identifier for GroupId {
+    fn parse(text: &str) -> Result<GroupId, ApiError> {
+        // The inherent function, which this names for generic code.
+        GroupId::parse(text)
+    }
+
+    fn as_str(&self) -> &str {
+        GroupId::as_str(self)
+    }
+}
+
+/// An item of a list whose items are answered one by one (`group_get_info`'s `group_ids`, and
+/// REST lists that report a bad entry beside the good ones): the identifier, or the text as
+/// given and why it is not one. On the wire it is the text either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListedId<T> {
+    /// The text parsed.
+    Valid(T),
+    /// The text did not parse.
+    Invalid {
+        /// The text as given.
+        text: String,
+        /// Why it is not an identifier (7003 or 10015).
+        error: ApiError,
+    },
+}
+
+impl<T: Identifier> ListedId<T> {
+    /// Parses one item.
+    pub fn parse(text: &str) -> ListedId<T> {
+        match T::parse(text) {
+            Ok(id) => ListedId::Valid(id),
+            Err(error) => ListedId::Invalid { text: text.to_owned(), error },
+        }
+    }
+
+    /// The item as given.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListedId::Valid(id) => id.as_str(),
+            ListedId::Invalid { text, .. } => text,
+        }
+    }
+
+    /// The identifier, or why the item is not one.
+    pub fn valid(&self) -> Result<&T, &ApiError> {
+        match self {
+            ListedId::Valid(id) => Ok(id),
+            ListedId::Invalid { error, .. } => Err(error),
+        }
+    }
+}
+
+impl<T: Identifier> From<T> for ListedId<T> {
+    fn from(id: T) -> ListedId<T> {
+        ListedId::Valid(id)
+    }
+}
+
+impl<T: Identifier> Serialize for ListedId<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de, T: Identifier> Deserialize<'de> for ListedId<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ListedId<T>, D::Error> {
+        Ok(ListedId::parse(&String::deserialize(deserializer)?))
+    }
+}
+
+/// `#[serde(with = "optional_group_id")]`: a group ID that may be left out as `""` (create_group's
+/// custom ID), `None` being written as `""`.
+pub mod optional_group_id {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::GroupId;
+
+    /// Writes `None` as `""`.
+    pub fn serialize<S: Serializer>(group_id: &Option<GroupId>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(group_id.as_ref().map_or("", GroupId::as_str))
+    }
+
+    /// Reads `""` as `None`, anything else as a group ID (10015 when it is not one).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<GroupId>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.is_empty() { Ok(None) } else { GroupId::parse(&text).map(Some).map_err(serde::de::Error::custom) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +284,33 @@ mod tests {
         assert_eq!(ApiError::carried_by(&err), Some(UserId::parse("").unwrap_err()));
         let err = serde_json::from_str::<GroupId>("\"a b\"").unwrap_err();
         assert_eq!(ApiError::carried_by(&err), Some(GroupId::parse("a b").unwrap_err()));
+    }
+
+    #[test]
+    fn a_listed_id_keeps_a_bad_item_as_given() {
+        let items: Vec<ListedId<GroupId>> = serde_json::from_str(r#"["team", "a b", ""]"#).unwrap();
+        assert_eq!(items[0], ListedId::Valid(GroupId::parse("team").unwrap()));
+        assert_eq!(items[1].valid().unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+        assert_eq!(items[2].valid().unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+        assert_eq!(serde_json::to_string(&items).unwrap(), r#"["team","a b",""]"#);
+        let users: Vec<ListedId<UserId>> = serde_json::from_str(r#"["tab\t"]"#).unwrap();
+        assert_eq!(users[0].valid().unwrap_err().code, ErrorCode::INVALID_IDENTIFIER);
+        assert_eq!(users[0].as_str(), "tab\t");
+    }
+
+    #[test]
+    fn an_optional_group_id_is_empty_when_absent() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Holder {
+            #[serde(with = "optional_group_id")]
+            id: Option<GroupId>,
+        }
+        let none: Holder = serde_json::from_str(r#"{"id": ""}"#).unwrap();
+        assert_eq!(none.id, None);
+        assert_eq!(serde_json::to_string(&none).unwrap(), r#"{"id":""}"#);
+        let some: Holder = serde_json::from_str(r#"{"id": "team"}"#).unwrap();
+        assert_eq!(some.id, Some(GroupId::parse("team").unwrap()));
+        let err = serde_json::from_str::<Holder>(r#"{"id": "a b"}"#).unwrap_err();
+        assert_eq!(ApiError::carried_by(&err).map(|err| err.code), Some(ErrorCode::GROUP_INVALID_ID));
     }
 }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use tincan_proto::api::{create_group, get_message_list};
 use tincan_proto::enums::{ConvType, GroupType, MemberRole};
-use tincan_proto::{ApiError, UserId};
+use tincan_proto::{ApiError, GroupId, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event};
 
@@ -316,18 +316,18 @@ pub(crate) async fn group(command: GroupCommand) -> anyhow::Result<()> {
         GroupCommand::Create { user, name, group_type, id, members, server } => {
             let group_type =
                 GroupType::from_name(&group_type).ok_or_else(|| anyhow!("unknown group type {group_type:?}"))?;
+            let group_id = id.filter(|id| !id.is_empty()).map(|id| GroupId::parse(&id)).transpose().map_err(api)?;
+            let members = members
+                .iter()
+                .map(|member| Ok(create_group::InitialMember::new(UserId::parse(member)?, MemberRole::NORMAL)))
+                .collect::<Result<_, ApiError>>()
+                .map_err(api)?;
             let (client, _events) = connect(&server, &user).await?;
             let params = create_group::Request {
                 create_group_param_group_name: name,
-                create_group_param_group_id: id.unwrap_or_default(),
+                create_group_param_group_id: group_id,
                 create_group_param_group_type: group_type,
-                create_group_param_group_member_array: members
-                    .into_iter()
-                    .map(|member| create_group::InitialMember {
-                        group_member_info_identifier: member,
-                        group_member_info_member_role: MemberRole::NORMAL,
-                    })
-                    .collect(),
+                create_group_param_group_member_array: members,
                 ..Default::default()
             };
             println!("{}", client.create_group(params).await.map_err(api)?);

@@ -13,7 +13,7 @@ use tincan_proto::api::{
     invite_group_members, send_message, send_receipts,
 };
 use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
-use tincan_proto::{ApiError, ErrorCode, Message, UserId, limits};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId, limits};
 
 use super::{Caller, body_as, fields, forbidden_callbacks, given, msgbody, session_as, unknown};
 
@@ -166,15 +166,18 @@ async fn create_group(engine: &Engine, caller: &Caller, body: CreateGroupBody) -
         .unwrap_or_default()
         .iter()
         .map(|member| {
-            Ok(create_group::InitialMember {
-                group_member_info_identifier: member.account.clone(),
-                group_member_info_member_role: parse_role(member.role.as_deref().unwrap_or_default())?,
-            })
+            let role = parse_role(member.role.as_deref().unwrap_or_default())?;
+            Ok(create_group::InitialMember::new(UserId::parse(&member.account)?, role))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let request = create_group::Request {
         create_group_param_group_name: body.name,
-        create_group_param_group_id: body.group_id.unwrap_or_default(),
+        create_group_param_group_id: body
+            .group_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .map(GroupId::parse)
+            .transpose()?,
         create_group_param_group_type: group_type,
         create_group_param_group_member_array: members,
         create_group_param_notification: body.notification.unwrap_or_default(),
@@ -413,8 +416,12 @@ async fn add_group_member(
     body: AddMembersBody,
 ) -> Result<Map<String, Value>, ApiError> {
     let request = invite_group_members::Request {
-        group_invite_member_param_group_id: body.group_id,
-        group_invite_member_param_identifier_array: body.members.into_iter().map(|member| member.account).collect(),
+        group_invite_member_param_group_id: GroupId::parse(&body.group_id)?,
+        group_invite_member_param_identifier_array: body
+            .members
+            .iter()
+            .map(|member| UserId::parse(&member.account))
+            .collect::<Result<_, _>>()?,
         group_invite_member_param_user_data: String::new(),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
@@ -450,8 +457,12 @@ async fn delete_group_member(
     body: DeleteMembersBody,
 ) -> Result<Map<String, Value>, ApiError> {
     let request = delete_group_members::Request {
-        group_delete_member_param_group_id: body.group_id,
-        group_delete_member_param_identifier_array: body.members,
+        group_delete_member_param_group_id: GroupId::parse(&body.group_id)?,
+        group_delete_member_param_identifier_array: body
+            .members
+            .iter()
+            .map(|member| UserId::parse(member))
+            .collect::<Result<_, _>>()?,
         group_delete_member_param_user_data: String::new(),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
@@ -467,7 +478,7 @@ struct GroupIdBody {
 
 async fn destroy_group(engine: &Engine, caller: &Caller, body: GroupIdBody) -> Result<Map<String, Value>, ApiError> {
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
-    engine.call_op(&session, delete_group::Request { group_id: body.group_id }).await?;
+    engine.call_op(&session, delete_group::Request { group_id: GroupId::parse(&body.group_id)? }).await?;
     Ok(Map::new())
 }
 
@@ -607,7 +618,7 @@ async fn send_group_msg(
     let session = session_as(engine, caller, given(body.from.as_deref()), true, ErrorCode::GROUP_ACCOUNT_NOT_FOUND)
         .await?
         .forbid_callbacks(skip_before, skip_after);
-    let request = send_message::Request { conv_id: body.group_id, conv_type: ConvType::GROUP, message };
+    let request = send_message::Request { conv: Conv::Group(GroupId::parse(&body.group_id)?), message };
     let sent = engine.call_op(&session, request).await?.message;
     Ok(fields(vec![
         ("MsgTime", json!(sent.message_server_time)),
@@ -669,8 +680,7 @@ async fn group_msg_get_simple(
         None => engine.group_summary(caller.sdkappid, &body.group_id)?.next_msg_seq.saturating_sub(1),
     };
     let request = get_message_list::Request {
-        conv_id: body.group_id.clone(),
-        conv_type: ConvType::GROUP,
+        conv: Conv::Group(GroupId::parse(&body.group_id)?),
         params: get_message_list::GetMsgListParams {
             msg_getmsglist_param_count: body.count.saturating_add(1),
             msg_getmsglist_param_last_msg_seq: anchor,

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tincan_engine::{Engine, Session};
 use tincan_proto::api::{get_conversation_list, get_message_list, report_read, send_message, send_receipts};
+use tincan_proto::conv::ConvScope;
 use tincan_proto::enums::ConvType;
-use tincan_proto::{ApiError, ErrorCode, Message, UserId, limits};
+use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId, limits};
 
 use super::{Caller, body_as, fields, forbidden_callbacks, given, msgbody, session_as, unknown};
 
@@ -139,7 +140,7 @@ async fn send_to(engine: &Engine, session: &Session, to: &str, mut message: Mess
         ));
     }
     message.message_conv_id = to.to_owned();
-    let request = send_message::Request { conv_id: to.to_owned(), conv_type: ConvType::C2C, message };
+    let request = send_message::Request { conv: Conv::C2c(peer), message };
     Ok(engine.call_op(session, request).await?.message)
 }
 
@@ -251,8 +252,7 @@ async fn admin_getroammsg(engine: &Engine, caller: &Caller, body: RoamBody) -> R
     let anchor = body.last_msg_key.as_deref().filter(|key| !key.is_empty()).map(seq_of_key).transpose()?;
     let begin = body.min_time.max(1);
     let request = get_message_list::Request {
-        conv_id: body.peer.clone(),
-        conv_type: ConvType::C2C,
+        conv: Conv::C2c(UserId::parse(&body.peer)?),
         params: get_message_list::GetMsgListParams {
             msg_getmsglist_param_last_msg: anchor.map(|seq| Message { message_seq: seq, ..Default::default() }),
             msg_getmsglist_param_count: body.max_count.saturating_add(1),
@@ -305,8 +305,7 @@ async fn admin_set_msg_read(
         Some(read_time) => {
             // The newest message at or before the time.
             let request = get_message_list::Request {
-                conv_id: body.peer.clone(),
-                conv_type: ConvType::C2C,
+                conv: Conv::C2c(UserId::parse(&body.peer)?),
                 params: get_message_list::GetMsgListParams {
                     msg_getmsglist_param_count: 1,
                     msg_getmsglist_param_time_begin: 1,
@@ -321,7 +320,8 @@ async fn admin_set_msg_read(
             }
         }
     };
-    let request = report_read::Request { conv_id: body.peer, conv_type: ConvType::C2C, message: up_to };
+    let peer = Conv::C2c(UserId::parse(&body.peer)?);
+    let request = report_read::Request { scope: ConvScope::One(peer), message: up_to };
     engine.call_op(&session, request).await?;
     Ok(Map::new())
 }

@@ -290,3 +290,67 @@ async fn anchors_outside_the_conversation_reserved_identifiers_and_missing_keys_
     assert!(!answer["ErrorInfo"].as_str().unwrap().contains("DeleteItem"), "{answer}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn identifiers_that_do_not_parse_are_refused_with_their_codes_as_the_request_is_read() {
+    // Goal: a request whose identifier is not one fails with that identifier's code (7003 for a
+    // user, 10015 for a group) and a desc that names it, straight from the server (the SDK
+    // would refuse to send it), and `group_get_info` still answers a bad group ID in its own
+    // result.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let group_id = create_group(&alice, GroupType::WORK, &[]).await;
+    let mut socket = app.raw_socket("alice").await;
+    let cases = [
+        (
+            json!({"op": "msg_send", "data": {"conv_id": "tab\there", "conv_type": 1, "message": {}}}),
+            7003,
+            "printable ASCII",
+        ),
+        (
+            json!({"op": "msg_send", "data": {"conv_id": "a b", "conv_type": 2, "message": {}}}),
+            10015,
+            "group ID \"a b\"",
+        ),
+        (json!({"op": "msg_get_list", "data": {"conv_id": "", "conv_type": 1}}), 7003, "1 to 32 bytes"),
+        (json!({"op": "msg_report_read", "data": {"conv_id": "x".repeat(49), "conv_type": 2}}), 10015, "1 to 48 bytes"),
+        (json!({"op": "conv_clean_unread", "data": {"conversation_id": "c2c_"}}), 7003, "conversation_id"),
+        (json!({"op": "group_quit", "data": {"group_id": ""}}), 10015, "group_id"),
+        (
+            json!({"op": "group_invite_member", "data": {
+                "group_invite_member_param_group_id": group_id,
+                "group_invite_member_param_identifier_array": ["bob", "tab\t"]
+            }}),
+            7003,
+            "group_invite_member_param_identifier_array[1]",
+        ),
+        (
+            json!({"op": "group_create", "data": {"create_group_param_group_name": "g", "create_group_param_group_id": "a b"}}),
+            10015,
+            "create_group_param_group_id",
+        ),
+        (
+            json!({"op": "group_get_members", "data": {
+                "group_get_members_info_list_param_group_id": group_id,
+                "group_get_members_info_list_param_identifier_array": [""]
+            }}),
+            7003,
+            "group_get_members_info_list_param_identifier_array[0]",
+        ),
+    ];
+    for (id, (mut frame, code, needle)) in (1..).zip(cases) {
+        frame["id"] = json!(id);
+        socket.send_text(frame.to_string()).await;
+        let answer = socket.answer(id).await;
+        assert_eq!(answer["code"], code, "{frame}: {answer}");
+        assert!(answer["desc"].as_str().unwrap().contains(needle), "{frame}: {answer}");
+    }
+    let info = json!({"id": 100, "op": "group_get_info", "data": {"group_ids": [group_id, "a b"]}});
+    socket.send_text(info.to_string()).await;
+    let answer = socket.answer(100).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    let results = answer["data"]["results"].as_array().unwrap();
+    assert_eq!(results[0]["get_groups_info_result_code"], 0, "{answer}");
+    assert_eq!(results[1]["get_groups_info_result_code"], ErrorCode::GROUP_INVALID_ID.0, "{answer}");
+    app.stop().await;
+}
