@@ -19,12 +19,6 @@ use super::{Caller, body_as, fields, forbidden_callbacks, given, msgbody, sessio
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::GROUP_INVALID_PARAMETERS;
-/// Most groups in one `get_group_info` (TIM: 50).
-const GROUP_INFO_IDS_MAX: usize = 50;
-/// Most group IDs in one page of `get_appid_group_list` (TIM: 10,000).
-const APP_GROUP_PAGE_MAX: usize = 10_000;
-/// Most members in one page of `get_group_member_info` (TIM: 6,000... we keep TIM's cap).
-const MEMBER_PAGE_MAX: usize = 6_000;
 
 /// A `Limit` key: absent or 0 (some libraries send 0 for "not set") means `max`; above `max` is
 /// refused.
@@ -250,10 +244,14 @@ fn member_json(member: &MemberSummary) -> Value {
 }
 
 fn get_group_info(engine: &Engine, caller: &Caller, body: GetGroupInfoBody) -> Result<Map<String, Value>, ApiError> {
-    if body.group_ids.is_empty() || body.group_ids.len() > GROUP_INFO_IDS_MAX {
+    if body.group_ids.is_empty() || body.group_ids.len() > limits::GROUP_INFO_PER_CALL_MAX {
         return Err(ApiError::new(
             INVALID,
-            format!("GroupIdList has {} entries; between 1 and {GROUP_INFO_IDS_MAX} are allowed", body.group_ids.len()),
+            format!(
+                "GroupIdList has {} entries; between 1 and {} are allowed",
+                body.group_ids.len(),
+                limits::GROUP_INFO_PER_CALL_MAX
+            ),
         ));
     }
     // TIM answers the member list unless a filter leaves it out.
@@ -293,7 +291,7 @@ fn get_group_member_info(
     caller: &Caller,
     body: GetMemberInfoBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    let limit = page_limit(body.limit, MEMBER_PAGE_MAX)?;
+    let limit = page_limit(body.limit, limits::GROUP_MEMBERS_PAGE_MAX_REST)?;
     let roles = body.roles.unwrap_or_default();
     for role in &roles {
         if !matches!(role.as_str(), "Owner" | "Admin" | "Member") {
@@ -336,7 +334,7 @@ fn get_appid_group_list(
     caller: &Caller,
     body: AppGroupListBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    let limit = page_limit(body.limit, APP_GROUP_PAGE_MAX)?;
+    let limit = page_limit(body.limit, limits::APP_GROUPS_PAGE_MAX_REST)?;
     let start = body.next.unwrap_or(0);
     let group_type = body.group_type.as_deref().filter(|name| !name.is_empty()).map(parse_group_type).transpose()?;
     let ids = engine.app_group_ids(caller.sdkappid, group_type)?;
@@ -629,9 +627,6 @@ async fn send_group_msg(
     ]))
 }
 
-/// Most messages `group_msg_get_simple` returns at once (TIM: 20).
-const SIMPLE_HISTORY_MAX: u32 = 20;
-
 #[derive(Deserialize)]
 struct GroupHistoryBody {
     #[serde(rename = "GroupId")]
@@ -667,10 +662,10 @@ async fn group_msg_get_simple(
     caller: &Caller,
     body: GroupHistoryBody,
 ) -> Result<Map<String, Value>, ApiError> {
-    if body.count == 0 || body.count > SIMPLE_HISTORY_MAX {
+    if body.count == 0 || body.count > limits::GROUP_HISTORY_PAGE_MAX_REST {
         return Err(ApiError::new(
             INVALID,
-            format!("ReqMsgNumber {} must be between 1 and {SIMPLE_HISTORY_MAX}", body.count),
+            format!("ReqMsgNumber {} must be between 1 and {}", body.count, limits::GROUP_HISTORY_PAGE_MAX_REST),
         ));
     }
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
@@ -705,9 +700,6 @@ struct SeqItem {
     seq: u64,
 }
 
-/// Most messages in one REST receipt call (TIM: 50 for `group_msg_receipt`).
-const RECEIPT_SEQS_MAX: usize = 50;
-
 fn group_message_ref(group_id: &str, seq: u64) -> Message {
     Message {
         message_conv_id: group_id.to_owned(),
@@ -718,10 +710,14 @@ fn group_message_ref(group_id: &str, seq: u64) -> Message {
 }
 
 fn check_seq_list(seqs: &[SeqItem]) -> Result<(), ApiError> {
-    if seqs.is_empty() || seqs.len() > RECEIPT_SEQS_MAX {
+    if seqs.is_empty() || seqs.len() > limits::RECEIPT_MESSAGES_MAX_REST {
         return Err(ApiError::new(
             INVALID,
-            format!("MsgSeqList has {} entries; between 1 and {RECEIPT_SEQS_MAX} are allowed", seqs.len()),
+            format!(
+                "MsgSeqList has {} entries; between 1 and {} are allowed",
+                seqs.len(),
+                limits::RECEIPT_MESSAGES_MAX_REST
+            ),
         ));
     }
     Ok(())

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
 use super::{Caller, body_as, fields, unknown};
 
@@ -49,19 +49,21 @@ struct CheckItems {
     items: Vec<AccountItem>,
 }
 
-/// The users of a list named `key`, which must hold 1 to [`IMPORT_ACCOUNTS_MAX`] of them.
+/// The users of a list named `key`, which must hold 1 to
+/// [`limits::ACCOUNTS_PER_CALL_MAX_REST`] of them.
 fn account_items(items: &[AccountItem], key: &str) -> Result<Vec<UserId>, ApiError> {
-    if items.is_empty() || items.len() > IMPORT_ACCOUNTS_MAX {
+    if items.is_empty() || items.len() > limits::ACCOUNTS_PER_CALL_MAX_REST {
         return Err(ApiError::new(
             ErrorCode::REST_INVALID_PARAMETERS,
-            format!("{key} has {} entries; between 1 and {IMPORT_ACCOUNTS_MAX} are allowed", items.len()),
+            format!(
+                "{key} has {} entries; between 1 and {} are allowed",
+                items.len(),
+                limits::ACCOUNTS_PER_CALL_MAX_REST
+            ),
         ));
     }
     items.iter().map(|item| UserId::parse(&item.user_id)).collect()
 }
-
-/// Most accounts in one `multiaccount_import` (TIM: 100).
-const IMPORT_ACCOUNTS_MAX: usize = 100;
 
 /// TIM's `im_open_login_svc` commands.
 pub(super) async fn command(
@@ -79,12 +81,13 @@ pub(super) async fn command(
         }
         "multiaccount_import" => {
             let request: MultiAccountImportBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
-            if request.accounts.len() > IMPORT_ACCOUNTS_MAX {
+            if request.accounts.len() > limits::ACCOUNTS_PER_CALL_MAX_REST {
                 return Err(ApiError::new(
                     ErrorCode::REST_INVALID_PARAMETERS,
                     format!(
-                        "Accounts has {} entries; at most {IMPORT_ACCOUNTS_MAX} are allowed",
-                        request.accounts.len()
+                        "Accounts has {} entries; at most {} are allowed",
+                        request.accounts.len(),
+                        limits::ACCOUNTS_PER_CALL_MAX_REST
                     ),
                 ));
             }

@@ -15,10 +15,6 @@ use super::{Caller, body_as, fields, forbidden_callbacks, given, msgbody, sessio
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::OPENIM_INVALID_JSON;
-/// Most receivers of one `batchsendmsg` (TIM: 500).
-const BATCH_TARGETS_MAX: usize = 500;
-/// Most accounts in one `query_online_status` (TIM: 500).
-const ONLINE_QUERY_MAX: usize = 500;
 
 pub(super) async fn command(
     engine: &Engine,
@@ -180,10 +176,14 @@ async fn batchsendmsg(
     if targets.is_empty() {
         return Err(ApiError::new(ErrorCode::OPENIM_TO_ACCOUNT_MISSING, "To_Account is empty"));
     }
-    if targets.len() > BATCH_TARGETS_MAX {
+    if targets.len() > limits::BATCH_SEND_TARGETS_MAX_REST {
         return Err(ApiError::new(
             ErrorCode::OPENIM_TOO_MANY_TARGETS,
-            format!("To_Account has {} receivers; at most {BATCH_TARGETS_MAX} are allowed", targets.len()),
+            format!(
+                "To_Account has {} receivers; at most {} are allowed",
+                targets.len(),
+                limits::BATCH_SEND_TARGETS_MAX_REST
+            ),
         ));
     }
     let (session, message) = prepare_send(engine, caller, body_as(body, INVALID)?).await?;
@@ -453,10 +453,14 @@ fn platform_name(platform: u32) -> &'static str {
 }
 
 fn query_online_status(engine: &Engine, caller: &Caller, body: OnlineBody) -> Result<Map<String, Value>, ApiError> {
-    if body.users.is_empty() || body.users.len() > ONLINE_QUERY_MAX {
+    if body.users.is_empty() || body.users.len() > limits::ONLINE_QUERY_ACCOUNTS_MAX_REST {
         return Err(ApiError::new(
             INVALID,
-            format!("To_Account has {} entries; between 1 and {ONLINE_QUERY_MAX} are allowed", body.users.len()),
+            format!(
+                "To_Account has {} entries; between 1 and {} are allowed",
+                body.users.len(),
+                limits::ONLINE_QUERY_ACCOUNTS_MAX_REST
+            ),
         ));
     }
     let mut results = Vec::new();

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_core::config::Plan;
 use tincan_engine::{AppConfigChange, AppInfo, Engine};
-use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
 use super::{Caller, body_as, fields, unknown};
 
@@ -108,10 +108,6 @@ struct ReceiptStorageBody {
     msg_seq: u64,
 }
 
-/// Accounts in a page of `list_accounts` unless asked otherwise, and at most.
-const ACCOUNT_PAGE_DEFAULT: usize = 100;
-const ACCOUNT_PAGE_MAX: usize = 1_000;
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TransferRootBody {
@@ -207,10 +203,11 @@ pub(super) async fn command(
         }
         "list_accounts" => {
             let request: ListAccountsBody = body_as(body, ErrorCode::REST_INVALID_PARAMETERS)?;
-            let limit = request.limit.unwrap_or(ACCOUNT_PAGE_DEFAULT);
-            if limit == 0 || limit > ACCOUNT_PAGE_MAX {
+            let limit = request.limit.unwrap_or(limits::ACCOUNTS_PAGE_DEFAULT_REST);
+            if limit == 0 || limit > limits::ACCOUNTS_PAGE_MAX_REST {
                 return Err(ApiError::invalid_parameter(format!(
-                    "Limit {limit} must be between 1 and {ACCOUNT_PAGE_MAX}"
+                    "Limit {limit} must be between 1 and {}",
+                    limits::ACCOUNTS_PAGE_MAX_REST
                 )));
             }
             let (page, next) = engine.account_page(caller.sdkappid, &request.prefix, &request.cursor, limit)?;
