@@ -613,7 +613,8 @@ async fn send_group_msg(
         ..Default::default()
     };
     let (skip_before, skip_after) = forbidden_callbacks(body.forbid_callback_control.as_deref());
-    let session = session_as(engine, caller, given(body.from.as_deref()), true, ErrorCode::GROUP_ACCOUNT_NOT_FOUND)
+    let from = given(body.from.as_deref()).map(UserId::parse).transpose()?;
+    let session = session_as(engine, caller, from.as_ref(), true, ErrorCode::GROUP_ACCOUNT_NOT_FOUND)
         .await?
         .forbid_callbacks(skip_before, skip_after);
     let request = send_message::Request { conv: Conv::Group(GroupId::parse(&body.group_id)?), message };
@@ -740,7 +741,8 @@ async fn group_msg_receipt(
 ) -> Result<Map<String, Value>, ApiError> {
     check_seq_list(&body.seqs)?;
     // The reader sends the receipts with its own rights: it must be a member who could see them.
-    let session = session_as(engine, caller, Some(&body.reader), false, ErrorCode::GROUP_ACCOUNT_NOT_FOUND).await?;
+    let reader = UserId::parse(&body.reader)?;
+    let session = session_as(engine, caller, Some(&reader), false, ErrorCode::GROUP_ACCOUNT_NOT_FOUND).await?;
     let messages = body.seqs.iter().map(|item| group_message_ref(&body.group_id, item.seq)).collect();
     engine.call_op(&session, send_receipts::Request { messages }).await?;
     Ok(Map::new())

@@ -24,10 +24,10 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, ErrorCode, limits};
+use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
 use crate::AppContext;
 use crate::listen::BodyTimedOut;
@@ -231,13 +231,12 @@ pub(crate) fn unknown(service: &str, command: &str) -> ApiError {
 pub(crate) async fn session_as(
     engine: &Engine,
     caller: &Caller,
-    user: Option<&str>,
+    user: Option<&UserId>,
     as_admin: bool,
     missing: ErrorCode,
 ) -> Result<tincan_engine::Session, ApiError> {
-    let user = user.map(tincan_proto::UserId::parse).transpose()?;
     engine
-        .rest_session(caller.sdkappid, user.as_ref(), as_admin)
+        .rest_session(caller.sdkappid, user, as_admin)
         .await
         .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
 }
@@ -246,6 +245,16 @@ pub(crate) async fn session_as(
 /// libraries send them.
 pub(crate) fn given(value: Option<&str>) -> Option<&str> {
     value.filter(|value| !value.is_empty())
+}
+
+/// `#[serde(default, deserialize_with = "given_user")]`: an optional account key, where `null`
+/// and `""` mean "not given" as an absent key does, as TIM's client libraries send them; any
+/// other text must be an identifier.
+pub(crate) fn given_user<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<UserId>, D::Error> {
+    match Option::<String>::deserialize(deserializer)? {
+        Some(text) if !text.is_empty() => UserId::parse(&text).map(Some).map_err(serde::de::Error::custom),
+        _ => Ok(None),
+    }
 }
 
 /// Which message webhooks a REST send skips (`ForbidCallbackControl`): before-send, after-send.
