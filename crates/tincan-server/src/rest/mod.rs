@@ -241,12 +241,6 @@ pub(crate) async fn session_as(
         .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
 }
 
-/// An optional account key: absent, `null` and `""` all mean "not given", as TIM's client
-/// libraries send them.
-pub(crate) fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|value| !value.is_empty())
-}
-
 /// `#[serde(default, deserialize_with = "given_user")]`: an optional account key, where `null`
 /// and `""` mean "not given" as an absent key does, as TIM's client libraries send them; any
 /// other text must be an identifier.
@@ -255,6 +249,12 @@ pub(crate) fn given_user<'de, D: Deserializer<'de>>(deserializer: D) -> Result<O
         Some(text) if !text.is_empty() => UserId::parse(&text).map(Some).map_err(serde::de::Error::custom),
         _ => Ok(None),
     }
+}
+
+/// Whether a REST send leaves its message out of unread counts (`SendMsgControl` with
+/// `NoUnread`).
+pub(crate) fn excluded_from_unread(controls: Option<&[String]>) -> bool {
+    controls.unwrap_or_default().iter().any(|control| control == "NoUnread")
 }
 
 /// Which message webhooks a REST send skips (`ForbidCallbackControl`): before-send, after-send.

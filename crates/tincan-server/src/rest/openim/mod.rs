@@ -18,7 +18,9 @@ use tincan_proto::api::send_message;
 use tincan_proto::enums::ConvType;
 use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId};
 
-use super::{Caller, answer, body_as, forbidden_callbacks, given_user, msgbody, session_as, unknown};
+use super::{
+    Caller, answer, body_as, excluded_from_unread, forbidden_callbacks, given_user, msgbody, session_as, unknown,
+};
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::OPENIM_INVALID_JSON;
@@ -135,11 +137,7 @@ async fn prepare_send<To>(
         message_rand: u64::from(random),
         message_need_read_receipt: need_receipt,
         message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
-        message_is_excluded_from_unread_count: body
-            .send_msg_control
-            .unwrap_or_default()
-            .iter()
-            .any(|control| control == "NoUnread"),
+        message_is_excluded_from_unread_count: excluded_from_unread(body.send_msg_control.as_deref()),
         ..Default::default()
     };
     Ok((session, message))
