@@ -263,8 +263,3 @@ pub(crate) fn forbidden_callbacks(controls: Option<&[String]>) -> (bool, bool) {
     let has = |name: &str| controls.iter().any(|control| control == name);
     (has("ForbidBeforeSendMsgCallback"), has("ForbidAfterSendMsgCallback"))
 }
-
-/// The command's answer keys, from `(key, value)` pairs.
-pub(crate) fn fields(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()
-}
