@@ -52,6 +52,11 @@ impl UserId {
         UserId(SYSTEM_USER.to_owned())
     }
 
+    /// The administrator a new app has, as TIM names it.
+    pub fn default_admin() -> UserId {
+        UserId(DEFAULT_ADMIN_USER.to_owned())
+    }
+
     /// Whether the identifier is reserved for TIM's system senders (it begins with
     /// [`RESERVED_USER_PREFIX`]): no account may have it.
     pub fn is_reserved(&self) -> bool {
@@ -75,6 +80,8 @@ impl UserId {
 
 /// The sender of server-made messages (group tips).
 pub const SYSTEM_USER: &str = "@TIM#SYSTEM";
+/// The administrator of a new app (TIM's default).
+pub const DEFAULT_ADMIN_USER: &str = "administrator";
 /// The prefix of TIM's system identifiers; no account may begin with it.
 pub const RESERVED_USER_PREFIX: &str = "@TIM#";
 
@@ -236,6 +243,16 @@ impl<'de, T: Identifier> Deserialize<'de> for ListedId<T> {
     }
 }
 
+/// `#[serde(default, deserialize_with = "blank_as_none")]`: an identifier that may be left out,
+/// as an absent key, `null` or `""` (TIM's REST client libraries send an optional account any of
+/// these ways); any other text must be an identifier.
+pub fn blank_as_none<'de, D: Deserializer<'de>, T: Identifier>(deserializer: D) -> Result<Option<T>, D::Error> {
+    match Option::<String>::deserialize(deserializer)? {
+        Some(text) if !text.is_empty() => T::parse(&text).map(Some).map_err(serde::de::Error::custom),
+        _ => Ok(None),
+    }
+}
+
 /// `#[serde(with = "optional_group_id")]`: a group ID that may be left out as `""` (create_group's
 /// custom ID), `None` being written as `""`.
 pub mod optional_group_id {
@@ -296,6 +313,24 @@ mod tests {
         let users: Vec<ListedId<UserId>> = serde_json::from_str(r#"["tab\t"]"#).unwrap();
         assert_eq!(users[0].valid().unwrap_err().code, ErrorCode::INVALID_IDENTIFIER);
         assert_eq!(users[0].as_str(), "tab\t");
+    }
+
+    #[test]
+    fn a_blank_identifier_is_none() {
+        #[derive(Debug, Deserialize)]
+        struct Holder {
+            #[serde(default, deserialize_with = "blank_as_none")]
+            user: Option<UserId>,
+        }
+        for blank in [r#"{}"#, r#"{"user": null}"#, r#"{"user": ""}"#] {
+            assert_eq!(serde_json::from_str::<Holder>(blank).unwrap().user, None, "{blank}");
+        }
+        assert_eq!(
+            serde_json::from_str::<Holder>(r#"{"user": "bob"}"#).unwrap().user,
+            Some(UserId::parse("bob").unwrap())
+        );
+        let err = serde_json::from_str::<Holder>(r#"{"user": "tab\t"}"#).unwrap_err();
+        assert_eq!(ApiError::carried_by(&err).map(|err| err.code), Some(ErrorCode::INVALID_IDENTIFIER));
     }
 
     #[test]

@@ -254,22 +254,18 @@ impl Engine {
     ) -> Result<(Vec<AccountSummary>, String), ApiError> {
         let app = self.app_or_error(sdkappid)?;
         let accounts = read(&app.accounts);
-        let mut matching: Vec<&str> = accounts
+        let mut matching: Vec<&UserId> = accounts
             .keys()
-            .map(UserId::as_str)
-            .filter(|user| user.starts_with(prefix) && (cursor.is_empty() || *user > cursor))
+            .filter(|user| user.as_str().starts_with(prefix) && (cursor.is_empty() || user.as_str() > cursor))
             .collect();
         matching.sort_unstable();
         let more = matching.len() > limit;
         matching.truncate(limit);
         let next =
-            if more { matching.last().map(|user| (*user).to_owned()).unwrap_or_default() } else { String::new() };
+            if more { matching.last().map(|user| user.as_str().to_owned()).unwrap_or_default() } else { String::new() };
         let page = matching
             .into_iter()
-            .map(|user| AccountSummary {
-                user: user.to_owned(),
-                online: UserId::parse(user).is_ok_and(|id| self.hub().is_online(sdkappid, &id)),
-            })
+            .map(|user| AccountSummary { user: user.as_str().to_owned(), online: self.hub().is_online(sdkappid, user) })
             .collect();
         Ok((page, next))
     }

@@ -24,7 +24,7 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_engine::Engine;
 use tincan_proto::{ApiError, ErrorCode, UserId, limits};
@@ -239,16 +239,6 @@ pub(crate) async fn session_as(
         .rest_session(caller.sdkappid, user, as_admin)
         .await
         .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
-}
-
-/// `#[serde(default, deserialize_with = "given_user")]`: an optional account key, where `null`
-/// and `""` mean "not given" as an absent key does, as TIM's client libraries send them; any
-/// other text must be an identifier.
-pub(crate) fn given_user<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<UserId>, D::Error> {
-    match Option::<String>::deserialize(deserializer)? {
-        Some(text) if !text.is_empty() => UserId::parse(&text).map(Some).map_err(serde::de::Error::custom),
-        _ => Ok(None),
-    }
 }
 
 /// Whether a REST send leaves its message out of unread counts (`SendMsgControl` with

@@ -1,23 +1,24 @@
 //! `POST /v4/group_open_http_svc/create_group`: creates a group, owned by `Owner_Account` or by
 //! no one.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use tincan_engine::Engine;
 use tincan_proto::api::create_group;
 use tincan_proto::enums::MemberRole;
+use tincan_proto::ids::blank_as_none;
 use tincan_proto::{ApiError, GroupId, UserId};
 
 use super::{INVALID, parse_apply_join_option, parse_group_type, requested_member_cap, rest_type_name};
-use crate::rest::{Caller, given_user};
+use crate::rest::Caller;
 
 /// The request.
 #[derive(Deserialize)]
 pub(super) struct Body {
-    #[serde(rename = "Owner_Account", default, deserialize_with = "given_user")]
+    #[serde(rename = "Owner_Account", default, deserialize_with = "blank_as_none")]
     owner: Option<UserId>,
     #[serde(rename = "Type")]
     group_type: String,
-    #[serde(rename = "GroupId", default, deserialize_with = "given_group_id")]
+    #[serde(rename = "GroupId", default, deserialize_with = "blank_as_none")]
     group_id: Option<GroupId>,
     #[serde(rename = "Name")]
     name: String,
@@ -50,14 +51,6 @@ pub(super) struct Answer {
     group_id: String,
     #[serde(rename = "Type")]
     group_type: &'static str,
-}
-
-/// A custom group ID: absent, `null` and `""` ask the server for one.
-fn given_group_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<GroupId>, D::Error> {
-    match Option::<String>::deserialize(deserializer)? {
-        Some(text) if !text.is_empty() => GroupId::parse(&text).map(Some).map_err(serde::de::Error::custom),
-        _ => Ok(None),
-    }
 }
 
 fn parse_role(name: &str) -> Result<MemberRole, ApiError> {

@@ -6,10 +6,11 @@ use serde_json::Value;
 use tincan_engine::Engine;
 use tincan_proto::api::send_message;
 use tincan_proto::enums::ConvType;
+use tincan_proto::ids::blank_as_none;
 use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId};
 
 use super::INVALID;
-use crate::rest::{Caller, excluded_from_unread, forbidden_callbacks, given_user, msgbody, session_as};
+use crate::rest::{Caller, excluded_from_unread, forbidden_callbacks, msgbody, session_as};
 
 /// The request.
 #[derive(Deserialize)]
@@ -22,7 +23,7 @@ pub(super) struct Body {
     priority: Option<String>,
     #[serde(rename = "MsgBody")]
     body: Value,
-    #[serde(rename = "From_Account", default, deserialize_with = "given_user")]
+    #[serde(rename = "From_Account", default, deserialize_with = "blank_as_none")]
     from: Option<UserId>,
     #[serde(rename = "CloudCustomData", default)]
     cloud_custom_data: Option<String>,

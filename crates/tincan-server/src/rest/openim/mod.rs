@@ -16,11 +16,10 @@ use serde_json::{Map, Value};
 use tincan_engine::{Engine, Session};
 use tincan_proto::api::send_message;
 use tincan_proto::enums::ConvType;
+use tincan_proto::ids::blank_as_none;
 use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId};
 
-use super::{
-    Caller, answer, body_as, excluded_from_unread, forbidden_callbacks, given_user, msgbody, session_as, unknown,
-};
+use super::{Caller, answer, body_as, excluded_from_unread, forbidden_callbacks, msgbody, session_as, unknown};
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::OPENIM_INVALID_JSON;
@@ -74,7 +73,7 @@ struct SendBody<To> {
     to: Option<To>,
     #[serde(rename = "SyncOtherMachine", default)]
     sync_other_machine: Option<u32>,
-    #[serde(rename = "From_Account", default, deserialize_with = "given_user")]
+    #[serde(rename = "From_Account", default, deserialize_with = "blank_as_none")]
     from: Option<UserId>,
     #[serde(rename = "MsgLifeTime", default)]
     _life_time: Option<u64>,

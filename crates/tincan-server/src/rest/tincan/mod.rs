@@ -17,7 +17,7 @@ mod usersig;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tincan_engine::{AppInfo, Engine};
-use tincan_proto::{ApiError, ErrorCode};
+use tincan_proto::{ApiError, ErrorCode, UserId};
 
 use super::{Caller, answer, body_as, unknown};
 
@@ -63,7 +63,7 @@ fn require_root(engine: &Engine, caller: &Caller) -> Result<(), ApiError> {
 #[derive(Serialize)]
 struct AppJson {
     sdkappid: u64,
-    admin_identifier: String,
+    admin_identifier: UserId,
     plan: String,
     receipt_group_types: Vec<String>,
     receipt_coalesce_window_ms: u32,
