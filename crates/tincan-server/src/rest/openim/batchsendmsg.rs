@@ -7,7 +7,7 @@ use tincan_engine::Engine;
 use tincan_proto::ids::ListedId;
 use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
-use super::{SendBody, msg_key, prepare_send, send_to};
+use super::{AccountFailed, SendBody, msg_key, prepare_send, send_to};
 use crate::rest::Caller;
 
 /// The request: the message keys of [`SendBody`] to a list of `To_Account`s.
@@ -19,22 +19,13 @@ pub(super) struct Answer {
     /// The key of the last message sent (`""` if none was).
     #[serde(rename = "MsgKey")]
     msg_key: String,
+    /// The receivers the message did not reach.
     #[serde(rename = "ErrorList")]
-    error_list: Vec<Failed>,
-}
-
-/// A receiver the message did not reach.
-#[derive(Serialize)]
-struct Failed {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ErrorCode")]
-    error_code: u32,
+    error_list: Vec<AccountFailed>,
 }
 
 pub(super) async fn handle(engine: &Engine, caller: &Caller, mut body: Body) -> Result<Answer, ApiError> {
-    let targets =
-        body.to.take().ok_or_else(|| ApiError::new(ErrorCode::OPENIM_TO_ACCOUNT_MISSING, "To_Account is missing"))?;
+    let targets = body.take_to()?;
     if targets.is_empty() {
         return Err(ApiError::new(ErrorCode::OPENIM_TO_ACCOUNT_MISSING, "To_Account is empty"));
     }
@@ -61,7 +52,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, mut body: Body) -> 
         };
         match sent {
             Ok(sent) => key = msg_key(&sent),
-            Err(err) => error_list.push(Failed { to_account: to.as_str().to_owned(), error_code: err.code.0 }),
+            Err(err) => error_list.push(AccountFailed { to_account: to.as_str().to_owned(), error_code: err.code.0 }),
         }
     }
     Ok(Answer { msg_key: key, error_list })

@@ -11,7 +11,7 @@ mod get_c2c_unread_msg_num;
 mod query_online_status;
 mod sendmsg;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tincan_engine::{Engine, Session};
 use tincan_proto::api::send_message;
@@ -93,6 +93,23 @@ struct SendBody<To> {
     online_only: Option<u32>,
     #[serde(rename = "ForbidCallbackControl", default)]
     forbid_callback_control: Option<Vec<String>>,
+}
+
+impl<To> SendBody<To> {
+    /// Takes the receiver, or receivers, out of the body (90003 when there is none); what is
+    /// left is the message.
+    fn take_to(&mut self) -> Result<To, ApiError> {
+        self.to.take().ok_or_else(|| ApiError::new(ErrorCode::OPENIM_TO_ACCOUNT_MISSING, "To_Account is missing"))
+    }
+}
+
+/// An account a command could not answer for, in an `ErrorList`.
+#[derive(Serialize)]
+struct AccountFailed {
+    #[serde(rename = "To_Account")]
+    to_account: String,
+    #[serde(rename = "ErrorCode")]
+    error_code: u32,
 }
 
 /// The message keys of `sendmsg` and `batchsendmsg`, checked: the sender's session and the

@@ -7,7 +7,7 @@ use tincan_engine::Engine;
 use tincan_proto::ids::ListedId;
 use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
-use super::INVALID;
+use super::{AccountFailed, INVALID};
 use crate::rest::Caller;
 
 /// The request.
@@ -25,7 +25,7 @@ pub(super) struct Answer {
     #[serde(rename = "QueryResult")]
     query_result: Vec<Online>,
     #[serde(rename = "ErrorList")]
-    error_list: Vec<Failed>,
+    error_list: Vec<AccountFailed>,
 }
 
 /// An account's state. TIM's documentation writes the status as `Status`; its older
@@ -50,14 +50,6 @@ struct PlatformOnline {
     platform: &'static str,
     #[serde(rename = "Status")]
     status: &'static str,
-}
-
-#[derive(Serialize)]
-struct Failed {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ErrorCode")]
-    error_code: u32,
 }
 
 /// TIM's REST name of a `TIMPlatform`.
@@ -90,7 +82,7 @@ pub(super) fn handle(engine: &Engine, caller: &Caller, body: Body) -> Result<Ans
             Ok(user) if engine.account_exists(caller.sdkappid, user) => user,
             _ => {
                 let error_code = ErrorCode::ACCOUNT_NOT_FOUND.0;
-                error_list.push(Failed { to_account: listed.as_str().to_owned(), error_code });
+                error_list.push(AccountFailed { to_account: listed.as_str().to_owned(), error_code });
                 continue;
             }
         };

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_proto::{ApiError, UserId};
 
 use super::{SendBody, msg_key, prepare_send, send_to};
 use crate::rest::Caller;
@@ -22,8 +22,7 @@ pub(super) struct Answer {
 }
 
 pub(super) async fn handle(engine: &Engine, caller: &Caller, mut body: Body) -> Result<Answer, ApiError> {
-    let to =
-        body.to.take().ok_or_else(|| ApiError::new(ErrorCode::OPENIM_TO_ACCOUNT_MISSING, "To_Account is missing"))?;
+    let to = body.take_to()?;
     let (session, message) = prepare_send(engine, caller, body).await?;
     let sent = send_to(engine, &session, &to, message).await?;
     Ok(Answer { msg_time: sent.message_server_time, msg_key: msg_key(&sent), msg_id: sent.message_msg_id })
