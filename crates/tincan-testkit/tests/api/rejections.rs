@@ -354,3 +354,64 @@ async fn identifiers_that_do_not_parse_are_refused_with_their_codes_as_the_reque
     assert_eq!(results[1]["get_groups_info_result_code"], ErrorCode::GROUP_INVALID_ID.0, "{answer}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn identifiers_in_rest_bodies_that_do_not_parse_get_the_services_codes() {
+    // Goal: a REST body whose identifier is not one fails with the code each service answered
+    // before bodies were typed (10015 for a group ID everywhere, the service's invalid-parameter
+    // code for an account), naming the key; lists answered entry by entry still answer a bad
+    // entry alone.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let group_id = create_group(&alice, GroupType::PUBLIC, &[]).await;
+    let admin = app.admin();
+    let cases = [
+        ("group_open_http_svc", "destroy_group", json!({"GroupId": "a b"}), 10015, "GroupId"),
+        (
+            "group_open_http_svc",
+            "add_group_member",
+            json!({"GroupId": group_id, "MemberList": [{"Member_Account": "tab\t"}]}),
+            10004,
+            "MemberList[0].Member_Account",
+        ),
+        (
+            "group_open_http_svc",
+            "create_group",
+            json!({"Type": "Public", "Name": "g", "Owner_Account": "tab\t"}),
+            10004,
+            "Owner_Account",
+        ),
+        (
+            "openim",
+            "sendmsg",
+            json!({"To_Account": "x".repeat(33), "MsgRandom": 1, "MsgBody": []}),
+            90001,
+            "To_Account",
+        ),
+        ("im_open_login_svc", "account_import", json!({"UserID": ""}), 70402, "UserID"),
+        ("tincan", "get_receipt_storage", json!({"GroupId": "", "MsgSeq": 1}), 10015, "GroupId"),
+    ];
+    for (service, command, body, code, key) in cases {
+        let answer = admin.call_raw(service, command, &body.to_string()).await.unwrap();
+        assert_eq!(answer["ErrorCode"], code, "{service}/{command} {body}: {answer}");
+        assert!(answer["ErrorInfo"].as_str().unwrap().contains(key), "{service}/{command}: {answer}");
+    }
+    let answer = admin
+        .call_raw("group_open_http_svc", "get_group_info", &json!({"GroupIdList": [group_id, "a b"]}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["GroupInfo"][0]["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["GroupInfo"][1]["ErrorCode"], 10015, "{answer}");
+    assert_eq!(answer["GroupInfo"][1]["GroupId"], "a b", "{answer}");
+    let answer = admin
+        .call_raw("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["carol", ""]}).to_string())
+        .await
+        .unwrap();
+    assert_eq!((answer["ErrorCode"].clone(), answer["FailAccounts"].clone()), (json!(0), json!([""])), "{answer}");
+    let body = json!({"To_Account": ["alice", "tab\t"], "MsgRandom": 7, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]});
+    let answer = admin.call_raw("openim", "batchsendmsg", &body.to_string()).await.unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["ErrorList"], json!([{"To_Account": "tab\t", "ErrorCode": 7003}]), "{answer}");
+    app.stop().await;
+}
