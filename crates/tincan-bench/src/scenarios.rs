@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tincan_proto::api::create_group;
 use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
-use tincan_proto::{Elem, Message};
+use tincan_proto::{ApiError, Elem, Message, UserId, limits};
 use tincan_sdk::{Client, Event, Events};
 use tokio::task::JoinSet;
 
@@ -28,21 +28,21 @@ fn merge(mut base: Value, extra: Value) -> Value {
 
 /// Creates a group of `group_type` owned by `owner` with `members` (added 500 at a time).
 async fn make_group(owner: &Client, group_type: GroupType, name: &str, members: &[String]) -> anyhow::Result<String> {
+    let initial_members = members
+        .iter()
+        .take(limits::GROUP_MEMBERS_PER_CALL_MAX)
+        .map(|member| Ok(create_group::InitialMember::new(UserId::parse(member)?, MemberRole::NORMAL)))
+        .collect::<Result<_, ApiError>>()
+        .map_err(|err| anyhow::anyhow!("a member of a new group: {err}"))?;
     let params = create_group::Request {
         create_group_param_group_name: name.to_owned(),
         create_group_param_group_type: group_type,
-        create_group_param_group_member_array: members
-            .iter()
-            .take(500)
-            .map(|member| create_group::InitialMember {
-                group_member_info_identifier: member.clone(),
-                group_member_info_member_role: MemberRole::NORMAL,
-            })
-            .collect(),
+        create_group_param_group_member_array: initial_members,
         ..Default::default()
     };
     let group_id = owner.create_group(params).await.map_err(|err| anyhow::anyhow!("creating a group: {err}"))?;
-    for chunk in members.get(500..).unwrap_or_default().chunks(500) {
+    let rest = members.get(limits::GROUP_MEMBERS_PER_CALL_MAX..).unwrap_or_default();
+    for chunk in rest.chunks(limits::GROUP_MEMBERS_PER_CALL_MAX) {
         let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
         owner.invite_members(&group_id, &refs).await.map_err(|err| anyhow::anyhow!("inviting: {err}"))?;
     }

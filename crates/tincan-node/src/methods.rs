@@ -19,7 +19,7 @@ use tincan_proto::api::{
     OpKind, create_group, delete_group_members, get_group_members, invite_group_members, quit_group,
 };
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
-use tincan_proto::{ApiError, ErrorCode, Message, UserId};
+use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 use crate::session::{InitConfig, Session};
@@ -404,7 +404,7 @@ struct QuitGroupParam {
 async fn group_quit(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
     let param: QuitGroupParam = parse("TIMGroupQuit", params)?;
     let client = session.client()?;
-    client.call(&quit_group::Request { group_id: param.group_id }).await?;
+    client.call(&quit_group::Request { group_id: GroupId::parse(&param.group_id)? }).await?;
     Ok(Outcome::empty())
 }
 

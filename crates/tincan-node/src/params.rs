@@ -1,4 +1,5 @@
-//! Parsing TIM's parameter objects, with a 6017 that names the offending field.
+//! Parsing TIM's parameter objects, with a 6017 that names the offending field, or the code of
+//! an identifier that is not one (7003, 10015), as the server would answer it.
 //!
 //! The JavaScript layer sends each parameter object as JSON text; `undefined` and `null` arrive
 //! as `null` and read as an empty object, so a method whose keys are all optional may be called
@@ -28,10 +29,14 @@ pub(crate) fn parse<T: DeserializeOwned>(method: &str, text: &str) -> Result<T, 
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
+        let (code, desc) = match ApiError::carried_by(&inner) {
+            Some(carried) => (carried.code, carried.desc),
+            None => (ErrorCode::INVALID_PARAMETERS, inner.to_string()),
+        };
         if path == "." {
-            ApiError::invalid_parameter(format!("invalid parameter of {method}: {inner}"))
+            ApiError::new(code, format!("invalid parameter of {method}: {desc}"))
         } else {
-            ApiError::invalid_parameter(format!("invalid parameter `{path}` of {method}: {inner}"))
+            ApiError::new(code, format!("invalid parameter `{path}` of {method}: {desc}"))
         }
     })
 }
@@ -49,7 +54,10 @@ pub(crate) fn parse_embedded<T: DeserializeOwned>(name: &str, text: &str) -> Res
             indexed if indexed.starts_with('[') => format!("{name}{indexed}"),
             keyed => format!("{name}.{keyed}"),
         };
-        ApiError::invalid_parameter(format!("invalid parameter `{at}`: {inner}"))
+        match ApiError::carried_by(&inner) {
+            Some(carried) => ApiError::new(carried.code, format!("invalid parameter `{at}`: {}", carried.desc)),
+            None => ApiError::invalid_parameter(format!("invalid parameter `{at}`: {inner}")),
+        }
     })
 }
 

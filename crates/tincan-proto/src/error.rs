@@ -214,13 +214,41 @@ impl fmt::Debug for ApiError {
     }
 }
 
+/// `error <code>: <desc>`.
+///
+/// This is also how an error travels through serde: a `Deserialize` impl that refuses a value
+/// with an `ApiError` (an identifier that does not parse) makes its serde error from this text,
+/// with `serde::de::Error::custom(error)` or a `#[serde(try_from)]` whose error is an `ApiError`,
+/// and [`ApiError::carried_by`] reads the code back, so that the caller answers with the
+/// identifier's own code rather than a generic invalid-parameter one.
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error {}: {}", self.code.0, self.desc)
+        write!(f, "{CARRIER_PREFIX}{}: {}", self.code.0, self.desc)
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// The start of an `ApiError`'s text. No message of serde or serde_json starts with it (theirs
+/// start with fixed words such as `invalid type`, `missing field` or `unknown variant`, never
+/// with input), so only an error made from an `ApiError` is read back as one.
+const CARRIER_PREFIX: &str = "error ";
+
+impl ApiError {
+    /// The error a deserialization error carries, when a `Deserialize` impl made it from an
+    /// `ApiError` (see its `Display`); `None` for serde's own errors.
+    pub fn carried_by(error: &serde_json::Error) -> Option<ApiError> {
+        let text = error.to_string();
+        // serde_json adds the position to errors read from text.
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let message = if error.line() == 0 { text.as_str() } else { text.strip_suffix(&position)? };
+        let (code, desc) = message.strip_prefix(CARRIER_PREFIX)?.split_once(": ")?;
+        if code.is_empty() || !code.bytes().all(|byte| byte.is_ascii_digit()) {
+            return None;
+        }
+        Some(ApiError::new(ErrorCode(code.parse().ok()?), desc))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -235,6 +263,43 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(values, sorted);
+    }
+
+    #[test]
+    fn an_error_travels_through_serde_with_its_code() {
+        #[derive(Debug)]
+        struct Refused;
+        impl<'de> serde::Deserialize<'de> for Refused {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Refused, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Err(serde::de::Error::custom(ApiError::new(
+                    ErrorCode::INVALID_IDENTIFIER,
+                    format!("no {text:?}: here"),
+                )))
+            }
+        }
+        let expected = ApiError::new(ErrorCode::INVALID_IDENTIFIER, "no \"x\": here");
+        // Read from text, serde_json adds the position; read from a value, it does not.
+        let from_text = serde_json::from_str::<Vec<Refused>>(r#"["x"]"#).unwrap_err();
+        assert!(from_text.line() > 0, "{from_text}");
+        assert_eq!(ApiError::carried_by(&from_text), Some(expected.clone()));
+        let from_value = serde_json::from_value::<Refused>(serde_json::json!("x")).unwrap_err();
+        assert_eq!(ApiError::carried_by(&from_value), Some(expected));
+        // serde's own errors carry nothing, whatever the input says.
+        #[derive(Debug, serde::Deserialize)]
+        enum Named {
+            #[allow(dead_code)]
+            Known,
+        }
+        let forged = r#""error 7003: x""#;
+        let errors = [
+            serde_json::from_str::<u8>(forged).unwrap_err(),
+            serde_json::from_str::<Named>(forged).unwrap_err(),
+            serde_json::from_value::<Named>(serde_json::json!("error 7003: x")).unwrap_err(),
+        ];
+        for err in errors {
+            assert_eq!(ApiError::carried_by(&err), None, "{err}");
+        }
     }
 
     #[test]

@@ -188,7 +188,8 @@ fn push_envelope(frame: &mut String, kind: &str, pos: u64) {
     let _ = write!(frame, "{{\"push\":\"{kind}\",\"pos\":{pos},\"data\":");
 }
 
-/// Parses an operation's parameters, with a 6017 that names the offending field.
+/// Parses an operation's parameters, with a 6017 that names the offending field, or the code
+/// of an identifier that does not parse (7003, 10015) with its `desc`.
 pub fn parse_data<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, ApiError> {
     let text = data.map(RawValue::get).unwrap_or("{}");
     // Most data parses: that takes one plain pass. Only data that does not is read again,
@@ -200,6 +201,15 @@ pub fn parse_data<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, Api
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
+        if let Some(carried) = ApiError::carried_by(&inner) {
+            // A conversion of the whole request (`#[serde(try_from)]`) fails at the root, and
+            // its desc names the field itself.
+            return if path == "." {
+                carried
+            } else {
+                ApiError::new(carried.code, format!("invalid parameter `{path}`: {}", carried.desc))
+            };
+        }
         if inner.is_syntax() || inner.is_eof() {
             ApiError::new(ErrorCode::INVALID_JSON, format!("data is not valid JSON: {inner}"))
         } else if path == "." {
@@ -289,6 +299,35 @@ mod tests {
             serde_json::from_str(r#"{"id":1,"op":"x","data":{"params":{"count":1}}}"#).unwrap();
         let err = parse_data::<Sample>(frame.data).unwrap_err();
         assert!(err.desc.contains("conv_id"), "{}", err.desc);
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct WithIds {
+        group_id: crate::GroupId,
+        #[serde(default)]
+        members: Vec<crate::UserId>,
+    }
+
+    #[test]
+    fn an_identifier_that_does_not_parse_fails_with_its_own_code() {
+        let parse = |text: &str| parse_data::<WithIds>(Some(&RawValue::from_string(text.to_owned()).unwrap()));
+        let err = parse(r#"{"group_id": "a b"}"#).unwrap_err();
+        assert_eq!(err.code, ErrorCode::GROUP_INVALID_ID);
+        assert!(
+            err.desc.starts_with("invalid parameter `group_id`: group ID \"a b\" contains byte 0x20"),
+            "{}",
+            err.desc
+        );
+        let err = parse(r#"{"group_id": "team", "members": ["alice", "tab\t"]}"#).unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_IDENTIFIER);
+        assert!(err.desc.starts_with("invalid parameter `members[1]`: identifier \"tab\\t\""), "{}", err.desc);
+        assert!(!err.desc.contains("at line"), "{}", err.desc);
+        // Anything else about the same fields is still a 6017.
+        let err = parse(r#"{"group_id": 5}"#).unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+        assert!(err.desc.contains("`group_id`"), "{}", err.desc);
+        assert_eq!(parse(r#"{"members": []}"#).unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
     }
 
     #[test]

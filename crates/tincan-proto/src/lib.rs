@@ -8,7 +8,9 @@
 //! # Layout
 //!
 //! - [`error`]: [`ErrorCode`], TIM's numbers for each failure, and [`ApiError`].
-//! - [`ids`]: validated identifiers ([`UserId`], [`GroupId`]).
+//! - [`ids`]: validated identifiers ([`UserId`], [`GroupId`]), and [`ListedId`](ids::ListedId)
+//!   for lists answered item by item.
+//! - [`conv`]: conversations as requests name them ([`Conv`], and the scopes of read calls).
 //! - [`enums`]: TIM's numeric enumerations as open newtypes (an unknown value still parses).
 //! - [`message`]: the TIM `Message` object and its elements, with validation of what a client
 //!   may send.
@@ -19,6 +21,7 @@
 //! - [`limits`]: every size limit of the protocol, in one place.
 
 pub mod api;
+pub mod conv;
 pub mod enums;
 pub mod error;
 pub mod frame;
@@ -28,6 +31,7 @@ pub mod message;
 pub mod objects;
 pub mod push;
 
+pub use conv::Conv;
 pub use error::{ApiError, ErrorCode};
 pub use ids::{GroupId, UserId};
 pub use message::{Elem, Message};

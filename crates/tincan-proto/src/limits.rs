@@ -1,6 +1,7 @@
-//! Every size limit of the protocol, in one place.
+//! Every size limit of the protocol and of the REST API, in one place.
 //!
-//! TIM's numbers are used where TIM has one.
+//! TIM's numbers are used where TIM has one; a limit of the REST API that differs from the client
+//! protocol's for the same thing ends in `_REST`.
 //! Relations between limits are checked at compile time at the bottom of this file.
 
 /// Longest user identifier, in bytes (TIM 7003).
@@ -40,6 +41,26 @@ pub const GROUP_MEMBERS_PER_CALL_MAX: usize = 500;
 pub const GROUP_INFO_PER_CALL_MAX: usize = 50;
 /// Most events replayed in one resume page; the rest follows in further pages.
 pub const RESUME_PAGE_EVENTS_MAX: usize = 500;
+/// Most accounts in one REST account call: `multiaccount_import`, `account_delete`,
+/// `account_check` (TIM: 100).
+pub const ACCOUNTS_PER_CALL_MAX_REST: usize = 100;
+/// Most receivers of one REST `batchsendmsg` (TIM: 500).
+pub const BATCH_SEND_TARGETS_MAX_REST: usize = 500;
+/// Most accounts in one REST `query_online_status` (TIM: 500).
+pub const ONLINE_QUERY_ACCOUNTS_MAX_REST: usize = 500;
+/// Largest page of an app's group IDs, REST `get_appid_group_list` (TIM: 10,000).
+pub const APP_GROUPS_PAGE_MAX_REST: usize = 10_000;
+/// Largest page of a group member list through the REST API, `get_group_member_info` (TIM: 6,000).
+pub const GROUP_MEMBERS_PAGE_MAX_REST: usize = 6_000;
+/// Most messages of one REST `group_msg_get_simple` (TIM: 20).
+pub const GROUP_HISTORY_PAGE_MAX_REST: u32 = 20;
+/// Most messages in one REST group receipt call, `group_msg_receipt` and `get_group_msg_receipt`
+/// (TIM: 50).
+pub const RECEIPT_MESSAGES_MAX_REST: usize = 50;
+/// Accounts in a page of tincan's `list_accounts` when the caller asks for no number.
+pub const ACCOUNTS_PAGE_DEFAULT_REST: usize = 100;
+/// Largest page of tincan's `list_accounts`.
+pub const ACCOUNTS_PAGE_MAX_REST: usize = 1_000;
 /// Bytes of a REST request body, at most (a larger one is answered with the service's code for
 /// invalid parameters, or 93000 in `openim`).
 pub const REST_BODY_BYTES_MAX: usize = 2 * 1024 * 1024;
@@ -51,3 +72,7 @@ pub const REST_BODY_DRAIN_BYTES_MAX: usize = 32 * 1024 * 1024;
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);
 const _: () = assert!(GROUP_NAME_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);
+const _: () = assert!(READ_MEMBERS_PAGE_MAX <= READ_MEMBERS_PAGE_MAX_REST);
+const _: () = assert!(RECEIPT_MESSAGES_MAX_REST <= RECEIPT_MESSAGES_MAX);
+const _: () = assert!(GROUP_HISTORY_PAGE_MAX_REST < HISTORY_PAGE_MAX);
+const _: () = assert!(ACCOUNTS_PAGE_DEFAULT_REST <= ACCOUNTS_PAGE_MAX_REST);

@@ -1,4 +1,8 @@
 //! One method per TIM operation.
+//!
+//! Methods take conversations and identifiers as text, as TIM's methods do, and parse them before
+//! anything is sent: one that is not valid fails with the code the server would answer (7003
+//! for a user, 10015 for a group, 6017 for a `conv_type` that is neither C2C nor group).
 
 use std::borrow::Borrow;
 use std::sync::atomic::Ordering;
@@ -9,13 +13,15 @@ use tincan_proto::api::{
     get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts, get_total_unread,
     invite_group_members, join_group, quit_group, report_read, send_message, send_receipts, set_receipt_privacy,
 };
+use tincan_proto::conv::{ConvScope, ConvSelector};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
+use tincan_proto::ids::ListedId;
 use tincan_proto::message::{MessageKeys, MessagesByKeys};
 use tincan_proto::objects::{
     ConvInfo, ConversationOperationResult, GetGroupInfoResult, GroupBaseInfo, GroupDeleteMemberResult,
     GroupInviteMemberResult, MessageReceipt,
 };
-use tincan_proto::{ApiError, Elem, Message};
+use tincan_proto::{ApiError, Conv, Elem, GroupId, Message, UserId};
 
 use crate::{Client, state_lock};
 
@@ -38,9 +44,10 @@ impl Client {
             let offset = self.shared.clock_offset_secs.load(Ordering::Relaxed);
             message.message_client_time = u64::try_from(crate::driver_now_secs().saturating_add(offset)).unwrap_or(0);
         }
+        let conv = Conv::parse(conv_id, conv_type)?;
         let msg_id = format!("{}-{}-{}", self.tiny_id(), message.message_client_time, message.message_rand);
         state_lock(&self.shared.sent_ids).insert(msg_id);
-        let request = send_message::Request { conv_id: conv_id.to_owned(), conv_type, message };
+        let request = send_message::Request { conv, message };
         Ok(self.call(&request).await?.message)
     }
 
@@ -67,7 +74,7 @@ impl Client {
         conv_type: ConvType,
         params: get_message_list::GetMsgListParams,
     ) -> Result<Vec<Message>, ApiError> {
-        let request = get_message_list::Request { conv_id: conv_id.to_owned(), conv_type, params };
+        let request = get_message_list::Request { conv: Conv::parse(conv_id, conv_type)?, params };
         Ok(self.call(&request).await?.messages)
     }
 
@@ -114,7 +121,8 @@ impl Client {
         conv_type: ConvType,
         message: Option<Message>,
     ) -> Result<(), ApiError> {
-        self.call(&report_read::Request { conv_id: conv_id.to_owned(), conv_type, message }).await.map(|_| ())
+        let scope = ConvScope::parse(conv_id, conv_type)?;
+        self.call(&report_read::Request { scope, message }).await.map(|_| ())
     }
 
     /// The conversations (TIM `TIMConvGetConvList`).
@@ -135,8 +143,8 @@ impl Client {
         clean_timestamp: u64,
         clean_sequence: u64,
     ) -> Result<Vec<ConversationOperationResult>, ApiError> {
-        let request =
-            clean_unread::Request { conversation_id: conversation_id.to_owned(), clean_timestamp, clean_sequence };
+        let conversation_id = ConvSelector::parse(conversation_id)?;
+        let request = clean_unread::Request { conversation_id, clean_timestamp, clean_sequence };
         Ok(self.call(&request).await?.results)
     }
 
@@ -147,7 +155,7 @@ impl Client {
 
     /// Dismisses a group (TIM `TIMGroupDelete`).
     pub async fn delete_group(&self, group_id: &str) -> Result<(), ApiError> {
-        self.call(&delete_group::Request { group_id: group_id.to_owned() }).await.map(|_| ())
+        self.call(&delete_group::Request { group_id: GroupId::parse(group_id)? }).await.map(|_| ())
     }
 
     /// Adds users to a group (TIM `TIMGroupInviteMember`).
@@ -157,8 +165,8 @@ impl Client {
         users: &[&str],
     ) -> Result<Vec<GroupInviteMemberResult>, ApiError> {
         let request = invite_group_members::Request {
-            group_invite_member_param_group_id: group_id.to_owned(),
-            group_invite_member_param_identifier_array: users.iter().map(|it| (*it).to_owned()).collect(),
+            group_invite_member_param_group_id: GroupId::parse(group_id)?,
+            group_invite_member_param_identifier_array: parse_users(users)?,
             group_invite_member_param_user_data: String::new(),
         };
         Ok(self.call(&request).await?.results)
@@ -171,8 +179,8 @@ impl Client {
         users: &[&str],
     ) -> Result<Vec<GroupDeleteMemberResult>, ApiError> {
         let request = delete_group_members::Request {
-            group_delete_member_param_group_id: group_id.to_owned(),
-            group_delete_member_param_identifier_array: users.iter().map(|it| (*it).to_owned()).collect(),
+            group_delete_member_param_group_id: GroupId::parse(group_id)?,
+            group_delete_member_param_identifier_array: parse_users(users)?,
             group_delete_member_param_user_data: String::new(),
         };
         Ok(self.call(&request).await?.results)
@@ -180,24 +188,26 @@ impl Client {
 
     /// Leaves a group (TIM `TIMGroupQuit`).
     pub async fn quit_group(&self, group_id: &str) -> Result<(), ApiError> {
-        self.call(&quit_group::Request { group_id: group_id.to_owned() }).await.map(|_| ())
+        self.call(&quit_group::Request { group_id: GroupId::parse(group_id)? }).await.map(|_| ())
     }
 
     /// Joins a group (TIM `TIMGroupJoin`).
     pub async fn join_group(&self, group_id: &str) -> Result<(), ApiError> {
-        self.call(&join_group::Request { group_id: group_id.to_owned(), hello_msg: String::new() }).await.map(|_| ())
+        let request = join_group::Request { group_id: GroupId::parse(group_id)?, hello_msg: String::new() };
+        self.call(&request).await.map(|_| ())
     }
 
-    /// Details of groups (TIM `TIMGroupGetGroupInfoList`).
+    /// Details of groups (TIM `TIMGroupGetGroupInfoList`); a group ID that is not one gets its
+    /// code in its own result, as every group that cannot be answered does.
     pub async fn group_info(&self, group_ids: &[&str]) -> Result<Vec<GetGroupInfoResult>, ApiError> {
-        let request = get_group_info::Request { group_ids: group_ids.iter().map(|it| (*it).to_owned()).collect() };
+        let request = get_group_info::Request { group_ids: group_ids.iter().map(|it| ListedId::parse(it)).collect() };
         Ok(self.call(&request).await?.results)
     }
 
     /// A page of a group's members (TIM `TIMGroupGetMemberInfoList`).
     pub async fn group_members(&self, group_id: &str, next_seq: u64) -> Result<get_group_members::Response, ApiError> {
         let request = get_group_members::Request {
-            group_get_members_info_list_param_group_id: group_id.to_owned(),
+            group_get_members_info_list_param_group_id: GroupId::parse(group_id)?,
             group_get_members_info_list_param_identifier_array: Vec::new(),
             group_get_members_info_list_param_next_seq: next_seq,
         };
@@ -213,6 +223,11 @@ impl Client {
     pub async fn set_receipt_privacy(&self, private: bool) -> Result<(), ApiError> {
         self.call(&set_receipt_privacy::Request { private }).await.map(|_| ())
     }
+}
+
+/// Parses user identifiers, with 7003 for the first that is not one.
+fn parse_users(users: &[&str]) -> Result<Vec<UserId>, ApiError> {
+    users.iter().map(|user| UserId::parse(user)).collect()
 }
 
 /// `{"messages": [...]}` with the keys that name each message to the server; receipt calls send

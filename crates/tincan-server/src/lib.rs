@@ -11,7 +11,7 @@
 //! - `listen`: accepting connections, their caps ([`ConnectionLimits`]) and the time limits
 //!   before a connection authenticates.
 //! - `ws`: the WebSocket connection task.
-//! - `rest`: the REST envelope and the admin commands.
+//! - `rest`: the REST envelope, and a directory per service with a module per command.
 //! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
 //! - `web`: the web console and the chat client (embedded files) and the console's sign-in.
 

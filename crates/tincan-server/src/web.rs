@@ -412,9 +412,8 @@ async fn rest_call(
         // The UserSig this session holds was made with the old key; this session did the
         // rotation, so it carries on with one made with the new key. Other sessions of the app
         // end, as every other holder of an old UserSig does.
-        if let Ok(admin) = UserId::parse(&session.identifier)
-            && let Ok(user_sig) = context.engine.user_sig(target, &admin, SESSION_AGE_MAX.as_secs())
-        {
+        // The session signed in as this app's administrator, whose identifier `admin` is.
+        if let Ok(user_sig) = context.engine.user_sig(target, &admin, SESSION_AGE_MAX.as_secs()) {
             sessions.replace_user_sig(&token, user_sig);
         }
     }
@@ -426,7 +425,6 @@ fn call_user_sig(context: &AppContext, sdkappid: u64) -> Result<(UserId, String)
     let app = context.engine.app_info(sdkappid).ok_or_else(|| {
         ApiError::new(ErrorCode::REST_INVALID_SDKAPPID, format!("SDKAppID {sdkappid} does not exist on this server"))
     })?;
-    let admin = UserId::parse(&app.admin_identifier)?;
-    let user_sig = context.engine.user_sig(sdkappid, &admin, CALL_USERSIG_SECONDS)?;
-    Ok((admin, user_sig))
+    let user_sig = context.engine.user_sig(sdkappid, &app.admin_identifier, CALL_USERSIG_SECONDS)?;
+    Ok((app.admin_identifier, user_sig))
 }

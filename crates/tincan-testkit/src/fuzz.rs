@@ -89,9 +89,11 @@ fn server_frame(text: &str) {
 /// (`tincan_proto::frame::parse_data` into the op's `Request`).
 ///
 /// Properties: nothing panics; bad data fails with 6017 (or 6027 for numbers JSON allows but no
-/// field type holds) and a desc; good data serializes and parses back to the same request (the
-/// REST API's way into the operations, `Engine::call_op`, depends on that); a message to send
-/// passes validation or fails with 6016 or 8001.
+/// field type holds) and a desc, or, in an op whose parameters hold identifiers, with the code of
+/// the kind of identifier it holds (7003 for users, 10015 for groups) and a desc without the
+/// parser's position; good data serializes and parses back to the same request (the REST API's
+/// way into the operations, `Engine::call_op`, depends on that); a message to send passes
+/// validation or fails with 6016 or 8001.
 pub fn op_params(data: &[u8]) {
     let Some(newline) = data.iter().position(|byte| *byte == b'\n') else { return };
     let (Ok(op), Ok(text)) = (std::str::from_utf8(&data[..newline]), std::str::from_utf8(&data[newline + 1..])) else {
@@ -148,7 +150,7 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
     );
 }
 
-fn check_request<R: Operation>(data: Option<&RawValue>) -> Option<R> {
+fn check_request<R: Operation + AfterParse>(data: Option<&RawValue>) -> Option<R> {
     match parse_data::<R>(data) {
         Ok(request) => {
             let written = serde_json::value::to_raw_value(&request)
@@ -167,7 +169,17 @@ fn check_request<R: Operation>(data: Option<&RawValue>) -> Option<R> {
             Some(request)
         }
         Err(err) => {
-            assert_code(&err, &[ErrorCode::INVALID_PARAMETERS, ErrorCode::INVALID_JSON], R::OP);
+            let mut allowed = vec![ErrorCode::INVALID_PARAMETERS, ErrorCode::INVALID_JSON];
+            allowed.extend_from_slice(R::IDENTIFIER_CODES);
+            assert_code(&err, &allowed, R::OP);
+            if R::IDENTIFIER_CODES.contains(&err.code) {
+                assert!(
+                    !err.desc.contains(" at line "),
+                    "{}: an identifier's desc with a position: {}",
+                    R::OP,
+                    err.desc
+                );
+            }
             None
         }
     }
@@ -178,16 +190,26 @@ fn assert_code(err: &ApiError, allowed: &[ErrorCode], what: &str) {
     assert!(!err.desc.is_empty(), "{what}: an error without a desc");
 }
 
-/// What the engine does first with a parsed request, where that is a parser of its own.
+/// What the engine does first with a parsed request, where that is a parser of its own; and the
+/// codes of the identifiers its parameters hold, which fail the parse with their own codes.
 trait AfterParse {
+    const IDENTIFIER_CODES: &'static [ErrorCode] = &[];
+
     fn after_parse(&self) {}
 }
+
+/// Users and groups.
+const USER_AND_GROUP_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER, ErrorCode::GROUP_INVALID_ID];
+/// Groups only.
+const GROUP_CODES: &[ErrorCode] = &[ErrorCode::GROUP_INVALID_ID];
 
 fn after_parse<R: AfterParse>(request: &R) {
     request.after_parse();
 }
 
 impl AfterParse for api::send_message::Request {
+    const IDENTIFIER_CODES: &'static [ErrorCode] = USER_AND_GROUP_CODES;
+
     fn after_parse(&self) {
         if let Err(err) = self.message.clone().validate_body_for_send() {
             assert_code(&err, &[ErrorCode::INVALID_MSG_ELEM, ErrorCode::MSG_BODY_SIZE_LIMIT], "msg_send");
@@ -196,29 +218,35 @@ impl AfterParse for api::send_message::Request {
 }
 
 macro_rules! nothing_after_parse {
-    ($($module:ident),* $(,)?) => { $(impl AfterParse for api::$module::Request {})* };
+    ($($module:ident $(: $codes:ident)?),* $(,)?) => {
+        $(impl AfterParse for api::$module::Request {
+            $(const IDENTIFIER_CODES: &'static [ErrorCode] = $codes;)?
+        })*
+    };
 }
 
+// The login's identifier is read by the engine after the SDKAppID, and `group_get_info` answers
+// a bad group ID in its own result: neither fails the parse with an identifier's code.
 nothing_after_parse!(
     login,
     logout,
     ping,
-    get_message_list,
+    get_message_list: USER_AND_GROUP_CODES,
     send_receipts,
     get_receipts,
     get_read_members,
-    report_read,
+    report_read: USER_AND_GROUP_CODES,
     get_conversation_list,
     get_total_unread,
-    clean_unread,
-    create_group,
-    delete_group,
-    invite_group_members,
-    delete_group_members,
-    quit_group,
-    join_group,
+    clean_unread: USER_AND_GROUP_CODES,
+    create_group: USER_AND_GROUP_CODES,
+    delete_group: GROUP_CODES,
+    invite_group_members: USER_AND_GROUP_CODES,
+    delete_group_members: USER_AND_GROUP_CODES,
+    quit_group: GROUP_CODES,
+    join_group: GROUP_CODES,
     get_group_info,
-    get_group_members,
+    get_group_members: USER_AND_GROUP_CODES,
     get_joined_groups,
     set_receipt_privacy,
 );

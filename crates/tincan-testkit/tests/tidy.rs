@@ -180,3 +180,69 @@ fn every_workspace_crate_the_manifest_names_exists() {
         assert!(workspace().join(path).join("Cargo.toml").is_file(), "Cargo.toml names {path}, which does not exist");
     }
 }
+
+/// The text of a file before its test module (`#[cfg(test)]` then `mod ...`, at the file's top
+/// level).
+fn without_test_module(text: &str) -> &str {
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        if line.trim_end() == "#[cfg(test)]" && lines.peek().is_some_and(|next| next.starts_with("mod ")) {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
+#[test]
+fn without_test_module_keeps_what_only_looks_like_tests() {
+    let text = "fn a() {}\n    #[cfg(test)]\n    fn b() {}\nfn c() {}\n#[cfg(test)]\nmod tests {\n    fn d() {}\n}\n";
+    let kept = without_test_module(text);
+    assert!(kept.contains("fn b()") && kept.contains("fn c()"), "{kept}");
+    assert!(!kept.contains("fn d()"), "{kept}");
+}
+
+#[test]
+fn the_engine_and_the_server_take_identifiers_parsed() {
+    // Requests carry their identifiers parsed from deserialization on (tincan-proto reads them
+    // with the request, and REST bodies with theirs), so the engine and the server never parse
+    // one from a request's text. These are the edges that remain, each with the number of calls
+    // it may make.
+    let edges: &[(&str, &str, usize)] = &[
+        // `login` checks the SDKAppID before the identifier, as TIM does, so the identifier stays
+        // text until the engine has found the app.
+        ("crates/tincan-engine/src/ops/session.rs", "UserId::parse(", 1),
+        // Receipt calls name their conversation inside TIM's message objects, which keep
+        // `message_conv_id` as the text TIM gives it.
+        ("crates/tincan-engine/src/ops/receipts.rs", "Conv::parse(", 3),
+    ];
+    let parsers = [
+        "UserId::parse(",
+        "GroupId::parse(",
+        "Conv::parse(",
+        "ConvScope::parse(",
+        "ConvSelector::parse(",
+        "ListedId::parse(",
+    ];
+    let mut files = Vec::new();
+    rust_files(&workspace().join("crates/tincan-engine/src"), &mut files);
+    rust_files(&workspace().join("crates/tincan-server/src"), &mut files);
+    assert!(files.len() > 30, "found only {} files", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = without_test_module(&text);
+        let relative = file.strip_prefix(workspace()).unwrap().to_string_lossy().replace('\\', "/");
+        for parser in parsers {
+            let calls = code.matches(parser).count();
+            let allowed = edges
+                .iter()
+                .find(|(path, edge, _)| *path == relative && *edge == parser)
+                .map_or(0, |(_, _, calls)| *calls);
+            assert!(
+                calls <= allowed,
+                "{relative} calls {parser} {calls} times outside its tests; the request should carry it parsed"
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use tincan_proto::api::{create_group, get_message_list};
 use tincan_proto::enums::{ConvType, GroupType, HandleMemberResult, MemberRole};
-use tincan_proto::{ApiError, ErrorCode, Message, UserId};
+use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, ConnectionState, Event};
 
@@ -609,19 +609,25 @@ pub(crate) async fn group(command: GroupCommand) -> anyhow::Result<()> {
             let group_type = GroupType::from_name(&group_type).ok_or_else(|| {
                 anyhow!("unknown group type {group_type:?}; use Work, Public, Meeting, Community or AVChatRoom")
             })?;
+            let group_id = id
+                .filter(|id| !id.is_empty())
+                .map(|id| GroupId::parse(&id).map_err(|err| anyhow!("{id:?} is not a group ID: {}", err.desc)))
+                .transpose()?;
+            let initial_members = members
+                .iter()
+                .map(|member| {
+                    let user_id =
+                        UserId::parse(member).map_err(|err| anyhow!("{member:?} is not a user ID: {}", err.desc))?;
+                    Ok(create_group::InitialMember::new(user_id, MemberRole::NORMAL))
+                })
+                .collect::<anyhow::Result<_>>()?;
             let target = Target::new(&server)?;
             let (client, _events) = target.connect(&user, None).await?;
             let params = create_group::Request {
                 create_group_param_group_name: name.clone(),
-                create_group_param_group_id: id.unwrap_or_default(),
+                create_group_param_group_id: group_id,
                 create_group_param_group_type: group_type,
-                create_group_param_group_member_array: members
-                    .iter()
-                    .map(|member| create_group::InitialMember {
-                        group_member_info_identifier: member.clone(),
-                        group_member_info_member_role: MemberRole::NORMAL,
-                    })
-                    .collect(),
+                create_group_param_group_member_array: initial_members,
                 ..Default::default()
             };
             let created = client.create_group(params).await;

@@ -69,7 +69,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("  console:       http://{addr}/console");
     println!("  chat client:   http://{addr}/chat");
     println!("  a UserSig for the console's sign-in (run from this directory):");
-    println!("    {}", hints.usersig(&app.admin_identifier));
+    println!("    {}", hints.usersig(app.admin_identifier.as_str()));
     println!("  try it, in two more terminals (accounts are made when they first log in):");
     println!("    {}", hints.client("tail", "--as bob --send-receipts"));
     println!("    {}", hints.client("send", "--as alice --to bob --receipt \"hello bob\""));

@@ -230,10 +230,7 @@ async fn kill_9_under_mixed_load_loses_nothing_acknowledged() {
             create_group_param_group_type: GroupType::WORK,
             create_group_param_group_member_array: USERS[1..]
                 .iter()
-                .map(|user| create_group::InitialMember {
-                    group_member_info_identifier: (*user).to_owned(),
-                    group_member_info_member_role: MemberRole::NORMAL,
-                })
+                .map(|user| create_group::InitialMember::new(UserId::parse(user).unwrap(), MemberRole::NORMAL))
                 .collect(),
             ..Default::default()
         })

@@ -16,7 +16,7 @@ use crate::engine::{Engine, PinnedApp, StartError};
 use crate::state::{AppSettings, AppState, read, write};
 
 /// The administrator identifier of a new app (TIM's default).
-pub const DEFAULT_ADMIN_IDENTIFIER: &str = "administrator";
+pub const DEFAULT_ADMIN_IDENTIFIER: &str = tincan_proto::ids::DEFAULT_ADMIN_USER;
 
 /// What the engine did at start, for the operator.
 #[derive(Clone, Debug)]
@@ -35,7 +35,7 @@ pub struct AppInfo {
     /// The SDKAppID.
     pub sdkappid: u64,
     /// The administrator's identifier.
-    pub admin_identifier: String,
+    pub admin_identifier: UserId,
     /// `Standard`, `Pro` or `Ultimate`.
     pub plan: String,
     /// Group types whose messages may ask for receipts (`Work`, `Public`, `Meeting`, `Community`).
@@ -81,7 +81,7 @@ impl AppInfo {
         let config = &settings.config;
         AppInfo {
             sdkappid,
-            admin_identifier: settings.admin_identifier.as_str().to_owned(),
+            admin_identifier: settings.admin_identifier.clone(),
             plan: config.plan.as_str().to_owned(),
             receipt_group_types: config
                 .receipt_group_types
@@ -254,7 +254,7 @@ impl Engine {
         config.plan = plan;
         let mut settings = AppSettings {
             secret_key: key.clone(),
-            admin_identifier: UserId::parse(DEFAULT_ADMIN_IDENTIFIER)?,
+            admin_identifier: UserId::default_admin(),
             config,
             created_at: self.now(),
             root: false,

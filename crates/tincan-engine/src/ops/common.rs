@@ -4,9 +4,9 @@
 
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::group::{Group, Joined, Left};
-use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::enums::GroupType;
 use tincan_proto::push::{self, ConvState, GroupPush};
-use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId};
 use tincan_store::{GroupRecord, MemberRecord, MessageRecord, WriteOp};
 
 use crate::engine::{Engine, Session};
@@ -19,31 +19,28 @@ pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
     ApiError::new(ErrorCode::GROUP_NOT_FOUND, format!("group {group_id} does not exist or has been dismissed"))
 }
 
-/// The conversation named by a client's `conv_id` and `conv_type`, with the user's history floor
-/// (messages up to it are not visible).
-pub(crate) fn resolve_conv(session: &Session, conv_id: &str, conv_type: ConvType) -> Result<(ConvKey, u64), ApiError> {
-    match conv_type {
-        ConvType::C2C => {
-            let peer = UserId::parse(conv_id)?;
-            if session.app.account(&peer).is_none() {
+/// The conversation a client names, with the user's history floor (messages up to it are not
+/// visible).
+pub(crate) fn resolve_conv(session: &Session, conv: &Conv) -> Result<(ConvKey, u64), ApiError> {
+    match conv {
+        Conv::C2c(peer) => {
+            if session.app.account(peer).is_none() {
                 return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
             }
-            Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), 0))
+            Ok((ConvKey::C2c(C2cPair::new(session.user().clone(), peer.clone())?), 0))
         }
-        ConvType::GROUP => {
-            let group_id = GroupId::parse(conv_id)?;
-            let state = session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        Conv::Group(group_id) => {
+            let state = session.app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
             let state = lock(&state);
             if session.is_app_admin() {
                 state.group.check_alive()?;
-                return Ok((ConvKey::Group(group_id), 0));
+                return Ok((ConvKey::Group(group_id.clone()), 0));
             }
             let member = state.group.check_member(session.user())?;
             // Meeting groups show their history to newcomers; other types start at the join.
             let floor = if state.group.group_type() == GroupType::MEETING { 0 } else { member.join_seq };
-            Ok((ConvKey::Group(group_id), floor))
+            Ok((ConvKey::Group(group_id.clone()), floor))
         }
-        other => Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
     }
 }
 

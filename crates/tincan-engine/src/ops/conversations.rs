@@ -12,10 +12,11 @@ use tincan_core::config::CALLBACK_C2C_AFTER_MSG_REPORT;
 use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::{self, Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
+use tincan_proto::conv::{ConvKind, ConvScope, ConvSelector};
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
-use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+use tincan_proto::{ApiError, Conv, GroupId, UserId};
 use tincan_store::{MessageRecord, ReadStateRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
@@ -144,43 +145,24 @@ pub(crate) async fn clean_unread(
         if request.clean_timestamp == 0 { ReadTarget::All } else { ReadTarget::UpTo(request.clean_timestamp) };
     let group_target =
         if request.clean_sequence == 0 { ReadTarget::All } else { ReadTarget::Seq(request.clean_sequence) };
-    let id = request.conversation_id.as_str();
-    let targets: Vec<(ConvKey, ReadTarget)> = if let Some(peer) = id.strip_prefix("c2c_") {
-        let peer = UserId::parse(peer)?;
-        if session.app.account(&peer).is_none() {
-            return Err(ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist")));
+    let convs = match request.conversation_id {
+        ConvSelector::Scope(ConvScope::One(conv @ Conv::C2c(_))) => vec![resolve_conv(session, &conv)?.0],
+        ConvSelector::Scope(ConvScope::One(Conv::Group(group_id))) => {
+            // A user who is not a member gets its code in the result rather than the call's.
+            session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+            vec![ConvKey::Group(group_id)]
         }
-        vec![(ConvKey::C2c(C2cPair::new(session.user().clone(), peer)?), c2c_target)]
-    } else if let Some(group) = id.strip_prefix("group_") {
-        let group_id = GroupId::parse(group)?;
-        session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
-        vec![(ConvKey::Group(group_id), group_target)]
-    } else if id.is_empty() || id == "c2c" || id == "group" {
-        let convs = lock(&session.account.convs);
-        let mut targets = Vec::new();
-        if id != "group" {
-            for peer in &convs.peers {
-                if let Ok(pair) = C2cPair::new(session.user().clone(), peer.clone()) {
-                    targets.push((ConvKey::C2c(pair), c2c_target));
-                }
-            }
-        }
-        if id != "c2c" {
-            targets.extend(convs.groups.iter().map(|group_id| (ConvKey::Group(group_id.clone()), group_target)));
-        }
-        targets
-    } else {
-        return Err(ApiError::invalid_parameter(format!(
-            "conversation_id {id:?} is not c2c_<user>, group_<group>, \"c2c\", \"group\" or \"\""
-        )));
+        ConvSelector::Scope(ConvScope::Every(kind)) => every_conv(session, Some(kind)),
+        ConvSelector::All => every_conv(session, None),
     };
-    let mut results = Vec::with_capacity(targets.len());
-    for (conv, target) in targets {
-        let conversation_id = match &conv {
+    let mut results = Vec::with_capacity(convs.len());
+    for conv in convs {
+        let (conversation_id, target) = match &conv {
             ConvKey::C2c(pair) => {
-                format!("c2c_{}", pair.side_of(session.user()).map_or(pair.low(), |side| pair.peer_of(side)))
+                let peer = pair.side_of(session.user()).map_or(pair.low(), |side| pair.peer_of(side));
+                (ConvSelector::conversation_id(&Conv::C2c(peer.clone())), c2c_target)
             }
-            ConvKey::Group(group_id) => format!("group_{group_id}"),
+            ConvKey::Group(group_id) => (ConvSelector::conversation_id(&Conv::Group(group_id.clone())), group_target),
         };
         let outcome = mark_read(engine, session, &conv, target).await;
         results.push(ConversationOperationResult {
@@ -192,24 +174,40 @@ pub(crate) async fn clean_unread(
     Ok(clean_unread::Response { results })
 }
 
+/// The session user's conversations of `kind` (every kind when `None`): its C2C conversations,
+/// then its groups.
+fn every_conv(session: &Session, kind: Option<ConvKind>) -> Vec<ConvKey> {
+    let convs = lock(&session.account.convs);
+    let mut targets = Vec::new();
+    if kind != Some(ConvKind::Group) {
+        for peer in &convs.peers {
+            if let Ok(pair) = C2cPair::new(session.user().clone(), peer.clone()) {
+                targets.push(ConvKey::C2c(pair));
+            }
+        }
+    }
+    if kind != Some(ConvKind::C2c) {
+        targets.extend(convs.groups.iter().map(|group_id| ConvKey::Group(group_id.clone())));
+    }
+    targets
+}
+
 /// `msg_report_read` (TIM `TIMMsgReportReaded`, deprecated there; kept for old apps).
 pub(crate) async fn report_read(
     engine: &Engine,
     session: &Session,
     request: report_read::Request,
 ) -> Result<Empty, ApiError> {
-    let prefix = match request.conv_type {
-        ConvType::C2C => "c2c",
-        ConvType::GROUP => "group",
-        other => return Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0))),
+    let conv = match request.scope {
+        ConvScope::One(conv) => conv,
+        every @ ConvScope::Every(_) => {
+            let request =
+                clean_unread::Request { conversation_id: every.into(), clean_timestamp: 0, clean_sequence: 0 };
+            clean_unread(engine, session, request).await?;
+            return Ok(Empty {});
+        }
     };
-    if request.conv_id.is_empty() {
-        let request =
-            clean_unread::Request { conversation_id: prefix.to_owned(), clean_timestamp: 0, clean_sequence: 0 };
-        clean_unread(engine, session, request).await?;
-        return Ok(Empty {});
-    }
-    let (conv, _) = resolve_conv(session, &request.conv_id, request.conv_type)?;
+    let (conv, _) = resolve_conv(session, &conv)?;
     let target = match &request.message {
         Some(message) if message.message_seq != 0 => ReadTarget::Seq(message.message_seq),
         Some(message) if !message.message_msg_id.is_empty() => {

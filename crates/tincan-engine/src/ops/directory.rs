@@ -98,10 +98,9 @@ pub struct AccountSummary {
 
 impl Engine {
     /// A group's profile and counts.
-    pub fn group_summary(&self, sdkappid: u64, group_id: &str) -> Result<GroupSummary, ApiError> {
+    pub fn group_summary(&self, sdkappid: u64, group_id: &GroupId) -> Result<GroupSummary, ApiError> {
         let app = self.app_or_error(sdkappid)?;
-        let group_id = GroupId::parse(group_id)?;
-        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
         let state = lock(&state);
         let group = &state.group;
         let online = group.members().filter(|(user, _)| self.hub().is_online(sdkappid, user)).count();
@@ -130,13 +129,12 @@ impl Engine {
     pub fn group_member_page(
         &self,
         sdkappid: u64,
-        group_id: &str,
+        group_id: &GroupId,
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<MemberSummary>, u64), ApiError> {
         let app = self.app_or_error(sdkappid)?;
-        let group_id = GroupId::parse(group_id)?;
-        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
         let state = lock(&state);
         let group = &state.group;
         let page = group
@@ -157,9 +155,9 @@ impl Engine {
     }
 
     /// One member of a group, if `user` is one.
-    pub fn group_member(&self, sdkappid: u64, group_id: &str, user: &UserId) -> Option<MemberSummary> {
+    pub fn group_member(&self, sdkappid: u64, group_id: &GroupId, user: &UserId) -> Option<MemberSummary> {
         let app = self.app(sdkappid)?;
-        let state = app.group(&GroupId::parse(group_id).ok()?)?;
+        let state = app.group(group_id)?;
         let state = lock(&state);
         let group = &state.group;
         let member = group.member(user)?;
@@ -186,19 +184,22 @@ impl Engine {
     }
 
     /// The groups `user` is a member of, sorted by ID, with their types.
-    pub fn joined_group_ids(&self, sdkappid: u64, user: &UserId) -> Result<Vec<(String, GroupType)>, ApiError> {
+    pub fn joined_group_ids(&self, sdkappid: u64, user: &UserId) -> Result<Vec<(GroupId, GroupType)>, ApiError> {
         let app = self.app_or_error(sdkappid)?;
         let account = app.account(user).ok_or_else(|| {
             ApiError::new(ErrorCode::GROUP_ACCOUNT_NOT_FOUND, format!("account {user} does not exist"))
         })?;
         let ids: Vec<GroupId> = lock(&account.convs).groups.iter().cloned().collect();
-        let mut joined: Vec<(String, GroupType)> = ids
-            .iter()
+        let mut joined: Vec<(GroupId, GroupType)> = ids
+            .into_iter()
             .filter_map(|id| {
-                let state = app.group(id)?;
-                let state = lock(&state);
-                state.group.member(user)?;
-                Some((id.as_str().to_owned(), state.group.group_type()))
+                let state = app.group(&id)?;
+                let group_type = {
+                    let state = lock(&state);
+                    state.group.member(user)?;
+                    state.group.group_type()
+                };
+                Some((id, group_type))
             })
             .collect();
         joined.sort();
@@ -210,12 +211,11 @@ impl Engine {
     pub async fn modify_group_profile(
         &self,
         session: &Session,
-        group_id: &str,
+        group_id: &GroupId,
         change: ProfileChange,
     ) -> Result<(), ApiError> {
         let app = &session.app;
-        let group_id = GroupId::parse(group_id)?;
-        let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
         let now = self.now();
         let committing = self.commit(
             || lock(&state),
@@ -254,22 +254,18 @@ impl Engine {
     ) -> Result<(Vec<AccountSummary>, String), ApiError> {
         let app = self.app_or_error(sdkappid)?;
         let accounts = read(&app.accounts);
-        let mut matching: Vec<&str> = accounts
+        let mut matching: Vec<&UserId> = accounts
             .keys()
-            .map(UserId::as_str)
-            .filter(|user| user.starts_with(prefix) && (cursor.is_empty() || *user > cursor))
+            .filter(|user| user.as_str().starts_with(prefix) && (cursor.is_empty() || user.as_str() > cursor))
             .collect();
         matching.sort_unstable();
         let more = matching.len() > limit;
         matching.truncate(limit);
         let next =
-            if more { matching.last().map(|user| (*user).to_owned()).unwrap_or_default() } else { String::new() };
+            if more { matching.last().map(|user| user.as_str().to_owned()).unwrap_or_default() } else { String::new() };
         let page = matching
             .into_iter()
-            .map(|user| AccountSummary {
-                user: user.to_owned(),
-                online: UserId::parse(user).is_ok_and(|id| self.hub().is_online(sdkappid, &id)),
-            })
+            .map(|user| AccountSummary { user: user.as_str().to_owned(), online: self.hub().is_online(sdkappid, user) })
             .collect();
         Ok((page, next))
     }

@@ -31,15 +31,8 @@ use crate::ops::handle;
 use crate::render;
 use crate::state::{AppState, GroupState, lock, write};
 
-/// Parses identifiers, with 7003 naming the bad one.
-fn parse_users(identifiers: &[String]) -> Result<Vec<UserId>, ApiError> {
-    identifiers.iter().map(|text| UserId::parse(text)).collect()
-}
-
-fn state_of(app: &AppState, group_id: &str) -> Result<(GroupId, Arc<Mutex<GroupState>>), ApiError> {
-    let group_id = GroupId::parse(group_id)?;
-    let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
-    Ok((group_id, state))
+fn state_of(app: &AppState, group_id: &GroupId) -> Result<Arc<Mutex<GroupState>>, ApiError> {
+    app.group(group_id).ok_or_else(|| group_not_found(group_id))
 }
 
 /// `group_create` (TIM `TIMGroupCreate`): the caller creates the group and owns it.
@@ -82,8 +75,8 @@ pub(crate) async fn create_owned_by(
     profile.validate(group_type)?;
     let mut initial_members = Vec::with_capacity(request.create_group_param_group_member_array.len());
     let mut missing = Vec::new();
-    for member in &request.create_group_param_group_member_array {
-        let user = UserId::parse(&member.group_member_info_identifier)?;
+    for member in request.create_group_param_group_member_array {
+        let user = member.group_member_info_identifier;
         if app.account(&user).is_none() {
             missing.push(user.to_string());
         }
@@ -105,13 +98,10 @@ pub(crate) async fn create_owned_by(
             ),
         ));
     }
-    let custom_id = if request.create_group_param_group_id.is_empty() {
-        None
-    } else {
-        let group_id = GroupId::parse(&request.create_group_param_group_id)?;
-        validate_custom_group_id(&group_id, group_type)?;
-        Some(group_id)
-    };
+    let custom_id = request.create_group_param_group_id;
+    if let Some(group_id) = &custom_id {
+        validate_custom_group_id(group_id, group_type)?;
+    }
     let now = engine.now();
     let committing = engine.commit(
         || write(&app.groups),
@@ -171,8 +161,8 @@ pub(crate) async fn delete(
     request: delete_group::Request,
 ) -> Result<Empty, ApiError> {
     let app = &session.app;
-    let (group_id, state) = state_of(app, &request.group_id)?;
-    dismiss(engine, app, &group_id, &state, Some(session.operator()), session.device).await
+    let state = state_of(app, &request.group_id)?;
+    dismiss(engine, app, &request.group_id, &state, Some(session.operator()), session.device).await
 }
 
 /// Dismisses a group: every member leaves, each is told, and the group is gone.
@@ -232,9 +222,10 @@ pub(crate) async fn invite(
     request: invite_group_members::Request,
 ) -> Result<invite_group_members::Response, ApiError> {
     let app = &session.app;
-    let (group_id, state) = state_of(app, &request.group_invite_member_param_group_id)?;
-    let users = parse_users(&request.group_invite_member_param_identifier_array)?;
-    let outcome = add_members(engine, app, &group_id, &state, session.operator(), &users).await?;
+    let group_id = &request.group_invite_member_param_group_id;
+    let state = state_of(app, group_id)?;
+    let users = &request.group_invite_member_param_identifier_array;
+    let outcome = add_members(engine, app, group_id, &state, session.operator(), users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupInviteMemberResult {
@@ -316,9 +307,10 @@ pub(crate) async fn delete_members(
     request: delete_group_members::Request,
 ) -> Result<delete_group_members::Response, ApiError> {
     let app = &session.app;
-    let (group_id, state) = state_of(app, &request.group_delete_member_param_group_id)?;
-    let users = parse_users(&request.group_delete_member_param_identifier_array)?;
-    let outcome = remove_members(engine, app, &group_id, &state, session.operator(), &users).await?;
+    let group_id = &request.group_delete_member_param_group_id;
+    let state = state_of(app, group_id)?;
+    let users = &request.group_delete_member_param_identifier_array;
+    let outcome = remove_members(engine, app, group_id, &state, session.operator(), users).await?;
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupDeleteMemberResult {
@@ -374,7 +366,8 @@ pub(crate) async fn remove_members(
 /// `group_quit` (TIM `TIMGroupQuit`).
 pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group::Request) -> Result<Empty, ApiError> {
     let app = &session.app;
-    let (group_id, state) = state_of(app, &request.group_id)?;
+    let group_id = request.group_id;
+    let state = state_of(app, &group_id)?;
     let me = session.user();
     let committing = engine
         .commit(
@@ -414,7 +407,8 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
 /// `group_join` (TIM `TIMGroupJoin`).
 pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group::Request) -> Result<Empty, ApiError> {
     let app = &session.app;
-    let (group_id, state) = state_of(app, &request.group_id)?;
+    let group_id = request.group_id;
+    let state = state_of(app, &group_id)?;
     let me = session.user();
     let now = engine.now();
     let committing = engine.commit(
@@ -449,9 +443,11 @@ pub(crate) async fn get_info(
     let results = request
         .group_ids
         .iter()
-        .map(|text| {
-            let found = GroupId::parse(text)
-                .and_then(|group_id| session.app.group(&group_id).ok_or_else(|| group_not_found(&group_id)));
+        .map(|item| {
+            let found = match item.valid() {
+                Ok(group_id) => state_of(&session.app, group_id),
+                Err(error) => Err(error.clone()),
+            };
             match found {
                 Ok(state) => {
                     let state = lock(&state);
@@ -483,8 +479,8 @@ pub(crate) async fn get_members(
     session: &Session,
     request: get_group_members::Request,
 ) -> Result<get_group_members::Response, ApiError> {
-    let (_, state) = state_of(&session.app, &request.group_get_members_info_list_param_group_id)?;
-    let wanted = parse_users(&request.group_get_members_info_list_param_identifier_array)?;
+    let state = state_of(&session.app, &request.group_get_members_info_list_param_group_id)?;
+    let wanted = &request.group_get_members_info_list_param_identifier_array;
     let state = lock(&state);
     let group = &state.group;
     if session.is_app_admin() {

@@ -10,9 +10,9 @@ use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::history::{self, HistoryRequest};
 use tincan_core::msgid;
 use tincan_proto::api::{self, get_message_list, send_message};
-use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::enums::GroupType;
 use tincan_proto::message::Elem;
-use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
@@ -151,12 +151,9 @@ pub(crate) async fn send(
         first_elem_type,
         message,
     };
-    let record = match request.conv_type {
-        ConvType::C2C => send_c2c(engine, session, &request.conv_id, outgoing).await?,
-        ConvType::GROUP => send_group(engine, session, &request.conv_id, outgoing).await?,
-        other => {
-            return Err(ApiError::invalid_parameter(format!("conv_type {} is not 1 (C2C) or 2 (group)", other.0)));
-        }
+    let record = match request.conv {
+        Conv::C2c(peer) => send_c2c(engine, session, peer, outgoing).await?,
+        Conv::Group(group_id) => send_group(engine, session, group_id, outgoing).await?,
     };
     let views = message_views(engine, session, &record.conv, std::slice::from_ref(&record)).await?;
     Ok(send_message::Response { message: render::message(&record, session.user(), &views[0]) })
@@ -278,12 +275,11 @@ fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
 async fn send_c2c(
     engine: &Engine,
     session: &Session,
-    conv_id: &str,
+    peer: UserId,
     outgoing: Outgoing,
 ) -> Result<MessageRecord, ApiError> {
     let app = &session.app;
     let sender = session.user();
-    let peer = UserId::parse(conv_id)?;
     let pair = C2cPair::new(sender.clone(), peer.clone())?;
     app.account(&peer).ok_or_else(|| {
         ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist (it has never logged in)"))
@@ -360,12 +356,11 @@ async fn send_c2c(
 async fn send_group(
     engine: &Engine,
     session: &Session,
-    conv_id: &str,
+    group_id: GroupId,
     outgoing: Outgoing,
 ) -> Result<MessageRecord, ApiError> {
     let app = &session.app;
     let sender = session.user();
-    let group_id = GroupId::parse(conv_id)?;
     let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
     let conv = ConvKey::Group(group_id.clone());
     {
@@ -468,7 +463,7 @@ pub(crate) async fn get_list(
     session: &Session,
     request: get_message_list::Request,
 ) -> Result<get_message_list::Response, ApiError> {
-    let (conv, floor_seq) = resolve_conv(session, &request.conv_id, request.conv_type)?;
+    let (conv, floor_seq) = resolve_conv(session, &request.conv)?;
     let params = request.params;
     let anchor_message_seq = match &params.msg_getmsglist_param_last_msg {
         None => None,

@@ -72,10 +72,9 @@ macro_rules! dispatch {
             op: &str,
             data: Option<&RawValue>,
         ) -> Result<String, ApiError> {
-            // A connection logs in once, before any call: a second login is refused whatever
-            // its parameters.
-            if op == <api::login::Request as Operation>::OP {
-                return Err(already_logged_in());
+            // A second login is refused whatever its data says, so its data is not read.
+            if op == api::login::Request::OP {
+                return Err(logged_in_already());
             }
             match OpKind::from_name(op) {
                 $(Some(OpKind::$variant) => {
@@ -96,10 +95,10 @@ async fn login_again(
     _session: &Session,
     _request: api::login::Request,
 ) -> Result<api::login::Response, ApiError> {
-    Err(already_logged_in())
+    Err(logged_in_already())
 }
 
-fn already_logged_in() -> ApiError {
+fn logged_in_already() -> ApiError {
     ApiError::new(ErrorCode::INVALID_OPERATION, "already logged in on this connection")
 }
 

@@ -19,7 +19,7 @@ use tincan_proto::api::{self, Empty, get_read_members, get_receipts, send_receip
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::objects::MessageReceipt;
 use tincan_proto::push::{self, ReceiptPush, ReceiptSentPush};
-use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId, limits};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId, limits};
 use tincan_store::{AccountRecord, MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
@@ -34,6 +34,10 @@ use crate::state::{AppState, ReceiptCell, lock};
 use crate::webhooks::{CallbackEvent, ReceiptItem};
 
 /// The conversation all of `messages` belong to, or a 6017 saying they do not share one.
+///
+/// The messages are TIM's objects, which name their conversation with the strings TIM gives
+/// them (`message_conv_id`, `message_conv_type`); callers read those with `Conv::parse`, after
+/// the checks that come first.
 fn one_conversation(messages: &[Message]) -> Result<(String, ConvType), ApiError> {
     let Some(first) = messages.first() else {
         return Err(ApiError::invalid_parameter("messages (json_msg_array) is empty; pass at least one message"));
@@ -144,7 +148,7 @@ pub(crate) async fn send(
 ) -> Result<Empty, ApiError> {
     let (conv_id, conv_type) = one_conversation(&request.messages)?;
     session.app.settings().config.check_plan()?;
-    let (conv, _) = resolve_conv(session, &conv_id, conv_type)?;
+    let (conv, _) = resolve_conv(session, &Conv::parse(&conv_id, conv_type)?)?;
     let records = stored_messages(engine, session, &conv, &request.messages).await?;
     let n_given = records.len();
     let n_own = records.iter().filter(|record| record.sender == *session.user()).count();
@@ -361,7 +365,7 @@ pub(crate) async fn get(
 ) -> Result<get_receipts::Response, ApiError> {
     let (conv_id, conv_type) = one_conversation(&request.messages)?;
     session.app.settings().config.check_plan()?;
-    let (conv, _) = resolve_conv(session, &conv_id, conv_type)?;
+    let (conv, _) = resolve_conv(session, &Conv::parse(&conv_id, conv_type)?)?;
     let records: Vec<MessageRecord> = stored_messages(engine, session, &conv, &request.messages)
         .await?
         .into_iter()
@@ -426,7 +430,7 @@ pub(crate) async fn get_read_members(
         return Err(ApiError::invalid_parameter(format!("count {} must be between 1 and {page_max}", request.count)));
     }
     session.app.settings().config.check_plan()?;
-    let (conv, _) = resolve_conv(session, &request.message.message_conv_id, ConvType::GROUP)?;
+    let (conv, _) = resolve_conv(session, &Conv::parse(&request.message.message_conv_id, ConvType::GROUP)?)?;
     let ConvKey::Group(group_id) = &conv else {
         return Err(crate::engine::internal("a group conversation that is not a group".to_owned()));
     };

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::conv::ConvSelector;
 use crate::objects::ConversationOperationResult;
 
 /// Parameters.
@@ -16,7 +17,7 @@ use crate::objects::ConversationOperationResult;
 pub struct Request {
     /// Which conversations.
     #[serde(default)]
-    pub conversation_id: String,
+    pub conversation_id: ConvSelector,
     /// C2C: clear messages up to this time (seconds); 0 = all.
     #[serde(default)]
     pub clean_timestamp: u64,

@@ -4,15 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{GroupId, UserId};
 use crate::objects::GroupDeleteMemberResult;
 
 /// Parameters: TIM's `GroupDeleteMemberParam`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The group.
-    pub group_delete_member_param_group_id: String,
+    pub group_delete_member_param_group_id: GroupId,
     /// The members to remove.
-    pub group_delete_member_param_identifier_array: Vec<String>,
+    pub group_delete_member_param_identifier_array: Vec<UserId>,
     /// App data (TIM uses it as the reason).
     #[serde(default)]
     pub group_delete_member_param_user_data: String,

@@ -4,16 +4,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{GroupId, UserId};
 use crate::objects::GroupMemberInfo;
 
 /// Parameters: TIM's `GroupGetMemberInfoListParam`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The group.
-    pub group_get_members_info_list_param_group_id: String,
+    pub group_get_members_info_list_param_group_id: GroupId,
     /// Only these members; empty for all.
     #[serde(default)]
-    pub group_get_members_info_list_param_identifier_array: Vec<String>,
+    pub group_get_members_info_list_param_identifier_array: Vec<UserId>,
     /// 0 for the first page, then the returned cursor.
     #[serde(default)]
     pub group_get_members_info_list_param_next_seq: u64,

@@ -8,19 +8,51 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::enums::ConvType;
+use crate::conv::Conv;
+use crate::error::ApiError;
 use crate::message::Message;
 
-/// Parameters.
+/// Parameters; on the wire the conversation is `conv_id` (the peer's user ID or the group ID)
+/// and `conv_type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "wire::Request", into = "wire::Request")]
 pub struct Request {
-    /// The peer's user ID (C2C) or the group ID.
-    pub conv_id: String,
-    /// The conversation type.
-    pub conv_type: ConvType,
+    /// The conversation.
+    pub conv: Conv,
     /// TIM's `Json_get_msg_param`.
-    #[serde(default)]
     pub params: GetMsgListParams,
+}
+
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use crate::enums::ConvType;
+
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct Request {
+        pub(super) conv_id: String,
+        pub(super) conv_type: ConvType,
+        #[serde(default)]
+        pub(super) params: super::GetMsgListParams,
+    }
+}
+
+impl TryFrom<wire::Request> for Request {
+    type Error = ApiError;
+
+    fn try_from(request: wire::Request) -> Result<Request, ApiError> {
+        Ok(Request { conv: Conv::parse(&request.conv_id, request.conv_type)?, params: request.params })
+    }
+}
+
+impl From<Request> for wire::Request {
+    fn from(request: Request) -> wire::Request {
+        wire::Request {
+            conv_id: request.conv.conv_id().to_owned(),
+            conv_type: request.conv.conv_type(),
+            params: request.params,
+        }
+    }
 }
 
 /// TIM's `Json_get_msg_param` (`MsgGetMsgListParam`).

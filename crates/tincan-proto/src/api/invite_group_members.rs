@@ -5,15 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{GroupId, UserId};
 use crate::objects::GroupInviteMemberResult;
 
 /// Parameters: TIM's `GroupInviteMemberParam`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The group.
-    pub group_invite_member_param_group_id: String,
+    pub group_invite_member_param_group_id: GroupId,
     /// The users to add.
-    pub group_invite_member_param_identifier_array: Vec<String>,
+    pub group_invite_member_param_identifier_array: Vec<UserId>,
     /// App data, passed along.
     #[serde(default)]
     pub group_invite_member_param_user_data: String,

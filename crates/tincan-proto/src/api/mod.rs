@@ -149,6 +149,80 @@ mod tests {
         assert_eq!(OpKind::from_name("nope"), None);
     }
 
+    /// Parses `data` as `R`'s parameters, as the server does.
+    fn parse<R: Operation>(data: serde_json::Value) -> Result<R, crate::ApiError> {
+        crate::frame::parse_data(Some(&serde_json::value::to_raw_value(&data).unwrap()))
+    }
+
+    /// `data` parsed as `R`'s parameters and written again, with the message object (which
+    /// writes out its defaults) left empty.
+    fn rewritten<R: Operation>(data: &serde_json::Value) -> serde_json::Value {
+        let mut written = serde_json::to_value(parse::<R>(data.clone()).unwrap()).unwrap();
+        for key in ["message", "params"] {
+            if written.get(key).is_some_and(serde_json::Value::is_object) {
+                written[key] = serde_json::json!({});
+            }
+        }
+        written
+    }
+
+    #[test]
+    fn requests_with_identifiers_keep_their_wire_shape() {
+        // Each request reads its identifiers when it is parsed and writes back the JSON it read.
+        type Rewrite = fn(&serde_json::Value) -> serde_json::Value;
+        let cases: [(serde_json::Value, Rewrite); 7] = [
+            (serde_json::json!({"conv_id": "bob", "conv_type": 1, "message": {}}), rewritten::<send_message::Request>),
+            (
+                serde_json::json!({"conv_id": "team", "conv_type": 2, "params": {}}),
+                rewritten::<get_message_list::Request>,
+            ),
+            (serde_json::json!({"conv_id": "", "conv_type": 2, "message": null}), rewritten::<report_read::Request>),
+            (
+                serde_json::json!({"conversation_id": "c2c_bob", "clean_timestamp": 0, "clean_sequence": 0}),
+                rewritten::<clean_unread::Request>,
+            ),
+            (serde_json::json!({"group_id": "team"}), rewritten::<delete_group::Request>),
+            (serde_json::json!({"group_ids": ["team", "not a group"]}), rewritten::<get_group_info::Request>),
+            (
+                serde_json::json!({
+                    "group_invite_member_param_group_id": "team",
+                    "group_invite_member_param_identifier_array": ["bob"],
+                    "group_invite_member_param_user_data": ""
+                }),
+                rewritten::<invite_group_members::Request>,
+            ),
+        ];
+        for (data, rewrite) in cases {
+            assert_eq!(rewrite(&data), data);
+        }
+    }
+
+    #[test]
+    fn a_conversation_that_does_not_parse_fails_with_its_codes() {
+        use crate::ErrorCode;
+        let code = |data: serde_json::Value| parse::<send_message::Request>(data).unwrap_err();
+        let err = code(serde_json::json!({"conv_id": "tab\t", "conv_type": 1, "message": {}}));
+        assert_eq!(err.code, ErrorCode::INVALID_IDENTIFIER);
+        assert_eq!(err.desc, crate::UserId::parse("tab\t").unwrap_err().desc);
+        let err = code(serde_json::json!({"conv_id": "a b", "conv_type": 2, "message": {}}));
+        assert_eq!(err.code, ErrorCode::GROUP_INVALID_ID);
+        let err = code(serde_json::json!({"conv_id": "bob", "conv_type": 7, "message": {}}));
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+        assert!(err.desc.contains("conv_type 7"), "{}", err.desc);
+        // A key of the wrong type is named as before.
+        let err = code(serde_json::json!({"conv_id": "bob", "conv_type": "1", "message": {}}));
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+        assert!(err.desc.starts_with("invalid parameter `conv_type`: invalid type: string"), "{}", err.desc);
+        let err = parse::<report_read::Request>(serde_json::json!({"conv_id": "", "conv_type": 0})).unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+        let err = parse::<clean_unread::Request>(serde_json::json!({"conversation_id": "group_"})).unwrap_err();
+        assert_eq!(err.code, ErrorCode::GROUP_INVALID_ID);
+        assert!(err.desc.starts_with("invalid parameter `conversation_id`: group ID"), "{}", err.desc);
+        // group_get_info answers a bad ID in its own result, so the call itself parses.
+        let request = parse::<get_group_info::Request>(serde_json::json!({"group_ids": ["a b"]})).unwrap();
+        assert_eq!(request.group_ids[0].valid().unwrap_err().code, ErrorCode::GROUP_INVALID_ID);
+    }
+
     #[test]
     fn every_operation_is_documented_in_the_protocol() {
         let doc = include_str!("../../../../docs/protocol.md");

@@ -5,11 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::GroupId;
+
 /// Parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The group.
-    pub group_id: String,
+    pub group_id: GroupId,
 }
 
 /// The answer: nothing.

@@ -5,9 +5,12 @@
 //! "ErrorInfo": "..."}` plus the command's keys, as TIM answers.
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
-//! One module per service, each a thin translation between TIM's REST keys and the engine:
-//! `login` (`im_open_login_svc`), `group` (`group_open_http_svc`), and `tincan` (tincan's own
-//! commands, TIM's console settings). `docs/rest-api.md` lists every command.
+//! One module per service, routing to one module per command: `login` (`im_open_login_svc`),
+//! `openim`, `group` (`group_open_http_svc`), and `tincan` (tincan's own commands, TIM's console
+//! settings). A command's module holds its `Body`, the request with TIM's keys and its
+//! identifiers typed (one that is not an identifier fails the command with the service's code
+//! for it, as the engine's would), its `Answer` with TIM's keys, and its `handle`, a thin
+//! translation to engine calls. `docs/rest-api.md` lists every command.
 
 mod group;
 mod login;
@@ -21,10 +24,10 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, ErrorCode, limits};
+use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
 use crate::AppContext;
 use crate::listen::BodyTimedOut;
@@ -88,7 +91,9 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
 }
 
 /// Reads a command's body into its type; a missing or mistyped key fails with the service's
-/// code for invalid parameters (`invalid`) and a `desc` naming the key.
+/// code for invalid parameters (`invalid`) and a `desc` naming the key, and an identifier that
+/// is not one with its own code (7003, 10015), which [`in_service_terms`] then translates as it
+/// translates the engine's.
 pub(crate) fn body_as<T: for<'de> Deserialize<'de>>(
     body: Map<String, Value>,
     invalid: ErrorCode,
@@ -96,13 +101,36 @@ pub(crate) fn body_as<T: for<'de> Deserialize<'de>>(
     serde_path_to_error::deserialize(Value::Object(body)).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
+        let (code, desc) = match ApiError::carried_by(&inner) {
+            Some(carried) => (carried.code, carried.desc),
+            None => (invalid, inner.to_string()),
+        };
         if path == "." {
-            ApiError::new(invalid, format!("invalid request body: {inner}"))
+            ApiError::new(code, format!("invalid request body: {desc}"))
         } else {
-            ApiError::new(invalid, format!("invalid request body: {path}: {inner}"))
+            ApiError::new(code, format!("invalid request body: {path}: {desc}"))
         }
     })
 }
+
+/// A command's answer keys, from its `Answer`.
+pub(crate) fn answer<T: Serialize>(result: Result<T, ApiError>) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::to_value(result?) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(other) => Err(internal(format!("a REST answer is not an object: {other}"))),
+        Err(err) => Err(internal(format!("cannot encode a REST answer: {err}"))),
+    }
+}
+
+/// An internal error: logged with its cause, answered without it.
+fn internal(cause: String) -> ApiError {
+    tracing::error!(%cause, "internal error");
+    ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "internal server error; the server log has the cause")
+}
+
+/// The answer of a command that answers nothing but the envelope.
+#[derive(Serialize)]
+pub(crate) struct Empty {}
 
 /// Reads a REST body of at most [`limits::REST_BODY_BYTES_MAX`] bytes. A larger one is read to
 /// its end (up to [`limits::REST_BODY_DRAIN_BYTES_MAX`]) and discarded, so that its sender gets
@@ -203,21 +231,20 @@ pub(crate) fn unknown(service: &str, command: &str) -> ApiError {
 pub(crate) async fn session_as(
     engine: &Engine,
     caller: &Caller,
-    user: Option<&str>,
+    user: Option<&UserId>,
     as_admin: bool,
     missing: ErrorCode,
 ) -> Result<tincan_engine::Session, ApiError> {
-    let user = user.map(tincan_proto::UserId::parse).transpose()?;
     engine
-        .rest_session(caller.sdkappid, user.as_ref(), as_admin)
+        .rest_session(caller.sdkappid, user, as_admin)
         .await
         .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
 }
 
-/// An optional account key: absent, `null` and `""` all mean "not given", as TIM's client
-/// libraries send them.
-pub(crate) fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|value| !value.is_empty())
+/// Whether a REST send leaves its message out of unread counts (`SendMsgControl` with
+/// `NoUnread`).
+pub(crate) fn excluded_from_unread(controls: Option<&[String]>) -> bool {
+    controls.unwrap_or_default().iter().any(|control| control == "NoUnread")
 }
 
 /// Which message webhooks a REST send skips (`ForbidCallbackControl`): before-send, after-send.
@@ -225,9 +252,4 @@ pub(crate) fn forbidden_callbacks(controls: Option<&[String]>) -> (bool, bool) {
     let controls = controls.unwrap_or_default();
     let has = |name: &str| controls.iter().any(|control| control == name);
     (has("ForbidBeforeSendMsgCallback"), has("ForbidAfterSendMsgCallback"))
-}
-
-/// The command's answer keys, from `(key, value)` pairs.
-pub(crate) fn fields(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(key, value)| (key.to_owned(), value)).collect()
 }

@@ -7,7 +7,7 @@ use tincan_proto::enums::{ConvType, GroupType, HandleMemberResult, MemberRole};
 use tincan_sdk::Event;
 use tincan_testkit::{spawn_app, wait_for};
 
-use crate::helpers::{WAIT, create_group};
+use crate::helpers::{WAIT, create_group, group, user};
 
 #[tokio::test]
 async fn group_lifecycle_with_membership_changes() {
@@ -19,12 +19,9 @@ async fn group_lifecycle_with_membership_changes() {
     // Create with a custom ID, one initial member; the owner is a member with the owner role.
     let params = create_group::Request {
         create_group_param_group_name: "team".to_owned(),
-        create_group_param_group_id: "team-1".to_owned(),
+        create_group_param_group_id: Some(group("team-1")),
         create_group_param_group_type: GroupType::PUBLIC,
-        create_group_param_group_member_array: vec![create_group::InitialMember {
-            group_member_info_identifier: "bob".to_owned(),
-            group_member_info_member_role: MemberRole::ADMIN,
-        }],
+        create_group_param_group_member_array: vec![create_group::InitialMember::new(user("bob"), MemberRole::ADMIN)],
         ..Default::default()
     };
     assert_eq!(owner.create_group(params.clone()).await.unwrap(), "team-1");
@@ -151,7 +148,7 @@ async fn group_types_follow_tims_rules() {
     // Community custom IDs need TIM's prefix; other types may not use it.
     let community = |id: &str, group_type: GroupType| create_group::Request {
         create_group_param_group_name: "c".to_owned(),
-        create_group_param_group_id: id.to_owned(),
+        create_group_param_group_id: (!id.is_empty()).then(|| group(id)),
         create_group_param_group_type: group_type,
         ..Default::default()
     };
@@ -192,15 +189,12 @@ async fn a_dismissed_groups_id_can_be_taken_again_and_nothing_of_the_old_group_s
     let (alice, _a) = app.client("alice").await;
     let (bob, _b) = app.client("bob").await;
     let params = |members: &[&str]| create_group::Request {
-        create_group_param_group_id: "team2".to_owned(),
+        create_group_param_group_id: Some(group("team2")),
         create_group_param_group_name: "team".to_owned(),
         create_group_param_group_type: GroupType::PUBLIC,
         create_group_param_group_member_array: members
             .iter()
-            .map(|user| create_group::InitialMember {
-                group_member_info_identifier: (*user).to_owned(),
-                group_member_info_member_role: MemberRole::NORMAL,
-            })
+            .map(|name| create_group::InitialMember::new(user(name), MemberRole::NORMAL))
             .collect(),
         ..Default::default()
     };

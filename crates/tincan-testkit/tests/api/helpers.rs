@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use tincan_proto::Message;
 use tincan_proto::api::create_group;
 use tincan_proto::enums::{GroupType, MemberRole};
+use tincan_proto::{GroupId, Message, UserId};
 use tincan_sdk::tincan_proto::objects::MessageReceipt;
 use tincan_sdk::tincan_proto::push::MessagePush;
 use tincan_sdk::{Client, Event, Events};
@@ -33,6 +33,16 @@ pub(crate) fn text_of(message: &Message) -> &str {
     message.message_elem_array.first().and_then(|elem| elem.text_content()).unwrap_or_default()
 }
 
+/// A test user's identifier.
+pub(crate) fn user(name: &str) -> UserId {
+    UserId::parse(name).expect("a valid test user")
+}
+
+/// A test group's identifier.
+pub(crate) fn group(name: &str) -> GroupId {
+    GroupId::parse(name).expect("a valid test group ID")
+}
+
 /// Creates a group of `group_type` owned by `owner` with `members`; returns its ID.
 pub(crate) async fn create_group(owner: &Client, group_type: GroupType, members: &[&str]) -> String {
     let params = create_group::Request {
@@ -40,10 +50,7 @@ pub(crate) async fn create_group(owner: &Client, group_type: GroupType, members:
         create_group_param_group_type: group_type,
         create_group_param_group_member_array: members
             .iter()
-            .map(|member| create_group::InitialMember {
-                group_member_info_identifier: (*member).to_owned(),
-                group_member_info_member_role: MemberRole::NORMAL,
-            })
+            .map(|member| create_group::InitialMember::new(user(member), MemberRole::NORMAL))
             .collect(),
         ..Default::default()
     };

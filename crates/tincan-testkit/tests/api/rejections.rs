@@ -290,3 +290,128 @@ async fn anchors_outside_the_conversation_reserved_identifiers_and_missing_keys_
     assert!(!answer["ErrorInfo"].as_str().unwrap().contains("DeleteItem"), "{answer}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn identifiers_that_do_not_parse_are_refused_with_their_codes_as_the_request_is_read() {
+    // Goal: a request whose identifier is not one fails with that identifier's code (7003 for a
+    // user, 10015 for a group) and a desc that names it, straight from the server (the SDK
+    // would refuse to send it), and `group_get_info` still answers a bad group ID in its own
+    // result.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let group_id = create_group(&alice, GroupType::WORK, &[]).await;
+    let mut socket = app.raw_socket("alice").await;
+    let cases = [
+        (
+            json!({"op": "msg_send", "data": {"conv_id": "tab\there", "conv_type": 1, "message": {}}}),
+            7003,
+            "printable ASCII",
+        ),
+        (
+            json!({"op": "msg_send", "data": {"conv_id": "a b", "conv_type": 2, "message": {}}}),
+            10015,
+            "group ID \"a b\"",
+        ),
+        (json!({"op": "msg_get_list", "data": {"conv_id": "", "conv_type": 1}}), 7003, "1 to 32 bytes"),
+        (json!({"op": "msg_report_read", "data": {"conv_id": "x".repeat(49), "conv_type": 2}}), 10015, "1 to 48 bytes"),
+        (json!({"op": "conv_clean_unread", "data": {"conversation_id": "c2c_"}}), 7003, "conversation_id"),
+        (json!({"op": "group_quit", "data": {"group_id": ""}}), 10015, "group_id"),
+        (
+            json!({"op": "group_invite_member", "data": {
+                "group_invite_member_param_group_id": group_id,
+                "group_invite_member_param_identifier_array": ["bob", "tab\t"]
+            }}),
+            7003,
+            "group_invite_member_param_identifier_array[1]",
+        ),
+        (
+            json!({"op": "group_create", "data": {"create_group_param_group_name": "g", "create_group_param_group_id": "a b"}}),
+            10015,
+            "create_group_param_group_id",
+        ),
+        (
+            json!({"op": "group_get_members", "data": {
+                "group_get_members_info_list_param_group_id": group_id,
+                "group_get_members_info_list_param_identifier_array": [""]
+            }}),
+            7003,
+            "group_get_members_info_list_param_identifier_array[0]",
+        ),
+    ];
+    for (id, (mut frame, code, needle)) in (1..).zip(cases) {
+        frame["id"] = json!(id);
+        socket.send_text(frame.to_string()).await;
+        let answer = socket.answer(id).await;
+        assert_eq!(answer["code"], code, "{frame}: {answer}");
+        assert!(answer["desc"].as_str().unwrap().contains(needle), "{frame}: {answer}");
+    }
+    let info = json!({"id": 100, "op": "group_get_info", "data": {"group_ids": [group_id, "a b"]}});
+    socket.send_text(info.to_string()).await;
+    let answer = socket.answer(100).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    let results = answer["data"]["results"].as_array().unwrap();
+    assert_eq!(results[0]["get_groups_info_result_code"], 0, "{answer}");
+    assert_eq!(results[1]["get_groups_info_result_code"], ErrorCode::GROUP_INVALID_ID.0, "{answer}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn identifiers_in_rest_bodies_that_do_not_parse_get_the_services_codes() {
+    // Goal: a REST body whose identifier is not one fails with the code each service answered
+    // before bodies were typed (10015 for a group ID everywhere, the service's invalid-parameter
+    // code for an account), naming the key; lists answered entry by entry still answer a bad
+    // entry alone.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let group_id = create_group(&alice, GroupType::PUBLIC, &[]).await;
+    let admin = app.admin();
+    let cases = [
+        ("group_open_http_svc", "destroy_group", json!({"GroupId": "a b"}), 10015, "GroupId"),
+        (
+            "group_open_http_svc",
+            "add_group_member",
+            json!({"GroupId": group_id, "MemberList": [{"Member_Account": "tab\t"}]}),
+            10004,
+            "MemberList[0].Member_Account",
+        ),
+        (
+            "group_open_http_svc",
+            "create_group",
+            json!({"Type": "Public", "Name": "g", "Owner_Account": "tab\t"}),
+            10004,
+            "Owner_Account",
+        ),
+        (
+            "openim",
+            "sendmsg",
+            json!({"To_Account": "x".repeat(33), "MsgRandom": 1, "MsgBody": []}),
+            90001,
+            "To_Account",
+        ),
+        ("im_open_login_svc", "account_import", json!({"UserID": ""}), 70402, "UserID"),
+        ("tincan", "get_receipt_storage", json!({"GroupId": "", "MsgSeq": 1}), 10015, "GroupId"),
+    ];
+    for (service, command, body, code, key) in cases {
+        let answer = admin.call_raw(service, command, &body.to_string()).await.unwrap();
+        assert_eq!(answer["ErrorCode"], code, "{service}/{command} {body}: {answer}");
+        assert!(answer["ErrorInfo"].as_str().unwrap().contains(key), "{service}/{command}: {answer}");
+    }
+    let answer = admin
+        .call_raw("group_open_http_svc", "get_group_info", &json!({"GroupIdList": [group_id, "a b"]}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["GroupInfo"][0]["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["GroupInfo"][1]["ErrorCode"], 10015, "{answer}");
+    assert_eq!(answer["GroupInfo"][1]["GroupId"], "a b", "{answer}");
+    let answer = admin
+        .call_raw("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["carol", ""]}).to_string())
+        .await
+        .unwrap();
+    assert_eq!((answer["ErrorCode"].clone(), answer["FailAccounts"].clone()), (json!(0), json!([""])), "{answer}");
+    let body = json!({"To_Account": ["alice", "tab\t"], "MsgRandom": 7, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]});
+    let answer = admin.call_raw("openim", "batchsendmsg", &body.to_string()).await.unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["ErrorList"], json!([{"To_Account": "tab\t", "ErrorCode": 7003}]), "{answer}");
+    app.stop().await;
+}

@@ -1,0 +1,54 @@
+//! `POST /v4/group_open_http_svc/modify_group_base_info`: changes a group's profile; the
+//! members learn of it from one group tips message.
+
+use serde::Deserialize;
+use tincan_engine::{Engine, ProfileChange};
+use tincan_proto::{ApiError, GroupId};
+
+use super::{INVALID, parse_apply_join_option, requested_member_cap};
+use crate::rest::{Caller, Empty};
+
+/// The request: every key but `GroupId` may be left out, and stays as it is.
+#[derive(Deserialize)]
+pub(super) struct Body {
+    #[serde(rename = "GroupId")]
+    group_id: GroupId,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "Introduction", default)]
+    introduction: Option<String>,
+    #[serde(rename = "Notification", default)]
+    notification: Option<String>,
+    #[serde(rename = "FaceUrl", default)]
+    face_url: Option<String>,
+    #[serde(rename = "MaxMemberNum", alias = "MaxMemberCount", default)]
+    max_member_num: Option<u32>,
+    #[serde(rename = "ApplyJoinOption", default)]
+    apply_join_option: Option<String>,
+    #[serde(rename = "ShutUpAllMember", alias = "MuteAllMember", default)]
+    shut_up_all_member: Option<String>,
+}
+
+pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Result<Empty, ApiError> {
+    if body.shut_up_all_member.as_deref().is_some_and(|value| value != "Off") {
+        return Err(ApiError::new(INVALID, "ShutUpAllMember On is not supported: tincan has no muting yet"));
+    }
+    let max_member_num = match body.max_member_num.filter(|it| *it != 0) {
+        Some(requested) => {
+            let group_type = engine.group_summary(caller.sdkappid, &body.group_id)?.group_type;
+            requested_member_cap(Some(requested), group_type)?
+        }
+        None => None,
+    };
+    let change = ProfileChange {
+        name: body.name,
+        introduction: body.introduction,
+        notification: body.notification,
+        face_url: body.face_url,
+        max_member_num,
+        add_option: body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?,
+    };
+    let session = engine.rest_session(caller.sdkappid, None, true).await?;
+    engine.modify_group_profile(&session, &body.group_id, change).await?;
+    Ok(Empty {})
+}
