@@ -5,7 +5,9 @@ Reads rep<i>/tincan.json (and rep<i>/synapse.json when --vs-synapse ran) of ever
 prints each figure as its median with the minimum and maximum over the repetitions, the spread
 (the farthest repetition from the median, in percent of it), Synapse's figure the same way, the
 ratio of the two (taken within each repetition, then summarised), and the target, judged on the
-median. Writes report.json with every repetition's figures and the table.
+median. When --against REV ran (rep<i>/against.json), a second table sets each figure beside REV's
+with their ratio, taken within each repetition, and names the figures that got worse by more than
+the spread of either side. Writes report.json with every repetition's figures and the tables.
 """
 import json
 import os
@@ -38,8 +40,11 @@ def repetition_dirs():
     return [path for _, path in sorted(found)]
 
 
-repetitions = [{"tincan": load(os.path.join(d, "tincan.json")), "synapse": load(os.path.join(d, "synapse.json"))}
+repetitions = [{"tincan": load(os.path.join(d, "tincan.json")), "synapse": load(os.path.join(d, "synapse.json")),
+                "against": load(os.path.join(d, "against.json"))}
                for d in repetition_dirs()]
+against_rev = open(os.path.join(out, "against.txt")).read().strip() if os.path.exists(
+    os.path.join(out, "against.txt")) else None
 if not repetitions:
     sys.exit(f"no tincan.json under {out}")
 
@@ -80,14 +85,19 @@ def summary(values, fmt_one=fmt):
     return text
 
 
-def spread(values):
+def spread_percent(values):
     present = [v for v in values if v is not None]
     if len(present) < 2:
-        return ""
+        return None
     median = statistics.median(present)
     if median == 0:
-        return ""
-    return f"\u00b1{100 * max(abs(max(present) - median), abs(median - min(present))) / abs(median):.0f}%"
+        return None
+    return 100 * max(abs(max(present) - median), abs(median - min(present))) / abs(median)
+
+
+def spread(values):
+    percent = spread_percent(values)
+    return "" if percent is None else f"\u00b1{percent:.0f}%"
 
 
 rows = []
@@ -127,9 +137,19 @@ def row(name, tincan, unit, target=None, better="higher", peer=None, ratio=True,
     if ratio and any(r is not None for r in ratios):
         sign = "x" if better == "higher" else "/"
         ratio_text = summary(ratios, lambda r: f"{sign}{r:.1f}")
+    # The same figure from REV's server, when --against ran, and how much better this tree's is
+    # (above 1) or worse (below 1), taken within each repetition.
+    befores = [number(tincan(r["against"])) if r["against"] else None for r in repetitions]
+    changes = []
+    for value, before in zip(values, befores):
+        if value in (None, 0) or before in (None, 0):
+            changes.append(None)
+        else:
+            changes.append(value / before if better == "higher" else before / value)
     rows.append({
         "figure": name, "unit": unit,
         "tincan": values, "synapse": peers, "ratio": ratios, "target": targets,
+        "against": befores, "change": changes, "better": better,
         "cells": (name, summary(values), spread(values), unit, summary(peers) if peer else "", ratio_text, verdict),
     })
 
@@ -283,24 +303,51 @@ print(f"{n} repetition{'s' if n != 1 else ''}: each figure is the median [minimu
 print("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
 for c in cells:
     print("  ".join(str(x).ljust(w) for x, w in zip(c, widths)).rstrip())
+if against_rev and any(any(v is not None for v in r["against"]) for r in shown):
+    # A figure got worse when its change, better-is-above-1, is below 1 by more than the spread
+    # of either side's repetitions: within the spread it is the machine, not the change.
+    print()
+    print(f"against {against_rev}: this tree's figure beside REV's, and the change (above 1 is better, "
+          "taken within each repetition)")
+    ab_header = ("figure", "this tree", "spread", "REV", "spread", "unit", "change", "")
+    ab_cells = []
+    for r in shown:
+        if not any(v is not None for v in r["against"]):
+            continue
+        changes = [c for c in r["change"] if c is not None]
+        verdict = ""
+        if changes:
+            change = statistics.median(changes)
+            bound = max(spread_percent(r["tincan"]) or 0, spread_percent(r["against"]) or 0)
+            r["worse_beyond_spread"] = 100 * (1 - change) > bound
+            if r["worse_beyond_spread"]:
+                verdict = f"WORSE beyond the spread ({bound:.0f}%)"
+        ab_cells.append((r["figure"], summary(r["tincan"]), spread(r["tincan"]), summary(r["against"]),
+                         spread(r["against"]), r["unit"], summary(r["change"], lambda c: f"{c:.2f}"), verdict))
+    ab_widths = [max(len(str(c[i])) for c in ab_cells + [ab_header]) for i in range(len(ab_header))]
+    print("  ".join(h.ljust(w) for h, w in zip(ab_header, ab_widths)).rstrip())
+    for c in ab_cells:
+        print("  ".join(str(x).ljust(w) for x, w in zip(c, ab_widths)).rstrip())
+    print()
 windows = sorted({str(r["tincan"].get("receipt_coalesce_window_ms")) for r in repetitions if r["tincan"]})
 phases = sorted({f"{fmt(r['tincan']['phase']['duration_min_s'])} s and {r['tincan']['phase']['operations_min']} operations"
                  for r in repetitions if get(r["tincan"], "phase", "duration_min_s") is not None})
 print(f"machine: {os.cpu_count()} CPUs; the app's receipt_coalesce_window_ms {', '.join(windows)}; "
       f"every phase measuring a rate runs at least {', '.join(phases) or 'n/a'}")
 for index, repetition in enumerate(repetitions, 1):
-    tincan = repetition["tincan"] or {}
-    for name, value in tincan.items():
-        if not isinstance(value, dict):
-            continue
-        if "error" in value:
-            print(f"repetition {index}: {name}: ERROR {value['error']}")
-        for failure in value.get("failures", []):
-            print(f"repetition {index}: {name}: FAILED, never arrived within the run: {failure}")
-        for phase_name, phase in (("as fast as taken", value), ("steady", value.get("steady") or {})):
-            if phase.get("ran_out_of_messages"):
-                print(f"repetition {index}: {name}: the {phase_name} phase read every message in "
-                      f"{phase.get('sending_s')} s, before its time was up")
+    for side, label in (("tincan", ""), ("against", " (REV's server)")):
+        report = repetition[side] or {}
+        for name, value in report.items():
+            if not isinstance(value, dict):
+                continue
+            if "error" in value:
+                print(f"repetition {index}{label}: {name}: ERROR {value['error']}")
+            for failure in value.get("failures", []):
+                print(f"repetition {index}{label}: {name}: FAILED, never arrived within the run: {failure}")
+            for phase_name, phase in (("as fast as taken", value), ("steady", value.get("steady") or {})):
+                if phase.get("ran_out_of_messages"):
+                    print(f"repetition {index}{label}: {name}: the {phase_name} phase read every message in "
+                          f"{phase.get('sending_s')} s, before its time was up")
 json.dump({
     "repetitions": repetitions,
     "table": [{k: v for k, v in r.items() if k != "cells"} for r in shown],
