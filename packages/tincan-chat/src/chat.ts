@@ -83,6 +83,23 @@ const USABLE_MODULES = new Set([
   "offline-message-synchronizer",
 ]);
 
+/** TIM's other experimental APIs: capabilities the server does not have (yet). */
+const EXPERIMENTAL_NOT_ENABLED = new Set([
+  "createAudioMessage",
+  "createFileMessage",
+  "createImageMessage",
+  "createVideoMessage",
+  "deleteRichStatus",
+  "getRichStatus",
+  "setRichStatus",
+  "sendComboMessage",
+  "sendRoomCustomData",
+  "sendTRTCCustomData",
+  "setCustomLoginInfo",
+  "startMessageLongPolling",
+  "stopMessageLongPolling",
+]);
+
 /** The commercial-ability bits of features the server has: bit 5 is read receipts. */
 const RECEIPTS_BIT = 5;
 
@@ -302,9 +319,16 @@ export class ChatSDK {
         return names.length > 0 && names.every((name) => typeof name === "string" && USABLE_MODULES.has(name));
       }
       case "statTUIKeyFeatures":
+      case "reportTUIFeatureUsage":
+      case "reportModalView":
         // TIM's UIKits report which features they use; nothing is reported anywhere from here.
         return Promise.resolve(ok({}));
+      case "getServerConfig":
+        return Promise.resolve(ok({}));
       default:
+        if (EXPERIMENTAL_NOT_ENABLED.has(key)) {
+          return Promise.reject(notEnabled(`callExperimentalAPI(${key})`, "the server does not have this capability"));
+        }
         return Promise.reject(new ChatError(CODE.INVALID_OPERATION, `callExperimentalAPI: ${String(key)} is not known`));
     }
   }

@@ -16,7 +16,40 @@ export { EVENT, TSignaling, TYPES, VERSION };
 
 /** Makes an SDK instance; each call makes a new one, so one page can log in several users. */
 function create(options: CreateOptions): ChatSDK {
-  return new ChatSDK(options ?? ({} as CreateOptions));
+  const chat = new ChatSDK(options ?? ({} as CreateOptions));
+  return (globalThis as { TINCAN_CHAT_DEBUG?: unknown }).TINCAN_CHAT_DEBUG ? traced(chat) : chat;
+}
+
+/**
+ * The instance with every method call and its outcome written to the console, for finding out
+ * what an app or a UIKit asks of the SDK (set `globalThis.TINCAN_CHAT_DEBUG` before `create`).
+ */
+function traced(chat: ChatSDK): ChatSDK {
+  const show = (value: unknown) => {
+    try {
+      return JSON.stringify(value, (key, inner) => (key === "payload" || key === "lastMessage" ? "…" : inner))?.slice(0, 300);
+    } catch {
+      return String(value);
+    }
+  };
+  return new Proxy(chat, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property !== "string") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        if (result && typeof (result as Promise<unknown>).then === "function") {
+          (result as Promise<unknown>).then(
+            (answer) => console.debug(`[tincan-chat] ${property}(${show(args)}) ->`, show(answer)),
+            (error: { code?: number; message?: string }) => console.debug(`[tincan-chat] ${property}(${show(args)}) !!`, error?.code, error?.message),
+          );
+        } else {
+          console.debug(`[tincan-chat] ${property}(${show(args)})`, show(result));
+        }
+        return result;
+      };
+    },
+  });
 }
 
 const TencentCloudChat = Object.freeze({ create, EVENT, TYPES, TSignaling, VERSION });
