@@ -194,6 +194,8 @@ export class ChatSDK {
   /** Messages received before SDK_READY, announced right after it. */
   private heldBack: Message[] = [];
   private refreshing: Promise<void> | null = null;
+  /** A conversation-list announcement is queued for the end of the current burst. */
+  private announcing = false;
   private refreshAgain = false;
 
   constructor(options: CreateOptions) {
@@ -478,7 +480,8 @@ export class ChatSDK {
     const method = "getMessageList";
     const connection = this.requireLogin(method);
     const conv = this.requireConversation(method, options?.conversationID);
-    const count = 15;
+    // TIM's page is 15; lite-chat (and the kits on it) also pass `count`, up to the server's 100.
+    const count = typeof options.count === "number" && options.count >= 1 ? Math.min(Math.floor(options.count), 100) : 15;
     let anchor: Record<string, unknown> | null = null;
     if (options.nextReqMessageID !== undefined && options.nextReqMessageID !== "") {
       const id = requiredString(method, "nextReqMessageID", options.nextReqMessageID);
@@ -1519,8 +1522,21 @@ export class ChatSDK {
       .map((entry) => entry.conv);
   }
 
+  /**
+   * Tells the app the conversation list (and the total unread count, when it changed) once the
+   * current burst of changes is over: a resume that replays hundreds of messages announces the
+   * list once, not once per message.
+   */
   private announceConversations(): void {
-    if (!this.ready) return;
+    if (!this.ready || this.announcing) return;
+    this.announcing = true;
+    queueMicrotask(() => {
+      this.announcing = false;
+      if (this.ready) this.announceConversationsNow();
+    });
+  }
+
+  private announceConversationsNow(): void {
     this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.sortedConversations());
     const total = this.getTotalUnreadMessageCount();
     if (total !== this.lastTotalUnread) {
@@ -1628,7 +1644,7 @@ export class ChatSDK {
           this.emit(EVENT.SDK_READY, {});
           this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
           this.lastTotalUnread = -1;
-          this.announceConversations();
+          this.announceConversationsNow();
           const held = this.heldBack;
           this.heldBack = [];
           if (held.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, held);

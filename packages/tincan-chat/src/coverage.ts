@@ -82,7 +82,7 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   searchCloudGroups: entry("search", "not-enabled", NO_SEARCH),
   searchCloudUsers: entry("search", "not-enabled", NO_SEARCH),
   searchCloudGroupMembers: entry("search", "not-enabled", NO_SEARCH),
-  getMessageList: entry("message", "works", "15 per page, oldest first, with nextReqMessageID and isCompleted"),
+  getMessageList: entry("message", "works", "oldest first, 15 per page or `count` up to 100, with nextReqMessageID and isCompleted"),
   getMessageListHopping: entry("message", "works", "groups by sequence, C2C by time, either direction"),
   findMessage: entry("message", "works", "messages this instance has seen"),
 
@@ -178,7 +178,7 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   getGroupCounters: entry("group", "not-enabled", NO_ATTRIBUTES),
 
   // Group members.
-  getGroupMemberList: entry("group member", "works", "100 per page at most, with offset for the next page"),
+  getGroupMemberList: entry("group member", "works", "the server's pages of 100, with offset for the next page, and each member's isOnline"),
   getGroupMemberProfile: entry("group member", "works"),
   addGroupMember: entry("group member", "works"),
   deleteGroupMember: entry("group member", "works"),

@@ -54,4 +54,22 @@ function traced(chat: ChatSDK): ChatSDK {
 
 const TencentCloudChat = Object.freeze({ create, EVENT, TYPES, TSignaling, VERSION });
 
+// TIM's typings make TencentCloudChat a namespace too, so that apps written in TypeScript can name
+// its types through it (`TencentCloudChat.TYPES` for a conversation type, ...). These merge with
+// the object above.
+declare namespace TencentCloudChat {
+  /** One of TIM's `TYPES` values. */
+  type TYPES = (typeof TYPES)[keyof typeof TYPES];
+  /** One of TIM's `EVENT` names. */
+  type EVENT = (typeof EVENT)[keyof typeof EVENT];
+  /** One of TIM's `TSignaling` values. */
+  type TSignaling = (typeof TSignaling)[keyof typeof TSignaling];
+  type ChatSDK = import("./chat.js").ChatSDK;
+  type Message = import("./message.js").Message;
+  type Conversation = import("./objects.js").Conversation;
+  type Group = import("./objects.js").Group;
+  type GroupMember = import("./objects.js").GroupMember;
+  type Profile = import("./objects.js").Profile;
+}
+
 export default TencentCloudChat;

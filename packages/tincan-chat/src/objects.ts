@@ -80,6 +80,7 @@ export interface GroupMember {
   nameCard: string;
   muteUntil: number;
   memberCustomField: Array<{ key: string; value: unknown }>;
+  isOnline: boolean;
 }
 
 export interface Conversation {
@@ -304,5 +305,6 @@ export function memberFromWire(info: Record<string, any>): GroupMember {
     nameCard: String(info.group_member_info_name_card ?? ""),
     muteUntil: Number(info.group_member_info_shutup_time ?? 0),
     memberCustomField: [],
+    isOnline: Boolean(info.group_member_info_is_online),
   };
 }

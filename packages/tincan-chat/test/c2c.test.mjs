@@ -152,6 +152,9 @@ test("a message from another device of the same user is received; history pages 
     const older = await alice.chat.getMessageList({ conversationID: "C2Cbob", nextReqMessageID: page.data.nextReqMessageID });
     assert.ok(older.data.messageList.length >= 2);
     assert.equal(older.data.messageList.at(-1).payload.text, "page 1");
+    // lite-chat's kits pass a page size of their own.
+    const five = await alice.chat.getMessageList({ conversationID: "C2Cbob", count: 5 });
+    assert.deepEqual(five.data.messageList.map((it) => it.payload.text), ["page 12", "page 13", "page 14", "page 15", "page 16"]);
   } finally {
     await alice.chat.logout();
     await aliceElsewhere.chat.logout();

@@ -90,6 +90,13 @@ test("every entry point and plugin resolves through the package's exports", asyn
   chat.registerPlugin({ "tim-upload-plugin": function Upload() {} });
 });
 
+test("a TypeScript app written against TIM's typings compiles against the package's, under TIM's names", () => {
+  // test/typings/app.ts imports @tencentcloud/chat, lite-chat/basic and a plugin, names types
+  // through the TencentCloudChat namespace and handles results and errors as TIM documents.
+  const tsc = join(packageDir, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(packageDir, "test", "typings", "tsconfig.json")], { stdio: "pipe" });
+});
+
 test("the coverage table names exactly TIM's 148 methods, and coverage.json and the README agree with it", () => {
   assert.deepEqual(Object.keys(COVERAGE).sort(), [...surface.methods].sort());
   for (const [name, { state }] of Object.entries(COVERAGE)) {

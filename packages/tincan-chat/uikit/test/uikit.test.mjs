@@ -165,10 +165,13 @@ test("a group of four: unread counts per message, and the kit's read and unread 
   await panel.getByText("bob", { exact: true }).waitFor();
   await panel.getByText("carol", { exact: true }).waitFor();
   assert.equal(await panel.getByText("dave", { exact: true }).count(), 0, "dave is not among the readers");
+  await alice.page.waitForTimeout(800);
   await screenshot(alice.page, "group-4-alice-read-list");
   await alice.page.getByText("Unread (1)", { exact: true }).click();
   await panel.getByText("dave", { exact: true }).waitFor({ timeout: 10_000 });
   assert.equal(await panel.getByText("bob", { exact: true }).count(), 0, "bob is not among those who have not read it");
+  // The kit fades the tab's list in; the screenshot waits for it.
+  await alice.page.waitForTimeout(800);
   await screenshot(alice.page, "group-5-alice-unread-list");
 
   for (const { user, errors } of [alice, bob, carol]) assert.deepEqual(errors, [], `${user}'s page had errors`);
