@@ -105,3 +105,21 @@ test("what happens while disconnected arrives after the resume, once, with the r
     await bob.chat.logout();
   }
 });
+
+test("the administrator ends the session: KICKED_OUT with TIM's type, SDK_NOT_READY, and no reconnection", async () => {
+  const bob = await loggedIn(server, "bob");
+  const kicked = bob.events.next(EVENT.KICKED_OUT);
+  const notReady = bob.events.next(EVENT.SDK_NOT_READY);
+  await server.rest("im_open_login_svc", "kick", { UserID: "bob" });
+  assert.equal((await kicked).data.type, TYPES.KICKED_OUT_REST_API);
+  await notReady;
+  assert.equal(bob.chat.isReady(), false);
+  assert.equal(bob.chat.getLoginUser(), "");
+  const after = await bob.chat.getConversationList().catch((error) => error);
+  assert.equal(after.code, 2024, "later calls say the user is not logged in");
+  // Logging in again works.
+  const ready = bob.events.next(EVENT.SDK_READY);
+  await bob.chat.login({ userID: "bob", userSig: server.userSig("bob") });
+  await ready;
+  await bob.chat.logout();
+});
