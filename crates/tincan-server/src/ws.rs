@@ -219,8 +219,16 @@ async fn run(
                         let data = frame.data.map(ToOwned::to_owned);
                         let engine = engine.clone();
                         let session = session.clone();
+                        // Each request runs in its own task, so that it finishes even when the
+                        // connection drops before the answer: a send whose answer is lost is
+                        // stored (or refused) for good, and the client's resend finds it, where a
+                        // request dropped halfway would leave its message ID reserved and every
+                        // resend answered 6015.
+                        let task = tokio::spawn(async move { handle(&engine, &session, &op, data.as_deref()).await });
                         inflight.push(Box::pin(async move {
-                            let result: Result<(String, Next), ApiError> = handle(&engine, &session, &op, data.as_deref()).await;
+                            let result = task.await.unwrap_or_else(|err| {
+                                Err(ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("the request's task failed: {err}")))
+                            });
                             (id, result)
                         }));
                     }

@@ -99,6 +99,65 @@ async fn a_resend_does_not_duplicate() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn a_send_whose_connection_closes_before_the_answer_is_stored_and_its_resend_finds_it() {
+    // Goal: a request runs to completion even when its connection closes before the answer, so
+    // the resend of a message whose answer was lost finds it (rather than being told 6015, "still
+    // being stored", for as long as the ID is remembered) and the message is stored once.
+    use futures_util::{SinkExt, StreamExt};
+    use tincan_testkit::hooks::{Answer, HookReceiver};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+    let app = spawn_app().await;
+    // A before-send webhook that takes a second holds the send in flight while its connection
+    // closes.
+    let mut receiver = HookReceiver::start().await;
+    receiver.answer("C2C.CallbackBeforeSendMsg", Answer::Hang(std::time::Duration::from_secs(1)));
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &json!({"callback_url": receiver.url, "callback_commands": ["C2C.CallbackBeforeSendMsg"]}),
+        )
+        .await
+        .expect("the webhook settings apply");
+    let (bob, _bob_events) = app.client("bob").await;
+    let (alice, _alice_events) = app.client("alice").await;
+
+    let message = Message {
+        message_elem_array: vec![Elem::text("the answer was lost")],
+        message_rand: 777,
+        message_client_time: 1_800_000_000,
+        ..Default::default()
+    };
+    let (mut socket, _) = tokio_tungstenite::connect_async(app.ws_url()).await.unwrap();
+    let login = json!({"id": 1, "op": "login", "data": {"sdkappid": tincan_testkit::SDKAPPID, "identifier": "alice", "user_sig": tincan_testkit::user_sig("alice")}});
+    socket.send(WsMessage::Text(login.to_string().into())).await.unwrap();
+    loop {
+        let Some(Ok(WsMessage::Text(text))) = socket.next().await else { panic!("the login is answered") };
+        let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+        if frame["id"] == 1 {
+            assert_eq!(frame["code"], 0, "{frame}");
+            break;
+        }
+    }
+    let send = json!({"id": 2, "op": "msg_send", "data": {"conv_id": "bob", "conv_type": 1, "message": message}});
+    socket.send(WsMessage::Text(send.to_string().into())).await.unwrap();
+    receiver.next("C2C.CallbackBeforeSendMsg", WAIT).await;
+    socket.close(None).await.unwrap();
+    drop(socket);
+
+    let resent =
+        tokio::time::timeout(std::time::Duration::from_secs(10), alice.send_message("bob", ConvType::C2C, message))
+            .await
+            .expect("the resend is answered in time")
+            .expect("the resend finds the message");
+    let history = bob.get_message_list("alice", ConvType::C2C, Default::default()).await.unwrap();
+    assert_eq!(history.len(), 1, "stored once");
+    assert_eq!(history[0].message_msg_id, resent.message_msg_id);
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_sends_share_commits() {
     // Goal: durability does not cost one commit per message: 400 messages sent concurrently by

@@ -1,0 +1,1831 @@
+// The instance `create()` returns: TIM's Web SDK methods over one tincan connection, the local
+// caches TIM keeps (the conversation list, the messages this instance has seen, groups and
+// profiles), and TIM's events with TIM's payloads.
+
+import { Connection, type LoginAnswer, type SocketFactory } from "./connection.js";
+import { EVENT, TYPES } from "./constants.js";
+import { COVERAGE } from "./coverage.js";
+import { ChatError, CODE, invalid, notEnabled } from "./errors.js";
+import {
+  extrasOf,
+  fromWire,
+  isMessage,
+  Message,
+  payloadToElems,
+  priorityToWire,
+  type WireMessage,
+  writeCustomEnvelope,
+} from "./message.js";
+import {
+  applyBaseInfo,
+  applyDetailInfo,
+  type Conversation,
+  defaultProfile,
+  emptyGroup,
+  emptyLastMessage,
+  type Group,
+  type GroupMember,
+  groupTypeName,
+  groupTypeNumber,
+  joinOptionNumber,
+  lastMessageOf,
+  memberFromWire,
+  type Profile,
+  remindTypeName,
+  roleNumber,
+} from "./objects.js";
+
+/** The options of `create()`: TIM's, plus where the tincan server is. */
+export interface CreateOptions {
+  /** The app's SDKAppID. */
+  SDKAppID: number;
+  /**
+   * The tincan server's client endpoint: `wss://chat.example.com/ws`, `ws://host:port`,
+   * `https://chat.example.com` or `host:port` (`/ws` is added when there is no path). When it
+   * is not given: `proxyServer`, then `globalThis.TINCAN_URL`, then the page's own origin.
+   */
+  tincanURL?: string;
+  /** TIM's "WebSocket server proxy address"; taken as the server's address when `tincanURL` is absent. */
+  proxyServer?: string;
+  /** A WebSocket class to use instead of the global one (for runtimes without one). */
+  WebSocket?: new (url: string) => unknown;
+  /** The longest a request waits for the server, in milliseconds (default 30,000). */
+  requestTimeout?: number;
+  [option: string]: unknown;
+}
+
+export interface ChatResponse<T = any> {
+  code: 0;
+  data: T;
+}
+
+type Handler = (event: { name: string; data: any }) => void;
+
+interface ConvEntry {
+  conv: Conversation;
+  maxSeq: number;
+  readSeq: number;
+  activeTime: number;
+  /** The refresh generation current when a push last changed it. */
+  touched: number;
+  /** Made locally by getConversationProfile; kept until the server knows the conversation. */
+  local: boolean;
+}
+
+/** Lite-chat plugins and chat modules whose features this package has. */
+const USABLE_MODULES = new Set([
+  "group-module",
+  "group",
+  "conversation",
+  "history-message",
+  "message-enhancer",
+  "avchatroom",
+  "offline-message-synchronizer",
+]);
+
+/** TIM's other experimental APIs: capabilities the server does not have (yet). */
+const EXPERIMENTAL_NOT_ENABLED = new Set([
+  "createAudioMessage",
+  "createFileMessage",
+  "createImageMessage",
+  "createVideoMessage",
+  "deleteRichStatus",
+  "getRichStatus",
+  "setRichStatus",
+  "sendComboMessage",
+  "sendRoomCustomData",
+  "sendTRTCCustomData",
+  "setCustomLoginInfo",
+  "startMessageLongPolling",
+  "stopMessageLongPolling",
+]);
+
+/** The commercial-ability bits of features the server has: bit 5 is read receipts. */
+const RECEIPTS_BIT = 5;
+
+const ok = <T>(data: T): ChatResponse<T> => ({ code: 0, data });
+
+function log(level: number, threshold: number, ...args: unknown[]): void {
+  if (level >= threshold) console.warn("[tincan-chat]", ...args);
+}
+
+/** The client endpoint from the options, a global, or the page's own origin. */
+export function resolveServerURL(options: CreateOptions): string | null {
+  const global = (globalThis as Record<string, unknown>).TINCAN_URL;
+  const given = [options.tincanURL, options.proxyServer, global].find(
+    (value): value is string => typeof value === "string" && value.trim() !== "",
+  );
+  if (given !== undefined) return normalizeURL(given);
+  const location = (globalThis as { location?: { protocol?: string; host?: string } }).location;
+  if (location?.host && (location.protocol === "http:" || location.protocol === "https:")) {
+    return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  }
+  return null;
+}
+
+function normalizeURL(text: string): string {
+  let url = text.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = `ws://${url}`;
+  url = url.replace(/^http(s?):\/\//i, "ws$1://");
+  const parsed = new URL(url);
+  if (parsed.pathname === "" || parsed.pathname === "/") parsed.pathname = "/ws";
+  return parsed.toString();
+}
+
+function randomUint32(): number {
+  const crypto = (globalThis as { crypto?: { getRandomValues?(array: Uint32Array): Uint32Array } }).crypto;
+  if (crypto?.getRandomValues) {
+    const value = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+    if (value !== 0) return value;
+  }
+  return 1 + Math.floor(Math.random() * 0xfffffffe);
+}
+
+function splitConversationID(conversationID: unknown): { type: 1 | 2; id: string } | null {
+  if (typeof conversationID !== "string") return null;
+  if (conversationID.startsWith(TYPES.CONV_C2C) && conversationID.length > 3) {
+    return { type: 1, id: conversationID.slice(TYPES.CONV_C2C.length) };
+  }
+  if (conversationID.startsWith(TYPES.CONV_GROUP) && conversationID.length > 5) {
+    return { type: 2, id: conversationID.slice(TYPES.CONV_GROUP.length) };
+  }
+  return null;
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === "object" && value !== null;
+}
+
+function stringList(method: string, name: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((item) => typeof item === "string" && item !== "")) {
+    throw invalid(method, `${name} must be a non-empty array of IDs`);
+  }
+  return value as string[];
+}
+
+function requiredString(method: string, name: string, value: unknown): string {
+  if (typeof value !== "string" || value === "") throw invalid(method, `${name} must be a non-empty string`);
+  return value;
+}
+
+export class ChatSDK {
+  private readonly options: CreateOptions;
+  private handlers = new Map<string, Array<{ handler: Handler; context: unknown }>>();
+  private signalingHandlers = new Map<string, Array<{ handler: Handler; context: unknown }>>();
+  private logLevel = 0;
+
+  private connection: Connection | null = null;
+  private userID = "";
+  private tinyID = 0;
+  private clockOffsetSecs = 0;
+  private ready = false;
+  private destroyed = false;
+  private receiptsEnabled: Promise<boolean> | null = null;
+
+  private convs = new Map<string, ConvEntry>();
+  private drafts = new Map<string, string>();
+  private convGeneration = 0;
+  private lastTotalUnread = -1;
+  private messagesByID = new Map<string, Message>();
+  private messagesByConv = new Map<string, Map<string, Message>>();
+  private sentIDs = new Set<string>();
+  private groups = new Map<string, Group>();
+  private profiles = new Map<string, Profile>();
+  /** Messages received before SDK_READY, announced right after it. */
+  private heldBack: Message[] = [];
+  private refreshing: Promise<void> | null = null;
+  /** A conversation-list announcement is queued for the end of the current burst. */
+  private announcing = false;
+  private refreshAgain = false;
+
+  constructor(options: CreateOptions) {
+    this.options = options;
+  }
+
+  // ----- The SDK -----
+
+  async login(options: { userID: string; userSig: string }): Promise<ChatResponse> {
+    if (this.destroyed) throw new ChatError(CODE.INVALID_OPERATION, "login: this instance was destroyed");
+    if (!isObject(options)) throw invalid("login", "options must be an object with userID and userSig");
+    if (typeof options.userID !== "string" || options.userID === "") {
+      throw new ChatError(CODE.NO_USERID, "login: userID is required");
+    }
+    if (typeof options.userSig !== "string" || options.userSig === "") {
+      throw new ChatError(CODE.NO_USERSIG, "login: userSig is required");
+    }
+    const sdkAppID = Number(this.options.SDKAppID);
+    if (!Number.isInteger(sdkAppID) || sdkAppID <= 0) {
+      throw new ChatError(CODE.NO_SDKAPPID, "login: the create options have no SDKAppID");
+    }
+    if (this.connection) {
+      if (options.userID === this.userID) return ok({ repeatLogin: true, errorInfo: "" });
+      await this.logout();
+    }
+    const url = resolveServerURL(this.options);
+    if (url === null) {
+      throw invalid("login", "no server address: give tincanURL in the create options, or set globalThis.TINCAN_URL");
+    }
+    const openSocket = this.socketFactory();
+    const connection = new Connection(
+      {
+        url,
+        sdkAppID,
+        userID: options.userID,
+        userSig: options.userSig,
+        openSocket,
+        requestTimeoutMs: Number(this.options.requestTimeout) > 0 ? Number(this.options.requestTimeout) : 30_000,
+      },
+      {
+        push: (kind, data, pos) => this.onPush(connection, kind, data, pos),
+        connected: (answer, resumed) => this.onConnected(connection, answer, resumed),
+        disconnected: () => {
+          if (this.connection === connection) this.emit(EVENT.NET_STATE_CHANGE, { state: TYPES.NET_STATE_CONNECTING });
+        },
+        ended: (error) => this.onEnded(connection, error),
+      },
+    );
+    this.connection = connection;
+    this.userID = options.userID;
+    try {
+      await connection.start();
+    } catch (error) {
+      if (this.connection === connection) this.reset();
+      throw error;
+    }
+    return ok({ repeatLogin: false, errorInfo: "" });
+  }
+
+  async logout(): Promise<ChatResponse> {
+    const connection = this.connection;
+    if (!connection) return ok({});
+    const wasReady = this.ready;
+    this.reset();
+    await connection.stop();
+    if (wasReady) this.emit(EVENT.SDK_NOT_READY, {});
+    return ok({});
+  }
+
+  async destroy(): Promise<ChatResponse> {
+    await this.logout();
+    this.destroyed = true;
+    this.handlers.clear();
+    this.signalingHandlers.clear();
+    return ok({});
+  }
+
+  getLoginUser(): string {
+    return this.connection ? this.userID : "";
+  }
+
+  getServerTime(): number {
+    return Math.floor(Date.now() / 1000) + this.clockOffsetSecs;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  on(eventName: string, handler: Handler, context?: unknown): void {
+    if (typeof eventName !== "string" || typeof handler !== "function") return;
+    const list = this.handlers.get(eventName) ?? [];
+    list.push({ handler, context });
+    this.handlers.set(eventName, list);
+  }
+
+  off(eventName: string, handler: Handler, context?: unknown): void {
+    const list = this.handlers.get(eventName);
+    if (!list) return;
+    const index = list.findIndex((entry) => entry.handler === handler && (context === undefined || entry.context === context));
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  /** TIM's upload and module plugins: everything is built in here, so they are not needed. */
+  registerPlugin(_plugins: unknown): void {}
+
+  /** lite-chat's plugins: accepted and ignored, since every capability is built in. */
+  use(_plugin: unknown, _subPlugins?: unknown[]): void {}
+
+  setLogLevel(level: number): void {
+    if (typeof level === "number") this.logLevel = level;
+  }
+
+  callExperimentalAPI(key: string, options?: unknown): any {
+    switch (key) {
+      case "isCommercialAbilityEnabled":
+      case "isFeatureEnabledForStat":
+        return this.isCommercialAbilityEnabled(options);
+      case "queryCommercialAbility":
+        return Promise.resolve(ok({ purchaseBits: "0" }));
+      case "canIUseModule": {
+        const names = Array.isArray(options) ? options : [options];
+        return names.length > 0 && names.every((name) => typeof name === "string" && USABLE_MODULES.has(name));
+      }
+      case "statTUIKeyFeatures":
+      case "reportTUIFeatureUsage":
+      case "reportModalView":
+        // TIM's UIKits report which features they use; nothing is reported anywhere from here.
+        return Promise.resolve(ok({}));
+      case "getServerConfig":
+        return Promise.resolve(ok({}));
+      default:
+        if (EXPERIMENTAL_NOT_ENABLED.has(key)) {
+          return Promise.reject(notEnabled(`callExperimentalAPI(${key})`, "the server does not have this capability"));
+        }
+        return Promise.reject(new ChatError(CODE.INVALID_OPERATION, `callExperimentalAPI: ${String(key)} is not known`));
+    }
+  }
+
+  // ----- Messages: creating -----
+
+  createTextMessage(options: any): Message {
+    const message = this.newMessage("createTextMessage", options);
+    if (!isObject(options.payload) || typeof options.payload.text !== "string") {
+      throw invalid("createTextMessage", "payload.text must be a string");
+    }
+    message.type = TYPES.MSG_TEXT;
+    message.payload = { text: options.payload.text };
+    return message;
+  }
+
+  createTextAtMessage(options: any): Message {
+    const message = this.createTextMessage(options);
+    const atUserList = options.payload.atUserList;
+    if (atUserList !== undefined && !(Array.isArray(atUserList) && atUserList.every((id) => typeof id === "string"))) {
+      throw invalid("createTextAtMessage", "payload.atUserList must be an array of user IDs");
+    }
+    message.atUserList = atUserList ? [...atUserList] : [];
+    return message;
+  }
+
+  createImageMessage(options: any): Message {
+    return this.mediaMessage("createImageMessage", TYPES.MSG_IMAGE, options, { uuid: "", imageFormat: 0, imageInfoArray: [] });
+  }
+
+  createAudioMessage(options: any): Message {
+    return this.mediaMessage("createAudioMessage", TYPES.MSG_AUDIO, options, { uuid: "", url: "", size: 0, second: 0, downloadFlag: 2 });
+  }
+
+  createVideoMessage(options: any): Message {
+    return this.mediaMessage("createVideoMessage", TYPES.MSG_VIDEO, options, {
+      videoFormat: "",
+      videoSecond: 0,
+      videoSize: 0,
+      videoUrl: "",
+      videoUUID: "",
+      thumbUrl: "",
+      thumbUUID: "",
+      thumbWidth: 0,
+      thumbHeight: 0,
+      thumbSize: 0,
+      downloadFlag: 2,
+    });
+  }
+
+  createFileMessage(options: any): Message {
+    return this.mediaMessage("createFileMessage", TYPES.MSG_FILE, options, { uuid: "", fileName: "", fileUrl: "", fileSize: 0, downloadFlag: 2 });
+  }
+
+  createCustomMessage(options: any): Message {
+    const message = this.newMessage("createCustomMessage", options);
+    const payload = isObject(options.payload) ? options.payload : {};
+    message.type = TYPES.MSG_CUSTOM;
+    message.payload = {
+      data: String(payload.data ?? ""),
+      description: String(payload.description ?? ""),
+      extension: String(payload.extension ?? ""),
+    };
+    return message;
+  }
+
+  createFaceMessage(options: any): Message {
+    const message = this.newMessage("createFaceMessage", options);
+    const payload = isObject(options.payload) ? options.payload : {};
+    if (typeof payload.index !== "number") throw invalid("createFaceMessage", "payload.index must be a number");
+    message.type = TYPES.MSG_FACE;
+    message.payload = { index: payload.index, data: String(payload.data ?? "") };
+    return message;
+  }
+
+  createLocationMessage(options: any): Message {
+    const message = this.newMessage("createLocationMessage", options);
+    const payload = isObject(options.payload) ? options.payload : {};
+    if (typeof payload.longitude !== "number" || typeof payload.latitude !== "number") {
+      throw invalid("createLocationMessage", "payload.longitude and payload.latitude must be numbers");
+    }
+    message.type = TYPES.MSG_LOCATION;
+    message.payload = { description: String(payload.description ?? ""), longitude: payload.longitude, latitude: payload.latitude };
+    return message;
+  }
+
+  createMergerMessage(options: any): Message {
+    const message = this.newMessage("createMergerMessage", options);
+    const payload = isObject(options.payload) ? options.payload : {};
+    if (!Array.isArray(payload.messageList) || payload.messageList.length === 0) {
+      throw invalid("createMergerMessage", "payload.messageList must be a non-empty array of messages");
+    }
+    message.type = TYPES.MSG_MERGER;
+    message.payload = {
+      messageList: payload.messageList,
+      title: String(payload.title ?? ""),
+      abstractList: Array.isArray(payload.abstractList) ? payload.abstractList : [],
+      compatibleText: String(payload.compatibleText ?? ""),
+      layersOverLimit: false,
+      downloadKey: "",
+      pbDownloadKey: "",
+      version: 0,
+    };
+    extrasOf(message).merger = true;
+    return message;
+  }
+
+  createForwardMessage(options: any): Message {
+    const message = this.newMessage("createForwardMessage", options);
+    const original = options.payload;
+    if (!isMessage(original) && !(isObject(original) && typeof original.type === "string")) {
+      throw invalid("createForwardMessage", "payload must be the message to forward");
+    }
+    message.type = original.type;
+    message.payload = structuredCloneSafe(original.payload);
+    if (original.type === TYPES.MSG_MERGER) extrasOf(message).merger = true;
+    return message;
+  }
+
+  /** Added by one of TIM's plugins: marks `message` as a reply quoting `quotedMessage`. */
+  createQuoteMessage(message: Message, quotedMessage: Message): Message {
+    if (!isMessage(message)) throw new ChatError(CODE.MSG_INSTANCE_REQUIRED, "createQuoteMessage: message must be a message");
+    if (!isObject(quotedMessage) || typeof quotedMessage.ID !== "string") {
+      throw invalid("createQuoteMessage", "quotedMessage must be a message");
+    }
+    message.quoteInfo = {
+      msgID: quotedMessage.ID,
+      messageTime: Number(quotedMessage.time) || 0,
+      messageSequence: Number(quotedMessage.sequence) || 0,
+    };
+    return message;
+  }
+
+  // ----- Messages: sending -----
+
+  async sendMessage(message: Message, options?: any): Promise<ChatResponse<{ message: Message }>> {
+    return this.send("sendMessage", message, options);
+  }
+
+  async resendMessage(message: Message, options?: any): Promise<ChatResponse<{ message: Message }>> {
+    return this.send("resendMessage", message, options);
+  }
+
+  // ----- Messages: history and state -----
+
+  async getMessageList(options: any): Promise<ChatResponse> {
+    const method = "getMessageList";
+    const connection = this.requireLogin(method);
+    const conv = this.requireConversation(method, options?.conversationID);
+    // TIM's page is 15; lite-chat (and the kits on it) also pass `count`, up to the server's 100.
+    const count = typeof options.count === "number" && options.count >= 1 ? Math.min(Math.floor(options.count), 100) : 15;
+    let anchor: Record<string, unknown> | null = null;
+    if (options.nextReqMessageID !== undefined && options.nextReqMessageID !== "") {
+      const id = requiredString(method, "nextReqMessageID", options.nextReqMessageID);
+      const known = this.messagesByID.get(id);
+      anchor = { message_msg_id: id, message_seq: known?.sequence ?? 0 };
+    }
+    const answer = await connection.request(
+      "msg_get_list",
+      {
+        conv_id: conv.id,
+        conv_type: conv.type,
+        params: { msg_getmsglist_param_last_msg: anchor, msg_getmsglist_param_count: count, msg_getmsglist_param_is_forward: false },
+      },
+      true,
+    );
+    const messageList = this.adoptAll(answer.messages).reverse();
+    return ok({
+      messageList,
+      nextReqMessageID: messageList[0]?.ID ?? "",
+      isCompleted: (answer.messages?.length ?? 0) < count,
+    });
+  }
+
+  async getMessageListHopping(options: any): Promise<ChatResponse> {
+    const method = "getMessageListHopping";
+    const connection = this.requireLogin(method);
+    const conv = this.requireConversation(method, options?.conversationID);
+    const newer = options.direction === 1;
+    const count = typeof options.count === "number" && options.count > 0 ? Math.min(options.count, 100) : 15;
+    const params: Record<string, unknown> = { msg_getmsglist_param_count: count, msg_getmsglist_param_is_forward: newer };
+    if (conv.type === 2 && typeof options.sequence === "number" && options.sequence > 0) {
+      params.msg_getmsglist_param_last_msg_seq = options.sequence;
+    } else if (conv.type === 1 && typeof options.time === "number" && options.time > 0) {
+      if (newer) {
+        params.msg_getmsglist_param_time_begin = options.time;
+      } else {
+        params.msg_getmsglist_param_time_begin = 1;
+        params.msg_getmsglist_param_time_period = Math.max(options.time - 1, 1);
+      }
+    }
+    const answer = await connection.request("msg_get_list", { conv_id: conv.id, conv_type: conv.type, params }, true);
+    const messageList = this.adoptAll(answer.messages).sort((a, b) => a.sequence - b.sequence);
+    const edge = newer ? messageList[messageList.length - 1] : messageList[0];
+    return ok({
+      messageList,
+      isCompleted: (answer.messages?.length ?? 0) < count,
+      nextMessageSeq: edge ? edge.sequence + (newer ? 1 : -1) : 0,
+      nextMessageTime: edge ? edge.time : 0,
+    });
+  }
+
+  findMessage(messageID: string): Message | null {
+    return this.messagesByID.get(messageID) ?? null;
+  }
+
+  async setMessageRead(options: any): Promise<ChatResponse> {
+    const method = "setMessageRead";
+    const connection = this.requireLogin(method);
+    if (options?.conversationID === TYPES.CONV_SYSTEM) return ok({});
+    const conv = this.requireConversation(method, options?.conversationID);
+    await connection.request(
+      "conv_clean_unread",
+      { conversation_id: `${conv.type === 1 ? "c2c" : "group"}_${conv.id}`, clean_timestamp: 0, clean_sequence: 0 },
+      true,
+    );
+    this.markConversationRead(options.conversationID);
+    return ok({});
+  }
+
+  async setAllMessageRead(options?: any): Promise<ChatResponse> {
+    const method = "setAllMessageRead";
+    const connection = this.requireLogin(method);
+    const scope = options?.scope ?? TYPES.READ_ALL_MSG;
+    const conversationID =
+      scope === TYPES.READ_ALL_C2C_MSG ? "c2c" : scope === TYPES.READ_ALL_GROUP_MSG ? "group" : scope === TYPES.READ_ALL_MSG ? "" : null;
+    if (conversationID === null) throw invalid(method, "scope must be READ_ALL_C2C_MSG, READ_ALL_GROUP_MSG or READ_ALL_MSG");
+    await connection.request("conv_clean_unread", { conversation_id: conversationID, clean_timestamp: 0, clean_sequence: 0 }, true);
+    for (const id of this.convs.keys()) {
+      if (conversationID === "" || id.startsWith(conversationID === "c2c" ? TYPES.CONV_C2C : TYPES.CONV_GROUP)) {
+        this.markConversationRead(id);
+      }
+    }
+    return ok({});
+  }
+
+  // ----- Read receipts -----
+
+  async sendMessageReadReceipt(messageList: Message[]): Promise<ChatResponse> {
+    const method = "sendMessageReadReceipt";
+    const connection = this.requireLogin(method);
+    const conv = this.oneConversation(method, messageList);
+    const wanted = messageList.filter((message) => message.from !== this.userID && message.needReadReceipt === true);
+    if (wanted.length === 0) {
+      throw new ChatError(
+        CODE.READ_RECEIPT_MSG_LIST_EMPTY,
+        `${method}: no message in the list asks this user for a read receipt (the user's own messages and messages without needReadReceipt are left out)`,
+      );
+    }
+    await connection.request(
+      "msg_send_receipts",
+      {
+        messages: wanted.map((message) => ({
+          message_conv_id: conv.id,
+          message_conv_type: conv.type,
+          message_seq: message.sequence,
+          message_msg_id: message.ID,
+        })),
+      },
+      true,
+    );
+    return ok({});
+  }
+
+  async getMessageReadReceiptList(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>> {
+    const method = "getMessageReadReceiptList";
+    const connection = this.requireLogin(method);
+    const conv = this.oneConversation(method, messageList);
+    const own = messageList.filter((message) => message.from === this.userID && message.needReadReceipt === true);
+    if (own.length > 0) {
+      const answer = await connection.request(
+        "msg_get_receipts",
+        {
+          messages: own.map((message) => ({
+            message_conv_id: conv.id,
+            message_conv_type: conv.type,
+            message_seq: message.sequence,
+            message_msg_id: message.ID,
+          })),
+        },
+        true,
+      );
+      for (const receipt of answer.receipts ?? []) {
+        const targets = messageList.filter((message) => message.ID === receipt.msg_receipt_msg_id);
+        const cached = this.messagesByID.get(receipt.msg_receipt_msg_id);
+        if (cached && !targets.includes(cached)) targets.push(cached);
+        for (const message of targets) this.applyReceipt(message, receipt);
+      }
+    }
+    return ok({ messageList });
+  }
+
+  async getGroupMessageReadMemberList(options: any): Promise<ChatResponse> {
+    const method = "getGroupMessageReadMemberList";
+    const connection = this.requireLogin(method);
+    const message = options?.message;
+    if (!isObject(message) || message.conversationType !== TYPES.CONV_GROUP) {
+      throw invalid(method, "message must be a group message");
+    }
+    const filter = options.filter === 1 ? 1 : 0;
+    const count = typeof options.count === "number" && options.count > 0 && options.count < 100 ? Math.floor(options.count) : 100;
+    const cursor = options.cursor === undefined || options.cursor === "" ? 0 : Number(options.cursor);
+    if (!Number.isInteger(cursor) || cursor < 0) throw invalid(method, "cursor must be the cursor of the previous page, or empty");
+    const answer = await connection.request(
+      "msg_get_read_members",
+      {
+        message: {
+          message_conv_id: message.to,
+          message_conv_type: 2,
+          message_seq: Number(message.sequence) || 0,
+          message_msg_id: String(message.ID ?? ""),
+        },
+        filter,
+        next_seq: cursor,
+        count,
+      },
+      true,
+    );
+    const userIDs: string[] = (answer.members ?? []).map((member: any) => String(member.group_member_info_identifier));
+    return ok({
+      messageID: message.ID,
+      cursor: answer.is_finished ? "" : String(answer.next_seq ?? ""),
+      isCompleted: Boolean(answer.is_finished),
+      readUserIDList: filter === 0 ? userIDs : [],
+      unreadUserIDList: filter === 1 ? userIDs : [],
+    });
+  }
+
+  // ----- Conversations -----
+
+  async getConversationList(options?: any): Promise<ChatResponse> {
+    this.requireLogin("getConversationList");
+    let list = this.sortedConversations();
+    if (Array.isArray(options)) {
+      list = options.map((id) => this.convs.get(id)?.conv).filter((conv): conv is Conversation => conv !== undefined);
+    } else if (isObject(options)) {
+      if (options.type !== undefined) list = list.filter((conv) => conv.type === options.type);
+      if (options.hasUnreadCount === true) list = list.filter((conv) => conv.unreadCount > 0);
+      if (options.hasUnreadCount === false) list = list.filter((conv) => conv.unreadCount === 0);
+      // No conversation has marks, @-mentions or a conversation group on this server.
+      if (typeof options.markType === "number" && options.markType !== 0) list = [];
+      if (typeof options.groupName === "string" && options.groupName !== "") list = [];
+      if (options.hasGroupAtInfo === true) list = [];
+    }
+    return ok({ conversationList: list, isSyncCompleted: true });
+  }
+
+  async getConversationProfile(conversationID: string): Promise<ChatResponse<{ conversation: Conversation }>> {
+    const method = "getConversationProfile";
+    this.requireLogin(method);
+    const conv = this.requireConversation(method, conversationID);
+    let entry = this.convs.get(conversationID);
+    if (!entry) {
+      entry = this.newConvEntry(conversationID, conv.type, conv.id);
+      entry.local = true;
+      this.convs.set(conversationID, entry);
+      this.announceConversations();
+    }
+    if (conv.type === 2) await this.refreshGroup(conv.id).catch(() => undefined);
+    return ok({ conversation: entry.conv });
+  }
+
+  async setConversationDraft(options: any): Promise<ChatResponse> {
+    const method = "setConversationDraft";
+    this.requireLogin(method);
+    this.requireConversation(method, options?.conversationID);
+    const draftText = options.draftText === undefined ? "" : options.draftText;
+    if (typeof draftText !== "string") throw invalid(method, "draftText must be a string");
+    this.drafts.set(options.conversationID, draftText);
+    const entry = this.convs.get(options.conversationID);
+    if (entry && entry.conv.draftText !== draftText) {
+      entry.conv = { ...entry.conv, draftText };
+      this.announceConversations();
+    }
+    return ok({});
+  }
+
+  getTotalUnreadMessageCount(): number {
+    let total = 0;
+    for (const { conv } of this.convs.values()) {
+      if (conv.messageRemindType === TYPES.MSG_REMIND_ACPT_AND_NOTE || conv.messageRemindType === "") total += conv.unreadCount;
+    }
+    return total;
+  }
+
+  async getAllReceiveMessageOpt(): Promise<ChatResponse> {
+    this.requireLogin("getAllReceiveMessageOpt");
+    return ok({ messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, startHour: 0, startMinute: 0, startSecond: 0, startTime: 0, duration: 0 });
+  }
+
+  async getConversationGroupList(): Promise<ChatResponse> {
+    this.requireLogin("getConversationGroupList");
+    return ok([]);
+  }
+
+  // ----- Profiles -----
+
+  async getMyProfile(): Promise<ChatResponse<Profile>> {
+    this.requireLogin("getMyProfile");
+    return ok(this.profileFor(this.userID));
+  }
+
+  async getUserProfile(options: any): Promise<ChatResponse<Profile[]>> {
+    const method = "getUserProfile";
+    this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    return ok(userIDList.map((userID) => this.profileFor(userID)));
+  }
+
+  async getBlacklist(): Promise<ChatResponse<string[]>> {
+    this.requireLogin("getBlacklist");
+    return ok([]);
+  }
+
+  // ----- Friends -----
+
+  async getFriendList(): Promise<ChatResponse<unknown[]>> {
+    this.requireLogin("getFriendList");
+    return ok([]);
+  }
+
+  async checkFriend(options: any): Promise<ChatResponse> {
+    const method = "checkFriend";
+    this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    return ok({
+      successUserIDList: userIDList.map((userID) => ({ userID, code: 0, relation: TYPES.SNS_TYPE_NO_RELATION })),
+      failureUserIDList: [],
+    });
+  }
+
+  async getFriendApplicationList(): Promise<ChatResponse> {
+    this.requireLogin("getFriendApplicationList");
+    return ok({ friendApplicationList: [], unreadCount: 0 });
+  }
+
+  async setFriendApplicationRead(): Promise<ChatResponse> {
+    this.requireLogin("setFriendApplicationRead");
+    return ok({});
+  }
+
+  async getFriendGroupList(): Promise<ChatResponse<unknown[]>> {
+    this.requireLogin("getFriendGroupList");
+    return ok([]);
+  }
+
+  // ----- Groups -----
+
+  async getGroupList(_options?: unknown): Promise<ChatResponse<{ groupList: Group[] }>> {
+    this.requireLogin("getGroupList");
+    await this.refreshGroups();
+    return ok({ groupList: [...this.groups.values()] });
+  }
+
+  async getGroupProfile(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "getGroupProfile";
+    this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    return ok({ group: await this.fetchGroup(method, groupID) });
+  }
+
+  async createGroup(options: any): Promise<ChatResponse> {
+    const method = "createGroup";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    const name = requiredString(method, "name", options.name);
+    const typeName = options.type ?? TYPES.GRP_WORK;
+    const type = groupTypeNumber(typeName);
+    if (type === undefined) throw invalid(method, `type ${JSON.stringify(typeName)} is not a group type`);
+    const memberList = options.memberList ?? [];
+    if (!Array.isArray(memberList)) throw invalid(method, "memberList must be an array");
+    const members = memberList.map((member: unknown) => {
+      if (!isObject(member) || typeof member.userID !== "string" || member.userID === "") {
+        throw invalid(method, "each memberList entry needs a userID");
+      }
+      const role = roleNumber(member.role);
+      if (role === undefined) throw invalid(method, `memberList role ${JSON.stringify(member.role)} is not Member or Admin`);
+      return { group_member_info_identifier: member.userID, group_member_info_member_role: role };
+    });
+    const data: Record<string, unknown> = {
+      create_group_param_group_name: name,
+      create_group_param_group_id: typeof options.groupID === "string" ? options.groupID : "",
+      create_group_param_group_type: type,
+      create_group_param_group_member_array: members,
+      create_group_param_notification: String(options.notification ?? ""),
+      create_group_param_introduction: String(options.introduction ?? ""),
+      create_group_param_face_url: String(options.avatar ?? ""),
+      create_group_param_max_member_num: Number(options.maxMemberNum) > 0 ? Number(options.maxMemberNum) : 0,
+    };
+    if (options.joinOption !== undefined) {
+      const addOption = joinOptionNumber(options.joinOption);
+      if (addOption === undefined) throw invalid(method, `joinOption ${JSON.stringify(options.joinOption)} is not a join option`);
+      data.create_group_param_add_option = addOption;
+    }
+    const answer = await connection.request("group_create", data, false);
+    const groupID = String(answer.create_group_result_groupid);
+    const group = await this.refreshGroup(groupID);
+    this.ensureGroupConversation(groupID);
+    this.announceGroups();
+    return ok({ group, overLimitUserIDList: [] });
+  }
+
+  async dismissGroup(groupID: string): Promise<ChatResponse> {
+    const method = "dismissGroup";
+    const connection = this.requireLogin(method);
+    requiredString(method, "groupID", groupID);
+    await connection.request("group_delete", { group_id: groupID }, false);
+    this.forgetGroup(groupID);
+    return ok({ groupID });
+  }
+
+  async joinGroup(options: any): Promise<ChatResponse> {
+    const method = "joinGroup";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    try {
+      await connection.request("group_join", { group_id: groupID, hello_msg: String(options.applyMessage ?? "") }, false);
+    } catch (error) {
+      if (error instanceof ChatError && error.code === 10013) {
+        return ok({ status: TYPES.JOIN_STATUS_ALREADY_IN_GROUP, group: await this.fetchGroup(method, groupID) });
+      }
+      throw error;
+    }
+    const group = await this.refreshGroup(groupID);
+    this.ensureGroupConversation(groupID);
+    this.announceGroups();
+    return ok({ status: TYPES.JOIN_STATUS_SUCCESS, group });
+  }
+
+  async quitGroup(groupID: string): Promise<ChatResponse> {
+    const method = "quitGroup";
+    const connection = this.requireLogin(method);
+    requiredString(method, "groupID", groupID);
+    await connection.request("group_quit", { group_id: groupID }, false);
+    this.forgetGroup(groupID);
+    return ok({ groupID });
+  }
+
+  async searchGroupByID(groupID: string): Promise<ChatResponse<{ group: Group }>> {
+    const method = "searchGroupByID";
+    this.requireLogin(method);
+    requiredString(method, "groupID", groupID);
+    return ok({ group: await this.fetchGroup(method, groupID) });
+  }
+
+  async getGroupOnlineMemberCount(groupID: string): Promise<ChatResponse<{ memberCount: number }>> {
+    const method = "getGroupOnlineMemberCount";
+    this.requireLogin(method);
+    requiredString(method, "groupID", groupID);
+    const info = await this.groupInfo(method, groupID);
+    return ok({ memberCount: Number(info.group_detail_info_online_member_num ?? 0) });
+  }
+
+  async getPinnedGroupMessageList(groupID: string): Promise<ChatResponse> {
+    const method = "getPinnedGroupMessageList";
+    this.requireLogin(method);
+    requiredString(method, "groupID", groupID);
+    return ok({ messageList: [] });
+  }
+
+  async getGroupApplicationList(): Promise<ChatResponse> {
+    this.requireLogin("getGroupApplicationList");
+    return ok({ applicationList: [] });
+  }
+
+  async getJoinedCommunityList(): Promise<ChatResponse> {
+    this.requireLogin("getJoinedCommunityList");
+    return ok({ groupList: [] });
+  }
+
+  // ----- Group members -----
+
+  async getGroupMemberList(options: any): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
+    const method = "getGroupMemberList";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const offset = options.offset === undefined || options.offset === "" ? 0 : Number(options.offset);
+    if (!Number.isInteger(offset) || offset < 0) throw invalid(method, "offset must be the offset of the previous page, or 0");
+    const answer = await connection.request(
+      "group_get_members",
+      {
+        group_get_members_info_list_param_group_id: groupID,
+        group_get_members_info_list_param_identifier_array: [],
+        group_get_members_info_list_param_next_seq: offset,
+      },
+      true,
+    );
+    let memberList: GroupMember[] = (answer.group_get_member_info_list_result_info_array ?? []).map(memberFromWire);
+    if (typeof options.role === "string" && options.role !== "") memberList = memberList.filter((member) => member.role === options.role);
+    return ok({ memberList, offset: Number(answer.group_get_member_info_list_result_next_seq ?? 0) });
+  }
+
+  async getGroupMemberProfile(options: any): Promise<ChatResponse<{ memberList: GroupMember[] }>> {
+    const method = "getGroupMemberProfile";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const userIDList = stringList(method, "userIDList", options.userIDList).slice(0, 50);
+    const answer = await connection.request(
+      "group_get_members",
+      {
+        group_get_members_info_list_param_group_id: groupID,
+        group_get_members_info_list_param_identifier_array: userIDList,
+        group_get_members_info_list_param_next_seq: 0,
+      },
+      true,
+    );
+    return ok({ memberList: (answer.group_get_member_info_list_result_info_array ?? []).map(memberFromWire) });
+  }
+
+  async addGroupMember(options: any): Promise<ChatResponse> {
+    const method = "addGroupMember";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const userIDList = stringList(method, "userIDList", options.userIDList);
+    const answer = await connection.request(
+      "group_invite_member",
+      {
+        group_invite_member_param_group_id: groupID,
+        group_invite_member_param_identifier_array: userIDList,
+        group_invite_member_param_user_data: "",
+      },
+      false,
+    );
+    const results: any[] = answer.results ?? [];
+    const pick = (result: number) =>
+      results.filter((entry) => entry.group_invite_member_result_result === result).map((entry) => String(entry.group_invite_member_result_identifier));
+    const group = await this.refreshGroup(groupID);
+    this.announceGroups();
+    return ok({
+      successUserIDList: pick(1),
+      failureUserIDList: pick(0),
+      existedUserIDList: pick(2),
+      overLimitUserIDList: [],
+      group,
+    });
+  }
+
+  async deleteGroupMember(options: any): Promise<ChatResponse> {
+    const method = "deleteGroupMember";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const userIDList = stringList(method, "userIDList", options.userIDList);
+    const answer = await connection.request(
+      "group_delete_member",
+      {
+        group_delete_member_param_group_id: groupID,
+        group_delete_member_param_identifier_array: userIDList,
+        group_delete_member_param_user_data: String(options.reason ?? ""),
+      },
+      false,
+    );
+    const removed = (answer.results ?? [])
+      .filter((entry: any) => entry.group_delete_member_result_result === 1)
+      .map((entry: any) => String(entry.group_delete_member_result_identifier));
+    const group = await this.refreshGroup(groupID);
+    this.announceGroups();
+    return ok({ group, userIDList: removed });
+  }
+
+  // ----- Signaling -----
+
+  addSignalingListener(eventName: string, handler: Handler, context?: unknown): void {
+    if (typeof eventName !== "string" || typeof handler !== "function") return;
+    const list = this.signalingHandlers.get(eventName) ?? [];
+    list.push({ handler, context });
+    this.signalingHandlers.set(eventName, list);
+  }
+
+  removeSignalingListener(eventName: string, handler: Handler, context?: unknown): void {
+    const list = this.signalingHandlers.get(eventName);
+    if (!list) return;
+    const index = list.findIndex((entry) => entry.handler === handler && (context === undefined || entry.context === context));
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  inviteSync(_options: unknown, _successCb: unknown, errorCb: unknown): void {
+    this.syncNotEnabled("inviteSync", errorCb);
+  }
+
+  inviteInGroupSync(_options: unknown, _successCb: unknown, errorCb: unknown): void {
+    this.syncNotEnabled("inviteInGroupSync", errorCb);
+  }
+
+  getSignalingInfo(_message: unknown): null {
+    return null;
+  }
+
+  // ----- Methods whose capability the server does not have yet (see coverage.ts) -----
+
+  downloadMergerMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("downloadMergerMessage"); }
+  revokeMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("revokeMessage"); }
+  deleteMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteMessage"); }
+  modifyMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("modifyMessage"); }
+  translateText(..._args: unknown[]): Promise<never> { return this.notEnabled("translateText"); }
+  convertVoiceToText(..._args: unknown[]): Promise<never> { return this.notEnabled("convertVoiceToText"); }
+  setMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageExtensions"); }
+  getMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("getMessageExtensions"); }
+  deleteMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteMessageExtensions"); }
+  addMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("addMessageReaction"); }
+  removeMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("removeMessageReaction"); }
+  getMessageReactions(..._args: unknown[]): Promise<never> { return this.notEnabled("getMessageReactions"); }
+  getAllUserListOfMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("getAllUserListOfMessageReaction"); }
+  searchCloudMessages(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudMessages"); }
+  searchCloudGroups(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroups"); }
+  searchCloudUsers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudUsers"); }
+  searchCloudGroupMembers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroupMembers"); }
+  deleteConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversation"); }
+  clearHistoryMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("clearHistoryMessage"); }
+  pinConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("pinConversation"); }
+  setMessageRemindType(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageRemindType"); }
+  setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
+  setConversationCustomData(..._args: unknown[]): Promise<never> { return this.notEnabled("setConversationCustomData"); }
+  markConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("markConversation"); }
+  createConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("createConversationGroup"); }
+  deleteConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversationGroup"); }
+  renameConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("renameConversationGroup"); }
+  addConversationsToGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("addConversationsToGroup"); }
+  deleteConversationsFromGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversationsFromGroup"); }
+  updateMyProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("updateMyProfile"); }
+  addToBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("addToBlacklist"); }
+  removeFromBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("removeFromBlacklist"); }
+  setSelfStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("setSelfStatus"); }
+  getUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserStatus"); }
+  subscribeUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("subscribeUserStatus"); }
+  unsubscribeUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("unsubscribeUserStatus"); }
+  addFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("addFriend"); }
+  deleteFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriend"); }
+  getFriendProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("getFriendProfile"); }
+  updateFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("updateFriend"); }
+  acceptFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("acceptFriendApplication"); }
+  refuseFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("refuseFriendApplication"); }
+  deleteFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriendApplication"); }
+  createFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("createFriendGroup"); }
+  deleteFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriendGroup"); }
+  addToFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("addToFriendGroup"); }
+  removeFromFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("removeFromFriendGroup"); }
+  renameFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("renameFriendGroup"); }
+  followUser(..._args: unknown[]): Promise<never> { return this.notEnabled("followUser"); }
+  unfollowUser(..._args: unknown[]): Promise<never> { return this.notEnabled("unfollowUser"); }
+  getMyFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMyFollowersList"); }
+  getMyFollowingList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMyFollowingList"); }
+  getMutualFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMutualFollowersList"); }
+  getUserFollowInfo(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserFollowInfo"); }
+  checkFollowType(..._args: unknown[]): Promise<never> { return this.notEnabled("checkFollowType"); }
+  updateGroupProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("updateGroupProfile"); }
+  pinGroupMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("pinGroupMessage"); }
+  changeGroupOwner(..._args: unknown[]): Promise<never> { return this.notEnabled("changeGroupOwner"); }
+  handleGroupApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("handleGroupApplication"); }
+  initGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("initGroupAttributes"); }
+  setGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupAttributes"); }
+  deleteGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteGroupAttributes"); }
+  getGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("getGroupAttributes"); }
+  setGroupCounters(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupCounters"); }
+  increaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("increaseGroupCounter"); }
+  decreaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("decreaseGroupCounter"); }
+  getGroupCounters(..._args: unknown[]): Promise<never> { return this.notEnabled("getGroupCounters"); }
+  setGroupMemberMuteTime(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberMuteTime"); }
+  setGroupMemberRole(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberRole"); }
+  setGroupMemberNameCard(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberNameCard"); }
+  setGroupMemberCustomField(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberCustomField"); }
+  markGroupMemberList(..._args: unknown[]): Promise<never> { return this.notEnabled("markGroupMemberList"); }
+  createTopicInCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("createTopicInCommunity"); }
+  deleteTopicFromCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteTopicFromCommunity"); }
+  updateTopicProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("updateTopicProfile"); }
+  getTopicList(..._args: unknown[]): Promise<never> { return this.notEnabled("getTopicList"); }
+  invite(..._args: unknown[]): Promise<never> { return this.notEnabled("invite"); }
+  inviteInGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("inviteInGroup"); }
+  cancel(..._args: unknown[]): Promise<never> { return this.notEnabled("cancel"); }
+  accept(..._args: unknown[]): Promise<never> { return this.notEnabled("accept"); }
+  reject(..._args: unknown[]): Promise<never> { return this.notEnabled("reject"); }
+  modifyInvitation(..._args: unknown[]): Promise<never> { return this.notEnabled("modifyInvitation"); }
+
+  /** Drops the connection as the network would; it reconnects and resumes (for tests). */
+  dropConnectionForTest(): void {
+    this.connection?.dropForTest();
+  }
+
+  // ----- Internals: the connection -----
+
+  private socketFactory(): SocketFactory {
+    const Socket = (this.options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as
+      | (new (url: string) => any)
+      | undefined;
+    if (typeof Socket !== "function") {
+      throw invalid("login", "this runtime has no WebSocket: give one as the WebSocket create option");
+    }
+    return (url) => new Socket(url);
+  }
+
+  private onConnected(connection: Connection, answer: LoginAnswer, resumed: boolean): void {
+    if (this.connection !== connection) return;
+    this.tinyID = answer.tiny_id;
+    this.clockOffsetSecs = Math.round(answer.server_time - Date.now() / 1000);
+    if (resumed) this.emit(EVENT.NET_STATE_CHANGE, { state: TYPES.NET_STATE_CONNECTED });
+  }
+
+  private onEnded(connection: Connection, error: ChatError): void {
+    if (this.connection !== connection) return;
+    const wasReady = this.ready;
+    this.reset();
+    const type =
+      error.code === 70001 || error.code === 6206
+        ? TYPES.KICKED_OUT_USERSIG_EXPIRED
+        : error.code === 6208
+          ? TYPES.KICKED_OUT_REST_API
+          : TYPES.KICKED_OUT_MULT_ACCOUNT;
+    this.emit(EVENT.KICKED_OUT, { type, code: error.code, message: error.message });
+    this.emit(EVENT.NET_STATE_CHANGE, { state: TYPES.NET_STATE_DISCONNECTED });
+    if (wasReady) this.emit(EVENT.SDK_NOT_READY, {});
+  }
+
+  private reset(): void {
+    this.connection = null;
+    this.ready = false;
+    this.receiptsEnabled = null;
+    this.convs.clear();
+    this.drafts.clear();
+    this.messagesByID.clear();
+    this.messagesByConv.clear();
+    this.sentIDs.clear();
+    this.groups.clear();
+    this.profiles.clear();
+    this.heldBack = [];
+    this.lastTotalUnread = -1;
+    this.userID = "";
+    this.tinyID = 0;
+  }
+
+  private requireLogin(method: string): Connection {
+    if (!this.connection) throw new ChatError(CODE.USER_NOT_LOGGED_IN, `${method}: the user is not logged in`);
+    return this.connection;
+  }
+
+  private requireConversation(method: string, conversationID: unknown): { type: 1 | 2; id: string } {
+    const conv = splitConversationID(conversationID);
+    if (!conv) throw invalid(method, `conversationID must be C2C<userID> or GROUP<groupID>, not ${JSON.stringify(conversationID)}`);
+    return conv;
+  }
+
+  private oneConversation(method: string, messageList: unknown): { type: 1 | 2; id: string } {
+    if (!Array.isArray(messageList) || messageList.length === 0) throw invalid(method, "messageList must be a non-empty array of messages");
+    const ids = new Set<string>();
+    for (const message of messageList) {
+      if (!isObject(message) || typeof message.conversationID !== "string") throw invalid(method, "messageList must hold messages");
+      ids.add(message.conversationID);
+    }
+    if (ids.size > 1) throw invalid(method, "the messages must all be in one conversation");
+    return this.requireConversation(method, [...ids][0]);
+  }
+
+  private notEnabled(method: string): Promise<never> {
+    return Promise.reject(notEnabled(method, COVERAGE[method]?.note ?? method));
+  }
+
+  private syncNotEnabled(method: string, errorCb: unknown): void {
+    const error = notEnabled(method, COVERAGE[method]?.note ?? method);
+    if (typeof errorCb === "function") setTimeout(() => (errorCb as (error: ChatError) => void)(error), 0);
+  }
+
+  private isCommercialAbilityEnabled(bits: unknown): Promise<ChatResponse<{ enabled: boolean }>> {
+    let value: bigint;
+    try {
+      value = BigInt(typeof bits === "number" ? Math.trunc(bits) : String(bits));
+    } catch {
+      return Promise.reject(invalid("isCommercialAbilityEnabled", "the ability must be a number"));
+    }
+    if (value <= 0n) return Promise.resolve(ok({ enabled: false }));
+    const receiptsOnly = value === 1n << BigInt(RECEIPTS_BIT);
+    if (!receiptsOnly) return Promise.resolve(ok({ enabled: false }));
+    return this.receiptsAvailable().then((enabled) => ok({ enabled }));
+  }
+
+  /**
+   * Whether the app's plan has read receipts. The server answers 7013 to a receipt call when it
+   * does not, before it looks at the messages; asking for the receipts of a message that cannot
+   * exist finds out without changing anything.
+   */
+  private receiptsAvailable(): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection) return Promise.resolve(false);
+    if (!this.receiptsEnabled) {
+      this.receiptsEnabled = connection
+        .request("msg_get_receipts", { messages: [{ message_conv_id: this.userID, message_conv_type: 1, message_seq: 1 }] }, true)
+        .then(
+          () => true,
+          (error: ChatError) => error.code !== 7013,
+        );
+    }
+    return this.receiptsEnabled;
+  }
+
+  // ----- Internals: events -----
+
+  private emit(name: string, data: any): void {
+    const list = this.handlers.get(name);
+    if (!list || list.length === 0) return;
+    for (const { handler, context } of [...list]) {
+      try {
+        handler.call(context, { name, data });
+      } catch (error) {
+        log(3, Math.max(this.logLevel, 3), `a handler of ${name} threw`, error);
+      }
+    }
+  }
+
+  private onPush(connection: Connection, kind: string, data: any, pos: number): void {
+    if (this.connection !== connection) return;
+    switch (kind) {
+      case "message":
+        this.onMessagePush(data);
+        break;
+      case "receipt":
+        this.onReceiptPush(data);
+        break;
+      case "conv_read":
+        this.onConvReadPush(data);
+        break;
+      case "group":
+        this.onGroupPush(data, pos);
+        break;
+      case "synced":
+        this.scheduleRefresh();
+        break;
+      default:
+        // receipt_sent and kinds this package does not know change nothing it shows.
+        break;
+    }
+  }
+
+  private onMessagePush(data: any): void {
+    const wire = data?.message as WireMessage | undefined;
+    if (!wire) return;
+    const own = this.sentIDs.has(wire.message_msg_id);
+    const message = this.adopt(fromWire(wire, this.userID));
+    this.applyConvState(message.conversationID, data.conv, message);
+    if (message.type === TYPES.MSG_GRP_TIP) this.applyTips(message);
+    if (own) {
+      this.announceConversations();
+      return;
+    }
+    if (this.ready) {
+      this.emit(EVENT.MESSAGE_RECEIVED, [message]);
+      this.announceConversations();
+    } else {
+      this.heldBack.push(message);
+    }
+  }
+
+  private onReceiptPush(data: any): void {
+    const receipts: any[] = Array.isArray(data?.receipts) ? data.receipts : [];
+    const received: unknown[] = [];
+    const readByPeer: Message[] = [];
+    for (const receipt of receipts) {
+      const convID = `${receipt.msg_receipt_conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${receipt.msg_receipt_conv_id}`;
+      if (receipt.msg_receipt_conv_type === 2) {
+        const message = this.messagesByID.get(receipt.msg_receipt_msg_id);
+        if (message) this.applyReceipt(message, receipt);
+        received.push({
+          groupID: receipt.msg_receipt_conv_id,
+          messageID: receipt.msg_receipt_msg_id,
+          readCount: Number(receipt.msg_receipt_read_count ?? 0),
+          unreadCount: Number(receipt.msg_receipt_unread_count ?? 0),
+        });
+      } else if (receipt.msg_receipt_msg_id) {
+        const message = this.messagesByID.get(receipt.msg_receipt_msg_id);
+        if (message?.readReceiptInfo.isPeerRead === true) continue;
+        if (message) this.applyReceipt(message, receipt);
+        received.push({
+          userID: receipt.msg_receipt_conv_id,
+          messageID: receipt.msg_receipt_msg_id,
+          isPeerRead: true,
+          timestamp: Number(receipt.msg_receipt_time_stamp ?? 0),
+        });
+      } else {
+        // The peer read the conversation up to a seq: each of one's own messages up to it is
+        // now read by the peer.
+        const upTo = Number(receipt.msg_receipt_seq ?? 0);
+        for (const message of this.messagesByConv.get(convID)?.values() ?? []) {
+          if (message.flow === "out" && !message.isPeerRead && (upTo === 0 || message.sequence <= upTo)) {
+            message.isPeerRead = true;
+            readByPeer.push(message);
+          }
+        }
+        const entry = this.convs.get(convID);
+        if (entry) {
+          const lastMessage = entry.conv.lastMessage;
+          const peerReadTime = Number(receipt.msg_receipt_time_stamp ?? 0) || entry.conv.peerReadTime;
+          const isPeerRead = lastMessage.isPeerRead || (lastMessage.fromAccount === this.userID && (upTo === 0 || lastMessage.lastSequence <= upTo));
+          entry.conv = { ...entry.conv, peerReadTime, lastMessage: { ...lastMessage, isPeerRead } };
+          this.announceConversations();
+        }
+      }
+    }
+    if (received.length > 0) this.emit(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, received);
+    if (readByPeer.length > 0) this.emit(EVENT.MESSAGE_READ_BY_PEER, readByPeer.sort((a, b) => a.sequence - b.sequence));
+  }
+
+  private onConvReadPush(data: any): void {
+    const convID = `${data?.conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${data?.conv_id}`;
+    this.applyConvState(convID, data?.conv);
+    const readSeq = Number(data?.conv?.read_seq ?? 0);
+    for (const message of this.messagesByConv.get(convID)?.values() ?? []) {
+      if (message.sequence <= readSeq) message.isRead = true;
+    }
+    this.announceConversations();
+  }
+
+  private onGroupPush(data: any, pos: number): void {
+    const groupID = String(data?.group_id ?? "");
+    const members: string[] = Array.isArray(data?.members) ? data.members : [];
+    const event = String(data?.event ?? "");
+    const gone = event === "dismissed" || ((event === "left" || event === "removed") && members.includes(this.userID));
+    const group = this.groups.get(groupID) ?? emptyGroup(groupID, this.userID);
+    if (typeof data?.member_count === "number") group.memberCount = data.member_count;
+    if (gone) {
+      const operationType = event === "dismissed" ? 5 : event === "removed" ? 4 : 8;
+      this.forgetGroup(groupID);
+      if (event !== "left") this.systemNotice(pos, operationType, group, String(data?.operator ?? ""), members);
+      return;
+    }
+    // created or joined: the group is (again) the user's.
+    this.refreshGroup(groupID)
+      .then(() => {
+        this.ensureGroupConversation(groupID);
+        this.announceGroups();
+      })
+      .catch((error) => log(2, this.logLevel, `cannot read group ${groupID}`, error));
+  }
+
+  /** TIM's group system notice: the user was removed from a group, or it was dismissed. */
+  private systemNotice(pos: number, operationType: number, group: Group, operatorID: string, userIDList: string[]): void {
+    const message = new Message();
+    message.ID = `${TYPES.CONV_SYSTEM}-${pos}`;
+    message.type = TYPES.MSG_GRP_SYS_NOTICE;
+    message.conversationID = TYPES.CONV_SYSTEM;
+    message.conversationType = TYPES.CONV_SYSTEM;
+    message.from = TYPES.CONV_SYSTEM;
+    message.to = this.userID;
+    message.flow = "in";
+    message.status = "success";
+    message.isSystemMessage = true;
+    message.time = this.getServerTime();
+    message.payload = { groupProfile: group, operationType, operatorID, userIDList, handleMessage: "" };
+    if (this.ready) this.emit(EVENT.MESSAGE_RECEIVED, [message]);
+  }
+
+  /** A group tips message tells the other members how many there are now. */
+  private applyTips(message: Message): void {
+    const groupID = message.to;
+    const group = this.groups.get(groupID);
+    if (!group) return;
+    if (message.payload.memberNum > 0) group.memberCount = message.payload.memberNum;
+    this.announceGroups();
+  }
+
+  // ----- Internals: caches -----
+
+  private adopt(message: Message): Message {
+    const known = this.messagesByID.get(message.ID);
+    if (known) {
+      // The same object stays in the app's hands; it takes the newer state.
+      const { readReceiptInfo } = known;
+      Object.assign(known, message);
+      if (known.flow === "out" && readReceiptInfo.isPeerRead === true) known.readReceiptInfo.isPeerRead = true;
+      return known;
+    }
+    this.messagesByID.set(message.ID, message);
+    let inConv = this.messagesByConv.get(message.conversationID);
+    if (!inConv) {
+      inConv = new Map();
+      this.messagesByConv.set(message.conversationID, inConv);
+    }
+    inConv.set(message.ID, message);
+    return message;
+  }
+
+  private adoptAll(wires: unknown): Message[] {
+    if (!Array.isArray(wires)) return [];
+    return wires.map((wire) => this.adopt(fromWire(wire as WireMessage, this.userID)));
+  }
+
+  private applyReceipt(message: Message, receipt: any): void {
+    if (receipt.msg_receipt_conv_type === 2) {
+      message.readReceiptInfo = {
+        ...message.readReceiptInfo,
+        readCount: Number(receipt.msg_receipt_read_count ?? 0),
+        unreadCount: Number(receipt.msg_receipt_unread_count ?? 0),
+      };
+    } else {
+      const isPeerRead = Boolean(receipt.msg_receipt_is_peer_read) || message.readReceiptInfo.isPeerRead === true;
+      message.readReceiptInfo = {
+        ...message.readReceiptInfo,
+        isPeerRead,
+        timestamp: Number(receipt.msg_receipt_time_stamp ?? 0) || message.readReceiptInfo.timestamp,
+      };
+    }
+  }
+
+  private profileFor(userID: string): Profile {
+    let profile = this.profiles.get(userID);
+    if (!profile) {
+      profile = defaultProfile(userID);
+      this.profiles.set(userID, profile);
+    }
+    return profile;
+  }
+
+  private newConvEntry(conversationID: string, type: 1 | 2, id: string): ConvEntry {
+    const group = type === 2 ? (this.groups.get(id) ?? emptyGroup(id, this.userID)) : undefined;
+    if (group && !this.groups.has(id)) {
+      this.refreshGroup(id)
+        .then(() => this.announceConversations())
+        .catch(() => undefined);
+    }
+    return {
+      conv: {
+        conversationID,
+        type: type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+        subType: group?.type ?? "",
+        unreadCount: 0,
+        lastMessage: emptyLastMessage(),
+        peerReadTime: 0,
+        groupProfile: group,
+        userProfile: type === 1 ? this.profileFor(id) : undefined,
+        groupAtInfoList: [],
+        remark: "",
+        isPinned: false,
+        messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE,
+        markList: [],
+        customData: "",
+        conversationGroupList: [],
+        draftText: this.drafts.get(conversationID) ?? "",
+      },
+      maxSeq: 0,
+      readSeq: 0,
+      activeTime: 0,
+      touched: this.convGeneration,
+      local: false,
+    };
+  }
+
+  /** Applies a conversation state (`{unread, max_seq, read_seq}`) and a new last message. */
+  private applyConvState(conversationID: string, state: any, message?: Message): void {
+    const split = splitConversationID(conversationID);
+    if (!split) return;
+    let entry = this.convs.get(conversationID);
+    if (!entry) {
+      entry = this.newConvEntry(conversationID, split.type, split.id);
+      this.convs.set(conversationID, entry);
+    }
+    let conv = entry.conv;
+    if (isObject(state)) {
+      const maxSeq = Number(state.max_seq ?? 0);
+      const readSeq = Number(state.read_seq ?? 0);
+      // Both seqs only grow, so the state with both at least as large is the newer.
+      if (maxSeq >= entry.maxSeq && readSeq >= entry.readSeq) {
+        entry.maxSeq = maxSeq;
+        entry.readSeq = readSeq;
+        conv = { ...conv, unreadCount: Number(state.unread ?? 0) };
+      }
+    }
+    if (message && message.sequence >= conv.lastMessage.lastSequence) {
+      conv = { ...conv, lastMessage: lastMessageOf(message) };
+      entry.activeTime = Math.max(entry.activeTime, message.time);
+      entry.maxSeq = Math.max(entry.maxSeq, message.sequence);
+    }
+    entry.conv = conv;
+    entry.touched = this.convGeneration;
+    entry.local = false;
+  }
+
+  private markConversationRead(conversationID: string): void {
+    const entry = this.convs.get(conversationID);
+    if (!entry) return;
+    entry.readSeq = Math.max(entry.readSeq, entry.maxSeq);
+    if (entry.conv.unreadCount !== 0) entry.conv = { ...entry.conv, unreadCount: 0 };
+    for (const message of this.messagesByConv.get(conversationID)?.values() ?? []) message.isRead = true;
+    this.announceConversations();
+  }
+
+  private sortedConversations(): Conversation[] {
+    return [...this.convs.values()]
+      .sort((a, b) => {
+        if (a.conv.isPinned !== b.conv.isPinned) return a.conv.isPinned ? -1 : 1;
+        const at = Math.max(a.conv.lastMessage.lastTime, a.activeTime);
+        const bt = Math.max(b.conv.lastMessage.lastTime, b.activeTime);
+        return bt - at;
+      })
+      .map((entry) => entry.conv);
+  }
+
+  /**
+   * Tells the app the conversation list (and the total unread count, when it changed) once the
+   * current burst of changes is over: a resume that replays hundreds of messages announces the
+   * list once, not once per message.
+   */
+  private announceConversations(): void {
+    if (!this.ready || this.announcing) return;
+    this.announcing = true;
+    queueMicrotask(() => {
+      this.announcing = false;
+      if (this.ready) this.announceConversationsNow();
+    });
+  }
+
+  private announceConversationsNow(): void {
+    this.emit(EVENT.CONVERSATION_LIST_UPDATED, this.sortedConversations());
+    const total = this.getTotalUnreadMessageCount();
+    if (total !== this.lastTotalUnread) {
+      this.lastTotalUnread = total;
+      this.emit(EVENT.TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, total);
+    }
+  }
+
+  private announceGroups(): void {
+    if (!this.ready) return;
+    this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
+  }
+
+  private ensureGroupConversation(groupID: string): void {
+    const conversationID = `${TYPES.CONV_GROUP}${groupID}`;
+    const group = this.groups.get(groupID);
+    let entry = this.convs.get(conversationID);
+    if (!entry) {
+      entry = this.newConvEntry(conversationID, 2, groupID);
+      this.convs.set(conversationID, entry);
+    }
+    if (group) entry.conv = { ...entry.conv, groupProfile: group, subType: group.type };
+    this.announceConversations();
+  }
+
+  private forgetGroup(groupID: string): void {
+    const hadGroup = this.groups.delete(groupID);
+    const conversationID = `${TYPES.CONV_GROUP}${groupID}`;
+    const hadConv = this.convs.delete(conversationID);
+    if (hadGroup) this.announceGroups();
+    if (hadConv) this.announceConversations();
+  }
+
+  private async groupInfo(method: string, groupID: string): Promise<Record<string, any>> {
+    const connection = this.requireLogin(method);
+    const answer = await connection.request("group_get_info", { group_ids: [groupID] }, true);
+    const result = answer.results?.[0];
+    if (!result || result.get_groups_info_result_code !== 0) {
+      throw new ChatError(
+        Number(result?.get_groups_info_result_code ?? 10010),
+        String(result?.get_groups_info_result_desc || `group ${groupID} does not exist`),
+      );
+    }
+    return result.get_groups_info_result_info;
+  }
+
+  /** A group's profile, from the server; kept in the cache when the user is a member. */
+  private async fetchGroup(method: string, groupID: string): Promise<Group> {
+    const info = await this.groupInfo(method, groupID);
+    const known = this.groups.get(groupID);
+    const group = applyDetailInfo(known ?? emptyGroup(groupID, this.userID), info);
+    if (!known) group.selfInfo.role = "";
+    return group;
+  }
+
+  /** Reads a group the user is in and keeps it in the cache. */
+  private async refreshGroup(groupID: string): Promise<Group> {
+    const info = await this.groupInfo("getGroupProfile", groupID);
+    const group = this.groups.get(groupID) ?? emptyGroup(groupID, this.userID);
+    applyDetailInfo(group, info);
+    if (group.ownerID === this.userID) group.selfInfo.role = TYPES.GRP_MBR_ROLE_OWNER;
+    this.groups.set(groupID, group);
+    const entry = this.convs.get(`${TYPES.CONV_GROUP}${groupID}`);
+    if (entry) entry.conv = { ...entry.conv, groupProfile: group, subType: group.type };
+    return group;
+  }
+
+  /** The user's groups from the server, with their details. */
+  private async refreshGroups(): Promise<void> {
+    const connection = this.requireLogin("getGroupList");
+    const joined = await connection.request("group_get_joined", {}, true);
+    const fresh = new Map<string, Group>();
+    for (const info of joined.groups ?? []) {
+      const groupID = String(info.group_base_info_group_id);
+      fresh.set(groupID, applyBaseInfo(this.groups.get(groupID) ?? emptyGroup(groupID, this.userID), info));
+    }
+    const ids = [...fresh.keys()];
+    for (let start = 0; start < ids.length; start += 50) {
+      const answer = await connection.request("group_get_info", { group_ids: ids.slice(start, start + 50) }, true);
+      for (const result of answer.results ?? []) {
+        const info = result.get_groups_info_result_info;
+        if (result.get_groups_info_result_code !== 0 || !info) continue;
+        const group = fresh.get(String(info.group_detail_info_group_id));
+        if (group) applyDetailInfo(group, info);
+      }
+    }
+    this.groups = fresh;
+  }
+
+  /** Reads the conversation list and the groups again (after login and every resume). */
+  private scheduleRefresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    const connection = this.connection;
+    this.refreshing = this.refreshAll()
+      .catch((error) => log(2, this.logLevel, "cannot read the conversation list", error))
+      .finally(() => {
+        this.refreshing = null;
+        if (this.connection !== connection) return;
+        if (!this.ready) {
+          this.ready = true;
+          this.emit(EVENT.NET_STATE_CHANGE, { state: TYPES.NET_STATE_CONNECTED });
+          this.emit(EVENT.SDK_READY, {});
+          this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
+          this.lastTotalUnread = -1;
+          this.announceConversationsNow();
+          const held = this.heldBack;
+          this.heldBack = [];
+          if (held.length > 0) this.emit(EVENT.MESSAGE_RECEIVED, held);
+        } else {
+          this.announceGroups();
+          this.announceConversations();
+        }
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.scheduleRefresh();
+        }
+      });
+  }
+
+  private async refreshAll(): Promise<void> {
+    const connection = this.requireLogin("getConversationList");
+    const generation = ++this.convGeneration;
+    const [list] = await Promise.all([connection.request("conv_get_list", {}, true), this.refreshGroups()]);
+    const fresh = new Map<string, ConvEntry>();
+    for (const info of list.conversations ?? []) {
+      const type = info.conv_type === 2 ? 2 : 1;
+      const conversationID = `${type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${info.conv_id}`;
+      const entry = this.convs.get(conversationID) ?? this.newConvEntry(conversationID, type, String(info.conv_id));
+      const maxSeq = Number(info.conv_max_seq ?? 0);
+      const readSeq = Number(info.conv_read_seq ?? 0);
+      // A push that arrived after the list was asked for may be newer than the list.
+      const pushedSince = entry.touched >= generation;
+      const listIsNewer = maxSeq >= entry.maxSeq && readSeq >= entry.readSeq;
+      if (!pushedSince || listIsNewer) {
+        let lastMessage = entry.conv.lastMessage;
+        if (info.conv_is_has_lastmsg && info.conv_last_msg) {
+          const message = this.adopt(fromWire(info.conv_last_msg, this.userID));
+          if (message.sequence >= lastMessage.lastSequence || !pushedSince) lastMessage = lastMessageOf(message);
+        }
+        const group = type === 2 ? this.groups.get(String(info.conv_id)) : undefined;
+        if (group && !group.name) group.name = String(info.conv_show_name ?? "");
+        entry.conv = {
+          ...entry.conv,
+          subType: type === 2 ? (group?.type ?? groupTypeName(info.conv_group_type)) : "",
+          unreadCount: Number(info.conv_unread_num ?? 0),
+          lastMessage,
+          peerReadTime: Number(info.conv_c2c_read_timestamp ?? 0),
+          groupProfile: type === 2 ? (group ?? entry.conv.groupProfile) : undefined,
+          isPinned: Boolean(info.conv_is_pinned),
+          messageRemindType: remindTypeName(info.conv_recv_opt),
+        };
+        entry.maxSeq = maxSeq;
+        entry.readSeq = readSeq;
+        entry.activeTime = Number(info.conv_active_time ?? 0);
+      }
+      entry.local = false;
+      fresh.set(conversationID, entry);
+    }
+    for (const [conversationID, entry] of this.convs) {
+      if (!fresh.has(conversationID) && (entry.local || entry.touched >= generation)) fresh.set(conversationID, entry);
+    }
+    this.convs = fresh;
+  }
+
+  // ----- Internals: messages -----
+
+  private newMessage(method: string, options: any): Message {
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    const to = options.to;
+    if (typeof to !== "string" || to === "") throw invalid(method, "to must be the receiver's userID or the groupID");
+    const conversationType = options.conversationType ?? TYPES.CONV_C2C;
+    if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
+      throw new ChatError(CODE.MSG_INVALID_CONV_TYPE, `${method}: conversationType must be TYPES.CONV_C2C or TYPES.CONV_GROUP`);
+    }
+    if (options.cloudCustomData !== undefined && typeof options.cloudCustomData !== "string") {
+      throw invalid(method, "cloudCustomData must be a string");
+    }
+    const message = new Message();
+    message.to = to;
+    message.from = this.userID;
+    message.conversationType = conversationType;
+    message.conversationID = `${conversationType}${to}`;
+    message.flow = "out";
+    message.status = "unSend";
+    message.isRead = true;
+    message.time = this.getServerTime();
+    message.clientTime = message.time;
+    message.random = randomUint32();
+    message.needReadReceipt = options.needReadReceipt === true;
+    message.cloudCustomData = options.cloudCustomData ?? "";
+    message.priority = typeof options.priority === "string" ? options.priority : TYPES.MSG_PRIORITY_NORMAL;
+    message.isSupportExtension = options.isSupportExtension === true;
+    this.nameMessage(message);
+    return message;
+  }
+
+  /** A message's ID, `<tiny id>-<client time>-<random>`, known before it is sent. */
+  private nameMessage(message: Message): void {
+    if (this.tinyID === 0) return;
+    message.senderTinyID = String(this.tinyID);
+    message.ID = `${this.tinyID}-${message.clientTime}-${message.random}`;
+  }
+
+  private mediaMessage(method: string, type: string, options: any, payload: Record<string, unknown>): Message {
+    const message = this.newMessage(method, options);
+    const file = isObject(options.payload) ? options.payload.file : undefined;
+    if (file === undefined || file === null) throw invalid(method, "payload.file is required");
+    message.type = type;
+    message.payload = payload;
+    extrasOf(message).upload = file;
+    return message;
+  }
+
+  private async send(method: string, message: Message, options?: any): Promise<ChatResponse<{ message: Message }>> {
+    if (!isMessage(message)) throw new ChatError(CODE.MSG_INSTANCE_REQUIRED, `${method}: the message must be made by a create*Message method`);
+    const connection = this.requireLogin(method);
+    const fail = (error: ChatError): never => {
+      message.status = "fail";
+      throw new ChatError(error.code, error.message, { message });
+    };
+    if (message.conversationType !== TYPES.CONV_C2C && message.conversationType !== TYPES.CONV_GROUP) {
+      fail(new ChatError(CODE.MSG_INVALID_CONV_TYPE, `${method}: the message's conversation type must be C2C or GROUP`));
+    }
+    if (isObject(options) && options.onlineUserOnly === true) {
+      fail(notEnabled(method, "the server stores every message; it has no online-only messages yet"));
+    }
+    const elems = extrasOf(message).merger ? null : payloadToElems(message.type, message.payload);
+    if (!elems) {
+      const reason = extrasOf(message).merger
+        ? "the server stores no merged messages yet"
+        : "the server has no file upload yet, so images, voice, video and files cannot be sent";
+      fail(notEnabled(method, reason));
+    }
+    if (!message.from) message.from = this.userID;
+    if (!message.senderTinyID) this.nameMessage(message);
+    this.sentIDs.add(message.ID);
+    message.status = "unSend";
+    const control = isObject(options?.messageControlInfo) ? options.messageControlInfo : {};
+    let answer: any;
+    try {
+      answer = await connection.request(
+        "msg_send",
+        {
+          conv_id: message.to,
+          conv_type: message.conversationType === TYPES.CONV_GROUP ? 2 : 1,
+          message: {
+            message_elem_array: elems,
+            message_client_time: message.clientTime,
+            message_rand: message.random,
+            message_need_read_receipt: message.needReadReceipt,
+            message_cloud_custom_str: message.cloudCustomData,
+            message_custom_str: writeCustomEnvelope(message),
+            message_priority: priorityToWire(message.priority),
+            message_is_excluded_from_unread_count: control.excludedFromUnreadCount === true,
+          },
+        },
+        true,
+      );
+    } catch (error) {
+      return fail(error instanceof ChatError ? error : new ChatError(CODE.NETWORK_ERROR, String(error)));
+    }
+    const stored = fromWire(answer.message as WireMessage, this.userID);
+    if (stored.ID !== message.ID) {
+      this.sentIDs.add(stored.ID);
+      this.messagesByID.delete(message.ID);
+      this.messagesByConv.get(message.conversationID)?.delete(message.ID);
+    }
+    message.ID = stored.ID;
+    message.sequence = stored.sequence;
+    message.clientSequence = stored.clientSequence;
+    message.time = stored.time;
+    message.status = "success";
+    message.isRead = true;
+    message.readReceiptInfo = stored.readReceiptInfo;
+    message.senderTinyID = stored.senderTinyID;
+    this.adopt(message);
+    this.applyConvState(message.conversationID, null, message);
+    this.announceConversations();
+    return ok({ message });
+  }
+}
+
+function structuredCloneSafe<T>(value: T): T {
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch {
+    return value;
+  }
+}

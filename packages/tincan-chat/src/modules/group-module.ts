@@ -1,0 +1,3 @@
+import { module } from "./module.js";
+
+export default module("group-module");
