@@ -74,6 +74,8 @@ struct Driver {
     heartbeat: Duration,
     /// Answers reached callers since the driver last wrote: they may be about to send more.
     answered: bool,
+    /// The total unread count the app was last told (`Event::TotalUnreadChanged`), if any.
+    told_total: Option<u64>,
 }
 
 /// Connects, logs in, and starts the driver task.
@@ -92,6 +94,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
         answered: false,
+        told_total: None,
         config,
         shared: shared.clone(),
         events: EventQueue { sender: events },
@@ -475,10 +478,9 @@ impl Driver {
                 if let Ok(text) = result
                     && let Ok(response) = serde_json::from_str::<get_conversation_list::Response>(&text)
                 {
-                    let before = self.convs.total_unread();
                     let was_loaded = self.convs.is_loaded();
                     let changes = self.convs.replace(response.conversations, generation);
-                    self.report_convs(changes, before, was_loaded);
+                    self.report_convs(changes, was_loaded);
                 }
             }
         }
@@ -508,9 +510,8 @@ impl Driver {
                 if !own_echo {
                     deliver!(Event::Message(payload));
                 }
-                let before = self.convs.total_unread();
                 let change = self.convs.apply_message(&message, conv);
-                self.report_convs(change.into_iter().collect(), before, true);
+                self.report_convs(change.into_iter().collect(), true);
             }
             push::RECEIPT => {
                 if let Ok(payload) = serde_json::from_str::<ReceiptPush>(data) {
@@ -526,9 +527,8 @@ impl Driver {
                 let Ok(payload) = serde_json::from_str::<ConvReadPush>(data) else { return self.passed(pos) };
                 let (conv_id, conv_type, conv) = (payload.conv_id.clone(), payload.conv_type, payload.conv);
                 deliver!(Event::ConvRead(payload));
-                let before = self.convs.total_unread();
                 let change = self.convs.apply_read(&conv_id, conv_type, conv);
-                self.report_convs(change.into_iter().collect(), before, true);
+                self.report_convs(change.into_iter().collect(), true);
             }
             push::GROUP => {
                 let Ok(payload) = serde_json::from_str::<GroupPush>(data) else { return self.passed(pos) };
@@ -539,9 +539,8 @@ impl Driver {
                 let group_id = payload.group_id.clone();
                 deliver!(Event::Group(payload));
                 self.passed(pos);
-                let before = self.convs.total_unread();
                 let change = if gone { self.convs.remove(&group_id, ConvType::GROUP) } else { None };
-                self.report_convs(change.into_iter().collect(), before, true);
+                self.report_convs(change.into_iter().collect(), true);
                 if !gone {
                     self.refresh_convs(socket).await?;
                 }
@@ -581,13 +580,22 @@ impl Driver {
         self.send(socket, [id]).await.err().map(|()| Outcome::Lost)
     }
 
-    fn report_convs(&mut self, changes: Vec<crate::ConvChange>, total_before: u64, announce_total: bool) {
+    /// Tells the app of changed conversations, and of the total unread count whenever it differs
+    /// from the total last told. The first load of the list sets the total without telling
+    /// (`announce_total` false), unless a total was told before it: pushes that came before the
+    /// list's answer may have told one (from 0), and the app must then hear where it went.
+    fn report_convs(&mut self, changes: Vec<crate::ConvChange>, announce_total: bool) {
         if !changes.is_empty() {
             self.events.send(Event::ConvChanged(changes));
         }
         let total = self.convs.total_unread();
-        if announce_total && total != total_before {
-            self.events.send(Event::TotalUnreadChanged(total));
+        match (self.told_total, announce_total) {
+            (None, false) => self.told_total = Some(total),
+            (told, _) if told.unwrap_or(0) != total => {
+                self.told_total = Some(total);
+                self.events.send(Event::TotalUnreadChanged(total));
+            }
+            _ => {}
         }
     }
 
