@@ -580,17 +580,17 @@ class ChatApp {
     const text = this.text.value.trim();
     if (!view || !text) return;
     const needReadReceipt = this.needReceipt.checked;
-    let draft = this.draft;
-    if (!draft || draft.text !== text || draft.conversationID !== view.conversationID) {
-      const message = this.chat.createTextMessage({ to: view.convId, conversationType: view.convType, payload: { text }, needReadReceipt });
-      draft = { text, conversationID: view.conversationID, message, tried: false };
-      this.draft = draft;
-    }
-    // The same message, sent again, asks for a receipt as the box now says.
-    draft.message.needReadReceipt = needReadReceipt;
     this.sendButton.disabled = true;
     status(this.sendStatus, "Sending…");
     try {
+      let draft = this.draft;
+      if (!draft || draft.text !== text || draft.conversationID !== view.conversationID) {
+        const message = this.chat.createTextMessage({ to: view.convId, conversationType: view.convType, payload: { text }, needReadReceipt });
+        draft = { text, conversationID: view.conversationID, message, tried: false };
+        this.draft = draft;
+      }
+      // The same message, sent again, asks for a receipt as the box now says.
+      draft.message.needReadReceipt = needReadReceipt;
       const again = draft.tried;
       draft.tried = true;
       const message = await view.send(draft.message, again);
