@@ -91,11 +91,15 @@ export async function startServer() {
       if (answer.ErrorCode !== 0) throw new Error(`${service}/${command}: ${answer.ErrorInfo} (${answer.ErrorCode})`);
       return answer;
     },
-    async stop() {
+    /** Stops the server as SIGTERM does, keeping its data directory (for a restart). */
+    async stopProcess() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         await new Promise((resolvePromise) => child.once("exit", resolvePromise));
       }
+    },
+    async stop() {
+      await server.stopProcess();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

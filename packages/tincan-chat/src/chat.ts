@@ -592,6 +592,11 @@ export class ChatSDK {
       },
       true,
     );
+    for (const message of wanted) {
+      message.hasSentReceipt = true;
+      const cached = this.messagesByID.get(message.ID);
+      if (cached) cached.hasSentReceipt = true;
+    }
     return ok({});
   }
 
@@ -1251,11 +1256,14 @@ export class ChatSDK {
       case "group":
         this.onGroupPush(data, pos);
         break;
+      case "receipt_sent":
+        this.onReceiptSentPush(data);
+        break;
       case "synced":
         this.scheduleRefresh();
         break;
       default:
-        // receipt_sent and kinds this package does not know change nothing it shows.
+        // Kinds this package does not know change nothing it shows.
         break;
     }
   }
@@ -1328,6 +1336,23 @@ export class ChatSDK {
     if (readByPeer.length > 0) this.emit(EVENT.MESSAGE_READ_BY_PEER, readByPeer.sort((a, b) => a.sequence - b.sequence));
   }
 
+  /**
+   * The user sent read receipts from another device: the messages now say so
+   * (`hasSentReceipt`), and the app hears of them through `MESSAGE_MODIFIED`.
+   */
+  private onReceiptSentPush(data: any): void {
+    const ids: unknown[] = Array.isArray(data?.msg_ids) ? data.msg_ids : [];
+    const changed: Message[] = [];
+    for (const id of ids) {
+      const message = this.messagesByID.get(String(id));
+      if (message && message.flow === "in" && !message.hasSentReceipt) {
+        message.hasSentReceipt = true;
+        changed.push(message);
+      }
+    }
+    if (changed.length > 0 && this.ready) this.emit(EVENT.MESSAGE_MODIFIED, changed);
+  }
+
   private onConvReadPush(data: any): void {
     const convID = `${data?.conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${data?.conv_id}`;
     this.applyConvState(convID, data?.conv);
@@ -1392,9 +1417,11 @@ export class ChatSDK {
     const known = this.messagesByID.get(message.ID);
     if (known) {
       // The same object stays in the app's hands; it takes the newer state.
-      const { readReceiptInfo } = known;
+      const { readReceiptInfo, hasSentReceipt } = known;
       Object.assign(known, message);
       if (known.flow === "out" && readReceiptInfo.isPeerRead === true) known.readReceiptInfo.isPeerRead = true;
+      // A receipt once sent stays sent, whatever an older copy says.
+      if (hasSentReceipt) known.hasSentReceipt = true;
       return known;
     }
     this.messagesByID.set(message.ID, message);

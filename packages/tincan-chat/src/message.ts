@@ -91,6 +91,12 @@ export class Message {
   isDeleted = false;
   isModified = false;
   needReadReceipt = false;
+  /**
+   * A tincan addition, on a message another user sent with `needReadReceipt`: whether this user
+   * has sent its read receipt, from this instance or from another device (what TIM's Electron
+   * SDK calls `message_has_sent_receipt`; TIM's Web SDK has no such field).
+   */
+  hasSentReceipt = false;
   readReceiptInfo: ReadReceiptInfo = { readCount: undefined, unreadCount: undefined, isPeerRead: undefined, timestamp: 0 };
   isBroadcastMessage = false;
   isSupportExtension = false;
@@ -408,6 +414,7 @@ export function fromWire(wire: WireMessage, me: string): Message {
   if (envelope.quoteInfo) message.quoteInfo = envelope.quoteInfo;
   message.cloudCustomData = str(wire.message_cloud_custom_str);
   message.needReadReceipt = Boolean(wire.message_need_read_receipt);
+  message.hasSentReceipt = !fromSelf && message.needReadReceipt && Boolean(wire.message_has_sent_receipt);
   message.sequence = num(wire.message_seq);
   message.clientSequence = num(wire.message_seq);
   message.random = num(wire.message_rand);

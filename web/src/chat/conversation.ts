@@ -1,16 +1,16 @@
 // One open conversation: its messages (history pages and live ones), the receipt state of the
 // user's own messages, and the reader's side of receipts: a message that asked for a receipt is
-// acknowledged once it has been on screen, and the read position follows what was seen.
+// acknowledged once it has been on screen, and the conversation is marked read once its newest
+// message has been. Everything goes through TIM's Web SDK (the package tincan-chat).
 
 import { clock, h, hidden, replace } from "../shared/dom";
-import type { ChatClient } from "./client";
 import type { ReadersDialog } from "./readers";
-import { C2C, GROUP, type Message, type MessageReceipt, messageText } from "./types";
+import { type ChatSDK, type Message, messageText, TYPES } from "./types";
 
 const HISTORY_PAGE = 30;
 /** How long to gather messages seen on screen before acknowledging them in one call. */
 const RECEIPT_BATCH_MS = 200;
-/** Most messages per msg_send_receipts (docs/protocol.md, Limits). */
+/** Most messages per sendMessageReadReceipt (msg_send_receipts' limit, docs/protocol.md). */
 const RECEIPTS_PER_CALL_MAX = 100;
 /** Within this many pixels of the bottom, the view follows new messages. */
 const FOLLOW_SLACK_PX = 48;
@@ -53,14 +53,18 @@ const C2C_MARKS = {
   read: { ticks: "✓✓", label: "Read", explain: (peer: string) => `Read: ${peer} sent the read receipt this message asked for.` },
 };
 
-/** One's own one-to-one message: one tick and "Sent", or two and "Seen" or "Read". */
+/**
+ * One's own one-to-one message: one tick and "Sent", or two and "Seen" (`isPeerRead`: the peer
+ * read the conversation past it) or "Read" (`readReceiptInfo.isPeerRead`: the peer sent the
+ * receipt it asked for).
+ */
 function c2cMark(message: Message): HTMLElement {
-  const peer = message.message_conv_id;
-  const asked = message.message_need_read_receipt;
+  const peer = message.to;
+  const asked = message.needReadReceipt;
   const state =
-    asked && message.message_receipt_peer_read
+    asked && message.readReceiptInfo.isPeerRead === true
       ? "read"
-      : message.message_is_peer_read
+      : message.isPeerRead
         ? asked
           ? "seenAsked"
           : "seen"
@@ -80,10 +84,10 @@ function c2cMark(message: Message): HTMLElement {
 
 /** Another's message that asks for a read receipt: whether this user's client has sent it. */
 function askedMark(message: Message): HTMLElement {
-  if (message.message_has_sent_receipt) {
+  if (message.hasSentReceipt) {
     return h(
       "span",
-      { class: "asked sent", title: `Your client told ${message.message_sender} you read this message, as it asked.` },
+      { class: "asked sent", title: `Your client told ${message.from} you read this message, as it asked.` },
       h("span", { "aria-hidden": "true" }, "✓ "),
       "Read receipt sent",
     );
@@ -96,14 +100,18 @@ function askedMark(message: Message): HTMLElement {
 }
 
 export class ConversationView {
+  /** The messages shown, by sequence. */
   private readonly entries = new Map<number, Entry>();
+  /** The same, by message ID. */
+  private readonly byID = new Map<string, Entry>();
   private readonly observer: IntersectionObserver;
   /** Messages on screen now, by seq. */
   private readonly inView = new Set<number>();
   /** Messages seen that still need a receipt, by seq. */
   private readonly toAcknowledge = new Map<number, Message>();
   private flushTimer: number | undefined;
-  private reportedReadSeq = 0;
+  /** Whether a setMessageRead is on its way. */
+  private marking = false;
   private hasOlder = true;
   private disposed = false;
   /** Whether the view is at the end and should stay there when its size changes. */
@@ -115,13 +123,17 @@ export class ConversationView {
     if (this.pinned) this.elements.jump.hidden = true;
   };
 
+  /** TIM's conversation ID: `C2C<user>` or `GROUP<group>`. */
+  readonly conversationID: string;
+
   constructor(
-    private readonly client: ChatClient,
+    private readonly chat: ChatSDK,
     private readonly readers: ReadersDialog,
     readonly convId: string,
-    readonly convType: number,
+    readonly convType: string,
     private readonly elements: ConversationElements,
   ) {
+    this.conversationID = `${convType}${convId}`;
     replace(elements.list);
     elements.jump.hidden = true;
     elements.older.hidden = true;
@@ -143,7 +155,7 @@ export class ConversationView {
   async load(): Promise<void> {
     const page = await this.history(null);
     this.quietly(() => {
-      for (const message of page.reverse()) this.add(message);
+      for (const message of page) this.add(message);
     });
     this.scrollToEnd();
   }
@@ -166,15 +178,15 @@ export class ConversationView {
     const follow = this.atBottom();
     const page = await this.history(null);
     this.quietly(() => {
-      for (const message of page.reverse()) this.add(message);
+      for (const message of page) this.add(message);
     });
     if (follow) this.scrollToEnd();
   }
 
-  /** A message that arrived live (a push, or one's own send). */
+  /** A message that arrived live (MESSAGE_RECEIVED, or one's own send). */
   arrived(message: Message): void {
-    const follow = message.message_is_from_self || this.atBottom();
-    const isNew = !this.entries.has(message.message_seq);
+    const follow = message.flow === "out" || this.atBottom();
+    const isNew = !this.entries.has(message.sequence);
     this.add(message);
     if (follow) {
       this.scrollToEnd();
@@ -183,57 +195,48 @@ export class ConversationView {
     }
   }
 
-  /** Sends a text message; resolves with the stored message, or rejects with the server's error. */
-  async send(text: string, needReadReceipt: boolean, identity: { clientTime: number; rand: number }): Promise<Message> {
-    const answer = await this.client.request<{ message: Message }>("msg_send", {
-      conv_id: this.convId,
-      conv_type: this.convType,
-      message: {
-        message_elem_array: [{ elem_type: 0, text_elem_content: text }],
-        message_client_time: identity.clientTime,
-        message_rand: identity.rand,
-        message_need_read_receipt: needReadReceipt,
-      },
-    });
-    this.arrived(answer.message);
-    return answer.message;
+  /**
+   * Sends a message made by `createTextMessage` for this conversation, or sends again one that
+   * failed (same ID, so the server stores it once); resolves with it, stored, or rejects with
+   * the SDK's error.
+   */
+  async send(message: Message, again: boolean): Promise<Message> {
+    const answer = again ? await this.chat.resendMessage(message) : await this.chat.sendMessage(message);
+    this.arrived(answer.data.message);
+    return answer.data.message;
   }
 
-  /** New receipt state for the user's own messages. */
-  applyReceipts(receipts: MessageReceipt[]): void {
+  /**
+   * New receipt state for the user's own messages (MESSAGE_READ_RECEIPT_RECEIVED): a group
+   * message's counts, or a one-to-one message's receipt.
+   */
+  applyReceipts(receipts: { messageID: string; groupID?: string; readCount?: number; unreadCount?: number; isPeerRead?: boolean }[]): void {
     for (const receipt of receipts) {
-      if (receipt.msg_receipt_conv_id !== this.convId || receipt.msg_receipt_conv_type !== this.convType) continue;
-      if (this.convType === C2C && receipt.msg_receipt_msg_id === "") {
-        // The peer's read position moved: everything of ours up to it is read.
-        for (const entry of this.entries.values()) {
-          if (entry.message.message_is_from_self && entry.message.message_seq <= receipt.msg_receipt_seq) {
-            entry.message.message_is_peer_read = true;
-            this.renderReceipt(entry);
-          }
-        }
-        continue;
-      }
-      const entry = this.entries.get(receipt.msg_receipt_seq) ?? this.byMsgId(receipt.msg_receipt_msg_id);
+      const entry = this.byID.get(receipt.messageID);
       if (!entry) continue;
-      if (this.convType === C2C) {
-        entry.message.message_receipt_peer_read ||= receipt.msg_receipt_is_peer_read;
-      } else {
-        entry.message.message_group_receipt_read_count = receipt.msg_receipt_read_count;
-        entry.message.message_group_receipt_unread_count = receipt.msg_receipt_unread_count;
+      const info = entry.message.readReceiptInfo;
+      if (this.convType === TYPES.CONV_GROUP) {
+        if (typeof receipt.readCount === "number") info.readCount = receipt.readCount;
+        if (typeof receipt.unreadCount === "number") info.unreadCount = receipt.unreadCount;
+      } else if (receipt.isPeerRead) {
+        info.isPeerRead = true;
       }
       this.renderReceipt(entry);
-      if (this.readers.shown()?.message_seq === entry.message.message_seq) this.readers.open(entry.message);
+      if (this.readers.shown()?.ID === entry.message.ID) this.readers.open(entry.message);
     }
   }
 
-  /** The user acknowledged these messages from another device. */
-  applyReceiptsSent(seqs: number[]): void {
-    for (const seq of seqs) {
-      const entry = this.entries.get(seq);
+  /** Messages whose state the SDK changed (MESSAGE_READ_BY_PEER, MESSAGE_MODIFIED): shown anew. */
+  changed(messages: Message[]): void {
+    for (const message of messages) {
+      const entry = this.byID.get(message.ID);
       if (!entry) continue;
-      entry.message.message_has_sent_receipt = true;
-      this.toAcknowledge.delete(seq);
-      this.observer.unobserve(entry.item);
+      if (entry.message !== message) Object.assign(entry.message, message);
+      if (entry.message.hasSentReceipt) {
+        // Acknowledged, here or on another device: nothing left to send for it.
+        this.toAcknowledge.delete(entry.message.sequence);
+        this.observer.unobserve(entry.item);
+      }
       this.renderReceipt(entry);
     }
   }
@@ -254,23 +257,18 @@ export class ConversationView {
     this.elements.jump.hidden = true;
   }
 
+  /** A page of history, oldest first: the newest page, or the one before `anchor`. */
   private async history(anchor: Message | null): Promise<Message[]> {
-    const answer = await this.client.request<{ messages: Message[] }>("msg_get_list", {
-      conv_id: this.convId,
-      conv_type: this.convType,
-      params: {
-        msg_getmsglist_param_last_msg: anchor
-          ? { message_seq: anchor.message_seq, message_msg_id: anchor.message_msg_id }
-          : null,
-        msg_getmsglist_param_count: HISTORY_PAGE,
-        msg_getmsglist_param_is_forward: false,
-      },
+    const answer = await this.chat.getMessageList({
+      conversationID: this.conversationID,
+      count: HISTORY_PAGE,
+      ...(anchor ? { nextReqMessageID: anchor.ID } : {}),
     });
     if (anchor || this.entries.size === 0) {
-      this.hasOlder = answer.messages.length === HISTORY_PAGE;
+      this.hasOlder = !answer.data.isCompleted;
       this.elements.older.hidden = !this.hasOlder;
     }
-    return answer.messages;
+    return answer.data.messageList as Message[];
   }
 
   /**
@@ -293,25 +291,19 @@ export class ConversationView {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_SLACK_PX;
   }
 
-  private byMsgId(msgId: string): Entry | undefined {
-    for (const entry of this.entries.values()) {
-      if (entry.message.message_msg_id === msgId) return entry;
-    }
-    return undefined;
-  }
-
   /** Shows a message in seq order, or updates it if it is shown already. */
   private add(message: Message): void {
-    const seq = message.message_seq;
+    const seq = message.sequence;
     const existing = this.entries.get(seq);
     if (existing) {
-      // A newer copy of a message carries newer receipt state.
-      existing.message = { ...existing.message, ...message };
+      // The SDK hands out one object per message; a different one carries newer state.
+      if (existing.message !== message) Object.assign(existing.message, message);
       this.renderReceipt(existing);
       return;
     }
     const entry = this.render(message);
     this.entries.set(seq, entry);
+    this.byID.set(message.ID, entry);
     let before: Element | null = null;
     for (const item of this.elements.list.children) {
       if (Number((item as HTMLElement).dataset.seq) > seq) {
@@ -320,26 +312,25 @@ export class ConversationView {
       }
     }
     this.elements.list.insertBefore(entry.item, before);
-    if (!message.message_is_from_self) this.observer.observe(entry.item);
+    if (message.flow === "in") this.observer.observe(entry.item);
   }
 
   private render(message: Message): Entry {
-    const isTip = message.message_elem_array.some((elem) => elem.elem_type === 5);
-    if (isTip) {
-      const item = h("li", { class: "tip", "data-seq": message.message_seq }, messageText(message));
+    if (message.type === TYPES.MSG_GRP_TIP) {
+      const item = h("li", { class: "tip", "data-seq": message.sequence }, messageText(message));
       return { message, item, receipt: null };
     }
-    const mine = message.message_is_from_self;
-    const receipt = mine || message.message_need_read_receipt ? h("div", { class: "receipt" }) : null;
+    const mine = message.flow === "out";
+    const receipt = mine || message.needReadReceipt ? h("div", { class: "receipt" }) : null;
     const item = h(
       "li",
-      { class: mine ? "msg mine" : "msg", "data-seq": message.message_seq },
+      { class: mine ? "msg mine" : "msg", "data-seq": message.sequence },
       h(
         "div",
         { class: "meta" },
-        h("span", { class: "sender" }, mine ? "You" : message.message_sender),
+        h("span", { class: "sender" }, mine ? "You" : message.from),
         " ",
-        h("time", { datetime: new Date(message.message_server_time * 1000).toISOString() }, clock(message.message_server_time)),
+        h("time", { datetime: new Date(message.time * 1000).toISOString() }, clock(message.time)),
       ),
       h("div", { class: "body" }, messageText(message)),
       receipt,
@@ -352,17 +343,17 @@ export class ConversationView {
   private renderReceipt(entry: Entry): void {
     const { message, receipt } = entry;
     if (!receipt) return;
-    if (!message.message_is_from_self) {
+    if (message.flow === "in") {
       replace(receipt, askedMark(message));
       return;
     }
-    if (message.message_conv_type === C2C) {
+    if (message.conversationType === TYPES.CONV_C2C) {
       replace(receipt, c2cMark(message));
       return;
     }
-    if (message.message_conv_type === GROUP && message.message_need_read_receipt) {
-      const read = message.message_group_receipt_read_count;
-      const total = read + message.message_group_receipt_unread_count;
+    if (message.conversationType === TYPES.CONV_GROUP && message.needReadReceipt) {
+      const read = message.readReceiptInfo.readCount ?? 0;
+      const total = read + (message.readReceiptInfo.unreadCount ?? 0);
       const button = h(
         "button",
         {
@@ -399,7 +390,7 @@ export class ConversationView {
       const entry = this.entries.get(seq);
       if (!entry) continue;
       const message = entry.message;
-      if (message.message_need_read_receipt && !message.message_has_sent_receipt) {
+      if (message.needReadReceipt && !message.hasSentReceipt) {
         this.toAcknowledge.set(seq, message);
       }
     }
@@ -413,25 +404,18 @@ export class ConversationView {
 
   private async flush(): Promise<void> {
     if (this.disposed) return;
-    await Promise.all([this.sendReceipts(), this.reportRead()]);
+    await Promise.all([this.sendReceipts(), this.markRead()]);
   }
 
   private async sendReceipts(): Promise<void> {
     const batch = [...this.toAcknowledge.values()].slice(0, RECEIPTS_PER_CALL_MAX);
     if (batch.length === 0) return;
-    for (const message of batch) this.toAcknowledge.delete(message.message_seq);
+    for (const message of batch) this.toAcknowledge.delete(message.sequence);
     try {
-      await this.client.request("msg_send_receipts", {
-        messages: batch.map((message) => ({
-          message_conv_id: this.convId,
-          message_conv_type: this.convType,
-          message_seq: message.message_seq,
-          message_msg_id: message.message_msg_id,
-        })),
-      });
+      // The SDK marks each message `hasSentReceipt` once the server has the receipts.
+      await this.chat.sendMessageReadReceipt(batch);
       for (const message of batch) {
-        message.message_has_sent_receipt = true;
-        const entry = this.entries.get(message.message_seq);
+        const entry = this.entries.get(message.sequence);
         if (entry) {
           this.observer.unobserve(entry.item);
           this.renderReceipt(entry);
@@ -443,32 +427,28 @@ export class ConversationView {
     if (this.toAcknowledge.size > 0) this.flushSoon();
   }
 
-  /** Moves the read position to the newest message seen, when that reads something new. */
-  private async reportRead(): Promise<void> {
-    let newest: Message | null = null;
-    for (const seq of this.inView) {
-      const message = this.entries.get(seq)?.message;
-      if (message && (!newest || message.message_seq > newest.message_seq)) newest = message;
+  /**
+   * Marks the conversation read (setMessageRead) once its newest message from others has been
+   * on screen and something seen was unread. TIM's Web SDK reads a conversation whole, so one
+   * who has scrolled back reads it on reaching its end.
+   */
+  private async markRead(): Promise<void> {
+    if (this.marking) return;
+    let newestIncoming = 0;
+    for (const [seq, entry] of this.entries) {
+      if (entry.message.flow === "in" && seq > newestIncoming) newestIncoming = seq;
     }
-    if (!newest || newest.message_seq <= this.reportedReadSeq) return;
-    const unreadSeen = [...this.entries.values()].some(
-      (entry) =>
-        !entry.message.message_is_read && !entry.message.message_is_from_self && entry.message.message_seq <= newest.message_seq,
-    );
+    if (newestIncoming === 0 || !this.inView.has(newestIncoming)) return;
+    const unreadSeen = [...this.entries.values()].some((entry) => entry.message.flow === "in" && !entry.message.isRead);
     if (!unreadSeen) return;
-    this.reportedReadSeq = newest.message_seq;
-    const group = this.convType === GROUP;
+    this.marking = true;
     try {
-      await this.client.request("conv_clean_unread", {
-        conversation_id: `${group ? "group" : "c2c"}_${this.convId}`,
-        clean_timestamp: group ? 0 : newest.message_server_time,
-        clean_sequence: group ? newest.message_seq : 0,
-      });
-      for (const entry of this.entries.values()) {
-        if (entry.message.message_seq <= newest.message_seq) entry.message.message_is_read = true;
-      }
+      await this.chat.setMessageRead({ conversationID: this.conversationID });
+      for (const entry of this.entries.values()) entry.message.isRead = true;
     } catch {
-      this.reportedReadSeq = 0;
+      // Tried again the next time a message comes into view.
+    } finally {
+      this.marking = false;
     }
   }
 }

@@ -1,27 +1,36 @@
 // tincan's web chat client: sign in as a user, the conversation list with unread badges, one
 // conversation at a time, sending with or without a read receipt request, and the receipt state
-// of one's own messages, all updated live from the server's pushes.
+// of one's own messages, all updated live. It is an app of TIM's Web SDK, the package
+// tincan-chat (packages/tincan-chat): TIM's methods and events over tincan's protocol.
 
 import "../shared/base.css";
 import "./chat.css";
 
 import { byId, field, h, hidden, replace, status } from "../shared/dom";
-import { ChatClient, type Credentials, ProtocolError, type Push } from "./client";
 import { ConversationView } from "./conversation";
 import { ReadersDialog } from "./readers";
 import {
-  C2C,
-  type ConvState,
+  ChatError,
+  type ChatSDK,
   type Conversation,
-  convKey,
-  GROUP,
-  GROUP_TYPE_NAMES,
+  conversationName,
+  EVENT,
+  type Group,
+  groupTypeName,
   type Message,
-  type MessageReceipt,
   messageText,
+  splitConversationID,
+  TencentCloudChat,
+  TYPES,
 } from "./types";
 
 const STORAGE_KEY = "tincan.chat";
+
+interface Credentials {
+  sdkappid: number;
+  identifier: string;
+  userSig: string;
+}
 
 const root = byId("app");
 
@@ -95,30 +104,34 @@ function showSignIn(previous: Credentials | null, message: string): void {
 }
 
 async function signIn(credentials: Credentials, statusLine: HTMLElement | null): Promise<void> {
-  const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
-  const client = new ChatClient(url, credentials);
+  const chat = TencentCloudChat.create({
+    SDKAppID: credentials.sdkappid,
+    tincanURL: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`,
+  });
+  // The conversation list and the groups are loaded once SDK_READY comes.
+  const ready = new Promise<void>((resolve) => chat.on(EVENT.SDK_READY, () => resolve()));
   try {
-    await client.start();
+    await chat.login({ userID: credentials.identifier, userSig: credentials.userSig });
+    await ready;
   } catch (error) {
     sessionStorage.removeItem(STORAGE_KEY);
-    const text = error instanceof ProtocolError ? `Sign-in failed: ${error.desc} (${error.code})` : `Sign-in failed: ${String(error)}`;
+    void chat.destroy();
+    const text = error instanceof ChatError ? `Sign-in failed: ${error.message} (${error.code})` : `Sign-in failed: ${String(error)}`;
     if (statusLine) status(statusLine, text, "error");
     else showSignIn(credentials, text);
     return;
   }
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
-  new ChatApp(client, credentials).mount();
+  new ChatApp(chat, credentials).mount();
 }
 
-/** Names a group type for people. */
-function groupTypeName(type: number | null | undefined): string {
-  return type === null || type === undefined ? "" : (GROUP_TYPE_NAMES[type] ?? `type ${type}`);
-}
+/** The SDK's codes for a request that the connection did not carry: lost, or not answered in time. */
+const NOT_CONNECTED = new Set([2800, 2801, 9508]);
 
 /** What a refused send means for the person who tried. */
 function sendError(error: unknown, conversation: Conversation | undefined): string {
-  if (!(error instanceof ProtocolError)) return String(error);
-  const type = groupTypeName(conversation?.conv_group_type);
+  if (!(error instanceof ChatError)) return String(error);
+  const type = groupTypeName(conversation?.subType);
   switch (error.code) {
     case 65002:
       return `Read receipts are turned off for ${type} groups in this app (console: Feature configuration). Send without “Request read receipt”. (65002)`;
@@ -130,19 +143,18 @@ function sendError(error: unknown, conversation: Conversation | undefined): stri
       return `There is no account with that user ID. ${ACCOUNTS_EXIST} (20003)`;
     case 10007:
       return "You are not a member of this group. (10007)";
-    case 9508:
-      return "Not connected; the message was not sent. Send again when the connection is back.";
     default:
-      return `${error.desc} (${error.code})`;
+      if (NOT_CONNECTED.has(error.code)) return "Not connected; the message was not sent. Send again when the connection is back.";
+      return `${error.message} (${error.code})`;
   }
 }
 
-/** Group types a user may create here, by TIM's number. */
+/** Group types a user may create here, as TIM's Web SDK names them. */
 const NEW_GROUP_TYPES: [string, string][] = [
-  ["1", "Work (members invite each other)"],
-  ["0", "Public"],
-  ["2", "Meeting"],
-  ["5", "Community"],
+  [TYPES.GRP_WORK, "Work (members invite each other)"],
+  [TYPES.GRP_PUBLIC, "Public"],
+  [TYPES.GRP_MEETING, "Meeting"],
+  [TYPES.GRP_COMMUNITY, "Community"],
 ];
 
 const ACCOUNTS_EXIST =
@@ -155,27 +167,27 @@ function userIds(text: string): string[] {
 
 /** What a refused group creation or invitation means for the person who tried. */
 function groupError(error: unknown): string {
-  if (!(error instanceof ProtocolError)) return String(error);
+  if (!(error instanceof ChatError)) return String(error);
   switch (error.code) {
     case 10019:
-      return `${error.desc}. ${ACCOUNTS_EXIST} (10019)`;
+      return `${error.message}. ${ACCOUNTS_EXIST} (10019)`;
     case 10007:
       return `You may not invite people to this group: in Public, Meeting and Community groups only the owner and admins may. (10007)`;
     case 10021:
       return `That group ID is taken. (10021)`;
     default:
-      return `${error.desc} (${error.code})`;
+      return `${error.message} (${error.code})`;
   }
 }
 
 /** What the receipt marks of a conversation mean, for its legend. */
-function legendEntries(convType: number, convId: string): HTMLElement[] {
+function legendEntries(convType: string, convId: string): HTMLElement[] {
   const entry = (term: string, meaning: string) => [h("dt", {}, term), h("dd", {}, meaning)];
   const theirs = entry(
     "Asks for a read receipt / ✓ Read receipt sent",
     "On messages that others sent with “Request read receipt”: your client sends the receipt once the message has been on your screen, and says so.",
   );
-  if (convType === GROUP) {
+  if (convType === TYPES.CONV_GROUP) {
     return [
       ...entry(
         "Read by N of M recipients",
@@ -196,17 +208,17 @@ function legendEntries(convType: number, convId: string): HTMLElement[] {
 }
 
 class ChatApp {
-  private readonly conversations = new Map<string, Conversation>();
-  /** Whether a list load is on its way; one at a time, so answers arrive in order. */
-  private loading = false;
-  /** Whether another load was asked for while one was on its way. */
-  private reloadWanted = false;
-  /** Conversations that pushes changed since the current list load was asked for. */
-  private readonly touched = new Set<string>();
+  /** The SDK's conversation list, newest first, as its last CONVERSATION_LIST_UPDATED gave it. */
+  private conversations: Conversation[] = [];
   private open: ConversationView | null = null;
   private readonly readers: ReadersDialog;
-  /** Identity of the message being sent, kept for resends of the same text (resend safety). */
-  private draft: { text: string; clientTime: number; rand: number } | null = null;
+  /**
+   * The message being sent, kept while its send has not succeeded: sending the same text again
+   * sends the same message, with the same ID, so the server stores it once (resend safety).
+   */
+  private draft: { text: string; conversationID: string; message: Message; tried: boolean } | null = null;
+  /** Whether the connection has been lost since the last sign-in or resume. */
+  private wasOffline = false;
 
   private readonly connection = h("span", { class: "connection", role: "status" }, "Online");
   private readonly convList = h("ul", { class: "conv-list" });
@@ -232,10 +244,10 @@ class ChatApp {
   private readonly invitePanel = h("form", { class: "invite-panel", id: "invite-panel", "aria-label": "Invite people", hidden: true });
 
   constructor(
-    private readonly client: ChatClient,
+    private readonly chat: ChatSDK,
     private readonly credentials: Credentials,
   ) {
-    this.readers = new ReadersDialog(client);
+    this.readers = new ReadersDialog(chat);
   }
 
   mount(): void {
@@ -255,7 +267,7 @@ class ChatApp {
       const id = peer.value.trim();
       if (!id || id === this.credentials.identifier) return;
       peer.value = "";
-      void this.openConversation(C2C, id);
+      void this.openConversation(TYPES.CONV_C2C, id);
     });
 
     const back = h("button", { type: "button", class: "back", "aria-label": "Back to conversations" }, "← Back");
@@ -332,101 +344,90 @@ class ChatApp {
     );
     this.scroller.hidden = true;
 
-    this.client.onPush = (push) => this.pushed(push);
-    this.client.onState = (state, detail) => this.connectionChanged(state, detail);
-    void this.loadConversations();
+    this.listen();
+    void this.chat.getConversationList().then((answer) => this.listChanged(answer.data.conversationList as Conversation[]));
   }
 
-  private connectionChanged(state: string, detail: string): void {
-    const labels: Record<string, string> = {
-      connecting: "Connecting…",
-      online: "Online",
-      offline: "Offline, reconnecting…",
-      stopped: "Signed out",
-    };
-    this.connection.textContent = labels[state] ?? state;
-    this.connection.dataset.state = state;
-    if (state === "stopped" && detail && detail !== "signed out") {
+  /** TIM's events: the conversation list, messages, receipts, groups and the connection. */
+  private listen(): void {
+    const chat = this.chat;
+    chat.on(EVENT.CONVERSATION_LIST_UPDATED, (event) => this.listChanged(event.data as Conversation[]));
+    chat.on(EVENT.MESSAGE_RECEIVED, (event) => {
+      for (const message of event.data as Message[]) {
+        if (this.open?.conversationID === message.conversationID) this.open.arrived(message);
+      }
+    });
+    chat.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, (event) => this.open?.applyReceipts(event.data));
+    chat.on(EVENT.MESSAGE_READ_BY_PEER, (event) => this.open?.changed(event.data as Message[]));
+    chat.on(EVENT.MESSAGE_MODIFIED, (event) => this.open?.changed(event.data as Message[]));
+    chat.on(EVENT.GROUP_LIST_UPDATED, (event) => {
+      const open = this.open;
+      if (open?.convType !== TYPES.CONV_GROUP) return;
+      const group = (event.data as Group[]).find((one) => one.groupID === open.convId);
+      if (group) this.showGroup(group);
+    });
+    chat.on(EVENT.NET_STATE_CHANGE, (event) => this.connectionChanged(String(event.data?.state)));
+    chat.on(EVENT.KICKED_OUT, (event) => {
       sessionStorage.removeItem(STORAGE_KEY);
-      showSignIn(this.credentials, `Signed out: ${detail}`);
+      this.open?.dispose();
+      void chat.destroy();
+      showSignIn(this.credentials, `Signed out: ${String(event.data?.message ?? "the server ended the session")}`);
+    });
+  }
+
+  private connectionChanged(state: string): void {
+    const shown: Record<string, [string, string]> = {
+      [TYPES.NET_STATE_CONNECTED]: ["online", "Online"],
+      [TYPES.NET_STATE_CONNECTING]: ["offline", "Offline, reconnecting…"],
+      [TYPES.NET_STATE_DISCONNECTED]: ["stopped", "Signed out"],
+    };
+    const [name, label] = shown[state] ?? ["connecting", "Connecting…"];
+    this.connection.textContent = label;
+    this.connection.dataset.state = name;
+    if (state === TYPES.NET_STATE_CONNECTING) this.wasOffline = true;
+    if (state === TYPES.NET_STATE_CONNECTED && this.wasOffline) {
+      // Resumed: what was missed has come as events; the open conversation is read again too.
+      this.wasOffline = false;
+      void this.open?.refresh().catch(() => {});
     }
   }
 
   private async signOut(): Promise<void> {
     sessionStorage.removeItem(STORAGE_KEY);
     this.open?.dispose();
-    await this.client.stop();
+    await this.chat.destroy();
     showSignIn(null, "");
   }
 
-  /**
-   * Loads the conversation list. One load runs at a time; a load asked for meanwhile runs once
-   * after it. The answer can be older than pushes that arrived while it was on its way: a
-   * conversation a push changed meanwhile keeps the pushed last message and unread count unless
-   * the list has a later last message (its push is then on its way).
-   */
-  private async loadConversations(): Promise<void> {
-    if (this.loading) {
-      this.reloadWanted = true;
-      return;
-    }
-    this.loading = true;
-    this.touched.clear();
-    try {
-      const answer = await this.client.request<{ conversations: Conversation[] }>("conv_get_list");
-      const pushed = new Map([...this.touched].map((key) => [key, this.conversations.get(key)] as const));
-      this.conversations.clear();
-      for (const conversation of answer.conversations) {
-        this.conversations.set(convKey(conversation.conv_type, conversation.conv_id), conversation);
-      }
-      for (const [key, mine] of pushed) {
-        const listed = this.conversations.get(key);
-        // A conversation the list no longer has was removed (the user left the group).
-        if (!mine || !listed) continue;
-        if ((mine.conv_last_msg?.message_seq ?? 0) >= (listed.conv_last_msg?.message_seq ?? 0)) {
-          this.conversations.set(key, {
-            ...listed,
-            conv_last_msg: mine.conv_last_msg,
-            conv_is_has_lastmsg: mine.conv_is_has_lastmsg,
-            conv_active_time: Math.max(listed.conv_active_time, mine.conv_active_time),
-            conv_unread_num: mine.conv_unread_num,
-          });
-        }
-      }
-      this.renderList();
-    } catch {
-      // A reconnect brings a `synced` push, which loads the list again.
-    } finally {
-      this.touched.clear();
-      this.loading = false;
-      if (this.reloadWanted) {
-        this.reloadWanted = false;
-        void this.loadConversations();
-      }
-    }
+  private listChanged(conversations: Conversation[]): void {
+    this.conversations = conversations;
+    this.renderList();
+  }
+
+  private conversation(conversationID: string): Conversation | undefined {
+    return this.conversations.find((conversation) => conversation.conversationID === conversationID);
   }
 
   private renderList(): void {
-    const sorted = [...this.conversations.values()].sort((a, b) => b.conv_active_time - a.conv_active_time);
-    const openKey = this.open ? convKey(this.open.convType, this.open.convId) : "";
+    const openID = this.open?.conversationID ?? "";
     let total = 0;
-    const items = sorted.map((conversation) => {
-      const key = convKey(conversation.conv_type, conversation.conv_id);
-      const unread = conversation.conv_unread_num;
+    const items = this.conversations.map((conversation) => {
+      const { type, id } = splitConversationID(conversation.conversationID);
+      const unread = conversation.unreadCount;
       total += unread;
-      const last = conversation.conv_last_msg;
-      const isTip = last?.message_elem_array.some((elem) => elem.elem_type === 5) ?? false;
-      const preview = !last ? "No messages yet" : isTip ? messageText(last) : `${last.message_is_from_self ? "You" : last.message_sender}: ${messageText(last)}`;
-      const kind = conversation.conv_type === GROUP ? `${groupTypeName(conversation.conv_group_type)} group` : "Direct";
+      const last = conversation.lastMessage.lastSequence > 0 || conversation.lastMessage.type ? conversation.lastMessage : null;
+      const isTip = last?.type === TYPES.MSG_GRP_TIP;
+      const preview = !last ? "No messages yet" : isTip ? messageText(last) : `${last.fromAccount === this.credentials.identifier ? "You" : last.fromAccount}: ${messageText(last)}`;
+      const kind = type === TYPES.CONV_GROUP ? `${groupTypeName(conversation.subType)} group` : "Direct";
       const button = h(
         "button",
-        { type: "button", class: "conv", "aria-current": key === openKey ? "true" : null },
-        h("span", { class: "conv-name" }, conversation.conv_show_name || conversation.conv_id),
+        { type: "button", class: "conv", "aria-current": conversation.conversationID === openID ? "true" : null },
+        h("span", { class: "conv-name" }, conversationName(conversation)),
         h("span", { class: "conv-kind" }, kind),
         unread > 0 ? h("span", { class: "badge" }, h("span", { "aria-hidden": "true" }, String(unread)), hidden(`, ${unread} unread`)) : null,
         h("span", { class: "conv-preview" }, preview),
       );
-      button.addEventListener("click", () => void this.openConversation(conversation.conv_type, conversation.conv_id));
+      button.addEventListener("click", () => void this.openConversation(type, id));
       return h("li", {}, button);
     });
     if (items.length === 0) items.push(h("li", { class: "hint" }, "No conversations yet."));
@@ -434,21 +435,21 @@ class ChatApp {
     document.title = total > 0 ? `(${total}) tincan chat` : "tincan chat";
   }
 
-  private async openConversation(convType: number, convId: string): Promise<void> {
+  private async openConversation(convType: string, convId: string): Promise<void> {
     this.open?.dispose();
-    const view = new ConversationView(this.client, this.readers, convId, convType, {
+    const view = new ConversationView(this.chat, this.readers, convId, convType, {
       scroller: this.scroller,
       older: this.olderButton,
       list: this.messages,
       jump: this.jump,
     });
     this.open = view;
-    const conversation = this.conversations.get(convKey(convType, convId));
-    this.title.textContent = conversation?.conv_show_name || convId;
-    this.meta.textContent = convType === GROUP ? `${groupTypeName(conversation?.conv_group_type)} group` : "Direct chat";
+    const conversation = this.conversation(view.conversationID);
+    this.title.textContent = conversation ? conversationName(conversation) : convId;
+    this.meta.textContent = convType === TYPES.CONV_GROUP ? `${groupTypeName(conversation?.subType)} group` : "Direct chat";
     this.legend.open = false;
     replace(this.legendBody, legendEntries(convType, convId));
-    this.inviteToggle.hidden = convType !== GROUP;
+    this.inviteToggle.hidden = convType !== TYPES.CONV_GROUP;
     this.toggleInvite(false);
     this.empty.hidden = true;
     this.header.hidden = false;
@@ -463,29 +464,27 @@ class ChatApp {
     } catch (error) {
       if (this.open === view) status(this.sendStatus, `Could not load the messages: ${String(error)}`, "error");
     }
-    if (convType === GROUP && this.open === view) void this.describeGroup(convId);
+    if (convType === TYPES.CONV_GROUP && this.open === view) void this.describeGroup(convId);
     this.title.focus();
   }
 
-  private async describeGroup(groupId: string): Promise<void> {
+  private async describeGroup(groupID: string): Promise<void> {
     try {
-      const answer = await this.client.request<{
-        results: { get_groups_info_result_info: { group_detail_info_member_num: number; group_detail_info_group_type: number; group_detail_info_group_name: string } | null }[];
-      }>(
-        "group_get_info",
-        { group_ids: [groupId] },
-      );
-      const info = answer.results[0]?.get_groups_info_result_info;
-      if (info && this.open?.convId === groupId) {
-        const members = info.group_detail_info_member_num;
-        // Receipt counts leave the sender out; the member count does not, and says so.
-        const count = members === 1 ? "1 member, you" : `${members} members, you included`;
-        this.meta.textContent = `${groupTypeName(info.group_detail_info_group_type)} group · ${count}`;
-        if (info.group_detail_info_group_name) this.title.textContent = info.group_detail_info_group_name;
-      }
+      const answer = await this.chat.getGroupProfile({ groupID });
+      this.showGroup(answer.data.group);
     } catch {
       // The type alone is shown.
     }
+  }
+
+  /** The open group's name, type and member count, in its header. */
+  private showGroup(group: Group): void {
+    if (this.open?.convType !== TYPES.CONV_GROUP || this.open.convId !== group.groupID) return;
+    const members = group.memberCount;
+    // Receipt counts leave the sender out; the member count does not, and says so.
+    const count = members === 1 ? "1 member, you" : `${members} members, you included`;
+    this.meta.textContent = `${groupTypeName(group.type)} group · ${count}`;
+    if (group.name) this.title.textContent = group.name;
   }
 
   /** The "New group" form in the conversation list: a name, a type and the first members. */
@@ -513,18 +512,17 @@ class ChatApp {
       const ids = userIds(members.value).filter((id) => id !== this.credentials.identifier);
       status(statusLine, "Creating…");
       try {
-        const answer = await this.client.request<{ create_group_result_groupid: string }>("group_create", {
-          create_group_param_group_name: name.value.trim(),
-          create_group_param_group_type: Number(type.value),
-          create_group_param_group_member_array: ids.map((id) => ({ group_member_info_identifier: id, group_member_info_member_role: 200 })),
+        const answer = await this.chat.createGroup({
+          name: name.value.trim(),
+          type: type.value,
+          memberList: ids.map((userID) => ({ userID })),
         });
-        const groupId = answer.create_group_result_groupid;
+        const groupID: string = answer.data.group.groupID;
         status(statusLine, `Created group ${name.value.trim()}.`, "ok");
         name.value = "";
         members.value = "";
         details.open = false;
-        await this.loadConversations();
-        await this.openConversation(GROUP, groupId);
+        await this.openConversation(TYPES.CONV_GROUP, groupID);
       } catch (error) {
         status(statusLine, `Not created: ${groupError(error)}`, "error");
       }
@@ -544,27 +542,29 @@ class ChatApp {
   private async invite(): Promise<void> {
     const view = this.open;
     const ids = userIds(this.inviteUsers.value);
-    if (!view || view.convType !== GROUP || ids.length === 0) return;
+    if (!view || view.convType !== TYPES.CONV_GROUP || ids.length === 0) return;
     status(this.inviteStatus, "Inviting…");
     try {
-      const answer = await this.client.request<{ results: { group_invite_member_result_identifier: string; group_invite_member_result_result: number }[] }>(
-        "group_invite_member",
-        { group_invite_member_param_group_id: view.convId, group_invite_member_param_identifier_array: ids, group_invite_member_param_user_data: "" },
-      );
-      const who = (outcome: number) =>
-        answer.results.filter((result) => result.group_invite_member_result_result === outcome).map((result) => result.group_invite_member_result_identifier);
-      const sentences = [
-        [who(1), "Added"],
-        [who(2), "Already members"],
-        [who(3), "Invited, waiting for approval"],
-        [who(0), "Not added, no such account"],
-      ]
+      const answer = await this.chat.addGroupMember({ groupID: view.convId, userIDList: ids });
+      const { successUserIDList, existedUserIDList, failureUserIDList, group } = answer.data as {
+        successUserIDList: string[];
+        existedUserIDList: string[];
+        failureUserIDList: string[];
+        group: Group;
+      };
+      const sentences = (
+        [
+          [successUserIDList, "Added"],
+          [existedUserIDList, "Already members"],
+          [failureUserIDList, "Not added, no such account"],
+        ] as [string[], string][]
+      )
         .filter(([users]) => users.length > 0)
-        .map(([users, what]) => `${what}: ${(users as string[]).join(", ")}.`);
-      const failed = who(0).length > 0;
+        .map(([users, what]) => `${what}: ${users.join(", ")}.`);
+      const failed = failureUserIDList.length > 0;
       status(this.inviteStatus, `${sentences.join(" ")}${failed ? ` ${ACCOUNTS_EXIST}` : ""}`, failed ? "error" : "ok");
       if (!failed) this.inviteUsers.value = "";
-      void this.describeGroup(view.convId);
+      this.showGroup(group);
     } catch (error) {
       status(this.inviteStatus, `Nobody was added: ${groupError(error)}`, "error");
     }
@@ -579,80 +579,29 @@ class ChatApp {
     const view = this.open;
     const text = this.text.value.trim();
     if (!view || !text) return;
-    if (!this.draft || this.draft.text !== text) {
-      this.draft = { text, clientTime: Math.floor(Date.now() / 1000), rand: 1 + Math.floor(Math.random() * 0x7fff_fffe) };
-    }
+    const needReadReceipt = this.needReceipt.checked;
     this.sendButton.disabled = true;
     status(this.sendStatus, "Sending…");
     try {
-      const message = await view.send(text, this.needReceipt.checked, this.draft);
-      this.draft = null;
+      let draft = this.draft;
+      if (!draft || draft.text !== text || draft.conversationID !== view.conversationID) {
+        const message = this.chat.createTextMessage({ to: view.convId, conversationType: view.convType, payload: { text }, needReadReceipt });
+        draft = { text, conversationID: view.conversationID, message, tried: false };
+        this.draft = draft;
+      }
+      // The same message, sent again, asks for a receipt as the box now says.
+      draft.message.needReadReceipt = needReadReceipt;
+      const again = draft.tried;
+      draft.tried = true;
+      const message = await view.send(draft.message, again);
+      if (this.draft === draft) this.draft = null;
       this.text.value = "";
-      status(this.sendStatus, message.message_need_read_receipt ? "Sent with a read receipt request." : "Sent.", "ok");
-      this.noteMessage(message, null);
+      status(this.sendStatus, message.needReadReceipt ? "Sent with a read receipt request." : "Sent.", "ok");
     } catch (error) {
-      const conversation = this.conversations.get(convKey(view.convType, view.convId));
-      status(this.sendStatus, `Not sent: ${sendError(error, conversation)}`, "error");
+      status(this.sendStatus, `Not sent: ${sendError(error, this.conversation(view.conversationID))}`, "error");
     } finally {
       this.sendButton.disabled = false;
       this.text.focus();
-    }
-  }
-
-  /** Updates the list entry of a message's conversation. */
-  private noteMessage(message: Message, state: ConvState | null): void {
-    const key = convKey(message.message_conv_type, message.message_conv_id);
-    const conversation = this.conversations.get(key);
-    if (!conversation) {
-      void this.loadConversations();
-      return;
-    }
-    conversation.conv_last_msg = message;
-    conversation.conv_is_has_lastmsg = true;
-    conversation.conv_active_time = Math.max(conversation.conv_active_time, message.message_server_time);
-    if (state) conversation.conv_unread_num = state.unread;
-    this.touched.add(key);
-    this.renderList();
-  }
-
-  private isOpen(convType: number, convId: string): boolean {
-    return this.open !== null && this.open.convType === convType && this.open.convId === convId;
-  }
-
-  private pushed(push: Push): void {
-    switch (push.push) {
-      case "message": {
-        const message = push.data.message as Message;
-        if (this.isOpen(message.message_conv_type, message.message_conv_id)) this.open?.arrived(message);
-        this.noteMessage(message, push.data.conv as ConvState);
-        break;
-      }
-      case "receipt":
-        this.open?.applyReceipts(push.data.receipts as MessageReceipt[]);
-        break;
-      case "receipt_sent":
-        if (this.isOpen(push.data.conv_type, push.data.conv_id)) this.open?.applyReceiptsSent(push.data.seqs as number[]);
-        break;
-      case "conv_read": {
-        const key = convKey(push.data.conv_type, push.data.conv_id);
-        const conversation = this.conversations.get(key);
-        if (conversation) {
-          conversation.conv_unread_num = (push.data.conv as ConvState).unread;
-          this.touched.add(key);
-          this.renderList();
-        }
-        break;
-      }
-      case "group":
-        void this.loadConversations();
-        if (this.open?.convType === GROUP && this.open.convId === push.data.group_id) void this.describeGroup(push.data.group_id);
-        break;
-      case "synced":
-        void this.loadConversations();
-        void this.open?.refresh().catch(() => {});
-        break;
-      default:
-        break;
     }
   }
 }

@@ -1,9 +1,8 @@
 // The dialog that lists who has and has not read one of the user's group messages, a page at a
-// time (msg_get_read_members), and refreshes while open when new receipts arrive.
+// time (getGroupMessageReadMemberList), and refreshes while open when new receipts arrive.
 
 import { h, replace, status } from "../shared/dom";
-import type { ChatClient } from "./client";
-import { GROUP, type GroupMember, type Message, messageText } from "./types";
+import { type ChatSDK, type Message, messageText } from "./types";
 
 const PAGE_SIZE = 20;
 const READ = 0;
@@ -13,7 +12,8 @@ interface ListState {
   list: HTMLUListElement;
   heading: HTMLHeadingElement;
   more: HTMLButtonElement;
-  nextSeq: number;
+  /** Where the next page starts: TIM's `cursor`, empty for the first page. */
+  cursor: string;
   finished: boolean;
 }
 
@@ -27,7 +27,7 @@ export class ReadersDialog {
   /** Bumped on every (re)load so that answers to an older load are dropped. */
   private generation = 0;
 
-  constructor(private readonly client: ChatClient) {
+  constructor(private readonly chat: ChatSDK) {
     this.summary = h("p", { class: "hint" });
     this.counted = h("p", { class: "hint" });
     this.statusLine = h("p", { class: "status", role: "status" });
@@ -70,14 +70,14 @@ export class ReadersDialog {
     const message = this.message;
     if (!message) return;
     this.generation++;
-    const counts = [message.message_group_receipt_read_count, message.message_group_receipt_unread_count];
+    const counts = [message.readReceiptInfo.readCount ?? 0, message.readReceiptInfo.unreadCount ?? 0];
     const total = counts[0] + counts[1];
     this.counted.textContent = `Of the ${total} ${total === 1 ? "member" : "members"} who received it; you, the sender, are not counted.`;
     const titles = ["Read", "Not read yet"];
     this.lists.forEach((state, filter) => {
       state.heading.textContent = `${titles[filter]} (${counts[filter]})`;
       replace(state.list);
-      state.nextSeq = 0;
+      state.cursor = "";
       state.finished = false;
       void this.loadPage(filter);
     });
@@ -88,7 +88,7 @@ export class ReadersDialog {
       list: h("ul", { class: "members", "aria-label": filter === READ ? "Read by" : "Not read by" }),
       heading: h("h3", {}),
       more: h("button", { type: "button", hidden: true }, "Show more"),
-      nextSeq: 0,
+      cursor: "",
       finished: false,
     };
     state.more.addEventListener("click", () => void this.loadPage(filter));
@@ -102,30 +102,23 @@ export class ReadersDialog {
     const generation = this.generation;
     state.more.disabled = true;
     try {
-      const page = await this.client.request<{ members: GroupMember[]; next_seq: number; is_finished: boolean }>(
-        "msg_get_read_members",
-        {
-          message: {
-            message_conv_id: message.message_conv_id,
-            message_conv_type: GROUP,
-            message_seq: message.message_seq,
-            message_msg_id: message.message_msg_id,
-          },
-          filter,
-          next_seq: state.nextSeq,
-          count: PAGE_SIZE,
-        },
-      );
+      const page = await this.chat.getGroupMessageReadMemberList({ message, filter, cursor: state.cursor, count: PAGE_SIZE });
       if (generation !== this.generation) return;
-      for (const member of page.members) {
-        state.list.appendChild(h("li", {}, member.group_member_info_identifier));
+      const { readUserIDList, unreadUserIDList, cursor, isCompleted } = page.data as {
+        readUserIDList: string[];
+        unreadUserIDList: string[];
+        cursor: string;
+        isCompleted: boolean;
+      };
+      for (const userID of filter === READ ? readUserIDList : unreadUserIDList) {
+        state.list.appendChild(h("li", {}, userID));
       }
       if (state.list.childElementCount === 0) {
         state.list.appendChild(h("li", { class: "hint" }, filter === READ ? "No one yet" : "Everyone has read it"));
       }
-      state.nextSeq = page.next_seq;
-      state.finished = page.is_finished;
-      state.more.hidden = page.is_finished;
+      state.cursor = cursor;
+      state.finished = isCompleted;
+      state.more.hidden = isCompleted;
       status(this.statusLine, "");
     } catch (error) {
       if (generation === this.generation) status(this.statusLine, `Could not load the list: ${String(error)}`, "error");

@@ -1,121 +1,74 @@
-// The protocol objects the chat client reads, with TIM's keys (docs/protocol.md). Only the keys
-// the client uses are listed; the server sends more.
+// What the chat client takes from TIM's Web SDK (the package tincan-chat, packages/tincan-chat):
+// the SDK itself, its objects with TIM's field names, and how the client says them in words.
 
-export const C2C = 1;
-export const GROUP = 2;
+import TencentCloudChat, { ChatError, type ChatSDK, type Conversation, type Group, type Message } from "tincan-chat";
 
-export interface Elem {
-  elem_type: number;
-  text_elem_content?: string;
-  group_tips_elem_tip_type?: number;
-  group_tips_elem_op_user?: string;
-  group_tips_elem_user_array?: string[];
-}
+export { ChatError, TencentCloudChat };
+export type { ChatSDK, Conversation, Group, Message };
 
-export interface Message {
-  message_elem_array: Elem[];
-  message_conv_id: string;
-  message_conv_type: number;
-  message_sender: string;
-  message_server_time: number;
-  message_is_from_self: boolean;
-  message_is_read: boolean;
-  message_is_peer_read: boolean;
-  message_receipt_peer_read: boolean;
-  message_need_read_receipt: boolean;
-  message_has_sent_receipt: boolean;
-  message_group_receipt_read_count: number;
-  message_group_receipt_unread_count: number;
-  message_msg_id: string;
-  message_seq: number;
-  message_is_excluded_from_unread_count: boolean;
-}
+export const { EVENT, TYPES } = TencentCloudChat;
 
-export interface Conversation {
-  conv_id: string;
-  conv_type: number;
-  conv_unread_num: number;
-  conv_active_time: number;
-  conv_is_has_lastmsg: boolean;
-  conv_last_msg: Message | null;
-  conv_show_name: string;
-  conv_group_type: number | null;
-}
-
-export interface ConvState {
-  unread: number;
-  max_seq: number;
-  read_seq: number;
-}
-
-export interface MessageReceipt {
-  msg_receipt_conv_id: string;
-  msg_receipt_conv_type: number;
-  msg_receipt_msg_id: string;
-  msg_receipt_is_peer_read: boolean;
-  msg_receipt_read_count: number;
-  msg_receipt_unread_count: number;
-  msg_receipt_seq: number;
-}
-
-export interface GroupMember {
-  group_member_info_identifier: string;
-  group_member_info_member_role: number;
-}
-
-/** TIM's group types by number, as `conv_group_type` and `group_detail_info_group_type` give them. */
-export const GROUP_TYPE_NAMES: Record<number, string> = {
-  0: "Public",
-  1: "Work",
-  2: "Meeting",
-  4: "AVChatRoom",
-  5: "Community",
+/** TIM's group types, by the names people know them by here. */
+const GROUP_TYPE_NAMES: Record<string, string> = {
+  [TYPES.GRP_WORK]: "Work",
+  [TYPES.GRP_PUBLIC]: "Public",
+  [TYPES.GRP_MEETING]: "Meeting",
+  [TYPES.GRP_AVCHATROOM]: "AVChatRoom",
+  [TYPES.GRP_COMMUNITY]: "Community",
 };
 
-/** A conversation's key in the client's maps. */
-export function convKey(convType: number, convId: string): string {
-  return `${convType}:${convId}`;
+/** Names a group type (TIM's `Group.type`, `Conversation.subType`) for people. */
+export function groupTypeName(type: string | undefined): string {
+  return type ? (GROUP_TYPE_NAMES[type] ?? type) : "";
 }
 
-/** What a message says, as one line of text. */
-export function messageText(message: Message): string {
-  return message.message_elem_array.map(elemText).join(" ");
+/** A conversation's kind and the user or group it is with, from its ID (`C2C<user>`, `GROUP<group>`). */
+export function splitConversationID(conversationID: string): { type: string; id: string } {
+  if (conversationID.startsWith(TYPES.CONV_GROUP)) return { type: TYPES.CONV_GROUP, id: conversationID.slice(TYPES.CONV_GROUP.length) };
+  return { type: TYPES.CONV_C2C, id: conversationID.slice(TYPES.CONV_C2C.length) };
 }
 
-function elemText(elem: Elem): string {
-  switch (elem.elem_type) {
-    case 0:
-      return elem.text_elem_content ?? "";
-    case 1:
+/** The name a conversation is listed under: the group's name, or the other user's ID. */
+export function conversationName(conversation: Conversation): string {
+  const { id } = splitConversationID(conversation.conversationID);
+  return conversation.groupProfile?.name || conversation.userProfile?.nick || id;
+}
+
+/** What a message (or a conversation's last message: its `type` and `payload`) says, as one line of text. */
+export function messageText(message: { type: string; payload: any }): string {
+  switch (message.type) {
+    case TYPES.MSG_TEXT:
+      return String(message.payload?.text ?? "");
+    case TYPES.MSG_IMAGE:
       return "[image]";
-    case 2:
+    case TYPES.MSG_AUDIO:
       return "[voice message]";
-    case 3:
+    case TYPES.MSG_CUSTOM:
       return "[custom message]";
-    case 4:
+    case TYPES.MSG_FILE:
       return "[file]";
-    case 5:
-      return tipText(elem);
-    case 6:
+    case TYPES.MSG_GRP_TIP:
+      return tipText(message.payload ?? {});
+    case TYPES.MSG_FACE:
       return "[sticker]";
-    case 7:
+    case TYPES.MSG_LOCATION:
       return "[location]";
-    case 9:
+    case TYPES.MSG_VIDEO:
       return "[video]";
     default:
       return "[message]";
   }
 }
 
-function tipText(elem: Elem): string {
-  const who = elem.group_tips_elem_op_user ?? "someone";
-  const users = (elem.group_tips_elem_user_array ?? []).join(", ");
-  switch (elem.group_tips_elem_tip_type) {
-    case 1:
+function tipText(payload: { operatorID?: string; operationType?: number; userIDList?: string[] }): string {
+  const who = payload.operatorID || "someone";
+  const users = (payload.userIDList ?? []).join(", ");
+  switch (payload.operationType) {
+    case TYPES.GRP_TIP_MBR_JOIN:
       return `${who} added ${users}`;
-    case 2:
+    case TYPES.GRP_TIP_MBR_QUIT:
       return `${users || who} left the group`;
-    case 3:
+    case TYPES.GRP_TIP_MBR_KICKED_OUT:
       return `${who} removed ${users}`;
     default:
       return "The group changed";
