@@ -38,6 +38,24 @@ const CLOSE_SESSION_ENDED: u16 = 4000;
 /// A request being served.
 type Inflight = std::pin::Pin<Box<dyn std::future::Future<Output = (u64, Result<(String, Next), ApiError>)> + Send>>;
 
+/// The requests a connection is serving, polled by the connection's own task (no task per
+/// request: a request costs no scheduling of its own, and its answer is ready where it is
+/// written). When the connection ends for any reason, those still running are handed to a task
+/// of their own and run to the end, their answers unwritten: a send whose answer is lost is
+/// stored (or refused) for good, and the client's resend finds it, where a request dropped
+/// halfway would leave its message ID reserved and every resend answered 6015.
+#[derive(Default)]
+struct Requests(FuturesUnordered<Inflight>);
+
+impl Drop for Requests {
+    fn drop(&mut self) {
+        let rest = std::mem::take(&mut self.0);
+        if !rest.is_empty() {
+            tokio::spawn(rest.for_each(|_| std::future::ready(())));
+        }
+    }
+}
+
 /// What a connection does next after a frame.
 enum Next {
     Continue,
@@ -142,7 +160,8 @@ async fn run(
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ApiError> {
     let mut last_sent = replay(engine, socket, session, resume_pos, kick, shutdown).await?;
-    let mut inflight: FuturesUnordered<Inflight> = FuturesUnordered::new();
+    let mut requests = Requests::default();
+    let inflight = &mut requests.0;
     // A connection silent for three heartbeats is gone.
     let idle_timeout = engine.heartbeat_interval() * 3;
     let mut idle_deadline = tokio::time::Instant::now() + idle_timeout;
@@ -219,18 +238,8 @@ async fn run(
                         let data = frame.data.map(ToOwned::to_owned);
                         let engine = engine.clone();
                         let session = session.clone();
-                        // Each request runs in its own task, so that it finishes even when the
-                        // connection drops before the answer: a send whose answer is lost is
-                        // stored (or refused) for good, and the client's resend finds it, where a
-                        // request dropped halfway would leave its message ID reserved and every
-                        // resend answered 6015.
-                        let task = tokio::spawn(async move { handle(&engine, &session, &op, data.as_deref()).await });
-                        inflight.push(Box::pin(async move {
-                            let result = task.await.unwrap_or_else(|err| {
-                                Err(ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, format!("the request's task failed: {err}")))
-                            });
-                            (id, result)
-                        }));
+                        // Owned, so that it can outlive the connection (see `Requests`).
+                        inflight.push(Box::pin(async move { (id, handle(&engine, &session, &op, data.as_deref()).await) }));
                     }
                     Err((id, error)) => guarded(kick, shutdown, send_text(socket, encode_error(id, &error))).await?,
                 }
