@@ -50,8 +50,11 @@ struct Requests(FuturesUnordered<Inflight>);
 impl Drop for Requests {
     fn drop(&mut self) {
         let rest = std::mem::take(&mut self.0);
-        if !rest.is_empty() {
-            tokio::spawn(rest.for_each(|_| std::future::ready(())));
+        // Outside a runtime (one being torn down) there is nothing left to run them on.
+        if !rest.is_empty()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(rest.for_each(|_| std::future::ready(())));
         }
     }
 }
