@@ -139,6 +139,8 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         push::RECEIPT => push::RECEIPT,
         push::RECEIPT_SENT => push::RECEIPT_SENT,
         push::CONV_READ => push::CONV_READ,
+        tincan_proto::conv_manage::CONV_PUSH => tincan_proto::conv_manage::CONV_PUSH,
+        tincan_proto::conv_manage::CONV_GROUP_PUSH => tincan_proto::conv_manage::CONV_GROUP_PUSH,
         _ => push::GROUP,
     }
 }

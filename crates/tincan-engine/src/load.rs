@@ -136,6 +136,22 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             }
         }
     }
+    for record in loaded.conv_settings {
+        let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
+        let mut convs = lock(&account.convs);
+        if let ConvKey::C2c(pair) = &record.conv
+            && record.settings.created_at != 0
+            && let Some(side) = pair.side_of(&record.user)
+        {
+            // A conversation created without messages is in the list all the same.
+            convs.peers.insert(pair.peer_of(side).clone());
+        }
+        convs.settings.insert(record.conv, record.settings);
+    }
+    for record in loaded.conv_groups {
+        let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
+        lock(&account.convs).conv_groups = record.names;
+    }
     // The store lists recent messages newest first; the memory expires oldest first.
     let mut recent_messages = loaded.recent_messages;
     recent_messages.reverse();

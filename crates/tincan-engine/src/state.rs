@@ -160,6 +160,10 @@ impl Account {
 pub(crate) struct AccountConvs {
     pub(crate) peers: BTreeSet<UserId>,
     pub(crate) groups: BTreeSet<GroupId>,
+    /// What the user set on its conversations (only those with something set).
+    pub(crate) settings: HashMap<ConvKey, tincan_store::ConvSettings>,
+    /// The user's conversation groups, in the order created.
+    pub(crate) conv_groups: Vec<String>,
 }
 
 /// Shards of the app's message-ID memory; a send locks one, briefly.

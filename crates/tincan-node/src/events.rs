@@ -29,6 +29,12 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             vec![json!({"kind": "total_unread_changed", "total_unread_count": total})]
         }
         Event::Ended(error) => vec![ended(&error)],
+        Event::ConvGroup(push) => conv_group_event(push),
+        Event::FilteredUnreadChanged { filter, total } => vec![json!({
+            "kind": "filtered_unread_changed",
+            "filter": to_text(&filter),
+            "total_unread_count": total,
+        })],
         // The client resumes after an overflow by itself; what the app missed comes again.
         Event::ReceiptSent(_)
         | Event::ConvRead(_)
@@ -59,6 +65,32 @@ fn conv_events(changes: Vec<ConvChange>) -> Vec<Outgoing> {
         .into_iter()
         .map(|(event, convs)| json!({"kind": "conv_event", "conv_event": event.0, "json_conv_array": to_text(&convs)}))
         .collect()
+}
+
+/// A conversation group change as TIM's callback of its kind: `conv_group_created`
+/// (`TIMSetConvConversationGroupCreatedCallback`), `conv_group_deleted`,
+/// `conv_group_name_changed`, `conv_group_added` (`TIMSetConvConversationsAddedToGroupCallback`)
+/// or `conv_group_removed` (`TIMSetConvConversationsDeletedFromGroupCallback`).
+fn conv_group_event(push: tincan_proto::conv_manage::ConvGroupPush) -> Vec<Outgoing> {
+    let conversations = to_text(&push.conversations);
+    let event = match push.event.as_str() {
+        "created" => {
+            json!({"kind": "conv_group_created", "group_name": push.group_name, "conversation_array": conversations})
+        }
+        "deleted" => json!({"kind": "conv_group_deleted", "group_name": push.group_name}),
+        "renamed" => json!({"kind": "conv_group_name_changed", "old_name": push.group_name, "new_name": push.new_name}),
+        "added" => {
+            json!({"kind": "conv_group_added", "group_name": push.group_name, "conversation_array": conversations})
+        }
+        "removed" => json!({
+            "kind": "conv_group_removed",
+            "group_name": push.group_name,
+            "conversation_array": conversations,
+            "reason": push.reason,
+        }),
+        _ => return Vec::new(),
+    };
+    vec![event]
 }
 
 /// A batch of callback invocations as JSON text.

@@ -22,6 +22,8 @@ use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
+
+mod conv;
 use crate::session::{InitConfig, Session};
 
 /// TIM's result object, without `user_data`.
@@ -91,7 +93,10 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGroupDeleteMember" => group_delete_member(session, params).await,
         "TIMGroupQuit" => group_quit(session, params).await,
         "TIMGroupGetMemberInfoList" => group_members(session, params).await,
-        other => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+        other => match conv::call(session, other, params).await {
+            Some(result) => result,
+            None => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+        },
     };
     result.into()
 }
@@ -126,6 +131,25 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::DeleteGroup | OpKind::JoinGroup | OpKind::GetGroupInfo | OpKind::GetJoinedGroups => &[],
         // tincan's own: TIM's Electron SDK has no method for it.
         OpKind::SetReceiptPrivacy => &[],
+        OpKind::DeleteConversations => &["TIMConvDelete", "TIMConvDeleteConversationList"],
+        OpKind::GetConversations => &["TIMConvGetConvInfo"],
+        OpKind::CreateConversation => &["TIMConvCreate"],
+        OpKind::ClearHistory => &["TIMMsgClearHistoryMessage"],
+        OpKind::SetDraft => &["TIMConvSetDraft"],
+        OpKind::CancelDraft => &["TIMConvCancelDraft"],
+        OpKind::PinConversation => &["TIMConvPinConversation"],
+        OpKind::MarkConversations => &["TIMConvMarkConversation"],
+        OpKind::SetConvCustomData => &["TIMConvSetConversationCustomData"],
+        OpKind::GetConversationListByFilter => &["TIMConvGetConversationListByFilter"],
+        OpKind::GetUnreadByFilter => {
+            &["TIMConvGetUnreadMessageCountByFilter", "TIMConvSubscribeUnreadMessageCountByFilter"]
+        }
+        OpKind::CreateConvGroup => &["TIMConvCreateConversationGroup"],
+        OpKind::GetConvGroups => &["TIMConvGetConversationGroupList"],
+        OpKind::DeleteConvGroup => &["TIMConvDeleteConversationGroup"],
+        OpKind::RenameConvGroup => &["TIMConvRenameConversationGroup"],
+        OpKind::AddToConvGroup => &["TIMConvAddConversationsToGroup"],
+        OpKind::RemoveFromConvGroup => &["TIMConvDeleteConversationsFromGroup"],
     }
 }
 

@@ -96,6 +96,15 @@ codes! {
     C2C_INVALID_ACCOUNT = 20003;
     /// C2C: a before-send webhook refused the message.
     C2C_REJECTED_BY_CALLBACK = 20006;
+    /// Conversations: the user has too many conversations marked, with custom data or in
+    /// conversation groups (1,000), or a conversation group is full.
+    CONV_SETTINGS_LIMIT = 51008;
+    /// Conversations: the conversation group does not exist.
+    CONV_GROUP_NOT_FOUND = 51009;
+    /// Conversations: the user has the most conversation groups allowed (20).
+    CONV_GROUP_LIMIT = 51010;
+    /// Conversations: the conversation group's name is empty, too long (32 bytes) or taken.
+    CONV_GROUP_NAME_INVALID = 51011;
     /// REST: the HTTP URL is invalid.
     REST_BAD_URL = 60002;
     /// REST: the request body is not valid JSON.

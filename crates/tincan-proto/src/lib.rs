@@ -11,6 +11,8 @@
 //! - [`ids`]: validated identifiers ([`UserId`], [`GroupId`]), and [`ListedId`](ids::ListedId)
 //!   for lists answered item by item.
 //! - [`conv`]: conversations as requests name them ([`Conv`], and the scopes of read calls).
+//! - [`conv_manage`]: what conversation management names and pushes (conversation IDs, drafts,
+//!   marks, list filters).
 //! - [`enums`]: TIM's numeric enumerations as open newtypes (an unknown value still parses).
 //! - [`message`]: the TIM `Message` object and its elements, with validation of what a client
 //!   may send.
@@ -22,6 +24,7 @@
 
 pub mod api;
 pub mod conv;
+pub mod conv_manage;
 pub mod enums;
 pub mod error;
 pub mod frame;

@@ -68,8 +68,24 @@ pub const REST_BODY_BYTES_MAX: usize = 2 * 1024 * 1024;
 /// that the client is not reset while it sends; past it the connection is closed after the
 /// answer.
 pub const REST_BODY_DRAIN_BYTES_MAX: usize = 32 * 1024 * 1024;
+/// Most conversations in one conversation-management call (delete, mark, custom data, groups).
+pub const CONV_IDS_PER_CALL_MAX: usize = 100;
+/// Largest draft, as JSON, in bytes.
+pub const CONV_DRAFT_BYTES_MAX: usize = 12 * 1024;
+/// Longest conversation custom data, in bytes (TIM: 256).
+pub const CONV_CUSTOM_DATA_BYTES_MAX: usize = 256;
+/// Longest conversation group name, in bytes (TIM: 32, 51011).
+pub const CONV_GROUP_NAME_BYTES_MAX: usize = 32;
+/// Most conversation groups of one user (TIM: 20, 51010).
+pub const CONV_GROUPS_MAX: usize = 20;
+/// Most conversations one user may have in conversation groups, or marked, or with custom data
+/// (TIM: 1,000, 51008).
+pub const CONV_SETTINGS_MAX: usize = 1_000;
+/// Largest page of a filtered conversation list, and its default.
+pub const CONV_LIST_PAGE_MAX: u32 = 100;
 
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
+const _: () = assert!(CONV_DRAFT_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);
 const _: () = assert!(GROUP_NAME_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);
 const _: () = assert!(READ_MEMBERS_PAGE_MAX <= READ_MEMBERS_PAGE_MAX_REST);

@@ -31,11 +31,11 @@ pub struct ConvInfo {
     /// The newest message; shared, since a client's copy of the list and each change it reports
     /// hold the same message.
     pub conv_last_msg: Option<Arc<Message>>,
-    /// Drafts are local to a device; always false.
+    /// Whether the user has a draft in it (`conv_draft`).
     pub conv_is_has_draft: bool,
     /// `TIMReceiveMessageOpt`; tincan always receives (0).
     pub conv_recv_opt: u32,
-    /// Pinning is local here; always false.
+    /// Whether the user pinned it; pinned conversations come first in lists.
     pub conv_is_pinned: bool,
     /// The group's name, or the peer's user ID.
     pub conv_show_name: String,
@@ -49,6 +49,14 @@ pub struct ConvInfo {
     pub conv_max_seq: u64,
     /// tincan: the user's read position when this state was taken (C2C and group).
     pub conv_read_seq: u64,
+    /// The user's draft, shown on all of its devices (`None` for none).
+    pub conv_draft: Option<crate::conv_manage::Draft>,
+    /// `TIMConversationMarkType` values the user set, lowest first.
+    pub conv_mark_array: Vec<u64>,
+    /// The user's custom data of the conversation.
+    pub conv_custom_data: String,
+    /// The user's conversation groups it is in.
+    pub conv_conversation_group_array: Vec<String>,
 }
 
 /// `MessageReceipt`: the read state of one message, as the sender sees it.

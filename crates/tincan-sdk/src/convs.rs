@@ -176,6 +176,39 @@ impl ConvCache {
     }
 }
 
+impl ConvCache {
+    /// Applies a conversation the user changed (from any of its devices): deleted or hidden
+    /// (`kTIMConvEvent_Del`), or as it now is. Its own fields (draft, pin, marks, groups) are
+    /// taken; its counts and last message too, unless this copy has seen newer ones.
+    pub(crate) fn apply_pushed(&mut self, event: ConvEvent, mut conv: ConvInfo) -> Option<ConvChange> {
+        let key = (conv.conv_id.clone(), conv.conv_type);
+        if event == ConvEvent::DEL {
+            return self.remove(&key.0, key.1);
+        }
+        let event = match self.convs.get(&key) {
+            Some(old) => {
+                if conv.conv_max_seq < old.conv_max_seq || conv.conv_read_seq < old.conv_read_seq {
+                    keep_pushed(&mut conv, old);
+                }
+                if *old == conv {
+                    return None;
+                }
+                ConvEvent::UPDATE
+            }
+            None => ConvEvent::ADD,
+        };
+        self.convs.insert(key.clone(), conv.clone());
+        self.removed.remove(&key);
+        self.touched.insert(key, self.generation);
+        Some(ConvChange { event, conv })
+    }
+
+    /// The conversations in the list, as this copy has them.
+    pub(crate) fn list(&self) -> impl Iterator<Item = &ConvInfo> {
+        self.convs.values()
+    }
+}
+
 /// Takes into a listed conversation what pushes carry and know better: the counts and seqs,
 /// and the last message when the pushed one is newer.
 fn keep_pushed(listed: &mut ConvInfo, pushed: &ConvInfo) {

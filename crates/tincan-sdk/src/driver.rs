@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tincan_proto::api::{Operation, get_conversation_list, login, ping};
-use tincan_proto::enums::ConvType;
+use tincan_proto::conv_manage::{self, ConvGroupPush, ConvPush};
+use tincan_proto::enums::{ConvEvent, ConvType};
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
     self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
@@ -88,6 +89,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         tiny_id: AtomicU64::new(response.tiny_id),
         clock_offset_secs: AtomicI64::new(clock_offset(response.server_time)),
         sent_ids: Mutex::new(SentIds::default()),
+        unread_filters: Mutex::new(Vec::new()),
         user_id: config.user_id.clone(),
         sdkappid: config.sdkappid,
     });
@@ -546,6 +548,23 @@ impl Driver {
                 }
                 return None;
             }
+            conv_manage::CONV_PUSH => {
+                let Ok(payload) = serde_json::from_str::<ConvPush>(data) else { return self.passed(pos) };
+                let changes =
+                    payload.conversations.into_iter().filter_map(|conv| self.convs.apply_pushed(payload.event, conv));
+                let changes: Vec<_> = changes.collect();
+                self.report_convs(changes, true);
+            }
+            conv_manage::CONV_GROUP_PUSH => {
+                let Ok(payload) = serde_json::from_str::<ConvGroupPush>(data) else { return self.passed(pos) };
+                let conversations = payload.conversations.clone();
+                deliver!(Event::ConvGroup(payload));
+                let changes: Vec<_> = conversations
+                    .into_iter()
+                    .filter_map(|conv| self.convs.apply_pushed(ConvEvent::UPDATE, conv))
+                    .collect();
+                self.report_convs(changes, true);
+            }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);
                 if synced > self.shared.last_pos.load(Ordering::SeqCst) {
@@ -596,6 +615,17 @@ impl Driver {
                 self.events.send(Event::TotalUnreadChanged(total));
             }
             _ => {}
+        }
+        let mut told = Vec::new();
+        for (filter, last) in crate::state_lock(&self.shared.unread_filters).iter_mut() {
+            let total = self.convs.list().filter(|conv| filter.accepts(conv)).map(|conv| conv.conv_unread_num).sum();
+            if total != *last {
+                *last = total;
+                told.push(Event::FilteredUnreadChanged { filter: filter.clone(), total });
+            }
+        }
+        for event in told {
+            self.events.send(event);
         }
     }
 

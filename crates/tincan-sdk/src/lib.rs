@@ -17,6 +17,7 @@
 //! - [`admin`]: a client for the REST API.
 
 pub mod admin;
+mod conv_manage;
 mod convs;
 mod driver;
 mod ops;
@@ -111,6 +112,17 @@ pub enum Event {
     ConvChanged(Vec<ConvChange>),
     /// The total unread count changed (TIM `TIMSetConvTotalUnreadMessageCountChangedCallback`).
     TotalUnreadChanged(u64),
+    /// One of this user's conversation groups changed, from any of its devices (TIM's
+    /// conversation group callbacks).
+    ConvGroup(tincan_proto::conv_manage::ConvGroupPush),
+    /// The unread count of a subscribed filter changed (TIM
+    /// `TIMSetConvUnreadMessageCountChangedByFilterCallback`).
+    FilteredUnreadChanged {
+        /// The filter, as subscribed (without page keys).
+        filter: tincan_proto::conv_manage::ConvListFilter,
+        /// Its unread count now.
+        total: u64,
+    },
     /// Missed events have been replayed up to this position.
     Synced(u64),
     /// The connection dropped or came back.
@@ -189,6 +201,8 @@ pub(crate) struct Shared {
     pub(crate) sent_ids: Mutex<SentIds>,
     pub(crate) user_id: UserId,
     pub(crate) sdkappid: u64,
+    /// Filters whose unread counts the application subscribed to, with the last count told.
+    pub(crate) unread_filters: Mutex<Vec<(tincan_proto::conv_manage::ConvListFilter, u64)>>,
 }
 
 /// A logged-in client; cheap to clone.

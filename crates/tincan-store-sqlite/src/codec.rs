@@ -163,3 +163,13 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
         receipt_private: get_i64(20)? != 0,
     })
 }
+
+/// Conversation group names as one column: one per line (a name has no control characters).
+pub(crate) fn names_to_sql(names: &[String]) -> String {
+    names.join("\n")
+}
+
+/// The reverse of [`names_to_sql`].
+pub(crate) fn names_from_sql(text: &str) -> Vec<String> {
+    if text.is_empty() { Vec::new() } else { text.split('\n').map(str::to_owned).collect() }
+}

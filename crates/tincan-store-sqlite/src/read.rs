@@ -10,14 +10,15 @@ use tincan_core::group::GroupProfile;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, CallbackRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord,
-    MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult,
-    UserEventRecord,
+    AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, GroupReceiptRecord,
+    GroupRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage,
+    StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
-    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, conv_columns, conv_from_columns, from_sql, group_type_from_sql,
-    message_from_row, parse_group, parse_user, role_from_sql, to_sql, u32_from_sql,
+    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, bits_from_sql, conv_columns, conv_from_columns, from_sql,
+    group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
+    u32_from_sql,
 };
 use crate::{backend, open_reader_connection};
 
@@ -104,6 +105,8 @@ impl StoreRead for SqliteReader {
                 excluded: load_excluded(connection)?,
                 recent_messages: load_recent(connection, recent_since)?,
                 pending_callbacks: load_pending_callbacks(connection)?,
+                conv_settings: load_conv_settings(connection)?,
+                conv_groups: load_conv_groups(connection)?,
             })
         })
     }
@@ -452,6 +455,60 @@ fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
         });
     }
     Ok(members)
+}
+
+fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
+             marks, custom_data, groups from conv_settings",
+        )
+        .map_err(backend("preparing the conversation settings query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying conversation settings"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading conversation settings"))? {
+        let context = "reading conversation settings";
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
+        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
+        let deleted_seq: Option<i64> = row.get(5).map_err(backend(context))?;
+        let pinned: bool = row.get(8).map_err(backend(context))?;
+        records.push(ConvSettingsRecord {
+            sdkappid: from_sql(get_i64(0)?)?,
+            user: parse_user(&get_text(1)?)?,
+            conv: conv_from_columns(get_i64(2)?, &get_text(3)?)?,
+            settings: ConvSettings {
+                created_at: from_sql(get_i64(4)?)?,
+                deleted_seq: deleted_seq.map(from_sql).transpose()?,
+                cleared_seq: from_sql(get_i64(6)?)?,
+                draft: get_text(7)?,
+                pinned,
+                marks: bits_from_sql(get_i64(9)?),
+                custom_data: get_text(10)?,
+                groups: names_from_sql(&get_text(11)?),
+            },
+        });
+    }
+    Ok(records)
+}
+
+fn load_conv_groups(connection: &Connection) -> StoreResult<Vec<ConvGroupsRecord>> {
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, names from conv_group_list")
+        .map_err(backend("preparing the conversation group query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying conversation groups"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading conversation groups"))? {
+        let context = "reading conversation groups";
+        let sdkappid: i64 = row.get(0).map_err(backend(context))?;
+        let user: String = row.get(1).map_err(backend(context))?;
+        let names: String = row.get(2).map_err(backend(context))?;
+        records.push(ConvGroupsRecord {
+            sdkappid: from_sql(sdkappid)?,
+            user: parse_user(&user)?,
+            names: names_from_sql(&names),
+        });
+    }
+    Ok(records)
 }
 
 fn load_read_states(connection: &Connection) -> StoreResult<Vec<ReadStateRecord>> {

@@ -8,7 +8,7 @@ use tincan_core::conv::ConvKey;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
-use crate::codec::{bits_to_sql, commands_to_sql, conv_columns, group_types_to_sql, to_sql};
+use crate::codec::{bits_to_sql, commands_to_sql, conv_columns, group_types_to_sql, names_to_sql, to_sql};
 
 /// The writer; owned by the engine's single writer thread.
 pub struct SqliteWriter {
@@ -190,6 +190,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "delete from read_state where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging read positions",
+            )?;
+            execute(
+                "delete from conv_settings where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging conversation settings",
             )
         }
         WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
@@ -282,5 +287,50 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             )
         }
         WriteOp::PutGroupReceipt(_) => Ok(()),
+        WriteOp::PutConvSettings(record) => {
+            let (conv_type, conv_key) = conv_columns(&record.conv);
+            let settings = &record.settings;
+            if settings.is_empty() {
+                return execute(
+                    "delete from conv_settings where sdkappid = ?1 and user_id = ?2 and conv_type = ?3 and conv_key = ?4",
+                    params![to_sql(record.sdkappid), record.user.as_str(), conv_type, conv_key],
+                    "removing conversation settings",
+                );
+            }
+            execute(
+                "insert or replace into conv_settings (sdkappid, user_id, conv_type, conv_key, created_at, \
+                 deleted_seq, cleared_seq, draft, pinned, marks, custom_data, groups) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    to_sql(record.sdkappid),
+                    record.user.as_str(),
+                    conv_type,
+                    conv_key,
+                    to_sql(settings.created_at),
+                    settings.deleted_seq.map(to_sql),
+                    to_sql(settings.cleared_seq),
+                    settings.draft,
+                    settings.pinned,
+                    bits_to_sql(settings.marks),
+                    settings.custom_data,
+                    names_to_sql(&settings.groups)
+                ],
+                "storing conversation settings",
+            )
+        }
+        WriteOp::PutConvGroups(record) => {
+            if record.names.is_empty() {
+                return execute(
+                    "delete from conv_group_list where sdkappid = ?1 and user_id = ?2",
+                    params![to_sql(record.sdkappid), record.user.as_str()],
+                    "removing conversation groups",
+                );
+            }
+            execute(
+                "insert or replace into conv_group_list (sdkappid, user_id, names) values (?1, ?2, ?3)",
+                params![to_sql(record.sdkappid), record.user.as_str(), names_to_sql(&record.names)],
+                "storing conversation groups",
+            )
+        }
     }
 }

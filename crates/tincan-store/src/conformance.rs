@@ -34,6 +34,7 @@ pub fn run_all(open: OpenStore<'_>) {
     the_webhook_queue_keeps_events_until_delivered(open);
     a_dismissed_groups_id_is_taken_by_a_new_group(open);
     large_numbers_read_back_exactly(open);
+    conversation_settings_load_back(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -502,4 +503,74 @@ fn large_numbers_read_back_exactly(open: OpenStore<'_>) {
     record.client_time = u64::MAX - 1;
     apply(&mut writer, vec![WriteOp::AppendMessage(record.clone())], 1001);
     assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(record));
+}
+
+fn conversation_settings_load_back(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let settings = crate::ConvSettings {
+        created_at: 5,
+        deleted_seq: Some(0),
+        cleared_seq: 7,
+        draft: r#"{"draft_edit_time":9}"#.to_owned(),
+        pinned: true,
+        marks: (1 << 63) | 1,
+        custom_data: "custom".to_owned(),
+        groups: vec!["work".to_owned(), "family and friends".to_owned()],
+    };
+    let record = |user_name: &str, conv: ConvKey, settings: crate::ConvSettings| crate::ConvSettingsRecord {
+        sdkappid: APP,
+        user: user(user_name),
+        conv,
+        settings,
+    };
+    let groups = |names: &[&str]| crate::ConvGroupsRecord {
+        sdkappid: APP,
+        user: user("alice"),
+        names: names.iter().map(|name| (*name).to_owned()).collect(),
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutConvSettings(record("alice", c2c("alice", "bob"), settings.clone())),
+            WriteOp::PutConvSettings(record("alice", ConvKey::Group(group_id("team")), settings.clone())),
+            WriteOp::PutConvSettings(record("bob", c2c("alice", "bob"), crate::ConvSettings::default())),
+            WriteOp::PutConvGroups(groups(&["work", "family and friends"])),
+        ],
+        0,
+    );
+    let loaded = reader.load(0).expect("load");
+    let mut found = loaded.conv_settings.clone();
+    found.sort_by_key(|record| matches!(record.conv, ConvKey::Group(_)));
+    assert_eq!(
+        found,
+        vec![
+            record("alice", c2c("alice", "bob"), settings.clone()),
+            record("alice", ConvKey::Group(group_id("team")), settings.clone())
+        ],
+        "empty settings are not kept"
+    );
+    assert_eq!(loaded.conv_groups, vec![groups(&["work", "family and friends"])]);
+    // Settings emptied and an emptied group list are removed.
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutConvSettings(record("alice", c2c("alice", "bob"), crate::ConvSettings::default())),
+            WriteOp::PutConvGroups(groups(&[])),
+        ],
+        0,
+    );
+    let loaded = reader.load(0).expect("load");
+    assert_eq!(loaded.conv_settings, vec![record("alice", ConvKey::Group(group_id("team")), settings)]);
+    assert!(loaded.conv_groups.is_empty());
+    // A group whose ID a new group takes loses every user's settings of it.
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroup(group_record("team")),
+            WriteOp::PurgeGroup { sdkappid: APP, group_id: group_id("team") },
+            WriteOp::PutGroup(group_record("team")),
+        ],
+        0,
+    );
+    assert!(reader.load(0).expect("load").conv_settings.is_empty());
 }

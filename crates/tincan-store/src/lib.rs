@@ -169,6 +169,10 @@ pub enum WriteOp {
         /// When the next attempt is due, in milliseconds.
         next_at: u64,
     },
+    /// Stores one user's settings of one conversation (removes them when empty).
+    PutConvSettings(ConvSettingsRecord),
+    /// Stores one user's conversation groups (removes them when there are none).
+    PutConvGroups(ConvGroupsRecord),
 }
 
 /// The reading side of a store; callable from many threads at once.

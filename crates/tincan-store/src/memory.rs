@@ -27,9 +27,9 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, CallbackRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord,
-    MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead,
-    StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
+    GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
+    ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -126,6 +126,10 @@ struct Tables {
     callback_by_due: BTreeSet<(u64, u64)>,
     /// The largest webhook id ever given; ids are never reused, as with SQLite's `autoincrement`.
     last_callback_id: u64,
+    /// Users' settings of their conversations.
+    conv_settings: BTreeMap<(u64, UserId, ConvKey), ConvSettings>,
+    /// Users' conversation groups.
+    conv_groups: BTreeMap<(u64, UserId), Vec<String>>,
 }
 
 /// A membership, with its end once it ended.
@@ -292,6 +296,22 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.groups, (group.sdkappid, group.group_id.clone()), group.clone());
         }
         WriteOp::PurgeGroup { sdkappid, group_id } => purge_group(batch, *sdkappid, group_id),
+        WriteOp::PutConvSettings(record) => {
+            let key = (record.sdkappid, record.user.clone(), record.conv.clone());
+            if record.settings.is_empty() {
+                batch.remove(|tables| &mut tables.conv_settings, &key);
+            } else {
+                batch.put(|tables| &mut tables.conv_settings, key, record.settings.clone());
+            }
+        }
+        WriteOp::PutConvGroups(record) => {
+            let key = (record.sdkappid, record.user.clone());
+            if record.names.is_empty() {
+                batch.remove(|tables| &mut tables.conv_groups, &key);
+            } else {
+                batch.put(|tables| &mut tables.conv_groups, key, record.names.clone());
+            }
+        }
         WriteOp::AddMember(member) => {
             let key = (member.sdkappid, member.group_id.clone(), member.index);
             if batch.tables.members.contains_key(&key) {
@@ -452,6 +472,11 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
         batch.unlink(|tables| &mut tables.read_state_by_conv, &(sdkappid, conv.clone()), &user);
         batch.remove(|tables| &mut tables.read_states, &(sdkappid, user, conv.clone()));
     }
+    let settings: Vec<(u64, UserId, ConvKey)> =
+        batch.tables.conv_settings.keys().filter(|key| key.0 == sdkappid && key.2 == conv).cloned().collect();
+    for key in settings {
+        batch.remove(|tables| &mut tables.conv_settings, &key);
+    }
 }
 
 impl MemoryReader {
@@ -496,6 +521,25 @@ impl StoreRead for MemoryReader {
             excluded: load_excluded(&tables)?,
             recent_messages: load_recent(&tables, recent_since)?,
             pending_callbacks: load_pending_callbacks(&tables),
+            conv_settings: tables
+                .conv_settings
+                .iter()
+                .map(|((sdkappid, user, conv), settings)| ConvSettingsRecord {
+                    sdkappid: *sdkappid,
+                    user: user.clone(),
+                    conv: conv.clone(),
+                    settings: settings.clone(),
+                })
+                .collect(),
+            conv_groups: tables
+                .conv_groups
+                .iter()
+                .map(|((sdkappid, user), names)| ConvGroupsRecord {
+                    sdkappid: *sdkappid,
+                    user: user.clone(),
+                    names: names.clone(),
+                })
+                .collect(),
         })
     }
 

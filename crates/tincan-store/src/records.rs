@@ -257,6 +257,10 @@ pub struct LoadedState {
     pub recent_messages: Vec<RecentMessage>,
     /// Webhook events waiting to be delivered, per app.
     pub pending_callbacks: Vec<(u64, u64)>,
+    /// Users' own settings of their conversations.
+    pub conv_settings: Vec<ConvSettingsRecord>,
+    /// Users' conversation groups.
+    pub conv_groups: Vec<ConvGroupsRecord>,
 }
 
 /// A webhook event waiting to be delivered.
@@ -276,4 +280,59 @@ pub struct CallbackRecord {
     pub attempts: u32,
     /// When the next attempt is due, in milliseconds.
     pub next_at: u64,
+}
+
+/// What one user set on one of its conversations: what it deleted or cleared, its draft, pin,
+/// marks, custom data and conversation groups. Only the user sees these.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConvSettings {
+    /// When the user created the conversation without a message (`TIMConvCreate`), in seconds;
+    /// 0 if it did not.
+    pub created_at: u64,
+    /// The conversation's newest seq when the user deleted it: it stays out of the user's list
+    /// until a newer message comes. `None` when it is not deleted.
+    pub deleted_seq: Option<u64>,
+    /// Messages up to and including this seq are cleared from the user's history.
+    pub cleared_seq: u64,
+    /// TIM's `draftParams` as JSON; empty for no draft.
+    pub draft: String,
+    /// Whether it is pinned.
+    pub pinned: bool,
+    /// `TIMConversationMarkType` bits.
+    pub marks: u64,
+    /// `conv_custom_data`.
+    pub custom_data: String,
+    /// The names of the user's conversation groups it is in, in the order added.
+    pub groups: Vec<String>,
+}
+
+impl ConvSettings {
+    /// Whether nothing is set (such settings need no record).
+    pub fn is_empty(&self) -> bool {
+        *self == ConvSettings::default()
+    }
+}
+
+/// One user's settings of one conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvSettingsRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// The conversation.
+    pub conv: ConvKey,
+    /// The settings; empty ones remove the record.
+    pub settings: ConvSettings,
+}
+
+/// One user's conversation groups, in the order created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvGroupsRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// The groups' names; an empty list removes the record.
+    pub names: Vec<String>,
 }

@@ -147,6 +147,23 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         get_group_members,
         get_joined_groups,
         set_receipt_privacy,
+        delete_conversations,
+        get_conversations,
+        create_conversation,
+        clear_history,
+        set_draft,
+        cancel_draft,
+        pin_conversation,
+        mark_conversations,
+        set_conv_custom_data,
+        get_conversation_list_by_filter,
+        get_unread_by_filter,
+        create_conv_group,
+        get_conv_groups,
+        delete_conv_group,
+        rename_conv_group,
+        add_to_conv_group,
+        remove_from_conv_group,
     );
 }
 
@@ -249,6 +266,24 @@ nothing_after_parse!(
     get_group_members: USER_AND_GROUP_CODES,
     get_joined_groups,
     set_receipt_privacy,
+    // Lists of conversation IDs answer a bad item in its own result.
+    delete_conversations,
+    get_conversations: USER_AND_GROUP_CODES,
+    create_conversation: USER_AND_GROUP_CODES,
+    clear_history: USER_AND_GROUP_CODES,
+    set_draft: USER_AND_GROUP_CODES,
+    cancel_draft: USER_AND_GROUP_CODES,
+    pin_conversation: USER_AND_GROUP_CODES,
+    mark_conversations,
+    set_conv_custom_data,
+    get_conversation_list_by_filter,
+    get_unread_by_filter,
+    create_conv_group,
+    get_conv_groups,
+    delete_conv_group,
+    rename_conv_group,
+    add_to_conv_group,
+    remove_from_conv_group,
 );
 
 // ---------------------------------------------------------------------------------------------

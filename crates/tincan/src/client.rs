@@ -530,6 +530,10 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::ReceiptSent(push) => json!({"event": "receipt_sent", "data": push}),
         Event::ConvRead(push) => json!({"event": "conv_read", "data": push}),
         Event::Group(push) => json!({"event": "group", "data": push}),
+        Event::ConvGroup(push) => json!({"event": "conv_group", "data": push}),
+        Event::FilteredUnreadChanged { filter, total } => {
+            json!({"event": "filtered_unread", "filter": filter, "data": total})
+        }
         Event::ConvChanged(changes) => json!({"event": "conv_changed", "count": changes.len()}),
         Event::TotalUnreadChanged(total) => json!({"event": "total_unread", "data": total}),
         Event::Synced(pos) => json!({"event": "synced", "pos": pos}),
@@ -568,7 +572,12 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         Event::Connection(ConnectionState::Disconnected) => Some("connection lost; reconnecting".to_owned()),
         Event::Connection(ConnectionState::Connected) => Some("reconnected".to_owned()),
         Event::Overflowed { .. } => Some("fell behind; catching up".to_owned()),
-        Event::Ended(_) | Event::ConvRead(_) | Event::ConvChanged(_) | Event::TotalUnreadChanged(_) => None,
+        Event::Ended(_)
+        | Event::ConvRead(_)
+        | Event::ConvChanged(_)
+        | Event::ConvGroup(_)
+        | Event::FilteredUnreadChanged { .. }
+        | Event::TotalUnreadChanged(_) => None,
     }
 }
 

@@ -291,6 +291,13 @@ export interface convInfo {
   conv_max_seq?: number;
   /** tincan: the user's read position. */
   conv_read_seq?: number;
+  /** The user's draft, or null. */
+  conv_draft?: draftParams | null;
+  /** The TIMConversationMarkType values set. */
+  conv_mark_array?: number[];
+  conv_custom_data?: string;
+  /** The user's conversation groups it is in. */
+  conv_conversation_group_array?: string[];
 }
 
 export interface convGetTotalUnreadMessageCount {
@@ -415,4 +422,175 @@ export interface GetGroupMemberInfoParams {
 export interface GroupGetMemberInfoListResult {
   group_get_member_info_list_result_next_seq: number;
   group_get_member_info_list_result_info_array: GroupMemberInfo[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversation management, with TIM's names and keys.
+
+/** `TIMConvCreate`'s parameter. */
+export interface convCreate {
+  convId: string;
+  convType: TIMConvType | number;
+  userData?: string;
+}
+
+/** `TIMConvDelete`'s parameter. */
+export interface convDelete extends convCreate {}
+
+export interface DeleteConvListParam {
+  /** `c2c_<user>` or `group_<group>`. */
+  conversation_id_array: string[];
+  /** Also clear the user's history of them. */
+  clearMessage: boolean;
+  user_data?: string;
+}
+
+export interface convItem {
+  get_conversation_list_param_conv_id: string;
+  get_conversation_list_param_conv_type: TIMConvType | number;
+}
+
+export interface convGetConvInfo {
+  json_get_conv_list_param: convItem[];
+  user_data?: string;
+}
+
+export interface draftMessage {
+  message_elem_array: Array<Elem | Record<string, unknown>>;
+}
+
+export interface draftParams {
+  /** Set by the server when the draft is stored. */
+  draft_edit_time?: number;
+  draft_msg: draftMessage | Record<string, unknown>;
+  draft_user_define?: string;
+}
+
+/** `TIMConvSetDraft`'s parameter (TIM spells it `convSetDrat`). */
+export interface convSetDrat {
+  convId: string;
+  convType: TIMConvType | number;
+  draftParam: draftParams;
+}
+
+export type convSetDraft = convSetDrat;
+
+export interface convCancelDraft {
+  convId: string;
+  convType: TIMConvType | number;
+}
+
+export interface convPinConversation {
+  convId: string;
+  convType: TIMConvType | number;
+  isPinned: boolean;
+  user_data?: string;
+}
+
+export interface MarkConversationParam {
+  conversation_id_array: string[];
+  /** One TIMConversationMarkType, or an app's own mark (one bit from 1 << 32 up). */
+  mark_type: number;
+  enable_mark: boolean;
+  user_data?: string;
+}
+
+export interface setConvCustomDataParam {
+  conversation_id_array: string[];
+  /** At most 256 bytes. */
+  custom_data: string;
+  user_data?: string;
+}
+
+export interface TIMConversationListFilter {
+  params: {
+    conversation_list_filter_conv_type?: TIMConvType | number;
+    conversation_list_filter_next_seq?: number;
+    conversation_list_filter_count?: number;
+    conversation_list_filter_mark_type?: number;
+    conversation_list_filter_conversation_group?: string;
+  };
+  user_data?: string;
+}
+
+export interface TIMConversationListResult {
+  conversation_list_result_conv_list: convInfo[];
+  conversation_list_result_next_seq: number;
+  conversation_list_result_is_finished: boolean;
+}
+
+export interface createConversationGroupParam {
+  group_name: string;
+  conversation_id_array: string[];
+  user_data?: string;
+}
+
+export interface getConvGroupList {
+  user_data?: string;
+}
+
+export interface convGroupListResult {
+  conv_group_array: string[];
+}
+
+export interface renameConvGroupParam {
+  old_name: string;
+  new_name: string;
+  user_data?: string;
+}
+
+export interface deleteConvGroupParam {
+  group_name: string;
+  user_data?: string;
+}
+
+export interface MsgClearHistoryMessageParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  user_data?: string;
+}
+
+export interface convTotalUnreadMessageCountChangedByFilterCallback {
+  (filter: string, total_unread_count: number, user_data: string): void;
+}
+
+export interface convUnreadMessageCountChangedByFilterCallbackParam {
+  callback: convTotalUnreadMessageCountChangedByFilterCallback;
+  user_data?: string;
+}
+
+export interface TIMConvConversationGroupCreatedCallback {
+  (group_name: string, conversation_array: string, user_data: string): void;
+}
+
+export interface convGroupCreatedCallbackParam {
+  callback: TIMConvConversationGroupCreatedCallback;
+  user_data?: string;
+}
+
+export interface TIMConvConversationGroupDeletedCallback {
+  (group_name: string, user_data: string): void;
+}
+
+export interface convGroupDeletedCallbackParam {
+  callback: TIMConvConversationGroupDeletedCallback;
+  user_data?: string;
+}
+
+export interface TIMConvConversationGroupNameChangedCallback {
+  (old_name: string, new_name: string, user_data: string): void;
+}
+
+export interface convGroupNameChangedCallback {
+  callback: TIMConvConversationGroupNameChangedCallback;
+  user_data?: string;
+}
+
+export interface TIMConvConversationsDeletedFromGroupCallback {
+  (group_name: string, conversation_array: string, reason: number, user_data: string): void;
+}
+
+export interface convGroupDeletedFromGroupCallbackParam {
+  callback: TIMConvConversationsDeletedFromGroupCallback;
+  user_data?: string;
 }

@@ -49,6 +49,33 @@ import type {
   TIMSetUserSigExpiredCallback,
   TIMSetUserSigExpiredCallbackParam,
   totalUnreadCountResult,
+  convCancelDraft,
+  convCreate,
+  convDelete,
+  convGetConvInfo,
+  convGroupCreatedCallbackParam,
+  convGroupDeletedCallbackParam,
+  convGroupDeletedFromGroupCallbackParam,
+  convGroupListResult,
+  convGroupNameChangedCallback,
+  convPinConversation,
+  convSetDrat,
+  convTotalUnreadMessageCountChangedByFilterCallback,
+  convUnreadMessageCountChangedByFilterCallbackParam,
+  createConversationGroupParam,
+  deleteConvGroupParam,
+  DeleteConvListParam,
+  getConvGroupList,
+  MarkConversationParam,
+  MsgClearHistoryMessageParams,
+  renameConvGroupParam,
+  setConvCustomDataParam,
+  TIMConvConversationGroupCreatedCallback,
+  TIMConvConversationGroupDeletedCallback,
+  TIMConvConversationGroupNameChangedCallback,
+  TIMConvConversationsDeletedFromGroupCallback,
+  TIMConversationListFilter,
+  TIMConversationListResult,
 } from "./interfaces";
 import { Transport, transportFor } from "./transport";
 
@@ -79,6 +106,12 @@ class Callbacks {
   totalUnread?: Registered<convTotalUnreadMessageCountChangedCallback>;
   kickedOffline?: Registered<TIMSetKickedOfflineCallback>;
   userSigExpired?: Registered<TIMSetUserSigExpiredCallback>;
+  filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
+  convGroupCreated?: Registered<TIMConvConversationGroupCreatedCallback>;
+  convGroupDeleted?: Registered<TIMConvConversationGroupDeletedCallback>;
+  convGroupNameChanged?: Registered<TIMConvConversationGroupNameChangedCallback>;
+  convsAddedToGroup?: Registered<TIMConvConversationGroupCreatedCallback>;
+  convsDeletedFromGroup?: Registered<TIMConvConversationsDeletedFromGroupCallback>;
 
   dispatch(batch: string): void {
     let events: Array<Record<string, unknown>>;
@@ -105,6 +138,39 @@ class Callbacks {
           break;
         case "total_unread_changed":
           invoke(this.totalUnread, (it) => it.callback(event.total_unread_count as number, it.userData as string));
+          break;
+        case "filtered_unread_changed":
+          invoke(this.filteredUnread, (it) =>
+            it.callback(event.filter as string, event.total_unread_count as number, it.userData as string),
+          );
+          break;
+        case "conv_group_created":
+          invoke(this.convGroupCreated, (it) =>
+            it.callback(event.group_name as string, event.conversation_array as string, it.userData as string),
+          );
+          break;
+        case "conv_group_deleted":
+          invoke(this.convGroupDeleted, (it) => it.callback(event.group_name as string, it.userData as string));
+          break;
+        case "conv_group_name_changed":
+          invoke(this.convGroupNameChanged, (it) =>
+            it.callback(event.old_name as string, event.new_name as string, it.userData as string),
+          );
+          break;
+        case "conv_group_added":
+          invoke(this.convsAddedToGroup, (it) =>
+            it.callback(event.group_name as string, event.conversation_array as string, it.userData as string),
+          );
+          break;
+        case "conv_group_removed":
+          invoke(this.convsDeletedFromGroup, (it) =>
+            it.callback(
+              event.group_name as string,
+              event.conversation_array as string,
+              event.reason as number,
+              it.userData as string,
+            ),
+          );
           break;
         case "ended":
           if (CODE_USER_SIG_EXPIRED.includes(event.code as number)) {
@@ -304,6 +370,140 @@ export default class TimRender {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Conversation management: kept on the server and shown on every device of the user
+
+  /** Deletes a conversation from the user's list (`json_param` is `""`). */
+  TIMConvDelete(param: convDelete): Promise<commonResult<string>> {
+    return this.call("TIMConvDelete", param, "userData");
+  }
+
+  /** Deletes conversations, with their history when `clearMessage`; `json_params` holds one result each. */
+  TIMConvDeleteConversationList(param: DeleteConvListParam): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvDeleteConversationList", param, "user_data");
+  }
+
+  /** Conversations by ID; `json_param` is the array, `json_params` its JSON text (as in TIM). */
+  TIMConvGetConvInfo(param: convGetConvInfo): Promise<commonResult<convInfo[]>> {
+    return this.call("TIMConvGetConvInfo", param, "user_data");
+  }
+
+  /** Puts a conversation in the list without a message; `json_param` is its JSON text. */
+  TIMConvCreate(param: convCreate): Promise<commonResult<string>> {
+    return this.call("TIMConvCreate", param, "userData");
+  }
+
+  /** Clears the user's history of a conversation; the peer's copy is untouched. */
+  TIMMsgClearHistoryMessage(param: MsgClearHistoryMessageParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgClearHistoryMessage", param, "user_data");
+  }
+
+  /** Sets the user's draft of a conversation; resolves with the result code, as TIM's does. */
+  TIMConvSetDraft(param: convSetDrat): Promise<number> {
+    return this.code("TIMConvSetDraft", param);
+  }
+
+  /** Removes the user's draft of a conversation; resolves with the result code. */
+  TIMConvCancelDraft(param: convCancelDraft): Promise<number> {
+    return this.code("TIMConvCancelDraft", param);
+  }
+
+  /** Pins or unpins a conversation. */
+  TIMConvPinConversation(param: convPinConversation): Promise<commonResult<string>> {
+    return this.call("TIMConvPinConversation", param, "user_data");
+  }
+
+  /** Sets or clears a mark; `json_params` holds one result per conversation. */
+  TIMConvMarkConversation(param: MarkConversationParam): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvMarkConversation", param, "user_data");
+  }
+
+  /** Sets the user's custom data of conversations. */
+  TIMConvSetConversationCustomData(
+    param: setConvCustomDataParam,
+  ): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvSetConversationCustomData", param, "user_data");
+  }
+
+  /** A page of the conversations a filter takes (20 by default, as in TIM). */
+  TIMConvGetConversationListByFilter(param: TIMConversationListFilter): Promise<commonResult<TIMConversationListResult>> {
+    return this.call("TIMConvGetConversationListByFilter", param, "user_data");
+  }
+
+  /** The unread count of the conversations a filter takes. */
+  TIMConvGetUnreadMessageCountByFilter(param: TIMConversationListFilter): Promise<commonResult<totalUnreadCountResult>> {
+    return this.call("TIMConvGetUnreadMessageCountByFilter", param, "user_data");
+  }
+
+  /** Follows a filter's unread count (TIMSetConvUnreadMessageCountChangedByFilterCallback); resolves with the result code. */
+  TIMConvSubscribeUnreadMessageCountByFilter(param: TIMConversationListFilter): Promise<number> {
+    return this.code("TIMConvSubscribeUnreadMessageCountByFilter", param);
+  }
+
+  /** Stops following a filter's unread count; resolves with the result code. */
+  TIMConvUnsubscribeUnreadMessageCountByFilter(param: TIMConversationListFilter): Promise<number> {
+    return this.code("TIMConvUnsubscribeUnreadMessageCountByFilter", param);
+  }
+
+  TIMConvCreateConversationGroup(
+    param: createConversationGroupParam,
+  ): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvCreateConversationGroup", param, "user_data");
+  }
+
+  /** The user's conversation groups; `json_params` is `{conv_group_array}`. */
+  TIMConvGetConversationGroupList(param?: getConvGroupList): Promise<commonResult<convGroupListResult>> {
+    return this.call("TIMConvGetConversationGroupList", param, "user_data");
+  }
+
+  TIMConvDeleteConversationGroup(param: deleteConvGroupParam): Promise<commonResult<string>> {
+    return this.call("TIMConvDeleteConversationGroup", param, "user_data");
+  }
+
+  TIMConvRenameConversationGroup(param: renameConvGroupParam): Promise<commonResult<string>> {
+    return this.call("TIMConvRenameConversationGroup", param, "user_data");
+  }
+
+  TIMConvAddConversationsToGroup(
+    param: createConversationGroupParam,
+  ): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvAddConversationsToGroup", param, "user_data");
+  }
+
+  TIMConvDeleteConversationsFromGroup(
+    param: createConversationGroupParam,
+  ): Promise<commonResult<TIMConversationOperationResult[]>> {
+    return this.call("TIMConvDeleteConversationsFromGroup", param, "user_data");
+  }
+
+  /** The callback for a subscribed filter's unread count: `(filter, total_unread_count, user_data)`. */
+  TIMSetConvUnreadMessageCountChangedByFilterCallback(
+    param: convUnreadMessageCountChangedByFilterCallbackParam,
+  ): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.filteredUnread = it));
+  }
+
+  TIMSetConvConversationGroupCreatedCallback(param: convGroupCreatedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.convGroupCreated = it));
+  }
+
+  TIMSetConvConversationGroupDeletedCallback(param: convGroupDeletedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.convGroupDeleted = it));
+  }
+
+  TIMSetConvConversationGroupNameChangedCallback(param: convGroupNameChangedCallback): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.convGroupNameChanged = it));
+  }
+
+  TIMSetConvConversationsAddedToGroupCallback(param: convGroupCreatedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.convsAddedToGroup = it));
+  }
+
+  /** `(group_name, conversation_array, reason, user_data)`: reason 0 taken out by the user, 1 the conversation was deleted. */
+  TIMSetConvConversationsDeletedFromGroupCallback(param: convGroupDeletedFromGroupCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.convsDeletedFromGroup = it));
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Groups
 
   /** Creates a group; `json_params` is `{create_group_result_groupid}`. */
@@ -346,6 +546,15 @@ export default class TimRender {
     }
     result.user_data = userData as string;
     return settle(result);
+  }
+
+  /** TIM's methods that give their result code alone: it resolves with the code, 0 or the error's. */
+  private async code(method: string, param: unknown): Promise<number> {
+    try {
+      return (await this.call(method, param, undefined)).code as number;
+    } catch (failed) {
+      return ((failed as { code?: number }).code ?? ERR_SDK_UNEXPECTED_RESULT) as number;
+    }
   }
 
   private register<F>(

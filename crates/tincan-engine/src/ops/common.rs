@@ -22,6 +22,13 @@ pub(crate) fn group_not_found(group_id: &GroupId) -> ApiError {
 /// The conversation a client names, with the user's history floor (messages up to it are not
 /// visible).
 pub(crate) fn resolve_conv(session: &Session, conv: &Conv) -> Result<(ConvKey, u64), ApiError> {
+    let (key, floor) = resolve_conv_floor(session, conv)?;
+    // Messages the user cleared from its history are not visible to it either.
+    let cleared = lock(&session.account.convs).settings.get(&key).map_or(0, |settings| settings.cleared_seq);
+    Ok((key, floor.max(cleared)))
+}
+
+fn resolve_conv_floor(session: &Session, conv: &Conv) -> Result<(ConvKey, u64), ApiError> {
     match conv {
         Conv::C2c(peer) => {
             if session.app.account(peer).is_none() {

@@ -5,19 +5,25 @@
 //! keeps its reads private).
 //! Every device of the reader gets a `conv_read` push with the conversation's new state, so one
 //! user's read state is the same on all of its devices.
+//!
+//! `manage` holds what a user sets on its own conversations (deleting, clearing, drafts, pins,
+//! marks, custom data, conversation groups), which every list and conversation here shows.
+
+mod manage;
 
 use std::sync::Arc;
 
 use tincan_core::config::CALLBACK_C2C_AFTER_MSG_REPORT;
-use tincan_core::conv::{C2cPair, ConvKey, StoredRead};
+use tincan_core::conv::{C2cPair, ConvKey, Side, StoredRead};
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::{self, Empty, clean_unread, get_conversation_list, get_total_unread, report_read};
 use tincan_proto::conv::{ConvKind, ConvScope, ConvSelector};
+use tincan_proto::conv_manage::mark;
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
 use tincan_proto::{ApiError, Conv, GroupId, UserId};
-use tincan_store::{MessageRecord, ReadStateRecord, WriteOp};
+use tincan_store::{ConvSettings, MessageRecord, ReadStateRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
@@ -25,7 +31,7 @@ use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
 use crate::ops::handle;
 use crate::render::{self, MessageView};
-use crate::state::lock;
+use crate::state::{GroupState, PairState, lock};
 use crate::webhooks::CallbackEvent;
 
 /// `conv_get_list` (TIM `TIMConvGetConvList`).
@@ -37,55 +43,125 @@ pub(crate) async fn get_list(
     Ok(get_conversation_list::Response { conversations: conversations(session) })
 }
 
-/// Every conversation of the session's user, newest activity first.
+/// Every conversation in the session user's list: pinned first, then newest activity first.
+/// Conversations the user deleted or hid stay out until their next message.
 pub(crate) fn conversations(session: &Session) -> Vec<ConvInfo> {
-    let (peers, groups) = {
+    let (peers, groups, settings) = {
         let convs = lock(&session.account.convs);
-        (convs.peers.iter().cloned().collect::<Vec<_>>(), convs.groups.iter().cloned().collect::<Vec<_>>())
+        (
+            convs.peers.iter().cloned().collect::<Vec<_>>(),
+            convs.groups.iter().cloned().collect::<Vec<_>>(),
+            convs.settings.clone(),
+        )
     };
+    let none = ConvSettings::default();
+    let me = session.user();
     let mut list: Vec<ConvInfo> = Vec::with_capacity(peers.len() + groups.len());
-    list.extend(peers.iter().filter_map(|peer| c2c_info(session, peer)));
-    list.extend(groups.iter().filter_map(|group_id| group_info(session, group_id)));
-    list.sort_by(|a, b| b.conv_active_time.cmp(&a.conv_active_time).then_with(|| a.conv_id.cmp(&b.conv_id)));
+    for peer in &peers {
+        let Ok(pair) = C2cPair::new(me.clone(), peer.clone()) else { continue };
+        let conv_settings = settings.get(&ConvKey::C2c(pair.clone())).unwrap_or(&none);
+        if let Some(info) = c2c_info(session, &pair, peer, conv_settings)
+            && is_listed(&info, conv_settings)
+        {
+            list.push(info);
+        }
+    }
+    for group_id in &groups {
+        let conv_settings = settings.get(&ConvKey::Group(group_id.clone())).unwrap_or(&none);
+        if let Some(info) = group_info(session, group_id, conv_settings)
+            && is_listed(&info, conv_settings)
+        {
+            list.push(info);
+        }
+    }
+    sort_list(&mut list);
     list
 }
 
-fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
-    let me = session.user();
-    let pair = C2cPair::new(me.clone(), peer.clone()).ok()?;
-    let side = pair.side_of(me)?;
-    let state = session.app.pair(&pair)?;
-    let state = lock(&state);
-    let conv = render::pair_conv_state(&state, side);
-    let peer_read = state.read_of(side.other());
-    let last = state.last_message.as_ref().map(|record| {
-        let is_sender = record.sender == *me;
-        let view = MessageView {
-            is_read: is_sender || conv.read_seq >= record.seq,
-            is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
-            ..MessageView::default()
-        };
-        Arc::new(render::message(record, me, &view))
+/// The list's order: pinned first, then newest activity (within a second, the newer last
+/// message first), then by ID.
+pub(crate) fn sort_list(list: &mut [ConvInfo]) {
+    let last_pos = |conv: &ConvInfo| conv.conv_last_msg.as_ref().map_or(0, |last| last.message_unique_id);
+    list.sort_by(|a, b| {
+        b.conv_is_pinned
+            .cmp(&a.conv_is_pinned)
+            .then_with(|| b.conv_active_time.cmp(&a.conv_active_time))
+            .then_with(|| last_pos(b).cmp(&last_pos(a)))
+            .then_with(|| a.conv_id.cmp(&b.conv_id))
     });
-    Some(ConvInfo {
-        conv_id: peer.as_str().to_owned(),
-        conv_type: ConvType::C2C,
-        conv_unread_num: conv.unread,
-        conv_active_time: state.last_message.as_ref().map_or(0, |record| record.server_time),
-        conv_is_has_lastmsg: last.is_some(),
-        conv_last_msg: last,
-        conv_show_name: peer.as_str().to_owned(),
-        conv_c2c_read_timestamp: peer_read.published_time(),
-        conv_max_seq: conv.max_seq,
-        conv_read_seq: conv.read_seq,
-        ..ConvInfo::default()
-    })
 }
 
-fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
+/// Whether a conversation is in the user's list: not deleted or hidden, or with a message since.
+pub(crate) fn is_listed(info: &ConvInfo, settings: &ConvSettings) -> bool {
+    settings.deleted_seq.is_none_or(|seq| info.conv_max_seq > seq)
+}
+
+/// The session user's C2C conversation with `peer`; `None` when they have never talked and the
+/// user did not create it.
+fn c2c_info(session: &Session, pair: &C2cPair, peer: &UserId, settings: &ConvSettings) -> Option<ConvInfo> {
     let me = session.user();
+    let side = pair.side_of(me)?;
+    let state = session.app.pair(pair);
+    if state.is_none() && settings.created_at == 0 {
+        return None;
+    }
+    let state = state.as_ref().map(|state| lock(state));
+    Some(c2c_info_locked(me, peer, state.as_deref(), side, settings))
+}
+
+/// The C2C conversation with `peer` as `me` sees it, from the pair's state (none if they never
+/// talked) under its lock.
+pub(crate) fn c2c_info_locked(
+    me: &UserId,
+    peer: &UserId,
+    state: Option<&PairState>,
+    side: Side,
+    settings: &ConvSettings,
+) -> ConvInfo {
+    let mut info = ConvInfo {
+        conv_id: peer.as_str().to_owned(),
+        conv_type: ConvType::C2C,
+        conv_show_name: peer.as_str().to_owned(),
+        ..ConvInfo::default()
+    };
+    if let Some(state) = state {
+        let conv = render::pair_conv_state(state, side);
+        let peer_read = state.read_of(side.other());
+        let last = state.last_message.as_ref().map(|record| {
+            let is_sender = record.sender == *me;
+            let view = MessageView {
+                is_read: is_sender || conv.read_seq >= record.seq,
+                is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
+                ..MessageView::default()
+            };
+            Arc::new(render::message(record, me, &view))
+        });
+        info.conv_unread_num = conv.unread;
+        info.conv_active_time = state.last_message.as_ref().map_or(0, |record| record.server_time);
+        info.conv_is_has_lastmsg = last.is_some();
+        info.conv_last_msg = last;
+        info.conv_c2c_read_timestamp = peer_read.published_time();
+        info.conv_max_seq = conv.max_seq;
+        info.conv_read_seq = conv.read_seq;
+    }
+    apply_settings(&mut info, settings);
+    info
+}
+
+fn group_info(session: &Session, group_id: &GroupId, settings: &ConvSettings) -> Option<ConvInfo> {
     let state = session.app.group(group_id)?;
     let state = lock(&state);
+    group_info_locked(session.user(), group_id, &state, settings)
+}
+
+/// The group's conversation as `me` sees it, under the group's lock; `None` when `me` is not a
+/// member.
+pub(crate) fn group_info_locked(
+    me: &UserId,
+    group_id: &GroupId,
+    state: &GroupState,
+    settings: &ConvSettings,
+) -> Option<ConvInfo> {
     let member = state.group.member(me)?;
     let conv = render::group_conv_state(&state.group, member);
     let last = state.last_message.as_ref().filter(|record| record.seq > member.join_seq || is_meeting(&state.group));
@@ -94,7 +170,7 @@ fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
             MessageView { is_read: record.sender == *me || conv.read_seq >= record.seq, ..MessageView::default() };
         Arc::new(render::message(record, me, &view))
     });
-    Some(ConvInfo {
+    let mut info = ConvInfo {
         conv_id: group_id.as_str().to_owned(),
         conv_type: ConvType::GROUP,
         conv_unread_num: conv.unread,
@@ -107,7 +183,30 @@ fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
         conv_max_seq: conv.max_seq,
         conv_read_seq: conv.read_seq,
         ..ConvInfo::default()
-    })
+    };
+    apply_settings(&mut info, settings);
+    Some(info)
+}
+
+/// Shows what the user set on a conversation: its draft, pin, marks, custom data and
+/// conversation groups; a last message the user cleared is not shown.
+fn apply_settings(info: &mut ConvInfo, settings: &ConvSettings) {
+    if info.conv_last_msg.as_ref().is_some_and(|last| last.message_seq <= settings.cleared_seq) {
+        info.conv_last_msg = None;
+        info.conv_is_has_lastmsg = false;
+    }
+    info.conv_active_time = info.conv_active_time.max(settings.created_at);
+    info.conv_draft = (!settings.draft.is_empty()).then(|| serde_json::from_str(&settings.draft).ok()).flatten();
+    info.conv_is_has_draft = info.conv_draft.is_some();
+    info.conv_is_pinned = settings.pinned;
+    let mut marks = settings.marks;
+    if is_listed(info, settings) {
+        // A conversation hidden before its latest message is hidden no more.
+        marks &= !mark::HIDE;
+    }
+    info.conv_mark_array = mark::list(marks);
+    info.conv_custom_data = settings.custom_data.clone();
+    info.conv_conversation_group_array = settings.groups.clone();
 }
 
 fn is_meeting(group: &tincan_core::group::Group) -> bool {

@@ -65,6 +65,23 @@ macro_rules! with_operations {
             GetGroupMembers get_group_members "group_get_members" [get_group_members::Response] true "A page of a group's members (TIM `TIMGroupGetMemberInfoList`).";
             GetJoinedGroups get_joined_groups "group_get_joined" [get_joined_groups::Response] true "The groups one is in (TIM `TIMGroupGetJoinedGroupList`).";
             SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
+            DeleteConversations delete_conversations "conv_delete" [delete_conversations::Response] false "Deletes conversations from one's list (TIM `TIMConvDelete`, `TIMConvDeleteConversationList`).";
+            GetConversations get_conversations "conv_get_info" [get_conversations::Response] true "Conversations by ID (TIM `TIMConvGetConvInfo`).";
+            CreateConversation create_conversation "conv_create" [create_conversation::Response] true "Puts a conversation in one's list (TIM `TIMConvCreate`).";
+            ClearHistory clear_history "msg_clear_history" [Empty] false "Clears one's history of a conversation (TIM `TIMMsgClearHistoryMessage`).";
+            SetDraft set_draft "conv_set_draft" [Empty] true "Sets a conversation's draft (TIM `TIMConvSetDraft`).";
+            CancelDraft cancel_draft "conv_cancel_draft" [Empty] true "Removes a conversation's draft (TIM `TIMConvCancelDraft`).";
+            PinConversation pin_conversation "conv_pin" [Empty] true "Pins or unpins a conversation (TIM `TIMConvPinConversation`).";
+            MarkConversations mark_conversations "conv_mark" [mark_conversations::Response] true "Sets or clears a mark on conversations (TIM `TIMConvMarkConversation`).";
+            SetConvCustomData set_conv_custom_data "conv_set_custom_data" [set_conv_custom_data::Response] true "Sets conversations' custom data (TIM `TIMConvSetConversationCustomData`).";
+            GetConversationListByFilter get_conversation_list_by_filter "conv_get_list_by_filter" [get_conversation_list_by_filter::Response] true "A page of the conversations a filter takes (TIM `TIMConvGetConversationListByFilter`).";
+            GetUnreadByFilter get_unread_by_filter "conv_get_unread_by_filter" [get_unread_by_filter::Response] true "The unread count of the conversations a filter takes (TIM `TIMConvGetUnreadMessageCountByFilter`).";
+            CreateConvGroup create_conv_group "conv_group_create" [create_conv_group::Response] false "Creates a conversation group (TIM `TIMConvCreateConversationGroup`).";
+            GetConvGroups get_conv_groups "conv_group_get_list" [get_conv_groups::Response] true "One's conversation groups (TIM `TIMConvGetConversationGroupList`).";
+            DeleteConvGroup delete_conv_group "conv_group_delete" [Empty] false "Deletes a conversation group (TIM `TIMConvDeleteConversationGroup`).";
+            RenameConvGroup rename_conv_group "conv_group_rename" [Empty] false "Renames a conversation group (TIM `TIMConvRenameConversationGroup`).";
+            AddToConvGroup add_to_conv_group "conv_group_add" [add_to_conv_group::Response] true "Adds conversations to a conversation group (TIM `TIMConvAddConversationsToGroup`).";
+            RemoveFromConvGroup remove_from_conv_group "conv_group_remove" [remove_from_conv_group::Response] true "Takes conversations out of a conversation group (TIM `TIMConvDeleteConversationsFromGroup`).";
         }
     };
 }

@@ -252,7 +252,117 @@ fn op_rows() -> Vec<OpRow> {
             },
         },
         OpRow { op: "user_set_receipt_privacy", what: "", data: |_| json!({"private": false}), expect: |_| Code(0) },
+        // Conversation management: what a user sets is its own, on conversations that are its own.
+        OpRow {
+            op: "conv_delete",
+            what: "the group's conversation",
+            data: |_| json!({"conversation_id_array": [format!("group_{GROUP}")], "clearMessage": false}),
+            expect: item_outcome,
+        },
+        OpRow {
+            op: "conv_get_info",
+            what: "of the group",
+            data: |_| json!({"json_get_conv_list_param": [{"get_conversation_list_param_conv_id": GROUP, "get_conversation_list_param_conv_type": 2}]}),
+            expect: |actor| match actor {
+                Actor::Member => OkWith("/conversations/0/conv_id", json!(GROUP)),
+                _ => OkWithoutGroup("/conversations"),
+            },
+        },
+        OpRow {
+            op: "conv_create",
+            what: "the group's conversation",
+            data: |_| json!({"conv_id": GROUP, "conv_type": 2}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "msg_clear_history",
+            what: "of the group",
+            data: |_| json!({"conv_id": GROUP, "conv_type": 2}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "conv_set_draft",
+            what: "in the group",
+            data: |_| json!({"conv_id": GROUP, "conv_type": 2, "draft_param": {"draft_msg": text("later")}}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "conv_cancel_draft",
+            what: "in the group",
+            data: |_| json!({"conv_id": GROUP, "conv_type": 2}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "conv_pin",
+            what: "the group's conversation",
+            data: |_| json!({"conv_id": GROUP, "conv_type": 2, "is_pinned": true}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "conv_mark",
+            what: "the group's conversation",
+            data: |_| json!({"conversation_id_array": [format!("group_{GROUP}")], "mark_type": 1, "enable_mark": true}),
+            expect: item_outcome,
+        },
+        OpRow {
+            op: "conv_set_custom_data",
+            what: "of the group's conversation",
+            data: |_| json!({"conversation_id_array": [format!("group_{GROUP}")], "custom_data": "mine"}),
+            expect: item_outcome,
+        },
+        OpRow {
+            op: "conv_get_list_by_filter",
+            what: "groups",
+            data: |_| json!({"filter": {"conversation_list_filter_conv_type": 2}}),
+            expect: |actor| match actor {
+                Actor::Member => Code(0),
+                _ => OkWithoutGroup("/conversation_list_result_conv_list"),
+            },
+        },
+        OpRow { op: "conv_get_unread_by_filter", what: "", data: |_| json!({"filter": {}}), expect: |_| Code(0) },
+        OpRow {
+            op: "conv_group_create",
+            what: "with the group's conversation",
+            data: |_| json!({"group_name": "mine", "conversation_id_array": [format!("group_{GROUP}")]}),
+            expect: item_outcome,
+        },
+        OpRow { op: "conv_group_get_list", what: "", data: |_| json!({}), expect: |_| Code(0) },
+        OpRow {
+            op: "conv_group_rename",
+            what: "one's own",
+            data: |_| json!({"old_name": "mine", "new_name": "ours"}),
+            expect: |_| Code(0),
+        },
+        OpRow {
+            op: "conv_group_add",
+            what: "the group's conversation",
+            data: |_| json!({"group_name": "ours", "conversation_id_array": [format!("group_{GROUP}")]}),
+            expect: item_outcome,
+        },
+        OpRow {
+            op: "conv_group_remove",
+            what: "the group's conversation",
+            data: |_| json!({"group_name": "ours", "conversation_id_array": [format!("group_{GROUP}")]}),
+            expect: item_outcome,
+        },
+        OpRow {
+            op: "conv_group_delete",
+            what: "one's own",
+            data: |_| json!({"group_name": "ours"}),
+            expect: |_| Code(0),
+        },
     ]
+}
+
+/// A conversation-management call's result for the group's conversation: done for the member,
+/// the group's codes in the item for anyone else.
+fn item_outcome(actor: Actor) -> Outcome {
+    let code = match actor {
+        Actor::Member => 0,
+        Actor::OtherApp => ErrorCode::GROUP_NOT_FOUND.0,
+        _ => ErrorCode::GROUP_PERMISSION_DENIED.0,
+    };
+    OkWith("/results/0/conversation_operation_result_result_code", json!(code))
 }
 
 /// The app as its administrator sees it through the REST API, without what moves on its own

@@ -5,6 +5,7 @@
 mod apps;
 mod auth;
 mod authz;
+mod conversations;
 mod full_disk;
 mod fuzz_corpus;
 mod groups;
