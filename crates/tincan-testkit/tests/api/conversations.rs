@@ -394,6 +394,15 @@ async fn marks_custom_data_and_filters() {
     let by_id = bob.conversations_by_id(&[("dave", ConvType::C2C)]).await.unwrap();
     assert_eq!(by_id[0].conv_mark_array, vec![mark::HIDE]);
     dave.send_text("bob", ConvType::C2C, "back", false).await.unwrap();
+    // The device's copy of the list has it back with what the user set on it.
+    wait_for(&mut bob_events, WAIT, |event| match event {
+        Event::ConvChanged(changes) => changes
+            .iter()
+            .find(|change| change.conv.conv_id == "dave" && change.conv.conv_custom_data == "vip")
+            .cloned(),
+        _ => None,
+    })
+    .await;
     let convs = bob.conversations().await.unwrap();
     let back = find(&convs, "dave").expect("listed again");
     assert!(back.conv_mark_array.is_empty(), "{:?}", back.conv_mark_array);
