@@ -629,3 +629,38 @@ async fn rest_recentcontact_lists_and_deletes_for_the_user() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_new_group_with_a_dismissed_groups_id_starts_without_its_settings() {
+    // Goal: what a member set on a dismissed group's conversation does not carry over to a new
+    // group that takes its ID after a restart.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (bob, _b) = app.client("bob").await;
+    let create = |client: tincan_sdk::Client| async move {
+        let params = tincan_proto::api::create_group::Request {
+            create_group_param_group_name: "reused".to_owned(),
+            create_group_param_group_id: Some(tincan_proto::GroupId::parse("reused").unwrap()),
+            create_group_param_group_type: GroupType::WORK,
+            create_group_param_group_member_array: vec![tincan_proto::api::create_group::InitialMember::new(
+                tincan_proto::UserId::parse("bob").unwrap(),
+                tincan_proto::enums::MemberRole::NORMAL,
+            )],
+            ..Default::default()
+        };
+        client.create_group(params).await.unwrap()
+    };
+    create(alice.clone()).await;
+    bob.pin_conversation("reused", ConvType::GROUP, true).await.unwrap();
+    bob.set_conversation_custom_data(&["group_reused"], "old").await.unwrap();
+    alice.delete_group("reused").await.unwrap();
+    drop((alice, bob));
+    let app = app.restart().await;
+    let (alice, _a) = app.client("alice").await;
+    let (bob, _b) = app.client("bob").await;
+    create(alice).await;
+    let convs = bob.conversations().await.unwrap();
+    let conv = find(&convs, "reused").expect("in the new group");
+    assert!(!conv.conv_is_pinned && conv.conv_custom_data.is_empty(), "{conv:?}");
+    app.stop().await;
+}
