@@ -137,7 +137,14 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         }
     }
     for record in loaded.conv_settings {
-        let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        if let ConvKey::Group(group_id) = &record.conv
+            && app.group(group_id).is_none()
+        {
+            // A dismissed group's: a new group that takes its ID starts without them.
+            continue;
+        }
+        let Some(account) = app.account(&record.user) else { continue };
         let mut convs = lock(&account.convs);
         if let ConvKey::C2c(pair) = &record.conv
             && record.settings.created_at != 0

@@ -96,6 +96,10 @@ codes! {
     C2C_INVALID_ACCOUNT = 20003;
     /// C2C: a before-send webhook refused the message.
     C2C_REJECTED_BY_CALLBACK = 20006;
+    /// REST `recentcontact`: the account does not exist.
+    RECENT_ACCOUNT_NOT_FOUND = 50001;
+    /// REST `recentcontact`: a parameter is missing or invalid.
+    RECENT_INVALID_PARAMETERS = 50002;
     /// Conversations: the user has too many conversations marked, with custom data or in
     /// conversation groups (1,000), or a conversation group is full.
     CONV_SETTINGS_LIMIT = 51008;

@@ -513,7 +513,15 @@ impl Driver {
                     deliver!(Event::Message(payload));
                 }
                 let change = self.convs.apply_message(&message, conv);
+                // A conversation new to this copy may carry what the user set on it (a hidden
+                // one that this message brings back keeps its pin and marks): the list has it.
+                let added = change.as_ref().is_some_and(|change| change.event == ConvEvent::ADD);
                 self.report_convs(change.into_iter().collect(), true);
+                if added && self.convs.is_loaded() {
+                    self.passed(pos);
+                    self.refresh_convs(socket).await?;
+                    return None;
+                }
             }
             push::RECEIPT => {
                 if let Ok(payload) = serde_json::from_str::<ReceiptPush>(data) {

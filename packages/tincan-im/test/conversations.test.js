@@ -15,6 +15,8 @@ let alice;
 let bob;
 /** bob's second device. */
 let phone;
+/** Makes carol's account, and stays logged in. */
+let carol;
 const heard = {};
 
 function record(name) {
@@ -32,10 +34,12 @@ before(async () => {
   alice = new TimRender({ instance: "conv-alice" });
   bob = new TimRender({ instance: "conv-bob" });
   phone = new TimRender({ instance: "conv-bob-phone" });
+  carol = new TimRender({ instance: "conv-carol" });
   for (const [sdk, user] of [
     [alice, "alice"],
     [bob, "bob"],
     [phone, "bob"],
+    [carol, "carol"],
   ]) {
     await sdk.TIMInit({ sdkappid: server.sdkappid, server_address: server.address });
     await sdk.TIMLogin({ userID: user, userSig: server.userSig(user) });
@@ -53,7 +57,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const sdk of [alice, bob, phone]) {
+  for (const sdk of [alice, bob, phone, carol]) {
     await sdk?.TIMUninit();
   }
   await server?.stop();

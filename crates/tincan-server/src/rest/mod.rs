@@ -6,7 +6,7 @@
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
 //! One module per service, routing to one module per command: `login` (`im_open_login_svc`),
-//! `openim`, `group` (`group_open_http_svc`), and `tincan` (tincan's own commands, TIM's console
+//! `openim`, `group` (`group_open_http_svc`), `recentcontact`, and `tincan` (tincan's own commands, TIM's console
 //! settings). A command's module holds its `Body`, the request with TIM's keys and its
 //! identifiers typed (one that is not an identifier fails the command with the service's code
 //! for it, as the engine's would), its `Answer` with TIM's keys, and its `handle`, a thin
@@ -16,6 +16,7 @@ mod group;
 mod login;
 pub(crate) mod msgbody;
 mod openim;
+mod recentcontact;
 mod tincan;
 
 use std::collections::HashMap;
@@ -195,6 +196,7 @@ pub(crate) async fn handle(
             "im_open_login_svc" => login::command(&context.engine, &caller, &command, body).await,
             "group_open_http_svc" => group::command(&context.engine, &caller, &command, body).await,
             "openim" => openim::command(&context.engine, &caller, &command, body).await,
+            "recentcontact" => recentcontact::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
@@ -209,6 +211,7 @@ fn in_service_terms(service: &str, err: ApiError) -> ApiError {
     let invalid = match service {
         "group_open_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
         "openim" => ErrorCode::OPENIM_INVALID_JSON,
+        "recentcontact" => ErrorCode::RECENT_INVALID_PARAMETERS,
         _ => ErrorCode::REST_INVALID_PARAMETERS,
     };
     let code = match err.code {

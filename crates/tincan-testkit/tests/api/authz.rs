@@ -859,6 +859,18 @@ fn rest_rows() -> Vec<RestRow> {
             body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "Filter": 0, "Cursor": "", "Count": 100}),
             other_app: ErrorCode::GROUP_NOT_FOUND.0,
         },
+        RestRow {
+            service: "recentcontact",
+            command: "get_list",
+            body: |_| json!({"From_Account": "bob", "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0, "AssistFlags": 7}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "delete",
+            body: |_| json!({"From_Account": "bob", "Type": 1, "To_Account": "alice", "ClearRamble": 0}),
+            other_app: 0,
+        },
         RestRow { service: "tincan", command: "get_app", body: |_| json!({}), other_app: 0 },
         RestRow {
             service: "tincan",

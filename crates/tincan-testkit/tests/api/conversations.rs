@@ -394,6 +394,15 @@ async fn marks_custom_data_and_filters() {
     let by_id = bob.conversations_by_id(&[("dave", ConvType::C2C)]).await.unwrap();
     assert_eq!(by_id[0].conv_mark_array, vec![mark::HIDE]);
     dave.send_text("bob", ConvType::C2C, "back", false).await.unwrap();
+    // The device's copy of the list has it back with what the user set on it.
+    wait_for(&mut bob_events, WAIT, |event| match event {
+        Event::ConvChanged(changes) => changes
+            .iter()
+            .find(|change| change.conv.conv_id == "dave" && change.conv.conv_custom_data == "vip")
+            .cloned(),
+        _ => None,
+    })
+    .await;
     let convs = bob.conversations().await.unwrap();
     let back = find(&convs, "dave").expect("listed again");
     assert!(back.conv_mark_array.is_empty(), "{:?}", back.conv_mark_array);
@@ -524,5 +533,134 @@ async fn a_device_that_was_away_catches_up_on_conversation_changes() {
     })
     .await;
     assert!(change.conv.conv_is_pinned);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn rest_recentcontact_lists_and_deletes_for_the_user() {
+    // Goal: the administrator reads a user's list (pinned first with AssistFlags bit 0, empty
+    // conversations only with bit 1, paged) and deletes from it as the user would: the user's
+    // devices are told, the peer's copy stays; TIM's codes for bad input.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (alice, _a) = app.client("alice").await;
+    let (carol, _c) = app.client("carol").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let group_id = create_group(&alice, GroupType::WORK, &["bob"]).await;
+    alice.send_text("bob", ConvType::C2C, "a", false).await.unwrap();
+    alice.send_text(&group_id, ConvType::GROUP, "g", false).await.unwrap();
+    carol.send_text("bob", ConvType::C2C, "c", false).await.unwrap();
+    bob.pin_conversation("alice", ConvType::C2C, true).await.unwrap();
+    bob.create_conversation("dave", ConvType::C2C).await.unwrap_err();
+    let (_dave, _d) = app.client("dave").await;
+    bob.create_conversation("dave", ConvType::C2C).await.unwrap();
+    settle(&mut bob_events, Duration::from_millis(300)).await;
+
+    let list = |flags: u32| {
+        let admin = admin.clone();
+        async move {
+            let body = serde_json::json!({"From_Account": "bob", "TimeStamp": 0, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0, "AssistFlags": flags});
+            admin.call("recentcontact", "get_list", &body).await.unwrap()
+        }
+    };
+    let answer = list(3).await;
+    let items = answer["SessionItem"].as_array().unwrap();
+    let names: Vec<&str> =
+        items.iter().map(|item| item["To_Account"].as_str().or_else(|| item["GroupId"].as_str()).unwrap()).collect();
+    assert_eq!(names[0], "alice", "pinned first: {answer}");
+    assert_eq!(items[0]["TopFlag"], 1);
+    assert_eq!(items[0]["Type"], 1);
+    let mut rest = names[1..].to_vec();
+    rest.sort_unstable();
+    let mut expected = vec!["carol", "dave", group_id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(rest, expected);
+    assert!(items.iter().any(|item| item["GroupId"] == group_id.as_str() && item["Type"] == 2));
+    assert_eq!((answer["CompleteFlag"].as_u64(), answer["TopStartIndex"].as_u64()), (Some(1), Some(1)));
+    let without_empty = list(1).await;
+    assert_eq!(without_empty["SessionItem"].as_array().unwrap().len(), 3, "dave's empty conversation is left out");
+
+    admin
+        .call(
+            "recentcontact",
+            "delete",
+            &serde_json::json!({"From_Account": "bob", "Type": 1, "To_Account": "alice", "ClearRamble": 1}),
+        )
+        .await
+        .unwrap();
+    wait_for(&mut bob_events, WAIT, |event| match event {
+        Event::ConvChanged(changes) => {
+            changes.iter().find(|change| change.conv.conv_id == "alice" && change.event == ConvEvent::DEL).cloned()
+        }
+        _ => None,
+    })
+    .await;
+    assert!(find(&bob.conversations().await.unwrap(), "alice").is_none());
+    assert!(bob.get_message_list("alice", ConvType::C2C, Default::default()).await.unwrap().is_empty());
+    assert_eq!(alice.get_message_list("bob", ConvType::C2C, Default::default()).await.unwrap().len(), 1);
+    admin
+        .call("recentcontact", "delete", &serde_json::json!({"From_Account": "bob", "Type": 2, "ToGroupid": group_id}))
+        .await
+        .unwrap();
+    assert!(find(&bob.conversations().await.unwrap(), &group_id).is_none());
+
+    let code = |body: serde_json::Value, command: &'static str| {
+        let admin = admin.clone();
+        async move { admin.call("recentcontact", command, &body).await.unwrap_err().code }
+    };
+    let missing = serde_json::json!({"From_Account": "nobody", "Type": 1, "To_Account": "alice"});
+    assert_eq!(code(missing, "delete").await, ErrorCode::RECENT_ACCOUNT_NOT_FOUND);
+    assert_eq!(
+        code(serde_json::json!({"From_Account": "bob", "Type": 3, "To_Account": "alice"}), "delete").await,
+        ErrorCode::RECENT_INVALID_PARAMETERS
+    );
+    assert_eq!(
+        code(serde_json::json!({"From_Account": "bob", "Type": 2}), "delete").await,
+        ErrorCode::RECENT_INVALID_PARAMETERS
+    );
+    assert_eq!(
+        code(serde_json::json!({"From_Account": "bob", "Type": 1, "To_Account": "zed"}), "delete").await,
+        ErrorCode::C2C_INVALID_ACCOUNT
+    );
+    assert_eq!(code(serde_json::json!({"TimeStamp": 0}), "get_list").await, ErrorCode::RECENT_INVALID_PARAMETERS);
+    assert_eq!(
+        code(serde_json::json!({"From_Account": "nobody"}), "get_list").await,
+        ErrorCode::RECENT_ACCOUNT_NOT_FOUND
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_group_with_a_dismissed_groups_id_starts_without_its_settings() {
+    // Goal: what a member set on a dismissed group's conversation does not carry over to a new
+    // group that takes its ID after a restart.
+    let app = spawn_app().await;
+    let (alice, _a) = app.client("alice").await;
+    let (bob, _b) = app.client("bob").await;
+    let create = |client: tincan_sdk::Client| async move {
+        let params = tincan_proto::api::create_group::Request {
+            create_group_param_group_name: "reused".to_owned(),
+            create_group_param_group_id: Some(tincan_proto::GroupId::parse("reused").unwrap()),
+            create_group_param_group_type: GroupType::WORK,
+            create_group_param_group_member_array: vec![tincan_proto::api::create_group::InitialMember::new(
+                tincan_proto::UserId::parse("bob").unwrap(),
+                tincan_proto::enums::MemberRole::NORMAL,
+            )],
+            ..Default::default()
+        };
+        client.create_group(params).await.unwrap()
+    };
+    create(alice.clone()).await;
+    bob.pin_conversation("reused", ConvType::GROUP, true).await.unwrap();
+    bob.set_conversation_custom_data(&["group_reused"], "old").await.unwrap();
+    alice.delete_group("reused").await.unwrap();
+    drop((alice, bob));
+    let app = app.restart().await;
+    let (alice, _a) = app.client("alice").await;
+    let (bob, _b) = app.client("bob").await;
+    create(alice).await;
+    let convs = bob.conversations().await.unwrap();
+    let conv = find(&convs, "reused").expect("in the new group");
+    assert!(!conv.conv_is_pinned && conv.conv_custom_data.is_empty(), "{conv:?}");
     app.stop().await;
 }
