@@ -139,6 +139,7 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         push::RECEIPT => push::RECEIPT,
         push::RECEIPT_SENT => push::RECEIPT_SENT,
         push::CONV_READ => push::CONV_READ,
+        push::PROFILE => push::PROFILE,
         _ => push::GROUP,
     }
 }

@@ -9,6 +9,8 @@ use tincan_proto::push::ConvState;
 use tincan_proto::{Elem, Message, UserId};
 use tincan_store::MessageRecord;
 
+use crate::state::{AppState, lock};
+
 /// What differs between viewers of one message.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct MessageView {
@@ -79,7 +81,17 @@ pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageVie
         message_custom_int: record.custom_int,
         message_custom_str: record.custom_str.clone(),
         message_is_excluded_from_unread_count: record.excluded_from_unread,
+        message_sender_profile: None,
     }
+}
+
+/// A stored message as `viewer` sees it, with its sender's profile as it is now (TIM's
+/// `message_sender_profile`: the current nickname and avatar).
+pub(crate) fn message_for(app: &AppState, record: &MessageRecord, viewer: &UserId, view: &MessageView) -> Message {
+    let mut message = message(record, viewer, view);
+    message.message_sender_profile =
+        app.account(&record.sender).map(|account| Box::new(lock(&account.profile).profile.clone()));
+    message
 }
 
 /// A group receipt as its sender is told.

@@ -69,6 +69,23 @@ pub const REST_BODY_BYTES_MAX: usize = 2 * 1024 * 1024;
 /// answer.
 pub const REST_BODY_DRAIN_BYTES_MAX: usize = 32 * 1024 * 1024;
 
+// Profiles and user status.
+/// Bytes of a profile's nickname, avatar URL, signature or app-defined value, at most (TIM: 500).
+pub const PROFILE_TEXT_BYTES_MAX: usize = 500;
+/// Bytes of a profile's location, at most (TIM: 16).
+pub const PROFILE_LOCATION_BYTES_MAX: usize = 16;
+/// Bytes of an app-defined profile field's name after `Tag_Profile_Custom_` (TIM: 8).
+pub const PROFILE_CUSTOM_NAME_BYTES_MAX: usize = 8;
+/// App-defined fields one profile holds, at most (TIM: 20 per app).
+pub const PROFILE_CUSTOM_FIELDS_MAX: usize = 20;
+/// Users in one profile or status query, at most (TIM: 100 per `portrait_get`).
+pub const PROFILE_USERS_PER_CALL_MAX: usize = 100;
+/// Users one user may subscribe to, for profiles and for status each; subscribing to more drops
+/// the oldest subscriptions (TIM: 200).
+pub const SUBSCRIPTIONS_MAX: usize = 200;
+/// Bytes of a custom status text, at most (TIM: 100).
+pub const CUSTOM_STATUS_BYTES_MAX: usize = 100;
+
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);
 const _: () = assert!(GROUP_NAME_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);

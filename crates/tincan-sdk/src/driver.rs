@@ -17,7 +17,8 @@ use tincan_proto::api::{Operation, get_conversation_list, login, ping};
 use tincan_proto::enums::ConvType;
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
-    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ProfilePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+    UserStatusPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
 use tokio::net::{TcpSocket, TcpStream};
@@ -88,6 +89,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         sent_ids: Mutex::new(SentIds::default()),
         user_id: config.user_id.clone(),
         sdkappid: config.sdkappid,
+        logging_out: std::sync::atomic::AtomicBool::new(false),
     });
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
@@ -273,6 +275,7 @@ impl Driver {
                     self.fail_all(&error);
                     break;
                 }
+                Outcome::Lost if self.shared.logging_out.load(Ordering::SeqCst) => break,
                 Outcome::Lost => {
                     self.events.send(Event::Connection(ConnectionState::Disconnected));
                     self.after_disconnect();
@@ -546,6 +549,21 @@ impl Driver {
                     self.refresh_convs(socket).await?;
                 }
                 return None;
+            }
+            push::PROFILE => {
+                if let Ok(payload) = serde_json::from_str::<ProfilePush>(data) {
+                    let mine = payload.profile.user_profile_identifier == self.shared.user_id.as_str();
+                    deliver!(if mine {
+                        Event::SelfProfileChanged(payload.profile)
+                    } else {
+                        Event::ProfileChanged(payload.profile)
+                    });
+                }
+            }
+            push::USER_STATUS => {
+                if let Ok(payload) = serde_json::from_str::<UserStatusPush>(data) {
+                    deliver!(Event::UserStatusChanged(payload.statuses));
+                }
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);

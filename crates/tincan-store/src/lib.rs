@@ -169,6 +169,8 @@ pub enum WriteOp {
         /// When the next attempt is due, in milliseconds.
         next_at: u64,
     },
+    /// Creates or replaces a user's profile and subscriptions (`DeleteAccount` removes them).
+    PutProfile(ProfileRecord),
 }
 
 /// The reading side of a store; callable from many threads at once.

@@ -28,8 +28,8 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, ConvSummary, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord,
-    MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead,
-    StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    MembershipSpan, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError,
+    StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -126,6 +126,7 @@ struct Tables {
     callback_by_due: BTreeSet<(u64, u64)>,
     /// The largest webhook id ever given; ids are never reused, as with SQLite's `autoincrement`.
     last_callback_id: u64,
+    profiles: BTreeMap<(u64, UserId), ProfileRecord>,
 }
 
 /// A membership, with its end once it ended.
@@ -287,7 +288,14 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.account_by_tiny_id, account.tiny_id, key.clone());
             batch.put(|tables| &mut tables.accounts, key, account.clone());
         }
-        WriteOp::DeleteAccount { sdkappid, user } => delete_account(batch, &(*sdkappid, user.clone())),
+        WriteOp::DeleteAccount { sdkappid, user } => {
+            let key = (*sdkappid, user.clone());
+            delete_account(batch, &key);
+            batch.remove(|tables| &mut tables.profiles, &key);
+        }
+        WriteOp::PutProfile(profile) => {
+            batch.put(|tables| &mut tables.profiles, (profile.sdkappid, profile.user.clone()), profile.clone());
+        }
         WriteOp::PutGroup(group) => {
             batch.put(|tables| &mut tables.groups, (group.sdkappid, group.group_id.clone()), group.clone());
         }
@@ -496,6 +504,7 @@ impl StoreRead for MemoryReader {
             excluded: load_excluded(&tables)?,
             recent_messages: load_recent(&tables, recent_since)?,
             pending_callbacks: load_pending_callbacks(&tables),
+            profiles: tables.profiles.values().cloned().collect(),
         })
     }
 

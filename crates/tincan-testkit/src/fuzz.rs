@@ -147,6 +147,14 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         get_group_members,
         get_joined_groups,
         set_receipt_privacy,
+        profile_get,
+        profile_modify_self,
+        profile_subscribe,
+        profile_unsubscribe,
+        status_get,
+        status_set_self,
+        status_subscribe,
+        status_unsubscribe,
     );
 }
 
@@ -200,6 +208,8 @@ trait AfterParse {
 
 /// Users and groups.
 const USER_AND_GROUP_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER, ErrorCode::GROUP_INVALID_ID];
+/// Users only.
+const USER_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER];
 /// Groups only.
 const GROUP_CODES: &[ErrorCode] = &[ErrorCode::GROUP_INVALID_ID];
 
@@ -249,7 +259,31 @@ nothing_after_parse!(
     get_group_members: USER_AND_GROUP_CODES,
     get_joined_groups,
     set_receipt_privacy,
+    profile_get: USER_CODES,
+    profile_subscribe: USER_CODES,
+    profile_unsubscribe: USER_CODES,
+    status_get: USER_CODES,
+    status_subscribe: USER_CODES,
+    status_unsubscribe: USER_CODES,
 );
+
+impl AfterParse for api::profile_modify_self::Request {
+    fn after_parse(&self) {
+        if let Err(err) = self.clone().validate() {
+            let allowed =
+                [ErrorCode::PROFILE_SIZE_LIMIT, ErrorCode::PROFILE_VALUE_ERROR, ErrorCode::PROFILE_TAG_NOT_FOUND];
+            assert_code(&err, &allowed, "profile_modify_self");
+        }
+    }
+}
+
+impl AfterParse for api::status_set_self::Request {
+    fn after_parse(&self) {
+        if let Err(err) = tincan_proto::profile::validate_custom_status(&self.user_status_custom_status) {
+            assert_code(&err, &[ErrorCode::INVALID_PARAMETERS], "status_set_self");
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // rest_body

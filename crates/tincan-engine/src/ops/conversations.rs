@@ -65,7 +65,7 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
             is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
             ..MessageView::default()
         };
-        Arc::new(render::message(record, me, &view))
+        Arc::new(render::message_for(&session.app, record, me, &view))
     });
     Some(ConvInfo {
         conv_id: peer.as_str().to_owned(),
@@ -92,7 +92,7 @@ fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
     let last_msg = last.map(|record| {
         let view =
             MessageView { is_read: record.sender == *me || conv.read_seq >= record.seq, ..MessageView::default() };
-        Arc::new(render::message(record, me, &view))
+        Arc::new(render::message_for(&session.app, record, me, &view))
     });
     Some(ConvInfo {
         conv_id: group_id.as_str().to_owned(),

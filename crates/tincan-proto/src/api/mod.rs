@@ -65,6 +65,14 @@ macro_rules! with_operations {
             GetGroupMembers get_group_members "group_get_members" [get_group_members::Response] true "A page of a group's members (TIM `TIMGroupGetMemberInfoList`).";
             GetJoinedGroups get_joined_groups "group_get_joined" [get_joined_groups::Response] true "The groups one is in (TIM `TIMGroupGetJoinedGroupList`).";
             SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
+            GetProfiles profile_get "profile_get" [profile_get::Response] true "Users' profiles (TIM `TIMProfileGetUserProfileList`).";
+            ModifySelfProfile profile_modify_self "profile_modify_self" [Empty] true "Changes one's own profile (TIM `TIMProfileModifySelfUserProfile`).";
+            SubscribeProfiles profile_subscribe "profile_subscribe" [Empty] true "Subscribes to users' profile changes (TIM `TIMSubscribeUserInfo`).";
+            UnsubscribeProfiles profile_unsubscribe "profile_unsubscribe" [Empty] true "Ends subscriptions to profile changes (TIM `TIMUnsubscribeUserInfo`).";
+            GetUserStatus status_get "status_get" [status_get::Response] true "Users' status (TIM `TIMGetUserStatus`).";
+            SetSelfStatus status_set_self "status_set_self" [Empty] true "Sets one's custom status (TIM `TIMSetSelfStatus`).";
+            SubscribeStatus status_subscribe "status_subscribe" [Empty] true "Subscribes to users' status changes (TIM `TIMSubscribeUserStatus`).";
+            UnsubscribeStatus status_unsubscribe "status_unsubscribe" [Empty] true "Ends subscriptions to status changes (TIM `TIMUnsubscribeUserStatus`).";
         }
     };
 }

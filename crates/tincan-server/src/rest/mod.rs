@@ -6,7 +6,7 @@
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
 //! One module per service, routing to one module per command: `login` (`im_open_login_svc`),
-//! `openim`, `group` (`group_open_http_svc`), and `tincan` (tincan's own commands, TIM's console
+//! `openim`, `group` (`group_open_http_svc`), `profile`, and `tincan` (tincan's own commands, TIM's console
 //! settings). A command's module holds its `Body`, the request with TIM's keys and its
 //! identifiers typed (one that is not an identifier fails the command with the service's code
 //! for it, as the engine's would), its `Answer` with TIM's keys, and its `handle`, a thin
@@ -16,6 +16,7 @@ mod group;
 mod login;
 pub(crate) mod msgbody;
 mod openim;
+mod profile;
 mod tincan;
 
 use std::collections::HashMap;
@@ -128,6 +129,11 @@ fn internal(cause: String) -> ApiError {
     ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "internal server error; the server log has the cause")
 }
 
+/// The items a profile change sets, as TIM's `ProfileItem` list (for the profile webhook).
+pub(crate) fn profile_items(change: &tincan_proto::profile::ProfileChange) -> Vec<Value> {
+    profile::items_of(change)
+}
+
 /// The answer of a command that answers nothing but the envelope.
 #[derive(Serialize)]
 pub(crate) struct Empty {}
@@ -195,6 +201,7 @@ pub(crate) async fn handle(
             "im_open_login_svc" => login::command(&context.engine, &caller, &command, body).await,
             "group_open_http_svc" => group::command(&context.engine, &caller, &command, body).await,
             "openim" => openim::command(&context.engine, &caller, &command, body).await,
+            "profile" => profile::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
@@ -209,6 +216,7 @@ fn in_service_terms(service: &str, err: ApiError) -> ApiError {
     let invalid = match service {
         "group_open_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
         "openim" => ErrorCode::OPENIM_INVALID_JSON,
+        "profile" => ErrorCode::PROFILE_INVALID_PARAMETERS,
         _ => ErrorCode::REST_INVALID_PARAMETERS,
     };
     let code = match err.code {

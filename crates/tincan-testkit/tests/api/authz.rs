@@ -252,6 +252,58 @@ fn op_rows() -> Vec<OpRow> {
             },
         },
         OpRow { op: "user_set_receipt_privacy", what: "", data: |_| json!({"private": false}), expect: |_| Code(0) },
+        // Any user reads any profile and status of its app, and changes only its own; another
+        // app has none of this app's users.
+        OpRow {
+            op: "profile_get",
+            what: "of the owner",
+            data: |_| json!({"friendship_getprofilelist_param_identifier_array": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/profiles", json!([])),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "profile_modify_self",
+            what: "",
+            data: |_| json!({"user_profile_item_self_signature": "mine"}),
+            expect: |_| Code(0),
+        },
+        OpRow {
+            op: "profile_subscribe",
+            what: "to the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::PROFILE_ACCOUNT_NOT_FOUND.0),
+                _ => Code(0),
+            },
+        },
+        OpRow { op: "profile_unsubscribe", what: "", data: |_| json!({"user_id_list": []}), expect: |_| Code(0) },
+        OpRow {
+            op: "status_get",
+            what: "of the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/statuses", json!([])),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "status_set_self",
+            what: "",
+            data: |_| json!({"user_status_custom_status": "busy"}),
+            expect: |_| Code(0),
+        },
+        OpRow {
+            op: "status_subscribe",
+            what: "to the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::ACCOUNT_NOT_FOUND.0),
+                _ => Code(0),
+            },
+        },
+        OpRow { op: "status_unsubscribe", what: "", data: |_| json!({"user_id_list": []}), expect: |_| Code(0) },
     ]
 }
 
@@ -748,6 +800,18 @@ fn rest_rows() -> Vec<RestRow> {
             command: "get_group_msg_receipt_detail",
             body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "Filter": 0, "Cursor": "", "Count": 100}),
             other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "profile",
+            command: "portrait_get",
+            body: |_| json!({"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "profile",
+            command: "portrait_set",
+            body: |_| json!({"From_Account": "alice", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"}]}),
+            other_app: 0,
         },
         RestRow { service: "tincan", command: "get_app", body: |_| json!({}), other_app: 0 },
         RestRow {
