@@ -41,6 +41,9 @@ pub(crate) const LANGUAGE: &str = "Tag_Profile_IM_Language";
 pub(crate) const IMAGE: &str = "Tag_Profile_IM_Image";
 pub(crate) const LEVEL: &str = "Tag_Profile_IM_Level";
 pub(crate) const ROLE: &str = "Tag_Profile_IM_Role";
+/// TIM's standard fields tincan does not keep: read as TIM's defaults, never set.
+const ADMIN_FORBID_TYPE: &str = "Tag_Profile_IM_AdminForbidType";
+const MSG_SETTINGS: &str = "Tag_Profile_IM_MsgSettings";
 
 /// TIM's gender names, by `TIMGenderType`.
 const GENDERS: [&str; 3] = ["Gender_Type_Unknown", "Gender_Type_Male", "Gender_Type_Female"];
@@ -64,6 +67,8 @@ pub(crate) fn value_of(profile: &UserProfile, tag: &str) -> Option<Value> {
         IMAGE => json!(profile.user_profile_face_url),
         LEVEL => json!(profile.user_profile_level),
         ROLE => json!(profile.user_profile_role),
+        ADMIN_FORBID_TYPE => json!("AdminForbid_Type_None"),
+        MSG_SETTINGS => json!(0),
         custom if custom.starts_with(CUSTOM_PREFIX) => json!(
             profile
                 .user_profile_custom_string_array
@@ -130,6 +135,12 @@ pub(crate) fn add_item(change: &mut ProfileChange, tag: &str, value: &Value) -> 
                 user_profile_custom_string_info_key: key,
                 user_profile_custom_string_info_value: text(tag, value)?,
             });
+        }
+        ADMIN_FORBID_TYPE | MSG_SETTINGS => {
+            return Err(ApiError::new(
+                ErrorCode::PROFILE_TAG_NOT_FOUND,
+                format!("{tag} is not kept by tincan; it reads as TIM's default and cannot be set"),
+            ));
         }
         _ => return Err(unknown_tag(tag)),
     }
