@@ -134,6 +134,22 @@ pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_onli
     }
 }
 
+/// Fills in each member's nickname and avatar from its profile as it is now; called with no
+/// conversation lock held (the accounts map comes first in the lock order).
+pub(crate) fn with_member_profiles(app: &AppState, members: Vec<(UserId, GroupMemberInfo)>) -> Vec<GroupMemberInfo> {
+    members
+        .into_iter()
+        .map(|(user, mut member)| {
+            if let Some(account) = app.account(&user) {
+                let state = lock(&account.profile);
+                member.group_member_info_nick_name = state.profile.user_profile_nick_name.clone();
+                member.group_member_info_face_url = state.profile.user_profile_face_url.clone();
+            }
+            member
+        })
+        .collect()
+}
+
 /// A group's details.
 pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
     GroupDetailInfo {

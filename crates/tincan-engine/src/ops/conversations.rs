@@ -52,6 +52,16 @@ pub(crate) fn conversations(session: &Session) -> Vec<ConvInfo> {
 
 fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
     let me = session.user();
+    // The peer as it shows now (read before the conversation's lock, as the lock order asks).
+    let (show_name, face_url) = match session.app.account(peer) {
+        Some(account) => {
+            let state = lock(&account.profile);
+            let nick = &state.profile.user_profile_nick_name;
+            let name = if nick.is_empty() { peer.as_str() } else { nick.as_str() };
+            (name.to_owned(), state.profile.user_profile_face_url.clone())
+        }
+        None => (peer.as_str().to_owned(), String::new()),
+    };
     let pair = C2cPair::new(me.clone(), peer.clone()).ok()?;
     let side = pair.side_of(me)?;
     let state = session.app.pair(&pair)?;
@@ -74,7 +84,8 @@ fn c2c_info(session: &Session, peer: &UserId) -> Option<ConvInfo> {
         conv_active_time: state.last_message.as_ref().map_or(0, |record| record.server_time),
         conv_is_has_lastmsg: last.is_some(),
         conv_last_msg: last,
-        conv_show_name: peer.as_str().to_owned(),
+        conv_show_name: show_name,
+        conv_face_url: face_url,
         conv_c2c_read_timestamp: peer_read.published_time(),
         conv_max_seq: conv.max_seq,
         conv_read_seq: conv.read_seq,
@@ -102,6 +113,7 @@ fn group_info(session: &Session, group_id: &GroupId) -> Option<ConvInfo> {
         conv_is_has_lastmsg: last_msg.is_some(),
         conv_last_msg: last_msg,
         conv_show_name: state.group.profile.name.clone(),
+        conv_face_url: state.group.profile.face_url.clone(),
         conv_group_type: Some(state.group.group_type()),
         conv_group_read_sequence: conv.read_seq,
         conv_max_seq: conv.max_seq,

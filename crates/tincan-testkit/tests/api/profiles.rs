@@ -208,7 +208,7 @@ async fn bad_profile_changes_get_tims_codes_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn messages_carry_the_senders_current_nick_and_face() {
+async fn messages_conversations_and_members_show_the_current_nick_and_face() {
     let app = spawn_app().await;
     let (alice, _alice_events) = app.client("alice").await;
     let (bob, mut bob_events) = app.client("bob").await;
@@ -233,6 +233,18 @@ async fn messages_carry_the_senders_current_nick_and_face() {
     let convs = bob.conversations().await.unwrap();
     let last = convs[0].conv_last_msg.as_ref().expect("a last message");
     assert_eq!(last.message_sender_profile.as_ref().unwrap().user_profile_face_url, "https://example.com/Alicia.png");
+    // A C2C conversation shows the peer's nickname and avatar; a peer without a nickname its ID.
+    assert_eq!(convs[0].conv_show_name, "Alicia");
+    assert_eq!(convs[0].conv_face_url, "https://example.com/Alicia.png");
+    let alice_convs = alice.conversations().await.unwrap();
+    assert_eq!((alice_convs[0].conv_show_name.as_str(), alice_convs[0].conv_face_url.as_str()), ("bob", ""));
+
+    // Group members show their nickname and avatar.
+    let group_id = crate::helpers::create_group(&alice, tincan_proto::enums::GroupType::WORK, &["bob"]).await;
+    let members = bob.group_members(&group_id, 0).await.unwrap().group_get_member_info_list_result_info_array;
+    let owner = members.iter().find(|it| it.group_member_info_identifier == "alice").expect("the owner is listed");
+    assert_eq!(owner.group_member_info_nick_name, "Alicia");
+    assert_eq!(owner.group_member_info_face_url, "https://example.com/Alicia.png");
     app.stop().await;
 }
 
