@@ -53,8 +53,23 @@ struct ModifyParam {
     _user_data: Option<String>,
 }
 
+/// TIM's Electron typings declare `user_profile_item_location` a number where its native SDK
+/// takes text: a number is taken as its decimal text, so code written to either compiles and
+/// works.
+fn location_as_text(params: &str) -> String {
+    let Ok(mut value) = serde_json::from_str::<Value>(params) else { return params.to_owned() };
+    let location = value.pointer_mut("/json_modify_self_user_profile_param/user_profile_item_location");
+    if let Some(location) = location
+        && let Some(number) = location.as_u64()
+    {
+        *location = Value::String(number.to_string());
+        return value.to_string();
+    }
+    params.to_owned()
+}
+
 pub(crate) async fn modify_self(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: ModifyParam = parse("TIMProfileModifySelfUserProfile", params)?;
+    let param: ModifyParam = parse("TIMProfileModifySelfUserProfile", &location_as_text(params))?;
     let client = session.client()?;
     client.modify_self_profile(param.json_modify_self_user_profile_param).await?;
     Ok(Outcome::empty())

@@ -469,8 +469,8 @@ export interface UserProfileItem {
   user_profile_item_face_url?: string;
   user_profile_item_self_signature?: string;
   user_profile_item_add_permission?: number;
-  /** A string of at most 16 bytes, as TIM's native SDK takes it. */
-  user_profile_item_location?: string;
+  /** At most 16 bytes of text, as TIM's native SDK takes it; a number (as TIM's typings declare it) is taken as its decimal text. */
+  user_profile_item_location?: string | number;
   user_profile_item_language?: number;
   user_profile_item_birthday?: number;
   user_profile_item_level?: number;

@@ -131,6 +131,12 @@ test("TIMProfileModifySelfUserProfile changes the profile; the user's other devi
   );
   assert.equal(unknownKey.code, 6017);
   assert.match(unknownKey.desc, /user_profile_item_nick/);
+  // TIM's typings declare the location a number; it is kept as its text.
+  await alice.TIMProfileModifySelfUserProfile({ json_modify_self_user_profile_param: { user_profile_item_location: 4401 } });
+  const located = await bob.TIMProfileGetUserProfileList({
+    json_get_user_profile_list_param: { friendship_getprofilelist_param_identifier_array: ["alice"] },
+  });
+  assert.equal(located.json_param[0].user_profile_location, "4401");
   const missing = await rejection(bob.TIMSubscribeUserInfo({ json_user_id_list: ["nobody"] }));
   assert.equal(missing.code, 40003);
 });
