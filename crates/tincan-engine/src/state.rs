@@ -676,6 +676,16 @@ impl Watchers {
         }
     }
 
+    /// Forgets `user` as a subscriber of anyone (its account was deleted).
+    pub(crate) fn forget(&mut self, user: &UserId) {
+        for map in [&mut self.info, &mut self.status] {
+            map.retain(|_, subscribers| {
+                subscribers.remove(user);
+                !subscribers.is_empty()
+            });
+        }
+    }
+
     /// The subscribers of `target`.
     pub(crate) fn of(&self, info: bool, target: &UserId) -> Vec<UserId> {
         let map = if info { &self.info } else { &self.status };

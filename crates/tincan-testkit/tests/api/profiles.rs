@@ -128,11 +128,23 @@ async fn a_profile_change_reaches_the_users_devices_and_subscribers_and_outlasts
     alice.modify_self_profile(rename).await.unwrap();
     assert_eq!(wait_for(&mut bob_events, WAIT, profile_of).await.user_profile_nick_name, "Al");
 
+    // A deleted account takes its subscriptions along: a new account of the same name has none.
+    let (carol, _carol_events) = app.client("carol").await;
+    carol.subscribe_user_info(&["alice"]).await.unwrap();
+    app.admin()
+        .call("im_open_login_svc", "account_delete", &json!({"DeleteItem": [{"UserID": "carol"}]}))
+        .await
+        .unwrap();
+    let (_carol, mut carol_events) = app.client("carol").await;
+
     // After unsubscribing, changes are not pushed any more.
     bob.unsubscribe_user_info(&[]).await.unwrap();
     let again = ProfileChange { user_profile_item_nick_name: Some("Alice".to_owned()), ..ProfileChange::default() };
     alice.modify_self_profile(again).await.unwrap();
     assert!(!drain(&mut bob_events, Duration::from_millis(300)).await.iter().any(|event| profile_of(event).is_some()));
+    assert!(
+        !drain(&mut carol_events, Duration::from_millis(100)).await.iter().any(|event| profile_of(event).is_some())
+    );
     app.stop().await;
 }
 
