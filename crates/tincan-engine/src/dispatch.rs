@@ -137,20 +137,27 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
 /// A `message` push of `record` as `viewer` sees it, with the viewer's conversation state; live
 /// and replayed pushes are written alike. `None` if it cannot be encoded (see [`message_json`]).
 pub(crate) fn message_frame(
+    app: &AppState,
     metrics: &Metrics,
     record: &MessageRecord,
     viewer: &UserId,
     view: &MessageView,
     conv: ConvState,
 ) -> Option<String> {
-    Some(encode_message_push(record.pos, &message_json(metrics, record, viewer, view)?, &conv))
+    Some(encode_message_push(record.pos, &message_json(app, metrics, record, viewer, view)?, &conv))
 }
 
 /// `record` as `viewer` sees it, as JSON. A `Message` always encodes; a failure is a bug, which
 /// is logged and stops every further write (fail-stop), and the push is not sent rather than
 /// sent empty.
-fn message_json(metrics: &Metrics, record: &MessageRecord, viewer: &UserId, view: &MessageView) -> Option<String> {
-    match serde_json::to_string(&render::message(record, viewer, view)) {
+fn message_json(
+    app: &AppState,
+    metrics: &Metrics,
+    record: &MessageRecord,
+    viewer: &UserId,
+    view: &MessageView,
+) -> Option<String> {
+    match serde_json::to_string(&render::message_for(app, record, viewer, view)) {
         Ok(json) => Some(json),
         Err(err) => {
             tracing::error!(msg_id = %record.msg_id, error = %err, "a message push does not encode; refusing changes");
@@ -188,7 +195,7 @@ fn dispatch_c2c_message(
                 is_peer_read: is_sender && state.read_of(side.other()).published_seq() >= record.seq,
                 ..MessageView::default()
             };
-            let frame = message_frame(&shared.metrics, record, user, &view, render::pair_conv_state(&state, side));
+            let frame = message_frame(app, &shared.metrics, record, user, &view, render::pair_conv_state(&state, side));
             frames.push((slots, frame));
         }
         first
@@ -248,7 +255,7 @@ fn dispatch_group_message(
         out.push_to(&shared.hub.devices_of(app.sdkappid, &user), origin, record.pos, || {
             let view = if is_sender { &sender_view } else { &other_view };
             if cached.is_none() {
-                *cached = message_json(&shared.metrics, record, &user, view);
+                *cached = message_json(app, &shared.metrics, record, &user, view);
             }
             Some(encode_message_push(record.pos, cached.as_deref()?, &conv))
         });

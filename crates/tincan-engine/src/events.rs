@@ -141,6 +141,7 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         push::CONV_READ => push::CONV_READ,
         tincan_proto::conv_manage::CONV_PUSH => tincan_proto::conv_manage::CONV_PUSH,
         tincan_proto::conv_manage::CONV_GROUP_PUSH => tincan_proto::conv_manage::CONV_GROUP_PUSH,
+        push::PROFILE => push::PROFILE,
         _ => push::GROUP,
     }
 }

@@ -42,6 +42,19 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             Arc::new(Account::new(account.user.clone(), account.tiny_id, account.created_at, account.receipt_private));
         write(&app.accounts).insert(account.user, entry);
     }
+    for record in loaded.profiles {
+        let app = app_of(record.sdkappid)?;
+        let Some(account) = app.account(&record.user) else { continue };
+        let mut watchers = crate::state::lock(&app.watchers);
+        watchers.add(true, &record.user, &record.info_subscriptions);
+        watchers.add(false, &record.user, &record.status_subscriptions);
+        let mut state = crate::state::lock(&account.profile);
+        state.profile = record.profile;
+        state.profile.user_profile_identifier = record.user.as_str().to_owned();
+        state.info_subscriptions = record.info_subscriptions;
+        state.status_subscriptions = record.status_subscriptions;
+        state.updated_at = record.updated_at;
+    }
 
     let mut last_messages: HashMap<ConvOf, MessageRecord> = HashMap::new();
     for summary in loaded.conversations {

@@ -9,6 +9,8 @@ use tincan_proto::push::ConvState;
 use tincan_proto::{Elem, Message, UserId};
 use tincan_store::MessageRecord;
 
+use crate::state::{AppState, lock};
+
 /// What differs between viewers of one message.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct MessageView {
@@ -79,7 +81,17 @@ pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageVie
         message_custom_int: record.custom_int,
         message_custom_str: record.custom_str.clone(),
         message_is_excluded_from_unread_count: record.excluded_from_unread,
+        message_sender_profile: None,
     }
+}
+
+/// A stored message as `viewer` sees it, with its sender's profile as it is now (TIM's
+/// `message_sender_profile`: the current nickname and avatar).
+pub(crate) fn message_for(app: &AppState, record: &MessageRecord, viewer: &UserId, view: &MessageView) -> Message {
+    let mut message = message(record, viewer, view);
+    message.message_sender_profile =
+        app.account(&record.sender).map(|account| Box::new(lock(&account.profile).profile.clone()));
+    message
 }
 
 /// A group receipt as its sender is told.
@@ -120,6 +132,22 @@ pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_onli
         group_member_info_is_online: is_online,
         ..GroupMemberInfo::default()
     }
+}
+
+/// Fills in each member's nickname and avatar from its profile as it is now; called with no
+/// conversation lock held (the accounts map comes first in the lock order).
+pub(crate) fn with_member_profiles(app: &AppState, members: Vec<(UserId, GroupMemberInfo)>) -> Vec<GroupMemberInfo> {
+    members
+        .into_iter()
+        .map(|(user, mut member)| {
+            if let Some(account) = app.account(&user) {
+                let state = lock(&account.profile);
+                member.group_member_info_nick_name = state.profile.user_profile_nick_name.clone();
+                member.group_member_info_face_url = state.profile.user_profile_face_url.clone();
+            }
+            member
+        })
+        .collect()
 }
 
 /// A group's details.

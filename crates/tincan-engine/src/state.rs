@@ -63,6 +63,8 @@ pub(crate) struct AppState {
     pub(crate) pairs: RwLock<HashMap<C2cPair, Arc<Mutex<PairState>>>>,
     /// Message IDs sent recently, by shard.
     pub(crate) message_ids: Vec<Mutex<MessageIds>>,
+    /// Who is subscribed to each user's profile and status changes.
+    pub(crate) watchers: Mutex<Watchers>,
 }
 
 impl AppState {
@@ -74,6 +76,7 @@ impl AppState {
             groups: RwLock::new(HashMap::new()),
             pairs: RwLock::new(HashMap::new()),
             message_ids: (0..MESSAGE_ID_SHARDS).map(|_| Mutex::new(MessageIds::default())).collect(),
+            watchers: Mutex::new(Watchers::default()),
         }
     }
 
@@ -137,16 +140,20 @@ pub(crate) struct Account {
     pub(crate) created_at: u64,
     pub(crate) receipt_private: AtomicBool,
     pub(crate) convs: Mutex<AccountConvs>,
+    /// Its profile, subscriptions and status.
+    pub(crate) profile: Mutex<ProfileState>,
 }
 
 impl Account {
     pub(crate) fn new(user: UserId, tiny_id: u64, created_at: u64, receipt_private: bool) -> Account {
+        let user_for_profile = user.clone();
         Account {
             user,
             tiny_id,
             created_at,
             receipt_private: AtomicBool::new(receipt_private),
             convs: Mutex::new(AccountConvs::default()),
+            profile: Mutex::new(ProfileState::new(&user_for_profile)),
         }
     }
 
@@ -581,5 +588,111 @@ mod tests {
         // The state already kept for a seq wins over a newly made one.
         let again = state.keep_receipt(1, cell(1), 8).0;
         assert!(Arc::ptr_eq(&again, &in_use[0]));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles and status
+
+/// A user's profile, its subscriptions and its status. The profile and subscriptions are
+/// stored (`ProfileRecord`); the status is live state.
+#[derive(Clone, Debug)]
+pub(crate) struct ProfileState {
+    /// The profile, with the user's identifier.
+    pub(crate) profile: tincan_proto::profile::UserProfile,
+    /// Users whose profile changes it is told of, oldest subscription first.
+    pub(crate) info_subscriptions: Vec<UserId>,
+    /// Users whose status changes it is told of, oldest subscription first.
+    pub(crate) status_subscriptions: Vec<UserId>,
+    pub(crate) updated_at: u64,
+    /// `TIMUserStatusType` now (online, offline, not logged in).
+    pub(crate) status: u32,
+    /// The custom status text; cleared when the user goes offline.
+    pub(crate) custom_status: String,
+    /// The last device to go logged out rather than dropped its connection.
+    pub(crate) logged_out: bool,
+}
+
+impl ProfileState {
+    pub(crate) fn new(user: &UserId) -> ProfileState {
+        ProfileState {
+            profile: tincan_proto::profile::UserProfile {
+                user_profile_identifier: user.as_str().to_owned(),
+                ..Default::default()
+            },
+            info_subscriptions: Vec::new(),
+            status_subscriptions: Vec::new(),
+            updated_at: 0,
+            status: tincan_proto::profile::STATUS_UNLOGINED,
+            custom_status: String::new(),
+            logged_out: false,
+        }
+    }
+
+    /// The record to store for `user` of `sdkappid`.
+    pub(crate) fn record(&self, sdkappid: u64, user: &UserId) -> tincan_store::ProfileRecord {
+        tincan_store::ProfileRecord {
+            sdkappid,
+            user: user.clone(),
+            profile: self.profile.clone(),
+            info_subscriptions: self.info_subscriptions.clone(),
+            status_subscriptions: self.status_subscriptions.clone(),
+            updated_at: self.updated_at,
+        }
+    }
+
+    /// The user's status as TIM shows it.
+    pub(crate) fn user_status(&self) -> tincan_proto::profile::UserStatus {
+        tincan_proto::profile::UserStatus {
+            user_status_identifier: self.profile.user_profile_identifier.clone(),
+            user_status_status_type: self.status,
+            user_status_custom_status: self.custom_status.clone(),
+        }
+    }
+}
+
+/// Who is subscribed to whose changes in one app: each watched user's subscribers.
+#[derive(Default)]
+pub(crate) struct Watchers {
+    pub(crate) info: HashMap<UserId, BTreeSet<UserId>>,
+    pub(crate) status: HashMap<UserId, BTreeSet<UserId>>,
+}
+
+impl Watchers {
+    /// Records that `subscriber` follows `targets` (profile changes when `info`, else status).
+    pub(crate) fn add(&mut self, info: bool, subscriber: &UserId, targets: &[UserId]) {
+        let map = if info { &mut self.info } else { &mut self.status };
+        for target in targets {
+            map.entry(target.clone()).or_default().insert(subscriber.clone());
+        }
+    }
+
+    /// Records that `subscriber` no longer follows `targets`.
+    pub(crate) fn remove(&mut self, info: bool, subscriber: &UserId, targets: &[UserId]) {
+        let map = if info { &mut self.info } else { &mut self.status };
+        for target in targets {
+            if let Some(set) = map.get_mut(target) {
+                set.remove(subscriber);
+                if set.is_empty() {
+                    map.remove(target);
+                }
+            }
+        }
+    }
+
+    /// Forgets `user` as a subscriber of anyone (its account was deleted).
+    pub(crate) fn forget(&mut self, user: &UserId) {
+        for map in [&mut self.info, &mut self.status] {
+            map.retain(|_, subscribers| {
+                subscribers.remove(user);
+                !subscribers.is_empty()
+            });
+        }
+    }
+
+    /// The subscribers of `target`.
+    pub(crate) fn of(&self, info: bool, target: &UserId) -> Vec<UserId> {
+        let map = if info { &self.info } else { &self.status };
+        map.get(target).map(|set| set.iter().cloned().collect()).unwrap_or_default()
     }
 }

@@ -35,6 +35,15 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             "filter": to_text(&filter),
             "total_unread_count": total,
         })],
+        Event::SelfProfileChanged(profile) => {
+            vec![json!({"kind": "self_info_updated", "json_user_profile": to_text(&profile)})]
+        }
+        Event::ProfileChanged(profile) => {
+            vec![json!({"kind": "user_info_changed", "json_user_info_array": to_text(&[profile])})]
+        }
+        Event::UserStatusChanged(statuses) => {
+            vec![json!({"kind": "user_status_changed", "json_user_status_array": to_text(&statuses)})]
+        }
         // The client resumes after an overflow by itself; what the app missed comes again.
         Event::ReceiptSent(_)
         | Event::ConvRead(_)

@@ -18,12 +18,14 @@
 //! - `session`: one SDK instance: its configuration, its client once logged in, its event queue.
 //! - `methods`: one function per TIM method: parse TIM's parameters, call the SDK, shape TIM's
 //!   result.
+//! - `profiles`: TIM's profile and status methods and the base methods answered locally.
 //! - `params`: parsing JSON parameters with a 6017 that names the offending field.
 //! - `events`: pushed events in the shapes of TIM's callbacks.
 
 mod events;
 mod methods;
 mod params;
+mod profiles;
 mod session;
 
 use std::collections::HashMap;

@@ -16,7 +16,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tincan_proto::api::{
-    OpKind, create_group, delete_group_members, get_group_members, invite_group_members, quit_group,
+    OpKind, create_group, delete_group, delete_group_members, get_group_members, get_joined_groups,
+    invite_group_members, join_group, quit_group,
 };
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
@@ -24,6 +25,7 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 
 mod conv;
+use crate::profiles;
 use crate::session::{InitConfig, Session};
 
 /// TIM's result object, without `user_data`.
@@ -36,7 +38,7 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     /// Success with nothing to report (`json_param` is `""`).
-    fn empty() -> Outcome {
+    pub(crate) fn empty() -> Outcome {
         Outcome { code: 0, desc: String::new(), json_param: Value::String(String::new()), json_params: None }
     }
 
@@ -50,6 +52,12 @@ impl Outcome {
     fn text<T: serde::Serialize>(value: &T) -> Outcome {
         let text = serde_json::to_string(value).unwrap_or_default();
         Outcome { json_param: Value::String(text), ..Outcome::empty() }
+    }
+
+    /// Success: the parsed value in `json_param` (as TIM's wrapper gives it for profile and
+    /// status lists and for the base methods).
+    pub(crate) fn value<T: serde::Serialize>(value: &T) -> Outcome {
+        Outcome { json_param: serde_json::to_value(value).unwrap_or(Value::Null), ..Outcome::empty() }
     }
 
     /// A failure with TIM's error code.
@@ -93,6 +101,24 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGroupDeleteMember" => group_delete_member(session, params).await,
         "TIMGroupQuit" => group_quit(session, params).await,
         "TIMGroupGetMemberInfoList" => group_members(session, params).await,
+        "TIMGroupDelete" => group_delete(session, params).await,
+        "TIMGroupJoin" => group_join(session, params).await,
+        "TIMGroupGetGroupInfoList" => group_info_list(session, params).await,
+        "TIMGroupGetJoinedGroupList" => group_joined_list(session, params).await,
+        // Profiles, status and the base methods answered from the instance.
+        "TIMProfileGetUserProfileList" => profiles::get_profiles(session, params).await,
+        "TIMProfileModifySelfUserProfile" => profiles::modify_self(session, params).await,
+        "TIMSubscribeUserInfo" => profiles::subscribe_info(session, params).await,
+        "TIMGetUserStatus" => profiles::get_status(session, params).await,
+        "TIMSetSelfStatus" => profiles::set_self_status(session, params).await,
+        "TIMSubscribeUserStatus" => profiles::subscribe_status(session, params).await,
+        "TIMUnsubscribeUserStatus" => profiles::unsubscribe_status(session, params).await,
+        "TIMGetLoginStatus" => profiles::login_status(session),
+        "TIMGetLoginUserID" => profiles::login_user_id(session),
+        "TIMGetServerTime" => profiles::server_time(session).await,
+        "TIMGetSDKVersion" => profiles::sdk_version(),
+        "TIMSetConfig" => profiles::set_config(params),
+        "callExperimentalAPI" => profiles::experimental(params),
         other => match conv::call(session, other, params).await {
             Some(result) => result,
             None => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
@@ -126,9 +152,10 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::DeleteGroupMembers => &["TIMGroupDeleteMember"],
         OpKind::QuitGroup => &["TIMGroupQuit"],
         OpKind::GetGroupMembers => &["TIMGroupGetMemberInfoList"],
-        // Not routed yet: TIM's TIMGroupDelete, TIMGroupJoin, TIMGroupGetGroupInfoList and
-        // TIMGroupGetJoinedGroupList.
-        OpKind::DeleteGroup | OpKind::JoinGroup | OpKind::GetGroupInfo | OpKind::GetJoinedGroups => &[],
+        OpKind::DeleteGroup => &["TIMGroupDelete"],
+        OpKind::JoinGroup => &["TIMGroupJoin"],
+        OpKind::GetGroupInfo => &["TIMGroupGetGroupInfoList"],
+        OpKind::GetJoinedGroups => &["TIMGroupGetJoinedGroupList"],
         // tincan's own: TIM's Electron SDK has no method for it.
         OpKind::SetReceiptPrivacy => &[],
         OpKind::DeleteConversations => &["TIMConvDelete", "TIMConvDeleteConversationList"],
@@ -150,6 +177,15 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::RenameConvGroup => &["TIMConvRenameConversationGroup"],
         OpKind::AddToConvGroup => &["TIMConvAddConversationsToGroup"],
         OpKind::RemoveFromConvGroup => &["TIMConvDeleteConversationsFromGroup"],
+        OpKind::GetProfiles => &["TIMProfileGetUserProfileList"],
+        OpKind::ModifySelfProfile => &["TIMProfileModifySelfUserProfile"],
+        OpKind::SubscribeProfiles => &["TIMSubscribeUserInfo"],
+        // TIM's Electron `TimRender` has no TIMUnsubscribeUserInfo.
+        OpKind::UnsubscribeProfiles => &[],
+        OpKind::GetUserStatus => &["TIMGetUserStatus"],
+        OpKind::SetSelfStatus => &["TIMSetSelfStatus"],
+        OpKind::SubscribeStatus => &["TIMSubscribeUserStatus"],
+        OpKind::UnsubscribeStatus => &["TIMUnsubscribeUserStatus"],
     }
 }
 
@@ -437,4 +473,71 @@ async fn group_members(session: &Arc<Session>, params: &str) -> Result<Outcome, 
     let client = session.client()?;
     let response = client.call(&param.params).await?;
     Ok(Outcome::text_and_value(&response))
+}
+
+/// `DeleteGroupParams`.
+#[derive(Deserialize)]
+struct GroupIdParam {
+    #[serde(rename = "groupId")]
+    group_id: GroupId,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn group_delete(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupIdParam = parse("TIMGroupDelete", params)?;
+    let client = session.client()?;
+    client.call(&delete_group::Request { group_id: param.group_id }).await?;
+    Ok(Outcome::empty())
+}
+
+/// `JoinGroupParams`.
+#[derive(Deserialize)]
+struct JoinGroupParam {
+    #[serde(rename = "groupId")]
+    group_id: GroupId,
+    #[serde(rename = "helloMsg", default)]
+    hello_msg: Option<String>,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn group_join(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: JoinGroupParam = parse("TIMGroupJoin", params)?;
+    let client = session.client()?;
+    client
+        .call(&join_group::Request { group_id: param.group_id, hello_msg: param.hello_msg.unwrap_or_default() })
+        .await?;
+    Ok(Outcome::empty())
+}
+
+/// `GetGroupListParams`.
+#[derive(Deserialize)]
+struct GroupListParam {
+    #[serde(rename = "groupIds")]
+    group_ids: Vec<String>,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn group_info_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupListParam = parse("TIMGroupGetGroupInfoList", params)?;
+    let client = session.client()?;
+    let ids: Vec<&str> = param.group_ids.iter().map(String::as_str).collect();
+    let results = client.group_info(&ids).await?;
+    Ok(Outcome::text_and_value(&results))
+}
+
+/// `TIMGroupGetJoinedGroupList(data?)`: the parameter is the app's user data itself.
+async fn group_joined_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let value: Value = serde_json::from_str(params)
+        .map_err(|err| ApiError::new(ErrorCode::INVALID_JSON, format!("the parameters are not JSON: {err}")))?;
+    if !matches!(value, Value::Null | Value::String(_)) {
+        return Err(ApiError::invalid_parameter(
+            "the parameter of TIMGroupGetJoinedGroupList is the user data, a string",
+        ));
+    }
+    let client = session.client()?;
+    let groups = client.call(&get_joined_groups::Request {}).await?.groups;
+    Ok(Outcome::text_and_value(&groups))
 }

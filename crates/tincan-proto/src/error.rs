@@ -96,6 +96,18 @@ codes! {
     C2C_INVALID_ACCOUNT = 20003;
     /// C2C: a before-send webhook refused the message.
     C2C_REJECTED_BY_CALLBACK = 20006;
+    /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
+    PROFILE_INVALID_PARAMETERS = 40001;
+    /// Profile: the account does not exist.
+    PROFILE_ACCOUNT_NOT_FOUND = 40003;
+    /// Profile: no such profile field (an unknown tag, or a custom key that cannot be one).
+    PROFILE_TAG_NOT_FOUND = 40009;
+    /// Profile: a value is too long, or a profile would hold too many custom fields.
+    PROFILE_SIZE_LIMIT = 40601;
+    /// Profile: a value is out of its range (a gender or add-permission not TIM's).
+    PROFILE_VALUE_ERROR = 40605;
+    /// Profile: a value has the wrong type (a number where text belongs, or the reverse).
+    PROFILE_INVALID_VALUE_FORMAT = 40610;
     /// REST `recentcontact`: the account does not exist.
     RECENT_ACCOUNT_NOT_FOUND = 50001;
     /// REST `recentcontact`: a parameter is missing or invalid.

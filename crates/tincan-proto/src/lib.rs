@@ -17,6 +17,7 @@
 //! - [`message`]: the TIM `Message` object and its elements, with validation of what a client
 //!   may send.
 //! - [`objects`]: the other TIM objects (`ConvInfo`, `MessageReceipt`, group info and members).
+//! - [`profile`]: user profiles and user status, with TIM's field limits.
 //! - [`frame`]: the envelope of every WebSocket frame (requests, responses, pushes).
 //! - [`api`]: one module per operation, each with its `Request` and `Response`.
 //! - [`push`]: the events the server pushes.
@@ -32,6 +33,7 @@ pub mod ids;
 pub mod limits;
 pub mod message;
 pub mod objects;
+pub mod profile;
 pub mod push;
 
 pub use conv::Conv;

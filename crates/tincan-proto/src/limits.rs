@@ -84,6 +84,23 @@ pub const CONV_SETTINGS_MAX: usize = 1_000;
 /// Largest page of a filtered conversation list, and its default.
 pub const CONV_LIST_PAGE_MAX: u32 = 100;
 
+// Profiles and user status.
+/// Bytes of a profile's nickname, avatar URL, signature or app-defined value, at most (TIM: 500).
+pub const PROFILE_TEXT_BYTES_MAX: usize = 500;
+/// Bytes of a profile's location, at most (TIM: 16).
+pub const PROFILE_LOCATION_BYTES_MAX: usize = 16;
+/// Bytes of an app-defined profile field's name after `Tag_Profile_Custom_` (TIM: 8).
+pub const PROFILE_CUSTOM_NAME_BYTES_MAX: usize = 8;
+/// App-defined fields one profile holds, at most (TIM: 20 per app).
+pub const PROFILE_CUSTOM_FIELDS_MAX: usize = 20;
+/// Users in one profile or status query, at most (TIM: 100 per `portrait_get`).
+pub const PROFILE_USERS_PER_CALL_MAX: usize = 100;
+/// Users one user may subscribe to, for profiles and for status each; subscribing to more drops
+/// the oldest subscriptions (TIM: 200).
+pub const SUBSCRIPTIONS_MAX: usize = 200;
+/// Bytes of a custom status text, at most (TIM: 100).
+pub const CUSTOM_STATUS_BYTES_MAX: usize = 100;
+
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(CONV_DRAFT_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(FRAME_BYTES_MAX < TRANSPORT_MESSAGE_BYTES_MAX);

@@ -70,6 +70,10 @@ pub struct Message {
     pub message_custom_str: String,
     /// Whether the message is left out of unread counts.
     pub message_is_excluded_from_unread_count: bool,
+    /// The sender's profile as it is when the message is read (its current nickname and
+    /// avatar); set by the server, ignored in what a client sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_sender_profile: Option<Box<crate::profile::UserProfile>>,
 }
 
 /// The keys that name a stored message: its conversation, ID and seq. Receipt calls send only

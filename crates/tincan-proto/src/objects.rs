@@ -37,8 +37,10 @@ pub struct ConvInfo {
     pub conv_recv_opt: u32,
     /// Whether the user pinned it; pinned conversations come first in lists.
     pub conv_is_pinned: bool,
-    /// The group's name, or the peer's user ID.
+    /// The group's name, or the peer's nickname (its user ID when it has none).
     pub conv_show_name: String,
+    /// The group's face URL, or the peer's avatar.
+    pub conv_face_url: String,
     /// The group's type (group conversations only).
     pub conv_group_type: Option<GroupType>,
     /// C2C: when the peer last marked the conversation read, in seconds (0 if never).

@@ -23,6 +23,11 @@ pub const RECEIPT_SENT: &str = "receipt_sent";
 pub const CONV_READ: &str = "conv_read";
 /// `push` kind of [`GroupPush`].
 pub const GROUP: &str = "group";
+/// `push` kind of [`ProfilePush`].
+pub const PROFILE: &str = "profile";
+/// `push` kind of [`UserStatusPush`]; not an event of the stream (`pos` 0): status is live
+/// state, which a device that was away asks for again (`status_get`).
+pub const USER_STATUS: &str = "user_status";
 /// `push` kind of [`SyncedPush`]; not an event of the stream (`pos` 0).
 pub const SYNCED: &str = "synced";
 /// `push` kind of [`KickedPush`]; not an event of the stream (`pos` 0); the server closes the
@@ -99,6 +104,22 @@ pub struct GroupPush {
     pub members: Vec<String>,
     /// The group's member count afterwards.
     pub member_count: u64,
+}
+
+/// A user's profile changed: the user's own (TIM `TIMSelfInfoUpdatedCallback`) or that of a
+/// user it subscribed to (TIM `TIMUserInfoChangedCallback`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfilePush {
+    /// The profile as it is now.
+    pub profile: crate::profile::UserProfile,
+}
+
+/// Users' status changed (TIM `TIMUserStatusChangedCallback`): users the receiver subscribed
+/// to, or the receiver itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserStatusPush {
+    /// Each user's status as it is now.
+    pub statuses: Vec<crate::profile::UserStatus>,
 }
 
 /// The replay of missed events after a resume is complete; live pushes follow.

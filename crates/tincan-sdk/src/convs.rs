@@ -122,10 +122,20 @@ impl ConvCache {
         let event = if self.convs.contains_key(&key) {
             ConvEvent::UPDATE
         } else {
+            // A C2C conversation shows its peer as the peer's message carries it; the server's
+            // list, read again on resume, has it in any case.
+            let peer = message
+                .message_sender_profile
+                .as_deref()
+                .filter(|_| message.message_conv_type == ConvType::C2C && !message.message_is_from_self);
             let conv = ConvInfo {
                 conv_id: message.message_conv_id.clone(),
                 conv_type: message.message_conv_type,
-                conv_show_name: message.message_conv_id.clone(),
+                conv_show_name: peer
+                    .map(|it| it.user_profile_nick_name.clone())
+                    .filter(|nick| !nick.is_empty())
+                    .unwrap_or_else(|| message.message_conv_id.clone()),
+                conv_face_url: peer.map(|it| it.user_profile_face_url.clone()).unwrap_or_default(),
                 ..ConvInfo::default()
             };
             self.convs.insert(key.clone(), conv);

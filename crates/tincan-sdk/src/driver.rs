@@ -18,7 +18,8 @@ use tincan_proto::conv_manage::{self, ConvGroupPush, ConvPush};
 use tincan_proto::enums::{ConvEvent, ConvType};
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
-    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ProfilePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+    UserStatusPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
 use tokio::net::{TcpSocket, TcpStream};
@@ -92,6 +93,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         unread_filters: Mutex::new(Vec::new()),
         user_id: config.user_id.clone(),
         sdkappid: config.sdkappid,
+        logging_out: std::sync::atomic::AtomicBool::new(false),
     });
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
@@ -278,6 +280,7 @@ impl Driver {
                     self.fail_all(&error);
                     break;
                 }
+                Outcome::Lost if self.shared.logging_out.load(Ordering::SeqCst) => break,
                 Outcome::Lost => {
                     self.events.send(Event::Connection(ConnectionState::Disconnected));
                     self.after_disconnect();
@@ -572,6 +575,21 @@ impl Driver {
                     .filter_map(|conv| self.convs.apply_pushed(ConvEvent::UPDATE, conv))
                     .collect();
                 self.report_convs(changes, true);
+            }
+            push::PROFILE => {
+                if let Ok(payload) = serde_json::from_str::<ProfilePush>(data) {
+                    let mine = payload.profile.user_profile_identifier == self.shared.user_id.as_str();
+                    deliver!(if mine {
+                        Event::SelfProfileChanged(payload.profile)
+                    } else {
+                        Event::ProfileChanged(payload.profile)
+                    });
+                }
+            }
+            push::USER_STATUS => {
+                if let Ok(payload) = serde_json::from_str::<UserStatusPush>(data) {
+                    deliver!(Event::UserStatusChanged(payload.statuses));
+                }
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);

@@ -21,6 +21,7 @@ mod conv_manage;
 mod convs;
 mod driver;
 mod ops;
+mod profiles;
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -123,6 +124,15 @@ pub enum Event {
         /// Its unread count now.
         total: u64,
     },
+    /// This user's profile changed, on any device or by the administrator (TIM
+    /// `TIMSetSelfInfoUpdatedCallback`).
+    SelfProfileChanged(tincan_proto::profile::UserProfile),
+    /// The profile of a user this user subscribed to changed (TIM
+    /// `TIMSetUserInfoChangedCallback`).
+    ProfileChanged(tincan_proto::profile::UserProfile),
+    /// Users' status: those this user subscribed to, or its own custom status set on a device
+    /// (TIM `TIMSetUserStatusChangedCallback`).
+    UserStatusChanged(Vec<tincan_proto::profile::UserStatus>),
     /// Missed events have been replayed up to this position.
     Synced(u64),
     /// The connection dropped or came back.
@@ -203,6 +213,9 @@ pub(crate) struct Shared {
     pub(crate) sdkappid: u64,
     /// Filters whose unread counts the application subscribed to, with the last count told.
     pub(crate) unread_filters: Mutex<Vec<(tincan_proto::conv_manage::ConvListFilter, u64)>>,
+    /// A logout is under way: the server closing the connection after it is no reason to
+    /// reconnect (which would log the user in again).
+    pub(crate) logging_out: std::sync::atomic::AtomicBool,
 }
 
 /// A logged-in client; cheap to clone.
@@ -269,7 +282,11 @@ impl Client {
 
     /// Logs out (TIM `TIMLogout`) and closes the connection.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        self.call(&tincan_proto::api::logout::Request {}).await?;
+        self.shared.logging_out.store(true, Ordering::SeqCst);
+        if let Err(err) = self.call(&tincan_proto::api::logout::Request {}).await {
+            self.shared.logging_out.store(false, Ordering::SeqCst);
+            return Err(err);
+        }
         let _ = self.shared.commands.send(Command::Close).await;
         Ok(())
     }

@@ -226,7 +226,7 @@ impl Client {
 }
 
 /// Parses user identifiers, with 7003 for the first that is not one.
-fn parse_users(users: &[&str]) -> Result<Vec<UserId>, ApiError> {
+pub(crate) fn parse_users(users: &[&str]) -> Result<Vec<UserId>, ApiError> {
     users.iter().map(|user| UserId::parse(user)).collect()
 }
 

@@ -146,6 +146,24 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             });
             (body, *platform)
         }
+        CallbackEvent::StateChange { user, action, reason, event_time_ms, platform } => {
+            let body = json!({
+                "CallbackCommand": command,
+                "EventTime": event_time_ms,
+                "Info": {"Action": action, "To_Account": user, "Reason": reason},
+            });
+            (body, *platform)
+        }
+        CallbackEvent::PortraitSet { user, operator, change, event_time_ms, platform } => {
+            let body = json!({
+                "CallbackCommand": command,
+                "Operator_Account": operator,
+                "From_Account": user,
+                "ProfileItem": crate::rest::profile_items(change),
+                "EventTime": event_time_ms,
+            });
+            (body, *platform)
+        }
     }
 }
 

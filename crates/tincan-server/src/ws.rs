@@ -82,8 +82,10 @@ pub(crate) async fn serve(
     }
     let (outbox, mut inbox) = tincan_engine::outbox();
     let kick = engine.attach(&mut session, outbox);
+    engine.user_attached(&session);
     let result = run(&engine, &mut socket, &session, resume_pos, &mut inbox, &kick, &mut shutdown).await;
     engine.detach(&session);
+    engine.user_detached(&session);
     if let Err(reason) = result {
         let payload = serde_json::json!({"code": reason.code, "desc": reason.desc}).to_string();
         // A peer that does not read (the usual slow consumer) cannot take the goodbye either:

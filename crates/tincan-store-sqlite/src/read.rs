@@ -107,6 +107,7 @@ impl StoreRead for SqliteReader {
                 pending_callbacks: load_pending_callbacks(connection)?,
                 conv_settings: load_conv_settings(connection)?,
                 conv_groups: load_conv_groups(connection)?,
+                profiles: load_profiles(connection)?,
             })
         })
     }
@@ -613,4 +614,87 @@ fn load_recent(connection: &Connection, since: u64) -> StoreResult<Vec<RecentMes
         return Err(StoreError::Corrupt("a stored message has seq 0".to_owned()));
     }
     Ok(recent)
+}
+
+fn load_profiles(connection: &Connection) -> StoreResult<Vec<tincan_store::ProfileRecord>> {
+    use std::collections::BTreeMap;
+
+    use tincan_proto::profile::{CustomString, UserProfile};
+    use tincan_store::ProfileRecord;
+
+    let mut profiles: BTreeMap<(u64, String), ProfileRecord> = BTreeMap::new();
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, user_id, nick, gender, face_url, signature, add_permission, location, language, \
+             birthday, level, role, updated_at from profile",
+        )
+        .map_err(backend("preparing the profile query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying profiles"))?;
+    while let Some(row) = rows.next().map_err(backend("reading profiles"))? {
+        let read = || -> rusqlite::Result<_> {
+            let sdkappid: i64 = row.get(0)?;
+            let user: String = row.get(1)?;
+            let profile = UserProfile {
+                user_profile_identifier: user.clone(),
+                user_profile_nick_name: row.get(2)?,
+                user_profile_gender: row.get(3)?,
+                user_profile_face_url: row.get(4)?,
+                user_profile_self_signature: row.get(5)?,
+                user_profile_add_permission: row.get(6)?,
+                user_profile_location: row.get(7)?,
+                user_profile_language: row.get(8)?,
+                user_profile_birthday: row.get(9)?,
+                user_profile_level: row.get(10)?,
+                user_profile_role: row.get(11)?,
+                user_profile_custom_string_array: Vec::new(),
+            };
+            let updated_at: i64 = row.get(12)?;
+            Ok((sdkappid, user, profile, updated_at))
+        };
+        let (sdkappid, user, profile, updated_at) = read().map_err(backend("reading a profile"))?;
+        let sdkappid = from_sql(sdkappid)?;
+        let record = ProfileRecord {
+            sdkappid,
+            user: parse_user(&user)?,
+            profile,
+            info_subscriptions: Vec::new(),
+            status_subscriptions: Vec::new(),
+            updated_at: from_sql(updated_at)?,
+        };
+        profiles.insert((sdkappid, user), record);
+    }
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, key, value from profile_custom order by sdkappid, user_id, key")
+        .map_err(backend("preparing the profile field query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying profile fields"))?;
+    while let Some(row) = rows.next().map_err(backend("reading profile fields"))? {
+        let (sdkappid, user, key, value): (i64, String, String, String) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                .map_err(backend("reading a profile field"))?;
+        let record = profiles
+            .get_mut(&(from_sql(sdkappid)?, user))
+            .ok_or_else(|| StoreError::Corrupt("a custom profile field without its profile".to_owned()))?;
+        record.profile.user_profile_custom_string_array.push(CustomString {
+            user_profile_custom_string_info_key: key,
+            user_profile_custom_string_info_value: value,
+        });
+    }
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, kind, target from subscription order by sdkappid, user_id, kind, seq")
+        .map_err(backend("preparing the subscription query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying subscriptions"))?;
+    while let Some(row) = rows.next().map_err(backend("reading subscriptions"))? {
+        let (sdkappid, user, kind, target): (i64, String, i64, String) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                .map_err(backend("reading a subscription"))?;
+        let record = profiles
+            .get_mut(&(from_sql(sdkappid)?, user))
+            .ok_or_else(|| StoreError::Corrupt("a subscription without its profile".to_owned()))?;
+        let target = parse_user(&target)?;
+        match kind {
+            0 => record.info_subscriptions.push(target),
+            _ => record.status_subscriptions.push(target),
+        }
+    }
+    Ok(profiles.into_values().collect())
 }

@@ -125,11 +125,15 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             params![to_sql(*id), attempts, to_sql(*next_at)],
             "rescheduling a webhook",
         ),
-        WriteOp::DeleteAccount { sdkappid, user } => execute(
-            "delete from account where sdkappid = ?1 and user_id = ?2",
-            params![to_sql(*sdkappid), user.as_str()],
-            "deleting an account",
-        ),
+        WriteOp::DeleteAccount { sdkappid, user } => {
+            execute(
+                "delete from account where sdkappid = ?1 and user_id = ?2",
+                params![to_sql(*sdkappid), user.as_str()],
+                "deleting an account",
+            )?;
+            delete_profile(&execute, *sdkappid, user.as_str())
+        }
+        WriteOp::PutProfile(record) => put_profile(&execute, record),
         WriteOp::PutGroup(group) => execute(
             "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
              add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at) \
@@ -333,4 +337,65 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             )
         }
     }
+}
+
+type Execute<'a> = dyn Fn(&str, &[&dyn rusqlite::ToSql], &'static str) -> StoreResult<()> + 'a;
+
+fn delete_profile(execute: &Execute<'_>, sdkappid: u64, user: &str) -> StoreResult<()> {
+    for (sql, context) in [
+        ("delete from profile where sdkappid = ?1 and user_id = ?2", "deleting a profile"),
+        ("delete from profile_custom where sdkappid = ?1 and user_id = ?2", "deleting a profile's custom fields"),
+        ("delete from subscription where sdkappid = ?1 and user_id = ?2", "deleting subscriptions"),
+    ] {
+        execute(sql, params![to_sql(sdkappid), user], context)?;
+    }
+    Ok(())
+}
+
+fn put_profile(execute: &Execute<'_>, record: &tincan_store::ProfileRecord) -> StoreResult<()> {
+    let user = record.user.as_str();
+    delete_profile(execute, record.sdkappid, user)?;
+    let profile = &record.profile;
+    execute(
+        "insert into profile (sdkappid, user_id, nick, gender, face_url, signature, add_permission, location, \
+         language, birthday, level, role, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            to_sql(record.sdkappid),
+            user,
+            profile.user_profile_nick_name,
+            profile.user_profile_gender,
+            profile.user_profile_face_url,
+            profile.user_profile_self_signature,
+            profile.user_profile_add_permission,
+            profile.user_profile_location,
+            profile.user_profile_language,
+            profile.user_profile_birthday,
+            profile.user_profile_level,
+            profile.user_profile_role,
+            to_sql(record.updated_at)
+        ],
+        "storing a profile",
+    )?;
+    for custom in &profile.user_profile_custom_string_array {
+        execute(
+            "insert into profile_custom (sdkappid, user_id, key, value) values (?1, ?2, ?3, ?4)",
+            params![
+                to_sql(record.sdkappid),
+                user,
+                custom.user_profile_custom_string_info_key,
+                custom.user_profile_custom_string_info_value
+            ],
+            "storing a profile's custom field",
+        )?;
+    }
+    for (kind, targets) in [(0, &record.info_subscriptions), (1, &record.status_subscriptions)] {
+        for (seq, target) in targets.iter().enumerate() {
+            execute(
+                "insert into subscription (sdkappid, user_id, kind, seq, target) values (?1, ?2, ?3, ?4, ?5)",
+                params![to_sql(record.sdkappid), user, kind, i64::try_from(seq).unwrap_or(i64::MAX), target.as_str()],
+                "storing a subscription",
+            )?;
+        }
+    }
+    Ok(())
 }

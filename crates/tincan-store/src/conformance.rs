@@ -15,7 +15,7 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, MemberRecord, MessageRecord,
-    ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+    ProfileRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// Opens a fresh, empty store.
@@ -35,6 +35,7 @@ pub fn run_all(open: OpenStore<'_>) {
     a_dismissed_groups_id_is_taken_by_a_new_group(open);
     large_numbers_read_back_exactly(open);
     conversation_settings_load_back(open);
+    profiles_load_back_and_go_with_their_account(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -573,4 +574,73 @@ fn conversation_settings_load_back(open: OpenStore<'_>) {
         0,
     );
     assert!(reader.load(0).expect("load").conv_settings.is_empty());
+}
+
+fn profiles_load_back_and_go_with_their_account(open: OpenStore<'_>) {
+    use tincan_proto::profile::{CustomString, UserProfile};
+    let (reader, mut writer) = open();
+    let account = |name: &str, tiny_id: u64| AccountRecord {
+        sdkappid: APP,
+        user: user(name),
+        tiny_id,
+        created_at: 1,
+        receipt_private: false,
+    };
+    let profile = |name: &str| ProfileRecord {
+        sdkappid: APP,
+        user: user(name),
+        profile: UserProfile {
+            user_profile_identifier: name.to_owned(),
+            user_profile_nick_name: format!("{name} \u{1f600} \"quoted\"\n"),
+            user_profile_gender: 2,
+            user_profile_face_url: "https://example.com/a.png".to_owned(),
+            user_profile_self_signature: "sig\ttab".to_owned(),
+            user_profile_add_permission: 3,
+            user_profile_location: "NO".to_owned(),
+            user_profile_language: 4,
+            user_profile_birthday: 20_190_419,
+            user_profile_level: u32::MAX,
+            user_profile_role: 6,
+            user_profile_custom_string_array: vec![
+                CustomString {
+                    user_profile_custom_string_info_key: "Tag_Profile_Custom_A".to_owned(),
+                    user_profile_custom_string_info_value: "one\ntwo".to_owned(),
+                },
+                CustomString {
+                    user_profile_custom_string_info_key: "Tag_Profile_Custom_B".to_owned(),
+                    user_profile_custom_string_info_value: "2".to_owned(),
+                },
+            ],
+        },
+        info_subscriptions: vec![user("zed"), user("bob")],
+        status_subscriptions: vec![user("bob")],
+        updated_at: 9,
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutApp(app_record()),
+            WriteOp::PutAccount(account("alice", 1)),
+            WriteOp::PutAccount(account("bob", 2)),
+            WriteOp::PutProfile(profile("alice")),
+            WriteOp::PutProfile(profile("bob")),
+        ],
+        1,
+    );
+    let mut changed = profile("alice");
+    changed.profile.user_profile_nick_name = "Alice".to_owned();
+    changed.profile.user_profile_custom_string_array.pop();
+    changed.info_subscriptions.clear();
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutProfile(changed.clone()),
+            // Replacing an account keeps its profile; deleting it takes the profile along.
+            WriteOp::PutAccount(AccountRecord { receipt_private: true, ..account("alice", 1) }),
+            WriteOp::DeleteAccount { sdkappid: APP, user: user("bob") },
+        ],
+        2,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.profiles, vec![changed], "a profile is replaced whole and leaves with its account");
 }

@@ -173,6 +173,8 @@ pub enum WriteOp {
     PutConvSettings(ConvSettingsRecord),
     /// Stores one user's conversation groups (removes them when there are none).
     PutConvGroups(ConvGroupsRecord),
+    /// Creates or replaces a user's profile and subscriptions (`DeleteAccount` removes them).
+    PutProfile(ProfileRecord),
 }
 
 /// The reading side of a store; callable from many threads at once.

@@ -29,7 +29,8 @@ use tincan_proto::{GroupId, UserId};
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
     GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
-    ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
+    UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -130,6 +131,7 @@ struct Tables {
     conv_settings: BTreeMap<(u64, UserId, ConvKey), ConvSettings>,
     /// Users' conversation groups.
     conv_groups: BTreeMap<(u64, UserId), Vec<String>>,
+    profiles: BTreeMap<(u64, UserId), ProfileRecord>,
 }
 
 /// A membership, with its end once it ended.
@@ -291,7 +293,14 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.account_by_tiny_id, account.tiny_id, key.clone());
             batch.put(|tables| &mut tables.accounts, key, account.clone());
         }
-        WriteOp::DeleteAccount { sdkappid, user } => delete_account(batch, &(*sdkappid, user.clone())),
+        WriteOp::DeleteAccount { sdkappid, user } => {
+            let key = (*sdkappid, user.clone());
+            delete_account(batch, &key);
+            batch.remove(|tables| &mut tables.profiles, &key);
+        }
+        WriteOp::PutProfile(profile) => {
+            batch.put(|tables| &mut tables.profiles, (profile.sdkappid, profile.user.clone()), profile.clone());
+        }
         WriteOp::PutGroup(group) => {
             batch.put(|tables| &mut tables.groups, (group.sdkappid, group.group_id.clone()), group.clone());
         }
@@ -540,6 +549,7 @@ impl StoreRead for MemoryReader {
                     names: names.clone(),
                 })
                 .collect(),
+            profiles: tables.profiles.values().cloned().collect(),
         })
     }
 

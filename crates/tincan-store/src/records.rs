@@ -261,6 +261,25 @@ pub struct LoadedState {
     pub conv_settings: Vec<ConvSettingsRecord>,
     /// Users' conversation groups.
     pub conv_groups: Vec<ConvGroupsRecord>,
+    /// Profiles and subscriptions of the users that have any.
+    pub profiles: Vec<ProfileRecord>,
+}
+
+/// A user's profile and its subscriptions to other users' profile and status changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// The profile; its app-defined fields sorted by key.
+    pub profile: tincan_proto::profile::UserProfile,
+    /// The users whose profile changes it is told of, oldest subscription first.
+    pub info_subscriptions: Vec<UserId>,
+    /// The users whose status changes it is told of, oldest subscription first.
+    pub status_subscriptions: Vec<UserId>,
+    /// When the profile last changed, in seconds.
+    pub updated_at: u64,
 }
 
 /// A webhook event waiting to be delivered.

@@ -164,6 +164,14 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         rename_conv_group,
         add_to_conv_group,
         remove_from_conv_group,
+        profile_get,
+        profile_modify_self,
+        profile_subscribe,
+        profile_unsubscribe,
+        status_get,
+        status_set_self,
+        status_subscribe,
+        status_unsubscribe,
     );
 }
 
@@ -217,6 +225,8 @@ trait AfterParse {
 
 /// Users and groups.
 const USER_AND_GROUP_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER, ErrorCode::GROUP_INVALID_ID];
+/// Users only.
+const USER_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER];
 /// Groups only.
 const GROUP_CODES: &[ErrorCode] = &[ErrorCode::GROUP_INVALID_ID];
 
@@ -284,7 +294,31 @@ nothing_after_parse!(
     rename_conv_group,
     add_to_conv_group,
     remove_from_conv_group,
+    profile_get: USER_CODES,
+    profile_subscribe: USER_CODES,
+    profile_unsubscribe: USER_CODES,
+    status_get: USER_CODES,
+    status_subscribe: USER_CODES,
+    status_unsubscribe: USER_CODES,
 );
+
+impl AfterParse for api::profile_modify_self::Request {
+    fn after_parse(&self) {
+        if let Err(err) = self.clone().validate() {
+            let allowed =
+                [ErrorCode::PROFILE_SIZE_LIMIT, ErrorCode::PROFILE_VALUE_ERROR, ErrorCode::PROFILE_TAG_NOT_FOUND];
+            assert_code(&err, &allowed, "profile_modify_self");
+        }
+    }
+}
+
+impl AfterParse for api::status_set_self::Request {
+    fn after_parse(&self) {
+        if let Err(err) = tincan_proto::profile::validate_custom_status(&self.user_status_custom_status) {
+            assert_code(&err, &[ErrorCode::INVALID_PARAMETERS], "status_set_self");
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // rest_body

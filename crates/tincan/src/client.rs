@@ -540,6 +540,9 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::Connection(state) => json!({"event": "connection", "data": format!("{state:?}")}),
         Event::Ended(err) => json!({"event": "ended", "code": err.code.0, "desc": err.desc}),
         Event::Overflowed { resumed_after } => json!({"event": "overflowed", "resumed_after": resumed_after}),
+        Event::SelfProfileChanged(profile) => json!({"event": "self_profile", "data": profile}),
+        Event::ProfileChanged(profile) => json!({"event": "profile", "data": profile}),
+        Event::UserStatusChanged(statuses) => json!({"event": "user_status", "data": statuses}),
     }
 }
 
@@ -577,7 +580,10 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         | Event::ConvChanged(_)
         | Event::ConvGroup(_)
         | Event::FilteredUnreadChanged { .. }
-        | Event::TotalUnreadChanged(_) => None,
+        | Event::TotalUnreadChanged(_)
+        | Event::SelfProfileChanged(_)
+        | Event::ProfileChanged(_)
+        | Event::UserStatusChanged(_) => None,
     }
 }
 

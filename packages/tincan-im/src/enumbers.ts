@@ -112,3 +112,32 @@ export enum TIMReceiveMessageOpt {
   kTIMRecvMsgOpt_Not_Notify = 2,
   kTIMRecvMsgOpt_Not_Notify_Except_At = 3,
 }
+
+/** Whether the SDK is logged in (`TIMGetLoginStatus`). */
+export enum TIMLoginStatus {
+  kTIMLoginStatus_Logined = 1,
+  kTIMLoginStatus_Logining = 2,
+  kTIMLoginStatus_UnLogined = 3,
+  kTIMLoginStatus_Logouting = 4,
+}
+
+/** A user's status (`userStatus.user_status_status_type`). */
+export enum TIMUserStatusType {
+  kTIMUserStatusType_Unkown = 0,
+  kTIMUserStatusType_Online = 1,
+  kTIMUserStatusType_Offline = 2,
+  kTIMUserStatusType_UnLogined = 3,
+}
+
+export enum TIMGenderType {
+  kTIMGenderType_Unknown = 0,
+  kTIMGenderType_Male = 1,
+  kTIMGenderType_Female = 2,
+}
+
+export enum TIMProfileAddPermission {
+  kTIMProfileAddPermission_Unknown = 0,
+  kTIMProfileAddPermission_AllowAny = 1,
+  kTIMProfileAddPermission_NeedConfirm = 2,
+  kTIMProfileAddPermission_DenyAny = 3,
+}

@@ -593,4 +593,154 @@ export interface TIMConvConversationsDeletedFromGroupCallback {
 export interface convGroupDeletedFromGroupCallbackParam {
   callback: TIMConvConversationsDeletedFromGroupCallback;
   user_data?: string;
+// Profiles, status and the base methods
+
+/** One app-defined profile field; the key has TIM's `Tag_Profile_Custom_` prefix. */
+export interface userProfileCustom {
+  user_profile_custom_string_info_key: string;
+  user_profile_custom_string_info_value: string;
+}
+
+/** A user's profile (TIM's `UserProfile`). */
+export interface userProfile {
+  user_profile_identifier: string;
+  user_profile_nick_name: string;
+  /** `TIMGenderType`. */
+  user_profile_gender: number;
+  user_profile_face_url: string;
+  user_profile_self_signature: string;
+  /** `TIMProfileAddPermission`. */
+  user_profile_add_permission: number;
+  user_profile_location: string;
+  user_profile_language: number;
+  user_profile_birthday: number;
+  user_profile_level: number;
+  user_profile_role: number;
+  user_profile_custom_string_array: userProfileCustom[];
+}
+
+export interface jsonGetUserProfileListParam {
+  friendship_getprofilelist_param_identifier_array: string[];
+  /** tincan always asks the server. */
+  friendship_getprofilelist_param_force_update?: boolean;
+}
+
+export interface TIMProfileGetUserProfileListParam {
+  json_get_user_profile_list_param: jsonGetUserProfileListParam;
+  user_data?: string;
+}
+
+export interface UserProfileCustemStringInfo {
+  /** With or without the `Tag_Profile_Custom_` prefix. */
+  user_profile_custom_string_info_key: string;
+  /** `""` removes the field. */
+  user_profile_custom_string_info_value: string;
+}
+
+/** The fields to change; a field left out keeps its value. */
+export interface UserProfileItem {
+  user_profile_item_nick_name?: string;
+  user_profile_item_gender?: number;
+  user_profile_item_face_url?: string;
+  user_profile_item_self_signature?: string;
+  user_profile_item_add_permission?: number;
+  /** At most 16 bytes of text, as TIM's native SDK takes it; a number (as TIM's typings declare it) is taken as its decimal text. */
+  user_profile_item_location?: string | number;
+  user_profile_item_language?: number;
+  user_profile_item_birthday?: number;
+  user_profile_item_level?: number;
+  user_profile_item_role?: number;
+  user_profile_item_custom_string_array?: UserProfileCustemStringInfo[];
+}
+
+export interface TIMProfileModifySelfUserProfileParam {
+  json_modify_self_user_profile_param: UserProfileItem;
+  user_data?: string;
+}
+
+export interface SubscribeUserInfoParam {
+  json_user_id_list: string[];
+  user_data?: string;
+}
+
+/** A user's status (TIM's `TIMUserStatus`). */
+export interface userStatus {
+  user_status_identifier: string;
+  /** `TIMUserStatusType`: 1 online, 2 offline, 3 not logged in. */
+  user_status_status_type: number;
+  user_status_custom_status: string;
+}
+
+export interface userStatusParam {
+  id_array: string[];
+  user_data?: string;
+}
+
+export interface setSelfStatusParam {
+  status: { user_status_custom_status: string };
+  user_data?: string;
+}
+
+/** `json_user_profile` is the JSON text of the user's own `userProfile`. */
+export interface TIMSelfInfoUpdatedCallback {
+  (json_user_profile: string, user_data?: string): void;
+}
+
+export interface TIMSetSelfInfoUpdatedCallbackParam {
+  callback: TIMSelfInfoUpdatedCallback;
+  user_data?: string;
+}
+
+/** `json_user_info_array` is the JSON text of an array of `userProfile`. */
+export interface TIMUserInfoChangedCallback {
+  (json_user_info_array: string, user_data: string): void;
+}
+
+export interface UserInfoChangedCallbackParam {
+  callback: TIMUserInfoChangedCallback;
+  user_data?: string;
+}
+
+/** `json_user_status_array` is the JSON text of an array of `userStatus`. */
+export interface TIMUserStatusChangedCallback {
+  (json_user_status_array: string, user_data?: string): void;
+}
+
+export interface TIMSetUserStatusChangedCallbackParam {
+  callback: TIMUserStatusChangedCallback;
+  user_data?: string;
+}
+
+/** TIM's `TIMSetConfig` parameter; tincan accepts the settings and keeps no log files. */
+export interface TIMSetConfigParam {
+  json_config: Record<string, unknown>;
+  callback?: unknown;
+  user_data?: string;
+}
+
+export interface callExperimentalAPIJsonParam {
+  request_internal_operation: string;
+  request_set_ui_platform_param?: number;
+  request_set_custom_server_info_param?: unknown;
+}
+
+export interface callExperimentalAPIParam {
+  json_param: callExperimentalAPIJsonParam;
+  user_data?: string;
+}
+
+export interface DeleteGroupParams {
+  groupId: string;
+  data?: string;
+}
+
+export interface JoinGroupParams {
+  groupId: string;
+  helloMsg?: string;
+  data?: string;
+}
+
+export interface GetGroupListParams {
+  groupIds: string[];
+  data?: string;
 }

@@ -76,7 +76,26 @@ import type {
   TIMConvConversationsDeletedFromGroupCallback,
   TIMConversationListFilter,
   TIMConversationListResult,
+  callExperimentalAPIParam,
+  DeleteGroupParams,
+  GetGroupListParams,
+  JoinGroupParams,
+  setSelfStatusParam,
+  SubscribeUserInfoParam,
+  TIMProfileGetUserProfileListParam,
+  TIMProfileModifySelfUserProfileParam,
+  TIMSelfInfoUpdatedCallback,
+  TIMSetConfigParam,
+  TIMSetSelfInfoUpdatedCallbackParam,
+  TIMSetUserStatusChangedCallbackParam,
+  TIMUserInfoChangedCallback,
+  TIMUserStatusChangedCallback,
+  UserInfoChangedCallbackParam,
+  userProfile,
+  userStatus,
+  userStatusParam,
 } from "./interfaces";
+import { TIMLoginStatus } from "./enumbers";
 import { Transport, transportFor } from "./transport";
 
 /** tincan: options of a TimRender. */
@@ -100,7 +119,11 @@ interface Registered<F> {
 
 /** The callbacks of one SDK instance, shared by all its TimRender objects. */
 class Callbacks {
-  recvNewMsg?: Registered<TIMRecvNewMsgCallbackFunc>;
+  /** TIM keeps every listener added with TIMAddRecvNewMsgCallback, and calls each in turn. */
+  recvNewMsg: Registered<TIMRecvNewMsgCallbackFunc>[] = [];
+  selfInfoUpdated?: Registered<TIMSelfInfoUpdatedCallback>;
+  userInfoChanged?: Registered<TIMUserInfoChangedCallback>;
+  userStatusChanged?: Registered<TIMUserStatusChangedCallback>;
   msgReadedReceipt?: Registered<TIMMsgReadedReceiptCallbackFunc>;
   convEvent?: Registered<convEventCallback>;
   totalUnread?: Registered<convTotalUnreadMessageCountChangedCallback>;
@@ -113,6 +136,19 @@ class Callbacks {
   convsAddedToGroup?: Registered<TIMConvConversationGroupCreatedCallback>;
   convsDeletedFromGroup?: Registered<TIMConvConversationsDeletedFromGroupCallback>;
 
+  /** Forgets every callback, as TIM's TIMLogout does. */
+  clear(): void {
+    this.recvNewMsg = [];
+    this.msgReadedReceipt = undefined;
+    this.convEvent = undefined;
+    this.totalUnread = undefined;
+    this.kickedOffline = undefined;
+    this.userSigExpired = undefined;
+    this.selfInfoUpdated = undefined;
+    this.userInfoChanged = undefined;
+    this.userStatusChanged = undefined;
+  }
+
   dispatch(batch: string): void {
     let events: Array<Record<string, unknown>>;
     try {
@@ -124,7 +160,20 @@ class Callbacks {
     for (const event of events) {
       switch (event.kind) {
         case "recv_new_msg":
-          invoke(this.recvNewMsg, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          for (const listener of [...this.recvNewMsg]) {
+            invoke(listener, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          }
+          break;
+        case "self_info_updated":
+          invoke(this.selfInfoUpdated, (it) => it.callback(event.json_user_profile as string, it.userData as string));
+          break;
+        case "user_info_changed":
+          invoke(this.userInfoChanged, (it) => it.callback(event.json_user_info_array as string, it.userData as string));
+          break;
+        case "user_status_changed":
+          invoke(this.userStatusChanged, (it) =>
+            it.callback(event.json_user_status_array as string, it.userData as string),
+          );
           break;
         case "msg_readed_receipt":
           invoke(this.msgReadedReceipt, (it) =>
@@ -259,8 +308,96 @@ export default class TimRender {
     return this.call("TIMLogin", param, "userData");
   }
 
+  /** Logs out; as TIM's does, it first unregisters every callback of the instance. */
   TIMLogout(param?: logoutParam): Promise<commonResult<string>> {
+    this.instance.callbacks.clear();
     return this.call("TIMLogout", param, "userData");
+  }
+
+  /** `TIMLoginStatus`: 1 logged in, 3 not logged in. */
+  async TIMGetLoginStatus(): Promise<TIMLoginStatus> {
+    const result = await this.call<number>("TIMGetLoginStatus", {}, undefined);
+    return result.json_param as TIMLoginStatus;
+  }
+
+  /** The logged-in user in `json_param` (`""` when no one is). */
+  TIMGetLoginUserID(): Promise<commonResult<string>> {
+    return this.call("TIMGetLoginUserID", {}, undefined);
+  }
+
+  /** The server's clock, in seconds (the device's own when no one is logged in). */
+  async TIMGetServerTime(): Promise<number> {
+    const result = await this.call<number>("TIMGetServerTime", {}, undefined);
+    return result.json_param as number;
+  }
+
+  /** The package's version. */
+  async TIMGetSDKVersion(): Promise<string> {
+    const result = await this.call<string>("TIMGetSDKVersion", {}, undefined);
+    return result.json_param as string;
+  }
+
+  /** TIM's local settings (log levels, proxies): accepted; tincan keeps no log files. */
+  TIMSetConfig(param: TIMSetConfigParam): Promise<commonResult<Record<string, unknown>>> {
+    return this.call("TIMSetConfig", param, "user_data");
+  }
+
+  /** TIM's experimental operations: those setting TIM's cloud are accepted and change nothing; others answer 7013. */
+  callExperimentalAPI(param: callExperimentalAPIParam): Promise<commonResult<string>> {
+    return this.call("callExperimentalAPI", param, "user_data");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Profiles and status
+
+  /** Users' profiles; `json_param` is the array (as TIM's wrapper parses it). */
+  TIMProfileGetUserProfileList(param: TIMProfileGetUserProfileListParam): Promise<commonResult<userProfile[]>> {
+    return this.call("TIMProfileGetUserProfileList", param, "user_data");
+  }
+
+  /** Changes the user's own profile; fields left out keep their value. */
+  TIMProfileModifySelfUserProfile(param: TIMProfileModifySelfUserProfileParam): Promise<commonResult<string>> {
+    return this.call("TIMProfileModifySelfUserProfile", param, "user_data");
+  }
+
+  /** Subscribes to users' profile changes (TIMSetUserInfoChangedCallback). */
+  TIMSubscribeUserInfo(param: SubscribeUserInfoParam): Promise<commonResult<string>> {
+    return this.call("TIMSubscribeUserInfo", param, "user_data");
+  }
+
+  /** Users' status; `json_param` is the array. */
+  TIMGetUserStatus(param: userStatusParam): Promise<commonResult<userStatus[]>> {
+    return this.call("TIMGetUserStatus", param, "user_data");
+  }
+
+  /** Sets the user's custom status (`""` clears it). */
+  TIMSetSelfStatus(param: setSelfStatusParam): Promise<commonResult<string>> {
+    return this.call("TIMSetSelfStatus", param, "user_data");
+  }
+
+  /** Subscribes to users' status changes (TIMSetUserStatusChangedCallback). */
+  TIMSubscribeUserStatus(param: userStatusParam): Promise<commonResult<string>> {
+    return this.call("TIMSubscribeUserStatus", param, "user_data");
+  }
+
+  /** Ends subscriptions to status changes; an empty `id_array` ends them all. */
+  TIMUnsubscribeUserStatus(param: userStatusParam): Promise<commonResult<string>> {
+    return this.call("TIMUnsubscribeUserStatus", param, "user_data");
+  }
+
+  /** The callback for the user's own profile changes, from any device or the administrator. */
+  TIMSetSelfInfoUpdatedCallback(param: TIMSetSelfInfoUpdatedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.selfInfoUpdated = it));
+  }
+
+  /** The callback for profile changes of subscribed users. */
+  TIMSetUserInfoChangedCallback(param: UserInfoChangedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.userInfoChanged = it));
+  }
+
+  /** The callback for status changes of subscribed users, and of the user's own custom status. */
+  TIMSetUserStatusChangedCallback(param: TIMSetUserStatusChangedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.userStatusChanged = it));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -309,19 +446,25 @@ export default class TimRender {
     return this.register(param, "user_data", (it) => (this.instance.callbacks.msgReadedReceipt = it));
   }
 
-  /** tincan: the callback for new messages (TIM's TIMAddRecvNewMsgCallback); `null` removes it. */
+  /** tincan: the one callback for new messages, replacing every listener; `null` removes them all. */
   TIMSetRecvNewMsgCallback(param: TIMRecvNewMsgCallbackParams): Promise<void> {
-    return this.register(param, "user_data", (it) => (this.instance.callbacks.recvNewMsg = it));
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.recvNewMsg = it ? [it] : []));
   }
 
-  /** The callback for new messages; there is one, and a later call replaces it. */
+  /** Adds a listener for new messages; every listener added is called, in the order added, as in TIM. */
   TIMAddRecvNewMsgCallback(param: TIMRecvNewMsgCallbackParams): Promise<void> {
-    return this.TIMSetRecvNewMsgCallback(param);
+    return this.register(param, "user_data", (it) => {
+      if (it !== undefined) {
+        this.instance.callbacks.recvNewMsg.push(it);
+      }
+    });
   }
 
-  /** Removes the callback for new messages. */
-  TIMRemoveRecvNewMsgCallback(): Promise<void> {
-    this.instance.callbacks.recvNewMsg = undefined;
+  /** Removes the listener given (`{callback}`), or every listener when called without one, as TIM does. */
+  TIMRemoveRecvNewMsgCallback(param?: { callback?: TIMRecvNewMsgCallbackFunc }): Promise<void> {
+    const callbacks = this.instance.callbacks;
+    const callback = param?.callback;
+    callbacks.recvNewMsg = typeof callback === "function" ? callbacks.recvNewMsg.filter((it) => it.callback !== callback) : [];
     return Promise.resolve();
   }
 
@@ -525,6 +668,33 @@ export default class TimRender {
 
   TIMGroupGetMemberInfoList(param: GetGroupMemberInfoParams): Promise<commonResult<GroupGetMemberInfoListResult>> {
     return this.call("TIMGroupGetMemberInfoList", param, "data");
+  }
+
+  /** Dismisses a group (`groupId`). */
+  TIMGroupDelete(param: DeleteGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupDelete", param, "data");
+  }
+
+  /** Joins a group (`groupId`, `helloMsg`). */
+  TIMGroupJoin(param: JoinGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupJoin", param, "data");
+  }
+
+  /** Details of groups; `json_param` is JSON text, `json_params` the array of results. */
+  TIMGroupGetGroupInfoList(param: GetGroupListParams): Promise<commonResult<Record<string, unknown>[]>> {
+    return this.call("TIMGroupGetGroupInfoList", param, "data");
+  }
+
+  /** The groups the user is in; the parameter is the app's user data. */
+  async TIMGroupGetJoinedGroupList(data?: string): Promise<commonResult<Record<string, unknown>[]>> {
+    if (data !== undefined && data !== null && typeof data !== "string") {
+      return invalid(`the parameter of TIMGroupGetJoinedGroupList is the user data, a string; got ${typeof data}`, data);
+    }
+    const result = await this.call<Record<string, unknown>[]>("TIMGroupGetJoinedGroupList", data ?? "", undefined).catch(
+      (failure: commonResult<Record<string, unknown>[]>) => Promise.reject({ ...failure, user_data: data ?? "" }),
+    );
+    result.user_data = data ?? "";
+    return result;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -244,3 +244,48 @@ def test_read_receipts(tim):
         )
     )
     assert sorted(item["Unread_Account"] for item in unread["UnreadList"]) == ["rc_una", "rc_vic"]
+
+
+def test_profiles(tim):
+    login = tim.im_open_login_svc
+    ok(login.account_import(identifier="ts_pat", nick="Pat", face_url="https://example.invalid/pat.png"))
+    ok(login.im_open_login_svc(accounts=["ts_quin"]))
+
+    # The library's default tags, which include one tincan reads as TIM's default.
+    got = ok(tim.profile.portrait_get(to_account=["ts_pat", "ts_quin", "ts_nobody"]))["UserProfileItem"]
+    assert [item["To_Account"] for item in got] == ["ts_pat", "ts_quin", "ts_nobody"]
+    pat = {entry["Tag"]: entry["Value"] for entry in got[0]["ProfileItem"]}
+    assert pat["Tag_Profile_IM_Nick"] == "Pat"
+    assert pat["Tag_Profile_IM_Gender"] == "Gender_Type_Unknown"
+    assert pat["Tag_Profile_IM_AdminForbidType"] == "AdminForbid_Type_None"
+    assert got[0]["ResultCode"] == 0
+    assert got[2]["ResultCode"] == 40003
+
+    ok(
+        tim.profile.portrait_set(
+            from_account="ts_quin",
+            profile_item=[
+                {"Tag": "Tag_Profile_IM_Nick", "Value": "Quin"},
+                {"Tag": "Tag_Profile_IM_Gender", "Value": "Gender_Type_Male"},
+                {"Tag": "Tag_Profile_IM_Image", "Value": "https://example.invalid/quin.png"},
+                {"Tag": "Tag_Profile_IM_Level", "Value": 4},
+                {"Tag": "Tag_Profile_Custom_Team", "Value": "blue"},
+            ],
+        )
+    )
+    tags = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Gender", "Tag_Profile_IM_Image", "Tag_Profile_IM_Level", "Tag_Profile_Custom_Team"]
+    quin = ok(tim.profile.portrait_get(to_account=["ts_quin"], tag_list=tags))["UserProfileItem"][0]["ProfileItem"]
+    assert quin == [
+        {"Tag": "Tag_Profile_IM_Nick", "Value": "Quin"},
+        {"Tag": "Tag_Profile_IM_Gender", "Value": "Gender_Type_Male"},
+        {"Tag": "Tag_Profile_IM_Image", "Value": "https://example.invalid/quin.png"},
+        {"Tag": "Tag_Profile_IM_Level", "Value": 4},
+        {"Tag": "Tag_Profile_Custom_Team", "Value": "blue"},
+    ]
+
+    refused = tim.profile.portrait_set(from_account="ts_quin", profile_item=[{"Tag": "Tag_Profile_IM_Nick", "Value": "x" * 501}])
+    assert refused["ActionStatus"] == "FAIL" and refused["ErrorCode"] == 40601, refused
+    refused = tim.profile.portrait_set(from_account="ts_quin", profile_item=[{"Tag": "Tag_Profile_IM_Nope", "Value": "x"}])
+    assert refused["ErrorCode"] == 40009, refused
+    still = ok(tim.profile.portrait_get(to_account=["ts_quin"], tag_list=["Tag_Profile_IM_Nick"]))
+    assert still["UserProfileItem"][0]["ProfileItem"] == [{"Tag": "Tag_Profile_IM_Nick", "Value": "Quin"}]

@@ -31,7 +31,7 @@ use crate::events::user_event;
 use crate::ops::common::{group_not_found, resolve_conv};
 use crate::ops::handle;
 use crate::render::{self, MessageView};
-use crate::state::{GroupState, PairState, lock};
+use crate::state::{AppState, GroupState, PairState, lock};
 use crate::webhooks::CallbackEvent;
 
 /// `conv_get_list` (TIM `TIMConvGetConvList`).
@@ -106,22 +106,33 @@ fn c2c_info(session: &Session, pair: &C2cPair, peer: &UserId, settings: &ConvSet
         return None;
     }
     let state = state.as_ref().map(|state| lock(state));
-    Some(c2c_info_locked(me, peer, state.as_deref(), side, settings))
+    Some(c2c_info_locked(&session.app, me, peer, state.as_deref(), side, settings))
 }
 
 /// The C2C conversation with `peer` as `me` sees it, from the pair's state (none if they never
-/// talked) under its lock.
+/// talked) under its lock, with the peer's nickname and avatar as they are now.
 pub(crate) fn c2c_info_locked(
+    app: &AppState,
     me: &UserId,
     peer: &UserId,
     state: Option<&PairState>,
     side: Side,
     settings: &ConvSettings,
 ) -> ConvInfo {
+    let (show_name, face_url) = match app.account(peer) {
+        Some(account) => {
+            let state = lock(&account.profile);
+            let nick = &state.profile.user_profile_nick_name;
+            let name = if nick.is_empty() { peer.as_str() } else { nick.as_str() };
+            (name.to_owned(), state.profile.user_profile_face_url.clone())
+        }
+        None => (peer.as_str().to_owned(), String::new()),
+    };
     let mut info = ConvInfo {
         conv_id: peer.as_str().to_owned(),
         conv_type: ConvType::C2C,
-        conv_show_name: peer.as_str().to_owned(),
+        conv_show_name: show_name,
+        conv_face_url: face_url,
         ..ConvInfo::default()
     };
     if let Some(state) = state {
@@ -134,7 +145,7 @@ pub(crate) fn c2c_info_locked(
                 is_peer_read: is_sender && peer_read.published_seq() >= record.seq,
                 ..MessageView::default()
             };
-            Arc::new(render::message(record, me, &view))
+            Arc::new(render::message_for(app, record, me, &view))
         });
         info.conv_unread_num = conv.unread;
         info.conv_active_time = state.last_message.as_ref().map_or(0, |record| record.server_time);
@@ -151,12 +162,13 @@ pub(crate) fn c2c_info_locked(
 fn group_info(session: &Session, group_id: &GroupId, settings: &ConvSettings) -> Option<ConvInfo> {
     let state = session.app.group(group_id)?;
     let state = lock(&state);
-    group_info_locked(session.user(), group_id, &state, settings)
+    group_info_locked(&session.app, session.user(), group_id, &state, settings)
 }
 
 /// The group's conversation as `me` sees it, under the group's lock; `None` when `me` is not a
 /// member.
 pub(crate) fn group_info_locked(
+    app: &AppState,
     me: &UserId,
     group_id: &GroupId,
     state: &GroupState,
@@ -168,7 +180,7 @@ pub(crate) fn group_info_locked(
     let last_msg = last.map(|record| {
         let view =
             MessageView { is_read: record.sender == *me || conv.read_seq >= record.seq, ..MessageView::default() };
-        Arc::new(render::message(record, me, &view))
+        Arc::new(render::message_for(app, record, me, &view))
     });
     let mut info = ConvInfo {
         conv_id: group_id.as_str().to_owned(),
@@ -178,6 +190,7 @@ pub(crate) fn group_info_locked(
         conv_is_has_lastmsg: last_msg.is_some(),
         conv_last_msg: last_msg,
         conv_show_name: state.group.profile.name.clone(),
+        conv_face_url: state.group.profile.face_url.clone(),
         conv_group_type: Some(state.group.group_type()),
         conv_group_read_sequence: conv.read_seq,
         conv_max_seq: conv.max_seq,

@@ -284,6 +284,8 @@ impl Engine {
                 continue;
             };
             existed.push(true);
+            // Its subscriptions go with it (its stored profile record goes with the account).
+            lock(&app.watchers).forget(user);
             let reason = ApiError::new(ErrorCode::LOGIN_KICKED_OFF, "the account was deleted by the administrator");
             self.hub().kick_user(sdkappid, user, &reason);
             let group_ids: Vec<GroupId> = std::mem::take(&mut lock(&account.convs).groups).into_iter().collect();

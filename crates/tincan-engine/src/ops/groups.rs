@@ -490,10 +490,14 @@ pub(crate) async fn get_members(
     }
     let online = |user: &UserId| engine.hub().is_online(session.app.sdkappid, user);
     if !wanted.is_empty() {
-        let members = wanted
+        let members: Vec<_> = wanted
             .iter()
-            .filter_map(|user| group.member(user).map(|member| render::member_info(group, user, member, online(user))))
+            .filter_map(|user| {
+                group.member(user).map(|member| (user.clone(), render::member_info(group, user, member, online(user))))
+            })
             .collect();
+        drop(state);
+        let members = render::with_member_profiles(&session.app, members);
         return Ok(get_group_members::Response {
             group_get_member_info_list_result_next_seq: 0,
             group_get_member_info_list_result_info_array: members,
@@ -501,8 +505,12 @@ pub(crate) async fn get_members(
     }
     let from = u32::try_from(request.group_get_members_info_list_param_next_seq).unwrap_or(u32::MAX);
     let (page, next) = group.members_page(from, limits::GROUP_MEMBERS_PAGE_MAX as usize);
-    let members =
-        page.into_iter().map(|(user, member)| render::member_info(group, user, member, online(user))).collect();
+    let members: Vec<_> = page
+        .into_iter()
+        .map(|(user, member)| (user.clone(), render::member_info(group, user, member, online(user))))
+        .collect();
+    drop(state);
+    let members = render::with_member_profiles(&session.app, members);
     Ok(get_group_members::Response {
         group_get_member_info_list_result_next_seq: u64::from(next),
         group_get_member_info_list_result_info_array: members,

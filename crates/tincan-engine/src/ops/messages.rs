@@ -156,7 +156,7 @@ pub(crate) async fn send(
         Conv::Group(group_id) => send_group(engine, session, group_id, outgoing).await?,
     };
     let views = message_views(engine, session, &record.conv, std::slice::from_ref(&record)).await?;
-    Ok(send_message::Response { message: render::message(&record, session.user(), &views[0]) })
+    Ok(send_message::Response { message: render::message_for(&session.app, &record, session.user(), &views[0]) })
 }
 
 /// What the before-send webhook made of a message.
@@ -484,8 +484,11 @@ pub(crate) async fn get_list(
     let (sdkappid, query_conv) = (session.app.sdkappid, conv.clone());
     let records = engine.read_store(move |reader| reader.messages(sdkappid, &query_conv, &plan)).await?;
     let views = message_views(engine, session, &conv, &records).await?;
-    let messages =
-        records.iter().zip(&views).map(|(record, view)| render::message(record, session.user(), view)).collect();
+    let messages = records
+        .iter()
+        .zip(&views)
+        .map(|(record, view)| render::message_for(&session.app, record, session.user(), view))
+        .collect();
     Ok(get_message_list::Response { messages })
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod groups;
 pub(crate) mod messages;
+pub(crate) mod profiles;
 pub(crate) mod receipts;
 pub(crate) mod session;
 

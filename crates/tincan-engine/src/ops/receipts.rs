@@ -452,14 +452,17 @@ pub(crate) async fn get_read_members(
     let state = lock(&state);
     let page =
         lock(&cell.state).page(state.group.current_members(), request.filter, request.next_seq, request.count as usize);
-    let members = page
+    let members: Vec<_> = page
         .indices
         .iter()
         .filter_map(|index| state.group.user_at(*index))
         .map(|(user, member)| {
-            render::member_info(&state.group, user, member, engine.hub().is_online(session.app.sdkappid, user))
+            let online = engine.hub().is_online(session.app.sdkappid, user);
+            (user.clone(), render::member_info(&state.group, user, member, online))
         })
         .collect();
+    drop(state);
+    let members = render::with_member_profiles(&session.app, members);
     Ok(get_read_members::Response { members, next_seq: page.next_cursor, is_finished: page.is_finished })
 }
 

@@ -201,8 +201,9 @@ impl Engine {
         };
         let views = message_views(self, session, &record.conv, std::slice::from_ref(&record)).await?;
         let conv = conv_state_for(session, &record.conv);
-        let text = crate::dispatch::message_frame(self.metrics(), &record, session.user(), &views[0], conv)
-            .ok_or_else(|| crate::engine::internal(format!("message {} does not encode", record.msg_id)))?;
+        let text =
+            crate::dispatch::message_frame(&session.app, self.metrics(), &record, session.user(), &views[0], conv)
+                .ok_or_else(|| crate::engine::internal(format!("message {} does not encode", record.msg_id)))?;
         Ok(Some(OutFrame { pos, text }))
     }
 }
@@ -231,9 +232,11 @@ pub(crate) async fn ping(
 
 pub(crate) async fn logout(
     _engine: &Engine,
-    _session: &Session,
+    session: &Session,
     _request: logout::Request,
 ) -> Result<tincan_proto::api::Empty, ApiError> {
+    // The user is "not logged in" rather than offline once this connection closes.
+    crate::state::lock(&session.account.profile).logged_out = true;
     Ok(tincan_proto::api::Empty {})
 }
 

@@ -132,6 +132,32 @@ pub enum CallbackEvent {
         /// The reporter's `TIMPlatform`.
         platform: u32,
     },
+    /// `State.StateChange`: a device logged in, logged out, or lost its connection.
+    StateChange {
+        /// The user.
+        user: String,
+        /// `Login`, `Logout` or `Disconnect`.
+        action: String,
+        /// `Register`, `Unregister` or `LinkClose`.
+        reason: String,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The device's `TIMPlatform`.
+        platform: u32,
+    },
+    /// `Profile.CallbackPortraitSet`: a user's profile changed.
+    PortraitSet {
+        /// Whose profile.
+        user: String,
+        /// Who changed it: the user, or the administrator through REST.
+        operator: String,
+        /// The fields set.
+        change: tincan_proto::profile::ProfileChange,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).
+        platform: u32,
+    },
 }
 
 /// What a before-send receiver decided.

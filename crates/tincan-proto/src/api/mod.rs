@@ -82,6 +82,14 @@ macro_rules! with_operations {
             RenameConvGroup rename_conv_group "conv_group_rename" [Empty] false "Renames a conversation group (TIM `TIMConvRenameConversationGroup`).";
             AddToConvGroup add_to_conv_group "conv_group_add" [add_to_conv_group::Response] true "Adds conversations to a conversation group (TIM `TIMConvAddConversationsToGroup`).";
             RemoveFromConvGroup remove_from_conv_group "conv_group_remove" [remove_from_conv_group::Response] true "Takes conversations out of a conversation group (TIM `TIMConvDeleteConversationsFromGroup`).";
+            GetProfiles profile_get "profile_get" [profile_get::Response] true "Users' profiles (TIM `TIMProfileGetUserProfileList`).";
+            ModifySelfProfile profile_modify_self "profile_modify_self" [Empty] true "Changes one's own profile (TIM `TIMProfileModifySelfUserProfile`).";
+            SubscribeProfiles profile_subscribe "profile_subscribe" [Empty] true "Subscribes to users' profile changes (TIM `TIMSubscribeUserInfo`).";
+            UnsubscribeProfiles profile_unsubscribe "profile_unsubscribe" [Empty] true "Ends subscriptions to profile changes (TIM `TIMUnsubscribeUserInfo`).";
+            GetUserStatus status_get "status_get" [status_get::Response] true "Users' status (TIM `TIMGetUserStatus`).";
+            SetSelfStatus status_set_self "status_set_self" [Empty] true "Sets one's custom status (TIM `TIMSetSelfStatus`).";
+            SubscribeStatus status_subscribe "status_subscribe" [Empty] true "Subscribes to users' status changes (TIM `TIMSubscribeUserStatus`).";
+            UnsubscribeStatus status_unsubscribe "status_unsubscribe" [Empty] true "Ends subscriptions to status changes (TIM `TIMUnsubscribeUserStatus`).";
         }
     };
 }

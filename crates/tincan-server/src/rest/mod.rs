@@ -6,7 +6,7 @@
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
 //! One module per service, routing to one module per command: `login` (`im_open_login_svc`),
-//! `openim`, `group` (`group_open_http_svc`), `recentcontact`, and `tincan` (tincan's own commands, TIM's console
+//! `openim`, `group` (`group_open_http_svc`), `recentcontact`, `profile`, and `tincan` (tincan's own commands, TIM's console
 //! settings). A command's module holds its `Body`, the request with TIM's keys and its
 //! identifiers typed (one that is not an identifier fails the command with the service's code
 //! for it, as the engine's would), its `Answer` with TIM's keys, and its `handle`, a thin
@@ -16,6 +16,7 @@ mod group;
 mod login;
 pub(crate) mod msgbody;
 mod openim;
+mod profile;
 mod recentcontact;
 mod tincan;
 
@@ -129,6 +130,11 @@ fn internal(cause: String) -> ApiError {
     ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "internal server error; the server log has the cause")
 }
 
+/// The items a profile change sets, as TIM's `ProfileItem` list (for the profile webhook).
+pub(crate) fn profile_items(change: &tincan_proto::profile::ProfileChange) -> Vec<Value> {
+    profile::items_of(change)
+}
+
 /// The answer of a command that answers nothing but the envelope.
 #[derive(Serialize)]
 pub(crate) struct Empty {}
@@ -197,6 +203,7 @@ pub(crate) async fn handle(
             "group_open_http_svc" => group::command(&context.engine, &caller, &command, body).await,
             "openim" => openim::command(&context.engine, &caller, &command, body).await,
             "recentcontact" => recentcontact::command(&context.engine, &caller, &command, body).await,
+            "profile" => profile::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
@@ -212,6 +219,7 @@ fn in_service_terms(service: &str, err: ApiError) -> ApiError {
         "group_open_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
         "openim" => ErrorCode::OPENIM_INVALID_JSON,
         "recentcontact" => ErrorCode::RECENT_INVALID_PARAMETERS,
+        "profile" => ErrorCode::PROFILE_INVALID_PARAMETERS,
         _ => ErrorCode::REST_INVALID_PARAMETERS,
     };
     let code = match err.code {

@@ -351,6 +351,58 @@ fn op_rows() -> Vec<OpRow> {
             data: |_| json!({"group_name": "ours"}),
             expect: |_| Code(0),
         },
+        // Any user reads any profile and status of its app, and changes only its own; another
+        // app has none of this app's users.
+        OpRow {
+            op: "profile_get",
+            what: "of the owner",
+            data: |_| json!({"friendship_getprofilelist_param_identifier_array": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/profiles", json!([])),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "profile_modify_self",
+            what: "",
+            data: |_| json!({"user_profile_item_self_signature": "mine"}),
+            expect: |_| Code(0),
+        },
+        OpRow {
+            op: "profile_subscribe",
+            what: "to the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::PROFILE_ACCOUNT_NOT_FOUND.0),
+                _ => Code(0),
+            },
+        },
+        OpRow { op: "profile_unsubscribe", what: "", data: |_| json!({"user_id_list": []}), expect: |_| Code(0) },
+        OpRow {
+            op: "status_get",
+            what: "of the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/statuses", json!([])),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "status_set_self",
+            what: "",
+            data: |_| json!({"user_status_custom_status": "busy"}),
+            expect: |_| Code(0),
+        },
+        OpRow {
+            op: "status_subscribe",
+            what: "to the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::ACCOUNT_NOT_FOUND.0),
+                _ => Code(0),
+            },
+        },
+        OpRow { op: "status_unsubscribe", what: "", data: |_| json!({"user_id_list": []}), expect: |_| Code(0) },
     ]
 }
 
@@ -869,6 +921,18 @@ fn rest_rows() -> Vec<RestRow> {
             service: "recentcontact",
             command: "delete",
             body: |_| json!({"From_Account": "bob", "Type": 1, "To_Account": "alice", "ClearRamble": 0}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "profile",
+            command: "portrait_get",
+            body: |_| json!({"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "profile",
+            command: "portrait_set",
+            body: |_| json!({"From_Account": "alice", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"}]}),
             other_app: 0,
         },
         RestRow { service: "tincan", command: "get_app", body: |_| json!({}), other_app: 0 },

@@ -13,6 +13,7 @@ mod helpers;
 mod history;
 mod large_group;
 mod messaging;
+mod profiles;
 mod property;
 mod receipts;
 mod rejections;

@@ -37,7 +37,7 @@ use crate::events::user_event;
 use crate::ops::common::resolve_conv;
 use crate::ops::handle;
 use crate::render;
-use crate::state::{AccountConvs, GroupState, PairState, lock};
+use crate::state::{AccountConvs, AppState, GroupState, PairState, lock};
 
 /// What a change may use and ask for, beside the settings it changes.
 struct Change {
@@ -65,10 +65,10 @@ impl Held<'_> {
         }
     }
 
-    fn info(&self, me: &UserId, settings: &ConvSettings) -> Option<ConvInfo> {
+    fn info(&self, app: &AppState, me: &UserId, settings: &ConvSettings) -> Option<ConvInfo> {
         match self {
-            Held::Pair { state, side, peer } => Some(c2c_info_locked(me, peer, state.as_deref(), *side, settings)),
-            Held::Group { state, group_id } => group_info_locked(me, group_id, state, settings),
+            Held::Pair { state, side, peer } => Some(c2c_info_locked(app, me, peer, state.as_deref(), *side, settings)),
+            Held::Group { state, group_id } => group_info_locked(app, me, group_id, state, settings),
         }
     }
 
@@ -165,7 +165,7 @@ async fn change_settings<T: Send + 'static>(
             };
             let mut convs = lock(&session.account.convs);
             let old = convs.settings.get(&key).cloned().unwrap_or_default();
-            let before = held.info(me, &old).ok_or_else(|| not_member(conv))?;
+            let before = held.info(&session.app, me, &old).ok_or_else(|| not_member(conv))?;
             let others_with_settings = convs
                 .settings
                 .iter()
@@ -181,7 +181,7 @@ async fn change_settings<T: Send + 'static>(
             if settings == old && ops.is_empty() {
                 return Ok(Decision::Nothing((value, before)));
             }
-            let after = held.info(me, &settings).ok_or_else(|| not_member(conv))?;
+            let after = held.info(&session.app, me, &settings).ok_or_else(|| not_member(conv))?;
             let event = match (is_listed(&before, &old), is_listed(&after, &settings)) {
                 (_, false) => ConvEvent::DEL,
                 (false, true) => ConvEvent::ADD,
@@ -323,12 +323,12 @@ async fn get_info(
                 let Some(side) = pair.side_of(me) else { continue };
                 let state = session.app.pair(pair);
                 let state = state.as_ref().map(|state| lock(state));
-                Some(c2c_info_locked(me, peer, state.as_deref(), side, &settings))
+                Some(c2c_info_locked(&session.app, me, peer, state.as_deref(), side, &settings))
             }
             (ConvKey::Group(group_id), _) => {
                 let Some(state) = session.app.group(group_id) else { continue };
                 let state = lock(&state);
-                group_info_locked(me, group_id, &state, &settings)
+                group_info_locked(&session.app, me, group_id, &state, &settings)
             }
             _ => None,
         };
@@ -554,12 +554,12 @@ fn resolve_listed(
                         pair.side_of(me).ok_or_else(|| ApiError::invalid_parameter("a conversation with yourself"))?;
                     let state = session.app.pair(pair);
                     let state = state.as_ref().map(|state| lock(state));
-                    Some(c2c_info_locked(me, peer, state.as_deref(), side, &settings))
+                    Some(c2c_info_locked(&session.app, me, peer, state.as_deref(), side, &settings))
                 }
                 (ConvKey::Group(group_id), _) => session
                     .app
                     .group(group_id)
-                    .and_then(|state| group_info_locked(me, group_id, &lock(&state), &settings)),
+                    .and_then(|state| group_info_locked(&session.app, me, group_id, &lock(&state), &settings)),
                 _ => None,
             };
             info.map(|info| (key, info)).ok_or_else(|| not_member(id.conv()))
