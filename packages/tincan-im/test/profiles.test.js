@@ -237,8 +237,7 @@ test("TIMLogout unregisters the callbacks, as TIM's does", async () => {
   const before = (heard.alicePhone.self ?? []).length;
   await alicePhone.TIMLogin({ userID: "alice", userSig: server.userSig("alice") });
   await alice.TIMProfileModifySelfUserProfile({ json_modify_self_user_profile_param: { user_profile_item_level: 9 } });
-  // alice's first device still has no self-info callback either; wait until bob sees a status or
-  // profile round trip, then check the logged-out instance heard nothing.
+  // Once the change is readable it has been pushed; the instance that logged out heard nothing.
   const profiles = await bob.TIMProfileGetUserProfileList({
     json_get_user_profile_list_param: { friendship_getprofilelist_param_identifier_array: ["alice"] },
   });
