@@ -303,3 +303,41 @@ async fn contact_groups_are_created_updated_read_and_deleted_for_the_user() {
     assert_eq!(answer["ContactItem"].as_array().unwrap().len(), 2, "{answer}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn get_contact_group_pages_cover_every_marked_conversation_once() {
+    // Goal: more conversations with marks than a page holds are read in pages that cover each
+    // once, in the order of conversation IDs, NextStartIndex leading from one to the next.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let peers: Vec<String> = (0..101).map(|index| format!("u{index:03}")).collect();
+    for chunk in peers.chunks(50) {
+        admin.call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": chunk})).await.unwrap();
+    }
+    let (_bob, _b) = app.client("bob").await;
+    for chunk in peers.chunks(100) {
+        let items: Vec<Value> = chunk
+            .iter()
+            .map(|peer| json!({"OptType": 2, "ContactItem": {"Type": 1, "To_Account": peer}, "CustomMark": peer}))
+            .collect();
+        let answer = call(&admin, "mark_contact", json!({"From_Account": "bob", "MarkItem": items})).await;
+        assert!(result_codes(&answer["ResultItem"]).iter().all(|(_, code)| *code == 0), "{answer}");
+    }
+    let mut seen = Vec::new();
+    let mut start = 0;
+    loop {
+        let answer = call(&admin, "get_contact_group", json!({"From_Account": "bob", "StartIndex": start})).await;
+        for item in answer["ContactItem"].as_array().unwrap() {
+            assert_eq!(item["CustomMark"], item["To_Account"]);
+            seen.push(item["To_Account"].as_str().unwrap().to_owned());
+        }
+        if answer["CompleteFlag"] == 1 {
+            assert_eq!(answer["NextStartIndex"], 0);
+            break;
+        }
+        start = answer["NextStartIndex"].as_u64().unwrap();
+        assert_eq!(start, 100, "a full page first: {answer}");
+    }
+    assert_eq!(seen, peers);
+    app.stop().await;
+}
