@@ -4,10 +4,11 @@
 
 use std::sync::atomic::Ordering;
 
+use tincan_core::conv::ConvKey;
 use tincan_core::group::GroupProfile;
 use tincan_proto::enums::MemberRole as Role;
 use tincan_proto::enums::{GroupType, MemberRole};
-use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId};
 use tincan_store::WriteOp;
 
 use crate::commit::{Decision, Tell};
@@ -338,5 +339,25 @@ impl Engine {
             metrics.messages.load(Ordering::Relaxed),
             metrics.receipts.load(Ordering::Relaxed),
         )
+    }
+
+    /// The session user's conversations with marks, custom data or conversation groups, sorted
+    /// by conversation ID: the ones TIM's REST API pages through as conversation group mark
+    /// data, hidden and deleted ones included.
+    pub fn conversations_with_settings(&self, session: &Session) -> Vec<Conv> {
+        let me = session.user();
+        let mut convs: Vec<Conv> = lock(&session.account.convs)
+            .settings
+            .iter()
+            .filter(|(_, settings)| {
+                settings.marks != 0 || !settings.custom_data.is_empty() || !settings.groups.is_empty()
+            })
+            .filter_map(|(key, _)| match key {
+                ConvKey::C2c(pair) => Some(Conv::C2c(pair.peer_of(pair.side_of(me)?).clone())),
+                ConvKey::Group(group_id) => Some(Conv::Group(group_id.clone())),
+            })
+            .collect();
+        convs.sort_by_cached_key(tincan_proto::conv::ConvSelector::conversation_id);
+        convs
     }
 }

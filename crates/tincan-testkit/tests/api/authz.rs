@@ -924,6 +924,42 @@ fn rest_rows() -> Vec<RestRow> {
             other_app: 0,
         },
         RestRow {
+            service: "recentcontact",
+            command: "mark_contact",
+            body: |_| json!({"From_Account": "bob", "MarkItem": [{"OptType": 3, "ContactItem": {"Type": 1, "To_Account": "alice"}, "SetMark": [0], "CustomMark": "vip"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "create_contact_group",
+            body: |_| json!({"From_Account": "bob", "GroupContactItem": [{"GroupName": "Fav", "ContactItem": [{"Type": 1, "To_Account": "alice"}]}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "update_contact_group",
+            body: |_| json!({"From_Account": "bob", "UpdateType": 1, "UpdateGroup": {"UpdateGroupType": 1, "OldGroupName": "Fav", "NewGroupName": "Top", "ContactUpdateItem": [{"ContactOptType": 2, "ContactItem": {"Type": 1, "To_Account": "alice"}}]}}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "search_contact_group",
+            body: |_| json!({"From_Account": "bob", "ContactItem": [{"Type": 1, "To_Account": "alice"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "get_contact_group",
+            body: |_| json!({"From_Account": "bob", "StartIndex": 0}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "recentcontact",
+            command: "del_contact_group",
+            body: |_| json!({"From_Account": "bob", "GroupName": ["Top"]}),
+            other_app: 0,
+        },
+        RestRow {
             service: "profile",
             command: "portrait_get",
             body: |_| json!({"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]}),

@@ -20,6 +20,7 @@ mod rejections;
 mod rest_accounts;
 mod rest_groups;
 mod rest_messages;
+mod rest_recentcontact;
 mod resume;
 mod slow_connections;
 mod unread;
