@@ -593,6 +593,8 @@ export interface TIMConvConversationsDeletedFromGroupCallback {
 export interface convGroupDeletedFromGroupCallbackParam {
   callback: TIMConvConversationsDeletedFromGroupCallback;
   user_data?: string;
+}
+
 // Profiles, status and the base methods
 
 /** One app-defined profile field; the key has TIM's `Tag_Profile_Custom_` prefix. */
