@@ -78,6 +78,9 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMLogin" => login(session, params).await,
         "TIMLogout" => logout(session, params).await,
         "TIMMsgSendMessage" => send_message(session, params).await,
+        "TIMMsgSendMessageV2" => prepare_message(session, params).await,
+        "TIMMsgRevoke" => revoke_message(session, params).await,
+        "TIMMsgModifyMessage" => modify_message(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
         "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
@@ -107,7 +110,7 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::Logout => &["TIMLogout"],
         // The SDK's own heartbeat; TIM's has no method for it.
         OpKind::Ping => &[],
-        OpKind::SendMessage => &["TIMMsgSendMessage"],
+        OpKind::SendMessage => &["TIMMsgSendMessage", "TIMMsgSendMessageV2"],
         OpKind::GetMessageList => &["TIMMsgGetMsgList"],
         OpKind::SendReceipts => &["TIMMsgSendMessageReadReceipts"],
         OpKind::GetReceipts => &["TIMMsgGetMessageReadReceipts"],
@@ -126,6 +129,8 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::DeleteGroup | OpKind::JoinGroup | OpKind::GetGroupInfo | OpKind::GetJoinedGroups => &[],
         // tincan's own: TIM's Electron SDK has no method for it.
         OpKind::SetReceiptPrivacy => &[],
+        OpKind::RevokeMessage => &["TIMMsgRevoke"],
+        OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
     }
 }
 
@@ -230,6 +235,52 @@ async fn send_message(session: &Arc<Session>, params: &str) -> Result<Outcome, A
     let param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
     let client = session.client()?;
     let message = client.send_message(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&message))
+}
+
+/// The first half of `TIMMsgSendMessageV2`, whose promise TIM resolves with the message ID
+/// before the message is sent: fills in the message's random number and client time, and
+/// answers its ID (`json_param`) and the message so filled (`json_params`), which the package
+/// then sends with `TIMMsgSendMessage` (the same ID, so a resend is recognised), handing the
+/// result to the app's callback.
+async fn prepare_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let mut param: SendMessageParam = parse("TIMMsgSendMessageV2", params)?;
+    tincan_proto::Conv::parse(&param.conv_id, param.conv_type)?;
+    let client = session.client()?;
+    let msg_id = client.prepare_message(&mut param.params);
+    let message = serde_json::to_value(&param.params).unwrap_or(Value::Null);
+    Ok(Outcome { json_param: Value::String(msg_id), json_params: Some(message), ..Outcome::empty() })
+}
+
+/// `MsgRevokeParams`.
+#[derive(Deserialize)]
+struct RevokeParam {
+    conv_id: String,
+    conv_type: ConvType,
+    json_msg_param: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn revoke_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: RevokeParam = parse("TIMMsgRevoke", params)?;
+    let client = session.client()?;
+    client.revoke_message(&param.conv_id, param.conv_type, &param.json_msg_param, "").await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgModifyMessageParams`.
+#[derive(Deserialize)]
+struct ModifyParam {
+    params: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn modify_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ModifyParam = parse("TIMMsgModifyMessage", params)?;
+    let client = session.client()?;
+    let message = client.modify_message(param.params).await?;
     Ok(Outcome::text_and_value(&message))
 }
 

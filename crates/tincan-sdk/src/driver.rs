@@ -17,7 +17,8 @@ use tincan_proto::api::{Operation, get_conversation_list, login, ping};
 use tincan_proto::enums::ConvType;
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
-    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ReceiptPush, ReceiptSentPush, SyncedPush,
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, MsgRevokedPush, MsgUpdatedPush, ReceiptPush,
+    ReceiptSentPush, SyncedPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
 use tokio::net::{TcpSocket, TcpStream};
@@ -546,6 +547,22 @@ impl Driver {
                     self.refresh_convs(socket).await?;
                 }
                 return None;
+            }
+            push::MSG_REVOKED => {
+                let Ok(payload) = serde_json::from_str::<MsgRevokedPush>(data) else { return self.passed(pos) };
+                let (info, conv) = (payload.revoked.clone(), payload.conv);
+                deliver!(Event::Revoked(payload));
+                let before = self.convs.total_unread();
+                let change = self.convs.apply_revoke(&info, conv);
+                self.report_convs(change.into_iter().collect(), before, true);
+            }
+            push::MSG_UPDATED => {
+                let Ok(payload) = serde_json::from_str::<MsgUpdatedPush>(data) else { return self.passed(pos) };
+                let message = payload.message.clone();
+                deliver!(Event::Updated(payload.message));
+                let before = self.convs.total_unread();
+                let change = self.convs.apply_update(message);
+                self.report_convs(change.into_iter().collect(), before, true);
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);

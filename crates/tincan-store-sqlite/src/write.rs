@@ -236,6 +236,28 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "appending a message",
             )
         }
+        WriteOp::ReviseMessage(message) => {
+            let (conv_type, conv_key) = conv_columns(&message.conv);
+            let revision = &message.revision;
+            execute(
+                "update message set body = ?5, cloud_custom = ?6, revoked_by = ?7, revoke_reason = ?8, \
+                 version = ?9, revised_pos = ?10 \
+                 where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4",
+                params![
+                    to_sql(message.sdkappid),
+                    conv_type,
+                    conv_key,
+                    to_sql(message.seq),
+                    message.body,
+                    message.cloud_custom,
+                    revision.revoked_by.as_ref().map(|user| user.as_str()),
+                    revision.revoke_reason,
+                    to_sql(revision.version),
+                    to_sql(revision.pos)
+                ],
+                "revising a message",
+            )
+        }
         WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at, private } => {
             let (conv_type, conv_key) = conv_columns(conv);
             execute(

@@ -34,6 +34,7 @@ pub fn run_all(open: OpenStore<'_>) {
     the_webhook_queue_keeps_events_until_delivered(open);
     a_dismissed_groups_id_is_taken_by_a_new_group(open);
     large_numbers_read_back_exactly(open);
+    revised_messages_read_back_and_replay(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -73,6 +74,7 @@ pub fn message(conv: &ConvKey, seq: u64, sender: &str) -> MessageRecord {
         custom_str: String::new(),
         receipt_read_at: 0,
         receipt_private: false,
+        revision: Default::default(),
     }
 }
 
@@ -502,4 +504,70 @@ fn large_numbers_read_back_exactly(open: OpenStore<'_>) {
     record.client_time = u64::MAX - 1;
     apply(&mut writer, vec![WriteOp::AppendMessage(record.clone())], 1001);
     assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(record));
+}
+
+fn revised_messages_read_back_and_replay(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let group = ConvKey::Group(group_id("g1"));
+    let pair = c2c("alice", "bob");
+    let mut ops: Vec<WriteOp> = (1..=4).map(|seq| WriteOp::AppendMessage(message(&group, seq, "alice"))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "c1".to_owned(), pos: 1100, ..message(&pair, 1, "bob") }));
+    apply(&mut writer, ops, 1100);
+    let revoked = MessageRecord {
+        body: "[]".to_owned(),
+        revision: crate::MessageRevision {
+            revoked_by: Some(user("bob")),
+            revoke_reason: "typo".to_owned(),
+            version: 0,
+            pos: 1201,
+        },
+        ..message(&group, 2, "alice")
+    };
+    let modified = MessageRecord {
+        body: r#"[{"elem_type":0,"text_elem_content":"edited"}]"#.to_owned(),
+        cloud_custom: "c".to_owned(),
+        revision: crate::MessageRevision { version: 1, pos: 1202, ..Default::default() },
+        ..message(&group, 3, "alice")
+    };
+    let c2c_revoked = MessageRecord {
+        revision: crate::MessageRevision { revoked_by: Some(user("bob")), pos: 1203, ..Default::default() },
+        msg_id: "c1".to_owned(),
+        pos: 1100,
+        ..message(&pair, 1, "bob")
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::ReviseMessage(revoked.clone()),
+            WriteOp::ReviseMessage(modified.clone()),
+            WriteOp::ReviseMessage(c2c_revoked.clone()),
+        ],
+        1203,
+    );
+    let read = reader.message_by_seq(APP, &group, 2).expect("read").expect("stored");
+    assert_eq!(read, revoked, "a revoked message reads back revoked");
+    assert!(read.is_revoked());
+    let read = reader.message_by_id(APP, &modified.msg_id).expect("read").expect("stored");
+    assert_eq!(read, modified, "a modified message reads back with its new body and version");
+    // The rest of the row is as it was.
+    assert_eq!((read.pos, read.need_receipt, read.custom_str.as_str()), (1003, false, ""));
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (0, u64::MAX), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![2, 3], "by revision position");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 1201, (0, u64::MAX), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![3], "only after the position");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (2, 4), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![3], "only within the seq range");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (0, u64::MAX), 1).expect("revisions");
+    assert_eq!(seqs(&revised), vec![2], "at most the limit");
+    let state = reader.load(0).expect("load");
+    let mut excluded = state.excluded.clone();
+    excluded.sort();
+    assert!(excluded.contains(&(APP, group.clone(), 2)), "a revoked message counts as unread for no one");
+    assert!(excluded.contains(&(APP, pair.clone(), 1)));
+    assert!(!excluded.contains(&(APP, group.clone(), 3)), "a modified one still counts");
+    assert!(
+        !state.own_messages.iter().any(|own| own.conv == group && own.seq == 2),
+        "a revoked message is not also an own message"
+    );
+    assert_eq!(state.revisions, vec![(APP, group.clone(), 1202), (APP, pair.clone(), 1203)]);
 }

@@ -147,6 +147,8 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         get_group_members,
         get_joined_groups,
         set_receipt_privacy,
+        revoke_message,
+        modify_message,
     );
 }
 
@@ -249,6 +251,8 @@ nothing_after_parse!(
     get_group_members: USER_AND_GROUP_CODES,
     get_joined_groups,
     set_receipt_privacy,
+    revoke_message: USER_AND_GROUP_CODES,
+    modify_message,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -605,6 +609,7 @@ impl StoreTarget {
             custom_str: input.text(64),
             receipt_read_at: input.u63(),
             receipt_private: input.byte() % 2 == 1,
+            revision: Default::default(),
         };
         self.writer.apply(&[WriteOp::AppendMessage(record.clone())], record.pos).expect("the message is stored");
         let by_seq = self.reader.message_by_seq(sdkappid, &record.conv, record.seq).expect("it reads back by seq");

@@ -114,6 +114,9 @@ export interface Json_value_msg {
   message_custom_str?: string;
   message_cloud_custom_str?: string;
   message_is_excluded_from_unread_count?: boolean;
+  message_version?: number;
+  message_revoker_user_id?: string;
+  message_revoke_reason?: string;
   message_group_at_user_array?: string[];
   message_is_forward_message?: boolean;
   message_sender_group_member_info?: GroupMemberInfo;
@@ -415,4 +418,66 @@ export interface GetGroupMemberInfoParams {
 export interface GroupGetMemberInfoListResult {
   group_get_member_info_list_result_next_seq: number;
   group_get_member_info_list_result_info_array: GroupMemberInfo[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The message lifecycle: send with the ID first, replies, revoke, modify.
+
+/** The result `TIMMsgSendMessageV2` hands its callback: `json_param` and `json_params` are both the sent message's JSON text. */
+export interface MsgSendMessageV2Result {
+  code: number;
+  desc: string;
+  json_param: string;
+  json_params: string;
+  user_data: string;
+}
+
+export interface MsgSendMessageParamsV2 {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: Json_value_msg;
+  user_data?: string;
+  /** TIM's buffer for the message ID; the promise resolves with the ID instead. */
+  messageId?: string;
+  /** Called once the message is sent, or failed to be. */
+  callback: (result: MsgSendMessageV2Result, user_data: string) => void;
+}
+
+export interface MsgSendReplyMessage extends MsgSendMessageParamsV2 {
+  /** The message replied to, as received. */
+  replyMsg: Json_value_msg;
+}
+
+export interface MsgRevokeParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  /** The message, as sent or received: its `message_seq` or `message_msg_id` names it. */
+  json_msg_param: Json_value_msg;
+  user_data?: string;
+}
+
+export interface MsgModifyMessageParams {
+  /** The message as last read (its `message_version` says which version this changes), with its new elements and cloud custom data. */
+  params: Json_value_msg;
+  user_data?: string;
+}
+
+/** `json_msg_locator_array` is the JSON text of an array of message locators, each with the revoker and the reason. */
+export interface TIMMsgRevokeCallbackFunc {
+  (json_msg_locator_array: string, user_data: string): void;
+}
+
+export interface TIMMsgRevokeCallbackParams {
+  callback: TIMMsgRevokeCallbackFunc;
+  user_data?: string;
+}
+
+/** `json_msg_array` is the JSON text of an array with the modified message as it is now. */
+export interface TIMMsgUpdateCallbackFunc {
+  (json_msg_array: string, user_data: string): void;
+}
+
+export interface TIMMsgUpdateCallbackParams {
+  callback: TIMMsgUpdateCallbackFunc;
+  user_data?: string;
 }

@@ -119,6 +119,7 @@ impl Outgoing {
             custom_str: self.message.message_custom_str.clone(),
             receipt_read_at: 0,
             receipt_private: false,
+            revision: Default::default(),
         }
     }
 }

@@ -65,6 +65,8 @@ macro_rules! with_operations {
             GetGroupMembers get_group_members "group_get_members" [get_group_members::Response] true "A page of a group's members (TIM `TIMGroupGetMemberInfoList`).";
             GetJoinedGroups get_joined_groups "group_get_joined" [get_joined_groups::Response] true "The groups one is in (TIM `TIMGroupGetJoinedGroupList`).";
             SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
+            RevokeMessage revoke_message "msg_revoke" [Empty] true "Revokes a message (TIM `TIMMsgRevoke`).";
+            ModifyMessage modify_message "msg_modify" [modify_message::Response] true "Changes a sent message (TIM `TIMMsgModifyMessage`).";
         }
     };
 }

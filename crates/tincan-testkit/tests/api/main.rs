@@ -11,6 +11,7 @@ mod groups;
 mod helpers;
 mod history;
 mod large_group;
+mod lifecycle;
 mod messaging;
 mod property;
 mod receipts;

@@ -4,10 +4,12 @@
 //! seq is the message's place in its conversation, which is what identifies it here.
 
 mod admin_getroammsg;
+mod admin_msgwithdraw;
 mod admin_set_msg_read;
 mod batchsendmsg;
 mod c2c_msg_read_receipt;
 mod get_c2c_unread_msg_num;
+mod modify_c2c_msg;
 mod query_online_status;
 mod sendmsg;
 
@@ -43,6 +45,8 @@ pub(super) async fn command(
         "query_online_status" | "querystate" => {
             answer(query_online_status::handle(engine, caller, body_as(body, INVALID)?))
         }
+        "admin_msgwithdraw" => answer(admin_msgwithdraw::handle(engine, caller, body_as(body, INVALID)?).await),
+        "modify_c2c_msg" => answer(modify_c2c_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("openim", command)),
     }
 }
