@@ -509,9 +509,13 @@ impl Driver {
                 if !own_echo {
                     deliver!(Event::Message(payload));
                 }
-                let before = self.convs.total_unread();
-                let change = self.convs.apply_message(&message, conv);
-                self.report_convs(change.into_iter().collect(), before, true);
+                // An online-only message is not part of the conversation: no last message, no
+                // unread count.
+                if !message.message_is_online_msg {
+                    let before = self.convs.total_unread();
+                    let change = self.convs.apply_message(&message, conv);
+                    self.report_convs(change.into_iter().collect(), before, true);
+                }
             }
             push::RECEIPT => {
                 if let Ok(payload) = serde_json::from_str::<ReceiptPush>(data) {

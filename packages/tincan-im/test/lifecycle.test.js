@@ -157,3 +157,21 @@ test("TIMMsgRevoke revokes; the peer's TIMSetMsgRevokeCallback gets TIM's locato
   // A removed callback hears nothing more.
   await bob.TIMSetMsgRevokeCallback({ callback: null });
 });
+
+test("an online-only message (message_is_online_msg) reaches the peer's TIMAddRecvNewMsgCallback and is not stored", async () => {
+  const heardBefore = heard.bob.recv?.length ?? 0;
+  const typing = { ...textMessage("typing..."), message_is_online_msg: true };
+  const result = await alice.TIMMsgSendMessage({ conv_id: "bob", conv_type: 1, params: typing, user_data: "typing" });
+  assert.equal(result.json_params.message_is_online_msg, true);
+  assert.equal(result.json_params.message_seq, 0);
+  await eventually(() => (heard.bob.recv?.length ?? 0) > heardBefore, "bob hears it");
+  const [text] = heard.bob.recv[heard.bob.recv.length - 1];
+  const [message] = JSON.parse(text);
+  assert.equal(message.message_is_online_msg, true);
+  assert.equal(message.message_elem_array[0].text_elem_content, "typing...");
+  const history = await bob.TIMMsgGetMsgList({ conv_id: "alice", conv_type: 1, params: { msg_getmsglist_param_count: 50 } });
+  assert.ok(
+    history.json_params.every((stored) => stored.message_elem_array[0]?.text_elem_content !== "typing..."),
+    "not in history",
+  );
+});

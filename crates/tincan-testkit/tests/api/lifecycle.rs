@@ -494,3 +494,69 @@ async fn the_administrator_revokes_and_modifies_through_rest() {
     assert_eq!(err.code, ErrorCode::GROUP_NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
+    // Goal: a message with `message_is_online_msg` (how typing notices travel) reaches the
+    // devices online now, is never stored, never counts as unread and is never replayed; REST
+    // sends it with `OnlineOnlyFlag` 1.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (_alice_phone, mut phone_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let (carol, carol_events) = app.client("carol").await;
+    let group_id = crate::helpers::create_group(&alice, GroupType::WORK, &["bob", "carol"]).await;
+    drain(&mut bob_events).await;
+    let resume_from = carol.last_pos();
+    carol.close().await;
+    drop(carol_events);
+    let typing = Message {
+        message_elem_array: vec![Elem::custom("{\"typing\":true}")],
+        message_is_online_msg: true,
+        message_need_read_receipt: true,
+        ..Message::default()
+    };
+    let sent = alice.send_message("bob", ConvType::C2C, typing.clone()).await.unwrap();
+    assert!(sent.message_is_online_msg);
+    assert_eq!(sent.message_seq, 0, "an online-only message takes no place in the conversation");
+    let got = wait_for(&mut bob_events, WAIT, message_of).await;
+    assert!(got.message.message_is_online_msg);
+    assert_eq!((got.message.message_seq, got.message.message_conv_id.as_str()), (0, "alice"));
+    assert!(!got.message.message_need_read_receipt, "online-only messages ask for no receipts");
+    let echo = wait_for(&mut phone_events, WAIT, message_of).await;
+    assert!(echo.message.message_is_online_msg && echo.message.message_is_from_self);
+    assert_eq!(bob.total_unread().await.unwrap(), 0);
+    assert!(history(&bob, "alice", ConvType::C2C).await.is_empty(), "nothing is stored");
+    assert!(bob.conversations().await.unwrap().iter().all(|conv| conv.conv_id != "alice"));
+    alice.send_message(&group_id, ConvType::GROUP, typing.clone()).await.unwrap();
+    let got = wait_for(&mut bob_events, WAIT, message_of).await;
+    assert!(got.message.message_is_online_msg);
+    assert_eq!(got.message.message_conv_id, group_id);
+    assert_eq!(bob.total_unread().await.unwrap(), 0);
+    // Carol was offline: resuming brings her nothing of it.
+    let (mut socket, _) = app.raw_socket_resuming("carol", Some(resume_from)).await;
+    loop {
+        let frame = socket.next_frame_within(WAIT).await.expect("a push");
+        assert_ne!(frame["push"], "message", "an online-only message was replayed: {frame}");
+        if frame["push"] == "synced" {
+            break;
+        }
+    }
+    // Not a member: refused as any send.
+    let (dave, _dave_events) = app.client("dave").await;
+    let err = dave.send_message(&group_id, ConvType::GROUP, typing).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);
+    app.admin()
+        .call(
+            "openim",
+            "sendmsg",
+            &json!({"From_Account": "alice", "To_Account": "bob", "MsgRandom": 7, "OnlineOnlyFlag": 1,
+                "MsgBody": [{"MsgType": "TIMCustomElem", "MsgContent": {"Data": "typing"}}]}),
+        )
+        .await
+        .unwrap();
+    let got = wait_for(&mut bob_events, WAIT, message_of).await;
+    assert!(got.message.message_is_online_msg);
+    assert!(history(&bob, "alice", ConvType::C2C).await.is_empty());
+    app.stop().await;
+}
