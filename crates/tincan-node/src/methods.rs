@@ -81,6 +81,8 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgSendMessageV2" => prepare_message(session, params).await,
         "TIMMsgRevoke" => revoke_message(session, params).await,
         "TIMMsgModifyMessage" => modify_message(session, params).await,
+        "TIMMsgDelete" => delete_message(session, params).await,
+        "TIMMsgListDelete" => delete_message_list(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
         "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
@@ -131,6 +133,7 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::SetReceiptPrivacy => &[],
         OpKind::RevokeMessage => &["TIMMsgRevoke"],
         OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
+        OpKind::DeleteMessages => &["TIMMsgDelete", "TIMMsgListDelete"],
     }
 }
 
@@ -282,6 +285,48 @@ async fn modify_message(session: &Arc<Session>, params: &str) -> Result<Outcome,
     let client = session.client()?;
     let message = client.modify_message(param.params).await?;
     Ok(Outcome::text_and_value(&message))
+}
+
+/// `MsgDeleteParams`: `params` is `{msg_delete_param_msg, msg_delete_param_is_ramble}`.
+#[derive(Deserialize)]
+struct DeleteParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: DeleteOptions,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DeleteOptions {
+    msg_delete_param_msg: Message,
+    /// Local or roaming copies in TIM; tincan keeps only the server's, so both mean it.
+    #[serde(rename = "msg_delete_param_is_ramble", default)]
+    _is_ramble: Option<bool>,
+}
+
+async fn delete_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: DeleteParam = parse("TIMMsgDelete", params)?;
+    let client = session.client()?;
+    client.delete_messages(&param.conv_id, param.conv_type, &[param.params.msg_delete_param_msg]).await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgListDeleteParams`: `params` is the messages.
+#[derive(Deserialize)]
+struct ListDeleteParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: Vec<Message>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn delete_message_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ListDeleteParam = parse("TIMMsgListDelete", params)?;
+    let client = session.client()?;
+    client.delete_messages(&param.conv_id, param.conv_type, &param.params).await?;
+    Ok(Outcome::empty())
 }
 
 /// `MsgGetMsgListParams`.

@@ -9,10 +9,10 @@ use std::sync::atomic::Ordering;
 
 use tincan_proto::api::Operation;
 use tincan_proto::api::{
-    clean_unread, create_group, delete_group, delete_group_members, get_conversation_list, get_group_info,
-    get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts, get_total_unread,
-    invite_group_members, join_group, modify_message, quit_group, report_read, revoke_message, send_message,
-    send_receipts, set_receipt_privacy,
+    clean_unread, create_group, delete_group, delete_group_members, delete_messages, get_conversation_list,
+    get_group_info, get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts,
+    get_total_unread, invite_group_members, join_group, modify_message, quit_group, report_read, revoke_message,
+    send_message, send_receipts, set_receipt_privacy,
 };
 use tincan_proto::conv::{ConvScope, ConvSelector};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
@@ -109,6 +109,31 @@ impl Client {
     /// modified since fails with 8006: read it again and modify that.
     pub async fn modify_message(&self, message: Message) -> Result<Message, ApiError> {
         Ok(self.call(&modify_message::Request { message }).await?.message)
+    }
+
+    /// Deletes messages of one conversation for this user only (TIM `TIMMsgDelete`,
+    /// `TIMMsgListDelete`): they leave its history; the others keep theirs.
+    pub async fn delete_messages(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        messages: &[impl Borrow<Message>],
+    ) -> Result<(), ApiError> {
+        let messages = messages
+            .iter()
+            .map(|message| {
+                let keys = MessageKeys::from(message.borrow());
+                Message {
+                    message_conv_id: keys.message_conv_id.to_owned(),
+                    message_conv_type: keys.message_conv_type,
+                    message_msg_id: keys.message_msg_id.to_owned(),
+                    message_seq: keys.message_seq,
+                    ..Message::default()
+                }
+            })
+            .collect();
+        let request = delete_messages::Request { conv: Conv::parse(conv_id, conv_type)?, messages };
+        self.call(&request).await.map(|_| ())
     }
 
     /// Reads a page of history (TIM `TIMMsgGetMsgList`).

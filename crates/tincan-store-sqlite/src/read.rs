@@ -341,6 +341,33 @@ impl StoreRead for SqliteReader {
         })
     }
 
+    fn hidden_seqs(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        conv: &ConvKey,
+        first_seq: u64,
+        last_seq: u64,
+    ) -> StoreResult<Vec<u64>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select seq from hidden_message where sdkappid = ?1 and user_id = ?2 and conv_type = ?3 \
+                     and conv_key = ?4 and seq >= ?5 and seq <= ?6 order by seq",
+                )
+                .map_err(backend("preparing the hidden messages query"))?;
+            let mut rows = statement
+                .query(params![int(sdkappid), user.as_str(), conv_type, conv_key, int(first_seq), int(last_seq)])
+                .map_err(backend("querying hidden messages"))?;
+            let mut seqs = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading hidden messages"))? {
+                seqs.push(from_sql(row.get(0).map_err(backend("reading a hidden message"))?)?);
+            }
+            Ok(seqs)
+        })
+    }
+
     fn group_revisions_after(
         &self,
         sdkappid: u64,

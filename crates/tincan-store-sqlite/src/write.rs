@@ -190,6 +190,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "delete from read_state where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging read positions",
+            )?;
+            execute(
+                "delete from hidden_message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging deleted-for-me marks",
             )
         }
         WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
@@ -235,6 +240,18 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 ],
                 "appending a message",
             )
+        }
+        WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
+            let (conv_type, conv_key) = conv_columns(conv);
+            for seq in seqs {
+                execute(
+                    "insert or ignore into hidden_message (sdkappid, user_id, conv_type, conv_key, seq) \
+                     values (?1, ?2, ?3, ?4, ?5)",
+                    params![to_sql(*sdkappid), user.as_str(), conv_type, conv_key, to_sql(*seq)],
+                    "hiding a message",
+                )?;
+            }
+            Ok(())
         }
         WriteOp::ReviseMessage(message) => {
             let (conv_type, conv_key) = conv_columns(&message.conv);

@@ -261,7 +261,13 @@ impl Generator {
                 readers: vec![u8::try_from(self.random.below(256)).unwrap()],
                 private_readers: Vec::new(),
             }))),
-            _ => match self.random.below(6) {
+            _ => match self.random.below(7) {
+                6 => WriteOp::HideMessages {
+                    sdkappid: self.app(),
+                    user: user(self.random.pick(&USERS)),
+                    conv: self.random.pick(&conv_list),
+                    seqs: vec![self.random.below(12), self.random.below(12)],
+                },
                 5 => {
                     self.pos += 1;
                     let conv = self.random.pick(&conv_list);
@@ -418,6 +424,12 @@ fn observe(reader: &dyn StoreRead, generator: &Generator) -> Vec<String> {
             }
         }
         for name in USERS {
+            for conv in convs() {
+                look(
+                    format!("hidden_seqs({app}, {name}, {conv:?})"),
+                    format!("{:?}", reader.hidden_seqs(app, &user(name), &conv, 2, 9)),
+                );
+            }
             for after_pos in [0, generator.pos / 2, generator.pos] {
                 look(
                     format!("user_events({app}, {name}, {after_pos})"),

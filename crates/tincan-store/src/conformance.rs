@@ -35,6 +35,7 @@ pub fn run_all(open: OpenStore<'_>) {
     a_dismissed_groups_id_is_taken_by_a_new_group(open);
     large_numbers_read_back_exactly(open);
     revised_messages_read_back_and_replay(open);
+    messages_deleted_for_one_user_stay_for_the_others(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -570,4 +571,21 @@ fn revised_messages_read_back_and_replay(open: OpenStore<'_>) {
         "a revoked message is not also an own message"
     );
     assert_eq!(state.revisions, vec![(APP, group.clone(), 1202), (APP, pair.clone(), 1203)]);
+}
+
+fn messages_deleted_for_one_user_stay_for_the_others(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let pair = c2c("alice", "bob");
+    let group = ConvKey::Group(group_id("g1"));
+    let mut ops: Vec<WriteOp> = (1..=5).map(|seq| WriteOp::AppendMessage(message(&pair, seq, "alice"))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "g".to_owned(), pos: 1200, ..message(&group, 1, "bob") }));
+    apply(&mut writer, ops, 1200);
+    let hide = |seqs: Vec<u64>| WriteOp::HideMessages { sdkappid: APP, user: user("alice"), conv: pair.clone(), seqs };
+    apply(&mut writer, vec![hide(vec![2, 4]), hide(vec![4])], 1200);
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 0, u64::MAX).expect("hidden"), vec![2, 4]);
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 3, 5).expect("hidden"), vec![4], "within the range");
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 5, 3).expect("hidden"), Vec::<u64>::new());
+    assert!(reader.hidden_seqs(APP, &user("bob"), &pair, 0, u64::MAX).expect("hidden").is_empty(), "the peer's copy");
+    assert!(reader.hidden_seqs(APP, &user("alice"), &group, 0, u64::MAX).expect("hidden").is_empty());
+    assert_eq!(reader.messages(APP, &pair, &scan(true, 0, u64::MAX, 10)).expect("scan").len(), 5, "the messages stay");
 }

@@ -122,6 +122,8 @@ struct Tables {
     group_receipts: BTreeMap<(u64, GroupId, u64), GroupReceiptRecord>,
     user_events: BTreeMap<(u64, UserId, u64), UserEventRecord>,
     callbacks: BTreeMap<u64, CallbackRecord>,
+    /// Messages users deleted for themselves: (app, user, conversation, seq).
+    hidden: BTreeMap<(u64, UserId, ConvKey, u64), ()>,
     /// The webhook queue in delivery order: (next attempt, id).
     callback_by_due: BTreeSet<(u64, u64)>,
     /// The largest webhook id ever given; ids are never reused, as with SQLite's `autoincrement`.
@@ -321,6 +323,11 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             }
         }
         WriteOp::AppendMessage(message) => append_message(batch, message)?,
+        WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
+            for seq in seqs {
+                batch.put(|tables| &mut tables.hidden, (*sdkappid, user.clone(), conv.clone(), *seq), ());
+            }
+        }
         WriteOp::ReviseMessage(revised) => {
             let key = (revised.sdkappid, revised.conv.clone(), revised.seq);
             if let Some(message) = batch.tables.messages.get(&key) {
@@ -463,6 +470,16 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
     for user in readers {
         batch.unlink(|tables| &mut tables.read_state_by_conv, &(sdkappid, conv.clone()), &user);
         batch.remove(|tables| &mut tables.read_states, &(sdkappid, user, conv.clone()));
+    }
+    let hidden: Vec<(u64, UserId, ConvKey, u64)> = batch
+        .tables
+        .hidden
+        .keys()
+        .filter(|(app, _, hidden_conv, _)| *app == sdkappid && *hidden_conv == conv)
+        .cloned()
+        .collect();
+    for key in hidden {
+        batch.remove(|tables| &mut tables.hidden, &key);
     }
 }
 
@@ -624,6 +641,23 @@ impl StoreRead for MemoryReader {
             .take(limit)
             .map(|(_, seq)| message(&tables, &(sdkappid, conv.clone(), *seq)))
             .collect()
+    }
+
+    fn hidden_seqs(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        conv: &ConvKey,
+        first_seq: u64,
+        last_seq: u64,
+    ) -> StoreResult<Vec<u64>> {
+        let tables = self.tables("querying hidden messages")?;
+        if first_seq > last_seq {
+            return Ok(Vec::new());
+        }
+        let start = (sdkappid, user.clone(), conv.clone(), first_seq);
+        let end = (sdkappid, user.clone(), conv.clone(), last_seq);
+        Ok(tables.hidden.range(start..=end).map(|((_, _, _, seq), ())| *seq).collect())
     }
 
     fn group_revisions_after(

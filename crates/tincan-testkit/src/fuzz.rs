@@ -149,6 +149,7 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         set_receipt_privacy,
         revoke_message,
         modify_message,
+        delete_messages,
     );
 }
 
@@ -253,6 +254,7 @@ nothing_after_parse!(
     set_receipt_privacy,
     revoke_message: USER_AND_GROUP_CODES,
     modify_message,
+    delete_messages: USER_AND_GROUP_CODES,
 );
 
 // ---------------------------------------------------------------------------------------------

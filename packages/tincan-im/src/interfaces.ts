@@ -481,3 +481,23 @@ export interface TIMMsgUpdateCallbackParams {
   callback: TIMMsgUpdateCallbackFunc;
   user_data?: string;
 }
+
+export interface MsgDeleteParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: {
+    /** The message to delete, as sent or received. */
+    msg_delete_param_msg: Json_value_msg;
+    /** TIM's choice of local or roaming copies; tincan keeps only the server's, so either deletes it there. */
+    msg_delete_param_is_ramble?: boolean;
+  };
+  user_data?: string;
+}
+
+export interface MsgListDeleteParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  /** The messages to delete, all of this conversation. */
+  params: Json_value_msg[];
+  user_data?: string;
+}

@@ -38,6 +38,8 @@ import type {
   MsgSendGroupMessageReceiptsParam,
   MsgSendMessageParams,
   MsgModifyMessageParams,
+  MsgDeleteParams,
+  MsgListDeleteParams,
   MsgRevokeParams,
   MsgSendMessageParamsV2,
   MsgSendMessageV2Result,
@@ -408,6 +410,16 @@ export default class TimRender {
   /** Changes one's own message; `json_params` is the message as stored now. A message modified since fails with 8006. */
   TIMMsgModifyMessage(param: MsgModifyMessageParams): Promise<commonResult<Json_value_msg>> {
     return this.call("TIMMsgModifyMessage", param, "user_data");
+  }
+
+  /** Deletes a message for this user only: it leaves the user's history on every device; the others keep theirs. */
+  TIMMsgDelete(param: MsgDeleteParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgDelete", param, "user_data");
+  }
+
+  /** Deletes messages of one conversation for this user only. */
+  TIMMsgListDelete(param: MsgListDeleteParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgListDelete", param, "user_data");
   }
 
   /** The callback for revoked messages; `null` removes it. */

@@ -175,3 +175,28 @@ test("an online-only message (message_is_online_msg) reaches the peer's TIMAddRe
     "not in history",
   );
 });
+
+test("TIMMsgDelete and TIMMsgListDelete take messages out of this user's history only", async () => {
+  const sent = [];
+  for (const text of ["keep", "drop one", "drop two", "drop three"]) {
+    sent.push((await alice.TIMMsgSendMessage({ conv_id: "bob", conv_type: 1, params: textMessage(text) })).json_params);
+  }
+  const one = await alice.TIMMsgDelete({
+    conv_id: "bob",
+    conv_type: 1,
+    params: { msg_delete_param_msg: sent[1], msg_delete_param_is_ramble: true },
+    user_data: "delete",
+  });
+  assert.deepEqual(one, { code: 0, desc: "", json_param: "", user_data: "delete" });
+  await alice.TIMMsgListDelete({ conv_id: "bob", conv_type: 1, params: [sent[2], sent[3]], user_data: "list" });
+  const texts = async (sdk, peer) =>
+    (await sdk.TIMMsgGetMsgList({ conv_id: peer, conv_type: 1, params: { msg_getmsglist_param_count: 100 } })).json_params.map(
+      (message) => message.message_elem_array[0]?.text_elem_content,
+    );
+  const mine = await texts(alice, "bob");
+  assert.ok(mine.includes("keep") && !mine.some((text) => text?.startsWith("drop")), mine.join(", "));
+  const theirs = await texts(bob, "alice");
+  assert.ok(["drop one", "drop two", "drop three"].every((text) => theirs.includes(text)), theirs.join(", "));
+  const failure = await rejection(alice.TIMMsgListDelete({ conv_id: "bob", conv_type: 1, params: [] }));
+  assert.equal(failure.code, 6017);
+});

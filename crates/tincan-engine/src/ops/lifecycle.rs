@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tincan_core::config::{CALLBACK_C2C_AFTER_MSG_WITHDRAW, CALLBACK_GROUP_AFTER_RECALL_MSG};
 use tincan_core::conv::{C2cPair, ConvKey};
-use tincan_proto::api::{self, Empty, modify_message, revoke_message};
+use tincan_proto::api::{self, Empty, delete_messages, modify_message, revoke_message};
 use tincan_proto::enums::MemberRole;
 use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId, limits};
 use tincan_store::{MessageRecord, WriteOp};
@@ -472,5 +472,32 @@ impl Modified {
     }
 }
 
+/// `msg_delete` (TIM `TIMMsgDelete`, `TIMMsgListDelete`).
+pub(crate) async fn delete(
+    engine: &Engine,
+    session: &Session,
+    request: delete_messages::Request,
+) -> Result<Empty, ApiError> {
+    if request.messages.is_empty() || request.messages.len() > limits::RECEIPT_MESSAGES_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "messages has {} entries; between 1 and {} are allowed",
+            request.messages.len(),
+            limits::RECEIPT_MESSAGES_MAX
+        )));
+    }
+    let mut seqs = Vec::with_capacity(request.messages.len());
+    let mut conv = None;
+    for message in &request.messages {
+        let target = find_message(engine, session, &request.conv, message, ApiError::invalid_parameter).await?;
+        seqs.push(target.record.seq);
+        conv = Some(target.conv);
+    }
+    let Some(conv) = conv else { return Ok(Empty {}) };
+    let op = WriteOp::HideMessages { sdkappid: session.app.sdkappid, user: session.user().clone(), conv, seqs };
+    engine.commit_unlocked(vec![op], Tell::Nobody).await?;
+    Ok(Empty {})
+}
+
 handle!(api::revoke_message::Request => revoke);
+handle!(api::delete_messages::Request => delete);
 handle!(api::modify_message::Request => modify);

@@ -584,12 +584,54 @@ pub(crate) async fn get_list(
         elem_types: params.msg_getmsglist_param_message_type_array,
         floor_seq,
     })?;
-    let (sdkappid, query_conv) = (session.app.sdkappid, conv.clone());
-    let records = engine.read_store(move |reader| reader.messages(sdkappid, &query_conv, &plan)).await?;
+    let records = visible_page(engine, session, &conv, plan).await?;
     let views = message_views(engine, session, &conv, &records).await?;
     let messages =
         records.iter().zip(&views).map(|(record, view)| render::message(record, session.user(), view)).collect();
     Ok(get_message_list::Response { messages })
+}
+
+/// Times a history page is read again, larger, to make up for messages the user deleted for
+/// itself; past it the page may come short.
+const HIDDEN_REREADS_MAX: usize = 8;
+
+/// A page of `plan`, without the messages the session's user deleted for itself (`msg_delete`):
+/// a page that lost some is read again, larger, so that it still holds the count asked for when
+/// the conversation has that many.
+async fn visible_page(
+    engine: &Engine,
+    session: &Session,
+    conv: &ConvKey,
+    plan: history::HistoryPlan,
+) -> Result<Vec<MessageRecord>, ApiError> {
+    let wanted = match &plan {
+        history::HistoryPlan::Scan(scan) => scan.count as usize,
+        history::HistoryPlan::Seqs(seqs) => seqs.len(),
+    };
+    let mut plan = plan;
+    for reread in 0..=HIDDEN_REREADS_MAX {
+        let (sdkappid, query_conv, user, asked) =
+            (session.app.sdkappid, conv.clone(), session.user().clone(), plan.clone());
+        let (records, hidden) = engine
+            .read_store(move |reader| {
+                let records = reader.messages(sdkappid, &query_conv, &asked)?;
+                let first = records.iter().map(|record| record.seq).min().unwrap_or(1);
+                let last = records.iter().map(|record| record.seq).max().unwrap_or(0);
+                let hidden = reader.hidden_seqs(sdkappid, &user, &query_conv, first, last)?;
+                Ok((records, hidden))
+            })
+            .await?;
+        let read = records.len();
+        let mut visible: Vec<MessageRecord> =
+            records.into_iter().filter(|record| hidden.binary_search(&record.seq).is_err()).collect();
+        let history::HistoryPlan::Scan(scan) = &mut plan else { return Ok(visible) };
+        if hidden.is_empty() || read < scan.count as usize || visible.len() >= wanted || reread == HIDDEN_REREADS_MAX {
+            visible.truncate(wanted);
+            return Ok(visible);
+        }
+        scan.count = scan.count.saturating_add(u32::try_from(wanted - visible.len()).unwrap_or(u32::MAX));
+    }
+    Ok(Vec::new())
 }
 
 /// The seq of an anchor message given by a client: its `message_seq`, or the seq of its

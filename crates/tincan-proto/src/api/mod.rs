@@ -67,6 +67,7 @@ macro_rules! with_operations {
             SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
             RevokeMessage revoke_message "msg_revoke" [Empty] true "Revokes a message (TIM `TIMMsgRevoke`).";
             ModifyMessage modify_message "msg_modify" [modify_message::Response] true "Changes a sent message (TIM `TIMMsgModifyMessage`).";
+            DeleteMessages delete_messages "msg_delete" [Empty] true "Deletes messages for oneself (TIM `TIMMsgDelete`, `TIMMsgListDelete`).";
         }
     };
 }

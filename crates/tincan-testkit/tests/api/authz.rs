@@ -167,6 +167,12 @@ fn op_rows() -> Vec<OpRow> {
             expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
         },
         OpRow {
+            op: "msg_delete",
+            what: "the owner's group message, for oneself",
+            data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "messages": [group_message(ctx)]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),

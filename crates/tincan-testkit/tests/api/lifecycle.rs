@@ -560,3 +560,53 @@ async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
     assert!(history(&bob, "alice", ConvType::C2C).await.is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_message_deleted_for_oneself_leaves_only_ones_own_history() {
+    // Goal: `msg_delete` hides messages from the caller's history on every device and never
+    // from the peer's; pages still hold the count asked for; bad names are refused.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (alice_phone, _phone_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let mut sent = Vec::new();
+    for index in 1..=6 {
+        sent.push(alice.send_text("bob", ConvType::C2C, &format!("m{index}"), false).await.unwrap());
+    }
+    alice.delete_messages("bob", ConvType::C2C, &[sent[4].clone(), sent[5].clone()]).await.unwrap();
+    alice.delete_messages("bob", ConvType::C2C, &[sent[5].clone()]).await.unwrap();
+    let texts = |messages: &[Message]| messages.iter().map(|message| text_of(message).to_owned()).collect::<Vec<_>>();
+    assert_eq!(texts(&history(&alice_phone, "bob", ConvType::C2C).await), ["m4", "m3", "m2", "m1"]);
+    assert_eq!(texts(&history(&bob, "alice", ConvType::C2C).await), ["m6", "m5", "m4", "m3", "m2", "m1"]);
+    let page = |count| get_message_list::GetMsgListParams { msg_getmsglist_param_count: count, ..Default::default() };
+    let two = alice.get_message_list("bob", ConvType::C2C, page(2)).await.unwrap();
+    assert_eq!(texts(&two), ["m4", "m3"], "a page still holds the count asked for");
+    let err = alice.delete_messages("bob", ConvType::C2C, &Vec::<Message>::new()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    let missing = Message { message_seq: 99, message_msg_id: String::new(), ..sent[0].clone() };
+    assert_eq!(
+        alice.delete_messages("bob", ConvType::C2C, &[missing]).await.unwrap_err().code,
+        ErrorCode::INVALID_PARAMETERS
+    );
+    // In a group, too, for oneself only; an outsider cannot name the group's messages.
+    let group_id = crate::helpers::create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let posted = bob.send_text(&group_id, ConvType::GROUP, "group", false).await.unwrap();
+    bob.delete_messages(&group_id, ConvType::GROUP, std::slice::from_ref(&posted)).await.unwrap();
+    assert!(
+        history(&bob, &group_id, ConvType::GROUP).await.iter().all(|message| message.message_seq != posted.message_seq)
+    );
+    assert!(
+        history(&alice, &group_id, ConvType::GROUP)
+            .await
+            .iter()
+            .any(|message| message.message_seq == posted.message_seq)
+    );
+    let (carol, _carol_events) = app.client("carol").await;
+    let err = carol.delete_messages(&group_id, ConvType::GROUP, &[posted]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);
+    // It holds after a restart.
+    let app = app.restart().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    assert_eq!(texts(&history(&alice, "bob", ConvType::C2C).await), ["m4", "m3", "m2", "m1"]);
+    app.stop().await;
+}
