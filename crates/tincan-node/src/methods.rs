@@ -82,6 +82,8 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgRevoke" => revoke_message(session, params).await,
         "TIMMsgModifyMessage" => modify_message(session, params).await,
         "TIMMsgDelete" => delete_message(session, params).await,
+        "TIMMsgFindMessages" => find_messages(session, params).await,
+        "TIMMsgFindByMsgLocatorList" => find_by_locator(session, params).await,
         "TIMMsgListDelete" => delete_message_list(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
@@ -134,6 +136,7 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::RevokeMessage => &["TIMMsgRevoke"],
         OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
         OpKind::DeleteMessages => &["TIMMsgDelete", "TIMMsgListDelete"],
+        OpKind::FindMessages => &["TIMMsgFindMessages", "TIMMsgFindByMsgLocatorList"],
     }
 }
 
@@ -327,6 +330,39 @@ async fn delete_message_list(session: &Arc<Session>, params: &str) -> Result<Out
     let client = session.client()?;
     client.delete_messages(&param.conv_id, param.conv_type, &param.params).await?;
     Ok(Outcome::empty())
+}
+
+/// `MsgFindMessagesParams`.
+#[derive(Deserialize)]
+struct FindParam {
+    json_message_id_array: Vec<String>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn find_messages(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: FindParam = parse("TIMMsgFindMessages", params)?;
+    let client = session.client()?;
+    let ids: Vec<&str> = param.json_message_id_array.iter().map(String::as_str).collect();
+    let messages = client.find_messages(&ids).await?;
+    Ok(Outcome::text_and_value(&messages))
+}
+
+/// `MsgFindByMsgLocatorListParams`.
+#[derive(Deserialize)]
+struct FindByLocatorParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: Vec<tincan_proto::api::find_messages::MsgLocator>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn find_by_locator(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: FindByLocatorParam = parse("TIMMsgFindByMsgLocatorList", params)?;
+    let client = session.client()?;
+    let messages = client.find_messages_by_locator(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&messages))
 }
 
 /// `MsgGetMsgListParams`.

@@ -9,10 +9,10 @@ use std::sync::atomic::Ordering;
 
 use tincan_proto::api::Operation;
 use tincan_proto::api::{
-    clean_unread, create_group, delete_group, delete_group_members, delete_messages, get_conversation_list,
-    get_group_info, get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts,
-    get_total_unread, invite_group_members, join_group, modify_message, quit_group, report_read, revoke_message,
-    send_message, send_receipts, set_receipt_privacy,
+    clean_unread, create_group, delete_group, delete_group_members, delete_messages, find_messages,
+    get_conversation_list, get_group_info, get_group_members, get_joined_groups, get_message_list, get_read_members,
+    get_receipts, get_total_unread, invite_group_members, join_group, modify_message, quit_group, report_read,
+    revoke_message, send_message, send_receipts, set_receipt_privacy,
 };
 use tincan_proto::conv::{ConvScope, ConvSelector};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
@@ -134,6 +134,27 @@ impl Client {
             .collect();
         let request = delete_messages::Request { conv: Conv::parse(conv_id, conv_type)?, messages };
         self.call(&request).await.map(|_| ())
+    }
+
+    /// Messages by ID (TIM `TIMMsgFindMessages`), those this user can see, in the order asked.
+    pub async fn find_messages(&self, message_ids: &[&str]) -> Result<Vec<Message>, ApiError> {
+        let request = find_messages::Request {
+            message_ids: message_ids.iter().map(|id| (*id).to_owned()).collect(),
+            ..Default::default()
+        };
+        Ok(self.call(&request).await?.messages)
+    }
+
+    /// Messages of one conversation by locator (TIM `TIMMsgFindByMsgLocatorList`).
+    pub async fn find_messages_by_locator(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        locators: Vec<find_messages::MsgLocator>,
+    ) -> Result<Vec<Message>, ApiError> {
+        Conv::parse(conv_id, conv_type)?;
+        let request = find_messages::Request { conv_id: conv_id.to_owned(), conv_type, locators, ..Default::default() };
+        Ok(self.call(&request).await?.messages)
     }
 
     /// Reads a page of history (TIM `TIMMsgGetMsgList`).

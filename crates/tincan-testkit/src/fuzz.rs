@@ -150,6 +150,7 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         revoke_message,
         modify_message,
         delete_messages,
+        find_messages,
     );
 }
 
@@ -255,6 +256,7 @@ nothing_after_parse!(
     revoke_message: USER_AND_GROUP_CODES,
     modify_message,
     delete_messages: USER_AND_GROUP_CODES,
+    find_messages,
 );
 
 // ---------------------------------------------------------------------------------------------

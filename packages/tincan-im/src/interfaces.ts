@@ -501,3 +501,28 @@ export interface MsgListDeleteParams {
   params: Json_value_msg[];
   user_data?: string;
 }
+
+export interface MsgFindMessagesParams {
+  /** Message IDs (`message_msg_id`). */
+  json_message_id_array: string[];
+  user_data?: string;
+}
+
+/** TIM's message locator; `message_locator_seq` names the message (and `message_locator_rand`, when not 0, must match). */
+export interface Json_msg_locator {
+  message_locator_conv_id?: string;
+  message_locator_conv_type?: TIMConvType | number;
+  message_locator_is_revoked?: boolean;
+  message_locator_time?: number;
+  message_locator_seq?: number;
+  message_locator_is_self?: boolean;
+  message_locator_rand?: number;
+  message_locator_unique_id?: number;
+}
+
+export interface MsgFindByMsgLocatorListParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: Json_msg_locator[];
+  user_data?: string;
+}

@@ -39,6 +39,8 @@ import type {
   MsgSendMessageParams,
   MsgModifyMessageParams,
   MsgDeleteParams,
+  MsgFindByMsgLocatorListParams,
+  MsgFindMessagesParams,
   MsgListDeleteParams,
   MsgRevokeParams,
   MsgSendMessageParamsV2,
@@ -420,6 +422,16 @@ export default class TimRender {
   /** Deletes messages of one conversation for this user only. */
   TIMMsgListDelete(param: MsgListDeleteParams): Promise<commonResult<string>> {
     return this.call("TIMMsgListDelete", param, "user_data");
+  }
+
+  /** Messages by ID, those this user can see (revoked ones with status 6, deleted-for-me ones with 4); `json_params` is the array. */
+  TIMMsgFindMessages(param: MsgFindMessagesParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgFindMessages", param, "user_data");
+  }
+
+  /** Messages of one conversation by locator; `json_params` is the array. */
+  TIMMsgFindByMsgLocatorList(param: MsgFindByMsgLocatorListParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgFindByMsgLocatorList", param, "user_data");
   }
 
   /** The callback for revoked messages; `null` removes it. */

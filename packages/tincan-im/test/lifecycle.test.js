@@ -200,3 +200,18 @@ test("TIMMsgDelete and TIMMsgListDelete take messages out of this user's history
   const failure = await rejection(alice.TIMMsgListDelete({ conv_id: "bob", conv_type: 1, params: [] }));
   assert.equal(failure.code, 6017);
 });
+
+test("TIMMsgFindMessages and TIMMsgFindByMsgLocatorList find what this user can see", async () => {
+  const sent = (await alice.TIMMsgSendMessage({ conv_id: "bob", conv_type: 1, params: textMessage("find me") })).json_params;
+  const byId = await bob.TIMMsgFindMessages({ json_message_id_array: [sent.message_msg_id, "1-2-3"], user_data: "find" });
+  assert.equal(byId.user_data, "find");
+  assert.deepEqual(JSON.parse(byId.json_param), byId.json_params);
+  assert.equal(byId.json_params.length, 1);
+  assert.equal(byId.json_params[0].message_elem_array[0].text_elem_content, "find me");
+  const byLocator = await alice.TIMMsgFindByMsgLocatorList({
+    conv_id: "bob",
+    conv_type: 1,
+    params: [{ message_locator_seq: sent.message_seq, message_locator_rand: sent.message_rand }],
+  });
+  assert.equal(byLocator.json_params[0].message_msg_id, sent.message_msg_id);
+});

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tincan_core::config::{CALLBACK_C2C_AFTER_MSG_WITHDRAW, CALLBACK_GROUP_AFTER_RECALL_MSG};
 use tincan_core::conv::{C2cPair, ConvKey};
-use tincan_proto::api::{self, Empty, delete_messages, modify_message, revoke_message};
+use tincan_proto::api::{self, Empty, delete_messages, find_messages, modify_message, revoke_message};
 use tincan_proto::enums::MemberRole;
 use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId, limits};
 use tincan_store::{MessageRecord, WriteOp};
@@ -498,6 +498,73 @@ pub(crate) async fn delete(
     Ok(Empty {})
 }
 
+/// `msg_find` (TIM `TIMMsgFindMessages`, `TIMMsgFindByMsgLocatorList`).
+pub(crate) async fn find(
+    engine: &Engine,
+    session: &Session,
+    request: find_messages::Request,
+) -> Result<find_messages::Response, ApiError> {
+    let by_locator = !request.locators.is_empty();
+    let n = if by_locator { request.locators.len() } else { request.message_ids.len() };
+    if n > limits::RECEIPT_MESSAGES_MAX || (by_locator && !request.message_ids.is_empty()) {
+        return Err(ApiError::invalid_parameter(format!(
+            "give message_ids or locators (not both), at most {} of them",
+            limits::RECEIPT_MESSAGES_MAX
+        )));
+    }
+    let sdkappid = session.app.sdkappid;
+    let mut records = Vec::with_capacity(n);
+    if by_locator {
+        let conv = Conv::parse(&request.conv_id, request.conv_type)?;
+        let (key, _) = resolve_conv(session, &conv)?;
+        for locator in &request.locators {
+            let (query_conv, seq) = (key.clone(), locator.message_locator_seq);
+            if seq == 0 {
+                continue;
+            }
+            let record = engine.read_store(move |reader| reader.message_by_seq(sdkappid, &query_conv, seq)).await?;
+            if let Some(record) = record
+                && (locator.message_locator_rand == 0 || locator.message_locator_rand == record.rand)
+            {
+                records.push(record);
+            }
+        }
+    } else {
+        for msg_id in &request.message_ids {
+            let id = msg_id.clone();
+            if let Some(record) = engine.read_store(move |reader| reader.message_by_id(sdkappid, &id)).await? {
+                records.push(record);
+            }
+        }
+    }
+    let mut messages = Vec::with_capacity(records.len());
+    for record in records {
+        // Only what the caller can see: its own conversations, its groups from its join.
+        let conv = match &record.conv {
+            ConvKey::C2c(pair) => match pair.side_of(session.user()) {
+                Some(side) => Conv::C2c(pair.peer_of(side).clone()),
+                None => continue,
+            },
+            ConvKey::Group(group_id) => Conv::Group(group_id.clone()),
+        };
+        let Ok((key, floor)) = resolve_conv(session, &conv) else { continue };
+        if record.seq <= floor {
+            continue;
+        }
+        let (user, hidden_conv, seq) = (session.user().clone(), key.clone(), record.seq);
+        let hidden =
+            engine.read_store(move |reader| reader.hidden_seqs(sdkappid, &user, &hidden_conv, seq, seq)).await?;
+        let views = message_views(engine, session, &key, std::slice::from_ref(&record)).await?;
+        let mut message = render::message(&record, session.user(), &views[0]);
+        if !hidden.is_empty() && !record.is_revoked() {
+            message.message_status = tincan_proto::enums::MsgStatus::DELETED;
+        }
+        messages.push(message);
+    }
+    Ok(find_messages::Response { messages })
+}
+
 handle!(api::revoke_message::Request => revoke);
+handle!(api::find_messages::Request => find);
 handle!(api::delete_messages::Request => delete);
 handle!(api::modify_message::Request => modify);

@@ -68,6 +68,7 @@ macro_rules! with_operations {
             RevokeMessage revoke_message "msg_revoke" [Empty] true "Revokes a message (TIM `TIMMsgRevoke`).";
             ModifyMessage modify_message "msg_modify" [modify_message::Response] true "Changes a sent message (TIM `TIMMsgModifyMessage`).";
             DeleteMessages delete_messages "msg_delete" [Empty] true "Deletes messages for oneself (TIM `TIMMsgDelete`, `TIMMsgListDelete`).";
+            FindMessages find_messages "msg_find" [find_messages::Response] true "Messages by ID or by locator (TIM `TIMMsgFindMessages`, `TIMMsgFindByMsgLocatorList`).";
         }
     };
 }

@@ -173,6 +173,12 @@ fn op_rows() -> Vec<OpRow> {
             expect: |actor| outside(actor, Code(0)),
         },
         OpRow {
+            op: "msg_find",
+            what: "the owner's group message, by locator",
+            data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "locators": [{"message_locator_seq": ctx.receipt_seq}]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),

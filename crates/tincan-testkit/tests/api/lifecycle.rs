@@ -610,3 +610,51 @@ async fn a_message_deleted_for_oneself_leaves_only_ones_own_history() {
     assert_eq!(texts(&history(&alice, "bob", ConvType::C2C).await), ["m4", "m3", "m2", "m1"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn messages_are_found_by_id_and_by_locator_when_the_caller_can_see_them() {
+    // Goal: `msg_find` answers the messages the caller can see, in the order asked, revoked
+    // ones with status 6 and deleted-for-me ones with 4, and leaves out everything else.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    let first = alice.send_text("bob", ConvType::C2C, "first", false).await.unwrap();
+    let second = alice.send_text("bob", ConvType::C2C, "second", false).await.unwrap();
+    let third = alice.send_text("bob", ConvType::C2C, "third", false).await.unwrap();
+    alice.revoke_message("bob", ConvType::C2C, &second, "").await.unwrap();
+    bob.delete_messages("alice", ConvType::C2C, std::slice::from_ref(&third)).await.unwrap();
+    let ids = [third.message_msg_id.as_str(), "1-2-3", first.message_msg_id.as_str(), second.message_msg_id.as_str()];
+    let found = bob.find_messages(&ids).await.unwrap();
+    let seen: Vec<(u64, MsgStatus)> =
+        found.iter().map(|message| (message.message_seq, message.message_status)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (third.message_seq, MsgStatus::DELETED),
+            (first.message_seq, MsgStatus::SEND_SUCC),
+            (second.message_seq, MsgStatus::REVOKED)
+        ]
+    );
+    assert_eq!(found[1].message_conv_id, "alice", "as the caller sees it");
+    assert!(carol.find_messages(&ids).await.unwrap().is_empty(), "someone else's conversation");
+    let locators = vec![
+        tincan_proto::api::find_messages::MsgLocator { message_locator_seq: first.message_seq, ..Default::default() },
+        tincan_proto::api::find_messages::MsgLocator {
+            message_locator_seq: third.message_seq,
+            message_locator_rand: third.message_rand + 1,
+            ..Default::default()
+        },
+    ];
+    let found = alice.find_messages_by_locator("bob", ConvType::C2C, locators).await.unwrap();
+    assert_eq!(found.iter().map(|message| message.message_seq).collect::<Vec<_>>(), vec![first.message_seq]);
+    let group_id = crate::helpers::create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let posted = alice.send_text(&group_id, ConvType::GROUP, "group", false).await.unwrap();
+    let locator =
+        tincan_proto::api::find_messages::MsgLocator { message_locator_seq: posted.message_seq, ..Default::default() };
+    let err = carol.find_messages_by_locator(&group_id, ConvType::GROUP, vec![locator.clone()]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);
+    let found = bob.find_messages_by_locator(&group_id, ConvType::GROUP, vec![locator]).await.unwrap();
+    assert_eq!(text_of(&found[0]), "group");
+    app.stop().await;
+}
