@@ -82,6 +82,7 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgRevoke" => revoke_message(session, params).await,
         "TIMMsgModifyMessage" => modify_message(session, params).await,
         "TIMMsgDelete" => delete_message(session, params).await,
+        "TIMMsgDownloadMergerMessage" => download_merged(session, params).await,
         "TIMMsgFindMessages" => find_messages(session, params).await,
         "TIMMsgFindByMsgLocatorList" => find_by_locator(session, params).await,
         "TIMMsgListDelete" => delete_message_list(session, params).await,
@@ -362,6 +363,34 @@ async fn find_by_locator(session: &Arc<Session>, params: &str) -> Result<Outcome
     let param: FindByLocatorParam = parse("TIMMsgFindByMsgLocatorList", params)?;
     let client = session.client()?;
     let messages = client.find_messages_by_locator(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&messages))
+}
+
+/// `MsgDownloadMergerMessageParams`.
+#[derive(Deserialize)]
+struct DownloadMergedParam {
+    params: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+/// `TIMMsgDownloadMergerMessage`: the messages a merged-forward message carries. tincan keeps
+/// them inside the message, so they come from the message as stored (found by its ID, which
+/// also checks that this user can see it), not from the copy the app passes.
+async fn download_merged(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: DownloadMergedParam = parse("TIMMsgDownloadMergerMessage", params)?;
+    let client = session.client()?;
+    let stored = client.find_messages(&[param.params.message_msg_id.as_str()]).await?;
+    let merged = stored.first().and_then(|message| {
+        message.message_elem_array.iter().find(|elem| elem.elem_type() == Some(tincan_proto::enums::ElemType::MERGE))
+    });
+    let Some(merged) = merged else {
+        return Err(ApiError::invalid_parameter(format!(
+            "message {:?} is not a merged-forward message this user can see",
+            param.params.message_msg_id
+        )));
+    };
+    let messages = merged.0.get("merge_elem_message_array").cloned().unwrap_or_else(|| Value::Array(Vec::new()));
     Ok(Outcome::text_and_value(&messages))
 }
 

@@ -526,3 +526,9 @@ export interface MsgFindByMsgLocatorListParams {
   params: Json_msg_locator[];
   user_data?: string;
 }
+
+export interface MsgDownloadMergerMessageParams {
+  /** The merged-forward message, as received. */
+  params: Json_value_msg;
+  user_data?: string;
+}

@@ -39,6 +39,7 @@ import type {
   MsgSendMessageParams,
   MsgModifyMessageParams,
   MsgDeleteParams,
+  MsgDownloadMergerMessageParams,
   MsgFindByMsgLocatorListParams,
   MsgFindMessagesParams,
   MsgListDeleteParams,
@@ -432,6 +433,11 @@ export default class TimRender {
   /** Messages of one conversation by locator; `json_params` is the array. */
   TIMMsgFindByMsgLocatorList(param: MsgFindByMsgLocatorListParams): Promise<commonResult<Json_value_msg[]>> {
     return this.call("TIMMsgFindByMsgLocatorList", param, "user_data");
+  }
+
+  /** The messages a merged-forward message carries; `json_params` is the array. */
+  TIMMsgDownloadMergerMessage(param: MsgDownloadMergerMessageParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgDownloadMergerMessage", param, "user_data");
   }
 
   /** The callback for revoked messages; `null` removes it. */

@@ -215,3 +215,26 @@ test("TIMMsgFindMessages and TIMMsgFindByMsgLocatorList find what this user can 
   });
   assert.equal(byLocator.json_params[0].message_msg_id, sent.message_msg_id);
 });
+
+test("TIMMsgDownloadMergerMessage hands back the messages a merged-forward message carries", async () => {
+  const original = (await alice.TIMMsgSendMessage({ conv_id: "bob", conv_type: 1, params: textMessage("forward me") })).json_params;
+  const merged = {
+    message_elem_array: [
+      {
+        elem_type: 12,
+        merge_elem_title: "Chat history",
+        merge_elem_abstract_array: ["alice: forward me"],
+        merge_elem_compatible_text: "[Chat history]",
+        merge_elem_message_array: [original],
+      },
+    ],
+  };
+  const sent = (await alice.TIMMsgSendMessage({ conv_id: "bob", conv_type: 1, params: merged })).json_params;
+  const result = await bob.TIMMsgDownloadMergerMessage({ params: { ...sent, message_conv_id: "alice" }, user_data: "merged" });
+  assert.equal(result.user_data, "merged");
+  assert.equal(result.json_params.length, 1);
+  assert.equal(result.json_params[0].message_msg_id, original.message_msg_id);
+  assert.equal(result.json_params[0].message_elem_array[0].text_elem_content, "forward me");
+  const failure = await rejection(bob.TIMMsgDownloadMergerMessage({ params: original }));
+  assert.equal(failure.code, 6017, failure.desc);
+});
