@@ -51,20 +51,26 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 8] = [
+pub const CALLBACK_COMMANDS: [&str; 10] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
+    CALLBACK_C2C_AFTER_MSG_WITHDRAW,
     CALLBACK_GROUP_BEFORE_SEND,
     CALLBACK_GROUP_AFTER_SEND,
     CALLBACK_GROUP_AFTER_READ_RECEIPT,
     CALLBACK_STATE_CHANGE,
     CALLBACK_PROFILE_PORTRAIT_SET,
+    CALLBACK_GROUP_AFTER_RECALL_MSG,
 ];
 /// A device of a user logged in, logged out or lost its connection.
 pub const CALLBACK_STATE_CHANGE: &str = "State.StateChange";
 /// After a user's profile changed.
 pub const CALLBACK_PROFILE_PORTRAIT_SET: &str = "Profile.CallbackPortraitSet";
+/// After a C2C message is revoked (by its sender, or by the administrator through REST).
+pub const CALLBACK_C2C_AFTER_MSG_WITHDRAW: &str = "C2C.CallbackAfterMsgWithDraw";
+/// After a group message is revoked.
+pub const CALLBACK_GROUP_AFTER_RECALL_MSG: &str = "Group.CallbackAfterRecallMsg";
 /// Before a C2C message is stored; the answer may refuse or change it.
 pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
 /// After a C2C message is stored.

@@ -475,6 +475,20 @@ impl Group {
         }
     }
 
+    /// Takes stored message `seq` from `sender` out of every unread count (it was revoked).
+    pub fn exclude_message(&mut self, seq: u64, sender: &UserId) {
+        self.forget_message(seq, sender);
+    }
+
+    /// Counts message `seq` from `sender` again, as before [`Group::exclude_message`] (whose
+    /// write failed).
+    pub fn include_message(&mut self, seq: u64, sender: &UserId) {
+        self.excluded.remove(seq);
+        if let Some(member) = self.members.get_mut(sender) {
+            member.read.record_own_message(seq);
+        }
+    }
+
     /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
     pub fn invite<'a>(
         &mut self,

@@ -14,7 +14,7 @@ use std::thread;
 
 use tincan_core::conv::{ConvKey, Side};
 use tincan_proto::frame::{encode_message_push, encode_push};
-use tincan_proto::push::ConvState;
+use tincan_proto::push::{self, ConvState, MsgRevokedPush, MsgUpdatedPush};
 use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::MessageRecord;
 
@@ -124,6 +124,13 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
             match &record.conv {
                 ConvKey::C2c(_) => dispatch_c2c_message(shared, &app, &record, origin, out),
                 ConvKey::Group(_) => dispatch_group_message(shared, &app, &record, origin, out),
+            }
+        }
+        Event::Revised { sdkappid, record, origin } => {
+            let Some(app) = shared.app(sdkappid) else { return };
+            match &record.conv {
+                ConvKey::C2c(_) => dispatch_c2c_revision(shared, &app, &record, origin, out),
+                ConvKey::Group(_) => dispatch_group_revision(shared, &app, &record, origin, out),
             }
         }
         Event::User { sdkappid, user, pos, kind, payload, origin } => {
@@ -258,6 +265,82 @@ fn dispatch_group_message(
                 *cached = message_json(app, &shared.metrics, record, &user, view);
             }
             Some(encode_message_push(record.pos, cached.as_deref()?, &conv))
+        });
+    }
+}
+
+/// The push that tells `viewer` of the latest revision of `record`, at position `pos`:
+/// `msg_revoked` with the viewer's conversation state if it was revoked, `msg_updated` with the
+/// message as it is now otherwise. Live and replayed pushes are written alike; `None` if it
+/// cannot be encoded (a bug, reported).
+pub(crate) fn revision_frame(record: &MessageRecord, pos: u64, viewer: &UserId, conv: ConvState) -> Option<String> {
+    let encoded = if record.is_revoked() {
+        serde_json::to_string(&MsgRevokedPush { revoked: render::revoke_info(record, viewer), conv })
+            .map(|json| encode_push(push::MSG_REVOKED, pos, &json))
+    } else {
+        let message = render::message(record, viewer, &MessageView::default());
+        serde_json::to_string(&MsgUpdatedPush { message }).map(|json| encode_push(push::MSG_UPDATED, pos, &json))
+    };
+    encoded
+        .map_err(|err| tracing::error!(msg_id = %record.msg_id, error = %err, "a revision push does not encode"))
+        .ok()
+}
+
+fn dispatch_c2c_revision(
+    shared: &Shared,
+    app: &AppState,
+    record: &Arc<MessageRecord>,
+    origin: Option<u64>,
+    out: &mut Deliveries,
+) {
+    let ConvKey::C2c(pair) = &record.conv else { return };
+    let Some(state) = app.pair(pair) else { return };
+    let mut frames = Vec::new();
+    {
+        let state = lock(&state);
+        for side in [Side::Low, Side::High] {
+            let user = pair.user(side);
+            let slots = shared.hub.devices_of(app.sdkappid, user);
+            if slots.iter().all(|slot| Some(slot.id) == origin) {
+                continue;
+            }
+            let conv = render::pair_conv_state(&state, side);
+            frames.push((slots, revision_frame(record, record.revision.pos, user, conv)));
+        }
+    }
+    for (slots, frame) in frames {
+        out.push_to(&slots, origin, record.revision.pos, || frame);
+    }
+}
+
+fn dispatch_group_revision(
+    shared: &Shared,
+    app: &AppState,
+    record: &Arc<MessageRecord>,
+    origin: Option<u64>,
+    out: &mut Deliveries,
+) {
+    let ConvKey::Group(group_id) = &record.conv else { return };
+    let Some(state) = app.group(group_id) else { return };
+    let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
+    {
+        let mut state = lock(&state);
+        state.revised_pos = state.revised_pos.max(record.revision.pos);
+        state.revisions_in_flight = state.revisions_in_flight.saturating_sub(1);
+        let group = &state.group;
+        // Those who received the message: members who joined before it.
+        let online = shared.hub.online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
+        for user in online {
+            if let Some(member) = group.member(&user)
+                && member.join_seq < record.seq
+            {
+                receivers.push((user, render::group_conv_state(group, member)));
+            }
+        }
+    }
+    for (user, conv) in receivers {
+        out.push_to(&shared.hub.devices_of(app.sdkappid, &user), origin, record.revision.pos, || {
+            revision_frame(record, record.revision.pos, &user, conv)
         });
     }
 }

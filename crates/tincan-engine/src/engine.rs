@@ -58,7 +58,14 @@ pub struct EngineConfig {
     /// Who decides when coalesced receipt pushes go out: timers (production), or the caller
     /// through [`Engine::flush_due_receipt_pushes`] (a simulation that steps the clock itself).
     pub pacing: Pacing,
+    /// How long after sending a user may revoke its own message
+    /// ([`DEFAULT_REVOKE_TIME_LIMIT`], TIM's two minutes, by default).
+    pub revoke_time_limit: Duration,
 }
+
+/// How long after sending a user may revoke its own message unless configured otherwise: TIM's
+/// default.
+pub const DEFAULT_REVOKE_TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// Who decides when time-driven work happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +134,7 @@ pub(crate) struct Inner {
     pub(crate) data_dir: PathBuf,
     pub(crate) heartbeat_interval: Duration,
     pub(crate) receipt_cells_per_group: usize,
+    pub(crate) revoke_time_limit: Duration,
     pub(crate) next_tiny_id: AtomicU64,
     pub(crate) coalescer: receipts::coalescer::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,

@@ -58,6 +58,25 @@ pub(crate) fn c2c_copy(sdkappid: u64, user: &UserId, conv: &ConvKey, seq: u64) -
     })
 }
 
+/// The stored kind of a user's copy of a message revision (see [`revision_copy`]); never
+/// pushed as such: the dispatcher and the replay push the revision as the message is now.
+pub(crate) const REVISION: &str = "msg_revision";
+
+/// `user`'s copy of the revision of C2C message `seq` of `conv` (revoked or modified): it shares
+/// the revision's position (the op must follow the `ReviseMessage`), so that a replay of the
+/// user's stream tells it of the revision again.
+pub(crate) fn revision_copy(sdkappid: u64, user: &UserId, conv: &ConvKey, seq: u64) -> WriteOp {
+    WriteOp::AppendUserEvent(UserEventRecord {
+        sdkappid,
+        user: user.clone(),
+        pos: POS_OF_PREVIOUS,
+        kind: REVISION.to_owned(),
+        conv: Some(conv.clone()),
+        seq,
+        payload: String::new(),
+    })
+}
+
 /// A push payload as JSON. The payloads are the protocol's own types, which always encode; a
 /// failure is a bug. It is never written as an empty payload (which would be pushed and kept
 /// for ever): the event carries [`UNENCODABLE`] instead, and the writer refuses its submission
@@ -94,6 +113,13 @@ pub(crate) enum Event {
         /// The device that sent it, which has it already.
         origin: Option<DeviceId>,
     },
+    /// A stored message was revoked or modified; those who received it are told.
+    Revised {
+        sdkappid: u64,
+        record: Arc<MessageRecord>,
+        /// The device that revised it, which knows already.
+        origin: Option<DeviceId>,
+    },
     /// An event of one user's stream (receipts, read positions, group events, C2C messages).
     User {
         sdkappid: u64,
@@ -118,14 +144,19 @@ pub(crate) fn committed(sdkappid: u64, origin: Option<DeviceId>) -> OnCommit {
                 WriteOp::AppendMessage(record) => {
                     Some(Event::Message { sdkappid, record: Arc::new(record.clone()), origin })
                 }
-                WriteOp::AppendUserEvent(event) if event.kind != push::MESSAGE => Some(Event::User {
-                    sdkappid,
-                    user: event.user.clone(),
-                    pos: event.pos,
-                    kind: static_kind(&event.kind),
-                    payload: event.payload.as_str().into(),
-                    origin,
-                }),
+                WriteOp::ReviseMessage(record) => {
+                    Some(Event::Revised { sdkappid, record: Arc::new(record.clone()), origin })
+                }
+                WriteOp::AppendUserEvent(event) if event.kind != push::MESSAGE && event.kind != REVISION => {
+                    Some(Event::User {
+                        sdkappid,
+                        user: event.user.clone(),
+                        pos: event.pos,
+                        kind: static_kind(&event.kind),
+                        payload: event.payload.as_str().into(),
+                        origin,
+                    })
+                }
                 _ => None,
             })
             .collect()

@@ -45,8 +45,8 @@ use crate::hub::Hub;
 
 pub use clock::{Clock, Random, SeededRandom, SystemClock, SystemRandom};
 pub use engine::{
-    DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_RECEIPT_CELLS_PER_GROUP, Engine, EngineConfig, HEARTBEAT_INTERVAL_MAX,
-    HEARTBEAT_INTERVAL_MIN, Pacing, PinnedApp, Session, StartError, default_app_config,
+    DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_RECEIPT_CELLS_PER_GROUP, DEFAULT_REVOKE_TIME_LIMIT, Engine, EngineConfig,
+    HEARTBEAT_INTERVAL_MAX, HEARTBEAT_INTERVAL_MIN, Pacing, PinnedApp, Session, StartError, default_app_config,
 };
 pub use events::DeviceId;
 pub use hub::{Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox};
@@ -87,6 +87,7 @@ impl Engine {
                 // The SDK pings at most once a second, and the idle close is three intervals.
                 heartbeat_interval: config.heartbeat_interval.clamp(HEARTBEAT_INTERVAL_MIN, HEARTBEAT_INTERVAL_MAX),
                 receipt_cells_per_group: config.receipt_cells_per_group.max(1),
+                revoke_time_limit: config.revoke_time_limit,
                 next_tiny_id: AtomicU64::new(built.max_tiny_id.saturating_add(1).max(1)),
                 coalescer,
                 webhooks,

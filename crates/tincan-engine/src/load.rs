@@ -172,6 +172,13 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
         lock(&account.convs).conv_groups = record.names;
     }
+    for (sdkappid, conv, pos) in loaded.revisions {
+        let (Some(app), ConvKey::Group(group_id)) = (apps.get(&sdkappid), &conv) else { continue };
+        if let Some(state) = app.group(group_id) {
+            let mut state = lock(&state);
+            state.revised_pos = state.revised_pos.max(pos);
+        }
+    }
     // The store lists recent messages newest first; the memory expires oldest first.
     let mut recent_messages = loaded.recent_messages;
     recent_messages.reverse();

@@ -72,7 +72,7 @@ pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageVie
         message_has_sent_receipt: view.has_sent_receipt,
         message_group_receipt_read_count: counts.read,
         message_group_receipt_unread_count: counts.unread,
-        message_status: MsgStatus::SEND_SUCC,
+        message_status: if record.is_revoked() { MsgStatus::REVOKED } else { MsgStatus::SEND_SUCC },
         message_unique_id: record.pos,
         message_msg_id: record.msg_id.clone(),
         message_rand: record.rand,
@@ -82,6 +82,37 @@ pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageVie
         message_custom_str: record.custom_str.clone(),
         message_is_excluded_from_unread_count: record.excluded_from_unread,
         message_sender_profile: None,
+        message_version: record.revision.version,
+        message_revoker_user_id: record
+            .revision
+            .revoked_by
+            .as_ref()
+            .map(|user| user.as_str().to_owned())
+            .unwrap_or_default(),
+        message_revoke_reason: record.revision.revoke_reason.clone(),
+    }
+}
+
+/// A revoked message as TIM's revoke callback tells `viewer` of it.
+pub(crate) fn revoke_info(record: &MessageRecord, viewer: &UserId) -> tincan_proto::push::MsgRevokeInfo {
+    let (conv_id, conv_type) = conv_of(&record.conv, viewer);
+    tincan_proto::push::MsgRevokeInfo {
+        message_locator_conv_id: conv_id,
+        message_locator_conv_type: conv_type,
+        message_locator_is_revoked: record.is_revoked(),
+        message_locator_time: record.server_time,
+        message_locator_seq: record.seq,
+        message_locator_is_self: record.sender == *viewer,
+        message_locator_rand: record.rand,
+        message_locator_unique_id: record.pos,
+        message_msg_id: record.msg_id.clone(),
+        message_revoker_user_id: record
+            .revision
+            .revoked_by
+            .as_ref()
+            .map(|user| user.as_str().to_owned())
+            .unwrap_or_default(),
+        message_revoke_reason: record.revision.revoke_reason.clone(),
     }
 }
 

@@ -320,6 +320,8 @@ pub(crate) struct PairState {
     pub(crate) receipted: RoaringTreemap,
     /// The same for private receipts.
     pub(crate) receipted_private: RoaringTreemap,
+    /// Messages revised since start, as revised last (the store has older revisions).
+    pub(crate) revised: HashMap<u64, Arc<MessageRecord>>,
 }
 
 impl PairState {
@@ -332,6 +334,7 @@ impl PairState {
             last_pos: 0,
             receipted: RoaringTreemap::new(),
             receipted_private: RoaringTreemap::new(),
+            revised: HashMap::new(),
         }
     }
 
@@ -374,6 +377,12 @@ pub(crate) struct GroupState {
     /// Members who left recently, with the seq they left at, so that a message stored before they
     /// left still reaches them when its push goes out after.
     pub(crate) recently_left: VecDeque<(UserId, u64, u64)>,
+    /// Messages revised since start, as revised last (the store has older revisions).
+    pub(crate) revised: HashMap<u64, Arc<MessageRecord>>,
+    /// The position of the newest revision pushed (or loaded), for replays to skip quiet groups.
+    pub(crate) revised_pos: u64,
+    /// Revisions decided and not yet pushed (or undone).
+    pub(crate) revisions_in_flight: u32,
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
@@ -402,6 +411,9 @@ impl GroupState {
             receipts_kept_at_trim: 0,
             receipts_trims: 0,
             recently_left: VecDeque::new(),
+            revised: HashMap::new(),
+            revised_pos: 0,
+            revisions_in_flight: 0,
         }
     }
 
@@ -466,7 +478,10 @@ impl GroupState {
     /// the answer is yes only when every seq given has been pushed; otherwise the store decides.
     pub(crate) fn quiet_since(&self, after_pos: u64) -> bool {
         let pushed_seq = self.last_message.as_ref().map_or(0, |last| last.seq);
-        self.last_pos <= after_pos && pushed_seq >= self.group.max_seq()
+        self.last_pos <= after_pos
+            && pushed_seq >= self.group.max_seq()
+            && self.revised_pos <= after_pos
+            && self.revisions_in_flight == 0
     }
 }
 

@@ -24,6 +24,10 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
         Event::Receipts(receipts) => {
             vec![json!({"kind": "msg_readed_receipt", "json_msg_readed_receipt_array": to_text(&receipts)})]
         }
+        Event::Revoked(push) => {
+            vec![json!({"kind": "msg_revoke", "json_msg_locator_array": to_text(&[push.revoked])})]
+        }
+        Event::Updated(message) => vec![json!({"kind": "msg_update", "json_msg_array": to_text(&[message])})],
         Event::ConvChanged(changes) => conv_events(changes),
         Event::TotalUnreadChanged(total) => {
             vec![json!({"kind": "total_unread_changed", "total_unread_count": total})]

@@ -88,6 +88,14 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMLogin" => login(session, params).await,
         "TIMLogout" => logout(session, params).await,
         "TIMMsgSendMessage" => send_message(session, params).await,
+        "TIMMsgSendMessageV2" => prepare_message(session, params).await,
+        "TIMMsgRevoke" => revoke_message(session, params).await,
+        "TIMMsgModifyMessage" => modify_message(session, params).await,
+        "TIMMsgDelete" => delete_message(session, params).await,
+        "TIMMsgDownloadMergerMessage" => download_merged(session, params).await,
+        "TIMMsgFindMessages" => find_messages(session, params).await,
+        "TIMMsgFindByMsgLocatorList" => find_by_locator(session, params).await,
+        "TIMMsgListDelete" => delete_message_list(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
         "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
@@ -138,7 +146,7 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::Logout => &["TIMLogout"],
         // The SDK's own heartbeat; TIM's has no method for it.
         OpKind::Ping => &[],
-        OpKind::SendMessage => &["TIMMsgSendMessage"],
+        OpKind::SendMessage => &["TIMMsgSendMessage", "TIMMsgSendMessageV2"],
         OpKind::GetMessageList => &["TIMMsgGetMsgList"],
         OpKind::SendReceipts => &["TIMMsgSendMessageReadReceipts"],
         OpKind::GetReceipts => &["TIMMsgGetMessageReadReceipts"],
@@ -186,6 +194,10 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::SetSelfStatus => &["TIMSetSelfStatus"],
         OpKind::SubscribeStatus => &["TIMSubscribeUserStatus"],
         OpKind::UnsubscribeStatus => &["TIMUnsubscribeUserStatus"],
+        OpKind::RevokeMessage => &["TIMMsgRevoke"],
+        OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
+        OpKind::DeleteMessages => &["TIMMsgDelete", "TIMMsgListDelete"],
+        OpKind::FindMessages => &["TIMMsgFindMessages", "TIMMsgFindByMsgLocatorList"],
     }
 }
 
@@ -291,6 +303,155 @@ async fn send_message(session: &Arc<Session>, params: &str) -> Result<Outcome, A
     let client = session.client()?;
     let message = client.send_message(&param.conv_id, param.conv_type, param.params).await?;
     Ok(Outcome::text_and_value(&message))
+}
+
+/// The first half of `TIMMsgSendMessageV2`, whose promise TIM resolves with the message ID
+/// before the message is sent: fills in the message's random number and client time, and
+/// answers its ID (`json_param`) and the message so filled (`json_params`), which the package
+/// then sends with `TIMMsgSendMessage` (the same ID, so a resend is recognised), handing the
+/// result to the app's callback.
+async fn prepare_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let mut param: SendMessageParam = parse("TIMMsgSendMessageV2", params)?;
+    tincan_proto::Conv::parse(&param.conv_id, param.conv_type)?;
+    let client = session.client()?;
+    let msg_id = client.prepare_message(&mut param.params);
+    let message = serde_json::to_value(&param.params).unwrap_or(Value::Null);
+    Ok(Outcome { json_param: Value::String(msg_id), json_params: Some(message), ..Outcome::empty() })
+}
+
+/// `MsgRevokeParams`.
+#[derive(Deserialize)]
+struct RevokeParam {
+    conv_id: String,
+    conv_type: ConvType,
+    json_msg_param: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn revoke_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: RevokeParam = parse("TIMMsgRevoke", params)?;
+    let client = session.client()?;
+    client.revoke_message(&param.conv_id, param.conv_type, &param.json_msg_param, "").await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgModifyMessageParams`.
+#[derive(Deserialize)]
+struct ModifyParam {
+    params: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn modify_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ModifyParam = parse("TIMMsgModifyMessage", params)?;
+    let client = session.client()?;
+    let message = client.modify_message(param.params).await?;
+    Ok(Outcome::text_and_value(&message))
+}
+
+/// `MsgDeleteParams`: `params` is `{msg_delete_param_msg, msg_delete_param_is_ramble}`.
+#[derive(Deserialize)]
+struct DeleteParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: DeleteOptions,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DeleteOptions {
+    msg_delete_param_msg: Message,
+    /// Local or roaming copies in TIM; tincan keeps only the server's, so both mean it.
+    #[serde(rename = "msg_delete_param_is_ramble", default)]
+    _is_ramble: Option<bool>,
+}
+
+async fn delete_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: DeleteParam = parse("TIMMsgDelete", params)?;
+    let client = session.client()?;
+    client.delete_messages(&param.conv_id, param.conv_type, &[param.params.msg_delete_param_msg]).await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgListDeleteParams`: `params` is the messages.
+#[derive(Deserialize)]
+struct ListDeleteParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: Vec<Message>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn delete_message_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: ListDeleteParam = parse("TIMMsgListDelete", params)?;
+    let client = session.client()?;
+    client.delete_messages(&param.conv_id, param.conv_type, &param.params).await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgFindMessagesParams`.
+#[derive(Deserialize)]
+struct FindParam {
+    json_message_id_array: Vec<String>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn find_messages(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: FindParam = parse("TIMMsgFindMessages", params)?;
+    let client = session.client()?;
+    let ids: Vec<&str> = param.json_message_id_array.iter().map(String::as_str).collect();
+    let messages = client.find_messages(&ids).await?;
+    Ok(Outcome::text_and_value(&messages))
+}
+
+/// `MsgFindByMsgLocatorListParams`.
+#[derive(Deserialize)]
+struct FindByLocatorParam {
+    conv_id: String,
+    conv_type: ConvType,
+    params: Vec<tincan_proto::api::find_messages::MsgLocator>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn find_by_locator(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: FindByLocatorParam = parse("TIMMsgFindByMsgLocatorList", params)?;
+    let client = session.client()?;
+    let messages = client.find_messages_by_locator(&param.conv_id, param.conv_type, param.params).await?;
+    Ok(Outcome::text_and_value(&messages))
+}
+
+/// `MsgDownloadMergerMessageParams`.
+#[derive(Deserialize)]
+struct DownloadMergedParam {
+    params: Message,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+/// `TIMMsgDownloadMergerMessage`: the messages a merged-forward message carries. tincan keeps
+/// them inside the message, so they come from the message as stored (found by its ID, which
+/// also checks that this user can see it), not from the copy the app passes.
+async fn download_merged(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: DownloadMergedParam = parse("TIMMsgDownloadMergerMessage", params)?;
+    let client = session.client()?;
+    let stored = client.find_messages(&[param.params.message_msg_id.as_str()]).await?;
+    let merged = stored.first().and_then(|message| {
+        message.message_elem_array.iter().find(|elem| elem.elem_type() == Some(tincan_proto::enums::ElemType::MERGE))
+    });
+    let Some(merged) = merged else {
+        return Err(ApiError::invalid_parameter(format!(
+            "message {:?} is not a merged-forward message this user can see",
+            param.params.message_msg_id
+        )));
+    };
+    let messages = merged.0.get("merge_elem_message_array").cloned().unwrap_or_else(|| Value::Array(Vec::new()));
+    Ok(Outcome::text_and_value(&messages))
 }
 
 /// `MsgGetMsgListParams`.

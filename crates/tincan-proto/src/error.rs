@@ -60,6 +60,9 @@ codes! {
     INVALID_OPERATION = 7014;
     /// The message body exceeds 12 KB.
     MSG_BODY_SIZE_LIMIT = 8001;
+    /// The message was modified since the version this modification was made from; reload it
+    /// and modify again.
+    MSG_MODIFY_CONFLICT = 8006;
     /// The connection to the server was lost before the answer arrived.
     NET_DISCONNECTED = 9508;
     /// The server did not answer in time.
@@ -88,6 +91,13 @@ codes! {
     GROUP_ACCOUNT_NOT_FOUND = 10019;
     /// Group: the group ID is already in use.
     GROUP_ID_IN_USE = 10021;
+    /// Group: the message to revoke does not exist (or was never this group's).
+    GROUP_REVOKE_MSG_NOT_FOUND = 10030;
+    /// Group: the message is older than the app's revoke time limit.
+    GROUP_REVOKE_MSG_TIME_LIMIT = 10031;
+    /// Group: the operator may not revoke this message (only its sender, the owner and the
+    /// admins may).
+    GROUP_REVOKE_MSG_DENY = 10032;
     /// Group: read-receipt information does not exist for this message.
     GROUP_RECEIPT_NOT_FOUND = 10062;
     /// C2C (REST): the request is invalid; `desc` says how.
@@ -96,6 +106,8 @@ codes! {
     C2C_INVALID_ACCOUNT = 20003;
     /// C2C: a before-send webhook refused the message.
     C2C_REJECTED_BY_CALLBACK = 20006;
+    /// C2C: the message is older than the app's revoke time limit.
+    C2C_REVOKE_TIME_LIMIT = 20016;
     /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
     PROFILE_INVALID_PARAMETERS = 40001;
     /// Profile: the account does not exist.

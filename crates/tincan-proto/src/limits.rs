@@ -109,3 +109,7 @@ const _: () = assert!(READ_MEMBERS_PAGE_MAX <= READ_MEMBERS_PAGE_MAX_REST);
 const _: () = assert!(RECEIPT_MESSAGES_MAX_REST <= RECEIPT_MESSAGES_MAX);
 const _: () = assert!(GROUP_HISTORY_PAGE_MAX_REST < HISTORY_PAGE_MAX);
 const _: () = assert!(ACCOUNTS_PAGE_DEFAULT_REST <= ACCOUNTS_PAGE_MAX_REST);
+
+/// Bytes of a revoke's reason (`message_revoke_reason`), at most.
+pub const REVOKE_REASON_BYTES_MAX: usize = 256;
+const _: () = assert!(REVOKE_REASON_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);

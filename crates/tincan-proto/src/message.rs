@@ -74,6 +74,13 @@ pub struct Message {
     /// avatar); set by the server, ignored in what a client sends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_sender_profile: Option<Box<crate::profile::UserProfile>>,
+    /// How many times the message was modified (`TIMMsgModifyMessage`): a modification carries
+    /// the version it was made from, and one made from an older version is refused.
+    pub message_version: u64,
+    /// Who revoked the message, when `message_status` is revoked.
+    pub message_revoker_user_id: String,
+    /// Why it was revoked, as the revoker said (TIM 7.4's `message_revoke_reason`).
+    pub message_revoke_reason: String,
 }
 
 /// The keys that name a stored message: its conversation, ID and seq. Receipt calls send only
@@ -134,6 +141,9 @@ enum KeyKind {
     Unsigned,
     Signed,
     Number,
+    Bool,
+    TextArray,
+    ObjectArray,
 }
 
 const TEXT_KEYS: &[(&str, KeyKind)] = &[("text_elem_content", KeyKind::Text)];
@@ -199,6 +209,17 @@ const LOCATION_KEYS: &[(&str, KeyKind)] = &[
     ("location_elem_latitude", KeyKind::Number),
 ];
 
+/// A merged-forward message (`kTIMElem_Merge`): its title and abstract as the chat shows them, a
+/// text for clients that cannot show it, and the forwarded messages themselves, which the
+/// server keeps inside the message (within the body limit) and hands back whole.
+const MERGE_KEYS: &[(&str, KeyKind)] = &[
+    ("merge_elem_title", KeyKind::Text),
+    ("merge_elem_abstract_array", KeyKind::TextArray),
+    ("merge_elem_compatible_text", KeyKind::Text),
+    ("merge_elem_message_array", KeyKind::ObjectArray),
+    ("merge_elem_layer_over_limit", KeyKind::Bool),
+];
+
 impl Elem {
     /// A text element.
     pub fn text(content: impl Into<String>) -> Elem {
@@ -250,6 +271,9 @@ impl Elem {
                 KeyKind::Unsigned => value.is_u64(),
                 KeyKind::Signed => value.is_i64() || value.is_u64(),
                 KeyKind::Number => value.is_number(),
+                KeyKind::Bool => value.is_boolean(),
+                KeyKind::TextArray => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
+                KeyKind::ObjectArray => value.as_array().is_some_and(|items| items.iter().all(Value::is_object)),
             };
             if !ok {
                 let expected = match kind {
@@ -257,6 +281,9 @@ impl Elem {
                     KeyKind::Unsigned => "a non-negative integer",
                     KeyKind::Signed => "an integer",
                     KeyKind::Number => "a number",
+                    KeyKind::Bool => "true or false",
+                    KeyKind::TextArray => "an array of strings",
+                    KeyKind::ObjectArray => "an array of Message objects",
                 };
                 return Err(invalid(format!("message_elem_array[{index}].{key} must be {expected}, got {value}")));
             }
@@ -283,6 +310,7 @@ fn keys_of(elem_type: ElemType, index: usize) -> Result<&'static [(&'static str,
         ElemType::VIDEO => VIDEO_KEYS,
         ElemType::FACE => FACE_KEYS,
         ElemType::LOCATION => LOCATION_KEYS,
+        ElemType::MERGE => MERGE_KEYS,
         ElemType::GROUP_TIPS | ElemType::GROUP_REPORT => {
             return Err(invalid(format!(
                 "message_elem_array[{index}]: elem_type {} is made by the server and cannot be sent",

@@ -138,3 +138,56 @@ pub struct KickedPush {
     /// What happened.
     pub desc: String,
 }
+
+/// `push` kind of [`MsgRevokedPush`].
+pub const MSG_REVOKED: &str = "msg_revoked";
+/// `push` kind of [`MsgUpdatedPush`].
+pub const MSG_UPDATED: &str = "msg_updated";
+
+/// A message of one of the user's conversations was revoked (TIM `TIMMsgRevokeCallback`).
+///
+/// Sent to everyone who received the message, the revoker's other devices included; a replay
+/// sends it again, which changes nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MsgRevokedPush {
+    /// The message, as TIM's revoke callback names it.
+    pub revoked: MsgRevokeInfo,
+    /// The conversation's state for the user now: a revoked message no longer counts as unread.
+    pub conv: ConvState,
+}
+
+/// A revoked message: TIM's message locator (`MsgLocator`), its ID, and who revoked it and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MsgRevokeInfo {
+    /// The peer's user ID (C2C) or the group ID.
+    pub message_locator_conv_id: String,
+    /// The conversation type.
+    pub message_locator_conv_type: ConvType,
+    /// Always true here.
+    pub message_locator_is_revoked: bool,
+    /// The message's server time, in seconds.
+    pub message_locator_time: u64,
+    /// The message's seq.
+    pub message_locator_seq: u64,
+    /// Whether the receiving user sent the message.
+    pub message_locator_is_self: bool,
+    /// The message's random number.
+    pub message_locator_rand: u64,
+    /// The message's unique number (`message_unique_id`).
+    pub message_locator_unique_id: u64,
+    /// The message's ID.
+    pub message_msg_id: String,
+    /// Who revoked it.
+    pub message_revoker_user_id: String,
+    /// Why, as the revoker said.
+    pub message_revoke_reason: String,
+}
+
+/// A message of one of the user's conversations was modified (TIM `TIMMsgUpdateCallback`);
+/// carries the message as it is now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MsgUpdatedPush {
+    /// The message, from the receiving user's point of view.
+    pub message: Message,
+}

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tincan_proto::enums::ConvType;
+use tincan_proto::enums::MsgStatus;
 use tincan_proto::objects::ConvInfo;
-use tincan_proto::push::ConvState;
+use tincan_proto::push::{ConvState, MsgRevokeInfo};
 use tincan_proto::{Message, enums::ConvEvent};
 
 /// A change the cache reports.
@@ -173,6 +174,51 @@ impl ConvCache {
         }
         let change = ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() };
         self.touched.insert((conv_id.to_owned(), conv_type), self.generation);
+        Some(change)
+    }
+
+    /// Applies a pushed revoke: the conversation's unread count (a revoked message no longer
+    /// counts), and its last message if it is the one revoked.
+    pub(crate) fn apply_revoke(&mut self, info: &MsgRevokeInfo, state: ConvState) -> Option<ConvChange> {
+        let key = (info.message_locator_conv_id.clone(), info.message_locator_conv_type);
+        let conv = self.convs.get_mut(&key)?;
+        let mut changed = false;
+        // Pushes come in position order: a state with the same seqs as the current one is newer.
+        if state.max_seq >= conv.conv_max_seq && state.read_seq >= conv.conv_read_seq {
+            changed = conv.conv_unread_num != state.unread;
+            apply_state(conv, state);
+        }
+        if let Some(last) = conv.conv_last_msg.as_mut()
+            && last.message_seq == info.message_locator_seq
+            && last.message_status != MsgStatus::REVOKED
+        {
+            let last = Arc::make_mut(last);
+            last.message_status = MsgStatus::REVOKED;
+            last.message_elem_array.clear();
+            last.message_revoker_user_id = info.message_revoker_user_id.clone();
+            last.message_revoke_reason = info.message_revoke_reason.clone();
+            changed = true;
+        }
+        if !changed {
+            return None;
+        }
+        let change = ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() };
+        self.touched.insert(key, self.generation);
+        Some(change)
+    }
+
+    /// Applies a pushed modification: the conversation's last message if it is the one
+    /// modified.
+    pub(crate) fn apply_update(&mut self, message: Message) -> Option<ConvChange> {
+        let key = key_of(&message);
+        let conv = self.convs.get_mut(&key)?;
+        let last = conv.conv_last_msg.as_ref()?;
+        if last.message_seq != message.message_seq || last.message_version >= message.message_version {
+            return None;
+        }
+        conv.conv_last_msg = Some(Arc::new(message));
+        let change = ConvChange { event: ConvEvent::UPDATE, conv: conv.clone() };
+        self.touched.insert(key, self.generation);
         Some(change)
     }
 

@@ -18,8 +18,8 @@ use tincan_proto::conv_manage::{self, ConvGroupPush, ConvPush};
 use tincan_proto::enums::{ConvEvent, ConvType};
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
-    self, ConvReadPush, GroupPush, KickedPush, MessagePush, ProfilePush, ReceiptPush, ReceiptSentPush, SyncedPush,
-    UserStatusPush,
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, MsgRevokedPush, MsgUpdatedPush, ProfilePush, ReceiptPush,
+    ReceiptSentPush, SyncedPush, UserStatusPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
 use tokio::net::{TcpSocket, TcpStream};
@@ -515,6 +515,11 @@ impl Driver {
                 if !own_echo {
                     deliver!(Event::Message(payload));
                 }
+                // An online-only message is not part of the conversation: no last message, no
+                // unread count.
+                if message.message_is_online_msg {
+                    return self.passed(pos);
+                }
                 let change = self.convs.apply_message(&message, conv);
                 // A conversation new to this copy may carry what the user set on it (a hidden
                 // one that this message brings back keeps its pin and marks): the list has it.
@@ -590,6 +595,20 @@ impl Driver {
                 if let Ok(payload) = serde_json::from_str::<UserStatusPush>(data) {
                     deliver!(Event::UserStatusChanged(payload.statuses));
                 }
+            }
+            push::MSG_REVOKED => {
+                let Ok(payload) = serde_json::from_str::<MsgRevokedPush>(data) else { return self.passed(pos) };
+                let (info, conv) = (payload.revoked.clone(), payload.conv);
+                deliver!(Event::Revoked(payload));
+                let change = self.convs.apply_revoke(&info, conv);
+                self.report_convs(change.into_iter().collect(), true);
+            }
+            push::MSG_UPDATED => {
+                let Ok(payload) = serde_json::from_str::<MsgUpdatedPush>(data) else { return self.passed(pos) };
+                let message = payload.message.clone();
+                deliver!(Event::Updated(payload.message));
+                let change = self.convs.apply_update(message);
+                self.report_convs(change.into_iter().collect(), true);
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);

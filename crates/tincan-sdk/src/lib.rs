@@ -30,8 +30,8 @@ use std::time::Duration;
 
 use tincan_proto::api::Operation;
 use tincan_proto::objects::MessageReceipt;
-use tincan_proto::push::{ConvReadPush, GroupPush, MessagePush, ReceiptSentPush};
-use tincan_proto::{ApiError, ErrorCode, UserId};
+use tincan_proto::push::{ConvReadPush, GroupPush, MessagePush, MsgRevokedPush, ReceiptSentPush};
+use tincan_proto::{ApiError, ErrorCode, Message, UserId};
 use tokio::sync::{mpsc, oneshot};
 
 pub use convs::ConvChange;
@@ -103,6 +103,12 @@ pub enum Event {
     Message(MessagePush),
     /// Read receipts for this user's messages (TIM `TIMSetMsgReadedReceiptCallback`).
     Receipts(Vec<MessageReceipt>),
+    /// A message of one of this user's conversations was revoked (TIM `TIMSetMsgRevokeCallback`),
+    /// with the conversation's state now.
+    Revoked(MsgRevokedPush),
+    /// A message of one of this user's conversations was modified (TIM
+    /// `TIMSetMsgUpdateCallback`); the message as it is now.
+    Updated(Message),
     /// This user sent receipts from another device (`message_has_sent_receipt`).
     ReceiptSent(ReceiptSentPush),
     /// This user's read position moved (from any device).

@@ -9,9 +9,10 @@ use std::sync::atomic::Ordering;
 
 use tincan_proto::api::Operation;
 use tincan_proto::api::{
-    clean_unread, create_group, delete_group, delete_group_members, get_conversation_list, get_group_info,
-    get_group_members, get_joined_groups, get_message_list, get_read_members, get_receipts, get_total_unread,
-    invite_group_members, join_group, quit_group, report_read, send_message, send_receipts, set_receipt_privacy,
+    clean_unread, create_group, delete_group, delete_group_members, delete_messages, find_messages,
+    get_conversation_list, get_group_info, get_group_members, get_joined_groups, get_message_list, get_read_members,
+    get_receipts, get_total_unread, invite_group_members, join_group, modify_message, quit_group, report_read,
+    revoke_message, send_message, send_receipts, set_receipt_privacy,
 };
 use tincan_proto::conv::{ConvScope, ConvSelector};
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
@@ -37,6 +38,17 @@ impl Client {
         conv_type: ConvType,
         mut message: Message,
     ) -> Result<Message, ApiError> {
+        let conv = Conv::parse(conv_id, conv_type)?;
+        self.prepare_message(&mut message);
+        let request = send_message::Request { conv, message };
+        Ok(self.call(&request).await?.message)
+    }
+
+    /// Fills in a message's `message_rand` and `message_client_time` where they are 0, as
+    /// [`Client::send_message`] does, and returns the ID the server will give it (TIM's
+    /// `TIMMsgSendMessageV2` hands it out before the message is sent); sending the message so
+    /// filled, once or again, stores it once under that ID.
+    pub fn prepare_message(&self, message: &mut Message) -> String {
         if message.message_rand == 0 {
             message.message_rand = u64::from(rand::random::<u32>().max(1));
         }
@@ -44,11 +56,9 @@ impl Client {
             let offset = self.shared.clock_offset_secs.load(Ordering::Relaxed);
             message.message_client_time = u64::try_from(crate::driver_now_secs().saturating_add(offset)).unwrap_or(0);
         }
-        let conv = Conv::parse(conv_id, conv_type)?;
         let msg_id = format!("{}-{}-{}", self.tiny_id(), message.message_client_time, message.message_rand);
-        state_lock(&self.shared.sent_ids).insert(msg_id);
-        let request = send_message::Request { conv, message };
-        Ok(self.call(&request).await?.message)
+        state_lock(&self.shared.sent_ids).insert(msg_id.clone());
+        msg_id
     }
 
     /// Sends a text message; `need_read_receipt` asks the readers for receipts.
@@ -65,6 +75,86 @@ impl Client {
             ..Message::default()
         };
         self.send_message(conv_id, conv_type, message).await
+    }
+
+    /// Revokes a message of a conversation (TIM `TIMMsgRevoke`): one's own within the app's
+    /// time limit, or, in a group one owns or administers, anyone's. `reason` (may be empty)
+    /// reaches the others as `message_revoke_reason`.
+    pub async fn revoke_message(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        message: &Message,
+        reason: &str,
+    ) -> Result<(), ApiError> {
+        let keys = MessageKeys::from(message);
+        let named = Message {
+            message_conv_id: keys.message_conv_id.to_owned(),
+            message_conv_type: keys.message_conv_type,
+            message_msg_id: keys.message_msg_id.to_owned(),
+            message_seq: keys.message_seq,
+            ..Message::default()
+        };
+        let request = revoke_message::Request {
+            conv: Conv::parse(conv_id, conv_type)?,
+            message: named,
+            reason: reason.to_owned(),
+        };
+        self.call(&request).await.map(|_| ())
+    }
+
+    /// Modifies one's own message (TIM `TIMMsgModifyMessage`): `message` is the message as last
+    /// read (its `message_version` says which version it changes) with its new
+    /// `message_elem_array` and `message_cloud_custom_str`; returns it as stored now. A message
+    /// modified since fails with 8006: read it again and modify that.
+    pub async fn modify_message(&self, message: Message) -> Result<Message, ApiError> {
+        Ok(self.call(&modify_message::Request { message }).await?.message)
+    }
+
+    /// Deletes messages of one conversation for this user only (TIM `TIMMsgDelete`,
+    /// `TIMMsgListDelete`): they leave its history; the others keep theirs.
+    pub async fn delete_messages(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        messages: &[impl Borrow<Message>],
+    ) -> Result<(), ApiError> {
+        let messages = messages
+            .iter()
+            .map(|message| {
+                let keys = MessageKeys::from(message.borrow());
+                Message {
+                    message_conv_id: keys.message_conv_id.to_owned(),
+                    message_conv_type: keys.message_conv_type,
+                    message_msg_id: keys.message_msg_id.to_owned(),
+                    message_seq: keys.message_seq,
+                    ..Message::default()
+                }
+            })
+            .collect();
+        let request = delete_messages::Request { conv: Conv::parse(conv_id, conv_type)?, messages };
+        self.call(&request).await.map(|_| ())
+    }
+
+    /// Messages by ID (TIM `TIMMsgFindMessages`), those this user can see, in the order asked.
+    pub async fn find_messages(&self, message_ids: &[&str]) -> Result<Vec<Message>, ApiError> {
+        let request = find_messages::Request {
+            message_ids: message_ids.iter().map(|id| (*id).to_owned()).collect(),
+            ..Default::default()
+        };
+        Ok(self.call(&request).await?.messages)
+    }
+
+    /// Messages of one conversation by locator (TIM `TIMMsgFindByMsgLocatorList`).
+    pub async fn find_messages_by_locator(
+        &self,
+        conv_id: &str,
+        conv_type: ConvType,
+        locators: Vec<find_messages::MsgLocator>,
+    ) -> Result<Vec<Message>, ApiError> {
+        Conv::parse(conv_id, conv_type)?;
+        let request = find_messages::Request { conv_id: conv_id.to_owned(), conv_type, locators, ..Default::default() };
+        Ok(self.call(&request).await?.messages)
     }
 
     /// Reads a page of history (TIM `TIMMsgGetMsgList`).

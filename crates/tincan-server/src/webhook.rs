@@ -135,6 +135,28 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             });
             (body, *platform)
         }
+        CallbackEvent::Recall(recall) => {
+            let body = if recall.group_id.is_empty() {
+                json!({
+                    "CallbackCommand": command,
+                    "From_Account": recall.from,
+                    "To_Account": recall.to,
+                    "MsgKey": recall.msg_key,
+                    "UnreadMsgNum": recall.unread,
+                    "EventTime": recall.event_time_ms,
+                })
+            } else {
+                json!({
+                    "CallbackCommand": command,
+                    "Operator_Account": recall.operator,
+                    "Type": recall.group_type,
+                    "GroupId": recall.group_id,
+                    "MsgSeqList": [{"MsgSeq": recall.seq}],
+                    "EventTime": recall.event_time_ms,
+                })
+            };
+            (body, recall.platform)
+        }
         CallbackEvent::AfterMsgReport { reporter, peer, last_read_time, unread, event_time_ms, platform } => {
             let body = json!({
                 "CallbackCommand": command,

@@ -5,7 +5,7 @@ use tincan_core::config::{AppConfig, Plan};
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
-use tincan_store::{AppRecord, MessageRecord, StoreError, StoreResult};
+use tincan_store::{AppRecord, MessageRecord, MessageRevision, StoreError, StoreResult};
 
 /// `conv_type` of a C2C conversation.
 pub(crate) const CONV_C2C: i64 = 1;
@@ -15,7 +15,7 @@ pub(crate) const CONV_GROUP: i64 = 2;
 /// The columns of `message`, in the order [`message_from_row`] reads them.
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-     custom_str, receipt_read_at, receipt_private";
+     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos";
 
 /// SQLite integers are signed; positions, seqs and times above `i64::MAX` never occur, and a
 /// bound of `u64::MAX` ("no bound") becomes `i64::MAX`.
@@ -161,6 +161,16 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
         custom_str: get_text(18)?,
         receipt_read_at: from_sql(get_i64(19)?)?,
         receipt_private: get_i64(20)? != 0,
+        revision: MessageRevision {
+            revoked_by: row
+                .get::<_, Option<String>>(21)
+                .map_err(crate::backend("reading a message"))?
+                .map(|user| parse_user(&user))
+                .transpose()?,
+            revoke_reason: get_text(22)?,
+            version: from_sql(get_i64(23)?)?,
+            pos: from_sql(get_i64(24)?)?,
+        },
     })
 }
 

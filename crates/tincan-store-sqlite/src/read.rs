@@ -108,6 +108,7 @@ impl StoreRead for SqliteReader {
                 conv_settings: load_conv_settings(connection)?,
                 conv_groups: load_conv_groups(connection)?,
                 profiles: load_profiles(connection)?,
+                revisions: load_revisions(connection)?,
             })
         })
     }
@@ -343,6 +344,59 @@ impl StoreRead for SqliteReader {
             query_messages(connection, &sql, values)
         })
     }
+
+    fn hidden_seqs(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        conv: &ConvKey,
+        first_seq: u64,
+        last_seq: u64,
+    ) -> StoreResult<Vec<u64>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select seq from hidden_message where sdkappid = ?1 and user_id = ?2 and conv_type = ?3 \
+                     and conv_key = ?4 and seq >= ?5 and seq <= ?6 order by seq",
+                )
+                .map_err(backend("preparing the hidden messages query"))?;
+            let mut rows = statement
+                .query(params![int(sdkappid), user.as_str(), conv_type, conv_key, int(first_seq), int(last_seq)])
+                .map_err(backend("querying hidden messages"))?;
+            let mut seqs = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading hidden messages"))? {
+                seqs.push(from_sql(row.get(0).map_err(backend("reading a hidden message"))?)?);
+            }
+            Ok(seqs)
+        })
+    }
+
+    fn group_revisions_after(
+        &self,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        self.with_connection(|connection| {
+            let sql = format!(
+                "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
+                 and revised_pos > ?4 and seq > ?5 and seq <= ?6 order by revised_pos limit ?7"
+            );
+            let values = vec![
+                int(sdkappid),
+                Value::Integer(CONV_GROUP),
+                Value::Text(group_id.as_str().to_owned()),
+                int(after_pos),
+                int(seq_range.0),
+                int(seq_range.1),
+                Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
+            ];
+            query_messages(connection, &sql, values)
+        })
+    }
 }
 
 fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord>> {
@@ -550,7 +604,7 @@ fn load_own_messages(connection: &Connection) -> StoreResult<Vec<OwnMessage>> {
             "select m.sdkappid, m.conv_type, m.conv_key, m.sender, m.seq from message m \
              left join read_state r on r.sdkappid = m.sdkappid and r.user_id = m.sender \
              and r.conv_type = m.conv_type and r.conv_key = m.conv_key \
-             where m.excluded = 0 and m.seq > coalesce(r.read_seq, 0)",
+             where m.excluded = 0 and m.revoked_by is null and m.seq > coalesce(r.read_seq, 0)",
         )
         .map_err(backend("preparing the own message query"))?;
     let mut rows = statement.query([]).map_err(backend("querying own messages"))?;
@@ -571,7 +625,11 @@ fn load_own_messages(connection: &Connection) -> StoreResult<Vec<OwnMessage>> {
 
 fn load_excluded(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
     let mut statement = connection
-        .prepare("select sdkappid, conv_type, conv_key, seq from message where excluded = 1")
+        .prepare(
+            "select sdkappid, conv_type, conv_key, seq from message where excluded = 1 \
+             union all select sdkappid, conv_type, conv_key, seq from message \
+             where excluded = 0 and revoked_by is not null",
+        )
         .map_err(backend("preparing the excluded query"))?;
     let mut rows = statement.query([]).map_err(backend("querying excluded messages"))?;
     let mut excluded = Vec::new();
@@ -582,6 +640,25 @@ fn load_excluded(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)
         excluded.push((from_sql(sdkappid)?, conv_from_columns(conv_type, &conv_key)?, from_sql(seq)?));
     }
     Ok(excluded)
+}
+
+/// Each conversation's latest revision position, by app, then position.
+fn load_revisions(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, conv_type, conv_key, max(revised_pos) as latest from message where revised_pos > 0 \
+             group by sdkappid, conv_type, conv_key order by sdkappid, latest",
+        )
+        .map_err(backend("preparing the revisions query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying revisions"))?;
+    let mut revisions = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading revisions"))? {
+        let (sdkappid, conv_type, conv_key, pos): (i64, i64, String, i64) =
+            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
+                .map_err(backend("reading a revision"))?;
+        revisions.push((from_sql(sdkappid)?, conv_from_columns(conv_type, &conv_key)?, from_sql(pos)?));
+    }
+    Ok(revisions)
 }
 
 fn load_recent(connection: &Connection, since: u64) -> StoreResult<Vec<RecentMessage>> {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_webhooks.sql"),
     include_str!("../migrations/0003_root_app.sql"),
     include_str!("../migrations/0004_profiles.sql"),
+    include_str!("../migrations/0005_lifecycle.sql"),
     include_str!("../migrations/0006_conversations.sql"),
 ];
 

@@ -199,6 +199,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "delete from conv_settings where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging conversation settings",
+            )?;
+            execute(
+                "delete from hidden_message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging deleted-for-me marks",
             )
         }
         WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
@@ -243,6 +248,40 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     message.receipt_private
                 ],
                 "appending a message",
+            )
+        }
+        WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
+            let (conv_type, conv_key) = conv_columns(conv);
+            for seq in seqs {
+                execute(
+                    "insert or ignore into hidden_message (sdkappid, user_id, conv_type, conv_key, seq) \
+                     values (?1, ?2, ?3, ?4, ?5)",
+                    params![to_sql(*sdkappid), user.as_str(), conv_type, conv_key, to_sql(*seq)],
+                    "hiding a message",
+                )?;
+            }
+            Ok(())
+        }
+        WriteOp::ReviseMessage(message) => {
+            let (conv_type, conv_key) = conv_columns(&message.conv);
+            let revision = &message.revision;
+            execute(
+                "update message set body = ?5, cloud_custom = ?6, revoked_by = ?7, revoke_reason = ?8, \
+                 version = ?9, revised_pos = ?10 \
+                 where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 and seq = ?4",
+                params![
+                    to_sql(message.sdkappid),
+                    conv_type,
+                    conv_key,
+                    to_sql(message.seq),
+                    message.body,
+                    message.cloud_custom,
+                    revision.revoked_by.as_ref().map(|user| user.as_str()),
+                    revision.revoke_reason,
+                    to_sql(revision.version),
+                    to_sql(revision.pos)
+                ],
+                "revising a message",
             )
         }
         WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at, private } => {

@@ -230,6 +230,7 @@ impl Generator {
                     custom_str: String::new(),
                     receipt_read_at: 0,
                     receipt_private: false,
+                    revision: Default::default(),
                 })
             }
             13 => WriteOp::SetC2cReceipt {
@@ -260,7 +261,45 @@ impl Generator {
                 readers: vec![u8::try_from(self.random.below(256)).unwrap()],
                 private_readers: Vec::new(),
             }))),
-            _ => match self.random.below(5) {
+            _ => match self.random.below(7) {
+                6 => WriteOp::HideMessages {
+                    sdkappid: self.app(),
+                    user: user(self.random.pick(&USERS)),
+                    conv: self.random.pick(&conv_list),
+                    seqs: vec![self.random.below(12), self.random.below(12)],
+                },
+                5 => {
+                    self.pos += 1;
+                    let conv = self.random.pick(&conv_list);
+                    WriteOp::ReviseMessage(MessageRecord {
+                        sdkappid: self.app(),
+                        conv,
+                        seq: self.random.below(12),
+                        pos: 0,
+                        msg_id: String::new(),
+                        sender: user(self.random.pick(&USERS)),
+                        rand: 0,
+                        client_time: 0,
+                        server_time: 0,
+                        need_receipt: false,
+                        excluded_from_unread: false,
+                        priority: 0,
+                        platform: 0,
+                        first_elem_type: 0,
+                        body: format!("[{}]", self.random.below(9)),
+                        cloud_custom: format!("c{}", self.random.below(3)),
+                        custom_int: 0,
+                        custom_str: String::new(),
+                        receipt_read_at: 0,
+                        receipt_private: false,
+                        revision: tincan_store::MessageRevision {
+                            revoked_by: self.random.chance(50).then(|| user(self.random.pick(&USERS))),
+                            revoke_reason: format!("r{}", self.random.below(3)),
+                            version: self.random.below(4),
+                            pos: self.pos,
+                        },
+                    })
+                }
                 0 | 1 => {
                     self.pos += 1;
                     let pos = if self.random.chance(90) { self.pos } else { self.random.below(self.pos) };
@@ -367,6 +406,13 @@ fn observe(reader: &dyn StoreRead, generator: &Generator) -> Vec<String> {
                 for range in [(0, u64::MAX), (2, 5)] {
                     for limit in [2, 100] {
                         look(
+                            format!("group_revisions_after({app}, {group}, {after_pos}, {range:?}, {limit})"),
+                            format!(
+                                "{:?}",
+                                reader.group_revisions_after(app, &group_id(group), after_pos, range, limit)
+                            ),
+                        );
+                        look(
                             format!("group_messages_after({app}, {group}, {after_pos}, {range:?}, {limit})"),
                             format!(
                                 "{:?}",
@@ -378,6 +424,12 @@ fn observe(reader: &dyn StoreRead, generator: &Generator) -> Vec<String> {
             }
         }
         for name in USERS {
+            for conv in convs() {
+                look(
+                    format!("hidden_seqs({app}, {name}, {conv:?})"),
+                    format!("{:?}", reader.hidden_seqs(app, &user(name), &conv, 2, 9)),
+                );
+            }
             for after_pos in [0, generator.pos / 2, generator.pos] {
                 look(
                     format!("user_events({app}, {name}, {after_pos})"),

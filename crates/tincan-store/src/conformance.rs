@@ -36,6 +36,8 @@ pub fn run_all(open: OpenStore<'_>) {
     large_numbers_read_back_exactly(open);
     conversation_settings_load_back(open);
     profiles_load_back_and_go_with_their_account(open);
+    revised_messages_read_back_and_replay(open);
+    messages_deleted_for_one_user_stay_for_the_others(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -75,6 +77,7 @@ pub fn message(conv: &ConvKey, seq: u64, sender: &str) -> MessageRecord {
         custom_str: String::new(),
         receipt_read_at: 0,
         receipt_private: false,
+        revision: Default::default(),
     }
 }
 
@@ -643,4 +646,87 @@ fn profiles_load_back_and_go_with_their_account(open: OpenStore<'_>) {
     );
     let state = reader.load(0).expect("load");
     assert_eq!(state.profiles, vec![changed], "a profile is replaced whole and leaves with its account");
+}
+
+fn revised_messages_read_back_and_replay(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let group = ConvKey::Group(group_id("g1"));
+    let pair = c2c("alice", "bob");
+    let mut ops: Vec<WriteOp> = (1..=4).map(|seq| WriteOp::AppendMessage(message(&group, seq, "alice"))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "c1".to_owned(), pos: 1100, ..message(&pair, 1, "bob") }));
+    apply(&mut writer, ops, 1100);
+    let revoked = MessageRecord {
+        body: "[]".to_owned(),
+        revision: crate::MessageRevision {
+            revoked_by: Some(user("bob")),
+            revoke_reason: "typo".to_owned(),
+            version: 0,
+            pos: 1201,
+        },
+        ..message(&group, 2, "alice")
+    };
+    let modified = MessageRecord {
+        body: r#"[{"elem_type":0,"text_elem_content":"edited"}]"#.to_owned(),
+        cloud_custom: "c".to_owned(),
+        revision: crate::MessageRevision { version: 1, pos: 1202, ..Default::default() },
+        ..message(&group, 3, "alice")
+    };
+    let c2c_revoked = MessageRecord {
+        revision: crate::MessageRevision { revoked_by: Some(user("bob")), pos: 1203, ..Default::default() },
+        msg_id: "c1".to_owned(),
+        pos: 1100,
+        ..message(&pair, 1, "bob")
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::ReviseMessage(revoked.clone()),
+            WriteOp::ReviseMessage(modified.clone()),
+            WriteOp::ReviseMessage(c2c_revoked.clone()),
+        ],
+        1203,
+    );
+    let read = reader.message_by_seq(APP, &group, 2).expect("read").expect("stored");
+    assert_eq!(read, revoked, "a revoked message reads back revoked");
+    assert!(read.is_revoked());
+    let read = reader.message_by_id(APP, &modified.msg_id).expect("read").expect("stored");
+    assert_eq!(read, modified, "a modified message reads back with its new body and version");
+    // The rest of the row is as it was.
+    assert_eq!((read.pos, read.need_receipt, read.custom_str.as_str()), (1003, false, ""));
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (0, u64::MAX), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![2, 3], "by revision position");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 1201, (0, u64::MAX), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![3], "only after the position");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (2, 4), 10).expect("revisions");
+    assert_eq!(seqs(&revised), vec![3], "only within the seq range");
+    let revised = reader.group_revisions_after(APP, &group_id("g1"), 0, (0, u64::MAX), 1).expect("revisions");
+    assert_eq!(seqs(&revised), vec![2], "at most the limit");
+    let state = reader.load(0).expect("load");
+    let mut excluded = state.excluded.clone();
+    excluded.sort();
+    assert!(excluded.contains(&(APP, group.clone(), 2)), "a revoked message counts as unread for no one");
+    assert!(excluded.contains(&(APP, pair.clone(), 1)));
+    assert!(!excluded.contains(&(APP, group.clone(), 3)), "a modified one still counts");
+    assert!(
+        !state.own_messages.iter().any(|own| own.conv == group && own.seq == 2),
+        "a revoked message is not also an own message"
+    );
+    assert_eq!(state.revisions, vec![(APP, group.clone(), 1202), (APP, pair.clone(), 1203)]);
+}
+
+fn messages_deleted_for_one_user_stay_for_the_others(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let pair = c2c("alice", "bob");
+    let group = ConvKey::Group(group_id("g1"));
+    let mut ops: Vec<WriteOp> = (1..=5).map(|seq| WriteOp::AppendMessage(message(&pair, seq, "alice"))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "g".to_owned(), pos: 1200, ..message(&group, 1, "bob") }));
+    apply(&mut writer, ops, 1200);
+    let hide = |seqs: Vec<u64>| WriteOp::HideMessages { sdkappid: APP, user: user("alice"), conv: pair.clone(), seqs };
+    apply(&mut writer, vec![hide(vec![2, 4]), hide(vec![4])], 1200);
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 0, u64::MAX).expect("hidden"), vec![2, 4]);
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 3, 5).expect("hidden"), vec![4], "within the range");
+    assert_eq!(reader.hidden_seqs(APP, &user("alice"), &pair, 5, 3).expect("hidden"), Vec::<u64>::new());
+    assert!(reader.hidden_seqs(APP, &user("bob"), &pair, 0, u64::MAX).expect("hidden").is_empty(), "the peer's copy");
+    assert!(reader.hidden_seqs(APP, &user("alice"), &group, 0, u64::MAX).expect("hidden").is_empty());
+    assert_eq!(reader.messages(APP, &pair, &scan(true, 0, u64::MAX, 10)).expect("scan").len(), 5, "the messages stay");
 }

@@ -134,6 +134,21 @@ pub enum WriteOp {
     },
     /// Appends a message.
     AppendMessage(MessageRecord),
+    /// Revises a stored message (named by its app, conversation and seq): stores its body, its
+    /// cloud custom data and its revision (whose position the writer assigns), and leaves the
+    /// rest as it is.
+    ReviseMessage(MessageRecord),
+    /// Hides messages of a conversation from one user's history (deleted for that user only).
+    HideMessages {
+        /// The app.
+        sdkappid: u64,
+        /// The user.
+        user: UserId,
+        /// The conversation.
+        conv: ConvKey,
+        /// The messages.
+        seqs: Vec<u64>,
+    },
     /// Records that the peer sent a receipt for a C2C message.
     SetC2cReceipt {
         /// The app.
@@ -213,6 +228,28 @@ pub trait StoreRead: Send + Sync + 'static {
     /// Messages of a group with a position after `after_pos` and a seq in `seq_range`
     /// (exclusive start, inclusive end), by position, at most `limit`.
     fn group_messages_after(
+        &self,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>>;
+
+    /// The seqs from `first_seq` to `last_seq` (inclusive) of `conv` that `user` deleted for
+    /// itself, in order.
+    fn hidden_seqs(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        conv: &ConvKey,
+        first_seq: u64,
+        last_seq: u64,
+    ) -> StoreResult<Vec<u64>>;
+
+    /// Messages of a group whose latest revision has a position after `after_pos` and whose seq
+    /// is in `seq_range` (exclusive start, inclusive end), by that position, at most `limit`.
+    fn group_revisions_after(
         &self,
         sdkappid: u64,
         group_id: &GroupId,

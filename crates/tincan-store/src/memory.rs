@@ -123,6 +123,8 @@ struct Tables {
     group_receipts: BTreeMap<(u64, GroupId, u64), GroupReceiptRecord>,
     user_events: BTreeMap<(u64, UserId, u64), UserEventRecord>,
     callbacks: BTreeMap<u64, CallbackRecord>,
+    /// Messages users deleted for themselves: (app, user, conversation, seq).
+    hidden: BTreeMap<(u64, UserId, ConvKey, u64), ()>,
     /// The webhook queue in delivery order: (next attempt, id).
     callback_by_due: BTreeSet<(u64, u64)>,
     /// The largest webhook id ever given; ids are never reused, as with SQLite's `autoincrement`.
@@ -350,6 +352,23 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             }
         }
         WriteOp::AppendMessage(message) => append_message(batch, message)?,
+        WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
+            for seq in seqs {
+                batch.put(|tables| &mut tables.hidden, (*sdkappid, user.clone(), conv.clone(), *seq), ());
+            }
+        }
+        WriteOp::ReviseMessage(revised) => {
+            let key = (revised.sdkappid, revised.conv.clone(), revised.seq);
+            if let Some(message) = batch.tables.messages.get(&key) {
+                let changed = MessageRecord {
+                    body: revised.body.clone(),
+                    cloud_custom: revised.cloud_custom.clone(),
+                    revision: revised.revision.clone(),
+                    ..message.clone()
+                };
+                batch.put(|tables| &mut tables.messages, key, changed);
+            }
+        }
         WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at, private } => {
             let key = (*sdkappid, conv.clone(), *seq);
             if let Some(message) = batch.tables.messages.get(&key) {
@@ -486,6 +505,16 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
     for key in settings {
         batch.remove(|tables| &mut tables.conv_settings, &key);
     }
+    let hidden: Vec<(u64, UserId, ConvKey, u64)> = batch
+        .tables
+        .hidden
+        .keys()
+        .filter(|(app, _, hidden_conv, _)| *app == sdkappid && *hidden_conv == conv)
+        .cloned()
+        .collect();
+    for key in hidden {
+        batch.remove(|tables| &mut tables.hidden, &key);
+    }
 }
 
 impl MemoryReader {
@@ -550,6 +579,7 @@ impl StoreRead for MemoryReader {
                 })
                 .collect(),
             profiles: tables.profiles.values().cloned().collect(),
+            revisions: load_revisions(&tables),
         })
     }
 
@@ -666,6 +696,49 @@ impl StoreRead for MemoryReader {
             .map(|(_, seq)| message(&tables, &(sdkappid, conv.clone(), *seq)))
             .collect()
     }
+
+    fn hidden_seqs(
+        &self,
+        sdkappid: u64,
+        user: &UserId,
+        conv: &ConvKey,
+        first_seq: u64,
+        last_seq: u64,
+    ) -> StoreResult<Vec<u64>> {
+        let tables = self.tables("querying hidden messages")?;
+        if first_seq > last_seq {
+            return Ok(Vec::new());
+        }
+        let start = (sdkappid, user.clone(), conv.clone(), first_seq);
+        let end = (sdkappid, user.clone(), conv.clone(), last_seq);
+        Ok(tables.hidden.range(start..=end).map(|((_, _, _, seq), ())| *seq).collect())
+    }
+
+    fn group_revisions_after(
+        &self,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let tables = self.tables("querying a group's revisions")?;
+        let conv = ConvKey::Group(group_id.clone());
+        let (after_seq, last_seq) = seq_range;
+        if after_seq >= last_seq {
+            return Ok(Vec::new());
+        }
+        let mut revised: Vec<MessageRecord> = tables
+            .messages
+            .range((Excluded((sdkappid, conv.clone(), after_seq)), Included((sdkappid, conv.clone(), last_seq))))
+            .map(|(_, message)| message)
+            .filter(|message| message.revision.pos > after_pos)
+            .cloned()
+            .collect();
+        revised.sort_by_key(|message| message.revision.pos);
+        revised.truncate(limit);
+        Ok(revised)
+    }
 }
 
 fn account(tables: &Tables, key: &(u64, UserId)) -> StoreResult<AccountRecord> {
@@ -710,7 +783,7 @@ fn load_own_messages(tables: &Tables) -> StoreResult<Vec<OwnMessage>> {
     let mut own = Vec::new();
     for message in messages_by_pos(tables) {
         let message = message?;
-        if message.excluded_from_unread {
+        if message.excluded_from_unread || message.is_revoked() {
             continue;
         }
         let read_seq = tables
@@ -734,12 +807,27 @@ fn load_excluded(tables: &Tables) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
     let mut excluded = Vec::new();
     for message in messages_by_pos(tables) {
         let message = message?;
-        if message.excluded_from_unread {
+        if message.excluded_from_unread || message.is_revoked() {
             excluded.push((message.sdkappid, message.conv.clone(), message.seq));
         }
     }
     excluded.sort_by_key(|(sdkappid, _, _)| *sdkappid);
     Ok(excluded)
+}
+
+/// Each conversation's latest revision position, by app, then position.
+fn load_revisions(tables: &Tables) -> Vec<(u64, ConvKey, u64)> {
+    let mut latest: BTreeMap<(u64, ConvKey), u64> = BTreeMap::new();
+    for ((sdkappid, conv, _), message) in &tables.messages {
+        if message.revision.pos > 0 {
+            let pos = latest.entry((*sdkappid, conv.clone())).or_default();
+            *pos = (*pos).max(message.revision.pos);
+        }
+    }
+    let mut revisions: Vec<(u64, ConvKey, u64)> =
+        latest.into_iter().map(|((sdkappid, conv), pos)| (sdkappid, conv, pos)).collect();
+    revisions.sort_by_key(|(sdkappid, _, pos)| (*sdkappid, *pos));
+    revisions
 }
 
 /// Newest first, back to the first message older than `since` (messages are appended in time

@@ -138,6 +138,29 @@ pub struct MessageRecord {
     pub receipt_read_at: u64,
     /// C2C: the peer's receipt is private (only the peer itself knows of it).
     pub receipt_private: bool,
+    /// What happened to it after it was stored (revoked, modified).
+    pub revision: MessageRevision,
+}
+
+/// What happened to a message after it was stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessageRevision {
+    /// Who revoked it, if it was revoked.
+    pub revoked_by: Option<UserId>,
+    /// Why, as the revoker said.
+    pub revoke_reason: String,
+    /// How many times it was modified.
+    pub version: u64,
+    /// The event position of its latest revision (0 if none): a device that resumes from
+    /// before it is told of the revision again.
+    pub pos: u64,
+}
+
+impl MessageRecord {
+    /// Whether the message was revoked.
+    pub fn is_revoked(&self) -> bool {
+        self.revision.revoked_by.is_some()
+    }
 }
 
 /// A user's read position in a conversation.
@@ -257,6 +280,9 @@ pub struct LoadedState {
     pub recent_messages: Vec<RecentMessage>,
     /// Webhook events waiting to be delivered, per app.
     pub pending_callbacks: Vec<(u64, u64)>,
+    /// The position of each conversation's latest message revision: (app, conversation, pos),
+    /// for conversations with one.
+    pub revisions: Vec<(u64, ConvKey, u64)>,
     /// Users' own settings of their conversations.
     pub conv_settings: Vec<ConvSettingsRecord>,
     /// Users' conversation groups.

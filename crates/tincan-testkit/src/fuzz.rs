@@ -172,6 +172,10 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         status_set_self,
         status_subscribe,
         status_unsubscribe,
+        revoke_message,
+        modify_message,
+        delete_messages,
+        find_messages,
     );
 }
 
@@ -300,6 +304,10 @@ nothing_after_parse!(
     status_get: USER_CODES,
     status_subscribe: USER_CODES,
     status_unsubscribe: USER_CODES,
+    revoke_message: USER_AND_GROUP_CODES,
+    modify_message,
+    delete_messages: USER_AND_GROUP_CODES,
+    find_messages,
 );
 
 impl AfterParse for api::profile_modify_self::Request {
@@ -674,6 +682,7 @@ impl StoreTarget {
             custom_str: input.text(64),
             receipt_read_at: input.u63(),
             receipt_private: input.byte() % 2 == 1,
+            revision: Default::default(),
         };
         self.writer.apply(&[WriteOp::AppendMessage(record.clone())], record.pos).expect("the message is stored");
         let by_seq = self.reader.message_by_seq(sdkappid, &record.conv, record.seq).expect("it reads back by seq");

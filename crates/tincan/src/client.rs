@@ -527,6 +527,8 @@ fn event_json(client: &Client, event: &Event) -> Value {
     match event {
         Event::Message(push) => json!({"event": "message", "pos": client.last_pos(), "data": push}),
         Event::Receipts(receipts) => json!({"event": "receipts", "data": receipts}),
+        Event::Revoked(push) => json!({"event": "revoked", "data": push}),
+        Event::Updated(message) => json!({"event": "updated", "data": message}),
         Event::ReceiptSent(push) => json!({"event": "receipt_sent", "data": push}),
         Event::ConvRead(push) => json!({"event": "conv_read", "data": push}),
         Event::Group(push) => json!({"event": "group", "data": push}),
@@ -566,6 +568,13 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
                 .join("\n"),
         ),
         Event::ReceiptSent(push) => Some(human::receipt_sent_elsewhere_line(push)),
+        Event::Revoked(push) => Some(format!(
+            "{} revoked message seq {} with {}",
+            push.revoked.message_revoker_user_id,
+            push.revoked.message_locator_seq,
+            push.revoked.message_locator_conv_id
+        )),
+        Event::Updated(message) => Some(format!("modified: {}", human::message_line(user, message))),
         Event::Group(push) => Some(human::group_push_line(push)),
         Event::Synced(_) if !*listening => {
             *listening = true;

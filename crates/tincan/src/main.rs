@@ -84,6 +84,11 @@ pub(crate) struct ServeArgs {
     /// new events are dropped and counted in tincan_webhooks_dropped_total.
     #[arg(long, env = "TINCAN_WEBHOOK_QUEUE_MAX", default_value_t = tincan_engine::webhooks::PENDING_PER_APP_MAX)]
     pub(crate) webhook_queue_max: u64,
+    /// How long after sending, in seconds, a user may revoke its own message (TIM's default
+    /// is two minutes); group owners and admins revoking others' messages, and the
+    /// administrator, have no limit.
+    #[arg(long, env = "TINCAN_REVOKE_TIME_LIMIT", default_value_t = 120)]
+    pub(crate) revoke_time_limit: u64,
     /// Connections open at once, at most (default: what the open-file limit allows, less a
     /// reserve); past it new connections are refused with 503 and 65001, and /healthz still
     /// answers.

@@ -114,6 +114,9 @@ export interface Json_value_msg {
   message_custom_str?: string;
   message_cloud_custom_str?: string;
   message_is_excluded_from_unread_count?: boolean;
+  message_version?: number;
+  message_revoker_user_id?: string;
+  message_revoke_reason?: string;
   message_group_at_user_array?: string[];
   message_is_forward_message?: boolean;
   message_sender_group_member_info?: GroupMemberInfo;
@@ -745,4 +748,117 @@ export interface JoinGroupParams {
 export interface GetGroupListParams {
   groupIds: string[];
   data?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The message lifecycle: send with the ID first, replies, revoke, modify.
+
+/** The result `TIMMsgSendMessageV2` hands its callback: `json_param` and `json_params` are both the sent message's JSON text. */
+export interface MsgSendMessageV2Result {
+  code: number;
+  desc: string;
+  json_param: string;
+  json_params: string;
+  user_data: string;
+}
+
+export interface MsgSendMessageParamsV2 {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: Json_value_msg;
+  user_data?: string;
+  /** TIM's buffer for the message ID; the promise resolves with the ID instead. */
+  messageId?: string;
+  /** Called once the message is sent, or failed to be. */
+  callback: (result: MsgSendMessageV2Result, user_data: string) => void;
+}
+
+export interface MsgSendReplyMessage extends MsgSendMessageParamsV2 {
+  /** The message replied to, as received. */
+  replyMsg: Json_value_msg;
+}
+
+export interface MsgRevokeParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  /** The message, as sent or received: its `message_seq` or `message_msg_id` names it. */
+  json_msg_param: Json_value_msg;
+  user_data?: string;
+}
+
+export interface MsgModifyMessageParams {
+  /** The message as last read (its `message_version` says which version this changes), with its new elements and cloud custom data. */
+  params: Json_value_msg;
+  user_data?: string;
+}
+
+/** `json_msg_locator_array` is the JSON text of an array of message locators, each with the revoker and the reason. */
+export interface TIMMsgRevokeCallbackFunc {
+  (json_msg_locator_array: string, user_data: string): void;
+}
+
+export interface TIMMsgRevokeCallbackParams {
+  callback: TIMMsgRevokeCallbackFunc;
+  user_data?: string;
+}
+
+/** `json_msg_array` is the JSON text of an array with the modified message as it is now. */
+export interface TIMMsgUpdateCallbackFunc {
+  (json_msg_array: string, user_data: string): void;
+}
+
+export interface TIMMsgUpdateCallbackParams {
+  callback: TIMMsgUpdateCallbackFunc;
+  user_data?: string;
+}
+
+export interface MsgDeleteParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: {
+    /** The message to delete, as sent or received. */
+    msg_delete_param_msg: Json_value_msg;
+    /** TIM's choice of local or roaming copies; tincan keeps only the server's, so either deletes it there. */
+    msg_delete_param_is_ramble?: boolean;
+  };
+  user_data?: string;
+}
+
+export interface MsgListDeleteParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  /** The messages to delete, all of this conversation. */
+  params: Json_value_msg[];
+  user_data?: string;
+}
+
+export interface MsgFindMessagesParams {
+  /** Message IDs (`message_msg_id`). */
+  json_message_id_array: string[];
+  user_data?: string;
+}
+
+/** TIM's message locator; `message_locator_seq` names the message (and `message_locator_rand`, when not 0, must match). */
+export interface Json_msg_locator {
+  message_locator_conv_id?: string;
+  message_locator_conv_type?: TIMConvType | number;
+  message_locator_is_revoked?: boolean;
+  message_locator_time?: number;
+  message_locator_seq?: number;
+  message_locator_is_self?: boolean;
+  message_locator_rand?: number;
+  message_locator_unique_id?: number;
+}
+
+export interface MsgFindByMsgLocatorListParams {
+  conv_id: string;
+  conv_type: TIMConvType | number;
+  params: Json_msg_locator[];
+  user_data?: string;
+}
+
+export interface MsgDownloadMergerMessageParams {
+  /** The merged-forward message, as received. */
+  params: Json_value_msg;
+  user_data?: string;
 }

@@ -37,6 +37,20 @@ import type {
   MsgReportReadedParams,
   MsgSendGroupMessageReceiptsParam,
   MsgSendMessageParams,
+  MsgModifyMessageParams,
+  MsgDeleteParams,
+  MsgDownloadMergerMessageParams,
+  MsgFindByMsgLocatorListParams,
+  MsgFindMessagesParams,
+  MsgListDeleteParams,
+  MsgRevokeParams,
+  MsgSendMessageParamsV2,
+  MsgSendMessageV2Result,
+  MsgSendReplyMessage,
+  TIMMsgRevokeCallbackFunc,
+  TIMMsgRevokeCallbackParams,
+  TIMMsgUpdateCallbackFunc,
+  TIMMsgUpdateCallbackParams,
   QuitGroupParams,
   setConvEventCallback,
   TIMConversationOperationResult,
@@ -129,6 +143,8 @@ class Callbacks {
   totalUnread?: Registered<convTotalUnreadMessageCountChangedCallback>;
   kickedOffline?: Registered<TIMSetKickedOfflineCallback>;
   userSigExpired?: Registered<TIMSetUserSigExpiredCallback>;
+  msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
+  msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
   convGroupCreated?: Registered<TIMConvConversationGroupCreatedCallback>;
   convGroupDeleted?: Registered<TIMConvConversationGroupDeletedCallback>;
@@ -221,6 +237,12 @@ class Callbacks {
             ),
           );
           break;
+        case "msg_revoke":
+          invoke(this.msgRevoke, (it) => it.callback(event.json_msg_locator_array as string, it.userData as string));
+          break;
+        case "msg_update":
+          invoke(this.msgUpdate, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          break;
         case "ended":
           if (CODE_USER_SIG_EXPIRED.includes(event.code as number)) {
             invoke(this.userSigExpired, (it) => it.callback(it.userData as string));
@@ -272,6 +294,34 @@ function userDataOf(param: unknown, key: string | undefined): unknown {
   }
   const value = (param as Record<string, unknown>)[key];
   return value === undefined ? "" : value;
+}
+
+/** How TIM's reply names the message replied to: its text, or the kind of element in brackets. */
+function abstractOf(elem: Record<string, unknown> | undefined): string {
+  if (elem === undefined) {
+    return "";
+  }
+  const labels: Record<number, string> = {
+    1: "[图片]",
+    2: "[声音]",
+    3: "[自定义消息]",
+    5: "[群组系统消息]",
+    6: "[表情]",
+    7: "[位置]",
+    8: "[群组系统通知]",
+    9: "[视频]",
+    10: "[关系]",
+    11: "[资料]",
+    12: "[合并消息]",
+  };
+  const type = elem.elem_type as number;
+  if (type === 0) {
+    return String(elem.text_elem_content ?? "");
+  }
+  if (type === 4) {
+    return `[${String(elem.file_elem_file_name ?? "")}]`;
+  }
+  return labels[type] ?? "";
 }
 
 function settle<T>(result: commonResult<T>): Promise<commonResult<T>> {
@@ -488,6 +538,125 @@ export default class TimRender {
   /** The callback for a login the server ended because the UserSig expired. */
   TIMSetUserSigExpiredCallback(param: TIMSetUserSigExpiredCallbackParam): Promise<void> {
     return this.register(param, "userData", (it) => (this.instance.callbacks.userSigExpired = it));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The message lifecycle
+
+  /**
+   * Sends a message as TIM's V2 does: the promise resolves with the message's ID at once, and
+   * `callback` gets the result once the message is sent (`json_param` and `json_params` are both
+   * the sent message's JSON text). The promise rejects with `""` when the parameters are refused
+   * before anything is sent.
+   */
+  async TIMMsgSendMessageV2(param: MsgSendMessageParamsV2): Promise<string> {
+    const userData = userDataOf(param, "user_data") as string;
+    const callback = param?.callback;
+    let prepared: commonResult<Json_value_msg>;
+    try {
+      prepared = await this.call<Json_value_msg>("TIMMsgSendMessageV2", param, "user_data");
+    } catch {
+      return Promise.reject("");
+    }
+    const msgId = prepared.json_param as unknown as string;
+    const report = (result: commonResult<Json_value_msg>) => {
+      if (typeof callback !== "function") {
+        return;
+      }
+      const text = typeof result.json_param === "string" ? result.json_param : "";
+      const outcome: MsgSendMessageV2Result = {
+        code: result.code,
+        desc: result.desc ?? "",
+        json_param: text,
+        json_params: text,
+        user_data: userData,
+      };
+      try {
+        callback(outcome, userData);
+      } catch (err) {
+        console.error("tincan-im: a callback threw", err);
+      }
+    };
+    const sending = { conv_id: param.conv_id, conv_type: param.conv_type, params: prepared.json_params, user_data: param.user_data };
+    this.call<Json_value_msg>("TIMMsgSendMessage", sending, "user_data").then(report, report);
+    return msgId;
+  }
+
+  /**
+   * Sends a reply to `replyMsg` as TIM does: the reply's `message_cloud_custom_str` carries
+   * `{"messageReply": {messageID, messageAbstract, messageSender, messageType, version}}`, and
+   * the message goes as with `TIMMsgSendMessageV2`.
+   */
+  TIMMsgSendReplyMessage(param: MsgSendReplyMessage): Promise<string> {
+    const replied = param?.replyMsg;
+    if (replied === null || typeof replied !== "object") {
+      return Promise.reject("");
+    }
+    const first = (replied.message_elem_array ?? [])[0] as Record<string, unknown> | undefined;
+    const profile = replied.message_sender_profile as Record<string, unknown> | undefined;
+    const messageReply = {
+      messageID: replied.message_msg_id,
+      messageAbstract: abstractOf(first),
+      messageSender: profile?.user_profile_nick_name || profile?.user_profile_identifier || replied.message_sender,
+      messageType: first?.elem_type,
+      version: "1",
+    };
+    let custom: Record<string, unknown> = {};
+    try {
+      const own = param.params?.message_cloud_custom_str;
+      if (typeof own === "string" && own !== "") {
+        custom = JSON.parse(own);
+      }
+    } catch {
+      custom = {};
+    }
+    const params = { ...param.params, message_cloud_custom_str: JSON.stringify({ ...custom, messageReply }) };
+    return this.TIMMsgSendMessageV2({ ...param, params });
+  }
+
+  /** Revokes a message: one's own within the time limit, or any member's in a group one owns or administers. */
+  TIMMsgRevoke(param: MsgRevokeParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgRevoke", param, "user_data");
+  }
+
+  /** Changes one's own message; `json_params` is the message as stored now. A message modified since fails with 8006. */
+  TIMMsgModifyMessage(param: MsgModifyMessageParams): Promise<commonResult<Json_value_msg>> {
+    return this.call("TIMMsgModifyMessage", param, "user_data");
+  }
+
+  /** Deletes a message for this user only: it leaves the user's history on every device; the others keep theirs. */
+  TIMMsgDelete(param: MsgDeleteParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgDelete", param, "user_data");
+  }
+
+  /** Deletes messages of one conversation for this user only. */
+  TIMMsgListDelete(param: MsgListDeleteParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgListDelete", param, "user_data");
+  }
+
+  /** Messages by ID, those this user can see (revoked ones with status 6, deleted-for-me ones with 4); `json_params` is the array. */
+  TIMMsgFindMessages(param: MsgFindMessagesParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgFindMessages", param, "user_data");
+  }
+
+  /** Messages of one conversation by locator; `json_params` is the array. */
+  TIMMsgFindByMsgLocatorList(param: MsgFindByMsgLocatorListParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgFindByMsgLocatorList", param, "user_data");
+  }
+
+  /** The messages a merged-forward message carries; `json_params` is the array. */
+  TIMMsgDownloadMergerMessage(param: MsgDownloadMergerMessageParams): Promise<commonResult<Json_value_msg[]>> {
+    return this.call("TIMMsgDownloadMergerMessage", param, "user_data");
+  }
+
+  /** The callback for revoked messages; `null` removes it. */
+  TIMSetMsgRevokeCallback(param: TIMMsgRevokeCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgRevoke = it));
+  }
+
+  /** The callback for modified messages; `null` removes it. */
+  TIMSetMsgUpdateCallback(param: TIMMsgUpdateCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgUpdate = it));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -263,3 +263,25 @@ def test_groups(im):
     ok(im.delete_group(group_id))
     gone = ok(im.get_group_detail([group_id]))["GroupInfo"][0]
     assert gone["ErrorCode"] == 10010
+
+
+def test_revoking_messages(im):
+    ok(im.batch_add_users(["tc_rv_a", "tc_rv_b", "tc_rv_c"]))
+    window = (int(time.time()) - 60, int(time.time()) + 60)
+    first = ok(im.send_message(MessageObj("tc_rv_a", "tc_rv_b", text_messages=[MessageText("take this back")])))
+    ok(im.send_message(MessageObj("tc_rv_a", "tc_rv_b", text_messages=[MessageText("this stays")])))
+    assert ok(im.get_unread_num("tc_rv_b", ["tc_rv_a"]))["AllC2CUnreadMsgNum"] == 2
+
+    ok(im.draw_message("tc_rv_a", "tc_rv_b", first["MsgKey"]))
+    # Revoked: no longer unread, and history keeps it without its content.
+    assert ok(im.get_unread_num("tc_rv_b", ["tc_rv_a"]))["AllC2CUnreadMsgNum"] == 1
+    roam = ok(im.get_message_list("tc_rv_b", "tc_rv_a", 10, *window))
+    revoked = [message for message in roam["MsgList"] if message["MsgKey"] == first["MsgKey"]]
+    assert len(revoked) == 1 and revoked[0]["MsgBody"] == [], roam
+    # Again: nothing to do, and no error.
+    ok(im.draw_message("tc_rv_a", "tc_rv_b", first["MsgKey"]))
+
+    group_id = ok(im.create_group(GroupObj("tc_rv_a", "Public", "recall group", mem_list=[GroupMemObj("tc_rv_c")])))["GroupId"]
+    sent = ok(im.send_group_message(group_id, [MessageText("oops")], from_account="tc_rv_c"))
+    recalled = ok(im.recall_group_message(group_id, [sent["MsgSeq"], 999]))
+    assert recalled["RecallRetList"] == [{"MsgSeq": sent["MsgSeq"], "RetCode": 0}, {"MsgSeq": 999, "RetCode": 10030}]

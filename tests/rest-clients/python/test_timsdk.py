@@ -289,3 +289,20 @@ def test_profiles(tim):
     assert refused["ErrorCode"] == 40009, refused
     still = ok(tim.profile.portrait_get(to_account=["ts_quin"], tag_list=["Tag_Profile_IM_Nick"]))
     assert still["UserProfileItem"][0]["ProfileItem"] == [{"Tag": "Tag_Profile_IM_Nick", "Value": "Quin"}]
+def test_revoking_messages(tim):
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["ts_rv_a", "ts_rv_b"]))
+    sent = ok(tim.open_im.send_text_msg(to_account="ts_rv_b", content="take this back", from_account="ts_rv_a"))
+    ok(tim.open_im.admin_msg_withdraw(to_account="ts_rv_b", from_account="ts_rv_a", msg_key=sent["MsgKey"]))
+    refused = tim.open_im.admin_msg_withdraw(to_account="ts_rv_b", from_account="ts_rv_a", msg_key="not a key")
+    assert (refused["ActionStatus"], refused["ErrorCode"]) == ("FAIL", 20001), refused
+
+    groups = tim.group_open_http_svc
+    group_id = ok(
+        groups.create_group(name="recall", owner_account="ts_rv_a", member_list=[{"Member_Account": "ts_rv_b"}], group_type=GroupOpenHttpSVC.TYPE_PUBLIC)
+    )["GroupId"]
+    posted = ok(groups.send_group_msg(group_id=group_id, msg_body=[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "oops"}}]))
+    recalled = ok(groups.group_msg_recall(group_id=group_id, msg_seq_list=[{"MsgSeq": posted["MsgSeq"]}]))
+    assert recalled["RecallRetList"] == [{"MsgSeq": posted["MsgSeq"], "RetCode": 0}]
+    history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=5))
+    [revoked] = [message for message in history["RspMsgList"] if message["MsgSeq"] == posted["MsgSeq"]]
+    assert revoked["MsgBody"] == [], revoked

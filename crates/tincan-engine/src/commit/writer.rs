@@ -333,6 +333,7 @@ fn assign_positions(ops: &mut [WriteOp], next_pos: &mut u64) {
     for op in ops {
         match op {
             WriteOp::AppendMessage(message) => message.pos = take(next_pos, &mut previous),
+            WriteOp::ReviseMessage(message) => message.revision.pos = take(next_pos, &mut previous),
             WriteOp::AddMember(member) => member.join_pos = take(next_pos, &mut previous),
             WriteOp::RemoveMember { leave_pos, .. } => *leave_pos = take(next_pos, &mut previous),
             WriteOp::AppendUserEvent(event) => {
@@ -351,6 +352,7 @@ fn highest_pos(ops: &[WriteOp]) -> Option<u64> {
     ops.iter()
         .filter_map(|op| match op {
             WriteOp::AppendMessage(message) => Some(message.pos),
+            WriteOp::ReviseMessage(message) => Some(message.revision.pos),
             WriteOp::AddMember(member) => Some(member.join_pos),
             WriteOp::RemoveMember { leave_pos, .. } => Some(*leave_pos),
             WriteOp::AppendUserEvent(event) => Some(event.pos),

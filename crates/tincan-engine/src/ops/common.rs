@@ -191,6 +191,7 @@ pub(crate) fn tips_message(
         custom_str: String::new(),
         receipt_read_at: 0,
         receipt_private: false,
+        revision: Default::default(),
     })
 }
 
@@ -253,4 +254,19 @@ pub(crate) fn group_push(group: &Group, event: &str, operator: &UserId, members:
         members: members.iter().map(|user| user.as_str().to_owned()).collect(),
         member_count: group.n_members(),
     }
+}
+
+/// Whether `record` (a message of `conv`) has been revoked: as stored, or as memory knows it
+/// now (a revoke decided and not yet durable included).
+pub(crate) fn is_revoked_now(session: &Session, conv: &ConvKey, record: &MessageRecord) -> bool {
+    if record.is_revoked() {
+        return true;
+    }
+    let revised = match conv {
+        ConvKey::C2c(pair) => session.app.pair(pair).and_then(|state| lock(&state).revised.get(&record.seq).cloned()),
+        ConvKey::Group(group_id) => {
+            session.app.group(group_id).and_then(|state| lock(&state).revised.get(&record.seq).cloned())
+        }
+    };
+    revised.is_some_and(|revised| revised.is_revoked())
 }

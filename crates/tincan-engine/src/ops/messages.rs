@@ -11,17 +11,20 @@ use tincan_core::history::{self, HistoryRequest};
 use tincan_core::msgid;
 use tincan_proto::api::{self, get_message_list, send_message};
 use tincan_proto::enums::GroupType;
+use tincan_proto::frame::encode_message_push;
 use tincan_proto::message::Elem;
+use tincan_proto::push::ConvState;
 use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::c2c_copy;
+use crate::hub::OutFrame;
 use crate::ops::common::{group_not_found, message_views, resolve_conv};
 use crate::ops::handle;
 use crate::receipts::cells::{keep_receipt, new_receipt_cell};
-use crate::render::{self};
+use crate::render::{self, MessageView};
 use crate::state::{AppState, Reservation, lock};
 use crate::webhooks::{CallbackEvent, MessageEvent, Verdict};
 
@@ -119,6 +122,7 @@ impl Outgoing {
             custom_str: self.message.message_custom_str.clone(),
             receipt_read_at: 0,
             receipt_private: false,
+            revision: Default::default(),
         }
     }
 }
@@ -140,6 +144,37 @@ pub(crate) async fn send(
     let body = serde_json::to_string(&message.message_elem_array)
         .map_err(|err| crate::engine::internal(format!("encoding elements: {err}")))?;
     let first_elem_type = message.message_elem_array.first().and_then(|elem| elem.elem_type()).map_or(0, |it| it.0);
+    if message.message_is_online_msg {
+        let msg_id = msgid::message_id(session.tiny_id(), client_time, rand);
+        let conv = match &request.conv {
+            Conv::C2c(peer) => ConvKey::C2c(C2cPair::new(session.user().clone(), peer.clone())?),
+            Conv::Group(group_id) => ConvKey::Group(group_id.clone()),
+        };
+        let record = MessageRecord {
+            sdkappid: session.app.sdkappid,
+            conv,
+            seq: 0,
+            pos: 0,
+            msg_id,
+            sender: session.user().clone(),
+            rand,
+            client_time,
+            server_time: now,
+            need_receipt: false,
+            excluded_from_unread: true,
+            priority: message.message_priority,
+            platform: message.message_platform,
+            first_elem_type,
+            body,
+            cloud_custom: message.message_cloud_custom_str.clone(),
+            custom_int: message.message_custom_int,
+            custom_str: message.message_custom_str.clone(),
+            receipt_read_at: 0,
+            receipt_private: false,
+            revision: Default::default(),
+        };
+        return send_online(engine, session, request.conv, record);
+    }
     let outgoing = Outgoing {
         msg_id: msgid::message_id(session.tiny_id(), client_time, rand),
         rand,
@@ -157,6 +192,74 @@ pub(crate) async fn send(
     };
     let views = message_views(engine, session, &record.conv, std::slice::from_ref(&record)).await?;
     Ok(send_message::Response { message: render::message_for(&session.app, &record, session.user(), &views[0]) })
+}
+
+/// Sends an online-only message (`message_is_online_msg`): pushed at once to the devices online
+/// now (the receiver's, or the group's members', and the sender's other devices), with each
+/// receiver's conversation state as it is; never stored, never counted as unread, never asking
+/// for receipts, no webhook, and nothing to replay: a device offline now never gets it. This is
+/// how typing notices travel.
+fn send_online(
+    engine: &Engine,
+    session: &Session,
+    conv: Conv,
+    record: MessageRecord,
+) -> Result<send_message::Response, ApiError> {
+    let app = &session.app;
+    let sender = session.user().clone();
+    let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
+    match conv {
+        Conv::C2c(peer) => {
+            let pair = C2cPair::new(sender.clone(), peer.clone())?;
+            app.account(&peer).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::C2C_INVALID_ACCOUNT,
+                    format!("account {peer} does not exist (it has never logged in)"),
+                )
+            })?;
+            let state = app.pair(&pair);
+            for user in [&peer, &sender] {
+                let conv = match (&state, pair.side_of(user)) {
+                    (Some(state), Some(side)) => render::pair_conv_state(&lock(state), side),
+                    _ => ConvState::default(),
+                };
+                receivers.push((user.clone(), conv));
+            }
+        }
+        Conv::Group(group_id) => {
+            let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
+            let state = lock(&state);
+            sender_index(&state.group, session)?;
+            let group = &state.group;
+            let online =
+                engine.hub().online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
+            for user in online {
+                if let Some(member) = group.member(&user) {
+                    receivers.push((user, render::group_conv_state(group, member)));
+                }
+            }
+        }
+    }
+    for (user, conv) in receivers {
+        let mut message = render::message(&record, &user, &MessageView::default());
+        message.message_is_online_msg = true;
+        let Ok(json) = serde_json::to_string(&message) else { continue };
+        let text = encode_message_push(0, &json, &conv);
+        for slot in engine.hub().devices_of(app.sdkappid, &user) {
+            if Some(slot.id) == session.device {
+                continue;
+            }
+            if let Err(crate::hub::QueueError::Full) = slot.outbox.send(vec![OutFrame { pos: 0, text: text.clone() }]) {
+                slot.kick.kick(ApiError::new(
+                    ErrorCode::SLOW_CONSUMER,
+                    "the connection fell too far behind its pushes and was closed; reconnect and resume",
+                ));
+            }
+        }
+    }
+    let mut message = render::message(&record, &sender, &MessageView::default());
+    message.message_is_online_msg = true;
+    Ok(send_message::Response { message })
 }
 
 /// What the before-send webhook made of a message.
@@ -481,8 +584,7 @@ pub(crate) async fn get_list(
         elem_types: params.msg_getmsglist_param_message_type_array,
         floor_seq,
     })?;
-    let (sdkappid, query_conv) = (session.app.sdkappid, conv.clone());
-    let records = engine.read_store(move |reader| reader.messages(sdkappid, &query_conv, &plan)).await?;
+    let records = visible_page(engine, session, &conv, plan).await?;
     let views = message_views(engine, session, &conv, &records).await?;
     let messages = records
         .iter()
@@ -490,6 +592,49 @@ pub(crate) async fn get_list(
         .map(|(record, view)| render::message_for(&session.app, record, session.user(), view))
         .collect();
     Ok(get_message_list::Response { messages })
+}
+
+/// Times a history page is read again, larger, to make up for messages the user deleted for
+/// itself; past it the page may come short.
+const HIDDEN_REREADS_MAX: usize = 8;
+
+/// A page of `plan`, without the messages the session's user deleted for itself (`msg_delete`):
+/// a page that lost some is read again, larger, so that it still holds the count asked for when
+/// the conversation has that many.
+async fn visible_page(
+    engine: &Engine,
+    session: &Session,
+    conv: &ConvKey,
+    plan: history::HistoryPlan,
+) -> Result<Vec<MessageRecord>, ApiError> {
+    let wanted = match &plan {
+        history::HistoryPlan::Scan(scan) => scan.count as usize,
+        history::HistoryPlan::Seqs(seqs) => seqs.len(),
+    };
+    let mut plan = plan;
+    for reread in 0..=HIDDEN_REREADS_MAX {
+        let (sdkappid, query_conv, user, asked) =
+            (session.app.sdkappid, conv.clone(), session.user().clone(), plan.clone());
+        let (records, hidden) = engine
+            .read_store(move |reader| {
+                let records = reader.messages(sdkappid, &query_conv, &asked)?;
+                let first = records.iter().map(|record| record.seq).min().unwrap_or(1);
+                let last = records.iter().map(|record| record.seq).max().unwrap_or(0);
+                let hidden = reader.hidden_seqs(sdkappid, &user, &query_conv, first, last)?;
+                Ok((records, hidden))
+            })
+            .await?;
+        let read = records.len();
+        let mut visible: Vec<MessageRecord> =
+            records.into_iter().filter(|record| hidden.binary_search(&record.seq).is_err()).collect();
+        let history::HistoryPlan::Scan(scan) = &mut plan else { return Ok(visible) };
+        if hidden.is_empty() || read < scan.count as usize || visible.len() >= wanted || reread == HIDDEN_REREADS_MAX {
+            visible.truncate(wanted);
+            return Ok(visible);
+        }
+        scan.count = scan.count.saturating_add(u32::try_from(wanted - visible.len()).unwrap_or(u32::MAX));
+    }
+    Ok(Vec::new())
 }
 
 /// The seq of an anchor message given by a client: its `message_seq`, or the seq of its

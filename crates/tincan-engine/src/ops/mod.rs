@@ -10,6 +10,7 @@ pub(crate) mod common;
 pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod groups;
+pub(crate) mod lifecycle;
 pub(crate) mod messages;
 pub(crate) mod profiles;
 pub(crate) mod receipts;

@@ -25,7 +25,7 @@ use tincan_store::{AccountRecord, MessageRecord, WriteOp};
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
-use crate::ops::common::{group_not_found, resolve_conv};
+use crate::ops::common::{group_not_found, is_revoked_now, resolve_conv};
 use crate::ops::handle;
 use crate::receipts::cells::receipt_cells;
 use crate::receipts::coalescer::Audience;
@@ -137,6 +137,7 @@ fn cached_record(conv: &ConvKey, cell: &ReceiptCell) -> MessageRecord {
         custom_str: String::new(),
         receipt_read_at: 0,
         receipt_private: false,
+        revision: Default::default(),
     }
 }
 
@@ -150,6 +151,13 @@ pub(crate) async fn send(
     session.app.settings().config.check_plan()?;
     let (conv, _) = resolve_conv(session, &Conv::parse(&conv_id, conv_type)?)?;
     let records = stored_messages(engine, session, &conv, &request.messages).await?;
+    // A revoked message takes no more receipts; the others in the call still do.
+    let n_named = records.len();
+    let records: Vec<MessageRecord> =
+        records.into_iter().filter(|record| !is_revoked_now(session, &conv, record)).collect();
+    if records.is_empty() && n_named > 0 {
+        return Ok(Empty {});
+    }
     let n_given = records.len();
     let n_own = records.iter().filter(|record| record.sender == *session.user()).count();
     let wanted: Vec<MessageRecord> =
@@ -370,6 +378,7 @@ pub(crate) async fn get(
         .await?
         .into_iter()
         .filter(|record| (record.sender == *session.user() || session.is_app_admin()) && record.need_receipt)
+        .filter(|record| !is_revoked_now(session, &conv, record))
         .collect();
     let receipts = match &conv {
         ConvKey::Group(group_id) => {
@@ -436,6 +445,12 @@ pub(crate) async fn get_read_members(
     };
     let records = stored_messages(engine, session, &conv, std::slice::from_ref(&request.message)).await?;
     let record = &records[0];
+    if is_revoked_now(session, &conv, record) {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_RECEIPT_NOT_FOUND,
+            format!("message seq {} was revoked; its read receipts are gone with it", record.seq),
+        ));
+    }
     if record.sender != *session.user() && !session.is_app_admin() {
         return Err(ApiError::new(
             ErrorCode::GROUP_PERMISSION_DENIED,

@@ -165,6 +165,14 @@ impl Engine {
                 horizon = horizon.min(messages.last().map_or(after_pos, |message| message.pos));
             }
             items.extend(messages.into_iter().map(Item::GroupMessage));
+            let group_id = span.group_id.clone();
+            let revised = self
+                .read_store(move |reader| reader.group_revisions_after(sdkappid, &group_id, after_pos, range, limit))
+                .await?;
+            if revised.len() >= limit {
+                horizon = horizon.min(revised.last().map_or(after_pos, |message| message.revision.pos));
+            }
+            items.extend(revised.into_iter().map(Item::GroupRevision));
         }
         items.retain(|item| item.pos() <= horizon);
         items.sort_by_key(Item::pos);
@@ -182,6 +190,16 @@ impl Engine {
 
     async fn replay_frame(&self, session: &Session, item: Item) -> Result<Option<OutFrame>, ApiError> {
         let (pos, record) = match item {
+            Item::User(event) if event.kind == crate::events::REVISION => {
+                let Some(conv) = event.conv.clone() else { return Ok(None) };
+                let (sdkappid, seq) = (session.app.sdkappid, event.seq);
+                let Some(record) = self.read_store(move |reader| reader.message_by_seq(sdkappid, &conv, seq)).await?
+                else {
+                    return Ok(None);
+                };
+                return Ok(revision_frame(&record, event.pos, session));
+            }
+            Item::GroupRevision(record) => return Ok(revision_frame(&record, record.revision.pos, session)),
             Item::User(event) if event.kind == push::MESSAGE => {
                 let Some(conv) = event.conv.clone() else { return Ok(None) };
                 let (sdkappid, seq) = (session.app.sdkappid, event.seq);
@@ -208,9 +226,18 @@ impl Engine {
     }
 }
 
+/// The push of `record`'s latest revision at `pos` for the session's user, with the user's
+/// conversation state now.
+fn revision_frame(record: &MessageRecord, pos: u64, session: &Session) -> Option<OutFrame> {
+    let conv = conv_state_for(session, &record.conv);
+    let text = crate::dispatch::revision_frame(record, pos, session.user(), conv)?;
+    Some(OutFrame { pos, text })
+}
+
 enum Item {
     User(UserEventRecord),
     GroupMessage(MessageRecord),
+    GroupRevision(MessageRecord),
 }
 
 impl Item {
@@ -218,6 +245,7 @@ impl Item {
         match self {
             Item::User(event) => event.pos,
             Item::GroupMessage(message) => message.pos,
+            Item::GroupRevision(message) => message.revision.pos,
         }
     }
 }

@@ -162,6 +162,18 @@ impl Coalescer {
             }
         }
     }
+    /// Forgets group message `seq` (it was revoked): no receipt push waiting to go out carries
+    /// it any more, and a push left with no message is dropped.
+    pub(crate) fn forget(&self, sdkappid: u64, group_id: &GroupId, seq: u64) {
+        let mut state = lock(&self.state);
+        state.pending.retain(|(app, _, group, _), pending| {
+            if *app == sdkappid && group == group_id {
+                pending.cells.remove(&seq);
+            }
+            !pending.cells.is_empty()
+        });
+    }
+
     /// Takes the pushes due at `now_ms`; returns them and when the next one falls due.
     pub(crate) fn take_due(&self, now_ms: u64) -> DuePushes {
         take_due(&self.state, now_ms)

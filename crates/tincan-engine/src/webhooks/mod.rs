@@ -85,6 +85,32 @@ pub struct MessageEvent {
     pub platform: u32,
 }
 
+/// A revoked message, as `C2C.CallbackAfterMsgWithDraw` and `Group.CallbackAfterRecallMsg`
+/// describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecallEvent {
+    /// The sender.
+    pub from: String,
+    /// C2C: the receiver; empty for a group message.
+    pub to: String,
+    /// C2C: the message's `MsgKey`, as the REST API gives it.
+    pub msg_key: String,
+    /// C2C: the receiver's unread C2C messages in all, after the revoke.
+    pub unread: u64,
+    /// The group, or empty.
+    pub group_id: String,
+    /// The group's type by TIM's REST name, or empty.
+    pub group_type: String,
+    /// Who revoked it.
+    pub operator: String,
+    /// The message's seq.
+    pub seq: u64,
+    /// When, in milliseconds.
+    pub event_time_ms: u64,
+    /// The `TIMPlatform` of the device that revoked it.
+    pub platform: u32,
+}
+
 /// One message's receipt state in a read-receipt event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptItem {
@@ -117,6 +143,8 @@ pub enum CallbackEvent {
         /// The reader's `TIMPlatform`.
         platform: u32,
     },
+    /// `C2C.CallbackAfterMsgWithDraw` or `Group.CallbackAfterRecallMsg`.
+    Recall(RecallEvent),
     /// `C2C.CallbackAfterMsgReport`.
     AfterMsgReport {
         /// Who marked the conversation read.

@@ -90,6 +90,10 @@ macro_rules! with_operations {
             SetSelfStatus status_set_self "status_set_self" [Empty] true "Sets one's custom status (TIM `TIMSetSelfStatus`).";
             SubscribeStatus status_subscribe "status_subscribe" [Empty] true "Subscribes to users' status changes (TIM `TIMSubscribeUserStatus`).";
             UnsubscribeStatus status_unsubscribe "status_unsubscribe" [Empty] true "Ends subscriptions to status changes (TIM `TIMUnsubscribeUserStatus`).";
+            RevokeMessage revoke_message "msg_revoke" [Empty] true "Revokes a message (TIM `TIMMsgRevoke`).";
+            ModifyMessage modify_message "msg_modify" [modify_message::Response] true "Changes a sent message (TIM `TIMMsgModifyMessage`).";
+            DeleteMessages delete_messages "msg_delete" [Empty] true "Deletes messages for oneself (TIM `TIMMsgDelete`, `TIMMsgListDelete`).";
+            FindMessages find_messages "msg_find" [find_messages::Response] true "Messages by ID or by locator (TIM `TIMMsgFindMessages`, `TIMMsgFindByMsgLocatorList`).";
         }
     };
 }

@@ -151,6 +151,34 @@ fn op_rows() -> Vec<OpRow> {
             expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
         },
         OpRow {
+            op: "msg_revoke",
+            what: "the owner's group message",
+            data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": group_message(ctx)}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_REVOKE_MSG_DENY.0)),
+        },
+        OpRow {
+            op: "msg_modify",
+            what: "the owner's group message",
+            data: |ctx| {
+                let mut message = group_message(ctx);
+                message["message_elem_array"] = json!([{"elem_type": 0, "text_elem_content": "mine now"}]);
+                json!({"message": message})
+            },
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow {
+            op: "msg_delete",
+            what: "the owner's group message, for oneself",
+            data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "messages": [group_message(ctx)]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "msg_find",
+            what: "the owner's group message, by locator",
+            data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "locators": [{"message_locator_seq": ctx.receipt_seq}]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),
@@ -823,6 +851,18 @@ fn rest_rows() -> Vec<RestRow> {
         },
         RestRow {
             service: "openim",
+            command: "admin_msgwithdraw",
+            body: |_| json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "9_1_1"}),
+            other_app: ErrorCode::C2C_INVALID_REQUEST.0,
+        },
+        RestRow {
+            service: "openim",
+            command: "modify_c2c_msg",
+            body: |_| json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "9_1_1", "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "changed"}}]}),
+            other_app: ErrorCode::C2C_INVALID_REQUEST.0,
+        },
+        RestRow {
+            service: "openim",
             command: "query_online_status",
             body: |_| json!({"To_Account": ["alice", "bob"]}),
             other_app: 0,
@@ -909,6 +949,18 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "get_group_msg_receipt_detail",
             body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "Filter": 0, "Cursor": "", "Count": 100}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "group_msg_recall",
+            body: |ctx| json!({"GroupId": GROUP, "MsgSeqList": [{"MsgSeq": ctx.receipt_seq}]}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "modify_group_msg",
+            body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "changed"}}]}),
             other_app: ErrorCode::GROUP_NOT_FOUND.0,
         },
         RestRow {

@@ -12,6 +12,7 @@ mod groups;
 mod helpers;
 mod history;
 mod large_group;
+mod lifecycle;
 mod messaging;
 mod profiles;
 mod property;

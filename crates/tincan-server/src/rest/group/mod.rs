@@ -15,8 +15,10 @@ mod get_group_msg_receipt;
 mod get_group_msg_receipt_detail;
 mod get_joined_group_list;
 mod group_msg_get_simple;
+mod group_msg_recall;
 mod group_msg_receipt;
 mod modify_group_base_info;
+mod modify_group_msg;
 mod send_group_msg;
 
 use serde::{Deserialize, Serialize};
@@ -56,6 +58,8 @@ pub(super) async fn command(
         "get_group_msg_receipt_detail" => {
             answer(get_group_msg_receipt_detail::handle(engine, caller, body_as(body, INVALID)?).await)
         }
+        "group_msg_recall" => answer(group_msg_recall::handle(engine, caller, body_as(body, INVALID)?).await),
+        "modify_group_msg" => answer(modify_group_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("group_open_http_svc", command)),
     }
 }

@@ -70,12 +70,11 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
     if need_read_receipt > 1 {
         return Err(ApiError::new(INVALID, format!("NeedReadReceipt {need_read_receipt} is not 0 or 1")));
     }
-    if body.online_only.unwrap_or(0) != 0 {
-        return Err(ApiError::new(
-            INVALID,
-            "OnlineOnlyFlag 1 is not supported: every message is stored; send without it",
-        ));
-    }
+    let online_only = match body.online_only.unwrap_or(0) {
+        0 => false,
+        1 => true,
+        other => return Err(ApiError::new(INVALID, format!("OnlineOnlyFlag {other} is not 0 or 1"))),
+    };
     let targeted = match &body.to_account {
         None | Some(Value::Null) => false,
         Some(Value::String(to)) => !to.is_empty(),
@@ -97,6 +96,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         message_priority: parse_priority(body.priority.as_deref().unwrap_or_default())?,
         message_rand: u64::from(body.random.unwrap_or(0)),
         message_need_read_receipt: need_read_receipt == 1,
+        message_is_online_msg: online_only,
         message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
         message_is_excluded_from_unread_count: excluded_from_unread(body.send_msg_control.as_deref()),
         ..Default::default()

@@ -4,10 +4,12 @@
 //! seq is the message's place in its conversation, which is what identifies it here.
 
 mod admin_getroammsg;
+mod admin_msgwithdraw;
 mod admin_set_msg_read;
 mod batchsendmsg;
 mod c2c_msg_read_receipt;
 mod get_c2c_unread_msg_num;
+mod modify_c2c_msg;
 mod query_online_status;
 mod sendmsg;
 
@@ -43,6 +45,8 @@ pub(super) async fn command(
         "query_online_status" | "querystate" => {
             answer(query_online_status::handle(engine, caller, body_as(body, INVALID)?))
         }
+        "admin_msgwithdraw" => answer(admin_msgwithdraw::handle(engine, caller, body_as(body, INVALID)?).await),
+        "modify_c2c_msg" => answer(modify_c2c_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("openim", command)),
     }
 }
@@ -137,12 +141,11 @@ async fn prepare_send<To>(
         1 => true,
         other => return Err(ApiError::new(INVALID, format!("IsNeedReadReceipt {other} is not 0 or 1"))),
     };
-    if body.online_only.unwrap_or(0) != 0 {
-        return Err(ApiError::new(
-            ErrorCode::C2C_INVALID_REQUEST,
-            "OnlineOnlyFlag 1 is not supported: every message is stored; send without it",
-        ));
-    }
+    let online_only = match body.online_only.unwrap_or(0) {
+        0 => false,
+        1 => true,
+        other => return Err(ApiError::new(INVALID, format!("OnlineOnlyFlag {other} is not 0 or 1"))),
+    };
     let elems = msgbody::from_rest(&msg_body, ErrorCode::OPENIM_INVALID_MSG_BODY)?;
     let session = session_as(engine, caller, body.from.as_ref(), true, ErrorCode::C2C_INVALID_ACCOUNT).await?;
     let (skip_before, skip_after) = forbidden_callbacks(body.forbid_callback_control.as_deref());
@@ -154,6 +157,7 @@ async fn prepare_send<To>(
         message_need_read_receipt: need_receipt,
         message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
         message_is_excluded_from_unread_count: excluded_from_unread(body.send_msg_control.as_deref()),
+        message_is_online_msg: online_only,
         ..Default::default()
     };
     Ok((session, message))
