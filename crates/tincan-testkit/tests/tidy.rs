@@ -216,6 +216,9 @@ fn the_engine_and_the_server_take_identifiers_parsed() {
         // Receipt calls name their conversation inside TIM's message objects, which keep
         // `message_conv_id` as the text TIM gives it.
         ("crates/tincan-engine/src/ops/receipts.rs", "Conv::parse(", 3),
+        // `msg_modify` names its conversation inside TIM's message object, as the receipt calls
+        // do, and `msg_find` has a conversation only when it is given locators.
+        ("crates/tincan-engine/src/ops/lifecycle.rs", "Conv::parse(", 2),
     ];
     let parsers = [
         "UserId::parse(",
