@@ -63,6 +63,8 @@ pub(crate) struct AppState {
     pub(crate) pairs: RwLock<HashMap<C2cPair, Arc<Mutex<PairState>>>>,
     /// Message IDs sent recently, by shard.
     pub(crate) message_ids: Vec<Mutex<MessageIds>>,
+    /// When each user last read its groups' join requests, in seconds.
+    pub(crate) pendency_read_times: Mutex<HashMap<UserId, u64>>,
 }
 
 impl AppState {
@@ -74,6 +76,7 @@ impl AppState {
             groups: RwLock::new(HashMap::new()),
             pairs: RwLock::new(HashMap::new()),
             message_ids: (0..MESSAGE_ID_SHARDS).map(|_| Mutex::new(MessageIds::default())).collect(),
+            pendency_read_times: Mutex::new(HashMap::new()),
         }
     }
 
@@ -539,6 +542,7 @@ mod tests {
             face_url: String::new(),
             add_option: 2,
             max_member_num: 100,
+            ..GroupProfile::default()
         };
         let (group, _) = Group::create(NewGroup {
             id: group_id.clone(),

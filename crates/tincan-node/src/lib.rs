@@ -17,11 +17,12 @@
 //!   sessions.
 //! - `session`: one SDK instance: its configuration, its client once logged in, its event queue.
 //! - `methods`: one function per TIM method: parse TIM's parameters, call the SDK, shape TIM's
-//!   result.
+//!   result; `group_methods` holds the group methods past creating groups and changing members.
 //! - `params`: parsing JSON parameters with a 6017 that names the offending field.
 //! - `events`: pushed events in the shapes of TIM's callbacks.
 
 mod events;
+mod group_methods;
 mod methods;
 mod params;
 mod session;

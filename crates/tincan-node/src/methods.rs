@@ -34,12 +34,12 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     /// Success with nothing to report (`json_param` is `""`).
-    fn empty() -> Outcome {
+    pub(crate) fn empty() -> Outcome {
         Outcome { code: 0, desc: String::new(), json_param: Value::String(String::new()), json_params: None }
     }
 
     /// Success: the JSON text in `json_param`, the parsed value in `json_params`.
-    fn text_and_value<T: serde::Serialize>(value: &T) -> Outcome {
+    pub(crate) fn text_and_value<T: serde::Serialize>(value: &T) -> Outcome {
         let parsed = serde_json::to_value(value).unwrap_or(Value::Null);
         Outcome { json_param: Value::String(parsed.to_string()), json_params: Some(parsed), ..Outcome::empty() }
     }
@@ -91,7 +91,10 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGroupDeleteMember" => group_delete_member(session, params).await,
         "TIMGroupQuit" => group_quit(session, params).await,
         "TIMGroupGetMemberInfoList" => group_members(session, params).await,
-        other => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+        other => match crate::group_methods::call(session, other, params).await {
+            Some(result) => result,
+            None => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+        },
     };
     result.into()
 }
@@ -121,9 +124,17 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::DeleteGroupMembers => &["TIMGroupDeleteMember"],
         OpKind::QuitGroup => &["TIMGroupQuit"],
         OpKind::GetGroupMembers => &["TIMGroupGetMemberInfoList"],
-        // Not routed yet: TIM's TIMGroupDelete, TIMGroupJoin, TIMGroupGetGroupInfoList and
-        // TIMGroupGetJoinedGroupList.
-        OpKind::DeleteGroup | OpKind::JoinGroup | OpKind::GetGroupInfo | OpKind::GetJoinedGroups => &[],
+        // In `group_methods`.
+        OpKind::DeleteGroup => &["TIMGroupDelete"],
+        OpKind::JoinGroup => &["TIMGroupJoin"],
+        OpKind::GetGroupInfo => &["TIMGroupGetGroupInfoList"],
+        OpKind::GetJoinedGroups => &["TIMGroupGetJoinedGroupList"],
+        OpKind::ModifyGroupInfo => &["TIMGroupModifyGroupInfo"],
+        OpKind::ModifyGroupMemberInfo => &["TIMGroupModifyMemberInfo"],
+        OpKind::GetOnlineMemberCount => &["TIMGroupGetOnlineMemberCount"],
+        OpKind::GetGroupPendencyList => &["TIMGroupGetPendencyList"],
+        OpKind::HandleGroupPendency => &["TIMGroupHandlePendency"],
+        OpKind::ReportGroupPendencyRead => &["TIMGroupReportPendencyReaded"],
         // tincan's own: TIM's Electron SDK has no method for it.
         OpKind::SetReceiptPrivacy => &[],
     }

@@ -19,6 +19,7 @@
 pub mod admin;
 mod convs;
 mod driver;
+pub mod groups;
 mod ops;
 
 use std::collections::{HashSet, VecDeque};

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_webhooks.sql"),
     include_str!("../migrations/0003_root_app.sql"),
+    include_str!("../migrations/0007_groups.sql"),
 ];
 
 /// Brings the database up to the newest schema.

@@ -147,6 +147,12 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         get_group_members,
         get_joined_groups,
         set_receipt_privacy,
+        modify_group_info,
+        modify_group_member_info,
+        get_group_pendency_list,
+        handle_group_pendency,
+        report_group_pendency_read,
+        get_online_member_count,
     );
 }
 
@@ -249,6 +255,12 @@ nothing_after_parse!(
     get_group_members: USER_AND_GROUP_CODES,
     get_joined_groups,
     set_receipt_privacy,
+    modify_group_info: USER_AND_GROUP_CODES,
+    modify_group_member_info: USER_AND_GROUP_CODES,
+    get_group_pendency_list,
+    handle_group_pendency: USER_AND_GROUP_CODES,
+    report_group_pendency_read,
+    get_online_member_count: GROUP_CODES,
 );
 
 // ---------------------------------------------------------------------------------------------

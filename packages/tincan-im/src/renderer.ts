@@ -18,7 +18,22 @@ import type {
   convTotalUnreadMessageCountChangedCallbackParam,
   CreateGroupParams,
   CreateGroupResult,
+  DeleteGroupParams,
   DeleteMemberParams,
+  GetGroupListParams,
+  GetOnlineMemberCountParams,
+  GetPendencyListParams,
+  GroupPendencyResult,
+  HandlePendencyParams,
+  ReportPendencyReadedParams,
+  GetOnlineMemberCountResult,
+  GroupBaseInfo,
+  GroupInfoResult,
+  GroupTipCallBackFun,
+  GroupTipsCallbackParams,
+  JoinGroupParams,
+  ModifyGroupParams,
+  ModifyMemberInfoParams,
   GetGroupMemberInfoParams,
   getConvList,
   GroupDeleteMemberResult,
@@ -79,6 +94,7 @@ class Callbacks {
   totalUnread?: Registered<convTotalUnreadMessageCountChangedCallback>;
   kickedOffline?: Registered<TIMSetKickedOfflineCallback>;
   userSigExpired?: Registered<TIMSetUserSigExpiredCallback>;
+  groupTips?: Registered<GroupTipCallBackFun>;
 
   dispatch(batch: string): void {
     let events: Array<Record<string, unknown>>;
@@ -105,6 +121,9 @@ class Callbacks {
           break;
         case "total_unread_changed":
           invoke(this.totalUnread, (it) => it.callback(event.total_unread_count as number, it.userData as string));
+          break;
+        case "group_tips":
+          invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
           break;
         case "ended":
           if (CODE_USER_SIG_EXPIRED.includes(event.code as number)) {
@@ -325,6 +344,60 @@ export default class TimRender {
 
   TIMGroupGetMemberInfoList(param: GetGroupMemberInfoParams): Promise<commonResult<GroupGetMemberInfoListResult>> {
     return this.call("TIMGroupGetMemberInfoList", param, "data");
+  }
+
+  /** Dismisses a group; only its owner may. */
+  TIMGroupDelete(param: DeleteGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupDelete", param, "data");
+  }
+
+  TIMGroupJoin(param: JoinGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupJoin", param, "data");
+  }
+
+  /** Groups' details; `json_params` is the array of results, each with its own code. */
+  TIMGroupGetGroupInfoList(param: GetGroupListParams): Promise<commonResult<GroupInfoResult[]>> {
+    return this.call("TIMGroupGetGroupInfoList", param, "data");
+  }
+
+  /** The groups this user is in; `json_params` is the array. */
+  TIMGroupGetJoinedGroupList(data?: string): Promise<commonResult<GroupBaseInfo[]>> {
+    return this.call("TIMGroupGetJoinedGroupList", { data: data ?? "" }, "data");
+  }
+
+  /** Changes a group's profile or owner: the fields named by `group_modify_info_param_modify_flag`. */
+  TIMGroupModifyGroupInfo(param: ModifyGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupModifyGroupInfo", param, "data");
+  }
+
+  /** Changes a member's role, mute, name card or custom fields. */
+  TIMGroupModifyMemberInfo(param: ModifyMemberInfoParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupModifyMemberInfo", param, "data");
+  }
+
+  /** How many members are online; `json_params` is `{group_get_online_member_count_result}`. */
+  TIMGroupGetOnlineMemberCount(param: GetOnlineMemberCountParams): Promise<commonResult<GetOnlineMemberCountResult>> {
+    return this.call("TIMGroupGetOnlineMemberCount", param, "data");
+  }
+
+  /** Requests to join the groups this user owns or administers; `json_params` is `GroupPendencyResult`. */
+  TIMGroupGetPendencyList(param: GetPendencyListParams): Promise<commonResult<GroupPendencyResult>> {
+    return this.call("TIMGroupGetPendencyList", param, "data");
+  }
+
+  /** Accepts or refuses a request to join, as TIMGroupGetPendencyList gave it. */
+  TIMGroupHandlePendency(param: HandlePendencyParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupHandlePendency", param, "data");
+  }
+
+  /** Marks the requests made up to `timeStamp` (seconds) read. */
+  TIMGroupReportPendencyReaded(param: ReportPendencyReadedParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupReportPendencyReaded", param, "data");
+  }
+
+  /** The callback for group tips (joins, leaves, profile, role and mute changes); `null` removes it. */
+  TIMSetGroupTipsEventCallback(param: GroupTipsCallbackParams): Promise<void> {
+    return this.register(param, "data", (it) => (this.instance.callbacks.groupTips = it));
   }
 
   // -------------------------------------------------------------------------------------------

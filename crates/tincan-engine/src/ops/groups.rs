@@ -71,6 +71,9 @@ pub(crate) async fn create_owned_by(
         } else {
             request.create_group_param_max_member_num
         },
+        visible: 1,
+        searchable: 1,
+        ..GroupProfile::default()
     };
     profile.validate(group_type)?;
     let mut initial_members = Vec::with_capacity(request.create_group_param_group_member_array.len());
@@ -414,6 +417,30 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let committing = engine.commit(
         || lock(&state),
         |state| {
+            if state.group.needs_approval() && state.group.group_type() != GroupType::WORK {
+                // An Auth group: the request waits for the owner or an admin.
+                let pending = state.group.request_join(me, &request.hello_msg, now)?;
+                let deciders: Vec<&UserId> = state
+                    .group
+                    .members()
+                    .filter(|(_, member)| member.role == MemberRole::OWNER || member.role == MemberRole::ADMIN)
+                    .map(|(user, _)| user)
+                    .collect();
+                let mut ops = vec![WriteOp::PutJoinRequest(tincan_store::JoinRequestRecord {
+                    sdkappid: app.sdkappid,
+                    group_id: group_id.clone(),
+                    user: pending.user,
+                    add_time: pending.add_time,
+                    message: pending.message,
+                })];
+                ops.extend(group_events(
+                    app.sdkappid,
+                    &group_id,
+                    &deciders,
+                    &group_push(&state.group, "join_requested", me, &[me]),
+                ));
+                return Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()));
+            }
             let joined = state.group.join(me, now)?;
             let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
             ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
@@ -532,7 +559,7 @@ pub(crate) async fn get_joined(
                 group_base_info_latest_seq: group.max_seq(),
                 group_base_info_readed_seq: member.read.read_seq(),
                 group_base_info_msg_flag: 0,
-                group_base_info_is_shutup_all: false,
+                group_base_info_is_shutup_all: group.profile.shutup_all,
                 group_base_info_self_info: GroupSelfInfo {
                     group_self_info_join_time: member.join_time,
                     group_self_info_role: member.role,

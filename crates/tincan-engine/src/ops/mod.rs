@@ -9,6 +9,8 @@ pub(crate) mod admin;
 pub(crate) mod common;
 pub(crate) mod conversations;
 pub(crate) mod directory;
+pub(crate) mod group_pendency;
+pub(crate) mod group_profiles;
 pub(crate) mod groups;
 pub(crate) mod messages;
 pub(crate) mod receipts;

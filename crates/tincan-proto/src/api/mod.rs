@@ -65,6 +65,12 @@ macro_rules! with_operations {
             GetGroupMembers get_group_members "group_get_members" [get_group_members::Response] true "A page of a group's members (TIM `TIMGroupGetMemberInfoList`).";
             GetJoinedGroups get_joined_groups "group_get_joined" [get_joined_groups::Response] true "The groups one is in (TIM `TIMGroupGetJoinedGroupList`).";
             SetReceiptPrivacy set_receipt_privacy "user_set_receipt_privacy" [Empty] true "Keeps one's reads private, or public again.";
+            ModifyGroupInfo modify_group_info "group_modify_info" [Empty] false "Changes a group's profile or owner (TIM `TIMGroupModifyGroupInfo`).";
+            ModifyGroupMemberInfo modify_group_member_info "group_modify_member_info" [Empty] false "Changes a member's role, mute, name card or custom fields (TIM `TIMGroupModifyMemberInfo`).";
+            GetGroupPendencyList get_group_pendency_list "group_get_pendency_list" [get_group_pendency_list::Response] true "Requests to join the groups one administers (TIM `TIMGroupGetPendencyList`).";
+            HandleGroupPendency handle_group_pendency "group_handle_pendency" [Empty] false "Accepts or refuses a request to join (TIM `TIMGroupHandlePendency`).";
+            ReportGroupPendencyRead report_group_pendency_read "group_report_pendency_read" [Empty] true "Marks join requests read (TIM `TIMGroupReportPendencyReaded`).";
+            GetOnlineMemberCount get_online_member_count "group_get_online_member_count" [get_online_member_count::Response] true "How many members are online (TIM `TIMGroupGetOnlineMemberCount`).";
         }
     };
 }

@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod full_disk;
 mod fuzz_corpus;
+mod group_profiles;
 mod groups;
 mod helpers;
 mod history;
