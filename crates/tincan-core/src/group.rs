@@ -14,6 +14,7 @@ use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
 
 use crate::conv::ReadState;
+use crate::member_search::{MemberIndex, SearchFields};
 
 /// `TIMGroupAddOption`: joining is forbidden.
 pub const ADD_OPTION_FORBID: u32 = 0;
@@ -259,6 +260,8 @@ pub struct Group {
     excluded: RoaringTreemap,
     dismissed: bool,
     requests: BTreeMap<UserId, JoinRequest>,
+    /// Built by the first member search, kept up to date from then on.
+    search: Option<MemberIndex>,
 }
 
 /// What a new group is made of.
@@ -341,6 +344,7 @@ impl Group {
             excluded: RoaringTreemap::new(),
             dismissed: false,
             requests: BTreeMap::new(),
+            search: None,
         }
     }
 
@@ -1066,6 +1070,10 @@ impl Group {
         if let Some(name_card) = &change.name_card
             && *name_card != member.name_card
         {
+            if let Some(search) = &mut self.search {
+                search.remove(member.index, target.as_str(), &member.name_card);
+                search.insert(member.index, target.as_str(), name_card);
+            }
             member.name_card.clone_from(name_card);
             changed.profile = true;
         }
@@ -1076,6 +1084,21 @@ impl Group {
         }
         changed.profile |= changed.shutup_until.is_some();
         changed
+    }
+
+    /// The member indices of up to `limit` current members, in join order, whose identifier or a
+    /// word of whose name card starts with every keyword (case aside); the first search builds
+    /// the group's index.
+    pub fn search_members(&mut self, keywords: &[String], fields: SearchFields, limit: usize) -> Vec<u32> {
+        let search = self.search.get_or_insert_with(|| {
+            let mut index = MemberIndex::default();
+            for (user, member) in &self.members {
+                index.insert(member.index, user.as_str(), &member.name_card);
+            }
+            index
+        });
+        let found = search.search(keywords, fields);
+        found.iter().filter(|index| self.current.contains(*index)).take(limit).collect()
     }
 
     /// The type's product name, for messages.
@@ -1099,12 +1122,20 @@ impl Group {
         self.current.insert(index);
         self.users_by_index.insert(index, user.clone());
         self.members.insert(user.clone(), member);
+        if let Some(search) = &mut self.search {
+            search.insert(index, user.as_str(), "");
+        }
         Joined { user, index, role, join_seq: self.max_seq, join_time: now }
     }
 
     fn drop_member(&mut self, user: &UserId) -> Left {
         let index = match self.members.remove(user) {
-            Some(member) => member.index,
+            Some(member) => {
+                if let Some(search) = &mut self.search {
+                    search.remove(member.index, user.as_str(), &member.name_card);
+                }
+                member.index
+            }
             None => unreachable!("drop_member is called for current members only"),
         };
         self.current.remove(index);

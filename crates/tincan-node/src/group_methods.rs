@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use tincan_proto::api::{
     delete_group, get_group_pendency_list, get_joined_groups, get_online_member_count, handle_group_pendency,
-    join_group, modify_group_info, modify_group_member_info, report_group_pendency_read,
+    join_group, modify_group_info, modify_group_member_info, report_group_pendency_read, search_group_members,
+    search_groups,
 };
 use tincan_proto::ids::ListedId;
 use tincan_proto::{ApiError, GroupId};
@@ -63,6 +64,8 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGroupModifyMemberInfo" => modify_member(session, params).await,
         "TIMGroupGetOnlineMemberCount" => online_count(session, params).await,
         "TIMGroupGetPendencyList" => pendency_list(session, params).await,
+        "TIMGroupSearchGroups" => search_groups(session, params).await,
+        "TIMGroupSearchGroupMembers" => search_members(session, params).await,
         "TIMGroupHandlePendency" => handle_pendency(session, params).await,
         "TIMGroupReportPendencyReaded" => pendency_read(session, params).await,
         _ => return None,
@@ -146,4 +149,24 @@ async fn pendency_read(session: &Arc<Session>, params: &str) -> Result<Outcome, 
     let request = report_group_pendency_read::Request { time_stamp: param.time_stamp };
     session.client()?.call(&request).await?;
     Ok(Outcome::empty())
+}
+
+/// `SearchGroupParams`: `{searchParams: GroupSearchParams, data}`; the result is TIM's bare
+/// array of groups.
+#[derive(Deserialize)]
+struct SearchParams<T> {
+    #[serde(rename = "searchParams")]
+    search_params: T,
+    #[serde(rename = "data", default)]
+    _data: Option<String>,
+}
+
+async fn search_groups(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: SearchParams<search_groups::Request> = parse("TIMGroupSearchGroups", params)?;
+    Ok(Outcome::text_and_value(&session.client()?.call(&param.search_params).await?.groups))
+}
+
+async fn search_members(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: SearchParams<search_group_members::Request> = parse("TIMGroupSearchGroupMembers", params)?;
+    Ok(Outcome::text_and_value(&session.client()?.call(&param.search_params).await?.results))
 }

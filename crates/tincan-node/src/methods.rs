@@ -133,6 +133,8 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::ModifyGroupMemberInfo => &["TIMGroupModifyMemberInfo"],
         OpKind::GetOnlineMemberCount => &["TIMGroupGetOnlineMemberCount"],
         OpKind::GetGroupPendencyList => &["TIMGroupGetPendencyList"],
+        OpKind::SearchGroups => &["TIMGroupSearchGroups"],
+        OpKind::SearchGroupMembers => &["TIMGroupSearchGroupMembers"],
         OpKind::HandleGroupPendency => &["TIMGroupHandlePendency"],
         OpKind::ReportGroupPendencyRead => &["TIMGroupReportPendencyReaded"],
         // tincan's own: TIM's Electron SDK has no method for it.

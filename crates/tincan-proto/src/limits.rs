@@ -51,6 +51,10 @@ pub const GROUP_CUSTOM_VALUE_BYTES_MAX: usize = 4_000;
 pub const MEMBER_CUSTOM_VALUE_BYTES_MAX: usize = 64;
 /// Bytes of a member's name card in its group.
 pub const NAME_CARD_BYTES_MAX: usize = 50;
+/// Keywords of one group or member search (TIM: 5).
+pub const SEARCH_KEYWORDS_MAX: usize = 5;
+/// Members one member search answers per group.
+pub const SEARCH_MEMBERS_PER_GROUP_MAX: usize = 100;
 /// Pending join requests a group may hold.
 pub const GROUP_JOIN_REQUESTS_MAX: usize = 1_000;
 /// Largest page of join requests (`TIMGroupGetPendencyList`).

@@ -153,6 +153,8 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         handle_group_pendency,
         report_group_pendency_read,
         get_online_member_count,
+        search_groups,
+        search_group_members,
     );
 }
 
@@ -261,6 +263,8 @@ nothing_after_parse!(
     handle_group_pendency: USER_AND_GROUP_CODES,
     report_group_pendency_read,
     get_online_member_count: GROUP_CODES,
+    search_groups,
+    search_group_members: GROUP_CODES,
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -587,3 +587,29 @@ export interface ReportPendencyReadedParams {
   timeStamp: number;
   data?: string;
 }
+
+export interface GroupSearchParams {
+  group_search_params_keyword_list: string[];
+  group_search_params_field_list?: number[];
+}
+
+export interface SearchGroupParams {
+  searchParams: GroupSearchParams;
+  data?: string;
+}
+
+export interface MemberSearchParams {
+  group_search_member_params_groupid_list?: string[];
+  group_search_member_params_keyword_list: string[];
+  group_search_member_params_field_list?: number[];
+}
+
+export interface SearchMemberParams {
+  searchParams: MemberSearchParams;
+  data?: string;
+}
+
+export interface SearchMemberResult {
+  group_search_member_result_groupid: string;
+  group_search_member_result_member_info_list: GroupMemberInfo[];
+}

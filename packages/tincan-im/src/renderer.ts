@@ -26,8 +26,12 @@ import type {
   GroupPendencyResult,
   HandlePendencyParams,
   ReportPendencyReadedParams,
+  SearchGroupParams,
+  SearchMemberParams,
+  SearchMemberResult,
   GetOnlineMemberCountResult,
   GroupBaseInfo,
+  GroupDetailInfo,
   GroupInfoResult,
   GroupTipCallBackFun,
   GroupTipsCallbackParams,
@@ -393,6 +397,16 @@ export default class TimRender {
   /** Marks the requests made up to `timeStamp` (seconds) read. */
   TIMGroupReportPendencyReaded(param: ReportPendencyReadedParams): Promise<commonResult<string>> {
     return this.call("TIMGroupReportPendencyReaded", param, "data");
+  }
+
+  /** Finds groups by ID or name; `json_params` is the array of groups. */
+  TIMGroupSearchGroups(param: SearchGroupParams): Promise<commonResult<GroupDetailInfo[]>> {
+    return this.call("TIMGroupSearchGroups", param, "data");
+  }
+
+  /** Finds members of this user's groups; `json_params` is an array per group with matches. */
+  TIMGroupSearchGroupMembers(param: SearchMemberParams): Promise<commonResult<SearchMemberResult[]>> {
+    return this.call("TIMGroupSearchGroupMembers", param, "data");
   }
 
   /** The callback for group tips (joins, leaves, profile, role and mute changes); `null` removes it. */

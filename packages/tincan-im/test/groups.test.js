@@ -266,6 +266,48 @@ test("an Auth group's join requests are listed, marked read and handled with TIM
   assert.deepEqual(annList.json_params.group_pendency_result_pendency_array, []);
 });
 
+test("TIMGroupSearchGroups and TIMGroupSearchGroupMembers find by ID, name and name card", async () => {
+  const groupId = await createGroup(0, ["ann", "ben"]);
+  await sdks.owner.TIMGroupModifyGroupInfo({
+    params: {
+      group_modify_info_param_group_id: groupId,
+      group_modify_info_param_modify_flag: FLAG_NAME,
+      group_modify_info_param_group_name: "Searchable Squad",
+    },
+  });
+  await sdks.ben.TIMGroupModifyMemberInfo({
+    params: {
+      group_modify_member_info_group_id: groupId,
+      group_modify_member_info_identifier: "ben",
+      group_modify_member_info_modify_flag: MEMBER_FLAG_NAME_CARD,
+      group_modify_member_info_name_card: "Zed Tester",
+    },
+  });
+  const groups = await sdks.ann.TIMGroupSearchGroups({
+    searchParams: { group_search_params_keyword_list: ["squad"], group_search_params_field_list: [2] },
+    data: "groups",
+  });
+  assert.equal(groups.user_data, "groups");
+  assert.deepEqual(groups.json_params.map((it) => it.group_detail_info_group_id), [groupId]);
+  const members = await sdks.ann.TIMGroupSearchGroupMembers({
+    searchParams: {
+      group_search_member_params_groupid_list: [groupId],
+      group_search_member_params_keyword_list: ["zed"],
+      group_search_member_params_field_list: [8],
+    },
+  });
+  assert.equal(members.json_params.length, 1);
+  assert.equal(members.json_params[0].group_search_member_result_groupid, groupId);
+  assert.deepEqual(
+    members.json_params[0].group_search_member_result_member_info_list.map((it) => it.group_member_info_identifier),
+    ["ben"],
+  );
+  const empty = await rejection(
+    sdks.ann.TIMGroupSearchGroupMembers({ searchParams: { group_search_member_params_keyword_list: [] } }),
+  );
+  assert.equal(empty.code, 6017);
+});
+
 test("TIMSetGroupTipsEventCallback takes null to stop, and rejects a callback that is not a function", async () => {
   await sdks.ben.TIMSetGroupTipsEventCallback({ callback: null });
   const count = tips.ben.length;

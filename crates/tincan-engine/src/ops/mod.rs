@@ -11,6 +11,7 @@ pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod group_pendency;
 pub(crate) mod group_profiles;
+pub(crate) mod group_search;
 pub(crate) mod groups;
 pub(crate) mod messages;
 pub(crate) mod receipts;

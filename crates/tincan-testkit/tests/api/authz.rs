@@ -291,6 +291,22 @@ fn op_rows() -> Vec<OpRow> {
         },
         OpRow { op: "group_report_pendency_read", what: "", data: |_| json!({"time_stamp": 1}), expect: |_| Code(0) },
         OpRow {
+            op: "group_search_groups",
+            what: "the group by its ID",
+            data: |_| json!({"group_search_params_keyword_list": [GROUP]}),
+            // The group is searchable, so anyone of the app finds it by its exact ID.
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/groups", json!([])),
+                _ => OkWith("/groups/0/group_detail_info_group_id", json!(GROUP)),
+            },
+        },
+        OpRow {
+            op: "group_search_members",
+            what: "of the group",
+            data: |_| json!({"group_search_member_params_groupid_list": [GROUP], "group_search_member_params_keyword_list": ["a"]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
             op: "group_get_online_member_count",
             what: "of the group",
             data: |_| json!({"group_id": GROUP}),

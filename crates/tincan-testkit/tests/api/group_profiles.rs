@@ -455,3 +455,116 @@ async fn an_auth_group_takes_join_requests_that_the_owner_and_admins_decide() {
     let work = create_group(&owner, GroupType::WORK, &[]).await;
     assert_eq!(carl.join_group_saying(&work, "hi").await.unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
 }
+
+#[tokio::test]
+async fn groups_and_members_are_found_by_search() {
+    use tincan_proto::api::{search_group_members, search_groups};
+    let app = spawn_app().await;
+    let ((owner, _o), (ann, _a), (ben, _b)) = three_users(&app).await;
+    let (alfred, _c) = app.client("alfred").await;
+    let team = create_group(&owner, GroupType::PUBLIC, &["ann", "ben", "alfred"]).await;
+    let rename = modify_group_info::Request {
+        group_modify_info_param_group_name: Some("Release Crew".to_owned()),
+        ..modify_group_info::Request::new(group(&team), modify_group_info::FLAG_NAME)
+    };
+    owner.modify_group_info(rename).await.unwrap();
+    let card = modify_group_member_info::Request {
+        group_modify_member_info_name_card: Some("Benjamin Tester".to_owned()),
+        ..member_request(&team, "ben", modify_group_member_info::FLAG_NAME_CARD).unwrap()
+    };
+    ben.modify_member_info(card).await.unwrap();
+    let search = |keywords: &[&str], fields: Vec<u32>| search_group_members::Request {
+        group_search_member_params_groupid_list: vec![group(&team)],
+        group_search_member_params_keyword_list: keywords.iter().map(|it| (*it).to_owned()).collect(),
+        group_search_member_params_field_list: fields,
+    };
+    let names = |response: search_group_members::Response| -> Vec<String> {
+        response
+            .results
+            .into_iter()
+            .flat_map(|found| found.group_search_member_result_member_info_list)
+            .map(|member| member.group_member_info_identifier)
+            .collect()
+    };
+    // The start of an identifier, or of a word of a name card, case aside; every keyword must match.
+    assert_eq!(names(ann.call(&search(&["A"], vec![])).await.unwrap()), vec!["ann", "alfred"]);
+    assert_eq!(names(ann.call(&search(&["test"], vec![])).await.unwrap()), vec!["ben"]);
+    assert_eq!(names(ann.call(&search(&["b", "tes"], vec![])).await.unwrap()), vec!["ben"]);
+    assert!(
+        names(ann.call(&search(&["test"], vec![search_group_members::FIELD_IDENTIFIER])).await.unwrap()).is_empty()
+    );
+    // The index follows joins, leaves and new name cards.
+    alfred.quit_group(&team).await.unwrap();
+    let card = modify_group_member_info::Request {
+        group_modify_member_info_name_card: Some("Alpha".to_owned()),
+        ..member_request(&team, "ben", modify_group_member_info::FLAG_NAME_CARD).unwrap()
+    };
+    ben.modify_member_info(card).await.unwrap();
+    assert_eq!(names(ann.call(&search(&["a"], vec![])).await.unwrap()), vec!["ann", "ben"]);
+    // Bad keywords, and a group the caller is not in.
+    assert_eq!(ann.call(&search(&[], vec![])).await.unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
+    assert_eq!(alfred.call(&search(&["a"], vec![])).await.unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+    // Groups: one's own by words of ID or name; a searchable stranger's by its exact ID only.
+    let find_groups = |keywords: &[&str]| search_groups::Request {
+        group_search_params_keyword_list: keywords.iter().map(|it| (*it).to_owned()).collect(),
+        group_search_params_field_list: vec![],
+    };
+    let found = ann.call(&find_groups(&["crew"])).await.unwrap().groups;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].group_detail_info_group_name, "Release Crew");
+    assert!(alfred.call(&find_groups(&["crew"])).await.unwrap().groups.is_empty());
+    assert_eq!(alfred.call(&find_groups(&[&team])).await.unwrap().groups.len(), 1);
+    let hide = modify_group_info::Request {
+        group_modify_info_param_searchable: Some(0),
+        ..modify_group_info::Request::new(group(&team), modify_group_info::FLAG_SEARCHABLE)
+    };
+    owner.modify_group_info(hide).await.unwrap();
+    assert!(alfred.call(&find_groups(&[&team])).await.unwrap().groups.is_empty());
+    assert_eq!(ann.call(&find_groups(&[&team])).await.unwrap().groups.len(), 1, "members still find it");
+}
+
+#[tokio::test]
+async fn member_search_in_a_large_group_finds_by_prefix() {
+    // Goal: the index answers correctly in a group of thousands, through the real server.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let accounts: Vec<String> = (0..3_000).map(|i| format!("user{i:05}")).collect();
+    for chunk in accounts.chunks(100) {
+        admin.call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": chunk})).await.unwrap();
+    }
+    admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Owner_Account": "user00000", "Type": "Community", "GroupId": "@TGS#_big", "Name": "Big"}),
+        )
+        .await
+        .unwrap();
+    for chunk in accounts[1..].chunks(500) {
+        let members: Vec<serde_json::Value> = chunk.iter().map(|user| json!({"Member_Account": user})).collect();
+        admin
+            .call("group_open_http_svc", "add_group_member", &json!({"GroupId": "@TGS#_big", "MemberList": members}))
+            .await
+            .unwrap();
+    }
+    let (client, _events) = app.client("user00000").await;
+    let request = tincan_proto::api::search_group_members::Request {
+        group_search_member_params_groupid_list: vec![group("@TGS#_big")],
+        group_search_member_params_keyword_list: vec!["USER0299".to_owned()],
+        group_search_member_params_field_list: vec![],
+    };
+    let found = client.call(&request).await.unwrap().results;
+    let names: Vec<String> = found[0]
+        .group_search_member_result_member_info_list
+        .iter()
+        .map(|member| member.group_member_info_identifier.clone())
+        .collect();
+    let expected: Vec<String> = (2990..3000).map(|i| format!("user{i:05}")).collect();
+    assert_eq!(names, expected);
+    let request = tincan_proto::api::search_group_members::Request {
+        group_search_member_params_keyword_list: vec!["user".to_owned()],
+        ..request
+    };
+    let found = client.call(&request).await.unwrap().results;
+    assert_eq!(found[0].group_search_member_result_member_info_list.len(), 100, "at most 100 per group");
+}
