@@ -278,3 +278,30 @@ pub(crate) fn group_push(group: &Group, event: &str, operator: &UserId, members:
         member_count: group.n_members(),
     }
 }
+
+/// The write that queues a group webhook `command` with TIM's `body` (its `EventTime` added),
+/// if the app wants it and its queue has room.
+pub(crate) fn group_callback(
+    engine: &Engine,
+    app: &crate::state::AppState,
+    command: &str,
+    mut body: serde_json::Value,
+) -> Option<WriteOp> {
+    if !engine.wants_callback(&app.settings().config, command) {
+        return None;
+    }
+    body["EventTime"] = serde_json::json!(engine.now_ms());
+    engine.callback_op(app.sdkappid, command, &crate::webhooks::CallbackEvent::Group { body: body.to_string() })
+}
+
+/// `[{"Member_Account": user}, ...]`, as group webhooks list members.
+pub(crate) fn member_accounts<'a>(users: impl IntoIterator<Item = &'a UserId>) -> serde_json::Value {
+    serde_json::Value::Array(
+        users.into_iter().map(|user| serde_json::json!({"Member_Account": user.as_str()})).collect(),
+    )
+}
+
+/// A group type by TIM's REST name, as group webhooks give it.
+pub(crate) fn rest_type(group: &Group) -> &'static str {
+    group.group_type().rest_name().unwrap_or("Public")
+}

@@ -5,6 +5,7 @@
 //! owner and admins as a `group` push (`join_requested`), and leaves the list once handled: an
 //! accepted applicant joins as by `group_join`, a refused one gets a `join_refused` push.
 
+use tincan_core::config::{CALLBACK_GROUP_AFTER_FULL, CALLBACK_GROUP_AFTER_NEW_MEMBER};
 use tincan_proto::api::{self, Empty, get_group_pendency_list, handle_group_pendency, report_group_pendency_read};
 use tincan_proto::enums::MemberRole;
 use tincan_proto::objects::GroupPendency;
@@ -14,7 +15,8 @@ use tincan_store::WriteOp;
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{
-    TIP_INVITE, group_events, group_not_found, group_push, group_record, member_ops, tips_message,
+    TIP_INVITE, group_callback, group_events, group_not_found, group_push, group_record, member_accounts, member_ops,
+    rest_type, tips_message,
 };
 use crate::ops::handle;
 use crate::state::lock;
@@ -117,6 +119,18 @@ pub(crate) async fn handle_request(
                         &group_push(&state.group, "joined", me, &applicants),
                     ));
                     ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &applicants, now));
+                    let body = serde_json::json!({
+                        "GroupId": group_id.as_str(),
+                        "Type": rest_type(&state.group),
+                        "JoinType": "Apply",
+                        "Operator_Account": me.as_str(),
+                        "NewMemberList": member_accounts(applicants),
+                    });
+                    ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_NEW_MEMBER, body));
+                    if state.group.n_members() >= u64::from(state.group.profile.max_member_num) {
+                        let full = serde_json::json!({"GroupId": group_id.as_str(), "Type": rest_type(&state.group)});
+                        ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_FULL, full));
+                    }
                     app.list_group(&group_id, applicants);
                 }
                 None if !accept => ops.extend(group_events(
@@ -131,6 +145,7 @@ pub(crate) async fn handle_request(
         },
     );
     committing.await?.durable().await?;
+    engine.wake_webhooks();
     Ok(Empty {})
 }
 

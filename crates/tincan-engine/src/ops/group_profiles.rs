@@ -9,6 +9,9 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
+use tincan_core::config::{
+    CALLBACK_GROUP_AFTER_INFO_CHANGED, CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED, CALLBACK_GROUP_AFTER_OWNER_CHANGED,
+};
 use tincan_core::group::{CustomFields, GroupProfile, MemberChange, MemberChanged, OwnerChange, merge_custom};
 use tincan_proto::api::{
     self, Empty, get_online_member_count, modify_group_info as info, modify_group_member_info as member_info,
@@ -20,7 +23,7 @@ use tincan_store::{MemberInfo, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
-use crate::ops::common::{TipsMessage, group_not_found, group_record, tips_message_with};
+use crate::ops::common::{TipsMessage, group_callback, group_not_found, group_record, rest_type, tips_message_with};
 use crate::ops::handle;
 use crate::state::{GroupState, lock};
 
@@ -365,6 +368,44 @@ impl Engine {
                     }
                     ops.push(set_role(app.sdkappid, group_id, new.1, MemberRole::OWNER));
                 }
+                let group = &state.group;
+                let mut changed = json!({
+                    "GroupId": group_id.as_str(),
+                    "Type": rest_type(group),
+                    "Operator_Account": session.user().as_str(),
+                });
+                let after = &group.profile;
+                for (key, old, new) in [
+                    ("Name", &before.name, &after.name),
+                    ("Introduction", &before.introduction, &after.introduction),
+                    ("Notification", &before.notification, &after.notification),
+                    ("FaceUrl", &before.face_url, &after.face_url),
+                ] {
+                    if old != new {
+                        changed[key] = json!(new);
+                    }
+                }
+                if before.shutup_all != after.shutup_all {
+                    changed["ShutUpAllMember"] = json!(if after.shutup_all { "On" } else { "Off" });
+                    changed["MuteAllMember"] = changed["ShutUpAllMember"].clone();
+                }
+                if before.custom != after.custom {
+                    changed["AppDefinedData"] = Value::Array(
+                        after.custom.iter().map(|(key, value)| json!({"Key": key, "Value": value})).collect(),
+                    );
+                }
+                if *after != before {
+                    ops.extend(group_callback(self, app, CALLBACK_GROUP_AFTER_INFO_CHANGED, changed));
+                }
+                if let Some(OwnerChange { old, new }) = &handed_over {
+                    let body = json!({
+                        "GroupId": group_id.as_str(),
+                        "Type": rest_type(group),
+                        "NewOwner_Account": new.0.as_str(),
+                        "OldOwner_Account": old.as_ref().map(|(user, _)| user.as_str()).unwrap_or_default(),
+                    });
+                    ops.extend(group_callback(self, app, CALLBACK_GROUP_AFTER_OWNER_CHANGED, body));
+                }
                 let mut extra = Map::new();
                 extra.insert("group_tips_elem_group_change_info_array".to_owned(), Value::Array(infos));
                 let tips = TipsMessage { tip_type: TIP_INFO_CHANGE, operator: session.user(), users: &[], now };
@@ -373,6 +414,7 @@ impl Engine {
             },
         );
         committing.await?.durable().await?;
+        self.wake_webhooks();
         Ok(())
     }
 
@@ -432,6 +474,28 @@ impl Engine {
                     changes.push((user, state.group.apply_member_change(user, change, now)));
                 }
                 let mut ops = Vec::new();
+                let fields: Vec<Value> = changes
+                    .iter()
+                    .filter(|_| change.name_card.is_some() || change.custom.is_some())
+                    .filter_map(|(user, _)| {
+                        let member = state.group.member(user)?;
+                        let custom: Vec<Value> =
+                            member.custom.iter().map(|(key, value)| json!({"Key": key, "Value": value})).collect();
+                        Some(json!({
+                            "Member_Account": user.as_str(),
+                            "NameCard": member.name_card,
+                            "AppMemberDefinedData": custom,
+                        }))
+                    })
+                    .collect();
+                let field_change = (!fields.is_empty()).then(|| {
+                    json!({
+                        "GroupId": group_id.as_str(),
+                        "Type": rest_type(&state.group),
+                        "Operator_Account": session.user().as_str(),
+                        "MemberList": fields,
+                    })
+                });
                 for (user, changed) in &changes {
                     if let Some(role) = changed.role {
                         ops.push(set_role(app.sdkappid, group_id, changed.index, role));
@@ -454,6 +518,9 @@ impl Engine {
                 }
                 if ops.is_empty() {
                     return Ok(Decision::Nothing(()));
+                }
+                if let Some(body) = field_change {
+                    ops.extend(group_callback(self, app, CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED, body));
                 }
                 let me = session.user();
                 for (tip_type, role) in [(TIP_SET_ADMIN, MemberRole::ADMIN), (TIP_CANCEL_ADMIN, MemberRole::NORMAL)] {
@@ -491,6 +558,7 @@ impl Engine {
             },
         );
         committing.await?.durable().await?;
+        self.wake_webhooks();
         Ok(())
     }
 

@@ -117,6 +117,12 @@ pub enum CallbackEvent {
         /// The reader's `TIMPlatform`.
         platform: u32,
     },
+    /// A group event (`Group.CallbackAfterCreateGroup` and the other membership and profile
+    /// events): TIM's body as JSON text, without `CallbackCommand`, which the sender adds.
+    Group {
+        /// The body.
+        body: String,
+    },
     /// `C2C.CallbackAfterMsgReport`.
     AfterMsgReport {
         /// Who marked the conversation read.
