@@ -34,7 +34,8 @@ pub(crate) async fn groups(
     session: &Session,
     request: search_groups::Request,
 ) -> Result<search_groups::Response, ApiError> {
-    let keywords = request.group_search_params_keyword_list;
+    let listed = request.group_search_params_keyword_list;
+    let keywords: Vec<String> = listed.iter().map(|keyword| keyword.as_str().to_owned()).collect();
     check_keywords(&keywords)?;
     let fields = request.group_search_params_field_list;
     let by_id = fields.is_empty() || fields.contains(&search_groups::FIELD_GROUP_ID);
@@ -43,7 +44,7 @@ pub(crate) async fn groups(
     let mut candidates: Vec<GroupId> = lock(&session.account.convs).groups.iter().cloned().collect();
     // A searchable group is also found by its exact ID, as a user looking for a group to join
     // would type it.
-    candidates.extend(keywords.iter().filter_map(|keyword| GroupId::parse(keyword).ok()));
+    candidates.extend(listed.iter().filter_map(|keyword| keyword.valid().ok().cloned()));
     candidates.sort();
     candidates.dedup();
     let mut found = Vec::new();

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{GroupId, ListedId};
 use crate::objects::GroupDetailInfo;
 
 /// `kTIMGroupSearchFieldKey_GroupId`.
@@ -14,8 +15,8 @@ pub const FIELD_GROUP_NAME: u32 = 0x2;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// 1 to 5 keywords; a group matches when each is contained in one of the searched fields
-    /// (case aside).
-    pub group_search_params_keyword_list: Vec<String>,
+    /// (case aside). Each is also read as a group ID, which a keyword need not be.
+    pub group_search_params_keyword_list: Vec<ListedId<GroupId>>,
     /// `TIMGroupSearchFieldKey` values; empty for both.
     #[serde(default)]
     pub group_search_params_field_list: Vec<u32>,

@@ -506,7 +506,7 @@ async fn groups_and_members_are_found_by_search() {
     assert_eq!(alfred.call(&search(&["a"], vec![])).await.unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
     // Groups: one's own by words of ID or name; a searchable stranger's by its exact ID only.
     let find_groups = |keywords: &[&str]| search_groups::Request {
-        group_search_params_keyword_list: keywords.iter().map(|it| (*it).to_owned()).collect(),
+        group_search_params_keyword_list: keywords.iter().map(|it| tincan_proto::ids::ListedId::parse(it)).collect(),
         group_search_params_field_list: vec![],
     };
     let found = ann.call(&find_groups(&["crew"])).await.unwrap().groups;
