@@ -623,6 +623,24 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
         }
         cursor = page.next_seq;
     }
+    // Member search as someone typing "lg123" into a search box, a query per keystroke; the
+    // first query builds the group's index, so it is reported apart.
+    let search = |keyword: &str| tincan_proto::api::search_group_members::Request {
+        group_search_member_params_groupid_list: vec![tincan_proto::GroupId::parse(&group_id).expect("the group's ID")],
+        group_search_member_params_keyword_list: vec![keyword.to_owned()],
+        group_search_member_params_field_list: Vec::new(),
+    };
+    let at = Instant::now();
+    owner.call(&search("lg")).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+    let search_first_ms = at.elapsed().as_secs_f64() * 1_000.0;
+    let mut searches = Stats::default();
+    for _ in 0..20 {
+        for keyword in ["l", "lg", "lg1", "lg12", "lg123"] {
+            let at = Instant::now();
+            owner.call(&search(keyword)).await.map_err(|err| anyhow::anyhow!("{err}"))?;
+            searches.push(at.elapsed());
+        }
+    }
     let storage = target
         .admin()
         .call("tincan", "get_receipt_storage", &json!({"GroupId": group_id, "MsgSeq": sent.message_seq}))
@@ -644,6 +662,8 @@ pub async fn large_group(target: &Target, sizes: &Sizes) -> anyhow::Result<Value
         "member_list_page": pages.summary(),
         "read_list_length": listed,
         "receipt_storage_bytes": storage_bytes,
+        "member_search_first_ms": round3(search_first_ms),
+        "member_search": searches.summary(),
     }))
 }
 

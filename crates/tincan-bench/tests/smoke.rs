@@ -63,6 +63,8 @@ async fn every_scenario_runs_at_tiny_sizes() {
                 assert_eq!(report["reads"]["n"], 49, "{report}");
                 assert_eq!(report["receipt_to_sender"]["n"], 49, "{report}");
                 assert_eq!(report["receipt_to_sender"]["not_seen"], 0, "{report}");
+                assert_eq!(report["member_search"]["n"], 100, "a search per keystroke: {report}");
+                assert!(report["member_search_first_ms"].as_f64().is_some(), "{report}");
             }
             "connections" => assert_eq!(report["connections"], 20, "{report}"),
             "messaging" => {

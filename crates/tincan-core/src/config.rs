@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 10] = [
+pub const CALLBACK_COMMANDS: [&str; 18] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -62,6 +62,14 @@ pub const CALLBACK_COMMANDS: [&str; 10] = [
     CALLBACK_STATE_CHANGE,
     CALLBACK_PROFILE_PORTRAIT_SET,
     CALLBACK_GROUP_AFTER_RECALL_MSG,
+    CALLBACK_GROUP_AFTER_CREATE,
+    CALLBACK_GROUP_AFTER_NEW_MEMBER,
+    CALLBACK_GROUP_AFTER_MEMBER_EXIT,
+    CALLBACK_GROUP_AFTER_FULL,
+    CALLBACK_GROUP_AFTER_DESTROYED,
+    CALLBACK_GROUP_AFTER_INFO_CHANGED,
+    CALLBACK_GROUP_AFTER_OWNER_CHANGED,
+    CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED,
 ];
 /// A device of a user logged in, logged out or lost its connection.
 pub const CALLBACK_STATE_CHANGE: &str = "State.StateChange";
@@ -71,6 +79,22 @@ pub const CALLBACK_PROFILE_PORTRAIT_SET: &str = "Profile.CallbackPortraitSet";
 pub const CALLBACK_C2C_AFTER_MSG_WITHDRAW: &str = "C2C.CallbackAfterMsgWithDraw";
 /// After a group message is revoked.
 pub const CALLBACK_GROUP_AFTER_RECALL_MSG: &str = "Group.CallbackAfterRecallMsg";
+/// After a group is created.
+pub const CALLBACK_GROUP_AFTER_CREATE: &str = "Group.CallbackAfterCreateGroup";
+/// After members join a group (invited, added, or accepted).
+pub const CALLBACK_GROUP_AFTER_NEW_MEMBER: &str = "Group.CallbackAfterNewMemberJoin";
+/// After members leave a group (quit or removed).
+pub const CALLBACK_GROUP_AFTER_MEMBER_EXIT: &str = "Group.CallbackAfterMemberExit";
+/// After a join fills a group to its member cap.
+pub const CALLBACK_GROUP_AFTER_FULL: &str = "Group.CallbackAfterGroupFull";
+/// After a group is dismissed.
+pub const CALLBACK_GROUP_AFTER_DESTROYED: &str = "Group.CallbackAfterGroupDestroyed";
+/// After a group's profile changes.
+pub const CALLBACK_GROUP_AFTER_INFO_CHANGED: &str = "Group.CallbackAfterGroupInfoChanged";
+/// After a group is handed to a new owner.
+pub const CALLBACK_GROUP_AFTER_OWNER_CHANGED: &str = "Group.CallbackAfterChangeGroupOwner";
+/// After a member's name card or custom fields change.
+pub const CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED: &str = "Group.CallbackAfterMemberFieldChanged";
 /// Before a C2C message is stored; the answer may refuse or change it.
 pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
 /// After a C2C message is stored.

@@ -7,17 +7,18 @@
 //! Every join and leave records the group's newest message seq at that moment, so that history,
 //! unread counts and receipts know which messages a member could see.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use roaring::{RoaringBitmap, RoaringTreemap};
 use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
 
 use crate::conv::ReadState;
+use crate::member_search::{MemberIndex, SearchFields};
 
 /// `TIMGroupAddOption`: joining is forbidden.
 pub const ADD_OPTION_FORBID: u32 = 0;
-/// `TIMGroupAddOption`: joining needs an admin's approval (tincan treats it as forbidden).
+/// `TIMGroupAddOption`: joining needs an admin's approval (a join request).
 pub const ADD_OPTION_AUTH: u32 = 1;
 /// `TIMGroupAddOption`: anyone may join.
 pub const ADD_OPTION_ANY: u32 = 2;
@@ -75,8 +76,11 @@ pub fn generated_group_id(group_type: GroupType, random: u64) -> GroupId {
     }
 }
 
+/// Custom fields (TIM's `AppDefinedData` and `AppMemberDefinedData`), by key.
+pub type CustomFields = BTreeMap<String, String>;
+
 /// The editable profile of a group.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupProfile {
     /// The name (non-empty).
     pub name: String,
@@ -90,6 +94,14 @@ pub struct GroupProfile {
     pub add_option: u32,
     /// The member cap (at most the type's cap).
     pub max_member_num: u32,
+    /// Whether only the owner and admins may speak (TIM's mute-all, `ShutUpAllMember`).
+    pub shutup_all: bool,
+    /// `group_detail_info_visible`: 0 when the member list is hidden from non-members, 1 when not.
+    pub visible: u32,
+    /// `group_detail_info_searchable`: 0 when group search does not find the group, 1 when it does.
+    pub searchable: u32,
+    /// The group's custom fields (`AppDefinedData`).
+    pub custom: CustomFields,
 }
 
 impl GroupProfile {
@@ -120,6 +132,12 @@ impl GroupProfile {
         if self.add_option > ADD_OPTION_ANY {
             return invalid(format!("add option {} is not one of 0 (Forbid), 1 (Auth), 2 (Any)", self.add_option));
         }
+        for (what, value) in [("visible", self.visible), ("searchable", self.searchable)] {
+            if value > 1 {
+                return invalid(format!("{what} {value} is not 0 (no) or 1 (yes)"));
+            }
+        }
+        validate_custom(&self.custom, "group", limits::GROUP_CUSTOM_FIELDS_MAX, limits::GROUP_CUSTOM_VALUE_BYTES_MAX)?;
         let cap = member_cap(group_type)?;
         if self.max_member_num == 0 || self.max_member_num > cap {
             return invalid(format!(
@@ -144,6 +162,19 @@ pub struct Member {
     pub join_time: u64,
     /// The member's read position.
     pub read: ReadState,
+    /// The member's name card in this group.
+    pub name_card: String,
+    /// Until when the member is muted, in seconds (0 or a past time: not muted).
+    pub shutup_until: u64,
+    /// The member's custom fields (`AppMemberDefinedData`).
+    pub custom: CustomFields,
+}
+
+impl Member {
+    /// Whether the member is muted at `now` (seconds).
+    pub fn is_muted(&self, now: u64) -> bool {
+        self.shutup_until > now
+    }
 }
 
 /// A member who just joined, for the store.
@@ -228,6 +259,9 @@ pub struct Group {
     next_index: u32,
     excluded: RoaringTreemap,
     dismissed: bool,
+    requests: BTreeMap<UserId, JoinRequest>,
+    /// Built by the first member search, kept up to date from then on.
+    search: Option<MemberIndex>,
 }
 
 /// What a new group is made of.
@@ -309,6 +343,8 @@ impl Group {
             next_index: stored.next_index,
             excluded: RoaringTreemap::new(),
             dismissed: false,
+            requests: BTreeMap::new(),
+            search: None,
         }
     }
 
@@ -440,17 +476,45 @@ impl Group {
         }
     }
 
-    /// Checks that `sender` may send a message to the group.
-    pub fn check_send(&self, sender: &UserId) -> Result<&Member, ApiError> {
+    /// Checks that `sender` may send a message to the group at `now` (seconds): a member who is
+    /// not muted, and while the whole group is muted, its owner or an admin.
+    pub fn check_send(&self, sender: &UserId, now: u64) -> Result<&Member, ApiError> {
+        let member = self.check_member(sender)?;
+        if member.is_muted(now) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_MEMBER_MUTED,
+                format!(
+                    "{sender} is muted in group {} for {} more seconds",
+                    self.id,
+                    member.shutup_until.saturating_sub(now)
+                ),
+            ));
+        }
+        if self.profile.shutup_all && !is_admin_or_owner(member.role) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_MEMBER_MUTED,
+                format!("group {} is muted: only its owner and admins may speak", self.id),
+            ));
+        }
+        Ok(member)
+    }
+
+    /// Checks that `user` is a member of the group (and may read its history and receipts).
+    pub fn check_member(&self, user: &UserId) -> Result<&Member, ApiError> {
         self.check_alive()?;
-        self.members.get(sender).ok_or_else(|| {
-            ApiError::new(ErrorCode::GROUP_PERMISSION_DENIED, format!("{sender} is not a member of group {}", self.id))
+        self.members.get(user).ok_or_else(|| {
+            ApiError::new(ErrorCode::GROUP_PERMISSION_DENIED, format!("{user} is not a member of group {}", self.id))
         })
     }
 
-    /// Checks that `user` may read the group's history and receipts.
-    pub fn check_member(&self, user: &UserId) -> Result<&Member, ApiError> {
-        self.check_send(user)
+    /// The members muted at `now`, with the time each mute ends, in join order.
+    pub fn muted_members(&self, now: u64) -> Vec<(&UserId, u64)> {
+        self.current
+            .iter()
+            .filter_map(|index| self.user_at(index))
+            .filter(|(_, member)| member.is_muted(now))
+            .map(|(user, member)| (user, member.shutup_until))
+            .collect()
     }
 
     /// Appends a message from `sender` (already checked) and returns its seq.
@@ -638,6 +702,97 @@ impl Group {
         outcome
     }
 
+    /// Pending join requests, by applicant.
+    pub fn join_requests(&self) -> impl Iterator<Item = &JoinRequest> {
+        self.requests.values()
+    }
+
+    /// Adds a stored join request back.
+    pub fn restore_request(&mut self, request: JoinRequest) {
+        self.requests.insert(request.user.clone(), request);
+    }
+
+    /// Whether joining needs an admin's approval: the add option is Auth.
+    pub fn needs_approval(&self) -> bool {
+        self.profile.add_option == ADD_OPTION_AUTH
+    }
+
+    /// `user` asks to join a group whose add option is Auth (TIM `TIMGroupJoin`); the owner and
+    /// admins decide with [`Group::handle_request`]. A second request replaces the first.
+    pub fn request_join(&mut self, user: &UserId, message: &str, now: u64) -> Result<JoinRequest, ApiError> {
+        self.check_alive()?;
+        if self.members.contains_key(user) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_ALREADY_MEMBER,
+                format!("{user} is already a member of group {}", self.id),
+            ));
+        }
+        if self.group_type == GroupType::WORK || !self.needs_approval() {
+            return Err(self.permission_denied(user, "ask to join"));
+        }
+        if message.len() > limits::GROUP_TEXT_BYTES_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "the request's message is {} bytes; at most {} are allowed",
+                    message.len(),
+                    limits::GROUP_TEXT_BYTES_MAX
+                ),
+            ));
+        }
+        if !self.requests.contains_key(user) && self.requests.len() >= limits::GROUP_JOIN_REQUESTS_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "group {} already has {} pending join requests; they must be handled first",
+                    self.id,
+                    self.requests.len()
+                ),
+            ));
+        }
+        let request = JoinRequest { user: user.clone(), add_time: now, message: message.to_owned() };
+        self.requests.insert(user.clone(), request.clone());
+        Ok(request)
+    }
+
+    /// The owner or an admin (or the app's administrator) accepts or refuses `user`'s pending
+    /// request (TIM `TIMGroupHandlePendency`); an accepted applicant joins, unless the group is
+    /// full (10014, and the request stays). Returns the request and the join, if any.
+    pub fn handle_request<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        user: &UserId,
+        accept: bool,
+        now: u64,
+    ) -> Result<(JoinRequest, Option<Joined>), ApiError> {
+        match operator.into() {
+            Operator::AppAdmin(_) => self.check_alive()?,
+            Operator::User(operator) => {
+                if !is_admin_or_owner(self.check_member(operator)?.role) {
+                    return Err(self.permission_denied(operator, "handle join requests of"));
+                }
+            }
+        }
+        if !self.requests.contains_key(user) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!("{user} has no pending request to join group {}; it may have been handled already", self.id),
+            ));
+        }
+        let joins = accept && !self.members.contains_key(user);
+        if joins && self.current.len() >= u64::from(self.profile.max_member_num) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_FULL,
+                format!("group {} is full ({} members)", self.id, self.profile.max_member_num),
+            ));
+        }
+        let Some(request) = self.requests.remove(user) else {
+            unreachable!("the request was found above, under the same borrow of the group")
+        };
+        let joined = joins.then(|| self.add_member(user.clone(), MemberRole::NORMAL, now));
+        Ok((request, joined))
+    }
+
     /// `user` joins by itself (TIM `TIMGroupJoin`).
     pub fn join(&mut self, user: &UserId, now: u64) -> Result<Joined, ApiError> {
         if self.dismissed {
@@ -705,12 +860,45 @@ impl Group {
         operator: impl Into<Operator<'a>>,
         profile: GroupProfile,
     ) -> Result<(), ApiError> {
+        self.check_profile_change(operator, &profile)?;
+        self.apply_profile(profile);
+        Ok(())
+    }
+
+    /// Applies a profile that [`Group::check_profile_change`] accepted, moving the info seq on.
+    pub fn apply_profile(&mut self, profile: GroupProfile) {
+        self.profile = profile;
+        self.info_seq = self.info_seq.saturating_add(1);
+    }
+
+    /// Checks that [`Group::modify_profile`] would succeed, changing nothing.
+    pub fn check_profile_change<'a>(
+        &self,
+        operator: impl Into<Operator<'a>>,
+        profile: &GroupProfile,
+    ) -> Result<(), ApiError> {
         match operator.into() {
             Operator::AppAdmin(_) => self.check_alive()?,
             Operator::User(user) => {
                 let role = self.check_member(user)?.role;
-                if self.group_type != GroupType::WORK && !is_admin_or_owner(role) {
-                    return Err(self.permission_denied(user, "change the profile of"));
+                if !is_admin_or_owner(role) {
+                    // A Work group's members may change what describes it, and nothing else.
+                    let descriptive = GroupProfile {
+                        name: profile.name.clone(),
+                        introduction: profile.introduction.clone(),
+                        notification: profile.notification.clone(),
+                        face_url: profile.face_url.clone(),
+                        ..self.profile.clone()
+                    };
+                    if self.group_type != GroupType::WORK {
+                        return Err(self.permission_denied(user, "change the profile of"));
+                    }
+                    if descriptive != *profile {
+                        return Err(self.permission_denied(
+                            user,
+                            "change more than the name, introduction, notification and face URL of",
+                        ));
+                    }
                 }
             }
         }
@@ -725,9 +913,206 @@ impl Group {
                 ),
             ));
         }
-        self.profile = profile;
-        self.info_seq = self.info_seq.saturating_add(1);
         Ok(())
+    }
+
+    /// Hands the group to `new_owner` on behalf of `operator` (TIM's `kTIMGroupModifyInfoFlag_Owner`,
+    /// REST `change_group_owner`): the owner becomes an ordinary member.
+    ///
+    /// Only the owner may, or the app's administrator; the new owner must be a member.
+    pub fn change_owner<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        new_owner: &UserId,
+    ) -> Result<OwnerChange, ApiError> {
+        match operator.into() {
+            Operator::AppAdmin(_) => self.check_alive()?,
+            Operator::User(user) => {
+                if self.check_member(user)?.role != MemberRole::OWNER {
+                    return Err(self.permission_denied(user, "hand over (only its owner may)"));
+                }
+            }
+        }
+        let Some(member) = self.members.get(new_owner) else {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                format!("{new_owner} is not a member of group {}; only a member can become its owner", self.id),
+            ));
+        };
+        if member.role == MemberRole::OWNER {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!("{new_owner} already owns group {}", self.id),
+            ));
+        }
+        let new_index = member.index;
+        let old = self.owner.take().and_then(|old| {
+            let member = self.members.get_mut(&old)?;
+            member.role = MemberRole::NORMAL;
+            Some((old, member.index))
+        });
+        if let Some(member) = self.members.get_mut(new_owner) {
+            member.role = MemberRole::OWNER;
+        }
+        self.owner = Some(new_owner.clone());
+        self.info_seq = self.info_seq.saturating_add(1);
+        Ok(OwnerChange { old, new: (new_owner.clone(), new_index) })
+    }
+
+    /// Changes a member's role, mute, name card or custom fields on behalf of `operator` (TIM
+    /// `TIMGroupModifyMemberInfo`, REST `modify_group_member_info` and `forbid_send_msg`).
+    ///
+    /// Everything is checked before anything changes. A member may change its own name card and
+    /// custom fields; the owner may change anyone else's, and an admin an ordinary member's.
+    /// Only the owner may make or unmake admins (not in Work groups, which have none); the owner
+    /// may mute admins and members, an admin ordinary members, and the owner is never muted.
+    /// The app's administrator may do what the owner may.
+    pub fn modify_member<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        target: &UserId,
+        change: &MemberChange,
+        now: u64,
+    ) -> Result<MemberChanged, ApiError> {
+        let operator = operator.into();
+        self.check_member_change(operator, target, change)?;
+        Ok(self.apply_member_change(target, change, now))
+    }
+
+    /// Checks that [`Group::modify_member`] would succeed, changing nothing.
+    pub fn check_member_change<'a>(
+        &self,
+        operator: impl Into<Operator<'a>>,
+        target: &UserId,
+        change: &MemberChange,
+    ) -> Result<(), ApiError> {
+        let operator = operator.into();
+        let operator_role = match operator {
+            Operator::AppAdmin(_) => {
+                self.check_alive()?;
+                MemberRole::OWNER
+            }
+            Operator::User(user) => self.check_member(user)?.role,
+        };
+        let by_app_admin = matches!(operator, Operator::AppAdmin(_));
+        let name = operator.user();
+        let Some(member) = self.members.get(target) else {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                format!("{target} is not a member of group {}", self.id),
+            ));
+        };
+        let is_self = !by_app_admin && name == target;
+        let outranks = by_app_admin
+            || (operator_role == MemberRole::OWNER && member.role != MemberRole::OWNER)
+            || (operator_role == MemberRole::ADMIN && !is_admin_or_owner(member.role));
+        if (change.name_card.is_some() || change.custom.is_some()) && !is_self && !outranks {
+            return Err(self.permission_denied(name, &format!("change {target}'s member profile in")));
+        }
+        if let Some(name_card) = &change.name_card
+            && name_card.len() > limits::NAME_CARD_BYTES_MAX
+        {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "the name card is {} bytes; at most {} are allowed",
+                    name_card.len(),
+                    limits::NAME_CARD_BYTES_MAX
+                ),
+            ));
+        }
+        if let Some(custom) = &change.custom {
+            let mut merged = member.custom.clone();
+            merge_custom(&mut merged, custom);
+            validate_custom(
+                &merged,
+                "member",
+                limits::MEMBER_CUSTOM_FIELDS_MAX,
+                limits::MEMBER_CUSTOM_VALUE_BYTES_MAX,
+            )?;
+        }
+        if let Some(role) = change.role {
+            if role != MemberRole::NORMAL && role != MemberRole::ADMIN {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_INVALID_PARAMETERS,
+                    format!(
+                        "role {} cannot be given; use 200 (member) or 300 (admin), and change the owner to hand the group over",
+                        role.0
+                    ),
+                ));
+            }
+            if self.group_type == GroupType::WORK {
+                return Err(self.permission_denied(name, "appoint admins in (Work groups have none)"));
+            }
+            if operator_role != MemberRole::OWNER || member.role == MemberRole::OWNER {
+                return Err(self.permission_denied(name, &format!("change {target}'s role in")));
+            }
+        }
+        if let Some(seconds) = change.shutup_seconds {
+            if seconds > limits::MUTE_SECONDS_MAX {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_INVALID_PARAMETERS,
+                    format!(
+                        "a mute of {seconds} seconds is too long; at most {} are allowed",
+                        limits::MUTE_SECONDS_MAX
+                    ),
+                ));
+            }
+            if member.role == MemberRole::OWNER || !outranks {
+                return Err(self.permission_denied(name, &format!("mute {target} in")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a change that [`Group::check_member_change`] accepted.
+    pub fn apply_member_change(&mut self, target: &UserId, change: &MemberChange, now: u64) -> MemberChanged {
+        let Some(member) = self.members.get_mut(target) else {
+            unreachable!("apply_member_change follows a successful check_member_change, which found the target")
+        };
+        let mut changed = MemberChanged { index: member.index, ..MemberChanged::default() };
+        if let Some(role) = change.role
+            && role != member.role
+        {
+            member.role = role;
+            changed.role = Some(role);
+        }
+        if let Some(seconds) = change.shutup_seconds {
+            member.shutup_until = if seconds == 0 { 0 } else { now.saturating_add(seconds) };
+            changed.shutup_until = Some(member.shutup_until);
+        }
+        if let Some(name_card) = &change.name_card
+            && *name_card != member.name_card
+        {
+            if let Some(search) = &mut self.search {
+                search.remove(member.index, target.as_str(), &member.name_card);
+                search.insert(member.index, target.as_str(), name_card);
+            }
+            member.name_card.clone_from(name_card);
+            changed.profile = true;
+        }
+        if let Some(custom) = &change.custom {
+            let before = member.custom.clone();
+            merge_custom(&mut member.custom, custom);
+            changed.profile |= before != member.custom;
+        }
+        changed.profile |= changed.shutup_until.is_some();
+        changed
+    }
+
+    /// The member indices of up to `limit` current members, in join order, whose identifier or a
+    /// word of whose name card starts with every keyword (case aside); the first search builds
+    /// the group's index.
+    pub fn search_members(&mut self, keywords: &[String], fields: SearchFields, limit: usize) -> Vec<u32> {
+        let search = self.search.get_or_insert_with(|| {
+            let mut index = MemberIndex::default();
+            for (user, member) in &self.members {
+                index.insert(member.index, user.as_str(), &member.name_card);
+            }
+            index
+        });
+        let found = search.search(keywords, fields);
+        found.iter().filter(|index| self.current.contains(*index)).take(limit).collect()
     }
 
     /// The type's product name, for messages.
@@ -738,17 +1123,33 @@ impl Group {
     fn add_member(&mut self, user: UserId, role: MemberRole, now: u64) -> Joined {
         let index = self.next_index;
         self.next_index = self.next_index.saturating_add(1);
-        let member =
-            Member { index, role, join_seq: self.max_seq, join_time: now, read: ReadState::starting_at(self.max_seq) };
+        let member = Member {
+            index,
+            role,
+            join_seq: self.max_seq,
+            join_time: now,
+            read: ReadState::starting_at(self.max_seq),
+            name_card: String::new(),
+            shutup_until: 0,
+            custom: CustomFields::new(),
+        };
         self.current.insert(index);
         self.users_by_index.insert(index, user.clone());
         self.members.insert(user.clone(), member);
+        if let Some(search) = &mut self.search {
+            search.insert(index, user.as_str(), "");
+        }
         Joined { user, index, role, join_seq: self.max_seq, join_time: now }
     }
 
     fn drop_member(&mut self, user: &UserId) -> Left {
         let index = match self.members.remove(user) {
-            Some(member) => member.index,
+            Some(member) => {
+                if let Some(search) = &mut self.search {
+                    search.remove(member.index, user.as_str(), &member.name_card);
+                }
+                member.index
+            }
             None => unreachable!("drop_member is called for current members only"),
         };
         self.current.remove(index);
@@ -762,6 +1163,97 @@ impl Group {
             format!("{operator} may not {what} {} group {}", self.type_name(), self.id),
         )
     }
+}
+
+/// A pending request to join a group whose add option is Auth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinRequest {
+    /// The applicant.
+    pub user: UserId,
+    /// When it asked, in seconds.
+    pub add_time: u64,
+    /// What it wrote (`helloMsg`).
+    pub message: String,
+}
+
+/// A change of owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerChange {
+    /// The former owner and its member index, now an ordinary member (none when the group had
+    /// no owner).
+    pub old: Option<(UserId, u32)>,
+    /// The new owner and its member index.
+    pub new: (UserId, u32),
+}
+
+/// What to change of a member; `None` leaves a part as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberChange {
+    /// The new role: 200 (member) or 300 (admin).
+    pub role: Option<MemberRole>,
+    /// Mute for this many seconds from now; 0 lifts a mute.
+    pub shutup_seconds: Option<u64>,
+    /// The new name card.
+    pub name_card: Option<String>,
+    /// Custom fields to set; an empty value deletes its key.
+    pub custom: Option<CustomFields>,
+}
+
+/// What a member change did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberChanged {
+    /// The member's index.
+    pub index: u32,
+    /// The member's new role, if it changed.
+    pub role: Option<MemberRole>,
+    /// The member's new mute end, if a mute was set or lifted.
+    pub shutup_until: Option<u64>,
+    /// Whether the stored member fields (name card, mute, custom fields) changed.
+    pub profile: bool,
+}
+
+/// Sets each of `changes` in `fields`; an empty value deletes its key (as TIM's REST API does).
+pub fn merge_custom(fields: &mut CustomFields, changes: &CustomFields) {
+    for (key, value) in changes {
+        if value.is_empty() {
+            fields.remove(key);
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// Checks custom fields against TIM's rules: keys of letters, digits and `_` that do not start
+/// with a digit, at most 16 bytes, and the counts and sizes given.
+pub fn validate_custom(
+    fields: &CustomFields,
+    what: &str,
+    n_max: usize,
+    value_bytes_max: usize,
+) -> Result<(), ApiError> {
+    let invalid = |desc: String| Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, desc));
+    if fields.len() > n_max {
+        return invalid(format!("a {what} may have at most {n_max} custom fields; these would make {}", fields.len()));
+    }
+    for (key, value) in fields {
+        let well_formed = !key.is_empty()
+            && key.len() <= limits::CUSTOM_FIELD_KEY_BYTES_MAX
+            && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+            && !key.as_bytes()[0].is_ascii_digit();
+        if !well_formed {
+            return invalid(format!(
+                "custom field key {key:?} must be 1 to {} letters, digits or underscores, not starting with a digit",
+                limits::CUSTOM_FIELD_KEY_BYTES_MAX
+            ));
+        }
+        if value.len() > value_bytes_max {
+            return invalid(format!(
+                "the {what} custom field {key:?} is {} bytes; at most {value_bytes_max} are allowed",
+                value.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A group's stored fields, for [`Group::restore`].
@@ -820,6 +1312,7 @@ mod tests {
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
             max_member_num: member_cap(group_type).unwrap().min(1_000),
+            ..GroupProfile::default()
         };
         let (group, joined) = Group::create(NewGroup {
             id: GroupId::parse("g1").unwrap(),
@@ -874,11 +1367,11 @@ mod tests {
         assert_eq!(public.check_dismiss(&user("a")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
         assert!(public.check_dismiss(&user("owner")).is_ok());
         assert_eq!(public.join(&user("a"), 1).unwrap_err().code, ErrorCode::GROUP_ALREADY_MEMBER);
-        assert_eq!(public.check_send(&user("x")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        assert_eq!(public.check_send(&user("x"), 1).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
 
         let mut dismissed = new_group(GroupType::WORK, &["a"]);
         dismissed.mark_dismissed();
-        assert_eq!(dismissed.check_send(&user("a")).unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
+        assert_eq!(dismissed.check_send(&user("a"), 1).unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
         assert_eq!(dismissed.invite(&user("owner"), &[user("b")], 1).unwrap_err().code, ErrorCode::GROUP_NOT_FOUND);
 
         let mut room = new_group(GroupType::AV_CHAT_ROOM, &[]);
@@ -958,6 +1451,7 @@ mod tests {
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
             max_member_num: 10,
+            ..GroupProfile::default()
         };
         let (group, joined) = Group::create(NewGroup {
             id: GroupId::parse("g2").unwrap(),
@@ -1008,5 +1502,81 @@ mod tests {
         assert_eq!(public.owner(), Some(&user("a")));
         assert_eq!(public.member(&user("a")).unwrap().role, MemberRole::OWNER);
         assert!(public.expel(&user("owner")).is_none(), "no longer a member");
+    }
+
+    #[test]
+    fn mutes_follow_roles_and_time() {
+        let mut public = new_group(GroupType::PUBLIC, &["admin", "a", "b"]);
+        let promote = MemberChange { role: Some(MemberRole::ADMIN), ..MemberChange::default() };
+        assert_eq!(
+            public.modify_member(&user("a"), &user("admin"), &promote, 10).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED,
+            "only the owner appoints admins"
+        );
+        assert_eq!(
+            public.modify_member(&user("owner"), &user("admin"), &promote, 10).unwrap().role,
+            Some(MemberRole::ADMIN)
+        );
+        let mute = MemberChange { shutup_seconds: Some(60), ..MemberChange::default() };
+        assert_eq!(
+            public.modify_member(&user("admin"), &user("owner"), &mute, 10).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        assert_eq!(
+            public.modify_member(&user("a"), &user("b"), &mute, 10).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        assert_eq!(public.modify_member(&user("admin"), &user("a"), &mute, 10).unwrap().shutup_until, Some(70));
+        assert_eq!(public.check_send(&user("a"), 69).unwrap_err().code, ErrorCode::GROUP_MEMBER_MUTED);
+        assert!(public.check_send(&user("a"), 70).is_ok(), "the mute ends on time");
+        assert_eq!(public.muted_members(20).len(), 1);
+        public.profile.shutup_all = true;
+        assert_eq!(public.check_send(&user("b"), 80).unwrap_err().code, ErrorCode::GROUP_MEMBER_MUTED);
+        assert!(public.check_send(&user("admin"), 80).is_ok());
+        assert!(public.check_send(&user("owner"), 80).is_ok());
+        let bad = MemberChange {
+            name_card: Some("x".repeat(limits::NAME_CARD_BYTES_MAX + 1)),
+            shutup_seconds: Some(5),
+            ..MemberChange::default()
+        };
+        assert_eq!(
+            public.modify_member(&user("owner"), &user("b"), &bad, 10).unwrap_err().code,
+            ErrorCode::GROUP_INVALID_PARAMETERS
+        );
+        assert!(!public.member(&user("b")).unwrap().is_muted(11), "a refused change changes nothing");
+        let mut work = new_group(GroupType::WORK, &["a"]);
+        assert_eq!(
+            work.modify_member(&user("owner"), &user("a"), &promote, 10).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED,
+            "Work groups have no admins"
+        );
+    }
+
+    #[test]
+    fn the_owner_hands_the_group_over() {
+        let mut public = new_group(GroupType::PUBLIC, &["a"]);
+        assert_eq!(public.change_owner(&user("a"), &user("a")).unwrap_err().code, ErrorCode::GROUP_PERMISSION_DENIED);
+        assert_eq!(
+            public.change_owner(&user("owner"), &user("stranger")).unwrap_err().code,
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        let change = public.change_owner(&user("owner"), &user("a")).unwrap();
+        assert_eq!(change.old, Some((user("owner"), 0)));
+        assert_eq!(public.owner(), Some(&user("a")));
+        assert_eq!(public.member(&user("owner")).unwrap().role, MemberRole::NORMAL);
+        assert_eq!(public.member(&user("a")).unwrap().role, MemberRole::OWNER);
+    }
+
+    #[test]
+    fn custom_fields_follow_tim_rules() {
+        let mut fields = CustomFields::new();
+        merge_custom(&mut fields, &CustomFields::from([("level".to_owned(), "3".to_owned())]));
+        assert!(validate_custom(&fields, "group", 10, 100).is_ok());
+        merge_custom(&mut fields, &CustomFields::from([("level".to_owned(), String::new())]));
+        assert!(fields.is_empty(), "an empty value deletes its key");
+        for key in ["", "1st", "has space", "a_very_long_key_name"] {
+            let fields = CustomFields::from([(key.to_owned(), "v".to_owned())]);
+            assert!(validate_custom(&fields, "group", 10, 100).is_err(), "{key:?}");
+        }
     }
 }

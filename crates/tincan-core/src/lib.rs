@@ -18,5 +18,6 @@ pub mod config;
 pub mod conv;
 pub mod group;
 pub mod history;
+pub mod member_search;
 pub mod msgid;
 pub mod receipts;

@@ -53,7 +53,8 @@ pub use hub::{Inbox, Kick, OUTBOX_PUSHES_MAX, OutBatch, OutFrame, Outbox, outbox
 pub use metrics::Metrics;
 pub use ops::Handle;
 pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER, SDKAPPID_RANGE, StartReport};
-pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary, ProfileChange};
+pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary};
+pub use ops::group_profiles::{ProfileChange, group_custom_fields, member_custom_fields};
 
 impl Engine {
     /// Loads the state from `store`, starts the writer, the dispatcher, the receipt coalescer

@@ -112,6 +112,9 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
                 join_seq: member.join_seq,
                 join_time: member.join_time,
                 read,
+                name_card: member.info.name_card,
+                shutup_until: member.info.shutup_until,
+                custom: member.info.custom,
             };
             group.restore_member(member.user, restored);
         }
@@ -119,6 +122,22 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         state.last_pos = last.as_ref().map_or(0, |message| message.pos);
         state.last_message = last.map(Arc::new);
         write(&app.groups).insert(record.group_id, Arc::new(Mutex::new(state)));
+    }
+
+    for request in loaded.join_requests {
+        let Some(app) = apps.get(&request.sdkappid) else { continue };
+        if let Some(state) = app.group(&request.group_id) {
+            lock(&state).group.restore_request(tincan_core::group::JoinRequest {
+                user: request.user,
+                add_time: request.add_time,
+                message: request.message,
+            });
+        }
+    }
+    for (sdkappid, user, read_time) in loaded.pendency_read_times {
+        if let Some(app) = apps.get(&sdkappid) {
+            lock(&app.pendency_read_times).insert(user, read_time);
+        }
     }
 
     for ((sdkappid, conv), last) in last_messages {

@@ -161,6 +161,16 @@ pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_onli
         group_member_info_member_role: member.role,
         group_member_info_msg_seq: member.read.published_seq(),
         group_member_info_is_online: is_online,
+        group_member_info_shutup_time: member.shutup_until,
+        group_member_info_name_card: member.name_card.clone(),
+        group_member_info_custom_info: member
+            .custom
+            .iter()
+            .map(|(key, value)| tincan_proto::objects::GroupMemberInfoCustomString {
+                group_member_info_custom_string_info_key: key.clone(),
+                group_member_info_custom_string_info_value: value.clone(),
+            })
+            .collect(),
         ..GroupMemberInfo::default()
     }
 }
@@ -199,8 +209,19 @@ pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
         group_detail_info_max_member_num: u64::from(group.profile.max_member_num),
         group_detail_info_add_option: group.profile.add_option,
         group_detail_info_online_member_num: n_online,
-        group_detail_info_is_shutup_all: false,
+        group_detail_info_is_shutup_all: group.profile.shutup_all,
         group_detail_info_owner_identifier: group.owner().map(|owner| owner.as_str().to_owned()).unwrap_or_default(),
+        group_detail_info_visible: group.profile.visible,
+        group_detail_info_searchable: group.profile.searchable,
+        group_detail_info_custom_info: group
+            .profile
+            .custom
+            .iter()
+            .map(|(key, value)| tincan_proto::objects::GroupInfoCustomString {
+                group_info_custom_string_info_key: key.clone(),
+                group_info_custom_string_info_value: value.clone(),
+            })
+            .collect(),
     }
 }
 

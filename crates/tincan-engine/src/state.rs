@@ -65,6 +65,8 @@ pub(crate) struct AppState {
     pub(crate) message_ids: Vec<Mutex<MessageIds>>,
     /// Who is subscribed to each user's profile and status changes.
     pub(crate) watchers: Mutex<Watchers>,
+    /// When each user last read its groups' join requests, in seconds.
+    pub(crate) pendency_read_times: Mutex<HashMap<UserId, u64>>,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             pairs: RwLock::new(HashMap::new()),
             message_ids: (0..MESSAGE_ID_SHARDS).map(|_| Mutex::new(MessageIds::default())).collect(),
             watchers: Mutex::new(Watchers::default()),
+            pendency_read_times: Mutex::new(HashMap::new()),
         }
     }
 
@@ -565,6 +568,7 @@ mod tests {
             face_url: String::new(),
             add_option: 2,
             max_member_num: 100,
+            ..GroupProfile::default()
         };
         let (group, _) = Group::create(NewGroup {
             id: group_id.clone(),

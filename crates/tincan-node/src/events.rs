@@ -8,7 +8,7 @@
 //! and unread-count callbacks.
 
 use serde_json::{Value, json};
-use tincan_proto::enums::ConvEvent;
+use tincan_proto::enums::{ConvEvent, ElemType};
 use tincan_sdk::{ConvChange, Event};
 
 /// One callback invocation, as the JavaScript layer reads it.
@@ -18,8 +18,18 @@ pub(crate) type Outgoing = Value;
 pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
     match event {
         Event::Message(push) => {
+            // A group tips message also goes to `TIMSetGroupTipsEventCallback`, its element as
+            // the JSON text TIM's native SDK hands that callback.
+            let tip = push
+                .message
+                .message_elem_array
+                .first()
+                .filter(|elem| elem.elem_type() == Some(ElemType::GROUP_TIPS))
+                .map(|elem| json!({"kind": "group_tips", "json_group_tip": Value::Object(elem.0.clone()).to_string()}));
             let messages = to_text(&[push.message]);
-            vec![json!({"kind": "recv_new_msg", "json_msg_array": messages})]
+            let mut out = vec![json!({"kind": "recv_new_msg", "json_msg_array": messages})];
+            out.extend(tip);
+            out
         }
         Event::Receipts(receipts) => {
             vec![json!({"kind": "msg_readed_receipt", "json_msg_readed_receipt_array": to_text(&receipts)})]

@@ -16,8 +16,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tincan_proto::api::{
-    OpKind, create_group, delete_group, delete_group_members, get_group_members, get_joined_groups,
-    invite_group_members, join_group, quit_group,
+    OpKind, create_group, delete_group_members, get_group_members, invite_group_members, quit_group,
 };
 use tincan_proto::enums::{ConvType, ReadMembersFilter};
 use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
@@ -43,7 +42,7 @@ impl Outcome {
     }
 
     /// Success: the JSON text in `json_param`, the parsed value in `json_params`.
-    fn text_and_value<T: serde::Serialize>(value: &T) -> Outcome {
+    pub(crate) fn text_and_value<T: serde::Serialize>(value: &T) -> Outcome {
         let parsed = serde_json::to_value(value).unwrap_or(Value::Null);
         Outcome { json_param: Value::String(parsed.to_string()), json_params: Some(parsed), ..Outcome::empty() }
     }
@@ -109,10 +108,6 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGroupDeleteMember" => group_delete_member(session, params).await,
         "TIMGroupQuit" => group_quit(session, params).await,
         "TIMGroupGetMemberInfoList" => group_members(session, params).await,
-        "TIMGroupDelete" => group_delete(session, params).await,
-        "TIMGroupJoin" => group_join(session, params).await,
-        "TIMGroupGetGroupInfoList" => group_info_list(session, params).await,
-        "TIMGroupGetJoinedGroupList" => group_joined_list(session, params).await,
         // Profiles, status and the base methods answered from the instance.
         "TIMProfileGetUserProfileList" => profiles::get_profiles(session, params).await,
         "TIMProfileModifySelfUserProfile" => profiles::modify_self(session, params).await,
@@ -129,7 +124,12 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "callExperimentalAPI" => profiles::experimental(params),
         other => match conv::call(session, other, params).await {
             Some(result) => result,
-            None => Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im"))),
+            None => match crate::group_methods::call(session, other, params).await {
+                Some(result) => result,
+                None => {
+                    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im")))
+                }
+            },
         },
     };
     result.into()
@@ -160,10 +160,19 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::DeleteGroupMembers => &["TIMGroupDeleteMember"],
         OpKind::QuitGroup => &["TIMGroupQuit"],
         OpKind::GetGroupMembers => &["TIMGroupGetMemberInfoList"],
+        // In `group_methods`.
         OpKind::DeleteGroup => &["TIMGroupDelete"],
         OpKind::JoinGroup => &["TIMGroupJoin"],
         OpKind::GetGroupInfo => &["TIMGroupGetGroupInfoList"],
         OpKind::GetJoinedGroups => &["TIMGroupGetJoinedGroupList"],
+        OpKind::ModifyGroupInfo => &["TIMGroupModifyGroupInfo"],
+        OpKind::ModifyGroupMemberInfo => &["TIMGroupModifyMemberInfo"],
+        OpKind::GetOnlineMemberCount => &["TIMGroupGetOnlineMemberCount"],
+        OpKind::GetGroupPendencyList => &["TIMGroupGetPendencyList"],
+        OpKind::SearchGroups => &["TIMGroupSearchGroups"],
+        OpKind::SearchGroupMembers => &["TIMGroupSearchGroupMembers"],
+        OpKind::HandleGroupPendency => &["TIMGroupHandlePendency"],
+        OpKind::ReportGroupPendencyRead => &["TIMGroupReportPendencyReaded"],
         // tincan's own: TIM's Electron SDK has no method for it.
         OpKind::SetReceiptPrivacy => &[],
         OpKind::DeleteConversations => &["TIMConvDelete", "TIMConvDeleteConversationList"],
@@ -634,71 +643,4 @@ async fn group_members(session: &Arc<Session>, params: &str) -> Result<Outcome, 
     let client = session.client()?;
     let response = client.call(&param.params).await?;
     Ok(Outcome::text_and_value(&response))
-}
-
-/// `DeleteGroupParams`.
-#[derive(Deserialize)]
-struct GroupIdParam {
-    #[serde(rename = "groupId")]
-    group_id: GroupId,
-    #[serde(rename = "data", default)]
-    _data: Option<String>,
-}
-
-async fn group_delete(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: GroupIdParam = parse("TIMGroupDelete", params)?;
-    let client = session.client()?;
-    client.call(&delete_group::Request { group_id: param.group_id }).await?;
-    Ok(Outcome::empty())
-}
-
-/// `JoinGroupParams`.
-#[derive(Deserialize)]
-struct JoinGroupParam {
-    #[serde(rename = "groupId")]
-    group_id: GroupId,
-    #[serde(rename = "helloMsg", default)]
-    hello_msg: Option<String>,
-    #[serde(rename = "data", default)]
-    _data: Option<String>,
-}
-
-async fn group_join(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: JoinGroupParam = parse("TIMGroupJoin", params)?;
-    let client = session.client()?;
-    client
-        .call(&join_group::Request { group_id: param.group_id, hello_msg: param.hello_msg.unwrap_or_default() })
-        .await?;
-    Ok(Outcome::empty())
-}
-
-/// `GetGroupListParams`.
-#[derive(Deserialize)]
-struct GroupListParam {
-    #[serde(rename = "groupIds")]
-    group_ids: Vec<String>,
-    #[serde(rename = "data", default)]
-    _data: Option<String>,
-}
-
-async fn group_info_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: GroupListParam = parse("TIMGroupGetGroupInfoList", params)?;
-    let client = session.client()?;
-    let ids: Vec<&str> = param.group_ids.iter().map(String::as_str).collect();
-    let results = client.group_info(&ids).await?;
-    Ok(Outcome::text_and_value(&results))
-}
-
-/// `TIMGroupGetJoinedGroupList(data?)`: the parameter is the app's user data itself.
-async fn group_joined_list(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let value: Value = serde_json::from_str(params)
-        .map_err(|err| ApiError::new(ErrorCode::INVALID_JSON, format!("the parameters are not JSON: {err}")))?;
-    if !matches!(value, Value::Null | Value::String(_)) {
-        return Err(ApiError::invalid_parameter(
-            "the parameter of TIMGroupGetJoinedGroupList is the user data, a string",
-        ));
-    }
-    let client = session.client()?;
-    let groups = client.call(&get_joined_groups::Request {}).await?.groups;
-    Ok(Outcome::text_and_value(&groups))
 }

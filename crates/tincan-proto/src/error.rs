@@ -87,6 +87,8 @@ codes! {
     GROUP_INVALID_ID = 10015;
     /// Group: a before-send webhook refused the message.
     GROUP_REJECTED_BY_CALLBACK = 10016;
+    /// Group: the sender is muted in this group, or the group is muted for all but its owner and admins.
+    GROUP_MEMBER_MUTED = 10017;
     /// Group: an account in the request does not exist.
     GROUP_ACCOUNT_NOT_FOUND = 10019;
     /// Group: the group ID is already in use.

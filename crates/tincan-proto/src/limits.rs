@@ -39,6 +39,28 @@ pub const GROUP_MEMBERS_PAGE_MAX: u32 = 100;
 pub const GROUP_MEMBERS_PER_CALL_MAX: usize = 500;
 /// Most groups in one group-info call.
 pub const GROUP_INFO_PER_CALL_MAX: usize = 50;
+/// Custom fields (`AppDefinedData`) a group may hold.
+pub const GROUP_CUSTOM_FIELDS_MAX: usize = 10;
+/// Custom fields (`AppMemberDefinedData`) a group member may hold.
+pub const MEMBER_CUSTOM_FIELDS_MAX: usize = 5;
+/// Bytes of a custom field's key (letters, digits and `_`, not starting with a digit).
+pub const CUSTOM_FIELD_KEY_BYTES_MAX: usize = 16;
+/// Bytes of a group custom field's value.
+pub const GROUP_CUSTOM_VALUE_BYTES_MAX: usize = 4_000;
+/// Bytes of a member custom field's value.
+pub const MEMBER_CUSTOM_VALUE_BYTES_MAX: usize = 64;
+/// Bytes of a member's name card in its group.
+pub const NAME_CARD_BYTES_MAX: usize = 50;
+/// Keywords of one group or member search (TIM: 5).
+pub const SEARCH_KEYWORDS_MAX: usize = 5;
+/// Members one member search answers per group.
+pub const SEARCH_MEMBERS_PER_GROUP_MAX: usize = 100;
+/// Pending join requests a group may hold.
+pub const GROUP_JOIN_REQUESTS_MAX: usize = 1_000;
+/// Largest page of join requests (`TIMGroupGetPendencyList`).
+pub const GROUP_PENDENCY_PAGE_MAX: usize = 100;
+/// How long a member may be muted at once, in seconds (TIM's cap: a little over 136 years).
+pub const MUTE_SECONDS_MAX: u64 = 4_294_967_295;
 /// Most events replayed in one resume page; the rest follows in further pages.
 pub const RESUME_PAGE_EVENTS_MAX: usize = 500;
 /// Most accounts in one REST account call: `multiaccount_import`, `account_delete`,

@@ -99,7 +99,7 @@ pub struct GroupMemberInfo {
     pub group_member_info_msg_flag: u32,
     /// The member's read position in the group.
     pub group_member_info_msg_seq: u64,
-    /// Muted until, in seconds; always 0.
+    /// Muted until, in seconds (0: not muted).
     pub group_member_info_shutup_time: u64,
     /// The member's name card in the group.
     pub group_member_info_name_card: String,
@@ -109,6 +109,86 @@ pub struct GroupMemberInfo {
     pub group_member_info_face_url: String,
     /// Whether the member has a device online.
     pub group_member_info_is_online: bool,
+    /// The member's custom fields (`AppMemberDefinedData`).
+    pub group_member_info_custom_info: Vec<GroupMemberInfoCustomString>,
+}
+
+/// `GroupMemberInfoCustemString` (TIM's spelling of the type; its keys are spelt right): one
+/// custom field of a member.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupMemberInfoCustomString {
+    /// The key.
+    pub group_member_info_custom_string_info_key: String,
+    /// The value.
+    pub group_member_info_custom_string_info_value: String,
+}
+
+/// `GroupInfoCustomString`: one custom field of a group (`AppDefinedData`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupInfoCustomString {
+    /// The key.
+    pub group_info_custom_string_info_key: String,
+    /// The value.
+    pub group_info_custom_string_info_value: String,
+}
+
+/// `GroupTipGroupChangeInfo`: one change of a group tips message of type 6 (group info changed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupTipGroupChangeInfo {
+    /// `TIMGroupTipGroupChangeFlag`: what changed.
+    pub group_tips_group_change_info_flag: u32,
+    /// The new value as text (the name, the notification, the new owner, a custom field's value).
+    pub group_tips_group_change_info_value: String,
+    /// The custom field's key, for flag 6 (custom).
+    pub group_tips_group_change_info_key: String,
+    /// The new mute-all state, for flag 8 (mute all).
+    pub group_tips_group_change_info_bool_value: bool,
+    /// The new add option, for flag 11.
+    pub group_tips_group_change_info_int_value: u32,
+}
+
+/// `GroupPendency`: a request to join a group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupPendency {
+    /// The group.
+    pub group_pendency_group_id: String,
+    /// The applicant (TIM's spelling).
+    pub group_pendency_form_identifier: String,
+    /// When it asked, in seconds.
+    pub group_pendency_add_time: u64,
+    /// Who decides: `""` for a request to join.
+    pub group_pendency_to_identifier: String,
+    /// `TIMGroupPendencyType`: 0, a request to join.
+    pub group_pendency_pendency_type: u32,
+    /// `TIMGroupPendencyHandle`: 0, not handled (handled requests leave the list).
+    pub group_pendency_handled: u32,
+    /// `TIMGroupPendencyHandleResult`: 0 until handled.
+    pub group_pendency_handle_result: u32,
+    /// What the applicant wrote.
+    pub group_pendency_apply_invite_msg: String,
+    /// The applicant's custom data: empty.
+    pub group_pendency_form_user_defined_data: String,
+    /// The decision's message: empty until handled.
+    pub group_pendency_approval_msg: String,
+    /// The decider's custom data: empty.
+    pub group_pendency_to_user_defined_data: String,
+    /// The caller.
+    pub group_pendency_self_identifier: String,
+}
+
+/// One member's change in a group tips message of type 7 (member info changed): its mute.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupTipMemberChangeInfo {
+    /// The member.
+    pub group_tips_member_change_info_identifier: String,
+    /// How many seconds the mute lasts from the tip's time (0: the mute was lifted).
+    #[serde(rename = "group_tips_member_change_info_shutupTime")]
+    pub group_tips_member_change_info_shutup_time: u64,
 }
 
 /// `GroupSelfInfo`: the caller's own membership, inside [`GroupBaseInfo`].
@@ -145,7 +225,7 @@ pub struct GroupBaseInfo {
     pub group_base_info_readed_seq: u64,
     /// `TIMReceiveMessageOpt`; always 0.
     pub group_base_info_msg_flag: u32,
-    /// Whether everyone is muted; always false.
+    /// Whether only the owner and admins may speak.
     pub group_base_info_is_shutup_all: bool,
     /// The caller's membership.
     pub group_base_info_self_info: GroupSelfInfo,
@@ -185,10 +265,16 @@ pub struct GroupDetailInfo {
     pub group_detail_info_add_option: u32,
     /// Members with a device online.
     pub group_detail_info_online_member_num: u64,
-    /// Whether everyone is muted; always false.
+    /// Whether only the owner and admins may speak.
     pub group_detail_info_is_shutup_all: bool,
     /// The owner (empty for groups without one).
     pub group_detail_info_owner_identifier: String,
+    /// 1 when non-members may see the member list, 0 when not.
+    pub group_detail_info_visible: u32,
+    /// 1 when group search finds the group, 0 when not.
+    pub group_detail_info_searchable: u32,
+    /// The group's custom fields (`AppDefinedData`).
+    pub group_detail_info_custom_info: Vec<GroupInfoCustomString>,
 }
 
 /// `GetGroupInfoResult`: one group of a group-info query.

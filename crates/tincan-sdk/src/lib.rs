@@ -20,6 +20,7 @@ pub mod admin;
 mod conv_manage;
 mod convs;
 mod driver;
+pub mod groups;
 mod ops;
 mod profiles;
 

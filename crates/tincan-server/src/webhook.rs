@@ -157,6 +157,14 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             };
             (body, recall.platform)
         }
+        CallbackEvent::Group { body } => {
+            let mut body = match serde_json::from_str::<Value>(body) {
+                Ok(Value::Object(fields)) => fields,
+                _ => serde_json::Map::new(),
+            };
+            body.insert("CallbackCommand".to_owned(), json!(command));
+            (Value::Object(body), 0)
+        }
         CallbackEvent::AfterMsgReport { reporter, peer, last_read_time, unread, event_time_ms, platform } => {
             let body = json!({
                 "CallbackCommand": command,

@@ -3,6 +3,7 @@
 use rusqlite::Row;
 use tincan_core::config::{AppConfig, Plan};
 use tincan_core::conv::{C2cPair, ConvKey};
+use tincan_core::group::CustomFields;
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{AppRecord, MessageRecord, MessageRevision, StoreError, StoreResult};
@@ -182,4 +183,38 @@ pub(crate) fn names_to_sql(names: &[String]) -> String {
 /// The reverse of [`names_to_sql`].
 pub(crate) fn names_from_sql(text: &str) -> Vec<String> {
     if text.is_empty() { Vec::new() } else { text.split('\n').map(str::to_owned).collect() }
+}
+
+/// Custom fields as text: each key and value as its length in bytes, `:`, and the text itself,
+/// so that no character needs escaping; no fields is the empty text.
+pub(crate) fn custom_to_sql(fields: &CustomFields) -> String {
+    let mut text = String::new();
+    for (key, value) in fields {
+        for part in [key, value] {
+            text.push_str(&part.len().to_string());
+            text.push(':');
+            text.push_str(part);
+        }
+    }
+    text
+}
+
+/// The reverse of [`custom_to_sql`].
+pub(crate) fn custom_from_sql(text: &str) -> StoreResult<CustomFields> {
+    let corrupt = || StoreError::Corrupt(format!("custom fields {text:?} are not length-prefixed pairs"));
+    let mut fields = CustomFields::new();
+    let mut rest = text;
+    let take = |rest: &mut &str| -> StoreResult<String> {
+        let (length, tail) = rest.split_once(':').ok_or_else(corrupt)?;
+        let length: usize = length.parse().map_err(|_| corrupt())?;
+        let part = tail.get(..length).ok_or_else(corrupt)?;
+        *rest = &tail[length..];
+        Ok(part.to_owned())
+    };
+    while !rest.is_empty() {
+        let key = take(&mut rest)?;
+        let value = take(&mut rest)?;
+        fields.insert(key, value);
+    }
+    Ok(fields)
 }

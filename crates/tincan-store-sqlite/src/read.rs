@@ -11,13 +11,13 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
     AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, GroupReceiptRecord,
-    GroupRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage,
-    StoreError, StoreRead, StoreResult, UserEventRecord,
+    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
+    ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
-    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, bits_from_sql, conv_columns, conv_from_columns, from_sql,
-    group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
+    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, bits_from_sql, conv_columns, conv_from_columns, custom_from_sql,
+    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
     u32_from_sql,
 };
 use crate::{backend, open_reader_connection};
@@ -98,6 +98,8 @@ impl StoreRead for SqliteReader {
                 apps: load_apps(connection)?,
                 accounts: load_accounts(connection)?,
                 groups: load_groups(connection)?,
+                join_requests: load_join_requests(connection)?,
+                pendency_read_times: load_pendency_read_times(connection)?,
                 members: load_members(connection)?,
                 read_states: load_read_states(connection)?,
                 conversations: load_conversations(connection)?,
@@ -453,7 +455,8 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
     let mut statement = connection
         .prepare(
             "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
-             max_member_num, owner, created_at, info_seq, next_index from grp where dismissed_at is null \
+             max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom \
+             from grp where dismissed_at is null \
              order by sdkappid, group_id",
         )
         .map_err(backend("preparing the group query"))?;
@@ -474,6 +477,10 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
                 face_url: get_text(6)?,
                 add_option: u32_from_sql(get_i64(7)?)?,
                 max_member_num: u32_from_sql(get_i64(8)?)?,
+                shutup_all: get_i64(13)? != 0,
+                visible: u32_from_sql(get_i64(14)?)?,
+                searchable: u32_from_sql(get_i64(15)?)?,
+                custom: custom_from_sql(&get_text(16)?)?,
             },
             owner: owner.as_deref().map(parse_user).transpose()?,
             created_at: from_sql(get_i64(10)?)?,
@@ -485,10 +492,50 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
     Ok(groups)
 }
 
+fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message from group_join_request r \
+             join grp g on g.sdkappid = r.sdkappid and g.group_id = r.group_id \
+             where g.dismissed_at is null order by r.sdkappid, r.group_id, r.user_id",
+        )
+        .map_err(backend("preparing the join request query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying join requests"))?;
+    let mut requests = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading join requests"))? {
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a join request")) };
+        let get_text =
+            |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a join request")) };
+        requests.push(JoinRequestRecord {
+            sdkappid: from_sql(get_i64(0)?)?,
+            group_id: parse_group(&get_text(1)?)?,
+            user: parse_user(&get_text(2)?)?,
+            add_time: from_sql(get_i64(3)?)?,
+            message: get_text(4)?,
+        });
+    }
+    Ok(requests)
+}
+
+fn load_pendency_read_times(connection: &Connection) -> StoreResult<Vec<(u64, UserId, u64)>> {
+    let mut statement = connection
+        .prepare("select sdkappid, user_id, read_time from group_pendency_read order by sdkappid, user_id")
+        .map_err(backend("preparing the pendency read query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying pendency reads"))?;
+    let mut times = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading pendency reads"))? {
+        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a pendency read")) };
+        let user: String = row.get(1).map_err(backend("reading a pendency read"))?;
+        times.push((from_sql(get_i64(0)?)?, parse_user(&user)?, from_sql(get_i64(2)?)?));
+    }
+    Ok(times)
+}
+
 fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
     let mut statement = connection
         .prepare(
-            "select m.sdkappid, m.group_id, m.member_index, m.user_id, m.role, m.join_seq, m.join_time, m.join_pos \
+            "select m.sdkappid, m.group_id, m.member_index, m.user_id, m.role, m.join_seq, m.join_time, m.join_pos, \
+             m.name_card, m.shutup_until, m.custom \
              from group_member m join grp g on g.sdkappid = m.sdkappid and g.group_id = m.group_id \
              where m.leave_pos is null and g.dismissed_at is null order by m.sdkappid, m.group_id, m.member_index",
         )
@@ -507,6 +554,11 @@ fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
             join_seq: from_sql(get_i64(5)?)?,
             join_time: from_sql(get_i64(6)?)?,
             join_pos: from_sql(get_i64(7)?)?,
+            info: MemberInfo {
+                name_card: get_text(8)?,
+                shutup_until: from_sql(get_i64(9)?)?,
+                custom: custom_from_sql(&get_text(10)?)?,
+            },
         });
     }
     Ok(members)

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_profiles.sql"),
     include_str!("../migrations/0005_lifecycle.sql"),
     include_str!("../migrations/0006_conversations.sql"),
+    include_str!("../migrations/0007_groups.sql"),
 ];
 
 /// Brings the database up to the newest schema.

@@ -8,7 +8,9 @@ use tincan_core::conv::ConvKey;
 use tincan_store::{ReceiptSource, StoreResult, StoreWrite, WriteOp};
 
 use crate::backend;
-use crate::codec::{bits_to_sql, commands_to_sql, conv_columns, group_types_to_sql, names_to_sql, to_sql};
+use crate::codec::{
+    bits_to_sql, commands_to_sql, conv_columns, custom_to_sql, group_types_to_sql, names_to_sql, to_sql,
+};
 
 /// The writer; owned by the engine's single writer thread.
 pub struct SqliteWriter {
@@ -136,8 +138,9 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutProfile(record) => put_profile(&execute, record),
         WriteOp::PutGroup(group) => execute(
             "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
-             add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at, shutup_all, visible, \
+             searchable, custom) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             params![
                 to_sql(group.sdkappid),
                 group.group_id.as_str(),
@@ -152,13 +155,17 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 to_sql(group.created_at),
                 to_sql(group.info_seq),
                 group.next_index,
-                group.dismissed_at.map(to_sql)
+                group.dismissed_at.map(to_sql),
+                group.profile.shutup_all,
+                group.profile.visible,
+                group.profile.searchable,
+                custom_to_sql(&group.profile.custom)
             ],
             "storing a group",
         ),
         WriteOp::AddMember(member) => execute(
-            "insert into group_member (sdkappid, group_id, member_index, user_id, role, join_seq, join_time, join_pos) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "insert into group_member (sdkappid, group_id, member_index, user_id, role, join_seq, join_time, join_pos, \
+             name_card, shutup_until, custom) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 to_sql(member.sdkappid),
                 member.group_id.as_str(),
@@ -167,7 +174,10 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 member.role.0,
                 to_sql(member.join_seq),
                 to_sql(member.join_time),
-                to_sql(member.join_pos)
+                to_sql(member.join_pos),
+                member.info.name_card,
+                to_sql(member.info.shutup_until),
+                custom_to_sql(&member.info.custom)
             ],
             "adding a member",
         ),
@@ -183,6 +193,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             }
             let (conv_type, conv_key) = conv_columns(&ConvKey::Group(group_id.clone()));
             execute("delete from group_member where sdkappid = ?1 and group_id = ?2", group, "purging members")?;
+            execute(
+                "delete from group_join_request where sdkappid = ?1 and group_id = ?2",
+                group,
+                "purging join requests",
+            )?;
             execute("delete from group_receipt where sdkappid = ?1 and group_id = ?2", group, "purging receipts")?;
             let conv = params![to_sql(*sdkappid), conv_type, conv_key];
             execute(
@@ -216,6 +231,41 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             "update group_member set role = ?4 where sdkappid = ?1 and group_id = ?2 and member_index = ?3",
             params![to_sql(*sdkappid), group_id.as_str(), index, role.0],
             "changing a member's role",
+        ),
+        WriteOp::SetMemberInfo { sdkappid, group_id, index, info } => execute(
+            "update group_member set name_card = ?4, shutup_until = ?5, custom = ?6 \
+             where sdkappid = ?1 and group_id = ?2 and member_index = ?3",
+            params![
+                to_sql(*sdkappid),
+                group_id.as_str(),
+                index,
+                info.name_card,
+                to_sql(info.shutup_until),
+                custom_to_sql(&info.custom)
+            ],
+            "changing a member's profile",
+        ),
+        WriteOp::PutJoinRequest(request) => execute(
+            "insert or replace into group_join_request (sdkappid, group_id, user_id, add_time, message) \
+             values (?1, ?2, ?3, ?4, ?5)",
+            params![
+                to_sql(request.sdkappid),
+                request.group_id.as_str(),
+                request.user.as_str(),
+                to_sql(request.add_time),
+                request.message
+            ],
+            "storing a join request",
+        ),
+        WriteOp::DeleteJoinRequest { sdkappid, group_id, user } => execute(
+            "delete from group_join_request where sdkappid = ?1 and group_id = ?2 and user_id = ?3",
+            params![to_sql(*sdkappid), group_id.as_str(), user.as_str()],
+            "removing a join request",
+        ),
+        WriteOp::SetPendencyReadTime { sdkappid, user, read_time } => execute(
+            "insert or replace into group_pendency_read (sdkappid, user_id, read_time) values (?1, ?2, ?3)",
+            params![to_sql(*sdkappid), user.as_str(), to_sql(*read_time)],
+            "storing when join requests were read",
         ),
         WriteOp::AppendMessage(message) => {
             let (conv_type, conv_key) = conv_columns(&message.conv);

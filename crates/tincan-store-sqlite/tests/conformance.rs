@@ -41,7 +41,7 @@ fn user_version(path: &std::path::Path) -> i64 {
 }
 
 /// The migrations this build knows.
-const NEWEST_VERSION: i64 = 6;
+const NEWEST_VERSION: i64 = 7;
 
 #[test]
 fn opening_twice_does_not_migrate_twice() {
@@ -111,6 +111,38 @@ fn a_database_from_before_the_root_flag_keeps_its_first_app_as_root() {
     let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
     let roots: Vec<u64> = reader.load(0).unwrap().apps.iter().filter(|app| app.root).map(|app| app.sdkappid).collect();
     assert_eq!(roots, vec![1_400_000_000]);
+}
+
+#[test]
+fn groups_stored_before_group_profiles_stay_visible_searchable_and_unmuted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tincan.sqlite3");
+    {
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../migrations/0001_init.sql"),
+            include_str!("../migrations/0002_webhooks.sql"),
+            include_str!("../migrations/0003_root_app.sql"),
+        ] {
+            connection.execute_batch(sql).unwrap();
+        }
+        connection.pragma_update(None, "user_version", 3).unwrap();
+        connection
+            .execute_batch(
+                "insert into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
+                 add_option, max_member_num, owner, created_at, info_seq, next_index) \
+                 values (1400000000, 'g', 0, 'old', '', '', '', 2, 2000, 'alice', 1, 1, 1); \
+                 insert into group_member (sdkappid, group_id, member_index, user_id, role, join_seq, join_time, \
+                 join_pos) values (1400000000, 'g', 0, 'alice', 400, 0, 1, 1);",
+            )
+            .unwrap();
+    }
+    let (reader, _writer) = tincan_store_sqlite::open(&path).unwrap();
+    let state = reader.load(0).unwrap();
+    let profile = &state.groups[0].profile;
+    assert_eq!((profile.visible, profile.searchable, profile.shutup_all), (1, 1, false));
+    assert!(profile.custom.is_empty());
+    assert_eq!(state.members[0].info, tincan_store::MemberInfo::default());
 }
 
 #[test]

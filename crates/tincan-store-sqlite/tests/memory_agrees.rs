@@ -2,6 +2,7 @@
 //! keys and conflicts included, are applied to both, and after each one every query of both
 //! must agree, down to the order of what they return where the interface gives one.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tincan_core::config::AppConfig;
@@ -12,8 +13,9 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::memory::MemoryStore;
 use tincan_store::{
-    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord,
-    MessageRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
+    MemberInfo, MemberRecord, MessageRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord,
+    WriteOp,
 };
 
 const APPS: [u64; 2] = [1_400_000_000, 1_400_000_001];
@@ -142,6 +144,14 @@ impl Generator {
                         face_url: String::new(),
                         add_option: 0,
                         max_member_num: 200,
+                        shutup_all: self.random.chance(50),
+                        visible: 1,
+                        searchable: u32::from(self.random.chance(50)),
+                        custom: if self.random.chance(50) {
+                            BTreeMap::from([("k".to_owned(), format!("v{}", self.random.below(3)))])
+                        } else {
+                            BTreeMap::new()
+                        },
                     },
                     owner: self.random.chance(80).then(|| user(self.random.pick(&USERS))),
                     created_at: 1,
@@ -150,7 +160,26 @@ impl Generator {
                     dismissed_at: dismissed,
                 })
             }
-            5 => WriteOp::PurgeGroup { sdkappid: self.app(), group_id: group_id(self.random.pick(&GROUPS)) },
+            5 => match self.random.below(4) {
+                0 => WriteOp::PurgeGroup { sdkappid: self.app(), group_id: group_id(self.random.pick(&GROUPS)) },
+                1 => WriteOp::PutJoinRequest(JoinRequestRecord {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    user: user(self.random.pick(&USERS)),
+                    add_time: self.random.below(100),
+                    message: format!("m{}", self.random.below(3)),
+                }),
+                2 => WriteOp::DeleteJoinRequest {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    user: user(self.random.pick(&USERS)),
+                },
+                _ => WriteOp::SetPendencyReadTime {
+                    sdkappid: self.app(),
+                    user: user(self.random.pick(&USERS)),
+                    read_time: self.random.below(100),
+                },
+            },
             6 | 7 => {
                 self.pos += 1;
                 WriteOp::AddMember(MemberRecord {
@@ -162,6 +191,7 @@ impl Generator {
                     join_seq: self.random.below(10),
                     join_time: 1,
                     join_pos: self.random.below(self.pos + 1),
+                    info: MemberInfo::default(),
                 })
             }
             8 => {
@@ -175,11 +205,21 @@ impl Generator {
                     leave_pos: pos,
                 }
             }
-            9 => WriteOp::SetMemberRole {
+            9 if self.random.chance(50) => WriteOp::SetMemberRole {
                 sdkappid: self.app(),
                 group_id: group_id(self.random.pick(&GROUPS)),
                 index: u32::try_from(self.random.below(6)).unwrap(),
                 role: MemberRole::ADMIN,
+            },
+            9 => WriteOp::SetMemberInfo {
+                sdkappid: self.app(),
+                group_id: group_id(self.random.pick(&GROUPS)),
+                index: u32::try_from(self.random.below(6)).unwrap(),
+                info: MemberInfo {
+                    name_card: format!("card{}", self.random.below(3)),
+                    shutup_until: self.random.below(100),
+                    custom: BTreeMap::from([("k".to_owned(), "a=b;c".to_owned())]),
+                },
             },
             10..=12 => {
                 let conv_index = usize::try_from(self.random.below(conv_list.len() as u64)).unwrap();

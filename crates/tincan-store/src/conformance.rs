@@ -14,8 +14,9 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, MemberRecord, MessageRecord,
-    ProfileRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, MemberInfo,
+    MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord,
+    WriteOp,
 };
 
 /// Opens a fresh, empty store.
@@ -112,6 +113,12 @@ fn group_record(name: &str) -> GroupRecord {
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
             max_member_num: 200,
+            shutup_all: true,
+            visible: 1,
+            searchable: 0,
+            custom: [("level".to_owned(), "gold; \"quoted\"\n".to_owned()), ("z".to_owned(), String::new())]
+                .into_iter()
+                .collect(),
         },
         owner: Some(user("alice")),
         created_at: 9,
@@ -131,6 +138,27 @@ fn member(group: &str, name: &str, index: u32, join_seq: u64, join_pos: u64) -> 
         join_seq,
         join_time: 9,
         join_pos,
+        info: MemberInfo::default(),
+    }
+}
+
+fn join_request(group: &str, name: &str, add_time: u64) -> JoinRequestRecord {
+    JoinRequestRecord {
+        sdkappid: APP,
+        group_id: group_id(group),
+        user: user(name),
+        add_time,
+        message: format!("let {name} in"),
+    }
+}
+
+fn alice_info() -> MemberInfo {
+    MemberInfo {
+        name_card: "Alice (ops)".to_owned(),
+        shutup_until: 1_700_000_000,
+        custom: [("team".to_owned(), "blue:1".to_owned()), ("t2".to_owned(), "\u{e9}".to_owned())]
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -170,6 +198,14 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
         vec![
             WriteOp::RemoveMember { sdkappid: APP, group_id: group_id("g1"), index: 1, leave_seq: 0, leave_pos: 4 },
             WriteOp::SetMemberRole { sdkappid: APP, group_id: group_id("g1"), index: 0, role: MemberRole::ADMIN },
+            WriteOp::SetMemberInfo { sdkappid: APP, group_id: group_id("g1"), index: 0, info: alice_info() },
+            WriteOp::PutJoinRequest(join_request("g1", "dave", 5)),
+            WriteOp::PutJoinRequest(join_request("g1", "erin", 6)),
+            WriteOp::PutJoinRequest(join_request("g1", "dave", 7)),
+            WriteOp::DeleteJoinRequest { sdkappid: APP, group_id: group_id("g1"), user: user("erin") },
+            WriteOp::PutJoinRequest(join_request("gone", "dave", 5)),
+            WriteOp::SetPendencyReadTime { sdkappid: APP, user: user("alice"), read_time: 3 },
+            WriteOp::SetPendencyReadTime { sdkappid: APP, user: user("alice"), read_time: 4 },
             WriteOp::PutAccount(AccountRecord { user: user("carol"), tiny_id: 8, ..account.clone() }),
         ],
         4,
@@ -178,11 +214,18 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
     let state = reader.load(0).expect("load");
     let mut alice = member("g1", "alice", 0, 0, 1);
     alice.role = MemberRole::ADMIN;
+    alice.info = alice_info();
     assert_eq!(state.head_pos, 4, "the head position is kept");
     assert_eq!(state.apps, vec![app], "an app is replaced whole");
     assert_eq!(state.accounts, vec![account], "a deleted account is gone");
     assert_eq!(state.groups, vec![group_record("g1")], "dismissed groups are not loaded");
     assert_eq!(state.members, vec![alice], "only current members of live groups, with their current role");
+    assert_eq!(
+        state.join_requests,
+        vec![join_request("g1", "dave", 7)],
+        "a later request replaces; a dismissed group's go"
+    );
+    assert_eq!(state.pendency_read_times, vec![(APP, user("alice"), 4)]);
 }
 
 fn history_scans_follow_the_plan(open: OpenStore<'_>) {

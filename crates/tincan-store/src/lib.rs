@@ -132,6 +132,37 @@ pub enum WriteOp {
         /// The new role.
         role: tincan_proto::enums::MemberRole,
     },
+    /// Replaces a current member's profile in its group (name card, mute, custom fields).
+    SetMemberInfo {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The member's index.
+        index: u32,
+        /// The new profile.
+        info: MemberInfo,
+    },
+    /// Stores a pending join request, replacing the applicant's earlier one.
+    PutJoinRequest(JoinRequestRecord),
+    /// Removes a join request once handled.
+    DeleteJoinRequest {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The applicant.
+        user: UserId,
+    },
+    /// Records when a user last read its groups' join requests.
+    SetPendencyReadTime {
+        /// The app.
+        sdkappid: u64,
+        /// The user.
+        user: UserId,
+        /// Seconds.
+        read_time: u64,
+    },
     /// Appends a message.
     AppendMessage(MessageRecord),
     /// Revises a stored message (named by its app, conversation and seq): stores its body, its

@@ -28,8 +28,8 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    GroupReceiptRecord, GroupRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
-    ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
+    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord,
+    OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
     UserEventRecord, WriteOp,
 };
 
@@ -106,6 +106,8 @@ struct Tables {
     /// Accounts by tiny ID, which is unique on the server.
     account_by_tiny_id: BTreeMap<u64, (u64, UserId)>,
     groups: BTreeMap<(u64, GroupId), GroupRecord>,
+    join_requests: BTreeMap<(u64, GroupId, UserId), JoinRequestRecord>,
+    pendency_read_times: BTreeMap<(u64, UserId), u64>,
     members: BTreeMap<(u64, GroupId, u32), Member>,
     /// Each user's memberships, current and ended: (group, member index).
     member_by_user: BTreeMap<(u64, UserId), BTreeSet<(GroupId, u32)>>,
@@ -351,6 +353,24 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
                 batch.put(|tables| &mut tables.members, key, changed);
             }
         }
+        WriteOp::SetMemberInfo { sdkappid, group_id, index, info } => {
+            let key = (*sdkappid, group_id.clone(), *index);
+            if let Some(member) = batch.tables.members.get(&key) {
+                let mut changed = member.clone();
+                changed.record.info = info.clone();
+                batch.put(|tables| &mut tables.members, key, changed);
+            }
+        }
+        WriteOp::PutJoinRequest(request) => {
+            let key = (request.sdkappid, request.group_id.clone(), request.user.clone());
+            batch.put(|tables| &mut tables.join_requests, key, request.clone());
+        }
+        WriteOp::DeleteJoinRequest { sdkappid, group_id, user } => {
+            batch.remove(|tables| &mut tables.join_requests, &(*sdkappid, group_id.clone(), user.clone()));
+        }
+        WriteOp::SetPendencyReadTime { sdkappid, user, read_time } => {
+            batch.put(|tables| &mut tables.pendency_read_times, (*sdkappid, user.clone()), *read_time);
+        }
         WriteOp::AppendMessage(message) => append_message(batch, message)?,
         WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
             for seq in seqs {
@@ -469,6 +489,16 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
         batch.unlink(|tables| &mut tables.member_by_user, &(sdkappid, user), &(group_id.clone(), key.2));
         batch.remove(|tables| &mut tables.members, &key);
     }
+    let requests: Vec<(u64, GroupId, UserId)> = batch
+        .tables
+        .join_requests
+        .keys()
+        .filter(|(app, group, _)| *app == sdkappid && group == group_id)
+        .cloned()
+        .collect();
+    for key in requests {
+        batch.remove(|tables| &mut tables.join_requests, &key);
+    }
     let receipts: Vec<(u64, GroupId, u64)> = batch
         .tables
         .group_receipts
@@ -552,6 +582,22 @@ impl StoreRead for MemoryReader {
                 .map(|key| account(&tables, key))
                 .collect::<StoreResult<_>>()?,
             groups: tables.groups.values().filter(|group| group.dismissed_at.is_none()).cloned().collect(),
+            join_requests: tables
+                .join_requests
+                .values()
+                .filter(|request| {
+                    tables
+                        .groups
+                        .get(&(request.sdkappid, request.group_id.clone()))
+                        .is_some_and(|group| group.dismissed_at.is_none())
+                })
+                .cloned()
+                .collect(),
+            pendency_read_times: tables
+                .pendency_read_times
+                .iter()
+                .map(|((sdkappid, user), time)| (*sdkappid, user.clone(), *time))
+                .collect(),
             members: load_members(&tables),
             read_states: tables.read_states.values().cloned().collect(),
             conversations: load_conversations(&tables),

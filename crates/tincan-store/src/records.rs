@@ -80,6 +80,34 @@ pub struct MemberRecord {
     pub join_time: u64,
     /// The event position of the join.
     pub join_pos: u64,
+    /// Its member profile in the group: name card, mute and custom fields.
+    pub info: MemberInfo,
+}
+
+/// What a member may change of itself in a group, or the owner and admins of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberInfo {
+    /// Its name card.
+    pub name_card: String,
+    /// Until when it is muted, in seconds (0: not muted).
+    pub shutup_until: u64,
+    /// Its custom fields (`AppMemberDefinedData`).
+    pub custom: tincan_core::group::CustomFields,
+}
+
+/// A pending request to join a group whose add option is Auth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinRequestRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// The applicant.
+    pub user: UserId,
+    /// When it asked, in seconds.
+    pub add_time: u64,
+    /// What it wrote.
+    pub message: String,
 }
 
 /// A stretch of one user's membership of one group.
@@ -266,6 +294,10 @@ pub struct LoadedState {
     pub accounts: Vec<AccountRecord>,
     /// Groups not dismissed.
     pub groups: Vec<GroupRecord>,
+    /// Pending join requests of groups not dismissed, by app, group and applicant.
+    pub join_requests: Vec<JoinRequestRecord>,
+    /// When each user last read its groups' join requests: (app, user, seconds), by app and user.
+    pub pendency_read_times: Vec<(u64, UserId, u64)>,
     /// Current members of those groups.
     pub members: Vec<MemberRecord>,
     /// Read positions.

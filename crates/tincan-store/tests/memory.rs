@@ -46,6 +46,7 @@ fn group(name: &str) -> GroupRecord {
             face_url: String::new(),
             add_option: 0,
             max_member_num: 200,
+            ..GroupProfile::default()
         },
         owner: Some(user("alice")),
         created_at: 1,
@@ -65,6 +66,7 @@ fn member(group: &str, name: &str, index: u32, join_pos: u64) -> MemberRecord {
         join_seq: 0,
         join_time: 1,
         join_pos,
+        info: tincan_store::MemberInfo::default(),
     }
 }
 

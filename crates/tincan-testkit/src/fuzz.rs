@@ -176,6 +176,14 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         modify_message,
         delete_messages,
         find_messages,
+        modify_group_info,
+        modify_group_member_info,
+        get_group_pendency_list,
+        handle_group_pendency,
+        report_group_pendency_read,
+        get_online_member_count,
+        search_groups,
+        search_group_members,
     );
 }
 
@@ -308,6 +316,14 @@ nothing_after_parse!(
     modify_message,
     delete_messages: USER_AND_GROUP_CODES,
     find_messages,
+    modify_group_info: USER_AND_GROUP_CODES,
+    modify_group_member_info: USER_AND_GROUP_CODES,
+    get_group_pendency_list,
+    handle_group_pendency: USER_AND_GROUP_CODES,
+    report_group_pendency_read,
+    get_online_member_count: GROUP_CODES,
+    search_groups,
+    search_group_members: GROUP_CODES,
 );
 
 impl AfterParse for api::profile_modify_self::Request {

@@ -859,6 +859,11 @@ export class ChatSDK {
       }
       throw error;
     }
+    // A group that needs approval took a join request: the user is not a member yet.
+    const asked = await this.fetchGroup(method, groupID);
+    if (asked.joinOption === TYPES.JOIN_OPTIONS_NEED_PERMISSION && !this.groups.has(groupID)) {
+      return ok({ status: TYPES.JOIN_STATUS_WAIT_APPROVAL, group: asked });
+    }
     const group = await this.refreshGroup(groupID);
     this.ensureGroupConversation(groupID);
     this.announceGroups();
@@ -1376,7 +1381,9 @@ export class ChatSDK {
       if (event !== "left") this.systemNotice(pos, operationType, group, String(data?.operator ?? ""), members);
       return;
     }
-    // created or joined: the group is (again) the user's.
+    // Only created and joined make the group (again) the user's; a join request told to the
+    // group's admins, or refused to its applicant, changes no membership.
+    if (event !== "created" && event !== "joined") return;
     this.refreshGroup(groupID)
       .then(() => {
         this.ensureGroupConversation(groupID);

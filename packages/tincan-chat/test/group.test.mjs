@@ -167,3 +167,24 @@ test("members join and leave: tips messages, group list events, quitting and dis
     await erin.chat.logout();
   }
 });
+
+test("joining a group that needs approval waits, and a refusal adds no conversation", async () => {
+  const [erin] = await Promise.all([loggedIn(server, "erin")]);
+  try {
+    await server.rest("group_open_http_svc", "create_group", {
+      Owner_Account: "alice",
+      Type: "Public",
+      GroupId: "approvals",
+      Name: "Approvals",
+      ApplyJoinOption: "NeedPermission",
+    });
+    const joined = await erin.chat.joinGroup({ groupID: "approvals", applyMessage: "let me in" });
+    assert.equal(joined.data.status, TYPES.JOIN_STATUS_WAIT_APPROVAL);
+    const list = await erin.chat.getGroupList();
+    assert.ok(!list.data.groupList.some((it) => it.groupID === "approvals"), "not a member while it waits");
+    const conversations = await erin.chat.getConversationList();
+    assert.ok(!conversations.data.conversationList.some((it) => it.conversationID === "GROUPapprovals"));
+  } finally {
+    await erin.chat.logout();
+  }
+});

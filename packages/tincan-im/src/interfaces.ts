@@ -862,3 +862,200 @@ export interface MsgDownloadMergerMessageParams {
   params: Json_value_msg;
   user_data?: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Group and member profiles
+
+export interface GroupInfoCustomString {
+  group_info_custom_string_info_key: string;
+  group_info_custom_string_info_value: string;
+}
+
+export interface DeleteGroupParams {
+  groupId: string;
+  data?: string;
+}
+
+export interface JoinGroupParams {
+  groupId: string;
+  helloMsg?: string;
+  data?: string;
+}
+
+export interface GetGroupListParams {
+  groupIds: string[];
+  data?: string;
+}
+
+/** `GroupDetailInfo`, with the owner under tincan's key (see docs/compatibility.md). */
+export interface GroupDetailInfo {
+  group_detail_info_group_id: string;
+  group_detail_info_group_type: number;
+  group_detail_info_group_name: string;
+  group_detail_info_notification: string;
+  group_detail_info_introduction: string;
+  group_detail_info_face_url: string;
+  group_detail_info_create_time: number;
+  group_detail_info_info_seq: number;
+  group_detail_info_last_info_time: number;
+  group_detail_info_next_msg_seq: number;
+  group_detail_info_last_msg_time: number;
+  group_detail_info_member_num: number;
+  group_detail_info_max_member_num: number;
+  group_detail_info_add_option: number;
+  group_detail_info_online_member_num: number;
+  group_detail_info_visible: number;
+  group_detail_info_searchable: number;
+  group_detail_info_is_shutup_all: boolean;
+  group_detail_info_owner_identifier: string;
+  group_detail_info_custom_info: GroupInfoCustomString[];
+}
+
+export interface GroupInfoResult {
+  get_groups_info_result_code: number;
+  get_groups_info_result_desc: string;
+  get_groups_info_result_info: GroupDetailInfo | null;
+}
+
+export interface GroupBaseInfo {
+  group_base_info_group_id: string;
+  group_base_info_group_name: string;
+  group_base_info_group_type: number;
+  group_base_info_face_url: string;
+  group_base_info_info_seq: number;
+  group_base_info_latest_seq: number;
+  group_base_info_readed_seq: number;
+  group_base_info_msg_flag: number;
+  group_base_info_is_shutup_all: boolean;
+  group_base_info_self_info: {
+    group_self_info_join_time: number;
+    group_self_info_role: number;
+    group_self_info_unread_num: number;
+    group_self_info_msg_flag: number;
+  };
+}
+
+export interface ModifyGroupParams {
+  params: {
+    group_modify_info_param_group_id: string;
+    group_modify_info_param_modify_flag: number;
+    group_modify_info_param_group_name?: string;
+    group_modify_info_param_notification?: string;
+    group_modify_info_param_introduction?: string;
+    group_modify_info_param_face_url?: string;
+    group_modify_info_param_add_option?: number;
+    group_modify_info_param_max_member_num?: number;
+    group_modify_info_param_visible?: number;
+    group_modify_info_param_searchable?: number;
+    group_modify_info_param_is_shutup_all?: boolean;
+    group_modify_info_param_owner?: string;
+    group_modify_info_param_custom_info?: GroupInfoCustomString[];
+  };
+  data?: string;
+}
+
+export interface ModifyMemberInfoParams {
+  params: {
+    group_modify_member_info_group_id: string;
+    group_modify_member_info_identifier: string;
+    group_modify_member_info_modify_flag?: number;
+    group_modify_member_info_msg_flag?: number;
+    group_modify_member_info_member_role?: number;
+    group_modify_member_info_shutup_time?: number;
+    group_modify_member_info_name_card?: string;
+    group_modify_member_info_custom_info?: GroupMemberInfoCustemString[];
+  };
+  data?: string;
+}
+
+export interface GetOnlineMemberCountParams {
+  groupId: string;
+  data?: string;
+}
+
+export interface GetOnlineMemberCountResult {
+  group_get_online_member_count_result: number;
+}
+
+/** `json_group_tip_array`: the JSON text of one group tips element (`GroupTipsElem`). */
+export interface GroupTipCallBackFun {
+  (json_group_tip_array: string, user_data: string): void;
+}
+
+export interface GroupTipsCallbackParams {
+  callback: GroupTipCallBackFun;
+  data?: string;
+}
+
+export interface PendencyPage {
+  group_pendency_option_start_time: number;
+  group_pendency_option_max_limited: number;
+}
+
+export interface GetPendencyListParams {
+  params: PendencyPage;
+  data?: string;
+}
+
+export interface GroupPendency {
+  group_pendency_group_id: string;
+  group_pendency_form_identifier: string;
+  group_pendency_add_time: number;
+  group_pendency_to_identifier: string;
+  group_pendency_pendency_type: number;
+  group_pendency_handled: number;
+  group_pendency_handle_result: number;
+  group_pendency_apply_invite_msg: string;
+  group_pendency_form_user_defined_data: string;
+  group_pendency_approval_msg: string;
+  group_pendency_to_user_defined_data: string;
+  group_pendency_self_identifier: string;
+}
+
+export interface GroupPendencyResult {
+  group_pendency_result_next_start_time: number;
+  group_pendency_result_read_time_seq: number;
+  group_pendency_result_unread_num: number;
+  group_pendency_result_pendency_array: GroupPendency[];
+}
+
+export interface HandlePendencyParams {
+  params: {
+    group_handle_pendency_param_is_accept?: boolean;
+    group_handle_pendency_param_handle_msg?: string;
+    group_handle_pendency_param_pendency: Partial<GroupPendency> &
+      Pick<GroupPendency, "group_pendency_group_id" | "group_pendency_form_identifier">;
+  };
+  data?: string;
+}
+
+export interface ReportPendencyReadedParams {
+  timeStamp: number;
+  data?: string;
+}
+
+export interface GroupSearchParams {
+  group_search_params_keyword_list: string[];
+  group_search_params_field_list?: number[];
+}
+
+export interface SearchGroupParams {
+  searchParams: GroupSearchParams;
+  data?: string;
+}
+
+export interface MemberSearchParams {
+  group_search_member_params_groupid_list?: string[];
+  group_search_member_params_keyword_list: string[];
+  group_search_member_params_field_list?: number[];
+}
+
+export interface SearchMemberParams {
+  searchParams: MemberSearchParams;
+  data?: string;
+}
+
+export interface SearchMemberResult {
+  group_search_member_result_groupid: string;
+  group_search_member_result_member_info_list: GroupMemberInfo[];
+}

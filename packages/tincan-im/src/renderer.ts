@@ -18,7 +18,26 @@ import type {
   convTotalUnreadMessageCountChangedCallbackParam,
   CreateGroupParams,
   CreateGroupResult,
+  DeleteGroupParams,
   DeleteMemberParams,
+  GetGroupListParams,
+  GetOnlineMemberCountParams,
+  GetPendencyListParams,
+  GroupPendencyResult,
+  HandlePendencyParams,
+  ReportPendencyReadedParams,
+  SearchGroupParams,
+  SearchMemberParams,
+  SearchMemberResult,
+  GetOnlineMemberCountResult,
+  GroupBaseInfo,
+  GroupDetailInfo,
+  GroupInfoResult,
+  GroupTipCallBackFun,
+  GroupTipsCallbackParams,
+  JoinGroupParams,
+  ModifyGroupParams,
+  ModifyMemberInfoParams,
   GetGroupMemberInfoParams,
   getConvList,
   GroupDeleteMemberResult,
@@ -91,9 +110,6 @@ import type {
   TIMConversationListFilter,
   TIMConversationListResult,
   callExperimentalAPIParam,
-  DeleteGroupParams,
-  GetGroupListParams,
-  JoinGroupParams,
   setSelfStatusParam,
   SubscribeUserInfoParam,
   TIMProfileGetUserProfileListParam,
@@ -143,6 +159,7 @@ class Callbacks {
   totalUnread?: Registered<convTotalUnreadMessageCountChangedCallback>;
   kickedOffline?: Registered<TIMSetKickedOfflineCallback>;
   userSigExpired?: Registered<TIMSetUserSigExpiredCallback>;
+  groupTips?: Registered<GroupTipCallBackFun>;
   msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
   msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
@@ -242,6 +259,9 @@ class Callbacks {
           break;
         case "msg_update":
           invoke(this.msgUpdate, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          break;
+        case "group_tips":
+          invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
           break;
         case "ended":
           if (CODE_USER_SIG_EXPIRED.includes(event.code as number)) {
@@ -839,31 +859,68 @@ export default class TimRender {
     return this.call("TIMGroupGetMemberInfoList", param, "data");
   }
 
-  /** Dismisses a group (`groupId`). */
+  /** Dismisses a group; only its owner may. */
   TIMGroupDelete(param: DeleteGroupParams): Promise<commonResult<string>> {
     return this.call("TIMGroupDelete", param, "data");
   }
 
-  /** Joins a group (`groupId`, `helloMsg`). */
   TIMGroupJoin(param: JoinGroupParams): Promise<commonResult<string>> {
     return this.call("TIMGroupJoin", param, "data");
   }
 
-  /** Details of groups; `json_param` is JSON text, `json_params` the array of results. */
-  TIMGroupGetGroupInfoList(param: GetGroupListParams): Promise<commonResult<Record<string, unknown>[]>> {
+  /** Groups' details; `json_params` is the array of results, each with its own code. */
+  TIMGroupGetGroupInfoList(param: GetGroupListParams): Promise<commonResult<GroupInfoResult[]>> {
     return this.call("TIMGroupGetGroupInfoList", param, "data");
   }
 
-  /** The groups the user is in; the parameter is the app's user data. */
-  async TIMGroupGetJoinedGroupList(data?: string): Promise<commonResult<Record<string, unknown>[]>> {
-    if (data !== undefined && data !== null && typeof data !== "string") {
-      return invalid(`the parameter of TIMGroupGetJoinedGroupList is the user data, a string; got ${typeof data}`, data);
-    }
-    const result = await this.call<Record<string, unknown>[]>("TIMGroupGetJoinedGroupList", data ?? "", undefined).catch(
-      (failure: commonResult<Record<string, unknown>[]>) => Promise.reject({ ...failure, user_data: data ?? "" }),
-    );
-    result.user_data = data ?? "";
-    return result;
+  /** The groups this user is in; `json_params` is the array. */
+  TIMGroupGetJoinedGroupList(data?: string): Promise<commonResult<GroupBaseInfo[]>> {
+    return this.call("TIMGroupGetJoinedGroupList", { data: data ?? "" }, "data");
+  }
+
+  /** Changes a group's profile or owner: the fields named by `group_modify_info_param_modify_flag`. */
+  TIMGroupModifyGroupInfo(param: ModifyGroupParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupModifyGroupInfo", param, "data");
+  }
+
+  /** Changes a member's role, mute, name card or custom fields. */
+  TIMGroupModifyMemberInfo(param: ModifyMemberInfoParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupModifyMemberInfo", param, "data");
+  }
+
+  /** How many members are online; `json_params` is `{group_get_online_member_count_result}`. */
+  TIMGroupGetOnlineMemberCount(param: GetOnlineMemberCountParams): Promise<commonResult<GetOnlineMemberCountResult>> {
+    return this.call("TIMGroupGetOnlineMemberCount", param, "data");
+  }
+
+  /** Requests to join the groups this user owns or administers; `json_params` is `GroupPendencyResult`. */
+  TIMGroupGetPendencyList(param: GetPendencyListParams): Promise<commonResult<GroupPendencyResult>> {
+    return this.call("TIMGroupGetPendencyList", param, "data");
+  }
+
+  /** Accepts or refuses a request to join, as TIMGroupGetPendencyList gave it. */
+  TIMGroupHandlePendency(param: HandlePendencyParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupHandlePendency", param, "data");
+  }
+
+  /** Marks the requests made up to `timeStamp` (seconds) read. */
+  TIMGroupReportPendencyReaded(param: ReportPendencyReadedParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupReportPendencyReaded", param, "data");
+  }
+
+  /** Finds groups by ID or name; `json_params` is the array of groups. */
+  TIMGroupSearchGroups(param: SearchGroupParams): Promise<commonResult<GroupDetailInfo[]>> {
+    return this.call("TIMGroupSearchGroups", param, "data");
+  }
+
+  /** Finds members of this user's groups; `json_params` is an array per group with matches. */
+  TIMGroupSearchGroupMembers(param: SearchMemberParams): Promise<commonResult<SearchMemberResult[]>> {
+    return this.call("TIMGroupSearchGroupMembers", param, "data");
+  }
+
+  /** The callback for group tips (joins, leaves, profile, role and mute changes); `null` removes it. */
+  TIMSetGroupTipsEventCallback(param: GroupTipsCallbackParams): Promise<void> {
+    return this.register(param, "data", (it) => (this.instance.callbacks.groupTips = it));
   }
 
   // -------------------------------------------------------------------------------------------

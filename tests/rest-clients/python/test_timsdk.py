@@ -149,6 +149,41 @@ def test_groups(tim):
     assert ok(groups.get_group_info(group_id_list=[group_id]))["GroupInfo"][0]["ErrorCode"] == 10010
 
 
+def test_group_profiles_roles_and_mutes(tim):
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["tm_lead", "tm_a", "tm_b"]))
+    groups = tim.group_open_http_svc
+    group_id = ok(
+        groups.create_group(
+            name="tm group",
+            owner_account="tm_lead",
+            member_list=[{"Member_Account": "tm_a"}, {"Member_Account": "tm_b"}],
+            group_type=GroupOpenHttpSVC.TYPE_PUBLIC,
+        )
+    )["GroupId"]
+
+    ok(groups.modify_group_base_info(group_id=group_id, shut_up_all_member="On", app_defined_data=[{"Key": "tier", "Value": "gold"}]))
+    info = ok(groups.get_group_info(group_id_list=[group_id]))["GroupInfo"][0]
+    assert (info["ShutUpAllMember"], info["AppDefinedData"]) == ("On", [{"Key": "tier", "Value": "gold"}])
+    ok(groups.modify_group_base_info(group_id=group_id, shut_up_all_member="Off"))
+
+    ok(groups.modify_group_member_info(group_id=group_id, member_account="tm_a", role="Admin", name_card="A"))
+    roles = ok(groups.get_role_in_group(group_id=group_id, user_account=["tm_lead", "tm_a", "tm_b", "nobody"]))
+    assert [item["Role"] for item in roles["UserIdList"]] == ["Owner", "Admin", "Member", "NotMember"]
+
+    ok(groups.forbid_send_msg(group_id=group_id, members_account=["tm_b"], shut_up_time=300))
+    muted = ok(groups.get_group_shut_uin(group_id=group_id))
+    assert [item["Member_Account"] for item in muted["ShuttedUinList"]] == ["tm_b"]
+    assert muted["ShuttedUinList"][0]["ShuttedUntil"] > time.time()
+    ok(groups.forbid_send_msg(group_id=group_id, members_account=["tm_b"], shut_up_time=0))
+    assert ok(groups.get_group_shut_uin(group_id=group_id))["ShuttedUinList"] == []
+
+    ok(groups.change_group_owner(group_id=group_id, new_owner_account="tm_a"))
+    roles = ok(groups.get_role_in_group(group_id=group_id, user_account=["tm_lead", "tm_a"]))
+    assert [item["Role"] for item in roles["UserIdList"]] == ["Member", "Owner"]
+    members = ok(groups.get_group_member_info(group_id=group_id, limit=10))["MemberList"]
+    assert [member["NameCard"] for member in members if member["Member_Account"] == "tm_a"] == ["A"]
+
+
 def test_read_receipts(tim):
     http = tim.open_im.get_client()
     ok(tim.im_open_login_svc.im_open_login_svc(accounts=["rc_sue", "rc_tom", "rc_una", "rc_vic"]))

@@ -157,10 +157,36 @@ pub(crate) fn tips_message(
     users: &[&UserId],
     now: u64,
 ) -> WriteOp {
+    tips_message_with(engine, sdkappid, state, TipsMessage { tip_type, operator, users, now }, serde_json::Map::new())
+}
+
+/// What every group tips message says.
+pub(crate) struct TipsMessage<'a> {
+    /// `TIMGroupTipType`.
+    pub(crate) tip_type: u32,
+    /// Who made the change.
+    pub(crate) operator: &'a UserId,
+    /// The members it concerns.
+    pub(crate) users: &'a [&'a UserId],
+    /// When, in seconds.
+    pub(crate) now: u64,
+}
+
+/// A group tips message with more of TIM's keys (`extra`) in its element: the changes of a
+/// profile change (`group_tips_elem_group_change_info_array`) or a member change
+/// (`group_tips_elem_member_change_info_array`).
+pub(crate) fn tips_message_with(
+    engine: &Engine,
+    sdkappid: u64,
+    state: &mut GroupState,
+    tips: TipsMessage<'_>,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> WriteOp {
+    let TipsMessage { tip_type, operator, users, now } = tips;
     let system = UserId::system();
     let seq = state.group.append_message(&system, now, true);
     let group = &state.group;
-    let body = serde_json::json!([{
+    let mut elem = serde_json::json!({
         "elem_type": tincan_proto::enums::ElemType::GROUP_TIPS.0,
         "group_tips_elem_tip_type": tip_type,
         "group_tips_elem_op_user": operator.as_str(),
@@ -169,7 +195,11 @@ pub(crate) fn tips_message(
         "group_tips_elem_user_array": users.iter().map(|user| user.as_str()).collect::<Vec<_>>(),
         "group_tips_elem_member_num": group.n_members(),
         "group_tips_elem_time": now,
-    }]);
+    });
+    if let Some(object) = elem.as_object_mut() {
+        object.extend(extra);
+    }
+    let body = serde_json::Value::Array(vec![elem]);
     WriteOp::AppendMessage(tincan_store::MessageRecord {
         sdkappid,
         conv: ConvKey::Group(group.id().clone()),
@@ -223,6 +253,7 @@ pub(crate) fn member_ops(sdkappid: u64, group_id: &GroupId, joined: &[Joined]) -
                 join_seq: joined.join_seq,
                 join_time: joined.join_time,
                 join_pos: 0,
+                info: tincan_store::MemberInfo::default(),
             })
         })
         .collect()
@@ -269,4 +300,31 @@ pub(crate) fn is_revoked_now(session: &Session, conv: &ConvKey, record: &Message
         }
     };
     revised.is_some_and(|revised| revised.is_revoked())
+}
+
+/// The write that queues a group webhook `command` with TIM's `body` (its `EventTime` added),
+/// if the app wants it and its queue has room.
+pub(crate) fn group_callback(
+    engine: &Engine,
+    app: &crate::state::AppState,
+    command: &str,
+    mut body: serde_json::Value,
+) -> Option<WriteOp> {
+    if !engine.wants_callback(&app.settings().config, command) {
+        return None;
+    }
+    body["EventTime"] = serde_json::json!(engine.now_ms());
+    engine.callback_op(app.sdkappid, command, &crate::webhooks::CallbackEvent::Group { body: body.to_string() })
+}
+
+/// `[{"Member_Account": user}, ...]`, as group webhooks list members.
+pub(crate) fn member_accounts<'a>(users: impl IntoIterator<Item = &'a UserId>) -> serde_json::Value {
+    serde_json::Value::Array(
+        users.into_iter().map(|user| serde_json::json!({"Member_Account": user.as_str()})).collect(),
+    )
+}
+
+/// A group type by TIM's REST name, as group webhooks give it.
+pub(crate) fn rest_type(group: &Group) -> &'static str {
+    group.group_type().rest_name().unwrap_or("Public")
 }

@@ -5,7 +5,6 @@
 use std::sync::atomic::Ordering;
 
 use tincan_core::conv::ConvKey;
-use tincan_core::group::GroupProfile;
 use tincan_proto::enums::MemberRole as Role;
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId};
@@ -15,9 +14,6 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{TIP_QUIT, group_not_found, group_record, leave_ops, tips_message};
 use crate::state::{lock, read, write};
-
-/// `kTIMGroupTip_GroupInfoChange`: the group's profile changed.
-const TIP_INFO_CHANGE: u32 = 6;
 
 /// A group as the REST API and the console show it.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +48,10 @@ pub struct GroupSummary {
     pub member_num: u64,
     /// The member cap.
     pub max_member_num: u32,
+    /// Whether only the owner and admins may speak.
+    pub shutup_all: bool,
+    /// Its custom fields.
+    pub custom: Vec<(String, String)>,
     /// Current members with a device online.
     pub online_member_num: u64,
 }
@@ -69,23 +69,12 @@ pub struct MemberSummary {
     pub read_seq: u64,
     /// Its unread messages in the group.
     pub unread: u64,
-}
-
-/// A change to a group's profile: each field present replaces the current value.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProfileChange {
-    /// A new name.
-    pub name: Option<String>,
-    /// A new introduction.
-    pub introduction: Option<String>,
-    /// A new notice.
-    pub notification: Option<String>,
-    /// A new avatar URL.
-    pub face_url: Option<String>,
-    /// A new member cap.
-    pub max_member_num: Option<u32>,
-    /// A new `TIMGroupAddOption`.
-    pub add_option: Option<u32>,
+    /// Its name card.
+    pub name_card: String,
+    /// Until when it is muted, in seconds (0: not muted).
+    pub shutup_until: u64,
+    /// Its custom fields.
+    pub custom: Vec<(String, String)>,
 }
 
 /// One account, for listings.
@@ -121,6 +110,8 @@ impl Engine {
             next_msg_seq: group.max_seq().saturating_add(1),
             member_num: group.n_members(),
             max_member_num: group.profile.max_member_num,
+            shutup_all: group.profile.shutup_all,
+            custom: group.profile.custom.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
             online_member_num: online as u64,
         })
     }
@@ -150,6 +141,9 @@ impl Engine {
                 join_time: member.join_time,
                 read_seq: member.read.read_seq(),
                 unread: member.read.unread(group.max_seq(), group.excluded()),
+                name_card: member.name_card.clone(),
+                shutup_until: member.shutup_until,
+                custom: member.custom.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
             })
             .collect();
         Ok((page, group.n_members()))
@@ -168,6 +162,9 @@ impl Engine {
             join_time: member.join_time,
             read_seq: member.read.read_seq(),
             unread: member.read.unread(group.max_seq(), group.excluded()),
+            name_card: member.name_card.clone(),
+            shutup_until: member.shutup_until,
+            custom: member.custom.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
         })
     }
 
@@ -205,42 +202,6 @@ impl Engine {
             .collect();
         joined.sort();
         Ok(joined)
-    }
-
-    /// Changes a group's profile on behalf of the session (any field left `None` stays); the
-    /// members learn of it from one group tips message.
-    pub async fn modify_group_profile(
-        &self,
-        session: &Session,
-        group_id: &GroupId,
-        change: ProfileChange,
-    ) -> Result<(), ApiError> {
-        let app = &session.app;
-        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
-        let now = self.now();
-        let committing = self.commit(
-            || lock(&state),
-            |state| {
-                let current = &state.group.profile;
-                let profile = GroupProfile {
-                    name: change.name.unwrap_or_else(|| current.name.clone()),
-                    introduction: change.introduction.unwrap_or_else(|| current.introduction.clone()),
-                    notification: change.notification.unwrap_or_else(|| current.notification.clone()),
-                    face_url: change.face_url.unwrap_or_else(|| current.face_url.clone()),
-                    add_option: change.add_option.unwrap_or(current.add_option),
-                    max_member_num: change.max_member_num.unwrap_or(current.max_member_num),
-                };
-                state.group.modify_profile(session.operator(), profile)?;
-                let operator = session.user();
-                let ops = vec![
-                    group_record(app.sdkappid, &state.group, None),
-                    tips_message(self, app.sdkappid, state, TIP_INFO_CHANGE, operator, &[], now),
-                ];
-                Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), ()))
-            },
-        );
-        committing.await?.durable().await?;
-        Ok(())
     }
 
     /// A page of an app's accounts whose identifiers start with `prefix`, in identifier order,

@@ -6,6 +6,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use serde_json::json;
+use tincan_core::config::{
+    CALLBACK_GROUP_AFTER_CREATE, CALLBACK_GROUP_AFTER_DESTROYED, CALLBACK_GROUP_AFTER_FULL,
+    CALLBACK_GROUP_AFTER_MEMBER_EXIT, CALLBACK_GROUP_AFTER_NEW_MEMBER,
+};
 use tincan_core::group::{
     ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Left, NewGroup, Operator, generated_group_id, member_cap,
     validate_custom_group_id,
@@ -24,8 +29,8 @@ use tincan_store::WriteOp;
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{
-    TIP_INVITE, TIP_KICK, TIP_QUIT, group_events, group_not_found, group_push, group_record, leave_ops, member_ops,
-    tips_message,
+    TIP_INVITE, TIP_KICK, TIP_QUIT, group_callback, group_events, group_not_found, group_push, group_record, leave_ops,
+    member_accounts, member_ops, rest_type, tips_message,
 };
 use crate::ops::handle;
 use crate::render;
@@ -71,6 +76,9 @@ pub(crate) async fn create_owned_by(
         } else {
             request.create_group_param_max_member_num
         },
+        visible: 1,
+        searchable: 1,
+        ..GroupProfile::default()
     };
     profile.validate(group_type)?;
     let mut initial_members = Vec::with_capacity(request.create_group_param_group_member_array.len());
@@ -140,6 +148,16 @@ pub(crate) async fn create_owned_by(
                 &all,
                 &group_push(&group, "created", session.user(), &others),
             ));
+            let created = json!({
+                "GroupId": group_id.as_str(),
+                "Type": rest_type(&group),
+                "Operator_Account": session.user().as_str(),
+                "Owner_Account": group.owner().map(UserId::as_str).unwrap_or_default(),
+                "Name": group.profile.name,
+                "MemberList": member_accounts(all.iter().copied()),
+                "UserDefinedDataList": [],
+            });
+            ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_CREATE, created));
             app.list_group(&group_id, joined.iter().map(|it| &it.user));
             groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
             Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), group_id))
@@ -151,6 +169,7 @@ pub(crate) async fn create_owned_by(
             write(&app.groups).remove(group_id);
         })
         .await?;
+    engine.wake_webhooks();
     Ok(create_group::Response { create_group_result_groupid: group_id.as_str().to_owned() })
 }
 
@@ -201,6 +220,15 @@ pub(crate) async fn dismiss(
                     &all,
                     &group_push(group, "dismissed", &operator_id, &[]),
                 ));
+                let destroyed = json!({
+                    "GroupId": group_id.as_str(),
+                    "Type": rest_type(group),
+                    "Operator_Account": operator_id.as_str(),
+                    "Owner_Account": group.owner().map(UserId::as_str).unwrap_or_default(),
+                    "Name": group.profile.name,
+                    "MemberList": member_accounts(all.iter().copied()),
+                });
+                ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_DESTROYED, destroyed));
                 groups.remove(group_id);
                 Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, origin), members))
             },
@@ -212,6 +240,7 @@ pub(crate) async fn dismiss(
         }
     }
     committing.durable().await?;
+    engine.wake_webhooks();
     Ok(Empty {})
 }
 
@@ -282,6 +311,7 @@ pub(crate) async fn add_members(
             ));
             if !added.is_empty() {
                 ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, operator, &added, now));
+                ops.extend(joined_callbacks(engine, app, &state.group, "Invited", operator, &added));
             }
             if outcome.joined.is_empty() {
                 return Ok(Decision::Nothing(outcome));
@@ -291,6 +321,7 @@ pub(crate) async fn add_members(
         },
     );
     let (outcome, _) = committing.await?.durable().await?;
+    engine.wake_webhooks();
     let mut results = Vec::with_capacity(users.len());
     for user in users {
         let result =
@@ -347,6 +378,7 @@ pub(crate) async fn remove_members(
                 ));
                 if !removed.is_empty() {
                     ops.push(tips_message(engine, app.sdkappid, state, TIP_KICK, operator, &removed, engine.now()));
+                    ops.extend(exit_callback(engine, app, &state.group, "Kicked", operator, &removed));
                 }
                 if outcome.left.is_empty() {
                     return Ok(Decision::Nothing(outcome));
@@ -360,7 +392,9 @@ pub(crate) async fn remove_members(
             lock(&account.convs).groups.remove(group_id);
         }
     }
-    Ok(committing.durable().await?.0.results)
+    let results = committing.durable().await?.0.results;
+    engine.wake_webhooks();
+    Ok(results)
 }
 
 /// `group_quit` (TIM `TIMGroupQuit`).
@@ -391,6 +425,7 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
                 if state.group.n_members() > 0 {
                     ops.push(tips_message(engine, app.sdkappid, state, TIP_QUIT, me, &[me], engine.now()));
                 }
+                ops.extend(exit_callback(engine, app, &state.group, "Quit", me, &[me]));
                 let now_empty = state.group.n_members() == 0;
                 Ok(Decision::write(ops, Tell::devices(app.sdkappid), now_empty))
             },
@@ -398,6 +433,7 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
         .await?;
     lock(&session.account.convs).groups.remove(&group_id);
     let (now_empty, _) = committing.durable().await?;
+    engine.wake_webhooks();
     if now_empty {
         dismiss(engine, app, &group_id, &state, None, session.device).await?;
     }
@@ -414,16 +450,42 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let committing = engine.commit(
         || lock(&state),
         |state| {
+            if state.group.needs_approval() && state.group.group_type() != GroupType::WORK {
+                // An Auth group: the request waits for the owner or an admin.
+                let pending = state.group.request_join(me, &request.hello_msg, now)?;
+                let deciders: Vec<&UserId> = state
+                    .group
+                    .members()
+                    .filter(|(_, member)| member.role == MemberRole::OWNER || member.role == MemberRole::ADMIN)
+                    .map(|(user, _)| user)
+                    .collect();
+                let mut ops = vec![WriteOp::PutJoinRequest(tincan_store::JoinRequestRecord {
+                    sdkappid: app.sdkappid,
+                    group_id: group_id.clone(),
+                    user: pending.user,
+                    add_time: pending.add_time,
+                    message: pending.message,
+                })];
+                ops.extend(group_events(
+                    app.sdkappid,
+                    &group_id,
+                    &deciders,
+                    &group_push(&state.group, "join_requested", me, &[me]),
+                ));
+                return Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()));
+            }
             let joined = state.group.join(me, now)?;
             let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
             ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
             ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
             ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &[me], now));
+            ops.extend(joined_callbacks(engine, app, &state.group, "Apply", me, &[me]));
             app.list_group(&group_id, [me]);
             Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
         },
     );
     committing.await?.durable().await?;
+    engine.wake_webhooks();
     Ok(Empty {})
 }
 
@@ -540,7 +602,7 @@ pub(crate) async fn get_joined(
                 group_base_info_latest_seq: group.max_seq(),
                 group_base_info_readed_seq: member.read.read_seq(),
                 group_base_info_msg_flag: 0,
-                group_base_info_is_shutup_all: false,
+                group_base_info_is_shutup_all: group.profile.shutup_all,
                 group_base_info_self_info: GroupSelfInfo {
                     group_self_info_join_time: member.join_time,
                     group_self_info_role: member.role,
@@ -551,6 +613,51 @@ pub(crate) async fn get_joined(
         })
         .collect();
     Ok(get_joined_groups::Response { groups })
+}
+
+/// `Group.CallbackAfterNewMemberJoin` for `users`, and `Group.CallbackAfterGroupFull` when they
+/// filled the group.
+pub(crate) fn joined_callbacks(
+    engine: &Engine,
+    app: &AppState,
+    group: &Group,
+    join_type: &str,
+    operator: &UserId,
+    users: &[&UserId],
+) -> Vec<WriteOp> {
+    let body = json!({
+        "GroupId": group.id().as_str(),
+        "Type": rest_type(group),
+        "JoinType": join_type,
+        "Operator_Account": operator.as_str(),
+        "NewMemberList": member_accounts(users.iter().copied()),
+    });
+    let mut ops: Vec<WriteOp> =
+        group_callback(engine, app, CALLBACK_GROUP_AFTER_NEW_MEMBER, body).into_iter().collect();
+    if group.n_members() >= u64::from(group.profile.max_member_num) {
+        let full = json!({"GroupId": group.id().as_str(), "Type": rest_type(group)});
+        ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_FULL, full));
+    }
+    ops
+}
+
+/// `Group.CallbackAfterMemberExit` for `users` (`Quit` or `Kicked`).
+fn exit_callback(
+    engine: &Engine,
+    app: &AppState,
+    group: &Group,
+    exit_type: &str,
+    operator: &UserId,
+    users: &[&UserId],
+) -> Option<WriteOp> {
+    let body = json!({
+        "GroupId": group.id().as_str(),
+        "Type": rest_type(group),
+        "ExitType": exit_type,
+        "Operator_Account": operator.as_str(),
+        "ExitMemberList": member_accounts(users.iter().copied()),
+    });
+    group_callback(engine, app, CALLBACK_GROUP_AFTER_MEMBER_EXIT, body)
 }
 
 handle!(api::create_group::Request => create);

@@ -229,7 +229,7 @@ fn send_online(
         Conv::Group(group_id) => {
             let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
             let state = lock(&state);
-            sender_index(&state.group, session)?;
+            sender_index(&state.group, session, engine.now())?;
             let group = &state.group;
             let online =
                 engine.hub().online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
@@ -469,7 +469,7 @@ async fn send_group(
     {
         // Refuse before reserving the ID, so a refused message leaves nothing behind.
         let state = lock(&state);
-        sender_index(&state.group, session)?;
+        sender_index(&state.group, session, outgoing.now)?;
         if outgoing.need_receipt {
             app.settings().config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
         }
@@ -496,7 +496,7 @@ async fn send_group(
     let committing = engine.commit(
         || lock(&state),
         |state| {
-            let sender_index = sender_index(&state.group, session)?;
+            let sender_index = sender_index(&state.group, session, outgoing.now)?;
             if outgoing.need_receipt {
                 config.check_group_receipt_request(state.group.group_type(), state.group.n_members())?;
             }
@@ -551,13 +551,14 @@ async fn send_group(
 /// The app's administrator may send as itself to any group that is not dismissed, member or not
 /// (TIM's REST `send_group_msg`), and then has no index unless it is a member, so the receipt
 /// lists leave out no one; the REST API sending as another account sends as that member.
-fn sender_index(group: &tincan_core::group::Group, session: &Session) -> Result<Option<u32>, ApiError> {
+fn sender_index(group: &tincan_core::group::Group, session: &Session, now: u64) -> Result<Option<u32>, ApiError> {
     if session.is_app_admin() && *session.user() == session.app.settings().admin_identifier {
         group.check_alive()?;
         return Ok(group.member(session.user()).map(|member| member.index));
     }
-    // Any other sender, a device or the REST API sending as a user, must be a member.
-    Ok(Some(group.check_send(session.user())?.index))
+    // Any other sender, a device or the REST API sending as a user, must be a member who may
+    // speak now.
+    Ok(Some(group.check_send(session.user(), now)?.index))
 }
 
 /// `msg_get_list` (TIM `TIMMsgGetMsgList`).

@@ -145,6 +145,12 @@ pub enum CallbackEvent {
     },
     /// `C2C.CallbackAfterMsgWithDraw` or `Group.CallbackAfterRecallMsg`.
     Recall(RecallEvent),
+    /// A group event (`Group.CallbackAfterCreateGroup` and the other membership and profile
+    /// events): TIM's body as JSON text, without `CallbackCommand`, which the sender adds.
+    Group {
+        /// The body.
+        body: String,
+    },
     /// `C2C.CallbackAfterMsgReport`.
     AfterMsgReport {
         /// Who marked the conversation read.

@@ -12,7 +12,8 @@ use crate::ids::GroupId;
 pub struct Request {
     /// The group.
     pub group_id: GroupId,
-    /// The greeting TIM sends to approvers; stored nowhere.
+    /// The greeting the owner and admins see with the request, when the group needs approval
+    /// (up to 400 bytes); not stored otherwise.
     #[serde(default)]
     pub hello_msg: String,
 }

@@ -94,6 +94,14 @@ macro_rules! with_operations {
             ModifyMessage modify_message "msg_modify" [modify_message::Response] true "Changes a sent message (TIM `TIMMsgModifyMessage`).";
             DeleteMessages delete_messages "msg_delete" [Empty] true "Deletes messages for oneself (TIM `TIMMsgDelete`, `TIMMsgListDelete`).";
             FindMessages find_messages "msg_find" [find_messages::Response] true "Messages by ID or by locator (TIM `TIMMsgFindMessages`, `TIMMsgFindByMsgLocatorList`).";
+            ModifyGroupInfo modify_group_info "group_modify_info" [Empty] false "Changes a group's profile or owner (TIM `TIMGroupModifyGroupInfo`).";
+            ModifyGroupMemberInfo modify_group_member_info "group_modify_member_info" [Empty] false "Changes a member's role, mute, name card or custom fields (TIM `TIMGroupModifyMemberInfo`).";
+            GetGroupPendencyList get_group_pendency_list "group_get_pendency_list" [get_group_pendency_list::Response] true "Requests to join the groups one administers (TIM `TIMGroupGetPendencyList`).";
+            HandleGroupPendency handle_group_pendency "group_handle_pendency" [Empty] false "Accepts or refuses a request to join (TIM `TIMGroupHandlePendency`).";
+            ReportGroupPendencyRead report_group_pendency_read "group_report_pendency_read" [Empty] true "Marks join requests read (TIM `TIMGroupReportPendencyReaded`).";
+            SearchGroups search_groups "group_search_groups" [search_groups::Response] true "Finds groups by ID or name (TIM `TIMGroupSearchGroups`).";
+            SearchGroupMembers search_group_members "group_search_members" [search_group_members::Response] true "Finds members of one's groups (TIM `TIMGroupSearchGroupMembers`).";
+            GetOnlineMemberCount get_online_member_count "group_get_online_member_count" [get_online_member_count::Response] true "How many members are online (TIM `TIMGroupGetOnlineMemberCount`).";
         }
     };
 }

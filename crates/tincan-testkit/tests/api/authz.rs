@@ -431,6 +431,66 @@ fn op_rows() -> Vec<OpRow> {
             },
         },
         OpRow { op: "status_unsubscribe", what: "", data: |_| json!({"user_id_list": []}), expect: |_| Code(0) },
+        OpRow {
+            op: "group_modify_info",
+            what: "the group's name",
+            data: |_| json!({"group_modify_info_param_group_id": GROUP, "group_modify_info_param_modify_flag": 1, "group_modify_info_param_group_name": "Taken"}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow {
+            op: "group_modify_info",
+            what: "the group's owner",
+            data: |_| json!({"group_modify_info_param_group_id": GROUP, "group_modify_info_param_modify_flag": -2_147_483_648i64, "group_modify_info_param_owner": "bob"}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow {
+            op: "group_modify_member_info",
+            what: "another member's mute",
+            data: |_| json!({"group_modify_member_info_group_id": GROUP, "group_modify_member_info_identifier": "frank", "group_modify_member_info_modify_flag": 4, "group_modify_member_info_shutup_time": 60}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow {
+            op: "group_modify_member_info",
+            what: "another member's name card",
+            data: |_| json!({"group_modify_member_info_group_id": GROUP, "group_modify_member_info_identifier": "frank", "group_modify_member_info_modify_flag": 8, "group_modify_member_info_name_card": "Mine"}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow {
+            op: "group_get_pendency_list",
+            what: "",
+            data: |_| json!({}),
+            // Only the owner and admins see a group's requests: everyone here sees none.
+            expect: |_| OkWith("/group_pendency_result_pendency_array", json!([])),
+        },
+        OpRow {
+            op: "group_handle_pendency",
+            what: "a request to join the group",
+            data: |_| json!({"group_handle_pendency_param_is_accept": true, "group_handle_pendency_param_pendency": {"group_pendency_group_id": GROUP, "group_pendency_form_identifier": "carol"}}),
+            expect: |actor| outside(actor, Code(ErrorCode::GROUP_PERMISSION_DENIED.0)),
+        },
+        OpRow { op: "group_report_pendency_read", what: "", data: |_| json!({"time_stamp": 1}), expect: |_| Code(0) },
+        OpRow {
+            op: "group_search_groups",
+            what: "the group by its ID",
+            data: |_| json!({"group_search_params_keyword_list": [GROUP]}),
+            // The group is searchable, so anyone of the app finds it by its exact ID.
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/groups", json!([])),
+                _ => OkWith("/groups/0/group_detail_info_group_id", json!(GROUP)),
+            },
+        },
+        OpRow {
+            op: "group_search_members",
+            what: "of the group",
+            data: |_| json!({"group_search_member_params_groupid_list": [GROUP], "group_search_member_params_keyword_list": ["a"]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_get_online_member_count",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP}),
+            expect: |actor| outside(actor, Code(0)),
+        },
     ]
 }
 
@@ -889,6 +949,43 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "modify_group_base_info",
             body: |_| json!({"GroupId": GROUP, "Name": "Taken"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "modify_group_member_info",
+            body: |_| json!({"GroupId": GROUP, "Member_Account": "bob", "NameCard": "Taken"}),
+            // The other app's group has its owner only.
+            other_app: ErrorCode::GROUP_PERMISSION_DENIED.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "forbid_send_msg",
+            body: |_| json!({"GroupId": GROUP, "Members_Account": ["bob"], "ShutUpTime": 60}),
+            other_app: ErrorCode::GROUP_PERMISSION_DENIED.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_group_shutted_uin",
+            body: |_| json!({"GroupId": GROUP}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_role_in_group",
+            body: |_| json!({"GroupId": GROUP, "User_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "change_group_owner",
+            body: |_| json!({"GroupId": GROUP, "NewOwner_Account": "bob"}),
+            other_app: ErrorCode::GROUP_PERMISSION_DENIED.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_online_member_num",
+            body: |_| json!({"GroupId": GROUP}),
             other_app: 0,
         },
         RestRow {

@@ -8,6 +8,8 @@ mod authz;
 mod conversations;
 mod full_disk;
 mod fuzz_corpus;
+mod group_profiles;
+mod group_webhooks;
 mod groups;
 mod helpers;
 mod history;

@@ -5,19 +5,25 @@
 //! client would call, acting for the app's administrator, so members online get the same pushes.
 
 mod add_group_member;
+mod change_group_owner;
 mod create_group;
 mod delete_group_member;
 mod destroy_group;
+mod forbid_send_msg;
 mod get_appid_group_list;
 mod get_group_info;
 mod get_group_member_info;
 mod get_group_msg_receipt;
 mod get_group_msg_receipt_detail;
+mod get_group_shutted_uin;
 mod get_joined_group_list;
+mod get_online_member_num;
+mod get_role_in_group;
 mod group_msg_get_simple;
 mod group_msg_recall;
 mod group_msg_receipt;
 mod modify_group_base_info;
+mod modify_group_member_info;
 mod modify_group_msg;
 mod send_group_msg;
 
@@ -60,6 +66,14 @@ pub(super) async fn command(
         }
         "group_msg_recall" => answer(group_msg_recall::handle(engine, caller, body_as(body, INVALID)?).await),
         "modify_group_msg" => answer(modify_group_msg::handle(engine, caller, body_as(body, INVALID)?).await),
+        "modify_group_member_info" => {
+            answer(modify_group_member_info::handle(engine, caller, body_as(body, INVALID)?).await)
+        }
+        "change_group_owner" => answer(change_group_owner::handle(engine, caller, body_as(body, INVALID)?).await),
+        "forbid_send_msg" => answer(forbid_send_msg::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_group_shutted_uin" => answer(get_group_shutted_uin::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_role_in_group" => answer(get_role_in_group::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_online_member_num" => answer(get_online_member_num::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("group_open_http_svc", command)),
     }
 }
@@ -183,6 +197,8 @@ struct GroupInfo {
     appid: u64,
     #[serde(rename = "OnlineMemberNum")]
     online_member_num: u64,
+    #[serde(rename = "AppDefinedData")]
+    app_defined_data: Vec<DefinedData>,
     /// `get_group_info`'s members, unless a filter leaves them out.
     #[serde(rename = "MemberList", skip_serializing_if = "Option::is_none")]
     member_list: Option<Vec<MemberInfo>>,
@@ -211,10 +227,11 @@ impl GroupInfo {
             member_num: summary.member_num,
             max_member_num: summary.max_member_num,
             apply_join_option: apply_join_option_name(summary.add_option),
-            shut_up_all_member: "Off",
-            mute_all_member: "Off",
+            shut_up_all_member: on_off(summary.shutup_all),
+            mute_all_member: on_off(summary.shutup_all),
             appid: summary.sdkappid,
             online_member_num: summary.online_member_num,
+            app_defined_data: DefinedData::list(summary.custom),
             member_list: None,
             self_info: None,
         }
@@ -241,9 +258,43 @@ struct MemberInfo {
     #[serde(rename = "MuteUntil")]
     mute_until: u64,
     #[serde(rename = "NameCard")]
-    name_card: &'static str,
+    name_card: String,
     #[serde(rename = "AppMemberDefinedData")]
-    app_member_defined_data: [Value; 0],
+    app_member_defined_data: Vec<DefinedData>,
+}
+
+/// One custom field, as TIM's REST API writes and reads them (`AppDefinedData`,
+/// `AppMemberDefinedData`).
+#[derive(Serialize, Deserialize)]
+struct DefinedData {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Value")]
+    value: String,
+}
+
+impl DefinedData {
+    fn list(fields: Vec<(String, String)>) -> Vec<DefinedData> {
+        fields.into_iter().map(|(key, value)| DefinedData { key, value }).collect()
+    }
+
+    fn fields(list: Vec<DefinedData>) -> tincan_core::group::CustomFields {
+        list.into_iter().map(|field| (field.key, field.value)).collect()
+    }
+}
+
+/// `On` or `Off`, as TIM's REST API writes switches.
+fn on_off(on: bool) -> &'static str {
+    if on { "On" } else { "Off" }
+}
+
+/// A REST switch (`On` or `Off`) named `key`.
+fn parse_on_off(key: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "On" => Ok(true),
+        "Off" => Ok(false),
+        other => Err(ApiError::new(INVALID, format!("{key} {other:?} is neither On nor Off"))),
+    }
 }
 
 impl MemberInfo {
@@ -255,10 +306,10 @@ impl MemberInfo {
             msg_seq: member.read_seq,
             msg_flag: MSG_FLAG,
             last_send_msg_time: 0,
-            shut_up_until: 0,
-            mute_until: 0,
-            name_card: "",
-            app_member_defined_data: [],
+            shut_up_until: member.shutup_until,
+            mute_until: member.shutup_until,
+            name_card: member.name_card,
+            app_member_defined_data: DefinedData::list(member.custom),
         }
     }
 }

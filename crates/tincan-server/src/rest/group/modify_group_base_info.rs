@@ -1,11 +1,12 @@
-//! `POST /v4/group_open_http_svc/modify_group_base_info`: changes a group's profile; the
+//! `POST /v4/group_open_http_svc/modify_group_base_info`: changes a group's profile (name,
+//! introduction, notification, face URL, member cap, join option, mute-all, custom fields); the
 //! members learn of it from one group tips message.
 
 use serde::Deserialize;
 use tincan_engine::{Engine, ProfileChange};
 use tincan_proto::{ApiError, GroupId};
 
-use super::{INVALID, parse_apply_join_option, requested_member_cap};
+use super::{DefinedData, parse_apply_join_option, parse_on_off, requested_member_cap};
 use crate::rest::{Caller, Empty};
 
 /// The request: every key but `GroupId` may be left out, and stays as it is.
@@ -27,12 +28,11 @@ pub(super) struct Body {
     apply_join_option: Option<String>,
     #[serde(rename = "ShutUpAllMember", alias = "MuteAllMember", default)]
     shut_up_all_member: Option<String>,
+    #[serde(rename = "AppDefinedData", default)]
+    app_defined_data: Option<Vec<DefinedData>>,
 }
 
 pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Result<Empty, ApiError> {
-    if body.shut_up_all_member.as_deref().is_some_and(|value| value != "Off") {
-        return Err(ApiError::new(INVALID, "ShutUpAllMember On is not supported: tincan has no muting yet"));
-    }
     let max_member_num = match body.max_member_num.filter(|it| *it != 0) {
         Some(requested) => {
             let group_type = engine.group_summary(caller.sdkappid, &body.group_id)?.group_type;
@@ -47,6 +47,13 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         face_url: body.face_url,
         max_member_num,
         add_option: body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?,
+        shutup_all: body
+            .shut_up_all_member
+            .as_deref()
+            .map(|value| parse_on_off("ShutUpAllMember", value))
+            .transpose()?,
+        custom: body.app_defined_data.map(DefinedData::fields),
+        ..ProfileChange::default()
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;
     engine.modify_group_profile(&session, &body.group_id, change).await?;
