@@ -58,6 +58,9 @@ pub struct EngineConfig {
     /// Who decides when coalesced receipt pushes go out: timers (production), or the caller
     /// through [`Engine::flush_due_receipt_pushes`] (a simulation that steps the clock itself).
     pub pacing: Pacing,
+    /// The keeper of uploaded content, which links a message's media elements to it (see
+    /// [`crate::media`]); without one, elements are stored as sent.
+    pub media: Option<Arc<dyn crate::media::MediaLinker>>,
 }
 
 /// Who decides when time-driven work happens.
@@ -131,6 +134,7 @@ pub(crate) struct Inner {
     pub(crate) coalescer: receipts::coalescer::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,
     pub(crate) threads: std::sync::Mutex<Vec<thread::JoinHandle<()>>>,
+    pub(crate) media: Option<Arc<dyn crate::media::MediaLinker>>,
 }
 
 /// A logged-in user on one connection.

@@ -218,6 +218,7 @@ fn config(data_dir: &std::path::Path, clock: &Arc<TestClock>, random: &Arc<Seede
         // Few, so that receipt states are let go and read back from the store.
         receipt_cells_per_group: 3,
         pacing: Pacing::Manual,
+        media: None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod admin;
 mod conv_manage;
 mod convs;
 mod driver;
+pub mod media;
 mod ops;
 
 use std::collections::{HashSet, VecDeque};
@@ -201,6 +202,9 @@ pub(crate) struct Shared {
     pub(crate) sent_ids: Mutex<SentIds>,
     pub(crate) user_id: UserId,
     pub(crate) sdkappid: u64,
+    /// `host:port` of the server's HTTP side (media uploads), and the UserSig they carry.
+    pub(crate) http_address: String,
+    pub(crate) user_sig: String,
     /// Filters whose unread counts the application subscribed to, with the last count told.
     pub(crate) unread_filters: Mutex<Vec<(tincan_proto::conv_manage::ConvListFilter, u64)>>,
 }

@@ -101,6 +101,7 @@ async fn start(
         heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
         pacing: tincan_engine::Pacing::Timers,
+        media: None,
     };
     configure(&mut config);
     let mut attempt = 0;

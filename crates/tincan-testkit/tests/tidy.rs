@@ -216,6 +216,10 @@ fn the_engine_and_the_server_take_identifiers_parsed() {
         // Receipt calls name their conversation inside TIM's message objects, which keep
         // `message_conv_id` as the text TIM gives it.
         ("crates/tincan-engine/src/ops/receipts.rs", "Conv::parse(", 3),
+        // The media endpoints take the uploader and a download URL's conversation from the query
+        // string, and read the uploader back from an upload's stored description.
+        ("crates/tincan-server/src/media/mod.rs", "UserId::parse(", 3),
+        ("crates/tincan-server/src/media/mod.rs", "GroupId::parse(", 1),
     ];
     let parsers = [
         "UserId::parse(",

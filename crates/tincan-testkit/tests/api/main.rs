@@ -12,6 +12,7 @@ mod groups;
 mod helpers;
 mod history;
 mod large_group;
+mod media;
 mod messaging;
 mod property;
 mod receipts;
