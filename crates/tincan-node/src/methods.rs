@@ -24,6 +24,7 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 
 mod conv;
+mod media;
 use crate::session::{InitConfig, Session};
 
 /// TIM's result object, without `user_data`.
@@ -80,6 +81,8 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMLogin" => login(session, params).await,
         "TIMLogout" => logout(session, params).await,
         "TIMMsgSendMessage" => send_message(session, params).await,
+        "TIMMsgCancelSend" => media::cancel_send(session, params).await,
+        "TIMMsgDownloadElemToPath" => media::download_to_path(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
         "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
@@ -251,8 +254,9 @@ struct SendMessageParam {
 }
 
 async fn send_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
+    let mut param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
     let client = session.client()?;
+    media::upload_paths(session, &client, &mut param.params).await?;
     let message = client.send_message(&param.conv_id, param.conv_type, param.params).await?;
     Ok(Outcome::text_and_value(&message))
 }

@@ -184,6 +184,21 @@ impl Client {
         })
     }
 
+    /// Gives `message` the random number and client time a send would, and so its message ID
+    /// (`message_msg_id`), before it is sent: an app that uploads content first can name the
+    /// message (to cancel it, or in progress reports) while the upload runs.
+    pub fn prepare_message(&self, message: &mut tincan_proto::Message) {
+        if message.message_rand == 0 {
+            message.message_rand = u64::from(rand::random::<u32>().max(1));
+        }
+        if message.message_client_time == 0 {
+            let offset = self.shared.clock_offset_secs.load(Ordering::Relaxed);
+            message.message_client_time = u64::try_from(crate::driver_now_secs().saturating_add(offset)).unwrap_or(0);
+        }
+        message.message_msg_id = format!("{}-{}-{}", self.tiny_id(), message.message_client_time, message.message_rand);
+        message.message_sender = self.shared.user_id.as_str().to_owned();
+    }
+
     /// Downloads what a message element's URL names (`image_elem_thumb_url`, `file_elem_url`,
     /// ...); an expired or altered URL fails with the server's refusal.
     pub async fn download(&self, url: &str) -> Result<Vec<u8>, ApiError> {
