@@ -85,7 +85,10 @@ impl std::error::Error for ServerError {}
 impl Server {
     /// Binds `listen` (port 0 picks a free port) and starts the engine on `store`.
     ///
-    /// Uploaded media is kept under the data directory's `media`; its URLs start with
+    /// Uploaded media is kept under the data directory's `media`, or in an S3-compatible store
+    /// when `TINCAN_MEDIA_S3_ENDPOINT` and `TINCAN_MEDIA_S3_BUCKET` are set (with
+    /// `TINCAN_MEDIA_S3_REGION`, `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and
+    /// `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`); its URLs start with
     /// `TINCAN_PUBLIC_URL` when set, else with `http://` and the bound address.
     pub async fn build(listen: SocketAddr, mut config: EngineConfig, store: Store) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
@@ -99,10 +102,17 @@ impl Server {
                 format!("http://{addr}")
             }
         };
-        let content = Box::new(media::store::LocalDisk::new(config.data_dir.join("media")));
+        let content: Box<dyn media::store::ContentStore> = match media::store::S3Config::from_env() {
+            Some(s3) => Box::new(
+                media::store::S3::new(&s3)
+                    .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
+            ),
+            None => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
+        };
         let media = Arc::new(
             media::Media::open(content, base_url)
-                .map_err(|err| ServerError::Start(StartError(format!("cannot read the media directory: {err}"))))?,
+                .await
+                .map_err(|err| ServerError::Start(StartError(format!("cannot read the media store: {err}"))))?,
         );
         config.media = Some(media.clone());
         let (engine, report) = Engine::start(config, store).await.map_err(ServerError::Start)?;

@@ -7,7 +7,8 @@
 //!   message's elements carry it: signed with the app's key (HMAC-SHA256) for one conversation,
 //!   and working until `expires` (Unix seconds).
 //!
-//! `store` keeps the bytes ([`store::ContentStore`]: the local disk under the data directory).
+//! `store` keeps the bytes ([`store::ContentStore`]: the local disk under the data directory,
+//! or an S3-compatible bucket).
 
 mod images;
 pub(crate) mod store;
@@ -128,9 +129,9 @@ fn now() -> u64 {
 impl Media {
     /// Opens the content under `store` and indexes its complete uploads; URLs start with
     /// `base_url` (`http://host:port`).
-    pub(crate) fn open(store: Box<dyn ContentStore>, base_url: String) -> std::io::Result<Media> {
+    pub(crate) async fn open(store: Box<dyn ContentStore>, base_url: String) -> std::io::Result<Media> {
         let mut index = HashMap::new();
-        for (sdkappid, id, meta) in store.list_meta()? {
+        for (sdkappid, id, meta) in store.list_meta().await? {
             match parse_meta(&meta) {
                 Some(upload) => {
                     index.insert((sdkappid, id), upload);
@@ -319,10 +320,7 @@ pub(crate) async fn upload(
     let name = param("name").to_owned();
     let given_type = headers.get(header::CONTENT_TYPE).and_then(|it| it.to_str().ok()).unwrap_or("").to_owned();
     let media = context.media.clone();
-    let stored =
-        tokio::task::spawn_blocking(move || store_upload(&media, sdkappid, owner, kind, name, given_type, &bytes))
-            .await
-            .unwrap_or_else(|err| Err((StatusCode::INTERNAL_SERVER_ERROR, internal(err.to_string()))));
+    let stored = store_upload(&media, sdkappid, owner, kind, name, given_type, bytes.to_vec()).await;
     match stored {
         Ok((id, upload)) => {
             let mut answer = meta_json(&upload);
@@ -343,14 +341,14 @@ fn internal(cause: String) -> ApiError {
     ApiError::new(ErrorCode::SDK_INTERNAL_ERROR, "the upload could not be stored; the server log has the cause")
 }
 
-fn store_upload(
+async fn store_upload(
     media: &Media,
     sdkappid: u64,
     owner: UserId,
     kind: MediaKind,
     name: String,
     given_type: String,
-    bytes: &[u8],
+    bytes: Vec<u8>,
 ) -> Result<(String, Upload), (StatusCode, ApiError)> {
     let id = {
         let mut raw = [0u8; 16];
@@ -358,19 +356,28 @@ fn store_upload(
         hex(&raw)
     };
     let fail = |err: std::io::Error| (StatusCode::INTERNAL_SERVER_ERROR, internal(err.to_string()));
-    let (content_type, image) = if kind == MediaKind::Image {
-        let made = images::derive(bytes)
-            .map_err(|desc| (StatusCode::BAD_REQUEST, ApiError::new(ErrorCode::MEDIA_INVALID_IMAGE, desc)))?;
-        media.store.put(sdkappid, &id, Variant::Large, &made.large).map_err(fail)?;
-        media.store.put(sdkappid, &id, Variant::Thumb, &made.thumb).map_err(fail)?;
-        (made.content_type.to_owned(), Some(made.info))
+    let (content_type, image, size) = if kind == MediaKind::Image {
+        let (bytes, made) = tokio::task::spawn_blocking(move || {
+            let made = images::derive(&bytes);
+            (bytes, made)
+        })
+        .await
+        .map_err(|err| (StatusCode::INTERNAL_SERVER_ERROR, internal(err.to_string())))?;
+        let made =
+            made.map_err(|desc| (StatusCode::BAD_REQUEST, ApiError::new(ErrorCode::MEDIA_INVALID_IMAGE, desc)))?;
+        media.store.put(sdkappid, &id, Variant::Large, made.large).await.map_err(fail)?;
+        media.store.put(sdkappid, &id, Variant::Thumb, made.thumb).await.map_err(fail)?;
+        let size = bytes.len() as u64;
+        media.store.put(sdkappid, &id, Variant::Orig, bytes).await.map_err(fail)?;
+        (made.content_type.to_owned(), Some(made.info), size)
     } else {
         let content_type = if given_type.is_empty() { "application/octet-stream".to_owned() } else { given_type };
-        (content_type, None)
+        let size = bytes.len() as u64;
+        media.store.put(sdkappid, &id, Variant::Orig, bytes).await.map_err(fail)?;
+        (content_type, None, size)
     };
-    media.store.put(sdkappid, &id, Variant::Orig, bytes).map_err(fail)?;
-    let upload = Upload { owner, kind, content_type, name, size: bytes.len() as u64, image };
-    media.store.put_meta(sdkappid, &id, &meta_json(&upload).to_string()).map_err(fail)?;
+    let upload = Upload { owner, kind, content_type, name, size, image };
+    media.store.put_meta(sdkappid, &id, meta_json(&upload).to_string()).await.map_err(fail)?;
     media.index.write().unwrap_or_else(|it| it.into_inner()).insert((sdkappid, id.clone()), upload.clone());
     Ok((id, upload))
 }
@@ -405,16 +412,14 @@ pub(crate) async fn download(
     if !context.engine.media_visible(sdkappid, &upload.owner, &conv) {
         return not_found();
     }
-    let media = context.media.clone();
-    let read = tokio::task::spawn_blocking(move || media.store.get(sdkappid, &id, variant)).await;
+    let read = context.media.store.get(sdkappid, &id, variant).await;
     let content_type = match (&upload.image, variant) {
         (Some(image), Variant::Large | Variant::Thumb) => image.derived_type().to_owned(),
         _ => upload.content_type.clone(),
     };
     match read {
-        Ok(Ok(Some(bytes))) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
-        Ok(Ok(None)) => not_found(),
-        Ok(Err(err)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &internal(err.to_string())),
+        Ok(Some(bytes)) => ([(header::CONTENT_TYPE, content_type)], bytes).into_response(),
+        Ok(None) => not_found(),
         Err(err) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &internal(err.to_string())),
     }
 }
