@@ -61,6 +61,9 @@ pub struct EngineConfig {
     /// How long after sending a user may revoke its own message
     /// ([`DEFAULT_REVOKE_TIME_LIMIT`], TIM's two minutes, by default).
     pub revoke_time_limit: Duration,
+    /// The keeper of uploaded content, which links a message's media elements to it (see
+    /// [`crate::media`]); without one, elements are stored as sent.
+    pub media: Option<Arc<dyn crate::media::MediaLinker>>,
 }
 
 /// How long after sending a user may revoke its own message unless configured otherwise: TIM's
@@ -139,6 +142,7 @@ pub(crate) struct Inner {
     pub(crate) coalescer: receipts::coalescer::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,
     pub(crate) threads: std::sync::Mutex<Vec<thread::JoinHandle<()>>>,
+    pub(crate) media: Option<Arc<dyn crate::media::MediaLinker>>,
 }
 
 /// A logged-in user on one connection.

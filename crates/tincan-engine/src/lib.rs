@@ -25,6 +25,7 @@ mod engine;
 mod events;
 mod hub;
 mod load;
+pub mod media;
 pub mod metrics;
 mod ops;
 mod receipts;
@@ -93,6 +94,7 @@ impl Engine {
                 coalescer,
                 webhooks,
                 threads: std::sync::Mutex::new(vec![dispatcher, writer_thread]),
+                media: config.media,
             }),
         };
         if config.pacing == Pacing::Timers {

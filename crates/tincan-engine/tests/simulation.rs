@@ -219,6 +219,7 @@ fn config(data_dir: &std::path::Path, clock: &Arc<TestClock>, random: &Arc<Seede
         receipt_cells_per_group: 3,
         pacing: Pacing::Manual,
         revoke_time_limit: tincan_engine::DEFAULT_REVOKE_TIME_LIMIT,
+        media: None,
     }
 }
 

@@ -25,6 +25,7 @@ use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 
 mod conv;
 use crate::profiles;
+mod media;
 use crate::session::{InitConfig, Session};
 
 /// TIM's result object, without `user_data`.
@@ -95,6 +96,8 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgFindMessages" => find_messages(session, params).await,
         "TIMMsgFindByMsgLocatorList" => find_by_locator(session, params).await,
         "TIMMsgListDelete" => delete_message_list(session, params).await,
+        "TIMMsgCancelSend" => media::cancel_send(session, params).await,
+        "TIMMsgDownloadElemToPath" => media::download_to_path(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
         "TIMMsgSendMessageReadReceipts" => send_receipts(session, params).await,
         "TIMMsgGetMessageReadReceipts" => get_receipts(session, params).await,
@@ -308,8 +311,9 @@ struct SendMessageParam {
 }
 
 async fn send_message(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
-    let param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
+    let mut param: SendMessageParam = parse("TIMMsgSendMessage", params)?;
     let client = session.client()?;
+    media::upload_paths(session, &client, &mut param.params).await?;
     let message = client.send_message(&param.conv_id, param.conv_type, param.params).await?;
     Ok(Outcome::text_and_value(&message))
 }

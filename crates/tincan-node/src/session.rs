@@ -155,6 +155,12 @@ impl Session {
         }
     }
 
+    /// Queues a callback the SDK's own work makes (an upload's progress); dropped when the
+    /// app's callbacks are that far behind, since a later report supersedes it.
+    pub(crate) fn emit(&self, outgoing: Outgoing) {
+        let _ = self.queue.try_send(outgoing);
+    }
+
     /// The next batch of events as a JSON array, or `None` once idle with nothing queued.
     pub(crate) async fn next_events(&self) -> Option<String> {
         let mut queued = self.queued.lock().await;

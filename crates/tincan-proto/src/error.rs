@@ -34,6 +34,11 @@ macro_rules! codes {
 codes! {
     /// Success.
     SUCC = 0;
+    /// Media: the element names content this server did not store for the sender (an ID that
+    /// was not uploaded by this user, or a URL of this server's media not given by an upload).
+    MEDIA_NOT_UPLOADED = 4001;
+    /// Media: an image upload is not an image in a format the server reads (JPEG, PNG, GIF, WebP).
+    MEDIA_INVALID_IMAGE = 4004;
     /// The SDK has not been initialised (`TIMInit` was not called).
     SDK_NOT_INITIALIZED = 6013;
     /// The SDK is not logged in, or the login was lost.
@@ -50,6 +55,11 @@ codes! {
     LOGIN_KICKED_OFF = 6208;
     /// An identifier is not printable ASCII (0x20–0x7e) of 1 to 32 bytes.
     INVALID_IDENTIFIER = 7003;
+    /// Media: the file does not exist (a `*_path` naming no readable file).
+    FILE_NOT_FOUND = 7004;
+    /// Media: the file is larger than its type allows (image and sound 28 MB, file and video
+    /// 100 MB).
+    FILE_TOO_LARGE = 7005;
     /// The API was called too often.
     API_CALL_FREQUENCY_LIMIT = 7008;
     /// An internal error; the server log has the cause.

@@ -122,6 +122,20 @@ pub const PROFILE_USERS_PER_CALL_MAX: usize = 100;
 pub const SUBSCRIPTIONS_MAX: usize = 200;
 /// Bytes of a custom status text, at most (TIM: 100).
 pub const CUSTOM_STATUS_BYTES_MAX: usize = 100;
+/// Largest image upload, in bytes (TIM: 28 MB, 7005).
+pub const MEDIA_IMAGE_BYTES_MAX: usize = 28 * 1024 * 1024;
+/// Largest sound upload, in bytes (TIM: 28 MB, 7005).
+pub const MEDIA_SOUND_BYTES_MAX: usize = 28 * 1024 * 1024;
+/// Largest file upload, in bytes (TIM: 100 MB, 7005).
+pub const MEDIA_FILE_BYTES_MAX: usize = 100 * 1024 * 1024;
+/// Largest video upload, in bytes (TIM: 100 MB, 7005).
+pub const MEDIA_VIDEO_BYTES_MAX: usize = 100 * 1024 * 1024;
+/// The longest side of an image's large size, in pixels (TIM: 720).
+pub const MEDIA_IMAGE_LARGE_PX: u32 = 720;
+/// The longest side of an image's thumbnail, in pixels (TIM: 198).
+pub const MEDIA_IMAGE_THUMB_PX: u32 = 198;
+/// How long a download URL in a message works, in seconds (7 days, TIM's free roaming time).
+pub const MEDIA_URL_LIFETIME_SECONDS: u64 = 7 * 24 * 3600;
 
 const _: () = assert!(MESSAGE_BODY_BYTES_MAX < FRAME_BYTES_MAX);
 const _: () = assert!(CONV_DRAFT_BYTES_MAX < FRAME_BYTES_MAX);

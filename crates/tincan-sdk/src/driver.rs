@@ -94,6 +94,8 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         user_id: config.user_id.clone(),
         sdkappid: config.sdkappid,
         logging_out: std::sync::atomic::AtomicBool::new(false),
+        http_address: http_address(&config.url),
+        user_sig: config.user_sig.clone(),
     });
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
@@ -108,6 +110,12 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
     };
     tokio::spawn(driver.run(socket, receiver));
     Ok(shared)
+}
+
+/// `host:port` of a `ws://host:port/ws` URL.
+fn http_address(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_owned()
 }
 
 fn clock_offset(server_time: u64) -> i64 {

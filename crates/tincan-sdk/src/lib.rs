@@ -21,6 +21,7 @@ mod conv_manage;
 mod convs;
 mod driver;
 pub mod groups;
+pub mod media;
 mod ops;
 mod profiles;
 
@@ -218,6 +219,9 @@ pub(crate) struct Shared {
     pub(crate) sent_ids: Mutex<SentIds>,
     pub(crate) user_id: UserId,
     pub(crate) sdkappid: u64,
+    /// `host:port` of the server's HTTP side (media uploads), and the UserSig they carry.
+    pub(crate) http_address: String,
+    pub(crate) user_sig: String,
     /// Filters whose unread counts the application subscribed to, with the last count told.
     pub(crate) unread_filters: Mutex<Vec<(tincan_proto::conv_manage::ConvListFilter, u64)>>,
     /// A logout is under way: the server closing the connection after it is no reason to

@@ -13,9 +13,11 @@
 //! - `ws`: the WebSocket connection task.
 //! - `rest`: the REST envelope, and a directory per service with a module per command.
 //! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
+//! - `media`: uploads of rich media and their signed download URLs.
 //! - `web`: the web console and the chat client (embedded files) and the console's sign-in.
 
 mod listen;
+mod media;
 mod rest;
 mod web;
 mod webhook;
@@ -48,6 +50,7 @@ pub(crate) struct AppContext {
     pub(crate) shutdown: watch::Receiver<bool>,
     pub(crate) limits: ConnectionLimits,
     pub(crate) gauge: Arc<listen::Gauge>,
+    pub(crate) media: Arc<media::Media>,
 }
 
 /// A bound, started server.
@@ -56,6 +59,7 @@ pub struct Server {
     listener: TcpListener,
     report: StartReport,
     limits: ConnectionLimits,
+    media: Arc<media::Media>,
 }
 
 /// A failure to start the server.
@@ -80,10 +84,39 @@ impl std::error::Error for ServerError {}
 
 impl Server {
     /// Binds `listen` (port 0 picks a free port) and starts the engine on `store`.
-    pub async fn build(listen: SocketAddr, config: EngineConfig, store: Store) -> Result<Server, ServerError> {
+    ///
+    /// Uploaded media is kept under the data directory's `media`, or in an S3-compatible store
+    /// when `TINCAN_MEDIA_S3_ENDPOINT` and `TINCAN_MEDIA_S3_BUCKET` are set (with
+    /// `TINCAN_MEDIA_S3_REGION`, `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and
+    /// `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`); its URLs start with
+    /// `TINCAN_PUBLIC_URL` when set, else with `http://` and the bound address.
+    pub async fn build(listen: SocketAddr, mut config: EngineConfig, store: Store) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
+        let base_url = match std::env::var("TINCAN_PUBLIC_URL") {
+            Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+            _ => {
+                let mut addr = listener.local_addr().map_err(ServerError::Bind)?;
+                if addr.ip().is_unspecified() {
+                    addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                format!("http://{addr}")
+            }
+        };
+        let content: Box<dyn media::store::ContentStore> = match media::store::S3Config::from_env() {
+            Some(s3) => Box::new(
+                media::store::S3::new(&s3)
+                    .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
+            ),
+            None => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
+        };
+        let media = Arc::new(
+            media::Media::open(content, base_url)
+                .await
+                .map_err(|err| ServerError::Start(StartError(format!("cannot read the media store: {err}"))))?,
+        );
+        config.media = Some(media.clone());
         let (engine, report) = Engine::start(config, store).await.map_err(ServerError::Start)?;
-        Ok(Server { engine, listener, report, limits: ConnectionLimits::for_this_process() })
+        Ok(Server { engine, listener, report, limits: ConnectionLimits::for_this_process(), media })
     }
 
     /// Sets the connection caps and time limits (by default [`ConnectionLimits::for_this_process`]).
@@ -121,6 +154,7 @@ impl Server {
             shutdown: stopped.clone(),
             limits: self.limits,
             gauge: gauge.clone(),
+            media: self.media.clone(),
         };
         let app = router(context);
         let engine = self.engine.clone();
@@ -155,6 +189,8 @@ fn router(context: AppContext) -> Router {
         .route("/metrics", get(metrics))
         .route("/ws", any(websocket))
         .route("/v4/{service}/{command}", any(rest::handle))
+        .route("/media/upload", axum::routing::post(media::upload))
+        .route("/media/{sdkappid}/{id}/{variant}", get(media::download))
         .merge(web::router())
         .with_state(context)
 }

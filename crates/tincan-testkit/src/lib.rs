@@ -102,6 +102,7 @@ async fn start(
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
         pacing: tincan_engine::Pacing::Timers,
         revoke_time_limit: tincan_engine::DEFAULT_REVOKE_TIME_LIMIT,
+        media: None,
     };
     configure(&mut config);
     let mut attempt = 0;

@@ -26,6 +26,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
         pacing: tincan_engine::Pacing::Timers,
         revoke_time_limit: std::time::Duration::from_secs(args.revoke_time_limit),
+        media: None,
     };
     // Connections are files: the soft limit on open files (often 1,024) is raised to the hard
     // one, and the connection caps follow whatever it ends up being.

@@ -1059,3 +1059,47 @@ export interface SearchMemberResult {
   group_search_member_result_groupid: string;
   group_search_member_result_member_info_list: GroupMemberInfo[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rich media
+
+/** `TIMMsgCancelSend`'s parameter: the send, named by its message ID (as the upload progress callback gives it). */
+export interface MsgCancelSendParams {
+  conv_id: string;
+  conv_type: number;
+  message_id: string;
+  user_data?: string;
+}
+
+/** What `TIMMsgDownloadElemToPath` downloads: the element's URL (the other keys are accepted and not needed). */
+export interface Json_download_elem_param {
+  msg_download_elem_param_flag?: number;
+  msg_download_elem_param_type?: number;
+  msg_download_elem_param_id: string;
+  msg_download_elem_param_business_id?: number;
+  msg_download_elem_param_url: string;
+}
+
+/** `TIMMsgDownloadElemToPath`'s result callback; `json_param` holds the sizes downloaded. */
+export interface TIMMsgDownloadElemToPathFunc {
+  (code: number, desc: string, json_param: string, user_data: string): void;
+}
+
+/** `TIMMsgDownloadElemToPath`'s parameter. */
+export interface MsgDownloadElemToPathParams {
+  params: Json_download_elem_param;
+  path: string;
+  callback?: TIMMsgDownloadElemToPathFunc;
+  user_data?: string;
+}
+
+/** An upload's progress: the message (JSON text), the element's index, bytes sent and the total. */
+export interface TIMMsgElemUploadProgressCallbackFunc {
+  (json_msg: string, index: number, cur_size: number, local_size: number, user_data: string): void;
+}
+
+/** `TIMSetMsgElemUploadProgressCallback`'s parameter. */
+export interface TIMMsgElemUploadProgressCallbackParams {
+  callback: TIMMsgElemUploadProgressCallbackFunc;
+  user_data?: string;
+}

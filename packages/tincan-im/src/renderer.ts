@@ -76,6 +76,10 @@ import type {
   TIMMsgReadedReceiptCallbackFunc,
   TIMMsgReadedReceiptCallbackParams,
   TIMRecvNewMsgCallbackFunc,
+  MsgCancelSendParams,
+  MsgDownloadElemToPathParams,
+  TIMMsgElemUploadProgressCallbackFunc,
+  TIMMsgElemUploadProgressCallbackParams,
   TIMRecvNewMsgCallbackParams,
   TIMSetKickedOfflineCallback,
   TIMSetKickedOfflineCallbackParam,
@@ -168,6 +172,7 @@ class Callbacks {
   convGroupNameChanged?: Registered<TIMConvConversationGroupNameChangedCallback>;
   convsAddedToGroup?: Registered<TIMConvConversationGroupCreatedCallback>;
   convsDeletedFromGroup?: Registered<TIMConvConversationsDeletedFromGroupCallback>;
+  elemUploadProgress?: Registered<TIMMsgElemUploadProgressCallbackFunc>;
 
   /** Forgets every callback, as TIM's TIMLogout does. */
   clear(): void {
@@ -262,6 +267,17 @@ class Callbacks {
           break;
         case "group_tips":
           invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
+          break;
+        case "msg_elem_upload_progress":
+          invoke(this.elemUploadProgress, (it) =>
+            it.callback(
+              event.json_msg as string,
+              event.index as number,
+              event.cur_size as number,
+              event.total_size as number,
+              it.userData as string,
+            ),
+          );
           break;
         case "ended":
           if (CODE_USER_SIG_EXPIRED.includes(event.code as number)) {
@@ -833,6 +849,42 @@ export default class TimRender {
   /** `(group_name, conversation_array, reason, user_data)`: reason 0 taken out by the user, 1 the conversation was deleted. */
   TIMSetConvConversationsDeletedFromGroupCallback(param: convGroupDeletedFromGroupCallbackParam): Promise<void> {
     return this.register(param, "user_data", (it) => (this.instance.callbacks.convsDeletedFromGroup = it));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rich media
+
+  /**
+   * Stops the uploads of a message being sent (named by the message ID the upload progress
+   * callback gives); its TIMMsgSendMessage then fails and nothing is sent.
+   */
+  TIMMsgCancelSend(param: MsgCancelSendParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgCancelSend", param, "user_data");
+  }
+
+  /** Downloads what an element's URL names to `path`; the callback, if any, gets TIM's result too. */
+  async TIMMsgDownloadElemToPath(param: MsgDownloadElemToPathParams): Promise<commonResult<string>> {
+    const callback = param !== null && typeof param === "object" ? param.callback : undefined;
+    const tell = (result: commonResult<string>) => {
+      if (typeof callback === "function") {
+        invoke({ callback, userData: result.user_data }, (it) =>
+          it.callback(result.code as number, result.desc as string, result.json_param as string, it.userData as string),
+        );
+      }
+    };
+    try {
+      const result = await this.call<string>("TIMMsgDownloadElemToPath", param, "user_data");
+      tell(result);
+      return result;
+    } catch (failed) {
+      tell(failed as commonResult<string>);
+      throw failed;
+    }
+  }
+
+  /** The callback for the progress of a message's uploads; `null` removes it. */
+  TIMSetMsgElemUploadProgressCallback(param: TIMMsgElemUploadProgressCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.elemUploadProgress = it));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ pub(crate) async fn send(
 ) -> Result<send_message::Response, ApiError> {
     let mut message = request.message;
     message.validate_body_for_send()?;
+    crate::media::link_message(engine, session.app.sdkappid, session.user(), &request.conv, &mut message)?;
     if message.message_platform == 0 {
         message.message_platform = session.platform;
     }

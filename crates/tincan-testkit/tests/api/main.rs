@@ -15,6 +15,7 @@ mod helpers;
 mod history;
 mod large_group;
 mod lifecycle;
+mod media;
 mod messaging;
 mod profiles;
 mod property;
