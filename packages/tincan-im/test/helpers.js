@@ -100,12 +100,13 @@ async function startServer() {
   };
 }
 
-/** Resolves with the first value for which `probe` returns something other than undefined. */
+/** Resolves with the first value `probe` returns other than undefined or false; fails after `timeoutMs`. */
 async function eventually(probe, what, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value !== undefined) {
+    // `undefined` and `false` both mean "not yet": a probe may be a plain condition.
+    if (value !== undefined && value !== false) {
       return value;
     }
     if (Date.now() > deadline) {
