@@ -63,7 +63,7 @@ pub struct EngineConfig {
     pub revoke_time_limit: Duration,
     /// The keeper of uploaded content, which links a message's media elements to it (see
     /// [`crate::media`]); without one, elements are stored as sent.
-    pub media: Option<Arc<dyn crate::media::MediaLinker>>,
+    pub media: Option<Arc<dyn crate::media::linker::MediaLinker>>,
 }
 
 /// How long after sending a user may revoke its own message unless configured otherwise: TIM's
@@ -142,7 +142,7 @@ pub(crate) struct Inner {
     pub(crate) coalescer: receipts::coalescer::Coalescer,
     pub(crate) webhooks: webhooks::Webhooks,
     pub(crate) threads: std::sync::Mutex<Vec<thread::JoinHandle<()>>>,
-    pub(crate) media: Option<Arc<dyn crate::media::MediaLinker>>,
+    pub(crate) media: Option<Arc<dyn crate::media::linker::MediaLinker>>,
 }
 
 /// A logged-in user on one connection.

@@ -7,24 +7,14 @@
 //! uploaded that content, and fills in the element's download URLs and sizes, signed for the
 //! message's conversation; a sender's local `*_path` keys are dropped so that no peer sees them.
 
-use tincan_proto::message::Elem;
 use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId};
 
 use crate::engine::Engine;
 use crate::state::read;
 
-/// What an upload was for: TIM's four element types that carry content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MediaKind {
-    /// `kTIMElem_Image`.
-    Image,
-    /// `kTIMElem_Sound`.
-    Sound,
-    /// `kTIMElem_File`.
-    File,
-    /// `kTIMElem_Video` (the video itself, or its snapshot image).
-    Video,
-}
+pub(crate) mod linker;
+
+pub use linker::{MediaKind, MediaLinker};
 
 /// The keys of an element that name uploaded content: the ID key, and the kinds of upload it
 /// accepts.
@@ -44,28 +34,6 @@ const PATH_KEYS: &[&str] = &[
     "video_elem_video_path",
     "video_elem_image_path",
 ];
-
-/// The keeper of uploaded content, as the engine needs it when a message is sent.
-pub trait MediaLinker: Send + Sync {
-    /// Fills in element `elem`'s URLs and sizes for content `id`, which `key` names, signed for
-    /// `conv` of app `sdkappid` with `app_key`; refuses with 4001 when `sender` did not upload
-    /// `id` as one of `kinds`.
-    #[allow(clippy::too_many_arguments)]
-    fn link(
-        &self,
-        sdkappid: u64,
-        app_key: &str,
-        sender: &UserId,
-        conv: &Conv,
-        key: &str,
-        id: &str,
-        kinds: &[MediaKind],
-        elem: &mut Elem,
-    ) -> Result<(), ApiError>;
-
-    /// Whether `url` points at this server's media (a URL only an upload may give).
-    fn is_own_url(&self, url: &str) -> bool;
-}
 
 /// Links every content-carrying element of `message`, sent by `sender` to `conv`.
 pub(crate) fn link_message(
