@@ -13,9 +13,9 @@ use std::sync::mpsc::Receiver;
 use std::thread;
 
 use tincan_core::conv::{ConvKey, Side};
+use tincan_proto::UserId;
 use tincan_proto::frame::{encode_message_push, encode_push};
 use tincan_proto::push::{self, ConvState, MsgRevokedPush, MsgUpdatedPush};
-use tincan_proto::{ApiError, ErrorCode, UserId};
 use tincan_store::MessageRecord;
 
 use crate::engine::Shared;
@@ -100,16 +100,12 @@ impl Deliveries {
     fn deliver(self, shared: &Shared) {
         for (_, (slot, batch)) in self.by_device {
             let n = batch.len() as u64;
-            match slot.outbox.send(batch) {
+            match slot.send_or_close(batch) {
                 Ok(()) => {
                     shared.metrics.pushes.fetch_add(n, Ordering::Relaxed);
                 }
                 Err(QueueError::Full) => {
                     shared.metrics.slow_consumers.fetch_add(1, Ordering::Relaxed);
-                    slot.kick.kick(ApiError::new(
-                        ErrorCode::SLOW_CONSUMER,
-                        "the connection fell too far behind its pushes and was closed; reconnect and resume",
-                    ));
                 }
                 Err(QueueError::Closed) => {}
             }

@@ -131,6 +131,21 @@ pub(crate) struct DeviceSlot {
     pub(crate) kick: Arc<Kick>,
 }
 
+impl DeviceSlot {
+    /// Queues `batch` for the device; a device whose queue is full is closed (it resumes and
+    /// catches up from the store), as the dispatcher closes it. Whether the batch was queued.
+    pub(crate) fn send_or_close(&self, batch: OutBatch) -> Result<(), QueueError> {
+        let sent = self.outbox.send(batch);
+        if let Err(QueueError::Full) = sent {
+            self.kick.kick(ApiError::new(
+                tincan_proto::ErrorCode::SLOW_CONSUMER,
+                "the connection fell too far behind its pushes and was closed; reconnect and resume",
+            ));
+        }
+        sent
+    }
+}
+
 /// One app's devices online, by user.
 type UserDevices = HashMap<UserId, Vec<Arc<DeviceSlot>>>;
 

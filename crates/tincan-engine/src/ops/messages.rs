@@ -250,12 +250,7 @@ fn send_online(
             if Some(slot.id) == session.device {
                 continue;
             }
-            if let Err(crate::hub::QueueError::Full) = slot.outbox.send(vec![OutFrame { pos: 0, text: text.clone() }]) {
-                slot.kick.kick(ApiError::new(
-                    ErrorCode::SLOW_CONSUMER,
-                    "the connection fell too far behind its pushes and was closed; reconnect and resume",
-                ));
-            }
+            let _ = slot.send_or_close(vec![OutFrame { pos: 0, text: text.clone() }]);
         }
     }
     let mut message = render::message(&record, &sender, &MessageView::default());

@@ -330,8 +330,8 @@ fn push_statuses(engine: &Engine, app: &AppState, users: &[UserId], statuses: Ve
     let text = encode_push(push::USER_STATUS, 0, &payload);
     for user in users {
         for slot in engine.hub().devices_of(app.sdkappid, user) {
-            // A device too far behind is closed by the dispatcher; it asks again on its return.
-            let _ = slot.outbox.send(vec![OutFrame { pos: 0, text: text.clone() }]);
+            // A device too far behind is closed; it asks again on its return.
+            let _ = slot.send_or_close(vec![OutFrame { pos: 0, text: text.clone() }]);
         }
     }
 }
