@@ -540,8 +540,11 @@ async fn the_apps_coalescing_window_paces_pushes_as_soon_as_it_is_changed() {
         }
         pushes_under.push(pushes);
     }
+    // On a quiet machine the long window yields a fifth of the pushes or fewer; a loaded one
+    // stalls the readers past the growing window now and then, which starts it again from
+    // 5 ms, so the assertion asks only for what a window that was not applied could not give.
     let (fast, slow) = (pushes_under[0], pushes_under[1]);
-    assert!(slow * 3 <= fast, "20 ms window: {fast} pushes; 10 s window: {slow} pushes");
+    assert!(slow * 3 <= fast * 2, "20 ms window: {fast} pushes; 10 s window: {slow} pushes");
     app.stop().await;
 }
 
