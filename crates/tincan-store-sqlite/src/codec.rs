@@ -1,6 +1,7 @@
 //! How domain values map to columns.
 
-use rusqlite::Row;
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, Params, Row};
 use tincan_core::config::{AppConfig, Plan};
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::group::CustomFields;
@@ -17,6 +18,68 @@ pub(crate) const CONV_GROUP: i64 = 2;
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
      custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos";
+
+/// One row of a query's answer, read column by column; `what` names the rows in errors.
+pub(crate) struct Columns<'a, 'r> {
+    row: &'a Row<'r>,
+    what: &'static str,
+}
+
+impl<'a, 'r> Columns<'a, 'r> {
+    pub(crate) fn new(row: &'a Row<'r>, what: &'static str) -> Columns<'a, 'r> {
+        Columns { row, what }
+    }
+
+    pub(crate) fn get<T: FromSql>(&self, index: usize) -> StoreResult<T> {
+        self.row.get(index).map_err(crate::backend(self.what))
+    }
+
+    pub(crate) fn text(&self, index: usize) -> StoreResult<String> {
+        self.get(index)
+    }
+
+    pub(crate) fn flag(&self, index: usize) -> StoreResult<bool> {
+        Ok(self.get::<i64>(index)? != 0)
+    }
+
+    pub(crate) fn u64(&self, index: usize) -> StoreResult<u64> {
+        from_sql(self.get(index)?)
+    }
+
+    pub(crate) fn u32(&self, index: usize) -> StoreResult<u32> {
+        u32_from_sql(self.get(index)?)
+    }
+
+    pub(crate) fn user(&self, index: usize) -> StoreResult<UserId> {
+        parse_user(&self.text(index)?)
+    }
+
+    pub(crate) fn group(&self, index: usize) -> StoreResult<GroupId> {
+        parse_group(&self.text(index)?)
+    }
+
+    /// A conversation from its type at `index` and its key at `index + 1`.
+    pub(crate) fn conv(&self, index: usize) -> StoreResult<ConvKey> {
+        conv_from_columns(self.get(index)?, &self.text(index + 1)?)
+    }
+}
+
+/// Runs a query and reads every row of its answer with `read`; `what` names the rows in errors.
+pub(crate) fn collect_rows<T>(
+    connection: &Connection,
+    sql: &str,
+    params: impl Params,
+    what: &'static str,
+    mut read: impl FnMut(&Columns<'_, '_>) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let mut statement = connection.prepare_cached(sql).map_err(crate::backend(what))?;
+    let mut rows = statement.query(params).map_err(crate::backend(what))?;
+    let mut read_rows = Vec::new();
+    while let Some(row) = rows.next().map_err(crate::backend(what))? {
+        read_rows.push(read(&Columns::new(row, what))?);
+    }
+    Ok(read_rows)
+}
 
 /// SQLite integers are signed; positions, seqs and times above `i64::MAX` never occur, and a
 /// bound of `u64::MAX` ("no bound") becomes `i64::MAX`.
@@ -110,67 +173,55 @@ fn commands_from_sql(text: &str) -> Vec<String> {
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
 /// callback_commands, root.
-pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
-    let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(crate::backend("reading an app")) };
-    let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(crate::backend("reading an app")) };
-    let (sdkappid, secret_key, admin, plan, types) =
-        (get_i64(0)?, get_text(1)?, get_text(2)?, get_text(3)?, get_text(4)?);
-    let (window, members_max, created_at) = (get_i64(5)?, get_i64(6)?, get_i64(7)?);
-    let (callback_url, callback_commands) = (get_text(8)?, get_text(9)?);
-    let root = get_i64(10)? != 0;
+pub(crate) fn app_from_row(columns: &Columns<'_, '_>) -> StoreResult<AppRecord> {
+    let plan = columns.text(3)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
     Ok(AppRecord {
-        sdkappid: from_sql(sdkappid)?,
-        secret_key,
-        admin_identifier: parse_user(&admin)?,
+        sdkappid: columns.u64(0)?,
+        secret_key: columns.text(1)?,
+        admin_identifier: columns.user(2)?,
         config: AppConfig {
             plan,
-            receipt_group_types: group_types_from_sql(&types)?,
-            receipt_coalesce_window_ms: u32_from_sql(window)?,
-            receipt_group_members_max: u32_from_sql(members_max)?,
-            callback_url,
-            callback_commands: commands_from_sql(&callback_commands),
+            receipt_group_types: group_types_from_sql(&columns.text(4)?)?,
+            receipt_coalesce_window_ms: columns.u32(5)?,
+            receipt_group_members_max: columns.u32(6)?,
+            callback_url: columns.text(8)?,
+            callback_commands: commands_from_sql(&columns.text(9)?),
         },
-        created_at: from_sql(created_at)?,
-        root,
+        created_at: columns.u64(7)?,
+        root: columns.flag(10)?,
     })
 }
 
 /// Reads a message row selected with [`MESSAGE_COLUMNS`].
-pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
-    let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(crate::backend("reading a message")) };
-    let get_text =
-        |index: usize| -> StoreResult<String> { row.get(index).map_err(crate::backend("reading a message")) };
+pub(crate) fn message_from_row(columns: &Columns<'_, '_>) -> StoreResult<MessageRecord> {
     Ok(MessageRecord {
-        sdkappid: from_sql(get_i64(0)?)?,
-        conv: conv_from_columns(get_i64(1)?, &get_text(2)?)?,
-        seq: from_sql(get_i64(3)?)?,
-        pos: from_sql(get_i64(4)?)?,
-        msg_id: get_text(5)?,
-        sender: parse_user(&get_text(6)?)?,
-        rand: bits_from_sql(get_i64(7)?),
-        client_time: bits_from_sql(get_i64(8)?),
-        server_time: from_sql(get_i64(9)?)?,
-        need_receipt: get_i64(10)? != 0,
-        excluded_from_unread: get_i64(11)? != 0,
-        priority: u32_from_sql(get_i64(12)?)?,
-        platform: u32_from_sql(get_i64(13)?)?,
-        first_elem_type: i32::try_from(get_i64(14)?).map_err(|_| StoreError::Corrupt("element type".to_owned()))?,
-        body: get_text(15)?,
-        cloud_custom: get_text(16)?,
-        custom_int: get_i64(17)?,
-        custom_str: get_text(18)?,
-        receipt_read_at: from_sql(get_i64(19)?)?,
-        receipt_private: get_i64(20)? != 0,
+        sdkappid: columns.u64(0)?,
+        conv: columns.conv(1)?,
+        seq: columns.u64(3)?,
+        pos: columns.u64(4)?,
+        msg_id: columns.text(5)?,
+        sender: columns.user(6)?,
+        rand: bits_from_sql(columns.get(7)?),
+        client_time: bits_from_sql(columns.get(8)?),
+        server_time: columns.u64(9)?,
+        need_receipt: columns.flag(10)?,
+        excluded_from_unread: columns.flag(11)?,
+        priority: columns.u32(12)?,
+        platform: columns.u32(13)?,
+        first_elem_type: i32::try_from(columns.get::<i64>(14)?)
+            .map_err(|_| StoreError::Corrupt("element type".to_owned()))?,
+        body: columns.text(15)?,
+        cloud_custom: columns.text(16)?,
+        custom_int: columns.get(17)?,
+        custom_str: columns.text(18)?,
+        receipt_read_at: columns.u64(19)?,
+        receipt_private: columns.flag(20)?,
         revision: MessageRevision {
-            revoked_by: row
-                .get::<_, Option<String>>(21)
-                .map_err(crate::backend("reading a message"))?
-                .map(|user| parse_user(&user))
-                .transpose()?,
-            revoke_reason: get_text(22)?,
-            version: from_sql(get_i64(23)?)?,
-            pos: from_sql(get_i64(24)?)?,
+            revoked_by: columns.get::<Option<String>>(21)?.map(|user| parse_user(&user)).transpose()?,
+            revoke_reason: columns.text(22)?,
+            version: columns.u64(23)?,
+            pos: columns.u64(24)?,
         },
     })
 }

@@ -16,9 +16,8 @@ use tincan_store::{
 };
 
 use crate::codec::{
-    CONV_GROUP, MESSAGE_COLUMNS, app_from_row, bits_from_sql, conv_columns, conv_from_columns, custom_from_sql,
-    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
-    u32_from_sql,
+    CONV_GROUP, Columns, MESSAGE_COLUMNS, app_from_row, bits_from_sql, collect_rows, conv_columns, custom_from_sql,
+    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_user, role_from_sql, to_sql, u32_from_sql,
 };
 use crate::{backend, open_reader_connection};
 
@@ -73,13 +72,7 @@ impl SqliteReader {
 }
 
 fn query_messages(connection: &Connection, sql: &str, values: Vec<Value>) -> StoreResult<Vec<MessageRecord>> {
-    let mut statement = connection.prepare_cached(sql).map_err(backend("preparing a message query"))?;
-    let mut rows = statement.query(params_from_iter(values)).map_err(backend("querying messages"))?;
-    let mut messages = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading messages"))? {
-        messages.push(message_from_row(row)?);
-    }
-    Ok(messages)
+    collect_rows(connection, sql, params_from_iter(values), "reading messages", message_from_row)
 }
 
 fn int(value: u64) -> Value {
@@ -116,33 +109,26 @@ impl StoreRead for SqliteReader {
     }
 
     fn due_callbacks(&self, now_ms: u64, limit: usize) -> StoreResult<Vec<CallbackRecord>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with_connection(|connection| {
-            let mut statement = connection
-                .prepare_cached(
-                    "select id, sdkappid, command, event, enqueued_at, attempts, next_at from callback_queue \
-                     where next_at <= ?1 order by next_at, id limit ?2",
-                )
-                .map_err(backend("preparing the webhook queue query"))?;
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let mut rows = statement.query(params![to_sql(now_ms), limit]).map_err(backend("querying webhooks"))?;
-            let mut due = Vec::new();
-            while let Some(row) = rows.next().map_err(backend("reading webhooks"))? {
-                let get_i64 =
-                    |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a webhook")) };
-                let get_text =
-                    |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a webhook")) };
-                due.push(CallbackRecord {
-                    id: from_sql(get_i64(0)?)?,
-                    sdkappid: from_sql(get_i64(1)?)?,
-                    command: get_text(2)?,
-                    event: get_text(3)?,
-                    enqueued_at: from_sql(get_i64(4)?)?,
-                    attempts: u32::try_from(get_i64(5)?)
-                        .map_err(|_| StoreError::Corrupt("webhook attempts out of range".to_owned()))?,
-                    next_at: from_sql(get_i64(6)?)?,
-                });
-            }
-            Ok(due)
+            collect_rows(
+                connection,
+                "select id, sdkappid, command, event, enqueued_at, attempts, next_at from callback_queue \
+                 where next_at <= ?1 order by next_at, id limit ?2",
+                params![to_sql(now_ms), limit],
+                "reading due webhooks",
+                |columns| {
+                    Ok(CallbackRecord {
+                        id: columns.u64(0)?,
+                        sdkappid: columns.u64(1)?,
+                        command: columns.text(2)?,
+                        event: columns.text(3)?,
+                        enqueued_at: columns.u64(4)?,
+                        attempts: columns.u32(5)?,
+                        next_at: columns.u64(6)?,
+                    })
+                },
+            )
         })
     }
 
@@ -249,73 +235,51 @@ impl StoreRead for SqliteReader {
         after_pos: u64,
         limit: usize,
     ) -> StoreResult<Vec<UserEventRecord>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with_connection(|connection| {
-            let mut statement = connection
-                .prepare_cached(
-                    "select pos, kind, conv_type, conv_key, seq, payload from user_event \
-                     where sdkappid = ?1 and user_id = ?2 and pos > ?3 order by pos limit ?4",
-                )
-                .map_err(backend("preparing the user event query"))?;
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let mut rows = statement
-                .query(params![to_sql(sdkappid), user.as_str(), to_sql(after_pos), limit])
-                .map_err(backend("querying user events"))?;
-            let mut events = Vec::new();
-            while let Some(row) = rows.next().map_err(backend("reading user events"))? {
-                let (pos, kind, conv_type, conv_key, seq, payload): (i64, String, i64, String, i64, String) = (|| {
-                    Ok::<_, rusqlite::Error>((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                    ))
-                })(
-                )
-                .map_err(backend("reading a user event"))?;
-                let conv = if conv_type == 0 { None } else { Some(conv_from_columns(conv_type, &conv_key)?) };
-                events.push(UserEventRecord {
-                    sdkappid,
-                    user: user.clone(),
-                    pos: from_sql(pos)?,
-                    kind,
-                    conv,
-                    seq: from_sql(seq)?,
-                    payload,
-                });
-            }
-            Ok(events)
+            collect_rows(
+                connection,
+                "select pos, kind, conv_type, conv_key, seq, payload from user_event \
+                 where sdkappid = ?1 and user_id = ?2 and pos > ?3 order by pos limit ?4",
+                params![to_sql(sdkappid), user.as_str(), to_sql(after_pos), limit],
+                "reading user events",
+                |columns| {
+                    let conv = if columns.get::<i64>(2)? == 0 { None } else { Some(columns.conv(2)?) };
+                    Ok(UserEventRecord {
+                        sdkappid,
+                        user: user.clone(),
+                        pos: columns.u64(0)?,
+                        kind: columns.text(1)?,
+                        conv,
+                        seq: columns.u64(4)?,
+                        payload: columns.text(5)?,
+                    })
+                },
+            )
         })
     }
 
     fn memberships_since(&self, sdkappid: u64, user: &UserId, after_pos: u64) -> StoreResult<Vec<MembershipSpan>> {
         self.with_connection(|connection| {
-            let mut statement = connection
-                .prepare_cached(
-                    // Without the hint SQLite may walk every membership of the app (it prefers the
-                    // primary key when sorting); the user's own memberships are few.
-                    "select group_id, member_index, join_seq, leave_seq, join_pos from group_member \
-                     indexed by group_member_by_user \
-                     where sdkappid = ?1 and user_id = ?2 and (leave_pos is null or leave_pos > ?3)",
-                )
-                .map_err(backend("preparing the membership query"))?;
-            let mut rows = statement
-                .query(params![to_sql(sdkappid), user.as_str(), to_sql(after_pos)])
-                .map_err(backend("querying memberships"))?;
-            let mut spans = Vec::new();
-            while let Some(row) = rows.next().map_err(backend("reading memberships"))? {
-                let (group_id, index, join_seq, leave_seq, join_pos): (String, i64, i64, Option<i64>, i64) =
-                    (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
-                        .map_err(backend("reading a membership"))?;
-                let span = MembershipSpan {
-                    group_id: parse_group(&group_id)?,
-                    index: u32_from_sql(index)?,
-                    join_seq: from_sql(join_seq)?,
-                    leave_seq: leave_seq.map(from_sql).transpose()?,
-                };
-                spans.push((join_pos, span));
-            }
+            let mut spans = collect_rows(
+                connection,
+                // Without the hint SQLite may walk every membership of the app (it prefers the
+                // primary key when sorting); the user's own memberships are few.
+                "select group_id, member_index, join_seq, leave_seq, join_pos from group_member \
+                 indexed by group_member_by_user \
+                 where sdkappid = ?1 and user_id = ?2 and (leave_pos is null or leave_pos > ?3)",
+                params![to_sql(sdkappid), user.as_str(), to_sql(after_pos)],
+                "reading memberships",
+                |columns| {
+                    let span = MembershipSpan {
+                        group_id: columns.group(0)?,
+                        index: columns.u32(1)?,
+                        join_seq: columns.u64(2)?,
+                        leave_seq: columns.get::<Option<i64>>(3)?.map(from_sql).transpose()?,
+                    };
+                    Ok((columns.u64(4)?, span))
+                },
+            )?;
             spans.sort_by_key(|(join_pos, _)| *join_pos);
             Ok(spans.into_iter().map(|(_, span)| span).collect())
         })
@@ -329,22 +293,7 @@ impl StoreRead for SqliteReader {
         seq_range: (u64, u64),
         limit: usize,
     ) -> StoreResult<Vec<MessageRecord>> {
-        self.with_connection(|connection| {
-            let sql = format!(
-                "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
-                 and pos > ?4 and seq > ?5 and seq <= ?6 order by pos limit ?7"
-            );
-            let values = vec![
-                int(sdkappid),
-                Value::Integer(CONV_GROUP),
-                Value::Text(group_id.as_str().to_owned()),
-                int(after_pos),
-                int(seq_range.0),
-                int(seq_range.1),
-                Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
-            ];
-            query_messages(connection, &sql, values)
-        })
+        self.group_messages_by(GroupPosition::Appended, sdkappid, group_id, after_pos, seq_range, limit)
     }
 
     fn hidden_seqs(
@@ -357,20 +306,14 @@ impl StoreRead for SqliteReader {
     ) -> StoreResult<Vec<u64>> {
         let (conv_type, conv_key) = conv_columns(conv);
         self.with_connection(|connection| {
-            let mut statement = connection
-                .prepare_cached(
-                    "select seq from hidden_message where sdkappid = ?1 and user_id = ?2 and conv_type = ?3 \
-                     and conv_key = ?4 and seq >= ?5 and seq <= ?6 order by seq",
-                )
-                .map_err(backend("preparing the hidden messages query"))?;
-            let mut rows = statement
-                .query(params![int(sdkappid), user.as_str(), conv_type, conv_key, int(first_seq), int(last_seq)])
-                .map_err(backend("querying hidden messages"))?;
-            let mut seqs = Vec::new();
-            while let Some(row) = rows.next().map_err(backend("reading hidden messages"))? {
-                seqs.push(from_sql(row.get(0).map_err(backend("reading a hidden message"))?)?);
-            }
-            Ok(seqs)
+            collect_rows(
+                connection,
+                "select seq from hidden_message where sdkappid = ?1 and user_id = ?2 and conv_type = ?3 \
+                 and conv_key = ?4 and seq >= ?5 and seq <= ?6 order by seq",
+                params![int(sdkappid), user.as_str(), conv_type, conv_key, int(first_seq), int(last_seq)],
+                "reading hidden messages",
+                |columns| columns.u64(0),
+            )
         })
     }
 
@@ -382,10 +325,39 @@ impl StoreRead for SqliteReader {
         seq_range: (u64, u64),
         limit: usize,
     ) -> StoreResult<Vec<MessageRecord>> {
+        self.group_messages_by(GroupPosition::Revised, sdkappid, group_id, after_pos, seq_range, limit)
+    }
+}
+
+/// Which of a message's positions a replay of a group's messages follows.
+#[derive(Clone, Copy)]
+enum GroupPosition {
+    /// Where the message was appended (`pos`).
+    Appended,
+    /// Where it was last revised (`revised_pos`).
+    Revised,
+}
+
+impl SqliteReader {
+    /// A group's messages whose position of `kind` is after `after_pos`, in that order, with
+    /// seqs in `seq_range` (the lower bound excluded).
+    fn group_messages_by(
+        &self,
+        kind: GroupPosition,
+        sdkappid: u64,
+        group_id: &GroupId,
+        after_pos: u64,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let column = match kind {
+            GroupPosition::Appended => "pos",
+            GroupPosition::Revised => "revised_pos",
+        };
         self.with_connection(|connection| {
             let sql = format!(
                 "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
-                 and revised_pos > ?4 and seq > ?5 and seq <= ?6 order by revised_pos limit ?7"
+                 and {column} > ?4 and seq > ?5 and seq <= ?6 order by {column} limit ?7"
             );
             let values = vec![
                 int(sdkappid),
@@ -402,243 +374,201 @@ impl StoreRead for SqliteReader {
 }
 
 fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-             receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
-        )
-        .map_err(backend("preparing the app query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying apps"))?;
-    let mut apps = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading apps"))? {
-        apps.push(app_from_row(row)?);
-    }
-    Ok(apps)
+    collect_rows(
+        connection,
+        "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
+         receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
+        [],
+        "reading apps",
+        app_from_row,
+    )
 }
 
 fn load_pending_callbacks(connection: &Connection) -> StoreResult<Vec<(u64, u64)>> {
-    let mut statement = connection
-        .prepare("select sdkappid, count(*) from callback_queue group by sdkappid")
-        .map_err(backend("preparing the webhook count"))?;
-    let mut rows = statement.query([]).map_err(backend("counting webhooks"))?;
-    let mut counts = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading webhook counts"))? {
-        let sdkappid: i64 = row.get(0).map_err(backend("reading webhook counts"))?;
-        let count: i64 = row.get(1).map_err(backend("reading webhook counts"))?;
-        counts.push((from_sql(sdkappid)?, from_sql(count)?));
-    }
-    Ok(counts)
+    collect_rows(
+        connection,
+        "select sdkappid, count(*) from callback_queue group by sdkappid",
+        [],
+        "counting webhooks",
+        |columns| Ok((columns.u64(0)?, columns.u64(1)?)),
+    )
 }
 
 fn load_accounts(connection: &Connection) -> StoreResult<Vec<AccountRecord>> {
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, tiny_id, created_at, receipt_private from account order by tiny_id")
-        .map_err(backend("preparing the account query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying accounts"))?;
-    let mut accounts = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading accounts"))? {
-        let (sdkappid, user, tiny_id, created_at, private): (i64, String, i64, i64, bool) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
-                .map_err(backend("reading an account"))?;
-        accounts.push(AccountRecord {
-            sdkappid: from_sql(sdkappid)?,
-            user: parse_user(&user)?,
-            tiny_id: from_sql(tiny_id)?,
-            created_at: from_sql(created_at)?,
-            receipt_private: private,
-        });
-    }
-    Ok(accounts)
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, tiny_id, created_at, receipt_private from account order by tiny_id",
+        [],
+        "reading accounts",
+        |columns| {
+            Ok(AccountRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                tiny_id: columns.u64(2)?,
+                created_at: columns.u64(3)?,
+                receipt_private: columns.get(4)?,
+            })
+        },
+    )
 }
 
 fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
-             max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom \
-             from grp where dismissed_at is null \
-             order by sdkappid, group_id",
-        )
-        .map_err(backend("preparing the group query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying groups"))?;
-    let mut groups = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading groups"))? {
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a group")) };
-        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a group")) };
-        let owner: Option<String> = row.get(9).map_err(backend("reading a group"))?;
-        groups.push(GroupRecord {
-            sdkappid: from_sql(get_i64(0)?)?,
-            group_id: parse_group(&get_text(1)?)?,
-            group_type: group_type_from_sql(get_i64(2)?)?,
-            profile: GroupProfile {
-                name: get_text(3)?,
-                introduction: get_text(4)?,
-                notification: get_text(5)?,
-                face_url: get_text(6)?,
-                add_option: u32_from_sql(get_i64(7)?)?,
-                max_member_num: u32_from_sql(get_i64(8)?)?,
-                shutup_all: get_i64(13)? != 0,
-                visible: u32_from_sql(get_i64(14)?)?,
-                searchable: u32_from_sql(get_i64(15)?)?,
-                custom: custom_from_sql(&get_text(16)?)?,
-            },
-            owner: owner.as_deref().map(parse_user).transpose()?,
-            created_at: from_sql(get_i64(10)?)?,
-            info_seq: from_sql(get_i64(11)?)?,
-            next_index: u32_from_sql(get_i64(12)?)?,
-            dismissed_at: None,
-        });
-    }
-    Ok(groups)
+    collect_rows(
+        connection,
+        "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
+         max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom \
+         from grp where dismissed_at is null \
+         order by sdkappid, group_id",
+        [],
+        "reading groups",
+        |columns| {
+            Ok(GroupRecord {
+                sdkappid: columns.u64(0)?,
+                group_id: columns.group(1)?,
+                group_type: group_type_from_sql(columns.get(2)?)?,
+                profile: GroupProfile {
+                    name: columns.text(3)?,
+                    introduction: columns.text(4)?,
+                    notification: columns.text(5)?,
+                    face_url: columns.text(6)?,
+                    add_option: columns.u32(7)?,
+                    max_member_num: columns.u32(8)?,
+                    shutup_all: columns.flag(13)?,
+                    visible: columns.u32(14)?,
+                    searchable: columns.u32(15)?,
+                    custom: custom_from_sql(&columns.text(16)?)?,
+                },
+                owner: columns.get::<Option<String>>(9)?.as_deref().map(parse_user).transpose()?,
+                created_at: columns.u64(10)?,
+                info_seq: columns.u64(11)?,
+                next_index: columns.u32(12)?,
+                dismissed_at: None,
+            })
+        },
+    )
 }
 
 fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message from group_join_request r \
-             join grp g on g.sdkappid = r.sdkappid and g.group_id = r.group_id \
-             where g.dismissed_at is null order by r.sdkappid, r.group_id, r.user_id",
-        )
-        .map_err(backend("preparing the join request query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying join requests"))?;
-    let mut requests = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading join requests"))? {
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a join request")) };
-        let get_text =
-            |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a join request")) };
-        requests.push(JoinRequestRecord {
-            sdkappid: from_sql(get_i64(0)?)?,
-            group_id: parse_group(&get_text(1)?)?,
-            user: parse_user(&get_text(2)?)?,
-            add_time: from_sql(get_i64(3)?)?,
-            message: get_text(4)?,
-        });
-    }
-    Ok(requests)
+    collect_rows(
+        connection,
+        "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message from group_join_request r \
+         join grp g on g.sdkappid = r.sdkappid and g.group_id = r.group_id \
+         where g.dismissed_at is null order by r.sdkappid, r.group_id, r.user_id",
+        [],
+        "reading join requests",
+        |columns| {
+            Ok(JoinRequestRecord {
+                sdkappid: columns.u64(0)?,
+                group_id: columns.group(1)?,
+                user: columns.user(2)?,
+                add_time: columns.u64(3)?,
+                message: columns.text(4)?,
+            })
+        },
+    )
 }
 
 fn load_pendency_read_times(connection: &Connection) -> StoreResult<Vec<(u64, UserId, u64)>> {
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, read_time from group_pendency_read order by sdkappid, user_id")
-        .map_err(backend("preparing the pendency read query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying pendency reads"))?;
-    let mut times = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading pendency reads"))? {
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a pendency read")) };
-        let user: String = row.get(1).map_err(backend("reading a pendency read"))?;
-        times.push((from_sql(get_i64(0)?)?, parse_user(&user)?, from_sql(get_i64(2)?)?));
-    }
-    Ok(times)
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, read_time from group_pendency_read order by sdkappid, user_id",
+        [],
+        "reading pendency reads",
+        |columns| Ok((columns.u64(0)?, columns.user(1)?, columns.u64(2)?)),
+    )
 }
 
 fn load_members(connection: &Connection) -> StoreResult<Vec<MemberRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select m.sdkappid, m.group_id, m.member_index, m.user_id, m.role, m.join_seq, m.join_time, m.join_pos, \
-             m.name_card, m.shutup_until, m.custom \
-             from group_member m join grp g on g.sdkappid = m.sdkappid and g.group_id = m.group_id \
-             where m.leave_pos is null and g.dismissed_at is null order by m.sdkappid, m.group_id, m.member_index",
-        )
-        .map_err(backend("preparing the member query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying members"))?;
-    let mut members = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading members"))? {
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a member")) };
-        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a member")) };
-        members.push(MemberRecord {
-            sdkappid: from_sql(get_i64(0)?)?,
-            group_id: parse_group(&get_text(1)?)?,
-            index: u32_from_sql(get_i64(2)?)?,
-            user: parse_user(&get_text(3)?)?,
-            role: role_from_sql(get_i64(4)?)?,
-            join_seq: from_sql(get_i64(5)?)?,
-            join_time: from_sql(get_i64(6)?)?,
-            join_pos: from_sql(get_i64(7)?)?,
-            info: MemberInfo {
-                name_card: get_text(8)?,
-                shutup_until: from_sql(get_i64(9)?)?,
-                custom: custom_from_sql(&get_text(10)?)?,
-            },
-        });
-    }
-    Ok(members)
+    collect_rows(
+        connection,
+        "select m.sdkappid, m.group_id, m.member_index, m.user_id, m.role, m.join_seq, m.join_time, m.join_pos, \
+         m.name_card, m.shutup_until, m.custom \
+         from group_member m join grp g on g.sdkappid = m.sdkappid and g.group_id = m.group_id \
+         where m.leave_pos is null and g.dismissed_at is null order by m.sdkappid, m.group_id, m.member_index",
+        [],
+        "reading members",
+        |columns| {
+            Ok(MemberRecord {
+                sdkappid: columns.u64(0)?,
+                group_id: columns.group(1)?,
+                index: columns.u32(2)?,
+                user: columns.user(3)?,
+                role: role_from_sql(columns.get(4)?)?,
+                join_seq: columns.u64(5)?,
+                join_time: columns.u64(6)?,
+                join_pos: columns.u64(7)?,
+                info: MemberInfo {
+                    name_card: columns.text(8)?,
+                    shutup_until: columns.u64(9)?,
+                    custom: custom_from_sql(&columns.text(10)?)?,
+                },
+            })
+        },
+    )
 }
 
 fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
-             marks, custom_data, groups from conv_settings",
-        )
-        .map_err(backend("preparing the conversation settings query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying conversation settings"))?;
-    let mut records = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading conversation settings"))? {
-        let context = "reading conversation settings";
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
-        let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
-        let deleted_seq: Option<i64> = row.get(5).map_err(backend(context))?;
-        let pinned: bool = row.get(8).map_err(backend(context))?;
-        records.push(ConvSettingsRecord {
-            sdkappid: from_sql(get_i64(0)?)?,
-            user: parse_user(&get_text(1)?)?,
-            conv: conv_from_columns(get_i64(2)?, &get_text(3)?)?,
-            settings: ConvSettings {
-                created_at: from_sql(get_i64(4)?)?,
-                deleted_seq: deleted_seq.map(from_sql).transpose()?,
-                cleared_seq: from_sql(get_i64(6)?)?,
-                draft: get_text(7)?,
-                pinned,
-                marks: bits_from_sql(get_i64(9)?),
-                custom_data: get_text(10)?,
-                groups: names_from_sql(&get_text(11)?),
-            },
-        });
-    }
-    Ok(records)
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
+         marks, custom_data, groups from conv_settings",
+        [],
+        "reading conversation settings",
+        |columns| {
+            Ok(ConvSettingsRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                conv: columns.conv(2)?,
+                settings: ConvSettings {
+                    created_at: columns.u64(4)?,
+                    deleted_seq: columns.get::<Option<i64>>(5)?.map(from_sql).transpose()?,
+                    cleared_seq: columns.u64(6)?,
+                    draft: columns.text(7)?,
+                    pinned: columns.get(8)?,
+                    marks: bits_from_sql(columns.get(9)?),
+                    custom_data: columns.text(10)?,
+                    groups: names_from_sql(&columns.text(11)?),
+                },
+            })
+        },
+    )
 }
 
 fn load_conv_groups(connection: &Connection) -> StoreResult<Vec<ConvGroupsRecord>> {
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, names from conv_group_list")
-        .map_err(backend("preparing the conversation group query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying conversation groups"))?;
-    let mut records = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading conversation groups"))? {
-        let context = "reading conversation groups";
-        let sdkappid: i64 = row.get(0).map_err(backend(context))?;
-        let user: String = row.get(1).map_err(backend(context))?;
-        let names: String = row.get(2).map_err(backend(context))?;
-        records.push(ConvGroupsRecord {
-            sdkappid: from_sql(sdkappid)?,
-            user: parse_user(&user)?,
-            names: names_from_sql(&names),
-        });
-    }
-    Ok(records)
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, names from conv_group_list",
+        [],
+        "reading conversation groups",
+        |columns| {
+            Ok(ConvGroupsRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                names: names_from_sql(&columns.text(2)?),
+            })
+        },
+    )
 }
 
 fn load_read_states(connection: &Connection) -> StoreResult<Vec<ReadStateRecord>> {
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, conv_type, conv_key, read_seq, read_time, published_seq, published_time from read_state")
-        .map_err(backend("preparing the read state query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying read states"))?;
-    let mut states = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading read states"))? {
-        let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend("reading a read state")) };
-        let get_text =
-            |index: usize| -> StoreResult<String> { row.get(index).map_err(backend("reading a read state")) };
-        states.push(ReadStateRecord {
-            sdkappid: from_sql(get_i64(0)?)?,
-            user: parse_user(&get_text(1)?)?,
-            conv: conv_from_columns(get_i64(2)?, &get_text(3)?)?,
-            read_seq: from_sql(get_i64(4)?)?,
-            read_time: from_sql(get_i64(5)?)?,
-            published_seq: from_sql(get_i64(6)?)?,
-            published_time: from_sql(get_i64(7)?)?,
-        });
-    }
-    Ok(states)
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, conv_type, conv_key, read_seq, read_time, published_seq, published_time \
+         from read_state",
+        [],
+        "reading read states",
+        |columns| {
+            Ok(ReadStateRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                conv: columns.conv(2)?,
+                read_seq: columns.u64(4)?,
+                read_time: columns.u64(5)?,
+                published_seq: columns.u64(6)?,
+                published_time: columns.u64(7)?,
+            })
+        },
+    )
 }
 
 fn load_conversations(connection: &Connection) -> StoreResult<Vec<ConvSummary>> {
@@ -651,91 +581,69 @@ fn load_conversations(connection: &Connection) -> StoreResult<Vec<ConvSummary>> 
 }
 
 fn load_own_messages(connection: &Connection) -> StoreResult<Vec<OwnMessage>> {
-    let mut statement = connection
-        .prepare(
-            "select m.sdkappid, m.conv_type, m.conv_key, m.sender, m.seq from message m \
-             left join read_state r on r.sdkappid = m.sdkappid and r.user_id = m.sender \
-             and r.conv_type = m.conv_type and r.conv_key = m.conv_key \
-             where m.excluded = 0 and m.revoked_by is null and m.seq > coalesce(r.read_seq, 0)",
-        )
-        .map_err(backend("preparing the own message query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying own messages"))?;
-    let mut own = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading own messages"))? {
-        let (sdkappid, conv_type, conv_key, sender, seq): (i64, i64, String, String, i64) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))()
-                .map_err(backend("reading an own message"))?;
-        own.push(OwnMessage {
-            sdkappid: from_sql(sdkappid)?,
-            conv: conv_from_columns(conv_type, &conv_key)?,
-            sender: parse_user(&sender)?,
-            seq: from_sql(seq)?,
-        });
-    }
-    Ok(own)
+    collect_rows(
+        connection,
+        "select m.sdkappid, m.conv_type, m.conv_key, m.sender, m.seq from message m \
+         left join read_state r on r.sdkappid = m.sdkappid and r.user_id = m.sender \
+         and r.conv_type = m.conv_type and r.conv_key = m.conv_key \
+         where m.excluded = 0 and m.revoked_by is null and m.seq > coalesce(r.read_seq, 0)",
+        [],
+        "reading own messages",
+        |columns| {
+            Ok(OwnMessage {
+                sdkappid: columns.u64(0)?,
+                conv: columns.conv(1)?,
+                sender: columns.user(3)?,
+                seq: columns.u64(4)?,
+            })
+        },
+    )
 }
 
 fn load_excluded(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, conv_type, conv_key, seq from message where excluded = 1 \
-             union all select sdkappid, conv_type, conv_key, seq from message \
-             where excluded = 0 and revoked_by is not null",
-        )
-        .map_err(backend("preparing the excluded query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying excluded messages"))?;
-    let mut excluded = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading excluded messages"))? {
-        let (sdkappid, conv_type, conv_key, seq): (i64, i64, String, i64) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
-                .map_err(backend("reading an excluded message"))?;
-        excluded.push((from_sql(sdkappid)?, conv_from_columns(conv_type, &conv_key)?, from_sql(seq)?));
-    }
-    Ok(excluded)
+    collect_rows(
+        connection,
+        "select sdkappid, conv_type, conv_key, seq from message where excluded = 1 \
+         union all select sdkappid, conv_type, conv_key, seq from message \
+         where excluded = 0 and revoked_by is not null",
+        [],
+        "reading excluded messages",
+        |columns| Ok((columns.u64(0)?, columns.conv(1)?, columns.u64(3)?)),
+    )
 }
 
 /// Each conversation's latest revision position, by app, then position.
 fn load_revisions(connection: &Connection) -> StoreResult<Vec<(u64, ConvKey, u64)>> {
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, conv_type, conv_key, max(revised_pos) as latest from message where revised_pos > 0 \
-             group by sdkappid, conv_type, conv_key order by sdkappid, latest",
-        )
-        .map_err(backend("preparing the revisions query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying revisions"))?;
-    let mut revisions = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading revisions"))? {
-        let (sdkappid, conv_type, conv_key, pos): (i64, i64, String, i64) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
-                .map_err(backend("reading a revision"))?;
-        revisions.push((from_sql(sdkappid)?, conv_from_columns(conv_type, &conv_key)?, from_sql(pos)?));
-    }
-    Ok(revisions)
+    collect_rows(
+        connection,
+        "select sdkappid, conv_type, conv_key, max(revised_pos) as latest from message where revised_pos > 0 \
+         group by sdkappid, conv_type, conv_key order by sdkappid, latest",
+        [],
+        "reading revisions",
+        |columns| Ok((columns.u64(0)?, columns.conv(1)?, columns.u64(3)?)),
+    )
 }
 
 fn load_recent(connection: &Connection, since: u64) -> StoreResult<Vec<RecentMessage>> {
     // Messages are appended in time order, so walking back from the newest position stops at
     // the first message older than `since`.
+    let what = "reading recent messages";
     let mut statement = connection
         .prepare("select sdkappid, conv_type, conv_key, msg_id, seq, server_time from message order by pos desc")
-        .map_err(backend("preparing the recent message query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying recent messages"))?;
+        .map_err(backend(what))?;
+    let mut rows = statement.query([]).map_err(backend(what))?;
     let mut recent = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading recent messages"))? {
-        let (sdkappid, conv_type, conv_key, msg_id, seq, server_time): (i64, i64, String, String, i64, i64) = (|| {
-            Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
-        })(
-        )
-        .map_err(backend("reading a recent message"))?;
-        let server_time = from_sql(server_time)?;
+    while let Some(row) = rows.next().map_err(backend(what))? {
+        let columns = Columns::new(row, what);
+        let server_time = columns.u64(5)?;
         if server_time < since {
             break;
         }
         recent.push(RecentMessage {
-            sdkappid: from_sql(sdkappid)?,
-            conv: conv_from_columns(conv_type, &conv_key)?,
-            msg_id,
-            seq: from_sql(seq)?,
+            sdkappid: columns.u64(0)?,
+            conv: columns.conv(1)?,
+            msg_id: columns.text(3)?,
+            seq: columns.u64(4)?,
             server_time,
         });
     }
@@ -751,75 +659,66 @@ fn load_profiles(connection: &Connection) -> StoreResult<Vec<tincan_store::Profi
     use tincan_proto::profile::{CustomString, UserProfile};
     use tincan_store::ProfileRecord;
 
-    let mut profiles: BTreeMap<(u64, String), ProfileRecord> = BTreeMap::new();
-    let mut statement = connection
-        .prepare(
-            "select sdkappid, user_id, nick, gender, face_url, signature, add_permission, location, language, \
-             birthday, level, role, updated_at from profile",
-        )
-        .map_err(backend("preparing the profile query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying profiles"))?;
-    while let Some(row) = rows.next().map_err(backend("reading profiles"))? {
-        let read = || -> rusqlite::Result<_> {
-            let sdkappid: i64 = row.get(0)?;
-            let user: String = row.get(1)?;
+    let records = collect_rows(
+        connection,
+        "select sdkappid, user_id, nick, gender, face_url, signature, add_permission, location, language, \
+         birthday, level, role, updated_at from profile",
+        [],
+        "reading profiles",
+        |columns| {
             let profile = UserProfile {
-                user_profile_identifier: user.clone(),
-                user_profile_nick_name: row.get(2)?,
-                user_profile_gender: row.get(3)?,
-                user_profile_face_url: row.get(4)?,
-                user_profile_self_signature: row.get(5)?,
-                user_profile_add_permission: row.get(6)?,
-                user_profile_location: row.get(7)?,
-                user_profile_language: row.get(8)?,
-                user_profile_birthday: row.get(9)?,
-                user_profile_level: row.get(10)?,
-                user_profile_role: row.get(11)?,
+                user_profile_identifier: columns.text(1)?,
+                user_profile_nick_name: columns.get(2)?,
+                user_profile_gender: columns.get(3)?,
+                user_profile_face_url: columns.get(4)?,
+                user_profile_self_signature: columns.get(5)?,
+                user_profile_add_permission: columns.get(6)?,
+                user_profile_location: columns.get(7)?,
+                user_profile_language: columns.get(8)?,
+                user_profile_birthday: columns.get(9)?,
+                user_profile_level: columns.get(10)?,
+                user_profile_role: columns.get(11)?,
                 user_profile_custom_string_array: Vec::new(),
             };
-            let updated_at: i64 = row.get(12)?;
-            Ok((sdkappid, user, profile, updated_at))
-        };
-        let (sdkappid, user, profile, updated_at) = read().map_err(backend("reading a profile"))?;
-        let sdkappid = from_sql(sdkappid)?;
-        let record = ProfileRecord {
-            sdkappid,
-            user: parse_user(&user)?,
-            profile,
-            info_subscriptions: Vec::new(),
-            status_subscriptions: Vec::new(),
-            updated_at: from_sql(updated_at)?,
-        };
-        profiles.insert((sdkappid, user), record);
-    }
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, key, value from profile_custom order by sdkappid, user_id, key")
-        .map_err(backend("preparing the profile field query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying profile fields"))?;
-    while let Some(row) = rows.next().map_err(backend("reading profile fields"))? {
-        let (sdkappid, user, key, value): (i64, String, String, String) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
-                .map_err(backend("reading a profile field"))?;
+            Ok(ProfileRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                profile,
+                info_subscriptions: Vec::new(),
+                status_subscriptions: Vec::new(),
+                updated_at: columns.u64(12)?,
+            })
+        },
+    )?;
+    let mut profiles: BTreeMap<(u64, UserId), ProfileRecord> =
+        records.into_iter().map(|record| ((record.sdkappid, record.user.clone()), record)).collect();
+    let fields = collect_rows(
+        connection,
+        "select sdkappid, user_id, key, value from profile_custom order by sdkappid, user_id, key",
+        [],
+        "reading profile fields",
+        |columns| Ok(((columns.u64(0)?, columns.user(1)?), columns.text(2)?, columns.text(3)?)),
+    )?;
+    for (owner, key, value) in fields {
         let record = profiles
-            .get_mut(&(from_sql(sdkappid)?, user))
+            .get_mut(&owner)
             .ok_or_else(|| StoreError::Corrupt("a custom profile field without its profile".to_owned()))?;
         record.profile.user_profile_custom_string_array.push(CustomString {
             user_profile_custom_string_info_key: key,
             user_profile_custom_string_info_value: value,
         });
     }
-    let mut statement = connection
-        .prepare("select sdkappid, user_id, kind, target from subscription order by sdkappid, user_id, kind, seq")
-        .map_err(backend("preparing the subscription query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying subscriptions"))?;
-    while let Some(row) = rows.next().map_err(backend("reading subscriptions"))? {
-        let (sdkappid, user, kind, target): (i64, String, i64, String) =
-            (|| Ok::<_, rusqlite::Error>((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))()
-                .map_err(backend("reading a subscription"))?;
+    let subscriptions = collect_rows(
+        connection,
+        "select sdkappid, user_id, kind, target from subscription order by sdkappid, user_id, kind, seq",
+        [],
+        "reading subscriptions",
+        |columns| Ok(((columns.u64(0)?, columns.user(1)?), columns.get::<i64>(2)?, columns.user(3)?)),
+    )?;
+    for (owner, kind, target) in subscriptions {
         let record = profiles
-            .get_mut(&(from_sql(sdkappid)?, user))
+            .get_mut(&owner)
             .ok_or_else(|| StoreError::Corrupt("a subscription without its profile".to_owned()))?;
-        let target = parse_user(&target)?;
         match kind {
             0 => record.info_subscriptions.push(target),
             _ => record.status_subscriptions.push(target),
