@@ -171,7 +171,14 @@ impl Client {
                     format!("the upload of {name:?} was cancelled"),
                 ));
             }
-            stream.write_all(chunk).await.map_err(network(address))?;
+            if let Err(err) = stream.write_all(chunk).await {
+                // The server may refuse before it has read the whole body (a quota that the
+                // announced length cannot fit) and close; its answer says why.
+                return match read_answer(&mut stream, address, 1024 * 1024).await {
+                    Ok((status, body)) if status != 200 => Err(answer_error(status, &body)),
+                    _ => Err(network(address)(err)),
+                };
+            }
             sent += chunk.len() as u64;
             progress(sent, total);
         }

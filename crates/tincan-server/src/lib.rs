@@ -124,6 +124,12 @@ impl Server {
         self.limits = limits;
     }
 
+    /// Sets the most bytes of uploaded media each app may store, every size of every upload
+    /// counted (`None`, the default: no limit).
+    pub fn set_media_quota(&self, bytes_per_app: Option<u64>) {
+        self.media.set_quota(bytes_per_app);
+    }
+
     /// The connection caps and time limits.
     pub fn connection_limits(&self) -> ConnectionLimits {
         self.limits

@@ -89,6 +89,10 @@ pub(crate) struct ServeArgs {
     /// administrator, have no limit.
     #[arg(long, env = "TINCAN_REVOKE_TIME_LIMIT", default_value_t = 120)]
     pub(crate) revoke_time_limit: u64,
+    /// The most uploaded media each app may store, in MiB, every size of every upload counted;
+    /// past it uploads are refused with 7005 (default: no limit).
+    #[arg(long, env = "TINCAN_MEDIA_QUOTA_MB")]
+    pub(crate) media_quota_mb: Option<u64>,
     /// Connections open at once, at most (default: what the open-file limit allows, less a
     /// reserve); past it new connections are refused with 503 and 65001, and /healthz still
     /// answers.

@@ -40,6 +40,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     let mut server = Server::build(args.listen, config, store).await.map_err(|err| start_error(args.listen, &err))?;
+    server.set_media_quota(args.media_quota_mb.map(|mib| mib.saturating_mul(1 << 20)));
     let mut limits = ConnectionLimits::for_this_process();
     if let Some(connections_max) = args.connections_max {
         limits.connections_max = connections_max.max(1);

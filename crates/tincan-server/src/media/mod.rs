@@ -8,13 +8,16 @@
 //!   and working until `expires` (Unix seconds).
 //!
 //! `store` keeps the bytes ([`store::ContentStore`]: the local disk under the data directory,
-//! or an S3-compatible bucket).
+//! or an S3-compatible bucket). An app may store at most its quota of bytes, when the server
+//! sets one ([`crate::Server::set_media_quota`]): every size of every upload counts, and an
+//! upload that would pass it is refused with 7005 and HTTP 507.
 
 mod images;
 pub(crate) mod store;
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -41,12 +44,85 @@ struct Upload {
     image: Option<images::ImageInfo>,
 }
 
+impl Upload {
+    /// The bytes its sizes take together.
+    fn stored_bytes(&self) -> u64 {
+        match &self.image {
+            Some(image) => [Variant::Orig, Variant::Large, Variant::Thumb].into_iter().map(|it| image.size(it).2).sum(),
+            None => self.size,
+        }
+    }
+}
+
+/// The bytes each app stores, and the most an app may store (0: no limit).
+#[derive(Default)]
+struct Quota {
+    per_app: AtomicU64,
+    used: Mutex<HashMap<u64, u64>>,
+}
+
+impl Quota {
+    fn used(&self) -> std::sync::MutexGuard<'_, HashMap<u64, u64>> {
+        self.used.lock().unwrap_or_else(|it| it.into_inner())
+    }
+
+    /// Counts `bytes` for `sdkappid` if they fit its quota; the reservation gives them back
+    /// when dropped unless it is kept.
+    fn reserve(&self, sdkappid: u64, bytes: u64) -> Result<Reservation<'_>, ApiError> {
+        let per_app = self.per_app.load(Ordering::Relaxed);
+        let mut used = self.used();
+        let stored = used.entry(sdkappid).or_default();
+        if per_app != 0 && stored.saturating_add(bytes) > per_app {
+            return Err(ApiError::new(
+                ErrorCode::FILE_TOO_LARGE,
+                format!(
+                    "app {sdkappid} stores {stored} bytes of media and its quota is {per_app}: an upload of {bytes} \
+                     bytes does not fit"
+                ),
+            ));
+        }
+        *stored += bytes;
+        Ok(Reservation { quota: self, sdkappid, bytes, kept: false })
+    }
+
+    /// Counts bytes already stored (an image's derived sizes, made after its reservation).
+    fn add(&self, sdkappid: u64, bytes: u64) {
+        *self.used().entry(sdkappid).or_default() += bytes;
+    }
+}
+
+/// Bytes counted against an app's quota for an upload under way.
+struct Reservation<'a> {
+    quota: &'a Quota,
+    sdkappid: u64,
+    bytes: u64,
+    kept: bool,
+}
+
+impl Reservation<'_> {
+    /// The upload is stored: its bytes stay counted.
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.kept {
+            let mut used = self.quota.used();
+            let stored = used.entry(self.sdkappid).or_default();
+            *stored = stored.saturating_sub(self.bytes);
+        }
+    }
+}
+
 /// The keeper of uploaded content: its store, an index of complete uploads, and the address
 /// its URLs start with.
 pub(crate) struct Media {
     store: Box<dyn ContentStore>,
     index: RwLock<HashMap<(u64, String), Upload>>,
     base_url: String,
+    quota: Quota,
 }
 
 fn kind_name(kind: MediaKind) -> &'static str {
@@ -131,15 +207,22 @@ impl Media {
     /// `base_url` (`http://host:port`).
     pub(crate) async fn open(store: Box<dyn ContentStore>, base_url: String) -> std::io::Result<Media> {
         let mut index = HashMap::new();
+        let quota = Quota::default();
         for (sdkappid, id, meta) in store.list_meta().await? {
             match parse_meta(&meta) {
                 Some(upload) => {
+                    quota.add(sdkappid, upload.stored_bytes());
                     index.insert((sdkappid, id), upload);
                 }
                 None => tracing::warn!(sdkappid, id, "an upload's description does not parse; it is not served"),
             }
         }
-        Ok(Media { store, index: RwLock::new(index), base_url })
+        Ok(Media { store, index: RwLock::new(index), base_url, quota })
+    }
+
+    /// Sets the most bytes of media each app may store (`None`: no limit).
+    pub(crate) fn set_quota(&self, bytes_per_app: Option<u64>) {
+        self.quota.per_app.store(bytes_per_app.unwrap_or(0), Ordering::Relaxed);
     }
 
     fn upload(&self, sdkappid: u64, id: &str) -> Option<Upload> {
@@ -317,12 +400,19 @@ pub(crate) async fn upload(
     if bytes.is_empty() {
         return bad_param("the upload is empty");
     }
+    let media = context.media.clone();
+    let reservation = match media.quota.reserve(sdkappid, bytes.len() as u64) {
+        Ok(reservation) => reservation,
+        Err(error) => return refuse(StatusCode::INSUFFICIENT_STORAGE, &error),
+    };
     let name = param("name").to_owned();
     let given_type = headers.get(header::CONTENT_TYPE).and_then(|it| it.to_str().ok()).unwrap_or("").to_owned();
-    let media = context.media.clone();
     let stored = store_upload(&media, sdkappid, owner, kind, name, given_type, bytes.to_vec()).await;
     match stored {
         Ok((id, upload)) => {
+            reservation.keep();
+            // An image's derived sizes count once made (they may take it a little past the quota).
+            media.quota.add(sdkappid, upload.stored_bytes().saturating_sub(upload.size));
             let mut answer = meta_json(&upload);
             if let Some(map) = answer.as_object_mut() {
                 map.remove("owner");
