@@ -292,6 +292,17 @@ for phase in ("group", "group_steady", "c2c"):
     row(f"messaging {phase.replace('_', ' ')} deliveries missing", lambda t, phase=phase: get(t, ms, phase, "delivery", "missing"),
         "", zero, better="lower", every=True)
 
+md = "media"
+row("media upload MB/s (10 MB files, one at a time)", lambda t: get(t, md, "upload", "megabytes_per_s"), "MB/s")
+row("media download MB/s", lambda t: get(t, md, "download", "megabytes_per_s"), "MB/s")
+row("media disk write MB/s (the same files, no server)", lambda t: get(t, md, "disk_write", "megabytes_per_s"), "MB/s")
+row("media disk read MB/s", lambda t: get(t, md, "disk_read", "megabytes_per_s"), "MB/s")
+row("media upload over disk write", lambda t: get(t, md, "upload_of_disk_write"), "x")
+row("media download over disk read", lambda t: get(t, md, "download_of_disk_read"), "x")
+row("media upload server CPU s / 100 MB", lambda t: get(t, md, "upload", "server_cpu_s_per_100_mb"), "s", better="lower")
+row("media download server CPU s / 100 MB", lambda t: get(t, md, "download", "server_cpu_s_per_100_mb"), "s",
+    better="lower")
+
 # Figures of scenarios that did not run are left out.
 shown = [r for r in rows if any(v is not None for v in r["tincan"])]
 header = ("figure", "tincan", "spread", "unit", "synapse", "ratio", "target")

@@ -17,8 +17,10 @@
 //! - [`Sizes`] and [`PhaseBound`]: how big each scenario is and how long each phase runs.
 //! - `stats`: percentiles and process counters.
 //! - `meter`: a phase's wall time, latencies and both sides' CPU time, added up over its pieces.
-//! - `scenarios`: the five scenarios.
+//! - `scenarios`: the receipt, group, connection and messaging scenarios.
+//! - `media`: uploads and downloads of large files beside the disk's own speed.
 
+mod media;
 mod meter;
 mod scenarios;
 mod stats;
@@ -31,6 +33,7 @@ use tincan_proto::UserId;
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Events};
 
+pub use media::media;
 pub use scenarios::{connections, large_group, messaging, receipt_throughput, synapse_shape};
 pub use stats::{ProcessSample, Stats};
 
@@ -47,6 +50,9 @@ pub struct Target {
     pub pid: Option<u32>,
     /// A prefix for every user and group the run creates, so that runs do not collide.
     pub prefix: String,
+    /// The server's data directory, when known: the media scenario measures the disk's own
+    /// speed there (in the temporary directory otherwise).
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// How long a measured phase runs: until it has lasted `duration_min` and done
@@ -101,6 +107,10 @@ pub struct Sizes {
     pub messaging_steady_rate: u32,
     /// messaging: pairs of users sending C2C messages to each other.
     pub messaging_pairs: usize,
+    /// media: files uploaded, then downloaded, one after another.
+    pub media_files: usize,
+    /// media: each file's size in bytes.
+    pub media_file_bytes: usize,
 }
 
 impl Sizes {
@@ -126,6 +136,8 @@ impl Sizes {
             messaging_pipeline: 8,
             messaging_steady_rate: 1_000,
             messaging_pairs: 50,
+            media_files: 20,
+            media_file_bytes: 10_000_000,
         }
     }
 
@@ -149,6 +161,8 @@ impl Sizes {
             messaging_pipeline: 2,
             messaging_steady_rate: 40,
             messaging_pairs: 2,
+            media_files: 2,
+            media_file_bytes: 100_000,
         }
     }
 }
@@ -158,7 +172,7 @@ impl Sizes {
 /// The `-fast` variants run the same workload with the app's receipt coalescing window set to
 /// [`FAST_WINDOW_MS`] instead of the default, showing what a shorter window buys in push
 /// latency and costs in pushes.
-pub const SCENARIOS: [&str; 7] = [
+pub const SCENARIOS: [&str; 8] = [
     "synapse-shape",
     "synapse-shape-fast",
     "receipt-throughput",
@@ -166,6 +180,7 @@ pub const SCENARIOS: [&str; 7] = [
     "large-group",
     "connections",
     "messaging",
+    "media",
 ];
 
 /// The coalescing window of the `-fast` variants, in milliseconds.
@@ -300,6 +315,7 @@ async fn run_scenario(name: &str, target: &Target, sizes: &Sizes) -> anyhow::Res
         "large-group" => large_group(target, sizes).await,
         "connections" => connections(target, sizes).await,
         "messaging" => messaging(target, sizes).await,
+        "media" => media(target, sizes).await,
         other => anyhow::bail!("unknown scenario {other:?}; known: {}", SCENARIOS.join(", ")),
     }
 }

@@ -31,6 +31,10 @@ struct Args {
     /// The server's pid, for CPU and memory figures.
     #[arg(long)]
     pid: Option<u32>,
+    /// The server's data directory: the media scenario measures the disk's own speed there
+    /// (default: the temporary directory).
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
     /// Scenarios to run (default: all), in this order.
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
@@ -91,8 +95,14 @@ async fn main() -> anyhow::Result<()> {
         sizes.throughput_steady_rate = rate.max(1);
     }
     let prefix = format!("b{:06x}", rand_suffix());
-    let target =
-        Target { address: args.server.clone(), sdkappid: args.sdkappid, key: args.key.clone(), pid: args.pid, prefix };
+    let target = Target {
+        address: args.server.clone(),
+        sdkappid: args.sdkappid,
+        key: args.key.clone(),
+        pid: args.pid,
+        prefix,
+        data_dir: args.data_dir.clone(),
+    };
     if let Some(window) = args.window_ms {
         target.configure(json!({"receipt_coalesce_window_ms": window})).await?;
     }

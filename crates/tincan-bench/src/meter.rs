@@ -142,8 +142,14 @@ mod tests {
     #[test]
     fn a_meter_adds_up_its_pieces() {
         let bound = PhaseBound { duration_min: Duration::from_millis(30), operations_min: 4 };
-        let target =
-            Target { address: String::new(), sdkappid: 1, key: String::new(), pid: None, prefix: String::new() };
+        let target = Target {
+            address: String::new(),
+            sdkappid: 1,
+            key: String::new(),
+            pid: None,
+            prefix: String::new(),
+            data_dir: None,
+        };
         let mut meter = Meter::default();
         assert!(!meter.met(bound));
         for _ in 0..2 {

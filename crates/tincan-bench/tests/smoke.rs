@@ -14,6 +14,7 @@ async fn every_scenario_runs_at_tiny_sizes() {
         key: KEY.to_owned(),
         pid: Some(std::process::id()),
         prefix: "smoke".to_owned(),
+        data_dir: Some(app.data_dir.clone()),
     };
     let sizes = Sizes::tiny();
     for name in SCENARIOS {
@@ -73,6 +74,21 @@ async fn every_scenario_runs_at_tiny_sizes() {
                     assert!(report[phase]["wall_s"].as_f64().unwrap() >= 0.1, "{phase}: {report}");
                     assert_eq!(report[phase]["delivery"]["missing"], 0, "{phase}: {report}");
                 }
+            }
+            "media" => {
+                for phase in ["upload", "download", "disk_write", "disk_read"] {
+                    assert_eq!(report[phase]["files"], 2, "{phase}: {report}");
+                    assert_eq!(report[phase]["per_file"]["n"], 2, "{phase}: {report}");
+                    assert!(report[phase]["megabytes_per_s"].as_f64().unwrap() > 0.0, "{phase}: {report}");
+                }
+                assert!(report["upload_of_disk_write"].as_f64().unwrap() > 0.0, "{report}");
+                assert!(report["download"]["server_cpu_s_per_100_mb"].as_f64().is_some(), "{report}");
+                let left: Vec<_> = std::fs::read_dir(&app.data_dir)
+                    .unwrap()
+                    .filter_map(Result::ok)
+                    .filter(|entry| entry.file_name().to_string_lossy().starts_with("tincan-bench-disk"))
+                    .collect();
+                assert!(left.is_empty(), "the disk measurement cleans up after itself");
             }
             _ => unreachable!(),
         }
