@@ -1726,6 +1726,7 @@ export class ChatSDK {
     }
     const own = this.sentIDs.has(wire.message_msg_id);
     const message = this.adopt(fromWire(wire, this.userID));
+    if (message.flow === "in" && message.conversationType === TYPES.CONV_C2C) this.noteSender(message);
     this.applyConvState(message.conversationID, data.conv, message);
     if (message.type === TYPES.MSG_GRP_TIP) this.applyTips(message);
     if (own) {
@@ -1971,6 +1972,14 @@ export class ChatSDK {
       this.announceConversations();
     }
     if (this.ready) this.emit(EVENT.PROFILE_UPDATED, [profile]);
+  }
+
+  /** A message carries its sender's nick and avatar as they are now: the peer's profile takes them. */
+  private noteSender(message: Message): void {
+    if (!message.nick && !message.avatar) return;
+    const profile = this.profileFor(message.from);
+    profile.nick = message.nick;
+    profile.avatar = message.avatar;
   }
 
   /** A C2C conversation's list entry names the peer as it is now: its nick and avatar. */
