@@ -1036,6 +1036,8 @@ export class ChatSDK {
       true,
     );
     const revoked = this.markRevoked(message, this.userID, "");
+    // TIM tells the revoking instance too: apps (Tencent's UIKits among them) update their list from the event.
+    if (this.ready) this.emit(EVENT.MESSAGE_REVOKED, [revoked]);
     return ok({ message: revoked });
   }
 
@@ -1073,6 +1075,8 @@ export class ChatSDK {
     const stored = this.adopt(fromWire(answer.message as WireMessage, this.userID));
     if (isMessage(message) && message !== stored) Object.assign(message, stored);
     this.refreshLastMessage(stored);
+    // As TIM documents, the modifying instance hears MESSAGE_MODIFIED as well as the others.
+    if (this.ready) this.emit(EVENT.MESSAGE_MODIFIED, [stored]);
     return ok({ message: stored });
   }
 

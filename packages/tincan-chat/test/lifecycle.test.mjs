@@ -35,7 +35,9 @@ test("revokeMessage: gone on both sides, unread corrected, history shows it revo
     assert.ok(before >= 1);
 
     const revokedOnBob = bob.events.next(EVENT.MESSAGE_REVOKED);
+    const revokedHere = alice.events.next(EVENT.MESSAGE_REVOKED);
     const answer = await alice.chat.revokeMessage(data.message);
+    assert.equal((await revokedHere).data[0].ID, data.message.ID, "the revoking instance hears it too, as TIM's does");
     assert.equal(answer.code, 0);
     assert.equal(answer.data.message.isRevoked, true);
     assert.equal(data.message.isRevoked, true, "the app's own object says so");
@@ -75,11 +77,13 @@ test("modifyMessage: MESSAGE_MODIFIED on the other side, and 2480 with the messa
     const stale = { ...data.message };
 
     const modifiedOnBob = bob.events.next(EVENT.MESSAGE_MODIFIED, (list) => list.some((m) => m.ID === data.message.ID));
+    const modifiedHere = alice.events.next(EVENT.MESSAGE_MODIFIED, (list) => list.some((m) => m.ID === data.message.ID));
     data.message.payload.text = "release at 6";
     const answer = await alice.chat.modifyMessage(data.message);
     assert.equal(answer.data.message.payload.text, "release at 6");
     assert.equal(answer.data.message.version, 1);
     assert.equal(answer.data.message.isModified, true);
+    await modifiedHere;
     const event = await modifiedOnBob;
     assert.equal(event.data[0].payload.text, "release at 6");
     assert.equal(bobsCopy.payload.text, "release at 6", "the object bob's app holds is updated");
