@@ -1427,6 +1427,18 @@ export class ChatSDK {
       start = Number(answer.group_pendency_result_next_start_time ?? 0);
       if (start === 0) break;
     }
+    // Each applicant as people know it: its nick and avatar.
+    const applicants = [...new Set(applicationList.map((application) => String(application.applicant)))];
+    for (let index = 0; index < applicants.length; index += 100) {
+      const profiles = await this.fetchProfiles(applicants.slice(index, index + 100)).catch(() => [] as Profile[]);
+      for (const profile of profiles) {
+        for (const application of applicationList) {
+          if (application.applicant !== profile.userID) continue;
+          application.applicantNick = profile.nick;
+          application.avatar = profile.avatar;
+        }
+      }
+    }
     return ok({ applicationList });
   }
 

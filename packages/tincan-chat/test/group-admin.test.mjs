@@ -87,6 +87,7 @@ test("profile, roles, mutes, name cards and a new owner, told to the members as 
 test("a join request: the admin is told, lists it, agrees, and the applicant is in", async () => {
   const [alice, dave] = await Promise.all(["alice", "dave"].map((user) => loggedIn(server, user)));
   try {
+    await dave.chat.updateMyProfile({ nick: "Dave T" });
     await alice.chat.createGroup({ name: "Lobby", type: TYPES.GRP_PUBLIC, groupID: "lobby", joinOption: TYPES.JOIN_OPTIONS_NEED_PERMISSION });
     const asked = alice.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 1));
     const joined = await dave.chat.joinGroup({ groupID: "lobby", applyMessage: "I test releases" });
@@ -100,6 +101,7 @@ test("a join request: the admin is told, lists it, agrees, and the applicant is 
     assert.equal(application.applicant, "dave");
     assert.equal(application.groupID, "lobby");
     assert.equal(application.postscript, "I test releases");
+    assert.equal(application.applicantNick, "Dave T");
 
     const daveIn = dave.events.next(EVENT.GROUP_LIST_UPDATED, (list) => list.some((group) => group.groupID === "lobby"));
     await alice.chat.handleGroupApplication({ handleAction: "Agree", application });
