@@ -15,6 +15,7 @@ use std::thread;
 use tincan_core::conv::{ConvKey, Side};
 use tincan_proto::UserId;
 use tincan_proto::frame::{encode_message_push, encode_push};
+use tincan_proto::profile::UserProfile;
 use tincan_proto::push::{self, ConvState, MsgRevokedPush, MsgUpdatedPush};
 use tincan_store::MessageRecord;
 
@@ -268,13 +269,21 @@ fn dispatch_group_message(
 /// The push that tells `viewer` of the latest revision of `record`, at position `pos`:
 /// `msg_revoked` with the viewer's conversation state if it was revoked, `msg_updated` with the
 /// message as it is now otherwise. Live and replayed pushes are written alike; `None` if it
-/// cannot be encoded (a bug, reported).
-pub(crate) fn revision_frame(record: &MessageRecord, pos: u64, viewer: &UserId, conv: ConvState) -> Option<String> {
+/// cannot be encoded (a bug, reported). `sender` is the sender's profile now, which a modified
+/// message carries as every message does.
+pub(crate) fn revision_frame(
+    record: &MessageRecord,
+    pos: u64,
+    viewer: &UserId,
+    conv: ConvState,
+    sender: Option<&UserProfile>,
+) -> Option<String> {
     let encoded = if record.is_revoked() {
         serde_json::to_string(&MsgRevokedPush { revoked: render::revoke_info(record, viewer), conv })
             .map(|json| encode_push(push::MSG_REVOKED, pos, &json))
     } else {
-        let message = render::message(record, viewer, &MessageView::default());
+        let mut message = render::message(record, viewer, &MessageView::default());
+        message.message_sender_profile = sender.map(|profile| Box::new(profile.clone()));
         serde_json::to_string(&MsgUpdatedPush { message }).map(|json| encode_push(push::MSG_UPDATED, pos, &json))
     };
     encoded
@@ -291,6 +300,8 @@ fn dispatch_c2c_revision(
 ) {
     let ConvKey::C2c(pair) = &record.conv else { return };
     let Some(state) = app.pair(pair) else { return };
+    // Read before the conversation's lock is taken: a profile is never read under it.
+    let sender = render::sender_profile(app, record);
     let mut frames = Vec::new();
     {
         let state = lock(&state);
@@ -301,7 +312,7 @@ fn dispatch_c2c_revision(
                 continue;
             }
             let conv = render::pair_conv_state(&state, side);
-            frames.push((slots, revision_frame(record, record.revision.pos, user, conv)));
+            frames.push((slots, revision_frame(record, record.revision.pos, user, conv, sender.as_deref())));
         }
     }
     for (slots, frame) in frames {
@@ -318,6 +329,7 @@ fn dispatch_group_revision(
 ) {
     let ConvKey::Group(group_id) = &record.conv else { return };
     let Some(state) = app.group(group_id) else { return };
+    let sender = render::sender_profile(app, record);
     let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
     {
         let mut state = lock(&state);
@@ -336,7 +348,7 @@ fn dispatch_group_revision(
     }
     for (user, conv) in receivers {
         out.push_to(&shared.hub.devices_of(app.sdkappid, &user), origin, record.revision.pos, || {
-            revision_frame(record, record.revision.pos, &user, conv)
+            revision_frame(record, record.revision.pos, &user, conv, sender.as_deref())
         });
     }
 }

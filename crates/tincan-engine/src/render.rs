@@ -5,6 +5,7 @@ use tincan_core::group::{Group, Member};
 use tincan_core::receipts::ReceiptCounts;
 use tincan_proto::enums::{ConvType, MsgStatus};
 use tincan_proto::objects::{GroupDetailInfo, GroupMemberInfo, MessageReceipt};
+use tincan_proto::profile::UserProfile;
 use tincan_proto::push::ConvState;
 use tincan_proto::{Elem, Message, UserId};
 use tincan_store::MessageRecord;
@@ -120,9 +121,14 @@ pub(crate) fn revoke_info(record: &MessageRecord, viewer: &UserId) -> tincan_pro
 /// `message_sender_profile`: the current nickname and avatar).
 pub(crate) fn message_for(app: &AppState, record: &MessageRecord, viewer: &UserId, view: &MessageView) -> Message {
     let mut message = message(record, viewer, view);
-    message.message_sender_profile =
-        app.account(&record.sender).map(|account| Box::new(lock(&account.profile).profile.clone()));
+    message.message_sender_profile = sender_profile(app, record);
     message
+}
+
+/// The sender's profile as it is now (absent when its account no longer exists), which every
+/// message a client reads carries.
+pub(crate) fn sender_profile(app: &AppState, record: &MessageRecord) -> Option<Box<UserProfile>> {
+    app.account(&record.sender).map(|account| Box::new(lock(&account.profile).profile.clone()))
 }
 
 /// A group receipt as its sender is told.

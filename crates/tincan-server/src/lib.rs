@@ -195,7 +195,7 @@ fn router(context: AppContext) -> Router {
         .route("/metrics", get(metrics))
         .route("/ws", any(websocket))
         .route("/v4/{service}/{command}", any(rest::handle))
-        .route("/media/upload", axum::routing::post(media::upload))
+        .route("/media/upload", axum::routing::post(media::upload).options(media::upload_preflight))
         .route("/media/{sdkappid}/{id}/{variant}", get(media::download))
         .merge(web::router())
         .with_state(context)

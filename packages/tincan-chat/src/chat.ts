@@ -13,6 +13,7 @@ import {
   Message,
   payloadToElems,
   priorityToWire,
+  type WireElem,
   type WireMessage,
   writeCustomEnvelope,
 } from "./message.js";
@@ -29,11 +30,17 @@ import {
   groupTypeNumber,
   joinOptionNumber,
   lastMessageOf,
+  applicationFromWire,
+  draftTextOf,
   memberFromWire,
   type Profile,
+  profileFromWire,
+  profileItemFromOptions,
   remindTypeName,
   roleNumber,
+  statusFromWire,
 } from "./objects.js";
+import { contentOf, upload, type UploadKind, type UploadTarget } from "./upload.js";
 
 /** The options of `create()`: TIM's, plus where the tincan server is. */
 export interface CreateOptions {
@@ -175,6 +182,8 @@ export class ChatSDK {
   private logLevel = 0;
 
   private connection: Connection | null = null;
+  /** Where and as whom uploads go: the server and the login's UserSig. */
+  private uploadTarget: UploadTarget | null = null;
   private userID = "";
   private tinyID = 0;
   private clockOffsetSecs = 0;
@@ -246,6 +255,7 @@ export class ChatSDK {
     );
     this.connection = connection;
     this.userID = options.userID;
+    this.uploadTarget = { url, sdkAppID, userID: options.userID, userSig: options.userSig };
     try {
       await connection.start();
     } catch (error) {
@@ -434,7 +444,6 @@ export class ChatSDK {
       pbDownloadKey: "",
       version: 0,
     };
-    extrasOf(message).merger = true;
     return message;
   }
 
@@ -445,8 +454,7 @@ export class ChatSDK {
       throw invalid("createForwardMessage", "payload must be the message to forward");
     }
     message.type = original.type;
-    message.payload = structuredCloneSafe(original.payload);
-    if (original.type === TYPES.MSG_MERGER) extrasOf(message).merger = true;
+    message.payload = original.type === TYPES.MSG_MERGER ? { ...original.payload } : structuredCloneSafe(original.payload);
     return message;
   }
 
@@ -675,9 +683,13 @@ export class ChatSDK {
       if (options.type !== undefined) list = list.filter((conv) => conv.type === options.type);
       if (options.hasUnreadCount === true) list = list.filter((conv) => conv.unreadCount > 0);
       if (options.hasUnreadCount === false) list = list.filter((conv) => conv.unreadCount === 0);
-      // No conversation has marks, @-mentions or a conversation group on this server.
-      if (typeof options.markType === "number" && options.markType !== 0) list = [];
-      if (typeof options.groupName === "string" && options.groupName !== "") list = [];
+      if (typeof options.markType === "number" && options.markType !== 0) {
+        list = list.filter((conv) => conv.markList.includes(options.markType));
+      }
+      if (typeof options.groupName === "string" && options.groupName !== "") {
+        list = list.filter((conv) => conv.conversationGroupList.includes(options.groupName));
+      }
+      // The server carries no @-mention records of conversations.
       if (options.hasGroupAtInfo === true) list = [];
     }
     return ok({ conversationList: list, isSyncCompleted: true });
@@ -704,6 +716,21 @@ export class ChatSDK {
     this.requireConversation(method, options?.conversationID);
     const draftText = options.draftText === undefined ? "" : options.draftText;
     if (typeof draftText !== "string") throw invalid(method, "draftText must be a string");
+    const conv = this.requireConversation(method, options.conversationID);
+    const connection = this.requireLogin(method);
+    if (draftText === "") {
+      await connection.request("conv_cancel_draft", { conv_id: conv.id, conv_type: conv.type }, true);
+    } else {
+      await connection.request(
+        "conv_set_draft",
+        {
+          conv_id: conv.id,
+          conv_type: conv.type,
+          draft_param: { draft_msg: { message_elem_array: [{ elem_type: 0, text_elem_content: draftText }] }, draft_user_define: "" },
+        },
+        true,
+      );
+    }
     this.drafts.set(options.conversationID, draftText);
     const entry = this.convs.get(options.conversationID);
     if (entry && entry.conv.draftText !== draftText) {
@@ -726,23 +753,24 @@ export class ChatSDK {
     return ok({ messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, startHour: 0, startMinute: 0, startSecond: 0, startTime: 0, duration: 0 });
   }
 
-  async getConversationGroupList(): Promise<ChatResponse> {
-    this.requireLogin("getConversationGroupList");
-    return ok([]);
-  }
-
   // ----- Profiles -----
 
   async getMyProfile(): Promise<ChatResponse<Profile>> {
     this.requireLogin("getMyProfile");
-    return ok(this.profileFor(this.userID));
+    const [profile] = await this.fetchProfiles([this.userID]);
+    return ok(profile ?? this.profileFor(this.userID));
   }
 
+  /** Users' profiles; accounts that do not exist are left out, as TIM leaves them out. */
   async getUserProfile(options: any): Promise<ChatResponse<Profile[]>> {
     const method = "getUserProfile";
     this.requireLogin(method);
     const userIDList = stringList(method, "userIDList", options?.userIDList);
-    return ok(userIDList.map((userID) => this.profileFor(userID)));
+    const profiles: Profile[] = [];
+    for (let start = 0; start < userIDList.length; start += 100) {
+      profiles.push(...(await this.fetchProfiles(userIDList.slice(start, start + 100))));
+    }
+    return ok(profiles);
   }
 
   async getBlacklist(): Promise<ChatResponse<string[]>> {
@@ -890,8 +918,9 @@ export class ChatSDK {
     const method = "getGroupOnlineMemberCount";
     this.requireLogin(method);
     requiredString(method, "groupID", groupID);
-    const info = await this.groupInfo(method, groupID);
-    return ok({ memberCount: Number(info.group_detail_info_online_member_num ?? 0) });
+    const connection = this.requireLogin(method);
+    const answer = await connection.request("group_get_online_member_count", { group_id: groupID }, true);
+    return ok({ memberCount: Number(answer.group_get_online_member_count_result ?? 0) });
   }
 
   async getPinnedGroupMessageList(groupID: string): Promise<ChatResponse> {
@@ -899,11 +928,6 @@ export class ChatSDK {
     this.requireLogin(method);
     requiredString(method, "groupID", groupID);
     return ok({ messageList: [] });
-  }
-
-  async getGroupApplicationList(): Promise<ChatResponse> {
-    this.requireLogin("getGroupApplicationList");
-    return ok({ applicationList: [] });
   }
 
   async getJoinedCommunityList(): Promise<ChatResponse> {
@@ -1000,6 +1024,448 @@ export class ChatSDK {
     return ok({ group, userIDList: removed });
   }
 
+  // ----- Messages: lifecycle -----
+
+  async revokeMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    const method = "revokeMessage";
+    const connection = this.requireLogin(method);
+    const conv = this.messageConversation(method, message);
+    await connection.request(
+      "msg_revoke",
+      { conv_id: conv.id, conv_type: conv.type, message: { message_msg_id: message.ID, message_seq: Number(message.sequence) || 0 } },
+      true,
+    );
+    const revoked = this.markRevoked(message, this.userID, "");
+    // TIM tells the revoking instance too: apps (Tencent's UIKits among them) update their list from the event.
+    if (this.ready) this.emit(EVENT.MESSAGE_REVOKED, [revoked]);
+    return ok({ message: revoked });
+  }
+
+  async modifyMessage(message: Message): Promise<ChatResponse<{ message: Message }>> {
+    const method = "modifyMessage";
+    const connection = this.requireLogin(method);
+    const conv = this.messageConversation(method, message);
+    const elems = payloadToElems(message.type, message.payload);
+    if (!elems) throw invalid(method, `a ${message.type} message cannot be modified: its payload is not one the server can store as it is`);
+    let answer: any;
+    try {
+      answer = await connection.request(
+        "msg_modify",
+        {
+          message: {
+            message_conv_id: conv.id,
+            message_conv_type: conv.type,
+            message_msg_id: message.ID,
+            message_seq: Number(message.sequence) || 0,
+            message_version: Number(message.version) || 0,
+            message_elem_array: elems,
+            message_cloud_custom_str: String(message.cloudCustomData ?? ""),
+          },
+        },
+        true,
+      );
+    } catch (error) {
+      if (error instanceof ChatError && error.code === 8006) {
+        // TIM's conflict: the message changed meanwhile; the error carries it as it is now.
+        const latest = await this.findOnServer(message.ID).catch(() => null);
+        throw new ChatError(CODE.MSG_MODIFY_CONFLICT, `${method}: ${error.message}`, { message: latest ?? message });
+      }
+      throw error;
+    }
+    const stored = this.adopt(fromWire(answer.message as WireMessage, this.userID));
+    if (isMessage(message) && message !== stored) Object.assign(message, stored);
+    this.refreshLastMessage(stored);
+    // As TIM documents, the modifying instance hears MESSAGE_MODIFIED as well as the others.
+    if (this.ready) this.emit(EVENT.MESSAGE_MODIFIED, [stored]);
+    return ok({ message: stored });
+  }
+
+  async deleteMessage(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>> {
+    const method = "deleteMessage";
+    const connection = this.requireLogin(method);
+    const conv = this.oneConversation(method, messageList);
+    if (messageList.length > 30) throw invalid(method, "at most 30 messages at a time");
+    await connection.request(
+      "msg_delete",
+      {
+        conv_id: conv.id,
+        conv_type: conv.type,
+        messages: messageList.map((message) => ({ message_msg_id: String(message.ID ?? ""), message_seq: Number(message.sequence) || 0 })),
+      },
+      true,
+    );
+    for (const message of messageList) {
+      message.isDeleted = true;
+      this.messagesByID.delete(message.ID);
+      this.messagesByConv.get(message.conversationID)?.delete(message.ID);
+    }
+    return ok({ messageList });
+  }
+
+  async clearHistoryMessage(conversationID: string): Promise<ChatResponse> {
+    const method = "clearHistoryMessage";
+    const connection = this.requireLogin(method);
+    const conv = this.requireConversation(method, conversationID);
+    await connection.request("msg_clear_history", { conv_id: conv.id, conv_type: conv.type }, true);
+    for (const id of this.messagesByConv.get(conversationID)?.keys() ?? []) this.messagesByID.delete(id);
+    this.messagesByConv.delete(conversationID);
+    const entry = this.convs.get(conversationID);
+    if (entry) {
+      entry.readSeq = Math.max(entry.readSeq, entry.maxSeq);
+      entry.conv = { ...entry.conv, lastMessage: emptyLastMessage(), unreadCount: 0 };
+      this.announceConversations();
+    }
+    return ok({});
+  }
+
+  async downloadMergerMessage(message: Message): Promise<ChatResponse<Message>> {
+    const method = "downloadMergerMessage";
+    this.requireLogin(method);
+    if (!isObject(message) || message.type !== TYPES.MSG_MERGER) throw invalid(method, "message must be a merged-forward message");
+    // The server keeps the forwarded messages inside the message: they came with it.
+    return ok(message);
+  }
+
+  // ----- Conversations: management -----
+
+  async deleteConversation(options: any): Promise<ChatResponse> {
+    const method = "deleteConversation";
+    const connection = this.requireLogin(method);
+    const single = typeof options === "string";
+    const ids = single ? [options] : stringList(method, "conversationIDList", options?.conversationIDList);
+    if (ids.length > 100) throw invalid(method, "conversationIDList holds at most 100 conversations");
+    for (const id of ids) this.requireConversation(method, id);
+    const clear = single ? true : options.clearHistoryMessage !== false;
+    const answer = await connection.request("conv_delete", { conversation_id_array: ids.map(wireConversationID), clearMessage: clear }, false);
+    const { success, failure } = operationResults(answer.results);
+    if (success.length === 0 && failure.length > 0) throw new ChatError(failure[0].code, `${method}: ${failure[0].message}`);
+    for (const id of success) this.dropConversation(id, clear);
+    return ok(single ? { conversationID: options } : { conversationIDList: success });
+  }
+
+  async pinConversation(options: any): Promise<ChatResponse<{ conversationID: string }>> {
+    const method = "pinConversation";
+    const connection = this.requireLogin(method);
+    const conv = this.requireConversation(method, options?.conversationID);
+    if (typeof options.isPinned !== "boolean") throw invalid(method, "isPinned must be true or false");
+    await connection.request("conv_pin", { conv_id: conv.id, conv_type: conv.type, is_pinned: options.isPinned }, true);
+    const entry = this.convs.get(options.conversationID);
+    if (entry && entry.conv.isPinned !== options.isPinned) {
+      entry.conv = { ...entry.conv, isPinned: options.isPinned };
+      this.announceConversations();
+    }
+    return ok({ conversationID: options.conversationID });
+  }
+
+  async markConversation(options: any): Promise<ChatResponse> {
+    const method = "markConversation";
+    const connection = this.requireLogin(method);
+    const ids = this.conversationIDs(method, options?.conversationIDList);
+    if (typeof options.markType !== "number" || !Number.isInteger(options.markType) || options.markType <= 0) {
+      throw invalid(method, "markType must be one of TYPES.CONV_MARK_TYPE_* or an app's own mark");
+    }
+    if (typeof options.enableMark !== "boolean") throw invalid(method, "enableMark must be true or false");
+    const answer = await connection.request(
+      "conv_mark",
+      { conversation_id_array: ids.map(wireConversationID), mark_type: options.markType, enable_mark: options.enableMark },
+      true,
+    );
+    const { success, failure } = operationResults(answer.results);
+    for (const id of success) {
+      const entry = this.convs.get(id);
+      if (!entry) continue;
+      const marks = new Set(entry.conv.markList);
+      if (options.enableMark) marks.add(options.markType);
+      else marks.delete(options.markType);
+      entry.conv = { ...entry.conv, markList: [...marks].sort((a, b) => a - b) };
+    }
+    this.announceConversations();
+    return ok({ successConversationIDList: success, failureConversationIDList: failure });
+  }
+
+  async setConversationCustomData(options: any): Promise<ChatResponse> {
+    const method = "setConversationCustomData";
+    const connection = this.requireLogin(method);
+    const ids = this.conversationIDs(method, options?.conversationIDList);
+    if (typeof options.customData !== "string") throw invalid(method, "customData must be a string");
+    const answer = await connection.request(
+      "conv_set_custom_data",
+      { conversation_id_array: ids.map(wireConversationID), custom_data: options.customData },
+      true,
+    );
+    const { success, failure } = operationResults(answer.results);
+    for (const id of success) {
+      const entry = this.convs.get(id);
+      if (entry) entry.conv = { ...entry.conv, customData: options.customData };
+    }
+    this.announceConversations();
+    return ok({ successConversationIDList: success, failureConversationIDList: failure });
+  }
+
+  async getConversationGroupList(): Promise<ChatResponse<string[]>> {
+    const connection = this.requireLogin("getConversationGroupList");
+    const answer = await connection.request("conv_group_get_list", {}, true);
+    return ok((answer.conv_group_array ?? []).map(String));
+  }
+
+  async createConversationGroup(options: any): Promise<ChatResponse> {
+    const method = "createConversationGroup";
+    const connection = this.requireLogin(method);
+    const groupName = requiredString(method, "groupName", options?.groupName);
+    const ids = this.conversationIDs(method, options.conversationIDList);
+    const answer = await connection.request(
+      "conv_group_create",
+      { group_name: groupName, conversation_id_array: ids.map(wireConversationID) },
+      false,
+    );
+    const { success, failure } = operationResults(answer.results);
+    return ok({ successConversationIDList: success, failureConversationIDList: failure });
+  }
+
+  async deleteConversationGroup(groupName: string): Promise<ChatResponse> {
+    const method = "deleteConversationGroup";
+    const connection = this.requireLogin(method);
+    await connection.request("conv_group_delete", { group_name: requiredString(method, "groupName", groupName) }, false);
+    return ok({});
+  }
+
+  async renameConversationGroup(options: any): Promise<ChatResponse> {
+    const method = "renameConversationGroup";
+    const connection = this.requireLogin(method);
+    const oldName = requiredString(method, "oldName", options?.oldName);
+    const newName = requiredString(method, "newName", options.newName);
+    await connection.request("conv_group_rename", { old_name: oldName, new_name: newName }, false);
+    return ok({});
+  }
+
+  async addConversationsToGroup(options: any): Promise<ChatResponse> {
+    return this.conversationsInGroup("addConversationsToGroup", "conv_group_add", options);
+  }
+
+  async deleteConversationsFromGroup(options: any): Promise<ChatResponse> {
+    return this.conversationsInGroup("deleteConversationsFromGroup", "conv_group_remove", options);
+  }
+
+  // ----- Profiles and status -----
+
+  async updateMyProfile(options: any): Promise<ChatResponse<Profile>> {
+    const method = "updateMyProfile";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    const item = profileItemFromOptions(options);
+    if (typeof item === "string") throw invalid(method, item);
+    await connection.request("profile_modify_self", item, true);
+    const [profile] = await this.fetchProfiles([this.userID]);
+    return ok(profile ?? this.profileFor(this.userID));
+  }
+
+  async getUserStatus(options: any): Promise<ChatResponse> {
+    const method = "getUserStatus";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    if (userIDList.length > 100) throw invalid(method, "userIDList holds at most 100 users");
+    const answer = await connection.request("status_get", { user_id_list: userIDList }, true);
+    const successUserList = (answer.statuses ?? []).map(statusFromWire);
+    const found = new Set(successUserList.map((status: { userID: string }) => status.userID));
+    const failureUserList = userIDList
+      .filter((userID) => !found.has(userID))
+      .map((userID) => ({ userID, code: 70107, message: `${userID} is not an account of this app` }));
+    return ok({ successUserList, failureUserList });
+  }
+
+  async setSelfStatus(options: any): Promise<ChatResponse> {
+    const method = "setSelfStatus";
+    const connection = this.requireLogin(method);
+    const customStatus = options?.customStatus ?? "";
+    if (typeof customStatus !== "string") throw invalid(method, "customStatus must be a string");
+    await connection.request("status_set_self", { user_status_custom_status: customStatus }, true);
+    return ok({ userID: this.userID, statusType: TYPES.USER_STATUS_ONLINE, customStatus });
+  }
+
+  async subscribeUserStatus(options: any): Promise<ChatResponse> {
+    const method = "subscribeUserStatus";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    await connection.request("status_subscribe", { user_id_list: userIDList }, true);
+    return ok({ failureUserList: [] });
+  }
+
+  async unsubscribeUserStatus(options?: any): Promise<ChatResponse> {
+    const method = "unsubscribeUserStatus";
+    const connection = this.requireLogin(method);
+    const list = options?.userIDList;
+    const userIDList = list === undefined || (Array.isArray(list) && list.length === 0) ? [] : stringList(method, "userIDList", list);
+    await connection.request("status_unsubscribe", { user_id_list: userIDList }, true);
+    return ok({ failureUserList: [] });
+  }
+
+  // ----- Groups: administration -----
+
+  async updateGroupProfile(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "updateGroupProfile";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const data: Record<string, unknown> = { group_modify_info_param_group_id: groupID };
+    let flag = 0;
+    const text = (name: string, bit: number, key: string) => {
+      if (options[name] === undefined) return;
+      if (typeof options[name] !== "string") throw invalid(method, `${name} must be a string`);
+      flag |= bit;
+      data[key] = options[name];
+    };
+    text("name", 0x1, "group_modify_info_param_group_name");
+    text("notification", 0x2, "group_modify_info_param_notification");
+    text("introduction", 0x4, "group_modify_info_param_introduction");
+    text("avatar", 0x8, "group_modify_info_param_face_url");
+    if (options.joinOption !== undefined) {
+      const addOption = joinOptionNumber(options.joinOption);
+      if (addOption === undefined) throw invalid(method, `joinOption ${JSON.stringify(options.joinOption)} is not a join option`);
+      flag |= 0x10;
+      data.group_modify_info_param_add_option = addOption;
+    }
+    if (options.maxMemberNum !== undefined) {
+      if (typeof options.maxMemberNum !== "number" || !Number.isInteger(options.maxMemberNum) || options.maxMemberNum <= 0) {
+        throw invalid(method, "maxMemberNum must be a positive whole number");
+      }
+      flag |= 0x20;
+      data.group_modify_info_param_max_member_num = options.maxMemberNum;
+    }
+    if (options.muteAllMembers !== undefined) {
+      if (typeof options.muteAllMembers !== "boolean") throw invalid(method, "muteAllMembers must be true or false");
+      flag |= 0x100;
+      data.group_modify_info_param_is_shutup_all = options.muteAllMembers;
+    }
+    if (options.groupCustomField !== undefined) {
+      const fields = options.groupCustomField;
+      if (!Array.isArray(fields) || !fields.every((field) => isObject(field) && typeof field.key === "string" && typeof field.value === "string")) {
+        throw invalid(method, "groupCustomField must be an array of {key, value} strings");
+      }
+      flag |= 0x200;
+      data.group_modify_info_param_custom_info = fields.map((field: { key: string; value: string }) => ({
+        group_info_custom_string_info_key: field.key,
+        group_info_custom_string_info_value: field.value,
+      }));
+    }
+    if (options.inviteOption !== undefined) {
+      throw notEnabled(method, "the server has no invitation approval, so inviteOption cannot be set");
+    }
+    if (flag === 0) throw invalid(method, "nothing to change: give name, avatar, introduction, notification, joinOption, maxMemberNum, muteAllMembers or groupCustomField");
+    data.group_modify_info_param_modify_flag = flag;
+    await connection.request("group_modify_info", data, true);
+    const group = await this.refreshGroup(groupID);
+    this.announceGroups();
+    return ok({ group });
+  }
+
+  async changeGroupOwner(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "changeGroupOwner";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const newOwnerID = requiredString(method, "newOwnerID", options.newOwnerID);
+    await connection.request(
+      "group_modify_info",
+      { group_modify_info_param_group_id: groupID, group_modify_info_param_modify_flag: 0x80000000, group_modify_info_param_owner: newOwnerID },
+      true,
+    );
+    const group = await this.refreshGroup(groupID);
+    this.announceGroups();
+    return ok({ group });
+  }
+
+  async setGroupMemberRole(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "setGroupMemberRole";
+    const role = options?.role === TYPES.GRP_MBR_ROLE_ADMIN ? 300 : options?.role === TYPES.GRP_MBR_ROLE_MEMBER ? 200 : 0;
+    if (role === 0) throw invalid(method, "role must be TYPES.GRP_MBR_ROLE_ADMIN or GRP_MBR_ROLE_MEMBER");
+    return this.modifyMember(method, options, 0x2, { group_modify_member_info_member_role: role });
+  }
+
+  async setGroupMemberMuteTime(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "setGroupMemberMuteTime";
+    const muteTime = options?.muteTime;
+    if (typeof muteTime !== "number" || !Number.isInteger(muteTime) || muteTime < 0 || muteTime > 0xffffffff) {
+      throw invalid(method, "muteTime must be whole seconds from 0 (lift the mute) to 4294967295");
+    }
+    return this.modifyMember(method, options, 0x4, { group_modify_member_info_shutup_time: muteTime });
+  }
+
+  async setGroupMemberNameCard(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "setGroupMemberNameCard";
+    if (typeof options?.nameCard !== "string") throw invalid(method, "nameCard must be a string");
+    return this.modifyMember(method, { ...options, userID: options.userID || this.userID }, 0x8, {
+      group_modify_member_info_name_card: options.nameCard,
+    });
+  }
+
+  async setGroupMemberCustomField(options: any): Promise<ChatResponse<{ group: Group }>> {
+    const method = "setGroupMemberCustomField";
+    const fields = options?.memberCustomField;
+    if (!Array.isArray(fields) || !fields.every((field) => isObject(field) && typeof field.key === "string" && typeof field.value === "string")) {
+      throw invalid(method, "memberCustomField must be an array of {key, value} strings");
+    }
+    return this.modifyMember(method, { ...options, userID: options.userID || this.userID }, 0x10, {
+      group_modify_member_info_custom_info: fields.map((field: { key: string; value: string }) => ({
+        group_member_info_custom_string_info_key: field.key,
+        group_member_info_custom_string_info_value: field.value,
+      })),
+    });
+  }
+
+  async getGroupApplicationList(): Promise<ChatResponse> {
+    const connection = this.requireLogin("getGroupApplicationList");
+    const applicationList: Record<string, unknown>[] = [];
+    let start = 0;
+    for (let page = 0; page < 50; page += 1) {
+      const answer = await connection.request(
+        "group_get_pendency_list",
+        { group_pendency_option_start_time: start, group_pendency_option_max_limited: 100 },
+        true,
+      );
+      for (const pendency of answer.group_pendency_result_pendency_array ?? []) {
+        const groupID = String(pendency.group_pendency_group_id ?? "");
+        applicationList.push(applicationFromWire(pendency, this.groups.get(groupID)?.name ?? ""));
+      }
+      start = Number(answer.group_pendency_result_next_start_time ?? 0);
+      if (start === 0) break;
+    }
+    // Each applicant as people know it: its nick and avatar.
+    const applicants = [...new Set(applicationList.map((application) => String(application.applicant)))];
+    for (let index = 0; index < applicants.length; index += 100) {
+      const profiles = await this.fetchProfiles(applicants.slice(index, index + 100)).catch(() => [] as Profile[]);
+      for (const profile of profiles) {
+        for (const application of applicationList) {
+          if (application.applicant !== profile.userID) continue;
+          application.applicantNick = profile.nick;
+          application.avatar = profile.avatar;
+        }
+      }
+    }
+    return ok({ applicationList });
+  }
+
+  async handleGroupApplication(options: any): Promise<ChatResponse> {
+    const method = "handleGroupApplication";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    if (options.handleAction !== "Agree" && options.handleAction !== "Reject") throw invalid(method, "handleAction must be Agree or Reject");
+    const application = isObject(options.application) ? options.application : null;
+    const notice = isObject(options.message) ? options.message : null;
+    const groupID = String(application?.groupID ?? notice?.payload?.groupProfile?.groupID ?? "");
+    const applicant = String(application?.applicant ?? application?.userID ?? notice?.payload?.operatorID ?? "");
+    if (groupID === "" || applicant === "") throw invalid(method, "give the application from getGroupApplicationList, or the group system notice that asked");
+    await connection.request(
+      "group_handle_pendency",
+      {
+        group_handle_pendency_param_is_accept: options.handleAction === "Agree",
+        group_handle_pendency_param_handle_msg: String(options.handleMessage ?? ""),
+        group_handle_pendency_param_pendency: { group_pendency_group_id: groupID, group_pendency_form_identifier: applicant },
+      },
+      false,
+    );
+    const group = await this.refreshGroup(groupID).catch(() => emptyGroup(groupID, this.userID));
+    this.announceGroups();
+    return ok({ group });
+  }
+
   // ----- Signaling -----
 
   addSignalingListener(eventName: string, handler: Handler, context?: unknown): void {
@@ -1030,10 +1496,6 @@ export class ChatSDK {
 
   // ----- Methods whose capability the server does not have yet (see coverage.ts) -----
 
-  downloadMergerMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("downloadMergerMessage"); }
-  revokeMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("revokeMessage"); }
-  deleteMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteMessage"); }
-  modifyMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("modifyMessage"); }
   translateText(..._args: unknown[]): Promise<never> { return this.notEnabled("translateText"); }
   convertVoiceToText(..._args: unknown[]): Promise<never> { return this.notEnabled("convertVoiceToText"); }
   setMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageExtensions"); }
@@ -1047,25 +1509,10 @@ export class ChatSDK {
   searchCloudGroups(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroups"); }
   searchCloudUsers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudUsers"); }
   searchCloudGroupMembers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroupMembers"); }
-  deleteConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversation"); }
-  clearHistoryMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("clearHistoryMessage"); }
-  pinConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("pinConversation"); }
   setMessageRemindType(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageRemindType"); }
   setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
-  setConversationCustomData(..._args: unknown[]): Promise<never> { return this.notEnabled("setConversationCustomData"); }
-  markConversation(..._args: unknown[]): Promise<never> { return this.notEnabled("markConversation"); }
-  createConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("createConversationGroup"); }
-  deleteConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversationGroup"); }
-  renameConversationGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("renameConversationGroup"); }
-  addConversationsToGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("addConversationsToGroup"); }
-  deleteConversationsFromGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteConversationsFromGroup"); }
-  updateMyProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("updateMyProfile"); }
   addToBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("addToBlacklist"); }
   removeFromBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("removeFromBlacklist"); }
-  setSelfStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("setSelfStatus"); }
-  getUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserStatus"); }
-  subscribeUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("subscribeUserStatus"); }
-  unsubscribeUserStatus(..._args: unknown[]): Promise<never> { return this.notEnabled("unsubscribeUserStatus"); }
   addFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("addFriend"); }
   deleteFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriend"); }
   getFriendProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("getFriendProfile"); }
@@ -1085,10 +1532,7 @@ export class ChatSDK {
   getMutualFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMutualFollowersList"); }
   getUserFollowInfo(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserFollowInfo"); }
   checkFollowType(..._args: unknown[]): Promise<never> { return this.notEnabled("checkFollowType"); }
-  updateGroupProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("updateGroupProfile"); }
   pinGroupMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("pinGroupMessage"); }
-  changeGroupOwner(..._args: unknown[]): Promise<never> { return this.notEnabled("changeGroupOwner"); }
-  handleGroupApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("handleGroupApplication"); }
   initGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("initGroupAttributes"); }
   setGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupAttributes"); }
   deleteGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteGroupAttributes"); }
@@ -1097,10 +1541,6 @@ export class ChatSDK {
   increaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("increaseGroupCounter"); }
   decreaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("decreaseGroupCounter"); }
   getGroupCounters(..._args: unknown[]): Promise<never> { return this.notEnabled("getGroupCounters"); }
-  setGroupMemberMuteTime(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberMuteTime"); }
-  setGroupMemberRole(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberRole"); }
-  setGroupMemberNameCard(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberNameCard"); }
-  setGroupMemberCustomField(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupMemberCustomField"); }
   markGroupMemberList(..._args: unknown[]): Promise<never> { return this.notEnabled("markGroupMemberList"); }
   createTopicInCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("createTopicInCommunity"); }
   deleteTopicFromCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteTopicFromCommunity"); }
@@ -1154,6 +1594,7 @@ export class ChatSDK {
 
   private reset(): void {
     this.connection = null;
+    this.uploadTarget = null;
     this.ready = false;
     this.receiptsEnabled = null;
     this.convs.clear();
@@ -1264,6 +1705,24 @@ export class ChatSDK {
       case "receipt_sent":
         this.onReceiptSentPush(data);
         break;
+      case "msg_revoked":
+        this.onRevokedPush(data);
+        break;
+      case "msg_updated":
+        this.onUpdatedPush(data);
+        break;
+      case "profile":
+        this.onProfilePush(data);
+        break;
+      case "user_status":
+        if (this.ready && Array.isArray(data?.statuses)) this.emit(EVENT.USER_STATUS_UPDATED, data.statuses.map(statusFromWire));
+        break;
+      case "conv":
+        this.onConvPush(data);
+        break;
+      case "conv_group":
+        this.onConvGroupPush(data);
+        break;
       case "synced":
         this.scheduleRefresh();
         break;
@@ -1276,8 +1735,14 @@ export class ChatSDK {
   private onMessagePush(data: any): void {
     const wire = data?.message as WireMessage | undefined;
     if (!wire) return;
+    if (wire.message_is_online_msg === true) {
+      // Online-only (typing notices): told to the app, kept nowhere.
+      if (this.ready && wire.message_sender !== this.userID) this.emit(EVENT.MESSAGE_RECEIVED, [fromWire(wire, this.userID)]);
+      return;
+    }
     const own = this.sentIDs.has(wire.message_msg_id);
     const message = this.adopt(fromWire(wire, this.userID));
+    if (message.flow === "in" && message.conversationType === TYPES.CONV_C2C) this.noteSender(message);
     this.applyConvState(message.conversationID, data.conv, message);
     if (message.type === TYPES.MSG_GRP_TIP) this.applyTips(message);
     if (own) {
@@ -1382,7 +1847,13 @@ export class ChatSDK {
       return;
     }
     // Only created and joined make the group (again) the user's; a join request told to the
-    // group's admins, or refused to its applicant, changes no membership.
+    // group's admins, or refused to its applicant, changes no membership: they are TIM's group
+    // system notices (1, someone asks to join; 3, the request was refused).
+    if (event === "join_requested" || event === "join_refused") {
+      const known = this.groups.get(groupID) ?? group;
+      this.systemNotice(pos, event === "join_requested" ? 1 : 3, known, String(data?.operator ?? ""), members);
+      return;
+    }
     if (event !== "created" && event !== "joined") return;
     this.refreshGroup(groupID)
       .then(() => {
@@ -1415,7 +1886,266 @@ export class ChatSDK {
     const group = this.groups.get(groupID);
     if (!group) return;
     if (message.payload.memberNum > 0) group.memberCount = message.payload.memberNum;
+    const type = Number(message.payload.operationType);
+    if (type === TYPES.GRP_TIP_MBR_SET_ADMIN || type === TYPES.GRP_TIP_MBR_CANCELED_ADMIN) {
+      if ((message.payload.userIDList as string[]).includes(this.userID)) {
+        group.selfInfo.role = type === TYPES.GRP_TIP_MBR_SET_ADMIN ? TYPES.GRP_MBR_ROLE_ADMIN : TYPES.GRP_MBR_ROLE_MEMBER;
+      }
+    }
+    if (type === TYPES.GRP_TIP_GRP_PROFILE_UPDATED || type === TYPES.GRP_TIP_MBR_PROFILE_UPDATED) {
+      // The tip says what changed; the group as it now is comes from the server.
+      this.refreshGroup(groupID)
+        .then(() => {
+          this.announceGroups();
+          this.announceConversations();
+        })
+        .catch((error) => log(2, this.logLevel, `cannot read group ${groupID}`, error));
+      return;
+    }
     this.announceGroups();
+  }
+
+  // ----- Internals: lifecycle, conversation settings, profiles, uploads -----
+
+  /** The conversation of a message given to a lifecycle call, as the protocol names it. */
+  private messageConversation(method: string, message: unknown): { type: 1 | 2; id: string } {
+    if (!isObject(message) || typeof message.ID !== "string" || message.ID === "") {
+      throw new ChatError(CODE.MSG_INSTANCE_REQUIRED, `${method}: message must be a message that was sent`);
+    }
+    return this.requireConversation(method, message.conversationID);
+  }
+
+  /** Marks a message revoked, in the cache and in the conversation's last message. */
+  private markRevoked(message: Message, revoker: string, reason: string): Message {
+    const cached = this.messagesByID.get(message.ID) ?? message;
+    for (const target of new Set([cached, message])) {
+      target.isRevoked = true;
+      target.revoker = revoker;
+      target.revokerInfo = { userID: revoker, nick: this.profiles.get(revoker)?.nick ?? "", avatar: this.profiles.get(revoker)?.avatar ?? "" };
+      target.revokeReason = reason;
+    }
+    this.refreshLastMessage(cached);
+    return cached;
+  }
+
+  /** A message the conversation shows last changed (revoked, modified): the list says so. */
+  private refreshLastMessage(message: Message): void {
+    const entry = this.convs.get(message.conversationID);
+    if (!entry || entry.conv.lastMessage.lastSequence !== message.sequence || message.sequence === 0) return;
+    entry.conv = { ...entry.conv, lastMessage: { ...lastMessageOf(message), revoker: message.isRevoked ? message.revoker : null } };
+    this.announceConversations();
+  }
+
+  private async findOnServer(messageID: string): Promise<Message | null> {
+    const connection = this.requireLogin("findMessage");
+    const answer = await connection.request("msg_find", { message_ids: [messageID] }, true);
+    const [wire] = answer.messages ?? [];
+    return wire ? this.adopt(fromWire(wire as WireMessage, this.userID)) : null;
+  }
+
+  private onRevokedPush(data: any): void {
+    const locator = data?.revoked;
+    if (!isObject(locator)) return;
+    const type = Number(locator.message_locator_conv_type) === 2 ? 2 : 1;
+    const conversationID = `${type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${locator.message_locator_conv_id}`;
+    this.applyConvState(conversationID, data.conv);
+    const id = String(locator.message_msg_id ?? "");
+    let message = this.messagesByID.get(id);
+    const already = message?.isRevoked === true;
+    if (!message) {
+      message = new Message();
+      message.ID = id;
+      message.conversationID = conversationID;
+      message.conversationType = type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C;
+      message.sequence = Number(locator.message_locator_seq ?? 0);
+      message.time = Number(locator.message_locator_time ?? 0);
+      message.random = Number(locator.message_locator_rand ?? 0);
+      message.flow = locator.message_locator_is_self ? "out" : "in";
+      message.from = locator.message_locator_is_self ? this.userID : type === 1 ? String(locator.message_locator_conv_id) : "";
+      message.to = type === 2 ? String(locator.message_locator_conv_id) : message.flow === "out" ? String(locator.message_locator_conv_id) : this.userID;
+      message.status = "success";
+    }
+    this.markRevoked(message, String(locator.message_revoker_user_id ?? ""), String(locator.message_revoke_reason ?? ""));
+    this.announceConversations();
+    if (this.ready && !already) this.emit(EVENT.MESSAGE_REVOKED, [message]);
+  }
+
+  private onUpdatedPush(data: any): void {
+    const wire = data?.message as WireMessage | undefined;
+    if (!wire) return;
+    const message = this.adopt(fromWire(wire, this.userID));
+    this.refreshLastMessage(message);
+    if (this.ready) this.emit(EVENT.MESSAGE_MODIFIED, [message]);
+  }
+
+  private onProfilePush(data: any): void {
+    const info = data?.profile;
+    if (!isObject(info)) return;
+    const profile = profileFromWire(info, this.profileFor(String(info.user_profile_identifier ?? "")));
+    const entry = this.convs.get(`${TYPES.CONV_C2C}${profile.userID}`);
+    if (entry) {
+      entry.conv = { ...entry.conv, userProfile: profile };
+      this.announceConversations();
+    }
+    if (this.ready) this.emit(EVENT.PROFILE_UPDATED, [profile]);
+  }
+
+  /** A message carries its sender's nick and avatar as they are now: the peer's profile takes them. */
+  private noteSender(message: Message): void {
+    if (!message.nick && !message.avatar) return;
+    const profile = this.profileFor(message.from);
+    profile.nick = message.nick;
+    profile.avatar = message.avatar;
+  }
+
+  /** A C2C conversation's list entry names the peer as it is now: its nick and avatar. */
+  private applyShownProfile(userID: string, info: Record<string, any>): void {
+    const profile = this.profileFor(userID);
+    const shown = String(info.conv_show_name ?? "");
+    if (shown !== "" && shown !== userID) profile.nick = shown;
+    if (typeof info.conv_face_url === "string" && info.conv_face_url !== "") profile.avatar = info.conv_face_url;
+  }
+
+  private onConvPush(data: any): void {
+    const infos: any[] = Array.isArray(data?.conversations) ? data.conversations : [];
+    const event = Number(data?.event ?? 2);
+    for (const info of infos) {
+      const type = info.conv_type === 2 ? 2 : 1;
+      const conversationID = `${type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${info.conv_id}`;
+      if (event === 1) {
+        this.dropConversation(conversationID, false);
+        continue;
+      }
+      this.applyConvState(conversationID, {
+        unread: Number(info.conv_unread_num ?? 0),
+        max_seq: Number(info.conv_max_seq ?? 0),
+        read_seq: Number(info.conv_read_seq ?? 0),
+      });
+      const entry = this.convs.get(conversationID);
+      if (!entry) continue;
+      const settings = settingsOf(info);
+      this.drafts.set(conversationID, settings.draftText);
+      let lastMessage = entry.conv.lastMessage;
+      if (info.conv_is_has_lastmsg && info.conv_last_msg) {
+        const message = this.adopt(fromWire(info.conv_last_msg, this.userID));
+        if (message.sequence >= lastMessage.lastSequence) lastMessage = lastMessageOf(message);
+      } else if (Number(info.conv_max_seq ?? 0) >= entry.maxSeq) {
+        lastMessage = emptyLastMessage();
+      }
+      entry.activeTime = Math.max(entry.activeTime, Number(info.conv_active_time ?? 0));
+      entry.conv = { ...entry.conv, ...settings, lastMessage };
+    }
+    this.announceConversations();
+  }
+
+  private onConvGroupPush(data: any): void {
+    const event = String(data?.event ?? "");
+    const infos: any[] = Array.isArray(data?.conversations) ? data.conversations : [];
+    const touched: Conversation[] = [];
+    for (const info of infos) {
+      const conversationID = `${info.conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${info.conv_id}`;
+      const entry = this.convs.get(conversationID);
+      if (!entry) continue;
+      entry.conv = { ...entry.conv, conversationGroupList: (info.conv_conversation_group_array ?? []).map(String) };
+      touched.push(entry.conv);
+    }
+    if (event === "renamed" || event === "deleted") {
+      const from = String(data.group_name ?? "");
+      for (const entry of this.convs.values()) {
+        if (!entry.conv.conversationGroupList.includes(from)) continue;
+        const list = entry.conv.conversationGroupList.filter((name) => name !== from);
+        if (event === "renamed") list.push(String(data.new_name ?? ""));
+        entry.conv = { ...entry.conv, conversationGroupList: list };
+      }
+    }
+    this.announceConversations();
+    if (!this.ready) return;
+    if (event === "created" || event === "deleted" || event === "renamed") {
+      void this.getConversationGroupList()
+        .then(({ data: names }) => this.emit(EVENT.CONVERSATION_GROUP_LIST_UPDATED, names))
+        .catch(() => undefined);
+    }
+    if (event === "added" || event === "removed" || event === "created") {
+      this.emit(EVENT.CONVERSATION_IN_GROUP_UPDATED, { groupName: String(data.group_name ?? ""), conversationList: touched });
+    }
+  }
+
+  /** Takes a conversation out of the list (deleted or hidden), and its messages when cleared. */
+  private dropConversation(conversationID: string, cleared: boolean): void {
+    if (cleared) {
+      for (const id of this.messagesByConv.get(conversationID)?.keys() ?? []) this.messagesByID.delete(id);
+      this.messagesByConv.delete(conversationID);
+    }
+    this.drafts.delete(conversationID);
+    if (this.convs.delete(conversationID)) this.announceConversations();
+  }
+
+  private conversationIDs(method: string, value: unknown): string[] {
+    const ids = stringList(method, "conversationIDList", value);
+    if (ids.length > 100) throw invalid(method, "conversationIDList holds at most 100 conversations");
+    for (const id of ids) this.requireConversation(method, id);
+    return ids;
+  }
+
+  private async conversationsInGroup(method: string, op: string, options: any): Promise<ChatResponse> {
+    const connection = this.requireLogin(method);
+    const groupName = requiredString(method, "groupName", options?.groupName);
+    const ids = this.conversationIDs(method, options.conversationIDList);
+    const answer = await connection.request(op, { group_name: groupName, conversation_id_array: ids.map(wireConversationID) }, true);
+    const { success, failure } = operationResults(answer.results);
+    return ok({ successConversationIDList: success, failureConversationIDList: failure });
+  }
+
+  private async modifyMember(method: string, options: any, flag: number, fields: Record<string, unknown>): Promise<ChatResponse<{ group: Group }>> {
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const userID = requiredString(method, "userID", options.userID);
+    await connection.request(
+      "group_modify_member_info",
+      { group_modify_member_info_group_id: groupID, group_modify_member_info_identifier: userID, group_modify_member_info_modify_flag: flag, ...fields },
+      true,
+    );
+    const group = await this.refreshGroup(groupID);
+    if (flag === 0x8 && userID === this.userID) group.selfInfo.nameCard = String(fields.group_modify_member_info_name_card ?? "");
+    this.announceGroups();
+    return ok({ group });
+  }
+
+  private async fetchProfiles(userIDList: string[]): Promise<Profile[]> {
+    const connection = this.requireLogin("getUserProfile");
+    const answer = await connection.request("profile_get", { friendship_getprofilelist_param_identifier_array: userIDList }, true);
+    return (answer.profiles ?? []).map((info: Record<string, any>) => profileFromWire(info, this.profileFor(String(info.user_profile_identifier ?? ""))));
+  }
+
+  /** Uploads a media message's file (once: a resend reuses the upload) and names it in an element. */
+  private async uploadElems(method: string, message: Message): Promise<WireElem[]> {
+    const extras = extrasOf(message);
+    const kinds: Record<string, UploadKind> = {
+      [TYPES.MSG_IMAGE]: "image",
+      [TYPES.MSG_AUDIO]: "sound",
+      [TYPES.MSG_VIDEO]: "video",
+      [TYPES.MSG_FILE]: "file",
+    };
+    const kind = kinds[message.type];
+    if (!kind) throw invalid(method, `a ${message.type} message with nothing in it cannot be sent`);
+    if (!extras.uploaded) {
+      const content = contentOf(extras.upload);
+      if (!content) throw invalid(method, "payload.file must be a File, a Blob or a file input with a file chosen");
+      const target = this.uploadTarget;
+      if (!target) throw new ChatError(CODE.USER_NOT_LOGGED_IN, `${method}: the user is not logged in`);
+      extras.uploaded = await upload(target, kind, content, extras.onProgress);
+    }
+    const done = extras.uploaded;
+    switch (kind) {
+      case "image":
+        return [{ elem_type: 1, image_elem_orig_id: done.id, image_elem_format: done.image?.format ?? 255 }];
+      case "sound":
+        return [{ elem_type: 2, sound_elem_file_id: done.id, sound_elem_file_time: extras.second ?? 0 }];
+      case "video":
+        return [{ elem_type: 9, video_elem_video_id: done.id, video_elem_video_type: done.name.split(".").pop() ?? "", video_elem_video_duration: extras.second ?? 0 }];
+      default:
+        return [{ elem_type: 4, file_elem_file_id: done.id, file_elem_file_name: done.name }];
+    }
   }
 
   // ----- Internals: caches -----
@@ -1632,6 +2362,7 @@ export class ChatSDK {
     const group = this.groups.get(groupID) ?? emptyGroup(groupID, this.userID);
     applyDetailInfo(group, info);
     if (group.ownerID === this.userID) group.selfInfo.role = TYPES.GRP_MBR_ROLE_OWNER;
+    else if (group.selfInfo.role === TYPES.GRP_MBR_ROLE_OWNER) group.selfInfo.role = TYPES.GRP_MBR_ROLE_MEMBER;
     this.groups.set(groupID, group);
     const entry = this.convs.get(`${TYPES.CONV_GROUP}${groupID}`);
     if (entry) entry.conv = { ...entry.conv, groupProfile: group, subType: group.type };
@@ -1708,7 +2439,8 @@ export class ChatSDK {
       const pushedSince = entry.touched >= generation;
       const listIsNewer = maxSeq >= entry.maxSeq && readSeq >= entry.readSeq;
       if (!pushedSince || listIsNewer) {
-        let lastMessage = entry.conv.lastMessage;
+        // A list without a last message (history cleared) has none, unless a push brought one since.
+        let lastMessage = pushedSince ? entry.conv.lastMessage : emptyLastMessage();
         if (info.conv_is_has_lastmsg && info.conv_last_msg) {
           const message = this.adopt(fromWire(info.conv_last_msg, this.userID));
           if (message.sequence >= lastMessage.lastSequence || !pushedSince) lastMessage = lastMessageOf(message);
@@ -1722,12 +2454,15 @@ export class ChatSDK {
           lastMessage,
           peerReadTime: Number(info.conv_c2c_read_timestamp ?? 0),
           groupProfile: type === 2 ? (group ?? entry.conv.groupProfile) : undefined,
-          isPinned: Boolean(info.conv_is_pinned),
           messageRemindType: remindTypeName(info.conv_recv_opt),
+          ...settingsOf(info),
         };
+        if (type === 1) this.applyShownProfile(String(info.conv_id), info);
         entry.maxSeq = maxSeq;
         entry.readSeq = readSeq;
         entry.activeTime = Number(info.conv_active_time ?? 0);
+      } else {
+        entry.conv = { ...entry.conv, ...settingsOf(info) };
       }
       entry.local = false;
       fresh.set(conversationID, entry);
@@ -1783,7 +2518,12 @@ export class ChatSDK {
     if (file === undefined || file === null) throw invalid(method, "payload.file is required");
     message.type = type;
     message.payload = payload;
-    extrasOf(message).upload = file;
+    const extras = extrasOf(message);
+    extras.upload = file;
+    if (typeof options.onProgress === "function") extras.onProgress = options.onProgress;
+    // A recording hands its length (TIM's `duration`, in milliseconds) with the file.
+    const duration = Number((file as { duration?: unknown }).duration);
+    if (Number.isFinite(duration) && duration > 0) extras.second = Math.round(duration / 1000);
     return message;
   }
 
@@ -1797,15 +2537,15 @@ export class ChatSDK {
     if (message.conversationType !== TYPES.CONV_C2C && message.conversationType !== TYPES.CONV_GROUP) {
       fail(new ChatError(CODE.MSG_INVALID_CONV_TYPE, `${method}: the message's conversation type must be C2C or GROUP`));
     }
-    if (isObject(options) && options.onlineUserOnly === true) {
-      fail(notEnabled(method, "the server stores every message; it has no online-only messages yet"));
-    }
-    const elems = extrasOf(message).merger ? null : payloadToElems(message.type, message.payload);
+    const onlineOnly = isObject(options) && options.onlineUserOnly === true;
+    if (onlineOnly) extrasOf(message).onlineOnly = true;
+    let elems = payloadToElems(message.type, message.payload);
     if (!elems) {
-      const reason = extrasOf(message).merger
-        ? "the server stores no merged messages yet"
-        : "the server has no file upload yet, so images, voice, video and files cannot be sent";
-      fail(notEnabled(method, reason));
+      try {
+        elems = await this.uploadElems(method, message);
+      } catch (error) {
+        return fail(error instanceof ChatError ? error : new ChatError(CODE.NETWORK_ERROR, String(error)));
+      }
     }
     if (!message.from) message.from = this.userID;
     if (!message.senderTinyID) this.nameMessage(message);
@@ -1828,6 +2568,7 @@ export class ChatSDK {
             message_custom_str: writeCustomEnvelope(message),
             message_priority: priorityToWire(message.priority),
             message_is_excluded_from_unread_count: control.excludedFromUnreadCount === true,
+            message_is_online_msg: onlineOnly,
           },
         },
         true,
@@ -1836,6 +2577,12 @@ export class ChatSDK {
       return fail(error instanceof ChatError ? error : new ChatError(CODE.NETWORK_ERROR, String(error)));
     }
     const stored = fromWire(answer.message as WireMessage, this.userID);
+    if (onlineOnly) {
+      // Not stored: no seq, no place in the conversation.
+      message.status = "success";
+      message.time = stored.time || message.time;
+      return ok({ message });
+    }
     if (stored.ID !== message.ID) {
       this.sentIDs.add(stored.ID);
       this.messagesByID.delete(message.ID);
@@ -1849,11 +2596,49 @@ export class ChatSDK {
     message.isRead = true;
     message.readReceiptInfo = stored.readReceiptInfo;
     message.senderTinyID = stored.senderTinyID;
+    message.nick = stored.nick;
+    message.avatar = stored.avatar;
+    if (extrasOf(message).uploaded) message.payload = stored.payload;
     this.adopt(message);
     this.applyConvState(message.conversationID, null, message);
     this.announceConversations();
     return ok({ message });
   }
+}
+
+/** A conversation as conversation management names it: `c2c_<user>` or `group_<group>`. */
+function wireConversationID(conversationID: string): string {
+  return conversationID.startsWith(TYPES.CONV_GROUP)
+    ? `group_${conversationID.slice(TYPES.CONV_GROUP.length)}`
+    : `c2c_${conversationID.slice(TYPES.CONV_C2C.length)}`;
+}
+
+function fromWireConversationID(id: string): string {
+  return id.startsWith("group_") ? `${TYPES.CONV_GROUP}${id.slice(6)}` : `${TYPES.CONV_C2C}${id.replace(/^c2c_/, "")}`;
+}
+
+/** TIM's success and failure lists from `TIMConversationOperationResult`s. */
+function operationResults(results: unknown): { success: string[]; failure: Array<{ conversationID: string; code: number; message: string }> } {
+  const success: string[] = [];
+  const failure: Array<{ conversationID: string; code: number; message: string }> = [];
+  for (const result of Array.isArray(results) ? (results as any[]) : []) {
+    const conversationID = fromWireConversationID(String(result.conversation_operation_result_conversation_id ?? ""));
+    const code = Number(result.conversation_operation_result_result_code ?? 0);
+    if (code === 0) success.push(conversationID);
+    else failure.push({ conversationID, code, message: String(result.conversation_operation_result_result_info ?? "") });
+  }
+  return { success, failure };
+}
+
+/** What the user set on a conversation, from a `ConvInfo`, under TIM's Web names. */
+function settingsOf(info: Record<string, any>): Pick<Conversation, "isPinned" | "markList" | "customData" | "conversationGroupList" | "draftText"> {
+  return {
+    isPinned: Boolean(info.conv_is_pinned),
+    markList: Array.isArray(info.conv_mark_array) ? info.conv_mark_array.map(Number) : [],
+    customData: String(info.conv_custom_data ?? ""),
+    conversationGroupList: Array.isArray(info.conv_conversation_group_array) ? info.conv_conversation_group_array.map(String) : [],
+    draftText: draftTextOf(info.conv_draft),
+  };
 }
 
 function structuredCloneSafe<T>(value: T): T {

@@ -21,18 +21,12 @@ export interface MethodCoverage {
 
 const entry = (area: string, state: MethodState, note = ""): MethodCoverage => ({ area, state, note });
 
-const NO_MEDIA = "creates the message; sending it needs a file upload, which the server does not have yet (60020)";
-const NO_PROFILES = "the server keeps no profiles yet";
+const UPLOAD = "uploads payload.file (a File, a Blob or a file input) to the server before sending, with onProgress; TIM's payload with the server's URLs";
 const NO_FRIENDS = "the server has no relationship chain (friends, blocklist) yet";
 const NO_FOLLOW = "the server has no follow relationships";
-const NO_STATUS = "the server has no user status";
 const NO_SIGNALING = "the server has no signaling";
 const NO_TOPICS = "the server has no community topics";
 const NO_ATTRIBUTES = "the server has no group attributes or counters";
-const NO_LIFECYCLE = "the server has no revoke, delete or modify of messages yet";
-const NO_CONV_MANAGEMENT = "the server has no conversation deletion, pinning, marks or custom data yet";
-const NO_CONV_GROUPS = "the server has no conversation groups";
-const NO_GROUP_ADMIN = "the server has no group profile changes, roles, muting or transfer yet";
 const NO_SEARCH = "the server has no cloud search";
 const NO_REACTIONS = "the server has no reactions or message extensions";
 const NO_AI = "the server has no translation or speech recognition";
@@ -54,21 +48,21 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   // Messages.
   createTextMessage: entry("message", "works"),
   createTextAtMessage: entry("message", "works", "the mentioned users travel with the message (see the README)"),
-  createImageMessage: entry("message", "partial", NO_MEDIA),
-  createAudioMessage: entry("message", "partial", NO_MEDIA),
-  createVideoMessage: entry("message", "partial", NO_MEDIA),
-  createFileMessage: entry("message", "partial", NO_MEDIA),
+  createImageMessage: entry("message", "works", `${UPLOAD}; imageInfoArray holds the original, large (720 px) and thumbnail (198 px) sizes`),
+  createAudioMessage: entry("message", "works", `${UPLOAD}; second is the file's duration when it carries one`),
+  createVideoMessage: entry("message", "partial", `${UPLOAD}; no snapshot is made, so thumbUrl is empty`),
+  createFileMessage: entry("message", "works", UPLOAD),
   createCustomMessage: entry("message", "works"),
   createFaceMessage: entry("message", "works"),
   createLocationMessage: entry("message", "works"),
-  createMergerMessage: entry("message", "partial", "creates the message; sending it rejects with 60020: the server stores no merged messages yet"),
-  downloadMergerMessage: entry("message", "not-enabled", "the server stores no merged messages yet"),
+  createMergerMessage: entry("message", "works", "the forwarded messages travel inside the message, within the 12 KB body limit"),
+  downloadMergerMessage: entry("message", "works", "resolves with the message: its payload.messageList came with it"),
   createForwardMessage: entry("message", "works", "images, files and other media forward with their URLs"),
-  sendMessage: entry("message", "works", "needReadReceipt, cloudCustomData, priority and excludedFromUnreadCount; onlineUserOnly rejects with 60020"),
+  sendMessage: entry("message", "works", "needReadReceipt, cloudCustomData, priority, excludedFromUnreadCount and onlineUserOnly (typing notices: delivered to who is online, never stored)"),
   resendMessage: entry("message", "works", "resends with the same message ID, so a message is never stored twice"),
-  revokeMessage: entry("message", "not-enabled", NO_LIFECYCLE),
-  deleteMessage: entry("message", "not-enabled", NO_LIFECYCLE),
-  modifyMessage: entry("message", "not-enabled", NO_LIFECYCLE),
+  revokeMessage: entry("message", "works", "the sender within the server's limit (2 minutes by default), group owners and admins any message; MESSAGE_REVOKED on the other side"),
+  deleteMessage: entry("message", "works", "for this user only, on all its devices' next history read; up to 30 at a time"),
+  modifyMessage: entry("message", "works", "text, custom, face and location payloads and cloudCustomData; 2480 with data.message when it changed meanwhile; MESSAGE_MODIFIED"),
   translateText: entry("message", "not-enabled", NO_AI),
   convertVoiceToText: entry("message", "not-enabled", NO_AI),
   setMessageExtensions: entry("message", "not-enabled", NO_REACTIONS),
@@ -93,37 +87,37 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   getGroupMessageReadMemberList: entry("receipt", "works"),
 
   // Conversations.
-  getConversationList: entry("conversation", "works", "all, by ID list, or filtered by type and unread count"),
+  getConversationList: entry("conversation", "works", "all, by ID list, or filtered by type, unread count, mark and conversation group"),
   getConversationProfile: entry("conversation", "works", "a conversation not yet in the list is created locally, as TIM does"),
-  deleteConversation: entry("conversation", "not-enabled", NO_CONV_MANAGEMENT),
-  setConversationDraft: entry("conversation", "partial", "kept by this instance only, as TIM's Web SDK keeps drafts"),
-  clearHistoryMessage: entry("conversation", "not-enabled", NO_LIFECYCLE),
-  pinConversation: entry("conversation", "not-enabled", NO_CONV_MANAGEMENT),
+  deleteConversation: entry("conversation", "works", "one or many, with their history cleared unless clearHistoryMessage is false; on all the user's devices"),
+  setConversationDraft: entry("conversation", "works", "kept by the server and shown on all the user's devices"),
+  clearHistoryMessage: entry("conversation", "works", "for this user only; the conversation stays"),
+  pinConversation: entry("conversation", "works", "pinned conversations come first"),
   setAllMessageRead: entry("conversation", "works"),
   setMessageRemindType: entry("conversation", "not-enabled", "the server has no receive options yet"),
   setAllReceiveMessageOpt: entry("conversation", "not-enabled", "the server has no receive options yet"),
   getAllReceiveMessageOpt: entry("conversation", "empty", "accept and notify, the only option the server has"),
   getTotalUnreadMessageCount: entry("conversation", "works"),
-  setConversationCustomData: entry("conversation", "not-enabled", NO_CONV_MANAGEMENT),
-  markConversation: entry("conversation", "not-enabled", NO_CONV_MANAGEMENT),
-  getConversationGroupList: entry("conversation", "empty", NO_CONV_GROUPS),
-  createConversationGroup: entry("conversation", "not-enabled", NO_CONV_GROUPS),
-  deleteConversationGroup: entry("conversation", "not-enabled", NO_CONV_GROUPS),
-  renameConversationGroup: entry("conversation", "not-enabled", NO_CONV_GROUPS),
-  addConversationsToGroup: entry("conversation", "not-enabled", NO_CONV_GROUPS),
-  deleteConversationsFromGroup: entry("conversation", "not-enabled", NO_CONV_GROUPS),
+  setConversationCustomData: entry("conversation", "works", "at most 256 bytes"),
+  markConversation: entry("conversation", "works", "star, unread, fold, hide and an app's own marks"),
+  getConversationGroupList: entry("conversation", "works"),
+  createConversationGroup: entry("conversation", "works"),
+  deleteConversationGroup: entry("conversation", "works"),
+  renameConversationGroup: entry("conversation", "works"),
+  addConversationsToGroup: entry("conversation", "works"),
+  deleteConversationsFromGroup: entry("conversation", "works"),
 
   // Profiles and status.
-  getMyProfile: entry("profile", "empty", `the user ID with empty fields: ${NO_PROFILES}`),
-  getUserProfile: entry("profile", "empty", `the user IDs with empty fields: ${NO_PROFILES}`),
-  updateMyProfile: entry("profile", "not-enabled", NO_PROFILES),
+  getMyProfile: entry("profile", "works"),
+  getUserProfile: entry("profile", "works", "accounts that do not exist are left out"),
+  updateMyProfile: entry("profile", "partial", "nick, avatar, gender, selfSignature, allowType, birthday, location, language, level, role and profileCustomField; messageSettings and adminForbidType have no place on the server and are not kept"),
   getBlacklist: entry("profile", "empty", NO_FRIENDS),
   addToBlacklist: entry("profile", "not-enabled", NO_FRIENDS),
   removeFromBlacklist: entry("profile", "not-enabled", NO_FRIENDS),
-  setSelfStatus: entry("status", "not-enabled", NO_STATUS),
-  getUserStatus: entry("status", "not-enabled", NO_STATUS),
-  subscribeUserStatus: entry("status", "not-enabled", NO_STATUS),
-  unsubscribeUserStatus: entry("status", "not-enabled", NO_STATUS),
+  setSelfStatus: entry("status", "works"),
+  getUserStatus: entry("status", "works"),
+  subscribeUserStatus: entry("status", "works", "USER_STATUS_UPDATED with each user's status now, then at every change"),
+  unsubscribeUserStatus: entry("status", "works"),
 
   // Friends.
   getFriendList: entry("friend", "empty", NO_FRIENDS),
@@ -158,16 +152,16 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   getGroupProfile: entry("group", "works"),
   createGroup: entry("group", "works", "Work, Public, Meeting, AVChatRoom and Community groups with initial members"),
   dismissGroup: entry("group", "works"),
-  updateGroupProfile: entry("group", "not-enabled", NO_GROUP_ADMIN),
-  joinGroup: entry("group", "works", "groups that let anyone join; a group that needs approval is refused by the server"),
+  updateGroupProfile: entry("group", "partial", "name, avatar, introduction, notification, joinOption, maxMemberNum, muteAllMembers and groupCustomField; inviteOption rejects with 60020: the server has no invitation approval"),
+  joinGroup: entry("group", "works", "groups that let anyone join; a group that needs approval takes a join request (WaitAdminApproval)"),
   quitGroup: entry("group", "works"),
   pinGroupMessage: entry("group", "not-enabled", "the server has no pinned group messages"),
   getPinnedGroupMessageList: entry("group", "empty", "the server has no pinned group messages"),
   searchGroupByID: entry("group", "works"),
   getGroupOnlineMemberCount: entry("group", "works"),
-  changeGroupOwner: entry("group", "not-enabled", NO_GROUP_ADMIN),
-  getGroupApplicationList: entry("group", "empty", "the server has no join requests: a group is joined at once or refused"),
-  handleGroupApplication: entry("group", "not-enabled", "the server has no join requests"),
+  changeGroupOwner: entry("group", "works"),
+  getGroupApplicationList: entry("group", "works", "requests to join the groups the user owns or administers"),
+  handleGroupApplication: entry("group", "works", "Agree or Reject, given the application or the group system notice"),
   initGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
   setGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
   deleteGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
@@ -182,11 +176,11 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   getGroupMemberProfile: entry("group member", "works"),
   addGroupMember: entry("group member", "works"),
   deleteGroupMember: entry("group member", "works"),
-  setGroupMemberMuteTime: entry("group member", "not-enabled", NO_GROUP_ADMIN),
-  setGroupMemberRole: entry("group member", "not-enabled", NO_GROUP_ADMIN),
-  setGroupMemberNameCard: entry("group member", "not-enabled", NO_GROUP_ADMIN),
-  setGroupMemberCustomField: entry("group member", "not-enabled", NO_GROUP_ADMIN),
-  markGroupMemberList: entry("group member", "not-enabled", NO_GROUP_ADMIN),
+  setGroupMemberMuteTime: entry("group member", "works"),
+  setGroupMemberRole: entry("group member", "works", "Admin or Member, by the owner; Work groups have no admins"),
+  setGroupMemberNameCard: entry("group member", "works"),
+  setGroupMemberCustomField: entry("group member", "works"),
+  markGroupMemberList: entry("group member", "not-enabled", "the server has no member marks"),
 
   // Community topics.
   getJoinedCommunityList: entry("topic", "empty", NO_TOPICS),

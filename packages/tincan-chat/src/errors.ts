@@ -19,6 +19,8 @@ export const CODE = Object.freeze({
   MSG_INVALID_CONV_TYPE: 2106,
   /** `sendMessageReadReceipt` with no message left that asks the user for a receipt. */
   READ_RECEIPT_MSG_LIST_EMPTY: 2114,
+  /** `modifyMessage`: the message was modified meanwhile; `data.message` is the message as it is now. */
+  MSG_MODIFY_CONFLICT: 2480,
   /** The connection was lost before the server answered. */
   NETWORK_ERROR: 2800,
   /** The server did not answer in time. */

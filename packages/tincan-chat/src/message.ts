@@ -50,12 +50,34 @@ export interface WireMessage {
   message_cloud_custom_str?: string;
   message_custom_str?: string;
   message_is_excluded_from_unread_count?: boolean;
+  message_is_online_msg?: boolean;
+  message_status?: number;
+  message_version?: number;
+  message_revoker_user_id?: string;
+  message_revoke_reason?: string;
+  message_sender_profile?: Record<string, unknown> | null;
 }
 
-/** Message fields the app never sees: the file to upload, the messages a merger carries. */
+/** What an upload answered: the ID the message names and what the server measured. */
+export interface UploadAnswer {
+  id: string;
+  kind: string;
+  content_type: string;
+  name: string;
+  size: number;
+  image?: { format: number; sizes: Array<[number, number, number]> };
+}
+
+/**
+ * Message fields the app never sees: the file to upload and the progress callback, the upload
+ * once done (a resend does not upload again), whether the message is online-only.
+ */
 export interface MessageExtras {
   upload?: unknown;
-  merger?: boolean;
+  onProgress?: (percent: number) => void;
+  uploaded?: UploadAnswer;
+  second?: number;
+  onlineOnly?: boolean;
 }
 
 const extras = new WeakMap<Message, MessageExtras>();
@@ -122,9 +144,9 @@ export class Message {
     return [{ type: this.type, content: this.payload }];
   }
 
-  /** Whether the message was sent to online users only (never, on tincan). */
+  /** Whether the message was sent to online users only (`sendMessage`'s `onlineUserOnly`). */
   isOnlineMessage(): boolean {
-    return false;
+    return extras.get(this)?.onlineOnly === true;
   }
 }
 
@@ -226,9 +248,42 @@ export function payloadToElems(type: string, payload: any): WireElem[] | null {
           video_elem_image_size: num(payload.thumbSize),
         },
       ];
+    case TYPES.MSG_MERGER: {
+      const list: unknown[] = Array.isArray(payload?.messageList) ? payload.messageList : [];
+      if (list.length === 0) return null;
+      return [
+        {
+          elem_type: 12,
+          merge_elem_title: str(payload.title),
+          merge_elem_abstract_array: Array.isArray(payload.abstractList) ? payload.abstractList.map(str) : [],
+          merge_elem_compatible_text: str(payload.compatibleText) || "[Chat History]",
+          merge_elem_layer_over_limit: false,
+          merge_elem_message_array: list.map((item) => toForwardedWire(item)),
+        },
+      ];
+    }
     default:
       return null;
   }
+}
+
+/** A message inside a merged-forward message, in the protocol's shape (what the reader needs). */
+function toForwardedWire(item: unknown): Record<string, unknown> {
+  const message = item as Partial<Message> & { _wire?: WireMessage };
+  const elems = payloadToElems(str(message.type), message.payload) ?? [];
+  return {
+    message_elem_array: elems,
+    message_conv_id: str(message.conversationID).replace(/^(C2C|GROUP)/, ""),
+    message_conv_type: message.conversationType === TYPES.CONV_GROUP ? 2 : 1,
+    message_sender: str(message.from),
+    message_client_time: num(message.clientTime) || num(message.time),
+    message_server_time: num(message.time),
+    message_msg_id: str(message.ID),
+    message_seq: num(message.sequence),
+    message_rand: num(message.random),
+    message_cloud_custom_str: str(message.cloudCustomData),
+    message_sender_profile: { user_profile_identifier: str(message.from), user_profile_nick_name: str(message.nick), user_profile_face_url: str(message.avatar) },
+  };
 }
 
 /** TIM's type and payload of a wire element. */
@@ -282,17 +337,28 @@ export function elemToPayload(elem: WireElem): { type: string; payload: any } {
       };
     case 5: {
       const userIDList: string[] = Array.isArray(e.group_tips_elem_user_array) ? e.group_tips_elem_user_array.map(str) : [];
+      const changes: any[] = Array.isArray(e.group_tips_elem_member_change_info_array) ? e.group_tips_elem_member_change_info_array : [];
+      const memberList =
+        changes.length > 0
+          ? changes.map((change) => ({
+              userID: str(change?.group_tips_member_change_info_identifier),
+              muteTime: num(change?.group_tips_member_change_info_shutupTime ?? change?.group_tips_member_change_info_shutup_time),
+            }))
+          : userIDList.map((userID) => ({ userID }));
       return {
         type: TYPES.MSG_GRP_TIP,
         payload: {
           operatorID: str(e.group_tips_elem_op_user),
           operationType: num(e.group_tips_elem_tip_type),
-          userIDList,
-          memberList: userIDList.map((userID) => ({ userID })),
+          userIDList: changes.length > 0 ? memberList.map((member) => member.userID) : userIDList,
+          memberList,
           memberNum: num(e.group_tips_elem_member_num),
           groupProfile: { groupID: str(e.group_tips_elem_group_id), name: str(e.group_tips_elem_group_name) },
-          newGroupProfile: {},
-          msgMemberInfo: [],
+          newGroupProfile: newGroupProfileOf(e.group_tips_elem_group_change_info_array),
+          msgMemberInfo: changes.map((change) => ({
+            userID: str(change?.group_tips_member_change_info_identifier),
+            shutupTime: num(change?.group_tips_member_change_info_shutupTime ?? change?.group_tips_member_change_info_shutup_time),
+          })),
         },
       };
     }
@@ -324,9 +390,71 @@ export function elemToPayload(elem: WireElem): { type: string; payload: any } {
           downloadFlag: 2,
         },
       };
+    case 12: {
+      const wires: WireMessage[] = Array.isArray(e.merge_elem_message_array) ? e.merge_elem_message_array : [];
+      return {
+        type: TYPES.MSG_MERGER,
+        payload: {
+          messageList: wires.map((wire) => fromWire(wire, "")),
+          title: str(e.merge_elem_title),
+          abstractList: Array.isArray(e.merge_elem_abstract_array) ? e.merge_elem_abstract_array.map(str) : [],
+          compatibleText: str(e.merge_elem_compatible_text),
+          layersOverLimit: Boolean(e.merge_elem_layer_over_limit),
+          downloadKey: "",
+          pbDownloadKey: "",
+          version: 0,
+        },
+      };
+    }
     default:
       return { type: TYPES.MSG_CUSTOM, payload: { data: "", description: "", extension: "" } };
   }
+}
+
+/**
+ * TIM's `newGroupProfile` of a group tips message of type 6: the fields that changed, under the
+ * names of TIM's Web Group (`groupCustomField` as a list of the custom fields that changed).
+ */
+function newGroupProfileOf(changes: unknown): Record<string, unknown> {
+  const profile: Record<string, unknown> = {};
+  if (!Array.isArray(changes)) return profile;
+  for (const change of changes as any[]) {
+    const value = str(change?.group_tips_group_change_info_value);
+    switch (num(change?.group_tips_group_change_info_flag)) {
+      case 1:
+        profile.name = value;
+        break;
+      case 2:
+        profile.introduction = value;
+        break;
+      case 3:
+        profile.notification = value;
+        break;
+      case 4:
+        profile.avatar = value;
+        break;
+      case 5:
+        profile.ownerID = value;
+        break;
+      case 6: {
+        const fields = (profile.groupCustomField as Array<{ key: string; value: string }>) ?? [];
+        fields.push({ key: str(change?.group_tips_group_change_info_key), value });
+        profile.groupCustomField = fields;
+        break;
+      }
+      case 8:
+        profile.muteAllMembers = Boolean(change?.group_tips_group_change_info_bool_value);
+        break;
+      case 11:
+        profile.joinOption = [TYPES.JOIN_OPTIONS_DISABLE_APPLY, TYPES.JOIN_OPTIONS_NEED_PERMISSION, TYPES.JOIN_OPTIONS_FREE_ACCESS][
+          num(change?.group_tips_group_change_info_int_value)
+        ];
+        break;
+      default:
+        break;
+    }
+  }
+  return profile;
 }
 
 /** The package's own fields inside `message_custom_str`, when the sender put them there. */
@@ -420,6 +548,21 @@ export function fromWire(wire: WireMessage, me: string): Message {
   message.random = num(wire.message_rand);
   message.senderTinyID = message.ID.split("-")[0] ?? "";
   message.isRead = fromSelf || Boolean(wire.message_is_read);
+  message.version = num(wire.message_version);
+  message.isModified = message.version > 0;
+  message.isDeleted = num(wire.message_status) === 4;
+  if (num(wire.message_status) === 6) {
+    message.isRevoked = true;
+    message.revoker = str(wire.message_revoker_user_id);
+    message.revokerInfo = { userID: message.revoker, nick: "", avatar: "" };
+    message.revokeReason = str(wire.message_revoke_reason);
+  }
+  const profile = wire.message_sender_profile;
+  if (profile && typeof profile === "object") {
+    message.nick = str(profile.user_profile_nick_name);
+    message.avatar = str(profile.user_profile_face_url);
+  }
+  if (wire.message_is_online_msg === true) extrasOf(message).onlineOnly = true;
   if (fromSelf && message.needReadReceipt) {
     if (group) {
       message.readReceiptInfo = {

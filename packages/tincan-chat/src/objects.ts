@@ -292,6 +292,11 @@ export function applyDetailInfo(group: Group, info: Record<string, any>): Group 
   group.joinOption = joinOptionName(info.group_detail_info_add_option);
   group.muteAllMembers = Boolean(info.group_detail_info_is_shutup_all);
   group.ownerID = String(info.group_detail_info_owner_identifier ?? "");
+  const custom: any[] = Array.isArray(info.group_detail_info_custom_info) ? info.group_detail_info_custom_info : [];
+  group.groupCustomField = custom.map((field) => ({
+    key: String(field.group_info_custom_string_info_key ?? ""),
+    value: String(field.group_info_custom_string_info_value ?? ""),
+  }));
   return group;
 }
 
@@ -304,7 +309,132 @@ export function memberFromWire(info: Record<string, any>): GroupMember {
     joinTime: Number(info.group_member_info_join_time ?? 0),
     nameCard: String(info.group_member_info_name_card ?? ""),
     muteUntil: Number(info.group_member_info_shutup_time ?? 0),
-    memberCustomField: [],
+    memberCustomField: (Array.isArray(info.group_member_info_custom_info) ? info.group_member_info_custom_info : []).map((field: any) => ({
+      key: String(field.group_member_info_custom_string_info_key ?? ""),
+      value: String(field.group_member_info_custom_string_info_value ?? ""),
+    })),
     isOnline: Boolean(info.group_member_info_is_online),
   };
+}
+
+const GENDERS = [TYPES.GENDER_UNKNOWN, TYPES.GENDER_MALE, TYPES.GENDER_FEMALE];
+const ALLOW_TYPES: Record<number, string> = {
+  0: TYPES.ALLOW_TYPE_ALLOW_ANY,
+  1: TYPES.ALLOW_TYPE_ALLOW_ANY,
+  2: TYPES.ALLOW_TYPE_NEED_CONFIRM,
+  3: TYPES.ALLOW_TYPE_DENY_ANY,
+};
+
+/** TIM's Web Profile from a `UserProfile` (`user_profile_*`). */
+export function profileFromWire(info: Record<string, any>, into?: Profile): Profile {
+  const profile = into ?? defaultProfile(String(info.user_profile_identifier ?? ""));
+  profile.userID = String(info.user_profile_identifier ?? profile.userID);
+  profile.nick = String(info.user_profile_nick_name ?? "");
+  profile.avatar = String(info.user_profile_face_url ?? "");
+  profile.gender = GENDERS[Number(info.user_profile_gender)] ?? TYPES.GENDER_UNKNOWN;
+  profile.selfSignature = String(info.user_profile_self_signature ?? "");
+  profile.allowType = ALLOW_TYPES[Number(info.user_profile_add_permission)] ?? TYPES.ALLOW_TYPE_ALLOW_ANY;
+  profile.location = String(info.user_profile_location ?? "");
+  profile.language = Number(info.user_profile_language ?? 0);
+  profile.birthday = Number(info.user_profile_birthday ?? 0);
+  profile.level = Number(info.user_profile_level ?? 0);
+  profile.role = Number(info.user_profile_role ?? 0);
+  const custom: any[] = Array.isArray(info.user_profile_custom_string_array) ? info.user_profile_custom_string_array : [];
+  profile.profileCustomField = custom.map((field) => ({
+    key: String(field.user_profile_custom_string_info_key ?? ""),
+    value: String(field.user_profile_custom_string_info_value ?? ""),
+  }));
+  return profile;
+}
+
+/**
+ * `updateMyProfile`'s options as a `UserProfileItem`; a key left out keeps its value. Throws a
+ * message naming the option that is not one. `messageSettings` and `adminForbidType` have no
+ * place on the server and are not sent.
+ */
+export function profileItemFromOptions(options: Record<string, any>): Record<string, unknown> | string {
+  const item: Record<string, unknown> = {};
+  const text = (name: string, key: string) => {
+    if (options[name] === undefined) return null;
+    if (typeof options[name] !== "string") return `${name} must be a string`;
+    item[key] = options[name];
+    return null;
+  };
+  const number = (name: string, key: string) => {
+    if (options[name] === undefined) return null;
+    const value = options[name];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      return `${name} must be a whole number from 0 to 4294967295`;
+    }
+    item[key] = value;
+    return null;
+  };
+  const problems = [
+    text("nick", "user_profile_item_nick_name"),
+    text("avatar", "user_profile_item_face_url"),
+    text("selfSignature", "user_profile_item_self_signature"),
+    text("location", "user_profile_item_location"),
+    number("birthday", "user_profile_item_birthday"),
+    number("language", "user_profile_item_language"),
+    number("level", "user_profile_item_level"),
+    number("role", "user_profile_item_role"),
+  ];
+  if (options.gender !== undefined) {
+    const index = (GENDERS as readonly unknown[]).indexOf(options.gender);
+    if (index < 0) problems.push("gender must be TYPES.GENDER_UNKNOWN, GENDER_MALE or GENDER_FEMALE");
+    else item.user_profile_item_gender = index;
+  }
+  if (options.allowType !== undefined) {
+    const index = [TYPES.ALLOW_TYPE_ALLOW_ANY, TYPES.ALLOW_TYPE_NEED_CONFIRM, TYPES.ALLOW_TYPE_DENY_ANY].indexOf(options.allowType);
+    if (index < 0) problems.push("allowType must be TYPES.ALLOW_TYPE_ALLOW_ANY, ALLOW_TYPE_NEED_CONFIRM or ALLOW_TYPE_DENY_ANY");
+    else item.user_profile_item_add_permission = index + 1;
+  }
+  if (options.profileCustomField !== undefined) {
+    const fields = options.profileCustomField;
+    if (!Array.isArray(fields) || !fields.every((field) => field && typeof field.key === "string" && typeof field.value === "string")) {
+      problems.push("profileCustomField must be an array of {key, value} strings");
+    } else {
+      item.user_profile_item_custom_string_array = fields.map((field: { key: string; value: string }) => ({
+        user_profile_custom_string_info_key: field.key,
+        user_profile_custom_string_info_value: field.value,
+      }));
+    }
+  }
+  const problem = problems.find((found) => found !== null);
+  return problem ?? item;
+}
+
+/** TIM's Web user status (`{userID, statusType, customStatus}`) from a `TIMUserStatus`. */
+export function statusFromWire(info: Record<string, any>): { userID: string; statusType: number; customStatus: string } {
+  return {
+    userID: String(info.user_status_identifier ?? ""),
+    statusType: Number(info.user_status_status_type ?? 0),
+    customStatus: String(info.user_status_custom_status ?? ""),
+  };
+}
+
+/** TIM's Web group application from a `GroupPendency`. */
+export function applicationFromWire(info: Record<string, any>, groupName: string): Record<string, unknown> {
+  return {
+    applicant: String(info.group_pendency_form_identifier ?? ""),
+    applicantNick: "",
+    avatar: "",
+    groupID: String(info.group_pendency_group_id ?? ""),
+    groupName,
+    postscript: String(info.group_pendency_apply_invite_msg ?? ""),
+    time: Number(info.group_pendency_add_time ?? 0),
+    type: "applyJoinGroup",
+    userID: String(info.group_pendency_form_identifier ?? ""),
+    isHandled: Number(info.group_pendency_handled ?? 0) !== 0,
+  };
+}
+
+/** The text of a draft (`conv_draft`): its first text element, or its user-defined string. */
+export function draftTextOf(draft: unknown): string {
+  if (!draft || typeof draft !== "object") return "";
+  const value = draft as Record<string, any>;
+  const elems: any[] = Array.isArray(value.draft_msg?.message_elem_array) ? value.draft_msg.message_elem_array : [];
+  const text = elems.find((elem) => elem?.elem_type === 0);
+  if (text) return String(text.text_elem_content ?? "");
+  return String(value.draft_user_define ?? "");
 }

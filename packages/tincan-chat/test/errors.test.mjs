@@ -78,17 +78,27 @@ test("messages: not a message, a bad conversation type, a missing peer, media an
     const toNoGroup = chat.createTextMessage({ to: "no-such-group", conversationType: TYPES.CONV_GROUP, payload: { text: "x" } });
     assert.equal((await rejection(chat.sendMessage(toNoGroup))).code, 10010);
 
+    // An image whose file is not a file: nothing is uploaded and nothing sent.
     const image = chat.createImageMessage({ to: "bob", conversationType: TYPES.CONV_C2C, payload: { file: { name: "cat.png", size: 10 } } });
     assert.equal(image.type, TYPES.MSG_IMAGE);
-    const noUpload = await rejection(chat.sendMessage(image));
-    assert.equal(noUpload.code, 60020);
+    const noFile = await rejection(chat.sendMessage(image));
+    assert.equal(noFile.code, 6017);
+    assert.match(noFile.message, /payload\.file/);
     assert.equal(image.status, "fail");
 
-    const typing = chat.createCustomMessage({ to: "bob", conversationType: TYPES.CONV_C2C, payload: { data: "typing" } });
-    assert.equal((await rejection(chat.sendMessage(typing, { onlineUserOnly: true }))).code, 60020);
+    // An image the server cannot read as one: its code (4004), and the message is not sent.
+    const notImage = chat.createImageMessage({
+      to: "bob",
+      conversationType: TYPES.CONV_C2C,
+      payload: { file: new File([new TextEncoder().encode("not a picture")], "fake.png", { type: "image/png" }) },
+    });
+    const unreadable = await rejection(chat.sendMessage(notImage));
+    assert.equal(unreadable.code, 4004);
+    assert.equal(notImage.status, "fail");
 
-    const merger = chat.createMergerMessage({ to: "bob", conversationType: TYPES.CONV_C2C, payload: { messageList: [toNobody], title: "t" } });
-    assert.equal((await rejection(chat.sendMessage(merger))).code, 60020);
+    // An online-only message to a peer that does not exist is refused as any message is.
+    const typing = chat.createCustomMessage({ to: "nobody", conversationType: TYPES.CONV_C2C, payload: { data: "typing" } });
+    assert.equal((await rejection(chat.sendMessage(typing, { onlineUserOnly: true }))).code, 20003);
 
     // A failed message sends once the cause is gone: resendMessage keeps its ID.
     const later = chat.createTextMessage({ to: "carol", conversationType: TYPES.CONV_C2C, payload: { text: "once you exist" } });

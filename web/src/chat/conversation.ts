@@ -3,9 +3,9 @@
 // acknowledged once it has been on screen, and the conversation is marked read once its newest
 // message has been. Everything goes through TIM's Web SDK (the package tincan-chat).
 
-import { clock, h, hidden, replace } from "../shared/dom";
+import { clock, h, hidden, replace, status } from "../shared/dom";
 import type { ReadersDialog } from "./readers";
-import { type ChatSDK, type Message, messageText, TYPES } from "./types";
+import { avatarOf, ChatError, type ChatSDK, fileSize, type Message, messageText, TYPES } from "./types";
 
 const HISTORY_PAGE = 30;
 /** How long to gather messages seen on screen before acknowledging them in one call. */
@@ -23,6 +23,14 @@ interface Entry {
    * that asks for a receipt (asked, sent).
    */
   receipt: HTMLElement | null;
+  /** The message's content: its text, picture or file, or that it was revoked. */
+  body: HTMLElement | null;
+  /** Edit and Revoke, on one's own messages. */
+  actions: HTMLElement | null;
+  /** Who sent it: the sender's nick (or ID) and avatar as they are now. */
+  sender: HTMLElement | null;
+  /** The body is an editor now: news about the message waits until it is saved or cancelled. */
+  editing?: boolean;
 }
 
 export interface ConversationElements {
@@ -226,12 +234,16 @@ export class ConversationView {
     }
   }
 
-  /** Messages whose state the SDK changed (MESSAGE_READ_BY_PEER, MESSAGE_MODIFIED): shown anew. */
+  /**
+   * Messages whose state the SDK changed (MESSAGE_READ_BY_PEER, MESSAGE_MODIFIED,
+   * MESSAGE_REVOKED): shown anew.
+   */
   changed(messages: Message[]): void {
     for (const message of messages) {
       const entry = this.byID.get(message.ID);
       if (!entry) continue;
       if (entry.message !== message) Object.assign(entry.message, message);
+      this.renderContent(entry);
       if (entry.message.hasSentReceipt) {
         // Acknowledged, here or on another device: nothing left to send for it.
         this.toAcknowledge.delete(entry.message.sequence);
@@ -298,6 +310,7 @@ export class ConversationView {
     if (existing) {
       // The SDK hands out one object per message; a different one carries newer state.
       if (existing.message !== message) Object.assign(existing.message, message);
+      this.renderContent(existing);
       this.renderReceipt(existing);
       return;
     }
@@ -318,26 +331,137 @@ export class ConversationView {
   private render(message: Message): Entry {
     if (message.type === TYPES.MSG_GRP_TIP) {
       const item = h("li", { class: "tip", "data-seq": message.sequence }, messageText(message));
-      return { message, item, receipt: null };
+      return { message, item, receipt: null, body: null, actions: null, sender: null };
     }
     const mine = message.flow === "out";
     const receipt = mine || message.needReadReceipt ? h("div", { class: "receipt" }) : null;
+    const sender = h("span", { class: "sender" });
+    const body = h("div", { class: "body" });
+    const actions = mine ? h("div", { class: "actions" }) : null;
     const item = h(
       "li",
       { class: mine ? "msg mine" : "msg", "data-seq": message.sequence },
-      h(
-        "div",
-        { class: "meta" },
-        h("span", { class: "sender" }, mine ? "You" : message.from),
-        " ",
-        h("time", { datetime: new Date(message.time * 1000).toISOString() }, clock(message.time)),
-      ),
-      h("div", { class: "body" }, messageText(message)),
+      h("div", { class: "meta" }, sender, " ", h("time", { datetime: new Date(message.time * 1000).toISOString() }, clock(message.time))),
+      body,
+      actions,
       receipt,
     );
-    const entry = { message, item, receipt };
+    const entry = { message, item, receipt, body, actions, sender };
+    this.renderContent(entry);
     this.renderReceipt(entry);
     return entry;
+  }
+
+  /** The sender, the content and the actions of a message, as it is now. */
+  private renderContent(entry: Entry): void {
+    const { message, body, actions, sender } = entry;
+    if (!body || !sender) return;
+    const mine = message.flow === "out";
+    const name = message.nick || message.from;
+    replace(sender, avatarOf(name, message.avatar), h("span", { class: "name" }, mine ? "You" : name));
+    if (entry.editing && !message.isRevoked) return;
+    entry.editing = false;
+    entry.item.classList.toggle("revoked", message.isRevoked);
+    if (message.isRevoked) {
+      replace(body, h("em", {}, mine ? "You revoked this message." : `${name} revoked this message.`));
+      if (actions) replace(actions);
+      if (entry.receipt) replace(entry.receipt);
+      return;
+    }
+    replace(body, ...this.content(message));
+    if (actions) {
+      const buttons: HTMLElement[] = [];
+      if (message.type === TYPES.MSG_TEXT) {
+        const edit = h("button", { type: "button", class: "link edit" }, "Edit");
+        edit.addEventListener("click", () => this.startEdit(entry));
+        buttons.push(edit);
+      }
+      const revoke = h("button", { type: "button", class: "link revoke" }, "Revoke");
+      revoke.addEventListener("click", () => void this.revoke(entry));
+      buttons.push(revoke);
+      replace(actions, ...buttons);
+    }
+  }
+
+  /** A message's content: text (marked when edited), a picture, a file to download. */
+  private content(message: Message): (HTMLElement | string)[] {
+    const edited = message.isModified ? [" ", h("span", { class: "edited" }, "(edited)")] : [];
+    if (message.type === TYPES.MSG_IMAGE) {
+      const infos: { url: string; width: number; height: number; type: number }[] = message.payload?.imageInfoArray ?? [];
+      const original = infos.find((info) => info.type === 0) ?? infos[0];
+      const preview = infos.find((info) => info.type === 2) ?? infos[infos.length - 1];
+      if (!preview) return ["[image]"];
+      return [
+        h(
+          "a",
+          { class: "picture", href: original?.url ?? preview.url, target: "_blank", rel: "noopener", title: "Open the full picture" },
+          h("img", { src: preview.url, alt: "Picture", width: preview.width || null, height: preview.height || null, loading: "lazy" }),
+        ),
+      ];
+    }
+    if (message.type === TYPES.MSG_FILE && message.payload?.fileUrl) {
+      const { fileUrl, fileName, fileSize: size } = message.payload as { fileUrl: string; fileName: string; fileSize: number };
+      return [h("a", { class: "file", href: fileUrl, download: fileName || true }, fileName || "file", ` (${fileSize(size)})`)];
+    }
+    return [messageText(message), ...edited];
+  }
+
+  /** Turns a text message's body into an editor; saving modifies the message. */
+  private startEdit(entry: Entry): void {
+    const { message, body } = entry;
+    if (!body) return;
+    const input = h("textarea", { class: "edit-text", rows: 2, "aria-label": "Edit message" }) as HTMLTextAreaElement;
+    input.value = String(message.payload?.text ?? "");
+    const line = h("p", { class: "status", role: "status" });
+    const save = h("button", { type: "submit", class: "primary" }, "Save");
+    const cancel = h("button", { type: "button" }, "Cancel");
+    const form = h("form", { class: "edit-form" }, input, h("div", { class: "row" }, save, cancel), line);
+    cancel.addEventListener("click", () => {
+      entry.editing = false;
+      this.renderContent(entry);
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      const before = message.payload.text;
+      message.payload.text = text;
+      try {
+        await this.chat.modifyMessage(message);
+        entry.editing = false;
+        this.renderContent(entry);
+      } catch (error) {
+        message.payload.text = before;
+        const code = error instanceof ChatError ? error.code : 0;
+        if (code === 2480) {
+          // Changed meanwhile (on another device): shown as it is now, to edit again if need be.
+          entry.editing = false;
+          this.renderContent(entry);
+          return;
+        }
+        status(line, `Not saved: ${error instanceof ChatError ? `${error.message} (${code})` : String(error)}`, "error");
+      }
+    });
+    entry.editing = true;
+    replace(body, form);
+    if (entry.actions) replace(entry.actions);
+    input.focus();
+  }
+
+  private async revoke(entry: Entry): Promise<void> {
+    try {
+      await this.chat.revokeMessage(entry.message);
+      this.renderContent(entry);
+    } catch (error) {
+      const code = error instanceof ChatError ? error.code : 0;
+      const why =
+        code === 20016 || code === 10031
+          ? "messages can only be revoked for a short while after they are sent"
+          : error instanceof ChatError
+            ? `${error.message} (${code})`
+            : String(error);
+      if (entry.actions) replace(entry.actions, h("span", { class: "status error", role: "status" }, `Not revoked: ${why}.`));
+    }
   }
 
   private renderReceipt(entry: Entry): void {

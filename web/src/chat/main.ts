@@ -10,6 +10,7 @@ import { byId, field, h, hidden, replace, status } from "../shared/dom";
 import { ConversationView } from "./conversation";
 import { ReadersDialog } from "./readers";
 import {
+  avatarOf,
   ChatError,
   type ChatSDK,
   type Conversation,
@@ -125,6 +126,21 @@ async function signIn(credentials: Credentials, statusLine: HTMLElement | null):
   new ChatApp(chat, credentials).mount();
 }
 
+/** What a typing notice carries: the custom message TIM's UIKits send online-only while typing. */
+const TYPING_BUSINESS_ID = "user_typing_status";
+/** At most one typing notice per this long, and the indicator lasts a little longer. */
+const TYPING_EVERY_MS = 3000;
+const TYPING_SHOWN_MS = 5000;
+
+function isTypingNotice(message: Message): boolean {
+  if (message.type !== TYPES.MSG_CUSTOM) return false;
+  try {
+    return JSON.parse(String(message.payload?.data ?? "")).businessID === TYPING_BUSINESS_ID;
+  } catch {
+    return false;
+  }
+}
+
 /** The SDK's codes for a request that the connection did not carry: lost, or not answered in time. */
 const NOT_CONNECTED = new Set([2800, 2801, 9508]);
 
@@ -219,6 +235,16 @@ class ChatApp {
   private draft: { text: string; conversationID: string; message: Message; tried: boolean } | null = null;
   /** Whether the connection has been lost since the last sign-in or resume. */
   private wasOffline = false;
+  /** When this user last told the open conversation's peer it is typing. */
+  private typingSentAt = 0;
+  private typingTimer: number | undefined;
+  private readonly typing = h("p", { class: "typing hint", role: "status", "aria-live": "polite" });
+  private readonly attach = h("input", { type: "file", id: "attach-file", class: "visually-hidden" }) as HTMLInputElement;
+  private readonly attachButton = h("label", { for: "attach-file", class: "button attach", title: "Send a picture or a file" }, "Attach");
+  private readonly me = h("span", { class: "who" });
+  private readonly profileNick = h("input", { type: "text", id: "profile-nick", maxlength: 100, autocomplete: "nickname" }) as HTMLInputElement;
+  private readonly profileAvatar = h("input", { type: "text", id: "profile-avatar", autocomplete: "off", placeholder: "/media/… or data:image/png;base64,…" }) as HTMLInputElement;
+  private readonly profileStatus = h("p", { class: "status", role: "status" });
 
   private readonly connection = h("span", { class: "connection", role: "status" }, "Online");
   private readonly convList = h("ul", { class: "conv-list" });
@@ -291,9 +317,11 @@ class ChatApp {
     const receiptLabel = h("label", { class: "check", for: "need-receipt" }, this.needReceipt, " Request read receipt");
     this.composer.append(
       this.text,
-      h("div", { class: "compose-row" }, receiptLabel, this.sendButton),
+      h("div", { class: "compose-row" }, receiptLabel, this.attach, this.attachButton, this.sendButton),
       this.sendStatus,
     );
+    this.attach.addEventListener("change", () => void this.sendFile());
+    this.text.addEventListener("input", () => void this.tellTyping());
     this.composer.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.send();
@@ -321,6 +349,7 @@ class ChatApp {
       this.invitePanel,
       this.empty,
       h("div", { class: "scroll-area" }, this.scroller, this.jump),
+      this.typing,
       this.composer,
     );
     this.layout.append(nav, pane);
@@ -336,7 +365,8 @@ class ChatApp {
         "header",
         { class: "topbar" },
         h("h1", {}, "tincan chat"),
-        h("span", { class: "who" }, "Signed in as ", h("strong", {}, this.credentials.identifier)),
+        this.me,
+        this.profileForm(),
         this.connection,
         signOut,
       ),
@@ -344,6 +374,11 @@ class ChatApp {
     );
     this.scroller.hidden = true;
 
+    this.showMe(null);
+    void this.chat
+      .getMyProfile()
+      .then((answer) => this.showMe(answer.data))
+      .catch(() => {});
     this.listen();
     void this.chat.getConversationList().then((answer) => this.listChanged(answer.data.conversationList as Conversation[]));
   }
@@ -354,8 +389,20 @@ class ChatApp {
     chat.on(EVENT.CONVERSATION_LIST_UPDATED, (event) => this.listChanged(event.data as Conversation[]));
     chat.on(EVENT.MESSAGE_RECEIVED, (event) => {
       for (const message of event.data as Message[]) {
-        if (this.open?.conversationID === message.conversationID) this.open.arrived(message);
+        if (message.isOnlineMessage()) {
+          if (isTypingNotice(message)) this.peerTyping(message);
+          continue;
+        }
+        if (this.open?.conversationID === message.conversationID) {
+          if (message.flow === "in") this.stopTyping();
+          this.open.arrived(message);
+        }
       }
+    });
+    chat.on(EVENT.MESSAGE_REVOKED, (event) => this.open?.changed(event.data as Message[]));
+    chat.on(EVENT.PROFILE_UPDATED, (event) => {
+      const mine = (event.data as { userID: string; nick: string; avatar: string }[]).find((profile) => profile.userID === this.credentials.identifier);
+      if (mine) this.showMe(mine);
     });
     chat.on(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, (event) => this.open?.applyReceipts(event.data));
     chat.on(EVENT.MESSAGE_READ_BY_PEER, (event) => this.open?.changed(event.data as Message[]));
@@ -402,6 +449,10 @@ class ChatApp {
   private listChanged(conversations: Conversation[]): void {
     this.conversations = conversations;
     this.renderList();
+    // A peer's nick may have become known since the conversation was opened.
+    const open = this.open;
+    const shown = open ? this.conversation(open.conversationID) : undefined;
+    if (open?.convType === TYPES.CONV_C2C && shown) this.title.textContent = conversationName(shown);
   }
 
   private conversation(conversationID: string): Conversation | undefined {
@@ -417,12 +468,13 @@ class ChatApp {
       total += unread;
       const last = conversation.lastMessage.lastSequence > 0 || conversation.lastMessage.type ? conversation.lastMessage : null;
       const isTip = last?.type === TYPES.MSG_GRP_TIP;
-      const preview = !last ? "No messages yet" : isTip ? messageText(last) : `${last.fromAccount === this.credentials.identifier ? "You" : last.fromAccount}: ${messageText(last)}`;
+      const preview = !last ? "No messages yet" : isTip ? messageText(last) : `${last.fromAccount === this.credentials.identifier ? "You" : last.nick || last.fromAccount}: ${last.isRevoked ? "[revoked]" : messageText(last)}`;
       const kind = type === TYPES.CONV_GROUP ? `${groupTypeName(conversation.subType)} group` : "Direct";
+      const picture = type === TYPES.CONV_GROUP ? conversation.groupProfile?.avatar : conversation.userProfile?.avatar;
       const button = h(
         "button",
         { type: "button", class: "conv", "aria-current": conversation.conversationID === openID ? "true" : null },
-        h("span", { class: "conv-name" }, conversationName(conversation)),
+        h("span", { class: "conv-name" }, avatarOf(conversationName(conversation), picture), " ", conversationName(conversation)),
         h("span", { class: "conv-kind" }, kind),
         unread > 0 ? h("span", { class: "badge" }, h("span", { "aria-hidden": "true" }, String(unread)), hidden(`, ${unread} unread`)) : null,
         h("span", { class: "conv-preview" }, preview),
@@ -456,6 +508,8 @@ class ChatApp {
     this.scroller.hidden = false;
     this.composer.hidden = false;
     this.draft = null;
+    this.stopTyping();
+    this.attachButton.hidden = false;
     status(this.sendStatus, "");
     this.layout.dataset.view = "conversation";
     this.renderList();
@@ -602,6 +656,101 @@ class ChatApp {
     } finally {
       this.sendButton.disabled = false;
       this.text.focus();
+    }
+  }
+
+  /** The signed-in user in the top bar: avatar, nick and ID. */
+  private showMe(profile: { nick: string; avatar: string } | null): void {
+    const id = this.credentials.identifier;
+    const nick = profile?.nick ?? "";
+    replace(this.me, avatarOf(nick || id, profile?.avatar), " Signed in as ", h("strong", {}, nick || id), nick ? ` (${id})` : "");
+    if (profile) {
+      this.profileNick.value = nick;
+      this.profileAvatar.value = profile.avatar;
+    }
+  }
+
+  /** "Profile": the user's nick and avatar, changed with updateMyProfile. */
+  private profileForm(): HTMLElement {
+    const form = h(
+      "form",
+      { class: "profile-form", "aria-label": "Your profile" },
+      field("Nickname", this.profileNick, "What others see instead of your user ID."),
+      field("Avatar address", this.profileAvatar, "A picture on this server or a data: URL."),
+      h("button", { type: "submit", class: "primary" }, "Save profile"),
+      this.profileStatus,
+    );
+    const details = h("details", { class: "profile" }, h("summary", {}, "Profile"), form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      status(this.profileStatus, "Saving…");
+      try {
+        const answer = await this.chat.updateMyProfile({ nick: this.profileNick.value.trim(), avatar: this.profileAvatar.value.trim() });
+        this.showMe(answer.data);
+        status(this.profileStatus, "Saved.", "ok");
+        details.open = false;
+      } catch (error) {
+        status(this.profileStatus, `Not saved: ${error instanceof ChatError ? `${error.message} (${error.code})` : String(error)}`, "error");
+      }
+    });
+    return details;
+  }
+
+  /** Tells the peer of the open one-to-one conversation that this user is typing (online only). */
+  private async tellTyping(): Promise<void> {
+    const view = this.open;
+    if (!view || view.convType !== TYPES.CONV_C2C || this.text.value.trim() === "") return;
+    const now = Date.now();
+    if (now - this.typingSentAt < TYPING_EVERY_MS) return;
+    this.typingSentAt = now;
+    const notice = this.chat.createCustomMessage({
+      to: view.convId,
+      conversationType: TYPES.CONV_C2C,
+      payload: { data: JSON.stringify({ businessID: TYPING_BUSINESS_ID, typingStatus: 1 }), description: "", extension: "" },
+    });
+    try {
+      await this.chat.sendMessage(notice, { onlineUserOnly: true });
+    } catch {
+      // A typing notice that does not arrive is not worth telling anyone about.
+    }
+  }
+
+  private peerTyping(message: Message): void {
+    const view = this.open;
+    if (!view || view.conversationID !== message.conversationID || message.flow !== "in") return;
+    const name = message.nick || message.from;
+    this.typing.textContent = `${name} is typing…`;
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(() => this.stopTyping(), TYPING_SHOWN_MS);
+  }
+
+  private stopTyping(): void {
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = undefined;
+    this.typing.textContent = "";
+  }
+
+  /** Sends the file chosen with "Attach": a picture as an image message, anything else as a file. */
+  private async sendFile(): Promise<void> {
+    const view = this.open;
+    const file = this.attach.files?.[0];
+    this.attach.value = "";
+    if (!view || !file) return;
+    const isPicture = /^image\/(png|jpeg|gif|webp)$/.test(file.type);
+    const options = {
+      to: view.convId,
+      conversationType: view.convType,
+      payload: { file },
+      needReadReceipt: this.needReceipt.checked,
+      onProgress: (percent: number) => status(this.sendStatus, `Uploading ${file.name}: ${Math.round(percent * 100)}%`),
+    };
+    const message = isPicture ? this.chat.createImageMessage(options) : this.chat.createFileMessage(options);
+    status(this.sendStatus, `Uploading ${file.name}…`);
+    try {
+      await view.send(message, false);
+      status(this.sendStatus, `Sent ${file.name}.`, "ok");
+    } catch (error) {
+      status(this.sendStatus, `Not sent: ${sendError(error, this.conversation(view.conversationID))}`, "error");
     }
   }
 }

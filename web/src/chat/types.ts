@@ -55,9 +55,36 @@ export function messageText(message: { type: string; payload: any }): string {
       return "[location]";
     case TYPES.MSG_VIDEO:
       return "[video]";
+    case TYPES.MSG_MERGER:
+      return "[chat history]";
     default:
       return "[message]";
   }
+}
+
+/** A file's size for people: bytes, KB or MB. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * A person's picture: the avatar when it has one the page may load (this server's own
+ * addresses and data: URLs), otherwise the first letter of the name.
+ */
+export function avatarOf(name: string, avatar: string | undefined): HTMLElement {
+  const initial = document.createElement("span");
+  initial.className = "avatar";
+  initial.setAttribute("aria-hidden", "true");
+  initial.textContent = (name.trim()[0] ?? "?").toUpperCase();
+  if (!avatar) return initial;
+  const image = document.createElement("img");
+  image.className = "avatar";
+  image.alt = "";
+  image.src = avatar;
+  image.addEventListener("error", () => image.replaceWith(initial));
+  return image;
 }
 
 function tipText(payload: { operatorID?: string; operationType?: number; userIDList?: string[] }): string {
@@ -70,6 +97,14 @@ function tipText(payload: { operatorID?: string; operationType?: number; userIDL
       return `${users || who} left the group`;
     case TYPES.GRP_TIP_MBR_KICKED_OUT:
       return `${who} removed ${users}`;
+    case TYPES.GRP_TIP_MBR_SET_ADMIN:
+      return `${who} made ${users} an admin`;
+    case TYPES.GRP_TIP_MBR_CANCELED_ADMIN:
+      return `${who} made ${users} a member again`;
+    case TYPES.GRP_TIP_GRP_PROFILE_UPDATED:
+      return `${who} changed the group's profile`;
+    case TYPES.GRP_TIP_MBR_PROFILE_UPDATED:
+      return `${who} changed ${users}'s membership`;
     default:
       return "The group changed";
   }

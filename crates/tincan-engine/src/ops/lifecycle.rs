@@ -75,7 +75,7 @@ impl Engine {
         let named = Message { message_seq: seq, ..Message::default() };
         let target = find_message(self, session, conv, &named, ApiError::invalid_parameter).await?;
         let views = message_views(self, session, &target.conv, std::slice::from_ref(&target.record)).await?;
-        Ok(render::message(&target.record, session.user(), &views[0]))
+        Ok(render::message_for(&session.app, &target.record, session.user(), &views[0]))
     }
 }
 
@@ -440,7 +440,7 @@ pub(crate) async fn modify(
         }
     };
     let views = message_views(engine, session, &target.conv, std::slice::from_ref(&record)).await?;
-    Ok(modify_message::Response { message: render::message(&record, session.user(), &views[0]) })
+    Ok(modify_message::Response { message: render::message_for(&session.app, &record, session.user(), &views[0]) })
 }
 
 /// The messages a conversation revised since start.
@@ -555,7 +555,7 @@ pub(crate) async fn find(
         let hidden =
             engine.read_store(move |reader| reader.hidden_seqs(sdkappid, &user, &hidden_conv, seq, seq)).await?;
         let views = message_views(engine, session, &key, std::slice::from_ref(&record)).await?;
-        let mut message = render::message(&record, session.user(), &views[0]);
+        let mut message = render::message_for(&session.app, &record, session.user(), &views[0]);
         if !hidden.is_empty() && !record.is_revoked() {
             message.message_status = tincan_proto::enums::MsgStatus::DELETED;
         }

@@ -242,7 +242,8 @@ fn send_online(
         }
     }
     for (user, conv) in receivers {
-        let mut message = render::message(&record, &user, &MessageView::default());
+        // The sender's current nick and avatar, as on every other message (a typing notice says who).
+        let mut message = render::message_for(app, &record, &user, &MessageView::default());
         message.message_is_online_msg = true;
         let Ok(json) = serde_json::to_string(&message) else { continue };
         let text = encode_message_push(0, &json, &conv);
@@ -253,7 +254,7 @@ fn send_online(
             let _ = slot.send_or_close(vec![OutFrame { pos: 0, text: text.clone() }]);
         }
     }
-    let mut message = render::message(&record, &sender, &MessageView::default());
+    let mut message = render::message_for(app, &record, &sender, &MessageView::default());
     message.message_is_online_msg = true;
     Ok(send_message::Response { message })
 }

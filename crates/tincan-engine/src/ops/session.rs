@@ -14,6 +14,7 @@ use crate::engine::{Engine, Session};
 use crate::hub::OutFrame;
 use crate::ops::common::{conv_state_for, message_views};
 use crate::ops::handle;
+use crate::render;
 use crate::state::{Account, AppState, read, write};
 
 impl Engine {
@@ -230,7 +231,8 @@ impl Engine {
 /// conversation state now.
 fn revision_frame(record: &MessageRecord, pos: u64, session: &Session) -> Option<OutFrame> {
     let conv = conv_state_for(session, &record.conv);
-    let text = crate::dispatch::revision_frame(record, pos, session.user(), conv)?;
+    let sender = render::sender_profile(&session.app, record);
+    let text = crate::dispatch::revision_frame(record, pos, session.user(), conv, sender.as_deref())?;
     Some(OutFrame { pos, text })
 }
 

@@ -357,8 +357,34 @@ fn bad_param(desc: impl Into<String>) -> Response {
     refuse(StatusCode::BAD_REQUEST, &ApiError::new(ErrorCode::INVALID_PARAMETERS, desc))
 }
 
-/// `POST /media/upload`.
+/// `OPTIONS /media/upload`: the browser's question before a web page served elsewhere uploads.
+/// Any origin may: the UserSig in the query, not a cookie, is what authenticates an upload.
+pub(crate) async fn upload_preflight() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            (header::ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+            (header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"),
+            (header::ACCESS_CONTROL_MAX_AGE, "86400"),
+        ],
+    )
+        .into_response()
+}
+
+/// `POST /media/upload`, whose answer any origin may read (see [`upload_preflight`]).
 pub(crate) async fn upload(
+    context: State<AppContext>,
+    query: Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Response {
+    let mut response = store_posted(context, query, headers, body).await;
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+    response
+}
+
+async fn store_posted(
     State(context): State<AppContext>,
     Query(query): Query<HashMap<String, String>>,
     headers: axum::http::HeaderMap,

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use tincan_proto::api::{create_group, get_message_list};
 use tincan_proto::enums::{ConvType, GroupType, MemberRole, MsgStatus, ReadMembersFilter};
+use tincan_proto::profile::ProfileChange;
 use tincan_proto::push::MsgRevokedPush;
 use tincan_proto::{Elem, ErrorCode, Message};
 use tincan_sdk::{Client, Event, Events};
@@ -288,6 +289,11 @@ async fn a_modification_reaches_everyone_and_a_stale_one_is_refused() {
     let (_alice_phone, mut phone_events) = app.client("alice").await;
     let (bob, mut bob_events) = app.client("bob").await;
     let group_id = crate::helpers::create_group(&alice, GroupType::WORK, &["bob"]).await;
+    let nick = ProfileChange { user_profile_item_nick_name: Some("Alice L".to_owned()), ..ProfileChange::default() };
+    alice.modify_self_profile(nick).await.unwrap();
+    let nick_of = |message: &Message| {
+        message.message_sender_profile.as_ref().map(|profile| profile.user_profile_nick_name.clone())
+    };
     let sent = alice.send_text(&group_id, ConvType::GROUP, "helo", false).await.unwrap();
     assert_eq!(sent.message_version, 0);
     wait_for(&mut bob_events, WAIT, message_of).await;
@@ -302,6 +308,9 @@ async fn a_modification_reaches_everyone_and_a_stale_one_is_refused() {
     let told = wait_for(&mut bob_events, WAIT, updated_of).await;
     assert_eq!((text_of(&told), told.message_version, told.message_seq), ("hello", 1, sent.message_seq));
     assert!(!told.message_is_from_self);
+    // A modified message carries its sender's profile, as every message does.
+    assert_eq!(nick_of(&modified).as_deref(), Some("Alice L"));
+    assert_eq!(nick_of(&told).as_deref(), Some("Alice L"));
     let echo = wait_for(&mut phone_events, WAIT, updated_of).await;
     assert!(echo.message_is_from_self);
     // The same modification again (a resend) finds its result.
@@ -327,6 +336,14 @@ async fn a_modification_reaches_everyone_and_a_stale_one_is_refused() {
     let mut late = stored.clone();
     late.message_elem_array = vec![Elem::text("too late")];
     assert_eq!(alice.modify_message(late).await.unwrap_err().code, ErrorCode::INVALID_OPERATION);
+    // In C2C too, the peer's push names the sender as it is now.
+    let direct = alice.send_text("bob", ConvType::C2C, "hi bob", false).await.unwrap();
+    wait_for(&mut bob_events, WAIT, message_of).await;
+    let mut change = direct.clone();
+    change.message_elem_array = vec![Elem::text("hi, bob")];
+    alice.modify_message(change).await.unwrap();
+    let told = wait_for(&mut bob_events, WAIT, updated_of).await;
+    assert_eq!((text_of(&told), nick_of(&told).as_deref()), ("hi, bob", Some("Alice L")));
     // C2C: the same rules.
     let c2c = alice.send_text("bob", ConvType::C2C, "one", false).await.unwrap();
     let mut change = c2c.clone();
@@ -510,6 +527,8 @@ async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
     let resume_from = carol.last_pos();
     carol.close().await;
     drop(carol_events);
+    let nick = ProfileChange { user_profile_item_nick_name: Some("Alice L".to_owned()), ..ProfileChange::default() };
+    alice.modify_self_profile(nick).await.unwrap();
     let typing = Message {
         message_elem_array: vec![Elem::custom("{\"typing\":true}")],
         message_is_online_msg: true,
@@ -523,6 +542,8 @@ async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
     assert!(got.message.message_is_online_msg);
     assert_eq!((got.message.message_seq, got.message.message_conv_id.as_str()), (0, "alice"));
     assert!(!got.message.message_need_read_receipt, "online-only messages ask for no receipts");
+    let shown = got.message.message_sender_profile.as_ref().map(|profile| profile.user_profile_nick_name.as_str());
+    assert_eq!(shown, Some("Alice L"), "a typing notice says who types, as every message does");
     let echo = wait_for(&mut phone_events, WAIT, message_of).await;
     assert!(echo.message.message_is_online_msg && echo.message.message_is_from_self);
     assert_eq!(bob.total_unread().await.unwrap(), 0);

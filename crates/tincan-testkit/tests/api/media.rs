@@ -303,3 +303,49 @@ async fn content_of_a_deleted_account_is_not_served() {
     assert_eq!(err.code, ErrorCode::MEDIA_NOT_UPLOADED, "{}", err.desc);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_page_served_elsewhere_may_upload() {
+    // Goal: a web app served from another origin uploads from the browser: the preflight is
+    // answered for any origin, and so is the upload, refused or stored (the UserSig authenticates).
+    let app = spawn_app().await;
+    let _alice = app.client("alice").await;
+    let raw = |request: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).to_ascii_lowercase()
+    };
+    let path = format!(
+        "/media/upload?sdkappid={SDKAPPID}&identifier=alice&usersig={}&type=file&name=a.txt",
+        user_sig("alice")
+    );
+    let preflight = raw(format!(
+        "OPTIONS {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://app.example\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n",
+        app.addr
+    ))
+    .await;
+    assert!(preflight.starts_with("http/1.1 204"), "{preflight}");
+    for line in [
+        "access-control-allow-origin: *",
+        "access-control-allow-methods: post",
+        "access-control-allow-headers: content-type",
+    ] {
+        assert!(preflight.contains(line), "{line} missing from {preflight}");
+    }
+    let stored = raw(format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nOrigin: http://app.example\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+        app.addr
+    ))
+    .await;
+    assert!(stored.starts_with("http/1.1 200") && stored.contains("access-control-allow-origin: *"), "{stored}");
+    let refused = raw(format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nOrigin: http://app.example\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+        path.replace("usersig=", "usersig=x"),
+        app.addr
+    ))
+    .await;
+    assert!(refused.starts_with("http/1.1 401") && refused.contains("access-control-allow-origin: *"), "{refused}");
+    app.stop().await;
+}

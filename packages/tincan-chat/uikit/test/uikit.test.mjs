@@ -1,9 +1,10 @@
 // Tencent's own chat UIKit (@tencentcloud/chat-uikit-react, installed unchanged from the npm
 // registry, with @tencentcloud/lite-chat overridden to tincan-chat) running against a real
 // `tincan serve` in headless Chromium, with every request to another host blocked. People use it
-// as they would: the conversation list shows unread counts, alice sends bob a message asking for
-// a read receipt and sees it marked Read once bob opens the chat; in a group of four, alice's
-// message shows how many have not read it, and the kit's panel lists who has and has not.
+// as they would: the conversation list shows unread counts, alice sends bob a message and a
+// picture asking for read receipts and sees them marked Read once bob opens the chat, then recalls
+// the message and it disappears on both sides; in a group of four, alice's message shows how many
+// have not read it, and the kit's panel lists who has and has not.
 // Screenshots go to target/uikit-artifacts/.
 
 import assert from "node:assert/strict";
@@ -12,7 +13,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { startServer } from "../../test/harness.mjs";
+import { pngImage, startServer } from "../../test/harness.mjs";
 import { APP_DIR, isolatedContext, launchBrowser, screenshot, serveStatic } from "./browser.mjs";
 
 let server;
@@ -22,9 +23,6 @@ const pages = [];
 
 /** Kit errors that come from the kit itself and not from the SDK; anything else fails the test. */
 const KNOWN_PAGE_ERRORS = [];
-
-/** A one-pixel PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 before(async () => {
   const sdkDist = join(APP_DIR, "..", "dist", "index.js");
@@ -121,15 +119,37 @@ test("C2C: unread counts in the list, a message asking for a receipt, marked Rea
   assert.equal(await alice.page.getByText("Unread", { exact: true }).count(), 0, "no message of alice's is still unread");
   await screenshot(alice.page, "c2c-5-alice-sees-read");
 
-  // An image cannot be sent yet: the server has no file upload, the SDK says so with TIM's 60020,
-  // and the kit shows the message as failed with that explanation.
+  // Alice sends bob a picture through the kit's image button: it is uploaded to the server, asks
+  // for a read receipt as her text did, shows on bob's side, and turns Read once he has it open.
   const editorBox = await alice.page.locator("[contenteditable=true]").first().boundingBox();
   await alice.page.mouse.click(editorBox.x - 30, editorBox.y + editorBox.height / 2);
   const imageInput = alice.page.locator('input[type=file][accept*="image/png"]').first();
   await imageInput.waitFor({ state: "attached" });
-  await imageInput.setInputFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG });
-  await alice.page.getByText(/not enabled on this tincan server/).first().waitFor({ timeout: 10_000 });
-  await screenshot(alice.page, "c2c-6-alice-image-not-enabled");
+  await imageInput.setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await pngImage(400, 300) });
+  const bobsPicture = bob.page.locator(`img[src^="http://${server.address}/media/"]`).last();
+  await bobsPicture.waitFor({ timeout: 15_000 });
+  await bob.page.waitForFunction(
+    (prefix) => [...document.querySelectorAll("img")].some((image) => image.src.startsWith(prefix) && image.complete && image.naturalWidth > 0),
+    `http://${server.address}/media/`,
+  );
+  await screenshot(bob.page, "c2c-6-bob-sees-image");
+  await alice.page.locator(`img[src^="http://${server.address}/media/"]`).last().waitFor({ timeout: 15_000 });
+  await alice.page.waitForFunction(() => [...document.querySelectorAll("*")].filter((node) => node.childElementCount === 0 && node.textContent.trim() === "Read").length >= 2, null, { timeout: 15_000 });
+  assert.equal(await alice.page.getByText("Unread", { exact: true }).count(), 0, "the picture is read too");
+  await screenshot(alice.page, "c2c-7-alice-image-read");
+
+  // Alice recalls her text from the kit's message menu: it disappears on both sides, and each
+  // kit says it was recalled.
+  const bubble = alice.page.getByText("Lunch at noon?", { exact: true }).last();
+  await bubble.click({ button: "right" });
+  await alice.page.locator('text="Recall" >> visible=true').first().click();
+  await alice.page.getByText(/recalled a message/).first().waitFor({ timeout: 10_000 });
+  await bob.page.getByText(/recalled a message/).first().waitFor({ timeout: 10_000 });
+  for (const { page } of [alice, bob]) {
+    assert.equal(await page.getByText("Lunch at noon?", { exact: true }).count(), 0, "the recalled text is gone");
+  }
+  await screenshot(alice.page, "c2c-8-alice-recalled");
+  await screenshot(bob.page, "c2c-9-bob-sees-recalled");
 
   for (const { user, errors } of [alice, bob]) assert.deepEqual(errors, [], `${user}'s page had errors`);
 });
