@@ -700,3 +700,39 @@ fn put_profile(record: &ProfileRecord) -> Vec<Exec> {
     }
     statements
 }
+
+#[cfg(test)]
+mod tests {
+    use tincan_proto::GroupId;
+    use tincan_store::StoreRead;
+    use tincan_store::conformance::message;
+
+    use super::*;
+    use crate::testing::TestDatabase;
+
+    #[test]
+    fn a_batch_whose_commit_went_unanswered_is_not_written_again() {
+        // The commit reached PostgreSQL but its answer was lost with the connection: the writer
+        // only knows the batch's number. The engine tries the same batch again, which must
+        // succeed without storing it twice (a second insert would fail on the message's key).
+        let database = TestDatabase::create();
+        let (reader, mut writer) = crate::open(database.url()).unwrap();
+        let conv = ConvKey::Group(GroupId::parse("g").unwrap());
+        let batch = [WriteOp::AppendMessage(message(&conv, 1, "alice"))];
+        writer.apply(&batch, 1001).unwrap();
+        writer.connection = None;
+        writer.unsure = Some(Unsure { batch: writer.batch, head_pos: 1001, n_ops: batch.len() });
+        writer.apply(&batch, 1001).expect("the committed batch is recognised");
+        assert!(writer.unsure.is_none());
+        let next = [WriteOp::AppendMessage(message(&conv, 2, "alice"))];
+        writer.apply(&next, 1002).expect("writing goes on");
+        assert_eq!(reader.load(0).unwrap().conversations[0].last_message.seq, 2);
+
+        // A batch whose commit did not happen is written when tried again.
+        let lost = [WriteOp::AppendMessage(message(&conv, 3, "alice"))];
+        writer.connection = None;
+        writer.unsure = Some(Unsure { batch: writer.batch + 1, head_pos: 1003, n_ops: lost.len() });
+        writer.apply(&lost, 1003).expect("the uncommitted batch is written");
+        assert_eq!(reader.load(0).unwrap().conversations[0].last_message.seq, 3);
+    }
+}

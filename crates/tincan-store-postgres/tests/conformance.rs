@@ -129,3 +129,85 @@ fn a_lost_connection_is_unavailable_and_the_writer_reconnects() {
     assert_eq!(state.head_pos, 1002);
     assert_eq!(state.conversations[0].last_message.seq, 2);
 }
+
+/// A TCP relay to PostgreSQL that can be taken down (every connection cut, new ones refused)
+/// and brought back, as a network failure or a PostgreSQL restart would.
+struct Relay {
+    addr: std::net::SocketAddr,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let open = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let (accept_down, accept_open) = (down.clone(), open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if accept_down.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let Ok(server) = std::net::TcpStream::connect(&upstream) else { continue };
+                let mut held = accept_open.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(server.try_clone().unwrap());
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { addr, down, open }
+    }
+
+    fn take_down(&self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        for stream in self.open.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn bring_back(&self) {
+        self.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn while_postgres_is_out_of_reach_batches_are_unavailable_and_then_stored_once() {
+    // The engine holds a batch the store calls unavailable and tries it again: so every failure
+    // while PostgreSQL is away must be unavailable, and the retry once it is back must store the
+    // batch exactly once.
+    let database = TestDatabase::create();
+    let url = database.url();
+    let authority_start = url.find('@').map_or(url.find("://").unwrap() + 3, |at| at + 1);
+    let authority_end = authority_start + url[authority_start..].find('/').unwrap();
+    let relay = Relay::start(url[authority_start..authority_end].to_owned());
+    let relayed = format!("{}{}{}", &url[..authority_start], relay.addr, &url[authority_end..]);
+    let (reader, mut writer) = tincan_store_postgres::open(&relayed).unwrap();
+    let conv = ConvKey::Group(GroupId::parse("g").unwrap());
+    writer.apply(&[WriteOp::AppendMessage(message(&conv, 1, "alice"))], 1001).unwrap();
+
+    relay.take_down();
+    let batch = [WriteOp::AppendMessage(message(&conv, 2, "alice"))];
+    for _ in 0..3 {
+        let err = writer.apply(&batch, 1002).expect_err("PostgreSQL is out of reach");
+        assert!(err.is_unavailable(), "{err}");
+    }
+    let err = reader.message_by_seq(1_400_000_000, &conv, 1).expect_err("reads fail too");
+    assert!(err.is_unavailable(), "{err}");
+
+    relay.bring_back();
+    writer.apply(&batch, 1002).expect("the same batch goes through once PostgreSQL is back");
+    let state = reader.load(0).unwrap();
+    assert_eq!(state.head_pos, 1002);
+    assert_eq!(state.conversations[0].last_message, message(&conv, 2, "alice"));
+    assert!(reader.message_by_seq(1_400_000_000, &conv, 1).unwrap().is_some());
+}
