@@ -39,6 +39,7 @@ pub fn run_all(open: OpenStore<'_>) {
     profiles_load_back_and_go_with_their_account(open);
     revised_messages_read_back_and_replay(open);
     messages_deleted_for_one_user_stay_for_the_others(open);
+    text_keeps_every_character(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -772,4 +773,39 @@ fn messages_deleted_for_one_user_stay_for_the_others(open: OpenStore<'_>) {
     assert!(reader.hidden_seqs(APP, &user("bob"), &pair, 0, u64::MAX).expect("hidden").is_empty(), "the peer's copy");
     assert!(reader.hidden_seqs(APP, &user("alice"), &group, 0, u64::MAX).expect("hidden").is_empty());
     assert_eq!(reader.messages(APP, &pair, &scan(true, 0, u64::MAX, 10)).expect("scan").len(), 5, "the messages stay");
+}
+
+/// Text users type may hold any character, U+0000 and other control characters included
+/// (JSON's `\u0000` decodes to it), and reads back exactly; a backend whose text type cannot hold
+/// one must store such fields otherwise (PostgreSQL's text cannot).
+fn text_keeps_every_character(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let odd = "a\u{0}b\u{1}\u{7f}\u{feff}\u{10ffff}";
+    let conv = ConvKey::Group(group_id("g1"));
+    let mut group = group_record("g1");
+    group.profile.name = odd.to_owned();
+    group.profile.custom = [(odd.to_owned(), odd.to_owned())].into_iter().collect();
+    let mut alice = member("g1", "alice", 0, 0, 1);
+    alice.info.name_card = odd.to_owned();
+    let mut sent = message(&conv, 1, "alice");
+    sent.custom_str = odd.to_owned();
+    sent.cloud_custom = odd.to_owned();
+    let mut request = join_request("g1", "bob", 3);
+    request.message = odd.to_owned();
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroup(group.clone()),
+            WriteOp::AddMember(alice.clone()),
+            WriteOp::AppendMessage(sent.clone()),
+            WriteOp::PutJoinRequest(request.clone()),
+        ],
+        1001,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.groups, vec![group]);
+    assert_eq!(state.members, vec![alice]);
+    assert_eq!(state.join_requests, vec![request]);
+    assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(sent));
+    assert_eq!(reader.message_by_id(APP, odd).expect("an ID no message has"), None);
 }

@@ -3,6 +3,8 @@
 //! [`spawn_app`] starts one per test (each with its own temporary data directory and a pinned
 //! app, so tests can make UserSigs), and [`TestApp`] has helpers that log users in through
 //! `tincan-sdk`, call the REST API, and restart the server on the same data.
+//! [`spawn_app_on_postgres`] starts one on a fresh PostgreSQL database instead (see
+//! `tincan_store_postgres::testing` for how tests find PostgreSQL).
 //! Logs are quiet unless `TEST_LOG` is set.
 
 pub mod docs;
@@ -20,6 +22,7 @@ use tincan_proto::{ApiError, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
 use tincan_server::{ConnectionLimits, Server};
+use tincan_store_postgres::testing::TestDatabase;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -36,6 +39,8 @@ pub struct TestApp {
     /// Its data directory.
     pub data_dir: PathBuf,
     _temp: Option<Arc<tempfile::TempDir>>,
+    /// The PostgreSQL database it stores in, if not the embedded store in `data_dir`.
+    database: Option<Arc<TestDatabase>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     engine: tincan_engine::Engine,
@@ -65,7 +70,20 @@ pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
 pub async fn spawn_app_with(configure: impl FnOnce(&mut EngineConfig)) -> TestApp {
     let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
     let dir = temp.path().to_owned();
-    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), configure, None).await;
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), configure, None, None).await;
+    app._temp = Some(temp);
+    app
+}
+
+/// Starts a server on a fresh PostgreSQL database (and a fresh data directory for its keys).
+pub async fn spawn_app_on_postgres() -> TestApp {
+    let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+    let database = tokio::task::spawn_blocking(TestDatabase::create)
+        .await
+        .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
+    let database = Arc::new(database);
+    let dir = temp.path().to_owned();
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), |_| {}, None, Some(database)).await;
     app._temp = Some(temp);
     app
 }
@@ -74,14 +92,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut EngineConfig)) -> TestAp
 pub async fn spawn_app_limited(limits: ConnectionLimits) -> TestApp {
     let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
     let dir = temp.path().to_owned();
-    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), |_| {}, Some(limits)).await;
+    let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), |_| {}, Some(limits), None).await;
     app._temp = Some(temp);
     app
 }
 
 /// Starts a server on `data_dir` listening on `listen`.
 pub async fn spawn_app_at(data_dir: &Path, listen: SocketAddr) -> TestApp {
-    start(data_dir, listen, |_| {}, None).await
+    start(data_dir, listen, |_| {}, None, None).await
 }
 
 async fn start(
@@ -89,6 +107,7 @@ async fn start(
     listen: SocketAddr,
     configure: impl FnOnce(&mut EngineConfig),
     limits: Option<ConnectionLimits>,
+    database: Option<Arc<TestDatabase>>,
 ) -> TestApp {
     init_logs();
     let mut config = EngineConfig {
@@ -108,7 +127,10 @@ async fn start(
     let mut attempt = 0;
     let mut server = loop {
         // A restart on the same port may find it briefly still taken.
-        let store = tincan_store_sqlite::open_in(data_dir).expect("the store opens");
+        let store = match &database {
+            None => tincan_store_sqlite::open_in(data_dir).expect("the store opens"),
+            Some(database) => tincan_store_postgres::open_store(database.url()).expect("the store opens"),
+        };
         match Server::build(listen, config.clone(), store).await {
             Ok(server) => break server,
             Err(err) if attempt < 50 => {
@@ -132,7 +154,7 @@ async fn start(
             })
             .await;
     });
-    TestApp { addr, data_dir: data_dir.to_owned(), _temp: None, stop: Some(stop), task: Some(task), engine }
+    TestApp { addr, data_dir: data_dir.to_owned(), _temp: None, database, stop: Some(stop), task: Some(task), engine }
 }
 
 /// A UserSig for `user` of the test app, valid for a day.
@@ -200,7 +222,7 @@ impl TestApp {
         this.shutdown().await;
         tokio::time::sleep(pause).await;
         let temp = this._temp.take();
-        let mut next = spawn_app_at(&dir, addr).await;
+        let mut next = start(&dir, addr, |_| {}, None, this.database.take()).await;
         next._temp = temp;
         next
     }
@@ -245,7 +267,7 @@ impl TestApp {
     pub async fn restart(mut self) -> TestApp {
         self.shutdown().await;
         let temp = self._temp.take();
-        let mut next = spawn_app_at(&self.data_dir, self.addr).await;
+        let mut next = start(&self.data_dir, self.addr, |_| {}, None, self.database.take()).await;
         next._temp = temp;
         next
     }

@@ -12,6 +12,7 @@
 
 mod client;
 mod human;
+mod migrate;
 mod serve;
 
 use std::net::SocketAddr;
@@ -35,8 +36,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Runs the server on the embedded store.
+    /// Runs the server (on the embedded store, or on PostgreSQL with --store).
     Serve(ServeArgs),
+    /// Copies the embedded store of a data directory into an empty PostgreSQL database.
+    Migrate(migrate::MigrateArgs),
     /// Prints a UserSig for a user of an app.
     Usersig(UsersigArgs),
     /// Sends a message as a user.
@@ -71,9 +74,14 @@ pub(crate) struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "TINCAN_LISTEN", default_value = SERVER_DEFAULT)]
     pub(crate) listen: SocketAddr,
-    /// The data directory (the database and the app key files).
+    /// The data directory: the app key files, uploaded media, and the embedded database unless
+    /// --store names another.
     #[arg(long, env = "TINCAN_DATA", default_value = DATA_DEFAULT)]
     pub(crate) data: PathBuf,
+    /// The store: a PostgreSQL URL (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE); without it,
+    /// the embedded SQLite database in the data directory.
+    #[arg(long, env = "TINCAN_STORE", hide_env_values = true)]
+    pub(crate) store: Option<String>,
     /// Pins the default app's SDKAppID (with --key), for scripted deployments.
     #[arg(long, env = "TINCAN_SDKAPPID", requires = "key")]
     pub(crate) sdkappid: Option<u64>,
@@ -158,6 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
+            Command::Migrate(args) => migrate::run(args).await,
             Command::Usersig(args) => {
                 let credentials = client::credentials(&args.app)?;
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();

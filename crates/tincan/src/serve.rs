@@ -11,7 +11,7 @@ use tincan_server::{ConnectionLimits, Server, ServerError};
 use crate::{DATA_DEFAULT, SERVER_DEFAULT, ServeArgs};
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let pinned_app = match (args.sdkappid, args.key) {
+    let pinned_app = match (args.sdkappid, args.key.clone()) {
         (Some(sdkappid), Some(key)) => Some(PinnedApp { sdkappid, key }),
         _ => None,
     };
@@ -33,12 +33,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(error = %err, "cannot raise the open-file limit");
     }
-    let store = tincan_store_sqlite::open_in(&args.data).map_err(|err| {
-        anyhow!(
-            "cannot open the store in {}: {err}; pick another with --data DIR (or TINCAN_DATA)",
-            args.data.display()
-        )
-    })?;
+    let store = open_store(&args)?;
     let mut server = Server::build(args.listen, config, store).await.map_err(|err| start_error(args.listen, &err))?;
     server.set_media_quota(args.media_quota_mb.map(|mib| mib.saturating_mul(1 << 20)));
     let mut limits = ConnectionLimits::for_this_process();
@@ -64,6 +59,9 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("  its key:       {}", report.key_file.display());
     println!("  data:          {}", args.data.display());
+    if let Some(url) = &args.store {
+        println!("  store:         PostgreSQL, {}", without_password(url));
+    }
     println!("  client API:    ws://{addr}/ws");
     println!("  REST API:      http://{addr}/v4/<service>/<command>");
     println!("  home page:     http://{addr}/");
@@ -77,8 +75,49 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     println!("    {}", hints.client("tail", "--as bob --send-receipts"));
     println!("    {}", hints.client("send", "--as alice --to bob --receipt \"hello bob\""));
     server.run(shutdown_signal()).await.map_err(|err| anyhow!("serving stopped: {err}"))?;
-    println!("tincan stopped; everything acknowledged is on disk");
+    if args.store.is_some() {
+        println!("tincan stopped; everything acknowledged is stored in PostgreSQL");
+    } else {
+        println!("tincan stopped; everything acknowledged is on disk");
+    }
     Ok(())
+}
+
+/// Opens the store `--store` names, or the embedded one in the data directory.
+fn open_store(args: &ServeArgs) -> anyhow::Result<tincan_store::Store> {
+    match &args.store {
+        None => tincan_store_sqlite::open_in(&args.data).map_err(|err| {
+            anyhow!(
+                "cannot open the store in {}: {err}; pick another with --data DIR (or TINCAN_DATA)",
+                args.data.display()
+            )
+        }),
+        Some(url) if tincan_store_postgres::is_postgres_url(url) => {
+            tincan_store_postgres::open_store(url).map_err(|err| {
+                anyhow!(
+                    "cannot open the PostgreSQL store at {}: {err}; check that PostgreSQL runs there, that the \
+                     database exists and that the user may create tables in it",
+                    without_password(url)
+                )
+            })
+        }
+        Some(other) => Err(anyhow!(
+            "--store {:?} is not a store tincan knows: give a postgres:// URL, or leave --store out for the \
+             embedded store in --data",
+            without_password(other)
+        )),
+    }
+}
+
+/// A store URL as it may be printed: its password, if any, replaced by `***`.
+pub(crate) fn without_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else { return url.to_owned() };
+    let authority_end = url[scheme_end..].find(['/', '?']).map_or(url.len(), |at| scheme_end + at);
+    let authority = &url[scheme_end..authority_end];
+    let Some(at) = authority.rfind('@') else { return url.to_owned() };
+    let user_info = &authority[..at];
+    let Some(colon) = user_info.find(':') else { return url.to_owned() };
+    format!("{}{}:***{}", &url[..scheme_end], &user_info[..colon], &url[scheme_end + at..])
 }
 
 /// What a failure to start means for the person who ran `serve`, and what to do about it.
@@ -183,7 +222,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// `word` quoted for a POSIX shell when it needs it.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()
@@ -222,6 +261,14 @@ mod tests {
         assert_eq!(shell_word("/tmp/my data"), "'/tmp/my data'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn a_store_url_is_printed_without_its_password() {
+        assert_eq!(without_password("postgres://tincan:secret@db:5432/im"), "postgres://tincan:***@db:5432/im");
+        assert_eq!(without_password("postgres://tincan@db/im"), "postgres://tincan@db/im");
+        assert_eq!(without_password("postgres://db/im?user=a"), "postgres://db/im?user=a");
+        assert_eq!(without_password("not a url"), "not a url");
     }
 
     #[test]

@@ -1,0 +1,101 @@
+//! The store's runtime and its connections.
+//!
+//! `tokio-postgres` is asynchronous and the store's interface is not. The store owns a small
+//! multi-threaded runtime; a call spawns its future there and waits for the result on a
+//! standard channel. Waiting on a standard channel is allowed on any thread, including a worker
+//! of another runtime (it blocks that worker for the call, as a SQLite read does), whereas
+//! blocking on a runtime from inside one panics; so the store is safe to call from anywhere.
+
+use std::future::Future;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tincan_store::{StoreError, StoreResult};
+use tokio_postgres::{Client, Config, NoTls};
+
+use crate::backend;
+
+/// Worker threads of the store's runtime: the work is waiting on sockets, and the decoding of
+/// rows happens on the caller's thread.
+const WORKER_THREADS: usize = 2;
+
+/// How long a connection attempt may take when the URL does not say (`connect_timeout`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The store's runtime; stopped without waiting when the last handle is dropped, so that a store
+/// may be dropped anywhere, a runtime's task included.
+pub(crate) struct Driver {
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Driver {
+    pub(crate) fn start() -> StoreResult<Arc<Driver>> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKER_THREADS)
+            .thread_name("tincan-postgres")
+            .enable_all()
+            .build()
+            .map_err(|err| StoreError::Backend {
+                context: "starting the PostgreSQL store's runtime".to_owned(),
+                source: Box::new(err),
+            })?;
+        Ok(Arc::new(Driver { runtime: Some(runtime) }))
+    }
+
+    /// Runs `future` on the store's runtime and waits for its result.
+    pub(crate) fn run<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> StoreResult<T> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let Some(runtime) = &self.runtime else { return Err(stopped()) };
+        runtime.spawn(async move {
+            let _ = sender.send(future.await);
+        });
+        receiver.recv().map_err(|_| stopped())
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Backend {
+        context: "running a PostgreSQL call".to_owned(),
+        source: "the store's runtime stopped before the call finished".into(),
+    }
+}
+
+/// The database a store connects to.
+pub(crate) struct Target {
+    config: Config,
+}
+
+impl Target {
+    /// Parses a `postgres://` URL (or a `key=value` connection string).
+    pub(crate) fn parse(url: &str) -> StoreResult<Target> {
+        let mut config = Config::from_str(url).map_err(|err| StoreError::Backend {
+            context: "reading the PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE)".to_owned(),
+            source: Box::new(err),
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.application_name("tincan");
+        Ok(Target { config })
+    }
+
+    /// Opens a connection; its background task runs on the calling runtime (the store's).
+    pub(crate) async fn connect(&self) -> StoreResult<Client> {
+        let (client, connection) = self.config.connect(NoTls).await.map_err(backend("connecting to PostgreSQL"))?;
+        // A connection that ends with an error is noticed by the next call on its client, which
+        // fails and makes the store connect again.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(client)
+    }
+}

@@ -1,0 +1,74 @@
+//! Versioned migrations.
+//!
+//! Each migration is a SQL file applied once, in order, inside a transaction, and recorded as a
+//! row of `schema_migrations`. Migration N is the embedded store's migration N in PostgreSQL's
+//! types, so that equal versions mean equal tables (which `import` relies on).
+//! Nodes that start at once take turns: the migration holds an advisory lock.
+//! Migrations are never edited once released: a change is a new file.
+
+use std::sync::Arc;
+
+use tincan_store::{StoreError, StoreResult};
+
+use crate::backend;
+use crate::driver::{Driver, Target};
+
+/// Every migration, in order; the version after applying `MIGRATIONS[i]` is `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_webhooks.sql"),
+    include_str!("../migrations/0003_root_app.sql"),
+    include_str!("../migrations/0004_profiles.sql"),
+    include_str!("../migrations/0005_lifecycle.sql"),
+    include_str!("../migrations/0006_conversations.sql"),
+    include_str!("../migrations/0007_groups.sql"),
+];
+
+/// The advisory lock key migrations hold (an arbitrary number, "tincan" in ASCII).
+const MIGRATION_LOCK: i64 = 0x74_69_6e_63_61_6e;
+
+/// Brings the database up to the newest schema.
+pub(crate) fn migrate(driver: &Driver, target: &Arc<Target>) -> StoreResult<()> {
+    let target = target.clone();
+    driver.run(async move {
+        let mut client = target.connect().await?;
+        let transaction = client.transaction().await.map_err(backend("starting the migrations"))?;
+        transaction
+            .execute("select pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(backend("waiting for another node's migrations"))?;
+        transaction
+            .batch_execute(
+                "create table if not exists schema_migrations (\
+                 version bigint primary key, applied_at timestamptz not null default now())",
+            )
+            .await
+            .map_err(backend("creating the migrations table"))?;
+        let version: i64 = transaction
+            .query_one("select coalesce(max(version), 0) from schema_migrations", &[])
+            .await
+            .map_err(backend("reading the schema version"))?
+            .get(0);
+        let version = usize::try_from(version).map_err(|_| StoreError::Corrupt(format!("schema version {version}")))?;
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::Corrupt(format!(
+                "the database has schema version {version}, newer than this build knows ({}); use a newer tincan",
+                MIGRATIONS.len()
+            )));
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            transaction.batch_execute(sql).await.map_err(backend("applying a migration"))?;
+            let applied = i64::try_from(index + 1).unwrap_or(i64::MAX);
+            transaction
+                .execute("insert into schema_migrations (version) values ($1)", &[&applied])
+                .await
+                .map_err(backend("recording the schema version"))?;
+        }
+        transaction.commit().await.map_err(backend("committing the migrations"))
+    })?
+}
+
+/// The schema version this build brings a database to.
+pub(crate) fn newest_version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
