@@ -110,6 +110,10 @@ impl StoreRead for SqliteReader {
                 conv_settings: load_conv_settings(connection)?,
                 conv_groups: load_conv_groups(connection)?,
                 profiles: load_profiles(connection)?,
+                friends: load_friends(connection)?,
+                friend_requests: load_friend_requests(connection)?,
+                blocks: load_blocks(connection)?,
+                friend_metas: load_friend_metas(connection)?,
                 revisions: load_revisions(connection)?,
             })
         })
@@ -405,7 +409,8 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
     let mut statement = connection
         .prepare(
             "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-             receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
+             receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
+             blocked_send_fails from app order by sdkappid",
         )
         .map_err(backend("preparing the app query"))?;
     let mut rows = statement.query([]).map_err(backend("querying apps"))?;
@@ -826,4 +831,99 @@ fn load_profiles(connection: &Connection) -> StoreResult<Vec<tincan_store::Profi
         }
     }
     Ok(profiles.into_values().collect())
+}
+
+fn load_friends(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendRecord>> {
+    let context = "reading friends";
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, owner, peer, remark, groups, custom, add_source, add_wording, add_time from friend \
+             order by sdkappid, owner, peer",
+        )
+        .map_err(backend("preparing the friend query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying friends"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend(context))? {
+        let text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
+        let number = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
+        records.push(tincan_store::FriendRecord {
+            sdkappid: from_sql(number(0)?)?,
+            owner: parse_user(&text(1)?)?,
+            peer: parse_user(&text(2)?)?,
+            remark: text(3)?,
+            groups: names_from_sql(&text(4)?),
+            custom: custom_from_sql(&text(5)?)?,
+            add_source: text(6)?,
+            add_wording: text(7)?,
+            add_time: from_sql(number(8)?)?,
+        });
+    }
+    Ok(records)
+}
+
+fn load_friend_requests(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendRequestRecord>> {
+    let context = "reading friend requests";
+    let mut statement = connection
+        .prepare(
+            "select sdkappid, from_user, to_user, remark, group_name, add_source, add_wording, add_time \
+             from friend_request order by sdkappid, from_user, to_user",
+        )
+        .map_err(backend("preparing the friend request query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying friend requests"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend(context))? {
+        let text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
+        let number = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
+        records.push(tincan_store::FriendRequestRecord {
+            sdkappid: from_sql(number(0)?)?,
+            from: parse_user(&text(1)?)?,
+            to: parse_user(&text(2)?)?,
+            remark: text(3)?,
+            group_name: text(4)?,
+            add_source: text(5)?,
+            add_wording: text(6)?,
+            add_time: from_sql(number(7)?)?,
+        });
+    }
+    Ok(records)
+}
+
+fn load_blocks(connection: &Connection) -> StoreResult<Vec<tincan_store::BlockRecord>> {
+    let context = "reading blocklists";
+    let mut statement = connection
+        .prepare("select sdkappid, owner, peer, blocked_at from friend_block order by sdkappid, owner, peer")
+        .map_err(backend("preparing the blocklist query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying blocklists"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend(context))? {
+        let text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
+        let number = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
+        records.push(tincan_store::BlockRecord {
+            sdkappid: from_sql(number(0)?)?,
+            owner: parse_user(&text(1)?)?,
+            peer: parse_user(&text(2)?)?,
+            blocked_at: from_sql(number(3)?)?,
+        });
+    }
+    Ok(records)
+}
+
+fn load_friend_metas(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendMetaRecord>> {
+    let context = "reading friend groups";
+    let mut statement = connection
+        .prepare("select sdkappid, owner, groups, pendency_read_time from friend_meta order by sdkappid, owner")
+        .map_err(backend("preparing the friend group query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying friend groups"))?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(backend(context))? {
+        let text = |index: usize| -> StoreResult<String> { row.get(index).map_err(backend(context)) };
+        let number = |index: usize| -> StoreResult<i64> { row.get(index).map_err(backend(context)) };
+        records.push(tincan_store::FriendMetaRecord {
+            sdkappid: from_sql(number(0)?)?,
+            owner: parse_user(&text(1)?)?,
+            groups: names_from_sql(&text(2)?),
+            pendency_read_time: from_sql(number(3)?)?,
+        });
+    }
+    Ok(records)
 }
