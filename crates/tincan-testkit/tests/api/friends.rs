@@ -449,3 +449,46 @@ async fn relationship_changes_reach_the_sns_webhooks() {
     receiver.next("Sns.CallbackBlackListDelete", WAIT).await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn requests_and_blocklists_outlast_a_restart_and_leave_with_a_deleted_account() {
+    // Goal: what the relationship chain holds is stored: after a restart a request waits and a
+    // block holds; deleting an account takes every relationship that names it, on both sides.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    set_permission(&carol, 1).await;
+    assert_eq!(alice.add_friend(&add("bob")).await.unwrap().friend_result_code, ErrorCode::FRIEND_PENDING);
+    alice.add_to_blocklist(&["carol"]).await.unwrap();
+    bob.report_friend_pendency_read(0).await.unwrap();
+    let (dave, _dave_events) = app.client("dave").await;
+    set_permission(&dave, 1).await;
+    carol.add_friend(&add("dave")).await.unwrap();
+    drop((alice, bob, carol, dave));
+
+    let app = app.restart().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let all = friend_get_pendency_list::Request::default();
+    let page = bob.friend_pendency_list(&all).await.unwrap();
+    assert_eq!(page.pendency_page_pendency_info_array.len(), 1, "the request waits after a restart");
+    assert_eq!(page.pendency_page_pendency_info_array[0].friend_add_pendency_info_identifier, "alice");
+    assert_eq!(page.pendency_page_unread_num, 0, "and so does the read mark");
+    assert_eq!(friend_ids(&alice.blocklist().await.unwrap()), ["carol"]);
+    let (carol, _carol_events) = app.client("carol").await;
+    let err = carol.send_text("alice", ConvType::C2C, "still blocked?", false).await.unwrap();
+    assert_eq!(err.message_seq, 0, "the block holds after a restart");
+
+    app.admin()
+        .call("im_open_login_svc", "account_delete", &json!({"DeleteItem": [{"UserID": "carol"}, {"UserID": "alice"}]}))
+        .await
+        .unwrap();
+    let (dave, _dave_events) = app.client("dave").await;
+    assert!(dave.friend_list().await.unwrap().is_empty(), "a deleted account leaves its friends' lists");
+    assert!(bob.friend_pendency_list(&all).await.unwrap().pendency_page_pendency_info_array.is_empty());
+    let (carol, _carol_events) = app.client("carol").await;
+    assert!(carol.blocklist().await.unwrap().is_empty());
+    assert!(carol.friend_list().await.unwrap().is_empty(), "a new account of the same name starts with nothing");
+    app.stop().await;
+}
