@@ -194,7 +194,7 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             });
             (body, *platform)
         }
-        CallbackEvent::Sns { pairs, client_cmd, event_time_ms, platform } => {
+        CallbackEvent::Sns { pairs, client_cmd, admin, forced, event_time_ms, platform } => {
             let added = command == tincan_core::config::CALLBACK_SNS_FRIEND_ADD;
             let pairs: Vec<Value> = pairs
                 .iter()
@@ -217,6 +217,8 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             });
             if added {
                 body["ClientCmd"] = json!(client_cmd);
+                body["Admin_Account"] = json!(admin);
+                body["ForceFlag"] = json!(u32::from(*forced));
             }
             (body, *platform)
         }

@@ -191,7 +191,7 @@ impl Changes {
     }
 
     /// The ops to store and the webhook events, in one list.
-    fn finish(mut self, engine: &Engine, relations: &Relations, platform: u32, client_cmd: &str) -> Vec<WriteOp> {
+    fn finish(mut self, engine: &Engine, relations: &Relations, origin: &Origin<'_>) -> Vec<WriteOp> {
         let sdkappid = self.sdkappid;
         for owner in &self.metas {
             let side = relations.of(owner);
@@ -214,13 +214,42 @@ impl Changes {
             (CALLBACK_SNS_BLACKLIST_ADD, self.blocked),
             (CALLBACK_SNS_BLACKLIST_DELETE, self.unblocked),
         ] {
-            if pairs.is_empty() || !engine.wants_callback(&config, command) {
+            // TIM reports imported friends to no webhook.
+            let imported = command == CALLBACK_SNS_FRIEND_ADD && origin.client_cmd == "friend_import";
+            if pairs.is_empty() || imported || !engine.wants_callback(&config, command) {
                 continue;
             }
-            let event = CallbackEvent::Sns { pairs, client_cmd: client_cmd.to_owned(), event_time_ms, platform };
+            let event = CallbackEvent::Sns {
+                pairs,
+                client_cmd: origin.client_cmd.to_owned(),
+                admin: origin.admin.clone(),
+                forced: origin.forced,
+                event_time_ms,
+                platform: origin.platform,
+            };
             self.ops.extend(engine.callback_op(sdkappid, command, &event));
         }
         self.ops
+    }
+}
+
+/// Who made a change and how, as the webhooks report it.
+struct Origin<'a> {
+    /// The device's `TIMPlatform` ([`crate::webhooks::PLATFORM_REST`] through REST).
+    platform: u32,
+    /// TIM's name of the command (`friend_add`, `friend_response`, ...).
+    client_cmd: &'a str,
+    /// The administrator, when the change came through the REST API; `""` otherwise.
+    admin: String,
+    /// Whether the add went past the other user's add permission.
+    forced: bool,
+}
+
+impl<'a> Origin<'a> {
+    fn of(session: &Session, client_cmd: &'a str) -> Origin<'a> {
+        let admin =
+            if session.rest { session.app.settings().admin_identifier.as_str().to_owned() } else { String::new() };
+        Origin { platform: session.event_platform(), client_cmd, admin, forced: false }
     }
 }
 
@@ -229,8 +258,7 @@ async fn commit_changes<T: Send>(
     engine: &Engine,
     app: &Arc<AppState>,
     decide: impl FnOnce(&mut Relations) -> Result<(T, Option<Changes>), ApiError>,
-    platform: u32,
-    client_cmd: &str,
+    origin: Origin<'_>,
 ) -> Result<T, ApiError> {
     let sdkappid = app.sdkappid;
     let committing = engine.commit(
@@ -239,7 +267,7 @@ async fn commit_changes<T: Send>(
             let (value, changes) = decide(relations)?;
             match changes {
                 Some(changes) if !changes.ops.is_empty() || !changes.pushes.is_empty() => {
-                    let ops = changes.finish(engine, relations, platform, client_cmd);
+                    let ops = changes.finish(engine, relations, &origin);
                     Ok(Decision::write(ops, Tell::devices(sdkappid), value))
                 }
                 _ => Ok(Decision::Nothing(value)),
@@ -335,7 +363,7 @@ impl Engine {
             }
             Ok((results, Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), client_cmd).await
+        commit_changes(self, &app, decide, Origin { forced: mode.force, ..Origin::of(session, client_cmd) }).await
     }
 }
 
@@ -546,7 +574,7 @@ async fn handle_request(
         changes.delete_request(relations, &me, &applicant);
         Ok((FriendResult::ok(applicant.as_str()), Some(changes)))
     };
-    commit_changes(engine, &app, decide, session.event_platform(), "friend_response").await
+    commit_changes(engine, &app, decide, Origin::of(session, "friend_response")).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,7 +614,7 @@ impl Engine {
             }
             Ok((results, Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), "friend_delete").await
+        commit_changes(self, &app, decide, Origin::of(session, "friend_delete")).await
     }
 }
 
@@ -864,7 +892,7 @@ impl Engine {
             changes.put_friend(relations, next);
             Ok(((), Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), "friend_update").await
+        commit_changes(self, &app, decide, Origin::of(session, "friend_update")).await
     }
 }
 
@@ -978,7 +1006,7 @@ async fn delete_pendency(
             .collect();
         Ok((results, Some(changes)))
     };
-    let results = commit_changes(engine, &app, decide, session.event_platform(), "friend_delete_pendency").await?;
+    let results = commit_changes(engine, &app, decide, Origin::of(session, "friend_delete_pendency")).await?;
     Ok(friend_delete_pendency::Response { results })
 }
 
@@ -1005,7 +1033,7 @@ async fn report_pendency_read(
         });
         Ok(((), Some(changes)))
     };
-    commit_changes(engine, &app, decide, session.event_platform(), "friend_report_pendency_read").await?;
+    commit_changes(engine, &app, decide, Origin::of(session, "friend_report_pendency_read")).await?;
     Ok(Empty {})
 }
 
@@ -1063,7 +1091,7 @@ impl Engine {
             }
             Ok((results, Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), "black_list_add").await
+        commit_changes(self, &app, decide, Origin::of(session, "black_list_add")).await
     }
 
     /// Unblocks users for `me`: one result per user, in order.
@@ -1093,7 +1121,7 @@ impl Engine {
                 .collect();
             Ok((results, Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), "black_list_delete").await
+        commit_changes(self, &app, decide, Origin::of(session, "black_list_delete")).await
     }
 
     /// The users `me` blocks, in the order blocked, each with when (its `add_time`).
@@ -1247,7 +1275,7 @@ async fn create_group(
         }
         Ok((results, Some(changes)))
     };
-    let results = commit_changes(engine, &app, decide, session.event_platform(), "group_add").await?;
+    let results = commit_changes(engine, &app, decide, Origin::of(session, "group_add")).await?;
     Ok(friend_group_create::Response { results })
 }
 
@@ -1286,7 +1314,7 @@ impl Engine {
             });
             Ok(((), Some(changes)))
         };
-        commit_changes(self, &app, decide, session.event_platform(), "group_delete").await
+        commit_changes(self, &app, decide, Origin::of(session, "group_delete")).await
     }
 
     /// `me`'s friend groups with their friends, in the order created: all of them, or those
@@ -1383,7 +1411,7 @@ async fn modify_group(
         });
         Ok((results, Some(changes)))
     };
-    let results = commit_changes(engine, &app, decide, session.event_platform(), "group_modify").await?;
+    let results = commit_changes(engine, &app, decide, Origin::of(session, "group_modify")).await?;
     Ok(friend_group_modify::Response { results })
 }
 

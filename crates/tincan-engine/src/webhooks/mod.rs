@@ -199,6 +199,12 @@ pub enum CallbackEvent {
         pairs: Vec<SnsPair>,
         /// TIM's name of the command that made the change (`friend_add`, `friend_response`, ...).
         client_cmd: String,
+        /// The administrator, for a change made through the REST API; `""` otherwise.
+        #[serde(default)]
+        admin: String,
+        /// Whether an add went past the other user's add permission (`ForceAddFlags`).
+        #[serde(default)]
+        forced: bool,
         /// When, in milliseconds.
         event_time_ms: u64,
         /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).

@@ -428,6 +428,8 @@ async fn relationship_changes_reach_the_sns_webhooks() {
     alice.add_friend(&add("bob")).await.unwrap();
     let hook = receiver.next("Sns.CallbackFriendAdd", WAIT).await;
     assert_eq!(hook.body["ClientCmd"], "friend_add");
+    assert_eq!(hook.body["Admin_Account"], "", "a client's add names no administrator");
+    assert_eq!(hook.body["ForceFlag"], 0);
     let mut pairs: Vec<(String, String, String)> = hook.body["PairList"]
         .as_array()
         .unwrap()
@@ -447,6 +449,19 @@ async fn relationship_changes_reach_the_sns_webhooks() {
     assert_eq!(hook.body["PairList"], json!([{"From_Account": "alice", "To_Account": "bob"}]));
     alice.delete_from_blocklist(&["bob"]).await.unwrap();
     receiver.next("Sns.CallbackBlackListDelete", WAIT).await;
+
+    // Through REST: an import is reported to no webhook, as TIM's; a forced add names the
+    // administrator and its force.
+    let (_carol, _carol_events) = app.client("carol").await;
+    let import =
+        json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "carol", "AddSource": "AddSource_Type_x"}]});
+    app.admin().call("sns", "friend_import", &import).await.unwrap();
+    let add = json!({"From_Account": "carol", "AddFriendItem": [{"To_Account": "bob", "AddSource": "AddSource_Type_x"}], "ForceAddFlags": 1});
+    app.admin().call("sns", "friend_add", &add).await.unwrap();
+    let hook = receiver.next("Sns.CallbackFriendAdd", WAIT).await;
+    assert_eq!(hook.body["PairList"][0]["From_Account"], "carol", "the import before it was not reported");
+    assert_eq!(hook.body["Admin_Account"], tincan_engine::DEFAULT_ADMIN_IDENTIFIER);
+    assert_eq!(hook.body["ForceFlag"], 1);
     app.stop().await;
 }
 
