@@ -375,7 +375,9 @@ fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
 /// success (`Ok(true)`); an error when the app refuses it (20007 for a blocked sender, 20009
 /// to 20011 when the app requires friendship and the two are not friends both ways).
 fn relation_refuses(app: &AppState, sender: &UserId, peer: &UserId) -> Result<bool, ApiError> {
-    let config = app.settings().config.clone();
+    // The settings are shared, not copied: this runs on every C2C send.
+    let settings = app.settings();
+    let config = &settings.config;
     let relations = lock(&app.relations);
     if relations.blocks(peer, sender) {
         if config.blocked_send_fails {
