@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 18] = [
+pub const CALLBACK_COMMANDS: [&str; 22] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -70,7 +70,19 @@ pub const CALLBACK_COMMANDS: [&str; 18] = [
     CALLBACK_GROUP_AFTER_INFO_CHANGED,
     CALLBACK_GROUP_AFTER_OWNER_CHANGED,
     CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED,
+    CALLBACK_SNS_FRIEND_ADD,
+    CALLBACK_SNS_FRIEND_DELETE,
+    CALLBACK_SNS_BLACKLIST_ADD,
+    CALLBACK_SNS_BLACKLIST_DELETE,
 ];
+/// After friendships were made (by an add, an import or an accepted request).
+pub const CALLBACK_SNS_FRIEND_ADD: &str = "Sns.CallbackFriendAdd";
+/// After friendships ended.
+pub const CALLBACK_SNS_FRIEND_DELETE: &str = "Sns.CallbackFriendDelete";
+/// After users were blocked.
+pub const CALLBACK_SNS_BLACKLIST_ADD: &str = "Sns.CallbackBlackListAdd";
+/// After users were unblocked.
+pub const CALLBACK_SNS_BLACKLIST_DELETE: &str = "Sns.CallbackBlackListDelete";
 /// A device of a user logged in, logged out or lost its connection.
 pub const CALLBACK_STATE_CHANGE: &str = "State.StateChange";
 /// After a user's profile changed.
@@ -126,6 +138,12 @@ pub struct AppConfig {
     pub callback_url: String,
     /// The webhook commands enabled, by TIM's names ([`CALLBACK_COMMANDS`]).
     pub callback_commands: Vec<String>,
+    /// Whether a C2C message needs the two users to be friends (TIM's console setting
+    /// "relationship check for one-to-one messages"; off by default, as TIM's).
+    pub c2c_requires_friendship: bool,
+    /// Whether a C2C message from a user the receiver blocks fails with 20007; off, the sender
+    /// is answered as if it was sent (TIM's default) and the receiver never sees it.
+    pub blocked_send_fails: bool,
 }
 
 impl AppConfig {
@@ -139,6 +157,8 @@ impl AppConfig {
             receipt_group_members_max: RECEIPT_GROUP_MEMBERS_MAX_DEFAULT,
             callback_url: String::new(),
             callback_commands: Vec::new(),
+            c2c_requires_friendship: false,
+            blocked_send_fails: false,
         }
     }
 

@@ -173,6 +173,7 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         tincan_proto::conv_manage::CONV_PUSH => tincan_proto::conv_manage::CONV_PUSH,
         tincan_proto::conv_manage::CONV_GROUP_PUSH => tincan_proto::conv_manage::CONV_GROUP_PUSH,
         push::PROFILE => push::PROFILE,
+        push::FRIEND => push::FRIEND,
         _ => push::GROUP,
     }
 }

@@ -55,6 +55,7 @@ pub use metrics::Metrics;
 pub use ops::Handle;
 pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER, SDKAPPID_RANGE, StartReport};
 pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary};
+pub use ops::friends::{AddItem, AddMode};
 pub use ops::group_profiles::{ProfileChange, group_custom_fields, member_custom_fields};
 
 impl Engine {

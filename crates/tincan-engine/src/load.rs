@@ -134,6 +134,28 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             });
         }
     }
+    for record in loaded.friends {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        let mut relations = lock(&app.relations);
+        relations.of_mut(&record.owner.clone()).friends.insert(record.peer.clone(), record);
+    }
+    for record in loaded.friend_requests {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        let mut relations = lock(&app.relations);
+        relations.of_mut(&record.to.clone()).incoming.insert(record.from.clone(), record.clone());
+        relations.of_mut(&record.from.clone()).outgoing.insert(record.to.clone(), record);
+    }
+    for record in loaded.blocks {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        lock(&app.relations).of_mut(&record.owner).blocked.insert(record.peer, record.blocked_at);
+    }
+    for record in loaded.friend_metas {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        let mut relations = lock(&app.relations);
+        let side = relations.of_mut(&record.owner);
+        side.groups = record.groups;
+        side.pendency_read_time = record.pendency_read_time;
+    }
     for (sdkappid, user, read_time) in loaded.pendency_read_times {
         if let Some(app) = apps.get(&sdkappid) {
             lock(&app.pendency_read_times).insert(user, read_time);

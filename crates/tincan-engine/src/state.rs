@@ -6,7 +6,7 @@
 //! one conversation (group or C2C pair), then a receipt cell or an account's conversation set,
 //! and no code holds two conversations at once.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -16,7 +16,7 @@ use tincan_core::conv::{C2cPair, ConvKey, ReadState, Side};
 use tincan_core::group::Group;
 use tincan_core::receipts::GroupReceipt;
 use tincan_proto::{GroupId, UserId};
-use tincan_store::{GroupReceiptRecord, MessageRecord, ReceiptSource};
+use tincan_store::{FriendRecord, FriendRequestRecord, GroupReceiptRecord, MessageRecord, ReceiptSource};
 
 /// How long sent message IDs are remembered in memory to recognise resends, in seconds.
 pub(crate) const DEDUPE_WINDOW_SECONDS: u64 = 600;
@@ -67,6 +67,67 @@ pub(crate) struct AppState {
     pub(crate) watchers: Mutex<Watchers>,
     /// When each user last read its groups' join requests, in seconds.
     pub(crate) pendency_read_times: Mutex<HashMap<UserId, u64>>,
+    /// The relationship chain: friends, friend requests, blocklists and friend groups. One
+    /// lock for the app, taken after the app maps and before any account's profile, so that a
+    /// change touching two users' lists is one decision.
+    pub(crate) relations: Mutex<Relations>,
+}
+
+/// One user's side of the relationship chain.
+#[derive(Default)]
+pub(crate) struct UserRelations {
+    /// Its friends (one direction: the user has them).
+    pub(crate) friends: BTreeMap<UserId, FriendRecord>,
+    /// Requests others sent it, by applicant.
+    pub(crate) incoming: BTreeMap<UserId, FriendRequestRecord>,
+    /// Requests it sent, by receiver.
+    pub(crate) outgoing: BTreeMap<UserId, FriendRequestRecord>,
+    /// The users it blocks, with when.
+    pub(crate) blocked: BTreeMap<UserId, u64>,
+    /// Its friend groups, in the order created.
+    pub(crate) groups: Vec<String>,
+    /// When it last marked its friend requests read, in seconds.
+    pub(crate) pendency_read_time: u64,
+}
+
+/// The relationship chain of an app's users (only users with something in it have an entry).
+#[derive(Default)]
+pub(crate) struct Relations {
+    users: HashMap<UserId, UserRelations>,
+}
+
+impl Relations {
+    /// A user's side, if it has anything.
+    pub(crate) fn of(&self, user: &UserId) -> Option<&UserRelations> {
+        self.users.get(user)
+    }
+
+    /// A user's side, made empty if it had nothing.
+    pub(crate) fn of_mut(&mut self, user: &UserId) -> &mut UserRelations {
+        self.users.entry(user.clone()).or_default()
+    }
+
+    /// Whether `owner` has `peer` as a friend.
+    pub(crate) fn is_friend(&self, owner: &UserId, peer: &UserId) -> bool {
+        self.of(owner).is_some_and(|it| it.friends.contains_key(peer))
+    }
+
+    /// Whether `owner` blocks `peer`.
+    pub(crate) fn blocks(&self, owner: &UserId, peer: &UserId) -> bool {
+        self.of(owner).is_some_and(|it| it.blocked.contains_key(peer))
+    }
+
+    /// Forgets a deleted account: its side and every mention of it on others' sides, as the
+    /// store's `DeleteAccount` does.
+    pub(crate) fn forget(&mut self, user: &UserId) {
+        self.users.remove(user);
+        for side in self.users.values_mut() {
+            side.friends.remove(user);
+            side.incoming.remove(user);
+            side.outgoing.remove(user);
+            side.blocked.remove(user);
+        }
+    }
 }
 
 impl AppState {
@@ -80,6 +141,7 @@ impl AppState {
             message_ids: (0..MESSAGE_ID_SHARDS).map(|_| Mutex::new(MessageIds::default())).collect(),
             watchers: Mutex::new(Watchers::default()),
             pendency_read_times: Mutex::new(HashMap::new()),
+            relations: Mutex::new(Relations::default()),
         }
     }
 

@@ -58,6 +58,7 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
         Event::UserStatusChanged(statuses) => {
             vec![json!({"kind": "user_status_changed", "json_user_status_array": to_text(&statuses)})]
         }
+        Event::Friend(push) => friend_events(push),
         // The client resumes after an overflow by itself; what the app missed comes again.
         Event::ReceiptSent(_)
         | Event::ConvRead(_)
@@ -66,6 +67,50 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
         | Event::Connection(_)
         | Event::Overflowed { .. } => Vec::new(),
     }
+}
+
+/// A relationship change as TIM's friend callback of its kind (friend group changes have no
+/// callback in TIM's Electron SDK).
+fn friend_events(push: tincan_proto::push::FriendPush) -> Vec<Outgoing> {
+    use tincan_proto::friendship as tim;
+    let event = match push.friend_change_elem_change_type {
+        tim::CHANGE_FRIEND_ADD => {
+            json!({"kind": "on_add_friend", "json_identifier_array": to_text(&push.friend_change_elem_friend_add_identifier_array)})
+        }
+        tim::CHANGE_FRIEND_DEL => {
+            json!({"kind": "on_delete_friend", "json_identifier_array": to_text(&push.friend_change_elem_friend_del_identifier_array)})
+        }
+        tim::CHANGE_PROFILE_UPDATE => json!({
+            "kind": "update_friend_profile",
+            "json_friend_profile_update_array": to_text(&push.friend_change_elem_friend_profile_update_item_array),
+        }),
+        tim::CHANGE_PENDENCY_ADD => json!({
+            "kind": "friend_add_request",
+            "json_friend_add_request_pendency_array": to_text(&push.friend_change_elem_friend_add_pendency_array),
+        }),
+        tim::CHANGE_PENDENCY_DEL => json!({
+            "kind": "friend_application_list_deleted",
+            "json_identifier_array": to_text(&push.friend_change_elem_pendency_del_identifier_array),
+        }),
+        tim::CHANGE_PENDENCY_READ => json!({"kind": "friend_application_list_read"}),
+        tim::CHANGE_BLACKLIST_ADD => {
+            let entries: Vec<tim::FriendProfile> = push
+                .friend_change_elem_blacklist_add_identifier_array
+                .iter()
+                .map(|user| tim::FriendProfile {
+                    friend_profile_identifier: user.clone(),
+                    ..tim::FriendProfile::default()
+                })
+                .collect();
+            json!({"kind": "friend_blacklist_added", "json_friend_black_added_array": to_text(&entries)})
+        }
+        tim::CHANGE_BLACKLIST_DEL => json!({
+            "kind": "friend_blacklist_deleted",
+            "json_identifier_array": to_text(&push.friend_change_elem_blacklist_del_identifier_array),
+        }),
+        _ => return Vec::new(),
+    };
+    vec![event]
 }
 
 /// The login is over (`TIMSetKickedOfflineCallback` or `TIMSetUserSigExpiredCallback`, by

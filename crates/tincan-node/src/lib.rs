@@ -24,6 +24,7 @@
 //! - `events`: pushed events in the shapes of TIM's callbacks.
 
 mod events;
+mod friend_methods;
 mod group_methods;
 mod methods;
 mod params;

@@ -129,9 +129,13 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
             Some(result) => result,
             None => match crate::group_methods::call(session, other, params).await {
                 Some(result) => result,
-                None => {
-                    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im")))
-                }
+                None => match crate::friend_methods::call(session, other, params).await {
+                    Some(result) => result,
+                    None => Err(ApiError::new(
+                        ErrorCode::INVALID_OPERATION,
+                        format!("{other} is not a method of tincan-im"),
+                    )),
+                },
             },
         },
     };
@@ -210,6 +214,24 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
         OpKind::DeleteMessages => &["TIMMsgDelete", "TIMMsgListDelete"],
         OpKind::FindMessages => &["TIMMsgFindMessages", "TIMMsgFindByMsgLocatorList"],
+        OpKind::AddFriend => &["TIMFriendshipAddFriend"],
+        OpKind::DeleteFriend => &["TIMFriendshipDeleteFriend"],
+        OpKind::GetFriendList => &["TIMFriendshipGetFriendProfileList"],
+        OpKind::GetFriendsInfo => &["TIMFriendshipGetFriendsInfo"],
+        OpKind::ModifyFriend => &["TIMFriendshipModifyFriendProfile"],
+        OpKind::CheckFriends => &["TIMFriendshipCheckFriendType"],
+        OpKind::GetFriendPendencyList => &["TIMFriendshipGetPendencyList"],
+        OpKind::HandleFriendRequest => &["TIMFriendshipHandleFriendAddRequest"],
+        OpKind::DeleteFriendPendency => &["TIMFriendshipDeletePendency"],
+        OpKind::ReportFriendPendencyRead => &["TIMFriendshipReportPendencyReaded"],
+        OpKind::AddToBlocklist => &["TIMFriendshipAddToBlackList"],
+        OpKind::DeleteFromBlocklist => &["TIMFriendshipDeleteFromBlackList"],
+        OpKind::GetBlocklist => &["TIMFriendshipGetBlackList"],
+        OpKind::CreateFriendGroup => &["TIMFriendshipCreateFriendGroup"],
+        OpKind::DeleteFriendGroup => &["TIMFriendshipDeleteFriendGroup"],
+        OpKind::ModifyFriendGroup => &["TIMFriendshipModifyFriendGroup"],
+        OpKind::GetFriendGroups => &["TIMFriendshipGetFriendGroupList"],
+        OpKind::SearchFriends => &["TIMFriendshipSearchFriends"],
     }
 }
 

@@ -118,8 +118,33 @@ codes! {
     C2C_INVALID_ACCOUNT = 20003;
     /// C2C: a before-send webhook refused the message.
     C2C_REJECTED_BY_CALLBACK = 20006;
+    /// C2C: the receiver has blocked the sender (only when the app tells blocked senders so).
+    C2C_BLOCKED_BY_PEER = 20007;
+    /// C2C: the app requires friendship for C2C messages and neither has the other as a friend.
+    C2C_NOT_FRIENDS = 20009;
+    /// C2C: the app requires friendship and the sender is not in the receiver's friend list.
+    C2C_NOT_PEERS_FRIEND = 20010;
+    /// C2C: the app requires friendship and the receiver is not in the sender's friend list.
+    C2C_PEER_NOT_FRIEND = 20011;
     /// C2C: the message is older than the app's revoke time limit.
     C2C_REVOKE_TIME_LIMIT = 20016;
+    /// Relationship: invalid parameters, or a change the relationship does not allow (adding a
+    /// friend one has, deleting or updating one one has not, blocking twice); `desc` says which.
+    FRIEND_INVALID_PARAMETERS = 30001;
+    /// Relationship: the account does not exist.
+    FRIEND_ACCOUNT_NOT_FOUND = 30003;
+    /// Relationship: the user's friend list (or blocklist, or friend groups) is full.
+    FRIEND_LIST_FULL = 30010;
+    /// Relationship: the other user's friend list is full.
+    FRIEND_PEER_LIST_FULL = 30014;
+    /// Relationship: the user to add is in the user's own blocklist.
+    FRIEND_PEER_IN_BLOCKLIST = 30515;
+    /// Relationship: the user to add lets no one add them (`AllowType_Type_DenyAny`).
+    FRIEND_PEER_DENIES_ALL = 30516;
+    /// Relationship: the user to add has blocked the user.
+    FRIEND_IN_PEERS_BLOCKLIST = 30525;
+    /// Relationship: the request was sent and waits for the other user's answer.
+    FRIEND_PENDING = 30539;
     /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
     PROFILE_INVALID_PARAMETERS = 40001;
     /// Profile: the account does not exist.

@@ -18,6 +18,8 @@
 //!   may send.
 //! - [`objects`]: the other TIM objects (`ConvInfo`, `MessageReceipt`, group info and members).
 //! - [`profile`]: user profiles and user status, with TIM's field limits.
+//! - [`friendship`]: the relationship chain's objects (friends, requests, friend groups, the
+//!   blocklist) with TIM's keys and limits.
 //! - [`frame`]: the envelope of every WebSocket frame (requests, responses, pushes).
 //! - [`api`]: one module per operation, each with its `Request` and `Response`.
 //! - [`push`]: the events the server pushes.
@@ -29,6 +31,7 @@ pub mod conv_manage;
 pub mod enums;
 pub mod error;
 pub mod frame;
+pub mod friendship;
 pub mod ids;
 pub mod limits;
 pub mod message;

@@ -122,6 +122,34 @@ pub const PROFILE_USERS_PER_CALL_MAX: usize = 100;
 pub const SUBSCRIPTIONS_MAX: usize = 200;
 /// Bytes of a custom status text, at most (TIM: 100).
 pub const CUSTOM_STATUS_BYTES_MAX: usize = 100;
+
+// The relationship chain.
+/// Friends one user has, at most (TIM: 3,000 by default).
+pub const FRIENDS_MAX: usize = 3_000;
+/// Users one user blocks, at most (TIM: 1,000).
+pub const BLOCKLIST_MAX: usize = 1_000;
+/// Friend groups one user has, at most.
+pub const FRIEND_GROUPS_MAX: usize = 30;
+/// Bytes of a friend group's name, at most (TIM: 30).
+pub const FRIEND_GROUP_NAME_BYTES_MAX: usize = 30;
+/// Bytes of a friend's remark, at most (TIM: 96).
+pub const FRIEND_REMARK_BYTES_MAX: usize = 96;
+/// Bytes of a friend request's wording, at most (TIM: 256).
+pub const FRIEND_ADD_WORDING_BYTES_MAX: usize = 256;
+/// Bytes of a friend request's source after `AddSource_Type_`, at most (TIM: 8).
+pub const FRIEND_ADD_SOURCE_NAME_BYTES_MAX: usize = 8;
+/// Bytes of a custom friend field's name after `Tag_SNS_Custom_`, at most (TIM: 8).
+pub const FRIEND_CUSTOM_NAME_BYTES_MAX: usize = 8;
+/// Bytes of a custom friend field's value, at most.
+pub const FRIEND_CUSTOM_VALUE_BYTES_MAX: usize = 500;
+/// Custom friend fields one friend holds, at most (TIM: 20 per app).
+pub const FRIEND_CUSTOM_FIELDS_MAX: usize = 20;
+/// Users named in one relationship call, at most (TIM: 1,000 per `friend_add`).
+pub const FRIEND_USERS_PER_CALL_MAX: usize = 1_000;
+/// Keywords of one friend search, at most (TIM: 5).
+pub const FRIEND_SEARCH_KEYWORDS_MAX: usize = 5;
+/// Largest page of friend requests, and its default.
+pub const FRIEND_PENDENCY_PAGE_MAX: usize = 100;
 /// Largest image upload, in bytes (TIM: 28 MB, 7005).
 pub const MEDIA_IMAGE_BYTES_MAX: usize = 28 * 1024 * 1024;
 /// Largest sound upload, in bytes (TIM: 28 MB, 7005).

@@ -25,6 +25,8 @@ pub const CONV_READ: &str = "conv_read";
 pub const GROUP: &str = "group";
 /// `push` kind of [`ProfilePush`].
 pub const PROFILE: &str = "profile";
+/// `push` kind of [`FriendPush`].
+pub const FRIEND: &str = "friend";
 /// `push` kind of [`UserStatusPush`]; not an event of the stream (`pos` 0): status is live
 /// state, which a device that was away asks for again (`status_get`).
 pub const USER_STATUS: &str = "user_status";
@@ -190,4 +192,50 @@ pub struct MsgRevokeInfo {
 pub struct MsgUpdatedPush {
     /// The message, from the receiving user's point of view.
     pub message: Message,
+}
+
+/// A change of the user's relationship chain (TIM's `FriendChangeElem`), pushed to every device
+/// of each user whose lists changed; the keys that do not concern the change are left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FriendPush {
+    /// `TIMFriendChangeType` (`crate::friendship::CHANGE_*`).
+    pub friend_change_elem_change_type: u32,
+    /// Friends added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_add_identifier_array: Vec<String>,
+    /// Friends deleted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_del_identifier_array: Vec<String>,
+    /// Friend requests received.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_add_pendency_array: Vec<crate::friendship::FriendAddPendency>,
+    /// Friend requests gone: the other users.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_pendency_del_identifier_array: Vec<String>,
+    /// Friend requests marked read up to this time, in seconds.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub friend_change_elem_pendency_readed_report_timestamp: u64,
+    /// Users blocked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_blacklist_add_identifier_array: Vec<String>,
+    /// Users unblocked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_blacklist_del_identifier_array: Vec<String>,
+    /// Friends whose entries changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_profile_update_item_array: Vec<crate::friendship::FriendProfileUpdate>,
+    /// Friend groups created.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_group_add_array: Vec<String>,
+    /// Friend groups deleted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_group_del_array: Vec<String>,
+    /// Friend groups renamed or changed (their names now).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub friend_change_elem_friend_group_update_array: Vec<String>,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }

@@ -599,6 +599,11 @@ impl Driver {
                     });
                 }
             }
+            push::FRIEND => {
+                if let Ok(payload) = serde_json::from_str::<tincan_proto::push::FriendPush>(data) {
+                    deliver!(Event::Friend(payload));
+                }
+            }
             push::USER_STATUS => {
                 if let Ok(payload) = serde_json::from_str::<UserStatusPush>(data) {
                     deliver!(Event::UserStatusChanged(payload.statuses));

@@ -20,6 +20,7 @@ pub mod admin;
 mod conv_manage;
 mod convs;
 mod driver;
+mod friends;
 pub mod groups;
 pub mod media;
 mod ops;
@@ -141,6 +142,13 @@ pub enum Event {
     /// Users' status: those this user subscribed to, or its own custom status set on a device
     /// (TIM `TIMSetUserStatusChangedCallback`).
     UserStatusChanged(Vec<tincan_proto::profile::UserStatus>),
+    /// This user's relationship chain changed, here, on another device or by another user
+    /// (TIM's friend callbacks: `TIMSetOnAddFriendCallback`, `TIMSetOnDeleteFriendCallback`,
+    /// `TIMSetUpdateFriendProfileCallback`, `TIMSetFriendAddRequestCallback`,
+    /// `TIMSetFriendApplicationListDeletedCallback`, `TIMSetFriendApplicationListReadCallback`,
+    /// `TIMSetFriendBlackListAddedCallback`, `TIMSetFriendBlackListDeletedCallback`, by
+    /// `friend_change_elem_change_type`).
+    Friend(tincan_proto::push::FriendPush),
     /// Missed events have been replayed up to this position.
     Synced(u64),
     /// The connection dropped or came back.

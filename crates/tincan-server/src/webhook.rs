@@ -194,6 +194,34 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             });
             (body, *platform)
         }
+        CallbackEvent::Sns { pairs, client_cmd, admin, forced, event_time_ms, platform } => {
+            let added = command == tincan_core::config::CALLBACK_SNS_FRIEND_ADD;
+            let pairs: Vec<Value> = pairs
+                .iter()
+                .map(|pair| {
+                    if added {
+                        json!({
+                            "From_Account": pair.from,
+                            "To_Account": pair.to,
+                            "Initiator_Account": pair.initiator,
+                        })
+                    } else {
+                        json!({"From_Account": pair.from, "To_Account": pair.to})
+                    }
+                })
+                .collect();
+            let mut body = json!({
+                "CallbackCommand": command,
+                "PairList": pairs,
+                "EventTime": event_time_ms,
+            });
+            if added {
+                body["ClientCmd"] = json!(client_cmd);
+                body["Admin_Account"] = json!(admin);
+                body["ForceFlag"] = json!(u32::from(*forced));
+            }
+            (body, *platform)
+        }
     }
 }
 

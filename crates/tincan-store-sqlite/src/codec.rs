@@ -172,7 +172,7 @@ fn commands_from_sql(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands, root.
+/// callback_commands, root, c2c_requires_friendship, blocked_send_fails.
 pub(crate) fn app_from_row(columns: &Columns<'_, '_>) -> StoreResult<AppRecord> {
     let plan = columns.text(3)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
@@ -187,6 +187,8 @@ pub(crate) fn app_from_row(columns: &Columns<'_, '_>) -> StoreResult<AppRecord> 
             receipt_group_members_max: columns.u32(6)?,
             callback_url: columns.text(8)?,
             callback_commands: commands_from_sql(&columns.text(9)?),
+            c2c_requires_friendship: columns.flag(11)?,
+            blocked_send_fails: columns.flag(12)?,
         },
         created_at: columns.u64(7)?,
         root: columns.flag(10)?,

@@ -103,6 +103,10 @@ impl StoreRead for SqliteReader {
                 conv_settings: load_conv_settings(connection)?,
                 conv_groups: load_conv_groups(connection)?,
                 profiles: load_profiles(connection)?,
+                friends: load_friends(connection)?,
+                friend_requests: load_friend_requests(connection)?,
+                blocks: load_blocks(connection)?,
+                friend_metas: load_friend_metas(connection)?,
                 revisions: load_revisions(connection)?,
             })
         })
@@ -377,7 +381,8 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
     collect_rows(
         connection,
         "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-         receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
+         receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
+         blocked_send_fails from app order by sdkappid",
         [],
         "reading apps",
         app_from_row,
@@ -725,4 +730,83 @@ fn load_profiles(connection: &Connection) -> StoreResult<Vec<tincan_store::Profi
         }
     }
     Ok(profiles.into_values().collect())
+}
+
+fn load_friends(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, owner, peer, remark, groups, custom, add_source, add_wording, add_time from friend \
+         order by sdkappid, owner, peer",
+        [],
+        "reading friends",
+        |columns| {
+            Ok(tincan_store::FriendRecord {
+                sdkappid: columns.u64(0)?,
+                owner: columns.user(1)?,
+                peer: columns.user(2)?,
+                remark: columns.text(3)?,
+                groups: names_from_sql(&columns.text(4)?),
+                custom: custom_from_sql(&columns.text(5)?)?,
+                add_source: columns.text(6)?,
+                add_wording: columns.text(7)?,
+                add_time: columns.u64(8)?,
+            })
+        },
+    )
+}
+
+fn load_friend_requests(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendRequestRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, from_user, to_user, remark, group_name, add_source, add_wording, add_time \
+         from friend_request order by sdkappid, from_user, to_user",
+        [],
+        "reading friend requests",
+        |columns| {
+            Ok(tincan_store::FriendRequestRecord {
+                sdkappid: columns.u64(0)?,
+                from: columns.user(1)?,
+                to: columns.user(2)?,
+                remark: columns.text(3)?,
+                group_name: columns.text(4)?,
+                add_source: columns.text(5)?,
+                add_wording: columns.text(6)?,
+                add_time: columns.u64(7)?,
+            })
+        },
+    )
+}
+
+fn load_blocks(connection: &Connection) -> StoreResult<Vec<tincan_store::BlockRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, owner, peer, blocked_at from friend_block order by sdkappid, owner, peer",
+        [],
+        "reading blocklists",
+        |columns| {
+            Ok(tincan_store::BlockRecord {
+                sdkappid: columns.u64(0)?,
+                owner: columns.user(1)?,
+                peer: columns.user(2)?,
+                blocked_at: columns.u64(3)?,
+            })
+        },
+    )
+}
+
+fn load_friend_metas(connection: &Connection) -> StoreResult<Vec<tincan_store::FriendMetaRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, owner, groups, pendency_read_time from friend_meta order by sdkappid, owner",
+        [],
+        "reading friend groups",
+        |columns| {
+            Ok(tincan_store::FriendMetaRecord {
+                sdkappid: columns.u64(0)?,
+                owner: columns.user(1)?,
+                groups: names_from_sql(&columns.text(2)?),
+                pendency_read_time: columns.u64(3)?,
+            })
+        },
+    )
 }

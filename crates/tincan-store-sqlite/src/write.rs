@@ -79,7 +79,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutApp(app) => execute(
             "insert or replace into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
              receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, \
-             root) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             root, c2c_requires_friendship, blocked_send_fails) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+             ?12, ?13)",
             params![
                 to_sql(app.sdkappid),
                 app.secret_key,
@@ -91,7 +92,9 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 to_sql(app.created_at),
                 app.config.callback_url,
                 commands_to_sql(&app.config.callback_commands),
-                app.root
+                app.root,
+                app.config.c2c_requires_friendship,
+                app.config.blocked_send_fails
             ],
             "storing an app",
         ),
@@ -133,9 +136,82 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 params![to_sql(*sdkappid), user.as_str()],
                 "deleting an account",
             )?;
-            delete_profile(&execute, *sdkappid, user.as_str())
+            delete_profile(&execute, *sdkappid, user.as_str())?;
+            delete_relations(&execute, *sdkappid, user.as_str())
         }
         WriteOp::PutProfile(record) => put_profile(&execute, record),
+        WriteOp::PutFriend(record) => execute(
+            "insert or replace into friend (sdkappid, owner, peer, remark, groups, custom, add_source, add_wording, \
+             add_time) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                to_sql(record.sdkappid),
+                record.owner.as_str(),
+                record.peer.as_str(),
+                record.remark,
+                names_to_sql(&record.groups),
+                custom_to_sql(&record.custom),
+                record.add_source,
+                record.add_wording,
+                to_sql(record.add_time)
+            ],
+            "storing a friend",
+        ),
+        WriteOp::DeleteFriend { sdkappid, owner, peer } => execute(
+            "delete from friend where sdkappid = ?1 and owner = ?2 and peer = ?3",
+            params![to_sql(*sdkappid), owner.as_str(), peer.as_str()],
+            "deleting a friend",
+        ),
+        WriteOp::PutFriendRequest(record) => execute(
+            "insert or replace into friend_request (sdkappid, from_user, to_user, remark, group_name, add_source, \
+             add_wording, add_time) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                to_sql(record.sdkappid),
+                record.from.as_str(),
+                record.to.as_str(),
+                record.remark,
+                record.group_name,
+                record.add_source,
+                record.add_wording,
+                to_sql(record.add_time)
+            ],
+            "storing a friend request",
+        ),
+        WriteOp::DeleteFriendRequest { sdkappid, from, to } => execute(
+            "delete from friend_request where sdkappid = ?1 and from_user = ?2 and to_user = ?3",
+            params![to_sql(*sdkappid), from.as_str(), to.as_str()],
+            "deleting a friend request",
+        ),
+        WriteOp::PutBlock(record) => execute(
+            "insert or replace into friend_block (sdkappid, owner, peer, blocked_at) values (?1, ?2, ?3, ?4)",
+            params![to_sql(record.sdkappid), record.owner.as_str(), record.peer.as_str(), to_sql(record.blocked_at)],
+            "storing a blocklist entry",
+        ),
+        WriteOp::DeleteBlock { sdkappid, owner, peer } => execute(
+            "delete from friend_block where sdkappid = ?1 and owner = ?2 and peer = ?3",
+            params![to_sql(*sdkappid), owner.as_str(), peer.as_str()],
+            "deleting a blocklist entry",
+        ),
+        WriteOp::PutFriendMeta(record) => {
+            if record.is_empty() {
+                execute(
+                    "delete from friend_meta where sdkappid = ?1 and owner = ?2",
+                    params![to_sql(record.sdkappid), record.owner.as_str()],
+                    "deleting friend groups",
+                )
+            } else {
+                execute(
+                    "insert or replace into friend_meta (sdkappid, owner, groups, pendency_read_time) \
+                     values (?1, ?2, ?3, ?4)",
+                    params![
+                        to_sql(record.sdkappid),
+                        record.owner.as_str(),
+                        names_to_sql(&record.groups),
+                        to_sql(record.pendency_read_time)
+                    ],
+                    "storing friend groups",
+                )
+            }
+        }
         WriteOp::PutGroup(group) => execute(
             "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
              add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at, shutup_all, visible, \
@@ -435,6 +511,22 @@ fn delete_profile(execute: &Execute<'_>, sdkappid: u64, user: &str) -> StoreResu
         ("delete from profile where sdkappid = ?1 and user_id = ?2", "deleting a profile"),
         ("delete from profile_custom where sdkappid = ?1 and user_id = ?2", "deleting a profile's custom fields"),
         ("delete from subscription where sdkappid = ?1 and user_id = ?2", "deleting subscriptions"),
+    ] {
+        execute(sql, params![to_sql(sdkappid), user], context)?;
+    }
+    Ok(())
+}
+
+/// Removes every row of the relationship chain that names `user`, on either side.
+fn delete_relations(execute: &Execute<'_>, sdkappid: u64, user: &str) -> StoreResult<()> {
+    for (sql, context) in [
+        ("delete from friend where sdkappid = ?1 and (owner = ?2 or peer = ?2)", "deleting friends"),
+        (
+            "delete from friend_request where sdkappid = ?1 and (from_user = ?2 or to_user = ?2)",
+            "deleting friend requests",
+        ),
+        ("delete from friend_block where sdkappid = ?1 and (owner = ?2 or peer = ?2)", "deleting blocklist entries"),
+        ("delete from friend_meta where sdkappid = ?1 and owner = ?2", "deleting friend groups"),
     ] {
         execute(sql, params![to_sql(sdkappid), user], context)?;
     }

@@ -40,6 +40,7 @@ pub fn run_all(open: OpenStore<'_>) {
     revised_messages_read_back_and_replay(open);
     messages_deleted_for_one_user_stay_for_the_others(open);
     text_keeps_every_character(open);
+    the_relationship_chain_loads_back_and_goes_with_its_accounts(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -690,6 +691,100 @@ fn profiles_load_back_and_go_with_their_account(open: OpenStore<'_>) {
     );
     let state = reader.load(0).expect("load");
     assert_eq!(state.profiles, vec![changed], "a profile is replaced whole and leaves with its account");
+}
+
+fn the_relationship_chain_loads_back_and_goes_with_its_accounts(open: OpenStore<'_>) {
+    use crate::{BlockRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord};
+    let (reader, mut writer) = open();
+    let account = |name: &str, tiny_id: u64| AccountRecord {
+        sdkappid: APP,
+        user: user(name),
+        tiny_id,
+        created_at: 1,
+        receipt_private: false,
+    };
+    let friend = |owner: &str, peer: &str| FriendRecord {
+        sdkappid: APP,
+        owner: user(owner),
+        peer: user(peer),
+        remark: format!("{peer} \u{1f600}\n\"r\""),
+        groups: vec!["work".to_owned(), "family and friends".to_owned()],
+        custom: [("Tag_SNS_Custom_A".to_owned(), "1:2\n".to_owned()), ("Tag_SNS_Custom_B".to_owned(), String::new())]
+            .into_iter()
+            .collect(),
+        add_source: "AddSource_Type_web".to_owned(),
+        add_wording: "hello".to_owned(),
+        add_time: u64::from(u32::MAX) + 5,
+    };
+    let request = |from: &str, to: &str| FriendRequestRecord {
+        sdkappid: APP,
+        from: user(from),
+        to: user(to),
+        remark: "r".to_owned(),
+        group_name: "g".to_owned(),
+        add_source: "AddSource_Type_app".to_owned(),
+        add_wording: "let us talk".to_owned(),
+        add_time: 7,
+    };
+    let block =
+        |owner: &str, peer: &str| BlockRecord { sdkappid: APP, owner: user(owner), peer: user(peer), blocked_at: 8 };
+    let meta = |owner: &str| FriendMetaRecord {
+        sdkappid: APP,
+        owner: user(owner),
+        groups: vec!["work".to_owned(), "family and friends".to_owned()],
+        pendency_read_time: 9,
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutApp(app_record()),
+            WriteOp::PutAccount(account("alice", 1)),
+            WriteOp::PutAccount(account("bob", 2)),
+            WriteOp::PutAccount(account("carol", 3)),
+            WriteOp::PutFriend(friend("alice", "bob")),
+            WriteOp::PutFriend(friend("bob", "alice")),
+            WriteOp::PutFriend(friend("alice", "carol")),
+            WriteOp::PutFriendRequest(request("carol", "alice")),
+            WriteOp::PutFriendRequest(request("bob", "carol")),
+            WriteOp::PutBlock(block("alice", "carol")),
+            WriteOp::PutBlock(block("carol", "bob")),
+            WriteOp::PutFriendMeta(meta("alice")),
+            WriteOp::PutFriendMeta(meta("bob")),
+        ],
+        1,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.friends, vec![friend("alice", "bob"), friend("alice", "carol"), friend("bob", "alice")]);
+    assert_eq!(state.friend_requests, vec![request("bob", "carol"), request("carol", "alice")]);
+    assert_eq!(state.blocks, vec![block("alice", "carol"), block("carol", "bob")]);
+    assert_eq!(state.friend_metas, vec![meta("alice"), meta("bob")]);
+    let mut changed = friend("alice", "bob");
+    changed.remark.clear();
+    changed.groups.clear();
+    changed.custom.clear();
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutFriend(changed.clone()),
+            WriteOp::DeleteFriend { sdkappid: APP, owner: user("bob"), peer: user("alice") },
+            WriteOp::DeleteFriendRequest { sdkappid: APP, from: user("carol"), to: user("alice") },
+            WriteOp::DeleteBlock { sdkappid: APP, owner: user("alice"), peer: user("carol") },
+            WriteOp::PutFriendMeta(FriendMetaRecord { groups: Vec::new(), pendency_read_time: 0, ..meta("bob") }),
+        ],
+        2,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.friends, vec![changed.clone(), friend("alice", "carol")], "a friend is replaced whole");
+    assert_eq!(state.friend_requests, vec![request("bob", "carol")]);
+    assert_eq!(state.blocks, vec![block("carol", "bob")]);
+    assert_eq!(state.friend_metas, vec![meta("alice")], "an empty meta record is removed");
+    // Deleting an account takes every row that names it, on either side.
+    apply(&mut writer, vec![WriteOp::DeleteAccount { sdkappid: APP, user: user("carol") }], 3);
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.friends, vec![changed]);
+    assert!(state.friend_requests.is_empty());
+    assert!(state.blocks.is_empty());
+    assert_eq!(state.friend_metas, vec![meta("alice")]);
 }
 
 fn revised_messages_read_back_and_replay(open: OpenStore<'_>) {

@@ -221,6 +221,42 @@ pub enum WriteOp {
     PutConvGroups(ConvGroupsRecord),
     /// Creates or replaces a user's profile and subscriptions (`DeleteAccount` removes them).
     PutProfile(ProfileRecord),
+    /// Creates or replaces one direction of a friendship (`DeleteAccount` removes every row
+    /// of the relationship chain that names the account).
+    PutFriend(FriendRecord),
+    /// Ends one direction of a friendship.
+    DeleteFriend {
+        /// The app.
+        sdkappid: u64,
+        /// Whose friend list.
+        owner: UserId,
+        /// The friend.
+        peer: UserId,
+    },
+    /// Stores a pending friend request, replacing the applicant's earlier one to the receiver.
+    PutFriendRequest(FriendRequestRecord),
+    /// Removes a friend request (answered or deleted).
+    DeleteFriendRequest {
+        /// The app.
+        sdkappid: u64,
+        /// The applicant.
+        from: UserId,
+        /// The receiver.
+        to: UserId,
+    },
+    /// Adds (or replaces) a blocklist entry.
+    PutBlock(BlockRecord),
+    /// Removes a blocklist entry.
+    DeleteBlock {
+        /// The app.
+        sdkappid: u64,
+        /// Who blocked.
+        owner: UserId,
+        /// Who was blocked.
+        peer: UserId,
+    },
+    /// Stores a user's friend groups and request read time (removes them when empty).
+    PutFriendMeta(FriendMetaRecord),
 }
 
 /// The reading side of a store; callable from many threads at once.

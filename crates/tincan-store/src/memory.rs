@@ -27,10 +27,10 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord,
-    OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
-    UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
+    ConvSummary, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupReceiptRecord, GroupRecord,
+    JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ProfileRecord,
+    ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -136,6 +136,14 @@ struct Tables {
     /// Users' conversation groups.
     conv_groups: BTreeMap<(u64, UserId), Vec<String>>,
     profiles: BTreeMap<(u64, UserId), ProfileRecord>,
+    /// Friendships by (app, owner, friend).
+    friends: BTreeMap<(u64, UserId, UserId), FriendRecord>,
+    /// Friend requests by (app, applicant, receiver).
+    friend_requests: BTreeMap<(u64, UserId, UserId), FriendRequestRecord>,
+    /// Blocklist entries by (app, owner, blocked).
+    blocks: BTreeMap<(u64, UserId, UserId), BlockRecord>,
+    /// Friend groups and read times by (app, user).
+    friend_metas: BTreeMap<(u64, UserId), FriendMetaRecord>,
 }
 
 /// A membership, with its end once it ended.
@@ -301,6 +309,36 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             let key = (*sdkappid, user.clone());
             delete_account(batch, &key);
             batch.remove(|tables| &mut tables.profiles, &key);
+            delete_relations(batch, *sdkappid, user);
+        }
+        WriteOp::PutFriend(record) => {
+            let key = (record.sdkappid, record.owner.clone(), record.peer.clone());
+            batch.put(|tables| &mut tables.friends, key, record.clone());
+        }
+        WriteOp::DeleteFriend { sdkappid, owner, peer } => {
+            batch.remove(|tables| &mut tables.friends, &(*sdkappid, owner.clone(), peer.clone()));
+        }
+        WriteOp::PutFriendRequest(record) => {
+            let key = (record.sdkappid, record.from.clone(), record.to.clone());
+            batch.put(|tables| &mut tables.friend_requests, key, record.clone());
+        }
+        WriteOp::DeleteFriendRequest { sdkappid, from, to } => {
+            batch.remove(|tables| &mut tables.friend_requests, &(*sdkappid, from.clone(), to.clone()));
+        }
+        WriteOp::PutBlock(record) => {
+            let key = (record.sdkappid, record.owner.clone(), record.peer.clone());
+            batch.put(|tables| &mut tables.blocks, key, record.clone());
+        }
+        WriteOp::DeleteBlock { sdkappid, owner, peer } => {
+            batch.remove(|tables| &mut tables.blocks, &(*sdkappid, owner.clone(), peer.clone()));
+        }
+        WriteOp::PutFriendMeta(record) => {
+            let key = (record.sdkappid, record.owner.clone());
+            if record.is_empty() {
+                batch.remove(|tables| &mut tables.friend_metas, &key);
+            } else {
+                batch.put(|tables| &mut tables.friend_metas, key, record.clone());
+            }
         }
         WriteOp::PutProfile(profile) => {
             batch.put(|tables| &mut tables.profiles, (profile.sdkappid, profile.user.clone()), profile.clone());
@@ -439,6 +477,24 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
         }
     }
     Ok(())
+}
+
+/// Removes every row of the relationship chain that names `user`, on either side.
+fn delete_relations(batch: &mut Batch<'_>, sdkappid: u64, user: &UserId) {
+    let names = |key: &(u64, UserId, UserId)| key.0 == sdkappid && (key.1 == *user || key.2 == *user);
+    let friends: Vec<_> = batch.tables.friends.keys().filter(|key| names(key)).cloned().collect();
+    for key in &friends {
+        batch.remove(|tables| &mut tables.friends, key);
+    }
+    let requests: Vec<_> = batch.tables.friend_requests.keys().filter(|key| names(key)).cloned().collect();
+    for key in &requests {
+        batch.remove(|tables| &mut tables.friend_requests, key);
+    }
+    let blocks: Vec<_> = batch.tables.blocks.keys().filter(|key| names(key)).cloned().collect();
+    for key in &blocks {
+        batch.remove(|tables| &mut tables.blocks, key);
+    }
+    batch.remove(|tables| &mut tables.friend_metas, &(sdkappid, user.clone()));
 }
 
 fn delete_account(batch: &mut Batch<'_>, key: &(u64, UserId)) {
@@ -625,6 +681,10 @@ impl StoreRead for MemoryReader {
                 })
                 .collect(),
             profiles: tables.profiles.values().cloned().collect(),
+            friends: tables.friends.values().cloned().collect(),
+            friend_requests: tables.friend_requests.values().cloned().collect(),
+            blocks: tables.blocks.values().cloned().collect(),
+            friend_metas: tables.friend_metas.values().cloned().collect(),
             revisions: load_revisions(&tables),
         })
     }

@@ -2,7 +2,7 @@
 
 use tincan_core::config::AppConfig;
 use tincan_core::conv::ConvKey;
-use tincan_core::group::GroupProfile;
+use tincan_core::group::{CustomFields, GroupProfile};
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 
@@ -321,6 +321,91 @@ pub struct LoadedState {
     pub conv_groups: Vec<ConvGroupsRecord>,
     /// Profiles and subscriptions of the users that have any.
     pub profiles: Vec<ProfileRecord>,
+    /// Friendships (one row per direction), by app, owner and friend.
+    pub friends: Vec<FriendRecord>,
+    /// Pending friend requests, by app, applicant and receiver.
+    pub friend_requests: Vec<FriendRequestRecord>,
+    /// Blocklist entries, by app, owner and blocked user.
+    pub blocks: Vec<BlockRecord>,
+    /// Users' friend groups and request read times, by app and user.
+    pub friend_metas: Vec<FriendMetaRecord>,
+}
+
+/// One direction of a friendship: `owner` has `peer` as a friend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriendRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// Whose friend list.
+    pub owner: UserId,
+    /// The friend.
+    pub peer: UserId,
+    /// The owner's remark.
+    pub remark: String,
+    /// The owner's friend groups the friend is in.
+    pub groups: Vec<String>,
+    /// Custom friend fields (`Tag_SNS_Custom_*`).
+    pub custom: CustomFields,
+    /// The source of the request that made the friendship.
+    pub add_source: String,
+    /// Its wording.
+    pub add_wording: String,
+    /// When it was made, in seconds.
+    pub add_time: u64,
+}
+
+/// A friend request waiting for its receiver's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriendRequestRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The applicant.
+    pub from: UserId,
+    /// The receiver.
+    pub to: UserId,
+    /// The applicant's remark on the receiver, for when it is accepted.
+    pub remark: String,
+    /// The applicant's friend group for the receiver, for when it is accepted.
+    pub group_name: String,
+    /// The request's source.
+    pub add_source: String,
+    /// Its wording.
+    pub add_wording: String,
+    /// When it was sent, in seconds.
+    pub add_time: u64,
+}
+
+/// `owner` blocks `peer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// Who blocks.
+    pub owner: UserId,
+    /// Who is blocked.
+    pub peer: UserId,
+    /// When, in seconds.
+    pub blocked_at: u64,
+}
+
+/// A user's friend groups and when it last read its friend requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FriendMetaRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub owner: UserId,
+    /// Its friend groups, in the order created.
+    pub groups: Vec<String>,
+    /// When it last marked its friend requests read, in seconds (0: never).
+    pub pendency_read_time: u64,
+}
+
+impl FriendMetaRecord {
+    /// Whether it holds nothing (and is removed when stored).
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.pendency_read_time == 0
+    }
 }
 
 /// A user's profile and its subscriptions to other users' profile and status changes.

@@ -545,6 +545,7 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::SelfProfileChanged(profile) => json!({"event": "self_profile", "data": profile}),
         Event::ProfileChanged(profile) => json!({"event": "profile", "data": profile}),
         Event::UserStatusChanged(statuses) => json!({"event": "user_status", "data": statuses}),
+        Event::Friend(push) => json!({"event": "friend", "data": push}),
     }
 }
 
@@ -592,7 +593,8 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         | Event::TotalUnreadChanged(_)
         | Event::SelfProfileChanged(_)
         | Event::ProfileChanged(_)
-        | Event::UserStatusChanged(_) => None,
+        | Event::UserStatusChanged(_)
+        | Event::Friend(_) => None,
     }
 }
 

@@ -1103,3 +1103,258 @@ export interface TIMMsgElemUploadProgressCallbackParams {
   callback: TIMMsgElemUploadProgressCallbackFunc;
   user_data?: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The relationship chain (TIM's `friendshipInterface`), with TIM's keys.
+
+export interface GetFriendProfileListParams {
+  user_data?: string;
+}
+
+export interface AddFriendParams {
+  params: {
+    friendship_add_friend_param_identifier?: string;
+    friendship_add_friend_param_friend_type?: number;
+    friendship_add_friend_param_remark?: string;
+    friendship_add_friend_param_group_name?: string;
+    friendship_add_friend_param_add_source?: string;
+    friendship_add_friend_param_add_wording?: string;
+  };
+  user_data?: string;
+}
+
+export interface DeleteFriendParams {
+  params: {
+    friendship_delete_friend_param_friend_type?: number;
+    friendship_delete_friend_param_identifier_array?: string[];
+  };
+  user_data?: string;
+}
+
+export interface FriendProfileCustemStringInfo {
+  friend_profile_custom_string_info_key?: string;
+  friend_profile_custom_string_info_value?: string;
+}
+
+export interface FriendProfileItem {
+  friend_profile_item_remark?: string;
+  friend_profile_item_group_name_array?: string[];
+  friend_profile_item_custom_string_array?: FriendProfileCustemStringInfo[];
+}
+
+export interface ModifyFriendProfileParams {
+  params: {
+    friendship_modify_friend_profile_param_identifier?: string;
+    friendship_modify_friend_profile_param_item?: FriendProfileItem;
+  };
+  user_data?: string;
+}
+
+export interface CheckFriendTypeParams {
+  params: {
+    friendship_check_friendtype_param_check_type?: number;
+    friendship_check_friendtype_param_identifier_array?: string[];
+  };
+  user_data?: string;
+}
+
+export interface CreateFriendGroupParams {
+  params: {
+    friendship_create_friend_group_param_name_array?: string[];
+    friendship_create_friend_group_param_identifier_array?: string[];
+  };
+  user_data?: string;
+}
+
+/** The friend group names, or the user IDs, of the methods that take a bare list. */
+export interface FriendshipStringArrayParams {
+  params: string[];
+  user_data?: string;
+}
+
+export interface GetBlackListParams {
+  user_data?: string;
+}
+
+/** TIM's typings spell these keys `friend_respone_*`; the native `friend_response_*` work too. */
+export interface HandleFriendAddParams {
+  params: {
+    friend_respone_identifier?: string;
+    friend_respone_action?: number;
+    friend_respone_remark?: string;
+    friend_respone_group_name?: string;
+  };
+  user_data?: string;
+}
+
+export interface ModifyFriendGroupParams {
+  params: {
+    friendship_modify_friend_group_param_name?: string;
+    friendship_modify_friend_group_param_new_name?: string;
+    friendship_modify_friend_group_param_delete_identifier_array?: string[];
+    friendship_modify_friend_group_param_add_identifier_array?: string[];
+  };
+  user_data?: string;
+}
+
+export interface FriendshipGetPendencyListParams {
+  params: {
+    friendship_get_pendency_list_param_type?: number;
+    friendship_get_pendency_list_param_start_seq?: number;
+    friendship_get_pendency_list_param_start_time?: number;
+    friendship_get_pendency_list_param_limited_size?: number;
+  };
+  user_data?: string;
+}
+
+export interface DeletePendencyParams {
+  params: {
+    friendship_delete_pendency_param_type?: number;
+    friendship_delete_pendency_param_identifier_array?: string[];
+  };
+  user_data?: string;
+}
+
+export interface ReportFriendPendencyReadedParams {
+  timestamp?: number;
+  user_data?: string;
+}
+
+export interface SearchFriendsParams {
+  params: {
+    friendship_search_param_keyword_list?: string[];
+    friendship_search_param_search_field_list?: number[];
+  };
+  user_data?: string;
+}
+
+export interface FriendProfile {
+  friend_profile_identifier: string;
+  friend_profile_group_name_array: string[];
+  friend_profile_remark: string;
+  friend_profile_add_wording: string;
+  friend_profile_add_source: string;
+  friend_profile_add_time: number;
+  friend_profile_user_profile: userProfile;
+  friend_profile_custom_string_array: FriendProfileCustemStringInfo[];
+}
+
+export interface FriendResult {
+  friend_result_identifier: string;
+  friend_result_code: number;
+  friend_result_desc: string;
+}
+
+export interface FriendshipCheckFriendTypeResult {
+  friendship_check_friendtype_result_identifier: string;
+  friendship_check_friendtype_result_relation: number;
+  friendship_check_friendtype_result_code: number;
+  friendship_check_friendtype_result_desc: string;
+}
+
+export interface FriendInfoGetResult {
+  friendship_friend_info_get_result_identifier: string;
+  friendship_friend_info_get_result_relation_type: number;
+  friendship_friend_info_get_result_error_code: number;
+  friendship_friend_info_get_result_error_message: string;
+  friendship_friend_info_get_result_field_info: FriendProfile;
+}
+
+export interface FriendAddPendencyInfo {
+  friend_add_pendency_info_type: number;
+  friend_add_pendency_info_identifier: string;
+  friend_add_pendency_info_nick_name: string;
+  friend_add_pendency_info_face_url: string;
+  friend_add_pendency_info_add_time: number;
+  friend_add_pendency_info_add_source: string;
+  friend_add_pendency_info_add_wording: string;
+}
+
+export interface FriendPendencyPage {
+  pendency_page_start_time: number;
+  pendency_page_unread_num: number;
+  pendency_page_current_seq: number;
+  pendency_page_pendency_info_array: FriendAddPendencyInfo[];
+}
+
+export interface FriendGroupInfo {
+  friend_group_info_name: string;
+  friend_group_info_count: number;
+  friend_group_info_identifier_array: string[];
+}
+
+/** `json_identifier_array` is the JSON text of an array of user IDs. */
+export interface TIMOnAddFriendCallbackFunc {
+  (json_identifier_array: string, user_data: string): void;
+}
+
+export interface TIMOnDeleteFriendCallbackFunc {
+  (json_identifier_array: string, user_data: string): void;
+}
+
+/** The JSON text of an array of `{friend_profile_update_identifier, friend_profile_update_item}`. */
+export interface TIMUpdateFriendProfileCallbackFunc {
+  (json_friend_profile_update_array: string, user_data: string): void;
+}
+
+/** The JSON text of an array of `FriendAddPendency`. */
+export interface TIMFriendAddRequestCallbackFunc {
+  (json_friend_add_request_pendency_array: string, user_data: string): void;
+}
+
+export interface TIMFriendApplicationListDeletedCallbackFunc {
+  (json_identifier_array: string, user_data: string): void;
+}
+
+export interface TIMFriendApplicationListReadCallbackFunc {
+  (user_data: string): void;
+}
+
+/** The JSON text of an array of `FriendProfile` (their identifiers). */
+export interface TIMFriendBlackListAddedCallbackFunc {
+  (json_friend_black_added_array: string, user_data: string): void;
+}
+
+export interface TIMFriendBlackListDeletedCallbackFunc {
+  (json_identifier_array: string, user_data: string): void;
+}
+
+export interface TIMOnAddFriendCallbackParams {
+  callback: TIMOnAddFriendCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMOnDeleteFriendCallbackParams {
+  callback: TIMOnDeleteFriendCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMUpdateFriendProfileCallbackParams {
+  callback: TIMUpdateFriendProfileCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMFriendAddRequestCallbackParams {
+  callback: TIMFriendAddRequestCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMFriendApplicationListDeletedCallbackParams {
+  callback: TIMFriendApplicationListDeletedCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMFriendApplicationListReadCallbackParams {
+  callback: TIMFriendApplicationListReadCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMFriendBlackListAddedCallbackParams {
+  callback: TIMFriendBlackListAddedCallbackFunc;
+  user_data?: string;
+}
+
+export interface TIMFriendBlackListDeletedCallbackParams {
+  callback: TIMFriendBlackListDeletedCallbackFunc;
+  user_data?: string;
+}

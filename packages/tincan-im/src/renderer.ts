@@ -9,6 +9,42 @@
 // reported on the console and goes no further.
 
 import type {
+  AddFriendParams,
+  CheckFriendTypeParams,
+  CreateFriendGroupParams,
+  DeleteFriendParams,
+  DeletePendencyParams,
+  FriendGroupInfo,
+  FriendInfoGetResult,
+  FriendPendencyPage,
+  FriendProfile,
+  FriendResult,
+  FriendshipCheckFriendTypeResult,
+  FriendshipGetPendencyListParams,
+  FriendshipStringArrayParams,
+  GetBlackListParams,
+  GetFriendProfileListParams,
+  HandleFriendAddParams,
+  ModifyFriendGroupParams,
+  ModifyFriendProfileParams,
+  ReportFriendPendencyReadedParams,
+  SearchFriendsParams,
+  TIMFriendAddRequestCallbackFunc,
+  TIMFriendAddRequestCallbackParams,
+  TIMFriendApplicationListDeletedCallbackFunc,
+  TIMFriendApplicationListDeletedCallbackParams,
+  TIMFriendApplicationListReadCallbackFunc,
+  TIMFriendApplicationListReadCallbackParams,
+  TIMFriendBlackListAddedCallbackFunc,
+  TIMFriendBlackListAddedCallbackParams,
+  TIMFriendBlackListDeletedCallbackFunc,
+  TIMFriendBlackListDeletedCallbackParams,
+  TIMOnAddFriendCallbackFunc,
+  TIMOnAddFriendCallbackParams,
+  TIMOnDeleteFriendCallbackFunc,
+  TIMOnDeleteFriendCallbackParams,
+  TIMUpdateFriendProfileCallbackFunc,
+  TIMUpdateFriendProfileCallbackParams,
   CleanUnreadMessageCountParam,
   commonResult,
   convEventCallback,
@@ -173,6 +209,14 @@ class Callbacks {
   convsAddedToGroup?: Registered<TIMConvConversationGroupCreatedCallback>;
   convsDeletedFromGroup?: Registered<TIMConvConversationsDeletedFromGroupCallback>;
   elemUploadProgress?: Registered<TIMMsgElemUploadProgressCallbackFunc>;
+  onAddFriend?: Registered<TIMOnAddFriendCallbackFunc>;
+  onDeleteFriend?: Registered<TIMOnDeleteFriendCallbackFunc>;
+  updateFriendProfile?: Registered<TIMUpdateFriendProfileCallbackFunc>;
+  friendAddRequest?: Registered<TIMFriendAddRequestCallbackFunc>;
+  friendApplicationListDeleted?: Registered<TIMFriendApplicationListDeletedCallbackFunc>;
+  friendApplicationListRead?: Registered<TIMFriendApplicationListReadCallbackFunc>;
+  friendBlackListAdded?: Registered<TIMFriendBlackListAddedCallbackFunc>;
+  friendBlackListDeleted?: Registered<TIMFriendBlackListDeletedCallbackFunc>;
 
   /** Forgets every callback, as TIM's TIMLogout does. */
   clear(): void {
@@ -277,6 +321,40 @@ class Callbacks {
               event.total_size as number,
               it.userData as string,
             ),
+          );
+          break;
+        case "on_add_friend":
+          invoke(this.onAddFriend, (it) => it.callback(event.json_identifier_array as string, it.userData as string));
+          break;
+        case "on_delete_friend":
+          invoke(this.onDeleteFriend, (it) => it.callback(event.json_identifier_array as string, it.userData as string));
+          break;
+        case "update_friend_profile":
+          invoke(this.updateFriendProfile, (it) =>
+            it.callback(event.json_friend_profile_update_array as string, it.userData as string),
+          );
+          break;
+        case "friend_add_request":
+          invoke(this.friendAddRequest, (it) =>
+            it.callback(event.json_friend_add_request_pendency_array as string, it.userData as string),
+          );
+          break;
+        case "friend_application_list_deleted":
+          invoke(this.friendApplicationListDeleted, (it) =>
+            it.callback(event.json_identifier_array as string, it.userData as string),
+          );
+          break;
+        case "friend_application_list_read":
+          invoke(this.friendApplicationListRead, (it) => it.callback(it.userData as string));
+          break;
+        case "friend_blacklist_added":
+          invoke(this.friendBlackListAdded, (it) =>
+            it.callback(event.json_friend_black_added_array as string, it.userData as string),
+          );
+          break;
+        case "friend_blacklist_deleted":
+          invoke(this.friendBlackListDeleted, (it) =>
+            it.callback(event.json_identifier_array as string, it.userData as string),
           );
           break;
         case "ended":
@@ -973,6 +1051,139 @@ export default class TimRender {
   /** The callback for group tips (joins, leaves, profile, role and mute changes); `null` removes it. */
   TIMSetGroupTipsEventCallback(param: GroupTipsCallbackParams): Promise<void> {
     return this.register(param, "data", (it) => (this.instance.callbacks.groupTips = it));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The relationship chain
+
+  /** The user's friends; `json_params` is the array of `FriendProfile`. */
+  TIMFriendshipGetFriendProfileList(param?: GetFriendProfileListParams): Promise<commonResult<FriendProfile[]>> {
+    return this.call("TIMFriendshipGetFriendProfileList", param ?? {}, "user_data");
+  }
+
+  /** Adds a friend, or sends a request; `json_params` is the `FriendResult` (30539: a request sent). */
+  TIMFriendshipAddFriend(param: AddFriendParams): Promise<commonResult<FriendResult>> {
+    return this.call("TIMFriendshipAddFriend", param, "user_data");
+  }
+
+  /** Deletes friends, one way or both; `json_params` is an array of `FriendResult`. */
+  TIMFriendshipDeleteFriend(param: DeleteFriendParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipDeleteFriend", param, "user_data");
+  }
+
+  /** Changes a friend's remark, friend groups or custom fields. */
+  TIMFriendshipModifyFriendProfile(param: ModifyFriendProfileParams): Promise<commonResult<string>> {
+    return this.call("TIMFriendshipModifyFriendProfile", param, "user_data");
+  }
+
+  /** The relationship with users; `json_params` is an array of `FriendshipCheckFriendTypeResult`. */
+  TIMFriendshipCheckFriendType(param: CheckFriendTypeParams): Promise<commonResult<FriendshipCheckFriendTypeResult[]>> {
+    return this.call("TIMFriendshipCheckFriendType", param, "user_data");
+  }
+
+  /** Creates friend groups with friends in them; `json_params` is an array of `FriendResult`. */
+  TIMFriendshipCreateFriendGroup(param: CreateFriendGroupParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipCreateFriendGroup", param, "user_data");
+  }
+
+  /** Friend groups (all, with `params` empty or left out); `json_params` is an array of `FriendGroupInfo`. */
+  TIMFriendshipGetFriendGroupList(param?: FriendshipStringArrayParams): Promise<commonResult<FriendGroupInfo[]>> {
+    return this.call("TIMFriendshipGetFriendGroupList", param ?? {}, "user_data");
+  }
+
+  /** Renames a friend group or changes its friends; `json_params` is an array of `FriendResult`. */
+  TIMFriendshipModifyFriendGroup(param: ModifyFriendGroupParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipModifyFriendGroup", param, "user_data");
+  }
+
+  /** Deletes friend groups (`params`: their names). */
+  TIMFriendshipDeleteFriendGroup(param: FriendshipStringArrayParams): Promise<commonResult<string>> {
+    return this.call("TIMFriendshipDeleteFriendGroup", param, "user_data");
+  }
+
+  /** Blocks users (`params`: their IDs); `json_params` is an array of `FriendResult`. */
+  TIMFriendshipAddToBlackList(param: FriendshipStringArrayParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipAddToBlackList", param, "user_data");
+  }
+
+  /** The users this user blocks; `json_params` is an array of `FriendProfile`. */
+  TIMFriendshipGetBlackList(param?: GetBlackListParams): Promise<commonResult<FriendProfile[]>> {
+    return this.call("TIMFriendshipGetBlackList", param ?? {}, "user_data");
+  }
+
+  /** Unblocks users (`params`: their IDs); `json_params` is an array of `FriendResult`. */
+  TIMFriendshipDeleteFromBlackList(param: FriendshipStringArrayParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipDeleteFromBlackList", param, "user_data");
+  }
+
+  /** A page of friend requests; `json_params` is TIM's `PendencyPage`. */
+  TIMFriendshipGetPendencyList(param: FriendshipGetPendencyListParams): Promise<commonResult<FriendPendencyPage>> {
+    return this.call("TIMFriendshipGetPendencyList", param, "user_data");
+  }
+
+  /** Deletes friend requests; `json_params` is an array of `FriendResult`. */
+  TIMFriendshipDeletePendency(param: DeletePendencyParams): Promise<commonResult<FriendResult[]>> {
+    return this.call("TIMFriendshipDeletePendency", param, "user_data");
+  }
+
+  /** Marks the friend requests received up to `timestamp` (seconds; 0: now) read. */
+  TIMFriendshipReportPendencyReaded(param: ReportFriendPendencyReadedParams): Promise<commonResult<string>> {
+    return this.call("TIMFriendshipReportPendencyReaded", param, "user_data");
+  }
+
+  /** Finds friends by ID, nickname or remark; `json_params` is an array of `FriendProfile`. */
+  TIMFriendshipSearchFriends(param: SearchFriendsParams): Promise<commonResult<FriendProfile[]>> {
+    return this.call("TIMFriendshipSearchFriends", param, "user_data");
+  }
+
+  /** The relationship with users and their entries (`params`: their IDs); an array of `FriendInfoGetResult`. */
+  TIMFriendshipGetFriendsInfo(param: FriendshipStringArrayParams): Promise<commonResult<FriendInfoGetResult[]>> {
+    return this.call("TIMFriendshipGetFriendsInfo", param, "user_data");
+  }
+
+  /** Accepts, accepts and adds back, or refuses a friend request; `json_params` is the `FriendResult`. */
+  TIMFriendshipHandleFriendAddRequest(param: HandleFriendAddParams): Promise<commonResult<FriendResult>> {
+    return this.call("TIMFriendshipHandleFriendAddRequest", param, "user_data");
+  }
+
+  /** The callback for friends added, on any device or by the other user. */
+  TIMSetOnAddFriendCallback(param: TIMOnAddFriendCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.onAddFriend = it));
+  }
+
+  /** The callback for friends deleted. */
+  TIMSetOnDeleteFriendCallback(param: TIMOnDeleteFriendCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.onDeleteFriend = it));
+  }
+
+  /** The callback for friends' entries changed (remarks, friend groups, custom fields). */
+  TIMSetUpdateFriendProfileCallback(param: TIMUpdateFriendProfileCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.updateFriendProfile = it));
+  }
+
+  /** The callback for friend requests received. */
+  TIMSetFriendAddRequestCallback(param: TIMFriendAddRequestCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.friendAddRequest = it));
+  }
+
+  /** The callback for friend requests gone: accepted, refused or deleted, on either side. */
+  TIMSetFriendApplicationListDeletedCallback(param: TIMFriendApplicationListDeletedCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.friendApplicationListDeleted = it));
+  }
+
+  /** The callback for friend requests marked read on another device. */
+  TIMSetFriendApplicationListReadCallback(param: TIMFriendApplicationListReadCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.friendApplicationListRead = it));
+  }
+
+  /** The callback for users blocked. */
+  TIMSetFriendBlackListAddedCallback(param: TIMFriendBlackListAddedCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.friendBlackListAdded = it));
+  }
+
+  /** The callback for users unblocked. */
+  TIMSetFriendBlackListDeletedCallback(param: TIMFriendBlackListDeletedCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.friendBlackListDeleted = it));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -48,6 +48,10 @@ pub struct AppInfo {
     pub callback_url: String,
     /// The webhook commands enabled (TIM's names).
     pub callback_commands: Vec<String>,
+    /// Whether C2C messages need the two users to be friends.
+    pub c2c_requires_friendship: bool,
+    /// Whether a blocked sender's C2C message fails with 20007 (else it looks sent).
+    pub blocked_send_fails: bool,
     /// When it was created, in seconds.
     pub created_at: u64,
     /// Whether its administrator manages the server: lists and creates apps, and reaches any
@@ -74,6 +78,10 @@ pub struct AppConfigChange {
     pub callback_url: Option<String>,
     /// The webhook commands to enable, replacing the current set.
     pub callback_commands: Option<Vec<String>>,
+    /// Whether C2C messages need the two users to be friends.
+    pub c2c_requires_friendship: Option<bool>,
+    /// Whether a blocked sender's C2C message fails with 20007.
+    pub blocked_send_fails: Option<bool>,
 }
 
 impl AppInfo {
@@ -92,6 +100,8 @@ impl AppInfo {
             receipt_group_members_max: config.receipt_group_members_max,
             callback_url: config.callback_url.clone(),
             callback_commands: config.callback_commands.clone(),
+            c2c_requires_friendship: config.c2c_requires_friendship,
+            blocked_send_fails: config.blocked_send_fails,
             created_at: settings.created_at,
             root: settings.root,
         }
@@ -337,6 +347,12 @@ impl Engine {
                 }
             }
             config.callback_commands = unique;
+        }
+        if let Some(required) = change.c2c_requires_friendship {
+            config.c2c_requires_friendship = required;
+        }
+        if let Some(fails) = change.blocked_send_fails {
+            config.blocked_send_fails = fails;
         }
         config.validate()?;
         self.change_settings(&app, |settings| settings.config = config.clone()).await?;

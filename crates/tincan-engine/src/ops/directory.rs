@@ -281,6 +281,9 @@ impl Engine {
                 committing.await?.durable().await?;
             }
             self.commit_unlocked(vec![WriteOp::DeleteAccount { sdkappid, user: user.clone() }], Tell::Nobody).await?;
+            if let Some(app) = self.app(sdkappid) {
+                crate::state::lock(&app.relations).forget(user);
+            }
         }
         Ok(existed)
     }

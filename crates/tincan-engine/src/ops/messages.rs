@@ -372,6 +372,34 @@ fn stored_message(ops: Vec<WriteOp>) -> Result<MessageRecord, ApiError> {
         .ok_or_else(|| crate::engine::internal("a message write came back without its message".to_owned()))
 }
 
+/// Whether the receiver blocks the sender and the app answers such a send with a silent
+/// success (`Ok(true)`); an error when the app refuses it (20007 for a blocked sender, 20009
+/// to 20011 when the app requires friendship and the two are not friends both ways).
+fn relation_refuses(app: &AppState, sender: &UserId, peer: &UserId) -> Result<bool, ApiError> {
+    // The settings are shared, not copied: this runs on every C2C send.
+    let settings = app.settings();
+    let config = &settings.config;
+    let relations = lock(&app.relations);
+    if relations.blocks(peer, sender) {
+        if config.blocked_send_fails {
+            return Err(ApiError::new(ErrorCode::C2C_BLOCKED_BY_PEER, format!("{peer} has blocked {sender}")));
+        }
+        return Ok(true);
+    }
+    if config.c2c_requires_friendship {
+        let refusal = match (relations.is_friend(sender, peer), relations.is_friend(peer, sender)) {
+            (true, true) => None,
+            (false, false) => Some((ErrorCode::C2C_NOT_FRIENDS, format!("{sender} and {peer} are not friends"))),
+            (true, false) => Some((ErrorCode::C2C_NOT_PEERS_FRIEND, format!("{sender} is not a friend of {peer}"))),
+            (false, true) => Some((ErrorCode::C2C_PEER_NOT_FRIEND, format!("{peer} is not a friend of {sender}"))),
+        };
+        if let Some((code, desc)) = refusal {
+            return Err(ApiError::new(code, format!("{desc}; this app requires friendship for one-to-one messages")));
+        }
+    }
+    Ok(false)
+}
+
 async fn send_c2c(
     engine: &Engine,
     session: &Session,
@@ -388,6 +416,11 @@ async fn send_c2c(
         app.settings().config.check_c2c_receipt_request()?;
     }
     let conv = ConvKey::C2c(pair.clone());
+    if relation_refuses(app, sender, &peer)? {
+        // Blocked, and the app tells the sender nothing: it is answered as if the message was
+        // sent, and nothing is stored or delivered.
+        return Ok(outgoing.record(app.sdkappid, conv, 0, sender));
+    }
     let mut outgoing = outgoing;
     if let Some(record) = reserve_id(engine, app, &conv, &mut outgoing).await? {
         return Ok(record);

@@ -192,6 +192,45 @@ pub enum CallbackEvent {
         /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).
         platform: u32,
     },
+    /// `Sns.CallbackFriendAdd`, `Sns.CallbackFriendDelete`, `Sns.CallbackBlackListAdd` and
+    /// `Sns.CallbackBlackListDelete`: relationships made or ended.
+    Sns {
+        /// The relationships: each owner, the other user and who acted.
+        pairs: Vec<SnsPair>,
+        /// TIM's name of the command that made the change (`friend_add`, `friend_response`, ...).
+        client_cmd: String,
+        /// The administrator, for a change made through the REST API; `""` otherwise.
+        #[serde(default)]
+        admin: String,
+        /// Whether an add went past the other user's add permission (`ForceAddFlags`).
+        #[serde(default)]
+        forced: bool,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).
+        platform: u32,
+    },
+}
+
+/// One relationship of an `Sns.*` webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnsPair {
+    /// Whose list changed (`From_Account`).
+    pub from: String,
+    /// The other user (`To_Account`).
+    pub to: String,
+    /// Who made the change (`Initiator_Account`).
+    pub initiator: String,
+}
+
+impl SnsPair {
+    pub(crate) fn new(
+        from: &tincan_proto::UserId,
+        to: &tincan_proto::UserId,
+        initiator: &tincan_proto::UserId,
+    ) -> SnsPair {
+        SnsPair { from: from.as_str().to_owned(), to: to.as_str().to_owned(), initiator: initiator.as_str().to_owned() }
+    }
 }
 
 /// What a before-send receiver decided.

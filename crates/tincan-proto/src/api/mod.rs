@@ -102,6 +102,24 @@ macro_rules! with_operations {
             SearchGroups search_groups "group_search_groups" [search_groups::Response] true "Finds groups by ID or name (TIM `TIMGroupSearchGroups`).";
             SearchGroupMembers search_group_members "group_search_members" [search_group_members::Response] true "Finds members of one's groups (TIM `TIMGroupSearchGroupMembers`).";
             GetOnlineMemberCount get_online_member_count "group_get_online_member_count" [get_online_member_count::Response] true "How many members are online (TIM `TIMGroupGetOnlineMemberCount`).";
+            AddFriend friend_add "friend_add" [friend_add::Response] false "Adds a friend or sends a friend request (TIM `TIMFriendshipAddFriend`).";
+            DeleteFriend friend_delete "friend_delete" [friend_delete::Response] false "Deletes friends (TIM `TIMFriendshipDeleteFriend`).";
+            GetFriendList friend_get_list "friend_get_list" [friend_get_list::Response] true "One's friends (TIM `TIMFriendshipGetFriendProfileList`).";
+            GetFriendsInfo friend_get_info "friend_get_info" [friend_get_info::Response] true "Relationships and friend entries by user (TIM `TIMFriendshipGetFriendsInfo`).";
+            ModifyFriend friend_modify "friend_modify" [Empty] true "Changes a friend's remark, groups or custom fields (TIM `TIMFriendshipModifyFriendProfile`).";
+            CheckFriends friend_check "friend_check" [friend_check::Response] true "Checks relationships (TIM `TIMFriendshipCheckFriendType`).";
+            GetFriendPendencyList friend_get_pendency_list "friend_get_pendency_list" [friend_get_pendency_list::Response] true "A page of friend requests (TIM `TIMFriendshipGetPendencyList`).";
+            HandleFriendRequest friend_handle_request "friend_handle_request" [friend_handle_request::Response] false "Accepts or refuses a friend request (TIM `TIMFriendshipHandleFriendAddRequest`).";
+            DeleteFriendPendency friend_delete_pendency "friend_delete_pendency" [friend_delete_pendency::Response] false "Deletes friend requests (TIM `TIMFriendshipDeletePendency`).";
+            ReportFriendPendencyRead friend_report_pendency_read "friend_report_pendency_read" [Empty] true "Marks friend requests read (TIM `TIMFriendshipReportPendencyReaded`).";
+            AddToBlocklist blocklist_add "blocklist_add" [blocklist_add::Response] false "Blocks users (TIM `TIMFriendshipAddToBlackList`).";
+            DeleteFromBlocklist blocklist_delete "blocklist_delete" [blocklist_delete::Response] false "Unblocks users (TIM `TIMFriendshipDeleteFromBlackList`).";
+            GetBlocklist blocklist_get "blocklist_get" [blocklist_get::Response] true "The users one blocks (TIM `TIMFriendshipGetBlackList`).";
+            CreateFriendGroup friend_group_create "friend_group_create" [friend_group_create::Response] false "Creates friend groups (TIM `TIMFriendshipCreateFriendGroup`).";
+            DeleteFriendGroup friend_group_delete "friend_group_delete" [Empty] false "Deletes friend groups (TIM `TIMFriendshipDeleteFriendGroup`).";
+            ModifyFriendGroup friend_group_modify "friend_group_modify" [friend_group_modify::Response] false "Renames a friend group or changes its friends (TIM `TIMFriendshipModifyFriendGroup`).";
+            GetFriendGroups friend_group_get "friend_group_get" [friend_group_get::Response] true "One's friend groups (TIM `TIMFriendshipGetFriendGroupList`).";
+            SearchFriends friend_search "friend_search" [friend_search::Response] true "Finds friends by ID, nickname or remark (TIM `TIMFriendshipSearchFriends`).";
         }
     };
 }

@@ -491,6 +491,116 @@ fn op_rows() -> Vec<OpRow> {
             data: |_| json!({"group_id": GROUP}),
             expect: |actor| outside(actor, Code(0)),
         },
+        // The relationship chain is each user's own: a user changes only its lists, and another
+        // app's user finds none of this app's accounts (30003 in its item).
+        OpRow {
+            op: "friend_add",
+            what: "the group's owner, who confirms requests",
+            data: |_| json!({"friendship_add_friend_param_identifier": "alice"}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith("/friend_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0)),
+                _ => OkWith("/friend_result_code", json!(ErrorCode::FRIEND_PENDING.0)),
+            },
+        },
+        OpRow {
+            op: "friend_delete",
+            what: "a user who is not a friend",
+            data: |_| json!({"friendship_delete_friend_param_identifier_array": ["alice"]}),
+            expect: |_| OkWith("/results/0/friend_result_code", json!(ErrorCode::FRIEND_INVALID_PARAMETERS.0)),
+        },
+        OpRow { op: "friend_get_list", what: "", data: |_| json!({}), expect: |_| OkWith("/friends", json!([])) },
+        OpRow {
+            op: "friend_get_info",
+            what: "the group's owner",
+            data: |_| json!({"friend_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith(
+                    "/results/0/friendship_friend_info_get_result_error_code",
+                    json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0),
+                ),
+                _ => OkWith("/results/0/friendship_friend_info_get_result_relation_type", json!(0)),
+            },
+        },
+        OpRow {
+            op: "friend_modify",
+            what: "a user who is not a friend",
+            data: |_| json!({"friendship_modify_friend_profile_param_identifier": "alice", "friendship_modify_friend_profile_param_item": {"friend_profile_item_remark": "mine"}}),
+            expect: |_| Code(ErrorCode::FRIEND_INVALID_PARAMETERS.0),
+        },
+        OpRow {
+            op: "friend_check",
+            what: "the group's owner",
+            data: |_| json!({"friendship_check_friendtype_param_identifier_array": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => OkWith(
+                    "/results/0/friendship_check_friendtype_result_code",
+                    json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0),
+                ),
+                _ => OkWith("/results/0/friendship_check_friendtype_result_relation", json!(0)),
+            },
+        },
+        OpRow {
+            op: "friend_get_pendency_list",
+            what: "received",
+            data: |_| json!({"friendship_get_pendency_list_param_type": 0}),
+            expect: |_| OkWith("/pendency_page_pendency_info_array", json!([])),
+        },
+        OpRow {
+            op: "friend_handle_request",
+            what: "a request never made",
+            data: |_| json!({"friend_response_identifier": "alice", "friend_response_action": 1}),
+            expect: |_| Code(ErrorCode::FRIEND_INVALID_PARAMETERS.0),
+        },
+        OpRow {
+            op: "friend_delete_pendency",
+            what: "a request never received",
+            data: |_| json!({"friendship_delete_pendency_param_type": 0, "friendship_delete_pendency_param_identifier_array": ["alice"]}),
+            expect: |_| OkWith("/results/0/friend_result_code", json!(ErrorCode::FRIEND_INVALID_PARAMETERS.0)),
+        },
+        OpRow { op: "friend_report_pendency_read", what: "", data: |_| json!({"time_stamp": 0}), expect: |_| Code(0) },
+        OpRow {
+            op: "blocklist_add",
+            what: "a member of the group",
+            data: |_| json!({"user_id_list": ["frank"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => {
+                    OkWith("/results/0/friend_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0))
+                }
+                _ => OkWith("/results/0/friend_result_code", json!(0)),
+            },
+        },
+        OpRow {
+            op: "blocklist_delete",
+            what: "a user never blocked",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |_| OkWith("/results/0/friend_result_code", json!(ErrorCode::FRIEND_INVALID_PARAMETERS.0)),
+        },
+        OpRow { op: "blocklist_get", what: "", data: |_| json!({}), expect: |_| Code(0) },
+        OpRow {
+            op: "friend_group_create",
+            what: "with a user who is not a friend",
+            data: |_| json!({"friendship_create_friend_group_param_name_array": ["mine"], "friendship_create_friend_group_param_identifier_array": ["alice"]}),
+            expect: |_| OkWith("/results/0/friend_result_code", json!(ErrorCode::FRIEND_INVALID_PARAMETERS.0)),
+        },
+        OpRow {
+            op: "friend_group_delete",
+            what: "a group that does not exist",
+            data: |_| json!({"friend_group_name_array": ["none"]}),
+            expect: |_| Code(ErrorCode::FRIEND_INVALID_PARAMETERS.0),
+        },
+        OpRow {
+            op: "friend_group_modify",
+            what: "a group that does not exist",
+            data: |_| json!({"friendship_modify_friend_group_param_name": "none", "friendship_modify_friend_group_param_add_identifier_array": ["alice"]}),
+            expect: |_| Code(ErrorCode::FRIEND_INVALID_PARAMETERS.0),
+        },
+        OpRow { op: "friend_group_get", what: "", data: |_| json!({}), expect: |_| Code(0) },
+        OpRow {
+            op: "friend_search",
+            what: "",
+            data: |_| json!({"friendship_search_param_keyword_list": ["a"]}),
+            expect: |_| OkWith("/friends", json!([])),
+        },
     ]
 }
 
@@ -1171,6 +1281,93 @@ fn rest_rows() -> Vec<RestRow> {
             other_app: 0,
         },
         RestRow { service: "tincan", command: "get_stats", body: |_| json!({}), other_app: 0 },
+        // The other app's administrator acts on the other app's own `alice` and `bob`, whom the
+        // account rows above imported there: this app's lists are untouched.
+        RestRow {
+            service: "sns",
+            command: "friend_add",
+            body: |_| json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob", "AddSource": "AddSource_Type_x"}], "ForceAddFlags": 1}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_import",
+            body: |_| json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob", "AddSource": "AddSource_Type_x"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_update",
+            body: |_| json!({"From_Account": "alice", "UpdateItem": [{"To_Account": "bob", "SnsItem": [{"Tag": "Tag_SNS_IM_Remark", "Value": "B"}]}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_delete",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_delete_all",
+            body: |_| json!({"From_Account": "alice"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_check",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"], "CheckType": "CheckResult_Type_Both"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_get",
+            body: |_| json!({"From_Account": "alice", "StartIndex": 0}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "friend_get_list",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"], "TagList": ["Tag_SNS_IM_Remark"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "black_list_add",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "black_list_delete",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "black_list_get",
+            body: |_| json!({"From_Account": "alice", "StartIndex": 0, "MaxLimited": 10}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "black_list_check",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"], "CheckType": "BlackCheckResult_Type_Both"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "group_add",
+            body: |_| json!({"From_Account": "alice", "GroupName": ["team"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "sns",
+            command: "group_delete",
+            body: |_| json!({"From_Account": "alice", "GroupName": ["team"]}),
+            other_app: 0,
+        },
+        RestRow { service: "sns", command: "group_get", body: |_| json!({"From_Account": "alice"}), other_app: 0 },
     ]
 }
 

@@ -70,6 +70,8 @@ struct AppJson {
     receipt_group_members_max: u32,
     callback_url: String,
     callback_commands: Vec<String>,
+    c2c_requires_friendship: bool,
+    blocked_send_fails: bool,
     created_at: u64,
     root: bool,
 }
@@ -85,6 +87,8 @@ impl From<AppInfo> for AppJson {
             receipt_group_members_max: app.receipt_group_members_max,
             callback_url: app.callback_url,
             callback_commands: app.callback_commands,
+            c2c_requires_friendship: app.c2c_requires_friendship,
+            blocked_send_fails: app.blocked_send_fails,
             created_at: app.created_at,
             root: app.root,
         }

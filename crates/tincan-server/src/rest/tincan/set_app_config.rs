@@ -1,5 +1,5 @@
-//! `POST /v4/tincan/set_app_config`: changes the app's plan, receipt settings and webhooks; the
-//! change applies at once.
+//! `POST /v4/tincan/set_app_config`: changes the app's plan, receipt settings, webhooks and the
+//! relationship checks of C2C messages; the change applies at once.
 
 use serde::{Deserialize, Serialize};
 use tincan_engine::{AppConfigChange, Engine};
@@ -24,6 +24,10 @@ pub(super) struct Body {
     callback_url: Option<String>,
     #[serde(default)]
     callback_commands: Option<Vec<String>>,
+    #[serde(default)]
+    c2c_requires_friendship: Option<bool>,
+    #[serde(default)]
+    blocked_send_fails: Option<bool>,
 }
 
 /// The answer: the app after the change.
@@ -41,6 +45,8 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         receipt_group_members_max: body.receipt_group_members_max,
         callback_url: body.callback_url,
         callback_commands: body.callback_commands,
+        c2c_requires_friendship: body.c2c_requires_friendship,
+        blocked_send_fails: body.blocked_send_fails,
     };
     let app = engine.update_app_config(caller.sdkappid, &change).await?;
     Ok(Answer { app: AppJson::from(app) })

@@ -1,0 +1,21 @@
+//! `blocklist_add`: blocks users (TIM `TIMFriendshipAddToBlackList`); a blocked user's C2C
+//! messages no longer reach the caller, and a friendship between them ends.
+
+use serde::{Deserialize, Serialize};
+
+use crate::friendship::FriendResult;
+use crate::ids::UserId;
+
+/// Parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The users to block.
+    pub user_id_list: Vec<UserId>,
+}
+
+/// The answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// One result per user, in the order asked.
+    pub results: Vec<FriendResult>,
+}
