@@ -134,6 +134,18 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             });
         }
     }
+    for record in loaded.group_attributes {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        if let Some(state) = app.group(&record.group_id) {
+            lock(&state).attributes = record.attributes.into_iter().collect();
+        }
+    }
+    for record in loaded.group_counters {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        if let Some(state) = app.group(&record.group_id) {
+            lock(&state).counters = record.counters.into_iter().collect();
+        }
+    }
     for (sdkappid, user, read_time) in loaded.pendency_read_times {
         if let Some(app) = apps.get(&sdkappid) {
             lock(&app.pendency_read_times).insert(user, read_time);

@@ -386,6 +386,10 @@ pub(crate) struct GroupState {
     pub(crate) revised_pos: u64,
     /// Revisions decided and not yet pushed (or undone).
     pub(crate) revisions_in_flight: u32,
+    /// The group's custom attributes (TIM's group attributes).
+    pub(crate) attributes: tincan_core::group_attributes::Attributes,
+    /// The group's counters (TIM's group counters).
+    pub(crate) counters: tincan_core::group_attributes::Counters,
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
@@ -417,6 +421,8 @@ impl GroupState {
             revised: HashMap::new(),
             revised_pos: 0,
             revisions_in_flight: 0,
+            attributes: Default::default(),
+            counters: Default::default(),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod admin;
 mod conv_manage;
 mod convs;
 mod driver;
+pub mod group_attributes;
 pub mod groups;
 pub mod media;
 mod ops;
@@ -141,6 +142,12 @@ pub enum Event {
     /// Users' status: those this user subscribed to, or its own custom status set on a device
     /// (TIM `TIMSetUserStatusChangedCallback`).
     UserStatusChanged(Vec<tincan_proto::profile::UserStatus>),
+    /// A group's attributes changed (TIM `TIMSetGroupAttributeChangedCallback`): every
+    /// attribute as it is now.
+    GroupAttributesChanged(tincan_proto::push::GroupAttributesPush),
+    /// Counters of a group changed (TIM `TIMSetGroupCounterChangedCallback`): the counters that
+    /// changed, with their values now.
+    GroupCountersChanged(tincan_proto::push::GroupCountersPush),
     /// Missed events have been replayed up to this position.
     Synced(u64),
     /// The connection dropped or came back.

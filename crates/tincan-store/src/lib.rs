@@ -221,6 +221,19 @@ pub enum WriteOp {
     PutConvGroups(ConvGroupsRecord),
     /// Creates or replaces a user's profile and subscriptions (`DeleteAccount` removes them).
     PutProfile(ProfileRecord),
+    /// Replaces a group's custom attributes with these (none removes them all).
+    PutGroupAttributes(GroupAttributesRecord),
+    /// Sets these counters of a group, keeping its others.
+    SetGroupCounters(GroupCountersRecord),
+    /// Deletes counters of a group.
+    DeleteGroupCounters {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The counters; none means every one.
+        keys: Vec<String>,
+    },
 }
 
 /// The reading side of a store; callable from many threads at once.

@@ -28,9 +28,9 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord,
-    OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
-    UserEventRecord, WriteOp,
+    GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
+    MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store,
+    StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -136,6 +136,10 @@ struct Tables {
     /// Users' conversation groups.
     conv_groups: BTreeMap<(u64, UserId), Vec<String>>,
     profiles: BTreeMap<(u64, UserId), ProfileRecord>,
+    /// Groups' custom attributes, by key.
+    group_attributes: BTreeMap<(u64, GroupId), Vec<(String, String)>>,
+    /// Groups' counters.
+    group_counters: BTreeMap<(u64, GroupId), BTreeMap<String, i64>>,
 }
 
 /// A membership, with its end once it ended.
@@ -309,6 +313,37 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.groups, (group.sdkappid, group.group_id.clone()), group.clone());
         }
         WriteOp::PurgeGroup { sdkappid, group_id } => purge_group(batch, *sdkappid, group_id),
+        WriteOp::PutGroupAttributes(record) => {
+            let key = (record.sdkappid, record.group_id.clone());
+            if record.attributes.is_empty() {
+                batch.remove(|tables| &mut tables.group_attributes, &key);
+            } else {
+                let mut attributes = record.attributes.clone();
+                attributes.sort();
+                batch.put(|tables| &mut tables.group_attributes, key, attributes);
+            }
+        }
+        WriteOp::SetGroupCounters(record) => {
+            let key = (record.sdkappid, record.group_id.clone());
+            let mut counters = batch.tables.group_counters.get(&key).cloned().unwrap_or_default();
+            counters.extend(record.counters.iter().cloned());
+            batch.put(|tables| &mut tables.group_counters, key, counters);
+        }
+        WriteOp::DeleteGroupCounters { sdkappid, group_id, keys } => {
+            let key = (*sdkappid, group_id.clone());
+            let mut counters = batch.tables.group_counters.get(&key).cloned().unwrap_or_default();
+            if keys.is_empty() {
+                counters.clear();
+            }
+            for counter in keys {
+                counters.remove(counter);
+            }
+            if counters.is_empty() {
+                batch.remove(|tables| &mut tables.group_counters, &key);
+            } else {
+                batch.put(|tables| &mut tables.group_counters, key, counters);
+            }
+        }
         WriteOp::PutConvSettings(record) => {
             let key = (record.sdkappid, record.user.clone(), record.conv.clone());
             if record.settings.is_empty() {
@@ -545,6 +580,8 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
     for key in hidden {
         batch.remove(|tables| &mut tables.hidden, &key);
     }
+    batch.remove(|tables| &mut tables.group_attributes, &(sdkappid, group_id.clone()));
+    batch.remove(|tables| &mut tables.group_counters, &(sdkappid, group_id.clone()));
 }
 
 impl MemoryReader {
@@ -626,6 +663,26 @@ impl StoreRead for MemoryReader {
                 .collect(),
             profiles: tables.profiles.values().cloned().collect(),
             revisions: load_revisions(&tables),
+            group_attributes: tables
+                .group_attributes
+                .iter()
+                .filter(|(key, _)| tables.groups.get(key).is_some_and(|group| group.dismissed_at.is_none()))
+                .map(|((sdkappid, group_id), attributes)| GroupAttributesRecord {
+                    sdkappid: *sdkappid,
+                    group_id: group_id.clone(),
+                    attributes: attributes.clone(),
+                })
+                .collect(),
+            group_counters: tables
+                .group_counters
+                .iter()
+                .filter(|(key, _)| tables.groups.get(key).is_some_and(|group| group.dismissed_at.is_none()))
+                .map(|((sdkappid, group_id), counters)| GroupCountersRecord {
+                    sdkappid: *sdkappid,
+                    group_id: group_id.clone(),
+                    counters: counters.iter().map(|(key, value)| (key.clone(), *value)).collect(),
+                })
+                .collect(),
         })
     }
 

@@ -61,6 +61,28 @@ pub struct GroupRecord {
     pub dismissed_at: Option<u64>,
 }
 
+/// A group's custom attributes, all of them, by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupAttributesRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// Keys and values, by key.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Counters of a group, by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupCountersRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// Keys and values.
+    pub counters: Vec<(String, i64)>,
+}
+
 /// A membership.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberRecord {
@@ -321,6 +343,10 @@ pub struct LoadedState {
     pub conv_groups: Vec<ConvGroupsRecord>,
     /// Profiles and subscriptions of the users that have any.
     pub profiles: Vec<ProfileRecord>,
+    /// The attributes of groups not dismissed that have any, by app and group.
+    pub group_attributes: Vec<GroupAttributesRecord>,
+    /// The counters of groups not dismissed that have any, by app and group.
+    pub group_counters: Vec<GroupCountersRecord>,
 }
 
 /// A user's profile and its subscriptions to other users' profile and status changes.

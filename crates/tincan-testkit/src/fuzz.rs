@@ -184,6 +184,14 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         get_online_member_count,
         search_groups,
         search_group_members,
+        init_group_attributes,
+        set_group_attributes,
+        delete_group_attributes,
+        get_group_attributes,
+        set_group_counters,
+        get_group_counters,
+        increase_group_counter,
+        decrease_group_counter,
     );
 }
 
@@ -324,6 +332,14 @@ nothing_after_parse!(
     get_online_member_count: GROUP_CODES,
     search_groups,
     search_group_members: GROUP_CODES,
+    init_group_attributes: GROUP_CODES,
+    set_group_attributes: GROUP_CODES,
+    delete_group_attributes: GROUP_CODES,
+    get_group_attributes: GROUP_CODES,
+    set_group_counters: GROUP_CODES,
+    get_group_counters: GROUP_CODES,
+    increase_group_counter: GROUP_CODES,
+    decrease_group_counter: GROUP_CODES,
 );
 
 impl AfterParse for api::profile_modify_self::Request {

@@ -102,6 +102,14 @@ macro_rules! with_operations {
             SearchGroups search_groups "group_search_groups" [search_groups::Response] true "Finds groups by ID or name (TIM `TIMGroupSearchGroups`).";
             SearchGroupMembers search_group_members "group_search_members" [search_group_members::Response] true "Finds members of one's groups (TIM `TIMGroupSearchGroupMembers`).";
             GetOnlineMemberCount get_online_member_count "group_get_online_member_count" [get_online_member_count::Response] true "How many members are online (TIM `TIMGroupGetOnlineMemberCount`).";
+            InitGroupAttributes init_group_attributes "group_init_attributes" [Empty] true "Replaces a group's custom attributes (TIM `TIMGroupInitGroupAttributes`).";
+            SetGroupAttributes set_group_attributes "group_set_attributes" [Empty] true "Sets custom attributes of a group (TIM `TIMGroupSetGroupAttributes`).";
+            DeleteGroupAttributes delete_group_attributes "group_delete_attributes" [Empty] true "Deletes custom attributes of a group (TIM `TIMGroupDeleteGroupAttributes`).";
+            GetGroupAttributes get_group_attributes "group_get_attributes" [get_group_attributes::Response] true "A group's custom attributes (TIM `TIMGroupGetGroupAttributes`).";
+            SetGroupCounters set_group_counters "group_set_counters" [set_group_counters::Response] true "Sets counters of a group (TIM `TIMGroupSetGroupCounters`).";
+            GetGroupCounters get_group_counters "group_get_counters" [get_group_counters::Response] true "A group's counters (TIM `TIMGroupGetGroupCounters`).";
+            IncreaseGroupCounter increase_group_counter "group_increase_counter" [increase_group_counter::Response] false "Adds to a group counter (TIM `TIMGroupIncreaseGroupCounter`).";
+            DecreaseGroupCounter decrease_group_counter "group_decrease_counter" [decrease_group_counter::Response] false "Takes from a group counter (TIM `TIMGroupDecreaseGroupCounter`).";
         }
     };
 }

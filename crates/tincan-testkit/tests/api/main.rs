@@ -8,6 +8,7 @@ mod authz;
 mod conversations;
 mod full_disk;
 mod fuzz_corpus;
+mod group_attributes;
 mod group_profiles;
 mod group_webhooks;
 mod groups;
