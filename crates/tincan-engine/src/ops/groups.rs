@@ -46,17 +46,29 @@ pub(crate) async fn create(
     session: &Session,
     request: create_group::Request,
 ) -> Result<create_group::Response, ApiError> {
-    create_owned_by(engine, session, Some(session.user().clone()), request).await
+    create_owned_by(engine, session, Some(session.user().clone()), request, None).await
 }
 
 /// Creates a group owned by `owner` (none: a group the REST API makes without an owner).
+///
+/// An imported group (`imported_at`, REST `import_group`) keeps the time it was created in
+/// another system, which is not after now, and is not reported to the after-create webhook.
 pub(crate) async fn create_owned_by(
     engine: &Engine,
     session: &Session,
     owner: Option<UserId>,
     request: create_group::Request,
+    imported_at: Option<u64>,
 ) -> Result<create_group::Response, ApiError> {
     let app = &session.app;
+    if let Some(created_at) = imported_at
+        && created_at > engine.now()
+    {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_INVALID_PARAMETERS,
+            format!("CreateTime {created_at} is in the future"),
+        ));
+    }
     if let Some(owner) = &owner
         && app.account(owner).is_none()
     {
@@ -110,7 +122,7 @@ pub(crate) async fn create_owned_by(
     if let Some(group_id) = &custom_id {
         validate_custom_group_id(group_id, group_type)?;
     }
-    let now = engine.now();
+    let now = imported_at.unwrap_or_else(|| engine.now());
     let committing = engine.commit(
         || write(&app.groups),
         |groups| {
@@ -157,7 +169,9 @@ pub(crate) async fn create_owned_by(
                 "MemberList": member_accounts(all.iter().copied()),
                 "UserDefinedDataList": [],
             });
-            ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_CREATE, created));
+            if imported_at.is_none() {
+                ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_CREATE, created));
+            }
             app.list_group(&group_id, joined.iter().map(|it| &it.user));
             groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
             Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), group_id))
@@ -329,6 +343,67 @@ pub(crate) async fn add_members(
         results.push((user.clone(), result));
     }
     Ok(results)
+}
+
+impl Engine {
+    /// Adds members as they were in another system (REST `import_group_member`), each with its
+    /// role and the time it joined (now when `None`): no group tips message and no webhook, as nothing happened
+    /// in the group; the members' own devices learn of the group. Accounts that do not exist
+    /// fail one by one (10019 when none exists).
+    pub async fn import_group_members(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        members: &[(UserId, MemberRole, Option<u64>)],
+    ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
+        let app = &session.app;
+        let state = state_of(app, group_id)?;
+        let now = self.now();
+        let existing: Vec<(UserId, MemberRole, u64)> = members
+            .iter()
+            .filter(|(user, _, _)| app.account(user).is_some())
+            .map(|(user, role, join_time)| (user.clone(), *role, join_time.unwrap_or(now)))
+            .collect();
+        if existing.is_empty() && !members.is_empty() {
+            let names: Vec<String> = members.iter().map(|(user, _, _)| user.to_string()).collect();
+            return Err(ApiError::new(
+                ErrorCode::GROUP_ACCOUNT_NOT_FOUND,
+                format!("these accounts do not exist: {}", names.join(", ")),
+            ));
+        }
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                let outcome = state.group.import_members(&existing, now)?;
+                if outcome.joined.is_empty() {
+                    return Ok(Decision::Nothing(outcome));
+                }
+                let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+                ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+                let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
+                ops.extend(group_events(
+                    app.sdkappid,
+                    group_id,
+                    &added,
+                    &group_push(&state.group, "joined", session.user(), &added),
+                ));
+                app.list_group(group_id, added);
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), outcome))
+            },
+        );
+        let (outcome, _) = committing.await?.durable().await?;
+        Ok(members
+            .iter()
+            .map(|(user, _, _)| {
+                let result = outcome
+                    .results
+                    .iter()
+                    .find(|(it, _)| it == user)
+                    .map_or(HandleMemberResult::FAILED, |(_, result)| *result);
+                (user.clone(), result)
+            })
+            .collect())
+    }
 }
 
 /// `group_delete_member` (TIM `TIMGroupDeleteMember`).

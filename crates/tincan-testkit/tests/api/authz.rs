@@ -1088,6 +1088,18 @@ fn rest_rows() -> Vec<RestRow> {
         },
         RestRow {
             service: "group_open_http_svc",
+            command: "import_group",
+            body: |_| json!({"Owner_Account": "alice", "Type": "Public", "GroupId": "authz-imported", "Name": "I", "CreateTime": 1_500_000_000}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "import_group_member",
+            body: |_| json!({"GroupId": "authz-imported", "MemberList": [{"Member_Account": "bob", "JoinTime": 1_500_000_100}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
             command: "add_group_member",
             body: |_| json!({"GroupId": GROUP, "MemberList": [{"Member_Account": "carol"}]}),
             other_app: ErrorCode::GROUP_ACCOUNT_NOT_FOUND.0,

@@ -28,6 +28,8 @@ mod get_role_in_group;
 mod group_msg_get_simple;
 mod group_msg_recall;
 mod group_msg_receipt;
+mod import_group;
+mod import_group_member;
 mod modify_group_attr;
 mod modify_group_base_info;
 mod modify_group_member_info;
@@ -83,6 +85,8 @@ pub(super) async fn command(
         "get_group_shutted_uin" => answer(get_group_shutted_uin::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_role_in_group" => answer(get_role_in_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_online_member_num" => answer(get_online_member_num::handle(engine, caller, body_as(body, INVALID)?).await),
+        "import_group" => answer(import_group::handle(engine, caller, body_as(body, INVALID)?).await),
+        "import_group_member" => answer(import_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "modify_group_attr" => answer(modify_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
         "set_group_attr" => answer(set_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
         "clear_group_attr" => answer(clear_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
