@@ -146,6 +146,12 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
             lock(&state).counters = record.counters.into_iter().collect();
         }
     }
+    for (sdkappid, group_id, user, until) in loaded.group_bans {
+        let Some(app) = apps.get(&sdkappid) else { continue };
+        if let Some(state) = app.group(&group_id) {
+            lock(&state).bans.insert(user, until);
+        }
+    }
     for (sdkappid, user, read_time) in loaded.pendency_read_times {
         if let Some(app) = apps.get(&sdkappid) {
             lock(&app.pendency_read_times).insert(user, read_time);

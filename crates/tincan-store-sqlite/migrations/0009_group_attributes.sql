@@ -17,3 +17,12 @@ create table group_counter (
     counter_value integer not null,
     primary key (sdkappid, group_id, counter_key)
 ) without rowid;
+
+-- Users banned from a group (REST ban_group_member) until a time, in seconds.
+create table group_ban (
+    sdkappid integer not null,
+    group_id text not null,
+    user_id text not null,
+    until integer not null,
+    primary key (sdkappid, group_id, user_id)
+) without rowid;

@@ -114,6 +114,7 @@ impl StoreRead for SqliteReader {
                 revisions: load_revisions(connection)?,
                 group_attributes: load_group_attributes(connection)?,
                 group_counters: load_group_counters(connection)?,
+                group_bans: load_group_bans(connection)?,
             })
         })
     }
@@ -548,6 +549,27 @@ fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttrib
         }
     }
     Ok(records)
+}
+
+/// Bans from live groups, by app, group and user.
+fn load_group_bans(connection: &Connection) -> StoreResult<Vec<(u64, GroupId, UserId, u64)>> {
+    let mut statement = connection
+        .prepare(
+            "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
+             join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
+             where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
+        )
+        .map_err(backend("preparing the ban query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying bans"))?;
+    let mut bans = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading bans"))? {
+        let sdkappid: i64 = row.get(0).map_err(backend("reading a ban"))?;
+        let group: String = row.get(1).map_err(backend("reading a ban"))?;
+        let user: String = row.get(2).map_err(backend("reading a ban"))?;
+        let until: i64 = row.get(3).map_err(backend("reading a ban"))?;
+        bans.push((from_sql(sdkappid)?, parse_group(&group)?, parse_user(&user)?, from_sql(until)?));
+    }
+    Ok(bans)
 }
 
 /// Each live group's counters, as one record a group, by app, group and key.

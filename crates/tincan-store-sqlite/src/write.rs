@@ -221,7 +221,22 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "purging deleted-for-me marks",
             )?;
             execute("delete from group_attribute where sdkappid = ?1 and group_id = ?2", group, "purging attributes")?;
-            execute("delete from group_counter where sdkappid = ?1 and group_id = ?2", group, "purging counters")
+            execute("delete from group_counter where sdkappid = ?1 and group_id = ?2", group, "purging counters")?;
+            execute("delete from group_ban where sdkappid = ?1 and group_id = ?2", group, "purging bans")
+        }
+        WriteOp::SetGroupBan { sdkappid, group_id, user, until } => {
+            if *until == 0 {
+                return execute(
+                    "delete from group_ban where sdkappid = ?1 and group_id = ?2 and user_id = ?3",
+                    params![to_sql(*sdkappid), group_id.as_str(), user.as_str()],
+                    "lifting a ban",
+                );
+            }
+            execute(
+                "insert or replace into group_ban (sdkappid, group_id, user_id, until) values (?1, ?2, ?3, ?4)",
+                params![to_sql(*sdkappid), group_id.as_str(), user.as_str(), to_sql(*until)],
+                "storing a ban",
+            )
         }
         WriteOp::PutGroupAttributes(record) => {
             let group = params![to_sql(record.sdkappid), record.group_id.as_str()];

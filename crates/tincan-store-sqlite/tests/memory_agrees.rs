@@ -160,7 +160,13 @@ impl Generator {
                     dismissed_at: dismissed,
                 })
             }
-            5 => match self.random.below(7) {
+            5 => match self.random.below(8) {
+                7 => WriteOp::SetGroupBan {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    user: user(self.random.pick(&USERS)),
+                    until: self.random.below(3) * 100,
+                },
                 0 => WriteOp::PurgeGroup { sdkappid: self.app(), group_id: group_id(self.random.pick(&GROUPS)) },
                 4 => WriteOp::PutGroupAttributes(GroupAttributesRecord {
                     sdkappid: self.app(),

@@ -801,9 +801,27 @@ fn group_attributes_and_counters_load_back(open: OpenStore<'_>) {
             WriteOp::PutGroupAttributes(attributes_of("room", &[("seat1", "alice"), ("seat2", "\u{e9}\"x\"\n")])),
             WriteOp::SetGroupCounters(counters_of("room", &[("likes", 5), ("gifts", i64::MIN)])),
             WriteOp::SetGroupCounters(counters_of("room", &[("views", i64::MAX)])),
+            WriteOp::SetGroupBan {
+                sdkappid: APP,
+                group_id: group_id("room"),
+                user: user("mallory"),
+                until: 1_900_000_000,
+            },
+            WriteOp::SetGroupBan { sdkappid: APP, group_id: group_id("room"), user: user("eve"), until: 5 },
         ],
         10,
     );
+    let bans = |state: &crate::LoadedState| state.group_bans.clone();
+    assert_eq!(
+        bans(&reader.load(0).expect("load")),
+        vec![(APP, group_id("room"), user("eve"), 5), (APP, group_id("room"), user("mallory"), 1_900_000_000)]
+    );
+    apply(
+        &mut writer,
+        vec![WriteOp::SetGroupBan { sdkappid: APP, group_id: group_id("room"), user: user("eve"), until: 0 }],
+        10,
+    );
+    assert_eq!(bans(&reader.load(0).expect("load")), vec![(APP, group_id("room"), user("mallory"), 1_900_000_000)]);
     let state = reader.load(0).expect("load");
     assert_eq!(state.group_attributes, vec![attributes_of("room", &[("seat1", "alice"), ("seat2", "\u{e9}\"x\"\n")])]);
     assert_eq!(
@@ -854,5 +872,5 @@ fn group_attributes_and_counters_load_back(open: OpenStore<'_>) {
         15,
     );
     let state = reader.load(0).expect("load");
-    assert_eq!((state.group_attributes.len(), state.group_counters.len()), (0, 0));
+    assert_eq!((state.group_attributes.len(), state.group_counters.len(), state.group_bans.len()), (0, 0, 0));
 }

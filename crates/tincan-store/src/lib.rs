@@ -225,6 +225,17 @@ pub enum WriteOp {
     PutGroupAttributes(GroupAttributesRecord),
     /// Sets these counters of a group, keeping its others.
     SetGroupCounters(GroupCountersRecord),
+    /// Bans a user from a group until a time, or lifts its ban (`until` 0).
+    SetGroupBan {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The user.
+        user: UserId,
+        /// Seconds; 0 lifts the ban.
+        until: u64,
+    },
     /// Deletes counters of a group.
     DeleteGroupCounters {
         /// The app.

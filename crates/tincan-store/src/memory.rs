@@ -140,6 +140,8 @@ struct Tables {
     group_attributes: BTreeMap<(u64, GroupId), Vec<(String, String)>>,
     /// Groups' counters.
     group_counters: BTreeMap<(u64, GroupId), BTreeMap<String, i64>>,
+    /// Bans from groups: (app, group, user) to until.
+    group_bans: BTreeMap<(u64, GroupId, UserId), u64>,
 }
 
 /// A membership, with its end once it ended.
@@ -328,6 +330,14 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             let mut counters = batch.tables.group_counters.get(&key).cloned().unwrap_or_default();
             counters.extend(record.counters.iter().cloned());
             batch.put(|tables| &mut tables.group_counters, key, counters);
+        }
+        WriteOp::SetGroupBan { sdkappid, group_id, user, until } => {
+            let key = (*sdkappid, group_id.clone(), user.clone());
+            if *until == 0 {
+                batch.remove(|tables| &mut tables.group_bans, &key);
+            } else {
+                batch.put(|tables| &mut tables.group_bans, key, *until);
+            }
         }
         WriteOp::DeleteGroupCounters { sdkappid, group_id, keys } => {
             let key = (*sdkappid, group_id.clone());
@@ -582,6 +592,16 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
     }
     batch.remove(|tables| &mut tables.group_attributes, &(sdkappid, group_id.clone()));
     batch.remove(|tables| &mut tables.group_counters, &(sdkappid, group_id.clone()));
+    let bans: Vec<(u64, GroupId, UserId)> = batch
+        .tables
+        .group_bans
+        .keys()
+        .filter(|(app, group, _)| *app == sdkappid && group == group_id)
+        .cloned()
+        .collect();
+    for key in bans {
+        batch.remove(|tables| &mut tables.group_bans, &key);
+    }
 }
 
 impl MemoryReader {
@@ -672,6 +692,14 @@ impl StoreRead for MemoryReader {
                     group_id: group_id.clone(),
                     attributes: attributes.clone(),
                 })
+                .collect(),
+            group_bans: tables
+                .group_bans
+                .iter()
+                .filter(|((sdkappid, group_id, _), _)| {
+                    tables.groups.get(&(*sdkappid, group_id.clone())).is_some_and(|group| group.dismissed_at.is_none())
+                })
+                .map(|((sdkappid, group_id, user), until)| (*sdkappid, group_id.clone(), user.clone(), *until))
                 .collect(),
             group_counters: tables
                 .group_counters

@@ -347,6 +347,9 @@ pub struct LoadedState {
     pub group_attributes: Vec<GroupAttributesRecord>,
     /// The counters of groups not dismissed that have any, by app and group.
     pub group_counters: Vec<GroupCountersRecord>,
+    /// Bans from groups not dismissed: (app, group, user, until in seconds), by app, group and
+    /// user.
+    pub group_bans: Vec<(u64, GroupId, UserId, u64)>,
 }
 
 /// A user's profile and its subscriptions to other users' profile and status changes.

@@ -588,6 +588,7 @@ async fn snapshot(app: &TestApp, ctx: &Context) -> Value {
         "group": info["GroupInfo"],
         "attributes": call("group_open_attr_http_svc", "get_group_attr", json!({"GroupId": GROUP})).await["GroupAttrAry"],
         "counters": call("group_open_http_svc", "get_group_counter", json!({"GroupId": GROUP})).await["GroupCounter"],
+        "bans": call("group_open_http_svc", "get_group_ban_member", json!({"GroupId": GROUP})).await["BannedAccountList"],
         "history": call("group_open_http_svc", "group_msg_get_simple", json!({"GroupId": GROUP, "ReqMsgNumber": 20})).await["RspMsgList"],
         "receipt": call("group_open_http_svc", "get_group_msg_receipt", json!({"GroupId": GROUP, "MsgSeqList": [{"MsgSeq": ctx.receipt_seq}]})).await["GroupMsgReceiptList"],
         "c2c": call("openim", "admin_getroammsg", json!({"Operator_Account": "alice", "Peer_Account": "bob", "MaxCnt": 100, "MinTime": 0, "MaxTime": 4_000_000_000u64})).await["MsgList"],
@@ -1096,6 +1097,24 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "import_group_member",
             body: |_| json!({"GroupId": "authz-imported", "MemberList": [{"Member_Account": "bob", "JoinTime": 1_500_000_100}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "ban_group_member",
+            body: |_| json!({"GroupId": GROUP, "Members_Account": ["frank"], "Duration": 60, "Description": ""}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_group_ban_member",
+            body: |_| json!({"GroupId": GROUP, "Offset": 0, "Limit": 10}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "unban_group_member",
+            body: |_| json!({"GroupId": GROUP, "Members_Account": ["frank"]}),
             other_app: 0,
         },
         RestRow {

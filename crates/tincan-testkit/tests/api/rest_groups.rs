@@ -450,3 +450,87 @@ async fn imported_groups_and_members_keep_their_times_and_tell_no_one() {
     let app = app.restart().await;
     check(app.admin()).await;
 }
+
+#[tokio::test]
+async fn a_banned_user_is_removed_and_cannot_come_back_until_unbanned() {
+    // Goal: ban_group_member removes a member of an AVChatRoom (which cannot otherwise be
+    // removed) and keeps it and a non-member out, through a restart; the owner cannot be banned;
+    // get_group_ban_member lists the bans and unban_group_member lifts them.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "ann", "ben", "carl"]}))
+        .await
+        .unwrap();
+    admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Owner_Account": "owner", "Type": "AVChatRoom", "GroupId": "live", "Name": "Live"}),
+        )
+        .await
+        .unwrap();
+    let (ann, mut ann_events) = app.client("ann").await;
+    let (ben, _b) = app.client("ben").await;
+    ann.join_group_saying("live", "").await.unwrap();
+    ben.join_group_saying("live", "").await.unwrap();
+
+    let ban = |members: Value| json!({"GroupId": "live", "Members_Account": members, "Duration": 3600, "Description": "spam"});
+    let answer = admin
+        .call_raw("group_open_http_svc", "ban_group_member", &ban(json!(["ann", "owner"])).to_string())
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10007, "the owner cannot be banned, and nobody is: {answer}");
+    admin.call("group_open_http_svc", "ban_group_member", &ban(json!(["ann", "carl"]))).await.unwrap();
+    let removed = tincan_testkit::wait_for(&mut ann_events, WAIT, |event| match event {
+        tincan_sdk::Event::Group(push) if push.event == "removed" => Some(push.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(removed.group_id, "live");
+    let members =
+        admin.call("group_open_http_svc", "get_group_member_info", &json!({"GroupId": "live"})).await.unwrap();
+    let names: Vec<&str> =
+        members["MemberList"].as_array().unwrap().iter().map(|it| it["Member_Account"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["owner", "ben"]);
+    let err = ann.join_group_saying("live", "").await.unwrap_err();
+    assert_eq!(err.code, tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED, "{}", err.desc);
+    assert!(err.desc.contains("banned"), "{}", err.desc);
+    let (carl, _c) = app.client("carl").await;
+    assert_eq!(
+        carl.join_group_saying("live", "").await.unwrap_err().code,
+        tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED
+    );
+
+    let list = admin.call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live"})).await.unwrap();
+    let banned: Vec<&str> =
+        list["BannedAccountList"].as_array().unwrap().iter().map(|it| it["Member_Account"].as_str().unwrap()).collect();
+    assert_eq!(banned, vec!["ann", "carl"]);
+    let left = list["BannedAccountList"][0]["Remainder"].as_u64().unwrap();
+    assert!(left > 0 && left <= 3600, "{list}");
+    let page = admin
+        .call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live", "Limit": 1}))
+        .await
+        .unwrap();
+    assert_eq!((page["BannedAccountList"].as_array().unwrap().len(), page["NextOffset"].clone()), (1, json!(1)));
+
+    // The ban lasts a restart; lifting it lets ann back in.
+    drop((ann, ann_events, ben, carl));
+    let app = app.restart().await;
+    let admin = app.admin();
+    let (ann, _a) = app.client("ann").await;
+    assert_eq!(
+        ann.join_group_saying("live", "").await.unwrap_err().code,
+        tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED
+    );
+    admin
+        .call("group_open_http_svc", "unban_group_member", &json!({"GroupId": "live", "Members_Account": ["ann"]}))
+        .await
+        .unwrap();
+    ann.join_group_saying("live", "").await.unwrap();
+    let list = admin.call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live"})).await.unwrap();
+    assert_eq!(
+        list["BannedAccountList"],
+        json!([{"Member_Account": "carl", "Remainder": list["BannedAccountList"][0]["Remainder"]}])
+    );
+}

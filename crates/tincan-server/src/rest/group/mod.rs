@@ -6,6 +6,7 @@
 //! client would call, acting for the app's administrator, so members online get the same pushes.
 
 mod add_group_member;
+mod ban_group_member;
 mod change_group_owner;
 mod clear_group_attr;
 mod create_group;
@@ -16,6 +17,7 @@ mod destroy_group;
 mod forbid_send_msg;
 mod get_appid_group_list;
 mod get_group_attr;
+mod get_group_ban_member;
 mod get_group_counter;
 mod get_group_info;
 mod get_group_member_info;
@@ -36,6 +38,7 @@ mod modify_group_member_info;
 mod modify_group_msg;
 mod send_group_msg;
 mod set_group_attr;
+mod unban_group_member;
 mod update_group_counter;
 
 use serde::{Deserialize, Serialize};
@@ -85,6 +88,9 @@ pub(super) async fn command(
         "get_group_shutted_uin" => answer(get_group_shutted_uin::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_role_in_group" => answer(get_role_in_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_online_member_num" => answer(get_online_member_num::handle(engine, caller, body_as(body, INVALID)?).await),
+        "ban_group_member" => answer(ban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "unban_group_member" => answer(unban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_group_ban_member" => answer(get_group_ban_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "import_group" => answer(import_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "import_group_member" => answer(import_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "modify_group_attr" => answer(modify_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
