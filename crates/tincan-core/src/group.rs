@@ -602,6 +602,56 @@ impl Group {
         Ok(outcome)
     }
 
+    /// Adds members as they were in another system (REST `import_group_member`): each with its
+    /// role (admin or member) and the time it joined, which is neither before the group was
+    /// created nor after `now`. All are checked before any is added; those already members are
+    /// answered as such.
+    pub fn import_members(
+        &mut self,
+        members: &[(UserId, MemberRole, u64)],
+        now: u64,
+    ) -> Result<MembershipOutcome, ApiError> {
+        self.check_alive()?;
+        check_batch_size(members.len())?;
+        for (user, role, join_time) in members {
+            if ![MemberRole::NORMAL, MemberRole::ADMIN].contains(role) {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_INVALID_PARAMETERS,
+                    format!("{user} cannot be imported with role {}; use Admin or Member", role.0),
+                ));
+            }
+            if *join_time < self.created_at || *join_time > now {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_INVALID_PARAMETERS,
+                    format!(
+                        "{user}'s JoinTime {join_time} is not between the group's creation ({}) and now ({now})",
+                        self.created_at
+                    ),
+                ));
+            }
+        }
+        let n_new = members.iter().filter(|(user, _, _)| !self.members.contains_key(user)).count();
+        if self.current.len().saturating_add(n_new as u64) > u64::from(self.profile.max_member_num) {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_FULL,
+                format!(
+                    "importing {n_new} members would exceed group {}'s cap of {}",
+                    self.id, self.profile.max_member_num
+                ),
+            ));
+        }
+        let mut outcome = MembershipOutcome::default();
+        for (user, role, join_time) in members {
+            if self.members.contains_key(user) {
+                outcome.results.push((user.clone(), HandleMemberResult::ALREADY_MEMBER));
+                continue;
+            }
+            outcome.joined.push(self.add_member(user.clone(), *role, *join_time));
+            outcome.results.push((user.clone(), HandleMemberResult::SUCCEEDED));
+        }
+        Ok(outcome)
+    }
+
     /// Removes members on behalf of `operator` (TIM `TIMGroupDeleteMember`).
     ///
     /// The app's administrator may remove anyone but the owner.

@@ -130,11 +130,40 @@ fn dispatch(shared: &Shared, event: Event, out: &mut Deliveries) {
                 ConvKey::Group(_) => dispatch_group_revision(shared, &app, &record, origin, out),
             }
         }
+        Event::GroupLive { sdkappid, group_id, kind, payload } => {
+            dispatch_group_live(shared, sdkappid, &group_id, kind, &payload, out);
+        }
         Event::User { sdkappid, user, pos, kind, payload, origin } => {
             out.push_to(&shared.hub.devices_of(sdkappid, &user), origin, pos, || {
                 Some(encode_push(kind, pos, &payload))
             });
         }
+    }
+}
+
+/// Pushes a change of a group's live state to its members online, once per device, outside the
+/// streams (`pos` 0): the work is the group push path's, proportional to the members online.
+fn dispatch_group_live(
+    shared: &Shared,
+    sdkappid: u64,
+    group_id: &tincan_proto::GroupId,
+    kind: &'static str,
+    payload: &str,
+    out: &mut Deliveries,
+) {
+    let Some(app) = shared.app(sdkappid) else { return };
+    let Some(state) = app.group(group_id) else { return };
+    let receivers: Vec<UserId> = {
+        let state = lock(&state);
+        let group = &state.group;
+        let online = shared.hub.online_among(sdkappid, group.n_members(), group.members().map(|(user, _)| user));
+        online.into_iter().filter(|user| group.member(user).is_some()).collect()
+    };
+    let mut text: Option<String> = None;
+    for user in receivers {
+        out.push_to(&shared.hub.devices_of(sdkappid, &user), None, 0, || {
+            Some(text.get_or_insert_with(|| encode_push(kind, 0, payload)).clone())
+        });
     }
 }
 

@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tincan_core::conv::ConvKey;
-use tincan_proto::UserId;
+use tincan_proto::objects::{GroupAttribute, GroupCounter};
 use tincan_proto::push;
+use tincan_proto::{GroupId, UserId};
 use tincan_store::{MessageRecord, UserEventRecord, WriteOp};
 
 /// A user event whose position is the one given to the op just before it (the two copies of a
@@ -120,6 +121,15 @@ pub(crate) enum Event {
         /// The device that revised it, which knows already.
         origin: Option<DeviceId>,
     },
+    /// A group's live state changed (its attributes or counters): its members online are told,
+    /// outside their streams (`pos` 0), the device that made the change included.
+    GroupLive {
+        sdkappid: u64,
+        group_id: GroupId,
+        kind: &'static str,
+        /// The push's `data`, as JSON.
+        payload: Arc<str>,
+    },
     /// An event of one user's stream (receipts, read positions, group events, C2C messages).
     User {
         sdkappid: u64,
@@ -147,6 +157,30 @@ pub(crate) fn committed(sdkappid: u64, origin: Option<DeviceId>) -> OnCommit {
                 WriteOp::ReviseMessage(record) => {
                     Some(Event::Revised { sdkappid, record: Arc::new(record.clone()), origin })
                 }
+                WriteOp::PutGroupAttributes(record) => {
+                    let attributes = record
+                        .attributes
+                        .iter()
+                        .map(|(key, value)| GroupAttribute {
+                            group_attribute_key: key.clone(),
+                            group_attribute_value: value.clone(),
+                        })
+                        .collect();
+                    let data = push::GroupAttributesPush { group_id: record.group_id.as_str().to_owned(), attributes };
+                    Some(group_live(sdkappid, &record.group_id, push::GROUP_ATTRIBUTES, &data))
+                }
+                WriteOp::SetGroupCounters(record) => {
+                    let counters = record
+                        .counters
+                        .iter()
+                        .map(|(key, value)| GroupCounter {
+                            group_counter_key: key.clone(),
+                            group_counter_value: *value,
+                        })
+                        .collect();
+                    let data = push::GroupCountersPush { group_id: record.group_id.as_str().to_owned(), counters };
+                    Some(group_live(sdkappid, &record.group_id, push::GROUP_COUNTERS, &data))
+                }
                 WriteOp::AppendUserEvent(event) if event.kind != push::MESSAGE && event.kind != REVISION => {
                     Some(Event::User {
                         sdkappid,
@@ -161,6 +195,10 @@ pub(crate) fn committed(sdkappid: u64, origin: Option<DeviceId>) -> OnCommit {
             })
             .collect()
     })
+}
+
+fn group_live(sdkappid: u64, group_id: &GroupId, kind: &'static str, data: &impl Serialize) -> Event {
+    Event::GroupLive { sdkappid, group_id: group_id.clone(), kind, payload: encode_payload(data).into() }
 }
 
 /// A stored event kind as one of the protocol's push kinds.

@@ -155,6 +155,23 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let side = relations.of_mut(&record.owner);
         side.groups = record.groups;
         side.pendency_read_time = record.pendency_read_time;
+    for record in loaded.group_attributes {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        if let Some(state) = app.group(&record.group_id) {
+            lock(&state).attributes = record.attributes.into_iter().collect();
+        }
+    }
+    for record in loaded.group_counters {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        if let Some(state) = app.group(&record.group_id) {
+            lock(&state).counters = record.counters.into_iter().collect();
+        }
+    }
+    for (sdkappid, group_id, user, until) in loaded.group_bans {
+        let Some(app) = apps.get(&sdkappid) else { continue };
+        if let Some(state) = app.group(&group_id) {
+            lock(&state).bans.insert(user, until);
+        }
     }
     for (sdkappid, user, read_time) in loaded.pendency_read_times {
         if let Some(app) = apps.get(&sdkappid) {

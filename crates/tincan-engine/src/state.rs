@@ -15,7 +15,7 @@ use tincan_core::config::AppConfig;
 use tincan_core::conv::{C2cPair, ConvKey, ReadState, Side};
 use tincan_core::group::Group;
 use tincan_core::receipts::GroupReceipt;
-use tincan_proto::{GroupId, UserId};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId};
 use tincan_store::{FriendRecord, FriendRequestRecord, GroupReceiptRecord, MessageRecord, ReceiptSource};
 
 /// How long sent message IDs are remembered in memory to recognise resends, in seconds.
@@ -448,6 +448,13 @@ pub(crate) struct GroupState {
     pub(crate) revised_pos: u64,
     /// Revisions decided and not yet pushed (or undone).
     pub(crate) revisions_in_flight: u32,
+    /// The group's custom attributes (TIM's group attributes).
+    pub(crate) attributes: tincan_core::group_attributes::Attributes,
+    /// The group's counters (TIM's group counters).
+    pub(crate) counters: tincan_core::group_attributes::Counters,
+    /// Users banned from the group, until when in seconds (REST `ban_group_member`); a ban past
+    /// its time is as none.
+    pub(crate) bans: std::collections::BTreeMap<UserId, u64>,
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
@@ -479,6 +486,9 @@ impl GroupState {
             revised: HashMap::new(),
             revised_pos: 0,
             revisions_in_flight: 0,
+            attributes: Default::default(),
+            counters: Default::default(),
+            bans: Default::default(),
         }
     }
 
@@ -518,6 +528,17 @@ impl GroupState {
     }
 
     /// Remembers members who just left, and forgets those who left long ago.
+    /// Fails with 10007 while `user` is banned from the group.
+    pub(crate) fn check_not_banned(&self, user: &UserId, now: u64) -> Result<(), ApiError> {
+        match self.bans.get(user) {
+            Some(until) if *until > now => Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                format!("{user} is banned from group {} for {} more seconds", self.group.id(), until - now),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn note_left(&mut self, left: &[tincan_core::group::Left], now: u64) {
         while self.recently_left.front().is_some_and(|(_, _, at)| at.saturating_add(RECENTLY_LEFT_SECONDS) < now) {
             self.recently_left.pop_front();

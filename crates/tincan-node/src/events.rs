@@ -59,6 +59,24 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             vec![json!({"kind": "user_status_changed", "json_user_status_array": to_text(&statuses)})]
         }
         Event::Friend(push) => friend_events(push),
+        Event::GroupAttributesChanged(push) => vec![json!({
+            "kind": "group_attribute_changed",
+            "group_id": push.group_id,
+            "json_group_attibute_array": to_text(&push.attributes),
+        })],
+        // TIM's callback tells one counter a call.
+        Event::GroupCountersChanged(push) => push
+            .counters
+            .into_iter()
+            .map(|counter| {
+                json!({
+                    "kind": "group_counter_changed",
+                    "group_id": push.group_id,
+                    "group_counter_key": counter.group_counter_key,
+                    "group_counter_new_value": counter.group_counter_value,
+                })
+            })
+            .collect(),
         // The client resumes after an overflow by itself; what the app missed comes again.
         Event::ReceiptSent(_)
         | Event::ConvRead(_)

@@ -19,12 +19,14 @@
 //! - `methods`: one function per TIM method: parse TIM's parameters, call the SDK, shape TIM's
 //!   result.
 //! - `profiles`: TIM's profile and status methods and the base methods answered locally.
+//! - `group_attribute_methods`: TIM's methods for group attributes and counters.
 //!   result; `group_methods` holds the group methods past creating groups and changing members.
 //! - `params`: parsing JSON parameters with a 6017 that names the offending field.
 //! - `events`: pushed events in the shapes of TIM's callbacks.
 
 mod events;
 mod friend_methods;
+mod group_attribute_methods;
 mod group_methods;
 mod methods;
 mod params;

@@ -131,10 +131,13 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
                 Some(result) => result,
                 None => match crate::friend_methods::call(session, other, params).await {
                     Some(result) => result,
-                    None => Err(ApiError::new(
-                        ErrorCode::INVALID_OPERATION,
-                        format!("{other} is not a method of tincan-im"),
-                    )),
+                    None => match crate::group_attribute_methods::call(session, other, params).await {
+                        Some(result) => result,
+                        None => Err(ApiError::new(
+                            ErrorCode::INVALID_OPERATION,
+                            format!("{other} is not a method of tincan-im"),
+                        )),
+                    },
                 },
             },
         },
@@ -232,6 +235,15 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::ModifyFriendGroup => &["TIMFriendshipModifyFriendGroup"],
         OpKind::GetFriendGroups => &["TIMFriendshipGetFriendGroupList"],
         OpKind::SearchFriends => &["TIMFriendshipSearchFriends"],
+        // In `group_attribute_methods`.
+        OpKind::InitGroupAttributes => &["TIMGroupInitGroupAttributes"],
+        OpKind::SetGroupAttributes => &["TIMGroupSetGroupAttributes"],
+        OpKind::DeleteGroupAttributes => &["TIMGroupDeleteGroupAttributes"],
+        OpKind::GetGroupAttributes => &["TIMGroupGetGroupAttributes"],
+        OpKind::SetGroupCounters => &["TIMGroupSetGroupCounters"],
+        OpKind::GetGroupCounters => &["TIMGroupGetGroupCounters"],
+        OpKind::IncreaseGroupCounter => &["TIMGroupIncreaseGroupCounter"],
+        OpKind::DecreaseGroupCounter => &["TIMGroupDecreaseGroupCounter"],
     }
 }
 

@@ -59,6 +59,18 @@ pub const SEARCH_MEMBERS_PER_GROUP_MAX: usize = 100;
 pub const GROUP_JOIN_REQUESTS_MAX: usize = 1_000;
 /// Largest page of join requests (`TIMGroupGetPendencyList`).
 pub const GROUP_PENDENCY_PAGE_MAX: usize = 100;
+/// Attributes a group may hold (TIM: 16).
+pub const GROUP_ATTRIBUTES_MAX: usize = 16;
+/// Bytes of a group attribute's key (TIM: 32).
+pub const GROUP_ATTRIBUTE_KEY_BYTES_MAX: usize = 32;
+/// Bytes of a group attribute's value (TIM: 4 KB).
+pub const GROUP_ATTRIBUTE_VALUE_BYTES_MAX: usize = 4 * 1024;
+/// Bytes of all of a group's attributes, keys and values together (TIM: 16 KB).
+pub const GROUP_ATTRIBUTES_BYTES_MAX: usize = 16 * 1024;
+/// Counters a group may hold (TIM: 20).
+pub const GROUP_COUNTERS_MAX: usize = 20;
+/// Bytes of a group counter's key (TIM: 128).
+pub const GROUP_COUNTER_KEY_BYTES_MAX: usize = 128;
 /// How long a member may be muted at once, in seconds (TIM's cap: a little over 136 years).
 pub const MUTE_SECONDS_MAX: u64 = 4_294_967_295;
 /// Most events replayed in one resume page; the rest follows in further pages.
@@ -173,6 +185,8 @@ const _: () = assert!(READ_MEMBERS_PAGE_MAX <= READ_MEMBERS_PAGE_MAX_REST);
 const _: () = assert!(RECEIPT_MESSAGES_MAX_REST <= RECEIPT_MESSAGES_MAX);
 const _: () = assert!(GROUP_HISTORY_PAGE_MAX_REST < HISTORY_PAGE_MAX);
 const _: () = assert!(ACCOUNTS_PAGE_DEFAULT_REST <= ACCOUNTS_PAGE_MAX_REST);
+const _: () = assert!(GROUP_ATTRIBUTE_VALUE_BYTES_MAX < GROUP_ATTRIBUTES_BYTES_MAX);
+const _: () = assert!(GROUP_ATTRIBUTES_BYTES_MAX < FRAME_BYTES_MAX);
 
 /// Bytes of a revoke's reason (`message_revoke_reason`), at most.
 pub const REVOKE_REASON_BYTES_MAX: usize = 256;

@@ -134,6 +134,25 @@ pub struct GroupInfoCustomString {
     pub group_info_custom_string_info_value: String,
 }
 
+/// `GroupAttributes`: one custom attribute of a group (TIM's group attributes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAttribute {
+    /// The key.
+    pub group_attribute_key: String,
+    /// The value.
+    #[serde(default)]
+    pub group_attribute_value: String,
+}
+
+/// `GroupCounter`: one counter of a group (TIM's group counters).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounter {
+    /// The key.
+    pub group_counter_key: String,
+    /// The value: a set value, an amount to add or take away, or the value now.
+    pub group_counter_value: i64,
+}
+
 /// `GroupTipGroupChangeInfo`: one change of a group tips message of type 6 (group info changed).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

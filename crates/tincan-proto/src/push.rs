@@ -30,6 +30,12 @@ pub const FRIEND: &str = "friend";
 /// `push` kind of [`UserStatusPush`]; not an event of the stream (`pos` 0): status is live
 /// state, which a device that was away asks for again (`status_get`).
 pub const USER_STATUS: &str = "user_status";
+/// `push` kind of [`GroupAttributesPush`]; not an event of the stream (`pos` 0): attributes are
+/// live state, which a device that was away reads again (`group_get_attributes`).
+pub const GROUP_ATTRIBUTES: &str = "group_attributes";
+/// `push` kind of [`GroupCountersPush`]; not an event of the stream (`pos` 0): counters are live
+/// state, which a device that was away reads again (`group_get_counters`).
+pub const GROUP_COUNTERS: &str = "group_counters";
 /// `push` kind of [`SyncedPush`]; not an event of the stream (`pos` 0).
 pub const SYNCED: &str = "synced";
 /// `push` kind of [`KickedPush`]; not an event of the stream (`pos` 0); the server closes the
@@ -106,6 +112,26 @@ pub struct GroupPush {
     pub members: Vec<String>,
     /// The group's member count afterwards.
     pub member_count: u64,
+}
+
+/// A group's attributes changed (TIM `TIMGroupAttributeChangedCallback`); sent to the members
+/// online, the one who changed them included.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupAttributesPush {
+    /// The group.
+    pub group_id: String,
+    /// Every attribute of the group as it is now.
+    pub attributes: Vec<crate::objects::GroupAttribute>,
+}
+
+/// Counters of a group changed (TIM `TIMGroupCounterChangedCallback`, once per counter); sent to
+/// the members online, the one who changed them included.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupCountersPush {
+    /// The group.
+    pub group_id: String,
+    /// The counters that changed, with their values now.
+    pub counters: Vec<crate::objects::GroupCounter>,
 }
 
 /// A user's profile changed: the user's own (TIM `TIMSelfInfoUpdatedCallback`) or that of a

@@ -609,6 +609,16 @@ impl Driver {
                     deliver!(Event::UserStatusChanged(payload.statuses));
                 }
             }
+            push::GROUP_ATTRIBUTES => {
+                if let Ok(payload) = serde_json::from_str::<push::GroupAttributesPush>(data) {
+                    deliver!(Event::GroupAttributesChanged(payload));
+                }
+            }
+            push::GROUP_COUNTERS => {
+                if let Ok(payload) = serde_json::from_str::<push::GroupCountersPush>(data) {
+                    deliver!(Event::GroupCountersChanged(payload));
+                }
+            }
             push::MSG_REVOKED => {
                 let Ok(payload) = serde_json::from_str::<MsgRevokedPush>(data) else { return self.passed(pos) };
                 let (info, conv) = (payload.revoked.clone(), payload.conv);

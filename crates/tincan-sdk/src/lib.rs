@@ -21,6 +21,7 @@ mod conv_manage;
 mod convs;
 mod driver;
 mod friends;
+pub mod group_attributes;
 pub mod groups;
 pub mod media;
 mod ops;
@@ -149,6 +150,12 @@ pub enum Event {
     /// `TIMSetFriendBlackListAddedCallback`, `TIMSetFriendBlackListDeletedCallback`, by
     /// `friend_change_elem_change_type`).
     Friend(tincan_proto::push::FriendPush),
+    /// A group's attributes changed (TIM `TIMSetGroupAttributeChangedCallback`): every
+    /// attribute as it is now.
+    GroupAttributesChanged(tincan_proto::push::GroupAttributesPush),
+    /// Counters of a group changed (TIM `TIMSetGroupCounterChangedCallback`): the counters that
+    /// changed, with their values now.
+    GroupCountersChanged(tincan_proto::push::GroupCountersPush),
     /// Missed events have been replayed up to this position.
     Synced(u64),
     /// The connection dropped or came back.

@@ -10,9 +10,10 @@ use tincan_core::group::GroupProfile;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, GroupReceiptRecord,
-    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
-    ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+    AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
+    GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
+    MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError,
+    StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
@@ -108,6 +109,9 @@ impl StoreRead for SqliteReader {
                 blocks: load_blocks(connection)?,
                 friend_metas: load_friend_metas(connection)?,
                 revisions: load_revisions(connection)?,
+                group_attributes: load_group_attributes(connection)?,
+                group_counters: load_group_counters(connection)?,
+                group_bans: load_group_bans(connection)?,
             })
         })
     }
@@ -471,6 +475,87 @@ fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRec
             })
         },
     )
+}
+
+/// Each live group's attributes, as one record a group, by app, group and key.
+fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttributesRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
+             join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
+             where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
+        )
+        .map_err(backend("preparing the group attribute query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying group attributes"))?;
+    let mut records: Vec<GroupAttributesRecord> = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading group attributes"))? {
+        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group attribute"))?)?;
+        let group: String = row.get(1).map_err(backend("reading a group attribute"))?;
+        let key: String = row.get(2).map_err(backend("reading a group attribute"))?;
+        let value: String = row.get(3).map_err(backend("reading a group attribute"))?;
+        match records.last_mut() {
+            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
+                last.attributes.push((key, value));
+            }
+            _ => records.push(GroupAttributesRecord {
+                sdkappid,
+                group_id: parse_group(&group)?,
+                attributes: vec![(key, value)],
+            }),
+        }
+    }
+    Ok(records)
+}
+
+/// Bans from live groups, by app, group and user.
+fn load_group_bans(connection: &Connection) -> StoreResult<Vec<(u64, GroupId, UserId, u64)>> {
+    let mut statement = connection
+        .prepare(
+            "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
+             join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
+             where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
+        )
+        .map_err(backend("preparing the ban query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying bans"))?;
+    let mut bans = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading bans"))? {
+        let sdkappid: i64 = row.get(0).map_err(backend("reading a ban"))?;
+        let group: String = row.get(1).map_err(backend("reading a ban"))?;
+        let user: String = row.get(2).map_err(backend("reading a ban"))?;
+        let until: i64 = row.get(3).map_err(backend("reading a ban"))?;
+        bans.push((from_sql(sdkappid)?, parse_group(&group)?, parse_user(&user)?, from_sql(until)?));
+    }
+    Ok(bans)
+}
+
+/// Each live group's counters, as one record a group, by app, group and key.
+fn load_group_counters(connection: &Connection) -> StoreResult<Vec<GroupCountersRecord>> {
+    let mut statement = connection
+        .prepare(
+            "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
+             join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
+             where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
+        )
+        .map_err(backend("preparing the group counter query"))?;
+    let mut rows = statement.query([]).map_err(backend("querying group counters"))?;
+    let mut records: Vec<GroupCountersRecord> = Vec::new();
+    while let Some(row) = rows.next().map_err(backend("reading group counters"))? {
+        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group counter"))?)?;
+        let group: String = row.get(1).map_err(backend("reading a group counter"))?;
+        let key: String = row.get(2).map_err(backend("reading a group counter"))?;
+        let value: i64 = row.get(3).map_err(backend("reading a group counter"))?;
+        match records.last_mut() {
+            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
+                last.counters.push((key, value));
+            }
+            _ => records.push(GroupCountersRecord {
+                sdkappid,
+                group_id: parse_group(&group)?,
+                counters: vec![(key, value)],
+            }),
+        }
+    }
+    Ok(records)
 }
 
 fn load_pendency_read_times(connection: &Connection) -> StoreResult<Vec<(u64, UserId, u64)>> {

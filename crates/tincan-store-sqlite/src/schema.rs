@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_conversations.sql"),
     include_str!("../migrations/0007_groups.sql"),
     include_str!("../migrations/0008_friends.sql"),
+    include_str!("../migrations/0009_group_attributes.sql"),
 ];
 
 /// Brings the database up to the newest schema.

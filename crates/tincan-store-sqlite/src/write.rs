@@ -295,7 +295,68 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "delete from hidden_message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging deleted-for-me marks",
+            )?;
+            execute("delete from group_attribute where sdkappid = ?1 and group_id = ?2", group, "purging attributes")?;
+            execute("delete from group_counter where sdkappid = ?1 and group_id = ?2", group, "purging counters")?;
+            execute("delete from group_ban where sdkappid = ?1 and group_id = ?2", group, "purging bans")
+        }
+        WriteOp::SetGroupBan { sdkappid, group_id, user, until } => {
+            if *until == 0 {
+                return execute(
+                    "delete from group_ban where sdkappid = ?1 and group_id = ?2 and user_id = ?3",
+                    params![to_sql(*sdkappid), group_id.as_str(), user.as_str()],
+                    "lifting a ban",
+                );
+            }
+            execute(
+                "insert or replace into group_ban (sdkappid, group_id, user_id, until) values (?1, ?2, ?3, ?4)",
+                params![to_sql(*sdkappid), group_id.as_str(), user.as_str(), to_sql(*until)],
+                "storing a ban",
             )
+        }
+        WriteOp::PutGroupAttributes(record) => {
+            let group = params![to_sql(record.sdkappid), record.group_id.as_str()];
+            execute(
+                "delete from group_attribute where sdkappid = ?1 and group_id = ?2",
+                group,
+                "replacing group attributes",
+            )?;
+            for (key, value) in &record.attributes {
+                execute(
+                    "insert into group_attribute (sdkappid, group_id, attr_key, attr_value) values (?1, ?2, ?3, ?4)",
+                    params![to_sql(record.sdkappid), record.group_id.as_str(), key, value],
+                    "storing a group attribute",
+                )?;
+            }
+            Ok(())
+        }
+        WriteOp::SetGroupCounters(record) => {
+            for (key, value) in &record.counters {
+                execute(
+                    "insert or replace into group_counter (sdkappid, group_id, counter_key, counter_value) \
+                     values (?1, ?2, ?3, ?4)",
+                    params![to_sql(record.sdkappid), record.group_id.as_str(), key, value],
+                    "storing a group counter",
+                )?;
+            }
+            Ok(())
+        }
+        WriteOp::DeleteGroupCounters { sdkappid, group_id, keys } => {
+            if keys.is_empty() {
+                return execute(
+                    "delete from group_counter where sdkappid = ?1 and group_id = ?2",
+                    params![to_sql(*sdkappid), group_id.as_str()],
+                    "deleting group counters",
+                );
+            }
+            for key in keys {
+                execute(
+                    "delete from group_counter where sdkappid = ?1 and group_id = ?2 and counter_key = ?3",
+                    params![to_sql(*sdkappid), group_id.as_str(), key],
+                    "deleting a group counter",
+                )?;
+            }
+            Ok(())
         }
         WriteOp::RemoveMember { sdkappid, group_id, index, leave_seq, leave_pos } => execute(
             "update group_member set leave_seq = ?4, leave_pos = ?5 \

@@ -13,9 +13,9 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::memory::MemoryStore;
 use tincan_store::{
-    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
-    MemberInfo, MemberRecord, MessageRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord,
-    WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord,
+    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MessageRecord, ReadStateRecord,
+    ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
 };
 
 const APPS: [u64; 2] = [1_400_000_000, 1_400_000_001];
@@ -160,8 +160,31 @@ impl Generator {
                     dismissed_at: dismissed,
                 })
             }
-            5 => match self.random.below(4) {
+            5 => match self.random.below(8) {
+                7 => WriteOp::SetGroupBan {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    user: user(self.random.pick(&USERS)),
+                    until: self.random.below(3) * 100,
+                },
                 0 => WriteOp::PurgeGroup { sdkappid: self.app(), group_id: group_id(self.random.pick(&GROUPS)) },
+                4 => WriteOp::PutGroupAttributes(GroupAttributesRecord {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    attributes: (0..self.random.below(3))
+                        .map(|n| (format!("k{n}"), format!("v{}", self.random.below(3))))
+                        .collect(),
+                }),
+                5 => WriteOp::SetGroupCounters(GroupCountersRecord {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    counters: vec![(format!("c{}", self.random.below(3)), self.random.below(5) as i64 - 2)],
+                }),
+                6 => WriteOp::DeleteGroupCounters {
+                    sdkappid: self.app(),
+                    group_id: group_id(self.random.pick(&GROUPS)),
+                    keys: (0..self.random.below(2)).map(|_| format!("c{}", self.random.below(3))).collect(),
+                },
                 1 => WriteOp::PutJoinRequest(JoinRequestRecord {
                     sdkappid: self.app(),
                     group_id: group_id(self.random.pick(&GROUPS)),

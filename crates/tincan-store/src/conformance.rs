@@ -14,9 +14,9 @@ use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, CallbackRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, MemberInfo,
-    MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord,
-    WriteOp,
+    AccountRecord, AppRecord, CallbackRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord,
+    GroupRecord, JoinRequestRecord, MemberInfo, MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord,
+    ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// Opens a fresh, empty store.
@@ -41,6 +41,7 @@ pub fn run_all(open: OpenStore<'_>) {
     messages_deleted_for_one_user_stay_for_the_others(open);
     text_keeps_every_character(open);
     the_relationship_chain_loads_back_and_goes_with_its_accounts(open);
+    group_attributes_and_counters_load_back(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -903,4 +904,102 @@ fn text_keeps_every_character(open: OpenStore<'_>) {
     assert_eq!(state.join_requests, vec![request]);
     assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(sent));
     assert_eq!(reader.message_by_id(APP, odd).expect("an ID no message has"), None);
+fn attributes_of(name: &str, pairs: &[(&str, &str)]) -> GroupAttributesRecord {
+    GroupAttributesRecord {
+        sdkappid: APP,
+        group_id: group_id(name),
+        attributes: pairs.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect(),
+    }
+}
+
+fn counters_of(name: &str, pairs: &[(&str, i64)]) -> GroupCountersRecord {
+    GroupCountersRecord {
+        sdkappid: APP,
+        group_id: group_id(name),
+        counters: pairs.iter().map(|(key, value)| ((*key).to_owned(), *value)).collect(),
+    }
+}
+
+fn group_attributes_and_counters_load_back(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroup(group_record("room")),
+            WriteOp::PutGroup(group_record("quiet")),
+            WriteOp::PutGroupAttributes(attributes_of("room", &[("seat1", "alice"), ("seat2", "\u{e9}\"x\"\n")])),
+            WriteOp::SetGroupCounters(counters_of("room", &[("likes", 5), ("gifts", i64::MIN)])),
+            WriteOp::SetGroupCounters(counters_of("room", &[("views", i64::MAX)])),
+            WriteOp::SetGroupBan {
+                sdkappid: APP,
+                group_id: group_id("room"),
+                user: user("mallory"),
+                until: 1_900_000_000,
+            },
+            WriteOp::SetGroupBan { sdkappid: APP, group_id: group_id("room"), user: user("eve"), until: 5 },
+        ],
+        10,
+    );
+    let bans = |state: &crate::LoadedState| state.group_bans.clone();
+    assert_eq!(
+        bans(&reader.load(0).expect("load")),
+        vec![(APP, group_id("room"), user("eve"), 5), (APP, group_id("room"), user("mallory"), 1_900_000_000)]
+    );
+    apply(
+        &mut writer,
+        vec![WriteOp::SetGroupBan { sdkappid: APP, group_id: group_id("room"), user: user("eve"), until: 0 }],
+        10,
+    );
+    assert_eq!(bans(&reader.load(0).expect("load")), vec![(APP, group_id("room"), user("mallory"), 1_900_000_000)]);
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.group_attributes, vec![attributes_of("room", &[("seat1", "alice"), ("seat2", "\u{e9}\"x\"\n")])]);
+    assert_eq!(
+        state.group_counters,
+        vec![counters_of("room", &[("gifts", i64::MIN), ("likes", 5), ("views", i64::MAX)])]
+    );
+    // Attributes are replaced whole; counters are set one by one and deleted by key or all.
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroupAttributes(attributes_of("room", &[("seat3", "carol")])),
+            WriteOp::SetGroupCounters(counters_of("room", &[("likes", 6)])),
+            WriteOp::DeleteGroupCounters { sdkappid: APP, group_id: group_id("room"), keys: vec!["gifts".to_owned()] },
+            WriteOp::SetGroupCounters(counters_of("quiet", &[("a", 1)])),
+        ],
+        11,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.group_attributes, vec![attributes_of("room", &[("seat3", "carol")])]);
+    assert_eq!(
+        state.group_counters,
+        vec![counters_of("quiet", &[("a", 1)]), counters_of("room", &[("likes", 6), ("views", i64::MAX)])]
+    );
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutGroupAttributes(attributes_of("room", &[])),
+            WriteOp::DeleteGroupCounters { sdkappid: APP, group_id: group_id("quiet"), keys: Vec::new() },
+        ],
+        12,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.group_attributes, Vec::new());
+    assert_eq!(state.group_counters, vec![counters_of("room", &[("likes", 6), ("views", i64::MAX)])]);
+    // A dismissed group's are not loaded, and a new group under its ID starts with none.
+    apply(&mut writer, vec![WriteOp::PutGroupAttributes(attributes_of("room", &[("k", "v")]))], 13);
+    let mut dismissed = group_record("room");
+    dismissed.dismissed_at = Some(30);
+    apply(&mut writer, vec![WriteOp::PutGroup(dismissed)], 14);
+    let state = reader.load(0).expect("load");
+    assert_eq!((state.group_attributes.len(), state.group_counters.len()), (0, 0));
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PurgeGroup { sdkappid: APP, group_id: group_id("room") },
+            WriteOp::PutGroup(group_record("room")),
+        ],
+        15,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!((state.group_attributes.len(), state.group_counters.len(), state.group_bans.len()), (0, 0, 0));
 }

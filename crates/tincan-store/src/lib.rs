@@ -257,6 +257,30 @@ pub enum WriteOp {
     },
     /// Stores a user's friend groups and request read time (removes them when empty).
     PutFriendMeta(FriendMetaRecord),
+    /// Replaces a group's custom attributes with these (none removes them all).
+    PutGroupAttributes(GroupAttributesRecord),
+    /// Sets these counters of a group, keeping its others.
+    SetGroupCounters(GroupCountersRecord),
+    /// Bans a user from a group until a time, or lifts its ban (`until` 0).
+    SetGroupBan {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The user.
+        user: UserId,
+        /// Seconds; 0 lifts the ban.
+        until: u64,
+    },
+    /// Deletes counters of a group.
+    DeleteGroupCounters {
+        /// The app.
+        sdkappid: u64,
+        /// The group.
+        group_id: GroupId,
+        /// The counters; none means every one.
+        keys: Vec<String>,
+    },
 }
 
 /// The reading side of a store; callable from many threads at once.

@@ -27,10 +27,7 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
-    ConvSummary, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupReceiptRecord, GroupRecord,
-    JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ProfileRecord,
-    ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -144,6 +141,12 @@ struct Tables {
     blocks: BTreeMap<(u64, UserId, UserId), BlockRecord>,
     /// Friend groups and read times by (app, user).
     friend_metas: BTreeMap<(u64, UserId), FriendMetaRecord>,
+    /// Groups' custom attributes, by key.
+    group_attributes: BTreeMap<(u64, GroupId), Vec<(String, String)>>,
+    /// Groups' counters.
+    group_counters: BTreeMap<(u64, GroupId), BTreeMap<String, i64>>,
+    /// Bans from groups: (app, group, user) to until.
+    group_bans: BTreeMap<(u64, GroupId, UserId), u64>,
 }
 
 /// A membership, with its end once it ended.
@@ -347,6 +350,45 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.groups, (group.sdkappid, group.group_id.clone()), group.clone());
         }
         WriteOp::PurgeGroup { sdkappid, group_id } => purge_group(batch, *sdkappid, group_id),
+        WriteOp::PutGroupAttributes(record) => {
+            let key = (record.sdkappid, record.group_id.clone());
+            if record.attributes.is_empty() {
+                batch.remove(|tables| &mut tables.group_attributes, &key);
+            } else {
+                let mut attributes = record.attributes.clone();
+                attributes.sort();
+                batch.put(|tables| &mut tables.group_attributes, key, attributes);
+            }
+        }
+        WriteOp::SetGroupCounters(record) => {
+            let key = (record.sdkappid, record.group_id.clone());
+            let mut counters = batch.tables.group_counters.get(&key).cloned().unwrap_or_default();
+            counters.extend(record.counters.iter().cloned());
+            batch.put(|tables| &mut tables.group_counters, key, counters);
+        }
+        WriteOp::SetGroupBan { sdkappid, group_id, user, until } => {
+            let key = (*sdkappid, group_id.clone(), user.clone());
+            if *until == 0 {
+                batch.remove(|tables| &mut tables.group_bans, &key);
+            } else {
+                batch.put(|tables| &mut tables.group_bans, key, *until);
+            }
+        }
+        WriteOp::DeleteGroupCounters { sdkappid, group_id, keys } => {
+            let key = (*sdkappid, group_id.clone());
+            let mut counters = batch.tables.group_counters.get(&key).cloned().unwrap_or_default();
+            if keys.is_empty() {
+                counters.clear();
+            }
+            for counter in keys {
+                counters.remove(counter);
+            }
+            if counters.is_empty() {
+                batch.remove(|tables| &mut tables.group_counters, &key);
+            } else {
+                batch.put(|tables| &mut tables.group_counters, key, counters);
+            }
+        }
         WriteOp::PutConvSettings(record) => {
             let key = (record.sdkappid, record.user.clone(), record.conv.clone());
             if record.settings.is_empty() {
@@ -601,6 +643,18 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
     for key in hidden {
         batch.remove(|tables| &mut tables.hidden, &key);
     }
+    batch.remove(|tables| &mut tables.group_attributes, &(sdkappid, group_id.clone()));
+    batch.remove(|tables| &mut tables.group_counters, &(sdkappid, group_id.clone()));
+    let bans: Vec<(u64, GroupId, UserId)> = batch
+        .tables
+        .group_bans
+        .keys()
+        .filter(|(app, group, _)| *app == sdkappid && group == group_id)
+        .cloned()
+        .collect();
+    for key in bans {
+        batch.remove(|tables| &mut tables.group_bans, &key);
+    }
 }
 
 impl MemoryReader {
@@ -686,6 +740,34 @@ impl StoreRead for MemoryReader {
             blocks: tables.blocks.values().cloned().collect(),
             friend_metas: tables.friend_metas.values().cloned().collect(),
             revisions: load_revisions(&tables),
+            group_attributes: tables
+                .group_attributes
+                .iter()
+                .filter(|(key, _)| tables.groups.get(key).is_some_and(|group| group.dismissed_at.is_none()))
+                .map(|((sdkappid, group_id), attributes)| GroupAttributesRecord {
+                    sdkappid: *sdkappid,
+                    group_id: group_id.clone(),
+                    attributes: attributes.clone(),
+                })
+                .collect(),
+            group_bans: tables
+                .group_bans
+                .iter()
+                .filter(|((sdkappid, group_id, _), _)| {
+                    tables.groups.get(&(*sdkappid, group_id.clone())).is_some_and(|group| group.dismissed_at.is_none())
+                })
+                .map(|((sdkappid, group_id, user), until)| (*sdkappid, group_id.clone(), user.clone(), *until))
+                .collect(),
+            group_counters: tables
+                .group_counters
+                .iter()
+                .filter(|(key, _)| tables.groups.get(key).is_some_and(|group| group.dismissed_at.is_none()))
+                .map(|((sdkappid, group_id), counters)| GroupCountersRecord {
+                    sdkappid: *sdkappid,
+                    group_id: group_id.clone(),
+                    counters: counters.iter().map(|(key, value)| (key.clone(), *value)).collect(),
+                })
+                .collect(),
         })
     }
 

@@ -61,6 +61,28 @@ pub struct GroupRecord {
     pub dismissed_at: Option<u64>,
 }
 
+/// A group's custom attributes, all of them, by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupAttributesRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// Keys and values, by key.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Counters of a group, by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupCountersRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The group.
+    pub group_id: GroupId,
+    /// Keys and values.
+    pub counters: Vec<(String, i64)>,
+}
+
 /// A membership.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberRecord {
@@ -406,6 +428,13 @@ impl FriendMetaRecord {
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty() && self.pendency_read_time == 0
     }
+    /// The attributes of groups not dismissed that have any, by app and group.
+    pub group_attributes: Vec<GroupAttributesRecord>,
+    /// The counters of groups not dismissed that have any, by app and group.
+    pub group_counters: Vec<GroupCountersRecord>,
+    /// Bans from groups not dismissed: (app, group, user, until in seconds), by app, group and
+    /// user.
+    pub group_bans: Vec<(u64, GroupId, UserId, u64)>,
 }
 
 /// A user's profile and its subscriptions to other users' profile and status changes.

@@ -202,6 +202,14 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         friend_group_modify,
         friend_group_get,
         friend_search,
+        init_group_attributes,
+        set_group_attributes,
+        delete_group_attributes,
+        get_group_attributes,
+        set_group_counters,
+        get_group_counters,
+        increase_group_counter,
+        decrease_group_counter,
     );
 }
 
@@ -360,6 +368,14 @@ nothing_after_parse!(
     friend_group_modify: USER_CODES,
     friend_group_get,
     friend_search,
+    init_group_attributes: GROUP_CODES,
+    set_group_attributes: GROUP_CODES,
+    delete_group_attributes: GROUP_CODES,
+    get_group_attributes: GROUP_CODES,
+    set_group_counters: GROUP_CODES,
+    get_group_counters: GROUP_CODES,
+    increase_group_counter: GROUP_CODES,
+    decrease_group_counter: GROUP_CODES,
 );
 
 impl AfterParse for api::profile_modify_self::Request {

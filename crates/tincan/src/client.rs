@@ -546,6 +546,8 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::ProfileChanged(profile) => json!({"event": "profile", "data": profile}),
         Event::UserStatusChanged(statuses) => json!({"event": "user_status", "data": statuses}),
         Event::Friend(push) => json!({"event": "friend", "data": push}),
+        Event::GroupAttributesChanged(push) => json!({"event": "group_attributes", "data": push}),
+        Event::GroupCountersChanged(push) => json!({"event": "group_counters", "data": push}),
     }
 }
 
@@ -577,6 +579,21 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         )),
         Event::Updated(message) => Some(format!("modified: {}", human::message_line(user, message))),
         Event::Group(push) => Some(human::group_push_line(push)),
+        Event::GroupCountersChanged(push) => Some(
+            push.counters
+                .iter()
+                .map(|counter| {
+                    format!(
+                        "group {}: counter {} is {}",
+                        push.group_id, counter.group_counter_key, counter.group_counter_value
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Event::GroupAttributesChanged(push) => {
+            Some(format!("group {}: {} attributes now", push.group_id, push.attributes.len()))
+        }
         Event::Synced(_) if !*listening => {
             *listening = true;
             Some(format!("{user} is online and listening (Ctrl-C stops)"))

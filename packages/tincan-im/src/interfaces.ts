@@ -1119,6 +1119,37 @@ export interface AddFriendParams {
     friendship_add_friend_param_group_name?: string;
     friendship_add_friend_param_add_source?: string;
     friendship_add_friend_param_add_wording?: string;
+/** One custom attribute of a group. */
+export interface GroupAttributes {
+  group_attribute_key: string;
+  group_attribute_value: string;
+}
+
+/** `TIMGroupInitGroupAttributes` and `TIMGroupSetGroupAttributes`'s parameter. */
+export interface InitGroupAttributeParams {
+  groupId: string;
+  attributes: Array<GroupAttributes>;
+  data?: string;
+}
+
+/** `TIMGroupDeleteGroupAttributes` and `TIMGroupGetGroupAttributes`'s parameter; no keys means every attribute. */
+export interface DeleteAttributeParams {
+  groupId: string;
+  attributesKey: Array<string>;
+  data?: string;
+}
+
+/** One counter of a group. */
+export interface GroupCounter {
+  group_counter_key: string;
+  group_counter_value: number;
+}
+
+/** `TIMGroupSetGroupCounters`'s parameter. */
+export interface GroupCounterParams {
+  params: {
+    group_id: string;
+    json_group_counter_array: GroupCounter[];
   };
   user_data?: string;
 }
@@ -1356,5 +1387,39 @@ export interface TIMFriendBlackListAddedCallbackParams {
 
 export interface TIMFriendBlackListDeletedCallbackParams {
   callback: TIMFriendBlackListDeletedCallbackFunc;
+/** `TIMGroupGetGroupCounters`'s parameter; no keys means every counter. */
+export interface GetGroupCounterParams {
+  group_id: string;
+  json_group_counter_key_array: string[];
+  user_data?: string;
+}
+
+/** `TIMGroupIncreaseGroupCounter` and `TIMGroupDecreaseGroupCounter`'s parameter. */
+export interface IncreaseGroupCounterParam {
+  group_id: string;
+  group_counter_key: string;
+  group_counter_value: number;
+  user_data?: string;
+}
+
+/** `json_group_attibute_array` (TIM's spelling): the JSON text of every attribute of the group now. */
+export interface GroupAttributeCallbackFun {
+  (group_id: string, json_group_attibute_array: string, user_data: string): void;
+}
+
+/** `TIMSetGroupAttributeChangedCallback`'s parameter. */
+export interface GroupAttributeCallbackParams {
+  callback: GroupAttributeCallbackFun;
+  data?: string;
+}
+
+/** One counter's new value. */
+export interface TIMGroupCounterChangedCallback {
+  (group_id: string, group_counter_key: string, group_counter_new_value: number, user_data: string): void;
+}
+
+/** `TIMSetGroupCounterChangedCallback`'s parameter. */
+export interface GroupCounterChangedParam {
+  callback: TIMGroupCounterChangedCallback;
   user_data?: string;
 }

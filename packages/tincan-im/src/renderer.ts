@@ -12,6 +12,7 @@ import type {
   AddFriendParams,
   CheckFriendTypeParams,
   CreateFriendGroupParams,
+  DeleteAttributeParams,
   DeleteFriendParams,
   DeletePendencyParams,
   FriendGroupInfo,
@@ -24,7 +25,16 @@ import type {
   FriendshipStringArrayParams,
   GetBlackListParams,
   GetFriendProfileListParams,
+  GetGroupCounterParams,
+  GroupAttributeCallbackFun,
+  GroupAttributeCallbackParams,
+  GroupAttributes,
+  GroupCounter,
+  GroupCounterChangedParam,
+  GroupCounterParams,
   HandleFriendAddParams,
+  IncreaseGroupCounterParam,
+  InitGroupAttributeParams,
   ModifyFriendGroupParams,
   ModifyFriendProfileParams,
   ReportFriendPendencyReadedParams,
@@ -39,6 +49,7 @@ import type {
   TIMFriendBlackListAddedCallbackParams,
   TIMFriendBlackListDeletedCallbackFunc,
   TIMFriendBlackListDeletedCallbackParams,
+  TIMGroupCounterChangedCallback,
   TIMOnAddFriendCallbackFunc,
   TIMOnAddFriendCallbackParams,
   TIMOnDeleteFriendCallbackFunc,
@@ -200,6 +211,8 @@ class Callbacks {
   kickedOffline?: Registered<TIMSetKickedOfflineCallback>;
   userSigExpired?: Registered<TIMSetUserSigExpiredCallback>;
   groupTips?: Registered<GroupTipCallBackFun>;
+  groupAttributeChanged?: Registered<GroupAttributeCallbackFun>;
+  groupCounterChanged?: Registered<TIMGroupCounterChangedCallback>;
   msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
   msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
@@ -311,6 +324,21 @@ class Callbacks {
           break;
         case "group_tips":
           invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
+          break;
+        case "group_attribute_changed":
+          invoke(this.groupAttributeChanged, (it) =>
+            it.callback(event.group_id as string, event.json_group_attibute_array as string, it.userData as string),
+          );
+          break;
+        case "group_counter_changed":
+          invoke(this.groupCounterChanged, (it) =>
+            it.callback(
+              event.group_id as string,
+              event.group_counter_key as string,
+              event.group_counter_new_value as number,
+              it.userData as string,
+            ),
+          );
           break;
         case "msg_elem_upload_progress":
           invoke(this.elemUploadProgress, (it) =>
@@ -1046,6 +1074,56 @@ export default class TimRender {
   /** Finds members of this user's groups; `json_params` is an array per group with matches. */
   TIMGroupSearchGroupMembers(param: SearchMemberParams): Promise<commonResult<SearchMemberResult[]>> {
     return this.call("TIMGroupSearchGroupMembers", param, "data");
+  }
+
+  /** Replaces every custom attribute of a group with `attributes` (none clears them). */
+  TIMGroupInitGroupAttributes(param: InitGroupAttributeParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupInitGroupAttributes", param, "data");
+  }
+
+  /** Sets custom attributes of a group, keeping the others. */
+  TIMGroupSetGroupAttributes(param: InitGroupAttributeParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupSetGroupAttributes", param, "data");
+  }
+
+  /** Deletes custom attributes of a group; no keys deletes every one. */
+  TIMGroupDeleteGroupAttributes(param: DeleteAttributeParams): Promise<commonResult<string>> {
+    return this.call("TIMGroupDeleteGroupAttributes", param, "data");
+  }
+
+  /** A group's custom attributes (every one for no keys); `json_params` is the array. */
+  TIMGroupGetGroupAttributes(param: DeleteAttributeParams): Promise<commonResult<GroupAttributes[]>> {
+    return this.call("TIMGroupGetGroupAttributes", param, "data");
+  }
+
+  /** Sets counters of a group; `json_params` is the counters set, with their values now. */
+  TIMGroupSetGroupCounters(param: GroupCounterParams): Promise<commonResult<GroupCounter[]>> {
+    return this.call("TIMGroupSetGroupCounters", param, "user_data");
+  }
+
+  /** A group's counters (every one for no keys); `json_params` is the array. */
+  TIMGroupGetGroupCounters(param: GetGroupCounterParams): Promise<commonResult<GroupCounter[]>> {
+    return this.call("TIMGroupGetGroupCounters", param, "user_data");
+  }
+
+  /** Adds to a group counter; `json_params` is the counter with its value now. */
+  TIMGroupIncreaseGroupCounter(param: IncreaseGroupCounterParam): Promise<commonResult<GroupCounter>> {
+    return this.call("TIMGroupIncreaseGroupCounter", param, "user_data");
+  }
+
+  /** Takes from a group counter; `json_params` is the counter with its value now. */
+  TIMGroupDecreaseGroupCounter(param: IncreaseGroupCounterParam): Promise<commonResult<GroupCounter>> {
+    return this.call("TIMGroupDecreaseGroupCounter", param, "user_data");
+  }
+
+  /** The callback for changes of a group's custom attributes; `null` removes it. */
+  TIMSetGroupAttributeChangedCallback(param: GroupAttributeCallbackParams): Promise<void> {
+    return this.register(param, "data", (it) => (this.instance.callbacks.groupAttributeChanged = it));
+  }
+
+  /** The callback for changes of a group's counters, one call per counter; `null` removes it. */
+  TIMSetGroupCounterChangedCallback(param: GroupCounterChangedParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.groupCounterChanged = it));
   }
 
   /** The callback for group tips (joins, leaves, profile, role and mute changes); `null` removes it. */

@@ -46,17 +46,29 @@ pub(crate) async fn create(
     session: &Session,
     request: create_group::Request,
 ) -> Result<create_group::Response, ApiError> {
-    create_owned_by(engine, session, Some(session.user().clone()), request).await
+    create_owned_by(engine, session, Some(session.user().clone()), request, None).await
 }
 
 /// Creates a group owned by `owner` (none: a group the REST API makes without an owner).
+///
+/// An imported group (`imported_at`, REST `import_group`) keeps the time it was created in
+/// another system, which is not after now, and is not reported to the after-create webhook.
 pub(crate) async fn create_owned_by(
     engine: &Engine,
     session: &Session,
     owner: Option<UserId>,
     request: create_group::Request,
+    imported_at: Option<u64>,
 ) -> Result<create_group::Response, ApiError> {
     let app = &session.app;
+    if let Some(created_at) = imported_at
+        && created_at > engine.now()
+    {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_INVALID_PARAMETERS,
+            format!("CreateTime {created_at} is in the future"),
+        ));
+    }
     if let Some(owner) = &owner
         && app.account(owner).is_none()
     {
@@ -110,7 +122,7 @@ pub(crate) async fn create_owned_by(
     if let Some(group_id) = &custom_id {
         validate_custom_group_id(group_id, group_type)?;
     }
-    let now = engine.now();
+    let now = imported_at.unwrap_or_else(|| engine.now());
     let committing = engine.commit(
         || write(&app.groups),
         |groups| {
@@ -157,7 +169,9 @@ pub(crate) async fn create_owned_by(
                 "MemberList": member_accounts(all.iter().copied()),
                 "UserDefinedDataList": [],
             });
-            ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_CREATE, created));
+            if imported_at.is_none() {
+                ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_CREATE, created));
+            }
             app.list_group(&group_id, joined.iter().map(|it| &it.user));
             groups.insert(group_id.clone(), Arc::new(Mutex::new(GroupState::new(group))));
             Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), group_id))
@@ -298,7 +312,10 @@ pub(crate) async fn add_members(
     let committing = engine.commit(
         || lock(state),
         |state| {
-            let outcome = state.group.invite(operator, &existing, now)?;
+            // A banned user is answered as an account that could not be added.
+            let allowed: Vec<UserId> =
+                existing.iter().filter(|user| state.check_not_banned(user, now).is_ok()).cloned().collect();
+            let outcome = state.group.invite(operator, &allowed, now)?;
             let operator = operator.user();
             let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
             ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
@@ -329,6 +346,204 @@ pub(crate) async fn add_members(
         results.push((user.clone(), result));
     }
     Ok(results)
+}
+
+/// Most users one ban names (TIM: 20).
+const BAN_USERS_PER_CALL_MAX: usize = 20;
+
+impl Engine {
+    /// Bans users from a group for `seconds` (REST `ban_group_member`): members among them are
+    /// removed, as a removal by the operator is told (a kick tips message, the removed users'
+    /// `group` push, the exit webhook), and none of them may join or be added until the ban
+    /// ends or is lifted. The owner cannot be banned (10007, and nobody is).
+    pub async fn ban_group_members(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        users: &[UserId],
+        seconds: u64,
+    ) -> Result<(), ApiError> {
+        if users.is_empty() || users.len() > BAN_USERS_PER_CALL_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!("{} accounts in one ban; between 1 and {BAN_USERS_PER_CALL_MAX} are allowed", users.len()),
+            ));
+        }
+        if seconds == 0 {
+            return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "a ban lasts at least 1 second"));
+        }
+        let app = &session.app;
+        let state = state_of(app, group_id)?;
+        let now = self.now();
+        let until = now.saturating_add(seconds);
+        let committing = self
+            .commit(
+                || lock(&state),
+                |state| {
+                    state.group.check_alive()?;
+                    if let Some(owner) = users.iter().find(|user| state.group.owner() == Some(*user)) {
+                        return Err(ApiError::new(
+                            ErrorCode::GROUP_PERMISSION_DENIED,
+                            format!("{owner} owns group {group_id} and cannot be banned from it"),
+                        ));
+                    }
+                    let mut left: Vec<Left> = Vec::new();
+                    for user in users {
+                        if let Some(outcome) = state.group.expel(user) {
+                            left.extend(outcome.left);
+                        }
+                    }
+                    state.note_left(&left, now);
+                    let mut ops = leave_ops(app.sdkappid, group_id, &left);
+                    for user in users {
+                        state.bans.insert(user.clone(), until);
+                        ops.push(WriteOp::SetGroupBan {
+                            sdkappid: app.sdkappid,
+                            group_id: group_id.clone(),
+                            user: user.clone(),
+                            until,
+                        });
+                    }
+                    let removed: Vec<&UserId> = left.iter().map(|it| &it.user).collect();
+                    if !removed.is_empty() {
+                        let operator = session.user();
+                        ops.extend(group_events(
+                            app.sdkappid,
+                            group_id,
+                            &removed,
+                            &group_push(&state.group, "removed", operator, &removed),
+                        ));
+                        ops.push(tips_message(self, app.sdkappid, state, TIP_KICK, operator, &removed, now));
+                        ops.extend(exit_callback(self, app, &state.group, "Kicked", operator, &removed));
+                    }
+                    Ok(Decision::write(ops, Tell::devices(app.sdkappid), left))
+                },
+            )
+            .await?;
+        for left in committing.value() {
+            if let Some(account) = app.account(&left.user) {
+                lock(&account.convs).groups.remove(group_id);
+            }
+        }
+        committing.durable().await?;
+        self.wake_webhooks();
+        Ok(())
+    }
+
+    /// Lifts the bans of `users` from a group (REST `unban_group_member`); a user not banned is
+    /// no error.
+    pub async fn unban_group_members(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        users: &[UserId],
+    ) -> Result<(), ApiError> {
+        if users.is_empty() || users.len() > BAN_USERS_PER_CALL_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!("{} accounts in one call; between 1 and {BAN_USERS_PER_CALL_MAX} are allowed", users.len()),
+            ));
+        }
+        let app = &session.app;
+        let state = state_of(app, group_id)?;
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                state.group.check_alive()?;
+                let mut ops = Vec::new();
+                for user in users {
+                    if state.bans.remove(user).is_some() {
+                        ops.push(WriteOp::SetGroupBan {
+                            sdkappid: app.sdkappid,
+                            group_id: group_id.clone(),
+                            user: user.clone(),
+                            until: 0,
+                        });
+                    }
+                }
+                if ops.is_empty() {
+                    return Ok(Decision::Nothing(()));
+                }
+                Ok(Decision::write(ops, Tell::Nobody, ()))
+            },
+        );
+        committing.await?.durable().await?;
+        Ok(())
+    }
+
+    /// The users banned from a group now, by identifier, with the seconds each ban has left
+    /// (REST `get_group_ban_member`).
+    pub fn group_bans(&self, session: &Session, group_id: &GroupId) -> Result<Vec<(UserId, u64)>, ApiError> {
+        let state = state_of(&session.app, group_id)?;
+        let state = lock(&state);
+        state.group.check_alive()?;
+        let now = self.now();
+        Ok(state
+            .bans
+            .iter()
+            .filter(|(_, until)| **until > now)
+            .map(|(user, until)| (user.clone(), until - now))
+            .collect())
+    }
+
+    /// Adds members as they were in another system (REST `import_group_member`), each with its
+    /// role and the time it joined (now when `None`): no group tips message and no webhook, as nothing happened
+    /// in the group; the members' own devices learn of the group. Accounts that do not exist
+    /// fail one by one (10019 when none exists).
+    pub async fn import_group_members(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        members: &[(UserId, MemberRole, Option<u64>)],
+    ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
+        let app = &session.app;
+        let state = state_of(app, group_id)?;
+        let now = self.now();
+        let existing: Vec<(UserId, MemberRole, u64)> = members
+            .iter()
+            .filter(|(user, _, _)| app.account(user).is_some())
+            .map(|(user, role, join_time)| (user.clone(), *role, join_time.unwrap_or(now)))
+            .collect();
+        if existing.is_empty() && !members.is_empty() {
+            let names: Vec<String> = members.iter().map(|(user, _, _)| user.to_string()).collect();
+            return Err(ApiError::new(
+                ErrorCode::GROUP_ACCOUNT_NOT_FOUND,
+                format!("these accounts do not exist: {}", names.join(", ")),
+            ));
+        }
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                let outcome = state.group.import_members(&existing, now)?;
+                if outcome.joined.is_empty() {
+                    return Ok(Decision::Nothing(outcome));
+                }
+                let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
+                ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+                let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
+                ops.extend(group_events(
+                    app.sdkappid,
+                    group_id,
+                    &added,
+                    &group_push(&state.group, "joined", session.user(), &added),
+                ));
+                app.list_group(group_id, added);
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), outcome))
+            },
+        );
+        let (outcome, _) = committing.await?.durable().await?;
+        Ok(members
+            .iter()
+            .map(|(user, _, _)| {
+                let result = outcome
+                    .results
+                    .iter()
+                    .find(|(it, _)| it == user)
+                    .map_or(HandleMemberResult::FAILED, |(_, result)| *result);
+                (user.clone(), result)
+            })
+            .collect())
+    }
 }
 
 /// `group_delete_member` (TIM `TIMGroupDeleteMember`).
@@ -450,6 +665,7 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let committing = engine.commit(
         || lock(&state),
         |state| {
+            state.check_not_banned(me, now)?;
             if state.group.needs_approval() && state.group.group_type() != GroupType::WORK {
                 // An Auth group: the request waits for the owner or an admin.
                 let pending = state.group.request_join(me, &request.hello_msg, now)?;

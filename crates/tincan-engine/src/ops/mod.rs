@@ -10,6 +10,7 @@ pub(crate) mod common;
 pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod friends;
+pub(crate) mod group_attributes;
 pub(crate) mod group_pendency;
 pub(crate) mod group_profiles;
 pub(crate) mod group_search;
@@ -125,6 +126,20 @@ impl Engine {
         owner: Option<tincan_proto::UserId>,
         request: api::create_group::Request,
     ) -> Result<api::create_group::Response, ApiError> {
-        groups::create_owned_by(self, session, owner, request).await
+        groups::create_owned_by(self, session, owner, request, None).await
+    }
+
+    /// Creates a group for the REST API as it was created in another system at `created_at`
+    /// (now when `None`; REST `import_group`): owned by `owner` or by no one, and not reported
+    /// to the after-create webhook.
+    pub async fn import_group(
+        &self,
+        session: &Session,
+        owner: Option<tincan_proto::UserId>,
+        request: api::create_group::Request,
+        created_at: Option<u64>,
+    ) -> Result<api::create_group::Response, ApiError> {
+        let created_at = created_at.unwrap_or_else(|| self.now());
+        groups::create_owned_by(self, session, owner, request, Some(created_at)).await
     }
 }

@@ -120,6 +120,14 @@ macro_rules! with_operations {
             ModifyFriendGroup friend_group_modify "friend_group_modify" [friend_group_modify::Response] false "Renames a friend group or changes its friends (TIM `TIMFriendshipModifyFriendGroup`).";
             GetFriendGroups friend_group_get "friend_group_get" [friend_group_get::Response] true "One's friend groups (TIM `TIMFriendshipGetFriendGroupList`).";
             SearchFriends friend_search "friend_search" [friend_search::Response] true "Finds friends by ID, nickname or remark (TIM `TIMFriendshipSearchFriends`).";
+            InitGroupAttributes init_group_attributes "group_init_attributes" [Empty] true "Replaces a group's custom attributes (TIM `TIMGroupInitGroupAttributes`).";
+            SetGroupAttributes set_group_attributes "group_set_attributes" [Empty] true "Sets custom attributes of a group (TIM `TIMGroupSetGroupAttributes`).";
+            DeleteGroupAttributes delete_group_attributes "group_delete_attributes" [Empty] true "Deletes custom attributes of a group (TIM `TIMGroupDeleteGroupAttributes`).";
+            GetGroupAttributes get_group_attributes "group_get_attributes" [get_group_attributes::Response] true "A group's custom attributes (TIM `TIMGroupGetGroupAttributes`).";
+            SetGroupCounters set_group_counters "group_set_counters" [set_group_counters::Response] true "Sets counters of a group (TIM `TIMGroupSetGroupCounters`).";
+            GetGroupCounters get_group_counters "group_get_counters" [get_group_counters::Response] true "A group's counters (TIM `TIMGroupGetGroupCounters`).";
+            IncreaseGroupCounter increase_group_counter "group_increase_counter" [increase_group_counter::Response] false "Adds to a group counter (TIM `TIMGroupIncreaseGroupCounter`).";
+            DecreaseGroupCounter decrease_group_counter "group_decrease_counter" [decrease_group_counter::Response] false "Takes from a group counter (TIM `TIMGroupDecreaseGroupCounter`).";
         }
     };
 }

@@ -202,6 +202,7 @@ pub(crate) async fn handle(
             "tincan" => tincan::command(&context.engine, &caller, &command, body).await,
             "im_open_login_svc" => login::command(&context.engine, &caller, &command, body).await,
             "group_open_http_svc" => group::command(&context.engine, &caller, &command, body).await,
+            "group_open_attr_http_svc" => group::attr_command(&context.engine, &caller, &command, body).await,
             "openim" => openim::command(&context.engine, &caller, &command, body).await,
             "recentcontact" => recentcontact::command(&context.engine, &caller, &command, body).await,
             "profile" => profile::command(&context.engine, &caller, &command, body).await,
@@ -218,7 +219,7 @@ pub(crate) async fn handle(
 /// REST API answers them. The `desc` stays as the engine wrote it.
 fn in_service_terms(service: &str, err: ApiError) -> ApiError {
     let invalid = match service {
-        "group_open_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
+        "group_open_http_svc" | "group_open_attr_http_svc" => ErrorCode::GROUP_INVALID_PARAMETERS,
         "openim" => ErrorCode::OPENIM_INVALID_JSON,
         "recentcontact" => ErrorCode::RECENT_INVALID_PARAMETERS,
         "profile" => ErrorCode::PROFILE_INVALID_PARAMETERS,

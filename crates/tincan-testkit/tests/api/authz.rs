@@ -600,6 +600,53 @@ fn op_rows() -> Vec<OpRow> {
             what: "",
             data: |_| json!({"friendship_search_param_keyword_list": ["a"]}),
             expect: |_| OkWith("/friends", json!([])),
+        OpRow {
+            op: "group_init_attributes",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "attributes": [{"group_attribute_key": "seat", "group_attribute_value": "x"}]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_set_attributes",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "attributes": [{"group_attribute_key": "mic", "group_attribute_value": "on"}]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_delete_attributes",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "keys": ["seat"]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_get_attributes",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_set_counters",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "counters": [{"group_counter_key": "likes", "group_counter_value": 5}]}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_get_counters",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_increase_counter",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "group_counter_key": "likes", "group_counter_value": 1}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "group_decrease_counter",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "group_counter_key": "likes", "group_counter_value": 1}),
+            expect: |actor| outside(actor, Code(0)),
         },
     ]
 }
@@ -648,6 +695,9 @@ async fn snapshot(app: &TestApp, ctx: &Context) -> Value {
     }
     json!({
         "group": info["GroupInfo"],
+        "attributes": call("group_open_attr_http_svc", "get_group_attr", json!({"GroupId": GROUP})).await["GroupAttrAry"],
+        "counters": call("group_open_http_svc", "get_group_counter", json!({"GroupId": GROUP})).await["GroupCounter"],
+        "bans": call("group_open_http_svc", "get_group_ban_member", json!({"GroupId": GROUP})).await["BannedAccountList"],
         "history": call("group_open_http_svc", "group_msg_get_simple", json!({"GroupId": GROUP, "ReqMsgNumber": 20})).await["RspMsgList"],
         "receipt": call("group_open_http_svc", "get_group_msg_receipt", json!({"GroupId": GROUP, "MsgSeqList": [{"MsgSeq": ctx.receipt_seq}]})).await["GroupMsgReceiptList"],
         "c2c": call("openim", "admin_getroammsg", json!({"Operator_Account": "alice", "Peer_Account": "bob", "MaxCnt": 100, "MinTime": 0, "MaxTime": 4_000_000_000u64})).await["MsgList"],
@@ -1096,6 +1146,84 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "get_online_member_num",
             body: |_| json!({"GroupId": GROUP}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "set_group_attr",
+            body: |_| json!({"GroupId": GROUP, "GroupAttr": [{"key": "seat", "value": "x"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "modify_group_attr",
+            body: |_| json!({"GroupId": GROUP, "GroupAttr": [{"key": "mic", "value": "on"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "delete_group_attr",
+            body: |_| json!({"GroupId": GROUP, "GroupAttr": [{"key": "seat"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "clear_group_attr",
+            body: |_| json!({"GroupId": GROUP}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_attr_http_svc",
+            command: "get_group_attr",
+            body: |_| json!({"GroupId": GROUP}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "update_group_counter",
+            body: |_| json!({"GroupId": GROUP, "GroupCounter": [{"Key": "likes", "Value": 1}], "Mode": "Increase"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_group_counter",
+            body: |_| json!({"GroupId": GROUP}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "delete_group_counter",
+            body: |_| json!({"GroupId": GROUP, "GroupCounterKeys": ["likes"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "import_group",
+            body: |_| json!({"Owner_Account": "alice", "Type": "Public", "GroupId": "authz-imported", "Name": "I", "CreateTime": 1_500_000_000}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "import_group_member",
+            body: |_| json!({"GroupId": "authz-imported", "MemberList": [{"Member_Account": "bob", "JoinTime": 1_500_000_100}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "ban_group_member",
+            body: |_| json!({"GroupId": GROUP, "Members_Account": ["frank"], "Duration": 60, "Description": ""}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "get_group_ban_member",
+            body: |_| json!({"GroupId": GROUP, "Offset": 0, "Limit": 10}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "unban_group_member",
+            body: |_| json!({"GroupId": GROUP, "Members_Account": ["frank"]}),
             other_app: 0,
         },
         RestRow {

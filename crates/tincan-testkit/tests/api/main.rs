@@ -9,6 +9,7 @@ mod conversations;
 mod friends;
 mod full_disk;
 mod fuzz_corpus;
+mod group_attributes;
 mod group_profiles;
 mod group_webhooks;
 mod groups;

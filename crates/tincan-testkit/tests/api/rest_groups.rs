@@ -1,7 +1,7 @@
 //! `group_open_http_svc` over HTTP: creating groups and reading them and their members.
 
 use serde_json::{Value, json};
-use tincan_proto::enums::GroupType;
+use tincan_proto::enums::{ConvType, GroupType};
 use tincan_testkit::spawn_app;
 
 use crate::helpers::{WAIT, create_group};
@@ -359,4 +359,178 @@ async fn a_group_is_listed_by_the_time_its_new_member_is_told() {
         calling.await.unwrap().unwrap();
     }
     app.stop().await;
+}
+
+#[tokio::test]
+async fn imported_groups_and_members_keep_their_times_and_tell_no_one() {
+    // Goal: import_group and import_group_member bring a group over from another system with
+    // the times it had there, without a tips message to the members, and the times last a
+    // restart; impossible times are refused whole.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "ann", "ben"]}))
+        .await
+        .unwrap();
+    let (owner, owner_events) = app.client("owner").await;
+    let imported = admin
+        .call(
+            "group_open_http_svc",
+            "import_group",
+            &json!({"Owner_Account": "owner", "Type": "Public", "GroupId": "old-club", "Name": "Old club",
+                    "CreateTime": 1_500_000_000}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(imported["GroupId"], "old-club");
+    let members = json!({"GroupId": "old-club", "MemberList": [
+        {"Member_Account": "ann", "Role": "Admin", "JoinTime": 1_500_000_100, "UnreadMsgNum": 0},
+        {"Member_Account": "owner", "JoinTime": 1_500_000_200},
+        {"Member_Account": "nobody"}
+    ]});
+    let answer = admin.call("group_open_http_svc", "import_group_member", &members).await.unwrap();
+    assert_eq!(
+        answer["MemberList"],
+        json!([{"Member_Account": "ann", "Result": 1}, {"Member_Account": "owner", "Result": 2},
+               {"Member_Account": "nobody", "Result": 0}])
+    );
+    // A join before the group existed, or in the future, refuses the whole import.
+    for join_time in [1_400_000_000u64, 4_000_000_000] {
+        let answer = admin
+            .call_raw(
+                "group_open_http_svc",
+                "import_group_member",
+                &json!({"GroupId": "old-club", "MemberList": [{"Member_Account": "ben", "JoinTime": join_time}]})
+                    .to_string(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer["ErrorCode"], 10004, "{answer}");
+    }
+    let answer = admin
+        .call_raw(
+            "group_open_http_svc",
+            "import_group",
+            &json!({"Type": "Public", "GroupId": "future", "Name": "F", "CreateTime": 4_000_000_000u64}).to_string(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10004, "{answer}");
+
+    let check = |app_admin: tincan_sdk::admin::AdminClient| async move {
+        let info = app_admin
+            .call("group_open_http_svc", "get_group_info", &json!({"GroupIdList": ["old-club"]}))
+            .await
+            .unwrap();
+        assert_eq!(info["GroupInfo"][0]["CreateTime"], 1_500_000_000);
+        let list = app_admin
+            .call("group_open_http_svc", "get_group_member_info", &json!({"GroupId": "old-club"}))
+            .await
+            .unwrap();
+        let ann =
+            list["MemberList"].as_array().unwrap().iter().find(|it| it["Member_Account"] == "ann").unwrap().clone();
+        assert_eq!((ann["JoinTime"].clone(), ann["Role"].clone()), (json!(1_500_000_100), json!("Admin")));
+        let owner =
+            list["MemberList"].as_array().unwrap().iter().find(|it| it["Member_Account"] == "owner").unwrap().clone();
+        assert_eq!((owner["JoinTime"].clone(), owner["Role"].clone()), (json!(1_500_000_000), json!("Owner")));
+        assert!(list["MemberList"].as_array().unwrap().iter().all(|it| it["Member_Account"] != "ben"));
+    };
+    check(admin.clone()).await;
+    // Nothing happened in the group: the first message ann's device gets is the one sent now,
+    // not a tips message of the import.
+    let (ann, mut ann_events) = app.client("ann").await;
+    owner.send_text("old-club", ConvType::GROUP, "welcome back", false).await.unwrap();
+    let first = tincan_testkit::wait_for(&mut ann_events, WAIT, |event| match event {
+        tincan_sdk::Event::Message(push) => Some(push.message.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(first.message_elem_array[0].text_content(), Some("welcome back"));
+    drop((owner, ann, owner_events));
+    let app = app.restart().await;
+    check(app.admin()).await;
+}
+
+#[tokio::test]
+async fn a_banned_user_is_removed_and_cannot_come_back_until_unbanned() {
+    // Goal: ban_group_member removes a member of an AVChatRoom (which cannot otherwise be
+    // removed) and keeps it and a non-member out, through a restart; the owner cannot be banned;
+    // get_group_ban_member lists the bans and unban_group_member lifts them.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    admin
+        .call("im_open_login_svc", "multiaccount_import", &json!({"Accounts": ["owner", "ann", "ben", "carl"]}))
+        .await
+        .unwrap();
+    admin
+        .call(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Owner_Account": "owner", "Type": "AVChatRoom", "GroupId": "live", "Name": "Live"}),
+        )
+        .await
+        .unwrap();
+    let (ann, mut ann_events) = app.client("ann").await;
+    let (ben, _b) = app.client("ben").await;
+    ann.join_group_saying("live", "").await.unwrap();
+    ben.join_group_saying("live", "").await.unwrap();
+
+    let ban = |members: Value| json!({"GroupId": "live", "Members_Account": members, "Duration": 3600, "Description": "spam"});
+    let answer = admin
+        .call_raw("group_open_http_svc", "ban_group_member", &ban(json!(["ann", "owner"])).to_string())
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10007, "the owner cannot be banned, and nobody is: {answer}");
+    admin.call("group_open_http_svc", "ban_group_member", &ban(json!(["ann", "carl"]))).await.unwrap();
+    let removed = tincan_testkit::wait_for(&mut ann_events, WAIT, |event| match event {
+        tincan_sdk::Event::Group(push) if push.event == "removed" => Some(push.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(removed.group_id, "live");
+    let members =
+        admin.call("group_open_http_svc", "get_group_member_info", &json!({"GroupId": "live"})).await.unwrap();
+    let names: Vec<&str> =
+        members["MemberList"].as_array().unwrap().iter().map(|it| it["Member_Account"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["owner", "ben"]);
+    let err = ann.join_group_saying("live", "").await.unwrap_err();
+    assert_eq!(err.code, tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED, "{}", err.desc);
+    assert!(err.desc.contains("banned"), "{}", err.desc);
+    let (carl, _c) = app.client("carl").await;
+    assert_eq!(
+        carl.join_group_saying("live", "").await.unwrap_err().code,
+        tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED
+    );
+
+    let list = admin.call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live"})).await.unwrap();
+    let banned: Vec<&str> =
+        list["BannedAccountList"].as_array().unwrap().iter().map(|it| it["Member_Account"].as_str().unwrap()).collect();
+    assert_eq!(banned, vec!["ann", "carl"]);
+    let left = list["BannedAccountList"][0]["Remainder"].as_u64().unwrap();
+    assert!(left > 0 && left <= 3600, "{list}");
+    let page = admin
+        .call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live", "Limit": 1}))
+        .await
+        .unwrap();
+    assert_eq!((page["BannedAccountList"].as_array().unwrap().len(), page["NextOffset"].clone()), (1, json!(1)));
+
+    // The ban lasts a restart; lifting it lets ann back in.
+    drop((ann, ann_events, ben, carl));
+    let app = app.restart().await;
+    let admin = app.admin();
+    let (ann, _a) = app.client("ann").await;
+    assert_eq!(
+        ann.join_group_saying("live", "").await.unwrap_err().code,
+        tincan_proto::ErrorCode::GROUP_PERMISSION_DENIED
+    );
+    admin
+        .call("group_open_http_svc", "unban_group_member", &json!({"GroupId": "live", "Members_Account": ["ann"]}))
+        .await
+        .unwrap();
+    ann.join_group_saying("live", "").await.unwrap();
+    let list = admin.call("group_open_http_svc", "get_group_ban_member", &json!({"GroupId": "live"})).await.unwrap();
+    assert_eq!(
+        list["BannedAccountList"],
+        json!([{"Member_Account": "carl", "Remainder": list["BannedAccountList"][0]["Remainder"]}])
+    );
 }

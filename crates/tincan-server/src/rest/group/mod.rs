@@ -1,16 +1,24 @@
-//! `group_open_http_svc`: groups, their members and messages, and group read receipts.
+//! `group_open_http_svc`: groups, their members and messages, group read receipts, custom
+//! attributes and counters; and `group_open_attr_http_svc`, where TIM reads custom attributes.
 //!
 //! Group types travel under TIM's REST names (`Private` for Work, `ChatRoom` for Meeting);
 //! the product names are accepted too. Every change goes through the same engine operation a
 //! client would call, acting for the app's administrator, so members online get the same pushes.
 
 mod add_group_member;
+mod ban_group_member;
 mod change_group_owner;
+mod clear_group_attr;
 mod create_group;
+mod delete_group_attr;
+mod delete_group_counter;
 mod delete_group_member;
 mod destroy_group;
 mod forbid_send_msg;
 mod get_appid_group_list;
+mod get_group_attr;
+mod get_group_ban_member;
+mod get_group_counter;
 mod get_group_info;
 mod get_group_member_info;
 mod get_group_msg_receipt;
@@ -22,10 +30,16 @@ mod get_role_in_group;
 mod group_msg_get_simple;
 mod group_msg_recall;
 mod group_msg_receipt;
+mod import_group;
+mod import_group_member;
+mod modify_group_attr;
 mod modify_group_base_info;
 mod modify_group_member_info;
 mod modify_group_msg;
 mod send_group_msg;
+mod set_group_attr;
+mod unban_group_member;
+mod update_group_counter;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -74,7 +88,32 @@ pub(super) async fn command(
         "get_group_shutted_uin" => answer(get_group_shutted_uin::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_role_in_group" => answer(get_role_in_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_online_member_num" => answer(get_online_member_num::handle(engine, caller, body_as(body, INVALID)?).await),
+        "ban_group_member" => answer(ban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "unban_group_member" => answer(unban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_group_ban_member" => answer(get_group_ban_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "import_group" => answer(import_group::handle(engine, caller, body_as(body, INVALID)?).await),
+        "import_group_member" => answer(import_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
+        "modify_group_attr" => answer(modify_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
+        "set_group_attr" => answer(set_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
+        "clear_group_attr" => answer(clear_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
+        "delete_group_attr" => answer(delete_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
+        "get_group_counter" => answer(get_group_counter::handle(engine, caller, body_as(body, INVALID)?).await),
+        "update_group_counter" => answer(update_group_counter::handle(engine, caller, body_as(body, INVALID)?).await),
+        "delete_group_counter" => answer(delete_group_counter::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("group_open_http_svc", command)),
+    }
+}
+
+/// `group_open_attr_http_svc`, where TIM reads a group's custom attributes.
+pub(super) async fn attr_command(
+    engine: &Engine,
+    caller: &Caller,
+    command: &str,
+    body: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    match command {
+        "get_group_attr" => answer(get_group_attr::handle(engine, caller, body_as(body, INVALID)?).await),
+        _ => Err(unknown("group_open_attr_http_svc", command)),
     }
 }
 
