@@ -18,7 +18,8 @@ use tincan_store::{
 
 use crate::codec::{
     CONV_GROUP, Columns, MESSAGE_COLUMNS, app_from_row, bits_from_sql, collect_rows, conv_columns, custom_from_sql,
-    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_user, role_from_sql, to_sql, u32_from_sql,
+    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
+    u32_from_sql,
 };
 use crate::{backend, open_reader_connection};
 
