@@ -173,7 +173,7 @@ fn commands_from_text(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands, root.
+/// callback_commands, root, c2c_requires_friendship, blocked_send_fails.
 pub(crate) fn app_from_row(row: &Row) -> StoreResult<AppRecord> {
     let plan: String = get(row, 3)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
@@ -190,6 +190,8 @@ pub(crate) fn app_from_row(row: &Row) -> StoreResult<AppRecord> {
             receipt_group_members_max: get_u32(row, 6)?,
             callback_url: get_typed(row, 8)?,
             callback_commands: commands_from_text(commands),
+            c2c_requires_friendship: get(row, 11)?,
+            blocked_send_fails: get(row, 12)?,
         },
         created_at: get_uint(row, 7)?,
         root: get(row, 10)?,

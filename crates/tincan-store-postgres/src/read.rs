@@ -15,9 +15,11 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::profile::{CustomString, UserProfile};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, GroupReceiptRecord,
-    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
-    ProfileRecord, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+    AccountRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
+    FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
+    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan,
+    MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult,
+    UserEventRecord,
 };
 use tokio_postgres::{Client, Row, Statement};
 
@@ -188,6 +190,29 @@ impl StoreRead for PostgresReader {
             })?,
             profiles: load_profiles(&next(), &next(), &next())?,
             revisions: decode(&next(), |row| Ok((get_uint(row, 0)?, get_conv(row, 1)?, get_uint(row, 3)?)))?,
+            friends: decode(&next(), friend_from_row)?,
+            friend_requests: decode(&next(), friend_request_from_row)?,
+            blocks: decode(&next(), |row| {
+                Ok(BlockRecord {
+                    sdkappid: get_uint(row, 0)?,
+                    owner: get_user(row, 1)?,
+                    peer: get_user(row, 2)?,
+                    blocked_at: get_uint(row, 3)?,
+                })
+            })?,
+            friend_metas: decode(&next(), |row| {
+                Ok(FriendMetaRecord {
+                    sdkappid: get_uint(row, 0)?,
+                    owner: get_user(row, 1)?,
+                    groups: names_from_text(&get_typed(row, 2)?),
+                    pendency_read_time: get_uint(row, 3)?,
+                })
+            })?,
+            group_attributes: load_group_attributes(&next())?,
+            group_counters: load_group_counters(&next())?,
+            group_bans: decode(&next(), |row| {
+                Ok((get_uint(row, 0)?, get_group(row, 1)?, get_user(row, 2)?, get_uint(row, 3)?))
+            })?,
         })
     }
 
@@ -407,7 +432,8 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
     ("select value from meta where key = 'head_pos'", "reading the head position"),
     (
         "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-         receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
+         receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
+         blocked_send_fails from app order by sdkappid",
         "reading apps",
     ),
     (
@@ -495,6 +521,40 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
         "select sdkappid, conv_type, conv_key, max(revised_pos) as latest from message where revised_pos > 0 \
          group by sdkappid, conv_type, conv_key order by sdkappid, latest",
         "reading revisions",
+    ),
+    (
+        "select sdkappid, owner, peer, remark, groups, custom, add_source, add_wording, add_time from friend \
+         order by sdkappid, owner, peer",
+        "reading friends",
+    ),
+    (
+        "select sdkappid, from_user, to_user, remark, group_name, add_source, add_wording, add_time \
+         from friend_request order by sdkappid, from_user, to_user",
+        "reading friend requests",
+    ),
+    ("select sdkappid, owner, peer, blocked_at from friend_block order by sdkappid, owner, peer", "reading blocklists"),
+    (
+        "select sdkappid, owner, groups, pendency_read_time from friend_meta order by sdkappid, owner",
+        "reading friend groups",
+    ),
+    // Those of live groups only, as one record a group.
+    (
+        "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
+         join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
+         where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
+        "reading group attributes",
+    ),
+    (
+        "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
+         join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
+         where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
+        "reading group counters",
+    ),
+    (
+        "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
+         join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
+         where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
+        "reading bans",
     ),
 ];
 
@@ -595,6 +655,65 @@ fn conv_settings_from_row(row: &Row) -> StoreResult<ConvSettingsRecord> {
             groups: names_from_text(get(row, 11)?),
         },
     })
+}
+
+fn friend_from_row(row: &Row) -> StoreResult<FriendRecord> {
+    Ok(FriendRecord {
+        sdkappid: get_uint(row, 0)?,
+        owner: get_user(row, 1)?,
+        peer: get_user(row, 2)?,
+        remark: get_typed(row, 3)?,
+        groups: names_from_text(&get_typed(row, 4)?),
+        custom: custom_from_bytes(get(row, 5)?)?,
+        add_source: get_typed(row, 6)?,
+        add_wording: get_typed(row, 7)?,
+        add_time: get_uint(row, 8)?,
+    })
+}
+
+fn friend_request_from_row(row: &Row) -> StoreResult<FriendRequestRecord> {
+    Ok(FriendRequestRecord {
+        sdkappid: get_uint(row, 0)?,
+        from: get_user(row, 1)?,
+        to: get_user(row, 2)?,
+        remark: get_typed(row, 3)?,
+        group_name: get_typed(row, 4)?,
+        add_source: get_typed(row, 5)?,
+        add_wording: get_typed(row, 6)?,
+        add_time: get_uint(row, 7)?,
+    })
+}
+
+/// A group's keyed values: its app, its ID, and the pairs by key.
+type KeyedByGroup<V> = (u64, GroupId, Vec<(String, V)>);
+
+/// Rows of (app, group, key, value), ordered by app and group, as one entry a group.
+fn by_group<V>(rows: &[Row], value: impl Fn(&Row) -> StoreResult<V>) -> StoreResult<Vec<KeyedByGroup<V>>> {
+    let mut groups: Vec<KeyedByGroup<V>> = Vec::new();
+    for row in rows {
+        let sdkappid = get_uint(row, 0)?;
+        let group: &str = get(row, 1)?;
+        let pair = (get_typed(row, 2)?, value(row)?);
+        match groups.last_mut() {
+            Some((app, id, pairs)) if *app == sdkappid && id.as_str() == group => pairs.push(pair),
+            _ => groups.push((sdkappid, crate::codec::parse_group(group)?, vec![pair])),
+        }
+    }
+    Ok(groups)
+}
+
+fn load_group_attributes(rows: &[Row]) -> StoreResult<Vec<GroupAttributesRecord>> {
+    Ok(by_group(rows, |row| get_typed(row, 3))?
+        .into_iter()
+        .map(|(sdkappid, group_id, attributes)| GroupAttributesRecord { sdkappid, group_id, attributes })
+        .collect())
+}
+
+fn load_group_counters(rows: &[Row]) -> StoreResult<Vec<GroupCountersRecord>> {
+    Ok(by_group(rows, |row| get::<i64>(row, 3))?
+        .into_iter()
+        .map(|(sdkappid, group_id, counters)| GroupCountersRecord { sdkappid, group_id, counters })
+        .collect())
 }
 
 fn load_recent(rows: &[Row]) -> StoreResult<Vec<RecentMessage>> {

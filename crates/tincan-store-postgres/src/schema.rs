@@ -22,6 +22,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_lifecycle.sql"),
     include_str!("../migrations/0006_conversations.sql"),
     include_str!("../migrations/0007_groups.sql"),
+    include_str!("../migrations/0008_friends.sql"),
+    include_str!("../migrations/0009_group_attributes.sql"),
 ];
 
 /// The advisory lock key migrations hold (an arbitrary number, "tincan" in ASCII).

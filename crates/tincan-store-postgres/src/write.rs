@@ -12,7 +12,8 @@ use tincan_core::conv::ConvKey;
 use tincan_proto::UserId;
 use tincan_proto::enums::MemberRole;
 use tincan_store::{
-    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, GroupReceiptRecord, GroupRecord,
+    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, FriendMetaRecord, FriendRecord,
+    FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord,
     JoinRequestRecord, MemberInfo, MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord, ReceiptSource,
     StoreError, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
@@ -252,20 +253,59 @@ fn encode(op: &WriteOp, out: &mut Vec<Exec>) {
         WriteOp::PutConvSettings(record) => out.push(put_conv_settings(record)),
         WriteOp::PutConvGroups(record) => out.push(put_conv_groups(record)),
         WriteOp::PutProfile(record) => out.extend(put_profile(record)),
+        WriteOp::PutFriend(record) => out.push(put_friend(record)),
+        WriteOp::DeleteFriend { sdkappid, owner, peer } => out.push(exec(
+            "delete from friend where sdkappid = $1 and owner = $2 and peer = $3",
+            params![int(*sdkappid), owner.as_str().to_owned(), peer.as_str().to_owned()],
+            "deleting a friend",
+        )),
+        WriteOp::PutFriendRequest(record) => out.push(put_friend_request(record)),
+        WriteOp::DeleteFriendRequest { sdkappid, from, to } => out.push(exec(
+            "delete from friend_request where sdkappid = $1 and from_user = $2 and to_user = $3",
+            params![int(*sdkappid), from.as_str().to_owned(), to.as_str().to_owned()],
+            "deleting a friend request",
+        )),
+        WriteOp::PutBlock(record) => out.push(exec(
+            "insert into friend_block (sdkappid, owner, peer, blocked_at) values ($1, $2, $3, $4) \
+             on conflict (sdkappid, owner, peer) do update set blocked_at = excluded.blocked_at",
+            params![
+                int(record.sdkappid),
+                record.owner.as_str().to_owned(),
+                record.peer.as_str().to_owned(),
+                int(record.blocked_at),
+            ],
+            "storing a blocklist entry",
+        )),
+        WriteOp::DeleteBlock { sdkappid, owner, peer } => out.push(exec(
+            "delete from friend_block where sdkappid = $1 and owner = $2 and peer = $3",
+            params![int(*sdkappid), owner.as_str().to_owned(), peer.as_str().to_owned()],
+            "deleting a blocklist entry",
+        )),
+        WriteOp::PutFriendMeta(record) => out.push(put_friend_meta(record)),
+        WriteOp::PutGroupAttributes(record) => out.extend(put_group_attributes(record)),
+        WriteOp::SetGroupCounters(record) => out.extend(set_group_counters(record)),
+        WriteOp::DeleteGroupCounters { sdkappid, group_id, keys } => {
+            out.push(delete_group_counters(*sdkappid, group_id.as_str(), keys))
+        }
+        WriteOp::SetGroupBan { sdkappid, group_id, user, until } => {
+            out.push(set_group_ban(*sdkappid, group_id.as_str(), user, *until))
+        }
     }
 }
 
 fn put_app(app: &AppRecord) -> Exec {
     exec(
         "insert into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
-         receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, root) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, root, \
+         c2c_requires_friendship, blocked_send_fails) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          on conflict (sdkappid) do update set secret_key = excluded.secret_key, \
          admin_identifier = excluded.admin_identifier, plan = excluded.plan, \
          receipt_group_types = excluded.receipt_group_types, \
          receipt_coalesce_window_ms = excluded.receipt_coalesce_window_ms, \
          receipt_group_members_max = excluded.receipt_group_members_max, created_at = excluded.created_at, \
-         callback_url = excluded.callback_url, callback_commands = excluded.callback_commands, root = excluded.root",
+         callback_url = excluded.callback_url, callback_commands = excluded.callback_commands, root = excluded.root, \
+         c2c_requires_friendship = excluded.c2c_requires_friendship, \
+         blocked_send_fails = excluded.blocked_send_fails",
         params![
             int(app.sdkappid),
             bytes(&app.secret_key),
@@ -278,6 +318,8 @@ fn put_app(app: &AppRecord) -> Exec {
             bytes(&app.config.callback_url),
             commands_to_text(&app.config.callback_commands),
             app.root,
+            app.config.c2c_requires_friendship,
+            app.config.blocked_send_fails,
         ],
         "storing an app",
     )
@@ -306,6 +348,7 @@ fn delete_account(sdkappid: u64, user: &UserId) -> Vec<Exec> {
         "deleting an account",
     )];
     statements.extend(delete_profile(sdkappid, user));
+    statements.extend(delete_relations(sdkappid, user));
     statements
 }
 
@@ -376,6 +419,9 @@ fn purge_group(sdkappid: u64, conv: &ConvKey) -> Vec<Exec> {
             conversation(),
             "purging deleted-for-me marks",
         ),
+        exec("delete from group_attribute where sdkappid = $1 and group_id = $2", group(), "purging attributes"),
+        exec("delete from group_counter where sdkappid = $1 and group_id = $2", group(), "purging counters"),
+        exec("delete from group_ban where sdkappid = $1 and group_id = $2", group(), "purging bans"),
     ]
 }
 
@@ -699,6 +745,155 @@ fn put_profile(record: &ProfileRecord) -> Vec<Exec> {
         }
     }
     statements
+}
+
+/// Every row of the relationship chain that names `user`, on either side.
+fn delete_relations(sdkappid: u64, user: &UserId) -> Vec<Exec> {
+    [
+        ("delete from friend where sdkappid = $1 and (owner = $2 or peer = $2)", "deleting friends"),
+        (
+            "delete from friend_request where sdkappid = $1 and (from_user = $2 or to_user = $2)",
+            "deleting friend requests",
+        ),
+        ("delete from friend_block where sdkappid = $1 and (owner = $2 or peer = $2)", "deleting blocklist entries"),
+        ("delete from friend_meta where sdkappid = $1 and owner = $2", "deleting friend groups"),
+    ]
+    .into_iter()
+    .map(|(sql, context)| exec(sql, params![int(sdkappid), user.as_str().to_owned()], context))
+    .collect()
+}
+
+fn put_friend(record: &FriendRecord) -> Exec {
+    exec(
+        "insert into friend (sdkappid, owner, peer, remark, groups, custom, add_source, add_wording, add_time) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         on conflict (sdkappid, owner, peer) do update set remark = excluded.remark, groups = excluded.groups, \
+         custom = excluded.custom, add_source = excluded.add_source, add_wording = excluded.add_wording, \
+         add_time = excluded.add_time",
+        params![
+            int(record.sdkappid),
+            record.owner.as_str().to_owned(),
+            record.peer.as_str().to_owned(),
+            bytes(&record.remark),
+            names_to_text(&record.groups).into_bytes(),
+            custom_to_bytes(&record.custom),
+            bytes(&record.add_source),
+            bytes(&record.add_wording),
+            int(record.add_time),
+        ],
+        "storing a friend",
+    )
+}
+
+fn put_friend_request(record: &FriendRequestRecord) -> Exec {
+    exec(
+        "insert into friend_request (sdkappid, from_user, to_user, remark, group_name, add_source, add_wording, \
+         add_time) values ($1, $2, $3, $4, $5, $6, $7, $8) \
+         on conflict (sdkappid, from_user, to_user) do update set remark = excluded.remark, \
+         group_name = excluded.group_name, add_source = excluded.add_source, add_wording = excluded.add_wording, \
+         add_time = excluded.add_time",
+        params![
+            int(record.sdkappid),
+            record.from.as_str().to_owned(),
+            record.to.as_str().to_owned(),
+            bytes(&record.remark),
+            bytes(&record.group_name),
+            bytes(&record.add_source),
+            bytes(&record.add_wording),
+            int(record.add_time),
+        ],
+        "storing a friend request",
+    )
+}
+
+fn put_friend_meta(record: &FriendMetaRecord) -> Exec {
+    if record.is_empty() {
+        return exec(
+            "delete from friend_meta where sdkappid = $1 and owner = $2",
+            params![int(record.sdkappid), record.owner.as_str().to_owned()],
+            "deleting friend groups",
+        );
+    }
+    exec(
+        "insert into friend_meta (sdkappid, owner, groups, pendency_read_time) values ($1, $2, $3, $4) \
+         on conflict (sdkappid, owner) do update set groups = excluded.groups, \
+         pendency_read_time = excluded.pendency_read_time",
+        params![
+            int(record.sdkappid),
+            record.owner.as_str().to_owned(),
+            names_to_text(&record.groups).into_bytes(),
+            int(record.pendency_read_time),
+        ],
+        "storing friend groups",
+    )
+}
+
+/// The group's attributes replaced by the record's: the old rows go, the new ones are inserted.
+fn put_group_attributes(record: &GroupAttributesRecord) -> Vec<Exec> {
+    let group = || params![int(record.sdkappid), record.group_id.as_str().to_owned()];
+    let mut statements = vec![exec(
+        "delete from group_attribute where sdkappid = $1 and group_id = $2",
+        group(),
+        "replacing group attributes",
+    )];
+    for (key, value) in &record.attributes {
+        statements.push(exec(
+            "insert into group_attribute (sdkappid, group_id, attr_key, attr_value) values ($1, $2, $3, $4)",
+            params![int(record.sdkappid), record.group_id.as_str().to_owned(), bytes(key), bytes(value)],
+            "storing a group attribute",
+        ));
+    }
+    statements
+}
+
+/// The record's counters set; the group's others are kept.
+fn set_group_counters(record: &GroupCountersRecord) -> Vec<Exec> {
+    record
+        .counters
+        .iter()
+        .map(|(key, value)| {
+            exec(
+                "insert into group_counter (sdkappid, group_id, counter_key, counter_value) values ($1, $2, $3, $4) \
+                 on conflict (sdkappid, group_id, counter_key) do update set counter_value = excluded.counter_value",
+                params![int(record.sdkappid), record.group_id.as_str().to_owned(), bytes(key), *value],
+                "storing a group counter",
+            )
+        })
+        .collect()
+}
+
+/// The named counters of a group deleted, or all of them when none is named.
+fn delete_group_counters(sdkappid: u64, group_id: &str, keys: &[String]) -> Exec {
+    if keys.is_empty() {
+        return exec(
+            "delete from group_counter where sdkappid = $1 and group_id = $2",
+            params![int(sdkappid), group_id.to_owned()],
+            "deleting group counters",
+        );
+    }
+    let keys: Vec<Vec<u8>> = keys.iter().map(|key| bytes(key)).collect();
+    exec(
+        "delete from group_counter where sdkappid = $1 and group_id = $2 and counter_key = any($3)",
+        params![int(sdkappid), group_id.to_owned(), keys],
+        "deleting group counters",
+    )
+}
+
+/// A ban stored, or lifted when `until` is 0.
+fn set_group_ban(sdkappid: u64, group_id: &str, user: &UserId, until: u64) -> Exec {
+    if until == 0 {
+        return exec(
+            "delete from group_ban where sdkappid = $1 and group_id = $2 and user_id = $3",
+            params![int(sdkappid), group_id.to_owned(), user.as_str().to_owned()],
+            "lifting a ban",
+        );
+    }
+    exec(
+        "insert into group_ban (sdkappid, group_id, user_id, until) values ($1, $2, $3, $4) \
+         on conflict (sdkappid, group_id, user_id) do update set until = excluded.until",
+        params![int(sdkappid), group_id.to_owned(), user.as_str().to_owned(), int(until)],
+        "storing a ban",
+    )
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ fn committed_batches_survive_reopening() {
 }
 
 /// The migrations this build knows.
-const NEWEST_VERSION: i64 = 7;
+const NEWEST_VERSION: i64 = 9;
 
 fn schema_version(url: &str) -> i64 {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -210,4 +210,135 @@ fn while_postgres_is_out_of_reach_batches_are_unavailable_and_then_stored_once()
     assert_eq!(state.head_pos, 1002);
     assert_eq!(state.conversations[0].last_message, message(&conv, 2, "alice"));
     assert!(reader.message_by_seq(1_400_000_000, &conv, 1).unwrap().is_some());
+}
+
+#[test]
+fn the_relationship_chain_and_group_attributes_keep_every_character_and_setting() {
+    // Friend remarks, friend groups, request wordings and attribute and counter keys are text a
+    // user typed, which PostgreSQL's text cannot hold when it has U+0000; the app's two
+    // relationship settings are flags the defaults would hide.
+    use tincan_core::config::AppConfig;
+    use tincan_core::group::{ADD_OPTION_ANY, GroupProfile};
+    use tincan_proto::UserId;
+    use tincan_proto::enums::GroupType;
+    use tincan_store::{
+        AppRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
+        GroupRecord,
+    };
+
+    let odd = "a\u{0}b\u{1}\n\u{10ffff}";
+    let user = |name: &str| UserId::parse(name).unwrap();
+    let app = 1_400_000_000;
+    let mut config = AppConfig::new_app_default();
+    config.c2c_requires_friendship = true;
+    config.blocked_send_fails = true;
+    let app_record = AppRecord {
+        sdkappid: app,
+        secret_key: "key".to_owned(),
+        admin_identifier: user("administrator"),
+        config,
+        created_at: 5,
+        root: true,
+    };
+    let friend = FriendRecord {
+        sdkappid: app,
+        owner: user("alice"),
+        peer: user("bob"),
+        remark: odd.to_owned(),
+        groups: vec![odd.replace('\n', " "), "work".to_owned()],
+        custom: [("Tag_SNS_Custom_X".to_owned(), odd.to_owned())].into_iter().collect(),
+        add_source: format!("AddSource_Type_{odd}"),
+        add_wording: odd.to_owned(),
+        add_time: 3,
+    };
+    let request = FriendRequestRecord {
+        sdkappid: app,
+        from: user("carol"),
+        to: user("alice"),
+        remark: odd.to_owned(),
+        group_name: odd.replace('\n', " "),
+        add_source: odd.to_owned(),
+        add_wording: odd.to_owned(),
+        add_time: 4,
+    };
+    let meta = FriendMetaRecord {
+        sdkappid: app,
+        owner: user("alice"),
+        groups: vec![odd.replace('\n', " ")],
+        pendency_read_time: 0,
+    };
+    let group_id = GroupId::parse("room").unwrap();
+    let group = GroupRecord {
+        sdkappid: app,
+        group_id: group_id.clone(),
+        group_type: GroupType::WORK,
+        profile: GroupProfile {
+            name: "room".to_owned(),
+            introduction: String::new(),
+            notification: String::new(),
+            face_url: String::new(),
+            add_option: ADD_OPTION_ANY,
+            max_member_num: 200,
+            shutup_all: false,
+            visible: 1,
+            searchable: 1,
+            custom: Default::default(),
+        },
+        owner: Some(user("alice")),
+        created_at: 9,
+        info_seq: 1,
+        next_index: 0,
+        dismissed_at: None,
+    };
+    let attributes = GroupAttributesRecord {
+        sdkappid: app,
+        group_id: group_id.clone(),
+        attributes: vec![(odd.to_owned(), odd.to_owned()), ("plain".to_owned(), String::new())],
+    };
+    let counters =
+        GroupCountersRecord { sdkappid: app, group_id: group_id.clone(), counters: vec![(odd.to_owned(), -1)] };
+
+    let database = TestDatabase::create();
+    let (reader, mut writer) = tincan_store_postgres::open(database.url()).unwrap();
+    writer
+        .apply(
+            &[
+                WriteOp::PutApp(app_record.clone()),
+                WriteOp::PutFriend(friend.clone()),
+                WriteOp::PutFriendRequest(request.clone()),
+                WriteOp::PutFriendMeta(meta.clone()),
+                WriteOp::PutGroup(group),
+                WriteOp::PutGroupAttributes(attributes.clone()),
+                WriteOp::SetGroupCounters(counters.clone()),
+            ],
+            1,
+        )
+        .unwrap();
+    let state = reader.load(0).unwrap();
+    assert_eq!(state.apps, vec![app_record]);
+    assert_eq!(state.friends, vec![friend]);
+    assert_eq!(state.friend_requests, vec![request]);
+    assert_eq!(state.friend_metas, vec![meta]);
+    assert_eq!(state.group_attributes, vec![attributes]);
+    assert_eq!(state.group_counters, vec![counters]);
+
+    // A counter deleted by a key holding U+0000 goes; the others stay.
+    writer
+        .apply(
+            &[
+                WriteOp::SetGroupCounters(GroupCountersRecord {
+                    sdkappid: app,
+                    group_id: group_id.clone(),
+                    counters: vec![("kept".to_owned(), 2)],
+                }),
+                WriteOp::DeleteGroupCounters { sdkappid: app, group_id: group_id.clone(), keys: vec![odd.to_owned()] },
+            ],
+            2,
+        )
+        .unwrap();
+    let state = reader.load(0).unwrap();
+    assert_eq!(
+        state.group_counters,
+        vec![GroupCountersRecord { sdkappid: app, group_id, counters: vec![("kept".to_owned(), 2)] }]
+    );
 }

@@ -1,5 +1,5 @@
 //! tincan on PostgreSQL, as users see it: `tincan serve --store postgres://…` serves C2C and
-//! group messages with receipts, groups and profiles exactly as on the embedded store, a
+//! group messages with receipts, groups, profiles, friends and group attributes exactly as on the embedded store, a
 //! restart keeps all of it, and `tincan migrate` moves an embedded store into PostgreSQL with
 //! every record read back equal through `StoreRead` on both sides.
 //!
@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use tincan_core::conv::ConvKey;
 use tincan_core::history::{HistoryPlan, Scan};
-use tincan_proto::api::create_group;
 use tincan_proto::api::get_message_list::GetMsgListParams;
+use tincan_proto::api::{create_group, friend_add, friend_handle_request};
 use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
 use tincan_proto::profile::ProfileChange;
 use tincan_proto::{Message, UserId};
@@ -70,9 +70,10 @@ async fn received(events: &mut Events, msg_id: &str) -> Message {
     .await
 }
 
-/// Alice changes her profile, makes a Work group with Bob and Carol, sends Bob a C2C message and
-/// the group a message, both asking for receipts; Bob sends receipts for both and reads the C2C
-/// conversation and answers; Carol writes to the group but reads nothing.
+/// Alice changes her profile, makes a Work group with Bob and Carol, befriends Bob, blocks Carol
+/// (who asked Bob to be friends), gives the group an attribute and a counter, sends Bob a C2C
+/// message and the group a message, both asking for receipts; Bob sends receipts for both and
+/// reads the C2C conversation and answers; Carol writes to the group but reads nothing.
 async fn write_traffic(config: impl Fn(&str) -> ClientConfig) -> Written {
     let (alice, _alice_events) = Client::connect(config("alice")).await.unwrap();
     let (bob, mut bob_events) = Client::connect(config("bob")).await.unwrap();
@@ -91,6 +92,28 @@ async fn write_traffic(config: impl Fn(&str) -> ClientConfig) -> Written {
         })
         .await
         .unwrap();
+    // The relationship chain (a friendship both ways, a pending request, a blocklist entry) and
+    // the group's attributes and counters, for `tincan migrate` to copy.
+    let befriend = friend_add::Request {
+        friendship_add_friend_param_identifier: UserId::parse("bob").unwrap(),
+        friendship_add_friend_param_friend_type: 1,
+        friendship_add_friend_param_remark: "Bobby".to_owned(),
+        friendship_add_friend_param_group_name: "work".to_owned(),
+        friendship_add_friend_param_add_source: "AddSource_Type_test".to_owned(),
+        friendship_add_friend_param_add_wording: "hi".to_owned(),
+    };
+    alice.add_friend(&befriend).await.unwrap();
+    let accept = friend_handle_request::Request {
+        friend_response_identifier: UserId::parse("alice").unwrap(),
+        friend_response_action: 1,
+        friend_response_remark: String::new(),
+        friend_response_group_name: "team".to_owned(),
+    };
+    bob.handle_friend_request(&accept).await.unwrap();
+    carol.add_friend(&befriend).await.unwrap();
+    alice.add_to_blocklist(&["carol"]).await.unwrap();
+    alice.init_group_attributes(&group_id, &[("seat", "bob")]).await.unwrap();
+    alice.set_group_counters(&group_id, &[("likes", -3)]).await.unwrap();
     let c2c = alice.send_text("bob", ConvType::C2C, "hello bob", true).await.unwrap();
     let group_message = alice.send_text(&group_id, ConvType::GROUP, "hello team", true).await.unwrap();
     let c2c_at_bob = received(&mut bob_events, &c2c.message_msg_id).await;
@@ -260,6 +283,23 @@ fn compare_stores(sqlite: &dyn StoreRead, postgres: &dyn StoreRead) -> (usize, u
     same("conversation settings", &left.conv_settings, &right.conv_settings);
     same("conversation groups", &left.conv_groups, &right.conv_groups);
     same("profiles", &left.profiles, &right.profiles);
+    same("friends", &left.friends, &right.friends);
+    same("friend requests", &left.friend_requests, &right.friend_requests);
+    same("blocklists", &left.blocks, &right.blocks);
+    same("friend groups", &left.friend_metas, &right.friend_metas);
+    same("group attributes", &left.group_attributes, &right.group_attributes);
+    same("group counters", &left.group_counters, &right.group_counters);
+    same("group bans", &left.group_bans, &right.group_bans);
+    assert!(
+        !left.friends.is_empty()
+            && !left.friend_requests.is_empty()
+            && !left.blocks.is_empty()
+            && !left.friend_metas.is_empty()
+            && !left.group_attributes.is_empty()
+            && !left.group_counters.is_empty(),
+        "the traffic left friends, a blocklist, friend groups, attributes and counters to compare: {:?}",
+        (left.friends.len(), left.friend_requests.len(), left.blocks.len(), left.friend_metas.len()),
+    );
     same(
         "due webhooks",
         &sqlite.due_callbacks(u64::MAX, ALL).unwrap(),
