@@ -155,6 +155,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let side = relations.of_mut(&record.owner);
         side.groups = record.groups;
         side.pendency_read_time = record.pendency_read_time;
+    }
     for record in loaded.group_attributes {
         let Some(app) = apps.get(&record.sdkappid) else { continue };
         if let Some(state) = app.group(&record.group_id) {

@@ -477,85 +477,58 @@ fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRec
     )
 }
 
-/// Each live group's attributes, as one record a group, by app, group and key.
-fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttributesRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
-             join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
-             where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
-        )
-        .map_err(backend("preparing the group attribute query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying group attributes"))?;
-    let mut records: Vec<GroupAttributesRecord> = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading group attributes"))? {
-        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group attribute"))?)?;
-        let group: String = row.get(1).map_err(backend("reading a group attribute"))?;
-        let key: String = row.get(2).map_err(backend("reading a group attribute"))?;
-        let value: String = row.get(3).map_err(backend("reading a group attribute"))?;
-        match records.last_mut() {
-            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
-                last.attributes.push((key, value));
-            }
-            _ => records.push(GroupAttributesRecord {
-                sdkappid,
-                group_id: parse_group(&group)?,
-                attributes: vec![(key, value)],
-            }),
+/// Rows of one group each (app, group, then the row's own columns), gathered into one record a
+/// group: the query orders them by app and group.
+fn by_group<T, R>(rows: Vec<(u64, GroupId, T)>, make: impl Fn(u64, GroupId, Vec<T>) -> R) -> Vec<R> {
+    let mut groups: Vec<(u64, GroupId, Vec<T>)> = Vec::new();
+    for (sdkappid, group_id, item) in rows {
+        match groups.last_mut() {
+            Some(last) if last.0 == sdkappid && last.1 == group_id => last.2.push(item),
+            _ => groups.push((sdkappid, group_id, vec![item])),
         }
     }
-    Ok(records)
+    groups.into_iter().map(|(sdkappid, group_id, items)| make(sdkappid, group_id, items)).collect()
+}
+
+/// Each live group's attributes, as one record a group, by app, group and key.
+fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttributesRecord>> {
+    let rows = collect_rows(
+        connection,
+        "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
+         join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
+         where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
+        [],
+        "reading group attributes",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, (columns.text(2)?, columns.text(3)?))),
+    )?;
+    Ok(by_group(rows, |sdkappid, group_id, attributes| GroupAttributesRecord { sdkappid, group_id, attributes }))
 }
 
 /// Bans from live groups, by app, group and user.
 fn load_group_bans(connection: &Connection) -> StoreResult<Vec<(u64, GroupId, UserId, u64)>> {
-    let mut statement = connection
-        .prepare(
-            "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
-             join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
-             where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
-        )
-        .map_err(backend("preparing the ban query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying bans"))?;
-    let mut bans = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading bans"))? {
-        let sdkappid: i64 = row.get(0).map_err(backend("reading a ban"))?;
-        let group: String = row.get(1).map_err(backend("reading a ban"))?;
-        let user: String = row.get(2).map_err(backend("reading a ban"))?;
-        let until: i64 = row.get(3).map_err(backend("reading a ban"))?;
-        bans.push((from_sql(sdkappid)?, parse_group(&group)?, parse_user(&user)?, from_sql(until)?));
-    }
-    Ok(bans)
+    collect_rows(
+        connection,
+        "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
+         join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
+         where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
+        [],
+        "reading bans",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, columns.user(2)?, columns.u64(3)?)),
+    )
 }
 
 /// Each live group's counters, as one record a group, by app, group and key.
 fn load_group_counters(connection: &Connection) -> StoreResult<Vec<GroupCountersRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
-             join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
-             where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
-        )
-        .map_err(backend("preparing the group counter query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying group counters"))?;
-    let mut records: Vec<GroupCountersRecord> = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading group counters"))? {
-        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group counter"))?)?;
-        let group: String = row.get(1).map_err(backend("reading a group counter"))?;
-        let key: String = row.get(2).map_err(backend("reading a group counter"))?;
-        let value: i64 = row.get(3).map_err(backend("reading a group counter"))?;
-        match records.last_mut() {
-            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
-                last.counters.push((key, value));
-            }
-            _ => records.push(GroupCountersRecord {
-                sdkappid,
-                group_id: parse_group(&group)?,
-                counters: vec![(key, value)],
-            }),
-        }
-    }
-    Ok(records)
+    let rows = collect_rows(
+        connection,
+        "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
+         join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
+         where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
+        [],
+        "reading group counters",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, (columns.text(2)?, columns.get::<i64>(3)?))),
+    )?;
+    Ok(by_group(rows, |sdkappid, group_id, counters| GroupCountersRecord { sdkappid, group_id, counters }))
 }
 
 fn load_pendency_read_times(connection: &Connection) -> StoreResult<Vec<(u64, UserId, u64)>> {

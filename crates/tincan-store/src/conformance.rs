@@ -904,6 +904,8 @@ fn text_keeps_every_character(open: OpenStore<'_>) {
     assert_eq!(state.join_requests, vec![request]);
     assert_eq!(reader.message_by_seq(APP, &conv, 1).expect("get"), Some(sent));
     assert_eq!(reader.message_by_id(APP, odd).expect("an ID no message has"), None);
+}
+
 fn attributes_of(name: &str, pairs: &[(&str, &str)]) -> GroupAttributesRecord {
     GroupAttributesRecord {
         sdkappid: APP,

@@ -351,6 +351,13 @@ pub struct LoadedState {
     pub blocks: Vec<BlockRecord>,
     /// Users' friend groups and request read times, by app and user.
     pub friend_metas: Vec<FriendMetaRecord>,
+    /// The attributes of groups not dismissed that have any, by app and group.
+    pub group_attributes: Vec<GroupAttributesRecord>,
+    /// The counters of groups not dismissed that have any, by app and group.
+    pub group_counters: Vec<GroupCountersRecord>,
+    /// Bans from groups not dismissed: (app, group, user, until in seconds), by app, group and
+    /// user.
+    pub group_bans: Vec<(u64, GroupId, UserId, u64)>,
 }
 
 /// One direction of a friendship: `owner` has `peer` as a friend.
@@ -428,13 +435,6 @@ impl FriendMetaRecord {
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty() && self.pendency_read_time == 0
     }
-    /// The attributes of groups not dismissed that have any, by app and group.
-    pub group_attributes: Vec<GroupAttributesRecord>,
-    /// The counters of groups not dismissed that have any, by app and group.
-    pub group_counters: Vec<GroupCountersRecord>,
-    /// Bans from groups not dismissed: (app, group, user, until in seconds), by app, group and
-    /// user.
-    pub group_bans: Vec<(u64, GroupId, UserId, u64)>,
 }
 
 /// A user's profile and its subscriptions to other users' profile and status changes.

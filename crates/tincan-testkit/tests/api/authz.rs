@@ -600,6 +600,7 @@ fn op_rows() -> Vec<OpRow> {
             what: "",
             data: |_| json!({"friendship_search_param_keyword_list": ["a"]}),
             expect: |_| OkWith("/friends", json!([])),
+        },
         OpRow {
             op: "group_init_attributes",
             what: "of the group",
