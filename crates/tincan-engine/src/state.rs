@@ -325,7 +325,13 @@ pub(crate) struct PairState {
     pub(crate) receipted_private: RoaringTreemap,
     /// Messages revised since start, as revised last (the store has older revisions).
     pub(crate) revised: HashMap<u64, Arc<MessageRecord>>,
+    /// The extensions of messages whose extensions were read or changed since start.
+    pub(crate) extensions: HashMap<u64, Arc<Extensions>>,
 }
+
+/// A message's extensions by key, deleted keys included (see
+/// [`MessageExtensionRecord`](tincan_store::MessageExtensionRecord)).
+pub(crate) type Extensions = std::collections::BTreeMap<String, tincan_store::MessageExtensionRecord>;
 
 impl PairState {
     pub(crate) fn new() -> PairState {
@@ -338,6 +344,7 @@ impl PairState {
             receipted: RoaringTreemap::new(),
             receipted_private: RoaringTreemap::new(),
             revised: HashMap::new(),
+            extensions: HashMap::new(),
         }
     }
 
@@ -386,6 +393,8 @@ pub(crate) struct GroupState {
     pub(crate) revised_pos: u64,
     /// Revisions decided and not yet pushed (or undone).
     pub(crate) revisions_in_flight: u32,
+    /// The extensions of messages whose extensions were read or changed since start.
+    pub(crate) extensions: HashMap<u64, Arc<Extensions>>,
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
@@ -417,6 +426,7 @@ impl GroupState {
             revised: HashMap::new(),
             revised_pos: 0,
             revisions_in_flight: 0,
+            extensions: HashMap::new(),
         }
     }
 

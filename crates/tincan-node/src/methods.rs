@@ -24,6 +24,7 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 
 mod conv;
+mod extensions;
 use crate::profiles;
 mod media;
 use crate::session::{InitConfig, Session};
@@ -127,6 +128,11 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "callExperimentalAPI" => profiles::experimental(params),
         other => match conv::call(session, other, params).await {
             Some(result) => result,
+            None if other.contains("MessageExtensions") => {
+                extensions::call(session, other, params).await.unwrap_or_else(|| {
+                    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im")))
+                })
+            }
             None => match crate::group_methods::call(session, other, params).await {
                 Some(result) => result,
                 None => {
@@ -210,6 +216,9 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::ModifyMessage => &["TIMMsgModifyMessage"],
         OpKind::DeleteMessages => &["TIMMsgDelete", "TIMMsgListDelete"],
         OpKind::FindMessages => &["TIMMsgFindMessages", "TIMMsgFindByMsgLocatorList"],
+        OpKind::SetMessageExtensions => &["TIMMsgSetMessageExtensions"],
+        OpKind::GetMessageExtensions => &["TIMMsgGetMessageExtensions"],
+        OpKind::DeleteMessageExtensions => &["TIMMsgDeleteMessageExtensions"],
     }
 }
 

@@ -120,6 +120,11 @@ codes! {
     C2C_REJECTED_BY_CALLBACK = 20006;
     /// C2C: the message is older than the app's revoke time limit.
     C2C_REVOKE_TIME_LIMIT = 20016;
+    /// Message extensions: the key was changed since the seq this change was made from (someone
+    /// else changed it first); the result carries the key as it is now.
+    MSG_EXTENSION_CONFLICT = 23001;
+    /// Message extensions: the key to delete does not exist.
+    MSG_EXTENSION_NOT_EXIST = 23004;
     /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
     PROFILE_INVALID_PARAMETERS = 40001;
     /// Profile: the account does not exist.

@@ -149,3 +149,13 @@ const _: () = assert!(ACCOUNTS_PAGE_DEFAULT_REST <= ACCOUNTS_PAGE_MAX_REST);
 /// Bytes of a revoke's reason (`message_revoke_reason`), at most.
 pub const REVOKE_REASON_BYTES_MAX: usize = 256;
 const _: () = assert!(REVOKE_REASON_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);
+
+/// Bytes of a message extension's key, at most (TIM's limit), and at least 1.
+pub const MSG_EXTENSION_KEY_BYTES_MAX: usize = 100;
+/// Bytes of a message extension's value, at most (TIM's limit: 1 KB).
+pub const MSG_EXTENSION_VALUE_BYTES_MAX: usize = 1024;
+/// Extensions set or deleted in one call, at most (TIM's limit).
+pub const MSG_EXTENSIONS_PER_CALL_MAX: usize = 20;
+/// Extensions one message holds, at most (TIM's limit).
+pub const MSG_EXTENSIONS_PER_MESSAGE_MAX: usize = 300;
+const _: () = assert!(MSG_EXTENSIONS_PER_CALL_MAX <= MSG_EXTENSIONS_PER_MESSAGE_MAX);

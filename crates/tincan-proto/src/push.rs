@@ -191,3 +191,27 @@ pub struct MsgUpdatedPush {
     /// The message, from the receiving user's point of view.
     pub message: Message,
 }
+
+/// `push` kind of a [`MsgExtensionsPush`] of keys set or changed (TIM
+/// `TIMMsgExtensionsChangedCallback`).
+pub const MSG_EXTENSIONS_CHANGED: &str = "msg_extensions_changed";
+/// `push` kind of a [`MsgExtensionsPush`] of keys deleted (TIM
+/// `TIMMsgExtensionsDeletedCallback`).
+pub const MSG_EXTENSIONS_DELETED: &str = "msg_extensions_deleted";
+
+/// A message's extensions changed: sent to everyone in the conversation (its current members,
+/// for a group), the changer's other devices included.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MsgExtensionsPush {
+    /// The message's ID.
+    pub message_msg_id: String,
+    /// The peer's user ID (C2C, from the receiver's point of view) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The message's seq.
+    pub message_seq: u64,
+    /// The keys as they are now: set ones with their values, deleted ones with empty values.
+    pub extensions: Vec<crate::objects::MessageExtension>,
+}

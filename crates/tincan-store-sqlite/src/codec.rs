@@ -16,7 +16,7 @@ pub(crate) const CONV_GROUP: i64 = 2;
 /// The columns of `message`, in the order [`message_from_row`] reads them.
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos";
+     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos, supports_extensions";
 
 /// SQLite integers are signed; positions, seqs and times above `i64::MAX` never occur, and a
 /// bound of `u64::MAX` ("no bound") becomes `i64::MAX`.
@@ -172,6 +172,7 @@ pub(crate) fn message_from_row(row: &Row<'_>) -> StoreResult<MessageRecord> {
             version: from_sql(get_i64(23)?)?,
             pos: from_sql(get_i64(24)?)?,
         },
+        supports_extensions: get_i64(25)? != 0,
     })
 }
 

@@ -11,8 +11,8 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
     AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary, GroupReceiptRecord,
-    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage,
-    ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+    GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord,
+    MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
@@ -344,6 +344,32 @@ impl StoreRead for SqliteReader {
                 Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
             ];
             query_messages(connection, &sql, values)
+        })
+    }
+
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "select key, value, key_seq, deleted from message_extension where sdkappid = ?1 \
+                     and conv_type = ?2 and conv_key = ?3 and seq = ?4 order by key",
+                )
+                .map_err(backend("preparing the message extensions query"))?;
+            let mut rows = statement
+                .query(params![int(sdkappid), conv_type, conv_key, int(seq)])
+                .map_err(backend("querying message extensions"))?;
+            let mut extensions = Vec::new();
+            while let Some(row) = rows.next().map_err(backend("reading message extensions"))? {
+                let read = backend("reading a message extension");
+                extensions.push(MessageExtensionRecord {
+                    key: row.get(0).map_err(&read)?,
+                    value: row.get(1).map_err(&read)?,
+                    seq: from_sql(row.get(2).map_err(&read)?)?,
+                    deleted: row.get::<_, i64>(3).map_err(&read)? != 0,
+                });
+            }
+            Ok(extensions)
         })
     }
 

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_lifecycle.sql"),
     include_str!("../migrations/0006_conversations.sql"),
     include_str!("../migrations/0007_groups.sql"),
+    include_str!("../migrations/0010_message_extensions.sql"),
 ];
 
 /// Brings the database up to the newest schema.

@@ -211,6 +211,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "purging read positions",
             )?;
             execute(
+                "delete from message_extension where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging message extensions",
+            )?;
+            execute(
                 "delete from conv_settings where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging conversation settings",
@@ -272,8 +277,9 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             execute(
                 "insert into message (pos, sdkappid, conv_type, conv_key, seq, msg_id, sender, rand, client_time, \
                  server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, \
-                 custom_int, custom_str, receipt_read_at, receipt_private) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 custom_int, custom_str, receipt_read_at, receipt_private, supports_extensions) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, \
+                 ?22)",
                 params![
                     to_sql(message.pos),
                     to_sql(message.sdkappid),
@@ -295,10 +301,32 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     message.custom_int,
                     message.custom_str,
                     to_sql(message.receipt_read_at),
-                    message.receipt_private
+                    message.receipt_private,
+                    message.supports_extensions
                 ],
                 "appending a message",
             )
+        }
+        WriteOp::PutMessageExtensions { sdkappid, conv, seq, extensions } => {
+            let (conv_type, conv_key) = conv_columns(conv);
+            for extension in extensions {
+                execute(
+                    "insert or replace into message_extension (sdkappid, conv_type, conv_key, seq, key, value, \
+                     key_seq, deleted) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        to_sql(*sdkappid),
+                        conv_type,
+                        conv_key,
+                        to_sql(*seq),
+                        extension.key,
+                        extension.value,
+                        to_sql(extension.seq),
+                        extension.deleted
+                    ],
+                    "storing a message extension",
+                )?;
+            }
+            Ok(())
         }
         WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
             let (conv_type, conv_key) = conv_columns(conv);

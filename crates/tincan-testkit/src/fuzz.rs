@@ -182,6 +182,9 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         handle_group_pendency,
         report_group_pendency_read,
         get_online_member_count,
+        set_message_extensions,
+        get_message_extensions,
+        delete_message_extensions,
         search_groups,
         search_group_members,
     );
@@ -322,6 +325,9 @@ nothing_after_parse!(
     handle_group_pendency: USER_AND_GROUP_CODES,
     report_group_pendency_read,
     get_online_member_count: GROUP_CODES,
+    set_message_extensions,
+    get_message_extensions,
+    delete_message_extensions,
     search_groups,
     search_group_members: GROUP_CODES,
 );
@@ -699,6 +705,7 @@ impl StoreTarget {
             receipt_read_at: input.u63(),
             receipt_private: input.byte() % 2 == 1,
             revision: Default::default(),
+            supports_extensions: false,
         };
         self.writer.apply(&[WriteOp::AppendMessage(record.clone())], record.pos).expect("the message is stored");
         let by_seq = self.reader.message_by_seq(sdkappid, &record.conv, record.seq).expect("it reads back by seq");

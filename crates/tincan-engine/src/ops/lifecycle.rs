@@ -20,53 +20,11 @@ use tincan_store::{MessageRecord, WriteOp};
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::revision_copy;
-use crate::ops::common::{group_not_found, message_views, resolve_conv};
+use crate::ops::common::{Target, find_message, group_not_found, message_views, resolve_conv};
 use crate::ops::handle;
 use crate::render;
 use crate::state::lock;
 use crate::webhooks::{CallbackEvent, RecallEvent};
-
-/// What a revision needs to know of the message it revises.
-struct Target {
-    conv: ConvKey,
-    record: MessageRecord,
-}
-
-/// The stored message of `conv` that `message` names (by `message_seq`, or by
-/// `message_msg_id`), visible to the session's user (after its history floor); `not_found`
-/// makes the error when there is none.
-async fn find_message(
-    engine: &Engine,
-    session: &Session,
-    conv: &Conv,
-    message: &Message,
-    not_found: impl Fn(String) -> ApiError,
-) -> Result<Target, ApiError> {
-    let (conv, floor) = resolve_conv(session, conv)?;
-    let sdkappid = session.app.sdkappid;
-    let record = if message.message_seq != 0 {
-        let (query_conv, seq) = (conv.clone(), message.message_seq);
-        engine.read_store(move |reader| reader.message_by_seq(sdkappid, &query_conv, seq)).await?
-    } else if !message.message_msg_id.is_empty() {
-        let msg_id = message.message_msg_id.clone();
-        engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await?
-    } else {
-        return Err(ApiError::invalid_parameter(
-            "the message has neither message_seq nor message_msg_id; pass the message as it was sent or received",
-        ));
-    };
-    let named = format!("message {:?} (seq {})", message.message_msg_id, message.message_seq);
-    match record {
-        Some(record)
-            if record.conv == conv
-                && record.seq > floor
-                && (message.message_msg_id.is_empty() || record.msg_id == message.message_msg_id) =>
-        {
-            Ok(Target { conv, record })
-        }
-        _ => Err(not_found(format!("{named} is not a message of this conversation"))),
-    }
-}
 
 impl Engine {
     /// Message `seq` of `conv` as `session`'s user sees it (for the REST API, which names

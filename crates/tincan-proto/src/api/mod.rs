@@ -102,6 +102,9 @@ macro_rules! with_operations {
             SearchGroups search_groups "group_search_groups" [search_groups::Response] true "Finds groups by ID or name (TIM `TIMGroupSearchGroups`).";
             SearchGroupMembers search_group_members "group_search_members" [search_group_members::Response] true "Finds members of one's groups (TIM `TIMGroupSearchGroupMembers`).";
             GetOnlineMemberCount get_online_member_count "group_get_online_member_count" [get_online_member_count::Response] true "How many members are online (TIM `TIMGroupGetOnlineMemberCount`).";
+            SetMessageExtensions set_message_extensions "msg_set_extensions" [set_message_extensions::Response] true "Sets a message's extensions, key by key with a version check (TIM `TIMMsgSetMessageExtensions`).";
+            GetMessageExtensions get_message_extensions "msg_get_extensions" [get_message_extensions::Response] true "A message's extensions (TIM `TIMMsgGetMessageExtensions`).";
+            DeleteMessageExtensions delete_message_extensions "msg_delete_extensions" [delete_message_extensions::Response] true "Deletes a message's extensions, key by key with a version check (TIM `TIMMsgDeleteMessageExtensions`).";
         }
     };
 }

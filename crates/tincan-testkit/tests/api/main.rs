@@ -6,6 +6,7 @@ mod apps;
 mod auth;
 mod authz;
 mod conversations;
+mod extensions;
 mod full_disk;
 mod fuzz_corpus;
 mod group_profiles;
