@@ -70,6 +70,15 @@ import type {
   TIMMsgRevokeCallbackParams,
   TIMMsgUpdateCallbackFunc,
   TIMMsgUpdateCallbackParams,
+  MessageExtension,
+  MessageExtensionResult,
+  TIMMsgSetMessageExtensionsParam,
+  TIMMsgGetMessageExtensionsParam,
+  TIMMsgDeleteMessageExtensionsParam,
+  TIMSetMsgExtensionsChangedCallbackFun,
+  TIMSetMsgExtensionsChangedCallbackParam,
+  TIMSetMsgExtensionsDeletedCallbackFun,
+  TIMSetMsgExtensionsDeletedCallbackParam,
   QuitGroupParams,
   setConvEventCallback,
   TIMConversationOperationResult,
@@ -166,6 +175,8 @@ class Callbacks {
   groupTips?: Registered<GroupTipCallBackFun>;
   msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
   msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
+  msgExtensionsChanged?: Registered<TIMSetMsgExtensionsChangedCallbackFun>;
+  msgExtensionsDeleted?: Registered<TIMSetMsgExtensionsDeletedCallbackFun>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
   convGroupCreated?: Registered<TIMConvConversationGroupCreatedCallback>;
   convGroupDeleted?: Registered<TIMConvConversationGroupDeletedCallback>;
@@ -264,6 +275,16 @@ class Callbacks {
           break;
         case "msg_update":
           invoke(this.msgUpdate, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          break;
+        case "msg_extensions_changed":
+          invoke(this.msgExtensionsChanged, (it) =>
+            it.callback(event.message_id as string, event.message_extension_array as string, it.userData as string),
+          );
+          break;
+        case "msg_extensions_deleted":
+          invoke(this.msgExtensionsDeleted, (it) =>
+            it.callback(event.message_id as string, event.message_extension_key_array as string, it.userData as string),
+          );
           break;
         case "group_tips":
           invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
@@ -693,6 +714,36 @@ export default class TimRender {
   /** The callback for modified messages; `null` removes it. */
   TIMSetMsgUpdateCallback(param: TIMMsgUpdateCallbackParams): Promise<void> {
     return this.register(param, "user_data", (it) => (this.instance.callbacks.msgUpdate = it));
+  }
+
+  /**
+   * Sets a message's extensions; `json_params` is one result per key (23001 for a key someone
+   * changed meanwhile, with the key as it is now, so that trying again applies this change over it).
+   */
+  TIMMsgSetMessageExtensions(param: TIMMsgSetMessageExtensionsParam): Promise<commonResult<MessageExtensionResult[]>> {
+    return this.call("TIMMsgSetMessageExtensions", param, "user_data");
+  }
+
+  /** A message's extensions; `json_params` is the array, each with its `message_extension_seq`. */
+  TIMMsgGetMessageExtensions(param: TIMMsgGetMessageExtensionsParam): Promise<commonResult<MessageExtension[]>> {
+    return this.call("TIMMsgGetMessageExtensions", param, "user_data");
+  }
+
+  /** Deletes a message's extensions (every one when no key is given); `json_params` is one result per key. */
+  TIMMsgDeleteMessageExtensions(
+    param: TIMMsgDeleteMessageExtensionsParam,
+  ): Promise<commonResult<MessageExtensionResult[]>> {
+    return this.call("TIMMsgDeleteMessageExtensions", param, "user_data");
+  }
+
+  /** The callback for extensions set or changed, on any device of anyone in the conversation; `null` removes it. */
+  TIMSetMsgExtensionsChangedCallback(param: TIMSetMsgExtensionsChangedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgExtensionsChanged = it));
+  }
+
+  /** The callback for extensions deleted; `null` removes it. */
+  TIMSetMsgExtensionsDeletedCallback(param: TIMSetMsgExtensionsDeletedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgExtensionsDeleted = it));
   }
 
   // -------------------------------------------------------------------------------------------
