@@ -159,3 +159,8 @@ pub const MSG_EXTENSIONS_PER_CALL_MAX: usize = 20;
 /// Extensions one message holds, at most (TIM's limit).
 pub const MSG_EXTENSIONS_PER_MESSAGE_MAX: usize = 300;
 const _: () = assert!(MSG_EXTENSIONS_PER_CALL_MAX <= MSG_EXTENSIONS_PER_MESSAGE_MAX);
+
+/// Users per `msg_set_c2c_recv_opt` or `msg_get_c2c_recv_opt`, at most (TIM's limit).
+pub const RECV_OPT_USERS_MAX: usize = 30;
+/// The largest `TIMReceiveMessageOpt` (`kTIMRecvMsgOpt_Not_Notify_Except_At`).
+pub const RECV_OPT_MAX: u32 = 3;

@@ -15,3 +15,8 @@ create table message_extension (
     deleted integer not null,
     primary key (sdkappid, conv_type, conv_key, seq, key)
 ) without rowid;
+
+-- A user's receive option of a conversation (TIMMsgSetC2CReceiveMessageOpt,
+-- TIMMsgSetGroupReceiveMessageOpt), kept with its other settings of the conversation.
+
+alter table conv_settings add column recv_opt integer not null default 0;

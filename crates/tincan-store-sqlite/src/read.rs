@@ -594,7 +594,7 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
     let mut statement = connection
         .prepare(
             "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
-             marks, custom_data, groups from conv_settings",
+             marks, custom_data, groups, recv_opt from conv_settings",
         )
         .map_err(backend("preparing the conversation settings query"))?;
     let mut rows = statement.query([]).map_err(backend("querying conversation settings"))?;
@@ -618,6 +618,8 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
                 marks: bits_from_sql(get_i64(9)?),
                 custom_data: get_text(10)?,
                 groups: names_from_sql(&get_text(11)?),
+                recv_opt: u32::try_from(get_i64(12)?)
+                    .map_err(|_| StoreError::Corrupt("a receive option".to_owned()))?,
             },
         });
     }

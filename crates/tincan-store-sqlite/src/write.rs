@@ -420,8 +420,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             }
             execute(
                 "insert or replace into conv_settings (sdkappid, user_id, conv_type, conv_key, created_at, \
-                 deleted_seq, cleared_seq, draft, pinned, marks, custom_data, groups) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 deleted_seq, cleared_seq, draft, pinned, marks, custom_data, groups, recv_opt) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     to_sql(record.sdkappid),
                     record.user.as_str(),
@@ -434,7 +434,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     settings.pinned,
                     bits_to_sql(settings.marks),
                     settings.custom_data,
-                    names_to_sql(&settings.groups)
+                    names_to_sql(&settings.groups),
+                    settings.recv_opt
                 ],
                 "storing conversation settings",
             )

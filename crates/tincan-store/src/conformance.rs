@@ -565,6 +565,7 @@ fn conversation_settings_load_back(open: OpenStore<'_>) {
         marks: (1 << 63) | 1,
         custom_data: "custom".to_owned(),
         groups: vec!["work".to_owned(), "family and friends".to_owned()],
+        recv_opt: 2,
     };
     let record = |user_name: &str, conv: ConvKey, settings: crate::ConvSettings| crate::ConvSettingsRecord {
         sdkappid: APP,

@@ -383,6 +383,9 @@ pub struct ConvSettings {
     pub custom_data: String,
     /// The names of the user's conversation groups it is in, in the order added.
     pub groups: Vec<String>,
+    /// `TIMReceiveMessageOpt`: 0 receive, 1 do not receive, 2 receive without notifications,
+    /// 3 receive without notifications except @-mentions.
+    pub recv_opt: u32,
 }
 
 impl ConvSettings {

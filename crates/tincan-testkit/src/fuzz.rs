@@ -185,6 +185,9 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         set_message_extensions,
         get_message_extensions,
         delete_message_extensions,
+        set_c2c_recv_opt,
+        get_c2c_recv_opt,
+        set_group_recv_opt,
         search_groups,
         search_group_members,
     );
@@ -328,6 +331,9 @@ nothing_after_parse!(
     set_message_extensions,
     get_message_extensions,
     delete_message_extensions,
+    set_c2c_recv_opt: USER_CODES,
+    get_c2c_recv_opt: USER_CODES,
+    set_group_recv_opt: GROUP_CODES,
     search_groups,
     search_group_members: GROUP_CODES,
 );

@@ -866,6 +866,30 @@ export interface TIMSetMsgExtensionsDeletedCallbackParam {
   user_data?: string;
 }
 
+/** `params` is the peers' user IDs (1 to 30); `opt` a `TIMReceiveMessageOpt` (0 to 3). */
+export interface MsgSetC2CReceiveMessageOptParams {
+  params: string[];
+  opt: number;
+  user_data?: string;
+}
+
+export interface MsgGetC2CReceiveMessageOptParams {
+  params: string[];
+  user_data?: string;
+}
+
+export interface MsgSetGroupReceiveMessageOptParams {
+  group_id: string;
+  opt: number;
+  user_data?: string;
+}
+
+/** TIM's `TIMReceiveMessageOptInfo` for one peer. */
+export interface TIMReceiveMessageOptInfo {
+  msg_recv_msg_opt_result_identifier: string;
+  msg_recv_msg_opt_result_opt: number;
+}
+
 export interface MsgDeleteParams {
   conv_id: string;
   conv_type: TIMConvType | number;

@@ -72,6 +72,10 @@ import type {
   TIMMsgUpdateCallbackParams,
   MessageExtension,
   MessageExtensionResult,
+  MsgSetC2CReceiveMessageOptParams,
+  MsgGetC2CReceiveMessageOptParams,
+  MsgSetGroupReceiveMessageOptParams,
+  TIMReceiveMessageOptInfo,
   TIMMsgSetMessageExtensionsParam,
   TIMMsgGetMessageExtensionsParam,
   TIMMsgDeleteMessageExtensionsParam,
@@ -734,6 +738,23 @@ export default class TimRender {
     param: TIMMsgDeleteMessageExtensionsParam,
   ): Promise<commonResult<MessageExtensionResult[]>> {
     return this.call("TIMMsgDeleteMessageExtensions", param, "user_data");
+  }
+
+  /** Sets this user's receive option of its C2C conversations with some users (kept on the server, shown as `conv_recv_opt`). */
+  TIMMsgSetC2CReceiveMessageOpt(param: MsgSetC2CReceiveMessageOptParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetC2CReceiveMessageOpt", param, "user_data");
+  }
+
+  /** This user's receive option of its C2C conversations with some users; `json_params` is the array. */
+  TIMMsgGetC2CReceiveMessageOpt(
+    param: MsgGetC2CReceiveMessageOptParams,
+  ): Promise<commonResult<TIMReceiveMessageOptInfo[]>> {
+    return this.call("TIMMsgGetC2CReceiveMessageOpt", param, "user_data");
+  }
+
+  /** Sets this user's receive option of a group it is in. */
+  TIMMsgSetGroupReceiveMessageOpt(param: MsgSetGroupReceiveMessageOptParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetGroupReceiveMessageOpt", param, "user_data");
   }
 
   /** The callback for extensions set or changed, on any device of anyone in the conversation; `null` removes it. */

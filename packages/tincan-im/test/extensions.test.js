@@ -1,6 +1,8 @@
 // Message extensions through TIM's Electron methods against a real tincan server:
 // TIMMsgSetMessageExtensions, TIMMsgGetMessageExtensions and TIMMsgDeleteMessageExtensions,
-// with TIMSetMsgExtensionsChangedCallback and TIMSetMsgExtensionsDeletedCallback.
+// with TIMSetMsgExtensionsChangedCallback and TIMSetMsgExtensionsDeletedCallback; and receive
+// options, TIMMsgSetC2CReceiveMessageOpt, TIMMsgGetC2CReceiveMessageOpt and
+// TIMMsgSetGroupReceiveMessageOpt.
 "use strict";
 
 const assert = require("node:assert/strict");
@@ -143,4 +145,26 @@ test("a message sent without message_support_message_extension takes none, and b
   );
   assert.equal(tooLong.code, 6017);
   assert.match(tooLong.desc, /between 1 and 100/);
+});
+
+test("receive options are set, read back, shown as conv_recv_opt, and bad ones refused with TIM's codes", async () => {
+  const set = await bob.TIMMsgSetC2CReceiveMessageOpt({ params: ["alice"], opt: 2, user_data: "opt" });
+  assert.equal(set.code, 0, set.desc);
+  assert.equal(set.user_data, "opt");
+  const got = await bob.TIMMsgGetC2CReceiveMessageOpt({ params: ["alice"] });
+  assert.deepEqual(got.json_params, [{ msg_recv_msg_opt_result_identifier: "alice", msg_recv_msg_opt_result_opt: 2 }]);
+  const convs = await bob.TIMConvGetConvList({});
+  assert.equal(convs.json_params.find((conv) => conv.conv_id === "alice").conv_recv_opt, 2);
+  const created = await alice.TIMGroupCreate({
+    params: { create_group_param_group_name: "quiet", create_group_param_group_type: 1 },
+  });
+  const groupId = JSON.parse(created.json_param).create_group_result_groupid;
+  const notMember = await rejection(bob.TIMMsgSetGroupReceiveMessageOpt({ group_id: groupId, opt: 1 }));
+  assert.equal(notMember.code, 10007, notMember.desc);
+  assert.equal((await alice.TIMMsgSetGroupReceiveMessageOpt({ group_id: groupId, opt: 1 })).code, 0);
+  const bad = await rejection(bob.TIMMsgSetC2CReceiveMessageOpt({ params: ["alice"], opt: 7 }));
+  assert.equal(bad.code, 6017);
+  assert.match(bad.desc, /opt 7/);
+  const ghost = await rejection(bob.TIMMsgSetC2CReceiveMessageOpt({ params: ["alice", "ghost"], opt: 1 }));
+  assert.equal(ghost.code, 20003, ghost.desc);
 });

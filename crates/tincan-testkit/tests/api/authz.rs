@@ -197,6 +197,30 @@ fn op_rows() -> Vec<OpRow> {
             expect: |actor| outside(actor, Code(ErrorCode::INVALID_PARAMETERS.0)),
         },
         OpRow {
+            op: "msg_set_group_recv_opt",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "opt": 2}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "msg_set_c2c_recv_opt",
+            what: "of a conversation with the owner",
+            data: |_| json!({"identifier_array": ["alice"], "opt": 2}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::C2C_INVALID_ACCOUNT.0),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "msg_get_c2c_recv_opt",
+            what: "of a conversation with the owner",
+            data: |_| json!({"identifier_array": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::C2C_INVALID_ACCOUNT.0),
+                _ => Code(0),
+            },
+        },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),

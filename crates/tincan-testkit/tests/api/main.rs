@@ -21,6 +21,7 @@ mod messaging;
 mod profiles;
 mod property;
 mod receipts;
+mod receive_options;
 mod rejections;
 mod rest_accounts;
 mod rest_groups;
