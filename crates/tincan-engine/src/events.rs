@@ -175,6 +175,7 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         push::PROFILE => push::PROFILE,
         push::MSG_EXTENSIONS_CHANGED => push::MSG_EXTENSIONS_CHANGED,
         push::MSG_EXTENSIONS_DELETED => push::MSG_EXTENSIONS_DELETED,
+        push::MSG_DELETED => push::MSG_DELETED,
         _ => push::GROUP,
     }
 }

@@ -73,7 +73,9 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             vec![json!({"kind": "user_status_changed", "json_user_status_array": to_text(&statuses)})]
         }
         // The client resumes after an overflow by itself; what the app missed comes again.
-        Event::ReceiptSent(_)
+        // TIM's SDK has no callback for messages the user deleted on another device.
+        Event::MessagesDeleted(_)
+        | Event::ReceiptSent(_)
         | Event::ConvRead(_)
         | Event::Group(_)
         | Event::Synced(_)

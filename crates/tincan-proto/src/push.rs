@@ -215,3 +215,21 @@ pub struct MsgExtensionsPush {
     /// The keys as they are now: set ones with their values, deleted ones with empty values.
     pub extensions: Vec<crate::objects::MessageExtension>,
 }
+
+/// `push` kind of [`MsgDeletedPush`].
+pub const MSG_DELETED: &str = "msg_deleted";
+
+/// The user deleted messages for itself on another device (`TIMMsgDelete`, `TIMMsgListDelete`):
+/// they left its history, and a client drops them from what it shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MsgDeletedPush {
+    /// The peer's user ID (C2C) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The messages' IDs.
+    pub msg_ids: Vec<String>,
+    /// Their seqs, in the same order.
+    pub seqs: Vec<u64>,
+}

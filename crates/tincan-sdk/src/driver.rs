@@ -628,6 +628,11 @@ impl Driver {
                     Event::ExtensionsDeleted(payload)
                 });
             }
+            push::MSG_DELETED => {
+                if let Ok(payload) = serde_json::from_str::<tincan_proto::push::MsgDeletedPush>(data) {
+                    deliver!(Event::MessagesDeleted(payload));
+                }
+            }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);
                 if synced > self.shared.last_pos.load(Ordering::SeqCst) {

@@ -119,6 +119,9 @@ pub enum Event {
     /// Extensions of a message of one of this user's conversations were deleted, on any device
     /// (TIM `TIMSetMsgExtensionsDeletedCallback`).
     ExtensionsDeleted(tincan_proto::push::MsgExtensionsPush),
+    /// This user deleted messages for itself on another device (TIM `TIMMsgDelete`,
+    /// `TIMMsgListDelete`); they left its history.
+    MessagesDeleted(tincan_proto::push::MsgDeletedPush),
     /// This user sent receipts from another device (`message_has_sent_receipt`).
     ReceiptSent(ReceiptSentPush),
     /// This user's read position moved (from any device).

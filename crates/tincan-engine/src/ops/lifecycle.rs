@@ -19,7 +19,7 @@ use tincan_store::{MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
-use crate::events::revision_copy;
+use crate::events::{revision_copy, user_event};
 use crate::ops::common::{Target, find_message, group_not_found, message_views, resolve_conv};
 use crate::ops::handle;
 use crate::render;
@@ -444,15 +444,26 @@ pub(crate) async fn delete(
         )));
     }
     let mut seqs = Vec::with_capacity(request.messages.len());
+    let mut msg_ids = Vec::with_capacity(request.messages.len());
     let mut conv = None;
     for message in &request.messages {
         let target = find_message(engine, session, &request.conv, message, ApiError::invalid_parameter).await?;
         seqs.push(target.record.seq);
+        msg_ids.push(target.record.msg_id.clone());
         conv = Some(target.conv);
     }
     let Some(conv) = conv else { return Ok(Empty {}) };
-    let op = WriteOp::HideMessages { sdkappid: session.app.sdkappid, user: session.user().clone(), conv, seqs };
-    engine.commit_unlocked(vec![op], Tell::Nobody).await?;
+    let sdkappid = session.app.sdkappid;
+    // The user's other devices are told, so that they drop the messages from what they show.
+    let push = tincan_proto::push::MsgDeletedPush {
+        conv_id: request.conv.conv_id().to_owned(),
+        conv_type: request.conv.conv_type(),
+        msg_ids,
+        seqs: seqs.clone(),
+    };
+    let event = user_event(sdkappid, session.user(), tincan_proto::push::MSG_DELETED, Some(&conv), &push);
+    let op = WriteOp::HideMessages { sdkappid, user: session.user().clone(), conv, seqs };
+    engine.commit_unlocked(vec![op, event], Tell::devices_but(sdkappid, session.device)).await?;
     Ok(Empty {})
 }
 

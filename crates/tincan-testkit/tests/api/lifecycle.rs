@@ -563,18 +563,29 @@ async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
 
 #[tokio::test]
 async fn a_message_deleted_for_oneself_leaves_only_ones_own_history() {
-    // Goal: `msg_delete` hides messages from the caller's history on every device and never
-    // from the peer's; pages still hold the count asked for; bad names are refused.
+    // Goal: `msg_delete` hides messages from the caller's history on every device (which are
+    // told at once) and never from the peer's; pages still hold the count asked for; bad names
+    // are refused.
     let app = spawn_app().await;
     let (alice, _alice_events) = app.client("alice").await;
-    let (alice_phone, _phone_events) = app.client("alice").await;
-    let (bob, _bob_events) = app.client("bob").await;
+    let (alice_phone, mut phone_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
     let mut sent = Vec::new();
     for index in 1..=6 {
         sent.push(alice.send_text("bob", ConvType::C2C, &format!("m{index}"), false).await.unwrap());
     }
     alice.delete_messages("bob", ConvType::C2C, &[sent[4].clone(), sent[5].clone()]).await.unwrap();
+    let told = wait_for(&mut phone_events, WAIT, |event| match event {
+        Event::MessagesDeleted(push) => Some(push.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!((told.conv_id.as_str(), told.conv_type), ("bob", ConvType::C2C));
+    assert_eq!(told.seqs, vec![sent[4].message_seq, sent[5].message_seq]);
+    assert_eq!(told.msg_ids, vec![sent[4].message_msg_id.clone(), sent[5].message_msg_id.clone()]);
     alice.delete_messages("bob", ConvType::C2C, &[sent[5].clone()]).await.unwrap();
+    let bob_told = tincan_testkit::drain(&mut bob_events, Duration::from_millis(300)).await;
+    assert!(!bob_told.iter().any(|event| matches!(event, Event::MessagesDeleted(_))), "the peer is not told");
     let texts = |messages: &[Message]| messages.iter().map(|message| text_of(message).to_owned()).collect::<Vec<_>>();
     assert_eq!(texts(&history(&alice_phone, "bob", ConvType::C2C).await), ["m4", "m3", "m2", "m1"]);
     assert_eq!(texts(&history(&bob, "alice", ConvType::C2C).await), ["m6", "m5", "m4", "m3", "m2", "m1"]);
