@@ -117,7 +117,8 @@ async fn c2c_extensions_are_set_read_deleted_and_pushed_to_both_sides() {
 async fn of_concurrent_changes_of_one_key_exactly_one_wins_per_seq() {
     // Goal: members of a group change one key at once, each from the seq it read; at every
     // round exactly one change is applied and the others are refused with 23001 and the winner's
-    // value, whatever the interleaving.
+    // value, whatever the interleaving. The seqs are given explicitly (a seq of 0 asks the SDK
+    // to use the one it knows, reading the key first when it knows none).
     let app = spawn_app().await;
     let names = ["owner", "m1", "m2", "m3", "m4", "m5"];
     let mut clients = Vec::new();
@@ -126,7 +127,9 @@ async fn of_concurrent_changes_of_one_key_exactly_one_wins_per_seq() {
     }
     let group_id = group_of(&clients[0], GroupType::WORK, &names[1..]).await;
     let sent = send(&clients[0], &group_id, ConvType::GROUP, true).await;
-    for round in 0..4u64 {
+    let first = clients[0].set_message_extensions(&sent, &[extension("pick", "nobody yet")]).await.unwrap();
+    assert_eq!(first[0].message_extension_item, at_seq("pick", "nobody yet", 1));
+    for round in 1..=4u64 {
         let tasks: Vec<_> = clients
             .iter()
             .enumerate()
