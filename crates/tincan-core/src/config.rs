@@ -126,6 +126,9 @@ pub struct AppConfig {
     pub callback_url: String,
     /// The webhook commands enabled, by TIM's names ([`CALLBACK_COMMANDS`]).
     pub callback_commands: Vec<String>,
+    /// How long after sending a sender may revoke its message, in seconds (TIM's console
+    /// setting); 0: the server's limit (`tincan serve --revoke-time-limit`).
+    pub revoke_time_limit_secs: u32,
 }
 
 impl AppConfig {
@@ -139,6 +142,7 @@ impl AppConfig {
             receipt_group_members_max: RECEIPT_GROUP_MEMBERS_MAX_DEFAULT,
             callback_url: String::new(),
             callback_commands: Vec::new(),
+            revoke_time_limit_secs: 0,
         }
     }
 

@@ -20,3 +20,7 @@ create table message_extension (
 -- TIMMsgSetGroupReceiveMessageOpt), kept with its other settings of the conversation.
 
 alter table conv_settings add column recv_opt integer not null default 0;
+
+-- An app's own revoke time limit in seconds (TIM's console setting); 0 keeps the server's.
+
+alter table app add column revoke_time_limit integer not null default 0;

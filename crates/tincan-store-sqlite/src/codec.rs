@@ -109,7 +109,7 @@ fn commands_from_sql(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands, root.
+/// callback_commands, root, revoke_time_limit.
 pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
     let get_i64 = |index: usize| -> StoreResult<i64> { row.get(index).map_err(crate::backend("reading an app")) };
     let get_text = |index: usize| -> StoreResult<String> { row.get(index).map_err(crate::backend("reading an app")) };
@@ -118,6 +118,7 @@ pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
     let (window, members_max, created_at) = (get_i64(5)?, get_i64(6)?, get_i64(7)?);
     let (callback_url, callback_commands) = (get_text(8)?, get_text(9)?);
     let root = get_i64(10)? != 0;
+    let revoke_time_limit_secs = u32_from_sql(get_i64(11)?)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
     Ok(AppRecord {
         sdkappid: from_sql(sdkappid)?,
@@ -130,6 +131,7 @@ pub(crate) fn app_from_row(row: &Row<'_>) -> StoreResult<AppRecord> {
             receipt_group_members_max: u32_from_sql(members_max)?,
             callback_url,
             callback_commands: commands_from_sql(&callback_commands),
+            revoke_time_limit_secs,
         },
         created_at: from_sql(created_at)?,
         root,

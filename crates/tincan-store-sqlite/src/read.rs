@@ -431,7 +431,7 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
     let mut statement = connection
         .prepare(
             "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
-             receipt_group_members_max, created_at, callback_url, callback_commands, root from app order by sdkappid",
+             receipt_group_members_max, created_at, callback_url, callback_commands, root, revoke_time_limit from app order by sdkappid",
         )
         .map_err(backend("preparing the app query"))?;
     let mut rows = statement.query([]).map_err(backend("querying apps"))?;

@@ -79,7 +79,7 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutApp(app) => execute(
             "insert or replace into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
              receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, \
-             root) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             root, revoke_time_limit) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 to_sql(app.sdkappid),
                 app.secret_key,
@@ -91,7 +91,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 to_sql(app.created_at),
                 app.config.callback_url,
                 commands_to_sql(&app.config.callback_commands),
-                app.root
+                app.root,
+                app.config.revoke_time_limit_secs
             ],
             "storing an app",
         ),

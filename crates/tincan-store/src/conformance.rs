@@ -97,7 +97,7 @@ fn app_record() -> AppRecord {
         sdkappid: APP,
         secret_key: "key".to_owned(),
         admin_identifier: user("administrator"),
-        config: AppConfig::new_app_default(),
+        config: AppConfig { revoke_time_limit_secs: 600, ..AppConfig::new_app_default() },
         created_at: 5,
         root: true,
     }

@@ -48,6 +48,8 @@ pub struct AppInfo {
     pub callback_url: String,
     /// The webhook commands enabled (TIM's names).
     pub callback_commands: Vec<String>,
+    /// The app's revoke time limit in seconds; 0: the server's.
+    pub revoke_time_limit_secs: u32,
     /// When it was created, in seconds.
     pub created_at: u64,
     /// Whether its administrator manages the server: lists and creates apps, and reaches any
@@ -74,6 +76,8 @@ pub struct AppConfigChange {
     pub callback_url: Option<String>,
     /// The webhook commands to enable, replacing the current set.
     pub callback_commands: Option<Vec<String>>,
+    /// The revoke time limit in seconds (0: the server's).
+    pub revoke_time_limit_secs: Option<u32>,
 }
 
 impl AppInfo {
@@ -92,6 +96,7 @@ impl AppInfo {
             receipt_group_members_max: config.receipt_group_members_max,
             callback_url: config.callback_url.clone(),
             callback_commands: config.callback_commands.clone(),
+            revoke_time_limit_secs: config.revoke_time_limit_secs,
             created_at: settings.created_at,
             root: settings.root,
         }
@@ -328,6 +333,9 @@ impl Engine {
         }
         if let Some(url) = &change.callback_url {
             config.callback_url = url.trim().to_owned();
+        }
+        if let Some(limit) = change.revoke_time_limit_secs {
+            config.revoke_time_limit_secs = limit;
         }
         if let Some(commands) = &change.callback_commands {
             let mut unique: Vec<String> = Vec::with_capacity(commands.len());

@@ -58,7 +58,11 @@ pub(crate) async fn revoke(
     let target = find_message(engine, session, &request.conv, &request.message, not_found).await?;
     let now = engine.now();
     let age = now.saturating_sub(target.record.server_time);
-    let limit = engine.inner.revoke_time_limit.as_secs();
+    // The app's own limit, or the server's when the app has set none.
+    let limit = match session.app.settings().config.revoke_time_limit_secs {
+        0 => engine.inner.revoke_time_limit.as_secs(),
+        secs => u64::from(secs),
+    };
     // The administrator revokes as itself, whichever account's conversation it acts in.
     let revoker =
         if session.is_app_admin() { session.app.settings().admin_identifier.clone() } else { session.user().clone() };

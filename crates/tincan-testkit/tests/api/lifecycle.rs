@@ -669,3 +669,27 @@ async fn messages_are_found_by_id_and_by_locator_when_the_caller_can_see_them() 
     assert_eq!(text_of(&found[0]), "group");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_app_sets_its_own_revoke_time_limit() {
+    // Goal: an app's `revoke_time_limit_secs` (REST `tincan/set_app_config`) binds its senders
+    // in place of the server's limit, 0 gives the server's back, and the app shows it.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (alice, _alice_events) = app.client("alice").await;
+    let (_bob, _bob_events) = app.client("bob").await;
+    let answer = admin.call("tincan", "set_app_config", &json!({"revoke_time_limit_secs": 1})).await.unwrap();
+    assert_eq!(answer["App"]["revoke_time_limit_secs"], 1, "{answer}");
+    let sent = alice.send_text("bob", ConvType::C2C, "too late", false).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    let err = alice.revoke_message("bob", ConvType::C2C, &sent, "").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::C2C_REVOKE_TIME_LIMIT, "{}", err.desc);
+    assert!(err.desc.contains("within 1 s"), "{}", err.desc);
+    // Back to the server's limit (120 s by default), which the message is well within.
+    admin.call("tincan", "set_app_config", &json!({"revoke_time_limit_secs": 0})).await.unwrap();
+    alice.revoke_message("bob", ConvType::C2C, &sent, "").await.unwrap();
+    let app = app.restart().await;
+    let answer = app.admin().call("tincan", "get_app", &json!({})).await.unwrap();
+    assert_eq!(answer["App"]["revoke_time_limit_secs"], 0, "{answer}");
+    app.stop().await;
+}

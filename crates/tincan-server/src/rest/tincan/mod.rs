@@ -70,6 +70,7 @@ struct AppJson {
     receipt_group_members_max: u32,
     callback_url: String,
     callback_commands: Vec<String>,
+    revoke_time_limit_secs: u32,
     created_at: u64,
     root: bool,
 }
@@ -85,6 +86,7 @@ impl From<AppInfo> for AppJson {
             receipt_group_members_max: app.receipt_group_members_max,
             callback_url: app.callback_url,
             callback_commands: app.callback_commands,
+            revoke_time_limit_secs: app.revoke_time_limit_secs,
             created_at: app.created_at,
             root: app.root,
         }

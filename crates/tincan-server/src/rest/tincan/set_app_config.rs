@@ -24,6 +24,8 @@ pub(super) struct Body {
     callback_url: Option<String>,
     #[serde(default)]
     callback_commands: Option<Vec<String>>,
+    #[serde(default)]
+    revoke_time_limit_secs: Option<u32>,
 }
 
 /// The answer: the app after the change.
@@ -41,6 +43,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         receipt_group_members_max: body.receipt_group_members_max,
         callback_url: body.callback_url,
         callback_commands: body.callback_commands,
+        revoke_time_limit_secs: body.revoke_time_limit_secs,
     };
     let app = engine.update_app_config(caller.sdkappid, &change).await?;
     Ok(Answer { app: AppJson::from(app) })
