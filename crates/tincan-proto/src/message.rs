@@ -82,6 +82,9 @@ pub struct Message {
     pub message_revoker_user_id: String,
     /// Why it was revoked, as the revoker said (TIM 7.4's `message_revoke_reason`).
     pub message_revoke_reason: String,
+    /// Whether the message takes extensions (`TIMMsgSetMessageExtensions`); set by its sender
+    /// when sending, and kept.
+    pub message_support_message_extension: bool,
 }
 
 /// The keys that name a stored message: its conversation, ID and seq. Receipt calls send only

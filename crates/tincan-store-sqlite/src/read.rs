@@ -12,8 +12,8 @@ use tincan_proto::{GroupId, UserId};
 use tincan_store::{
     AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
     GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
-    MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError,
-    StoreRead, StoreResult, UserEventRecord,
+    MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage, ReadStateRecord,
+    RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
@@ -304,6 +304,27 @@ impl StoreRead for SqliteReader {
         self.group_messages_by(GroupPosition::Appended, sdkappid, group_id, after_pos, seq_range, limit)
     }
 
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            collect_rows(
+                connection,
+                "select key, value, key_seq, deleted from message_extension where sdkappid = ?1 \
+                 and conv_type = ?2 and conv_key = ?3 and seq = ?4 order by key",
+                params![int(sdkappid), conv_type, conv_key, int(seq)],
+                "reading message extensions",
+                |columns| {
+                    Ok(MessageExtensionRecord {
+                        key: columns.text(0)?,
+                        value: columns.text(1)?,
+                        seq: columns.u64(2)?,
+                        deleted: columns.flag(3)?,
+                    })
+                },
+            )
+        })
+    }
+
     fn hidden_seqs(
         &self,
         sdkappid: u64,
@@ -386,7 +407,7 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
         connection,
         "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
          receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
-         blocked_send_fails from app order by sdkappid",
+         blocked_send_fails, revoke_time_limit from app order by sdkappid",
         [],
         "reading apps",
         app_from_row,
@@ -574,7 +595,7 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
     collect_rows(
         connection,
         "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
-         marks, custom_data, groups from conv_settings",
+         marks, custom_data, groups, recv_opt from conv_settings",
         [],
         "reading conversation settings",
         |columns| {
@@ -591,6 +612,7 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
                     marks: bits_from_sql(columns.get(9)?),
                     custom_data: columns.text(10)?,
                     groups: names_from_sql(&columns.text(11)?),
+                    recv_opt: columns.u32(12)?,
                 },
             })
         },
