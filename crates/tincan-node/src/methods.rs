@@ -129,29 +129,29 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGetSDKVersion" => profiles::sdk_version(),
         "TIMSetConfig" => profiles::set_config(params),
         "callExperimentalAPI" => profiles::experimental(params),
-        other => match conv::call(session, other, params).await {
-            Some(result) => result,
-            None if other.contains("MessageExtensions") => {
-                extensions::call(session, other, params).await.unwrap_or_else(|| {
-                    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{other} is not a method of tincan-im")))
-                })
-            }
-            None => match crate::group_methods::call(session, other, params).await {
-                Some(result) => result,
-                None => match crate::friend_methods::call(session, other, params).await {
-                    Some(result) => result,
-                    None => match crate::group_attribute_methods::call(session, other, params).await {
-                        Some(result) => result,
-                        None => Err(ApiError::new(
-                            ErrorCode::INVALID_OPERATION,
-                            format!("{other} is not a method of tincan-im"),
-                        )),
-                    },
-                },
-            },
-        },
+        other => call_in_areas(session, other, params).await,
     };
     result.into()
+}
+
+/// A method that one of the areas with a module of their own takes, each asked in turn.
+async fn call_in_areas(session: &Arc<Session>, method: &str, params: &str) -> Result<Outcome, ApiError> {
+    if let Some(result) = conv::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = extensions::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::group_methods::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::friend_methods::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::group_attribute_methods::call(session, method, params).await {
+        return result;
+    }
+    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{method} is not a method of tincan-im")))
 }
 
 /// The methods of TIM's `TimRender` that run each operation of the protocol. The match is
