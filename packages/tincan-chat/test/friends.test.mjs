@@ -15,7 +15,7 @@ let server;
 
 before(async () => {
   server = await startServer();
-  await server.importAccounts("alice", "bob", "carol", "dave", "erin");
+  await server.importAccounts("alice", "bob", "carol", "dave", "erin", "frank", "gina");
 });
 
 after(async () => {
@@ -237,6 +237,23 @@ test("the blocklist: blocking ends the friendship and stops the other's messages
     assert.equal((await rejection(alice.chat.removeFromBlacklist({ userIDList: ["dave"] }))).code, 30001);
   } finally {
     await Promise.all([alice.chat.logout(), alicePhone.chat.logout(), dave.chat.logout()]);
+  }
+});
+
+test("a change made while the connection is down reaches the user once it resumes", async () => {
+  const frank = await loggedIn(server, "frank");
+  const gina = await loggedIn(server, "gina");
+  try {
+    await frank.chat.updateMyProfile({ allowType: TYPES.ALLOW_TYPE_ALLOW_ANY });
+    const heard = frank.events.next(EVENT.FRIEND_LIST_UPDATED, (list) => list.some((it) => it.userID === "gina"), WAIT);
+    frank.chat.dropConnectionForTest();
+    assert.equal((await gina.chat.addFriend({ to: "frank", source: "AddSource_Type_Web" })).data.code, 0);
+    const event = await heard;
+    assert.equal(event.data.find((it) => it.userID === "gina").source, "AddSource_Type_Web");
+    assert.deepEqual(ids((await frank.chat.getFriendList()).data), ["gina"]);
+    assert.equal(frank.chat.isReady(), true);
+  } finally {
+    await Promise.all([frank.chat.logout(), gina.chat.logout()]);
   }
 });
 
