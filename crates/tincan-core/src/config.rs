@@ -144,6 +144,9 @@ pub struct AppConfig {
     /// Whether a C2C message from a user the receiver blocks fails with 20007; off, the sender
     /// is answered as if it was sent (TIM's default) and the receiver never sees it.
     pub blocked_send_fails: bool,
+    /// How long after sending a sender may revoke its message, in seconds (TIM's console
+    /// setting); 0: the server's limit (`tincan serve --revoke-time-limit`).
+    pub revoke_time_limit_secs: u32,
 }
 
 impl AppConfig {
@@ -159,6 +162,7 @@ impl AppConfig {
             callback_commands: Vec::new(),
             c2c_requires_friendship: false,
             blocked_send_fails: false,
+            revoke_time_limit_secs: 0,
         }
     }
 

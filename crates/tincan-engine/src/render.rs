@@ -91,6 +91,7 @@ pub(crate) fn message(record: &MessageRecord, viewer: &UserId, view: &MessageVie
             .map(|user| user.as_str().to_owned())
             .unwrap_or_default(),
         message_revoke_reason: record.revision.revoke_reason.clone(),
+        message_support_message_extension: record.supports_extensions,
     }
 }
 

@@ -387,7 +387,13 @@ pub(crate) struct PairState {
     pub(crate) receipted_private: RoaringTreemap,
     /// Messages revised since start, as revised last (the store has older revisions).
     pub(crate) revised: HashMap<u64, Arc<MessageRecord>>,
+    /// The extensions of messages whose extensions were read or changed since start.
+    pub(crate) extensions: HashMap<u64, Arc<Extensions>>,
 }
+
+/// A message's extensions by key, deleted keys included (see
+/// [`MessageExtensionRecord`](tincan_store::MessageExtensionRecord)).
+pub(crate) type Extensions = std::collections::BTreeMap<String, tincan_store::MessageExtensionRecord>;
 
 impl PairState {
     pub(crate) fn new() -> PairState {
@@ -400,6 +406,7 @@ impl PairState {
             receipted: RoaringTreemap::new(),
             receipted_private: RoaringTreemap::new(),
             revised: HashMap::new(),
+            extensions: HashMap::new(),
         }
     }
 
@@ -455,6 +462,8 @@ pub(crate) struct GroupState {
     /// Users banned from the group, until when in seconds (REST `ban_group_member`); a ban past
     /// its time is as none.
     pub(crate) bans: std::collections::BTreeMap<UserId, u64>,
+    /// The extensions of messages whose extensions were read or changed since start.
+    pub(crate) extensions: HashMap<u64, Arc<Extensions>>,
 }
 
 /// The memory a group's receipt bitmaps may take, roughly: a cell's bitmap takes at most a bit
@@ -489,6 +498,7 @@ impl GroupState {
             attributes: Default::default(),
             counters: Default::default(),
             bans: Default::default(),
+            extensions: HashMap::new(),
         }
     }
 

@@ -38,6 +38,20 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             vec![json!({"kind": "msg_revoke", "json_msg_locator_array": to_text(&[push.revoked])})]
         }
         Event::Updated(message) => vec![json!({"kind": "msg_update", "json_msg_array": to_text(&[message])})],
+        Event::ExtensionsChanged(push) => vec![json!({
+            "kind": "msg_extensions_changed",
+            "message_id": push.message_msg_id,
+            "message_extension_array": to_text(&push.extensions),
+        })],
+        Event::ExtensionsDeleted(push) => {
+            let keys: Vec<Value> =
+                push.extensions.iter().map(|it| json!({"message_extension_key": it.message_extension_key})).collect();
+            vec![json!({
+                "kind": "msg_extensions_deleted",
+                "message_id": push.message_msg_id,
+                "message_extension_key_array": to_text(&keys),
+            })]
+        }
         Event::ConvChanged(changes) => conv_events(changes),
         Event::TotalUnreadChanged(total) => {
             vec![json!({"kind": "total_unread_changed", "total_unread_count": total})]
@@ -78,7 +92,9 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
             })
             .collect(),
         // The client resumes after an overflow by itself; what the app missed comes again.
-        Event::ReceiptSent(_)
+        // TIM's SDK has no callback for messages the user deleted on another device.
+        Event::MessagesDeleted(_)
+        | Event::ReceiptSent(_)
         | Event::ConvRead(_)
         | Event::Group(_)
         | Event::Synced(_)

@@ -24,6 +24,7 @@ use tincan_proto::{ApiError, ErrorCode, GroupId, Message, UserId};
 use crate::params::{nullable_string, parse, parse_embedded, string_or_number};
 
 mod conv;
+mod extensions;
 use crate::profiles;
 mod media;
 use crate::session::{InitConfig, Session};
@@ -96,6 +97,9 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgFindMessages" => find_messages(session, params).await,
         "TIMMsgFindByMsgLocatorList" => find_by_locator(session, params).await,
         "TIMMsgListDelete" => delete_message_list(session, params).await,
+        "TIMMsgSetC2CReceiveMessageOpt" => set_c2c_recv_opt(session, params).await,
+        "TIMMsgGetC2CReceiveMessageOpt" => get_c2c_recv_opt(session, params).await,
+        "TIMMsgSetGroupReceiveMessageOpt" => set_group_recv_opt(session, params).await,
         "TIMMsgCancelSend" => media::cancel_send(session, params).await,
         "TIMMsgDownloadElemToPath" => media::download_to_path(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
@@ -125,24 +129,29 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMGetSDKVersion" => profiles::sdk_version(),
         "TIMSetConfig" => profiles::set_config(params),
         "callExperimentalAPI" => profiles::experimental(params),
-        other => match conv::call(session, other, params).await {
-            Some(result) => result,
-            None => match crate::group_methods::call(session, other, params).await {
-                Some(result) => result,
-                None => match crate::friend_methods::call(session, other, params).await {
-                    Some(result) => result,
-                    None => match crate::group_attribute_methods::call(session, other, params).await {
-                        Some(result) => result,
-                        None => Err(ApiError::new(
-                            ErrorCode::INVALID_OPERATION,
-                            format!("{other} is not a method of tincan-im"),
-                        )),
-                    },
-                },
-            },
-        },
+        other => call_in_areas(session, other, params).await,
     };
     result.into()
+}
+
+/// A method that one of the areas with a module of their own takes, each asked in turn.
+async fn call_in_areas(session: &Arc<Session>, method: &str, params: &str) -> Result<Outcome, ApiError> {
+    if let Some(result) = conv::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = extensions::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::group_methods::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::friend_methods::call(session, method, params).await {
+        return result;
+    }
+    if let Some(result) = crate::group_attribute_methods::call(session, method, params).await {
+        return result;
+    }
+    Err(ApiError::new(ErrorCode::INVALID_OPERATION, format!("{method} is not a method of tincan-im")))
 }
 
 /// The methods of TIM's `TimRender` that run each operation of the protocol. The match is
@@ -244,6 +253,12 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::GetGroupCounters => &["TIMGroupGetGroupCounters"],
         OpKind::IncreaseGroupCounter => &["TIMGroupIncreaseGroupCounter"],
         OpKind::DecreaseGroupCounter => &["TIMGroupDecreaseGroupCounter"],
+        OpKind::SetMessageExtensions => &["TIMMsgSetMessageExtensions"],
+        OpKind::GetMessageExtensions => &["TIMMsgGetMessageExtensions"],
+        OpKind::DeleteMessageExtensions => &["TIMMsgDeleteMessageExtensions"],
+        OpKind::SetC2cRecvOpt => &["TIMMsgSetC2CReceiveMessageOpt"],
+        OpKind::GetC2cRecvOpt => &["TIMMsgGetC2CReceiveMessageOpt"],
+        OpKind::SetGroupRecvOpt => &["TIMMsgSetGroupReceiveMessageOpt"],
     }
 }
 
@@ -681,4 +696,45 @@ async fn group_members(session: &Arc<Session>, params: &str) -> Result<Outcome, 
     let client = session.client()?;
     let response = client.call(&param.params).await?;
     Ok(Outcome::text_and_value(&response))
+}
+
+/// `MsgSetC2CReceiveMessageOptParams`: `params` is the peers' IDs.
+#[derive(Deserialize)]
+struct C2cRecvOptParam {
+    params: Vec<String>,
+    #[serde(default)]
+    opt: Option<u32>,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn set_c2c_recv_opt(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: C2cRecvOptParam = parse("TIMMsgSetC2CReceiveMessageOpt", params)?;
+    let opt = param.opt.ok_or_else(|| ApiError::invalid_parameter("TIMMsgSetC2CReceiveMessageOpt needs opt"))?;
+    let users: Vec<&str> = param.params.iter().map(String::as_str).collect();
+    session.client()?.set_c2c_receive_message_opt(&users, opt).await?;
+    Ok(Outcome::empty())
+}
+
+/// `MsgGetC2CReceiveMessageOptParams`: `json_params` is the array of `TIMReceiveMessageOptInfo`.
+async fn get_c2c_recv_opt(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: C2cRecvOptParam = parse("TIMMsgGetC2CReceiveMessageOpt", params)?;
+    let users: Vec<&str> = param.params.iter().map(String::as_str).collect();
+    let results = session.client()?.c2c_receive_message_opt(&users).await?;
+    Ok(Outcome::text_and_value(&results))
+}
+
+/// `MsgSetGroupReceiveMessageOptParams`.
+#[derive(Deserialize)]
+struct GroupRecvOptParam {
+    group_id: String,
+    opt: u32,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn set_group_recv_opt(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let param: GroupRecvOptParam = parse("TIMMsgSetGroupReceiveMessageOpt", params)?;
+    session.client()?.set_group_receive_message_opt(&param.group_id, param.opt).await?;
+    Ok(Outcome::empty())
 }

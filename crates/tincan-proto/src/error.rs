@@ -145,6 +145,11 @@ codes! {
     FRIEND_IN_PEERS_BLOCKLIST = 30525;
     /// Relationship: the request was sent and waits for the other user's answer.
     FRIEND_PENDING = 30539;
+    /// Message extensions: the key was changed since the seq this change was made from (someone
+    /// else changed it first); the result carries the key as it is now.
+    MSG_EXTENSION_CONFLICT = 23001;
+    /// Message extensions: the key to delete does not exist.
+    MSG_EXTENSION_NOT_EXIST = 23004;
     /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
     PROFILE_INVALID_PARAMETERS = 40001;
     /// Profile: the account does not exist.

@@ -191,3 +191,18 @@ const _: () = assert!(GROUP_ATTRIBUTES_BYTES_MAX < FRAME_BYTES_MAX);
 /// Bytes of a revoke's reason (`message_revoke_reason`), at most.
 pub const REVOKE_REASON_BYTES_MAX: usize = 256;
 const _: () = assert!(REVOKE_REASON_BYTES_MAX < MESSAGE_BODY_BYTES_MAX);
+
+/// Bytes of a message extension's key, at most (TIM's limit), and at least 1.
+pub const MSG_EXTENSION_KEY_BYTES_MAX: usize = 100;
+/// Bytes of a message extension's value, at most (TIM's limit: 1 KB).
+pub const MSG_EXTENSION_VALUE_BYTES_MAX: usize = 1024;
+/// Extensions set or deleted in one call, at most (TIM's limit).
+pub const MSG_EXTENSIONS_PER_CALL_MAX: usize = 20;
+/// Extensions one message holds, at most (TIM's limit).
+pub const MSG_EXTENSIONS_PER_MESSAGE_MAX: usize = 300;
+const _: () = assert!(MSG_EXTENSIONS_PER_CALL_MAX <= MSG_EXTENSIONS_PER_MESSAGE_MAX);
+
+/// Users per `msg_set_c2c_recv_opt` or `msg_get_c2c_recv_opt`, at most (TIM's limit).
+pub const RECV_OPT_USERS_MAX: usize = 30;
+/// The largest `TIMReceiveMessageOpt` (`kTIMRecvMsgOpt_Not_Notify_Except_At`).
+pub const RECV_OPT_MAX: u32 = 3;

@@ -71,8 +71,9 @@ pub struct Message {
     /// Whether the message is left out of unread counts.
     pub message_is_excluded_from_unread_count: bool,
     /// The sender's profile as it is when the message is read (its current nickname and
-    /// avatar); set by the server, ignored in what a client sends.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// avatar); set by the server, ignored in what a client sends. Only its fields that are
+    /// set are written.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::profile::serialize_sender_profile")]
     pub message_sender_profile: Option<Box<crate::profile::UserProfile>>,
     /// How many times the message was modified (`TIMMsgModifyMessage`): a modification carries
     /// the version it was made from, and one made from an older version is refused.
@@ -81,6 +82,9 @@ pub struct Message {
     pub message_revoker_user_id: String,
     /// Why it was revoked, as the revoker said (TIM 7.4's `message_revoke_reason`).
     pub message_revoke_reason: String,
+    /// Whether the message takes extensions (`TIMMsgSetMessageExtensions`); set by its sender
+    /// when sending, and kept.
+    pub message_support_message_extension: bool,
 }
 
 /// The keys that name a stored message: its conversation, ID and seq. Receipt calls send only

@@ -339,3 +339,34 @@ pub struct ConversationOperationResult {
     /// What was wrong.
     pub conversation_operation_result_result_info: String,
 }
+
+/// One extension of a message (TIM `MessageExtension`): an app-defined key and value.
+///
+/// `message_extension_seq` is tincan's addition: the key's version, which every change raises
+/// by one. A change carries the seq it was made from (0 for a key that does not exist yet), and
+/// one made from an older seq is refused for that key with 23001, which is how two users
+/// changing one key at once cannot overwrite each other unseen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MessageExtension {
+    /// The key: 1 to 100 bytes.
+    pub message_extension_key: String,
+    /// The value: at most 1 KB.
+    pub message_extension_value: String,
+    /// The key's version.
+    pub message_extension_seq: u64,
+}
+
+/// The result of one key of a set or delete (TIM `MessageExtensionResult`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MessageExtensionResult {
+    /// 0, or 23001 when the key changed since the seq given, or 23004 when a key to delete does
+    /// not exist.
+    pub message_extension_result_code: i32,
+    /// What went wrong, or empty.
+    pub message_extension_result_info: String,
+    /// The key as it is now (after the change when it was made); a deleted key has an empty
+    /// value.
+    pub message_extension_item: MessageExtension,
+}

@@ -68,6 +68,64 @@ pub struct UserProfile {
     pub user_profile_custom_string_array: Vec<CustomString>,
 }
 
+/// Writes a message's sender profile with the fields that are set (the identifier always): a
+/// group message is pushed to every member with it, and a profile's unset fields would take
+/// more of each push than its text does. A field left out reads as its default (`UserProfile`
+/// is `serde(default)`).
+pub(crate) fn serialize_sender_profile<S: serde::Serializer>(
+    profile: &Option<Box<UserProfile>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+
+    let Some(profile) = profile else { return serializer.serialize_none() };
+    // Destructured, so that a field added to `UserProfile` does not compile until it is written.
+    let UserProfile {
+        user_profile_identifier,
+        user_profile_nick_name,
+        user_profile_gender,
+        user_profile_face_url,
+        user_profile_self_signature,
+        user_profile_add_permission,
+        user_profile_location,
+        user_profile_language,
+        user_profile_birthday,
+        user_profile_level,
+        user_profile_role,
+        user_profile_custom_string_array,
+    } = &**profile;
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("user_profile_identifier", user_profile_identifier)?;
+    let texts = [
+        ("user_profile_nick_name", user_profile_nick_name),
+        ("user_profile_face_url", user_profile_face_url),
+        ("user_profile_self_signature", user_profile_self_signature),
+        ("user_profile_location", user_profile_location),
+    ];
+    for (key, value) in texts {
+        if !value.is_empty() {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    let numbers = [
+        ("user_profile_gender", user_profile_gender),
+        ("user_profile_add_permission", user_profile_add_permission),
+        ("user_profile_language", user_profile_language),
+        ("user_profile_birthday", user_profile_birthday),
+        ("user_profile_level", user_profile_level),
+        ("user_profile_role", user_profile_role),
+    ];
+    for (key, value) in numbers {
+        if *value != 0 {
+            map.serialize_entry(key, value)?;
+        }
+    }
+    if !user_profile_custom_string_array.is_empty() {
+        map.serialize_entry("user_profile_custom_string_array", user_profile_custom_string_array)?;
+    }
+    map.end()
+}
+
 /// The fields a user changes in its own profile (TIM's `UserProfileItem`); a field left out
 /// keeps its value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,6 +339,37 @@ pub fn validate_custom_status(text: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_messages_sender_profile_is_written_with_its_set_fields_and_reads_back_whole() {
+        let bare = UserProfile { user_profile_identifier: "ann".into(), ..UserProfile::default() };
+        let message = crate::Message { message_sender_profile: Some(Box::new(bare.clone())), ..Default::default() };
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(json["message_sender_profile"], serde_json::json!({"user_profile_identifier": "ann"}));
+        let full = UserProfile {
+            user_profile_identifier: "ann".into(),
+            user_profile_nick_name: "Ann".into(),
+            user_profile_gender: 2,
+            user_profile_face_url: "http://faces/ann.png".into(),
+            user_profile_self_signature: "hello".into(),
+            user_profile_add_permission: 1,
+            user_profile_location: "Lyon".into(),
+            user_profile_language: 3,
+            user_profile_birthday: 20_000_101,
+            user_profile_level: 4,
+            user_profile_role: 5,
+            user_profile_custom_string_array: vec![CustomString {
+                user_profile_custom_string_info_key: "Tag_Profile_Custom_a".into(),
+                user_profile_custom_string_info_value: "b".into(),
+            }],
+        };
+        for profile in [bare, full] {
+            let message =
+                crate::Message { message_sender_profile: Some(Box::new(profile.clone())), ..Default::default() };
+            let read: crate::Message = serde_json::from_str(&serde_json::to_string(&message).unwrap()).unwrap();
+            assert_eq!(read.message_sender_profile.as_deref(), Some(&profile));
+        }
+    }
 
     #[test]
     fn a_change_applies_only_what_it_names_and_custom_fields_merge() {

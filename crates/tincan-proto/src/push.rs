@@ -265,3 +265,45 @@ pub struct FriendPush {
 fn is_zero(value: &u64) -> bool {
     *value == 0
 }
+
+/// `push` kind of a [`MsgExtensionsPush`] of keys set or changed (TIM
+/// `TIMMsgExtensionsChangedCallback`).
+pub const MSG_EXTENSIONS_CHANGED: &str = "msg_extensions_changed";
+/// `push` kind of a [`MsgExtensionsPush`] of keys deleted (TIM
+/// `TIMMsgExtensionsDeletedCallback`).
+pub const MSG_EXTENSIONS_DELETED: &str = "msg_extensions_deleted";
+
+/// A message's extensions changed: sent to everyone in the conversation (its current members,
+/// for a group), the changer's other devices included.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MsgExtensionsPush {
+    /// The message's ID.
+    pub message_msg_id: String,
+    /// The peer's user ID (C2C, from the receiver's point of view) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The message's seq.
+    pub message_seq: u64,
+    /// The keys as they are now: set ones with their values, deleted ones with empty values.
+    pub extensions: Vec<crate::objects::MessageExtension>,
+}
+
+/// `push` kind of [`MsgDeletedPush`].
+pub const MSG_DELETED: &str = "msg_deleted";
+
+/// The user deleted messages for itself on another device (`TIMMsgDelete`, `TIMMsgListDelete`):
+/// they left its history, and a client drops them from what it shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MsgDeletedPush {
+    /// The peer's user ID (C2C) or the group ID.
+    pub conv_id: String,
+    /// The conversation type.
+    pub conv_type: ConvType,
+    /// The messages' IDs.
+    pub msg_ids: Vec<String>,
+    /// Their seqs, in the same order.
+    pub seqs: Vec<u64>,
+}

@@ -190,3 +190,32 @@ impl Client {
         Ok(self.call(&request).await?.results)
     }
 }
+
+impl Client {
+    /// Sets this user's receive option of its C2C conversations with `users` (TIM
+    /// `TIMMsgSetC2CReceiveMessageOpt`; `TIMReceiveMessageOpt`, 0 to 3).
+    pub async fn set_c2c_receive_message_opt(&self, users: &[&str], opt: u32) -> Result<(), ApiError> {
+        let request =
+            tincan_proto::api::set_c2c_recv_opt::Request { identifier_array: crate::ops::parse_users(users)?, opt };
+        self.call(&request).await.map(|_| ())
+    }
+
+    /// This user's receive option of its C2C conversations with `users` (TIM
+    /// `TIMMsgGetC2CReceiveMessageOpt`).
+    pub async fn c2c_receive_message_opt(
+        &self,
+        users: &[&str],
+    ) -> Result<Vec<tincan_proto::api::get_c2c_recv_opt::RecvOptResult>, ApiError> {
+        let request =
+            tincan_proto::api::get_c2c_recv_opt::Request { identifier_array: crate::ops::parse_users(users)? };
+        Ok(self.call(&request).await?.results)
+    }
+
+    /// Sets this user's receive option of a group it is in (TIM
+    /// `TIMMsgSetGroupReceiveMessageOpt`).
+    pub async fn set_group_receive_message_opt(&self, group_id: &str, opt: u32) -> Result<(), ApiError> {
+        let request =
+            tincan_proto::api::set_group_recv_opt::Request { group_id: tincan_proto::GroupId::parse(group_id)?, opt };
+        self.call(&request).await.map(|_| ())
+    }
+}

@@ -18,8 +18,8 @@ use tincan_proto::conv_manage::{self, ConvGroupPush, ConvPush};
 use tincan_proto::enums::{ConvEvent, ConvType};
 use tincan_proto::frame::ServerFrame;
 use tincan_proto::push::{
-    self, ConvReadPush, GroupPush, KickedPush, MessagePush, MsgRevokedPush, MsgUpdatedPush, ProfilePush, ReceiptPush,
-    ReceiptSentPush, SyncedPush, UserStatusPush,
+    self, ConvReadPush, GroupPush, KickedPush, MessagePush, MsgExtensionsPush, MsgRevokedPush, MsgUpdatedPush,
+    ProfilePush, ReceiptPush, ReceiptSentPush, SyncedPush, UserStatusPush,
 };
 use tincan_proto::{ApiError, ErrorCode};
 use tokio::net::{TcpSocket, TcpStream};
@@ -94,6 +94,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         user_id: config.user_id.clone(),
         sdkappid: config.sdkappid,
         logging_out: std::sync::atomic::AtomicBool::new(false),
+        extension_seqs: Mutex::new(Default::default()),
         http_address: http_address(&config.url),
         user_sig: config.user_sig.clone(),
     });
@@ -632,6 +633,20 @@ impl Driver {
                 deliver!(Event::Updated(payload.message));
                 let change = self.convs.apply_update(message);
                 self.report_convs(change.into_iter().collect(), true);
+            }
+            push::MSG_EXTENSIONS_CHANGED | push::MSG_EXTENSIONS_DELETED => {
+                let Ok(payload) = serde_json::from_str::<MsgExtensionsPush>(data) else { return self.passed(pos) };
+                crate::state_lock(&self.shared.extension_seqs).note(&payload.message_msg_id, &payload.extensions);
+                deliver!(if kind == push::MSG_EXTENSIONS_CHANGED {
+                    Event::ExtensionsChanged(payload)
+                } else {
+                    Event::ExtensionsDeleted(payload)
+                });
+            }
+            push::MSG_DELETED => {
+                if let Ok(payload) = serde_json::from_str::<tincan_proto::push::MsgDeletedPush>(data) {
+                    deliver!(Event::MessagesDeleted(payload));
+                }
             }
             push::SYNCED => {
                 let synced = serde_json::from_str::<SyncedPush>(data).map_or(0, |it| it.pos);

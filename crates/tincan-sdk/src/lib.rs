@@ -14,12 +14,14 @@
 //! - `driver`: the task that owns the connection (reconnect, resume, dedupe, heartbeat).
 //! - `convs`: the copy of the conversation list behind conversation and unread events.
 //! - `ops`: one method per TIM operation.
+//! - `extensions`: message extensions, and the seqs of their keys the client remembers.
 //! - [`admin`]: a client for the REST API.
 
 pub mod admin;
 mod conv_manage;
 mod convs;
 mod driver;
+mod extensions;
 mod friends;
 pub mod group_attributes;
 pub mod groups;
@@ -113,6 +115,15 @@ pub enum Event {
     /// A message of one of this user's conversations was modified (TIM
     /// `TIMSetMsgUpdateCallback`); the message as it is now.
     Updated(Message),
+    /// Extensions of a message of one of this user's conversations were set or changed, on
+    /// any device (TIM `TIMSetMsgExtensionsChangedCallback`).
+    ExtensionsChanged(tincan_proto::push::MsgExtensionsPush),
+    /// Extensions of a message of one of this user's conversations were deleted, on any device
+    /// (TIM `TIMSetMsgExtensionsDeletedCallback`).
+    ExtensionsDeleted(tincan_proto::push::MsgExtensionsPush),
+    /// This user deleted messages for itself on another device (TIM `TIMMsgDelete`,
+    /// `TIMMsgListDelete`); they left its history.
+    MessagesDeleted(tincan_proto::push::MsgDeletedPush),
     /// This user sent receipts from another device (`message_has_sent_receipt`).
     ReceiptSent(ReceiptSentPush),
     /// This user's read position moved (from any device).
@@ -242,6 +253,8 @@ pub(crate) struct Shared {
     /// A logout is under way: the server closing the connection after it is no reason to
     /// reconnect (which would log the user in again).
     pub(crate) logging_out: std::sync::atomic::AtomicBool,
+    /// The seqs of the message extension keys seen (see `extensions`).
+    pub(crate) extension_seqs: Mutex<extensions::ExtensionSeqs>,
 }
 
 /// A logged-in client; cheap to clone.

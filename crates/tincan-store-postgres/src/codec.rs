@@ -31,7 +31,7 @@ pub(crate) const CONV_GROUP: i64 = 2;
 /// The columns of `message`, in the order [`message_from_row`] reads them.
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos";
+     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos, supports_extensions";
 
 /// A count, position or time as a bigint; `u64::MAX` ("no bound") becomes `i64::MAX`.
 pub(crate) fn int(value: u64) -> i64 {
@@ -173,7 +173,7 @@ fn commands_from_text(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands, root, c2c_requires_friendship, blocked_send_fails.
+/// callback_commands, root, c2c_requires_friendship, blocked_send_fails, revoke_time_limit.
 pub(crate) fn app_from_row(row: &Row) -> StoreResult<AppRecord> {
     let plan: String = get(row, 3)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
@@ -192,6 +192,7 @@ pub(crate) fn app_from_row(row: &Row) -> StoreResult<AppRecord> {
             callback_commands: commands_from_text(commands),
             c2c_requires_friendship: get(row, 11)?,
             blocked_send_fails: get(row, 12)?,
+            revoke_time_limit_secs: get_u32(row, 13)?,
         },
         created_at: get_uint(row, 7)?,
         root: get(row, 10)?,
@@ -229,6 +230,7 @@ pub(crate) fn message_from_row(row: &Row) -> StoreResult<MessageRecord> {
             version: get_uint(row, 23)?,
             pos: get_uint(row, 24)?,
         },
+        supports_extensions: get(row, 25)?,
     })
 }
 

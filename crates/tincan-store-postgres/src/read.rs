@@ -18,8 +18,8 @@ use tincan_store::{
     AccountRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
     FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
     GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan,
-    MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult,
-    UserEventRecord,
+    MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, StoreError,
+    StoreRead, StoreResult, UserEventRecord,
 };
 use tokio_postgres::{Client, Row, Statement};
 
@@ -403,6 +403,25 @@ impl StoreRead for PostgresReader {
         decode(&rows, |row| get_uint(row, 0))
     }
 
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        let rows = self.query(
+            "select key, value, key_seq, deleted from message_extension \
+             where sdkappid = $1 and conv_type = $2 and conv_key = $3 and seq = $4 order by key"
+                .to_owned(),
+            params![int(sdkappid), conv_type, conv_key, int(seq)],
+            "reading message extensions",
+        )?;
+        decode(&rows, |row| {
+            Ok(MessageExtensionRecord {
+                key: get_typed(row, 0)?,
+                value: get_typed(row, 1)?,
+                seq: get_uint(row, 2)?,
+                deleted: get(row, 3)?,
+            })
+        })
+    }
+
     fn group_revisions_after(
         &self,
         sdkappid: u64,
@@ -433,7 +452,7 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
     (
         "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
          receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
-         blocked_send_fails from app order by sdkappid",
+         blocked_send_fails, revoke_time_limit from app order by sdkappid",
         "reading apps",
     ),
     (
@@ -473,7 +492,7 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
         "select distinct on (sdkappid, conv_type, conv_key) sdkappid, conv_type, conv_key, seq, pos, msg_id, \
          sender, rand, client_time, server_time, need_receipt, excluded, priority, platform, first_elem_type, body, \
          cloud_custom, custom_int, custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, \
-         version, revised_pos from message order by sdkappid, conv_type, conv_key, seq desc",
+         version, revised_pos, supports_extensions from message order by sdkappid, conv_type, conv_key, seq desc",
         "reading conversations",
     ),
     (
@@ -500,7 +519,7 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
     ("select sdkappid, count(*) from callback_queue group by sdkappid order by sdkappid", "counting webhooks"),
     (
         "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
-         marks, custom_data, groups from conv_settings",
+         marks, custom_data, groups, recv_opt from conv_settings",
         "reading conversation settings",
     ),
     ("select sdkappid, user_id, names from conv_group_list", "reading conversation groups"),
@@ -653,6 +672,7 @@ fn conv_settings_from_row(row: &Row) -> StoreResult<ConvSettingsRecord> {
             marks: bits_from(get(row, 9)?),
             custom_data: get_typed(row, 10)?,
             groups: names_from_text(get(row, 11)?),
+            recv_opt: get_u32(row, 12)?,
         },
     })
 }

@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_groups.sql"),
     include_str!("../migrations/0008_friends.sql"),
     include_str!("../migrations/0009_group_attributes.sql"),
+    include_str!("../migrations/0010_message_extensions.sql"),
 ];
 
 /// The advisory lock key migrations hold (an arbitrary number, "tincan" in ASCII).

@@ -14,8 +14,8 @@ use tincan_proto::enums::MemberRole;
 use tincan_store::{
     AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, FriendMetaRecord, FriendRecord,
     FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord,
-    JoinRequestRecord, MemberInfo, MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord, ReceiptSource,
-    StoreError, StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    JoinRequestRecord, MemberInfo, MemberRecord, MessageExtensionRecord, MessageRecord, ProfileRecord, ReadStateRecord,
+    ReceiptSource, StoreError, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 use tokio_postgres::{Client, Statement};
 
@@ -227,6 +227,9 @@ fn encode(op: &WriteOp, out: &mut Vec<Exec>) {
         )),
         WriteOp::AppendMessage(message) => out.push(append_message(message)),
         WriteOp::ReviseMessage(message) => out.push(revise_message(message)),
+        WriteOp::PutMessageExtensions { sdkappid, conv, seq, extensions } => {
+            out.extend(put_message_extensions(*sdkappid, conv, *seq, extensions))
+        }
         WriteOp::HideMessages { sdkappid, user, conv, seqs } => out.push(hide_messages(*sdkappid, user, conv, seqs)),
         WriteOp::SetC2cReceipt { sdkappid, conv, seq, read_at, private } => {
             let (conv_type, conv_key) = conv_columns(conv);
@@ -297,7 +300,8 @@ fn put_app(app: &AppRecord) -> Exec {
     exec(
         "insert into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
          receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, root, \
-         c2c_requires_friendship, blocked_send_fails) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         c2c_requires_friendship, blocked_send_fails, revoke_time_limit) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          on conflict (sdkappid) do update set secret_key = excluded.secret_key, \
          admin_identifier = excluded.admin_identifier, plan = excluded.plan, \
          receipt_group_types = excluded.receipt_group_types, \
@@ -305,7 +309,7 @@ fn put_app(app: &AppRecord) -> Exec {
          receipt_group_members_max = excluded.receipt_group_members_max, created_at = excluded.created_at, \
          callback_url = excluded.callback_url, callback_commands = excluded.callback_commands, root = excluded.root, \
          c2c_requires_friendship = excluded.c2c_requires_friendship, \
-         blocked_send_fails = excluded.blocked_send_fails",
+         blocked_send_fails = excluded.blocked_send_fails, revoke_time_limit = excluded.revoke_time_limit",
         params![
             int(app.sdkappid),
             bytes(&app.secret_key),
@@ -320,6 +324,7 @@ fn put_app(app: &AppRecord) -> Exec {
             app.root,
             app.config.c2c_requires_friendship,
             app.config.blocked_send_fails,
+            i64::from(app.config.revoke_time_limit_secs),
         ],
         "storing an app",
     )
@@ -410,6 +415,11 @@ fn purge_group(sdkappid: u64, conv: &ConvKey) -> Vec<Exec> {
             "purging read positions",
         ),
         exec(
+            "delete from message_extension where sdkappid = $1 and conv_type = $2 and conv_key = $3",
+            conversation(),
+            "purging message extensions",
+        ),
+        exec(
             "delete from conv_settings where sdkappid = $1 and conv_type = $2 and conv_key = $3",
             conversation(),
             "purging conversation settings",
@@ -491,8 +501,8 @@ fn append_message(message: &MessageRecord) -> Exec {
     exec(
         "insert into message (pos, sdkappid, conv_type, conv_key, seq, msg_id, sender, rand, client_time, \
          server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-         custom_str, receipt_read_at, receipt_private) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+         custom_str, receipt_read_at, receipt_private, supports_extensions) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
         params![
             int(message.pos),
             int(message.sdkappid),
@@ -515,6 +525,7 @@ fn append_message(message: &MessageRecord) -> Exec {
             bytes(&message.custom_str),
             int(message.receipt_read_at),
             message.receipt_private,
+            message.supports_extensions,
         ],
         "appending a message",
     )
@@ -540,6 +551,33 @@ fn revise_message(message: &MessageRecord) -> Exec {
         ],
         "revising a message",
     )
+}
+
+/// Each key's row replaced by its state now (a deleted key keeps its row).
+fn put_message_extensions(sdkappid: u64, conv: &ConvKey, seq: u64, extensions: &[MessageExtensionRecord]) -> Vec<Exec> {
+    let (conv_type, conv_key) = conv_columns(conv);
+    extensions
+        .iter()
+        .map(|extension| {
+            exec(
+                "insert into message_extension (sdkappid, conv_type, conv_key, seq, key, value, key_seq, deleted) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 on conflict (sdkappid, conv_type, conv_key, seq, key) do update set value = excluded.value, \
+                 key_seq = excluded.key_seq, deleted = excluded.deleted",
+                params![
+                    int(sdkappid),
+                    conv_type,
+                    conv_key.clone(),
+                    int(seq),
+                    bytes(&extension.key),
+                    bytes(&extension.value),
+                    int(extension.seq),
+                    extension.deleted,
+                ],
+                "storing a message extension",
+            )
+        })
+        .collect()
 }
 
 fn hide_messages(sdkappid: u64, user: &UserId, conv: &ConvKey, seqs: &[u64]) -> Exec {
@@ -641,11 +679,12 @@ fn put_conv_settings(record: &ConvSettingsRecord) -> Exec {
     }
     exec(
         "insert into conv_settings (sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, \
-         draft, pinned, marks, custom_data, groups) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         draft, pinned, marks, custom_data, groups, recv_opt) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          on conflict (sdkappid, user_id, conv_type, conv_key) do update set created_at = excluded.created_at, \
          deleted_seq = excluded.deleted_seq, cleared_seq = excluded.cleared_seq, draft = excluded.draft, \
          pinned = excluded.pinned, marks = excluded.marks, custom_data = excluded.custom_data, \
-         groups = excluded.groups",
+         groups = excluded.groups, recv_opt = excluded.recv_opt",
         params![
             int(record.sdkappid),
             record.user.as_str().to_owned(),
@@ -659,6 +698,7 @@ fn put_conv_settings(record: &ConvSettingsRecord) -> Exec {
             bits(settings.marks),
             bytes(&settings.custom_data),
             names_to_text(&settings.groups),
+            i64::from(settings.recv_opt),
         ],
         "storing conversation settings",
     )

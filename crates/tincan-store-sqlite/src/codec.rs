@@ -17,7 +17,7 @@ pub(crate) const CONV_GROUP: i64 = 2;
 /// The columns of `message`, in the order [`message_from_row`] reads them.
 pub(crate) const MESSAGE_COLUMNS: &str = "sdkappid, conv_type, conv_key, seq, pos, msg_id, sender, rand, client_time, \
      server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, custom_int, \
-     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos";
+     custom_str, receipt_read_at, receipt_private, revoked_by, revoke_reason, version, revised_pos, supports_extensions";
 
 /// One row of a query's answer, read column by column; `what` names the rows in errors.
 pub(crate) struct Columns<'a, 'r> {
@@ -172,7 +172,7 @@ fn commands_from_sql(text: &str) -> Vec<String> {
 
 /// Reads an `app` row: sdkappid, secret_key, admin_identifier, plan, receipt_group_types,
 /// receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url,
-/// callback_commands, root, c2c_requires_friendship, blocked_send_fails.
+/// callback_commands, root, c2c_requires_friendship, blocked_send_fails, revoke_time_limit.
 pub(crate) fn app_from_row(columns: &Columns<'_, '_>) -> StoreResult<AppRecord> {
     let plan = columns.text(3)?;
     let plan = Plan::parse(&plan).ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?;
@@ -189,6 +189,7 @@ pub(crate) fn app_from_row(columns: &Columns<'_, '_>) -> StoreResult<AppRecord> 
             callback_commands: commands_from_sql(&columns.text(9)?),
             c2c_requires_friendship: columns.flag(11)?,
             blocked_send_fails: columns.flag(12)?,
+            revoke_time_limit_secs: columns.u32(13)?,
         },
         created_at: columns.u64(7)?,
         root: columns.flag(10)?,
@@ -225,6 +226,7 @@ pub(crate) fn message_from_row(columns: &Columns<'_, '_>) -> StoreResult<Message
             version: columns.u64(23)?,
             pos: columns.u64(24)?,
         },
+        supports_extensions: columns.flag(25)?,
     })
 }
 

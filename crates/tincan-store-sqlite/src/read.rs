@@ -12,14 +12,13 @@ use tincan_proto::{GroupId, UserId};
 use tincan_store::{
     AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
     GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
-    MemberInfo, MemberRecord, MembershipSpan, MessageRecord, OwnMessage, ReadStateRecord, RecentMessage, StoreError,
-    StoreRead, StoreResult, UserEventRecord,
+    MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage, ReadStateRecord,
+    RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
     CONV_GROUP, Columns, MESSAGE_COLUMNS, app_from_row, bits_from_sql, collect_rows, conv_columns, custom_from_sql,
-    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_group, parse_user, role_from_sql, to_sql,
-    u32_from_sql,
+    from_sql, group_type_from_sql, message_from_row, names_from_sql, parse_user, role_from_sql, to_sql, u32_from_sql,
 };
 use crate::{backend, open_reader_connection};
 
@@ -305,6 +304,27 @@ impl StoreRead for SqliteReader {
         self.group_messages_by(GroupPosition::Appended, sdkappid, group_id, after_pos, seq_range, limit)
     }
 
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            collect_rows(
+                connection,
+                "select key, value, key_seq, deleted from message_extension where sdkappid = ?1 \
+                 and conv_type = ?2 and conv_key = ?3 and seq = ?4 order by key",
+                params![int(sdkappid), conv_type, conv_key, int(seq)],
+                "reading message extensions",
+                |columns| {
+                    Ok(MessageExtensionRecord {
+                        key: columns.text(0)?,
+                        value: columns.text(1)?,
+                        seq: columns.u64(2)?,
+                        deleted: columns.flag(3)?,
+                    })
+                },
+            )
+        })
+    }
+
     fn hidden_seqs(
         &self,
         sdkappid: u64,
@@ -387,7 +407,7 @@ fn load_apps(connection: &Connection) -> StoreResult<Vec<tincan_store::AppRecord
         connection,
         "select sdkappid, secret_key, admin_identifier, plan, receipt_group_types, receipt_coalesce_window_ms, \
          receipt_group_members_max, created_at, callback_url, callback_commands, root, c2c_requires_friendship, \
-         blocked_send_fails from app order by sdkappid",
+         blocked_send_fails, revoke_time_limit from app order by sdkappid",
         [],
         "reading apps",
         app_from_row,
@@ -478,85 +498,58 @@ fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRec
     )
 }
 
-/// Each live group's attributes, as one record a group, by app, group and key.
-fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttributesRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
-             join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
-             where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
-        )
-        .map_err(backend("preparing the group attribute query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying group attributes"))?;
-    let mut records: Vec<GroupAttributesRecord> = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading group attributes"))? {
-        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group attribute"))?)?;
-        let group: String = row.get(1).map_err(backend("reading a group attribute"))?;
-        let key: String = row.get(2).map_err(backend("reading a group attribute"))?;
-        let value: String = row.get(3).map_err(backend("reading a group attribute"))?;
-        match records.last_mut() {
-            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
-                last.attributes.push((key, value));
-            }
-            _ => records.push(GroupAttributesRecord {
-                sdkappid,
-                group_id: parse_group(&group)?,
-                attributes: vec![(key, value)],
-            }),
+/// Rows of one group each (app, group, then the row's own columns), gathered into one record a
+/// group: the query orders them by app and group.
+fn by_group<T, R>(rows: Vec<(u64, GroupId, T)>, make: impl Fn(u64, GroupId, Vec<T>) -> R) -> Vec<R> {
+    let mut groups: Vec<(u64, GroupId, Vec<T>)> = Vec::new();
+    for (sdkappid, group_id, item) in rows {
+        match groups.last_mut() {
+            Some(last) if last.0 == sdkappid && last.1 == group_id => last.2.push(item),
+            _ => groups.push((sdkappid, group_id, vec![item])),
         }
     }
-    Ok(records)
+    groups.into_iter().map(|(sdkappid, group_id, items)| make(sdkappid, group_id, items)).collect()
+}
+
+/// Each live group's attributes, as one record a group, by app, group and key.
+fn load_group_attributes(connection: &Connection) -> StoreResult<Vec<GroupAttributesRecord>> {
+    let rows = collect_rows(
+        connection,
+        "select a.sdkappid, a.group_id, a.attr_key, a.attr_value from group_attribute a \
+         join grp g on g.sdkappid = a.sdkappid and g.group_id = a.group_id \
+         where g.dismissed_at is null order by a.sdkappid, a.group_id, a.attr_key",
+        [],
+        "reading group attributes",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, (columns.text(2)?, columns.text(3)?))),
+    )?;
+    Ok(by_group(rows, |sdkappid, group_id, attributes| GroupAttributesRecord { sdkappid, group_id, attributes }))
 }
 
 /// Bans from live groups, by app, group and user.
 fn load_group_bans(connection: &Connection) -> StoreResult<Vec<(u64, GroupId, UserId, u64)>> {
-    let mut statement = connection
-        .prepare(
-            "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
-             join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
-             where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
-        )
-        .map_err(backend("preparing the ban query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying bans"))?;
-    let mut bans = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading bans"))? {
-        let sdkappid: i64 = row.get(0).map_err(backend("reading a ban"))?;
-        let group: String = row.get(1).map_err(backend("reading a ban"))?;
-        let user: String = row.get(2).map_err(backend("reading a ban"))?;
-        let until: i64 = row.get(3).map_err(backend("reading a ban"))?;
-        bans.push((from_sql(sdkappid)?, parse_group(&group)?, parse_user(&user)?, from_sql(until)?));
-    }
-    Ok(bans)
+    collect_rows(
+        connection,
+        "select b.sdkappid, b.group_id, b.user_id, b.until from group_ban b \
+         join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
+         where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
+        [],
+        "reading bans",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, columns.user(2)?, columns.u64(3)?)),
+    )
 }
 
 /// Each live group's counters, as one record a group, by app, group and key.
 fn load_group_counters(connection: &Connection) -> StoreResult<Vec<GroupCountersRecord>> {
-    let mut statement = connection
-        .prepare(
-            "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
-             join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
-             where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
-        )
-        .map_err(backend("preparing the group counter query"))?;
-    let mut rows = statement.query([]).map_err(backend("querying group counters"))?;
-    let mut records: Vec<GroupCountersRecord> = Vec::new();
-    while let Some(row) = rows.next().map_err(backend("reading group counters"))? {
-        let sdkappid = from_sql(row.get(0).map_err(backend("reading a group counter"))?)?;
-        let group: String = row.get(1).map_err(backend("reading a group counter"))?;
-        let key: String = row.get(2).map_err(backend("reading a group counter"))?;
-        let value: i64 = row.get(3).map_err(backend("reading a group counter"))?;
-        match records.last_mut() {
-            Some(last) if last.sdkappid == sdkappid && last.group_id.as_str() == group => {
-                last.counters.push((key, value));
-            }
-            _ => records.push(GroupCountersRecord {
-                sdkappid,
-                group_id: parse_group(&group)?,
-                counters: vec![(key, value)],
-            }),
-        }
-    }
-    Ok(records)
+    let rows = collect_rows(
+        connection,
+        "select c.sdkappid, c.group_id, c.counter_key, c.counter_value from group_counter c \
+         join grp g on g.sdkappid = c.sdkappid and g.group_id = c.group_id \
+         where g.dismissed_at is null order by c.sdkappid, c.group_id, c.counter_key",
+        [],
+        "reading group counters",
+        |columns| Ok((columns.u64(0)?, columns.group(1)?, (columns.text(2)?, columns.get::<i64>(3)?))),
+    )?;
+    Ok(by_group(rows, |sdkappid, group_id, counters| GroupCountersRecord { sdkappid, group_id, counters }))
 }
 
 fn load_pendency_read_times(connection: &Connection) -> StoreResult<Vec<(u64, UserId, u64)>> {
@@ -602,7 +595,7 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
     collect_rows(
         connection,
         "select sdkappid, user_id, conv_type, conv_key, created_at, deleted_seq, cleared_seq, draft, pinned, \
-         marks, custom_data, groups from conv_settings",
+         marks, custom_data, groups, recv_opt from conv_settings",
         [],
         "reading conversation settings",
         |columns| {
@@ -619,6 +612,7 @@ fn load_conv_settings(connection: &Connection) -> StoreResult<Vec<ConvSettingsRe
                     marks: bits_from_sql(columns.get(9)?),
                     custom_data: columns.text(10)?,
                     groups: names_from_sql(&columns.text(11)?),
+                    recv_opt: columns.u32(12)?,
                 },
             })
         },

@@ -79,8 +79,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutApp(app) => execute(
             "insert or replace into app (sdkappid, secret_key, admin_identifier, plan, receipt_group_types, \
              receipt_coalesce_window_ms, receipt_group_members_max, created_at, callback_url, callback_commands, \
-             root, c2c_requires_friendship, blocked_send_fails) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
-             ?12, ?13)",
+             root, c2c_requires_friendship, blocked_send_fails, revoke_time_limit) values (?1, ?2, ?3, ?4, ?5, ?6, \
+             ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 to_sql(app.sdkappid),
                 app.secret_key,
@@ -94,7 +94,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 commands_to_sql(&app.config.callback_commands),
                 app.root,
                 app.config.c2c_requires_friendship,
-                app.config.blocked_send_fails
+                app.config.blocked_send_fails,
+                app.config.revoke_time_limit_secs
             ],
             "storing an app",
         ),
@@ -287,6 +288,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "purging read positions",
             )?;
             execute(
+                "delete from message_extension where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
+                conv,
+                "purging message extensions",
+            )?;
+            execute(
                 "delete from conv_settings where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3",
                 conv,
                 "purging conversation settings",
@@ -409,8 +415,9 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             execute(
                 "insert into message (pos, sdkappid, conv_type, conv_key, seq, msg_id, sender, rand, client_time, \
                  server_time, need_receipt, excluded, priority, platform, first_elem_type, body, cloud_custom, \
-                 custom_int, custom_str, receipt_read_at, receipt_private) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 custom_int, custom_str, receipt_read_at, receipt_private, supports_extensions) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, \
+                 ?22)",
                 params![
                     to_sql(message.pos),
                     to_sql(message.sdkappid),
@@ -432,10 +439,32 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     message.custom_int,
                     message.custom_str,
                     to_sql(message.receipt_read_at),
-                    message.receipt_private
+                    message.receipt_private,
+                    message.supports_extensions
                 ],
                 "appending a message",
             )
+        }
+        WriteOp::PutMessageExtensions { sdkappid, conv, seq, extensions } => {
+            let (conv_type, conv_key) = conv_columns(conv);
+            for extension in extensions {
+                execute(
+                    "insert or replace into message_extension (sdkappid, conv_type, conv_key, seq, key, value, \
+                     key_seq, deleted) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        to_sql(*sdkappid),
+                        conv_type,
+                        conv_key,
+                        to_sql(*seq),
+                        extension.key,
+                        extension.value,
+                        to_sql(extension.seq),
+                        extension.deleted
+                    ],
+                    "storing a message extension",
+                )?;
+            }
+            Ok(())
         }
         WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
             let (conv_type, conv_key) = conv_columns(conv);
@@ -529,8 +558,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             }
             execute(
                 "insert or replace into conv_settings (sdkappid, user_id, conv_type, conv_key, created_at, \
-                 deleted_seq, cleared_seq, draft, pinned, marks, custom_data, groups) \
-                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 deleted_seq, cleared_seq, draft, pinned, marks, custom_data, groups, recv_opt) \
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     to_sql(record.sdkappid),
                     record.user.as_str(),
@@ -543,7 +572,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                     settings.pinned,
                     bits_to_sql(settings.marks),
                     settings.custom_data,
-                    names_to_sql(&settings.groups)
+                    names_to_sql(&settings.groups),
+                    settings.recv_opt
                 ],
                 "storing conversation settings",
             )

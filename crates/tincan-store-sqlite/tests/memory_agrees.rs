@@ -294,6 +294,7 @@ impl Generator {
                     receipt_read_at: 0,
                     receipt_private: false,
                     revision: Default::default(),
+                    supports_extensions: self.random.chance(50),
                 })
             }
             13 => WriteOp::SetC2cReceipt {
@@ -361,6 +362,7 @@ impl Generator {
                             version: self.random.below(4),
                             pos: self.pos,
                         },
+                        supports_extensions: false,
                     })
                 }
                 0 | 1 => {

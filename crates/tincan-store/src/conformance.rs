@@ -15,8 +15,8 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, CallbackRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord,
-    GroupRecord, JoinRequestRecord, MemberInfo, MemberRecord, MessageRecord, ProfileRecord, ReadStateRecord,
-    ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
+    GroupRecord, JoinRequestRecord, MemberInfo, MemberRecord, MessageExtensionRecord, MessageRecord, ProfileRecord,
+    ReadStateRecord, ReceiptSource, StoreRead, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// Opens a fresh, empty store.
@@ -42,6 +42,7 @@ pub fn run_all(open: OpenStore<'_>) {
     text_keeps_every_character(open);
     the_relationship_chain_loads_back_and_goes_with_its_accounts(open);
     group_attributes_and_counters_load_back(open);
+    message_extensions_read_back_by_key(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -82,6 +83,7 @@ pub fn message(conv: &ConvKey, seq: u64, sender: &str) -> MessageRecord {
         receipt_read_at: 0,
         receipt_private: false,
         revision: Default::default(),
+        supports_extensions: seq.is_multiple_of(2),
     }
 }
 
@@ -98,7 +100,7 @@ fn app_record() -> AppRecord {
         sdkappid: APP,
         secret_key: "key".to_owned(),
         admin_identifier: user("administrator"),
-        config: AppConfig::new_app_default(),
+        config: AppConfig { revoke_time_limit_secs: 600, ..AppConfig::new_app_default() },
         created_at: 5,
         root: true,
     }
@@ -566,6 +568,7 @@ fn conversation_settings_load_back(open: OpenStore<'_>) {
         marks: (1 << 63) | 1,
         custom_data: "custom".to_owned(),
         groups: vec!["work".to_owned(), "family and friends".to_owned()],
+        recv_opt: 2,
     };
     let record = |user_name: &str, conv: ConvKey, settings: crate::ConvSettings| crate::ConvSettingsRecord {
         sdkappid: APP,
@@ -1004,4 +1007,56 @@ fn group_attributes_and_counters_load_back(open: OpenStore<'_>) {
     );
     let state = reader.load(0).expect("load");
     assert_eq!((state.group_attributes.len(), state.group_counters.len(), state.group_bans.len()), (0, 0, 0));
+}
+
+fn extension(key: &str, value: &str, seq: u64, deleted: bool) -> MessageExtensionRecord {
+    MessageExtensionRecord { key: key.to_owned(), value: value.to_owned(), seq, deleted }
+}
+
+fn message_extensions_read_back_by_key(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let pair = c2c("alice", "bob");
+    let group = ConvKey::Group(group_id("g1"));
+    let ops = vec![
+        WriteOp::PutApp(app_record()),
+        WriteOp::PutGroup(group_record("g1")),
+        WriteOp::AppendMessage(message(&pair, 1, "alice")),
+        WriteOp::AppendMessage(message(&pair, 2, "alice")),
+        WriteOp::AppendMessage(MessageRecord { msg_id: "g".to_owned(), pos: 1200, ..message(&group, 2, "bob") }),
+    ];
+    apply(&mut writer, ops, 1200);
+    let stored = reader.message_by_seq(APP, &pair, 2).expect("read").expect("stored");
+    assert!(stored.supports_extensions, "the flag reads back");
+    assert!(!reader.message_by_seq(APP, &pair, 1).expect("read").expect("stored").supports_extensions);
+    let put = |conv: &ConvKey, seq: u64, extensions: Vec<MessageExtensionRecord>| WriteOp::PutMessageExtensions {
+        sdkappid: APP,
+        conv: conv.clone(),
+        seq,
+        extensions,
+    };
+    apply(
+        &mut writer,
+        vec![
+            put(&pair, 2, vec![extension("vote:bob", "yes", 1, false), extension("a", "1", 1, false)]),
+            put(&group, 2, vec![extension("a", "group", 1, false)]),
+        ],
+        1200,
+    );
+    // A later batch replaces a key's row and leaves the others.
+    apply(&mut writer, vec![put(&pair, 2, vec![extension("a", "", 2, true), extension("b", "2", 1, false)])], 1200);
+    assert_eq!(
+        reader.message_extensions(APP, &pair, 2).expect("extensions"),
+        vec![extension("a", "", 2, true), extension("b", "2", 1, false), extension("vote:bob", "yes", 1, false)],
+        "by key, the deleted key kept with its seq"
+    );
+    assert!(reader.message_extensions(APP, &pair, 1).expect("extensions").is_empty(), "another message");
+    assert_eq!(reader.message_extensions(APP, &group, 2).expect("extensions"), vec![extension("a", "group", 1, false)]);
+    // A dismissed group takes its messages' extensions with it.
+    apply(&mut writer, vec![WriteOp::PurgeGroup { sdkappid: APP, group_id: group_id("g1") }], 1200);
+    assert!(reader.message_extensions(APP, &group, 2).expect("extensions").is_empty());
+    assert_eq!(
+        reader.message_extensions(APP, &pair, 2).expect("extensions").len(),
+        3,
+        "other conversations keep theirs"
+    );
 }

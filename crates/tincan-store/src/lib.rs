@@ -180,6 +180,17 @@ pub enum WriteOp {
         /// The messages.
         seqs: Vec<u64>,
     },
+    /// Stores keys of a message's extensions (each replaces the key's earlier row).
+    PutMessageExtensions {
+        /// The app.
+        sdkappid: u64,
+        /// The conversation.
+        conv: ConvKey,
+        /// The message.
+        seq: u64,
+        /// The keys, as they are now.
+        extensions: Vec<MessageExtensionRecord>,
+    },
     /// Records that the peer sent a receipt for a C2C message.
     SetC2cReceipt {
         /// The app.
@@ -337,6 +348,9 @@ pub trait StoreRead: Send + Sync + 'static {
         first_seq: u64,
         last_seq: u64,
     ) -> StoreResult<Vec<u64>>;
+
+    /// The extensions of message `seq` of `conv` (deleted keys included), by key.
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>>;
 
     /// Messages of a group whose latest revision has a position after `after_pos` and whose seq
     /// is in `seq_range` (exclusive start, inclusive end), by that position, at most `limit`.

@@ -29,9 +29,9 @@ use tincan_proto::{GroupId, UserId};
 use crate::{
     AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
     ConvSummary, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
-    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan, MessageRecord,
-    OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite,
-    UserEventRecord, WriteOp,
+    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan,
+    MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store,
+    StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -128,6 +128,8 @@ struct Tables {
     callbacks: BTreeMap<u64, CallbackRecord>,
     /// Messages users deleted for themselves: (app, user, conversation, seq).
     hidden: BTreeMap<(u64, UserId, ConvKey, u64), ()>,
+    /// Messages' extensions: (app, conversation, seq, key).
+    extensions: BTreeMap<(u64, ConvKey, u64, String), MessageExtensionRecord>,
     /// The webhook queue in delivery order: (next attempt, id).
     callback_by_due: BTreeSet<(u64, u64)>,
     /// The largest webhook id ever given; ids are never reused, as with SQLite's `autoincrement`.
@@ -456,6 +458,12 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             batch.put(|tables| &mut tables.pendency_read_times, (*sdkappid, user.clone()), *read_time);
         }
         WriteOp::AppendMessage(message) => append_message(batch, message)?,
+        WriteOp::PutMessageExtensions { sdkappid, conv, seq, extensions } => {
+            for extension in extensions {
+                let key = (*sdkappid, conv.clone(), *seq, extension.key.clone());
+                batch.put(|tables| &mut tables.extensions, key, extension.clone());
+            }
+        }
         WriteOp::HideMessages { sdkappid, user, conv, seqs } => {
             for seq in seqs {
                 batch.put(|tables| &mut tables.hidden, (*sdkappid, user.clone(), conv.clone(), *seq), ());
@@ -658,6 +666,16 @@ fn purge_group(batch: &mut Batch<'_>, sdkappid: u64, group_id: &GroupId) {
         .collect();
     for key in bans {
         batch.remove(|tables| &mut tables.group_bans, &key);
+    }
+    let extensions: Vec<(u64, ConvKey, u64, String)> = batch
+        .tables
+        .extensions
+        .keys()
+        .filter(|(app, extension_conv, _, _)| *app == sdkappid && *extension_conv == conv)
+        .cloned()
+        .collect();
+    for key in extensions {
+        batch.remove(|tables| &mut tables.extensions, &key);
     }
 }
 
@@ -904,6 +922,19 @@ impl StoreRead for MemoryReader {
         let start = (sdkappid, user.clone(), conv.clone(), first_seq);
         let end = (sdkappid, user.clone(), conv.clone(), last_seq);
         Ok(tables.hidden.range(start..=end).map(|((_, _, _, seq), ())| *seq).collect())
+    }
+
+    fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>> {
+        let tables = self.tables("querying message extensions")?;
+        let start = (sdkappid, conv.clone(), seq, String::new());
+        Ok(tables
+            .extensions
+            .range(start..)
+            .take_while(|((app, extension_conv, extension_seq, _), _)| {
+                *app == sdkappid && extension_conv == conv && *extension_seq == seq
+            })
+            .map(|(_, extension)| extension.clone())
+            .collect())
     }
 
     fn group_revisions_after(

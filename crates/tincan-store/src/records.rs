@@ -190,6 +190,8 @@ pub struct MessageRecord {
     pub receipt_private: bool,
     /// What happened to it after it was stored (revoked, modified).
     pub revision: MessageRevision,
+    /// Whether it takes extensions (`message_support_message_extension`).
+    pub supports_extensions: bool,
 }
 
 /// What happened to a message after it was stored.
@@ -495,6 +497,9 @@ pub struct ConvSettings {
     pub custom_data: String,
     /// The names of the user's conversation groups it is in, in the order added.
     pub groups: Vec<String>,
+    /// `TIMReceiveMessageOpt`: 0 receive, 1 do not receive, 2 receive without notifications,
+    /// 3 receive without notifications except @-mentions.
+    pub recv_opt: u32,
 }
 
 impl ConvSettings {
@@ -526,4 +531,19 @@ pub struct ConvGroupsRecord {
     pub user: UserId,
     /// The groups' names; an empty list removes the record.
     pub names: Vec<String>,
+}
+
+/// One key of a message's extensions, as stored: a key deleted keeps its row, with its seq
+/// raised and `deleted` set, so that a change made from before the deletion is still
+/// recognised as stale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageExtensionRecord {
+    /// The key.
+    pub key: String,
+    /// The value (empty once deleted).
+    pub value: String,
+    /// The key's version: 1 when first set, one more at every change.
+    pub seq: u64,
+    /// Whether the key was deleted.
+    pub deleted: bool,
 }

@@ -182,6 +182,12 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         handle_group_pendency,
         report_group_pendency_read,
         get_online_member_count,
+        set_message_extensions,
+        get_message_extensions,
+        delete_message_extensions,
+        set_c2c_recv_opt,
+        get_c2c_recv_opt,
+        set_group_recv_opt,
         search_groups,
         search_group_members,
         friend_add,
@@ -348,6 +354,12 @@ nothing_after_parse!(
     handle_group_pendency: USER_AND_GROUP_CODES,
     report_group_pendency_read,
     get_online_member_count: GROUP_CODES,
+    set_message_extensions,
+    get_message_extensions,
+    delete_message_extensions,
+    set_c2c_recv_opt: USER_CODES,
+    get_c2c_recv_opt: USER_CODES,
+    set_group_recv_opt: GROUP_CODES,
     search_groups,
     search_group_members: GROUP_CODES,
     friend_add: USER_CODES,
@@ -751,6 +763,7 @@ impl StoreTarget {
             receipt_read_at: input.u63(),
             receipt_private: input.byte() % 2 == 1,
             revision: Default::default(),
+            supports_extensions: false,
         };
         self.writer.apply(&[WriteOp::AppendMessage(record.clone())], record.pos).expect("the message is stored");
         let by_seq = self.reader.message_by_seq(sdkappid, &record.conv, record.seq).expect("it reads back by seq");

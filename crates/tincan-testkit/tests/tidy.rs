@@ -219,6 +219,9 @@ fn the_engine_and_the_server_take_identifiers_parsed() {
         // `msg_modify` names its conversation inside TIM's message object, as the receipt calls
         // do, and `msg_find` has a conversation only when it is given locators.
         ("crates/tincan-engine/src/ops/lifecycle.rs", "Conv::parse(", 2),
+        // The extension calls name their message, and so its conversation, inside TIM's message
+        // object, as `msg_modify` does.
+        ("crates/tincan-engine/src/ops/extensions.rs", "Conv::parse(", 1),
         // The media endpoints take the uploader and a download URL's conversation from the query
         // string, and read the uploader back from an upload's stored description.
         ("crates/tincan-server/src/media/mod.rs", "UserId::parse(", 3),

@@ -529,6 +529,9 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::Receipts(receipts) => json!({"event": "receipts", "data": receipts}),
         Event::Revoked(push) => json!({"event": "revoked", "data": push}),
         Event::Updated(message) => json!({"event": "updated", "data": message}),
+        Event::ExtensionsChanged(push) => json!({"event": "extensions_changed", "data": push}),
+        Event::ExtensionsDeleted(push) => json!({"event": "extensions_deleted", "data": push}),
+        Event::MessagesDeleted(push) => json!({"event": "messages_deleted", "data": push}),
         Event::ReceiptSent(push) => json!({"event": "receipt_sent", "data": push}),
         Event::ConvRead(push) => json!({"event": "conv_read", "data": push}),
         Event::Group(push) => json!({"event": "group", "data": push}),
@@ -578,6 +581,15 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
             push.revoked.message_locator_conv_id
         )),
         Event::Updated(message) => Some(format!("modified: {}", human::message_line(user, message))),
+        Event::MessagesDeleted(push) => {
+            Some(format!("deleted for you on another device: {} message(s) with {}", push.seqs.len(), push.conv_id))
+        }
+        Event::ExtensionsChanged(push) | Event::ExtensionsDeleted(push) => Some(format!(
+            "extensions of message seq {} with {} changed: {}",
+            push.message_seq,
+            push.conv_id,
+            push.extensions.iter().map(|it| it.message_extension_key.as_str()).collect::<Vec<_>>().join(", ")
+        )),
         Event::Group(push) => Some(human::group_push_line(push)),
         Event::GroupCountersChanged(push) => Some(
             push.counters

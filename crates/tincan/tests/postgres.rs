@@ -18,8 +18,9 @@ use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::get_message_list::GetMsgListParams;
 use tincan_proto::api::{create_group, friend_add, friend_handle_request};
 use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
+use tincan_proto::objects::MessageExtension;
 use tincan_proto::profile::ProfileChange;
-use tincan_proto::{Message, UserId};
+use tincan_proto::{Elem, Message, UserId};
 use tincan_sdk::{Client, ClientConfig, Event, Events};
 use tincan_store::StoreRead;
 use tincan_store_postgres::testing::TestDatabase;
@@ -73,7 +74,8 @@ async fn received(events: &mut Events, msg_id: &str) -> Message {
 /// Alice changes her profile, makes a Work group with Bob and Carol, befriends Bob, blocks Carol
 /// (who asked Bob to be friends), gives the group an attribute and a counter, sends Bob a C2C
 /// message and the group a message, both asking for receipts; Bob sends receipts for both and
-/// reads the C2C conversation and answers; Carol writes to the group but reads nothing.
+/// reads the C2C conversation and answers; Carol writes to the group a message that takes
+/// extensions, on which Alice sets one, but reads nothing.
 async fn write_traffic(config: impl Fn(&str) -> ClientConfig) -> Written {
     let (alice, _alice_events) = Client::connect(config("alice")).await.unwrap();
     let (bob, mut bob_events) = Client::connect(config("bob")).await.unwrap();
@@ -122,7 +124,20 @@ async fn write_traffic(config: impl Fn(&str) -> ClientConfig) -> Written {
     bob.send_receipts(&[group_at_bob]).await.unwrap();
     bob.report_read("alice", ConvType::C2C, Some(c2c_at_bob)).await.unwrap();
     bob.send_text("alice", ConvType::C2C, "hello alice", false).await.unwrap();
-    carol.send_text(&group_id, ConvType::GROUP, "carol here", false).await.unwrap();
+    // Carol's message takes extensions, and Alice sets one.
+    let extensible = Message {
+        message_elem_array: vec![Elem::text("carol here")],
+        message_support_message_extension: true,
+        ..Message::default()
+    };
+    let carol_message = carol.send_message(&group_id, ConvType::GROUP, extensible).await.unwrap();
+    let extension = MessageExtension {
+        message_extension_key: "mood".to_owned(),
+        message_extension_value: "\u{0}happy".to_owned(),
+        message_extension_seq: 0,
+    };
+    let results = alice.set_message_extensions(&carol_message, &[extension]).await.unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
     Written { group_id, c2c_msg_id: c2c.message_msg_id, group_msg_id: group_message.message_msg_id }
 }
 
@@ -313,7 +328,7 @@ fn compare_stores(sqlite: &dyn StoreRead, postgres: &dyn StoreRead) -> (usize, u
         elem_types: Vec::new(),
         count: u32::MAX,
     });
-    let (mut n_messages, mut n_receipts, mut n_events) = (0, 0, 0);
+    let (mut n_messages, mut n_receipts, mut n_events, mut n_extensions) = (0, 0, 0, 0);
     for summary in &left.conversations {
         let message = &summary.last_message;
         let (app, conv) = (message.sdkappid, &message.conv);
@@ -321,6 +336,9 @@ fn compare_stores(sqlite: &dyn StoreRead, postgres: &dyn StoreRead) -> (usize, u
         same("histories", &history, &postgres.messages(app, conv, &everything).unwrap());
         n_messages += history.len();
         for message in &history {
+            let extensions = sqlite.message_extensions(app, conv, message.seq).unwrap();
+            assert_eq!(extensions, postgres.message_extensions(app, conv, message.seq).unwrap(), "extensions");
+            n_extensions += extensions.len();
             assert_eq!(
                 sqlite.message_by_id(app, &message.msg_id).unwrap(),
                 postgres.message_by_id(app, &message.msg_id).unwrap()
@@ -365,6 +383,7 @@ fn compare_stores(sqlite: &dyn StoreRead, postgres: &dyn StoreRead) -> (usize, u
             &postgres.memberships_since(account.sdkappid, &account.user, 0).unwrap(),
         );
     }
+    assert!(n_extensions >= 1, "the traffic left a message extension to compare");
     (n_messages, n_receipts, n_events)
 }
 

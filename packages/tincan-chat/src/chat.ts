@@ -24,6 +24,12 @@ import {
   defaultProfile,
   emptyGroup,
   emptyLastMessage,
+  type Friend,
+  type FriendApplication,
+  friendApplicationFromWire,
+  friendFromWire,
+  type FriendGroup,
+  friendGroupFromWire,
   type Group,
   type GroupMember,
   groupTypeName,
@@ -83,6 +89,8 @@ interface ConvEntry {
 const USABLE_MODULES = new Set([
   "group-module",
   "group",
+  "relationship-module",
+  "friend",
   "conversation",
   "history-message",
   "message-enhancer",
@@ -170,6 +178,91 @@ function stringList(method: string, name: string, value: unknown): string[] {
   return value as string[];
 }
 
+/** TIM's code for a change the relationship chain does not allow (not a friend, no such group). */
+const NOT_A_FRIEND = 30001;
+/** TIM's code for a friend request sent that waits for the other user's answer. */
+const FRIEND_REQUEST_PENDING = 30539;
+
+type RelationList = "friends" | "applications" | "groups" | "blacklist";
+
+/** The lists each `TIMFriendChangeType` changes. */
+const FRIEND_CHANGE_LISTS: Record<number, RelationList[]> = {
+  1: ["friends"],
+  2: ["friends", "groups"],
+  3: ["applications"],
+  4: ["applications"],
+  5: ["blacklist"],
+  6: ["blacklist"],
+  7: ["applications"],
+  8: ["friends", "groups"],
+  9: ["groups"],
+  10: ["groups", "friends"],
+  11: ["groups", "friends"],
+};
+
+/** `TIMFriendCheckRelation` to TIM's Web constants. */
+const RELATIONS = [TYPES.SNS_TYPE_NO_RELATION, TYPES.SNS_TYPE_A_WITH_B, TYPES.SNS_TYPE_B_WITH_A, TYPES.SNS_TYPE_BOTH_WAY];
+
+function addTypeNumber(method: string, type: unknown): number {
+  if (type === undefined || type === TYPES.SNS_ADD_TYPE_BOTH) return 1;
+  if (type === TYPES.SNS_ADD_TYPE_SINGLE) return 0;
+  throw invalid(method, "type must be TYPES.SNS_ADD_TYPE_SINGLE or TYPES.SNS_ADD_TYPE_BOTH");
+}
+
+function optionalIDs(method: string, value: unknown): string[] {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return [];
+  return stringList(method, "userIDList", value);
+}
+
+function keyListOf(method: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((key) => typeof key === "string" && key !== "")) {
+    throw invalid(method, "keyList must be an array of keys");
+  }
+  return value as string[];
+}
+
+/** The server's `FriendResult`s as TIM's Web `successUserIDList` and `failureUserIDList`. */
+function splitResults(results: unknown): {
+  successUserIDList: Array<{ userID: string; code: 0 }>;
+  failureUserIDList: Array<{ userID: string; code: number; message: string }>;
+} {
+  const successUserIDList: Array<{ userID: string; code: 0 }> = [];
+  const failureUserIDList: Array<{ userID: string; code: number; message: string }> = [];
+  for (const result of Array.isArray(results) ? results : []) {
+    const userID = String(result.friend_result_identifier ?? "");
+    const code = Number(result.friend_result_code ?? 0);
+    if (code === 0) successUserIDList.push({ userID, code: 0 });
+    else failureUserIDList.push({ userID, code, message: String(result.friend_result_desc ?? "") });
+  }
+  return { successUserIDList, failureUserIDList };
+}
+
+/** The users a change succeeded for; when it succeeded for none, the first refusal as the error. */
+function succeededOrFail(results: unknown): string[] {
+  const { successUserIDList, failureUserIDList } = splitResults(results);
+  const [first] = failureUserIDList;
+  if (successUserIDList.length === 0 && first) throw new ChatError(first.code, `${first.userID}: ${first.message}`);
+  return successUserIDList.map((entry) => entry.userID);
+}
+
+function failOnFirstFailure(method: string, results: unknown): void {
+  const [first] = splitResults(results).failureUserIDList;
+  if (first) throw new ChatError(first.code, `${method}: ${first.userID}: ${first.message}`);
+}
+
+function attributesFromWire(list: unknown): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const entry of Array.isArray(list) ? list : []) attributes[String(entry.group_attribute_key)] = String(entry.group_attribute_value ?? "");
+  return attributes;
+}
+
+function countersFromWire(list: unknown): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const entry of Array.isArray(list) ? list : []) counters[String(entry.group_counter_key)] = Number(entry.group_counter_value ?? 0);
+  return counters;
+}
+
 function requiredString(method: string, name: string, value: unknown): string {
   if (typeof value !== "string" || value === "") throw invalid(method, `${name} must be a non-empty string`);
   return value;
@@ -200,6 +293,9 @@ export class ChatSDK {
   private sentIDs = new Set<string>();
   private groups = new Map<string, Group>();
   private profiles = new Map<string, Profile>();
+  /** Lists of the relationship chain a `friend` push changed, to be read again. */
+  private relationsDirty = new Set<RelationList>();
+  private relationsRefreshing: Promise<void> | null = null;
   /** Messages received before SDK_READY, announced right after it. */
   private heldBack: Message[] = [];
   private refreshing: Promise<void> | null = null;
@@ -773,41 +869,479 @@ export class ChatSDK {
     return ok(profiles);
   }
 
+  // ----- The relationship chain: friends, friend requests, friend groups, the blocklist -----
+
+  /** The users this user blocks, in the order blocked. */
   async getBlacklist(): Promise<ChatResponse<string[]>> {
     this.requireLogin("getBlacklist");
-    return ok([]);
+    return ok(await this.fetchBlacklist());
   }
 
-  // ----- Friends -----
+  /** Blocks users; resolves with those now blocked, rejects with the first refusal when none is. */
+  async addToBlacklist(options: any): Promise<ChatResponse<string[]>> {
+    const method = "addToBlacklist";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    const answer = await connection.request("blocklist_add", { user_id_list: userIDList }, false);
+    return ok(succeededOrFail(answer.results));
+  }
 
-  async getFriendList(): Promise<ChatResponse<unknown[]>> {
+  /** Unblocks users; resolves with those unblocked, rejects with the first refusal when none is. */
+  async removeFromBlacklist(options: any): Promise<ChatResponse<string[]>> {
+    const method = "removeFromBlacklist";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    const answer = await connection.request("blocklist_delete", { user_id_list: userIDList }, false);
+    return ok(succeededOrFail(answer.results));
+  }
+
+  async getFriendList(): Promise<ChatResponse<Friend[]>> {
     this.requireLogin("getFriendList");
-    return ok([]);
+    return ok(await this.fetchFriends());
+  }
+
+  /**
+   * Adds a friend. Resolves with `{userID, code, message}`: code 0 when the user is a friend now,
+   * 30539 when a friend request was sent and waits for the answer; rejects with TIM's code when
+   * the relationship refuses it (30515, 30516, 30525, ...).
+   */
+  async addFriend(options: any): Promise<ChatResponse> {
+    const method = "addFriend";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    const to = requiredString(method, "to", options.to);
+    const data: Record<string, unknown> = {
+      friendship_add_friend_param_identifier: to,
+      friendship_add_friend_param_friend_type: addTypeNumber(method, options.type),
+    };
+    const strings: Array<[string, string]> = [
+      ["source", "friendship_add_friend_param_add_source"],
+      ["wording", "friendship_add_friend_param_add_wording"],
+      ["remark", "friendship_add_friend_param_remark"],
+      ["groupName", "friendship_add_friend_param_group_name"],
+    ];
+    for (const [name, key] of strings) {
+      const value = options[name];
+      if (value === undefined || value === "") continue;
+      if (typeof value !== "string") throw invalid(method, `${name} must be a string`);
+      data[key] = value;
+    }
+    const result = await connection.request("friend_add", data, false);
+    const code = Number(result?.friend_result_code ?? 0);
+    const message = String(result?.friend_result_desc ?? "");
+    if (code !== 0 && code !== FRIEND_REQUEST_PENDING) throw new ChatError(code, `${method}: ${message}`);
+    return ok({ userID: to, code, message });
+  }
+
+  async deleteFriend(options: any): Promise<ChatResponse> {
+    const method = "deleteFriend";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    let type = 1;
+    if (options.type === TYPES.SNS_DELETE_TYPE_SINGLE) type = 0;
+    else if (options.type !== undefined && options.type !== TYPES.SNS_DELETE_TYPE_BOTH) {
+      throw invalid(method, "type must be TYPES.SNS_DELETE_TYPE_SINGLE or TYPES.SNS_DELETE_TYPE_BOTH");
+    }
+    const answer = await connection.request(
+      "friend_delete",
+      { friendship_delete_friend_param_friend_type: type, friendship_delete_friend_param_identifier_array: userIDList },
+      false,
+    );
+    return ok(splitResults(answer.results));
   }
 
   async checkFriend(options: any): Promise<ChatResponse> {
     const method = "checkFriend";
-    this.requireLogin(method);
+    const connection = this.requireLogin(method);
     const userIDList = stringList(method, "userIDList", options?.userIDList);
-    return ok({
-      successUserIDList: userIDList.map((userID) => ({ userID, code: 0, relation: TYPES.SNS_TYPE_NO_RELATION })),
-      failureUserIDList: [],
-    });
+    let type = 1;
+    if (options.type === TYPES.SNS_CHECK_TYPE_SINGLE) type = 0;
+    else if (options.type !== undefined && options.type !== TYPES.SNS_CHECK_TYPE_BOTH) {
+      throw invalid(method, "type must be TYPES.SNS_CHECK_TYPE_SINGLE or TYPES.SNS_CHECK_TYPE_BOTH");
+    }
+    const answer = await connection.request(
+      "friend_check",
+      { friendship_check_friendtype_param_check_type: type, friendship_check_friendtype_param_identifier_array: userIDList },
+      true,
+    );
+    const successUserIDList: Array<{ userID: string; code: 0; relation: string }> = [];
+    const failureUserIDList: Array<{ userID: string; code: number; message: string }> = [];
+    for (const result of answer.results ?? []) {
+      const userID = String(result.friendship_check_friendtype_result_identifier ?? "");
+      const code = Number(result.friendship_check_friendtype_result_code ?? 0);
+      if (code === 0) {
+        successUserIDList.push({ userID, code: 0, relation: RELATIONS[Number(result.friendship_check_friendtype_result_relation)] ?? TYPES.SNS_TYPE_NO_RELATION });
+      } else {
+        failureUserIDList.push({ userID, code, message: String(result.friendship_check_friendtype_result_desc ?? "") });
+      }
+    }
+    return ok({ successUserIDList, failureUserIDList });
   }
 
-  async getFriendApplicationList(): Promise<ChatResponse> {
+  /** Friends' entries; a user who is not a friend is in `failureUserIDList` with 30001. */
+  async getFriendProfile(options: any): Promise<ChatResponse> {
+    const method = "getFriendProfile";
+    const connection = this.requireLogin(method);
+    const userIDList = stringList(method, "userIDList", options?.userIDList);
+    const answer = await connection.request("friend_get_info", { friend_id_list: userIDList }, true);
+    const friendList: Friend[] = [];
+    const failureUserIDList: Array<{ userID: string; code: number; message: string }> = [];
+    for (const result of answer.results ?? []) {
+      const userID = String(result.friendship_friend_info_get_result_identifier ?? "");
+      const code = Number(result.friendship_friend_info_get_result_error_code ?? 0);
+      const relation = Number(result.friendship_friend_info_get_result_relation_type ?? 0);
+      if (code !== 0) {
+        failureUserIDList.push({ userID, code, message: String(result.friendship_friend_info_get_result_error_message ?? "") });
+      } else if (relation === 1 || relation === 3) {
+        friendList.push(friendFromWire({ friend_profile_identifier: userID, ...result.friendship_friend_info_get_result_field_info }));
+      } else {
+        failureUserIDList.push({ userID, code: NOT_A_FRIEND, message: `${userID} is not a friend` });
+      }
+    }
+    return ok({ friendList, failureUserIDList });
+  }
+
+  /** Changes a friend's remark and custom fields; resolves with the friend as it is now. */
+  async updateFriend(options: any): Promise<ChatResponse<Friend>> {
+    const method = "updateFriend";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    const userID = requiredString(method, "userID", options.userID);
+    const item: Record<string, unknown> = {};
+    if (options.remark !== undefined) {
+      if (typeof options.remark !== "string") throw invalid(method, "remark must be a string");
+      item.friend_profile_item_remark = options.remark;
+    }
+    if (options.friendCustomField !== undefined) {
+      const fields = options.friendCustomField;
+      if (!Array.isArray(fields) || !fields.every((field) => isObject(field) && typeof field.key === "string" && field.key !== "" && typeof field.value === "string")) {
+        throw invalid(method, "friendCustomField must be an array of {key, value} strings");
+      }
+      item.friend_profile_item_custom_string_array = fields.map((field) => ({
+        friend_profile_custom_string_info_key: field.key,
+        friend_profile_custom_string_info_value: field.value,
+      }));
+    }
+    if (Object.keys(item).length === 0) throw invalid(method, "give remark or friendCustomField to change");
+    await connection.request(
+      "friend_modify",
+      { friendship_modify_friend_profile_param_identifier: userID, friendship_modify_friend_profile_param_item: item },
+      true,
+    );
+    const friend = (await this.fetchFriends()).find((candidate) => candidate.userID === userID);
+    if (!friend) throw new ChatError(NOT_A_FRIEND, `${method}: ${userID} is not a friend`);
+    return ok(friend);
+  }
+
+  async getFriendApplicationList(): Promise<ChatResponse<{ friendApplicationList: FriendApplication[]; unreadCount: number }>> {
     this.requireLogin("getFriendApplicationList");
-    return ok({ friendApplicationList: [], unreadCount: 0 });
+    return ok(await this.fetchApplications());
+  }
+
+  async acceptFriendApplication(options: any): Promise<ChatResponse> {
+    const method = "acceptFriendApplication";
+    this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object");
+    let action = 1;
+    if (options.type === TYPES.SNS_APPLICATION_AGREE) action = 0;
+    else if (options.type !== undefined && options.type !== TYPES.SNS_APPLICATION_AGREE_AND_ADD) {
+      throw invalid(method, "type must be TYPES.SNS_APPLICATION_AGREE or TYPES.SNS_APPLICATION_AGREE_AND_ADD");
+    }
+    if (options.remark !== undefined && typeof options.remark !== "string") throw invalid(method, "remark must be a string");
+    if (options.groupName !== undefined && typeof options.groupName !== "string") throw invalid(method, "groupName must be a string");
+    return this.answerApplication(method, requiredString(method, "userID", options.userID), action, options.remark ?? "", options.groupName ?? "");
+  }
+
+  async refuseFriendApplication(options: any): Promise<ChatResponse> {
+    const method = "refuseFriendApplication";
+    this.requireLogin(method);
+    return this.answerApplication(method, requiredString(method, "userID", options?.userID), 2, "", "");
+  }
+
+  async deleteFriendApplication(options: any): Promise<ChatResponse> {
+    const method = "deleteFriendApplication";
+    const connection = this.requireLogin(method);
+    const userID = requiredString(method, "userID", options?.userID);
+    let type = 2;
+    if (options.type === TYPES.SNS_APPLICATION_SENT_TO_ME) type = 0;
+    else if (options.type === TYPES.SNS_APPLICATION_SENT_BY_ME) type = 1;
+    else if (options.type !== undefined) {
+      throw invalid(method, "type must be TYPES.SNS_APPLICATION_SENT_TO_ME or TYPES.SNS_APPLICATION_SENT_BY_ME");
+    }
+    const answer = await connection.request(
+      "friend_delete_pendency",
+      { friendship_delete_pendency_param_type: type, friendship_delete_pendency_param_identifier_array: [userID] },
+      false,
+    );
+    failOnFirstFailure(method, answer.results);
+    return ok({ userID });
   }
 
   async setFriendApplicationRead(): Promise<ChatResponse> {
-    this.requireLogin("setFriendApplicationRead");
+    const connection = this.requireLogin("setFriendApplicationRead");
+    await connection.request("friend_report_pendency_read", { time_stamp: 0 }, true);
     return ok({});
   }
 
-  async getFriendGroupList(): Promise<ChatResponse<unknown[]>> {
+  async getFriendGroupList(): Promise<ChatResponse<FriendGroup[]>> {
     this.requireLogin("getFriendGroupList");
-    return ok([]);
+    return ok(await this.fetchFriendGroups());
+  }
+
+  async createFriendGroup(options: any): Promise<ChatResponse> {
+    const method = "createFriendGroup";
+    const connection = this.requireLogin(method);
+    const name = requiredString(method, "name", options?.name);
+    const userIDList = optionalIDs(method, options.userIDList);
+    const answer = await connection.request(
+      "friend_group_create",
+      { friendship_create_friend_group_param_name_array: [name], friendship_create_friend_group_param_identifier_array: userIDList },
+      false,
+    );
+    return ok({ friendGroup: await this.friendGroupNamed(method, name), failureUserIDList: splitResults(answer.results).failureUserIDList });
+  }
+
+  /** Deletes a friend group (its friends stay friends); resolves with the group as it was. */
+  async deleteFriendGroup(options: any): Promise<ChatResponse<FriendGroup>> {
+    const method = "deleteFriendGroup";
+    const connection = this.requireLogin(method);
+    const name = requiredString(method, "name", options?.name);
+    const before = await this.friendGroupNamed(method, name);
+    await connection.request("friend_group_delete", { friend_group_name_array: [name] }, false);
+    return ok(before);
+  }
+
+  async addToFriendGroup(options: any): Promise<ChatResponse> {
+    return this.changeFriendGroup("addToFriendGroup", options, "friendship_modify_friend_group_param_add_identifier_array");
+  }
+
+  async removeFromFriendGroup(options: any): Promise<ChatResponse> {
+    return this.changeFriendGroup("removeFromFriendGroup", options, "friendship_modify_friend_group_param_delete_identifier_array");
+  }
+
+  async renameFriendGroup(options: any): Promise<ChatResponse<FriendGroup>> {
+    const method = "renameFriendGroup";
+    const connection = this.requireLogin(method);
+    const oldName = requiredString(method, "oldName", options?.oldName);
+    const newName = requiredString(method, "newName", options.newName);
+    await connection.request(
+      "friend_group_modify",
+      { friendship_modify_friend_group_param_name: oldName, friendship_modify_friend_group_param_new_name: newName },
+      false,
+    );
+    return ok(await this.friendGroupNamed(method, newName));
+  }
+
+  private async changeFriendGroup(method: string, options: any, key: string): Promise<ChatResponse> {
+    const connection = this.requireLogin(method);
+    const name = requiredString(method, "name", options?.name);
+    const userIDList = stringList(method, "userIDList", options.userIDList);
+    const answer = await connection.request("friend_group_modify", { friendship_modify_friend_group_param_name: name, [key]: userIDList }, false);
+    return ok({ friendGroup: await this.friendGroupNamed(method, name), failureUserIDList: splitResults(answer.results).failureUserIDList });
+  }
+
+  private async answerApplication(method: string, userID: string, action: number, remark: string, groupName: string): Promise<ChatResponse> {
+    const connection = this.requireLogin(method);
+    const result = await connection.request(
+      "friend_handle_request",
+      { friend_response_identifier: userID, friend_response_action: action, friend_response_remark: remark, friend_response_group_name: groupName },
+      false,
+    );
+    const code = Number(result?.friend_result_code ?? 0);
+    if (code !== 0) throw new ChatError(code, `${method}: ${String(result?.friend_result_desc ?? "")}`);
+    return ok({ userID });
+  }
+
+  private async fetchFriends(): Promise<Friend[]> {
+    const connection = this.requireLogin("getFriendList");
+    const answer = await connection.request("friend_get_list", {}, true);
+    return (answer.friends ?? []).map(friendFromWire);
+  }
+
+  private async fetchBlacklist(): Promise<string[]> {
+    const connection = this.requireLogin("getBlacklist");
+    const answer = await connection.request("blocklist_get", {}, true);
+    return (answer.blocked ?? []).map((entry: Record<string, any>) => String(entry.friend_profile_identifier ?? ""));
+  }
+
+  private async fetchFriendGroups(names: string[] = []): Promise<FriendGroup[]> {
+    const connection = this.requireLogin("getFriendGroupList");
+    const answer = await connection.request("friend_group_get", { friend_group_name_array: names }, true);
+    return (answer.groups ?? []).map(friendGroupFromWire);
+  }
+
+  private async friendGroupNamed(method: string, name: string): Promise<FriendGroup> {
+    const [group] = await this.fetchFriendGroups([name]);
+    if (!group) throw new ChatError(NOT_A_FRIEND, `${method}: there is no friend group named ${JSON.stringify(name)}`);
+    return group;
+  }
+
+  /** Every friend request received and sent, newest first, read page by page. */
+  private async fetchApplications(): Promise<{ friendApplicationList: FriendApplication[]; unreadCount: number }> {
+    const connection = this.requireLogin("getFriendApplicationList");
+    const friendApplicationList: FriendApplication[] = [];
+    let unreadCount = 0;
+    let startTime = 0;
+    for (let page = 0; page < 1000; page++) {
+      const answer = await connection.request(
+        "friend_get_pendency_list",
+        { friendship_get_pendency_list_param_type: 2, friendship_get_pendency_list_param_start_time: startTime, friendship_get_pendency_list_param_limited_size: 100 },
+        true,
+      );
+      if (page === 0) unreadCount = Number(answer.pendency_page_unread_num ?? 0);
+      friendApplicationList.push(...(answer.pendency_page_pendency_info_array ?? []).map(friendApplicationFromWire));
+      startTime = Number(answer.pendency_page_start_time ?? 0);
+      if (startTime === 0) break;
+    }
+    return { friendApplicationList, unreadCount };
+  }
+
+  /**
+   * A `friend` push: reads again the lists the change touched and emits their events. Changes
+   * arriving while a read runs are gathered and read once after it.
+   */
+  private onFriendPush(data: any): void {
+    const type = Number(data?.friend_change_elem_change_type);
+    const lists = FRIEND_CHANGE_LISTS[type];
+    if (!lists || !this.ready) return;
+    for (const list of lists) this.relationsDirty.add(list);
+    if (this.relationsRefreshing) return;
+    const connection = this.connection;
+    this.relationsRefreshing = (async () => {
+      while (this.relationsDirty.size > 0 && this.connection === connection) {
+        const lists = [...this.relationsDirty];
+        this.relationsDirty.clear();
+        for (const list of lists) {
+          try {
+            if (list === "friends") this.emit(EVENT.FRIEND_LIST_UPDATED, await this.fetchFriends());
+            else if (list === "applications") this.emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, await this.fetchApplications());
+            else if (list === "groups") this.emit(EVENT.FRIEND_GROUP_LIST_UPDATED, await this.fetchFriendGroups());
+            else this.emit(EVENT.BLACKLIST_UPDATED, await this.fetchBlacklist());
+          } catch (error) {
+            log(2, this.logLevel, `cannot read the ${list} of the relationship chain`, error);
+          }
+        }
+      }
+    })().finally(() => {
+      this.relationsRefreshing = null;
+    });
+  }
+
+  // ----- Group attributes and counters -----
+
+  async initGroupAttributes(options: any): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.writeGroupAttributes("initGroupAttributes", "group_init_attributes", options, true);
+  }
+
+  async setGroupAttributes(options: any): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.writeGroupAttributes("setGroupAttributes", "group_set_attributes", options, false);
+  }
+
+  /** Deletes the attributes named; an empty `keyList` deletes every one. */
+  async deleteGroupAttributes(options: any): Promise<ChatResponse<{ keyList: string[] }>> {
+    const method = "deleteGroupAttributes";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const keyList = keyListOf(method, options.keyList);
+    await connection.request("group_delete_attributes", { group_id: groupID, keys: keyList }, true);
+    return ok({ keyList });
+  }
+
+  /** The attributes named, or every one when `keyList` is empty or absent. */
+  async getGroupAttributes(options: any): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
+    const method = "getGroupAttributes";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const keyList = keyListOf(method, options.keyList);
+    const answer = await connection.request("group_get_attributes", { group_id: groupID, keys: keyList }, true);
+    return ok({ groupAttributes: attributesFromWire(answer.attributes) });
+  }
+
+  async setGroupCounters(options: any): Promise<ChatResponse<{ groupID: string; counters: Record<string, number> }>> {
+    const method = "setGroupCounters";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const counters = options.counters;
+    if (!isObject(counters) || Array.isArray(counters) || !Object.values(counters).every((value) => Number.isSafeInteger(value))) {
+      throw invalid(method, "counters must be an object of integer values by key");
+    }
+    const answer = await connection.request(
+      "group_set_counters",
+      {
+        group_id: groupID,
+        counters: Object.entries(counters).map(([key, value]) => ({ group_counter_key: key, group_counter_value: value })),
+      },
+      true,
+    );
+    return ok({ groupID, counters: countersFromWire(answer.counters) });
+  }
+
+  async increaseGroupCounter(options: any): Promise<ChatResponse<{ groupID: string; key: string; value: number }>> {
+    return this.changeGroupCounter("increaseGroupCounter", "group_increase_counter", options);
+  }
+
+  async decreaseGroupCounter(options: any): Promise<ChatResponse<{ groupID: string; key: string; value: number }>> {
+    return this.changeGroupCounter("decreaseGroupCounter", "group_decrease_counter", options);
+  }
+
+  /** The counters named, or every one when `keyList` is empty or absent. */
+  async getGroupCounters(options: any): Promise<ChatResponse<{ groupID: string; counters: Record<string, number> }>> {
+    const method = "getGroupCounters";
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const keyList = keyListOf(method, options.keyList);
+    const answer = await connection.request("group_get_counters", { group_id: groupID, keys: keyList }, true);
+    return ok({ groupID, counters: countersFromWire(answer.counters) });
+  }
+
+  private async writeGroupAttributes(
+    method: string,
+    op: string,
+    options: any,
+    init: boolean,
+  ): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const attributes = options.groupAttributes;
+    if (!isObject(attributes) || Array.isArray(attributes) || !Object.values(attributes).every((value) => typeof value === "string")) {
+      throw invalid(method, "groupAttributes must be an object of string values by key");
+    }
+    if (!init && Object.keys(attributes).length === 0) throw invalid(method, "groupAttributes must hold at least one attribute");
+    await connection.request(
+      op,
+      {
+        group_id: groupID,
+        attributes: Object.entries(attributes).map(([key, value]) => ({ group_attribute_key: key, group_attribute_value: value })),
+      },
+      true,
+    );
+    return ok({ groupAttributes: { ...(attributes as Record<string, string>) } });
+  }
+
+  private async changeGroupCounter(method: string, op: string, options: any): Promise<ChatResponse<{ groupID: string; key: string; value: number }>> {
+    const connection = this.requireLogin(method);
+    const groupID = requiredString(method, "groupID", options?.groupID);
+    const key = requiredString(method, "key", options.key);
+    if (!Number.isSafeInteger(options.value) || options.value < 0) throw invalid(method, "value must be a non-negative integer");
+    // Not idempotent: a lost answer is not sent again, as each repeat would count.
+    const answer = await connection.request(op, { group_id: groupID, group_counter_key: key, group_counter_value: options.value }, false);
+    return ok({ groupID, key: String(answer.group_counter_key ?? key), value: Number(answer.group_counter_value ?? 0) });
+  }
+
+  private onGroupAttributesPush(data: any): void {
+    if (!this.ready || typeof data?.group_id !== "string") return;
+    this.emit(EVENT.GROUP_ATTRIBUTES_UPDATED, { groupID: data.group_id, groupAttributes: attributesFromWire(data.attributes) });
+  }
+
+  private onGroupCountersPush(data: any): void {
+    if (!this.ready || typeof data?.group_id !== "string") return;
+    for (const counter of data.counters ?? []) {
+      this.emit(EVENT.GROUP_COUNTER_UPDATED, {
+        groupID: data.group_id,
+        key: String(counter.group_counter_key ?? ""),
+        value: Number(counter.group_counter_value ?? 0),
+      });
+    }
   }
 
   // ----- Groups -----
@@ -1511,20 +2045,6 @@ export class ChatSDK {
   searchCloudGroupMembers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroupMembers"); }
   setMessageRemindType(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageRemindType"); }
   setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
-  addToBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("addToBlacklist"); }
-  removeFromBlacklist(..._args: unknown[]): Promise<never> { return this.notEnabled("removeFromBlacklist"); }
-  addFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("addFriend"); }
-  deleteFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriend"); }
-  getFriendProfile(..._args: unknown[]): Promise<never> { return this.notEnabled("getFriendProfile"); }
-  updateFriend(..._args: unknown[]): Promise<never> { return this.notEnabled("updateFriend"); }
-  acceptFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("acceptFriendApplication"); }
-  refuseFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("refuseFriendApplication"); }
-  deleteFriendApplication(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriendApplication"); }
-  createFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("createFriendGroup"); }
-  deleteFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteFriendGroup"); }
-  addToFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("addToFriendGroup"); }
-  removeFromFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("removeFromFriendGroup"); }
-  renameFriendGroup(..._args: unknown[]): Promise<never> { return this.notEnabled("renameFriendGroup"); }
   followUser(..._args: unknown[]): Promise<never> { return this.notEnabled("followUser"); }
   unfollowUser(..._args: unknown[]): Promise<never> { return this.notEnabled("unfollowUser"); }
   getMyFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMyFollowersList"); }
@@ -1533,14 +2053,6 @@ export class ChatSDK {
   getUserFollowInfo(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserFollowInfo"); }
   checkFollowType(..._args: unknown[]): Promise<never> { return this.notEnabled("checkFollowType"); }
   pinGroupMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("pinGroupMessage"); }
-  initGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("initGroupAttributes"); }
-  setGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupAttributes"); }
-  deleteGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteGroupAttributes"); }
-  getGroupAttributes(..._args: unknown[]): Promise<never> { return this.notEnabled("getGroupAttributes"); }
-  setGroupCounters(..._args: unknown[]): Promise<never> { return this.notEnabled("setGroupCounters"); }
-  increaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("increaseGroupCounter"); }
-  decreaseGroupCounter(..._args: unknown[]): Promise<never> { return this.notEnabled("decreaseGroupCounter"); }
-  getGroupCounters(..._args: unknown[]): Promise<never> { return this.notEnabled("getGroupCounters"); }
   markGroupMemberList(..._args: unknown[]): Promise<never> { return this.notEnabled("markGroupMemberList"); }
   createTopicInCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("createTopicInCommunity"); }
   deleteTopicFromCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteTopicFromCommunity"); }
@@ -1722,6 +2234,15 @@ export class ChatSDK {
         break;
       case "conv_group":
         this.onConvGroupPush(data);
+        break;
+      case "friend":
+        this.onFriendPush(data);
+        break;
+      case "group_attributes":
+        this.onGroupAttributesPush(data);
+        break;
+      case "group_counters":
+        this.onGroupCountersPush(data);
         break;
       case "synced":
         this.scheduleRefresh();

@@ -22,11 +22,9 @@ export interface MethodCoverage {
 const entry = (area: string, state: MethodState, note = ""): MethodCoverage => ({ area, state, note });
 
 const UPLOAD = "uploads payload.file (a File, a Blob or a file input) to the server before sending, with onProgress; TIM's payload with the server's URLs";
-const NO_FRIENDS = "the server has no relationship chain (friends, blocklist) yet";
 const NO_FOLLOW = "the server has no follow relationships";
 const NO_SIGNALING = "the server has no signaling";
 const NO_TOPICS = "the server has no community topics";
-const NO_ATTRIBUTES = "the server has no group attributes or counters";
 const NO_SEARCH = "the server has no cloud search";
 const NO_REACTIONS = "the server has no reactions or message extensions";
 const NO_AI = "the server has no translation or speech recognition";
@@ -111,32 +109,32 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   getMyProfile: entry("profile", "works"),
   getUserProfile: entry("profile", "works", "accounts that do not exist are left out"),
   updateMyProfile: entry("profile", "partial", "nick, avatar, gender, selfSignature, allowType, birthday, location, language, level, role and profileCustomField; messageSettings and adminForbidType have no place on the server and are not kept"),
-  getBlacklist: entry("profile", "empty", NO_FRIENDS),
-  addToBlacklist: entry("profile", "not-enabled", NO_FRIENDS),
-  removeFromBlacklist: entry("profile", "not-enabled", NO_FRIENDS),
+  getBlacklist: entry("profile", "works", "the users blocked, in the order blocked"),
+  addToBlacklist: entry("profile", "works", "resolves with the users now blocked; ends friendships and requests both ways; BLACKLIST_UPDATED"),
+  removeFromBlacklist: entry("profile", "works", "resolves with the users unblocked"),
   setSelfStatus: entry("status", "works"),
   getUserStatus: entry("status", "works"),
   subscribeUserStatus: entry("status", "works", "USER_STATUS_UPDATED with each user's status now, then at every change"),
   unsubscribeUserStatus: entry("status", "works"),
 
   // Friends.
-  getFriendList: entry("friend", "empty", NO_FRIENDS),
-  addFriend: entry("friend", "not-enabled", NO_FRIENDS),
-  deleteFriend: entry("friend", "not-enabled", NO_FRIENDS),
-  checkFriend: entry("friend", "empty", `every user is answered with no relation: ${NO_FRIENDS}`),
-  getFriendProfile: entry("friend", "not-enabled", NO_FRIENDS),
-  updateFriend: entry("friend", "not-enabled", NO_FRIENDS),
-  getFriendApplicationList: entry("friend", "empty", NO_FRIENDS),
-  acceptFriendApplication: entry("friend", "not-enabled", NO_FRIENDS),
-  refuseFriendApplication: entry("friend", "not-enabled", NO_FRIENDS),
-  deleteFriendApplication: entry("friend", "not-enabled", NO_FRIENDS),
-  setFriendApplicationRead: entry("friend", "empty", `there is nothing to mark read: ${NO_FRIENDS}`),
-  getFriendGroupList: entry("friend", "empty", NO_FRIENDS),
-  createFriendGroup: entry("friend", "not-enabled", NO_FRIENDS),
-  deleteFriendGroup: entry("friend", "not-enabled", NO_FRIENDS),
-  addToFriendGroup: entry("friend", "not-enabled", NO_FRIENDS),
-  removeFromFriendGroup: entry("friend", "not-enabled", NO_FRIENDS),
-  renameFriendGroup: entry("friend", "not-enabled", NO_FRIENDS),
+  getFriendList: entry("friend", "works", "read from the server, in the order added; FRIEND_LIST_UPDATED at every change"),
+  addFriend: entry("friend", "works", "code 0 (added) or 30539 (a request waits for the answer) in data; refusals reject with TIM's codes"),
+  deleteFriend: entry("friend", "works", "one-way or both; successUserIDList and failureUserIDList"),
+  checkFriend: entry("friend", "works", "one-way or both"),
+  getFriendProfile: entry("friend", "works", "users who are not friends are in failureUserIDList with 30001"),
+  updateFriend: entry("friend", "works", "remark and friendCustomField; resolves with the friend as it is now"),
+  getFriendApplicationList: entry("friend", "works", "requests received and sent, newest first, with unreadCount; FRIEND_APPLICATION_LIST_UPDATED"),
+  acceptFriendApplication: entry("friend", "works", "SNS_APPLICATION_AGREE or SNS_APPLICATION_AGREE_AND_ADD (the default), with remark"),
+  refuseFriendApplication: entry("friend", "works"),
+  deleteFriendApplication: entry("friend", "works", "received, sent, or either when type is left out"),
+  setFriendApplicationRead: entry("friend", "works", "on all the user's devices"),
+  getFriendGroupList: entry("friend", "works", "FRIEND_GROUP_LIST_UPDATED at every change"),
+  createFriendGroup: entry("friend", "works", "users who are not friends are in failureUserIDList"),
+  deleteFriendGroup: entry("friend", "works", "resolves with the group as it was; its friends stay friends"),
+  addToFriendGroup: entry("friend", "works", "users who are not friends are in failureUserIDList"),
+  removeFromFriendGroup: entry("friend", "works"),
+  renameFriendGroup: entry("friend", "works"),
 
   // Follow.
   followUser: entry("follow", "not-enabled", NO_FOLLOW),
@@ -162,14 +160,14 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   changeGroupOwner: entry("group", "works"),
   getGroupApplicationList: entry("group", "works", "requests to join the groups the user owns or administers"),
   handleGroupApplication: entry("group", "works", "Agree or Reject, given the application or the group system notice"),
-  initGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
-  setGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
-  deleteGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
-  getGroupAttributes: entry("group", "not-enabled", NO_ATTRIBUTES),
-  setGroupCounters: entry("group", "not-enabled", NO_ATTRIBUTES),
-  increaseGroupCounter: entry("group", "not-enabled", NO_ATTRIBUTES),
-  decreaseGroupCounter: entry("group", "not-enabled", NO_ATTRIBUTES),
-  getGroupCounters: entry("group", "not-enabled", NO_ATTRIBUTES),
+  initGroupAttributes: entry("group", "works", "every group type; GROUP_ATTRIBUTES_UPDATED to the members online"),
+  setGroupAttributes: entry("group", "works", "GROUP_ATTRIBUTES_UPDATED to the members online"),
+  deleteGroupAttributes: entry("group", "works", "an empty keyList deletes every attribute"),
+  getGroupAttributes: entry("group", "works", "an empty keyList reads every attribute"),
+  setGroupCounters: entry("group", "works", "not in Community groups (10007); GROUP_COUNTER_UPDATED once per counter"),
+  increaseGroupCounter: entry("group", "works", "never sent twice after a lost answer, since a repeat would count twice"),
+  decreaseGroupCounter: entry("group", "works", "never sent twice after a lost answer, since a repeat would count twice"),
+  getGroupCounters: entry("group", "works", "an empty keyList reads every counter"),
 
   // Group members.
   getGroupMemberList: entry("group member", "works", "the server's pages of 100, with offset for the next page, and each member's isOnline"),

@@ -438,3 +438,79 @@ export function draftTextOf(draft: unknown): string {
   if (text) return String(text.text_elem_content ?? "");
   return String(value.draft_user_define ?? "");
 }
+
+/** TIM's Web `Friend`. */
+export interface Friend {
+  userID: string;
+  remark: string;
+  groupList: string[];
+  source: string;
+  wording: string;
+  profile: Profile;
+  friendCustomField: Array<{ key: string; value: string }>;
+}
+
+/** TIM's Web `FriendApplication`. */
+export interface FriendApplication {
+  userID: string;
+  avatar: string;
+  nick: string;
+  time: number;
+  source: string;
+  wording: string;
+  type: string;
+}
+
+/** TIM's Web `FriendGroup`. */
+export interface FriendGroup {
+  name: string;
+  userIDList: string[];
+  count: number;
+}
+
+/** A `Friend` from the server's `FriendProfile`. */
+export function friendFromWire(info: Record<string, any>): Friend {
+  const userID = String(info.friend_profile_identifier ?? "");
+  const wireProfile = info.friend_profile_user_profile;
+  const profile =
+    wireProfile && typeof wireProfile === "object"
+      ? profileFromWire({ ...wireProfile, user_profile_identifier: wireProfile.user_profile_identifier || userID })
+      : defaultProfile(userID);
+  return {
+    userID,
+    remark: String(info.friend_profile_remark ?? ""),
+    groupList: Array.isArray(info.friend_profile_group_name_array) ? info.friend_profile_group_name_array.map(String) : [],
+    source: String(info.friend_profile_add_source ?? ""),
+    wording: String(info.friend_profile_add_wording ?? ""),
+    profile,
+    friendCustomField: Array.isArray(info.friend_profile_custom_string_array)
+      ? info.friend_profile_custom_string_array.map((field: Record<string, any>) => ({
+          key: String(field.friend_profile_custom_string_info_key ?? ""),
+          value: String(field.friend_profile_custom_string_info_value ?? ""),
+        }))
+      : [],
+  };
+}
+
+/** A `FriendApplication` from the server's `FriendAddPendencyInfo` (type 0 received, 1 sent). */
+export function friendApplicationFromWire(info: Record<string, any>): FriendApplication {
+  return {
+    userID: String(info.friend_add_pendency_info_identifier ?? ""),
+    avatar: String(info.friend_add_pendency_info_face_url ?? ""),
+    nick: String(info.friend_add_pendency_info_nick_name ?? ""),
+    time: Number(info.friend_add_pendency_info_add_time ?? 0),
+    source: String(info.friend_add_pendency_info_add_source ?? ""),
+    wording: String(info.friend_add_pendency_info_add_wording ?? ""),
+    type: Number(info.friend_add_pendency_info_type) === 1 ? TYPES.SNS_APPLICATION_SENT_BY_ME : TYPES.SNS_APPLICATION_SENT_TO_ME,
+  };
+}
+
+/** A `FriendGroup` from the server's `FriendGroupInfo`. */
+export function friendGroupFromWire(info: Record<string, any>): FriendGroup {
+  const userIDList = Array.isArray(info.friend_group_info_identifier_array) ? info.friend_group_info_identifier_array.map(String) : [];
+  return {
+    name: String(info.friend_group_info_name ?? ""),
+    userIDList,
+    count: Number(info.friend_group_info_count ?? userIDList.length),
+  };
+}

@@ -812,6 +812,84 @@ export interface TIMMsgUpdateCallbackParams {
   user_data?: string;
 }
 
+/** A message extension: TIM's key and value, and tincan's `message_extension_seq` (the key's version, which the SDK fills in when it is left out). */
+export interface MessageExtension {
+  message_extension_key: string;
+  message_extension_value?: string;
+  message_extension_seq?: number;
+}
+
+/** One key's result of a set or a delete: 0, 23001 (the key changed meanwhile; the item is the key as it is now) or 23004 (no such key). */
+export interface MessageExtensionResult {
+  message_extension_result_code: number;
+  message_extension_result_info: string;
+  message_extension_item: MessageExtension;
+}
+
+export interface TIMMsgSetMessageExtensionsParam {
+  /** The message (as sent or received), or its JSON text; it must have been sent with `message_support_message_extension`. */
+  json_msg: Json_value_msg | string;
+  /** The extensions to set: 1 to 20. */
+  json_extension_array: MessageExtension[];
+  user_data?: string;
+}
+
+export interface TIMMsgGetMessageExtensionsParam {
+  json_msg: Json_value_msg | string;
+  user_data?: string;
+}
+
+export interface TIMMsgDeleteMessageExtensionsParam {
+  json_msg: Json_value_msg | string;
+  /** The keys to delete (objects or plain keys), at most 20; empty or absent deletes them all. */
+  json_extension_key_array?: Array<MessageExtension | string>;
+  user_data?: string;
+}
+
+/** `message_extension_array` is the JSON text of the keys set or changed (`MessageExtension` objects). */
+export interface TIMSetMsgExtensionsChangedCallbackFun {
+  (message_id: string, message_extension_array: string, user_data: string): void;
+}
+
+/** `message_extension_key_array` is the JSON text of the keys deleted (`{message_extension_key}` objects). */
+export interface TIMSetMsgExtensionsDeletedCallbackFun {
+  (message_id: string, message_extension_key_array: string, user_data: string): void;
+}
+
+export interface TIMSetMsgExtensionsChangedCallbackParam {
+  callback: TIMSetMsgExtensionsChangedCallbackFun;
+  user_data?: string;
+}
+
+export interface TIMSetMsgExtensionsDeletedCallbackParam {
+  callback: TIMSetMsgExtensionsDeletedCallbackFun;
+  user_data?: string;
+}
+
+/** `params` is the peers' user IDs (1 to 30); `opt` a `TIMReceiveMessageOpt` (0 to 3). */
+export interface MsgSetC2CReceiveMessageOptParams {
+  params: string[];
+  opt: number;
+  user_data?: string;
+}
+
+export interface MsgGetC2CReceiveMessageOptParams {
+  params: string[];
+  user_data?: string;
+}
+
+export interface MsgSetGroupReceiveMessageOptParams {
+  group_id: string;
+  opt: number;
+  user_data?: string;
+}
+
+/** TIM's `TIMReceiveMessageOptInfo` for one peer. */
+export interface TIMReceiveMessageOptInfo {
+  msg_recv_msg_opt_result_identifier: string;
+  msg_recv_msg_opt_result_opt: number;
+}
+
 export interface MsgDeleteParams {
   conv_id: string;
   conv_type: TIMConvType | number;

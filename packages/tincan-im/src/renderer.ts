@@ -117,6 +117,19 @@ import type {
   TIMMsgRevokeCallbackParams,
   TIMMsgUpdateCallbackFunc,
   TIMMsgUpdateCallbackParams,
+  MessageExtension,
+  MessageExtensionResult,
+  MsgSetC2CReceiveMessageOptParams,
+  MsgGetC2CReceiveMessageOptParams,
+  MsgSetGroupReceiveMessageOptParams,
+  TIMReceiveMessageOptInfo,
+  TIMMsgSetMessageExtensionsParam,
+  TIMMsgGetMessageExtensionsParam,
+  TIMMsgDeleteMessageExtensionsParam,
+  TIMSetMsgExtensionsChangedCallbackFun,
+  TIMSetMsgExtensionsChangedCallbackParam,
+  TIMSetMsgExtensionsDeletedCallbackFun,
+  TIMSetMsgExtensionsDeletedCallbackParam,
   QuitGroupParams,
   setConvEventCallback,
   TIMConversationOperationResult,
@@ -215,6 +228,8 @@ class Callbacks {
   groupCounterChanged?: Registered<TIMGroupCounterChangedCallback>;
   msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
   msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
+  msgExtensionsChanged?: Registered<TIMSetMsgExtensionsChangedCallbackFun>;
+  msgExtensionsDeleted?: Registered<TIMSetMsgExtensionsDeletedCallbackFun>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
   convGroupCreated?: Registered<TIMConvConversationGroupCreatedCallback>;
   convGroupDeleted?: Registered<TIMConvConversationGroupDeletedCallback>;
@@ -321,6 +336,16 @@ class Callbacks {
           break;
         case "msg_update":
           invoke(this.msgUpdate, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          break;
+        case "msg_extensions_changed":
+          invoke(this.msgExtensionsChanged, (it) =>
+            it.callback(event.message_id as string, event.message_extension_array as string, it.userData as string),
+          );
+          break;
+        case "msg_extensions_deleted":
+          invoke(this.msgExtensionsDeleted, (it) =>
+            it.callback(event.message_id as string, event.message_extension_key_array as string, it.userData as string),
+          );
           break;
         case "group_tips":
           invoke(this.groupTips, (it) => it.callback(event.json_group_tip as string, it.userData as string));
@@ -799,6 +824,53 @@ export default class TimRender {
   /** The callback for modified messages; `null` removes it. */
   TIMSetMsgUpdateCallback(param: TIMMsgUpdateCallbackParams): Promise<void> {
     return this.register(param, "user_data", (it) => (this.instance.callbacks.msgUpdate = it));
+  }
+
+  /**
+   * Sets a message's extensions; `json_params` is one result per key (23001 for a key someone
+   * changed meanwhile, with the key as it is now, so that trying again applies this change over it).
+   */
+  TIMMsgSetMessageExtensions(param: TIMMsgSetMessageExtensionsParam): Promise<commonResult<MessageExtensionResult[]>> {
+    return this.call("TIMMsgSetMessageExtensions", param, "user_data");
+  }
+
+  /** A message's extensions; `json_params` is the array, each with its `message_extension_seq`. */
+  TIMMsgGetMessageExtensions(param: TIMMsgGetMessageExtensionsParam): Promise<commonResult<MessageExtension[]>> {
+    return this.call("TIMMsgGetMessageExtensions", param, "user_data");
+  }
+
+  /** Deletes a message's extensions (every one when no key is given); `json_params` is one result per key. */
+  TIMMsgDeleteMessageExtensions(
+    param: TIMMsgDeleteMessageExtensionsParam,
+  ): Promise<commonResult<MessageExtensionResult[]>> {
+    return this.call("TIMMsgDeleteMessageExtensions", param, "user_data");
+  }
+
+  /** Sets this user's receive option of its C2C conversations with some users (kept on the server, shown as `conv_recv_opt`). */
+  TIMMsgSetC2CReceiveMessageOpt(param: MsgSetC2CReceiveMessageOptParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetC2CReceiveMessageOpt", param, "user_data");
+  }
+
+  /** This user's receive option of its C2C conversations with some users; `json_params` is the array. */
+  TIMMsgGetC2CReceiveMessageOpt(
+    param: MsgGetC2CReceiveMessageOptParams,
+  ): Promise<commonResult<TIMReceiveMessageOptInfo[]>> {
+    return this.call("TIMMsgGetC2CReceiveMessageOpt", param, "user_data");
+  }
+
+  /** Sets this user's receive option of a group it is in. */
+  TIMMsgSetGroupReceiveMessageOpt(param: MsgSetGroupReceiveMessageOptParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetGroupReceiveMessageOpt", param, "user_data");
+  }
+
+  /** The callback for extensions set or changed, on any device of anyone in the conversation; `null` removes it. */
+  TIMSetMsgExtensionsChangedCallback(param: TIMSetMsgExtensionsChangedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgExtensionsChanged = it));
+  }
+
+  /** The callback for extensions deleted; `null` removes it. */
+  TIMSetMsgExtensionsDeletedCallback(param: TIMSetMsgExtensionsDeletedCallbackParam): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.msgExtensionsDeleted = it));
   }
 
   // -------------------------------------------------------------------------------------------

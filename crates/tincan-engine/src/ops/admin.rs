@@ -52,6 +52,8 @@ pub struct AppInfo {
     pub c2c_requires_friendship: bool,
     /// Whether a blocked sender's C2C message fails with 20007 (else it looks sent).
     pub blocked_send_fails: bool,
+    /// The app's revoke time limit in seconds; 0: the server's.
+    pub revoke_time_limit_secs: u32,
     /// When it was created, in seconds.
     pub created_at: u64,
     /// Whether its administrator manages the server: lists and creates apps, and reaches any
@@ -82,6 +84,8 @@ pub struct AppConfigChange {
     pub c2c_requires_friendship: Option<bool>,
     /// Whether a blocked sender's C2C message fails with 20007.
     pub blocked_send_fails: Option<bool>,
+    /// The revoke time limit in seconds (0: the server's).
+    pub revoke_time_limit_secs: Option<u32>,
 }
 
 impl AppInfo {
@@ -102,6 +106,7 @@ impl AppInfo {
             callback_commands: config.callback_commands.clone(),
             c2c_requires_friendship: config.c2c_requires_friendship,
             blocked_send_fails: config.blocked_send_fails,
+            revoke_time_limit_secs: config.revoke_time_limit_secs,
             created_at: settings.created_at,
             root: settings.root,
         }
@@ -338,6 +343,9 @@ impl Engine {
         }
         if let Some(url) = &change.callback_url {
             config.callback_url = url.trim().to_owned();
+        }
+        if let Some(limit) = change.revoke_time_limit_secs {
+            config.revoke_time_limit_secs = limit;
         }
         if let Some(commands) = &change.callback_commands {
             let mut unique: Vec<String> = Vec::with_capacity(commands.len());

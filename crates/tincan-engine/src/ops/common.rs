@@ -6,7 +6,7 @@ use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::group::{Group, Joined, Left};
 use tincan_proto::enums::GroupType;
 use tincan_proto::push::{self, ConvState, GroupPush};
-use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId};
 use tincan_store::{GroupRecord, MemberRecord, MessageRecord, WriteOp};
 
 use crate::engine::{Engine, Session};
@@ -222,6 +222,7 @@ pub(crate) fn tips_message_with(
         receipt_read_at: 0,
         receipt_private: false,
         revision: Default::default(),
+        supports_extensions: false,
     })
 }
 
@@ -327,4 +328,46 @@ pub(crate) fn member_accounts<'a>(users: impl IntoIterator<Item = &'a UserId>) -
 /// A group type by TIM's REST name, as group webhooks give it.
 pub(crate) fn rest_type(group: &Group) -> &'static str {
     group.group_type().rest_name().unwrap_or("Public")
+}
+
+/// A stored message a client named, and its conversation.
+pub(crate) struct Target {
+    pub(crate) conv: ConvKey,
+    pub(crate) record: MessageRecord,
+}
+
+/// The stored message of `conv` that `message` names (by `message_seq`, or by
+/// `message_msg_id`), visible to the session's user (after its history floor); `not_found`
+/// makes the error when there is none.
+pub(crate) async fn find_message(
+    engine: &Engine,
+    session: &Session,
+    conv: &Conv,
+    message: &Message,
+    not_found: impl Fn(String) -> ApiError,
+) -> Result<Target, ApiError> {
+    let (conv, floor) = resolve_conv(session, conv)?;
+    let sdkappid = session.app.sdkappid;
+    let record = if message.message_seq != 0 {
+        let (query_conv, seq) = (conv.clone(), message.message_seq);
+        engine.read_store(move |reader| reader.message_by_seq(sdkappid, &query_conv, seq)).await?
+    } else if !message.message_msg_id.is_empty() {
+        let msg_id = message.message_msg_id.clone();
+        engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await?
+    } else {
+        return Err(ApiError::invalid_parameter(
+            "the message has neither message_seq nor message_msg_id; pass the message as it was sent or received",
+        ));
+    };
+    let named = format!("message {:?} (seq {})", message.message_msg_id, message.message_seq);
+    match record {
+        Some(record)
+            if record.conv == conv
+                && record.seq > floor
+                && (message.message_msg_id.is_empty() || record.msg_id == message.message_msg_id) =>
+        {
+            Ok(Target { conv, record })
+        }
+        _ => Err(not_found(format!("{named} is not a message of this conversation"))),
+    }
 }

@@ -212,6 +212,7 @@ fn apply_settings(info: &mut ConvInfo, settings: &ConvSettings) {
     info.conv_draft = (!settings.draft.is_empty()).then(|| serde_json::from_str(&settings.draft).ok()).flatten();
     info.conv_is_has_draft = info.conv_draft.is_some();
     info.conv_is_pinned = settings.pinned;
+    info.conv_recv_opt = settings.recv_opt;
     let mut marks = settings.marks;
     if is_listed(info, settings) {
         // A conversation hidden before its latest message is hidden no more.

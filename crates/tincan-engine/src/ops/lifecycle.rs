@@ -19,54 +19,12 @@ use tincan_store::{MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
-use crate::events::revision_copy;
-use crate::ops::common::{group_not_found, message_views, resolve_conv};
+use crate::events::{revision_copy, user_event};
+use crate::ops::common::{Target, find_message, group_not_found, message_views, resolve_conv};
 use crate::ops::handle;
 use crate::render;
 use crate::state::lock;
 use crate::webhooks::{CallbackEvent, RecallEvent};
-
-/// What a revision needs to know of the message it revises.
-struct Target {
-    conv: ConvKey,
-    record: MessageRecord,
-}
-
-/// The stored message of `conv` that `message` names (by `message_seq`, or by
-/// `message_msg_id`), visible to the session's user (after its history floor); `not_found`
-/// makes the error when there is none.
-async fn find_message(
-    engine: &Engine,
-    session: &Session,
-    conv: &Conv,
-    message: &Message,
-    not_found: impl Fn(String) -> ApiError,
-) -> Result<Target, ApiError> {
-    let (conv, floor) = resolve_conv(session, conv)?;
-    let sdkappid = session.app.sdkappid;
-    let record = if message.message_seq != 0 {
-        let (query_conv, seq) = (conv.clone(), message.message_seq);
-        engine.read_store(move |reader| reader.message_by_seq(sdkappid, &query_conv, seq)).await?
-    } else if !message.message_msg_id.is_empty() {
-        let msg_id = message.message_msg_id.clone();
-        engine.read_store(move |reader| reader.message_by_id(sdkappid, &msg_id)).await?
-    } else {
-        return Err(ApiError::invalid_parameter(
-            "the message has neither message_seq nor message_msg_id; pass the message as it was sent or received",
-        ));
-    };
-    let named = format!("message {:?} (seq {})", message.message_msg_id, message.message_seq);
-    match record {
-        Some(record)
-            if record.conv == conv
-                && record.seq > floor
-                && (message.message_msg_id.is_empty() || record.msg_id == message.message_msg_id) =>
-        {
-            Ok(Target { conv, record })
-        }
-        _ => Err(not_found(format!("{named} is not a message of this conversation"))),
-    }
-}
 
 impl Engine {
     /// Message `seq` of `conv` as `session`'s user sees it (for the REST API, which names
@@ -100,7 +58,11 @@ pub(crate) async fn revoke(
     let target = find_message(engine, session, &request.conv, &request.message, not_found).await?;
     let now = engine.now();
     let age = now.saturating_sub(target.record.server_time);
-    let limit = engine.inner.revoke_time_limit.as_secs();
+    // The app's own limit, or the server's when the app has set none.
+    let limit = match session.app.settings().config.revoke_time_limit_secs {
+        0 => engine.inner.revoke_time_limit.as_secs(),
+        secs => u64::from(secs),
+    };
     // The administrator revokes as itself, whichever account's conversation it acts in.
     let revoker =
         if session.is_app_admin() { session.app.settings().admin_identifier.clone() } else { session.user().clone() };
@@ -486,15 +448,26 @@ pub(crate) async fn delete(
         )));
     }
     let mut seqs = Vec::with_capacity(request.messages.len());
+    let mut msg_ids = Vec::with_capacity(request.messages.len());
     let mut conv = None;
     for message in &request.messages {
         let target = find_message(engine, session, &request.conv, message, ApiError::invalid_parameter).await?;
         seqs.push(target.record.seq);
+        msg_ids.push(target.record.msg_id.clone());
         conv = Some(target.conv);
     }
     let Some(conv) = conv else { return Ok(Empty {}) };
-    let op = WriteOp::HideMessages { sdkappid: session.app.sdkappid, user: session.user().clone(), conv, seqs };
-    engine.commit_unlocked(vec![op], Tell::Nobody).await?;
+    let sdkappid = session.app.sdkappid;
+    // The user's other devices are told, so that they drop the messages from what they show.
+    let push = tincan_proto::push::MsgDeletedPush {
+        conv_id: request.conv.conv_id().to_owned(),
+        conv_type: request.conv.conv_type(),
+        msg_ids,
+        seqs: seqs.clone(),
+    };
+    let event = user_event(sdkappid, session.user(), tincan_proto::push::MSG_DELETED, Some(&conv), &push);
+    let op = WriteOp::HideMessages { sdkappid, user: session.user().clone(), conv, seqs };
+    engine.commit_unlocked(vec![op, event], Tell::devices_but(sdkappid, session.device)).await?;
     Ok(Empty {})
 }
 

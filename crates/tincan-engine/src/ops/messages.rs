@@ -123,6 +123,7 @@ impl Outgoing {
             receipt_read_at: 0,
             receipt_private: false,
             revision: Default::default(),
+            supports_extensions: self.message.message_support_message_extension,
         }
     }
 }
@@ -173,6 +174,7 @@ pub(crate) async fn send(
             receipt_read_at: 0,
             receipt_private: false,
             revision: Default::default(),
+            supports_extensions: false,
         };
         return send_online(engine, session, request.conv, record);
     }

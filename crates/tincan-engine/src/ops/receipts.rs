@@ -138,6 +138,7 @@ fn cached_record(conv: &ConvKey, cell: &ReceiptCell) -> MessageRecord {
         receipt_read_at: 0,
         receipt_private: false,
         revision: Default::default(),
+        supports_extensions: false,
     }
 }
 

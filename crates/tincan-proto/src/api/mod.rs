@@ -128,6 +128,12 @@ macro_rules! with_operations {
             GetGroupCounters get_group_counters "group_get_counters" [get_group_counters::Response] true "A group's counters (TIM `TIMGroupGetGroupCounters`).";
             IncreaseGroupCounter increase_group_counter "group_increase_counter" [increase_group_counter::Response] false "Adds to a group counter (TIM `TIMGroupIncreaseGroupCounter`).";
             DecreaseGroupCounter decrease_group_counter "group_decrease_counter" [decrease_group_counter::Response] false "Takes from a group counter (TIM `TIMGroupDecreaseGroupCounter`).";
+            SetMessageExtensions set_message_extensions "msg_set_extensions" [set_message_extensions::Response] true "Sets a message's extensions, key by key with a version check (TIM `TIMMsgSetMessageExtensions`).";
+            GetMessageExtensions get_message_extensions "msg_get_extensions" [get_message_extensions::Response] true "A message's extensions (TIM `TIMMsgGetMessageExtensions`).";
+            DeleteMessageExtensions delete_message_extensions "msg_delete_extensions" [delete_message_extensions::Response] true "Deletes a message's extensions, key by key with a version check (TIM `TIMMsgDeleteMessageExtensions`).";
+            SetC2cRecvOpt set_c2c_recv_opt "msg_set_c2c_recv_opt" [Empty] true "Sets the receive option of C2C conversations (TIM `TIMMsgSetC2CReceiveMessageOpt`).";
+            GetC2cRecvOpt get_c2c_recv_opt "msg_get_c2c_recv_opt" [get_c2c_recv_opt::Response] true "The receive option of C2C conversations (TIM `TIMMsgGetC2CReceiveMessageOpt`).";
+            SetGroupRecvOpt set_group_recv_opt "msg_set_group_recv_opt" [Empty] true "Sets the receive option of a group (TIM `TIMMsgSetGroupReceiveMessageOpt`).";
         }
     };
 }

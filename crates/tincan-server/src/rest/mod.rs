@@ -14,6 +14,7 @@
 
 mod group;
 mod login;
+mod msg_ext;
 pub(crate) mod msgbody;
 mod openim;
 mod profile;
@@ -207,6 +208,7 @@ pub(crate) async fn handle(
             "recentcontact" => recentcontact::command(&context.engine, &caller, &command, body).await,
             "profile" => profile::command(&context.engine, &caller, &command, body).await,
             "sns" => sns::command(&context.engine, &caller, &command, body).await,
+            "openim_msg_ext_http_svc" => msg_ext::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
     }
@@ -254,6 +256,15 @@ pub(crate) async fn session_as(
         .rest_session(caller.sdkappid, user, as_admin)
         .await
         .map_err(|err| if err.code == ErrorCode::ACCOUNT_NOT_FOUND { ApiError::new(missing, err.desc) } else { err })
+}
+
+/// A REST flag that is 0 or 1 (absent is 0); another value fails with `invalid` naming `key`.
+pub(crate) fn flag(key: &str, value: Option<u32>, invalid: ErrorCode) -> Result<bool, ApiError> {
+    match value.unwrap_or(0) {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(ApiError::new(invalid, format!("{key} {other} is not 0 or 1"))),
+    }
 }
 
 /// Whether a REST send leaves its message out of unread counts (`SendMsgControl` with

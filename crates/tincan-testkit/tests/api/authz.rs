@@ -179,6 +179,48 @@ fn op_rows() -> Vec<OpRow> {
             expect: |actor| outside(actor, Code(0)),
         },
         OpRow {
+            op: "msg_set_extensions",
+            what: "on the owner's group message (which takes none)",
+            data: |ctx| json!({"message": group_message(ctx), "extensions": [{"message_extension_key": "k", "message_extension_value": "v"}]}),
+            expect: |actor| outside(actor, Code(ErrorCode::INVALID_PARAMETERS.0)),
+        },
+        OpRow {
+            op: "msg_get_extensions",
+            what: "of the owner's group message",
+            data: |ctx| json!({"message": group_message(ctx)}),
+            expect: |actor| outside(actor, Code(ErrorCode::INVALID_PARAMETERS.0)),
+        },
+        OpRow {
+            op: "msg_delete_extensions",
+            what: "of the owner's group message, every key",
+            data: |ctx| json!({"message": group_message(ctx)}),
+            expect: |actor| outside(actor, Code(ErrorCode::INVALID_PARAMETERS.0)),
+        },
+        OpRow {
+            op: "msg_set_group_recv_opt",
+            what: "of the group",
+            data: |_| json!({"group_id": GROUP, "opt": 2}),
+            expect: |actor| outside(actor, Code(0)),
+        },
+        OpRow {
+            op: "msg_set_c2c_recv_opt",
+            what: "of a conversation with the owner",
+            data: |_| json!({"identifier_array": ["alice"], "opt": 2}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::C2C_INVALID_ACCOUNT.0),
+                _ => Code(0),
+            },
+        },
+        OpRow {
+            op: "msg_get_c2c_recv_opt",
+            what: "of a conversation with the owner",
+            data: |_| json!({"identifier_array": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => Code(ErrorCode::C2C_INVALID_ACCOUNT.0),
+                _ => Code(0),
+            },
+        },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),
@@ -1297,6 +1339,30 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "modify_group_msg",
             body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "changed"}}]}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "openim_msg_ext_http_svc",
+            command: "set_key_values",
+            body: |_| json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "9_1_1", "OperateType": 1, "ExtensionList": [{"Key": "k", "Value": "v", "Seq": 0}]}),
+            other_app: ErrorCode::REST_INVALID_PARAMETERS.0,
+        },
+        RestRow {
+            service: "openim_msg_ext_http_svc",
+            command: "get_key_values",
+            body: |_| json!({"From_Account": "alice", "To_Account": "bob", "MsgKey": "9_1_1"}),
+            other_app: ErrorCode::REST_INVALID_PARAMETERS.0,
+        },
+        RestRow {
+            service: "openim_msg_ext_http_svc",
+            command: "group_set_key_values",
+            body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "OperateType": 3}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "openim_msg_ext_http_svc",
+            command: "group_get_key_values",
+            body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq}),
             other_app: ErrorCode::GROUP_NOT_FOUND.0,
         },
         RestRow {

@@ -584,18 +584,29 @@ async fn online_only_messages_reach_devices_online_now_and_nothing_else() {
 
 #[tokio::test]
 async fn a_message_deleted_for_oneself_leaves_only_ones_own_history() {
-    // Goal: `msg_delete` hides messages from the caller's history on every device and never
-    // from the peer's; pages still hold the count asked for; bad names are refused.
+    // Goal: `msg_delete` hides messages from the caller's history on every device (which are
+    // told at once) and never from the peer's; pages still hold the count asked for; bad names
+    // are refused.
     let app = spawn_app().await;
     let (alice, _alice_events) = app.client("alice").await;
-    let (alice_phone, _phone_events) = app.client("alice").await;
-    let (bob, _bob_events) = app.client("bob").await;
+    let (alice_phone, mut phone_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
     let mut sent = Vec::new();
     for index in 1..=6 {
         sent.push(alice.send_text("bob", ConvType::C2C, &format!("m{index}"), false).await.unwrap());
     }
     alice.delete_messages("bob", ConvType::C2C, &[sent[4].clone(), sent[5].clone()]).await.unwrap();
+    let told = wait_for(&mut phone_events, WAIT, |event| match event {
+        Event::MessagesDeleted(push) => Some(push.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!((told.conv_id.as_str(), told.conv_type), ("bob", ConvType::C2C));
+    assert_eq!(told.seqs, vec![sent[4].message_seq, sent[5].message_seq]);
+    assert_eq!(told.msg_ids, vec![sent[4].message_msg_id.clone(), sent[5].message_msg_id.clone()]);
     alice.delete_messages("bob", ConvType::C2C, &[sent[5].clone()]).await.unwrap();
+    let bob_told = tincan_testkit::drain(&mut bob_events, Duration::from_millis(300)).await;
+    assert!(!bob_told.iter().any(|event| matches!(event, Event::MessagesDeleted(_))), "the peer is not told");
     let texts = |messages: &[Message]| messages.iter().map(|message| text_of(message).to_owned()).collect::<Vec<_>>();
     assert_eq!(texts(&history(&alice_phone, "bob", ConvType::C2C).await), ["m4", "m3", "m2", "m1"]);
     assert_eq!(texts(&history(&bob, "alice", ConvType::C2C).await), ["m6", "m5", "m4", "m3", "m2", "m1"]);
@@ -677,5 +688,29 @@ async fn messages_are_found_by_id_and_by_locator_when_the_caller_can_see_them() 
     assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);
     let found = bob.find_messages_by_locator(&group_id, ConvType::GROUP, vec![locator]).await.unwrap();
     assert_eq!(text_of(&found[0]), "group");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_app_sets_its_own_revoke_time_limit() {
+    // Goal: an app's `revoke_time_limit_secs` (REST `tincan/set_app_config`) binds its senders
+    // in place of the server's limit, 0 gives the server's back, and the app shows it.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (alice, _alice_events) = app.client("alice").await;
+    let (_bob, _bob_events) = app.client("bob").await;
+    let answer = admin.call("tincan", "set_app_config", &json!({"revoke_time_limit_secs": 1})).await.unwrap();
+    assert_eq!(answer["App"]["revoke_time_limit_secs"], 1, "{answer}");
+    let sent = alice.send_text("bob", ConvType::C2C, "too late", false).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    let err = alice.revoke_message("bob", ConvType::C2C, &sent, "").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::C2C_REVOKE_TIME_LIMIT, "{}", err.desc);
+    assert!(err.desc.contains("within 1 s"), "{}", err.desc);
+    // Back to the server's limit (120 s by default), which the message is well within.
+    admin.call("tincan", "set_app_config", &json!({"revoke_time_limit_secs": 0})).await.unwrap();
+    alice.revoke_message("bob", ConvType::C2C, &sent, "").await.unwrap();
+    let app = app.restart().await;
+    let answer = app.admin().call("tincan", "get_app", &json!({})).await.unwrap();
+    assert_eq!(answer["App"]["revoke_time_limit_secs"], 0, "{answer}");
     app.stop().await;
 }

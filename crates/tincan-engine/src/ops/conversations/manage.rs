@@ -17,9 +17,9 @@ use std::sync::MutexGuard;
 use tincan_core::conv::{ConvKey, Side};
 use tincan_proto::api::{
     Empty, add_to_conv_group, cancel_draft, clear_history, create_conv_group, create_conversation, delete_conv_group,
-    delete_conversations, get_conv_groups, get_conversation_list_by_filter, get_conversations, get_total_unread,
-    get_unread_by_filter, mark_conversations, pin_conversation, remove_from_conv_group, rename_conv_group,
-    set_conv_custom_data, set_draft,
+    delete_conversations, get_c2c_recv_opt, get_conv_groups, get_conversation_list_by_filter, get_conversations,
+    get_total_unread, get_unread_by_filter, mark_conversations, pin_conversation, remove_from_conv_group,
+    rename_conv_group, set_c2c_recv_opt, set_conv_custom_data, set_draft, set_group_recv_opt,
 };
 use tincan_proto::conv_manage::{
     CONV_GROUP_PUSH, CONV_PUSH, ConvGroupPush, ConvPush, ConversationId, check_group_name, mark,
@@ -263,7 +263,9 @@ async fn delete(
     let clear = request.clear_message;
     let results = change_each(engine, session, &request.conversation_id_array, |settings, ctx| {
         let cleared_seq = if clear { ctx.max_seq.max(settings.cleared_seq) } else { settings.cleared_seq };
-        *settings = ConvSettings { deleted_seq: Some(ctx.max_seq), cleared_seq, ..ConvSettings::default() };
+        // A receive option outlives the conversation's deletion: the user muted the peer or group.
+        let recv_opt = settings.recv_opt;
+        *settings = ConvSettings { deleted_seq: Some(ctx.max_seq), cleared_seq, recv_opt, ..ConvSettings::default() };
         ctx.read_all = true;
         Ok(())
     })
@@ -820,6 +822,95 @@ async fn rename_group(
     Ok(Empty {})
 }
 
+/// Refuses a receive option that is not TIM's.
+fn check_recv_opt(opt: u32) -> Result<(), ApiError> {
+    if opt > limits::RECV_OPT_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "opt {opt} is not a TIMReceiveMessageOpt (0 to {})",
+            limits::RECV_OPT_MAX
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a list of peers that is empty or too long.
+fn check_recv_opt_users(users: &[UserId]) -> Result<(), ApiError> {
+    if users.is_empty() || users.len() > limits::RECV_OPT_USERS_MAX {
+        return Err(ApiError::invalid_parameter(format!(
+            "identifier_array has {} users; between 1 and {} are allowed",
+            users.len(),
+            limits::RECV_OPT_USERS_MAX
+        )));
+    }
+    Ok(())
+}
+
+/// `msg_set_c2c_recv_opt` (TIM `TIMMsgSetC2CReceiveMessageOpt`): every peer is checked before
+/// any option changes.
+async fn set_c2c_recv_opt(
+    engine: &Engine,
+    session: &Session,
+    request: set_c2c_recv_opt::Request,
+) -> Result<Empty, ApiError> {
+    check_recv_opt(request.opt)?;
+    check_recv_opt_users(&request.identifier_array)?;
+    let convs: Vec<Conv> = request.identifier_array.into_iter().map(Conv::C2c).collect();
+    for conv in &convs {
+        resolve_conv(session, conv)?;
+        if conv.conv_id() == session.user().as_str() {
+            return Err(ApiError::invalid_parameter("a C2C conversation needs two different users"));
+        }
+    }
+    let opt = request.opt;
+    for conv in &convs {
+        change_settings(engine, session, conv, move |settings, _| {
+            settings.recv_opt = opt;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(Empty {})
+}
+
+/// `msg_get_c2c_recv_opt` (TIM `TIMMsgGetC2CReceiveMessageOpt`).
+async fn get_c2c_recv_opt(
+    _engine: &Engine,
+    session: &Session,
+    request: get_c2c_recv_opt::Request,
+) -> Result<get_c2c_recv_opt::Response, ApiError> {
+    check_recv_opt_users(&request.identifier_array)?;
+    let mut results = Vec::with_capacity(request.identifier_array.len());
+    for peer in request.identifier_array {
+        let conv = Conv::C2c(peer);
+        let (key, _) = resolve_conv(session, &conv)?;
+        let opt = lock(&session.account.convs).settings.get(&key).map_or(0, |settings| settings.recv_opt);
+        results.push(get_c2c_recv_opt::RecvOptResult {
+            msg_recv_msg_opt_result_identifier: conv.conv_id().to_owned(),
+            msg_recv_msg_opt_result_opt: opt,
+        });
+    }
+    Ok(get_c2c_recv_opt::Response { results })
+}
+
+/// `msg_set_group_recv_opt` (TIM `TIMMsgSetGroupReceiveMessageOpt`).
+async fn set_group_recv_opt(
+    engine: &Engine,
+    session: &Session,
+    request: set_group_recv_opt::Request,
+) -> Result<Empty, ApiError> {
+    check_recv_opt(request.opt)?;
+    let opt = request.opt;
+    change_settings(engine, session, &Conv::Group(request.group_id), move |settings, _| {
+        settings.recv_opt = opt;
+        Ok(())
+    })
+    .await?;
+    Ok(Empty {})
+}
+
+handle!(set_c2c_recv_opt::Request => set_c2c_recv_opt);
+handle!(get_c2c_recv_opt::Request => get_c2c_recv_opt);
+handle!(set_group_recv_opt::Request => set_group_recv_opt);
 handle!(delete_conversations::Request => delete);
 handle!(get_conversations::Request => get_info);
 handle!(create_conversation::Request => create);

@@ -38,6 +38,8 @@ pub(super) struct Body {
     to_account: Option<Value>,
     #[serde(rename = "ForbidCallbackControl", default)]
     forbid_callback_control: Option<Vec<String>>,
+    #[serde(rename = "SupportMessageExtension", default)]
+    support_message_extension: Option<u32>,
 }
 
 /// The answer.
@@ -97,6 +99,11 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         message_rand: u64::from(body.random.unwrap_or(0)),
         message_need_read_receipt: need_read_receipt == 1,
         message_is_online_msg: online_only,
+        message_support_message_extension: crate::rest::flag(
+            "SupportMessageExtension",
+            body.support_message_extension,
+            INVALID,
+        )?,
         message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
         message_is_excluded_from_unread_count: excluded_from_unread(body.send_msg_control.as_deref()),
         ..Default::default()

@@ -97,6 +97,8 @@ struct SendBody<To> {
     online_only: Option<u32>,
     #[serde(rename = "ForbidCallbackControl", default)]
     forbid_callback_control: Option<Vec<String>>,
+    #[serde(rename = "SupportMessageExtension", default)]
+    support_message_extension: Option<u32>,
 }
 
 impl<To> SendBody<To> {
@@ -146,6 +148,7 @@ async fn prepare_send<To>(
         1 => true,
         other => return Err(ApiError::new(INVALID, format!("OnlineOnlyFlag {other} is not 0 or 1"))),
     };
+    let supports_extensions = super::flag("SupportMessageExtension", body.support_message_extension, INVALID)?;
     let elems = msgbody::from_rest(&msg_body, ErrorCode::OPENIM_INVALID_MSG_BODY)?;
     let session = session_as(engine, caller, body.from.as_ref(), true, ErrorCode::C2C_INVALID_ACCOUNT).await?;
     let (skip_before, skip_after) = forbidden_callbacks(body.forbid_callback_control.as_deref());
@@ -158,6 +161,7 @@ async fn prepare_send<To>(
         message_cloud_custom_str: body.cloud_custom_data.unwrap_or_default(),
         message_is_excluded_from_unread_count: excluded_from_unread(body.send_msg_control.as_deref()),
         message_is_online_msg: online_only,
+        message_support_message_extension: supports_extensions,
         ..Default::default()
     };
     Ok((session, message))

@@ -72,6 +72,7 @@ struct AppJson {
     callback_commands: Vec<String>,
     c2c_requires_friendship: bool,
     blocked_send_fails: bool,
+    revoke_time_limit_secs: u32,
     created_at: u64,
     root: bool,
 }
@@ -89,6 +90,7 @@ impl From<AppInfo> for AppJson {
             callback_commands: app.callback_commands,
             c2c_requires_friendship: app.c2c_requires_friendship,
             blocked_send_fails: app.blocked_send_fails,
+            revoke_time_limit_secs: app.revoke_time_limit_secs,
             created_at: app.created_at,
             root: app.root,
         }

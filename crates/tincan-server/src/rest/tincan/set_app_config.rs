@@ -28,6 +28,7 @@ pub(super) struct Body {
     c2c_requires_friendship: Option<bool>,
     #[serde(default)]
     blocked_send_fails: Option<bool>,
+    revoke_time_limit_secs: Option<u32>,
 }
 
 /// The answer: the app after the change.
@@ -47,6 +48,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         callback_commands: body.callback_commands,
         c2c_requires_friendship: body.c2c_requires_friendship,
         blocked_send_fails: body.blocked_send_fails,
+        revoke_time_limit_secs: body.revoke_time_limit_secs,
     };
     let app = engine.update_app_config(caller.sdkappid, &change).await?;
     Ok(Answer { app: AppJson::from(app) })

@@ -1,0 +1,102 @@
+//! Receive options (`TIMReceiveMessageOpt`): a user's own setting of a conversation, shown in its
+//! conversation object and on every device, which leaves messages and unread counts as they are.
+
+use tincan_proto::ErrorCode;
+use tincan_proto::api::create_group;
+use tincan_proto::enums::{ConvType, GroupType, MemberRole};
+use tincan_sdk::Event;
+use tincan_testkit::{spawn_app, wait_for};
+
+use crate::helpers::{WAIT, message_of, user};
+
+fn recv_opt_of(event: &Event, conv_id: &str) -> Option<u32> {
+    match event {
+        Event::ConvChanged(changes) => {
+            changes.iter().find(|change| change.conv.conv_id == conv_id).map(|change| change.conv.conv_recv_opt)
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_muted_conversation_keeps_its_unread_count_and_shows_its_option_everywhere() {
+    // Goal: bob mutes alice and a group; the option shows in both conversations, on bob's other
+    // device at once and after a restart, the messages still arrive and count as unread (in the
+    // conversation and in the total), and alice sees nothing of it.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let (_bob_tablet, mut tablet_events) = app.client("bob").await;
+    let params = create_group::Request {
+        create_group_param_group_name: "noisy".to_owned(),
+        create_group_param_group_type: GroupType::PUBLIC,
+        create_group_param_group_member_array: vec![create_group::InitialMember::new(user("bob"), MemberRole::NORMAL)],
+        ..Default::default()
+    };
+    let group_id = alice.create_group(params).await.unwrap();
+    bob.set_c2c_receive_message_opt(&["alice"], 2).await.unwrap();
+    bob.set_group_receive_message_opt(&group_id, 1).await.unwrap();
+    assert_eq!(wait_for(&mut tablet_events, WAIT, |event| recv_opt_of(event, "alice")).await, 2);
+    assert_eq!(wait_for(&mut tablet_events, WAIT, |event| recv_opt_of(event, &group_id)).await, 1);
+    let opts = bob.c2c_receive_message_opt(&["alice"]).await.unwrap();
+    assert_eq!(opts[0].msg_recv_msg_opt_result_identifier, "alice");
+    assert_eq!(opts[0].msg_recv_msg_opt_result_opt, 2);
+
+    alice.send_text("bob", ConvType::C2C, "still here", false).await.unwrap();
+    alice.send_text(&group_id, ConvType::GROUP, "all of you", false).await.unwrap();
+    for _ in 0..2 {
+        wait_for(&mut bob_events, WAIT, message_of).await;
+    }
+    let convs = bob.conversations().await.unwrap();
+    let c2c = convs.iter().find(|conv| conv.conv_id == "alice").unwrap();
+    let group = convs.iter().find(|conv| conv.conv_id == group_id).unwrap();
+    assert_eq!((c2c.conv_recv_opt, c2c.conv_unread_num), (2, 1));
+    assert_eq!((group.conv_recv_opt, group.conv_unread_num), (1, 1));
+    assert_eq!(bob.total_unread().await.unwrap(), 2, "the total counts muted conversations");
+    let alices = alice.conversations().await.unwrap();
+    assert_eq!(alices.iter().find(|conv| conv.conv_id == "bob").unwrap().conv_recv_opt, 0, "the peer's is its own");
+
+    // Deleting the conversation keeps the option; a restart keeps it too.
+    bob.delete_conversations(&["c2c_alice"], false).await.unwrap();
+    drop(bob);
+    let app = app.restart().await;
+    let (bob, _bob_events) = app.client("bob").await;
+    assert_eq!(bob.c2c_receive_message_opt(&["alice"]).await.unwrap()[0].msg_recv_msg_opt_result_opt, 2);
+    let convs = bob.conversations().await.unwrap();
+    assert_eq!(convs.iter().find(|conv| conv.conv_id == group_id).unwrap().conv_recv_opt, 1);
+    bob.set_c2c_receive_message_opt(&["alice"], 0).await.unwrap();
+    assert_eq!(bob.c2c_receive_message_opt(&["alice"]).await.unwrap()[0].msg_recv_msg_opt_result_opt, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_receive_options_are_refused_before_anything_changes() {
+    // Goal: an option that is not TIM's, too many or no users, a peer that is not an account
+    // (even after valid ones) and a group one is not in are refused, and nothing changed.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    let err = bob.set_c2c_receive_message_opt(&["alice"], 4).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    assert!(err.desc.contains("opt 4"), "{}", err.desc);
+    let err = bob.set_c2c_receive_message_opt(&[], 1).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    let many: Vec<String> = (0..31).map(|n| format!("u{n}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    assert_eq!(bob.set_c2c_receive_message_opt(&many, 1).await.unwrap_err().code, ErrorCode::INVALID_PARAMETERS);
+    let err = bob.set_c2c_receive_message_opt(&["alice", "ghost"], 1).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::C2C_INVALID_ACCOUNT, "{}", err.desc);
+    assert_eq!(bob.c2c_receive_message_opt(&["alice"]).await.unwrap()[0].msg_recv_msg_opt_result_opt, 0);
+    let err = bob.set_c2c_receive_message_opt(&["bob"], 1).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS);
+    let params = create_group::Request {
+        create_group_param_group_name: "private".to_owned(),
+        create_group_param_group_type: GroupType::PUBLIC,
+        ..Default::default()
+    };
+    let group_id = alice.create_group(params).await.unwrap();
+    let err = carol.set_group_receive_message_opt(&group_id, 1).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED, "{}", err.desc);
+    app.stop().await;
+}
