@@ -128,6 +128,11 @@ codes! {
     C2C_PEER_NOT_FRIEND = 20011;
     /// C2C: the message is older than the app's revoke time limit.
     C2C_REVOKE_TIME_LIMIT = 20016;
+    /// Message extensions: the key was changed since the seq this change was made from (someone
+    /// else changed it first); the result carries the key as it is now.
+    MSG_EXTENSION_CONFLICT = 23001;
+    /// Message extensions: the key to delete does not exist.
+    MSG_EXTENSION_NOT_EXIST = 23004;
     /// Relationship: invalid parameters, or a change the relationship does not allow (adding a
     /// friend one has, deleting or updating one one has not, blocking twice); `desc` says which.
     FRIEND_INVALID_PARAMETERS = 30001;
@@ -145,11 +150,6 @@ codes! {
     FRIEND_IN_PEERS_BLOCKLIST = 30525;
     /// Relationship: the request was sent and waits for the other user's answer.
     FRIEND_PENDING = 30539;
-    /// Message extensions: the key was changed since the seq this change was made from (someone
-    /// else changed it first); the result carries the key as it is now.
-    MSG_EXTENSION_CONFLICT = 23001;
-    /// Message extensions: the key to delete does not exist.
-    MSG_EXTENSION_NOT_EXIST = 23004;
     /// Profile: invalid parameters (a REST item that is not a tag and a value of its type).
     PROFILE_INVALID_PARAMETERS = 40001;
     /// Profile: the account does not exist.
