@@ -1197,6 +1197,10 @@ export interface AddFriendParams {
     friendship_add_friend_param_group_name?: string;
     friendship_add_friend_param_add_source?: string;
     friendship_add_friend_param_add_wording?: string;
+  };
+  user_data?: string;
+}
+
 /** One custom attribute of a group. */
 export interface GroupAttributes {
   group_attribute_key: string;
@@ -1465,6 +1469,9 @@ export interface TIMFriendBlackListAddedCallbackParams {
 
 export interface TIMFriendBlackListDeletedCallbackParams {
   callback: TIMFriendBlackListDeletedCallbackFunc;
+  user_data?: string;
+}
+
 /** `TIMGroupGetGroupCounters`'s parameter; no keys means every counter. */
 export interface GetGroupCounterParams {
   group_id: string;
