@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 22] = [
+pub const CALLBACK_COMMANDS: [&str; 24] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -70,11 +70,17 @@ pub const CALLBACK_COMMANDS: [&str; 22] = [
     CALLBACK_GROUP_AFTER_INFO_CHANGED,
     CALLBACK_GROUP_AFTER_OWNER_CHANGED,
     CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED,
+    CALLBACK_SNS_PREV_FRIEND_ADD,
+    CALLBACK_SNS_PREV_FRIEND_RESPONSE,
     CALLBACK_SNS_FRIEND_ADD,
     CALLBACK_SNS_FRIEND_DELETE,
     CALLBACK_SNS_BLACKLIST_ADD,
     CALLBACK_SNS_BLACKLIST_DELETE,
 ];
+/// Before a client's friend add is decided; the answer may refuse it user by user.
+pub const CALLBACK_SNS_PREV_FRIEND_ADD: &str = "Sns.CallbackPrevFriendAdd";
+/// Before a client's answer to a friend request is decided; the answer may refuse it.
+pub const CALLBACK_SNS_PREV_FRIEND_RESPONSE: &str = "Sns.CallbackPrevFriendResponse";
 /// After friendships were made (by an add, an import or an accepted request).
 pub const CALLBACK_SNS_FRIEND_ADD: &str = "Sns.CallbackFriendAdd";
 /// After friendships ended.

@@ -4,7 +4,9 @@
 //! - **before-send**: called while a message is being sent, before it is stored; the answer may
 //!   let it through (possibly changed), refuse it, or drop it silently. A receiver that does not
 //!   answer within [`BEFORE_SEND_TIMEOUT`], or answers with something unreadable, lets the
-//!   message through: a back end's outage must not stop messaging.
+//!   message through: a back end's outage must not stop messaging. The relationship chain's
+//!   before-callbacks (`Sns.CallbackPrevFriendAdd`, `Sns.CallbackPrevFriendResponse`) are
+//!   called and bounded the same way, and may refuse a client's add or answer user by user.
 //! - **after-events**: written to a queue in the same batch as the change they report, so an
 //!   acknowledged change always has its event and a restart loses none; a delivery task sends
 //!   them at least once, retrying with backoff. The queue is bounded per app
@@ -233,6 +235,45 @@ impl SnsPair {
     }
 }
 
+/// A client's friend add or answer to friend requests, as the relationship chain's
+/// before-callbacks (`Sns.CallbackPrevFriendAdd`, `Sns.CallbackPrevFriendResponse`) describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrevSnsEvent {
+    /// Who sent the request (`Requester_Account`).
+    pub requester: String,
+    /// Whose lists it changes (`From_Account`).
+    pub from: String,
+    /// One item per user it names.
+    pub items: Vec<PrevSnsItem>,
+    /// For an add: both lists (`Add_Type_Both`) or the caller's only.
+    pub both: bool,
+    /// When, in milliseconds.
+    pub event_time_ms: u64,
+    /// The device's `TIMPlatform`.
+    pub platform: u32,
+}
+
+/// One user of a [`PrevSnsEvent`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrevSnsItem {
+    /// The user added, or the applicant answered (`To_Account`).
+    pub to: String,
+    /// The remark the caller gives it.
+    pub remark: String,
+    /// The friend group the caller puts it in (`GroupName`, `TagName`).
+    pub group_name: String,
+    /// An add's source and wording (`""` for an answer).
+    pub add_source: String,
+    /// An add's wording.
+    pub add_wording: String,
+    /// An answer's `TIMFriendResponseAction`.
+    pub action: u32,
+}
+
+/// What a before-callback of the relationship chain refused: each user named, with the error
+/// its item gets. Users it does not name go through.
+pub type SnsRefusals = Vec<(String, ApiError)>;
+
 /// What a before-send receiver decided.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -258,6 +299,11 @@ impl Verdict {
 pub trait WebhookSender: Send + Sync + 'static {
     /// Asks a before-send receiver; the engine bounds the wait by [`BEFORE_SEND_TIMEOUT`].
     fn before_send(&self, url: &str, sdkappid: u64, command: &str, event: &MessageEvent) -> WebhookFuture<Verdict>;
+
+    /// Asks a before-callback of the relationship chain; the engine bounds the wait by
+    /// [`BEFORE_SEND_TIMEOUT`]. A receiver that fails or answers with something unreadable
+    /// refuses nothing.
+    fn before_sns(&self, url: &str, sdkappid: u64, command: &str, event: &PrevSnsEvent) -> WebhookFuture<SnsRefusals>;
 
     /// Delivers an after-event; `Ok` once the receiver answered it with HTTP 200.
     fn deliver(

@@ -8,13 +8,15 @@ use tincan_proto::friendship::{self as tim, FriendAddPendency, FriendAddPendency
 use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 use tincan_store::{FriendRecord, FriendRequestRecord, WriteOp};
 
+use tincan_core::config::{CALLBACK_SNS_PREV_FRIEND_ADD, CALLBACK_SNS_PREV_FRIEND_RESPONSE};
+
 use super::{
     ALLOW_ANY, Changes, DENY_ANY, Meeting, Origin, check_account, check_count, commit_changes, invalid, profile_of,
 };
 use crate::engine::{Engine, Session};
 use crate::ops::handle;
 use crate::state::{Relations, lock};
-use crate::webhooks::SnsPair;
+use crate::webhooks::{PrevSnsEvent, PrevSnsItem, SnsPair, SnsRefusals};
 
 /// One user to add, with what the caller says of it.
 #[derive(Clone, Debug, Default)]
@@ -81,6 +83,32 @@ impl Engine {
             });
             checked.push(outcome);
         }
+        // A client's add asks the app's before-callback first (TIM asks it for no REST call).
+        if !session.rest {
+            let items = checked
+                .iter()
+                .flatten()
+                .map(|(peer, item, _)| PrevSnsItem {
+                    to: peer.as_str().to_owned(),
+                    remark: item.remark.clone(),
+                    group_name: item.group_name.clone(),
+                    add_source: item.add_source.clone(),
+                    add_wording: item.add_wording.clone(),
+                    action: 0,
+                })
+                .collect::<Vec<_>>();
+            if !items.is_empty() {
+                let event = self.prev_sns_event(session, items, mode.both);
+                let refusals = self.before_sns(&app, CALLBACK_SNS_PREV_FRIEND_ADD, &event).await;
+                for outcome in &mut checked {
+                    if let Ok((peer, _, _)) = outcome
+                        && let Some(err) = refusal_of(&refusals, peer)
+                    {
+                        *outcome = Err(err);
+                    }
+                }
+            }
+        }
         let decide = |relations: &mut Relations| {
             let mut changes = Changes::new(app.sdkappid);
             let mut results = Vec::with_capacity(checked.len());
@@ -97,6 +125,26 @@ impl Engine {
         };
         commit_changes(self, &app, decide, Origin { forced: mode.force, ..Origin::of(session, client_cmd) }).await
     }
+}
+
+impl Engine {
+    /// A before-callback's description of `session`'s request about `items`.
+    fn prev_sns_event(&self, session: &Session, items: Vec<PrevSnsItem>, both: bool) -> PrevSnsEvent {
+        let me = session.user().as_str().to_owned();
+        PrevSnsEvent {
+            requester: me.clone(),
+            from: me,
+            items,
+            both,
+            event_time_ms: self.now_ms(),
+            platform: session.event_platform(),
+        }
+    }
+}
+
+/// The error a before-callback gave `user`, if it refused it.
+fn refusal_of(refusals: &SnsRefusals, user: &UserId) -> Option<ApiError> {
+    refusals.iter().find(|(to, _)| to == user.as_str()).map(|(_, err)| err.clone())
 }
 
 /// Decides one add: a friendship, a request waiting for the other user, or a refusal.
@@ -257,6 +305,22 @@ async fn handle_request(
     let app = session.app.clone();
     let me = session.user().clone();
     let applicant = request.friend_response_identifier;
+    // A client's answer asks the app's before-callback first (TIM asks it for no REST call).
+    if !session.rest {
+        let item = PrevSnsItem {
+            to: applicant.as_str().to_owned(),
+            remark: request.friend_response_remark.clone(),
+            group_name: request.friend_response_group_name.clone(),
+            add_source: String::new(),
+            add_wording: String::new(),
+            action,
+        };
+        let event = engine.prev_sns_event(session, vec![item], false);
+        let refusals = engine.before_sns(&app, CALLBACK_SNS_PREV_FRIEND_RESPONSE, &event).await;
+        if let Some(err) = refusal_of(&refusals, &applicant) {
+            return Err(err);
+        }
+    }
     let now = engine.now();
     let decide = |relations: &mut Relations| {
         let pending = relations.of(&me).and_then(|it| it.incoming.get(&applicant)).cloned();
