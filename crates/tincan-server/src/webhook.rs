@@ -166,6 +166,27 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             body.insert("CallbackCommand".to_owned(), json!(command));
             (Value::Object(body), 0)
         }
+        CallbackEvent::AfterC2cReadReceipt { operator, peer, messages, event_time_ms, platform } => {
+            let list: Vec<Value> = messages
+                .iter()
+                .map(|item| {
+                    json!({
+                        "From_Account": item.from,
+                        "To_Account": item.to,
+                        "MsgKey": item.msg_key,
+                        "MsgId": item.msg_id,
+                    })
+                })
+                .collect();
+            let body = json!({
+                "CallbackCommand": command,
+                "Operator_Account": operator,
+                "Peer_Account": peer,
+                "C2CMsgInfo": list,
+                "EventTime": event_time_ms,
+            });
+            (body, *platform)
+        }
         CallbackEvent::AfterMsgReport { reporter, peer, last_read_time, unread, event_time_ms, platform } => {
             let body = json!({
                 "CallbackCommand": command,

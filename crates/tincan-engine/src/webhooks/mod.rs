@@ -126,6 +126,19 @@ pub struct ReceiptItem {
     pub readers: Vec<String>,
 }
 
+/// One C2C message a read receipt was sent for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct C2cReceiptItem {
+    /// Its sender.
+    pub from: String,
+    /// Its receiver, who sent the receipt.
+    pub to: String,
+    /// Its `MsgKey` (`<seq>_<random>_<time>`).
+    pub msg_key: String,
+    /// Its message ID.
+    pub msg_id: String,
+}
+
 /// An after-event, as queued.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -152,6 +165,19 @@ pub enum CallbackEvent {
     Group {
         /// The body.
         body: String,
+    },
+    /// `C2C.CallbackAfterMsgReadReceipt`.
+    AfterC2cReadReceipt {
+        /// Who sent the receipts.
+        operator: String,
+        /// The other party, the messages' sender.
+        peer: String,
+        /// The messages.
+        messages: Vec<C2cReceiptItem>,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The reader's `TIMPlatform`.
+        platform: u32,
     },
     /// `C2C.CallbackAfterMsgReport`.
     AfterMsgReport {
