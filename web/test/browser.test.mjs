@@ -586,7 +586,50 @@ async function consoleAs(page, app = server.sdkappid) {
   await page.getByRole("navigation", { name: "Console pages" }).waitFor({ timeout: WAIT_MS });
 }
 
-test("Users and groups: search accounts, hand out a chat link, see a group's members, create a group", async () => {
+/**
+ * A profile and a group profile worth showing, on an account and a group of their own so that the
+ * other tests' people and groups stay as they are: what the console's Users and groups page reads.
+ * The pictures' addresses are on the server itself, as the pages load nothing from elsewhere.
+ */
+async function profilesToShow() {
+  await server.rest("im_open_login_svc", "account_import", { UserID: "dinah" });
+  await server.rest("profile", "portrait_set", {
+    From_Account: "dinah",
+    ProfileItem: [
+      { Tag: "Tag_Profile_IM_Nick", Value: "Dinah the cat" },
+      { Tag: "Tag_Profile_IM_Image", Value: `${server.origin}/media/avatars/dinah.png` },
+      { Tag: "Tag_Profile_IM_Gender", Value: "Gender_Type_Female" },
+      { Tag: "Tag_Profile_IM_SelfSignature", Value: "Down the rabbit hole" },
+      { Tag: "Tag_Profile_IM_AllowType", Value: "AllowType_Type_NeedConfirm" },
+      { Tag: "Tag_Profile_Custom_Hobby", Value: "croquet" },
+    ],
+  });
+  await server.rest("group_open_http_svc", "create_group", {
+    Owner_Account: "dinah",
+    Type: "Public",
+    GroupId: "garden",
+    Name: "Garden",
+    Notification: "Paint the roses red",
+    Introduction: "The queen's garden",
+    FaceUrl: `${server.origin}/media/avatars/garden.png`,
+    ApplyJoinOption: "NeedPermission",
+    MemberList: [{ Member_Account: "alice", Role: "Admin" }, { Member_Account: "carol" }],
+  });
+  await server.rest("group_open_http_svc", "modify_group_base_info", { GroupId: "garden", ShutUpAllMember: "On" });
+  await server.rest("group_open_http_svc", "modify_group_member_info", { GroupId: "garden", Member_Account: "carol", ShutUpTime: 3600, NameCard: "Carol (gardener)" });
+}
+
+/** The terms and values of a list of facts, as pairs. */
+async function factsOf(list) {
+  return list.evaluate((dl) => {
+    const pairs = [];
+    for (const dt of dl.querySelectorAll("dt")) pairs.push([dt.textContent.trim(), dt.nextElementSibling.textContent.trim()]);
+    return pairs;
+  });
+}
+
+test("Users and groups: search accounts, see a profile, hand out a chat link, see a group's profile and members, create a group", async () => {
+  await profilesToShow();
   const page = await (await context()).newPage();
   await consoleAs(page);
   await page.getByRole("link", { name: "Users and groups" }).click();
@@ -609,14 +652,73 @@ test("Users and groups: search accounts, hand out a chat link, see a group's mem
   await chat.getByText("Signed in as bob").waitFor({ timeout: WAIT_MS });
   assert.equal(new URL(chat.url()).hash, "", "the UserSig stays in the address bar");
 
+  // A user's profile, as portrait_get answers it; custom fields once they are named.
+  await page.getByRole("searchbox").fill("");
+  await page.getByRole("button", { name: "Search" }).click();
+  await accounts.getByRole("button", { name: "Profile of dinah" }).click();
+  await accounts.getByRole("heading", { name: "Profile of dinah" }).waitFor({ timeout: WAIT_MS });
+  const dinahFacts = accounts.locator("dl[aria-label='Profile of dinah']");
+  await dinahFacts.waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(await factsOf(dinahFacts), [
+    ["Nick", "Dinah the cat"],
+    ["Avatar", `${server.origin}/media/avatars/dinah.png`],
+    ["Gender", "Female"],
+    ["Signature", "Down the rabbit hole"],
+    ["Friend requests", "Need confirmation"],
+  ]);
+  await accounts.getByLabel("Custom fields to show").fill("Hobby, Team");
+  await accounts.getByRole("button", { name: "Show fields" }).click();
+  await accounts.getByText("Hobby (custom)").waitFor({ timeout: WAIT_MS });
+  assert.deepEqual((await factsOf(dinahFacts)).slice(5), [
+    ["Hobby (custom)", "croquet"],
+    ["Team (custom)", "none"],
+  ]);
+  await accounts.getByRole("button", { name: "Profile of bob" }).click();
+  await accounts.getByRole("heading", { name: "Profile of bob" }).waitFor({ timeout: WAIT_MS });
+  await accounts.locator("dl[aria-label='Profile of bob']").waitFor({ timeout: WAIT_MS });
+  assert.deepEqual((await factsOf(accounts.locator("dl[aria-label='Profile of bob']"))).slice(0, 3), [
+    ["Nick", "none"],
+    ["Avatar", "none"],
+    ["Gender", "Not set"],
+  ], "a user that never set a profile says so");
+  await accounts.getByRole("button", { name: "Profile of dinah" }).click();
+  await dinahFacts.waitFor({ timeout: WAIT_MS });
+  await accounts.getByText("croquet").waitFor({ timeout: WAIT_MS });
+  await screenshot(page, "console-user-profile");
+
   const groups = page.getByRole("region", { name: "Groups" });
   const team = groups.getByRole("row", { name: /team/ });
   await team.waitFor({ timeout: WAIT_MS });
-  assert.deepEqual(await team.getByRole("cell").allTextContents(), ["team", "Team", "Work", "3", "Members"]);
-  await team.getByRole("button", { name: "Members" }).click();
+  assert.deepEqual(await team.getByRole("cell").allTextContents(), ["team", "Team", "Work", "3", "Profile and members"]);
+  await team.getByRole("button", { name: "Profile and members" }).click();
   await groups.getByRole("heading", { name: "Members of team (3)" }).waitFor({ timeout: WAIT_MS });
   await groups.getByRole("row", { name: /alice Owner/ }).waitFor();
   await groups.getByRole("row", { name: /carol Member/ }).waitFor();
+
+  // A group's profile as get_group_info answers it, and its members' roles and mutes.
+  await groups.getByRole("row", { name: /garden/ }).getByRole("button", { name: "Profile and members" }).click();
+  await groups.getByRole("heading", { name: "Members of garden (3)" }).waitFor({ timeout: WAIT_MS });
+  const gardenFacts = groups.locator("dl[aria-label='Profile of group garden']");
+  await gardenFacts.waitFor({ timeout: WAIT_MS });
+  const shown = Object.fromEntries(await factsOf(gardenFacts));
+  assert.equal(shown.Name, "Garden");
+  assert.equal(shown.Type, "Public");
+  assert.equal(shown.Owner, "dinah");
+  assert.equal(shown.Notice, "Paint the roses red");
+  assert.equal(shown.Introduction, "The queen's garden");
+  assert.equal(shown.Face, `${server.origin}/media/avatars/garden.png`);
+  assert.equal(shown["Join option"], "Needs approval");
+  assert.equal(shown["All muted"], "Yes: only the owner and admins may speak");
+  assert.match(shown.Members, /^3 of at most \d+$/);
+  await groups.getByRole("row", { name: /dinah Owner No/ }).waitFor();
+  await groups.getByRole("row", { name: /alice Admin No/ }).waitFor();
+  const carol = groups.getByRole("row", { name: /carol Member/ });
+  await carol.waitFor();
+  const carolCells = await carol.getByRole("cell").allTextContents();
+  assert.match(carolCells[2], /^Until /, "carol's mute shows with its end");
+  assert.equal(carolCells[3], "Carol (gardener)");
+  await groups.getByRole("heading", { name: "Group garden" }).scrollIntoViewIfNeeded();
+  await screenshot(page, "console-group-profile");
 
   await page.getByLabel("Type").selectOption("Public");
   await page.getByLabel("Name").fill("Lobby");
@@ -680,14 +782,26 @@ test("the console on a phone: tables reflow to 360 px, SDKAppIDs stay whole, and
   const accounts = phone.getByRole("region", { name: "Accounts" });
   await accounts.getByRole("button", { name: "Make a chat link for alice" }).waitFor({ timeout: WAIT_MS });
   const groups = phone.getByRole("region", { name: "Groups" });
-  await groups.getByRole("button", { name: "Members" }).first().waitFor({ timeout: WAIT_MS });
-  await groups.getByRole("row", { name: /team/ }).getByRole("button", { name: "Members" }).click();
-  await groups.getByRole("heading", { name: /Members of team/ }).waitFor({ timeout: WAIT_MS });
-  assert.deepEqual(await allWithinWidth(phone, "main td, main th, main button, main a, main input"), [], "nothing on Users and groups is cut off at 360 px");
+  await accounts.getByRole("button", { name: "Profile of dinah" }).click();
+  await accounts.locator("dl[aria-label='Profile of dinah']").waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("button", { name: "Profile and members" }).first().waitFor({ timeout: WAIT_MS });
+  await groups.getByRole("row", { name: /garden/ }).getByRole("button", { name: "Profile and members" }).click();
+  await groups.getByRole("heading", { name: /Members of garden/ }).waitFor({ timeout: WAIT_MS });
+  await groups.locator("dl[aria-label='Profile of group garden']").waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(
+    await allWithinWidth(phone, "main td, main th, main button, main a, main input, main dt, main dd"),
+    [],
+    "nothing on Users and groups is cut off at 360 px",
+  );
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 360), "the console scrolls sideways at 360 px");
   await accounts.scrollIntoViewIfNeeded();
   await screenshot(phone, "console-360-accounts");
-  await groups.getByRole("heading", { name: /Members of team/ }).scrollIntoViewIfNeeded();
+  const toTop = (element) => element.scrollIntoView({ block: "start" });
+  await accounts.getByRole("heading", { name: "Profile of dinah" }).evaluate(toTop);
+  await screenshot(phone, "console-360-user-profile");
+  await groups.getByRole("heading", { name: "Group garden" }).evaluate(toTop);
+  await screenshot(phone, "console-360-group-profile");
+  await groups.getByRole("heading", { name: /Members of garden/ }).scrollIntoViewIfNeeded();
   await screenshot(phone, "console-360-groups");
 
   // Creating groups one after another: the type, owner and members stay, the name and ID clear.

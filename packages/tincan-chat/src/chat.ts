@@ -292,6 +292,8 @@ export class ChatSDK {
   private messagesByConv = new Map<string, Map<string, Message>>();
   private sentIDs = new Set<string>();
   private groups = new Map<string, Group>();
+  /** The seq of each extension key seen, by message ID: a change is made from it. */
+  private extensionSeqs = new Map<string, Map<string, number>>();
   private profiles = new Map<string, Profile>();
   /** Lists of the relationship chain a `friend` push changed, to be read again. */
   private relationsDirty = new Set<RelationList>();
@@ -834,6 +836,66 @@ export class ChatSDK {
       this.announceConversations();
     }
     return ok({});
+  }
+
+  /**
+   * The user's receive option of a group (`groupID`) or of C2C conversations (`userIDList`, at
+   * most 30): kept on the server, shown as each conversation's `messageRemindType` on all the
+   * user's devices. Messages still arrive and count as unread; the app decides what to show.
+   */
+  async setMessageRemindType(options: any): Promise<ChatResponse> {
+    const method = "setMessageRemindType";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object with groupID or userIDList, and messageRemindType");
+    const type = options.messageRemindType;
+    const opt = REMIND_OPTIONS[String(type)];
+    if (opt === undefined) {
+      throw invalid(
+        method,
+        `messageRemindType ${JSON.stringify(type)} is not TYPES.MSG_REMIND_ACPT_AND_NOTE, MSG_REMIND_ACPT_NOT_NOTE, MSG_REMIND_DISCARD or NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`,
+      );
+    }
+    if (options.groupID !== undefined && options.groupID !== "") {
+      const groupID = requiredString(method, "groupID", options.groupID);
+      await connection.request("msg_set_group_recv_opt", { group_id: groupID, opt }, true);
+      const group = this.groups.get(groupID) ?? (await this.fetchGroup(method, groupID));
+      group.selfInfo.messageRemindType = type;
+      this.applyRemindType(`${TYPES.CONV_GROUP}${groupID}`, type);
+      this.announceGroups();
+      return ok({ group });
+    }
+    if (options.userIDList === undefined) throw invalid(method, "give groupID, or userIDList for C2C conversations");
+    const userIDList = stringList(method, "userIDList", options.userIDList);
+    if (userIDList.length > 30) throw invalid(method, "userIDList holds at most 30 users");
+    const failureUserIDList: Array<{ userID: string; code: number; message: string }> = [];
+    let done = userIDList;
+    try {
+      await connection.request("msg_set_c2c_recv_opt", { identifier_array: userIDList, opt }, true);
+    } catch (error) {
+      // The server refuses the whole list for one peer that is not an account; TIM answers
+      // user by user, so each is set alone.
+      if (!(error instanceof ChatError) || (error.code !== 20003 && error.code !== 7003) || userIDList.length === 1) throw error;
+      done = [];
+      for (const userID of userIDList) {
+        try {
+          await connection.request("msg_set_c2c_recv_opt", { identifier_array: [userID], opt }, true);
+          done.push(userID);
+        } catch (each) {
+          if (!(each instanceof ChatError)) throw each;
+          failureUserIDList.push({ userID, code: each.code, message: each.message });
+        }
+      }
+    }
+    for (const userID of done) this.applyRemindType(`${TYPES.CONV_C2C}${userID}`, type);
+    return ok({ successUserIDList: done.map((userID) => ({ userID })), failureUserIDList });
+  }
+
+  /** A conversation's receive option changed: the list, and the total that leaves muted ones out. */
+  private applyRemindType(conversationID: string, type: string): void {
+    const entry = this.convs.get(conversationID);
+    if (!entry || entry.conv.messageRemindType === type) return;
+    entry.conv = { ...entry.conv, messageRemindType: type };
+    this.announceConversations();
   }
 
   getTotalUnreadMessageCount(): number {
@@ -1469,6 +1531,79 @@ export class ChatSDK {
     return ok({ groupList: [] });
   }
 
+  /**
+   * Groups whose ID or name holds the keywords (all of them with `keywordListMatchType` "and",
+   * any otherwise, as TIM's default): the user's groups, and a searchable group whose exact ID
+   * is a keyword. Paged by `count` (default 20) and `cursor`.
+   */
+  async searchCloudGroups(options: any): Promise<ChatResponse> {
+    const method = "searchCloudGroups";
+    const connection = this.requireLogin(method);
+    const { keywords, all, count, offset, types } = searchOptions(method, options);
+    const found = new Map<string, Record<string, any>>();
+    for (const list of all ? [keywords] : keywords.map((keyword) => [keyword])) {
+      const answer = await connection.request("group_search_groups", { group_search_params_keyword_list: list, group_search_params_field_list: [] }, true);
+      for (const info of answer.groups ?? []) found.set(String(info.group_detail_info_group_id), info);
+    }
+    const groups = [...found.values()]
+      .sort((a, b) => (String(a.group_detail_info_group_id) < String(b.group_detail_info_group_id) ? -1 : 1))
+      .map((info) => {
+        const groupID = String(info.group_detail_info_group_id);
+        const known = this.groups.get(groupID);
+        const group = applyDetailInfo(known ? { ...known, selfInfo: { ...known.selfInfo } } : emptyGroup(groupID, this.userID), info);
+        if (!known) group.selfInfo.role = "";
+        return group;
+      })
+      .filter((group) => types.length === 0 || types.includes(group.type));
+    const page = groups.slice(offset, offset + count);
+    const next = offset + page.length;
+    return ok({ searchResultList: page, cursor: next < groups.length ? String(next) : "", totalCount: groups.length });
+  }
+
+  /**
+   * Members of the user's groups (or of `groupIDList`) whose ID, or a word of whose name card,
+   * starts with the keywords; grouped by group as TIM gives them, paged by member.
+   */
+  async searchCloudGroupMembers(options: any): Promise<ChatResponse> {
+    const method = "searchCloudGroupMembers";
+    const connection = this.requireLogin(method);
+    const { keywords, all, count, offset, types } = searchOptions(method, options);
+    const groupIDList = options.groupIDList === undefined ? [] : stringList(method, "groupIDList", options.groupIDList);
+    const found = new Map<string, { groupID: string; member: GroupMember }>();
+    for (const list of all ? [keywords] : keywords.map((keyword) => [keyword])) {
+      const answer = await connection.request(
+        "group_search_members",
+        {
+          group_search_member_params_groupid_list: groupIDList,
+          group_search_member_params_keyword_list: list,
+          group_search_member_params_field_list: [],
+        },
+        true,
+      );
+      for (const result of answer.results ?? []) {
+        const groupID = String(result.group_search_member_result_groupid ?? "");
+        for (const info of result.group_search_member_result_member_info_list ?? []) {
+          const member = memberFromWire(info);
+          found.set(`${groupID}\u0000${member.userID}`, { groupID, member });
+        }
+      }
+    }
+    const matches = [...found.values()].filter(({ groupID }) => types.length === 0 || types.includes(this.groups.get(groupID)?.type ?? ""));
+    const page = matches.slice(offset, offset + count);
+    const byGroup = new Map<string, { groupInfo: Record<string, string>; memberList: Array<Record<string, string>> }>();
+    for (const { groupID, member } of page) {
+      let entry = byGroup.get(groupID);
+      if (!entry) {
+        const group = this.groups.get(groupID);
+        entry = { groupInfo: { groupID, name: group?.name ?? "", type: group?.type ?? "", avatar: group?.avatar ?? "" }, memberList: [] };
+        byGroup.set(groupID, entry);
+      }
+      entry.memberList.push({ userID: member.userID, nick: member.nick, nameCard: member.nameCard, avatar: member.avatar });
+    }
+    const next = offset + page.length;
+    return ok({ searchResultList: [...byGroup.values()], cursor: next < matches.length ? String(next) : "", totalCount: matches.length });
+  }
+
   // ----- Group members -----
 
   async getGroupMemberList(options: any): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>> {
@@ -1658,6 +1793,168 @@ export class ChatSDK {
     if (!isObject(message) || message.type !== TYPES.MSG_MERGER) throw invalid(method, "message must be a merged-forward message");
     // The server keeps the forwarded messages inside the message: they came with it.
     return ok(message);
+  }
+
+  // ----- Messages: extensions -----
+
+  /**
+   * Sets extensions of a message sent with `isSupportExtension`: each key from the seq this
+   * instance last saw of it (read first when it has seen none). Resolves with one result per
+   * key, `{code, key, value}`: 0, or 23001 with the key as it is now when someone changed it
+   * first; trying again then applies the change over it.
+   */
+  async setMessageExtensions(message: Message, extensions: unknown): Promise<ChatResponse<{ extensions: ExtensionResult[] }>> {
+    const method = "setMessageExtensions";
+    const connection = this.requireLogin(method);
+    const named = this.extensionMessage(method, message);
+    if (!Array.isArray(extensions) || extensions.length === 0) throw invalid(method, "extensions must be a non-empty array of {key, value}");
+    for (const item of extensions) {
+      if (!isObject(item) || typeof item.key !== "string" || item.key === "" || typeof item.value !== "string") {
+        throw invalid(method, "each extension must be {key, value}: a non-empty key and a string value");
+      }
+    }
+    const items = extensions as Array<{ key: string; value: string }>;
+    const seqs = await this.extensionSeqsFor(message, named, items.map((item) => item.key));
+    const answer = await connection.request(
+      "msg_set_extensions",
+      {
+        message: named,
+        extensions: items.map((item) => ({
+          message_extension_key: item.key,
+          message_extension_value: item.value,
+          message_extension_seq: seqs.get(item.key) ?? 0,
+        })),
+      },
+      true,
+    );
+    const results = this.extensionResults(message.ID, answer.results);
+    this.tellOwnExtensions(message.ID, results, false);
+    return ok({ extensions: results });
+  }
+
+  /** A message's extensions as `{key, value}`, every key or those of `keyList`. */
+  async getMessageExtensions(message: Message, keyList?: unknown): Promise<ChatResponse<{ extensions: Array<{ key: string; value: string }> }>> {
+    const method = "getMessageExtensions";
+    this.requireLogin(method);
+    const named = this.extensionMessage(method, message);
+    const keys = keyListOf(method, keyList);
+    const all = await this.readExtensions(message.ID, named);
+    const wanted = keys.length === 0 ? all : all.filter((item) => keys.includes(item.key));
+    return ok({ extensions: wanted.filter((item) => item.value !== "").map(({ key, value }) => ({ key, value })) });
+  }
+
+  /**
+   * Deletes the extensions named in `keyList`, each from the seq last seen of it, or every one
+   * when `keyList` is empty or absent; one result per key, as for `setMessageExtensions` (23004
+   * for a key that does not exist).
+   */
+  async deleteMessageExtensions(message: Message, keyList?: unknown): Promise<ChatResponse<{ extensions: ExtensionResult[] }>> {
+    const method = "deleteMessageExtensions";
+    const connection = this.requireLogin(method);
+    const named = this.extensionMessage(method, message);
+    const keys = keyListOf(method, keyList);
+    const seqs = keys.length === 0 ? new Map<string, number>() : await this.extensionSeqsFor(message, named, keys);
+    const answer = await connection.request(
+      "msg_delete_extensions",
+      {
+        message: named,
+        extensions: keys.map((key) => ({ message_extension_key: key, message_extension_value: "", message_extension_seq: seqs.get(key) ?? 0 })),
+      },
+      true,
+    );
+    const results = this.extensionResults(message.ID, answer.results);
+    this.tellOwnExtensions(message.ID, results, true);
+    return ok({ extensions: results });
+  }
+
+  /**
+   * The server tells the changer's other connections, not this one; TIM tells the instance that
+   * made the change too.
+   */
+  private tellOwnExtensions(messageID: string, results: ExtensionResult[], deleted: boolean): void {
+    const done = results.filter((result) => result.code === 0);
+    if (!this.ready || done.length === 0) return;
+    if (deleted) this.emit(EVENT.MESSAGE_EXTENSIONS_DELETED, { messageID, keyList: done.map((result) => result.key) });
+    else this.emit(EVENT.MESSAGE_EXTENSIONS_UPDATED, { messageID, extensions: done.map(({ key, value }) => ({ key, value })) });
+  }
+
+  /** The message as extension calls name it; refuses one that was not sent for extensions. */
+  private extensionMessage(method: string, message: unknown): Record<string, unknown> {
+    if (!isObject(message) || typeof message.ID !== "string" || message.ID === "") {
+      throw new ChatError(CODE.MSG_INSTANCE_REQUIRED, `${method}: message must be a message that was sent`);
+    }
+    const conv = this.requireConversation(method, message.conversationID);
+    if (message.status !== "success") throw invalid(method, "the message has not been sent successfully");
+    if (message.isSupportExtension !== true) {
+      throw invalid(method, "the message was not sent with isSupportExtension: true, so it takes no extensions");
+    }
+    return { message_conv_id: conv.id, message_conv_type: conv.type, message_msg_id: message.ID, message_seq: Number(message.sequence) || 0 };
+  }
+
+  /** Reads every extension of a message, with its seq, and remembers the seqs. */
+  private async readExtensions(messageID: string, named: Record<string, unknown>): Promise<Array<{ key: string; value: string; seq: number }>> {
+    const connection = this.requireLogin("getMessageExtensions");
+    const answer = await connection.request("msg_get_extensions", { message: named }, true);
+    const items = (Array.isArray(answer.extensions) ? answer.extensions : []).map(extensionFromWire);
+    // The answer is the message's extensions as they are: what this instance remembered of keys
+    // it does not hold (deleted since) gives way to it.
+    this.extensionSeqs.delete(messageID);
+    this.noteExtensionSeqs(messageID, items);
+    return items;
+  }
+
+  /** The seqs last seen of `keys`; the message's extensions are read first when one is unknown. */
+  private async extensionSeqsFor(message: Message, named: Record<string, unknown>, keys: string[]): Promise<Map<string, number>> {
+    const known = this.extensionSeqs.get(message.ID);
+    if (!known || keys.some((key) => !known.has(key))) await this.readExtensions(message.ID, named);
+    return this.extensionSeqs.get(message.ID) ?? new Map();
+  }
+
+  private noteExtensionSeqs(messageID: string, items: Array<{ key: string; seq: number }>): void {
+    if (messageID === "") return;
+    if (this.extensionSeqs.size >= EXTENSION_MESSAGES_MAX && !this.extensionSeqs.has(messageID)) this.extensionSeqs.clear();
+    const seqs = this.extensionSeqs.get(messageID) ?? new Map<string, number>();
+    for (const item of items) seqs.set(item.key, Math.max(seqs.get(item.key) ?? 0, item.seq));
+    this.extensionSeqs.set(messageID, seqs);
+  }
+
+  private extensionResults(messageID: string, results: unknown): ExtensionResult[] {
+    const list: any[] = Array.isArray(results) ? results : [];
+    const items = list.map((result) => extensionFromWire(result.message_extension_item));
+    this.noteExtensionSeqs(messageID, items);
+    return list.map((result, index) => ({
+      code: Number(result.message_extension_result_code ?? 0),
+      key: items[index]?.key ?? "",
+      value: items[index]?.value ?? "",
+    }));
+  }
+
+  /** `msg_extensions_changed` and `msg_extensions_deleted`: TIM's two events. */
+  private onExtensionsPush(data: any, deleted: boolean): void {
+    const messageID = String(data?.message_msg_id ?? "");
+    if (messageID === "") return;
+    const items = (Array.isArray(data?.extensions) ? data.extensions : []).map(extensionFromWire);
+    this.noteExtensionSeqs(messageID, items);
+    if (!this.ready || items.length === 0) return;
+    if (deleted) {
+      this.emit(EVENT.MESSAGE_EXTENSIONS_DELETED, { messageID, keyList: items.map((item: { key: string }) => item.key) });
+    } else {
+      this.emit(EVENT.MESSAGE_EXTENSIONS_UPDATED, {
+        messageID,
+        extensions: items.map((item: { key: string; value: string }) => ({ key: item.key, value: item.value })),
+      });
+    }
+  }
+
+  /** The user deleted messages for itself on another device: they leave this instance's caches. */
+  private onDeletedPush(data: any): void {
+    const conversationID = `${data?.conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${data?.conv_id}`;
+    for (const id of Array.isArray(data?.msg_ids) ? data.msg_ids : []) {
+      const message = this.messagesByID.get(String(id));
+      if (message) message.isDeleted = true;
+      this.messagesByID.delete(String(id));
+      this.messagesByConv.get(conversationID)?.delete(String(id));
+    }
   }
 
   // ----- Conversations: management -----
@@ -2032,18 +2329,12 @@ export class ChatSDK {
 
   translateText(..._args: unknown[]): Promise<never> { return this.notEnabled("translateText"); }
   convertVoiceToText(..._args: unknown[]): Promise<never> { return this.notEnabled("convertVoiceToText"); }
-  setMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageExtensions"); }
-  getMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("getMessageExtensions"); }
-  deleteMessageExtensions(..._args: unknown[]): Promise<never> { return this.notEnabled("deleteMessageExtensions"); }
   addMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("addMessageReaction"); }
   removeMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("removeMessageReaction"); }
   getMessageReactions(..._args: unknown[]): Promise<never> { return this.notEnabled("getMessageReactions"); }
   getAllUserListOfMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("getAllUserListOfMessageReaction"); }
   searchCloudMessages(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudMessages"); }
-  searchCloudGroups(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroups"); }
   searchCloudUsers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudUsers"); }
-  searchCloudGroupMembers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudGroupMembers"); }
-  setMessageRemindType(..._args: unknown[]): Promise<never> { return this.notEnabled("setMessageRemindType"); }
   setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
   followUser(..._args: unknown[]): Promise<never> { return this.notEnabled("followUser"); }
   unfollowUser(..._args: unknown[]): Promise<never> { return this.notEnabled("unfollowUser"); }
@@ -2115,6 +2406,7 @@ export class ChatSDK {
     this.messagesByConv.clear();
     this.sentIDs.clear();
     this.groups.clear();
+    this.extensionSeqs.clear();
     this.profiles.clear();
     this.heldBack = [];
     this.lastTotalUnread = -1;
@@ -2240,6 +2532,15 @@ export class ChatSDK {
         break;
       case "group_attributes":
         this.onGroupAttributesPush(data);
+        break;
+      case "msg_extensions_changed":
+        this.onExtensionsPush(data, false);
+        break;
+      case "msg_extensions_deleted":
+        this.onExtensionsPush(data, true);
+        break;
+      case "msg_deleted":
+        this.onDeletedPush(data);
         break;
       case "group_counters":
         this.onGroupCountersPush(data);
@@ -2555,6 +2856,10 @@ export class ChatSDK {
       }
       entry.activeTime = Math.max(entry.activeTime, Number(info.conv_active_time ?? 0));
       entry.conv = { ...entry.conv, ...settings, lastMessage };
+      if (type === 2) {
+        const group = this.groups.get(String(info.conv_id));
+        if (group) group.selfInfo.messageRemindType = settings.messageRemindType;
+      }
     }
     this.announceConversations();
   }
@@ -2975,7 +3280,6 @@ export class ChatSDK {
           lastMessage,
           peerReadTime: Number(info.conv_c2c_read_timestamp ?? 0),
           groupProfile: type === 2 ? (group ?? entry.conv.groupProfile) : undefined,
-          messageRemindType: remindTypeName(info.conv_recv_opt),
           ...settingsOf(info),
         };
         if (type === 1) this.applyShownProfile(String(info.conv_id), info);
@@ -3090,6 +3394,7 @@ export class ChatSDK {
             message_priority: priorityToWire(message.priority),
             message_is_excluded_from_unread_count: control.excludedFromUnreadCount === true,
             message_is_online_msg: onlineOnly,
+            message_support_message_extension: message.isSupportExtension === true,
           },
         },
         true,
@@ -3117,6 +3422,7 @@ export class ChatSDK {
     message.isRead = true;
     message.readReceiptInfo = stored.readReceiptInfo;
     message.senderTinyID = stored.senderTinyID;
+    message.isSupportExtension = stored.isSupportExtension;
     message.nick = stored.nick;
     message.avatar = stored.avatar;
     if (extrasOf(message).uploaded) message.payload = stored.payload;
@@ -3125,6 +3431,50 @@ export class ChatSDK {
     this.announceConversations();
     return ok({ message });
   }
+}
+
+/** TIM's Web receive options as the protocol's `TIMReceiveMessageOpt`. */
+const REMIND_OPTIONS: Record<string, number> = {
+  [TYPES.MSG_REMIND_ACPT_AND_NOTE]: 0,
+  [TYPES.MSG_REMIND_DISCARD]: 1,
+  [TYPES.MSG_REMIND_ACPT_NOT_NOTE]: 2,
+  [TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT]: 3,
+};
+
+/** Messages whose extension seqs are remembered, at most; past it the memory starts again. */
+const EXTENSION_MESSAGES_MAX = 4096;
+
+/** One key's outcome in TIM's Web shape. */
+interface ExtensionResult {
+  code: number;
+  key: string;
+  value: string;
+}
+
+function extensionFromWire(item: any): { key: string; value: string; seq: number } {
+  return {
+    key: String(item?.message_extension_key ?? ""),
+    value: String(item?.message_extension_value ?? ""),
+    seq: Number(item?.message_extension_seq ?? 0),
+  };
+}
+
+/** The options cloud searches share: keywords, how they combine, the page and group types. */
+function searchOptions(method: string, options: any): { keywords: string[]; all: boolean; count: number; offset: number; types: string[] } {
+  if (!isObject(options)) throw invalid(method, "options must be an object with keywordList");
+  const keywords = options.keywordList;
+  if (!Array.isArray(keywords) || keywords.length === 0 || keywords.length > 5 || !keywords.every((word) => typeof word === "string" && word !== "")) {
+    throw invalid(method, "keywordList must hold 1 to 5 non-empty keywords");
+  }
+  const match = options.keywordListMatchType ?? "or";
+  if (match !== "or" && match !== "and") throw invalid(method, 'keywordListMatchType must be "or" or "and"');
+  const count = options.count === undefined ? 20 : Number(options.count);
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw invalid(method, "count must be a whole number from 1 to 100");
+  const offset = options.cursor === undefined || options.cursor === "" ? 0 : Number(options.cursor);
+  if (!Number.isInteger(offset) || offset < 0) throw invalid(method, "cursor must be the cursor of the previous page, or empty");
+  const types = options.groupTypeList ?? [];
+  if (!Array.isArray(types) || !types.every((type) => typeof type === "string")) throw invalid(method, "groupTypeList must be an array of group types");
+  return { keywords, all: match === "and", count, offset, types };
 }
 
 /** A conversation as conversation management names it: `c2c_<user>` or `group_<group>`. */
@@ -3152,8 +3502,11 @@ function operationResults(results: unknown): { success: string[]; failure: Array
 }
 
 /** What the user set on a conversation, from a `ConvInfo`, under TIM's Web names. */
-function settingsOf(info: Record<string, any>): Pick<Conversation, "isPinned" | "markList" | "customData" | "conversationGroupList" | "draftText"> {
+function settingsOf(
+  info: Record<string, any>,
+): Pick<Conversation, "isPinned" | "markList" | "customData" | "conversationGroupList" | "draftText" | "messageRemindType"> {
   return {
+    messageRemindType: remindTypeName(info.conv_recv_opt),
     isPinned: Boolean(info.conv_is_pinned),
     markList: Array.isArray(info.conv_mark_array) ? info.conv_mark_array.map(Number) : [],
     customData: String(info.conv_custom_data ?? ""),

@@ -25,8 +25,8 @@ const UPLOAD = "uploads payload.file (a File, a Blob or a file input) to the ser
 const NO_FOLLOW = "the server has no follow relationships";
 const NO_SIGNALING = "the server has no signaling";
 const NO_TOPICS = "the server has no community topics";
-const NO_SEARCH = "the server has no cloud search";
-const NO_REACTIONS = "the server has no reactions or message extensions";
+const NO_SEARCH = "the server has no cloud search of messages or users";
+const NO_REACTIONS = "the server has no reactions";
 const NO_AI = "the server has no translation or speech recognition";
 
 export const COVERAGE: Record<string, MethodCoverage> = {
@@ -63,17 +63,17 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   modifyMessage: entry("message", "works", "text, custom, face and location payloads and cloudCustomData; 2480 with data.message when it changed meanwhile; MESSAGE_MODIFIED"),
   translateText: entry("message", "not-enabled", NO_AI),
   convertVoiceToText: entry("message", "not-enabled", NO_AI),
-  setMessageExtensions: entry("message", "not-enabled", NO_REACTIONS),
-  getMessageExtensions: entry("message", "not-enabled", NO_REACTIONS),
-  deleteMessageExtensions: entry("message", "not-enabled", NO_REACTIONS),
+  setMessageExtensions: entry("message", "works", "messages sent with isSupportExtension; each key changed from the seq last seen of it, 23001 with the key as it is now when someone changed it first; MESSAGE_EXTENSIONS_UPDATED"),
+  getMessageExtensions: entry("message", "works", "every key, or those of keyList"),
+  deleteMessageExtensions: entry("message", "works", "the keys of keyList, or every key; 23004 for a key that does not exist; MESSAGE_EXTENSIONS_DELETED"),
   addMessageReaction: entry("message", "not-enabled", NO_REACTIONS),
   removeMessageReaction: entry("message", "not-enabled", NO_REACTIONS),
   getMessageReactions: entry("message", "not-enabled", NO_REACTIONS),
   getAllUserListOfMessageReaction: entry("message", "not-enabled", NO_REACTIONS),
   searchCloudMessages: entry("search", "not-enabled", NO_SEARCH),
-  searchCloudGroups: entry("search", "not-enabled", NO_SEARCH),
+  searchCloudGroups: entry("search", "partial", "the user's groups by ID or name, and a searchable group by its exact ID; not the app's other groups"),
   searchCloudUsers: entry("search", "not-enabled", NO_SEARCH),
-  searchCloudGroupMembers: entry("search", "not-enabled", NO_SEARCH),
+  searchCloudGroupMembers: entry("search", "partial", "members of the user's groups whose ID or a word of whose name card starts with a keyword; nicknames are not searched"),
   getMessageList: entry("message", "works", "oldest first, 15 per page or `count` up to 100, with nextReqMessageID and isCompleted"),
   getMessageListHopping: entry("message", "works", "groups by sequence, C2C by time, either direction"),
   findMessage: entry("message", "works", "messages this instance has seen"),
@@ -92,9 +92,9 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   clearHistoryMessage: entry("conversation", "works", "for this user only; the conversation stays"),
   pinConversation: entry("conversation", "works", "pinned conversations come first"),
   setAllMessageRead: entry("conversation", "works"),
-  setMessageRemindType: entry("conversation", "not-enabled", "the server has no receive options yet"),
-  setAllReceiveMessageOpt: entry("conversation", "not-enabled", "the server has no receive options yet"),
-  getAllReceiveMessageOpt: entry("conversation", "empty", "accept and notify, the only option the server has"),
+  setMessageRemindType: entry("conversation", "works", "groups and C2C conversations (up to 30 users); kept on the server, shown as messageRemindType on all the user's devices; messages still arrive and count as unread"),
+  setAllReceiveMessageOpt: entry("conversation", "not-enabled", "the server has no app-wide receive option yet"),
+  getAllReceiveMessageOpt: entry("conversation", "empty", "accept and notify: the server has no app-wide receive option yet"),
   getTotalUnreadMessageCount: entry("conversation", "works"),
   setConversationCustomData: entry("conversation", "works", "at most 256 bytes"),
   markConversation: entry("conversation", "works", "star, unread, fold, hide and an app's own marks"),

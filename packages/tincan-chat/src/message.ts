@@ -56,6 +56,7 @@ export interface WireMessage {
   message_revoker_user_id?: string;
   message_revoke_reason?: string;
   message_sender_profile?: Record<string, unknown> | null;
+  message_support_message_extension?: boolean;
 }
 
 /** What an upload answered: the ID the message names and what the server measured. */
@@ -551,6 +552,7 @@ export function fromWire(wire: WireMessage, me: string): Message {
   message.version = num(wire.message_version);
   message.isModified = message.version > 0;
   message.isDeleted = num(wire.message_status) === 4;
+  message.isSupportExtension = wire.message_support_message_extension === true;
   if (num(wire.message_status) === 6) {
     message.isRevoked = true;
     message.revoker = str(wire.message_revoker_user_id);

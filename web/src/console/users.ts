@@ -1,6 +1,8 @@
 // Users and groups: search an app's accounts (and hand out a UserSig to try the chat client as
-// one of them), add accounts, list groups with their members, and create a group. It uses TIM's
-// REST commands where TIM has them and `tincan/list_accounts` where it does not.
+// one of them), see an account's profile, add accounts, list groups and see one's profile and its
+// members with their roles and mutes, and create a group. It uses TIM's REST commands where TIM
+// has them (`portrait_get`, `get_group_info`, `get_group_member_info`, ...) and
+// `tincan/list_accounts` where it does not.
 
 import { field, h, replace, status } from "../shared/dom";
 import { rest, RestError, UNKNOWN_COMMAND } from "./api";
@@ -24,14 +26,55 @@ interface GroupInfo {
   Name?: string;
   Type?: string;
   MemberNum?: number;
+  MaxMemberNum?: number;
   ErrorCode?: number;
+  ErrorInfo?: string;
+  Owner_Account?: string;
+  Introduction?: string;
+  Notification?: string;
+  FaceUrl?: string;
+  ApplyJoinOption?: string;
+  ShutUpAllMember?: string;
+  CreateTime?: number;
+  AppDefinedData?: { Key: string; Value: string }[];
 }
 
 interface Member {
   Member_Account: string;
   Role: string;
   JoinTime: number;
+  ShutUpUntil?: number;
+  NameCard?: string;
 }
+
+interface ProfileItem {
+  Tag: string;
+  Value: string | number;
+}
+
+/** The profile tags the console shows, with their names. */
+const PROFILE_TAGS: [string, string][] = [
+  ["Tag_Profile_IM_Nick", "Nick"],
+  ["Tag_Profile_IM_Image", "Avatar"],
+  ["Tag_Profile_IM_Gender", "Gender"],
+  ["Tag_Profile_IM_SelfSignature", "Signature"],
+  ["Tag_Profile_IM_AllowType", "Friend requests"],
+];
+const CUSTOM_PREFIX = "Tag_Profile_Custom_";
+/** TIM's REST values, as people say them. */
+const VALUE_NAMES: Record<string, string> = {
+  Gender_Type_Unknown: "Not set",
+  Gender_Type_Male: "Male",
+  Gender_Type_Female: "Female",
+  AllowType_Type_AllowAny: "Anyone may add",
+  AllowType_Type_NeedConfirm: "Need confirmation",
+  AllowType_Type_DenyAny: "No one may add",
+  FreeAccess: "Anyone may join",
+  NeedPermission: "Needs approval",
+  DisableApply: "No one may ask to join",
+};
+/** The custom profile fields to read: TIM's `portrait_get` answers only the tags it is asked for. */
+let customFields: string[] = [];
 
 function explain(error: unknown, command: string): string {
   if (error instanceof RestError && error.code === UNKNOWN_COMMAND) {
@@ -55,6 +98,7 @@ function accountsSection(context: ConsoleContext): HTMLElement {
   const statusLine = h("p", { class: "status", role: "status" });
   const rows = h("tbody", {});
   const more = h("button", { type: "button", hidden: true }, "Show more");
+  const profilePanel = h("div", { class: "members-panel" });
   let cursor = "";
 
   async function search(fresh: boolean): Promise<void> {
@@ -69,7 +113,7 @@ function accountsSection(context: ConsoleContext): HTMLElement {
         { Prefix: prefix.value.trim(), Cursor: cursor, Limit: ACCOUNT_PAGE },
         appArg(context),
       );
-      for (const account of answer.Accounts) rows.appendChild(accountRow(context, account));
+      for (const account of answer.Accounts) rows.appendChild(accountRow(context, account, profilePanel));
       cursor = answer.NextCursor;
       more.hidden = !cursor;
       status(statusLine, rows.childElementCount === 0 ? "No accounts match." : `${rows.childElementCount} shown${cursor ? "; there are more" : ""}.`);
@@ -122,15 +166,23 @@ function accountsSection(context: ConsoleContext): HTMLElement {
     h(
       "div",
       { class: "table-wrap" },
-      h("table", { class: "reflow" }, h("thead", {}, h("tr", {}, ["User ID", "Online", "Chat client"].map((title) => h("th", { scope: "col" }, title)))), rows),
+      h(
+        "table",
+        { class: "reflow" },
+        h("thead", {}, h("tr", {}, ["User ID", "Online", "Profile", "Chat client"].map((title) => h("th", { scope: "col" }, title)))),
+        rows,
+      ),
     ),
     more,
     statusLine,
+    profilePanel,
     addForm,
   );
 }
 
-function accountRow(context: ConsoleContext, account: Account): HTMLTableRowElement {
+function accountRow(context: ConsoleContext, account: Account, panel: HTMLElement): HTMLTableRowElement {
+  const profile = h("button", { type: "button" }, `Profile of ${account.UserID}`);
+  profile.addEventListener("click", () => showProfile(context, account.UserID, panel));
   const cell = h("td", { "data-label": "Chat client" });
   const button = h("button", { type: "button" }, `Make a chat link for ${account.UserID}`);
   button.addEventListener("click", async () => {
@@ -150,6 +202,7 @@ function accountRow(context: ConsoleContext, account: Account): HTMLTableRowElem
     {},
     h("td", { "data-label": "User ID" }, account.UserID),
     h("td", { "data-label": "Online" }, account.Online ? "Online" : "Offline"),
+    h("td", { "data-label": "Profile" }, profile),
     cell,
   );
 }
@@ -213,8 +266,8 @@ function groupsSection(context: ConsoleContext): HTMLElement {
 }
 
 function groupRow(context: ConsoleContext, info: GroupInfo, panel: HTMLElement): HTMLTableRowElement {
-  const show = h("button", { type: "button" }, "Members");
-  show.addEventListener("click", () => showMembers(context, info.GroupId, panel));
+  const show = h("button", { type: "button" }, "Profile and members");
+  show.addEventListener("click", () => showGroup(context, info.GroupId, panel));
   return h(
     "tr",
     {},
@@ -226,12 +279,133 @@ function groupRow(context: ConsoleContext, info: GroupInfo, panel: HTMLElement):
   );
 }
 
-function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElement): void {
+/** A value of TIM's REST as people say it. */
+function named(value: string | number | undefined): string {
+  if (value === undefined) return "";
+  return VALUE_NAMES[String(value)] ?? String(value);
+}
+
+/** A list of terms and their values; an empty value says so rather than showing nothing. */
+function facts(label: string, entries: [string, Node | string][]): HTMLDListElement {
+  return h(
+    "dl",
+    { class: "facts", "aria-label": label },
+    entries.flatMap(([term, value]) => [
+      h("dt", {}, term),
+      h("dd", {}, value === "" ? h("span", { class: "unavailable" }, "none") : value),
+    ]),
+  );
+}
+
+function when(seconds: number | undefined): string {
+  return seconds ? new Date(seconds * 1000).toLocaleString() : "";
+}
+
+function showProfile(context: ConsoleContext, userId: string, panel: HTMLElement): void {
+  const heading = h("h4", { tabindex: "-1" }, `Profile of ${userId}`);
+  const body = h("div", {});
+  const statusLine = h("p", { class: "status", role: "status" });
+  const fieldsInput = h("input", {
+    type: "text",
+    id: "profile-custom-fields",
+    placeholder: "Hobby, Team",
+    autocomplete: "off",
+    value: customFields.join(", "),
+    "aria-describedby": "profile-custom-fields-hint",
+  });
+  const fieldsForm = h(
+    "form",
+    { class: "profile-fields" },
+    h("div", { class: "inline" }, h("label", { for: "profile-custom-fields" }, "Custom fields to show"), fieldsInput, h("button", { type: "submit" }, "Show fields")),
+    h("small", { class: "hint", id: "profile-custom-fields-hint" }, "The names after Tag_Profile_Custom_, separated by commas: the REST API answers the fields it is asked for."),
+  );
+  fieldsForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    customFields = fieldsInput.value
+      .split(/[\s,]+/)
+      .map((name) => name.replace(CUSTOM_PREFIX, ""))
+      .filter(Boolean);
+    void load();
+  });
+
+  async function load(): Promise<void> {
+    const tags = [...PROFILE_TAGS.map(([tag]) => tag), ...customFields.map((name) => `${CUSTOM_PREFIX}${name}`)];
+    try {
+      const answer = await rest<{ UserProfileItem: { To_Account: string; ProfileItem: ProfileItem[]; ResultCode: number; ResultInfo: string }[] }>(
+        "profile",
+        "portrait_get",
+        { To_Account: [userId], TagList: tags },
+        appArg(context),
+      );
+      const entry = answer.UserProfileItem[0];
+      if (!entry || entry.ResultCode !== 0) {
+        replace(body);
+        status(statusLine, `Could not read the profile of ${userId}: ${entry?.ResultInfo ?? "no answer"} (${entry?.ResultCode ?? ""})`, "error");
+        return;
+      }
+      const value = (tag: string) => entry.ProfileItem.find((item) => item.Tag === tag)?.Value;
+      const standard: [string, Node | string][] = PROFILE_TAGS.map(([tag, label]) => {
+        const shown = named(value(tag));
+        if (tag === "Tag_Profile_IM_Image" && shown !== "") return [label, h("code", { class: "url" }, shown)];
+        if (tag === "Tag_Profile_IM_AllowType" && shown === "") return [label, "Not set"];
+        return [label, shown];
+      });
+      const custom: [string, string][] = customFields.map((name) => [`${name} (custom)`, String(value(`${CUSTOM_PREFIX}${name}`) ?? "")]);
+      replace(body, facts(`Profile of ${userId}`, [...standard, ...custom]));
+      status(statusLine, customFields.length === 0 ? "Name custom fields below to see them too." : "");
+    } catch (error) {
+      replace(body);
+      status(statusLine, `Could not read the profile of ${userId}: ${explain(error, "profile/portrait_get")}`, "error");
+    }
+  }
+
+  replace(panel, heading, body, statusLine, fieldsForm);
+  void load().then(() => heading.focus());
+}
+
+function showGroup(context: ConsoleContext, groupId: string, panel: HTMLElement): void {
+  const profileHeading = h("h4", { tabindex: "-1" }, `Group ${groupId}`);
+  const profileBody = h("div", {});
   const list = h("tbody", {});
   const more = h("button", { type: "button", hidden: true }, "Show more members");
-  const heading = h("h4", { tabindex: "-1" }, `Members of ${groupId}`);
+  const heading = h("h4", {}, `Members of ${groupId}`);
   const statusLine = h("p", { class: "status", role: "status" });
   let offset = 0;
+
+  async function profile(): Promise<void> {
+    try {
+      const answer = await rest<{ GroupInfo: GroupInfo[] }>(
+        "group_open_http_svc",
+        "get_group_info",
+        { GroupIdList: [groupId], ResponseFilter: {} },
+        appArg(context),
+      );
+      const info = answer.GroupInfo[0];
+      if (!info || (info.ErrorCode ?? 0) !== 0) {
+        status(statusLine, `Could not read group ${groupId}: ${info?.ErrorInfo ?? "no answer"}`, "error");
+        return;
+      }
+      const custom: [string, string][] = (info.AppDefinedData ?? []).map((entry) => [`${entry.Key} (custom)`, entry.Value]);
+      replace(
+        profileBody,
+        facts(`Profile of group ${groupId}`, [
+          ["Name", info.Name ?? ""],
+          ["Type", info.Type ? (TYPE_NAMES[info.Type] ?? info.Type) : ""],
+          ["Owner", info.Owner_Account ?? ""],
+          ["Notice", info.Notification ?? ""],
+          ["Introduction", info.Introduction ?? ""],
+          ["Face", info.FaceUrl ? h("code", { class: "url" }, info.FaceUrl) : ""],
+          ["Join option", named(info.ApplyJoinOption)],
+          ["All muted", info.ShutUpAllMember === "On" ? "Yes: only the owner and admins may speak" : "No"],
+          ["Members", info.MaxMemberNum ? `${info.MemberNum ?? 0} of at most ${info.MaxMemberNum}` : String(info.MemberNum ?? 0)],
+          ["Created", when(info.CreateTime)],
+          ...custom,
+        ]),
+      );
+    } catch (error) {
+      status(statusLine, explain(error, "group_open_http_svc/get_group_info"), "error");
+    }
+  }
 
   async function page(): Promise<void> {
     try {
@@ -241,14 +415,18 @@ function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElemen
         { GroupId: groupId, Limit: MEMBER_PAGE, Offset: offset },
         appArg(context),
       );
+      const now = Date.now() / 1000;
       for (const member of answer.MemberList) {
+        const muted = member.ShutUpUntil && member.ShutUpUntil > now ? `Until ${when(member.ShutUpUntil)}` : "No";
         list.appendChild(
           h(
             "tr",
             {},
             h("td", { "data-label": "Member" }, member.Member_Account),
             h("td", { "data-label": "Role" }, ROLES[member.Role] ?? member.Role),
-            h("td", { "data-label": "Joined" }, member.JoinTime ? new Date(member.JoinTime * 1000).toLocaleString() : ""),
+            h("td", { "data-label": "Muted" }, muted),
+            h("td", { "data-label": "Name card" }, member.NameCard ?? ""),
+            h("td", { "data-label": "Joined" }, when(member.JoinTime)),
           ),
         );
       }
@@ -262,16 +440,23 @@ function showMembers(context: ConsoleContext, groupId: string, panel: HTMLElemen
   more.addEventListener("click", () => void page());
   replace(
     panel,
+    profileHeading,
+    profileBody,
     heading,
     h(
       "div",
       { class: "table-wrap" },
-      h("table", { class: "reflow" }, h("thead", {}, h("tr", {}, ["Member", "Role", "Joined"].map((title) => h("th", { scope: "col" }, title)))), list),
+      h(
+        "table",
+        { class: "reflow" },
+        h("thead", {}, h("tr", {}, ["Member", "Role", "Muted", "Name card", "Joined"].map((title) => h("th", { scope: "col" }, title)))),
+        list,
+      ),
     ),
     more,
     statusLine,
   );
-  void page().then(() => heading.focus());
+  void Promise.all([profile(), page()]).then(() => profileHeading.focus());
 }
 
 function createGroupForm(context: ConsoleContext, reload: () => void): HTMLFormElement {

@@ -11,6 +11,7 @@ use tincan_core::config::{
     CALLBACK_GROUP_AFTER_CREATE, CALLBACK_GROUP_AFTER_DESTROYED, CALLBACK_GROUP_AFTER_FULL,
     CALLBACK_GROUP_AFTER_MEMBER_EXIT, CALLBACK_GROUP_AFTER_NEW_MEMBER,
 };
+use tincan_core::conv::ConvKey;
 use tincan_core::group::{
     ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Left, NewGroup, Operator, generated_group_id, member_cap,
     validate_custom_group_id,
@@ -801,10 +802,21 @@ pub(crate) async fn get_joined(
     session: &Session,
     _request: get_joined_groups::Request,
 ) -> Result<get_joined_groups::Response, ApiError> {
-    let group_ids: Vec<GroupId> = lock(&session.account.convs).groups.iter().cloned().collect();
-    let groups = group_ids
+    // Each group with the user's receive option of it, read under the account's lock alone.
+    let joined: Vec<(GroupId, u32)> = {
+        let convs = lock(&session.account.convs);
+        convs
+            .groups
+            .iter()
+            .map(|group_id| {
+                let key = ConvKey::Group(group_id.clone());
+                (group_id.clone(), convs.settings.get(&key).map_or(0, |settings| settings.recv_opt))
+            })
+            .collect()
+    };
+    let groups = joined
         .iter()
-        .filter_map(|group_id| {
+        .filter_map(|(group_id, recv_opt)| {
             let state = session.app.group(group_id)?;
             let state = lock(&state);
             let group = &state.group;
@@ -817,13 +829,13 @@ pub(crate) async fn get_joined(
                 group_base_info_info_seq: group.info_seq(),
                 group_base_info_latest_seq: group.max_seq(),
                 group_base_info_readed_seq: member.read.read_seq(),
-                group_base_info_msg_flag: 0,
+                group_base_info_msg_flag: *recv_opt,
                 group_base_info_is_shutup_all: group.profile.shutup_all,
                 group_base_info_self_info: GroupSelfInfo {
                     group_self_info_join_time: member.join_time,
                     group_self_info_role: member.role,
                     group_self_info_unread_num: member.read.unread(group.max_seq(), group.excluded()),
-                    group_self_info_msg_flag: 0,
+                    group_self_info_msg_flag: *recv_opt,
                 },
             })
         })

@@ -64,6 +64,13 @@ async fn a_muted_conversation_keeps_its_unread_count_and_shows_its_option_everyw
     assert_eq!(bob.c2c_receive_message_opt(&["alice"]).await.unwrap()[0].msg_recv_msg_opt_result_opt, 2);
     let convs = bob.conversations().await.unwrap();
     assert_eq!(convs.iter().find(|conv| conv.conv_id == group_id).unwrap().conv_recv_opt, 1);
+    let joined = bob.joined_groups().await.unwrap();
+    let noisy = joined.iter().find(|group| group.group_base_info_group_id == group_id).unwrap();
+    assert_eq!(
+        (noisy.group_base_info_msg_flag, noisy.group_base_info_self_info.group_self_info_msg_flag),
+        (1, 1),
+        "the joined list tells the user's option of the group"
+    );
     bob.set_c2c_receive_message_opt(&["alice"], 0).await.unwrap();
     assert_eq!(bob.c2c_receive_message_opt(&["alice"]).await.unwrap()[0].msg_recv_msg_opt_result_opt, 0);
     app.stop().await;
