@@ -42,12 +42,16 @@ struct Shared {
     config: KeeperConfig,
     state: Mutex<Held>,
     stopping: AtomicBool,
+    /// Set by [`Keeper::wake`]: the next tick is now.
+    woken: AtomicBool,
     wake: Condvar,
 }
 
 #[derive(Default)]
 struct Held {
     leases: BTreeMap<u32, Lease>,
+    /// Every shard's live holder, as the lease table said at the last tick.
+    owners: BTreeMap<u32, String>,
     /// When the held leases were last renewed, by this node's clock (taken before the call).
     renewed: Option<Instant>,
 }
@@ -59,6 +63,7 @@ impl Keeper {
             config,
             state: Mutex::new(Held::default()),
             stopping: AtomicBool::new(false),
+            woken: AtomicBool::new(false),
             wake: Condvar::new(),
         });
         let thread = {
@@ -84,6 +89,19 @@ impl Keeper {
             return Vec::new();
         }
         held.leases.values().map(Lease::fence).collect()
+    }
+
+    /// The node holding `shard`'s lease, as the lease table said at the last tick: where a call
+    /// for the shard goes.
+    pub fn owner_of(&self, shard: u32) -> Option<String> {
+        self.shared.lock().owners.get(&shard).cloned()
+    }
+
+    /// Looks at the live nodes and the leases now rather than at the next tick (another node
+    /// announced that it joined or is leaving).
+    pub fn wake(&self) {
+        self.shared.woken.store(true, Ordering::SeqCst);
+        self.shared.wake.notify_all();
     }
 
     /// Gives every lease up, leaves the cluster and stops.
@@ -123,7 +141,9 @@ fn run(leases: &dyn Leases, shared: &Shared) {
             tracing::warn!(error = %err, node = %config.node, "keeping the shard leases failed; trying again");
         }
         let held = shared.lock();
-        let _ = shared.wake.wait_timeout_while(held, config.tick, |_| !shared.stopping.load(Ordering::SeqCst));
+        let _ = shared.wake.wait_timeout_while(held, config.tick, |_| {
+            !shared.stopping.load(Ordering::SeqCst) && !shared.woken.swap(false, Ordering::SeqCst)
+        });
     }
     let held: Vec<Lease> = std::mem::take(&mut shared.lock().leases).into_values().collect();
     for lease in &held {
@@ -174,5 +194,8 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
             break;
         }
     }
+    let owners =
+        leases.leases()?.into_iter().filter(|it| it.live).filter_map(|it| Some((it.shard, it.node?))).collect();
+    shared.lock().owners = owners;
     Ok(())
 }
