@@ -18,12 +18,12 @@ const TTL: Duration = Duration::from_secs(4);
 const TICK: Duration = Duration::from_millis(250);
 
 /// The store as one node reaches it, with a switch that cuts it off (a partition).
-struct Link {
+struct Reach {
     leases: Arc<PostgresLeases>,
     cut: AtomicBool,
 }
 
-impl Link {
+impl Reach {
     fn check(&self) -> StoreResult<()> {
         if self.cut.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable {
@@ -35,7 +35,7 @@ impl Link {
     }
 }
 
-impl Leases for Link {
+impl Leases for Reach {
     fn acquire(&self, shard: u32, node: &str, ttl: Duration) -> StoreResult<Option<Lease>> {
         self.check()?;
         self.leases.acquire(shard, node, ttl)
@@ -66,10 +66,10 @@ impl Leases for Link {
     }
 }
 
-fn start(leases: &Arc<PostgresLeases>, node: &str) -> (Keeper, Arc<Link>) {
-    let link = Arc::new(Link { leases: leases.clone(), cut: AtomicBool::new(false) });
+fn start(leases: &Arc<PostgresLeases>, node: &str) -> (Keeper, Arc<Reach>) {
+    let reach = Arc::new(Reach { leases: leases.clone(), cut: AtomicBool::new(false) });
     let config = KeeperConfig { node: node.to_owned(), address: format!("tincan.node.{node}"), ttl: TTL, tick: TICK };
-    (Keeper::start(link.clone(), config), link)
+    (Keeper::start(reach.clone(), config), reach)
 }
 
 /// Waits until `done` holds, for at most `within`.
@@ -107,7 +107,7 @@ fn shards_spread_over_the_live_nodes_and_move_when_nodes_leave_or_are_cut_off() 
     let database = TestDatabase::create();
     let leases = Arc::new(PostgresLeases::open(database.url()).unwrap());
     let (one, _) = start(&leases, "1");
-    let (two, two_link) = start(&leases, "2");
+    let (two, two_reach) = start(&leases, "2");
     let (three, _) = start(&leases, "3");
 
     let mut owners = BTreeMap::new();
@@ -143,7 +143,7 @@ fn shards_spread_over_the_live_nodes_and_move_when_nodes_leave_or_are_cut_off() 
     // leases expire, and node 1 takes them over after that, with new epochs.
     let twos: BTreeMap<u32, u64> =
         owners.iter().filter(|(_, (node, _))| node == "2").map(|(shard, (_, epoch))| (*shard, *epoch)).collect();
-    two_link.cut.store(true, Ordering::SeqCst);
+    two_reach.cut.store(true, Ordering::SeqCst);
     eventually(TTL, "node 2 lets its shards go", || two.held().is_empty());
     eventually(TTL * 3, "node 1 holds every shard", || {
         one_owner_each(&[("1", &one)], &leases).is_some_and(|found| {
@@ -156,7 +156,7 @@ fn shards_spread_over_the_live_nodes_and_move_when_nodes_leave_or_are_cut_off() 
     }
 
     // Back in touch, node 2 learns its leases are gone and gets its share back, anew.
-    two_link.cut.store(false, Ordering::SeqCst);
+    two_reach.cut.store(false, Ordering::SeqCst);
     eventually(TTL * 3, "the shards spread over nodes 1 and 2 again", || {
         one_owner_each(&[("1", &one), ("2", &two)], &leases).is_some_and(|found| {
             let back = found.values().filter(|(node, _)| node == "2").count();
