@@ -25,12 +25,15 @@
 //! - `schema`: the migrations, applied in order and recorded in `schema_migrations`.
 //! - `codec`: how domain values map to columns.
 //! - `read` and `write`: the two halves of the store; one function per read and per `WriteOp`.
+//! - [`PostgresLeases`]: a cluster's shard leases and live nodes, and the fencing check that
+//!   [`StoreWrite::apply_fenced`] runs in a batch's transaction.
 //! - [`import`]: copies an embedded store into an empty PostgreSQL database (`tincan migrate`).
 //! - [`testing`]: a fresh database per test, for this crate's tests and the test kit.
 
 mod codec;
 mod driver;
 pub mod import;
+mod lease;
 mod read;
 mod schema;
 pub mod testing;
@@ -40,8 +43,9 @@ use std::sync::Arc;
 
 use tincan_store::{StoreError, StoreRead, StoreResult, StoreWrite};
 
+pub use lease::PostgresLeases;
 pub use read::PostgresReader;
-pub use write::PostgresWriter;
+pub use write::{FENCED_IDLE_TIMEOUT, PostgresWriter};
 
 use crate::driver::{Driver, Target};
 
@@ -73,12 +77,26 @@ pub fn open_store(url: &str) -> StoreResult<tincan_store::Store> {
 /// itself, a backend failure otherwise.
 pub(crate) fn backend(context: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
     move |source| {
+        if let Some(fenced) = fenced(&source) {
+            return fenced;
+        }
         if is_unavailable(&source) {
             StoreError::Unavailable { context: context.to_owned(), source: Box::new(source) }
         } else {
             StoreError::Backend { context: context.to_owned(), source: Box::new(source) }
         }
     }
+}
+
+/// The fencing check's failure (SQLSTATE TNF01, raised by `tincan_fence` with the shard and the
+/// epoch as its detail), as the store reports it.
+fn fenced(err: &tokio_postgres::Error) -> Option<StoreError> {
+    let db = err.as_db_error()?;
+    if db.code().code() != "TNF01" {
+        return None;
+    }
+    let (shard, epoch) = db.detail()?.split_once(':')?;
+    Some(StoreError::Fenced { shard: shard.parse().ok()?, epoch: epoch.parse().ok()? })
 }
 
 /// Whether PostgreSQL failed for a reason outside the data that may pass: the connection is

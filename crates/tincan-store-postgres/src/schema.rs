@@ -5,6 +5,12 @@
 //! types, so that equal versions mean equal tables (which `import` relies on).
 //! Nodes that start at once take turns: the migration holds an advisory lock.
 //! Migrations are never edited once released: a change is a new file.
+//!
+//! The cluster's tables (shard leases, live nodes, the fencing check) are not the domain's: the
+//! embedded store has no cluster and so no such tables, and `import` never copies them. They are
+//! versioned apart, in `cluster-migrations/`, recorded in `cluster_schema_migrations`, and applied
+//! after the domain's in the same transaction under the same lock; so "migration N is the embedded
+//! store's migration N" stays true of `schema_migrations`, and neither list waits for the other.
 
 use std::sync::Arc;
 
@@ -26,6 +32,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_group_attributes.sql"),
     include_str!("../migrations/0010_message_extensions.sql"),
 ];
+
+/// The cluster's migrations, in order, versioned apart from the domain's (see the module's
+/// documentation).
+pub(crate) const CLUSTER_MIGRATIONS: &[&str] = &[include_str!("../cluster-migrations/0001_leases.sql")];
 
 /// The advisory lock key migrations hold (an arbitrary number, "tincan" in ASCII).
 const MIGRATION_LOCK: i64 = 0x74_69_6e_63_61_6e;
@@ -66,6 +76,34 @@ pub(crate) fn migrate(driver: &Driver, target: &Arc<Target>) -> StoreResult<()> 
                 .execute("insert into schema_migrations (version) values ($1)", &[&applied])
                 .await
                 .map_err(backend("recording the schema version"))?;
+        }
+        transaction
+            .batch_execute(
+                "create table if not exists cluster_schema_migrations (\
+                 version bigint primary key, applied_at timestamptz not null default now())",
+            )
+            .await
+            .map_err(backend("creating the cluster's migrations table"))?;
+        let cluster_version: i64 = transaction
+            .query_one("select coalesce(max(version), 0) from cluster_schema_migrations", &[])
+            .await
+            .map_err(backend("reading the cluster's schema version"))?
+            .get(0);
+        let cluster_version = usize::try_from(cluster_version)
+            .map_err(|_| StoreError::Corrupt(format!("cluster schema version {cluster_version}")))?;
+        if cluster_version > CLUSTER_MIGRATIONS.len() {
+            return Err(StoreError::Corrupt(format!(
+                "the database has cluster schema version {cluster_version}, newer than this build knows ({}); use a newer tincan",
+                CLUSTER_MIGRATIONS.len()
+            )));
+        }
+        for (index, sql) in CLUSTER_MIGRATIONS.iter().enumerate().skip(cluster_version) {
+            transaction.batch_execute(sql).await.map_err(backend("applying a cluster migration"))?;
+            let applied = i64::try_from(index + 1).unwrap_or(i64::MAX);
+            transaction
+                .execute("insert into cluster_schema_migrations (version) values ($1)", &[&applied])
+                .await
+                .map_err(backend("recording the cluster's schema version"))?;
         }
         transaction.commit().await.map_err(backend("committing the migrations"))
     })?

@@ -6,14 +6,15 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::try_join_all;
 use tincan_core::conv::ConvKey;
 use tincan_proto::UserId;
 use tincan_proto::enums::MemberRole;
 use tincan_store::{
-    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, FriendMetaRecord, FriendRecord,
-    FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord,
+    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, Fence, FriendMetaRecord,
+    FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord,
     JoinRequestRecord, MemberInfo, MemberRecord, MessageExtensionRecord, MessageRecord, ProfileRecord, ReadStateRecord,
     ReceiptSource, StoreError, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
@@ -42,8 +43,13 @@ pub struct PostgresWriter {
     driver: Arc<Driver>,
     target: Arc<Target>,
     connection: Option<Connection>,
-    /// The number of the last batch known to be committed (`meta.batch`).
+    /// The number of the last batch known to be committed (`meta`, under `batch_key`).
     batch: i64,
+    /// Where in `meta` this writer numbers its batches: `batch` for the one writer of a single
+    /// node; for a writer of a cluster's node, whose batches are fenced, a key of its own
+    /// (`batch:<random>`), since several writers share the database and each must find its own
+    /// batch whose commit went unanswered.
+    batch_key: String,
     /// A batch that failed in a way that leaves its commit unknown (the connection was lost),
     /// to be looked for before anything is written again.
     unsure: Option<Unsure>,
@@ -65,7 +71,7 @@ struct Unsure {
 
 impl PostgresWriter {
     pub(crate) fn new(driver: Arc<Driver>, target: Arc<Target>) -> PostgresWriter {
-        PostgresWriter { driver, target, connection: None, batch: 0, unsure: None }
+        PostgresWriter { driver, target, connection: None, batch: 0, batch_key: "batch".to_owned(), unsure: None }
     }
 
     /// Connects when there is no usable connection, and learns the last committed batch.
@@ -76,6 +82,7 @@ impl PostgresWriter {
             return Ok(connection);
         }
         let target = self.target.clone();
+        let batch_key = self.batch_key.clone();
         let (client, batch) = self.driver.run(async move {
             let client = target.connect().await?;
             // A commit must be durable when it is acknowledged, whatever the server's default.
@@ -84,7 +91,7 @@ impl PostgresWriter {
                 .await
                 .map_err(backend("configuring the writer connection"))?;
             let row = client
-                .query_opt("select value from meta where key = 'batch'", &[])
+                .query_opt("select value from meta where key = $1", &[&batch_key])
                 .await
                 .map_err(backend("reading the last batch number"))?;
             Ok::<_, StoreError>((client, row.map_or(0, |row| row.get::<_, i64>(0))))
@@ -94,8 +101,29 @@ impl PostgresWriter {
     }
 }
 
+/// How long a fenced batch's transaction may wait for its writer (paused, partitioned) before
+/// PostgreSQL ends it, releasing the lease rows it holds so that a takeover can go on: well
+/// under a lease's life, well over any pause between a batch's statements of a live writer.
+pub const FENCED_IDLE_TIMEOUT: Duration = Duration::from_secs(2);
+
 impl StoreWrite for PostgresWriter {
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        self.apply_batch(&[], ops, head_pos)
+    }
+
+    fn apply_fenced(&mut self, fences: &[Fence], ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        self.apply_batch(fences, ops, head_pos)
+    }
+}
+
+impl PostgresWriter {
+    fn apply_batch(&mut self, fences: &[Fence], ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        if !fences.is_empty() && self.batch_key == "batch" && self.unsure.is_none() {
+            // This writer's first fenced batch: from now on it numbers its batches apart.
+            self.batch_key = format!("batch:{}", writer_token());
+            self.batch = 0;
+            self.connection = None;
+        }
         let connection = self.connection()?;
         if let Some(unsure) = self.unsure {
             if self.batch >= unsure.batch {
@@ -110,15 +138,19 @@ impl StoreWrite for PostgresWriter {
             self.unsure = None;
         }
         let batch = self.batch.saturating_add(1);
-        let mut statements = encode_batch(ops);
+        let mut statements = Vec::with_capacity(ops.len() + 3);
+        if !fences.is_empty() {
+            statements.push(fence(fences));
+        }
+        statements.extend(encode_batch(ops));
         statements.push(exec(
             "insert into meta (key, value) values ('head_pos', $1) on conflict (key) do update set value = excluded.value",
             params![int(head_pos)],
             "storing the head position",
         ));
         statements.push(exec(
-            "insert into meta (key, value) values ('batch', $1) on conflict (key) do update set value = excluded.value",
-            params![batch],
+            "insert into meta (key, value) values ($2, $1) on conflict (key) do update set value = excluded.value",
+            params![batch, self.batch_key.clone()],
             "numbering the batch",
         ));
         let (connection, result) = self.driver.run(execute(connection, statements))?;
@@ -141,6 +173,26 @@ impl StoreWrite for PostgresWriter {
             }
         }
     }
+}
+
+/// A token no other writer has: the time, the process and a counter, mixed.
+fn writer_token() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.as_nanos());
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{nanos:x}-{:x}-{count:x}", std::process::id())
+}
+
+/// The fencing check, the first statement of a fenced batch (`tincan_fence`, in
+/// `cluster-migrations/`): it holds the lease rows until the commit, or fails the transaction.
+fn fence(fences: &[Fence]) -> Exec {
+    let mut fences = fences.to_vec();
+    fences.sort_unstable();
+    fences.dedup();
+    let shards: Vec<i64> = fences.iter().map(|fence| i64::from(fence.shard)).collect();
+    let epochs: Vec<i64> = fences.iter().map(|fence| int(fence.epoch)).collect();
+    let idle_timeout = format!("{}ms", FENCED_IDLE_TIMEOUT.as_millis());
+    exec("select tincan_fence($1, $2, $3)", params![shards, epochs, idle_timeout], "checking the shard leases")
 }
 
 /// Runs a batch's statements in one transaction.

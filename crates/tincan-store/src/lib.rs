@@ -16,11 +16,13 @@
 //! - [`records`]: the records the store keeps.
 //! - [`WriteOp`]: one change in a batch.
 //! - [`StoreRead`] and [`StoreWrite`]: what a backend implements.
+//! - [`lease`]: shard leases and fencing tokens, for stores the nodes of a cluster share.
 //! - [`conformance`]: the suite every backend runs in its own tests.
 //! - [`memory`]: an in-memory backend for tests and the engine's simulation, which passes the
 //!   same suite; not a production store.
 
 pub mod conformance;
+pub mod lease;
 pub mod memory;
 pub mod records;
 
@@ -30,6 +32,7 @@ use tincan_core::conv::ConvKey;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
+pub use lease::{Fence, Lease, LeaseRecord, Leases, NodeRecord};
 pub use records::*;
 
 /// A failure of the storage layer; the engine reports it to clients as an internal error and
@@ -57,6 +60,16 @@ pub enum StoreError {
         /// The backend's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A batch carried a fencing token whose shard's lease has moved on (another node took it
+    /// over, or it was released): the writer no longer owns the shard, and nothing of the batch
+    /// was stored.
+    #[error("the lease of shard {shard} is no longer at epoch {epoch}: this node does not own the shard")]
+    Fenced {
+        /// The shard.
+        shard: u32,
+        /// The epoch the batch carried.
+        epoch: u64,
     },
 }
 
@@ -368,6 +381,20 @@ pub trait StoreRead: Send + Sync + 'static {
 pub trait StoreWrite: Send + 'static {
     /// Applies a batch atomically and durably, and records `head_pos` as the newest position.
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()>;
+
+    /// [`StoreWrite::apply`], but only while every fence holds: in the batch's transaction each
+    /// fence's shard must still have its epoch, or nothing is stored and the error is
+    /// [`StoreError::Fenced`]. A store that keeps no leases (a single node's) takes a batch with
+    /// no fences as `apply` does and refuses any other.
+    fn apply_fenced(&mut self, fences: &[Fence], ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        if let Some(fence) = fences.first() {
+            return Err(StoreError::Backend {
+                context: format!("writing for shard {}", fence.shard),
+                source: "this store keeps no leases: only a store the nodes of a cluster share does".into(),
+            });
+        }
+        self.apply(ops, head_pos)
+    }
 }
 
 /// An opened backend: the reader, which every thread shares, and the writer, which the engine's

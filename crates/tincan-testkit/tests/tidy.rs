@@ -76,6 +76,23 @@ fn the_crate_graph_keeps_its_boundaries() {
         ("tincan-core", &["roaring", "tincan-proto"]),
         ("tincan-store", &["tincan-core", "tincan-proto", "thiserror"]),
         ("tincan-store-sqlite", &["rusqlite", "tincan-core", "tincan-proto", "tincan-store"]),
+        // Ownership and forwarding in a cluster: the store only through its interface, NATS as
+        // the transport, nothing of the engine or the network edge.
+        (
+            "tincan-cluster",
+            &[
+                "async-nats",
+                "futures-util",
+                "serde",
+                "serde_json",
+                "tincan-core",
+                "tincan-proto",
+                "tincan-store",
+                "thiserror",
+                "tokio",
+                "tracing",
+            ],
+        ),
     ];
     for (krate, permitted) in allowed {
         for dependency in dependencies(krate) {

@@ -1,0 +1,226 @@
+//! A node's NATS link: forwarding an operation to the node that owns its shard (request/reply
+//! on `tincan.node.<id>.call`), answering the operations forwarded to this node, and the
+//! membership announcements (`tincan.cluster.nodes`) that make the other nodes' keepers look at
+//! the live nodes at once rather than at their next tick.
+//!
+//! A forwarded operation carries what the owner needs to decide it as if the caller were
+//! connected there: the app, the caller (already authenticated by the node the client is
+//! connected to), the operation's wire name, the shard it was routed by, and its parameters as
+//! the client sent them. The owner answers with the response's data, an error (TIM's code and a
+//! `desc`), or [`Answer::Moved`] when it does not hold the shard (any more), in which case
+//! [`forward`] looks the owner up again and sends the call there, until the deadline.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+/// The subject the membership announcements are published on.
+pub const MEMBERSHIP_SUBJECT: &str = "tincan.cluster.nodes";
+
+/// How long [`forward`] waits before asking again for a shard's owner, when there is none yet or
+/// the one it asked answered [`Answer::Moved`].
+pub const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// The subject a node answers forwarded operations on.
+pub fn call_subject(node: &str) -> String {
+    format!("tincan.node.{node}.call")
+}
+
+/// Whether `node` may name a node: 1 to 64 ASCII letters, digits, `-` and `_` (it is a token of
+/// NATS subjects).
+pub fn is_node_id(node: &str) -> bool {
+    (1..=64).contains(&node.len())
+        && node.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
+/// An operation forwarded to the owner of its shard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    /// The app.
+    pub sdkappid: u64,
+    /// The caller, authenticated by the node it is connected to.
+    pub caller: String,
+    /// The operation's wire name.
+    pub op: String,
+    /// The shard the call was routed by.
+    pub shard: u32,
+    /// The operation's parameters, as the client sent them.
+    pub params: serde_json::Value,
+}
+
+/// What the owner answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// The operation's response data.
+    Done(serde_json::Value),
+    /// The operation failed: TIM's code and what was wrong.
+    Failed {
+        /// The error code.
+        code: i32,
+        /// What was wrong.
+        desc: String,
+    },
+    /// This node does not hold the call's shard.
+    Moved,
+}
+
+/// A membership change, as announced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// The node.
+    pub node: String,
+    /// Whether it joined (or left, in order).
+    pub joined: bool,
+}
+
+/// Why a forwarded call got no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ForwardError {
+    /// No answer came before the deadline (no owner, an owner that did not answer, or owners that
+    /// kept answering that the shard moved).
+    #[error("no node answered for shard {shard} in time")]
+    TimedOut {
+        /// The shard.
+        shard: u32,
+    },
+    /// NATS failed, or a node answered with something that is not an answer.
+    #[error("forwarding over NATS: {0}")]
+    Transport(String),
+}
+
+/// A node's connection to NATS.
+#[derive(Clone)]
+pub struct Link {
+    client: async_nats::Client,
+    node: String,
+}
+
+impl Link {
+    /// Connects node `node` to the NATS server at `url`.
+    pub async fn connect(url: &str, node: &str) -> Result<Link, ForwardError> {
+        if !is_node_id(node) {
+            return Err(ForwardError::Transport(format!(
+                "{node:?} is not a node ID: 1 to 64 ASCII letters, digits, '-' and '_'"
+            )));
+        }
+        let client = async_nats::ConnectOptions::new()
+            .name(format!("tincan node {node}"))
+            .connect(url)
+            .await
+            .map_err(|err| ForwardError::Transport(format!("connecting to {url}: {err}")))?;
+        Ok(Link { client, node: node.to_owned() })
+    }
+
+    /// This node's ID.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Answers the calls forwarded to this node with `handler`, each in a task of its own, until
+    /// the link is dropped; returns once the subscription is in place.
+    pub async fn serve<H, F>(&self, handler: H) -> Result<tokio::task::JoinHandle<()>, ForwardError>
+    where
+        H: Fn(Call) -> F + Send + Sync + 'static,
+        F: Future<Output = Answer> + Send + 'static,
+    {
+        let mut calls = self
+            .client
+            .subscribe(call_subject(&self.node))
+            .await
+            .map_err(|err| ForwardError::Transport(format!("subscribing to forwarded calls: {err}")))?;
+        self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))?;
+        let client = self.client.clone();
+        let handler = std::sync::Arc::new(handler);
+        Ok(tokio::spawn(async move {
+            while let Some(message) = calls.next().await {
+                let Some(reply) = message.reply.clone() else { continue };
+                let client = client.clone();
+                let handler = handler.clone();
+                tokio::spawn(async move {
+                    let answer = match serde_json::from_slice::<Call>(&message.payload) {
+                        Ok(call) => handler(call).await,
+                        Err(err) => {
+                            Answer::Failed { code: 6017, desc: format!("a forwarded call that does not parse: {err}") }
+                        }
+                    };
+                    let payload = serde_json::to_vec(&answer).unwrap_or_default();
+                    if let Err(err) = client.publish(reply, payload.into()).await {
+                        tracing::warn!(error = %err, "answering a forwarded call failed");
+                    }
+                });
+            }
+        }))
+    }
+
+    /// Sends `call` to node `to` and waits for its answer, for at most `timeout`.
+    pub async fn call(&self, to: &str, call: &Call, timeout: Duration) -> Result<Option<Answer>, ForwardError> {
+        let payload = serde_json::to_vec(call).map_err(|err| ForwardError::Transport(err.to_string()))?;
+        let request = self.client.request(call_subject(to), payload.into());
+        match tokio::time::timeout(timeout, request).await {
+            Err(_) => Ok(None),
+            Ok(Err(err)) if err.kind() == async_nats::RequestErrorKind::NoResponders => Ok(None),
+            Ok(Err(err)) if err.kind() == async_nats::RequestErrorKind::TimedOut => Ok(None),
+            Ok(Err(err)) => Err(ForwardError::Transport(err.to_string())),
+            Ok(Ok(message)) => serde_json::from_slice(&message.payload)
+                .map(Some)
+                .map_err(|err| ForwardError::Transport(format!("an answer that does not parse: {err}"))),
+        }
+    }
+
+    /// Tells the other nodes that this node joined or is leaving.
+    pub async fn announce(&self, joined: bool) -> Result<(), ForwardError> {
+        let payload = serde_json::to_vec(&Announcement { node: self.node.clone(), joined })
+            .map_err(|err| ForwardError::Transport(err.to_string()))?;
+        self.client
+            .publish(MEMBERSHIP_SUBJECT, payload.into())
+            .await
+            .map_err(|err| ForwardError::Transport(format!("announcing: {err}")))?;
+        self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))
+    }
+
+    /// The other nodes' announcements from now on (this node's own are left out).
+    pub async fn announcements(
+        &self,
+    ) -> Result<impl futures_util::Stream<Item = Announcement> + Send + 'static, ForwardError> {
+        let subscription = self
+            .client
+            .subscribe(MEMBERSHIP_SUBJECT)
+            .await
+            .map_err(|err| ForwardError::Transport(format!("subscribing to announcements: {err}")))?;
+        self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))?;
+        let own = self.node.clone();
+        Ok(subscription.filter_map(move |message| {
+            let announcement =
+                serde_json::from_slice::<Announcement>(&message.payload).ok().filter(|it| it.node != own);
+            std::future::ready(announcement)
+        }))
+    }
+}
+
+/// Sends `call` to the owner of its shard, as `owner_of` names it at each attempt, until a node
+/// answers other than [`Answer::Moved`] or `deadline` passes. The owner may be this node's own
+/// link: the caller decides locally what this node holds and forwards only the rest.
+pub async fn forward(
+    link: &Link,
+    owner_of: impl Fn(u32) -> Option<String>,
+    call: &Call,
+    deadline: Instant,
+) -> Result<Answer, ForwardError> {
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(ForwardError::TimedOut { shard: call.shard });
+        }
+        if let Some(owner) = owner_of(call.shard) {
+            match link.call(&owner, call, deadline - now).await? {
+                Some(Answer::Moved) | None => {}
+                Some(answer) => return Ok(answer),
+            }
+        }
+        tokio::time::sleep(RETRY_PAUSE.min(deadline.saturating_duration_since(Instant::now()))).await;
+    }
+}
