@@ -281,6 +281,7 @@ pub(crate) async fn invite(
     let group_id = &request.group_invite_member_param_group_id;
     let state = state_of(app, group_id)?;
     let users = &request.group_invite_member_param_identifier_array;
+    check_additions(users)?;
     let (group_type, newcomers) = {
         let state = lock(&state);
         // Only an invitation the caller may make is put to the app's back end.
@@ -290,7 +291,7 @@ pub(crate) async fn invite(
         (rest_type(&state.group), newcomers)
     };
     let mut refused = Vec::new();
-    if !newcomers.is_empty() && users.len() <= limits::GROUP_MEMBERS_PER_CALL_MAX {
+    if !newcomers.is_empty() {
         let asked = json!({
             "GroupId": group_id.as_str(),
             "Type": group_type,
@@ -323,6 +324,20 @@ pub(crate) async fn invite(
     Ok(invite_group_members::Response { results })
 }
 
+/// Refuses a list of users to add that is empty or longer than one call takes.
+fn check_additions(users: &[UserId]) -> Result<(), ApiError> {
+    if users.is_empty() {
+        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
+    }
+    if users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
+            format!("{} accounts in one call; at most {} are allowed", users.len(), limits::GROUP_MEMBERS_PER_CALL_MAX),
+        ));
+    }
+    Ok(())
+}
+
 /// Adds users on behalf of `operator`; unknown accounts fail individually.
 ///
 /// Membership changes are pushed to every device, the operator's included: the group tips
@@ -335,15 +350,7 @@ pub(crate) async fn add_members(
     operator: Operator<'_>,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
-    if users.is_empty() {
-        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
-    }
-    if users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
-        return Err(ApiError::new(
-            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
-            format!("{} accounts in one call; at most {} are allowed", users.len(), limits::GROUP_MEMBERS_PER_CALL_MAX),
-        ));
-    }
+    check_additions(users)?;
     let existing: Vec<UserId> = users.iter().filter(|user| app.account(user).is_some()).cloned().collect();
     if existing.is_empty() && !users.is_empty() {
         let names: Vec<String> = users.iter().map(ToString::to_string).collect();
