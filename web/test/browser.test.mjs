@@ -405,7 +405,7 @@ test("the chat client creates a group and invites people, and says who could not
     // The list shows the group's last event as it is, without the system's sender name.
     // (At 360 px the list is hidden while a conversation is open, hence a CSS locator.)
     const preview = alice.locator(".conv", { hasText: name }).locator(".conv-preview");
-    await preview.getByText("alice added carol", { exact: true }).waitFor({ state: "attached", timeout: WAIT_MS });
+    await preview.getByText("alice added carol to the group", { exact: true }).waitFor({ state: "attached", timeout: WAIT_MS });
     assert.ok(await alice.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `the chat scrolls sideways at ${width} px`);
     await screenshot(alice, `chat-${width}-invited`);
 

@@ -51,11 +51,12 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 26] = [
+pub const CALLBACK_COMMANDS: [&str; 29] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
     CALLBACK_C2C_AFTER_MSG_WITHDRAW,
+    CALLBACK_C2C_AFTER_MSG_READ_RECEIPT,
     CALLBACK_GROUP_BEFORE_SEND,
     CALLBACK_GROUP_AFTER_SEND,
     CALLBACK_GROUP_AFTER_READ_RECEIPT,
@@ -74,11 +75,17 @@ pub const CALLBACK_COMMANDS: [&str; 26] = [
     CALLBACK_GROUP_BEFORE_APPLY_JOIN,
     CALLBACK_GROUP_BEFORE_INVITE_JOIN,
     CALLBACK_GROUP_AFTER_ATTR_CHANGED,
+    CALLBACK_SNS_PREV_FRIEND_ADD,
+    CALLBACK_SNS_PREV_FRIEND_RESPONSE,
     CALLBACK_SNS_FRIEND_ADD,
     CALLBACK_SNS_FRIEND_DELETE,
     CALLBACK_SNS_BLACKLIST_ADD,
     CALLBACK_SNS_BLACKLIST_DELETE,
 ];
+/// Before a client's friend add is decided; the answer may refuse it user by user.
+pub const CALLBACK_SNS_PREV_FRIEND_ADD: &str = "Sns.CallbackPrevFriendAdd";
+/// Before a client's answer to a friend request is decided; the answer may refuse it.
+pub const CALLBACK_SNS_PREV_FRIEND_RESPONSE: &str = "Sns.CallbackPrevFriendResponse";
 /// After friendships were made (by an add, an import or an accepted request).
 pub const CALLBACK_SNS_FRIEND_ADD: &str = "Sns.CallbackFriendAdd";
 /// After friendships ended.
@@ -125,6 +132,9 @@ pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
 pub const CALLBACK_C2C_AFTER_SEND: &str = "C2C.CallbackAfterSendMsg";
 /// After a user marks a C2C conversation read.
 pub const CALLBACK_C2C_AFTER_MSG_REPORT: &str = "C2C.CallbackAfterMsgReport";
+/// After a user sends read receipts for C2C messages (from a device, or through REST
+/// `c2c_msg_read_receipt`).
+pub const CALLBACK_C2C_AFTER_MSG_READ_RECEIPT: &str = "C2C.CallbackAfterMsgReadReceipt";
 /// Before a group message is stored; the answer may refuse or change it.
 pub const CALLBACK_GROUP_BEFORE_SEND: &str = "Group.CallbackBeforeSendMsg";
 /// After a group message is stored.

@@ -57,6 +57,7 @@ pub use ops::admin::{AppConfigChange, AppInfo, DEFAULT_ADMIN_IDENTIFIER, SDKAPPI
 pub use ops::directory::{AccountSummary, GroupSummary, MemberSummary};
 pub use ops::friends::{AddItem, AddMode};
 pub use ops::group_profiles::{ProfileChange, group_custom_fields, member_custom_fields};
+pub use ops::messages::{GROUP_IMPORT_MAX, GroupImport, GroupImported, ImportMode};
 
 impl Engine {
     /// Loads the state from `store`, starts the writer, the dispatcher, the receipt coalescer

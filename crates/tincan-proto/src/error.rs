@@ -229,12 +229,16 @@ codes! {
     OPENIM_TO_ACCOUNT_MISSING = 90003;
     /// C2C (REST): `MsgRandom` is missing.
     OPENIM_MSG_RANDOM_MISSING = 90005;
+    /// C2C (REST): `MsgTimeStamp` is missing, not an integer, or in the future (`importmsg`).
+    OPENIM_MSG_TIMESTAMP_INVALID = 90006;
     /// C2C (REST): `MsgBody` is not an array.
     OPENIM_MSG_BODY_NOT_ARRAY = 90007;
     /// C2C (REST): more than 500 receivers in one `batchsendmsg`.
     OPENIM_TOO_MANY_TARGETS = 90011;
     /// C2C (REST): `To_Account` does not exist.
     OPENIM_TO_ACCOUNT_NOT_FOUND = 90012;
+    /// C2C (REST): `SyncFromOldSystem` is missing or not one of its values (`importmsg`).
+    OPENIM_SYNC_FROM_OLD_SYSTEM_INVALID = 90030;
     /// C2C (REST): the request body is too long.
     OPENIM_BODY_TOO_LONG = 93000;
 }

@@ -17,11 +17,12 @@
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
-use tincan_core::config::{CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_BEFORE_SEND};
+use tincan_core::config::{CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_BEFORE_SEND, CALLBACK_SNS_PREV_FRIEND_ADD};
 use tincan_engine::webhooks::{
-    BEFORE_SEND_TIMEOUT, CallbackEvent, DELIVERY_TIMEOUT, GroupVerdict, MessageEvent, PLATFORM_REST, Verdict,
-    WebhookFuture, WebhookSender,
+    BEFORE_SEND_TIMEOUT, CallbackEvent, DELIVERY_TIMEOUT, GroupVerdict, MessageEvent, PLATFORM_REST, PrevSnsEvent,
+    SnsRefusals, Verdict, WebhookFuture, WebhookSender,
 };
+use tincan_proto::friendship as tim;
 use tincan_proto::{ApiError, ErrorCode};
 
 use crate::rest::msgbody;
@@ -173,6 +174,27 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             body.insert("CallbackCommand".to_owned(), json!(command));
             (Value::Object(body), 0)
         }
+        CallbackEvent::AfterC2cReadReceipt { operator, peer, messages, event_time_ms, platform } => {
+            let list: Vec<Value> = messages
+                .iter()
+                .map(|item| {
+                    json!({
+                        "From_Account": item.from,
+                        "To_Account": item.to,
+                        "MsgKey": item.msg_key,
+                        "MsgId": item.msg_id,
+                    })
+                })
+                .collect();
+            let body = json!({
+                "CallbackCommand": command,
+                "Operator_Account": operator,
+                "Peer_Account": peer,
+                "C2CMsgInfo": list,
+                "EventTime": event_time_ms,
+            });
+            (body, *platform)
+        }
         CallbackEvent::AfterMsgReport { reporter, peer, last_read_time, unread, event_time_ms, platform } => {
             let body = json!({
                 "CallbackCommand": command,
@@ -231,6 +253,78 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             (body, *platform)
         }
     }
+}
+
+/// The body of a relationship before-callback (`Sns.CallbackPrevFriendAdd`,
+/// `Sns.CallbackPrevFriendResponse`).
+fn prev_sns_body(command: &str, event: &PrevSnsEvent) -> Value {
+    let mut body = json!({
+        "CallbackCommand": command,
+        "Requester_Account": event.requester,
+        "From_Account": event.from,
+        "EventTime": event.event_time_ms,
+    });
+    if command == CALLBACK_SNS_PREV_FRIEND_ADD {
+        let items: Vec<Value> = event
+            .items
+            .iter()
+            .map(|item| {
+                json!({
+                    "To_Account": item.to,
+                    "Remark": item.remark,
+                    "GroupName": item.group_name,
+                    "AddSource": item.add_source,
+                    "AddWording": item.add_wording,
+                })
+            })
+            .collect();
+        body["FriendItem"] = json!(items);
+        body["AddType"] = json!(if event.both { "Add_Type_Both" } else { "Add_Type_Single" });
+        body["ForceAddFlags"] = json!(0);
+    } else {
+        let items: Vec<Value> = event
+            .items
+            .iter()
+            .map(|item| {
+                let action = match item.action {
+                    tim::RESPONSE_AGREE_AND_ADD => "Response_Action_AgreeAndAdd",
+                    tim::RESPONSE_REJECT => "Response_Action_Reject",
+                    _ => "Response_Action_Agree",
+                };
+                json!({"To_Account": item.to, "Remark": item.remark, "TagName": item.group_name, "ResponseAction": action})
+            })
+            .collect();
+        body["ResponseFriendItem"] = json!(items);
+    }
+    body
+}
+
+/// Reads a relationship before-callback's answer: the users whose `ResultItem` has a non-zero
+/// `ResultCode`, refused with that code and its `ResultInfo`. An answer whose own `ErrorCode` is
+/// not 0 is the receiver failing, which refuses nothing.
+fn sns_refusals_of(command: &str, answer: &Value) -> SnsRefusals {
+    if answer.get("ErrorCode").and_then(Value::as_u64).unwrap_or(0) != 0 {
+        tracing::warn!(command, "a relationship before-callback answered with an error; going on");
+        return Vec::new();
+    }
+    let Some(items) = answer.get("ResultItem").and_then(Value::as_array) else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| {
+            let to = item.get("To_Account")?.as_str()?;
+            let code = u32::try_from(item.get("ResultCode")?.as_u64()?).ok()?;
+            if code == 0 {
+                return None;
+            }
+            let info = item.get("ResultInfo").and_then(Value::as_str).unwrap_or_default();
+            let desc = if info.is_empty() {
+                format!("the app's webhook refused the request for {to} (ResultCode {code})")
+            } else {
+                info.to_owned()
+            };
+            Some((to.to_owned(), ApiError::new(ErrorCode(code), desc)))
+        })
+        .collect()
 }
 
 /// Reads a before-send answer.
@@ -370,6 +464,35 @@ impl WebhookSender for HttpWebhooks {
         })
     }
 
+    fn before_sns(&self, url: &str, sdkappid: u64, command: &str, event: &PrevSnsEvent) -> WebhookFuture<SnsRefusals> {
+        let request = self
+            .client
+            .post(url_with_query(url, sdkappid, command, event.platform))
+            .timeout(BEFORE_SEND_TIMEOUT)
+            .json(&prev_sns_body(command, event));
+        let command = command.to_owned();
+        Box::pin(async move {
+            let answer = match request.send().await {
+                Ok(response) if response.status().is_success() => response.json::<Value>().await,
+                Ok(response) => {
+                    tracing::warn!(command, status = %response.status(), "relationship before-callback answered with an error; going on");
+                    return Vec::new();
+                }
+                Err(err) => {
+                    tracing::warn!(command, %err, "relationship before-callback unreachable; going on");
+                    return Vec::new();
+                }
+            };
+            match answer {
+                Ok(answer) => sns_refusals_of(&command, &answer),
+                Err(err) => {
+                    tracing::warn!(command, %err, "relationship before-callback answer is not JSON; going on");
+                    Vec::new()
+                }
+            }
+        })
+    }
+
     fn deliver(
         &self,
         url: &str,
@@ -389,6 +512,26 @@ impl WebhookSender for HttpWebhooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relationship_before_callback_answers() {
+        let add = CALLBACK_SNS_PREV_FRIEND_ADD;
+        let answer = json!({"ActionStatus": "OK", "ErrorCode": 0, "ResultItem": [
+            {"To_Account": "bob", "ResultCode": 0, "ResultInfo": ""},
+            {"To_Account": "carol", "ResultCode": 38_001, "ResultInfo": "not carol"},
+        ]});
+        let refusals = sns_refusals_of(add, &answer);
+        assert_eq!(refusals.len(), 1);
+        assert_eq!(
+            (refusals[0].0.as_str(), refusals[0].1.code.0, refusals[0].1.desc.as_str()),
+            ("carol", 38_001, "not carol")
+        );
+        assert!(
+            sns_refusals_of(add, &json!({"ErrorCode": 1, "ResultItem": [{"To_Account": "x", "ResultCode": 5}]}))
+                .is_empty()
+        );
+        assert!(sns_refusals_of(add, &json!({"ActionStatus": "OK"})).is_empty());
+    }
 
     #[test]
     fn before_send_answers() {

@@ -13,6 +13,7 @@ import pytest
 from tencentcloud_im.tcim_client import (
     BatchMessageObj,
     GroupMemObj,
+    GroupMessageObj,
     GroupObj,
     MessageFile,
     MessageObj,
@@ -285,3 +286,35 @@ def test_revoking_messages(im):
     sent = ok(im.send_group_message(group_id, [MessageText("oops")], from_account="tc_rv_c"))
     recalled = ok(im.recall_group_message(group_id, [sent["MsgSeq"], 999]))
     assert recalled["RecallRetList"] == [{"MsgSeq": sent["MsgSeq"], "RetCode": 0}, {"MsgSeq": 999, "RetCode": 10030}]
+
+
+def test_importing_messages(im):
+    """`import_message_to_im` (SyncFromOldSystem 1 by default, and 2) and `import_message_to_group`."""
+    ok(im.batch_add_users(["tc_imp_a", "tc_imp_b"]))
+    now = int(time.time())
+    history = MessageObj("tc_imp_a", "tc_imp_b", text_messages=[MessageText("long ago")])
+    ok(im.import_message_to_im(history, now - 86_400, sync_from_old=2))
+    live = MessageObj("tc_imp_a", "tc_imp_b", text_messages=[MessageText("just now")])
+    ok(im.import_message_to_im(live, now - 5))
+    roam = ok(im.get_message_list("tc_imp_b", "tc_imp_a", 10, now - 100_000, now + 60))
+    assert [(m["MsgTimeStamp"], m["MsgBody"][0]["MsgContent"]["Text"]) for m in roam["MsgList"]] == [
+        (now - 86_400, "long ago"),
+        (now - 5, "just now"),
+    ]
+
+    group_id = ok(im.create_group(GroupObj("tc_imp_a", "Public", "tc imports")))["GroupId"]
+    # An import must come after the group's creation and not in the future.
+    time.sleep(2)
+    sent_at = int(time.time()) - 1
+    imported = ok(
+        im.import_message_to_group(
+            group_id,
+            messages=[
+                GroupMessageObj("tc_imp_b", sent_at, text_messages=[MessageText("imported")]),
+                GroupMessageObj("tc_imp_a", sent_at + 3_600, text_messages=[MessageText("from the future")]),
+            ],
+        )
+    )
+    [first, future] = imported["ImportMsgResult"]
+    assert (first["Result"], first["MsgTime"]) == (0, sent_at)
+    assert (future["MsgSeq"], future["Result"]) == (0, 10004)

@@ -341,3 +341,42 @@ def test_revoking_messages(tim):
     history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=5))
     [revoked] = [message for message in history["RspMsgList"] if message["MsgSeq"] == posted["MsgSeq"]]
     assert revoked["MsgBody"] == [], revoked
+
+
+def test_importing_messages(tim):
+    """`import_text_msg` (SyncFromOldSystem 1, live, or 2, history) and `import_group_msg`."""
+    http = tim.open_im.get_client()
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["im_old", "im_new", "im_third"]))
+    opens = tim.open_im
+
+    ok(opens.import_text_msg("im_new", "im_old", "from before", msg_time_stamp=4242, sync_from_old_system=opens.SYNC_FROM_OLD_SYSTEM_HISTORY))
+    ok(opens.import_text_msg("im_new", "im_old", "during the move", msg_time_stamp=4343))
+    now = int(time.time())
+    window = {"MaxCnt": 10, "MinTime": now - 600, "MaxTime": now + 60}
+    roam = ok(http.post("openim/admin_getroammsg", data={"Operator_Account": "im_new", "Peer_Account": "im_old", **window}))
+    texts = [(item["From_Account"], item["MsgRandom"], item["MsgBody"][0]["MsgContent"]["Text"]) for item in roam["MsgList"]]
+    assert texts == [("im_old", 4242, "from before"), ("im_old", 4343, "during the move")]
+    unread = ok(http.post("openim/get_c2c_unread_msg_num", data={"To_Account": "im_new", "Peer_Account": ["im_old"]}))
+    assert unread["AllC2CUnreadMsgNum"] == 1, "history is not unread, the live import is"
+
+    groups = tim.group_open_http_svc
+    created_at = now - 86_400
+    group_id = ok(groups.import_group(name="old group", owner_account="im_old", group_id="im-old-group", create_time=created_at))["GroupId"]
+    text = lambda words: [{"MsgType": "TIMTextElem", "MsgContent": {"Text": words}}]
+    imported = ok(
+        groups.import_group_msg(
+            group_id,
+            [
+                {"From_Account": "im_old", "SendTime": created_at + 60, "Random": 1, "MsgBody": text("first")},
+                {"From_Account": "im_third", "SendTime": created_at + 120, "Random": 2, "MsgBody": text("second")},
+                {"From_Account": "im_old", "SendTime": created_at + 90, "Random": 3, "MsgBody": text("too early")},
+            ],
+        )
+    )
+    assert imported["ImportMsgResult"] == [
+        {"MsgSeq": 1, "MsgTime": created_at + 60, "Result": 0},
+        {"MsgSeq": 2, "MsgTime": created_at + 120, "Result": 0},
+        {"MsgSeq": 0, "MsgTime": created_at + 90, "Result": 10004},
+    ]
+    history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=10))
+    assert [(item["MsgSeq"], item["From_Account"]) for item in history["RspMsgList"]] == [(2, "im_third"), (1, "im_old")]

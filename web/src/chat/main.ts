@@ -1,18 +1,22 @@
 // tincan's web chat client: sign in as a user, the conversation list with unread badges, one
 // conversation at a time, sending with or without a read receipt request, and the receipt state
-// of one's own messages, all updated live. It is an app of TIM's Web SDK, the package
+// of one's own messages, all updated live; a group's settings, and the contacts page (friends,
+// friend requests, the blocklist). It is an app of TIM's Web SDK, the package
 // tincan-chat (packages/tincan-chat): TIM's methods and events over tincan's protocol.
 
 import "../shared/base.css";
 import "./chat.css";
 
 import { byId, field, h, hidden, replace, status } from "../shared/dom";
+import { ContactsPage } from "./contacts";
 import { ConversationView } from "./conversation";
+import { GroupSettings } from "./group-settings";
 import { ReadersDialog } from "./readers";
 import {
   avatarOf,
   ChatError,
   type ChatSDK,
+  chatErrorText,
   type Conversation,
   conversationName,
   EVENT,
@@ -268,12 +272,34 @@ class ChatApp {
   private readonly inviteUsers = h("input", { type: "text", id: "invite-users", autocomplete: "off", placeholder: "carol, dave", required: true });
   private readonly inviteStatus = h("p", { class: "status", role: "status" });
   private readonly invitePanel = h("form", { class: "invite-panel", id: "invite-panel", "aria-label": "Invite people", hidden: true });
+  private readonly settingsButton = h("button", { type: "button", class: "settings-toggle", "aria-haspopup": "dialog", hidden: true }, "Settings");
+  private readonly settings: GroupSettings;
+  private readonly contacts: ContactsPage;
+  private readonly chatsTab = h("button", { type: "button", class: "view-tab", "aria-current": "page" }, "Chats");
+  private readonly contactsBadge = h("span", { class: "badge", hidden: true });
+  private readonly contactsTab = h("button", { type: "button", class: "view-tab" }, "Contacts", this.contactsBadge);
+  /** Group system notices in words: a request refused, a removal, a dismissal. */
+  private readonly groupNotice = h("p", { class: "status group-notice", role: "status", "aria-live": "polite" });
 
   constructor(
     private readonly chat: ChatSDK,
     private readonly credentials: Credentials,
   ) {
     this.readers = new ReadersDialog(chat);
+    this.settings = new GroupSettings(chat, credentials.identifier, {
+      left: (groupID, sentence) => this.leftGroup(groupID, sentence),
+      changed: (group) => this.showGroup(group),
+    });
+    this.contacts = new ContactsPage(chat, credentials.identifier, {
+      openChat: (userID) => {
+        this.showView("chats");
+        void this.openConversation(TYPES.CONV_C2C, userID);
+      },
+      unreadChanged: (count) => {
+        this.contactsBadge.hidden = count === 0;
+        replace(this.contactsBadge, h("span", { "aria-hidden": "true" }, String(count)), hidden(`, ${count} new friend ${count === 1 ? "request" : "requests"}`));
+      },
+    });
   }
 
   mount(): void {
@@ -298,7 +324,10 @@ class ChatApp {
 
     const back = h("button", { type: "button", class: "back", "aria-label": "Back to conversations" }, "← Back");
     back.addEventListener("click", () => this.showList());
-    this.header.append(back, h("div", { class: "conv-heading" }, this.title, this.meta, this.legend), this.inviteToggle);
+    this.header.append(back, h("div", { class: "conv-heading" }, this.title, this.meta, this.legend), h("div", { class: "conv-tools" }, this.inviteToggle, this.settingsButton));
+    this.settingsButton.addEventListener("click", () => {
+      if (this.open?.convType === TYPES.CONV_GROUP) void this.settings.open(this.open.convId);
+    });
     this.inviteToggle.addEventListener("click", () => this.toggleInvite());
     this.invitePanel.append(
       field("User IDs to invite, separated by commas", this.inviteUsers),
@@ -340,6 +369,8 @@ class ChatApp {
       h("h2", {}, "Conversations"),
       newChat,
       this.newGroupForm(),
+      this.joinGroupForm(),
+      this.groupNotice,
       this.convList,
     );
     const pane = h(
@@ -353,11 +384,14 @@ class ChatApp {
       this.composer,
     );
     this.layout.append(nav, pane);
-    const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to the conversation");
+    const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to the content");
     skip.addEventListener("click", (event) => {
       event.preventDefault();
-      (this.composer.hidden ? this.title : this.text).focus();
+      if (!this.contacts.element.hidden) this.contacts.show(true);
+      else (this.composer.hidden ? this.title : this.text).focus();
     });
+    this.chatsTab.addEventListener("click", () => this.showView("chats"));
+    this.contactsTab.addEventListener("click", () => this.showView("contacts"));
     replace(
       root,
       skip,
@@ -365,14 +399,17 @@ class ChatApp {
         "header",
         { class: "topbar" },
         h("h1", {}, "tincan chat"),
+        h("nav", { class: "views", "aria-label": "Pages" }, this.chatsTab, this.contactsTab),
         this.me,
         this.profileForm(),
         this.connection,
         signOut,
       ),
       this.layout,
+      this.contacts.element,
     );
     this.scroller.hidden = true;
+    void this.contacts.load();
 
     this.showMe(null);
     void this.chat
@@ -389,6 +426,11 @@ class ChatApp {
     chat.on(EVENT.CONVERSATION_LIST_UPDATED, (event) => this.listChanged(event.data as Conversation[]));
     chat.on(EVENT.MESSAGE_RECEIVED, (event) => {
       for (const message of event.data as Message[]) {
+        if (message.type === TYPES.MSG_GRP_SYS_NOTICE) {
+          this.groupNoticeArrived(message);
+          continue;
+        }
+        if (message.type === TYPES.MSG_GRP_TIP) this.settings.refresh(message.to);
         if (message.isOnlineMessage()) {
           if (isTypingNotice(message)) this.peerTyping(message);
           continue;
@@ -411,12 +453,16 @@ class ChatApp {
       const open = this.open;
       if (open?.convType !== TYPES.CONV_GROUP) return;
       const group = (event.data as Group[]).find((one) => one.groupID === open.convId);
-      if (group) this.showGroup(group);
+      if (group) {
+        this.showGroup(group);
+        this.settings.refresh(group.groupID);
+      }
     });
     chat.on(EVENT.NET_STATE_CHANGE, (event) => this.connectionChanged(String(event.data?.state)));
     chat.on(EVENT.KICKED_OUT, (event) => {
       sessionStorage.removeItem(STORAGE_KEY);
       this.open?.dispose();
+      this.settings.dispose();
       void chat.destroy();
       showSignIn(this.credentials, `Signed out: ${String(event.data?.message ?? "the server ended the session")}`);
     });
@@ -442,6 +488,7 @@ class ChatApp {
   private async signOut(): Promise<void> {
     sessionStorage.removeItem(STORAGE_KEY);
     this.open?.dispose();
+    this.settings.dispose();
     await this.chat.destroy();
     showSignIn(null, "");
   }
@@ -502,6 +549,8 @@ class ChatApp {
     this.legend.open = false;
     replace(this.legendBody, legendEntries(convType, convId));
     this.inviteToggle.hidden = convType !== TYPES.CONV_GROUP;
+    this.settingsButton.hidden = convType !== TYPES.CONV_GROUP;
+    this.settingsButton.setAttribute("aria-label", `Settings of ${this.title.textContent}`);
     this.toggleInvite(false);
     this.empty.hidden = true;
     this.header.hidden = false;
@@ -539,6 +588,7 @@ class ChatApp {
     const count = members === 1 ? "1 member, you" : `${members} members, you included`;
     this.meta.textContent = `${groupTypeName(group.type)} group · ${count}`;
     if (group.name) this.title.textContent = group.name;
+    this.settingsButton.setAttribute("aria-label", `Settings of ${this.title.textContent}`);
   }
 
   /** The "New group" form in the conversation list: a name, a type and the first members. */
@@ -622,6 +672,108 @@ class ChatApp {
     } catch (error) {
       status(this.inviteStatus, `Nobody was added: ${groupError(error)}`, "error");
     }
+  }
+
+  /** "Join a group": TIM's joinGroup, which asks the admins when the group needs approval. */
+  private joinGroupForm(): HTMLElement {
+    const groupID = h("input", { type: "text", id: "join-group-id", required: true, autocomplete: "off" });
+    const message = h("input", { type: "text", id: "join-group-message", autocomplete: "off", maxlength: 100 });
+    const statusLine = h("p", { class: "status", role: "status" });
+    const form = h(
+      "form",
+      { class: "new-group", "aria-label": "Join a group" },
+      field("Group ID", groupID),
+      field("Message to the admins", message, "Read by whoever approves requests, when the group needs approval."),
+      h("button", { type: "submit", class: "primary" }, "Join"),
+      statusLine,
+    );
+    const details = h("details", { class: "new-group-details" }, h("summary", {}, "Join a group"), form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const id = groupID.value.trim();
+      if (!id) return;
+      status(statusLine, "Joining…");
+      try {
+        const answer = await this.chat.joinGroup({ groupID: id, applyMessage: message.value.trim() });
+        const { status: joined, group } = answer.data as { status: string; group: Group };
+        const name = group?.name || id;
+        if (joined === TYPES.JOIN_STATUS_WAIT_APPROVAL) {
+          status(statusLine, `Asked to join ${name}; its owner or an admin will answer.`, "ok");
+          return;
+        }
+        status(statusLine, joined === TYPES.JOIN_STATUS_ALREADY_IN_GROUP ? `You are already in ${name}.` : `Joined ${name}.`, "ok");
+        groupID.value = "";
+        message.value = "";
+        details.open = false;
+        await this.openConversation(TYPES.CONV_GROUP, id);
+      } catch (error) {
+        status(statusLine, `Not joined: ${chatErrorText(error)}`, "error");
+      }
+    });
+    return details;
+  }
+
+  /** A group system notice (TIM's MSG_GRP_SYS_NOTICE) in words; leaving the group if it is gone. */
+  private groupNoticeArrived(message: Message): void {
+    const payload = message.payload as { operationType: number; operatorID: string; groupProfile: Group };
+    const group = payload.groupProfile;
+    const name = group?.name || group?.groupID || "a group";
+    switch (payload.operationType) {
+      case 1:
+        // Someone asks to join a group this user administers: its settings list the request.
+        status(this.groupNotice, `${payload.operatorID} asks to join ${name}; answer in its settings.`);
+        this.settings.refresh(group.groupID);
+        break;
+      case 3: {
+        const refused = (groupName: string) => status(this.groupNotice, `${payload.operatorID || "An admin"} refused your request to join ${groupName}.`, "error");
+        // The applicant is no member, so the notice may not know the group's name: it is looked up.
+        if (group?.name || !group?.groupID) {
+          refused(name);
+        } else {
+          void this.chat
+            .searchGroupByID(group.groupID)
+            .then((answer) => refused(answer.data.group.name || group.groupID))
+            .catch(() => refused(group.groupID));
+        }
+        break;
+      }
+      case 4:
+        this.leftGroup(group.groupID, `${payload.operatorID || "An admin"} removed you from ${name}.`);
+        break;
+      case 5:
+        this.leftGroup(group.groupID, `${name} was dismissed${payload.operatorID ? ` by ${payload.operatorID}` : ""}.`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The user is no longer in a group: its settings close and, if it was open, so does it. */
+  private leftGroup(groupID: string, sentence: string): void {
+    status(this.groupNotice, sentence, "ok");
+    if (this.settings.shown() === groupID) this.settings.close();
+    const open = this.open;
+    if (open?.convType !== TYPES.CONV_GROUP || open.convId !== groupID) return;
+    open.dispose();
+    this.open = null;
+    this.header.hidden = true;
+    this.scroller.hidden = true;
+    this.composer.hidden = true;
+    this.toggleInvite(false);
+    this.stopTyping();
+    this.empty.hidden = false;
+    this.showList();
+    this.renderList();
+  }
+
+  /** Shows the chats (conversations) or the contacts page. */
+  private showView(view: "chats" | "contacts"): void {
+    const contacts = view === "contacts";
+    this.layout.hidden = contacts;
+    this.chatsTab.setAttribute("aria-current", contacts ? "false" : "page");
+    this.contactsTab.setAttribute("aria-current", contacts ? "page" : "false");
+    this.contacts.show(contacts);
+    if (!contacts) (this.open ? this.title : (this.convList.querySelector("button") as HTMLElement | null))?.focus();
   }
 
   private showList(): void {

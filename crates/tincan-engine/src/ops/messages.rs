@@ -821,3 +821,297 @@ async fn anchor_seq(engine: &Engine, session: &Session, conv: &ConvKey, anchor: 
 
 handle!(api::send_message::Request => send);
 handle!(api::get_message_list::Request => get_list);
+
+/// How an imported one-to-one message joins its conversation (REST `importmsg`'s
+/// `SyncFromOldSystem`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportMode {
+    /// History: stored in the conversation and listed in both users' conversation lists, but
+    /// pushed to no device and counted as no one's unread message.
+    History,
+    /// Live, during a move from another system: pushed to both users' devices and counted as
+    /// the receiver's unread message, as a message sent now would be.
+    Live,
+}
+
+/// One message of a group import (REST `import_group_msg`).
+pub struct GroupImport {
+    /// The session of its sender (an account, member of the group or not).
+    pub sender: Session,
+    /// The message: its elements, random number (0: one is drawn) and custom data.
+    pub message: Message,
+    /// When it was sent, in seconds.
+    pub time: u64,
+}
+
+/// What became of one message of a group import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupImported {
+    /// Its seq in the group (0 when it was refused).
+    pub seq: u64,
+    /// Its time, in seconds.
+    pub time: u64,
+    /// 0, or TIM's code for why it was refused (10004: its time is not after the group's
+    /// newest message and its creation, or is in the future).
+    pub result: u32,
+}
+
+/// The most messages one group import takes (TIM's `import_group_msg`).
+pub const GROUP_IMPORT_MAX: usize = 7;
+
+/// An outgoing message as an import: its time is the one given, its ID the sender's
+/// `<tiny id>-<time>-<rand>`, so that importing it again finds it.
+fn import_outgoing(session: &Session, mut message: Message, time: u64, excluded: bool) -> Result<Outgoing, ApiError> {
+    message.validate_body_for_send()?;
+    message.message_need_read_receipt = false;
+    message.message_is_online_msg = false;
+    message.message_is_excluded_from_unread_count = excluded;
+    let body = serde_json::to_string(&message.message_elem_array)
+        .map_err(|err| crate::engine::internal(format!("encoding elements: {err}")))?;
+    let first_elem_type = message.message_elem_array.first().and_then(|elem| elem.elem_type()).map_or(0, |it| it.0);
+    Ok(Outgoing {
+        msg_id: msgid::message_id(session.tiny_id(), time, message.message_rand),
+        rand: message.message_rand,
+        client_time: time,
+        now: time,
+        need_receipt: false,
+        excluded,
+        body,
+        first_elem_type,
+        message,
+    })
+}
+
+impl Engine {
+    /// Imports a one-to-one message from `session`'s user to `peer` as it was sent at `time`
+    /// (REST `importmsg`): no webhook, no receipt request, no blocklist or friendship check
+    /// (it happened elsewhere); `mode` says whether it is history or live. Importing the same
+    /// message again (same sender, time and random number) answers the stored one.
+    pub async fn import_c2c_message(
+        &self,
+        session: &Session,
+        peer: UserId,
+        message: Message,
+        time: u64,
+        mode: ImportMode,
+    ) -> Result<Message, ApiError> {
+        let app = &session.app;
+        let sender = session.user();
+        if time > self.now() {
+            return Err(ApiError::new(
+                ErrorCode::OPENIM_MSG_TIMESTAMP_INVALID,
+                format!("MsgTimeStamp {time} is in the future; an import keeps the time a message was sent"),
+            ));
+        }
+        let pair = C2cPair::new(sender.clone(), peer.clone())?;
+        app.account(&peer).ok_or_else(|| {
+            ApiError::new(ErrorCode::C2C_INVALID_ACCOUNT, format!("account {peer} does not exist; import it first"))
+        })?;
+        let mut message = message;
+        let conv_for_media = Conv::C2c(peer.clone());
+        crate::media::link_message(self, app.sdkappid, sender, &conv_for_media, &mut message)?;
+        let history = mode == ImportMode::History;
+        let mut outgoing = import_outgoing(session, message, time, history)?;
+        let conv = ConvKey::C2c(pair.clone());
+        if let Some(record) = reserve_id(self, app, &conv, &mut outgoing).await? {
+            let views = message_views(self, session, &conv, std::slice::from_ref(&record)).await?;
+            return Ok(render::message_for(app, &record, sender, &views[0]));
+        }
+        let side =
+            pair.side_of(sender).ok_or_else(|| crate::engine::internal("sender outside its own pair".to_owned()))?;
+        let state = app.pair_or_new(&pair);
+        let release = |err: ApiError| {
+            app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+            err
+        };
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                state.max_seq += 1;
+                let seq = state.max_seq;
+                if history {
+                    state.excluded.insert(seq);
+                } else {
+                    state.read_of_mut(side).record_own_message(seq);
+                }
+                let record = outgoing.record(app.sdkappid, conv.clone(), seq, sender);
+                if history {
+                    // History is in the conversation's pages, not in either user's stream:
+                    // nothing is pushed now, and nothing is replayed later.
+                    return Ok(Decision::write(vec![WriteOp::AppendMessage(record)], Tell::Nobody, seq));
+                }
+                let ops = vec![
+                    WriteOp::AppendMessage(record),
+                    c2c_copy(app.sdkappid, sender, &conv, seq),
+                    c2c_copy(app.sdkappid, &peer, &conv, seq),
+                ];
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), seq))
+            },
+        );
+        let durable = committing.await.map_err(release)?.durable_or_undo(|seq| {
+            let mut state = lock(&state);
+            state.excluded.insert(*seq);
+            state.read_of_mut(side).forget_own(*seq);
+        });
+        let (seq, stored) = match durable.await.and_then(|(seq, ops)| Ok((seq, stored_message(ops)?))) {
+            Ok(stored) => stored,
+            Err(err) => return Err(release(err)),
+        };
+        app.message_ids(&outgoing.msg_id).remember(&outgoing.msg_id, &conv, seq, time, time);
+        app.list_pair(&pair);
+        lock(&state).note_pushed(&Arc::new(stored.clone()));
+        let views = message_views(self, session, &conv, std::slice::from_ref(&stored)).await?;
+        Ok(render::message_for(app, &stored, sender, &views[0]))
+    }
+
+    /// Imports messages into a group as they were sent (REST `import_group_msg`), in the order
+    /// given: each takes the group's next seq, asks for no receipt, counts as no one's unread
+    /// message and calls no webhook. A message whose time is in the future or not after the
+    /// group's creation and newest message is refused alone (10004); the others are stored in
+    /// one write. Audio-video groups take no imports (10007).
+    pub async fn import_group_messages(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        imports: Vec<GroupImport>,
+    ) -> Result<Vec<GroupImported>, ApiError> {
+        let app = &session.app;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+        {
+            let state = lock(&state);
+            state.group.check_alive()?;
+            if state.group.group_type() == GroupType::AV_CHAT_ROOM {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_PERMISSION_DENIED,
+                    format!("group {group_id} is an AVChatRoom, whose members see no history; it takes no imports"),
+                ));
+            }
+        }
+        if imports.is_empty() || imports.len() > GROUP_IMPORT_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!("MsgList holds {} messages; import 1 to {GROUP_IMPORT_MAX} at a time", imports.len()),
+            ));
+        }
+        let conv = ConvKey::Group(group_id.clone());
+        let now = self.now();
+        // Each message's ID is reserved first; a message imported before is answered as stored.
+        let mut prepared: Vec<(Session, Result<Outgoing, GroupImported>)> = Vec::with_capacity(imports.len());
+        let release_all = |prepared: &[(Session, Result<Outgoing, GroupImported>)]| {
+            for (_, outgoing) in prepared {
+                if let Ok(outgoing) = outgoing {
+                    app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+                }
+            }
+        };
+        for (index, import) in imports.into_iter().enumerate() {
+            let mut message = import.message;
+            if message.message_rand == 0 {
+                message.message_rand = self.random_u64() & u64::from(u32::MAX);
+            }
+            let linked = crate::media::link_message(
+                self,
+                app.sdkappid,
+                import.sender.user(),
+                &Conv::Group(group_id.clone()),
+                &mut message,
+            )
+            .and_then(|()| import_outgoing(&import.sender, message, import.time, true));
+            let mut outgoing = match linked {
+                Ok(outgoing) => outgoing,
+                Err(err) => {
+                    release_all(&prepared);
+                    return Err(ApiError::new(err.code, format!("MsgList[{index}]: {}", err.desc)));
+                }
+            };
+            match reserve_id(self, app, &conv, &mut outgoing).await {
+                Ok(None) => prepared.push((import.sender, Ok(outgoing))),
+                Ok(Some(record)) => prepared
+                    .push((import.sender, Err(GroupImported { seq: record.seq, time: record.server_time, result: 0 }))),
+                Err(err) => {
+                    release_all(&prepared);
+                    return Err(err);
+                }
+            }
+        }
+        let committing = self.commit(
+            || lock(&state),
+            |state| {
+                let mut results = Vec::with_capacity(prepared.len());
+                let mut ops = Vec::new();
+                for (sender, outgoing) in &prepared {
+                    let outgoing = match outgoing {
+                        Ok(outgoing) => outgoing,
+                        Err(known) => {
+                            results.push(known.clone());
+                            continue;
+                        }
+                    };
+                    let group = &mut state.group;
+                    let time = outgoing.now;
+                    if time > now || time <= group.created_at() || time <= group.last_msg_time() {
+                        results.push(GroupImported { seq: 0, time, result: ErrorCode::GROUP_INVALID_PARAMETERS.0 });
+                        continue;
+                    }
+                    let seq = group.append_message(sender.user(), time, true);
+                    ops.push(WriteOp::AppendMessage(outgoing.record(app.sdkappid, conv.clone(), seq, sender.user())));
+                    results.push(GroupImported { seq, time, result: 0 });
+                }
+                if ops.is_empty() {
+                    return Ok(Decision::Nothing(results));
+                }
+                // Members online see the imported messages as the group's stream carries every
+                // stored message, replays included; none counts as unread.
+                Ok(Decision::write(ops, Tell::devices(app.sdkappid), results))
+            },
+        );
+        let committed = match committing.await {
+            Ok(committed) => committed,
+            Err(err) => {
+                release_all(&prepared);
+                return Err(err);
+            }
+        };
+        let durable = committed.durable_or_undo(|results| {
+            let mut state = lock(&state);
+            for ((sender, outgoing), result) in prepared.iter().zip(results.iter()) {
+                if outgoing.is_ok() && result.result == 0 {
+                    state.group.forget_message(result.seq, sender.user());
+                }
+            }
+        });
+        let (results, ops) = match durable.await {
+            Ok(done) => done,
+            Err(err) => {
+                release_all(&prepared);
+                return Err(err);
+            }
+        };
+        let stored: Vec<MessageRecord> = ops
+            .into_iter()
+            .filter_map(|op| match op {
+                WriteOp::AppendMessage(record) => Some(record),
+                _ => None,
+            })
+            .collect();
+        for ((_, outgoing), result) in prepared.iter().zip(&results) {
+            let Ok(outgoing) = outgoing else { continue };
+            if result.result == 0 {
+                app.message_ids(&outgoing.msg_id).remember(
+                    &outgoing.msg_id,
+                    &conv,
+                    result.seq,
+                    result.time,
+                    result.time,
+                );
+            } else {
+                app.message_ids(&outgoing.msg_id).release(&outgoing.msg_id);
+            }
+        }
+        let mut state = lock(&state);
+        for record in stored {
+            state.note_pushed(&Arc::new(record));
+        }
+        Ok(results)
+    }
+}

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use tincan_core::config::CALLBACK_GROUP_AFTER_READ_RECEIPT;
+use tincan_core::config::{CALLBACK_C2C_AFTER_MSG_READ_RECEIPT, CALLBACK_GROUP_AFTER_READ_RECEIPT};
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::receipts::RecordOutcome;
 use tincan_proto::api::{self, Empty, get_read_members, get_receipts, send_receipts, set_receipt_privacy};
@@ -31,7 +31,7 @@ use crate::receipts::cells::receipt_cells;
 use crate::receipts::coalescer::Audience;
 use crate::render;
 use crate::state::{AppState, ReceiptCell, lock};
-use crate::webhooks::{CallbackEvent, ReceiptItem};
+use crate::webhooks::{C2cReceiptItem, CallbackEvent, ReceiptItem};
 
 /// The conversation all of `messages` belong to, or a 6017 saying they do not share one.
 ///
@@ -312,6 +312,7 @@ async fn send_c2c(
     let private = session.account.is_private();
     let now = engine.now();
     let conv = ConvKey::C2c(pair.clone());
+    let after_read = !private && engine.wants_callback(&app.settings().config, CALLBACK_C2C_AFTER_MSG_READ_RECEIPT);
     let committing = engine.commit(
         || lock(&state),
         |state| {
@@ -347,6 +348,25 @@ async fn send_c2c(
                 ops.push(user_event(app.sdkappid, &sender, push::RECEIPT, Some(&conv), &ReceiptPush { receipts }));
             }
             ops.push(receipt_sent_event(session, sender.as_str(), ConvType::C2C, &fresh, &conv));
+            if after_read {
+                let messages = fresh
+                    .iter()
+                    .map(|record| C2cReceiptItem {
+                        from: sender.as_str().to_owned(),
+                        to: reader.as_str().to_owned(),
+                        msg_key: format!("{}_{}_{}", record.seq, record.rand, record.server_time),
+                        msg_id: record.msg_id.clone(),
+                    })
+                    .collect();
+                let event = CallbackEvent::AfterC2cReadReceipt {
+                    operator: reader.as_str().to_owned(),
+                    peer: sender.as_str().to_owned(),
+                    messages,
+                    event_time_ms: engine.now_ms(),
+                    platform: session.event_platform(),
+                };
+                ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_MSG_READ_RECEIPT, &event));
+            }
             let seqs: Vec<u64> = fresh.iter().map(|record| record.seq).collect();
             Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), seqs))
         },
@@ -363,6 +383,9 @@ async fn send_c2c(
         })
         .await?;
     engine.metrics().receipts.fetch_add(seqs.len() as u64, Ordering::Relaxed);
+    if after_read && !seqs.is_empty() {
+        engine.wake_webhooks();
+    }
     Ok(())
 }
 

@@ -102,6 +102,27 @@ impl Engine {
         }
     }
 
+    /// Asks the app's before-callback `command` of the relationship chain, if it is on: the
+    /// users it refuses, with their errors. Silence past [`BEFORE_SEND_TIMEOUT`] refuses nothing.
+    pub(crate) async fn before_sns(&self, app: &AppState, command: &str, event: &PrevSnsEvent) -> SnsRefusals {
+        let Some(sender) = self.inner.webhooks.sender.clone() else { return Vec::new() };
+        let settings = app.settings();
+        let Some(url) = settings.config.callback_for(command) else { return Vec::new() };
+        let call = sender.before_sns(url, app.sdkappid, command, event);
+        match tokio::time::timeout(BEFORE_SEND_TIMEOUT, call).await {
+            Ok(refusals) => refusals,
+            Err(_) => {
+                self.metrics().webhooks_failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    sdkappid = app.sdkappid,
+                    command,
+                    "relationship before-callback did not answer in time; going on"
+                );
+                Vec::new()
+            }
+        }
+    }
+
     /// Starts the task that delivers queued after-events (when there is a sender).
     pub(crate) fn start_webhook_delivery(&self) {
         if self.inner.webhooks.sender.is_none() {

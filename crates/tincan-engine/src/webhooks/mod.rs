@@ -1,10 +1,12 @@
 //! Webhooks (TIM's "third-party callbacks").
 //!
-//! Two kinds:
+//! Three kinds:
 //! - **before-send**: called while a message is being sent, before it is stored; the answer may
 //!   let it through (possibly changed), refuse it, or drop it silently. A receiver that does not
 //!   answer within [`BEFORE_SEND_TIMEOUT`], or answers with something unreadable, lets the
-//!   message through: a back end's outage must not stop messaging.
+//!   message through: a back end's outage must not stop messaging. The relationship chain's
+//!   before-callbacks (`Sns.CallbackPrevFriendAdd`, `Sns.CallbackPrevFriendResponse`) are
+//!   called and bounded the same way, and may refuse a client's add or answer user by user.
 //! - **group before-callbacks** (`Group.CallbackBeforeCreateGroup`,
 //!   `Group.CallbackBeforeApplyJoinGroup`, `Group.CallbackBeforeInviteJoinGroup`): called before
 //!   a group is created, a join request is decided or users are added, outside every lock, with
@@ -128,6 +130,19 @@ pub struct ReceiptItem {
     pub readers: Vec<String>,
 }
 
+/// One C2C message a read receipt was sent for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct C2cReceiptItem {
+    /// Its sender.
+    pub from: String,
+    /// Its receiver, who sent the receipt.
+    pub to: String,
+    /// Its `MsgKey` (`<seq>_<random>_<time>`).
+    pub msg_key: String,
+    /// Its message ID.
+    pub msg_id: String,
+}
+
 /// An after-event, as queued.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -154,6 +169,19 @@ pub enum CallbackEvent {
     Group {
         /// The body.
         body: String,
+    },
+    /// `C2C.CallbackAfterMsgReadReceipt`.
+    AfterC2cReadReceipt {
+        /// Who sent the receipts.
+        operator: String,
+        /// The other party, the messages' sender.
+        peer: String,
+        /// The messages.
+        messages: Vec<C2cReceiptItem>,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The reader's `TIMPlatform`.
+        platform: u32,
     },
     /// `C2C.CallbackAfterMsgReport`.
     AfterMsgReport {
@@ -237,6 +265,45 @@ impl SnsPair {
     }
 }
 
+/// A client's friend add or answer to friend requests, as the relationship chain's
+/// before-callbacks (`Sns.CallbackPrevFriendAdd`, `Sns.CallbackPrevFriendResponse`) describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrevSnsEvent {
+    /// Who sent the request (`Requester_Account`).
+    pub requester: String,
+    /// Whose lists it changes (`From_Account`).
+    pub from: String,
+    /// One item per user it names.
+    pub items: Vec<PrevSnsItem>,
+    /// For an add: both lists (`Add_Type_Both`) or the caller's only.
+    pub both: bool,
+    /// When, in milliseconds.
+    pub event_time_ms: u64,
+    /// The device's `TIMPlatform`.
+    pub platform: u32,
+}
+
+/// One user of a [`PrevSnsEvent`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrevSnsItem {
+    /// The user added, or the applicant answered (`To_Account`).
+    pub to: String,
+    /// The remark the caller gives it.
+    pub remark: String,
+    /// The friend group the caller puts it in (`GroupName`, `TagName`).
+    pub group_name: String,
+    /// An add's source and wording (`""` for an answer).
+    pub add_source: String,
+    /// An add's wording.
+    pub add_wording: String,
+    /// An answer's `TIMFriendResponseAction`.
+    pub action: u32,
+}
+
+/// What a before-callback of the relationship chain refused: each user named, with the error
+/// its item gets. Users it does not name go through.
+pub type SnsRefusals = Vec<(String, ApiError)>;
+
 /// What a before-send receiver decided.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
@@ -291,6 +358,11 @@ pub trait WebhookSender: Send + Sync + 'static {
         body: serde_json::Value,
         platform: u32,
     ) -> WebhookFuture<GroupVerdict>;
+
+    /// Asks a before-callback of the relationship chain; the engine bounds the wait by
+    /// [`BEFORE_SEND_TIMEOUT`]. A receiver that fails or answers with something unreadable
+    /// refuses nothing.
+    fn before_sns(&self, url: &str, sdkappid: u64, command: &str, event: &PrevSnsEvent) -> WebhookFuture<SnsRefusals>;
 
     /// Delivers an after-event; `Ok` once the receiver answered it with HTTP 200.
     fn deliver(

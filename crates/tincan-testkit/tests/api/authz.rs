@@ -1090,6 +1090,12 @@ fn rest_rows() -> Vec<RestRow> {
         },
         RestRow {
             service: "openim",
+            command: "importmsg",
+            body: |_| json!({"SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob", "MsgSeq": 1, "MsgRandom": 5, "MsgTimeStamp": 1_600_000_000, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "old"}}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "openim",
             command: "admin_getroammsg",
             body: |_| json!({"Operator_Account": "alice", "Peer_Account": "bob", "MaxCnt": 100, "MinTime": 0, "MaxTime": 4_000_000_000u64}),
             other_app: 0,
@@ -1255,6 +1261,12 @@ fn rest_rows() -> Vec<RestRow> {
             service: "group_open_http_svc",
             command: "import_group_member",
             body: |_| json!({"GroupId": "authz-imported", "MemberList": [{"Member_Account": "bob", "JoinTime": 1_500_000_100}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "import_group_msg",
+            body: |_| json!({"GroupId": "authz-imported", "MsgList": [{"From_Account": "alice", "SendTime": 1_500_000_050, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "old"}}]}]}),
             other_app: 0,
         },
         RestRow {

@@ -16,7 +16,7 @@ use tincan_proto::friendship::{
 use tincan_proto::profile::ProfileChange;
 use tincan_proto::push::FriendPush;
 use tincan_sdk::{Client, Event, Events};
-use tincan_testkit::hooks::HookReceiver;
+use tincan_testkit::hooks::{Answer, HookReceiver};
 use tincan_testkit::{TestApp, drain, spawn_app, wait_for};
 
 use crate::helpers::{WAIT, message_of};
@@ -462,6 +462,86 @@ async fn relationship_changes_reach_the_sns_webhooks() {
     assert_eq!(hook.body["PairList"][0]["From_Account"], "carol", "the import before it was not reported");
     assert_eq!(hook.body["Admin_Account"], tincan_engine::DEFAULT_ADMIN_IDENTIFIER);
     assert_eq!(hook.body["ForceFlag"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_before_callbacks_refuse_adds_and_answers_and_silence_lets_them_through() {
+    // Goal: Sns.CallbackPrevFriendAdd sees a client's add with TIM's keys and refuses the users
+    // its answer names, with the answer's code, changing nothing for them; a REST add never asks
+    // it; Sns.CallbackPrevFriendResponse refuses an answer to a request, which then still waits;
+    // a receiver that does not answer in time lets the request through.
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    let commands = ["Sns.CallbackPrevFriendAdd", "Sns.CallbackPrevFriendResponse"];
+    set_config(&app, json!({"callback_url": receiver.url, "callback_commands": commands})).await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, _bob_events) = app.client("bob").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    set_permission(&bob, 1).await;
+    set_permission(&carol, 2).await;
+
+    receiver.answer(
+        "Sns.CallbackPrevFriendAdd",
+        Answer::Json(json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "ResultItem": [
+            {"To_Account": "bob", "ResultCode": 38_001, "ResultInfo": "bob is not for alice"}
+        ]})),
+    );
+    let mut request = add("bob");
+    request.friendship_add_friend_param_remark = "B".to_owned();
+    let result = alice.add_friend(&request).await.unwrap();
+    assert_eq!(result.friend_result_code, ErrorCode(38_001), "{result:?}");
+    assert_eq!(result.friend_result_desc, "bob is not for alice");
+    let hook = receiver.next("Sns.CallbackPrevFriendAdd", WAIT).await;
+    assert_eq!(hook.body["Requester_Account"], "alice");
+    assert_eq!(hook.body["From_Account"], "alice");
+    assert_eq!(hook.body["AddType"], "Add_Type_Both");
+    assert_eq!(hook.body["FriendItem"][0]["To_Account"], "bob");
+    assert_eq!(hook.body["FriendItem"][0]["Remark"], "B");
+    assert_eq!(hook.body["FriendItem"][0]["AddWording"], "hello bob");
+    assert!(alice.friend_list().await.unwrap().is_empty() && bob.friend_list().await.unwrap().is_empty());
+
+    // The administrator's add is not asked about, as TIM's REST calls are not.
+    let rest_add =
+        json!({"From_Account": "alice", "AddFriendItem": [{"To_Account": "bob", "AddSource": "AddSource_Type_x"}]});
+    app.admin().call("sns", "friend_add", &rest_add).await.unwrap();
+    assert_eq!(friend_ids(&alice.friend_list().await.unwrap()), ["bob"]);
+
+    // Carol confirms requests: the add's answer lets Alice's through, Carol's answer is refused.
+    receiver.answer("Sns.CallbackPrevFriendAdd", Answer::Ok);
+    assert_eq!(alice.add_friend(&add("carol")).await.unwrap().friend_result_code, ErrorCode::FRIEND_PENDING);
+    receiver.answer(
+        "Sns.CallbackPrevFriendResponse",
+        Answer::Json(
+            json!({"ErrorCode": 0, "ResultItem": [{"To_Account": "alice", "ResultCode": 38_002, "ResultInfo": "no"}]}),
+        ),
+    );
+    let accept = friend_handle_request::Request {
+        friend_response_identifier: tincan_proto::UserId::parse("alice").unwrap(),
+        friend_response_action: tim::RESPONSE_AGREE_AND_ADD,
+        friend_response_remark: "Al".to_owned(),
+        friend_response_group_name: "work".to_owned(),
+    };
+    let err = carol.handle_friend_request(&accept).await.unwrap_err();
+    assert_eq!((err.code, err.desc.as_str()), (ErrorCode(38_002), "no"));
+    let hook = receiver.next("Sns.CallbackPrevFriendResponse", WAIT).await;
+    assert_eq!(hook.body["From_Account"], "carol");
+    assert_eq!(
+        hook.body["ResponseFriendItem"],
+        json!([{"To_Account": "alice", "Remark": "Al", "TagName": "work", "ResponseAction": "Response_Action_AgreeAndAdd"}])
+    );
+    let waiting = friend_get_pendency_list::Request {
+        friendship_get_pendency_list_param_type: PENDENCY_COME_IN,
+        ..Default::default()
+    };
+    assert_eq!(carol.friend_pendency_list(&waiting).await.unwrap().pendency_page_pendency_info_array.len(), 1);
+
+    // A receiver that says nothing in time lets the answer through.
+    receiver.answer("Sns.CallbackPrevFriendResponse", Answer::Hang(Duration::from_secs(30)));
+    let started = std::time::Instant::now();
+    assert_eq!(carol.handle_friend_request(&accept).await.unwrap(), FriendResult::ok("alice"));
+    assert!(started.elapsed() < Duration::from_secs(8), "the answer waited {:?}", started.elapsed());
+    assert_eq!(friend_ids(&carol.friend_list().await.unwrap()), ["alice"]);
     app.stop().await;
 }
 

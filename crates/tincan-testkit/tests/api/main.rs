@@ -16,6 +16,7 @@ mod group_webhooks;
 mod groups;
 mod helpers;
 mod history;
+mod imports;
 mod large_group;
 mod lifecycle;
 mod media;

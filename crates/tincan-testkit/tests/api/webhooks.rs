@@ -134,17 +134,65 @@ async fn read_receipts_and_read_reports_are_reported() {
 }
 
 #[tokio::test]
+async fn c2c_read_receipts_are_reported_with_tims_keys() {
+    // Goal: `C2C.CallbackAfterMsgReadReceipt` follows a C2C receipt from a device and one the
+    // administrator sends through REST, with the operator, the peer and each message's
+    // `MsgKey` and `MsgId`; a receipt sent again reports nothing.
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    enable(&app.admin(), &receiver.url, &["C2C.CallbackAfterMsgReadReceipt"]).await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    alice.send_text("bob", ConvType::C2C, "one", true).await.unwrap();
+    let first = tincan_testkit::wait_for(&mut bob_events, WAIT, message_of).await.message;
+    alice.send_text("bob", ConvType::C2C, "two", true).await.unwrap();
+    let second = tincan_testkit::wait_for(&mut bob_events, WAIT, message_of).await.message;
+    let key =
+        |message: &Message| format!("{}_{}_{}", message.message_seq, message.message_rand, message.message_server_time);
+    bob.send_receipts(std::slice::from_ref(&first)).await.unwrap();
+    let hook = receiver.next("C2C.CallbackAfterMsgReadReceipt", WAIT).await;
+    assert_eq!(hook.body["CallbackCommand"], "C2C.CallbackAfterMsgReadReceipt");
+    assert_eq!(hook.body["Operator_Account"], "bob");
+    assert_eq!(hook.body["Peer_Account"], "alice");
+    assert_eq!(
+        hook.body["C2CMsgInfo"],
+        json!([{"From_Account": "alice", "To_Account": "bob", "MsgKey": key(&first), "MsgId": first.message_msg_id}])
+    );
+    assert!(hook.body["EventTime"].as_u64().unwrap() > 1_000_000_000_000, "milliseconds: {}", hook.body);
+    bob.send_receipts(std::slice::from_ref(&first)).await.unwrap();
+    app.admin()
+        .call(
+            "openim",
+            "c2c_msg_read_receipt",
+            &json!({"Operator_Account": "bob", "Peer_Account": "alice",
+                    "C2CMsgInfo": [{"From_Account": "alice", "To_Account": "bob", "MsgKey": key(&second)}]}),
+        )
+        .await
+        .unwrap();
+    let hook = receiver.next("C2C.CallbackAfterMsgReadReceipt", WAIT).await;
+    assert_eq!(hook.body["C2CMsgInfo"].as_array().unwrap().len(), 1, "{}", hook.body);
+    assert_eq!(hook.body["C2CMsgInfo"][0]["MsgId"], second.message_msg_id.as_str());
+    assert_eq!(hook.query["OptPlatform"], "RESTAPI");
+    let more = receiver.drain(Duration::from_millis(500)).await;
+    assert!(more.is_empty(), "a receipt sent again was reported: {more:?}");
+}
+
+#[tokio::test]
 async fn a_private_readers_reads_reach_no_webhook() {
     // Goal: receipts and read reports of a user who keeps its reads private produce no webhook
     // naming it, as they produce no push to anyone else; a public reader's still do, and their
     // counts leave the private reader among the unread.
     let app = spawn_app().await;
     let mut receiver = HookReceiver::start().await;
-    enable(&app.admin(), &receiver.url, &["Group.CallbackAfterReadReceipt", "C2C.CallbackAfterMsgReport"]).await;
+    let commands = ["Group.CallbackAfterReadReceipt", "C2C.CallbackAfterMsgReport", "C2C.CallbackAfterMsgReadReceipt"];
+    enable(&app.admin(), &receiver.url, &commands).await;
     let (alice, _alice_events) = app.client("alice").await;
-    let (bob, _bob_events) = app.client("bob").await;
+    let (bob, mut bob_events) = app.client("bob").await;
     let (carol, _carol_events) = app.client("carol").await;
     bob.set_receipt_privacy(true).await.unwrap();
+    alice.send_text("bob", ConvType::C2C, "receipt me", true).await.unwrap();
+    let c2c = tincan_testkit::wait_for(&mut bob_events, WAIT, message_of).await.message;
+    bob.send_receipts(std::slice::from_ref(&c2c)).await.unwrap();
     let group_id = create_group(&alice, GroupType::WORK, &["bob", "carol"]).await;
     let message = alice.send_text(&group_id, ConvType::GROUP, "read me", true).await.unwrap();
     bob.send_receipts(std::slice::from_ref(&message)).await.unwrap();

@@ -32,6 +32,7 @@ mod group_msg_recall;
 mod group_msg_receipt;
 mod import_group;
 mod import_group_member;
+mod import_group_msg;
 mod modify_group_attr;
 mod modify_group_base_info;
 mod modify_group_member_info;
@@ -72,6 +73,7 @@ pub(super) async fn command(
         "delete_group_member" => answer(delete_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "destroy_group" => answer(destroy_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_joined_group_list" => answer(get_joined_group_list::handle(engine, caller, body_as(body, INVALID)?)),
+        "import_group_msg" => answer(import_group_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         "send_group_msg" => answer(send_group_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         "group_msg_get_simple" => answer(group_msg_get_simple::handle(engine, caller, body_as(body, INVALID)?).await),
         "group_msg_receipt" => answer(group_msg_receipt::handle(engine, caller, body_as(body, INVALID)?).await),

@@ -9,6 +9,7 @@ mod admin_set_msg_read;
 mod batchsendmsg;
 mod c2c_msg_read_receipt;
 mod get_c2c_unread_msg_num;
+mod importmsg;
 mod modify_c2c_msg;
 mod query_online_status;
 mod sendmsg;
@@ -35,6 +36,7 @@ pub(super) async fn command(
     match command {
         "sendmsg" => answer(sendmsg::handle(engine, caller, body_as(body, INVALID)?).await),
         "batchsendmsg" => answer(batchsendmsg::handle(engine, caller, body_as(body, INVALID)?).await),
+        "importmsg" => answer(importmsg::handle(engine, caller, body_as(body, INVALID)?).await),
         "admin_getroammsg" => answer(admin_getroammsg::handle(engine, caller, body_as(body, INVALID)?).await),
         "admin_set_msg_read" => answer(admin_set_msg_read::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_c2c_unread_msg_num" => {

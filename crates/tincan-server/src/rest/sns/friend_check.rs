@@ -1,43 +1,22 @@
 //! `POST /v4/sns/friend_check`: the relationship of `From_Account` with users, by its list only
 //! (`CheckResult_Type_Single`) or both (`CheckResult_Type_Both`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tincan_engine::Engine;
+use tincan_proto::ApiError;
 use tincan_proto::friendship as tim;
-use tincan_proto::{ApiError, UserId};
 
-use super::{INVALID, check_users, session_of};
+use super::{CheckBody, CheckItem, session_of};
 use crate::rest::Caller;
 
 /// The request.
-#[derive(Deserialize)]
-pub(super) struct Body {
-    #[serde(rename = "From_Account")]
-    from_account: UserId,
-    #[serde(rename = "To_Account")]
-    to_account: Vec<UserId>,
-    #[serde(rename = "CheckType")]
-    check_type: String,
-}
-
-/// One user's relationship.
-#[derive(Serialize)]
-pub(super) struct Item {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "Relation")]
-    relation: &'static str,
-    #[serde(rename = "ResultCode")]
-    result_code: u32,
-    #[serde(rename = "ResultInfo")]
-    result_info: String,
-}
+pub(super) type Body = CheckBody;
 
 /// The answer.
 #[derive(Serialize)]
 pub(super) struct Answer {
     #[serde(rename = "InfoItem")]
-    info_item: Vec<Item>,
+    info_item: Vec<CheckItem>,
     #[serde(rename = "Fail_Account")]
     fail_account: Vec<String>,
 }
@@ -52,17 +31,7 @@ fn relation_name(relation: u32) -> &'static str {
 }
 
 pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Result<Answer, ApiError> {
-    check_users("To_Account", body.to_account.len())?;
-    let both = match body.check_type.as_str() {
-        "CheckResult_Type_Both" => true,
-        "CheckResult_Type_Single" => false,
-        other => {
-            return Err(ApiError::new(
-                INVALID,
-                format!("CheckType {other:?}: CheckResult_Type_Single or CheckResult_Type_Both"),
-            ));
-        }
-    };
+    let both = body.both("CheckResult_Type_Single", "CheckResult_Type_Both")?;
     let session = session_of(engine, caller, &body.from_account).await?;
     let mut fail_account = Vec::new();
     let info_item = engine
@@ -70,7 +39,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         .into_iter()
         .zip(&body.to_account)
         .map(|(outcome, user)| match outcome {
-            Ok(relation) => Item {
+            Ok(relation) => CheckItem {
                 to_account: user.as_str().to_owned(),
                 relation: relation_name(relation),
                 result_code: 0,
@@ -78,7 +47,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
             },
             Err(err) => {
                 fail_account.push(user.as_str().to_owned());
-                Item {
+                CheckItem {
                     to_account: user.as_str().to_owned(),
                     relation: relation_name(tim::CHECK_NO_RELATION),
                     result_code: err.code.0,

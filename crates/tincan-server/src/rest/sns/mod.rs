@@ -22,7 +22,7 @@ mod group_add;
 mod group_delete;
 mod group_get;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tincan_engine::{Engine, Session};
 use tincan_proto::friendship::{FriendProfile, FriendResult};
@@ -74,6 +74,43 @@ fn check_users(field: &str, n: usize) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// A check's request, the same for friends and the blocklist: whose lists, of which users, one
+/// way or both (`CheckType`, named by the `single` and `both` values the command takes).
+#[derive(Deserialize)]
+struct CheckBody {
+    #[serde(rename = "From_Account")]
+    from_account: UserId,
+    #[serde(rename = "To_Account")]
+    to_account: Vec<UserId>,
+    #[serde(rename = "CheckType")]
+    check_type: String,
+}
+
+impl CheckBody {
+    /// Whether the check goes both ways; refuses a `CheckType` that is neither value.
+    fn both(&self, single: &str, both: &str) -> Result<bool, ApiError> {
+        check_users("To_Account", self.to_account.len())?;
+        match self.check_type.as_str() {
+            it if it == both => Ok(true),
+            it if it == single => Ok(false),
+            other => Err(ApiError::new(INVALID, format!("CheckType {other:?}: {single} or {both}"))),
+        }
+    }
+}
+
+/// One user's relation in a check's answer (`InfoItem`, `BlackListCheckItem`).
+#[derive(Serialize)]
+struct CheckItem {
+    #[serde(rename = "To_Account")]
+    to_account: String,
+    #[serde(rename = "Relation")]
+    relation: &'static str,
+    #[serde(rename = "ResultCode")]
+    result_code: u32,
+    #[serde(rename = "ResultInfo")]
+    result_info: String,
 }
 
 /// One user's result (`ResultItem`).
