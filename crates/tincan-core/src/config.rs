@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 25] = [
+pub const CALLBACK_COMMANDS: [&str; 29] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -71,6 +71,10 @@ pub const CALLBACK_COMMANDS: [&str; 25] = [
     CALLBACK_GROUP_AFTER_INFO_CHANGED,
     CALLBACK_GROUP_AFTER_OWNER_CHANGED,
     CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED,
+    CALLBACK_GROUP_BEFORE_CREATE,
+    CALLBACK_GROUP_BEFORE_APPLY_JOIN,
+    CALLBACK_GROUP_BEFORE_INVITE_JOIN,
+    CALLBACK_GROUP_AFTER_ATTR_CHANGED,
     CALLBACK_SNS_PREV_FRIEND_ADD,
     CALLBACK_SNS_PREV_FRIEND_RESPONSE,
     CALLBACK_SNS_FRIEND_ADD,
@@ -114,6 +118,14 @@ pub const CALLBACK_GROUP_AFTER_INFO_CHANGED: &str = "Group.CallbackAfterGroupInf
 pub const CALLBACK_GROUP_AFTER_OWNER_CHANGED: &str = "Group.CallbackAfterChangeGroupOwner";
 /// After a member's name card or custom fields change.
 pub const CALLBACK_GROUP_AFTER_MEMBER_FIELD_CHANGED: &str = "Group.CallbackAfterMemberFieldChanged";
+/// Before a group is created; the answer may refuse it.
+pub const CALLBACK_GROUP_BEFORE_CREATE: &str = "Group.CallbackBeforeCreateGroup";
+/// Before a user's request to join a group is decided; the answer may refuse it.
+pub const CALLBACK_GROUP_BEFORE_APPLY_JOIN: &str = "Group.CallbackBeforeApplyJoinGroup";
+/// Before invited or added users join a group; the answer may refuse the call or some of them.
+pub const CALLBACK_GROUP_BEFORE_INVITE_JOIN: &str = "Group.CallbackBeforeInviteJoinGroup";
+/// After a group's custom attributes change.
+pub const CALLBACK_GROUP_AFTER_ATTR_CHANGED: &str = "Group.CallbackAfterGroupAttrChanged";
 /// Before a C2C message is stored; the answer may refuse or change it.
 pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
 /// After a C2C message is stored.

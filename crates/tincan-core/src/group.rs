@@ -553,13 +553,9 @@ impl Group {
         }
     }
 
-    /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
-    pub fn invite<'a>(
-        &mut self,
-        operator: impl Into<Operator<'a>>,
-        users: &[UserId],
-        now: u64,
-    ) -> Result<MembershipOutcome, ApiError> {
+    /// Whether `operator` may invite users into the group: the administrator into any group but
+    /// an AVChatRoom, members of a Work group, the owner and admins of the other types.
+    pub fn check_invite<'a>(&self, operator: impl Into<Operator<'a>>) -> Result<(), ApiError> {
         let operator = operator.into();
         let allowed = match operator {
             _ if self.group_type == GroupType::AV_CHAT_ROOM => false,
@@ -576,6 +572,18 @@ impl Group {
             self.check_alive()?;
             return Err(self.permission_denied(operator.user(), "invite members to"));
         }
+        Ok(())
+    }
+
+    /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
+    pub fn invite<'a>(
+        &mut self,
+        operator: impl Into<Operator<'a>>,
+        users: &[UserId],
+        now: u64,
+    ) -> Result<MembershipOutcome, ApiError> {
+        let operator = operator.into();
+        self.check_invite(operator)?;
         check_batch_size(users.len())?;
         let n_new = users.iter().filter(|user| !self.members.contains_key(*user)).count();
         let n_after = self.current.len().saturating_add(n_new as u64);

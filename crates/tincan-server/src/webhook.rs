@@ -7,14 +7,20 @@
 //! C2C, 10016 for groups), 2 drops it silently, and for C2C a code in 120001–130000 refuses it
 //! with that code and the answer's `ErrorInfo`. Anything else (no answer, not HTTP 200, not
 //! JSON) sends the message unchanged.
+//!
+//! Group before-callbacks (creating, applying to join, inviting) read TIM's answer the same way:
+//! `ErrorCode` 0 lets the change through (an invitation without the users of
+//! `RefusedMembers_Account`), a code in 10100–10200 refuses it with that code and the answer's
+//! `ErrorInfo`, any other code refuses it with 10016; an unreadable or missing answer lets it
+//! through.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use tincan_core::config::{CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_BEFORE_SEND, CALLBACK_SNS_PREV_FRIEND_ADD};
 use tincan_engine::webhooks::{
-    BEFORE_SEND_TIMEOUT, CallbackEvent, DELIVERY_TIMEOUT, MessageEvent, PLATFORM_REST, PrevSnsEvent, SnsRefusals,
-    Verdict, WebhookFuture, WebhookSender,
+    BEFORE_SEND_TIMEOUT, CallbackEvent, DELIVERY_TIMEOUT, GroupVerdict, MessageEvent, PLATFORM_REST, PrevSnsEvent,
+    SnsRefusals, Verdict, WebhookFuture, WebhookSender,
 };
 use tincan_proto::friendship as tim;
 use tincan_proto::{ApiError, ErrorCode};
@@ -23,6 +29,8 @@ use crate::rest::msgbody;
 
 /// Custom refusal codes a C2C before-send receiver may answer with, passed on to the sender.
 const C2C_CUSTOM_CODES: std::ops::RangeInclusive<u32> = 120_001..=130_000;
+/// Custom refusal codes a group before-callback receiver may answer with, passed on to the caller.
+const GROUP_CUSTOM_CODES: std::ops::RangeInclusive<u32> = 10_100..=10_200;
 
 /// Sends webhooks with an HTTP client (HTTP and HTTPS, keeping connections open).
 #[derive(Clone)]
@@ -360,7 +368,73 @@ fn verdict_of(command: &str, answer: &Value) -> Verdict {
     }
 }
 
+/// Reads a group before-callback's answer.
+fn group_verdict_of(command: &str, answer: &Value) -> GroupVerdict {
+    let code = answer.get("ErrorCode").and_then(Value::as_u64).unwrap_or(0);
+    let info = answer.get("ErrorInfo").and_then(Value::as_str).unwrap_or_default();
+    if code == 0 {
+        let refused = answer
+            .get("RefusedMembers_Account")
+            .and_then(Value::as_array)
+            .map(|users| users.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        return GroupVerdict::Allow { refused };
+    }
+    let custom = u32::try_from(code).ok().filter(|code| GROUP_CUSTOM_CODES.contains(code));
+    let what = match command {
+        tincan_core::config::CALLBACK_GROUP_BEFORE_CREATE => "the group's creation",
+        tincan_core::config::CALLBACK_GROUP_BEFORE_APPLY_JOIN => "the request to join",
+        _ => "the invitation",
+    };
+    let err = match custom {
+        Some(custom) => ApiError::new(ErrorCode(custom), info),
+        None => {
+            let desc = if info.is_empty() {
+                format!("the app's {command} webhook refused {what} (ErrorCode {code})")
+            } else {
+                format!("the app's {command} webhook refused {what}: {info}")
+            };
+            ApiError::new(ErrorCode::GROUP_REJECTED_BY_CALLBACK, desc)
+        }
+    };
+    GroupVerdict::Refuse(err)
+}
+
 impl WebhookSender for HttpWebhooks {
+    fn before_group(
+        &self,
+        url: &str,
+        sdkappid: u64,
+        command: &str,
+        mut body: Value,
+        platform: u32,
+    ) -> WebhookFuture<GroupVerdict> {
+        body["CallbackCommand"] = json!(command);
+        let request =
+            self.client.post(url_with_query(url, sdkappid, command, platform)).timeout(BEFORE_SEND_TIMEOUT).json(&body);
+        let command = command.to_owned();
+        Box::pin(async move {
+            let answer = match request.send().await {
+                Ok(response) if response.status().is_success() => response.json::<Value>().await,
+                Ok(response) => {
+                    tracing::warn!(command, status = %response.status(), "group before-callback answered with an error; going ahead");
+                    return GroupVerdict::ALLOW;
+                }
+                Err(err) => {
+                    tracing::warn!(command, %err, "group before-callback unreachable; going ahead");
+                    return GroupVerdict::ALLOW;
+                }
+            };
+            match answer {
+                Ok(answer) => group_verdict_of(&command, &answer),
+                Err(err) => {
+                    tracing::warn!(command, %err, "group before-callback answer is not JSON; going ahead");
+                    GroupVerdict::ALLOW
+                }
+            }
+        })
+    }
+
     fn before_send(&self, url: &str, sdkappid: u64, command: &str, event: &MessageEvent) -> WebhookFuture<Verdict> {
         let request = self
             .client
@@ -485,6 +559,31 @@ mod tests {
         assert_eq!(data, "x");
         let bad_body = verdict_of(c2c, &json!({"ErrorCode": 0, "MsgBody": "not an array"}));
         assert_eq!(bad_body, Verdict::ALLOW, "an unreadable replacement keeps the original");
+    }
+
+    #[test]
+    fn group_before_callback_answers() {
+        use tincan_core::config::{CALLBACK_GROUP_BEFORE_CREATE, CALLBACK_GROUP_BEFORE_INVITE_JOIN};
+        let invite = CALLBACK_GROUP_BEFORE_INVITE_JOIN;
+        assert_eq!(group_verdict_of(invite, &json!({"ActionStatus": "OK", "ErrorCode": 0})), GroupVerdict::ALLOW);
+        assert_eq!(
+            group_verdict_of(invite, &json!({"ErrorCode": 0, "RefusedMembers_Account": ["ann", 7]})),
+            GroupVerdict::Allow { refused: vec!["ann".to_owned()] }
+        );
+        let GroupVerdict::Refuse(err) = group_verdict_of(CALLBACK_GROUP_BEFORE_CREATE, &json!({"ErrorCode": 1})) else {
+            panic!("refused")
+        };
+        assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK);
+        assert!(err.desc.contains("creation"), "{}", err.desc);
+        let GroupVerdict::Refuse(err) = group_verdict_of(invite, &json!({"ErrorCode": 10_150, "ErrorInfo": "full"}))
+        else {
+            panic!("refused")
+        };
+        assert_eq!((err.code.0, err.desc.as_str()), (10_150, "full"));
+        let GroupVerdict::Refuse(err) = group_verdict_of(invite, &json!({"ErrorCode": 120_005})) else {
+            panic!("refused")
+        };
+        assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK, "only 10100-10200 pass through");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 // TIM's group methods beyond membership, against a real tincan server: dismissing, joining,
-// group details, profile and owner changes, member roles and mutes, the online count, and the
-// group tips callback every member hears.
+// group details, profile and owner changes, member roles and mutes, the online count, the
+// group tips callback every member hears, and the REST API's group system notifications.
 "use strict";
 
 const assert = require("node:assert/strict");
@@ -323,4 +323,41 @@ test("TIMSetGroupTipsEventCallback takes null to stop, and rejects a callback th
   assert.equal(tips.ben.length, count);
   const bad = await rejection(sdks.ben.TIMSetGroupTipsEventCallback({ callback: 7 }));
   assert.equal(bad.code, 6017);
+});
+
+test("a group system notification from the REST API reaches TIMAddRecvNewMsgCallback as a group report element", async () => {
+  const groupId = await createGroup(0, ["ann", "ben"]);
+  const received = { ann: [], ben: [] };
+  for (const user of ["ann", "ben"]) {
+    await sdks[user].TIMAddRecvNewMsgCallback({
+      callback: (json, userData) => received[user].push({ messages: JSON.parse(json), userData }),
+      user_data: `${user} recv`,
+    });
+  }
+  const query = `sdkappid=${server.sdkappid}&identifier=administrator&usersig=${server.userSig("administrator")}&random=1&contenttype=json`;
+  const answer = await fetch(`http://${server.address}/v4/group_open_http_svc/send_group_system_notification?${query}`, {
+    method: "POST",
+    body: JSON.stringify({ GroupId: groupId, ToMembers_Account: ["ann"], Content: "maintenance at 22:00" }),
+  });
+  assert.equal((await answer.json()).ErrorCode, 0);
+  const reports = () =>
+    received.ann
+      .flatMap((call) => call.messages)
+      .filter((message) => message.message_elem_array[0]?.elem_type === 8);
+  const [report] = await eventually(() => reports().length > 0 && reports(), "the notification");
+  assert.equal(report.message_conv_id, groupId);
+  assert.equal(report.message_conv_type, 2);
+  const elem = report.message_elem_array[0];
+  assert.equal(elem.group_report_elem_report_type, 16);
+  assert.equal(elem.group_report_elem_group_id, groupId);
+  assert.equal(elem.group_report_elem_user_data, "maintenance at 22:00");
+  assert.equal(received.ann[0].userData, "ann recv");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(
+    received.ben.flatMap((call) => call.messages).every((message) => message.message_elem_array[0]?.elem_type !== 8),
+    "a member not named gets nothing",
+  );
+  for (const user of ["ann", "ben"]) {
+    await sdks[user].TIMRemoveRecvNewMsgCallback();
+  }
 });

@@ -141,7 +141,7 @@ pub(crate) const TIP_QUIT: u32 = 2;
 /// `kTIMGroupTip_Kick`: members were removed.
 pub(crate) const TIP_KICK: u32 = 3;
 /// `kTIMMsgPriority_Lowest`, TIM's priority for join and leave notices.
-const PRIORITY_LOWEST: u32 = 3;
+pub(crate) const PRIORITY_LOWEST: u32 = 3;
 
 /// A group tips message (`kTIMElem_GroupTips`) telling every member of a membership change.
 ///

@@ -9,6 +9,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use tincan_core::config::CALLBACK_GROUP_AFTER_ATTR_CHANGED;
 use tincan_core::group_attributes::{AttributeChange, CounterMode, change_attributes, change_counters, pick};
 use tincan_proto::api::{
     self, Empty, decrease_group_counter, delete_group_attributes, get_group_attributes, get_group_counters,
@@ -21,7 +22,7 @@ use tincan_store::{GroupAttributesRecord, GroupCountersRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
-use crate::ops::common::group_not_found;
+use crate::ops::common::{group_callback, group_not_found, rest_type};
 use crate::ops::handle;
 use crate::state::{GroupState, lock};
 
@@ -49,6 +50,29 @@ fn check_counters(session: &Session, state: &GroupState) -> Result<(), ApiError>
         ));
     }
     Ok(())
+}
+
+/// TIM's `Group.CallbackAfterGroupAttrChanged` body for `change` to the attributes `state` has
+/// before it: `OptionType` `set` (replaced whole), `clear`, `modify` (the keys set) or `delete`
+/// (the keys deleted, with the values they had), and `GroupAttr` the attributes it names.
+fn attributes_changed(session: &Session, state: &GroupState, change: AttributeChange<'_>) -> serde_json::Value {
+    let entry = |key: &str, value: &str| serde_json::json!({"key": key, "value": value});
+    let (option, attributes): (&str, Vec<serde_json::Value>) = match change {
+        AttributeChange::Init([]) => ("clear", Vec::new()),
+        AttributeChange::Init(entries) => ("set", entries.iter().map(|(key, value)| entry(key, value)).collect()),
+        AttributeChange::Set(entries) => ("modify", entries.iter().map(|(key, value)| entry(key, value)).collect()),
+        AttributeChange::Delete(keys) => {
+            let deleted = state.attributes.iter().filter(|(key, _)| keys.is_empty() || keys.contains(key));
+            ("delete", deleted.map(|(key, value)| entry(key, value)).collect())
+        }
+    };
+    serde_json::json!({
+        "GroupId": state.group.id().as_str(),
+        "Type": rest_type(&state.group),
+        "Operator_Account": session.user().as_str(),
+        "OptionType": option,
+        "GroupAttr": attributes,
+    })
 }
 
 fn pairs(attributes: Vec<GroupAttribute>) -> Vec<(String, String)> {
@@ -179,11 +203,15 @@ impl Engine {
                     group_id: group_id.clone(),
                     attributes: next.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
                 };
+                let mut ops = vec![WriteOp::PutGroupAttributes(record)];
+                let changed = attributes_changed(session, state, change);
+                ops.extend(group_callback(self, &session.app, CALLBACK_GROUP_AFTER_ATTR_CHANGED, changed));
                 state.attributes = next;
-                Ok(Decision::write(vec![WriteOp::PutGroupAttributes(record)], Tell::devices(sdkappid), ()))
+                Ok(Decision::write(ops, Tell::devices(sdkappid), ()))
             },
         );
         committing.await?.durable().await?;
+        self.wake_webhooks();
         Ok(())
     }
 

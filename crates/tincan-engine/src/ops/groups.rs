@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 use tincan_core::config::{
     CALLBACK_GROUP_AFTER_CREATE, CALLBACK_GROUP_AFTER_DESTROYED, CALLBACK_GROUP_AFTER_FULL,
-    CALLBACK_GROUP_AFTER_MEMBER_EXIT, CALLBACK_GROUP_AFTER_NEW_MEMBER,
+    CALLBACK_GROUP_AFTER_MEMBER_EXIT, CALLBACK_GROUP_AFTER_NEW_MEMBER, CALLBACK_GROUP_BEFORE_APPLY_JOIN,
+    CALLBACK_GROUP_BEFORE_CREATE, CALLBACK_GROUP_BEFORE_INVITE_JOIN,
 };
 use tincan_core::conv::ConvKey;
 use tincan_core::group::{
@@ -122,6 +123,18 @@ pub(crate) async fn create_owned_by(
     let custom_id = request.create_group_param_group_id;
     if let Some(group_id) = &custom_id {
         validate_custom_group_id(group_id, group_type)?;
+    }
+    if imported_at.is_none() {
+        // The app's back end may refuse the group; asked outside every lock, and only for a
+        // request that is valid so far.
+        let asked = json!({
+            "Operator_Account": session.user().as_str(),
+            "Owner_Account": owner.as_ref().map(UserId::as_str).unwrap_or_default(),
+            "Type": group_type.rest_name().unwrap_or("Public"),
+            "Name": profile.name,
+            "MemberList": member_accounts(initial_members.iter().map(|(user, _)| user)),
+        });
+        engine.before_group(app, CALLBACK_GROUP_BEFORE_CREATE, asked, session.event_platform()).await?;
     }
     let now = imported_at.unwrap_or_else(|| engine.now());
     let committing = engine.commit(
@@ -269,7 +282,39 @@ pub(crate) async fn invite(
     let group_id = &request.group_invite_member_param_group_id;
     let state = state_of(app, group_id)?;
     let users = &request.group_invite_member_param_identifier_array;
-    let outcome = add_members(engine, app, group_id, &state, session.operator(), users).await?;
+    check_additions(users)?;
+    let (group_type, newcomers) = {
+        let state = lock(&state);
+        // Only an invitation the caller may make is put to the app's back end.
+        state.group.check_invite(session.operator())?;
+        let newcomers: Vec<&UserId> =
+            users.iter().filter(|user| state.group.member(user).is_none() && app.account(user).is_some()).collect();
+        (rest_type(&state.group), newcomers)
+    };
+    let mut refused = Vec::new();
+    if !newcomers.is_empty() {
+        let asked = json!({
+            "GroupId": group_id.as_str(),
+            "Type": group_type,
+            "Operator_Account": session.user().as_str(),
+            "DestinationMembers": member_accounts(newcomers.iter().copied()),
+        });
+        refused = engine.before_group(app, CALLBACK_GROUP_BEFORE_INVITE_JOIN, asked, session.event_platform()).await?;
+    }
+    // Users the app's back end keeps out are answered as users who could not be added.
+    let admitted: Vec<UserId> =
+        users.iter().filter(|user| !refused.iter().any(|it| it == user.as_str())).cloned().collect();
+    let mut outcome = if admitted.is_empty() {
+        Vec::new()
+    } else {
+        add_members(engine, app, group_id, &state, session.operator(), &admitted).await?
+    };
+    for user in users {
+        if !admitted.contains(user) {
+            outcome.push((user.clone(), HandleMemberResult::FAILED));
+        }
+    }
+    outcome.sort_by_key(|(user, _)| users.iter().position(|it| it == user));
     let results = outcome
         .into_iter()
         .map(|(user, result)| GroupInviteMemberResult {
@@ -278,6 +323,20 @@ pub(crate) async fn invite(
         })
         .collect();
     Ok(invite_group_members::Response { results })
+}
+
+/// Refuses a list of users to add that is empty or longer than one call takes.
+fn check_additions(users: &[UserId]) -> Result<(), ApiError> {
+    if users.is_empty() {
+        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
+    }
+    if users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
+        return Err(ApiError::new(
+            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
+            format!("{} accounts in one call; at most {} are allowed", users.len(), limits::GROUP_MEMBERS_PER_CALL_MAX),
+        ));
+    }
+    Ok(())
 }
 
 /// Adds users on behalf of `operator`; unknown accounts fail individually.
@@ -292,15 +351,7 @@ pub(crate) async fn add_members(
     operator: Operator<'_>,
     users: &[UserId],
 ) -> Result<Vec<(UserId, HandleMemberResult)>, ApiError> {
-    if users.is_empty() {
-        return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "the identifier array is empty"));
-    }
-    if users.len() > limits::GROUP_MEMBERS_PER_CALL_MAX {
-        return Err(ApiError::new(
-            ErrorCode::GROUP_TOO_MANY_ACCOUNTS,
-            format!("{} accounts in one call; at most {} are allowed", users.len(), limits::GROUP_MEMBERS_PER_CALL_MAX),
-        ));
-    }
+    check_additions(users)?;
     let existing: Vec<UserId> = users.iter().filter(|user| app.account(user).is_some()).cloned().collect();
     if existing.is_empty() && !users.is_empty() {
         let names: Vec<String> = users.iter().map(ToString::to_string).collect();
@@ -662,6 +713,9 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let group_id = request.group_id;
     let state = state_of(app, &group_id)?;
     let me = session.user();
+    let group_type = rest_type(&lock(&state).group);
+    let asked = json!({"GroupId": group_id.as_str(), "Type": group_type, "Requestor_Account": me.as_str()});
+    engine.before_group(app, CALLBACK_GROUP_BEFORE_APPLY_JOIN, asked, session.event_platform()).await?;
     let now = engine.now();
     let committing = engine.commit(
         || lock(&state),

@@ -21,7 +21,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::c2c_copy;
 use crate::hub::OutFrame;
-use crate::ops::common::{group_not_found, message_views, resolve_conv};
+use crate::ops::common::{PRIORITY_LOWEST, group_not_found, message_views, resolve_conv};
 use crate::ops::handle;
 use crate::receipts::cells::{keep_receipt, new_receipt_cell};
 use crate::render::{self, MessageView};
@@ -259,6 +259,122 @@ fn send_online(
     let mut message = render::message_for(app, &record, &sender, &MessageView::default());
     message.message_is_online_msg = true;
     Ok(send_message::Response { message })
+}
+
+/// `group_report_elem_report_type` of a group system notification (`kTIMGroupReport_UserDefine`).
+const REPORT_USER_DEFINE: u32 = 16;
+
+impl Engine {
+    /// Sends a group system notification (REST `send_group_system_notification`): a message of
+    /// one group report element (`kTIMGroupReport_UserDefine`, the content in
+    /// `group_report_elem_user_data`) pushed at once to the devices online now of the members
+    /// named in `to`, or of every member when `to` is empty, as an online-only message is; never
+    /// stored, never counted as unread, not in any history. Members not in the group are left
+    /// out; an AVChatRoom's notifications go to every member (10004 for a list), as in TIM.
+    pub fn send_group_system_notification(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        to: &[UserId],
+        content: &str,
+    ) -> Result<u64, ApiError> {
+        if content.is_empty() {
+            return Err(ApiError::new(ErrorCode::GROUP_INVALID_PARAMETERS, "Content is empty"));
+        }
+        if content.len() > tincan_proto::limits::MESSAGE_BODY_BYTES_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "Content is {} bytes; at most {} are allowed",
+                    content.len(),
+                    tincan_proto::limits::MESSAGE_BODY_BYTES_MAX
+                ),
+            ));
+        }
+        if to.len() > tincan_proto::limits::GROUP_MEMBERS_PER_CALL_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "ToMembers_Account names {} accounts; at most {} are allowed",
+                    to.len(),
+                    tincan_proto::limits::GROUP_MEMBERS_PER_CALL_MAX
+                ),
+            ));
+        }
+        let app = &session.app;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+        let now = self.now();
+        let mut receivers: Vec<(UserId, ConvState)> = Vec::new();
+        let record = {
+            let state = lock(&state);
+            let group = &state.group;
+            group.check_alive()?;
+            if group.group_type() == GroupType::AV_CHAT_ROOM && !to.is_empty() {
+                return Err(ApiError::new(
+                    ErrorCode::GROUP_INVALID_PARAMETERS,
+                    format!(
+                        "group {group_id} is an AVChatRoom, whose system notifications go to every member; leave ToMembers_Account out"
+                    ),
+                ));
+            }
+            let online: Vec<UserId> = if to.is_empty() {
+                self.hub().online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user))
+            } else {
+                to.iter().filter(|user| self.hub().is_online(app.sdkappid, user)).cloned().collect()
+            };
+            for user in online {
+                if let Some(member) = group.member(&user)
+                    && !receivers.iter().any(|(it, _)| *it == user)
+                {
+                    receivers.push((user, render::group_conv_state(group, member)));
+                }
+            }
+            let elem = serde_json::json!({
+                "elem_type": tincan_proto::enums::ElemType::GROUP_REPORT.0,
+                "group_report_elem_report_type": REPORT_USER_DEFINE,
+                "group_report_elem_group_id": group_id.as_str(),
+                "group_report_elem_group_name": group.profile.name,
+                "group_report_elem_op_user": session.user().as_str(),
+                "group_report_elem_msg": "",
+                "group_report_elem_user_data": content,
+            });
+            MessageRecord {
+                sdkappid: app.sdkappid,
+                conv: ConvKey::Group(group_id.clone()),
+                seq: 0,
+                pos: 0,
+                msg_id: format!("0-{now}-{}", self.random_u64()),
+                sender: UserId::system(),
+                rand: 0,
+                client_time: now,
+                server_time: now,
+                need_receipt: false,
+                excluded_from_unread: true,
+                priority: PRIORITY_LOWEST,
+                platform: 0,
+                first_elem_type: tincan_proto::enums::ElemType::GROUP_REPORT.0,
+                body: serde_json::Value::Array(vec![elem]).to_string(),
+                cloud_custom: String::new(),
+                custom_int: 0,
+                custom_str: String::new(),
+                receipt_read_at: 0,
+                receipt_private: false,
+                revision: Default::default(),
+                supports_extensions: false,
+            }
+        };
+        let told = receivers.len() as u64;
+        for (user, conv) in receivers {
+            let mut message = render::message_for(app, &record, &user, &MessageView::default());
+            message.message_is_online_msg = true;
+            let Ok(json) = serde_json::to_string(&message) else { continue };
+            let text = encode_message_push(0, &json, &conv);
+            for slot in self.hub().devices_of(app.sdkappid, &user) {
+                let _ = slot.send_or_close(vec![OutFrame { pos: 0, text: text.clone() }]);
+            }
+        }
+        Ok(told)
+    }
 }
 
 /// What the before-send webhook made of a message.

@@ -68,6 +68,40 @@ impl Engine {
         }
     }
 
+    /// Asks the app's group before-callback `command` about a change described by `body` (TIM's
+    /// keys; `EventTime` is added here), if the app has it on: the users the answer keeps out, or
+    /// the error that refuses the call. A receiver that is silent past [`BEFORE_SEND_TIMEOUT`]
+    /// lets the change through. Called outside every lock.
+    pub(crate) async fn before_group(
+        &self,
+        app: &AppState,
+        command: &str,
+        mut body: serde_json::Value,
+        platform: u32,
+    ) -> Result<Vec<String>, ApiError> {
+        let Some(sender) = self.inner.webhooks.sender.clone() else { return Ok(Vec::new()) };
+        let url = {
+            let settings = app.settings();
+            let Some(url) = settings.config.callback_for(command) else { return Ok(Vec::new()) };
+            url.to_owned()
+        };
+        body["EventTime"] = serde_json::json!(self.now_ms());
+        let call = sender.before_group(&url, app.sdkappid, command, body, platform);
+        match tokio::time::timeout(BEFORE_SEND_TIMEOUT, call).await {
+            Ok(GroupVerdict::Allow { refused }) => Ok(refused),
+            Ok(GroupVerdict::Refuse(err)) => Err(err),
+            Err(_) => {
+                self.metrics().webhooks_failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    sdkappid = app.sdkappid,
+                    command,
+                    "group before-callback did not answer in time; going ahead"
+                );
+                Ok(Vec::new())
+            }
+        }
+    }
+
     /// Asks the app's before-callback `command` of the relationship chain, if it is on: the
     /// users it refuses, with their errors. Silence past [`BEFORE_SEND_TIMEOUT`] refuses nothing.
     pub(crate) async fn before_sns(&self, app: &AppState, command: &str, event: &PrevSnsEvent) -> SnsRefusals {

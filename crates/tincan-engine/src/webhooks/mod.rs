@@ -1,12 +1,16 @@
 //! Webhooks (TIM's "third-party callbacks").
 //!
-//! Two kinds:
+//! Three kinds:
 //! - **before-send**: called while a message is being sent, before it is stored; the answer may
 //!   let it through (possibly changed), refuse it, or drop it silently. A receiver that does not
 //!   answer within [`BEFORE_SEND_TIMEOUT`], or answers with something unreadable, lets the
 //!   message through: a back end's outage must not stop messaging. The relationship chain's
 //!   before-callbacks (`Sns.CallbackPrevFriendAdd`, `Sns.CallbackPrevFriendResponse`) are
 //!   called and bounded the same way, and may refuse a client's add or answer user by user.
+//! - **group before-callbacks** (`Group.CallbackBeforeCreateGroup`,
+//!   `Group.CallbackBeforeApplyJoinGroup`, `Group.CallbackBeforeInviteJoinGroup`): called before
+//!   a group is created, a join request is decided or users are added, outside every lock, with
+//!   the same bound and the same rule: only an answer that refuses stops the change.
 //! - **after-events**: written to a queue in the same batch as the change they report, so an
 //!   acknowledged change always has its event and a restart loses none; a delivery task sends
 //!   them at least once, retrying with backoff. The queue is bounded per app
@@ -321,10 +325,39 @@ impl Verdict {
     pub const ALLOW: Verdict = Verdict::Allow { elems: None, cloud_custom_data: None };
 }
 
+/// What a group before-callback receiver decided.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GroupVerdict {
+    /// Go ahead, leaving out these users (an invitation's `RefusedMembers_Account`; empty for
+    /// the other callbacks).
+    Allow {
+        /// The users the receiver keeps out.
+        refused: Vec<String>,
+    },
+    /// Refuse the whole call; the caller gets this error.
+    Refuse(ApiError),
+}
+
+impl GroupVerdict {
+    /// Let the change through whole.
+    pub const ALLOW: GroupVerdict = GroupVerdict::Allow { refused: Vec::new() };
+}
+
 /// Sends webhooks over the network in TIM's format.
 pub trait WebhookSender: Send + Sync + 'static {
     /// Asks a before-send receiver; the engine bounds the wait by [`BEFORE_SEND_TIMEOUT`].
     fn before_send(&self, url: &str, sdkappid: u64, command: &str, event: &MessageEvent) -> WebhookFuture<Verdict>;
+
+    /// Asks a group before-callback receiver; `body` is TIM's body without `CallbackCommand`,
+    /// which the sender adds. The engine bounds the wait by [`BEFORE_SEND_TIMEOUT`].
+    fn before_group(
+        &self,
+        url: &str,
+        sdkappid: u64,
+        command: &str,
+        body: serde_json::Value,
+        platform: u32,
+    ) -> WebhookFuture<GroupVerdict>;
 
     /// Asks a before-callback of the relationship chain; the engine bounds the wait by
     /// [`BEFORE_SEND_TIMEOUT`]. A receiver that fails or answers with something unreadable

@@ -1199,6 +1199,12 @@ fn rest_rows() -> Vec<RestRow> {
         },
         RestRow {
             service: "group_open_http_svc",
+            command: "send_group_system_notification",
+            body: |_| json!({"GroupId": GROUP, "Content": "notice"}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
             command: "set_group_attr",
             body: |_| json!({"GroupId": GROUP, "GroupAttr": [{"key": "seat", "value": "x"}]}),
             other_app: 0,

@@ -1,14 +1,17 @@
 //! Group webhooks: TIM's after-events for creating, joining, leaving, filling, changing and
-//! dismissing groups, each queued with the change it reports and delivered with TIM's keys.
+//! dismissing groups and changing their attributes, each queued with the change it reports and
+//! delivered with TIM's keys; and the before-callbacks that may refuse a group's creation, a
+//! request to join or an invitation.
 
 use serde_json::json;
-use tincan_proto::api::{modify_group_info, modify_group_member_info};
-use tincan_proto::enums::GroupType;
+use tincan_proto::ErrorCode;
+use tincan_proto::api::{create_group, modify_group_info, modify_group_member_info};
+use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_sdk::groups::member_request;
-use tincan_testkit::hooks::HookReceiver;
+use tincan_testkit::hooks::{Answer, HookReceiver};
 use tincan_testkit::spawn_app;
 
-use crate::helpers::{WAIT, create_group, group};
+use crate::helpers::{WAIT, create_group, group, user};
 
 const GROUP_COMMANDS: [&str; 8] = [
     "Group.CallbackAfterCreateGroup",
@@ -90,4 +93,229 @@ async fn group_after_events_reach_the_receiver_with_tims_keys() {
     let destroyed = receiver.next("Group.CallbackAfterGroupDestroyed", WAIT).await.body;
     assert_eq!(destroyed["Owner_Account"], "ann");
     assert_eq!(destroyed["MemberList"], json!([{"Member_Account": "ann"}]));
+}
+
+fn public_group_request(group_id: &str, members: &[&str]) -> create_group::Request {
+    create_group::Request {
+        create_group_param_group_id: Some(group(group_id)),
+        create_group_param_group_name: "Crew".to_owned(),
+        create_group_param_group_type: GroupType::PUBLIC,
+        create_group_param_group_member_array: members
+            .iter()
+            .map(|member| create_group::InitialMember::new(user(member), MemberRole::NORMAL))
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn the_before_create_callback_sees_the_group_and_may_refuse_it() {
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeCreateGroup", "Group.CallbackAfterCreateGroup"]}),
+        )
+        .await
+        .unwrap();
+    let (owner, _o) = app.client("owner").await;
+    let (_ann, _a) = app.client("ann").await;
+
+    receiver.answer(
+        "Group.CallbackBeforeCreateGroup",
+        Answer::Json(json!({"ErrorCode": 1, "ErrorInfo": "no more groups"})),
+    );
+    let err = owner.create_group(public_group_request("crew", &["ann"])).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK, "{err:?}");
+    assert!(err.desc.contains("no more groups"), "{}", err.desc);
+    let asked = receiver.next("Group.CallbackBeforeCreateGroup", WAIT).await;
+    assert_eq!(asked.body["CallbackCommand"], "Group.CallbackBeforeCreateGroup");
+    assert_eq!(asked.body["Operator_Account"], "owner");
+    assert_eq!(asked.body["Owner_Account"], "owner");
+    assert_eq!(asked.body["Type"], "Public");
+    assert_eq!(asked.body["Name"], "Crew");
+    assert_eq!(asked.body["MemberList"], json!([{"Member_Account": "ann"}]));
+    assert!(asked.body["EventTime"].as_u64().unwrap() > 0);
+    assert!(owner.joined_groups().await.unwrap().is_empty(), "a refused group is not created");
+
+    // A code of the app's own range reaches the caller as it is.
+    receiver
+        .answer("Group.CallbackBeforeCreateGroup", Answer::Json(json!({"ErrorCode": 10_150, "ErrorInfo": "quota"})));
+    let err = owner.create_group(public_group_request("crew", &[])).await.unwrap_err();
+    assert_eq!((err.code.0, err.desc.as_str()), (10_150, "quota"));
+    assert_eq!(receiver.next("Group.CallbackBeforeCreateGroup", WAIT).await.body["MemberList"], json!([]));
+
+    // The REST API's creation asks too.
+    let answer = app
+        .admin()
+        .call_raw(
+            "group_open_http_svc",
+            "create_group",
+            &json!({"Type": "Public", "Name": "x", "Owner_Account": "ann"}).to_string(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10_150, "{answer}");
+    let asked = receiver.next("Group.CallbackBeforeCreateGroup", WAIT).await;
+    assert_eq!(asked.body["Owner_Account"], "ann");
+    assert_eq!(asked.query["OptPlatform"], "RESTAPI");
+
+    // A receiver that does not answer in time lets the group through.
+    receiver.answer("Group.CallbackBeforeCreateGroup", Answer::Hang(std::time::Duration::from_secs(4)));
+    let started = std::time::Instant::now();
+    let group_id = owner.create_group(public_group_request("crew", &["ann"])).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "the wait is bounded");
+    assert_eq!(group_id, "crew");
+    let created = receiver.next("Group.CallbackAfterCreateGroup", WAIT).await.body;
+    assert_eq!(created["GroupId"], "crew");
+    receiver.answer("Group.CallbackBeforeCreateGroup", Answer::Ok);
+    let group_id = owner.create_group(public_group_request("crew2", &[])).await.unwrap();
+    assert_eq!(group_id, "crew2");
+}
+
+#[tokio::test]
+async fn the_before_apply_callback_may_refuse_a_join() {
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeApplyJoinGroup"]}),
+        )
+        .await
+        .unwrap();
+    let (owner, _o) = app.client("owner").await;
+    let (ann, _a) = app.client("ann").await;
+    let group_id = create_group(&owner, GroupType::PUBLIC, &[]).await;
+
+    receiver.answer("Group.CallbackBeforeApplyJoinGroup", Answer::Json(json!({"ErrorCode": 1})));
+    let err = ann.join_group(&group_id).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK);
+    assert!(err.desc.contains("request to join"), "{}", err.desc);
+    let asked = receiver.next("Group.CallbackBeforeApplyJoinGroup", WAIT).await.body;
+    assert_eq!(asked["GroupId"], group_id.as_str());
+    assert_eq!(asked["Type"], "Public");
+    assert_eq!(asked["Requestor_Account"], "ann");
+    assert!(ann.joined_groups().await.unwrap().is_empty(), "a refused join changes nothing");
+
+    receiver.answer("Group.CallbackBeforeApplyJoinGroup", Answer::Ok);
+    ann.join_group(&group_id).await.unwrap();
+    assert_eq!(ann.joined_groups().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_before_invite_callback_may_keep_some_invitees_out_or_refuse_the_call() {
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeInviteJoinGroup", "Group.CallbackAfterNewMemberJoin"]}),
+        )
+        .await
+        .unwrap();
+    let (owner, _o) = app.client("owner").await;
+    let (ann, _a) = app.client("ann").await;
+    let (_ben, _b) = app.client("ben").await;
+    let (_cat, _c) = app.client("cat").await;
+    let (outsider, _x) = app.client("outsider").await;
+    let group_id = create_group(&owner, GroupType::PUBLIC, &["ann"]).await;
+
+    receiver.answer(
+        "Group.CallbackBeforeInviteJoinGroup",
+        Answer::Json(json!({"ActionStatus": "OK", "ErrorCode": 0, "RefusedMembers_Account": ["ben"]})),
+    );
+    let results = owner.invite_members(&group_id, &["ben", "ann", "cat"]).await.unwrap();
+    let outcome: Vec<(&str, HandleMemberResult)> = results
+        .iter()
+        .map(|it| (it.group_invite_member_result_identifier.as_str(), it.group_invite_member_result_result))
+        .collect();
+    assert_eq!(
+        outcome,
+        vec![
+            ("ben", HandleMemberResult::FAILED),
+            ("ann", HandleMemberResult::ALREADY_MEMBER),
+            ("cat", HandleMemberResult::SUCCEEDED)
+        ]
+    );
+    let asked = receiver.next("Group.CallbackBeforeInviteJoinGroup", WAIT).await.body;
+    assert_eq!(asked["GroupId"], group_id.as_str());
+    assert_eq!(asked["Operator_Account"], "owner");
+    assert_eq!(
+        asked["DestinationMembers"],
+        json!([{"Member_Account": "ben"}, {"Member_Account": "cat"}]),
+        "members already in are not asked about"
+    );
+    let joined = receiver.next("Group.CallbackAfterNewMemberJoin", WAIT).await.body;
+    assert_eq!(joined["NewMemberList"], json!([{"Member_Account": "cat"}]));
+
+    receiver.answer("Group.CallbackBeforeInviteJoinGroup", Answer::Json(json!({"ErrorCode": 1})));
+    let err = owner.invite_members(&group_id, &["ben"]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_REJECTED_BY_CALLBACK);
+    let answer = app
+        .admin()
+        .call_raw(
+            "group_open_http_svc",
+            "add_group_member",
+            &json!({"GroupId": group_id, "MemberList": [{"Member_Account": "ben"}]}).to_string(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 10016, "the REST API's additions are asked about too: {answer}");
+
+    // Someone who may not invite is refused before the app's back end is asked.
+    let _ = receiver.drain(std::time::Duration::from_millis(200)).await;
+    let err = outsider.invite_members(&group_id, &["ben"]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED);
+    let err = ann.invite_members(&group_id, &["ben"]).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED, "a member of a Public group does not invite");
+    let asked = receiver.drain(std::time::Duration::from_millis(300)).await;
+    assert!(asked.is_empty(), "{asked:?}");
+    let members = owner.group_members(&group_id, 0).await.unwrap();
+    assert_eq!(members.group_get_member_info_list_result_info_array.len(), 3, "owner, ann and cat");
+}
+
+#[tokio::test]
+async fn attribute_changes_reach_the_after_callback() {
+    let app = spawn_app().await;
+    let mut receiver = HookReceiver::start().await;
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackAfterGroupAttrChanged"]}),
+        )
+        .await
+        .unwrap();
+    let (owner, _o) = app.client("owner").await;
+    let group_id = create_group(&owner, GroupType::PUBLIC, &[]).await;
+
+    owner.init_group_attributes(&group_id, &[("mic", "on"), ("seat", "1")]).await.unwrap();
+    let set = receiver.next("Group.CallbackAfterGroupAttrChanged", WAIT).await.body;
+    assert_eq!(set["GroupId"], group_id.as_str());
+    assert_eq!(set["Type"], "Public");
+    assert_eq!(set["Operator_Account"], "owner");
+    assert_eq!(set["OptionType"], "set");
+    assert_eq!(set["GroupAttr"], json!([{"key": "mic", "value": "on"}, {"key": "seat", "value": "1"}]));
+    owner.set_group_attributes(&group_id, &[("mic", "off")]).await.unwrap();
+    let modified = receiver.next("Group.CallbackAfterGroupAttrChanged", WAIT).await.body;
+    assert_eq!(modified["OptionType"], "modify");
+    assert_eq!(modified["GroupAttr"], json!([{"key": "mic", "value": "off"}]));
+    owner.delete_group_attributes(&group_id, &["seat", "none"]).await.unwrap();
+    let deleted = receiver.next("Group.CallbackAfterGroupAttrChanged", WAIT).await.body;
+    assert_eq!(deleted["OptionType"], "delete");
+    assert_eq!(deleted["GroupAttr"], json!([{"key": "seat", "value": "1"}]));
+    // A change that changes nothing reports nothing.
+    owner.set_group_attributes(&group_id, &[("mic", "off")]).await.unwrap();
+    let answer =
+        app.admin().call("group_open_http_svc", "clear_group_attr", &json!({"GroupId": group_id})).await.unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    let cleared = receiver.next("Group.CallbackAfterGroupAttrChanged", WAIT).await;
+    assert_eq!(cleared.body["OptionType"], "clear", "{:?}", cleared.body);
+    assert_eq!(cleared.body["GroupAttr"], json!([]));
+    assert_eq!(cleared.body["Operator_Account"], "administrator");
 }

@@ -534,3 +534,77 @@ async fn a_banned_user_is_removed_and_cannot_come_back_until_unbanned() {
         json!([{"Member_Account": "carl", "Remainder": list["BannedAccountList"][0]["Remainder"]}])
     );
 }
+
+#[tokio::test]
+async fn a_group_system_notification_reaches_the_members_named_online_and_is_not_stored() {
+    use tincan_proto::api::get_message_list;
+    use tincan_testkit::wait_for;
+
+    use crate::helpers::{message_of, settle};
+
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (owner, mut owner_events) = app.client("owner").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let (_carol, mut carol_events) = app.client("carol").await;
+    let (_dan, mut dan_events) = app.client("dan").await;
+    let group_id = create_group(&owner, GroupType::PUBLIC, &["bob", "carol"]).await;
+    for events in [&mut owner_events, &mut bob_events, &mut carol_events] {
+        settle(events, std::time::Duration::from_millis(200)).await;
+    }
+
+    let answer = admin
+        .call(
+            "group_open_http_svc",
+            "send_group_system_notification",
+            &json!({"GroupId": group_id, "ToMembers_Account": ["bob", "dan"], "Content": "maintenance at 22:00"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    let got = wait_for(&mut bob_events, WAIT, message_of).await.message;
+    assert_eq!(got.message_conv_id, group_id);
+    assert!(got.message_is_online_msg);
+    assert_eq!((got.message_seq, got.message_sender.as_str()), (0, "@TIM#SYSTEM"));
+    let elem = &got.message_elem_array[0].0;
+    assert_eq!(elem["elem_type"], 8);
+    assert_eq!(elem["group_report_elem_report_type"], 16);
+    assert_eq!(elem["group_report_elem_group_id"], group_id.as_str());
+    assert_eq!(elem["group_report_elem_op_user"], "administrator");
+    assert_eq!(elem["group_report_elem_user_data"], "maintenance at 22:00");
+    // Carol was not named, and Dan is not a member.
+    for events in [&mut carol_events, &mut dan_events, &mut owner_events] {
+        let seen = settle(events, std::time::Duration::from_millis(300)).await;
+        assert!(seen.iter().all(|event| message_of(event).is_none()), "{seen:?}");
+    }
+
+    // To every member when no one is named.
+    admin
+        .call("group_open_http_svc", "send_group_system_notification", &json!({"GroupId": group_id, "Content": "all"}))
+        .await
+        .unwrap();
+    for events in [&mut owner_events, &mut bob_events, &mut carol_events] {
+        let got = wait_for(events, WAIT, message_of).await.message;
+        assert_eq!(got.message_elem_array[0].0["group_report_elem_user_data"], "all");
+    }
+    let params = get_message_list::GetMsgListParams { msg_getmsglist_param_count: 100, ..Default::default() };
+    let history = bob.get_message_list(&group_id, ConvType::GROUP, params).await.unwrap();
+    assert!(history.iter().all(|message| message.message_elem_array[0].0["elem_type"] != 8), "not stored");
+    assert_eq!(bob.total_unread().await.unwrap(), 0);
+
+    let call = |body: Value| {
+        let admin = admin.clone();
+        async move {
+            admin.call_raw("group_open_http_svc", "send_group_system_notification", &body.to_string()).await.unwrap()
+        }
+    };
+    let answer = call(json!({"GroupId": group_id, "Content": ""})).await;
+    assert_eq!(answer["ErrorCode"], 10004, "{answer}");
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("Content"), "{answer}");
+    let answer = call(json!({"GroupId": "nope", "Content": "x"})).await;
+    assert_eq!(answer["ErrorCode"], 10010, "{answer}");
+    let live = create_group(&owner, GroupType::AV_CHAT_ROOM, &[]).await;
+    let answer = call(json!({"GroupId": live, "ToMembers_Account": ["owner"], "Content": "x"})).await;
+    assert_eq!(answer["ErrorCode"], 10004, "{answer}");
+    assert!(answer["ErrorInfo"].as_str().unwrap().contains("AVChatRoom"), "{answer}");
+}

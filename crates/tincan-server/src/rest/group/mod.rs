@@ -38,6 +38,7 @@ mod modify_group_base_info;
 mod modify_group_member_info;
 mod modify_group_msg;
 mod send_group_msg;
+mod send_group_system_notification;
 mod set_group_attr;
 mod unban_group_member;
 mod update_group_counter;
@@ -90,6 +91,9 @@ pub(super) async fn command(
         "get_group_shutted_uin" => answer(get_group_shutted_uin::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_role_in_group" => answer(get_role_in_group::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_online_member_num" => answer(get_online_member_num::handle(engine, caller, body_as(body, INVALID)?).await),
+        "send_group_system_notification" => {
+            answer(send_group_system_notification::handle(engine, caller, body_as(body, INVALID)?).await)
+        }
         "ban_group_member" => answer(ban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "unban_group_member" => answer(unban_group_member::handle(engine, caller, body_as(body, INVALID)?).await),
         "get_group_ban_member" => answer(get_group_ban_member::handle(engine, caller, body_as(body, INVALID)?).await),
