@@ -443,7 +443,14 @@ test("Webhooks: the console sets the callback URL and commands; a C2C message an
       "Group.CallbackAfterSendMsg",
       "Group.CallbackAfterReadReceipt",
     ];
-    for (const name of names) {
+    // Every command the server makes is offered, each once.
+    const offered = await webhooks.getByRole("checkbox").evaluateAll((boxes) => boxes.map((box) => box.value));
+    assert.equal(offered.length, 29);
+    assert.equal(new Set(offered).size, offered.length);
+    for (const name of ["C2C.CallbackAfterMsgReadReceipt", "Group.CallbackBeforeCreateGroup", "Sns.CallbackPrevFriendAdd", "Sns.CallbackBlackListDelete"]) {
+      assert.ok(offered.includes(name), name);
+    }
+    for (const name of offered) {
       assert.equal(await command(name).isChecked(), false, name);
       // Each names its command and is described by when it is called.
       const description = await command(name).evaluate((box) =>
