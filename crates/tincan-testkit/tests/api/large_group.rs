@@ -94,7 +94,10 @@ async fn every_member_of_a_10000_member_group_reads_one_message() {
     let counts = owner.get_receipts(std::slice::from_ref(&sent)).await.unwrap();
     assert_eq!((counts[0].msg_receipt_read_count, counts[0].msg_receipt_unread_count), (MEMBERS as u64, 0));
     // The sender was told by coalesced pushes carrying current counts, far fewer than receipts,
-    // the last of them complete.
+    // the last of them complete. How many depends on how long the reading took (one push per
+    // window while receipts keep coming, one at once after a quiet spell), which a loaded machine
+    // stretches: about 100 s of reading makes 1,000 pushes here, so the bound is a quarter of the
+    // receipts, which only a sender told of receipts one by one would pass.
     let mut pushes = 0;
     let mut last_read = 0;
     while last_read < MEMBERS as u64 {
@@ -103,7 +106,7 @@ async fn every_member_of_a_10000_member_group_reads_one_message() {
         pushes += 1;
         last_read = receipts[0].msg_receipt_read_count;
     }
-    assert!(pushes <= MEMBERS / 10, "{pushes} pushes for {MEMBERS} receipts");
+    assert!(pushes <= MEMBERS / 4, "{pushes} pushes for {MEMBERS} receipts");
     eprintln!("{pushes} receipt pushes reached the sender for {MEMBERS} receipts");
     assert!(list(&owner, &sent, ReadMembersFilter::UNREAD).await.is_empty());
     let app = Arc::try_unwrap(app).ok().expect("no other handles");
