@@ -264,6 +264,10 @@ row("large-group receipts never seen by the sender", lambda t: get(t, lg, "recei
 row("large-group member-list page p99", lambda t: get(t, lg, "member_list_page", "p99_ms"), "ms", lambda s: 5,
     better="lower")
 row("large-group read-count query p99", lambda t: get(t, lg, "read_count_query", "p99_ms"), "ms", better="lower")
+row("large-group member search p99 (a query per keystroke)", lambda t: get(t, lg, "member_search", "p99_ms"), "ms",
+    better="lower")
+row("large-group first member search (builds the index)", lambda t: get(t, lg, "member_search_first_ms"), "ms",
+    better="lower")
 row("large-group receipt storage", lambda t: get(t, lg, "receipt_storage_bytes"), "bytes", lambda s: 32768,
     better="lower")
 cn = "connections"
