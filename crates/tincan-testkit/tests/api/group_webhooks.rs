@@ -8,10 +8,9 @@ use tincan_proto::ErrorCode;
 use tincan_proto::api::{create_group, modify_group_info, modify_group_member_info};
 use tincan_proto::enums::{GroupType, HandleMemberResult, MemberRole};
 use tincan_sdk::groups::member_request;
-use tincan_testkit::hooks::{Answer, HookReceiver};
-use tincan_testkit::spawn_app;
+use tincan_testkit::hooks::Answer;
 
-use crate::helpers::{WAIT, create_group, group, user};
+use crate::helpers::{WAIT, app_with_webhooks, create_group, group, user};
 
 const GROUP_COMMANDS: [&str; 8] = [
     "Group.CallbackAfterCreateGroup",
@@ -26,12 +25,7 @@ const GROUP_COMMANDS: [&str; 8] = [
 
 #[tokio::test]
 async fn group_after_events_reach_the_receiver_with_tims_keys() {
-    let app = spawn_app().await;
-    let mut receiver = HookReceiver::start().await;
-    app.admin()
-        .call("tincan", "set_app_config", &json!({"callback_url": receiver.url, "callback_commands": GROUP_COMMANDS}))
-        .await
-        .unwrap();
+    let (app, mut receiver) = app_with_webhooks(&GROUP_COMMANDS).await;
     let (owner, _o) = app.client("owner").await;
     let (ann, _a) = app.client("ann").await;
     let (_ben, _b) = app.client("ben").await;
@@ -110,16 +104,8 @@ fn public_group_request(group_id: &str, members: &[&str]) -> create_group::Reque
 
 #[tokio::test]
 async fn the_before_create_callback_sees_the_group_and_may_refuse_it() {
-    let app = spawn_app().await;
-    let mut receiver = HookReceiver::start().await;
-    app.admin()
-        .call(
-            "tincan",
-            "set_app_config",
-            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeCreateGroup", "Group.CallbackAfterCreateGroup"]}),
-        )
-        .await
-        .unwrap();
+    let (app, mut receiver) =
+        app_with_webhooks(&["Group.CallbackBeforeCreateGroup", "Group.CallbackAfterCreateGroup"]).await;
     let (owner, _o) = app.client("owner").await;
     let (_ann, _a) = app.client("ann").await;
 
@@ -177,16 +163,7 @@ async fn the_before_create_callback_sees_the_group_and_may_refuse_it() {
 
 #[tokio::test]
 async fn the_before_apply_callback_may_refuse_a_join() {
-    let app = spawn_app().await;
-    let mut receiver = HookReceiver::start().await;
-    app.admin()
-        .call(
-            "tincan",
-            "set_app_config",
-            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeApplyJoinGroup"]}),
-        )
-        .await
-        .unwrap();
+    let (app, mut receiver) = app_with_webhooks(&["Group.CallbackBeforeApplyJoinGroup"]).await;
     let (owner, _o) = app.client("owner").await;
     let (ann, _a) = app.client("ann").await;
     let group_id = create_group(&owner, GroupType::PUBLIC, &[]).await;
@@ -208,16 +185,8 @@ async fn the_before_apply_callback_may_refuse_a_join() {
 
 #[tokio::test]
 async fn the_before_invite_callback_may_keep_some_invitees_out_or_refuse_the_call() {
-    let app = spawn_app().await;
-    let mut receiver = HookReceiver::start().await;
-    app.admin()
-        .call(
-            "tincan",
-            "set_app_config",
-            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackBeforeInviteJoinGroup", "Group.CallbackAfterNewMemberJoin"]}),
-        )
-        .await
-        .unwrap();
+    let (app, mut receiver) =
+        app_with_webhooks(&["Group.CallbackBeforeInviteJoinGroup", "Group.CallbackAfterNewMemberJoin"]).await;
     let (owner, _o) = app.client("owner").await;
     let (ann, _a) = app.client("ann").await;
     let (_ben, _b) = app.client("ben").await;
@@ -281,16 +250,7 @@ async fn the_before_invite_callback_may_keep_some_invitees_out_or_refuse_the_cal
 
 #[tokio::test]
 async fn attribute_changes_reach_the_after_callback() {
-    let app = spawn_app().await;
-    let mut receiver = HookReceiver::start().await;
-    app.admin()
-        .call(
-            "tincan",
-            "set_app_config",
-            &json!({"callback_url": receiver.url, "callback_commands": ["Group.CallbackAfterGroupAttrChanged"]}),
-        )
-        .await
-        .unwrap();
+    let (app, mut receiver) = app_with_webhooks(&["Group.CallbackAfterGroupAttrChanged"]).await;
     let (owner, _o) = app.client("owner").await;
     let group_id = create_group(&owner, GroupType::PUBLIC, &[]).await;
 

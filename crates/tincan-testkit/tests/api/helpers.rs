@@ -61,3 +61,20 @@ pub(crate) async fn create_group(owner: &Client, group_type: GroupType, members:
 pub(crate) async fn settle(events: &mut Events, quiet: Duration) -> Vec<Event> {
     tincan_testkit::drain(events, quiet).await
 }
+
+/// A fresh app whose webhooks go to a new receiver, for `commands` only.
+pub(crate) async fn app_with_webhooks(
+    commands: &[&str],
+) -> (tincan_testkit::TestApp, tincan_testkit::hooks::HookReceiver) {
+    let app = tincan_testkit::spawn_app().await;
+    let receiver = tincan_testkit::hooks::HookReceiver::start().await;
+    app.admin()
+        .call(
+            "tincan",
+            "set_app_config",
+            &serde_json::json!({"callback_url": receiver.url, "callback_commands": commands}),
+        )
+        .await
+        .unwrap();
+    (app, receiver)
+}
