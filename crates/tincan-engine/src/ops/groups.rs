@@ -127,13 +127,15 @@ pub(crate) async fn create_owned_by(
     if imported_at.is_none() {
         // The app's back end may refuse the group; asked outside every lock, and only for a
         // request that is valid so far.
-        let asked = json!({
-            "Operator_Account": session.user().as_str(),
-            "Owner_Account": owner.as_ref().map(UserId::as_str).unwrap_or_default(),
-            "Type": group_type.rest_name().unwrap_or("Public"),
-            "Name": profile.name,
-            "MemberList": member_accounts(initial_members.iter().map(|(user, _)| user)),
-        });
+        let asked = || {
+            json!({
+                "Operator_Account": session.user().as_str(),
+                "Owner_Account": owner.as_ref().map(UserId::as_str).unwrap_or_default(),
+                "Type": group_type.rest_name().unwrap_or("Public"),
+                "Name": profile.name,
+                "MemberList": member_accounts(initial_members.iter().map(|(user, _)| user)),
+            })
+        };
         engine.before_group(app, CALLBACK_GROUP_BEFORE_CREATE, asked, session.event_platform()).await?;
     }
     let now = imported_at.unwrap_or_else(|| engine.now());
@@ -293,12 +295,14 @@ pub(crate) async fn invite(
     };
     let mut refused = Vec::new();
     if !newcomers.is_empty() {
-        let asked = json!({
-            "GroupId": group_id.as_str(),
-            "Type": group_type,
-            "Operator_Account": session.user().as_str(),
-            "DestinationMembers": member_accounts(newcomers.iter().copied()),
-        });
+        let asked = || {
+            json!({
+                "GroupId": group_id.as_str(),
+                "Type": group_type,
+                "Operator_Account": session.user().as_str(),
+                "DestinationMembers": member_accounts(newcomers.iter().copied()),
+            })
+        };
         refused = engine.before_group(app, CALLBACK_GROUP_BEFORE_INVITE_JOIN, asked, session.event_platform()).await?;
     }
     // Users the app's back end keeps out are answered as users who could not be added.
@@ -714,7 +718,7 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
     let state = state_of(app, &group_id)?;
     let me = session.user();
     let group_type = rest_type(&lock(&state).group);
-    let asked = json!({"GroupId": group_id.as_str(), "Type": group_type, "Requestor_Account": me.as_str()});
+    let asked = || json!({"GroupId": group_id.as_str(), "Type": group_type, "Requestor_Account": me.as_str()});
     engine.before_group(app, CALLBACK_GROUP_BEFORE_APPLY_JOIN, asked, session.event_platform()).await?;
     let now = engine.now();
     let committing = engine.commit(

@@ -69,14 +69,15 @@ impl Engine {
     }
 
     /// Asks the app's group before-callback `command` about a change described by `body` (TIM's
-    /// keys; `EventTime` is added here), if the app has it on: the users the answer keeps out, or
+    /// keys; `EventTime` is added here; built only when the app has the callback on), if the app
+    /// has it on: the users the answer keeps out, or
     /// the error that refuses the call. A receiver that is silent past [`BEFORE_SEND_TIMEOUT`]
     /// lets the change through. Called outside every lock.
     pub(crate) async fn before_group(
         &self,
         app: &AppState,
         command: &str,
-        mut body: serde_json::Value,
+        body: impl FnOnce() -> serde_json::Value,
         platform: u32,
     ) -> Result<Vec<String>, ApiError> {
         let Some(sender) = self.inner.webhooks.sender.clone() else { return Ok(Vec::new()) };
@@ -85,6 +86,7 @@ impl Engine {
             let Some(url) = settings.config.callback_for(command) else { return Ok(Vec::new()) };
             url.to_owned()
         };
+        let mut body = body();
         body["EventTime"] = serde_json::json!(self.now_ms());
         let call = sender.before_group(&url, app.sdkappid, command, body, platform);
         match tokio::time::timeout(BEFORE_SEND_TIMEOUT, call).await {
