@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, screenshot, startReceiver, startServer } from "./harness.mjs";
+import { launchBrowser, newContext, screenshot, signInToChat, startReceiver, startServer } from "./harness.mjs";
 
 const WAIT_MS = 10_000;
 
@@ -44,12 +44,7 @@ async function context(options = {}) {
 
 /** Signs in to the chat client through its form, as a person would. */
 async function chatAs(page, user) {
-  await page.goto(`${server.origin}/chat`);
-  await page.getByLabel("SDKAppID").fill(String(server.sdkappid));
-  await page.getByLabel("User ID").fill(user);
-  await page.getByLabel("UserSig").fill(await server.usersig(user));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText(`Signed in as ${user}`).waitFor({ timeout: WAIT_MS });
+  await signInToChat(page, server, user, WAIT_MS);
 }
 
 async function openConversation(page, name) {

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, screenshot, startServer } from "./harness.mjs";
+import { launchBrowser, newContext, screenshot, signInToChat, startServer } from "./harness.mjs";
 
 const WAIT_MS = 10_000;
 
@@ -35,12 +35,7 @@ async function chatAs(user, width = 1280) {
   const page = await context.newPage();
   // Removing a member, handing the group over, quitting and dismissing ask first.
   page.on("dialog", (dialog) => void dialog.accept());
-  await page.goto(`${server.origin}/chat`);
-  await page.getByLabel("SDKAppID").fill(String(server.sdkappid));
-  await page.getByLabel("User ID").fill(user);
-  await page.getByLabel("UserSig").fill(await server.usersig(user));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText(`Signed in as ${user}`).waitFor({ timeout: WAIT_MS });
+  await signInToChat(page, server, user, WAIT_MS);
   return page;
 }
 

@@ -236,3 +236,13 @@ export async function pngImage(width, height) {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
+
+/** Signs `page` in to the chat client of `server` through its form, as a person would. */
+export async function signInToChat(page, server, user, waitMs = 10_000) {
+  await page.goto(`${server.origin}/chat`);
+  await page.getByLabel("SDKAppID").fill(String(server.sdkappid));
+  await page.getByLabel("User ID").fill(user);
+  await page.getByLabel("UserSig").fill(await server.usersig(user));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(`Signed in as ${user}`).waitFor({ timeout: waitMs });
+}

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, pngImage, screenshot, startServer } from "./harness.mjs";
+import { launchBrowser, newContext, pngImage, screenshot, signInToChat, startServer } from "./harness.mjs";
 
 const WAIT_MS = 15_000;
 
@@ -34,12 +34,7 @@ async function page(label, width) {
 }
 
 async function chatAs(page, user) {
-  await page.goto(`${server.origin}/chat`);
-  await page.getByLabel("SDKAppID").fill(String(server.sdkappid));
-  await page.getByLabel("User ID").fill(user);
-  await page.getByLabel("UserSig").fill(await server.usersig(user));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText("Signed in as").waitFor({ timeout: WAIT_MS });
+  await signInToChat(page, server, user, WAIT_MS);
 }
 
 async function openChatWith(page, user) {
