@@ -265,7 +265,19 @@ impl Engine {
         tokio::task::spawn_blocking(move || f(&*reader))
             .await
             .map_err(|err| internal(format!("a store read panicked: {err}")))?
-            .map_err(|err| internal(format!("store: {err}")))
+            .map_err(|err| {
+                if err.is_unavailable() {
+                    // Passing (the database is out of reach, say): the client is told so, and may
+                    // try again; the cause is the operator's, in the log.
+                    tracing::warn!(error = %err, "a store read failed");
+                    ApiError::new(
+                        ErrorCode::SDK_INTERNAL_ERROR,
+                        "the server's store cannot be read now; nothing was changed, try again shortly",
+                    )
+                } else {
+                    internal(format!("store: {err}"))
+                }
+            })
     }
 
     /// Registers the session's connection for pushes; returns what tells it to close.

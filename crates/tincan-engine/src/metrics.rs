@@ -72,6 +72,8 @@ pub struct Metrics {
     /// holds: new changes are refused and the server reports itself unhealthy until the store
     /// takes the batch, then service resumes by itself.
     pub store_unavailable: std::sync::atomic::AtomicBool,
+    /// Why the store cannot write, while `store_unavailable` is set: what refused changes say.
+    pub(crate) store_unavailable_reason: std::sync::Mutex<String>,
     /// Batches of events the writer has put on the bus.
     pub(crate) bus_published: AtomicU64,
     /// Batches of events the dispatcher has handed to the devices.
@@ -99,6 +101,7 @@ impl Default for Metrics {
             commit_seconds: Histogram::new(),
             store_failed: std::sync::atomic::AtomicBool::new(false),
             store_unavailable: std::sync::atomic::AtomicBool::new(false),
+            store_unavailable_reason: std::sync::Mutex::new(String::new()),
             bus_published: AtomicU64::new(0),
             bus_delivered: AtomicU64::new(0),
         }

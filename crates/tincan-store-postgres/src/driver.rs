@@ -23,6 +23,15 @@ const WORKER_THREADS: usize = 2;
 /// How long a connection attempt may take when the URL does not say (`connect_timeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long one read may wait for PostgreSQL before it fails as unavailable. A database that
+/// stops answering (paused, or cut off by a network that drops packets rather than refusing
+/// them) otherwise holds the caller until TCP gives up, minutes later.
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one batch (connecting included) may wait for PostgreSQL: longer than a read, since
+/// a batch of thousands of statements is sent in one go.
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The store's runtime; stopped without waiting when the last handle is dropped, so that a store
 /// may be dropped anywhere, a runtime's task included.
 pub(crate) struct Driver {
@@ -51,6 +60,24 @@ impl Driver {
             let _ = sender.send(future.await);
         });
         receiver.recv().map_err(|_| stopped())
+    }
+
+    /// [`Driver::run`], given up after `limit`: the future is dropped (with any connection it
+    /// holds, which the caller must not use again) and the call fails as unavailable.
+    pub(crate) fn run_within<T: Send + 'static>(
+        &self,
+        limit: Duration,
+        context: &'static str,
+        future: impl Future<Output = StoreResult<T>> + Send + 'static,
+    ) -> StoreResult<T> {
+        self.run(async move {
+            tokio::time::timeout(limit, future).await.unwrap_or_else(|_| {
+                Err(StoreError::Unavailable {
+                    context: context.to_owned(),
+                    source: format!("PostgreSQL did not answer within {} s", limit.as_secs()).into(),
+                })
+            })
+        })?
     }
 }
 

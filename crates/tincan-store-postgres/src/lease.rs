@@ -12,7 +12,7 @@ use tincan_store::{Fence, Lease, LeaseRecord, Leases, NodeRecord, StoreError, St
 use tokio_postgres::Client;
 
 use crate::backend;
-use crate::driver::{Driver, Target};
+use crate::driver::{Driver, READ_TIMEOUT, Target};
 
 /// A cluster's leases and membership on PostgreSQL.
 pub struct PostgresLeases {
@@ -39,7 +39,9 @@ impl PostgresLeases {
     ) -> StoreResult<T> {
         let target = self.target.clone();
         let slot = self.client.clone();
-        self.driver.run(async move {
+        // A lease call that PostgreSQL leaves unanswered fails within a read's time; the
+        // connection goes with it (it is taken out of the slot while the call runs).
+        self.driver.run_within(READ_TIMEOUT, "keeping the shard leases", async move {
             let kept = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
             let client = match kept {
                 Some(client) if !client.is_closed() => client,
@@ -48,7 +50,7 @@ impl PostgresLeases {
             let result = call(&client).await;
             *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(client);
             result
-        })?
+        })
     }
 }
 

@@ -29,7 +29,7 @@ use crate::codec::{
     get_group, get_typed, get_u32, get_uint, get_user, group_type_from, int, message_from_row, names_from_text, params,
     role_from,
 };
-use crate::driver::{Driver, Target};
+use crate::driver::{Driver, READ_TIMEOUT, Target};
 
 /// Reader connections; each pipelines the queries sent to it at once.
 const CONNECTIONS: usize = 4;
@@ -71,7 +71,8 @@ impl PostgresReader {
             return Ok((slot, connection.clone()));
         }
         let target = self.target.clone();
-        let client = self.driver.run(async move { target.connect().await })??;
+        let client =
+            self.driver.run_within(READ_TIMEOUT, "connecting to PostgreSQL", async move { target.connect().await })?;
         let connection = Arc::new(Connection { client, statements: Mutex::new(HashMap::new()) });
         *held = Some(connection.clone());
         Ok((slot, connection))
@@ -81,7 +82,7 @@ impl PostgresReader {
     fn query(&self, sql: String, params: Vec<Param>, context: &'static str) -> StoreResult<Vec<Row>> {
         let (slot, connection) = self.connection()?;
         let running = connection.clone();
-        let result = self.driver.run(async move {
+        let result = self.driver.run_within(READ_TIMEOUT, context, async move {
             let cached = lock(&running.statements).get(&sql).cloned();
             let statement = match cached {
                 Some(statement) => statement,
@@ -98,7 +99,7 @@ impl PostgresReader {
             let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
                 params.iter().map(|param| &**param as &(dyn tokio_postgres::types::ToSql + Sync)).collect();
             running.client.query(&statement, &refs).await.map_err(backend(context))
-        })?;
+        });
         if let Err(err) = &result
             && err.is_unavailable()
         {

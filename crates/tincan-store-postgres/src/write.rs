@@ -25,7 +25,7 @@ use crate::codec::{
     Param, bits, bytes, commands_to_text, conv_columns, custom_to_bytes, group_types_to_text, int, names_to_text,
     params,
 };
-use crate::driver::{Driver, Target};
+use crate::driver::{Driver, Target, WRITE_TIMEOUT};
 
 /// One statement of a batch.
 pub(crate) struct Exec {
@@ -58,6 +58,8 @@ pub struct PostgresWriter {
 /// A connection with the statements prepared on it.
 struct Connection {
     client: Client,
+    /// The PostgreSQL process serving it (`pg_backend_pid()`).
+    backend_pid: i32,
     statements: HashMap<&'static str, Statement>,
 }
 
@@ -67,6 +69,9 @@ struct Unsure {
     batch: i64,
     head_pos: u64,
     n_ops: usize,
+    /// The process that ran it, which may still be running it: a connection given up on
+    /// (PostgreSQL stopped answering) is not ended on PostgreSQL's side by dropping it here.
+    backend_pid: i32,
 }
 
 impl PostgresWriter {
@@ -83,21 +88,31 @@ impl PostgresWriter {
         }
         let target = self.target.clone();
         let batch_key = self.batch_key.clone();
-        let (client, batch) = self.driver.run(async move {
-            let client = target.connect().await?;
-            // A commit must be durable when it is acknowledged, whatever the server's default.
-            client
-                .batch_execute("set synchronous_commit = on")
-                .await
-                .map_err(backend("configuring the writer connection"))?;
-            let row = client
-                .query_opt("select value from meta where key = $1", &[&batch_key])
-                .await
-                .map_err(backend("reading the last batch number"))?;
-            Ok::<_, StoreError>((client, row.map_or(0, |row| row.get::<_, i64>(0))))
-        })??;
+        let abandoned = self.unsure.map(|unsure| unsure.backend_pid);
+        let (client, backend_pid, batch) =
+            self.driver.run_within(WRITE_TIMEOUT, "connecting the writer to PostgreSQL", async move {
+                let client = target.connect().await?;
+                // A commit must be durable when it is acknowledged, whatever the server's default.
+                client
+                    .batch_execute("set synchronous_commit = on")
+                    .await
+                    .map_err(backend("configuring the writer connection"))?;
+                let backend_pid: i32 = client
+                    .query_one("select pg_backend_pid()", &[])
+                    .await
+                    .map_err(backend("configuring the writer connection"))?
+                    .get(0);
+                if let Some(pid) = abandoned {
+                    end_backend(&client, pid).await?;
+                }
+                let row = client
+                    .query_opt("select value from meta where key = $1", &[&batch_key])
+                    .await
+                    .map_err(backend("reading the last batch number"))?;
+                Ok::<_, StoreError>((client, backend_pid, row.map_or(0, |row| row.get::<_, i64>(0))))
+            })?;
         self.batch = batch;
-        Ok(Connection { client, statements: HashMap::new() })
+        Ok(Connection { client, backend_pid, statements: HashMap::new() })
     }
 }
 
@@ -153,7 +168,19 @@ impl PostgresWriter {
             params![batch, self.batch_key.clone()],
             "numbering the batch",
         ));
-        let (connection, result) = self.driver.run(execute(connection, statements))?;
+        let backend_pid = connection.backend_pid;
+        let unsure = Unsure { batch, head_pos, n_ops: ops.len(), backend_pid };
+        let ran = self
+            .driver
+            .run_within(WRITE_TIMEOUT, "writing a batch", async move { Ok(execute(connection, statements).await) });
+        let (connection, result) = match ran {
+            Ok(ran) => ran,
+            Err(err) => {
+                // Given up on: the connection went with the call, and the batch may still commit.
+                self.unsure = Some(unsure);
+                return Err(err);
+            }
+        };
         match result {
             Ok(()) => {
                 self.batch = batch;
@@ -163,7 +190,7 @@ impl PostgresWriter {
             Err(err) if err.is_unavailable() => {
                 // The connection is dropped; the next call connects again and first looks for
                 // this batch, whose commit may have happened.
-                self.unsure = Some(Unsure { batch, head_pos, n_ops: ops.len() });
+                self.unsure = Some(unsure);
                 Err(err)
             }
             Err(err) => {
@@ -193,6 +220,26 @@ fn fence(fences: &[Fence]) -> Exec {
     let epochs: Vec<i64> = fences.iter().map(|fence| int(fence.epoch)).collect();
     let idle_timeout = format!("{}ms", FENCED_IDLE_TIMEOUT.as_millis());
     exec("select tincan_fence($1, $2, $3)", params![shards, epochs, idle_timeout], "checking the shard leases")
+}
+
+/// Ends the PostgreSQL process `pid` (a connection this writer gave up on) and waits until it
+/// is gone, so that a batch it may still be running has either committed or rolled back before
+/// the writer looks for it. A process that already ended is not an error.
+async fn end_backend(client: &Client, pid: i32) -> StoreResult<()> {
+    client
+        .query_opt("select pg_terminate_backend($1)", &[&pid])
+        .await
+        .map_err(backend("ending the connection whose batch went unanswered"))?;
+    loop {
+        let running = client
+            .query_opt("select 1 from pg_stat_activity where pid = $1", &[&pid])
+            .await
+            .map_err(backend("ending the connection whose batch went unanswered"))?;
+        if running.is_none() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Runs a batch's statements in one transaction.
@@ -1007,8 +1054,8 @@ mod tests {
         let conv = ConvKey::Group(GroupId::parse("g").unwrap());
         let batch = [WriteOp::AppendMessage(message(&conv, 1, "alice"))];
         writer.apply(&batch, 1001).unwrap();
-        writer.connection = None;
-        writer.unsure = Some(Unsure { batch: writer.batch, head_pos: 1001, n_ops: batch.len() });
+        let backend_pid = writer.connection.take().unwrap().backend_pid;
+        writer.unsure = Some(Unsure { batch: writer.batch, head_pos: 1001, n_ops: batch.len(), backend_pid });
         writer.apply(&batch, 1001).expect("the committed batch is recognised");
         assert!(writer.unsure.is_none());
         let next = [WriteOp::AppendMessage(message(&conv, 2, "alice"))];
@@ -1017,8 +1064,8 @@ mod tests {
 
         // A batch whose commit did not happen is written when tried again.
         let lost = [WriteOp::AppendMessage(message(&conv, 3, "alice"))];
-        writer.connection = None;
-        writer.unsure = Some(Unsure { batch: writer.batch + 1, head_pos: 1003, n_ops: lost.len() });
+        let backend_pid = writer.connection.take().unwrap().backend_pid;
+        writer.unsure = Some(Unsure { batch: writer.batch + 1, head_pos: 1003, n_ops: lost.len(), backend_pid });
         writer.apply(&lost, 1003).expect("the uncommitted batch is written");
         assert_eq!(reader.load(0).unwrap().conversations[0].last_message.seq, 3);
     }

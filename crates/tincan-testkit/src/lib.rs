@@ -39,8 +39,9 @@ pub struct TestApp {
     /// Its data directory.
     pub data_dir: PathBuf,
     _temp: Option<Arc<tempfile::TempDir>>,
-    /// The PostgreSQL database it stores in, if not the embedded store in `data_dir`.
-    database: Option<Arc<TestDatabase>>,
+    /// The PostgreSQL database it stores in, if not the embedded store in `data_dir`, and the
+    /// URL the server reaches it by.
+    database: Option<(Arc<TestDatabase>, String)>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     engine: tincan_engine::Engine,
@@ -77,11 +78,18 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut EngineConfig)) -> TestAp
 
 /// Starts a server on a fresh PostgreSQL database (and a fresh data directory for its keys).
 pub async fn spawn_app_on_postgres() -> TestApp {
+    spawn_app_on_postgres_through(str::to_owned).await
+}
+
+/// Starts a server on a fresh PostgreSQL database that it reaches by the URL `route` makes of
+/// the database's own (through a proxy, say).
+pub async fn spawn_app_on_postgres_through(route: impl FnOnce(&str) -> String) -> TestApp {
     let temp = Arc::new(tempfile::tempdir().expect("a temporary directory"));
     let database = tokio::task::spawn_blocking(TestDatabase::create)
         .await
         .unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
-    let database = Arc::new(database);
+    let url = route(database.url());
+    let database = (Arc::new(database), url);
     let dir = temp.path().to_owned();
     let mut app = start(&dir, SocketAddr::from(([127, 0, 0, 1], 0)), |_| {}, None, Some(database)).await;
     app._temp = Some(temp);
@@ -107,7 +115,7 @@ async fn start(
     listen: SocketAddr,
     configure: impl FnOnce(&mut EngineConfig),
     limits: Option<ConnectionLimits>,
-    database: Option<Arc<TestDatabase>>,
+    database: Option<(Arc<TestDatabase>, String)>,
 ) -> TestApp {
     init_logs();
     let mut config = EngineConfig {
@@ -129,7 +137,7 @@ async fn start(
         // A restart on the same port may find it briefly still taken.
         let store = match &database {
             None => tincan_store_sqlite::open_in(data_dir).expect("the store opens"),
-            Some(database) => tincan_store_postgres::open_store(database.url()).expect("the store opens"),
+            Some((_, url)) => tincan_store_postgres::open_store(url).expect("the store opens"),
         };
         match Server::build(listen, config.clone(), store).await {
             Ok(server) => break server,

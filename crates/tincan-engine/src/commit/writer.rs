@@ -23,8 +23,8 @@
 //! the writer then refuses every further change (fail-stop) and `/healthz` reports the server
 //! unhealthy until a restart reloads the state from the store.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -129,10 +129,13 @@ impl Writer {
             ));
         }
         if self.metrics.store_unavailable.load(Ordering::Relaxed) {
+            let reason = self.metrics.store_unavailable_reason.lock().unwrap_or_else(PoisonError::into_inner).clone();
             return Err(ApiError::new(
                 ErrorCode::SDK_INTERNAL_ERROR,
-                "the server's store cannot write now (its disk may be full); changes are refused until it can, \
-                 reads go on",
+                format!(
+                    "the server's store cannot write now ({reason}); this change was not made, and changes are \
+                     refused until the store writes again, reads go on"
+                ),
             ));
         }
         let permit = self
@@ -176,6 +179,8 @@ impl Store {
         loop {
             match self.store.apply(ops, head) {
                 Err(err) if err.is_unavailable() && !self.stopping.load(Ordering::Relaxed) => {
+                    *self.metrics.store_unavailable_reason.lock().unwrap_or_else(PoisonError::into_inner) =
+                        err.to_string();
                     if !self.metrics.store_unavailable.swap(true, Ordering::Relaxed) {
                         tracing::error!(error = %err, "the store cannot write; refusing changes and retrying");
                     }

@@ -33,6 +33,7 @@ mod rest_recentcontact;
 mod rest_sns;
 mod resume;
 mod slow_connections;
+mod store_loss;
 mod unread;
 mod web_console;
 mod webhooks;
