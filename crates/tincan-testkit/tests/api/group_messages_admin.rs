@@ -145,6 +145,44 @@ async fn set_unread(app: &TestApp, group_id: &str, unread: Value) {
 }
 
 #[tokio::test]
+async fn a_sender_with_more_messages_than_one_page_loses_them_all() {
+    // Goal: the deletion walks every page of the sender's messages (500 to a write), not only the
+    // newest.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (spammer, _spammer_events) = app.client("spammer").await;
+    let (carol, _carol_events) = app.client("carol").await;
+    let group_id = create_group(&alice, GroupType::PUBLIC, &["spammer", "carol"]).await;
+    let first = spammer.send_text(&group_id, ConvType::GROUP, "spam 0", false).await.unwrap();
+    for index in 1..505 {
+        spammer.send_text(&group_id, ConvType::GROUP, &format!("spam {index}"), false).await.unwrap();
+    }
+    alice.send_text(&group_id, ConvType::GROUP, "hello", false).await.unwrap();
+    assert_eq!(group_unread(&carol, &group_id).await, 506);
+    app.admin()
+        .call(
+            "group_open_http_svc",
+            "delete_group_msg_by_sender",
+            &json!({"GroupId": group_id, "Sender_Account": "spammer"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(group_unread(&carol, &group_id).await, 1);
+    let oldest = app
+        .admin()
+        .call(
+            "group_open_http_svc",
+            "group_msg_get_simple",
+            &json!({"GroupId": group_id, "ReqMsgNumber": 1, "ReqMsgSeq": first.message_seq}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(oldest["RspMsgList"][0]["MsgSeq"], first.message_seq);
+    assert_eq!(oldest["RspMsgList"][0]["MsgBody"], json!([]), "the oldest page is revoked too: {oldest}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn setting_a_members_unread_count_moves_its_read_position_both_ways() {
     // Goal: `set_unread_msg_num` leaves exactly that many messages unread for the member (its own
     // messages never count), moving its read position back or forward; its devices are told with
