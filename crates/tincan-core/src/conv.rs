@@ -135,7 +135,7 @@ impl ReadState {
         ReadState {
             read_seq: stored.read_seq,
             read_time: stored.read_time,
-            published_seq: stored.published_seq.min(stored.read_seq),
+            published_seq: stored.published_seq,
             published_time: stored.published_time,
             own_after_read,
         }
@@ -207,6 +207,75 @@ impl ReadState {
         let own = self.own_after_read.range_cardinality(range.clone());
         let not_counted = excluded.range_cardinality(range);
         span.saturating_sub(own).saturating_sub(not_counted)
+    }
+
+    /// The position at which `unread` messages would count as unread when the conversation's
+    /// newest seq is `max_seq`: the newest such position, so that what is between it and the
+    /// `unread`-th counted message from the newest (the user's own messages, excluded ones) is
+    /// read; when fewer than `unread` messages after `floor` count, the newest position after
+    /// which all of them do.
+    ///
+    /// `own_below` holds the user's own messages at or below the current position that are
+    /// known, every one of them above `known_from` (`known_from >= floor`); the state keeps
+    /// those above the position itself. `None` when the answer lies below `known_from`, so that
+    /// more of the user's own messages must be known first.
+    pub fn position_for_unread(
+        &self,
+        unread: u64,
+        floor: u64,
+        known_from: u64,
+        max_seq: u64,
+        excluded: &RoaringTreemap,
+        own_below: &RoaringTreemap,
+    ) -> Option<u64> {
+        let own = (&self.own_after_read | own_below) - excluded;
+        let counted_after = |position: u64| -> u64 {
+            if position >= max_seq {
+                return 0;
+            }
+            let range = position.saturating_add(1)..=max_seq;
+            (max_seq - position)
+                .saturating_sub(own.range_cardinality(range.clone()))
+                .saturating_sub(excluded.range_cardinality(range))
+        };
+        let lowest = known_from.max(floor).min(max_seq);
+        let available = counted_after(lowest);
+        let unread = match available < unread {
+            true if lowest > floor => return None,
+            true => available,
+            false => unread,
+        };
+        // The newest position in [lowest, max_seq] after which `unread` or more count: counts
+        // only fall as the position grows.
+        let (mut low, mut high) = (lowest, max_seq);
+        while low < high {
+            let middle = low + (high - low).div_ceil(2);
+            if counted_after(middle) >= unread {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        Some(low)
+    }
+
+    /// Moves the position to `seq` at `time`, forward or back. Moving back, the user's own
+    /// messages between the new position and the old one (`own_below`, excluded messages left
+    /// out by the caller) count for it again as its own; the published position stays where it
+    /// is, since what others were told of stays told.
+    ///
+    /// Returns whether it moved.
+    pub fn move_to(&mut self, seq: u64, time: u64, own_below: &RoaringTreemap) -> bool {
+        if seq >= self.read_seq {
+            return self.advance(seq, time);
+        }
+        let mut own = own_below.clone();
+        own.remove_range(..=seq);
+        own.remove_range(self.read_seq.saturating_add(1)..);
+        self.own_after_read |= own;
+        self.read_seq = seq;
+        self.read_time = time;
+        true
     }
 
     /// Moves the position forward to `seq` at `time`; never backwards.
@@ -313,5 +382,76 @@ mod tests {
                 prop_assert_eq!(state.unread(max_seq, &excluded), expected);
             }
         }
+
+        #[test]
+        fn a_position_set_for_an_unread_count_gives_that_count(
+            kinds in proptest::collection::vec(0u8..4, 0..120),
+            read in 0u64..130,
+            floor in 0u64..20,
+            wanted in 0u64..140,
+            page in 1usize..10,
+        ) {
+            // Model: messages are others' (0, 1), the user's own (2) or excluded (3); whatever the
+            // read position was, setting an unread count moves it so that exactly that many count
+            // (or all there are above the floor), and the newest such position is chosen.
+            let max_seq = kinds.len() as u64;
+            let floor = floor.min(max_seq);
+            let mut excluded = RoaringTreemap::new();
+            let mut own_all = RoaringTreemap::new();
+            for (index, kind) in kinds.iter().enumerate() {
+                let seq = index as u64 + 1;
+                match kind {
+                    2 => { own_all.insert(seq); }
+                    3 => { excluded.insert(seq); }
+                    _ => {}
+                }
+            }
+            let read = read.clamp(floor, max_seq);
+            let mut state = ReadState::starting_at(0);
+            for seq in own_all.iter() {
+                state.record_own_message(seq);
+            }
+            state.advance(read, 1);
+            // The user's own messages at or below the position, learned page by page from the
+            // newest, as the engine reads them from the store.
+            let below: Vec<u64> = own_all.iter().filter(|seq| *seq <= read).rev().collect();
+            let mut known = RoaringTreemap::new();
+            let mut known_from = read;
+            let position = loop {
+                if let Some(position) =
+                    state.position_for_unread(wanted, floor, known_from, max_seq, &excluded, &known)
+                {
+                    break position;
+                }
+                let next: Vec<u64> = below.iter().copied().filter(|seq| *seq <= known_from).take(page).collect();
+                known.extend(next.iter().copied());
+                known_from = if next.len() < page { floor } else { next[next.len() - 1] - 1 };
+            };
+            let counted = |after: u64| {
+                (after + 1..=max_seq).filter(|seq| !own_all.contains(*seq) && !excluded.contains(*seq)).count() as u64
+            };
+            let expected = wanted.min(counted(floor));
+            prop_assert_eq!(counted(position), expected);
+            prop_assert!(position == max_seq || counted(position + 1) < expected, "the newest such position");
+            prop_assert!(position >= floor);
+            let own_below: RoaringTreemap = below.iter().copied().collect();
+            state.move_to(position, 2, &own_below);
+            prop_assert_eq!(state.read_seq(), position);
+            prop_assert_eq!(state.unread(max_seq, &excluded), expected);
+        }
+    }
+
+    #[test]
+    fn moving_back_keeps_what_was_published() {
+        let mut state = ReadState::starting_at(0);
+        state.advance(8, 80);
+        state.publish();
+        let own: RoaringTreemap = [3, 5].into_iter().collect();
+        assert!(state.move_to(2, 90, &own));
+        assert_eq!((state.read_seq(), state.read_time(), state.published_seq()), (2, 90, 8));
+        assert_eq!(state.unread(8, &RoaringTreemap::new()), 4, "3 and 5 are the user's own");
+        let restored = ReadState::restore(state.stored(), [3, 5]);
+        assert_eq!(restored, state, "a restart keeps the published position");
+        assert!(!state.clone().publish(), "the published position never moves back");
     }
 }

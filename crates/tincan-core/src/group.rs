@@ -469,6 +469,30 @@ impl Group {
         Some(self.members.get_mut(user)?.read.advance(target, now))
     }
 
+    /// The read position at which member `user` would have `unread` messages unread (see
+    /// [`ReadState::position_for_unread`]); `None` for a non-member, `Some(None)` when more of
+    /// its own messages below `known_from` must be known.
+    pub fn read_position_for_unread(
+        &self,
+        user: &UserId,
+        unread: u64,
+        floor: u64,
+        known_from: u64,
+        own_below: &RoaringTreemap,
+    ) -> Option<Option<u64>> {
+        let member = self.members.get(user)?;
+        Some(member.read.position_for_unread(unread, floor, known_from, self.max_seq, &self.excluded, own_below))
+    }
+
+    /// Moves a member's read position to `seq` (clamped to the newest seq), forward or back
+    /// (see [`ReadState::move_to`]; messages excluded from unread counts are left out of
+    /// `own_below` here); returns whether it moved.
+    pub fn move_read(&mut self, user: &UserId, seq: u64, now: u64, own_below: &RoaringTreemap) -> Option<bool> {
+        let target = seq.min(self.max_seq);
+        let own = own_below - &self.excluded;
+        Some(self.members.get_mut(user)?.read.move_to(target, now, &own))
+    }
+
     /// Publishes a member's read position (its reads are public).
     pub fn publish_read(&mut self, user: &UserId) {
         if let Some(member) = self.members.get_mut(user) {

@@ -96,6 +96,10 @@ pub struct ConvReadPush {
     pub conv_type: ConvType,
     /// The conversation's state for the user.
     pub conv: ConvState,
+    /// The position moved back (the administrator set the user's unread count higher): the
+    /// state replaces what a client holds although its read seq is lower.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved_back: bool,
 }
 
 /// Something happened to a group the user is, or was, in.

@@ -162,9 +162,19 @@ impl ConvCache {
     }
 
     /// Applies a pushed read-position change.
-    pub(crate) fn apply_read(&mut self, conv_id: &str, conv_type: ConvType, state: ConvState) -> Option<ConvChange> {
+    /// A position that `moved_back` replaces the one held although it is lower (pushes come in
+    /// position order, so it is the newer).
+    pub(crate) fn apply_read(
+        &mut self,
+        conv_id: &str,
+        conv_type: ConvType,
+        state: ConvState,
+        moved_back: bool,
+    ) -> Option<ConvChange> {
         let conv = self.convs.get_mut(&(conv_id.to_owned(), conv_type))?;
-        if !is_newer(&state, conv) {
+        let newer = is_newer(&state, conv)
+            || (moved_back && state.max_seq >= conv.conv_max_seq && state.read_seq != conv.conv_read_seq);
+        if !newer {
             return None;
         }
         apply_state(conv, state);
@@ -318,12 +328,24 @@ mod tests {
         assert_eq!(added.event, ConvEvent::ADD);
         cache.apply_message(&message(2), state(2, 2, 0)).unwrap();
         assert_eq!(cache.total_unread(), 2);
-        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2)).is_some());
+        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2), false).is_some());
         assert_eq!(cache.total_unread(), 0);
         // A message push whose state was taken before the read arrives late.
         let late = cache.apply_message(&message(2), state(2, 2, 0));
         assert!(late.is_none(), "nothing newer: {late:?}");
         assert_eq!(cache.total_unread(), 0);
+    }
+
+    #[test]
+    fn a_position_moved_back_replaces_the_one_held() {
+        let mut cache = ConvCache::default();
+        cache.apply_message(&message(1), state(1, 1, 0));
+        cache.apply_message(&message(2), state(2, 2, 0));
+        cache.apply_read("bob", ConvType::C2C, state(0, 2, 2), false).unwrap();
+        assert!(cache.apply_read("bob", ConvType::C2C, state(2, 2, 0), false).is_none(), "a late read is ignored");
+        let moved = cache.apply_read("bob", ConvType::C2C, state(1, 2, 1), true).expect("taken");
+        assert_eq!((moved.conv.conv_unread_num, moved.conv.conv_read_seq), (1, 1));
+        assert_eq!(cache.total_unread(), 1);
     }
 
     #[test]
@@ -357,7 +379,7 @@ mod tests {
         assert_eq!(cache.total_unread(), 2);
         // A list answered after the first message but before the second is older too.
         let generation = cache.begin_refresh();
-        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2)).is_some());
+        assert!(cache.apply_read("bob", ConvType::C2C, state(0, 2, 2), false).is_some());
         let stale = ConvInfo {
             conv_id: "bob".to_owned(),
             conv_type: ConvType::C2C,

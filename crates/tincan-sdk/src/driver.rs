@@ -552,9 +552,10 @@ impl Driver {
             }
             push::CONV_READ => {
                 let Ok(payload) = serde_json::from_str::<ConvReadPush>(data) else { return self.passed(pos) };
-                let (conv_id, conv_type, conv) = (payload.conv_id.clone(), payload.conv_type, payload.conv);
+                let (conv_id, conv_type, conv, moved_back) =
+                    (payload.conv_id.clone(), payload.conv_type, payload.conv, payload.moved_back);
                 deliver!(Event::ConvRead(payload));
-                let change = self.convs.apply_read(&conv_id, conv_type, conv);
+                let change = self.convs.apply_read(&conv_id, conv_type, conv, moved_back);
                 self.report_convs(change.into_iter().collect(), true);
             }
             push::GROUP => {

@@ -123,6 +123,13 @@ fn message_body(command: &str, event: &MessageEvent, after: bool) -> Value {
 fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
     match event {
         CallbackEvent::AfterSend(message) => (message_body(command, message, true), message.platform),
+        CallbackEvent::SendMsgException { message, online_only, error_code, error_info } => {
+            let mut body = message_body(command, message, false);
+            body["OnlineOnlyFlag"] = json!(u8::from(*online_only));
+            body["ErrorCode"] = json!(error_code);
+            body["ErrorInfo"] = json!(error_info);
+            (body, message.platform)
+        }
         CallbackEvent::AfterReadReceipt { group_id, group_type, receipts, event_time_ms, platform } => {
             let list: Vec<Value> = receipts
                 .iter()

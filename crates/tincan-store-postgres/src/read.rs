@@ -423,6 +423,30 @@ impl StoreRead for PostgresReader {
         })
     }
 
+    fn messages_by_sender(
+        &self,
+        sdkappid: u64,
+        conv: &ConvKey,
+        sender: &UserId,
+        seq_range: (u64, u64),
+        count: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.messages_where(
+            "sdkappid = $1 and conv_type = $2 and conv_key = $3 and sender = $4 and seq > $5 and seq <= $6 \
+             order by seq desc limit $7",
+            params![
+                int(sdkappid),
+                conv_type,
+                conv_key,
+                sender.as_str().to_owned(),
+                int(seq_range.0),
+                int(seq_range.1),
+                limit(count),
+            ],
+        )
+    }
+
     fn group_revisions_after(
         &self,
         sdkappid: u64,

@@ -356,6 +356,33 @@ impl StoreRead for SqliteReader {
     ) -> StoreResult<Vec<MessageRecord>> {
         self.group_messages_by(GroupPosition::Revised, sdkappid, group_id, after_pos, seq_range, limit)
     }
+
+    fn messages_by_sender(
+        &self,
+        sdkappid: u64,
+        conv: &ConvKey,
+        sender: &UserId,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let (conv_type, conv_key) = conv_columns(conv);
+        self.with_connection(|connection| {
+            let sql = format!(
+                "select {MESSAGE_COLUMNS} from message where sdkappid = ?1 and conv_type = ?2 and conv_key = ?3 \
+                 and sender = ?4 and seq > ?5 and seq <= ?6 order by seq desc limit ?7"
+            );
+            let values = vec![
+                int(sdkappid),
+                Value::Integer(conv_type),
+                Value::Text(conv_key),
+                Value::Text(sender.as_str().to_owned()),
+                int(seq_range.0),
+                int(seq_range.1),
+                Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)),
+            ];
+            query_messages(connection, &sql, values)
+        })
+    }
 }
 
 /// Which of a message's positions a replay of a group's messages follows.

@@ -43,6 +43,7 @@ pub fn run_all(open: OpenStore<'_>) {
     the_relationship_chain_loads_back_and_goes_with_its_accounts(open);
     group_attributes_and_counters_load_back(open);
     message_extensions_read_back_by_key(open);
+    a_senders_messages_read_back_newest_first(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -292,6 +293,38 @@ fn messages_by_id_and_seq(open: OpenStore<'_>) {
     );
     let read = reader.message_by_seq(APP, &conv, 1).expect("by seq").expect("exists");
     assert_eq!((read.receipt_read_at, read.receipt_private), (77, true));
+}
+
+fn a_senders_messages_read_back_newest_first(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let group = ConvKey::Group(group_id("g1"));
+    let other = ConvKey::Group(group_id("g2"));
+    let pair = c2c("alice", "bob");
+    let sender = |seq: u64| if seq.is_multiple_of(3) { "bob" } else { "alice" };
+    let mut ops: Vec<WriteOp> = (1..=9).map(|seq| WriteOp::AppendMessage(message(&group, seq, sender(seq)))).collect();
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "o1".to_owned(), pos: 1100, ..message(&other, 1, "bob") }));
+    ops.push(WriteOp::AppendMessage(MessageRecord { msg_id: "c1".to_owned(), pos: 1101, ..message(&pair, 1, "bob") }));
+    apply(&mut writer, ops, 1101);
+    let revoked = MessageRecord {
+        body: "[]".to_owned(),
+        revision: crate::MessageRevision { revoked_by: Some(user("carol")), pos: 1200, ..Default::default() },
+        ..message(&group, 6, "bob")
+    };
+    apply(&mut writer, vec![WriteOp::ReviseMessage(revoked.clone())], 1200);
+    let seqs = |records: Vec<MessageRecord>| records.into_iter().map(|record| record.seq).collect::<Vec<_>>();
+    let bobs = reader.messages_by_sender(APP, &group, &user("bob"), (0, u64::MAX), 100).expect("by sender");
+    assert_eq!(seqs(bobs.clone()), vec![9, 6, 3], "newest first, only that sender's, only that conversation's");
+    assert_eq!(bobs[1], revoked, "a revoked message reads back revoked");
+    assert_eq!(bobs[0], message(&group, 9, "bob"), "a message reads back whole");
+    let page = reader.messages_by_sender(APP, &group, &user("alice"), (2, 8), 3).expect("by sender");
+    assert_eq!(seqs(page), vec![8, 7, 5], "the range's start is excluded, its end included, at most the limit");
+    let rest = reader.messages_by_sender(APP, &group, &user("alice"), (2, 4), 3).expect("by sender");
+    assert_eq!(seqs(rest), vec![4]);
+    assert!(reader.messages_by_sender(APP, &group, &user("carol"), (0, u64::MAX), 10).expect("by sender").is_empty());
+    assert!(reader.messages_by_sender(APP + 1, &group, &user("bob"), (0, u64::MAX), 10).expect("by sender").is_empty());
+    assert!(reader.messages_by_sender(APP, &group, &user("bob"), (6, 6), 10).expect("by sender").is_empty());
+    let c2c = reader.messages_by_sender(APP, &pair, &user("bob"), (0, u64::MAX), 10).expect("by sender");
+    assert_eq!(seqs(c2c), vec![1]);
 }
 
 fn read_states_and_own_messages_load_back(open: OpenStore<'_>) {

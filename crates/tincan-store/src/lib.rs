@@ -365,6 +365,17 @@ pub trait StoreRead: Send + Sync + 'static {
     /// The extensions of message `seq` of `conv` (deleted keys included), by key.
     fn message_extensions(&self, sdkappid: u64, conv: &ConvKey, seq: u64) -> StoreResult<Vec<MessageExtensionRecord>>;
 
+    /// Messages `sender` sent to `conv` with a seq in `seq_range` (exclusive start, inclusive
+    /// end), newest first, at most `limit`; revoked and excluded messages included.
+    fn messages_by_sender(
+        &self,
+        sdkappid: u64,
+        conv: &ConvKey,
+        sender: &UserId,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>>;
+
     /// Messages of a group whose latest revision has a position after `after_pos` and whose seq
     /// is in `seq_range` (exclusive start, inclusive end), by that position, at most `limit`.
     fn group_revisions_after(

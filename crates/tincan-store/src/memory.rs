@@ -937,6 +937,30 @@ impl StoreRead for MemoryReader {
             .collect())
     }
 
+    fn messages_by_sender(
+        &self,
+        sdkappid: u64,
+        conv: &ConvKey,
+        sender: &UserId,
+        seq_range: (u64, u64),
+        limit: usize,
+    ) -> StoreResult<Vec<MessageRecord>> {
+        let tables = self.tables("querying a sender's messages")?;
+        let (after_seq, last_seq) = seq_range;
+        if after_seq >= last_seq {
+            return Ok(Vec::new());
+        }
+        Ok(tables
+            .messages
+            .range((Excluded((sdkappid, conv.clone(), after_seq)), Included((sdkappid, conv.clone(), last_seq))))
+            .rev()
+            .map(|(_, message)| message)
+            .filter(|message| message.sender == *sender)
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
     fn group_revisions_after(
         &self,
         sdkappid: u64,

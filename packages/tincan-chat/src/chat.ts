@@ -2647,10 +2647,12 @@ export class ChatSDK {
 
   private onConvReadPush(data: any): void {
     const convID = `${data?.conv_type === 2 ? TYPES.CONV_GROUP : TYPES.CONV_C2C}${data?.conv_id}`;
-    this.applyConvState(convID, data?.conv);
+    this.applyConvState(convID, data?.conv, undefined, data?.moved_back === true);
     const readSeq = Number(data?.conv?.read_seq ?? 0);
+    const movedBack = data?.moved_back === true;
     for (const message of this.messagesByConv.get(convID)?.values() ?? []) {
       if (message.sequence <= readSeq) message.isRead = true;
+      else if (movedBack && message.flow === "in") message.isRead = false;
     }
     this.announceConversations();
   }
@@ -3063,7 +3065,9 @@ export class ChatSDK {
   }
 
   /** Applies a conversation state (`{unread, max_seq, read_seq}`) and a new last message. */
-  private applyConvState(conversationID: string, state: any, message?: Message): void {
+  /** `movedBack`: the read position moved back (the administrator set the unread count), so the
+   * state replaces the one held although its read seq is lower. */
+  private applyConvState(conversationID: string, state: any, message?: Message, movedBack = false): void {
     const split = splitConversationID(conversationID);
     if (!split) return;
     let entry = this.convs.get(conversationID);
@@ -3075,8 +3079,9 @@ export class ChatSDK {
     if (isObject(state)) {
       const maxSeq = Number(state.max_seq ?? 0);
       const readSeq = Number(state.read_seq ?? 0);
-      // Both seqs only grow, so the state with both at least as large is the newer.
-      if (maxSeq >= entry.maxSeq && readSeq >= entry.readSeq) {
+      // Both seqs only grow, so the state with both at least as large is the newer; a position
+      // moved back comes in push order, after what it replaces.
+      if (maxSeq >= entry.maxSeq && (readSeq >= entry.readSeq || movedBack)) {
         entry.maxSeq = maxSeq;
         entry.readSeq = readSeq;
         conv = { ...conv, unreadCount: Number(state.unread ?? 0) };

@@ -124,3 +124,33 @@ test("deleteConversation: out of the list on every device, back with the next me
     await phone.chat.logout();
   }
 });
+
+test("the administrator sets a member's unread count higher, and deletes a sender's messages: the list follows", async () => {
+  const alice = await loggedIn(server, "alice");
+  const bob = await loggedIn(server, "bob");
+  try {
+    await alice.chat.createGroup({ name: "Tally", type: TYPES.GRP_PUBLIC, groupID: "tally", memberList: [{ userID: "bob" }] });
+    for (const words of ["one", "two", "three"]) {
+      await alice.chat.sendMessage(alice.chat.createTextMessage({ to: "tally", conversationType: TYPES.CONV_GROUP, payload: { text: words } }));
+    }
+    await eventually(async () => ((await listed(bob, "GROUPtally"))?.unreadCount === 3 ? true : undefined), "three unread");
+    await bob.chat.setMessageRead({ conversationID: "GROUPtally" });
+    await eventually(async () => ((await listed(bob, "GROUPtally"))?.unreadCount === 0 ? true : undefined), "read");
+
+    // The read position moves back: the SDK takes the lower position it is pushed.
+    await server.rest("group_open_http_svc", "set_unread_msg_num", { GroupId: "tally", Member_Account: "bob", UnreadMsgNum: 2 });
+    await eventually(async () => ((await listed(bob, "GROUPtally"))?.unreadCount === 2 ? true : undefined), "two unread again");
+    assert.equal(bob.chat.getTotalUnreadMessageCount(), 2);
+
+    // Every message of alice's goes: bob is told each was revoked, and nothing is left unread.
+    const revoked = bob.events.next(EVENT.MESSAGE_REVOKED);
+    await server.rest("group_open_http_svc", "delete_group_msg_by_sender", { GroupId: "tally", Sender_Account: "alice" });
+    await revoked;
+    await eventually(async () => ((await listed(bob, "GROUPtally"))?.unreadCount === 0 ? true : undefined), "nothing unread");
+    const history = (await bob.chat.getMessageList({ conversationID: "GROUPtally" })).data.messageList;
+    assert.ok(history.filter((m) => m.from === "alice" && m.type === TYPES.MSG_TEXT).every((m) => m.isRevoked), "alice's messages are revoked");
+  } finally {
+    await alice.chat.logout();
+    await bob.chat.logout();
+  }
+});

@@ -343,6 +343,45 @@ def test_revoking_messages(tim):
     assert revoked["MsgBody"] == [], revoked
 
 
+def test_deleting_a_senders_messages_and_setting_an_unread_count(tim):
+    """`delete_group_msg_by_sender` and `set_unread_msg_num`.
+
+    timsdk's `send_group_msg` drops its `from_account` (it annotates the key instead of setting
+    it), so the messages are sent through the generic `post`."""
+    http = tim.open_im.get_client()
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["ts_dm_a", "ts_dm_b"]))
+    groups = tim.group_open_http_svc
+    group_id = ok(
+        groups.create_group(name="tidy", owner_account="ts_dm_a", member_list=[{"Member_Account": "ts_dm_b"}], group_type=GroupOpenHttpSVC.TYPE_PUBLIC)
+    )["GroupId"]
+
+    def text(words, sender, random):
+        body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": words}}]
+        data = {"GroupId": group_id, "From_Account": sender, "Random": random, "MsgBody": body}
+        return ok(http.post("group_open_http_svc/send_group_msg", data=data))
+
+    spam = [text("buy", "ts_dm_b", 11), text("now", "ts_dm_b", 12)]
+    kept = [text("hello", "ts_dm_a", 13), text("again", "ts_dm_a", 14)]
+    ok(groups.delete_group_msg_by_sender(group_id=group_id, sender_account="ts_dm_b"))
+    history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=10))["RspMsgList"]
+    bodies = {message["MsgSeq"]: message["MsgBody"] for message in history}
+    assert all(bodies[sent["MsgSeq"]] == [] for sent in spam), history
+    assert all(bodies[sent["MsgSeq"]] != [] for sent in kept), history
+
+    def unread(member):
+        joined = ok(groups.get_joined_group_list(member_account=member))["GroupIdList"]
+        [info] = [group for group in joined if group["GroupId"] == group_id]
+        return info["SelfInfo"]["UnreadMsgNum"]
+
+    assert unread("ts_dm_b") == 2
+    ok(groups.set_unread_msg_num(group_id=group_id, member_account="ts_dm_b", unread_msg_num=0))
+    assert unread("ts_dm_b") == 0
+    ok(groups.set_unread_msg_num(group_id=group_id, member_account="ts_dm_b", unread_msg_num=1))
+    assert unread("ts_dm_b") == 1
+    refused = groups.set_unread_msg_num(group_id=group_id, member_account="ts_dm_b", unread_msg_num=-1)
+    assert (refused["ActionStatus"], refused["ErrorCode"]) == ("FAIL", 10004), refused
+
+
 def test_importing_messages(tim):
     """`import_text_msg` (SyncFromOldSystem 1, live, or 2, history) and `import_group_msg`."""
     http = tim.open_im.get_client()

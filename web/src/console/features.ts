@@ -25,6 +25,7 @@ const CALLBACK_COMMANDS = [
   { name: "C2C.CallbackAfterMsgReadReceipt", when: "After a user sends read receipts for one-to-one messages." },
   { name: "C2C.CallbackAfterMsgWithDraw", when: "After a one-to-one message is revoked." },
   { name: "Group.CallbackAfterRecallMsg", when: "After a group message is revoked." },
+  { name: "Group.CallbackSendMsgException", when: "After a group message is refused (a muted sender, the before-send answer, a bad message)." },
   { name: "State.StateChange", when: "After a user goes online or offline." },
   { name: "Profile.CallbackPortraitSet", when: "After a user's profile changes." },
   { name: "Group.CallbackBeforeCreateGroup", when: "Before a group is created; the answer may refuse it." },

@@ -22,7 +22,7 @@ use tincan_proto::conv_manage::mark;
 use tincan_proto::enums::ConvType;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::push::{self, ConvReadPush, ConvState, ReceiptPush};
-use tincan_proto::{ApiError, Conv, GroupId, UserId};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId};
 use tincan_store::{ConvSettings, MessageRecord, ReadStateRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
@@ -387,7 +387,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                         let conv_state = render::pair_conv_state(state, side);
                         let peer = pair.peer_of(side).clone();
                         let stored = state.read_of(side).stored();
-                        let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored);
+                        let mut ops = read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored, false);
                         if published && read_peer_messages {
                             let receipt = render::c2c_receipt(me, "", seq, now);
                             let payload = ReceiptPush { receipts: vec![receipt] };
@@ -442,6 +442,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                             ConvType::GROUP,
                             conv_state,
                             member.read.stored(),
+                            false,
                         );
                         Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
                     },
@@ -459,6 +460,99 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
     Ok(())
 }
 
+/// How many of a member's own messages one store read brings when its read position moves back.
+const OWN_MESSAGES_PAGE: usize = 1_000;
+
+/// How many times setting an unread count starts over when the member's read position moved
+/// while its own messages were being read.
+const SET_UNREAD_ATTEMPTS: usize = 5;
+
+impl Engine {
+    /// Sets the session user's unread count in a group (REST `set_unread_msg_num`): its read
+    /// position moves, forward or back, to the newest position after which `unread` messages
+    /// count (all it can see, when it can see fewer), and its devices are told with the
+    /// `conv_read` push a read makes. Moving back, receipts already sent stay sent, and so does
+    /// the read position others were told of.
+    pub async fn set_group_unread(&self, session: &Session, group_id: &GroupId, unread: u64) -> Result<(), ApiError> {
+        let app = &session.app;
+        let me = session.user();
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+        for _ in 0..SET_UNREAD_ATTEMPTS {
+            // Checks membership, and gives the oldest message the member can see.
+            let (conv, floor) = resolve_conv(session, &Conv::Group(group_id.clone()))?;
+            let read_seq = lock(&state).group.check_member(me)?.read.read_seq();
+            // The member's messages at or below its position were handed to the writer before
+            // this point; once this empty batch is durable, so are they, and the store has them.
+            self.commit_unlocked(Vec::new(), Tell::Nobody).await?;
+            let mut own = roaring::RoaringTreemap::new();
+            let mut known_from = read_seq;
+            while known_from > floor {
+                let found = lock(&state).group.read_position_for_unread(me, unread, floor, known_from, &own);
+                if !matches!(found, Some(None)) {
+                    break;
+                }
+                let (sdkappid, conv, sender) = (app.sdkappid, conv.clone(), me.clone());
+                let page = self
+                    .read_store(move |reader| {
+                        reader.messages_by_sender(sdkappid, &conv, &sender, (floor, known_from), OWN_MESSAGES_PAGE)
+                    })
+                    .await?;
+                own.extend(page.iter().map(|record| record.seq));
+                known_from = match page.last() {
+                    Some(oldest) if page.len() == OWN_MESSAGES_PAGE => oldest.seq.saturating_sub(1).max(floor),
+                    _ => floor,
+                };
+            }
+            let now = self.now();
+            let committing = self
+                .commit(
+                    || lock(&state),
+                    |state| {
+                        let member = state.group.check_member(me)?;
+                        if member.read.read_seq() != read_seq {
+                            // It moved meanwhile: its own messages below the new position were
+                            // not all read. Start over.
+                            return Ok(Decision::Nothing(false));
+                        }
+                        let Some(Some(position)) =
+                            state.group.read_position_for_unread(me, unread, floor, known_from, &own)
+                        else {
+                            return Ok(Decision::Nothing(false));
+                        };
+                        let moved_back = position < read_seq;
+                        if state.group.move_read(me, position, now, &own) != Some(true) {
+                            return Ok(Decision::Nothing(true));
+                        }
+                        let Some(member) = state.group.member(me) else { return Ok(Decision::Nothing(true)) };
+                        let conv_state = render::group_conv_state(&state.group, member);
+                        let stored = member.read.stored();
+                        let ops = read_ops(
+                            session,
+                            &conv,
+                            group_id.as_str(),
+                            ConvType::GROUP,
+                            conv_state,
+                            stored,
+                            moved_back,
+                        );
+                        Ok(Decision::write(ops, Tell::devices(app.sdkappid), true))
+                    },
+                )
+                .await?;
+            let (done, _) = committing.durable().await?;
+            if done {
+                return Ok(());
+            }
+        }
+        Err(ApiError::new(
+            ErrorCode::GROUP_INTERNAL_ERROR,
+            format!(
+                "{me}'s read position in group {group_id} kept moving while its unread count was being set; try again"
+            ),
+        ))
+    }
+}
+
 /// The stored read position and the `conv_read` push for the reader's devices.
 fn read_ops(
     session: &Session,
@@ -467,6 +561,7 @@ fn read_ops(
     conv_type: ConvType,
     state: ConvState,
     stored: StoredRead,
+    moved_back: bool,
 ) -> Vec<WriteOp> {
     let conv_id = conv_id.to_owned();
     vec![
@@ -484,7 +579,7 @@ fn read_ops(
             session.user(),
             push::CONV_READ,
             Some(conv),
-            &ConvReadPush { conv_id, conv_type, conv: state },
+            &ConvReadPush { conv_id, conv_type, conv: state, moved_back },
         ),
     ]
 }

@@ -14,7 +14,7 @@ use tincan_core::config::{CALLBACK_C2C_AFTER_MSG_WITHDRAW, CALLBACK_GROUP_AFTER_
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_proto::api::{self, Empty, delete_messages, find_messages, modify_message, revoke_message};
 use tincan_proto::enums::MemberRole;
-use tincan_proto::{ApiError, Conv, ErrorCode, Message, UserId, limits};
+use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, Message, UserId, limits};
 use tincan_store::{MessageRecord, WriteOp};
 
 use crate::commit::{Decision, Tell};
@@ -35,6 +35,129 @@ impl Engine {
         let views = message_views(self, session, &target.conv, std::slice::from_ref(&target.record)).await?;
         Ok(render::message_for(&session.app, &target.record, session.user(), &views[0]))
     }
+}
+
+/// How many of a sender's messages one store read brings, and one commit revokes, when the
+/// administrator deletes them all.
+const SENDER_MESSAGES_PAGE: usize = 500;
+
+impl Engine {
+    /// Revokes, as the app's administrator, every message `sender` sent to a group before this
+    /// call (REST `delete_group_msg_by_sender`), newest first, a page per commit; each is revoked
+    /// as `group_msg_recall` revokes one (members who received it are pushed `msg_revoked` with
+    /// their conversation state, it leaves every unread count, its receipts go), with no reason
+    /// and no webhook. Returns how many it revoked; messages revoked already are left as they are.
+    pub async fn revoke_group_messages_by_sender(
+        &self,
+        session: &Session,
+        group_id: &GroupId,
+        sender: &UserId,
+    ) -> Result<usize, ApiError> {
+        if !session.is_app_admin() {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_PERMISSION_DENIED,
+                "only the app's administrator may delete a sender's messages",
+            ));
+        }
+        let app = &session.app;
+        let state = app.group(group_id).ok_or_else(|| group_not_found(group_id))?;
+        let newest = {
+            let state = lock(&state);
+            state.group.check_alive()?;
+            state.group.max_seq()
+        };
+        // Every message up to `newest` was handed to the writer; once this empty batch is
+        // durable, the store has them all.
+        self.commit_unlocked(Vec::new(), Tell::Nobody).await?;
+        let revoker = app.settings().admin_identifier.clone();
+        let conv = ConvKey::Group(group_id.clone());
+        let mut below = newest;
+        let mut revoked_count = 0;
+        while below > 0 {
+            let (sdkappid, query_conv, query_sender) = (app.sdkappid, conv.clone(), sender.clone());
+            let page = self
+                .read_store(move |reader| {
+                    reader.messages_by_sender(sdkappid, &query_conv, &query_sender, (0, below), SENDER_MESSAGES_PAGE)
+                })
+                .await?;
+            below = match page.last() {
+                Some(oldest) if page.len() == SENDER_MESSAGES_PAGE => oldest.seq.saturating_sub(1),
+                _ => 0,
+            };
+            revoked_count += revoke_page(self, session, group_id, &state, page, &revoker).await?;
+        }
+        Ok(revoked_count)
+    }
+}
+
+/// Revokes the messages of `page` (one group's) not revoked yet, in one commit; returns how many.
+async fn revoke_page(
+    engine: &Engine,
+    session: &Session,
+    group_id: &GroupId,
+    state: &std::sync::Mutex<crate::state::GroupState>,
+    page: Vec<MessageRecord>,
+    revoker: &UserId,
+) -> Result<usize, ApiError> {
+    if page.is_empty() {
+        return Ok(0);
+    }
+    let app = &session.app;
+    // What each revoke replaced in memory, and whether the message counted as unread before.
+    type Undo = Vec<(u64, UserId, Option<Arc<MessageRecord>>, bool)>;
+    let committing = engine.commit(
+        || lock(state),
+        |state| {
+            state.group.check_alive()?;
+            let mut ops = Vec::with_capacity(page.len());
+            let mut undo: Undo = Vec::with_capacity(page.len());
+            for stored in &page {
+                let seq = stored.seq;
+                let current = state.revised.get(&seq).map_or_else(|| stored.clone(), |it| (**it).clone());
+                if current.is_revoked() {
+                    continue;
+                }
+                let record = revoked(&current, revoker, "");
+                let counted = !current.excluded_from_unread;
+                if counted {
+                    state.group.exclude_message(seq, &record.sender);
+                }
+                let previous = state.revised.insert(seq, Arc::new(record.clone()));
+                state.revisions_in_flight += 1;
+                undo.push((seq, record.sender.clone(), previous, counted));
+                ops.push(WriteOp::ReviseMessage(record));
+            }
+            if ops.is_empty() {
+                return Ok(Decision::Nothing(undo));
+            }
+            Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), undo))
+        },
+    );
+    let undo = |undo: &Undo| {
+        let mut state = lock(state);
+        for (seq, sender, previous, counted) in undo {
+            match previous {
+                Some(previous) => state.revised.insert(*seq, previous.clone()),
+                None => state.revised.remove(seq),
+            };
+            state.revisions_in_flight = state.revisions_in_flight.saturating_sub(1);
+            if *counted {
+                state.group.include_message(*seq, sender);
+            }
+        }
+    };
+    let (done, _) = committing.await?.durable_or_undo(undo).await?;
+    for (seq, ..) in &done {
+        // Its receipts are of no more use: no push waits to carry them, and its cell goes.
+        engine.inner.coalescer.forget(app.sdkappid, group_id, *seq);
+    }
+    let mut state = lock(state);
+    for (seq, ..) in &done {
+        state.receipts.remove(seq);
+        let revised = state.revised.get(seq).cloned();
+        refresh_last_message(&mut state.last_message, *seq, revised);
+    }
+    Ok(done.len())
 }
 
 /// `msg_revoke` (TIM `TIMMsgRevoke`).

@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 
 use tincan_core::config::{
     CALLBACK_C2C_AFTER_SEND, CALLBACK_C2C_BEFORE_SEND, CALLBACK_GROUP_AFTER_SEND, CALLBACK_GROUP_BEFORE_SEND,
+    CALLBACK_GROUP_SEND_MSG_EXCEPTION,
 };
 use tincan_core::conv::{C2cPair, ConvKey};
 use tincan_core::history::{self, HistoryRequest};
@@ -129,7 +130,78 @@ impl Outgoing {
 }
 
 /// `msg_send` (TIM `TIMMsgSendMessage`).
+///
+/// A group message that is refused, whatever the reason, is reported to the app's
+/// `Group.CallbackSendMsgException` when the app has it on.
 pub(crate) async fn send(
+    engine: &Engine,
+    session: &Session,
+    request: send_message::Request,
+) -> Result<send_message::Response, ApiError> {
+    let reported = match &request.conv {
+        Conv::Group(group_id)
+            if engine.wants_callback(&session.app.settings().config, CALLBACK_GROUP_SEND_MSG_EXCEPTION) =>
+        {
+            Some((group_id.clone(), request.message.clone()))
+        }
+        _ => None,
+    };
+    let sent = send_unreported(engine, session, request).await;
+    if let (Err(err), Some((group_id, message))) = (&sent, reported) {
+        report_send_exception(engine, session, &group_id, message, err).await;
+    }
+    sent
+}
+
+/// Queues `Group.CallbackSendMsgException` for `message`, refused with `err`. The refusal
+/// stored nothing, so the event is a batch of its own; if even that cannot be stored (the store
+/// cannot write, or the app's queue is full), the event is dropped and the refusal stands.
+async fn report_send_exception(
+    engine: &Engine,
+    session: &Session,
+    group_id: &GroupId,
+    message: Message,
+    err: &ApiError,
+) {
+    let app = &session.app;
+    let group_type = app.group(group_id).map(|state| lock(&state).group.group_type());
+    let operator =
+        if session.is_app_admin() { app.settings().admin_identifier.clone() } else { session.user().clone() };
+    let event = MessageEvent {
+        from: session.user().as_str().to_owned(),
+        to: String::new(),
+        group_id: group_id.as_str().to_owned(),
+        group_type: group_type.and_then(GroupType::rest_name).unwrap_or_default().to_owned(),
+        operator: operator.as_str().to_owned(),
+        seq: 0,
+        random: message.message_rand,
+        time: engine.now(),
+        msg_id: String::new(),
+        elems: message.message_elem_array,
+        cloud_custom_data: message.message_cloud_custom_str,
+        unread: 0,
+        event_time_ms: engine.now_ms(),
+        platform: session.event_platform(),
+    };
+    let exception = CallbackEvent::SendMsgException {
+        message: event,
+        online_only: message.message_is_online_msg,
+        error_code: err.code.0,
+        error_info: err.desc.clone(),
+    };
+    let Some(op) = engine.callback_op(app.sdkappid, CALLBACK_GROUP_SEND_MSG_EXCEPTION, &exception) else { return };
+    match engine.commit_unlocked(vec![op], Tell::Nobody).await {
+        Ok(_) => engine.wake_webhooks(),
+        Err(failure) => tracing::warn!(
+            sdkappid = app.sdkappid,
+            group_id = %group_id,
+            error = %failure.desc,
+            "a refused group message's webhook event could not be queued"
+        ),
+    }
+}
+
+async fn send_unreported(
     engine: &Engine,
     session: &Session,
     request: send_message::Request,

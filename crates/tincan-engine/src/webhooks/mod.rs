@@ -149,6 +149,17 @@ pub struct C2cReceiptItem {
 pub enum CallbackEvent {
     /// `C2C.CallbackAfterSendMsg` or `Group.CallbackAfterSendMsg`.
     AfterSend(MessageEvent),
+    /// `Group.CallbackSendMsgException`: a group message that was refused, and why.
+    SendMsgException {
+        /// The message as it was sent (its seq 0).
+        message: MessageEvent,
+        /// Whether it was an online-only message.
+        online_only: bool,
+        /// TIM's code of the refusal.
+        error_code: u32,
+        /// The refusal's description.
+        error_info: String,
+    },
     /// `Group.CallbackAfterReadReceipt`.
     AfterReadReceipt {
         /// The group.

@@ -1355,6 +1355,18 @@ fn rest_rows() -> Vec<RestRow> {
         },
         RestRow {
             service: "group_open_http_svc",
+            command: "delete_group_msg_by_sender",
+            body: |_| json!({"GroupId": GROUP, "Sender_Account": "bob"}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
+            command: "set_unread_msg_num",
+            body: |_| json!({"GroupId": GROUP, "Member_Account": "bob", "UnreadMsgNum": 1}),
+            other_app: ErrorCode::GROUP_NOT_FOUND.0,
+        },
+        RestRow {
+            service: "group_open_http_svc",
             command: "modify_group_msg",
             body: |ctx| json!({"GroupId": GROUP, "MsgSeq": ctx.receipt_seq, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "changed"}}]}),
             other_app: ErrorCode::GROUP_NOT_FOUND.0,

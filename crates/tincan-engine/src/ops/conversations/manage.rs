@@ -84,7 +84,7 @@ impl Held<'_> {
                 }
                 let conv_state = render::pair_conv_state(state, *side);
                 let stored = state.read_of(*side).stored();
-                read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored)
+                read_ops(session, conv, peer.as_str(), ConvType::C2C, conv_state, stored, false)
             }
             Held::Pair { state: None, .. } => Vec::new(),
             Held::Group { state, group_id } => {
@@ -95,7 +95,7 @@ impl Held<'_> {
                 let Some(member) = state.group.member(me) else { return Vec::new() };
                 let conv_state = render::group_conv_state(&state.group, member);
                 let stored = member.read.stored();
-                read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, stored)
+                read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, stored, false)
             }
         }
     }

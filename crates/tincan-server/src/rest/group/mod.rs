@@ -13,6 +13,7 @@ mod create_group;
 mod delete_group_attr;
 mod delete_group_counter;
 mod delete_group_member;
+mod delete_group_msg_by_sender;
 mod destroy_group;
 mod forbid_send_msg;
 mod get_appid_group_list;
@@ -40,6 +41,7 @@ mod modify_group_msg;
 mod send_group_msg;
 mod send_group_system_notification;
 mod set_group_attr;
+mod set_unread_msg_num;
 mod unban_group_member;
 mod update_group_counter;
 
@@ -82,6 +84,10 @@ pub(super) async fn command(
             answer(get_group_msg_receipt_detail::handle(engine, caller, body_as(body, INVALID)?).await)
         }
         "group_msg_recall" => answer(group_msg_recall::handle(engine, caller, body_as(body, INVALID)?).await),
+        "delete_group_msg_by_sender" => {
+            answer(delete_group_msg_by_sender::handle(engine, caller, body_as(body, INVALID)?).await)
+        }
+        "set_unread_msg_num" => answer(set_unread_msg_num::handle(engine, caller, body_as(body, INVALID)?).await),
         "modify_group_msg" => answer(modify_group_msg::handle(engine, caller, body_as(body, INVALID)?).await),
         "modify_group_member_info" => {
             answer(modify_group_member_info::handle(engine, caller, body_as(body, INVALID)?).await)
