@@ -763,6 +763,42 @@ mod tests {
         ConvKey::Group(GroupId::parse(name).unwrap())
     }
 
+    fn user(name: &str) -> UserId {
+        UserId::parse(name).unwrap()
+    }
+
+    fn counts(follows: &Follows, name: &str) -> (usize, usize, usize) {
+        follows.of(&user(name)).map_or((0, 0, 0), |it| (it.followers.len(), it.following.len(), it.mutual.len()))
+    }
+
+    #[test]
+    fn follows_keep_both_sides_and_the_mutual_lists_in_step() {
+        let mut follows = Follows::default();
+        assert!(!follows.add(&user("a"), &user("b"), 5), "one way is not mutual");
+        assert!(follows.add(&user("b"), &user("a"), 3), "both ways are");
+        assert_eq!(counts(&follows, "a"), (1, 1, 1));
+        assert_eq!(follows.of(&user("a")).unwrap().mutual.time_of(&user("b")), Some(5), "the later of the two times");
+        follows.add(&user("c"), &user("a"), 7);
+        follows.add(&user("d"), &user("a"), 7);
+        // Newest first, a page after a cursor, and whether more follow.
+        let side = &follows.of(&user("a")).unwrap().followers;
+        let (page, more) = side.page(None, 2);
+        assert_eq!(page, [(user("c"), 7), (user("d"), 7)]);
+        assert!(more);
+        let (page, more) = side.page(Some(&(7, user("d"))), 2);
+        assert_eq!(page, [(user("b"), 3)]);
+        assert!(!more);
+        assert_eq!(follows.remove(&user("b"), &user("a")), Some(true), "they were mutual");
+        assert_eq!(follows.remove(&user("b"), &user("a")), None, "not twice");
+        assert_eq!(counts(&follows, "a"), (2, 1, 0));
+        assert_eq!(counts(&follows, "b"), (1, 0, 0));
+        follows.forget(&user("a"));
+        for name in ["a", "b", "c", "d"] {
+            assert_eq!(counts(&follows, name), (0, 0, 0), "{name}");
+        }
+        assert!(follows.users.is_empty(), "users left with nothing are not kept");
+    }
+
     #[test]
     fn message_ids_are_reserved_once_per_app() {
         let mut ids = MessageIds::default();
