@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 30] = [
+pub const CALLBACK_COMMANDS: [&str; 32] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -82,6 +82,8 @@ pub const CALLBACK_COMMANDS: [&str; 30] = [
     CALLBACK_SNS_FRIEND_DELETE,
     CALLBACK_SNS_BLACKLIST_ADD,
     CALLBACK_SNS_BLACKLIST_DELETE,
+    CALLBACK_FOLLOW_ADD,
+    CALLBACK_FOLLOW_DELETE,
 ];
 /// Before a client's friend add is decided; the answer may refuse it user by user.
 pub const CALLBACK_SNS_PREV_FRIEND_ADD: &str = "Sns.CallbackPrevFriendAdd";
@@ -95,6 +97,10 @@ pub const CALLBACK_SNS_FRIEND_DELETE: &str = "Sns.CallbackFriendDelete";
 pub const CALLBACK_SNS_BLACKLIST_ADD: &str = "Sns.CallbackBlackListAdd";
 /// After users were unblocked.
 pub const CALLBACK_SNS_BLACKLIST_DELETE: &str = "Sns.CallbackBlackListDelete";
+/// After a user followed users.
+pub const CALLBACK_FOLLOW_ADD: &str = "Follow.CallbackAfterFollowAdd";
+/// After a user stopped following users.
+pub const CALLBACK_FOLLOW_DELETE: &str = "Follow.CallbackAfterFollowDelete";
 /// A device of a user logged in, logged out or lost its connection.
 pub const CALLBACK_STATE_CHANGE: &str = "State.StateChange";
 /// After a user's profile changed.

@@ -212,6 +212,7 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         tincan_proto::conv_manage::CONV_GROUP_PUSH => tincan_proto::conv_manage::CONV_GROUP_PUSH,
         push::PROFILE => push::PROFILE,
         push::FRIEND => push::FRIEND,
+        push::FOLLOW => push::FOLLOW,
         push::MSG_EXTENSIONS_CHANGED => push::MSG_EXTENSIONS_CHANGED,
         push::MSG_EXTENSIONS_DELETED => push::MSG_EXTENSIONS_DELETED,
         push::MSG_DELETED => push::MSG_DELETED,

@@ -149,6 +149,10 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let Some(app) = apps.get(&record.sdkappid) else { continue };
         lock(&app.relations).of_mut(&record.owner).blocked.insert(record.peer, record.blocked_at);
     }
+    for record in loaded.follows {
+        let Some(app) = apps.get(&record.sdkappid) else { continue };
+        lock(&app.follows).add(&record.follower, &record.followee, record.follow_time);
+    }
     for record in loaded.friend_metas {
         let Some(app) = apps.get(&record.sdkappid) else { continue };
         let mut relations = lock(&app.relations);

@@ -6,7 +6,9 @@
 //! one conversation (group or C2C pair), then a receipt cell or an account's conversation set,
 //! and no code holds two conversations at once.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Bound;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -71,6 +73,10 @@ pub(crate) struct AppState {
     /// lock for the app, taken after the app maps and before any account's profile, so that a
     /// change touching two users' lists is one decision.
     pub(crate) relations: Mutex<Relations>,
+    /// Follows: whom each user follows, who follows it and those both ways. One lock for the
+    /// app, like the relationship chain's and never held with it, taken after the app maps and
+    /// before any account's profile.
+    pub(crate) follows: Mutex<Follows>,
 }
 
 /// One user's side of the relationship chain.
@@ -88,6 +94,144 @@ pub(crate) struct UserRelations {
     pub(crate) groups: Vec<String>,
     /// When it last marked its friend requests read, in seconds.
     pub(crate) pendency_read_time: u64,
+}
+
+/// One of a user's follow lists: each user in it with the time it joined, and the same users
+/// newest first, so that a count is a length and a page a range.
+#[derive(Default)]
+pub(crate) struct FollowSide {
+    by_user: HashMap<UserId, u64>,
+    newest_first: BTreeSet<(Reverse<u64>, UserId)>,
+}
+
+impl FollowSide {
+    /// How many users the list holds.
+    pub(crate) fn len(&self) -> usize {
+        self.by_user.len()
+    }
+
+    /// When `user` joined the list, if it is in it.
+    pub(crate) fn time_of(&self, user: &UserId) -> Option<u64> {
+        self.by_user.get(user).copied()
+    }
+
+    fn insert(&mut self, user: &UserId, time: u64) {
+        if let Some(old) = self.by_user.insert(user.clone(), time) {
+            self.newest_first.remove(&(Reverse(old), user.clone()));
+        }
+        self.newest_first.insert((Reverse(time), user.clone()));
+    }
+
+    fn remove(&mut self, user: &UserId) -> bool {
+        match self.by_user.remove(user) {
+            Some(time) => {
+                self.newest_first.remove(&(Reverse(time), user.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Up to `count` users after `after` (a `(time, user)` the page before ended with; `None`
+    /// from the start), newest first, each with its time; and whether more follow.
+    pub(crate) fn page(&self, after: Option<&(u64, UserId)>, count: usize) -> (Vec<(UserId, u64)>, bool) {
+        let mut range: Box<dyn Iterator<Item = &(Reverse<u64>, UserId)>> = match after {
+            Some((time, user)) => {
+                Box::new(self.newest_first.range((Bound::Excluded((Reverse(*time), user.clone())), Bound::Unbounded)))
+            }
+            None => Box::new(self.newest_first.iter()),
+        };
+        let page: Vec<(UserId, u64)> = range.by_ref().take(count).map(|(time, user)| (user.clone(), time.0)).collect();
+        let more = range.next().is_some();
+        (page, more)
+    }
+}
+
+/// One user's follows: whom it follows, who follows it, and those both ways.
+#[derive(Default)]
+pub(crate) struct UserFollows {
+    pub(crate) following: FollowSide,
+    pub(crate) followers: FollowSide,
+    pub(crate) mutual: FollowSide,
+}
+
+impl UserFollows {
+    fn is_empty(&self) -> bool {
+        self.following.len() == 0 && self.followers.len() == 0
+    }
+}
+
+/// The follows of an app's users (only users with something in them have an entry). Each
+/// user's lists are kept both ways, so that its counts and pages never scan others' lists.
+#[derive(Default)]
+pub(crate) struct Follows {
+    users: HashMap<UserId, UserFollows>,
+}
+
+impl Follows {
+    /// A user's lists, if it has any.
+    pub(crate) fn of(&self, user: &UserId) -> Option<&UserFollows> {
+        self.users.get(user)
+    }
+
+    /// Whether `follower` follows `followee`.
+    pub(crate) fn follows(&self, follower: &UserId, followee: &UserId) -> bool {
+        self.of(follower).is_some_and(|it| it.following.time_of(followee).is_some())
+    }
+
+    /// Records that `follower` follows `followee` since `time`; returns whether the two follow
+    /// each other now (the mutual lists of both gained the other, with the later time of the
+    /// two follows).
+    pub(crate) fn add(&mut self, follower: &UserId, followee: &UserId, time: u64) -> bool {
+        self.users.entry(follower.clone()).or_default().following.insert(followee, time);
+        self.users.entry(followee.clone()).or_default().followers.insert(follower, time);
+        let back = self.of(followee).and_then(|it| it.following.time_of(follower));
+        let Some(back) = back else { return false };
+        let since = back.max(time);
+        self.users.entry(follower.clone()).or_default().mutual.insert(followee, since);
+        self.users.entry(followee.clone()).or_default().mutual.insert(follower, since);
+        true
+    }
+
+    /// Records that `follower` no longer follows `followee`: `None` if it did not, otherwise
+    /// whether they were mutual followers.
+    pub(crate) fn remove(&mut self, follower: &UserId, followee: &UserId) -> Option<bool> {
+        let removed = self.users.get_mut(follower).is_some_and(|it| it.following.remove(followee));
+        if !removed {
+            return None;
+        }
+        let mut mutual = false;
+        if let Some(side) = self.users.get_mut(follower) {
+            mutual = side.mutual.remove(followee);
+        }
+        if let Some(side) = self.users.get_mut(followee) {
+            side.followers.remove(follower);
+            side.mutual.remove(follower);
+        }
+        for user in [follower, followee] {
+            if self.users.get(user).is_some_and(UserFollows::is_empty) {
+                self.users.remove(user);
+            }
+        }
+        Some(mutual)
+    }
+
+    /// Forgets a deleted account: its lists and its place in everyone else's, as the store's
+    /// `DeleteAccount` does.
+    pub(crate) fn forget(&mut self, user: &UserId) {
+        let Some(side) = self.users.remove(user) else { return };
+        let others: Vec<UserId> = side.following.by_user.keys().chain(side.followers.by_user.keys()).cloned().collect();
+        for other in others {
+            if let Some(it) = self.users.get_mut(&other) {
+                it.following.remove(user);
+                it.followers.remove(user);
+                it.mutual.remove(user);
+                if it.is_empty() {
+                    self.users.remove(&other);
+                }
+            }
+        }
+    }
 }
 
 /// The relationship chain of an app's users (only users with something in it have an entry).
@@ -142,6 +286,7 @@ impl AppState {
             watchers: Mutex::new(Watchers::default()),
             pendency_read_times: Mutex::new(HashMap::new()),
             relations: Mutex::new(Relations::default()),
+            follows: Mutex::new(Follows::default()),
         }
     }
 
@@ -616,6 +761,42 @@ mod tests {
 
     fn conv(name: &str) -> ConvKey {
         ConvKey::Group(GroupId::parse(name).unwrap())
+    }
+
+    fn user(name: &str) -> UserId {
+        UserId::parse(name).unwrap()
+    }
+
+    fn counts(follows: &Follows, name: &str) -> (usize, usize, usize) {
+        follows.of(&user(name)).map_or((0, 0, 0), |it| (it.followers.len(), it.following.len(), it.mutual.len()))
+    }
+
+    #[test]
+    fn follows_keep_both_sides_and_the_mutual_lists_in_step() {
+        let mut follows = Follows::default();
+        assert!(!follows.add(&user("a"), &user("b"), 5), "one way is not mutual");
+        assert!(follows.add(&user("b"), &user("a"), 3), "both ways are");
+        assert_eq!(counts(&follows, "a"), (1, 1, 1));
+        assert_eq!(follows.of(&user("a")).unwrap().mutual.time_of(&user("b")), Some(5), "the later of the two times");
+        follows.add(&user("c"), &user("a"), 7);
+        follows.add(&user("d"), &user("a"), 7);
+        // Newest first, a page after a cursor, and whether more follow.
+        let side = &follows.of(&user("a")).unwrap().followers;
+        let (page, more) = side.page(None, 2);
+        assert_eq!(page, [(user("c"), 7), (user("d"), 7)]);
+        assert!(more);
+        let (page, more) = side.page(Some(&(7, user("d"))), 2);
+        assert_eq!(page, [(user("b"), 3)]);
+        assert!(!more);
+        assert_eq!(follows.remove(&user("b"), &user("a")), Some(true), "they were mutual");
+        assert_eq!(follows.remove(&user("b"), &user("a")), None, "not twice");
+        assert_eq!(counts(&follows, "a"), (2, 1, 0));
+        assert_eq!(counts(&follows, "b"), (1, 0, 0));
+        follows.forget(&user("a"));
+        for name in ["a", "b", "c", "d"] {
+            assert_eq!(counts(&follows, name), (0, 0, 0), "{name}");
+        }
+        assert!(follows.users.is_empty(), "users left with nothing are not kept");
     }
 
     #[test]

@@ -91,6 +91,8 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
                 })
             })
             .collect(),
+        // TIM's Electron SDK has no follow callbacks.
+        Event::Follow(_) => Vec::new(),
         // The client resumes after an overflow by itself; what the app missed comes again.
         // TIM's SDK has no callback for messages the user deleted on another device.
         Event::MessagesDeleted(_)

@@ -259,6 +259,12 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         OpKind::SetC2cRecvOpt => &["TIMMsgSetC2CReceiveMessageOpt"],
         OpKind::GetC2cRecvOpt => &["TIMMsgGetC2CReceiveMessageOpt"],
         OpKind::SetGroupRecvOpt => &["TIMMsgSetGroupReceiveMessageOpt"],
+        // TIM's Electron SDK 8.0 has no follow methods; the Web SDK and the REST API have them.
+        OpKind::FollowUsers
+        | OpKind::UnfollowUsers
+        | OpKind::GetFollowList
+        | OpKind::GetFollowInfo
+        | OpKind::CheckFollowType => &[],
     }
 }
 

@@ -30,6 +30,7 @@ pub mod conv;
 pub mod conv_manage;
 pub mod enums;
 pub mod error;
+pub mod follow;
 pub mod frame;
 pub mod friendship;
 pub mod ids;

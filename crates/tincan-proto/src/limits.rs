@@ -158,6 +158,18 @@ pub const FRIEND_CUSTOM_VALUE_BYTES_MAX: usize = 500;
 pub const FRIEND_CUSTOM_FIELDS_MAX: usize = 20;
 /// Users named in one relationship call, at most (TIM: 1,000 per `friend_add`).
 pub const FRIEND_USERS_PER_CALL_MAX: usize = 1_000;
+/// Users named in one follow, unfollow or count call, at most (TIM: 20).
+pub const FOLLOW_USERS_PER_CALL_MAX: usize = 20;
+/// Users named in one follow check, at most (TIM: 100).
+pub const FOLLOW_CHECK_USERS_MAX: usize = 100;
+/// Users one user follows, at most (TIM: 5,000; followers are not limited).
+pub const FOLLOWING_MAX: usize = 5_000;
+/// Users in a page of a follow list when the client names no count (TIM's Web SDK: 500).
+pub const FOLLOW_LIST_COUNT_DEFAULT: usize = 500;
+/// Users in a page of REST `follow_get` when `WantNum` is left out (TIM: 100).
+pub const FOLLOW_LIST_COUNT_DEFAULT_REST: usize = 100;
+/// Users in a page of a follow list, at most (TIM: 1,000).
+pub const FOLLOW_LIST_COUNT_MAX: usize = 1_000;
 /// Keywords of one friend search, at most (TIM: 5).
 pub const FRIEND_SEARCH_KEYWORDS_MAX: usize = 5;
 /// Largest page of friend requests, and its default.

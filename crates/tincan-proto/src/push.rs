@@ -27,6 +27,8 @@ pub const GROUP: &str = "group";
 pub const PROFILE: &str = "profile";
 /// `push` kind of [`FriendPush`].
 pub const FRIEND: &str = "friend";
+/// `push` kind of [`FollowPush`].
+pub const FOLLOW: &str = "follow";
 /// `push` kind of [`UserStatusPush`]; not an event of the stream (`pos` 0): status is live
 /// state, which a device that was away asks for again (`status_get`).
 pub const USER_STATUS: &str = "user_status";
@@ -310,4 +312,20 @@ pub struct MsgDeletedPush {
     pub msg_ids: Vec<String>,
     /// Their seqs, in the same order.
     pub seqs: Vec<u64>,
+}
+
+/// A change of one of the user's follow lists, pushed to every device of each user whose lists
+/// changed (the device that made the change excepted): TIM's Web SDK raises it as
+/// `onMyFollowersListUpdated`, `onMyFollowingListUpdated` or `onMutualFollowersListUpdated`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowPush {
+    /// Which list: 1 followers, 2 following, 3 mutual (`crate::follow::FOLLOW_TYPE_*`).
+    pub follow_change_elem_follow_type: u32,
+    /// Whether the users joined the list (`true`) or left it.
+    pub follow_change_elem_is_add: bool,
+    /// The users.
+    pub follow_change_elem_user_id_list: Vec<String>,
+    /// Their profiles, for users who joined the list; empty for users who left it.
+    pub follow_change_elem_user_profile_list: Vec<crate::profile::UserProfile>,
 }

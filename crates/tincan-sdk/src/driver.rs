@@ -606,6 +606,11 @@ impl Driver {
                     deliver!(Event::Friend(payload));
                 }
             }
+            push::FOLLOW => {
+                if let Ok(payload) = serde_json::from_str::<tincan_proto::push::FollowPush>(data) {
+                    deliver!(Event::Follow(payload));
+                }
+            }
             push::USER_STATUS => {
                 if let Ok(payload) = serde_json::from_str::<UserStatusPush>(data) {
                     deliver!(Event::UserStatusChanged(payload.statuses));

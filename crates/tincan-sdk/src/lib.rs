@@ -22,6 +22,7 @@ mod conv_manage;
 mod convs;
 mod driver;
 mod extensions;
+mod follows;
 mod friends;
 pub mod group_attributes;
 pub mod groups;
@@ -161,6 +162,10 @@ pub enum Event {
     /// `TIMSetFriendBlackListAddedCallback`, `TIMSetFriendBlackListDeletedCallback`, by
     /// `friend_change_elem_change_type`).
     Friend(tincan_proto::push::FriendPush),
+    /// One of this user's follow lists changed, on another device or by another user (TIM's
+    /// Web SDK events `onMyFollowersListUpdated`, `onMyFollowingListUpdated` and
+    /// `onMutualFollowersListUpdated`, by `follow_change_elem_follow_type`).
+    Follow(tincan_proto::push::FollowPush),
     /// A group's attributes changed (TIM `TIMSetGroupAttributeChangedCallback`): every
     /// attribute as it is now.
     GroupAttributesChanged(tincan_proto::push::GroupAttributesPush),

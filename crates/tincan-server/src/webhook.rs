@@ -259,6 +259,25 @@ fn event_body(command: &str, event: &CallbackEvent) -> (Value, u32) {
             }
             (body, *platform)
         }
+        CallbackEvent::Follow { from, to, event_time_ms, platform } => {
+            let body = if command == tincan_core::config::CALLBACK_FOLLOW_ADD {
+                let list: Vec<Value> = to.iter().map(|user| json!({"To_Account": user})).collect();
+                json!({
+                    "CallbackCommand": command,
+                    "From_Account": from,
+                    "FollowList": list,
+                    "EventTime": event_time_ms,
+                })
+            } else {
+                json!({
+                    "CallbackCommand": command,
+                    "From_Account": from,
+                    "To_Account": to,
+                    "EventTime": event_time_ms,
+                })
+            };
+            (body, *platform)
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use tincan_proto::profile::{CustomString, UserProfile};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
     AccountRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
+    FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
     GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan,
     MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, StoreError,
     StoreRead, StoreResult, UserEventRecord,
@@ -213,6 +213,14 @@ impl StoreRead for PostgresReader {
             group_counters: load_group_counters(&next())?,
             group_bans: decode(&next(), |row| {
                 Ok((get_uint(row, 0)?, get_group(row, 1)?, get_user(row, 2)?, get_uint(row, 3)?))
+            })?,
+            follows: decode(&next(), |row| {
+                Ok(FollowRecord {
+                    sdkappid: get_uint(row, 0)?,
+                    follower: get_user(row, 1)?,
+                    followee: get_user(row, 2)?,
+                    follow_time: get_uint(row, 3)?,
+                })
             })?,
         })
     }
@@ -599,6 +607,10 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
          join grp g on g.sdkappid = b.sdkappid and g.group_id = b.group_id \
          where g.dismissed_at is null order by b.sdkappid, b.group_id, b.user_id",
         "reading bans",
+    ),
+    (
+        "select sdkappid, follower, followee, follow_time from follow order by sdkappid, follower, followee",
+        "reading follows",
     ),
 ];
 

@@ -383,6 +383,22 @@ fn encode(op: &WriteOp, out: &mut Vec<Exec>) {
             params![int(*sdkappid), owner.as_str().to_owned(), peer.as_str().to_owned()],
             "deleting a blocklist entry",
         )),
+        WriteOp::PutFollow(record) => out.push(exec(
+            "insert into follow (sdkappid, follower, followee, follow_time) values ($1, $2, $3, $4) \
+             on conflict (sdkappid, follower, followee) do update set follow_time = excluded.follow_time",
+            params![
+                int(record.sdkappid),
+                record.follower.as_str().to_owned(),
+                record.followee.as_str().to_owned(),
+                int(record.follow_time),
+            ],
+            "storing a follow",
+        )),
+        WriteOp::DeleteFollow { sdkappid, follower, followee } => out.push(exec(
+            "delete from follow where sdkappid = $1 and follower = $2 and followee = $3",
+            params![int(*sdkappid), follower.as_str().to_owned(), followee.as_str().to_owned()],
+            "deleting a follow",
+        )),
         WriteOp::PutFriendMeta(record) => out.push(put_friend_meta(record)),
         WriteOp::PutGroupAttributes(record) => out.extend(put_group_attributes(record)),
         WriteOp::SetGroupCounters(record) => out.extend(set_group_counters(record)),
@@ -896,6 +912,7 @@ fn delete_relations(sdkappid: u64, user: &UserId) -> Vec<Exec> {
         ),
         ("delete from friend_block where sdkappid = $1 and (owner = $2 or peer = $2)", "deleting blocklist entries"),
         ("delete from friend_meta where sdkappid = $1 and owner = $2", "deleting friend groups"),
+        ("delete from follow where sdkappid = $1 and (follower = $2 or followee = $2)", "deleting follows"),
     ]
     .into_iter()
     .map(|(sql, context)| exec(sql, params![int(sdkappid), user.as_str().to_owned()], context))

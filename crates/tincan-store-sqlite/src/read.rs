@@ -107,6 +107,7 @@ impl StoreRead for SqliteReader {
                 friends: load_friends(connection)?,
                 friend_requests: load_friend_requests(connection)?,
                 blocks: load_blocks(connection)?,
+                follows: load_follows(connection)?,
                 friend_metas: load_friend_metas(connection)?,
                 revisions: load_revisions(connection)?,
                 group_attributes: load_group_attributes(connection)?,
@@ -896,6 +897,23 @@ fn load_blocks(connection: &Connection) -> StoreResult<Vec<tincan_store::BlockRe
                 owner: columns.user(1)?,
                 peer: columns.user(2)?,
                 blocked_at: columns.u64(3)?,
+            })
+        },
+    )
+}
+
+fn load_follows(connection: &Connection) -> StoreResult<Vec<tincan_store::FollowRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, follower, followee, follow_time from follow order by sdkappid, follower, followee",
+        [],
+        "reading follows",
+        |columns| {
+            Ok(tincan_store::FollowRecord {
+                sdkappid: columns.u64(0)?,
+                follower: columns.user(1)?,
+                followee: columns.user(2)?,
+                follow_time: columns.u64(3)?,
             })
         },
     )

@@ -192,6 +192,21 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             params![to_sql(*sdkappid), owner.as_str(), peer.as_str()],
             "deleting a blocklist entry",
         ),
+        WriteOp::PutFollow(record) => execute(
+            "insert or replace into follow (sdkappid, follower, followee, follow_time) values (?1, ?2, ?3, ?4)",
+            params![
+                to_sql(record.sdkappid),
+                record.follower.as_str(),
+                record.followee.as_str(),
+                to_sql(record.follow_time)
+            ],
+            "storing a follow",
+        ),
+        WriteOp::DeleteFollow { sdkappid, follower, followee } => execute(
+            "delete from follow where sdkappid = ?1 and follower = ?2 and followee = ?3",
+            params![to_sql(*sdkappid), follower.as_str(), followee.as_str()],
+            "deleting a follow",
+        ),
         WriteOp::PutFriendMeta(record) => {
             if record.is_empty() {
                 execute(
@@ -618,6 +633,7 @@ fn delete_relations(execute: &Execute<'_>, sdkappid: u64, user: &str) -> StoreRe
         ),
         ("delete from friend_block where sdkappid = ?1 and (owner = ?2 or peer = ?2)", "deleting blocklist entries"),
         ("delete from friend_meta where sdkappid = ?1 and owner = ?2", "deleting friend groups"),
+        ("delete from follow where sdkappid = ?1 and (follower = ?2 or followee = ?2)", "deleting follows"),
     ] {
         execute(sql, params![to_sql(sdkappid), user], context)?;
     }

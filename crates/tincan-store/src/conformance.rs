@@ -41,6 +41,7 @@ pub fn run_all(open: OpenStore<'_>) {
     messages_deleted_for_one_user_stay_for_the_others(open);
     text_keeps_every_character(open);
     the_relationship_chain_loads_back_and_goes_with_its_accounts(open);
+    follows_load_back_and_go_with_their_accounts(open);
     group_attributes_and_counters_load_back(open);
     message_extensions_read_back_by_key(open);
     a_senders_messages_read_back_newest_first(open);
@@ -822,6 +823,76 @@ fn the_relationship_chain_loads_back_and_goes_with_its_accounts(open: OpenStore<
     assert!(state.friend_requests.is_empty());
     assert!(state.blocks.is_empty());
     assert_eq!(state.friend_metas, vec![meta("alice")]);
+}
+
+fn follows_load_back_and_go_with_their_accounts(open: OpenStore<'_>) {
+    use crate::FollowRecord;
+    let (reader, mut writer) = open();
+    let account = |name: &str, tiny_id: u64| AccountRecord {
+        sdkappid: APP,
+        user: user(name),
+        tiny_id,
+        created_at: 1,
+        receipt_private: false,
+    };
+    let follow = |follower: &str, followee: &str, follow_time: u64| FollowRecord {
+        sdkappid: APP,
+        follower: user(follower),
+        followee: user(followee),
+        follow_time,
+    };
+    let other_app = FollowRecord { sdkappid: APP + 1, ..follow("alice", "bob", 3) };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutApp(app_record()),
+            WriteOp::PutAccount(account("alice", 1)),
+            WriteOp::PutAccount(account("bob", 2)),
+            WriteOp::PutAccount(account("carol", 3)),
+            WriteOp::PutFollow(follow("bob", "alice", 5)),
+            WriteOp::PutFollow(follow("alice", "bob", u64::from(u32::MAX) + 7)),
+            WriteOp::PutFollow(follow("carol", "alice", 6)),
+            WriteOp::PutFollow(follow("alice", "carol", 1)),
+            WriteOp::PutFollow(other_app.clone()),
+        ],
+        1,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(
+        state.follows,
+        vec![
+            follow("alice", "bob", u64::from(u32::MAX) + 7),
+            follow("alice", "carol", 1),
+            follow("bob", "alice", 5),
+            follow("carol", "alice", 6),
+            other_app.clone(),
+        ],
+        "follows load back in (app, follower, followee) order"
+    );
+    apply(
+        &mut writer,
+        vec![
+            // Following again replaces the time; unfollowing removes the one direction.
+            WriteOp::PutFollow(follow("alice", "carol", 9)),
+            WriteOp::DeleteFollow { sdkappid: APP, follower: user("bob"), followee: user("alice") },
+            WriteOp::DeleteFollow { sdkappid: APP, follower: user("bob"), followee: user("carol") },
+        ],
+        2,
+    );
+    let state = reader.load(0).expect("load");
+    assert_eq!(
+        state.follows,
+        vec![
+            follow("alice", "bob", u64::from(u32::MAX) + 7),
+            follow("alice", "carol", 9),
+            follow("carol", "alice", 6),
+            other_app.clone(),
+        ]
+    );
+    // Deleting an account takes its follows both ways, and no other app's.
+    apply(&mut writer, vec![WriteOp::DeleteAccount { sdkappid: APP, user: user("alice") }], 3);
+    let state = reader.load(0).expect("load");
+    assert_eq!(state.follows, vec![other_app]);
 }
 
 fn revised_messages_read_back_and_replay(open: OpenStore<'_>) {

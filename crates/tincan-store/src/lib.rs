@@ -281,6 +281,17 @@ pub enum WriteOp {
     },
     /// Stores a user's friend groups and request read time (removes them when empty).
     PutFriendMeta(FriendMetaRecord),
+    /// Records a follow (or replaces its time).
+    PutFollow(FollowRecord),
+    /// Removes a follow.
+    DeleteFollow {
+        /// The app.
+        sdkappid: u64,
+        /// Who followed.
+        follower: UserId,
+        /// Who was followed.
+        followee: UserId,
+    },
     /// Replaces a group's custom attributes with these (none removes them all).
     PutGroupAttributes(GroupAttributesRecord),
     /// Sets these counters of a group, keeping its others.

@@ -28,8 +28,8 @@ use tincan_proto::{GroupId, UserId};
 
 use crate::{
     AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
-    ConvSummary, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
-    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan,
+    ConvSummary, FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord,
+    GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan,
     MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store,
     StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
@@ -145,6 +145,8 @@ struct Tables {
     friend_requests: BTreeMap<(u64, UserId, UserId), FriendRequestRecord>,
     /// Blocklist entries by (app, owner, blocked).
     blocks: BTreeMap<(u64, UserId, UserId), BlockRecord>,
+    /// Follows by (app, follower, followee).
+    follows: BTreeMap<(u64, UserId, UserId), FollowRecord>,
     /// Friend groups and read times by (app, user).
     friend_metas: BTreeMap<(u64, UserId), FriendMetaRecord>,
     /// Groups' custom attributes, by key.
@@ -340,6 +342,13 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
         }
         WriteOp::DeleteBlock { sdkappid, owner, peer } => {
             batch.remove(|tables| &mut tables.blocks, &(*sdkappid, owner.clone(), peer.clone()));
+        }
+        WriteOp::PutFollow(record) => {
+            let key = (record.sdkappid, record.follower.clone(), record.followee.clone());
+            batch.put(|tables| &mut tables.follows, key, record.clone());
+        }
+        WriteOp::DeleteFollow { sdkappid, follower, followee } => {
+            batch.remove(|tables| &mut tables.follows, &(*sdkappid, follower.clone(), followee.clone()));
         }
         WriteOp::PutFriendMeta(record) => {
             let key = (record.sdkappid, record.owner.clone());
@@ -547,6 +556,10 @@ fn delete_relations(batch: &mut Batch<'_>, sdkappid: u64, user: &UserId) {
     let blocks: Vec<_> = batch.tables.blocks.keys().filter(|key| names(key)).cloned().collect();
     for key in &blocks {
         batch.remove(|tables| &mut tables.blocks, key);
+    }
+    let follows: Vec<_> = batch.tables.follows.keys().filter(|key| names(key)).cloned().collect();
+    for key in &follows {
+        batch.remove(|tables| &mut tables.follows, key);
     }
     batch.remove(|tables| &mut tables.friend_metas, &(sdkappid, user.clone()));
 }
@@ -760,6 +773,7 @@ impl StoreRead for MemoryReader {
             friends: tables.friends.values().cloned().collect(),
             friend_requests: tables.friend_requests.values().cloned().collect(),
             blocks: tables.blocks.values().cloned().collect(),
+            follows: tables.follows.values().cloned().collect(),
             friend_metas: tables.friend_metas.values().cloned().collect(),
             revisions: load_revisions(&tables),
             group_attributes: tables

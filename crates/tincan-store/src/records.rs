@@ -351,6 +351,8 @@ pub struct LoadedState {
     pub friend_requests: Vec<FriendRequestRecord>,
     /// Blocklist entries, by app, owner and blocked user.
     pub blocks: Vec<BlockRecord>,
+    /// Follows, by app, follower and followee.
+    pub follows: Vec<FollowRecord>,
     /// Users' friend groups and request read times, by app and user.
     pub friend_metas: Vec<FriendMetaRecord>,
     /// The attributes of groups not dismissed that have any, by app and group.
@@ -417,6 +419,19 @@ pub struct BlockRecord {
     pub peer: UserId,
     /// When, in seconds.
     pub blocked_at: u64,
+}
+
+/// `follower` follows `followee`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// Who follows.
+    pub follower: UserId,
+    /// Who is followed.
+    pub followee: UserId,
+    /// Since when, in seconds.
+    pub follow_time: u64,
 }
 
 /// A user's friend groups and when it last read its friend requests.

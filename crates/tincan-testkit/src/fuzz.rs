@@ -188,6 +188,11 @@ pub fn parse_op(op: &str, data: Option<&RawValue>) {
         set_c2c_recv_opt,
         get_c2c_recv_opt,
         set_group_recv_opt,
+        follow_add,
+        follow_delete,
+        follow_get_list,
+        follow_get_info,
+        follow_check,
         search_groups,
         search_group_members,
         friend_add,
@@ -273,6 +278,8 @@ const USER_AND_GROUP_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER, Erro
 const USER_CODES: &[ErrorCode] = &[ErrorCode::INVALID_IDENTIFIER];
 /// Groups only.
 const GROUP_CODES: &[ErrorCode] = &[ErrorCode::GROUP_INVALID_ID];
+/// A follow list's cursor, which names a user.
+const CURSOR_CODES: &[ErrorCode] = &[ErrorCode::FRIEND_INVALID_PARAMETERS];
 
 fn after_parse<R: AfterParse>(request: &R) {
     request.after_parse();
@@ -360,6 +367,11 @@ nothing_after_parse!(
     set_c2c_recv_opt: USER_CODES,
     get_c2c_recv_opt: USER_CODES,
     set_group_recv_opt: GROUP_CODES,
+    follow_add: USER_CODES,
+    follow_delete: USER_CODES,
+    follow_get_list: CURSOR_CODES,
+    follow_get_info: USER_CODES,
+    follow_check: USER_CODES,
     search_groups,
     search_group_members: GROUP_CODES,
     friend_add: USER_CODES,

@@ -549,6 +549,7 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::ProfileChanged(profile) => json!({"event": "profile", "data": profile}),
         Event::UserStatusChanged(statuses) => json!({"event": "user_status", "data": statuses}),
         Event::Friend(push) => json!({"event": "friend", "data": push}),
+        Event::Follow(push) => json!({"event": "follow", "data": push}),
         Event::GroupAttributesChanged(push) => json!({"event": "group_attributes", "data": push}),
         Event::GroupCountersChanged(push) => json!({"event": "group_counters", "data": push}),
     }
@@ -623,7 +624,8 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         | Event::SelfProfileChanged(_)
         | Event::ProfileChanged(_)
         | Event::UserStatusChanged(_)
-        | Event::Friend(_) => None,
+        | Event::Friend(_)
+        | Event::Follow(_) => None,
     }
 }
 

@@ -91,6 +91,8 @@ const USABLE_MODULES = new Set([
   "group",
   "relationship-module",
   "friend",
+  "follow-module",
+  "follow",
   "conversation",
   "history-message",
   "message-enhancer",
@@ -176,6 +178,38 @@ function stringList(method: string, name: string, value: unknown): string[] {
     throw invalid(method, `${name} must be a non-empty array of IDs`);
   }
   return value as string[];
+}
+
+/** TIM's `TIMFollowType` lists, as the server numbers them. */
+const FOLLOW_TYPE = { FOLLOWERS: 1, FOLLOWING: 2, MUTUAL: 3 } as const;
+/** The event of each follow list's changes. */
+const FOLLOW_EVENTS: Record<number, string> = {
+  [FOLLOW_TYPE.FOLLOWERS]: EVENT.MY_FOLLOWERS_LIST_UPDATED,
+  [FOLLOW_TYPE.FOLLOWING]: EVENT.MY_FOLLOWING_LIST_UPDATED,
+  [FOLLOW_TYPE.MUTUAL]: EVENT.MUTUAL_FOLLOWERS_LIST_UPDATED,
+};
+/** Users in a page of a follow list, as TIM's Web SDK asks for. */
+const FOLLOW_PAGE = 500;
+
+/** One user's result of `followUser` and `unfollowUser`. */
+interface FollowResult {
+  userID: string;
+  resultCode: number;
+  resultInfo: string;
+}
+
+/** A page of a follow list: the users' profiles with `followTime`, and the next page's cursor. */
+interface FollowPage {
+  resultList: (Profile & { followTime: number })[];
+  nextCursor: string;
+}
+
+/** A user's follow counts. */
+interface FollowInfo {
+  userID: string;
+  followersCount: number;
+  followingCount: number;
+  mutualFollowersCount: number;
 }
 
 /** TIM's code for a change the relationship chain does not allow (not a friend, no such group). */
@@ -1289,6 +1323,131 @@ export class ChatSDK {
     });
   }
 
+  // ----- Follows -----
+
+  /**
+   * Follows users (at most 20). Resolves with one `{userID, resultCode, resultInfo}` per user,
+   * in order; a user followed already succeeds. Rejects with the first refusal when every user
+   * failed.
+   */
+  async followUser(userIDList: unknown): Promise<ChatResponse<FollowResult[]>> {
+    return this.changeFollows("followUser", "follow_add", userIDList);
+  }
+
+  /** Stops following users (at most 20); resolves and rejects as `followUser`. */
+  async unfollowUser(userIDList: unknown): Promise<ChatResponse<FollowResult[]>> {
+    return this.changeFollows("unfollowUser", "follow_delete", userIDList);
+  }
+
+  /** A page of the users who follow this user, newest first: `{resultList, nextCursor}`. */
+  async getMyFollowersList(nextCursor?: unknown): Promise<ChatResponse<FollowPage>> {
+    return this.followPage("getMyFollowersList", FOLLOW_TYPE.FOLLOWERS, nextCursor);
+  }
+
+  /** A page of the users this user follows, newest first: `{resultList, nextCursor}`. */
+  async getMyFollowingList(nextCursor?: unknown): Promise<ChatResponse<FollowPage>> {
+    return this.followPage("getMyFollowingList", FOLLOW_TYPE.FOLLOWING, nextCursor);
+  }
+
+  /** A page of the users who follow this user and whom it follows: `{resultList, nextCursor}`. */
+  async getMutualFollowersList(nextCursor?: unknown): Promise<ChatResponse<FollowPage>> {
+    return this.followPage("getMutualFollowersList", FOLLOW_TYPE.MUTUAL, nextCursor);
+  }
+
+  /**
+   * The follower, following and mutual counts of users (at most 20), of this user when no list
+   * is given: one `{userID, followersCount, followingCount, mutualFollowersCount}` per user that
+   * exists; rejects with 30003 when none does.
+   */
+  async getUserFollowInfo(userIDList?: unknown): Promise<ChatResponse<FollowInfo[]>> {
+    const method = "getUserFollowInfo";
+    const connection = this.requireLogin(method);
+    const users = userIDList === undefined ? [] : stringList(method, "userIDList", userIDList);
+    const answer = await connection.request("follow_get_info", { user_id_list: users }, true);
+    const infos: any[] = answer.infos ?? [];
+    const found = infos.filter((info) => Number(info.follow_info_result_code ?? 0) === 0);
+    if (found.length === 0 && infos.length > 0) {
+      const first = infos[0];
+      throw new ChatError(Number(first.follow_info_result_code), `${method}: ${first.follow_info_result_info}`);
+    }
+    return ok(
+      found.map((info) => ({
+        userID: String(info.follow_info_user_id ?? ""),
+        followersCount: Number(info.follow_info_followers_count ?? 0),
+        followingCount: Number(info.follow_info_followings_count ?? 0),
+        mutualFollowersCount: Number(info.follow_info_mutual_followers_count ?? 0),
+      })),
+    );
+  }
+
+  /**
+   * This user's relationship with users (at most 100): one `{userID, followType}` per user that
+   * exists, `followType` 0 none, 1 the user follows this one, 2 this one follows the user, 3
+   * both; rejects with 30003 when none exists.
+   */
+  async checkFollowType(userIDList: unknown): Promise<ChatResponse<{ userID: string; followType: number }[]>> {
+    const method = "checkFollowType";
+    const connection = this.requireLogin(method);
+    const users = stringList(method, "userIDList", userIDList);
+    const answer = await connection.request("follow_check", { user_id_list: users }, true);
+    const results: any[] = answer.results ?? [];
+    const found = results.filter((it) => Number(it.follow_type_check_result_code ?? 0) === 0);
+    if (found.length === 0 && results.length > 0) {
+      const first = results[0];
+      throw new ChatError(Number(first.follow_type_check_result_code), `${method}: ${first.follow_type_check_result_info}`);
+    }
+    return ok(
+      found.map((it) => ({
+        userID: String(it.follow_type_check_result_user_id ?? ""),
+        followType: Number(it.follow_type_check_result_follow_type ?? 0),
+      })),
+    );
+  }
+
+  private async changeFollows(method: string, op: string, userIDList: unknown): Promise<ChatResponse<FollowResult[]>> {
+    const connection = this.requireLogin(method);
+    const users = stringList(method, "userIDList", userIDList);
+    const answer = await connection.request(op, { user_id_list: users }, true);
+    const results: FollowResult[] = (answer.results ?? []).map((it: Record<string, any>) => ({
+      userID: String(it.follow_operation_result_user_id ?? ""),
+      resultCode: Number(it.follow_operation_result_code ?? 0),
+      resultInfo: String(it.follow_operation_result_info ?? ""),
+    }));
+    const first = results[0];
+    if (first && results.every((it) => it.resultCode !== 0)) {
+      throw new ChatError(first.resultCode, `${method}: ${first.userID}: ${first.resultInfo}`);
+    }
+    return ok(results);
+  }
+
+  private async followPage(method: string, followType: number, nextCursor: unknown): Promise<ChatResponse<FollowPage>> {
+    const connection = this.requireLogin(method);
+    if (nextCursor !== undefined && nextCursor !== null && typeof nextCursor !== "string") {
+      throw invalid(method, "nextCursor must be a string");
+    }
+    const data = { follow_type: followType, next_cursor: nextCursor ?? "", count: FOLLOW_PAGE };
+    const answer = await connection.request("follow_get_list", data, true);
+    const resultList = (answer.follow_list_result_user_info_list ?? []).map((entry: Record<string, any>) => ({
+      ...profileFromWire(entry.follow_entry_user_profile ?? {}),
+      followTime: Number(entry.follow_entry_follow_time ?? 0),
+    }));
+    return ok({ resultList, nextCursor: String(answer.follow_list_result_next_cursor ?? "") });
+  }
+
+  /** A `follow` push as TIM's follow list events: `{userInfoList, isAdd}`. */
+  private onFollowPush(data: any): void {
+    if (!this.ready) return;
+    const event = FOLLOW_EVENTS[Number(data?.follow_change_elem_follow_type)];
+    if (!event) return;
+    const isAdd = data.follow_change_elem_is_add === true;
+    const ids: string[] = (data.follow_change_elem_user_id_list ?? []).map(String);
+    const profiles: any[] = data.follow_change_elem_user_profile_list ?? [];
+    const userInfoList = isAdd
+      ? ids.map((userID, index) => profileFromWire({ ...(profiles[index] ?? {}), user_profile_identifier: userID }))
+      : ids;
+    this.emit(event, { userInfoList, isAdd });
+  }
+
   // ----- Group attributes and counters -----
 
   async initGroupAttributes(options: any): Promise<ChatResponse<{ groupAttributes: Record<string, string> }>> {
@@ -2336,13 +2495,6 @@ export class ChatSDK {
   searchCloudMessages(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudMessages"); }
   searchCloudUsers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudUsers"); }
   setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
-  followUser(..._args: unknown[]): Promise<never> { return this.notEnabled("followUser"); }
-  unfollowUser(..._args: unknown[]): Promise<never> { return this.notEnabled("unfollowUser"); }
-  getMyFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMyFollowersList"); }
-  getMyFollowingList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMyFollowingList"); }
-  getMutualFollowersList(..._args: unknown[]): Promise<never> { return this.notEnabled("getMutualFollowersList"); }
-  getUserFollowInfo(..._args: unknown[]): Promise<never> { return this.notEnabled("getUserFollowInfo"); }
-  checkFollowType(..._args: unknown[]): Promise<never> { return this.notEnabled("checkFollowType"); }
   pinGroupMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("pinGroupMessage"); }
   markGroupMemberList(..._args: unknown[]): Promise<never> { return this.notEnabled("markGroupMemberList"); }
   createTopicInCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("createTopicInCommunity"); }
@@ -2529,6 +2681,9 @@ export class ChatSDK {
         break;
       case "friend":
         this.onFriendPush(data);
+        break;
+      case "follow":
+        this.onFollowPush(data);
         break;
       case "group_attributes":
         this.onGroupAttributesPush(data);

@@ -22,7 +22,6 @@ export interface MethodCoverage {
 const entry = (area: string, state: MethodState, note = ""): MethodCoverage => ({ area, state, note });
 
 const UPLOAD = "uploads payload.file (a File, a Blob or a file input) to the server before sending, with onProgress; TIM's payload with the server's URLs";
-const NO_FOLLOW = "the server has no follow relationships";
 const NO_SIGNALING = "the server has no signaling";
 const NO_TOPICS = "the server has no community topics";
 const NO_SEARCH = "the server has no cloud search of messages or users";
@@ -137,13 +136,13 @@ export const COVERAGE: Record<string, MethodCoverage> = {
   renameFriendGroup: entry("friend", "works"),
 
   // Follow.
-  followUser: entry("follow", "not-enabled", NO_FOLLOW),
-  unfollowUser: entry("follow", "not-enabled", NO_FOLLOW),
-  getMyFollowersList: entry("follow", "not-enabled", NO_FOLLOW),
-  getMyFollowingList: entry("follow", "not-enabled", NO_FOLLOW),
-  getMutualFollowersList: entry("follow", "not-enabled", NO_FOLLOW),
-  getUserFollowInfo: entry("follow", "not-enabled", NO_FOLLOW),
-  checkFollowType: entry("follow", "not-enabled", NO_FOLLOW),
+  followUser: entry("follow", "works", "at most 20 users; a user followed already succeeds; resolves with one result per user"),
+  unfollowUser: entry("follow", "works", "at most 20 users; a user not followed succeeds"),
+  getMyFollowersList: entry("follow", "works", "500 a page, newest first, with nextCursor"),
+  getMyFollowingList: entry("follow", "works", "500 a page, newest first, with nextCursor"),
+  getMutualFollowersList: entry("follow", "works", "500 a page, newest first, with nextCursor"),
+  getUserFollowInfo: entry("follow", "works", "each entry also names its userID"),
+  checkFollowType: entry("follow", "works", "at most 100 users"),
 
   // Groups.
   getGroupList: entry("group", "works"),

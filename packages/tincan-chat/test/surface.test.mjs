@@ -161,6 +161,7 @@ test("callExperimentalAPI answers what the server has and reports nothing", asyn
     assert.equal(chat.callExperimentalAPI("canIUseModule", ["group-module"]), true);
     assert.equal(chat.callExperimentalAPI("canIUseModule", ["relationship-module"]), true);
     assert.equal(chat.callExperimentalAPI("canIUseModule", ["signaling-module"]), false);
+    assert.equal(chat.callExperimentalAPI("canIUseModule", ["follow-module"]), true);
     await chat.callExperimentalAPI("statTUIKeyFeatures", { feature: "x" });
     const unknown = await rejection(chat.callExperimentalAPI("noSuchThing", {}));
     assert.equal(unknown.code, 2905);

@@ -46,6 +46,8 @@ const CALLBACK_COMMANDS = [
   { name: "Sns.CallbackFriendDelete", when: "After a friendship ends." },
   { name: "Sns.CallbackBlackListAdd", when: "After a user blocks someone." },
   { name: "Sns.CallbackBlackListDelete", when: "After a user unblocks someone." },
+  { name: "Follow.CallbackAfterFollowAdd", when: "After a user follows others." },
+  { name: "Follow.CallbackAfterFollowDelete", when: "After a user stops following others." },
 ];
 
 export function featuresPage(context: ConsoleContext, main: HTMLElement): void {

@@ -283,6 +283,7 @@ impl Engine {
             self.commit_unlocked(vec![WriteOp::DeleteAccount { sdkappid, user: user.clone() }], Tell::Nobody).await?;
             if let Some(app) = self.app(sdkappid) {
                 crate::state::lock(&app.relations).forget(user);
+                crate::state::lock(&app.follows).forget(user);
             }
         }
         Ok(existed)

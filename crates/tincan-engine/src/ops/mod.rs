@@ -10,6 +10,7 @@ pub(crate) mod common;
 pub(crate) mod conversations;
 pub(crate) mod directory;
 pub(crate) mod extensions;
+pub(crate) mod follows;
 pub(crate) mod friends;
 pub(crate) mod group_attributes;
 pub(crate) mod group_pendency;

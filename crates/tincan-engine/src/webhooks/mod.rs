@@ -253,6 +253,18 @@ pub enum CallbackEvent {
         /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).
         platform: u32,
     },
+    /// `Follow.CallbackAfterFollowAdd` and `Follow.CallbackAfterFollowDelete`: a user followed or
+    /// stopped following users.
+    Follow {
+        /// Who followed or stopped following (`From_Account`).
+        from: String,
+        /// The users whose follow changed (`FollowList` or `To_Account`).
+        to: Vec<String>,
+        /// When, in milliseconds.
+        event_time_ms: u64,
+        /// The device's `TIMPlatform` ([`PLATFORM_REST`] through REST).
+        platform: u32,
+    },
 }
 
 /// One relationship of an `Sns.*` webhook.

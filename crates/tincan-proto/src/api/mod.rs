@@ -134,6 +134,11 @@ macro_rules! with_operations {
             SetC2cRecvOpt set_c2c_recv_opt "msg_set_c2c_recv_opt" [Empty] true "Sets the receive option of C2C conversations (TIM `TIMMsgSetC2CReceiveMessageOpt`).";
             GetC2cRecvOpt get_c2c_recv_opt "msg_get_c2c_recv_opt" [get_c2c_recv_opt::Response] true "The receive option of C2C conversations (TIM `TIMMsgGetC2CReceiveMessageOpt`).";
             SetGroupRecvOpt set_group_recv_opt "msg_set_group_recv_opt" [Empty] true "Sets the receive option of a group (TIM `TIMMsgSetGroupReceiveMessageOpt`).";
+            FollowUsers follow_add "follow_add" [follow_add::Response] true "Follows users (TIM `followUser`).";
+            UnfollowUsers follow_delete "follow_delete" [follow_delete::Response] true "Stops following users (TIM `unfollowUser`).";
+            GetFollowList follow_get_list "follow_get_list" [follow_get_list::Response] true "A page of one's followers, followings or mutual followers (TIM `getMyFollowersList`, `getMyFollowingList`, `getMutualFollowersList`).";
+            GetFollowInfo follow_get_info "follow_get_info" [follow_get_info::Response] true "Users' follower, following and mutual counts (TIM `getUserFollowInfo`).";
+            CheckFollowType follow_check "follow_check" [follow_check::Response] true "One's follow relationship with users (TIM `checkFollowType`).";
         }
     };
 }

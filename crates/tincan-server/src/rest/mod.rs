@@ -6,12 +6,13 @@
 //! `identifier` must be the app's administrator and `usersig` a valid UserSig for it.
 //!
 //! One module per service, routing to one module per command: `login` (`im_open_login_svc`),
-//! `openim`, `group` (`group_open_http_svc`), `recentcontact`, `profile`, `sns`, and `tincan` (tincan's own commands, TIM's console
+//! `openim`, `group` (`group_open_http_svc`), `recentcontact`, `profile`, `sns`, `follow`, and `tincan` (tincan's own commands, TIM's console
 //! settings). A command's module holds its `Body`, the request with TIM's keys and its
 //! identifiers typed (one that is not an identifier fails the command with the service's code
 //! for it, as the engine's would), its `Answer` with TIM's keys, and its `handle`, a thin
 //! translation to engine calls. `docs/rest-api.md` lists every command.
 
+mod follow;
 mod group;
 mod login;
 mod msg_ext;
@@ -208,6 +209,7 @@ pub(crate) async fn handle(
             "recentcontact" => recentcontact::command(&context.engine, &caller, &command, body).await,
             "profile" => profile::command(&context.engine, &caller, &command, body).await,
             "sns" => sns::command(&context.engine, &caller, &command, body).await,
+            "follow" => follow::command(&context.engine, &caller, &command, body).await,
             "openim_msg_ext_http_svc" => msg_ext::command(&context.engine, &caller, &command, body).await,
             _ => Err(unknown(&service, &command)),
         }
@@ -225,7 +227,7 @@ fn in_service_terms(service: &str, err: ApiError) -> ApiError {
         "openim" => ErrorCode::OPENIM_INVALID_JSON,
         "recentcontact" => ErrorCode::RECENT_INVALID_PARAMETERS,
         "profile" => ErrorCode::PROFILE_INVALID_PARAMETERS,
-        "sns" => ErrorCode::FRIEND_INVALID_PARAMETERS,
+        "sns" | "follow" => ErrorCode::FRIEND_INVALID_PARAMETERS,
         _ => ErrorCode::REST_INVALID_PARAMETERS,
     };
     let code = match err.code {

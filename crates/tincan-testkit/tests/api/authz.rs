@@ -644,6 +644,56 @@ fn op_rows() -> Vec<OpRow> {
             expect: |_| OkWith("/friends", json!([])),
         },
         OpRow {
+            op: "follow_add",
+            what: "a member of the group",
+            data: |_| json!({"user_id_list": ["frank"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => {
+                    OkWith("/results/0/follow_operation_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0))
+                }
+                _ => OkWith("/results/0/follow_operation_result_code", json!(0)),
+            },
+        },
+        OpRow {
+            op: "follow_delete",
+            what: "the owner, never followed",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => {
+                    OkWith("/results/0/follow_operation_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0))
+                }
+                _ => OkWith("/results/0/follow_operation_result_code", json!(0)),
+            },
+        },
+        OpRow {
+            op: "follow_get_list",
+            what: "",
+            data: |_| json!({"follow_type": 2}),
+            expect: |_| OkWith("/follow_list_result_next_cursor", json!("")),
+        },
+        OpRow {
+            op: "follow_get_info",
+            what: "of the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => {
+                    OkWith("/infos/0/follow_info_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0))
+                }
+                _ => OkWith("/infos/0/follow_info_result_code", json!(0)),
+            },
+        },
+        OpRow {
+            op: "follow_check",
+            what: "with the owner",
+            data: |_| json!({"user_id_list": ["alice"]}),
+            expect: |actor| match actor {
+                Actor::OtherApp => {
+                    OkWith("/results/0/follow_type_check_result_code", json!(ErrorCode::FRIEND_ACCOUNT_NOT_FOUND.0))
+                }
+                _ => OkWith("/results/0/follow_type_check_result_code", json!(0)),
+            },
+        },
+        OpRow {
             op: "group_init_attributes",
             what: "of the group",
             data: |_| json!({"group_id": GROUP, "attributes": [{"group_attribute_key": "seat", "group_attribute_value": "x"}]}),
@@ -1593,6 +1643,36 @@ fn rest_rows() -> Vec<RestRow> {
             other_app: 0,
         },
         RestRow { service: "sns", command: "group_get", body: |_| json!({"From_Account": "alice"}), other_app: 0 },
+        RestRow {
+            service: "follow",
+            command: "follow_add",
+            body: |_| json!({"From_Account": "alice", "FollowItem": [{"To_Account": "bob"}]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "follow",
+            command: "follow_delete",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "follow",
+            command: "follow_check",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["bob"]}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "follow",
+            command: "follow_get",
+            body: |_| json!({"From_Account": "alice", "FollowType": 1, "StartCursor": "", "WantNum": 10}),
+            other_app: 0,
+        },
+        RestRow {
+            service: "follow",
+            command: "follow_get_info",
+            body: |_| json!({"From_Account": "alice", "To_Account": ["alice", "bob"]}),
+            other_app: 0,
+        },
     ]
 }
 

@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod conversations;
 mod extensions;
+mod follows;
 mod friends;
 mod full_disk;
 mod fuzz_corpus;

@@ -1,0 +1,54 @@
+//! `POST /v4/follow/follow_check`: `From_Account`'s follow relationship with users (at most
+//! 100): `FollowType` 0 neither follows the other, 1 the user follows `From_Account`, 2
+//! `From_Account` follows the user, 3 both.
+
+use serde::{Deserialize, Serialize};
+use tincan_engine::Engine;
+use tincan_proto::{ApiError, UserId};
+
+use super::session_of;
+use crate::rest::Caller;
+
+/// The request.
+#[derive(Deserialize)]
+pub(super) struct Body {
+    #[serde(rename = "From_Account")]
+    from_account: UserId,
+    #[serde(rename = "To_Account")]
+    to_account: Vec<UserId>,
+}
+
+/// One user's relationship.
+#[derive(Serialize)]
+struct Item {
+    #[serde(rename = "To_Account")]
+    to_account: String,
+    #[serde(rename = "ResultCode")]
+    result_code: u32,
+    #[serde(rename = "ResultInfo")]
+    result_info: String,
+    #[serde(rename = "FollowType")]
+    follow_type: u32,
+}
+
+/// The answer.
+#[derive(Serialize)]
+pub(super) struct Answer {
+    #[serde(rename = "ResultItem")]
+    result_item: Vec<Item>,
+}
+
+pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Result<Answer, ApiError> {
+    let session = session_of(engine, caller, &body.from_account).await?;
+    let result_item = engine
+        .check_follow(&session, body.to_account)?
+        .into_iter()
+        .map(|it| Item {
+            to_account: it.follow_type_check_result_user_id,
+            result_code: it.follow_type_check_result_code.0,
+            result_info: it.follow_type_check_result_info,
+            follow_type: it.follow_type_check_result_follow_type,
+        })
+        .collect();
+    Ok(Answer { result_item })
+}
