@@ -31,6 +31,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_friends.sql"),
     include_str!("../migrations/0009_group_attributes.sql"),
     include_str!("../migrations/0010_message_extensions.sql"),
+    include_str!("../migrations/0011_group_invitations.sql"),
 ];
 
 /// The cluster's migrations, in order, versioned apart from the domain's (see the module's
