@@ -1505,6 +1505,56 @@ mod tests {
     }
 
     #[test]
+    fn the_invite_option_holds_ordinary_members_invitations_and_forbid_refuses_all() {
+        let mut group = new_group(GroupType::WORK, &["a", "b"]);
+        group.profile.approve_option = ADD_OPTION_AUTH;
+        assert!(group.invitation_needs_approval(&user("a")));
+        assert!(!group.invitation_needs_approval(&user("owner")), "the owner invites at once");
+        assert!(!group.invitation_needs_approval(Operator::AppAdmin(&user("administrator"))));
+        let invitations = group.request_invitations(&user("a"), &[user("c"), user("b"), user("c")], 20).unwrap();
+        assert_eq!(
+            invitations.results,
+            vec![
+                (user("c"), HandleMemberResult::INVITED),
+                (user("b"), HandleMemberResult::ALREADY_MEMBER),
+                (user("c"), HandleMemberResult::INVITED)
+            ]
+        );
+        assert_eq!(invitations.made.len(), 1, "one entry per user");
+        assert_eq!(invitations.made[0].inviter, Some(user("a")));
+        assert!(group.member(&user("c")).is_none());
+        // An invitation is not handled as a request to join, and an ordinary member handles
+        // neither.
+        fn code<T: std::fmt::Debug>(result: Result<T, ApiError>) -> ErrorCode {
+            result.unwrap_err().code
+        }
+        assert_eq!(
+            code(group.handle_request(&user("owner"), &user("c"), false, true, 21)),
+            ErrorCode::GROUP_INVALID_PARAMETERS
+        );
+        assert_eq!(
+            code(group.handle_request(&user("b"), &user("c"), true, true, 21)),
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        let (handled, joined) = group.handle_request(&user("owner"), &user("c"), true, true, 21).unwrap();
+        assert_eq!(handled.inviter, Some(user("a")));
+        assert_eq!(joined.map(|it| it.user), Some(user("c")));
+        assert_eq!(group.join_requests().count(), 0);
+        // A join by other means answers a pending invitation.
+        group.request_invitations(&user("a"), &[user("d")], 22).unwrap();
+        group.invite(&user("owner"), &[user("d")], 23).unwrap();
+        assert!(!group.has_pending(&user("d")));
+        group.profile.approve_option = ADD_OPTION_FORBID;
+        for inviter in ["owner", "a"] {
+            assert_eq!(
+                code(group.invite(&user(inviter), &[user("e")], 24).map(|_| ())),
+                ErrorCode::GROUP_PERMISSION_DENIED
+            );
+        }
+        assert!(group.invite(Operator::AppAdmin(&user("administrator")), &[user("e")], 24).is_ok());
+    }
+
+    #[test]
     fn join_records_the_seq_and_starts_unread_there() {
         let mut group = new_group(GroupType::PUBLIC, &["a"]);
         group.append_message(&user("a"), 11, false);
