@@ -92,6 +92,10 @@ pub struct GroupProfile {
     pub face_url: String,
     /// `TIMGroupAddOption`.
     pub add_option: u32,
+    /// The invite option (TIM's approve option, REST `InviteJoinOption`), a `TIMGroupAddOption`:
+    /// Forbid, clients may not invite; Auth, an invitation by a member who is neither the owner
+    /// nor an admin waits for one of them to approve it; Any, invitations take effect at once.
+    pub approve_option: u32,
     /// The member cap (at most the type's cap).
     pub max_member_num: u32,
     /// Whether only the owner and admins may speak (TIM's mute-all, `ShutUpAllMember`).
@@ -131,6 +135,18 @@ impl GroupProfile {
         }
         if self.add_option > ADD_OPTION_ANY {
             return invalid(format!("add option {} is not one of 0 (Forbid), 1 (Auth), 2 (Any)", self.add_option));
+        }
+        if self.approve_option > ADD_OPTION_ANY {
+            return invalid(format!(
+                "invite option {} is not one of 0 (Forbid, DisableInvite), 1 (Auth, NeedPermission), 2 (Any, FreeAccess)",
+                self.approve_option
+            ));
+        }
+        if group_type == GroupType::AV_CHAT_ROOM && self.approve_option != ADD_OPTION_ANY {
+            return invalid(
+                "an AVChatRoom takes no invitations, so its invite option cannot be changed from 2 (Any, FreeAccess)"
+                    .to_owned(),
+            );
         }
         for (what, value) in [("visible", self.visible), ("searchable", self.searchable)] {
             if value > 1 {
@@ -589,6 +605,12 @@ impl Group {
             }
             Operator::User(user) => {
                 let operator_role = self.check_member(user)?.role;
+                if self.profile.approve_option == ADD_OPTION_FORBID {
+                    return Err(ApiError::new(
+                        ErrorCode::GROUP_PERMISSION_DENIED,
+                        format!("group {} takes no invitations: its invite option is DisableInvite (0)", self.id),
+                    ));
+                }
                 self.group_type == GroupType::WORK || is_admin_or_owner(operator_role)
             }
         };
@@ -597,6 +619,67 @@ impl Group {
             return Err(self.permission_denied(operator.user(), "invite members to"));
         }
         Ok(())
+    }
+
+    /// Whether an invitation by `operator` waits for the owner's or an admin's approval: the
+    /// invite option is Auth and the operator is a member who is neither (the owner, the admins
+    /// and the app's administrator invite at once).
+    pub fn invitation_needs_approval<'a>(&self, operator: impl Into<Operator<'a>>) -> bool {
+        match operator.into() {
+            Operator::AppAdmin(_) => false,
+            Operator::User(user) => {
+                self.profile.approve_option == ADD_OPTION_AUTH
+                    && self.members.get(user).is_some_and(|member| !is_admin_or_owner(member.role))
+            }
+        }
+    }
+
+    /// `inviter` invites `users` into a group whose invitations need approval (see
+    /// [`Group::invitation_needs_approval`]): each user who is not a member gets a pending
+    /// invitation, which replaces any request or invitation of that user pending before, and
+    /// is answered [`HandleMemberResult::INVITED`]; members are answered as such.
+    pub fn request_invitations(
+        &mut self,
+        inviter: &UserId,
+        users: &[UserId],
+        now: u64,
+    ) -> Result<Invitations, ApiError> {
+        self.check_invite(inviter)?;
+        check_batch_size(users.len())?;
+        let n_new = users
+            .iter()
+            .filter(|user| !self.members.contains_key(*user) && !self.requests.contains_key(*user))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if self.requests.len().saturating_add(n_new) > limits::GROUP_JOIN_REQUESTS_MAX {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "group {} already has {} pending requests and invitations; they must be handled first",
+                    self.id,
+                    self.requests.len()
+                ),
+            ));
+        }
+        let mut results = Vec::with_capacity(users.len());
+        let mut made: Vec<JoinRequest> = Vec::new();
+        for user in users {
+            if self.members.contains_key(user) {
+                results.push((user.clone(), HandleMemberResult::ALREADY_MEMBER));
+                continue;
+            }
+            let invitation = JoinRequest {
+                user: user.clone(),
+                add_time: now,
+                message: String::new(),
+                inviter: Some(inviter.clone()),
+            };
+            self.requests.insert(user.clone(), invitation.clone());
+            made.retain(|it| it.user != *user);
+            made.push(invitation);
+            results.push((user.clone(), HandleMemberResult::INVITED));
+        }
+        Ok(Invitations { results, made })
     }
 
     /// Adds users on behalf of `operator` (TIM `TIMGroupInviteMember`).
@@ -784,9 +867,14 @@ impl Group {
         outcome
     }
 
-    /// Pending join requests, by applicant.
+    /// Pending join requests and invitations, by applicant or invitee.
     pub fn join_requests(&self) -> impl Iterator<Item = &JoinRequest> {
         self.requests.values()
+    }
+
+    /// Whether `user` has a request to join or an invitation pending.
+    pub fn has_pending(&self, user: &UserId) -> bool {
+        self.requests.contains_key(user)
     }
 
     /// Adds a stored join request back.
@@ -832,18 +920,20 @@ impl Group {
                 ),
             ));
         }
-        let request = JoinRequest { user: user.clone(), add_time: now, message: message.to_owned() };
+        let request = JoinRequest { user: user.clone(), add_time: now, message: message.to_owned(), inviter: None };
         self.requests.insert(user.clone(), request.clone());
         Ok(request)
     }
 
     /// The owner or an admin (or the app's administrator) accepts or refuses `user`'s pending
-    /// request (TIM `TIMGroupHandlePendency`); an accepted applicant joins, unless the group is
-    /// full (10014, and the request stays). Returns the request and the join, if any.
+    /// request to join, or its pending invitation when `invitation` (TIM
+    /// `TIMGroupHandlePendency`); an accepted user joins, unless the group is full (10014, and
+    /// the request stays). Returns the request and the join, if any.
     pub fn handle_request<'a>(
         &mut self,
         operator: impl Into<Operator<'a>>,
         user: &UserId,
+        invitation: bool,
         accept: bool,
         now: u64,
     ) -> Result<(JoinRequest, Option<Joined>), ApiError> {
@@ -851,14 +941,15 @@ impl Group {
             Operator::AppAdmin(_) => self.check_alive()?,
             Operator::User(operator) => {
                 if !is_admin_or_owner(self.check_member(operator)?.role) {
-                    return Err(self.permission_denied(operator, "handle join requests of"));
+                    return Err(self.permission_denied(operator, "handle join requests or invitations of"));
                 }
             }
         }
-        if !self.requests.contains_key(user) {
+        if self.requests.get(user).is_none_or(|pending| pending.inviter.is_some() != invitation) {
+            let what = if invitation { "invitation into" } else { "request to join" };
             return Err(ApiError::new(
                 ErrorCode::GROUP_INVALID_PARAMETERS,
-                format!("{user} has no pending request to join group {}; it may have been handled already", self.id),
+                format!("{user} has no pending {what} group {}; it may have been handled already", self.id),
             ));
         }
         let joins = accept && !self.members.contains_key(user);
@@ -1202,7 +1293,10 @@ impl Group {
         self.group_type.product_name().unwrap_or("unknown")
     }
 
+    /// Adds `user`; a request or invitation of it still pending is answered by the join and
+    /// leaves the list.
     fn add_member(&mut self, user: UserId, role: MemberRole, now: u64) -> Joined {
+        self.requests.remove(&user);
         let index = self.next_index;
         self.next_index = self.next_index.saturating_add(1);
         let member = Member {
@@ -1247,15 +1341,27 @@ impl Group {
     }
 }
 
-/// A pending request to join a group whose add option is Auth.
+/// A pending request to join a group whose add option is Auth, or a pending invitation into a
+/// group whose invite option is Auth.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JoinRequest {
-    /// The applicant.
+    /// The applicant, or the user invited.
     pub user: UserId,
-    /// When it asked, in seconds.
+    /// When it asked or was invited, in seconds.
     pub add_time: u64,
-    /// What it wrote (`helloMsg`).
+    /// What it wrote (`helloMsg`); empty for an invitation.
     pub message: String,
+    /// Who invited it, for an invitation; `None` for a request to join.
+    pub inviter: Option<UserId>,
+}
+
+/// The outcome of invitations that wait for approval.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invitations {
+    /// The answer per user invited, in request order.
+    pub results: Vec<(UserId, HandleMemberResult)>,
+    /// The invitations made, one per user.
+    pub made: Vec<JoinRequest>,
 }
 
 /// A change of owner.
@@ -1393,6 +1499,7 @@ mod tests {
             notification: String::new(),
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
+            approve_option: ADD_OPTION_ANY,
             max_member_num: member_cap(group_type).unwrap().min(1_000),
             ..GroupProfile::default()
         };
@@ -1419,6 +1526,56 @@ mod tests {
         assert_eq!(outcome.joined[0].index, 3, "a rejoining member gets a new index");
         assert_eq!(group.n_members(), 3);
         assert_eq!(group.current_members().iter().collect::<Vec<_>>(), vec![0, 2, 3]);
+    }
+
+    #[test]
+    fn the_invite_option_holds_ordinary_members_invitations_and_forbid_refuses_all() {
+        let mut group = new_group(GroupType::WORK, &["a", "b"]);
+        group.profile.approve_option = ADD_OPTION_AUTH;
+        assert!(group.invitation_needs_approval(&user("a")));
+        assert!(!group.invitation_needs_approval(&user("owner")), "the owner invites at once");
+        assert!(!group.invitation_needs_approval(Operator::AppAdmin(&user("administrator"))));
+        let invitations = group.request_invitations(&user("a"), &[user("c"), user("b"), user("c")], 20).unwrap();
+        assert_eq!(
+            invitations.results,
+            vec![
+                (user("c"), HandleMemberResult::INVITED),
+                (user("b"), HandleMemberResult::ALREADY_MEMBER),
+                (user("c"), HandleMemberResult::INVITED)
+            ]
+        );
+        assert_eq!(invitations.made.len(), 1, "one entry per user");
+        assert_eq!(invitations.made[0].inviter, Some(user("a")));
+        assert!(group.member(&user("c")).is_none());
+        // An invitation is not handled as a request to join, and an ordinary member handles
+        // neither.
+        fn code<T: std::fmt::Debug>(result: Result<T, ApiError>) -> ErrorCode {
+            result.unwrap_err().code
+        }
+        assert_eq!(
+            code(group.handle_request(&user("owner"), &user("c"), false, true, 21)),
+            ErrorCode::GROUP_INVALID_PARAMETERS
+        );
+        assert_eq!(
+            code(group.handle_request(&user("b"), &user("c"), true, true, 21)),
+            ErrorCode::GROUP_PERMISSION_DENIED
+        );
+        let (handled, joined) = group.handle_request(&user("owner"), &user("c"), true, true, 21).unwrap();
+        assert_eq!(handled.inviter, Some(user("a")));
+        assert_eq!(joined.map(|it| it.user), Some(user("c")));
+        assert_eq!(group.join_requests().count(), 0);
+        // A join by other means answers a pending invitation.
+        group.request_invitations(&user("a"), &[user("d")], 22).unwrap();
+        group.invite(&user("owner"), &[user("d")], 23).unwrap();
+        assert!(!group.has_pending(&user("d")));
+        group.profile.approve_option = ADD_OPTION_FORBID;
+        for inviter in ["owner", "a"] {
+            assert_eq!(
+                code(group.invite(&user(inviter), &[user("e")], 24).map(|_| ())),
+                ErrorCode::GROUP_PERMISSION_DENIED
+            );
+        }
+        assert!(group.invite(Operator::AppAdmin(&user("administrator")), &[user("e")], 24).is_ok());
     }
 
     #[test]
@@ -1532,6 +1689,7 @@ mod tests {
             notification: String::new(),
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
+            approve_option: ADD_OPTION_ANY,
             max_member_num: 10,
             ..GroupProfile::default()
         };

@@ -131,6 +131,7 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
                 user: request.user,
                 add_time: request.add_time,
                 message: request.message,
+                inviter: request.inviter,
             });
         }
     }

@@ -215,6 +215,7 @@ pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
         group_detail_info_member_num: group.n_members(),
         group_detail_info_max_member_num: u64::from(group.profile.max_member_num),
         group_detail_info_add_option: group.profile.add_option,
+        group_detail_info_approve_option: group.profile.approve_option,
         group_detail_info_online_member_num: n_online,
         group_detail_info_is_shutup_all: group.profile.shutup_all,
         group_detail_info_owner_identifier: group.owner().map(|owner| owner.as_str().to_owned()).unwrap_or_default(),

@@ -175,13 +175,13 @@ pub struct GroupTipGroupChangeInfo {
 pub struct GroupPendency {
     /// The group.
     pub group_pendency_group_id: String,
-    /// The applicant (TIM's spelling).
+    /// The applicant, or for an invitation the member who invited (TIM's spelling).
     pub group_pendency_form_identifier: String,
-    /// When it asked, in seconds.
+    /// When it asked or invited, in seconds.
     pub group_pendency_add_time: u64,
-    /// Who decides: `""` for a request to join.
+    /// `""` for a request to join; the user invited for an invitation.
     pub group_pendency_to_identifier: String,
-    /// `TIMGroupPendencyType`: 0, a request to join.
+    /// `TIMGroupPendencyType`: 0 a request to join, 1 an invitation waiting for approval.
     pub group_pendency_pendency_type: u32,
     /// `TIMGroupPendencyHandle`: 0, not handled (handled requests leave the list).
     pub group_pendency_handled: u32,
@@ -282,6 +282,9 @@ pub struct GroupDetailInfo {
     pub group_detail_info_max_member_num: u64,
     /// `TIMGroupAddOption`.
     pub group_detail_info_add_option: u32,
+    /// The invite option (TIM's approve option), a `TIMGroupAddOption`: 0 no invitations from
+    /// clients, 1 invitations by ordinary members wait for approval, 2 invitations take effect.
+    pub group_detail_info_approve_option: u32,
     /// Members with a device online.
     pub group_detail_info_online_member_num: u64,
     /// Whether only the owner and admins may speak.

@@ -60,7 +60,8 @@ impl Client {
         self.call(&request).await.map(|_| ())
     }
 
-    /// A page of the requests to join the groups this user owns or administers (TIM
+    /// A page of the requests to join, and invitations waiting for approval, of the groups this
+    /// user owns or administers (TIM
     /// `TIMGroupGetPendencyList`); `start_time` 0 for the first page.
     pub async fn group_pendencies(
         &self,
@@ -76,13 +77,39 @@ impl Client {
 
     /// Accepts or refuses `applicant`'s request to join (TIM `TIMGroupHandlePendency`).
     pub async fn handle_group_pendency(&self, group_id: &str, applicant: &str, accept: bool) -> Result<(), ApiError> {
+        let pendency =
+            handle_group_pendency::PendencyRef::request(GroupId::parse(group_id)?, UserId::parse(applicant)?);
+        self.handle_pendency(pendency, accept).await
+    }
+
+    /// Accepts or refuses `inviter`'s invitation of `invitee`, waiting for approval (TIM
+    /// `TIMGroupHandlePendency` with a pendency of type `kTIMGroupPendency_InviteJoin`).
+    pub async fn handle_group_invitation(
+        &self,
+        group_id: &str,
+        inviter: &str,
+        invitee: &str,
+        accept: bool,
+    ) -> Result<(), ApiError> {
+        let pendency = handle_group_pendency::PendencyRef::invitation(
+            GroupId::parse(group_id)?,
+            UserId::parse(inviter)?,
+            UserId::parse(invitee)?,
+        );
+        self.handle_pendency(pendency, accept).await
+    }
+
+    /// Accepts or refuses the request or invitation `pendency` names (TIM
+    /// `TIMGroupHandlePendency`).
+    pub async fn handle_pendency(
+        &self,
+        pendency: handle_group_pendency::PendencyRef,
+        accept: bool,
+    ) -> Result<(), ApiError> {
         let request = handle_group_pendency::Request {
             group_handle_pendency_param_is_accept: accept,
             group_handle_pendency_param_handle_msg: String::new(),
-            group_handle_pendency_param_pendency: handle_group_pendency::PendencyRef {
-                group_pendency_group_id: GroupId::parse(group_id)?,
-                group_pendency_form_identifier: UserId::parse(applicant)?,
-            },
+            group_handle_pendency_param_pendency: pendency,
         };
         self.call(&request).await.map(|_| ())
     }

@@ -494,12 +494,12 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
     ),
     (
         "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
-         max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom \
-         from grp where dismissed_at is null order by sdkappid, group_id",
+         max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom, \
+         approve_option from grp where dismissed_at is null order by sdkappid, group_id",
         "reading groups",
     ),
     (
-        "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message from group_join_request r \
+        "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message, r.inviter from group_join_request r \
          join grp g on g.sdkappid = r.sdkappid and g.group_id = r.group_id \
          where g.dismissed_at is null order by r.sdkappid, r.group_id, r.user_id",
         "reading join requests",
@@ -640,6 +640,7 @@ fn group_from_row(row: &Row) -> StoreResult<GroupRecord> {
             notification: get_typed(row, 5)?,
             face_url: get_typed(row, 6)?,
             add_option: get_u32(row, 7)?,
+            approve_option: get_u32(row, 17)?,
             max_member_num: get_u32(row, 8)?,
             shutup_all: get(row, 13)?,
             visible: get_u32(row, 14)?,
@@ -661,6 +662,7 @@ fn join_request_from_row(row: &Row) -> StoreResult<JoinRequestRecord> {
         user: get_user(row, 2)?,
         add_time: get_uint(row, 3)?,
         message: get_typed(row, 4)?,
+        inviter: Some(get::<&str>(row, 5)?).filter(|it| !it.is_empty()).map(crate::codec::parse_user).transpose()?,
     })
 }
 

@@ -31,6 +31,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_friends.sql"),
     include_str!("../migrations/0009_group_attributes.sql"),
     include_str!("../migrations/0010_message_extensions.sql"),
+    include_str!("../migrations/0011_group_invitations.sql"),
     include_str!("../migrations/0012_follows.sql"),
     include_str!("../migrations/0014_messages_by_sender.sql"),
 ];

@@ -477,14 +477,15 @@ fn put_group(group: &GroupRecord) -> Exec {
     exec(
         "insert into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
          max_member_num, owner, created_at, info_seq, next_index, dismissed_at, shutup_all, visible, searchable, \
-         custom) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         custom, approve_option) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19) \
          on conflict (sdkappid, group_id) do update set group_type = excluded.group_type, name = excluded.name, \
          introduction = excluded.introduction, notification = excluded.notification, \
          face_url = excluded.face_url, add_option = excluded.add_option, \
          max_member_num = excluded.max_member_num, owner = excluded.owner, created_at = excluded.created_at, \
          info_seq = excluded.info_seq, next_index = excluded.next_index, dismissed_at = excluded.dismissed_at, \
          shutup_all = excluded.shutup_all, visible = excluded.visible, searchable = excluded.searchable, \
-         custom = excluded.custom",
+         custom = excluded.custom, approve_option = excluded.approve_option",
         params![
             int(group.sdkappid),
             group.group_id.as_str().to_owned(),
@@ -504,6 +505,7 @@ fn put_group(group: &GroupRecord) -> Exec {
             i64::from(profile.visible),
             i64::from(profile.searchable),
             custom_to_bytes(&profile.custom),
+            i64::from(profile.approve_option),
         ],
         "storing a group",
     )
@@ -597,15 +599,17 @@ fn set_member_info(sdkappid: u64, group_id: &str, index: u32, info: &MemberInfo)
 
 fn put_join_request(request: &JoinRequestRecord) -> Exec {
     exec(
-        "insert into group_join_request (sdkappid, group_id, user_id, add_time, message) values ($1, $2, $3, $4, $5) \
+        "insert into group_join_request (sdkappid, group_id, user_id, add_time, message, inviter) \
+         values ($1, $2, $3, $4, $5, $6) \
          on conflict (sdkappid, group_id, user_id) do update set add_time = excluded.add_time, \
-         message = excluded.message",
+         message = excluded.message, inviter = excluded.inviter",
         params![
             int(request.sdkappid),
             request.group_id.as_str().to_owned(),
             request.user.as_str().to_owned(),
             int(request.add_time),
             bytes(&request.message),
+            request.inviter.as_ref().map_or_else(String::new, |inviter| inviter.as_str().to_owned()),
         ],
         "storing a join request",
     )

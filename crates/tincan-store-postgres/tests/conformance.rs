@@ -37,7 +37,7 @@ fn committed_batches_survive_reopening() {
 }
 
 /// The migrations this build knows.
-const NEWEST_VERSION: i64 = 12;
+const NEWEST_VERSION: i64 = 13;
 
 fn schema_version(url: &str) -> i64 {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -278,6 +278,7 @@ fn the_relationship_chain_and_group_attributes_keep_every_character_and_setting(
             notification: String::new(),
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
+            approve_option: ADD_OPTION_ANY,
             max_member_num: 200,
             shutup_all: false,
             visible: 1,

@@ -474,8 +474,8 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
     collect_rows(
         connection,
         "select sdkappid, group_id, group_type, name, introduction, notification, face_url, add_option, \
-         max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom \
-         from grp where dismissed_at is null \
+         max_member_num, owner, created_at, info_seq, next_index, shutup_all, visible, searchable, custom, \
+         approve_option from grp where dismissed_at is null \
          order by sdkappid, group_id",
         [],
         "reading groups",
@@ -490,6 +490,7 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
                     notification: columns.text(5)?,
                     face_url: columns.text(6)?,
                     add_option: columns.u32(7)?,
+                    approve_option: columns.u32(17)?,
                     max_member_num: columns.u32(8)?,
                     shutup_all: columns.flag(13)?,
                     visible: columns.u32(14)?,
@@ -509,7 +510,7 @@ fn load_groups(connection: &Connection) -> StoreResult<Vec<GroupRecord>> {
 fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRecord>> {
     collect_rows(
         connection,
-        "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message from group_join_request r \
+        "select r.sdkappid, r.group_id, r.user_id, r.add_time, r.message, r.inviter from group_join_request r \
          join grp g on g.sdkappid = r.sdkappid and g.group_id = r.group_id \
          where g.dismissed_at is null order by r.sdkappid, r.group_id, r.user_id",
         [],
@@ -521,6 +522,7 @@ fn load_join_requests(connection: &Connection) -> StoreResult<Vec<JoinRequestRec
                 user: columns.user(2)?,
                 add_time: columns.u64(3)?,
                 message: columns.text(4)?,
+                inviter: Some(columns.text(5)?).filter(|it| !it.is_empty()).as_deref().map(parse_user).transpose()?,
             })
         },
     )

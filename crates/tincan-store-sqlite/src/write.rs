@@ -231,8 +231,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
         WriteOp::PutGroup(group) => execute(
             "insert or replace into grp (sdkappid, group_id, group_type, name, introduction, notification, face_url, \
              add_option, max_member_num, owner, created_at, info_seq, next_index, dismissed_at, shutup_all, visible, \
-             searchable, custom) \
-             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             searchable, custom, approve_option) \
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 to_sql(group.sdkappid),
                 group.group_id.as_str(),
@@ -251,7 +251,8 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 group.profile.shutup_all,
                 group.profile.visible,
                 group.profile.searchable,
-                custom_to_sql(&group.profile.custom)
+                custom_to_sql(&group.profile.custom),
+                group.profile.approve_option
             ],
             "storing a group",
         ),
@@ -404,14 +405,15 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
             "changing a member's profile",
         ),
         WriteOp::PutJoinRequest(request) => execute(
-            "insert or replace into group_join_request (sdkappid, group_id, user_id, add_time, message) \
-             values (?1, ?2, ?3, ?4, ?5)",
+            "insert or replace into group_join_request (sdkappid, group_id, user_id, add_time, message, inviter) \
+             values (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 to_sql(request.sdkappid),
                 request.group_id.as_str(),
                 request.user.as_str(),
                 to_sql(request.add_time),
-                request.message
+                request.message,
+                request.inviter.as_ref().map_or("", |inviter| inviter.as_str())
             ],
             "storing a join request",
         ),

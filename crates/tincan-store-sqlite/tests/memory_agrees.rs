@@ -143,6 +143,7 @@ impl Generator {
                         notification: String::new(),
                         face_url: String::new(),
                         add_option: 0,
+                        approve_option: 1,
                         max_member_num: 200,
                         shutup_all: self.random.chance(50),
                         visible: 1,
@@ -191,6 +192,7 @@ impl Generator {
                     user: user(self.random.pick(&USERS)),
                     add_time: self.random.below(100),
                     message: format!("m{}", self.random.below(3)),
+                    inviter: (self.random.below(2) == 1).then(|| user(self.random.pick(&USERS))),
                 }),
                 2 => WriteOp::DeleteJoinRequest {
                     sdkappid: self.app(),

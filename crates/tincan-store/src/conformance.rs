@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tincan_core::config::AppConfig;
 use tincan_core::conv::{C2cPair, ConvKey};
-use tincan_core::group::{ADD_OPTION_ANY, GroupProfile};
+use tincan_core::group::{ADD_OPTION_ANY, ADD_OPTION_AUTH, GroupProfile};
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, UserId};
@@ -119,6 +119,7 @@ fn group_record(name: &str) -> GroupRecord {
             notification: String::new(),
             face_url: String::new(),
             add_option: ADD_OPTION_ANY,
+            approve_option: ADD_OPTION_AUTH,
             max_member_num: 200,
             shutup_all: true,
             visible: 1,
@@ -156,7 +157,12 @@ fn join_request(group: &str, name: &str, add_time: u64) -> JoinRequestRecord {
         user: user(name),
         add_time,
         message: format!("let {name} in"),
+        inviter: None,
     }
+}
+
+fn invitation(group: &str, name: &str, inviter: &str, add_time: u64) -> JoinRequestRecord {
+    JoinRequestRecord { message: String::new(), inviter: Some(user(inviter)), ..join_request(group, name, add_time) }
 }
 
 fn alice_info() -> MemberInfo {
@@ -211,6 +217,11 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
             WriteOp::PutJoinRequest(join_request("g1", "dave", 7)),
             WriteOp::DeleteJoinRequest { sdkappid: APP, group_id: group_id("g1"), user: user("erin") },
             WriteOp::PutJoinRequest(join_request("gone", "dave", 5)),
+            WriteOp::PutJoinRequest(invitation("g1", "frank", "bob", 6)),
+            WriteOp::PutJoinRequest(invitation("g1", "gina", "bob", 6)),
+            WriteOp::PutJoinRequest(join_request("g1", "gina", 8)),
+            WriteOp::PutJoinRequest(join_request("g1", "hank", 8)),
+            WriteOp::PutJoinRequest(invitation("g1", "hank", "alice", 9)),
             WriteOp::SetPendencyReadTime { sdkappid: APP, user: user("alice"), read_time: 3 },
             WriteOp::SetPendencyReadTime { sdkappid: APP, user: user("alice"), read_time: 4 },
             WriteOp::PutAccount(AccountRecord { user: user("carol"), tiny_id: 8, ..account.clone() }),
@@ -229,8 +240,14 @@ fn apps_accounts_and_groups_load_back(open: OpenStore<'_>) {
     assert_eq!(state.members, vec![alice], "only current members of live groups, with their current role");
     assert_eq!(
         state.join_requests,
-        vec![join_request("g1", "dave", 7)],
-        "a later request replaces; a dismissed group's go"
+        vec![
+            join_request("g1", "dave", 7),
+            invitation("g1", "frank", "bob", 6),
+            join_request("g1", "gina", 8),
+            invitation("g1", "hank", "alice", 9),
+        ],
+        "a later request or invitation replaces the user's earlier one, with its inviter or without; \
+         a dismissed group's go"
     );
     assert_eq!(state.pendency_read_times, vec![(APP, user("alice"), 4)]);
 }

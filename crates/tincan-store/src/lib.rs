@@ -156,9 +156,10 @@ pub enum WriteOp {
         /// The new profile.
         info: MemberInfo,
     },
-    /// Stores a pending join request, replacing the applicant's earlier one.
+    /// Stores a pending join request or invitation, replacing the user's earlier one in that
+    /// group.
     PutJoinRequest(JoinRequestRecord),
-    /// Removes a join request once handled.
+    /// Removes a join request or invitation once handled.
     DeleteJoinRequest {
         /// The app.
         sdkappid: u64,

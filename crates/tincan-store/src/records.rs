@@ -117,19 +117,22 @@ pub struct MemberInfo {
     pub custom: tincan_core::group::CustomFields,
 }
 
-/// A pending request to join a group whose add option is Auth.
+/// A pending request to join a group whose add option is Auth, or a pending invitation into a
+/// group whose invite option is Auth: one per group and user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JoinRequestRecord {
     /// The app.
     pub sdkappid: u64,
     /// The group.
     pub group_id: GroupId,
-    /// The applicant.
+    /// The applicant, or the user invited.
     pub user: UserId,
-    /// When it asked, in seconds.
+    /// When it asked or was invited, in seconds.
     pub add_time: u64,
-    /// What it wrote.
+    /// What it wrote; empty for an invitation.
     pub message: String,
+    /// Who invited it, for an invitation; `None` for a request to join.
+    pub inviter: Option<UserId>,
 }
 
 /// A stretch of one user's membership of one group.

@@ -45,6 +45,7 @@ fn group(name: &str) -> GroupRecord {
             notification: String::new(),
             face_url: String::new(),
             add_option: 0,
+            approve_option: 2,
             max_member_num: 200,
             ..GroupProfile::default()
         },

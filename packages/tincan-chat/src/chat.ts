@@ -35,6 +35,7 @@ import {
   groupTypeName,
   groupTypeNumber,
   joinOptionNumber,
+  inviteOptionNumber,
   lastMessageOf,
   applicationFromWire,
   draftTextOf,
@@ -1613,6 +1614,11 @@ export class ChatSDK {
       if (addOption === undefined) throw invalid(method, `joinOption ${JSON.stringify(options.joinOption)} is not a join option`);
       data.create_group_param_add_option = addOption;
     }
+    if (options.inviteOption !== undefined) {
+      const approveOption = inviteOptionNumber(options.inviteOption);
+      if (approveOption === undefined) throw invalid(method, `inviteOption ${JSON.stringify(options.inviteOption)} is not an invite option`);
+      data.create_group_param_approve_option = approveOption;
+    }
     const answer = await connection.request("group_create", data, false);
     const groupID = String(answer.create_group_result_groupid);
     const group = await this.refreshGroup(groupID);
@@ -2337,9 +2343,12 @@ export class ChatSDK {
       }));
     }
     if (options.inviteOption !== undefined) {
-      throw notEnabled(method, "the server has no invitation approval, so inviteOption cannot be set");
+      const approveOption = inviteOptionNumber(options.inviteOption);
+      if (approveOption === undefined) throw invalid(method, `inviteOption ${JSON.stringify(options.inviteOption)} is not an invite option`);
+      flag |= 0x1000;
+      data.group_modify_info_param_approve_option = approveOption;
     }
-    if (flag === 0) throw invalid(method, "nothing to change: give name, avatar, introduction, notification, joinOption, maxMemberNum, muteAllMembers or groupCustomField");
+    if (flag === 0) throw invalid(method, "nothing to change: give name, avatar, introduction, notification, joinOption, inviteOption, maxMemberNum, muteAllMembers or groupCustomField");
     data.group_modify_info_param_modify_flag = flag;
     await connection.request("group_modify_info", data, true);
     const group = await this.refreshGroup(groupID);
@@ -2442,12 +2451,22 @@ export class ChatSDK {
     const groupID = String(application?.groupID ?? notice?.payload?.groupProfile?.groupID ?? "");
     const applicant = String(application?.applicant ?? application?.userID ?? notice?.payload?.operatorID ?? "");
     if (groupID === "" || applicant === "") throw invalid(method, "give the application from getGroupApplicationList, or the group system notice that asked");
+    // An invitation waiting for approval names its invitee: the application's userID, or the
+    // first user of the notice that told of it.
+    const invitation = application ? Number(application.applicationType) === 2 : Number(notice?.payload?.operationType) === 24;
+    const invitee = invitation ? String(application ? application.userID ?? "" : notice?.payload?.userIDList?.[0] ?? "") : "";
+    if (invitation && invitee === "") throw invalid(method, "the invitation names no invitee (userID)");
+    const pendency: Record<string, unknown> = { group_pendency_group_id: groupID, group_pendency_form_identifier: applicant };
+    if (invitation) {
+      pendency.group_pendency_pendency_type = 1;
+      pendency.group_pendency_to_identifier = invitee;
+    }
     await connection.request(
       "group_handle_pendency",
       {
         group_handle_pendency_param_is_accept: options.handleAction === "Agree",
         group_handle_pendency_param_handle_msg: String(options.handleMessage ?? ""),
-        group_handle_pendency_param_pendency: { group_pendency_group_id: groupID, group_pendency_form_identifier: applicant },
+        group_handle_pendency_param_pendency: pendency,
       },
       false,
     );
@@ -2831,6 +2850,14 @@ export class ChatSDK {
     if (event === "join_requested" || event === "join_refused") {
       const known = this.groups.get(groupID) ?? group;
       this.systemNotice(pos, event === "join_requested" ? 1 : 3, known, String(data?.operator ?? ""), members);
+      return;
+    }
+    // An invitation waiting for approval, told to the owner and admins (24, TIM's report type
+    // for an invitation request to an admin), and its refusal, told to the member who invited
+    // (14, an invitation refused); userIDList holds the invitees.
+    if (event === "invite_requested" || event === "invite_refused") {
+      const known = this.groups.get(groupID) ?? group;
+      this.systemNotice(pos, event === "invite_requested" ? 24 : 14, known, String(data?.operator ?? ""), members);
       return;
     }
     if (event !== "created" && event !== "joined") return;

@@ -451,6 +451,11 @@ function newGroupProfileOf(changes: unknown): Record<string, unknown> {
           num(change?.group_tips_group_change_info_int_value)
         ];
         break;
+      case 12:
+        profile.inviteOption = [TYPES.INVITE_OPTIONS_DISABLE_INVITE, TYPES.INVITE_OPTIONS_NEED_PERMISSION, TYPES.INVITE_OPTIONS_FREE_ACCESS][
+          num(change?.group_tips_group_change_info_int_value)
+        ];
+        break;
       default:
         break;
     }

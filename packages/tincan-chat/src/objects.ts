@@ -134,6 +134,18 @@ export function joinOptionNumber(name: unknown): number | undefined {
   return index < 0 ? undefined : index;
 }
 
+/** The invite option's names, indexed by its `TIMGroupAddOption` number. */
+const INVITE_OPTIONS = [TYPES.INVITE_OPTIONS_DISABLE_INVITE, TYPES.INVITE_OPTIONS_NEED_PERMISSION, TYPES.INVITE_OPTIONS_FREE_ACCESS];
+
+export function inviteOptionName(approveOption: unknown): string {
+  return INVITE_OPTIONS[Number(approveOption)] ?? TYPES.INVITE_OPTIONS_FREE_ACCESS;
+}
+
+export function inviteOptionNumber(name: unknown): number | undefined {
+  const index = (INVITE_OPTIONS as readonly unknown[]).indexOf(name);
+  return index < 0 ? undefined : index;
+}
+
 export function roleName(role: unknown): string {
   switch (Number(role)) {
     case 400:
@@ -290,6 +302,7 @@ export function applyDetailInfo(group: Group, info: Record<string, any>): Group 
   group.memberCount = Number(info.group_detail_info_member_num ?? 0);
   group.maxMemberCount = Number(info.group_detail_info_max_member_num ?? 0);
   group.joinOption = joinOptionName(info.group_detail_info_add_option);
+  group.inviteOption = inviteOptionName(info.group_detail_info_approve_option);
   group.muteAllMembers = Boolean(info.group_detail_info_is_shutup_all);
   group.ownerID = String(info.group_detail_info_owner_identifier ?? "");
   const custom: any[] = Array.isArray(info.group_detail_info_custom_info) ? info.group_detail_info_custom_info : [];
@@ -413,9 +426,29 @@ export function statusFromWire(info: Record<string, any>): { userID: string; sta
   };
 }
 
-/** TIM's Web group application from a `GroupPendency`. */
+/**
+ * TIM's Web group application from a `GroupPendency`: a request to join (`applicationType` 0,
+ * `userID` the applicant) or an invitation waiting for approval (`applicationType` 2,
+ * `applicant` the member who invited, `userID` the invitee).
+ */
 export function applicationFromWire(info: Record<string, any>, groupName: string): Record<string, unknown> {
+  if (Number(info.group_pendency_pendency_type ?? 0) === 1) {
+    return {
+      applicant: String(info.group_pendency_form_identifier ?? ""),
+      applicantNick: "",
+      avatar: "",
+      groupID: String(info.group_pendency_group_id ?? ""),
+      groupName,
+      postscript: String(info.group_pendency_apply_invite_msg ?? ""),
+      time: Number(info.group_pendency_add_time ?? 0),
+      type: "inviteJoinGroup",
+      applicationType: 2,
+      userID: String(info.group_pendency_to_identifier ?? ""),
+      isHandled: Number(info.group_pendency_handled ?? 0) !== 0,
+    };
+  }
   return {
+    applicationType: 0,
     applicant: String(info.group_pendency_form_identifier ?? ""),
     applicantNick: "",
     avatar: "",

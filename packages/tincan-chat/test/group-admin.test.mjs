@@ -1,6 +1,7 @@
 // Running a group from TIM's Web SDK: updateGroupProfile, setGroupMemberRole,
-// setGroupMemberMuteTime, setGroupMemberNameCard, changeGroupOwner, join requests handled with
-// getGroupApplicationList and handleGroupApplication, searchGroupByID, getGroupOnlineMemberCount
+// setGroupMemberMuteTime, setGroupMemberNameCard, changeGroupOwner, join requests and invitations
+// waiting for approval (inviteOption) handled with getGroupApplicationList and
+// handleGroupApplication, searchGroupByID, getGroupOnlineMemberCount
 // and dismissGroup, with the members told through TIM's group tips (GRP_TIP) and
 // GROUP_LIST_UPDATED.
 
@@ -81,6 +82,59 @@ test("profile, roles, mutes, name cards and a new owner, told to the members as 
     await dismissed;
   } finally {
     for (const session of [alice, bob, carol]) await session.chat.logout();
+  }
+});
+
+test("an invitation under inviteOption NeedPermission: the owner is told, lists it, agrees, and the invitee is in", async () => {
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map((user) => loggedIn(server, user)));
+  try {
+    await alice.chat.createGroup({ name: "Desk", type: TYPES.GRP_WORK, groupID: "desk", memberList: [{ userID: "bob" }] });
+    const changed = tip(bob.events, TYPES.GRP_TIP_GRP_PROFILE_UPDATED);
+    const updated = await alice.chat.updateGroupProfile({ groupID: "desk", inviteOption: TYPES.INVITE_OPTIONS_NEED_PERMISSION });
+    assert.equal(updated.data.group.inviteOption, TYPES.INVITE_OPTIONS_NEED_PERMISSION);
+    assert.equal((await tipPayload(changed, TYPES.GRP_TIP_GRP_PROFILE_UPDATED)).newGroupProfile.inviteOption, TYPES.INVITE_OPTIONS_NEED_PERMISSION);
+    assert.equal((await bob.chat.getGroupProfile({ groupID: "desk" })).data.group.inviteOption, TYPES.INVITE_OPTIONS_NEED_PERMISSION);
+    assert.equal((await rejection(alice.chat.updateGroupProfile({ groupID: "desk", inviteOption: "Sometimes" }))).code, 6017);
+    assert.equal((await rejection(bob.chat.updateGroupProfile({ groupID: "desk", inviteOption: TYPES.INVITE_OPTIONS_FREE_ACCESS }))).code, 10007);
+
+    // bob, an ordinary member, invites carol: she waits, and alice is told.
+    const asked = alice.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 24));
+    await bob.chat.addGroupMember({ groupID: "desk", userIDList: ["carol"] });
+    const notice = (await asked).data.find((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE);
+    assert.equal(notice.payload.operatorID, "bob");
+    assert.deepEqual(notice.payload.userIDList, ["carol"]);
+    assert.equal((await rejection(carol.chat.sendMessage(carol.chat.createTextMessage({ to: "desk", conversationType: TYPES.CONV_GROUP, payload: { text: "in?" } })))).code, 10007);
+
+    const { data } = await alice.chat.getGroupApplicationList();
+    assert.equal(data.applicationList.length, 1);
+    const [application] = data.applicationList;
+    assert.equal(application.applicationType, 2);
+    assert.equal(application.applicant, "bob");
+    assert.equal(application.userID, "carol");
+    assert.equal(application.groupID, "desk");
+
+    const carolIn = carol.events.next(EVENT.GROUP_LIST_UPDATED, (list) => list.some((group) => group.groupID === "desk"));
+    await alice.chat.handleGroupApplication({ handleAction: "Agree", application });
+    await carolIn;
+    assert.deepEqual((await alice.chat.getGroupApplicationList()).data.applicationList, []);
+    assert.equal((await rejection(alice.chat.handleGroupApplication({ handleAction: "Agree", application }))).code, 10004);
+
+    // Refused, from the notice: bob, who invited, is told.
+    const asked2 = alice.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 24));
+    await bob.chat.addGroupMember({ groupID: "desk", userIDList: ["dave"] });
+    const notice2 = (await asked2).data.find((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE);
+    const refused = bob.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 14));
+    await alice.chat.handleGroupApplication({ handleAction: "Reject", message: notice2 });
+    const told = (await refused).data.find((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE);
+    assert.equal(told.payload.operatorID, "alice");
+    assert.deepEqual(told.payload.userIDList, ["dave"]);
+    assert.deepEqual((await alice.chat.getGroupApplicationList()).data.applicationList, []);
+
+    // DisableInvite refuses even the owner's invitation.
+    await alice.chat.updateGroupProfile({ groupID: "desk", inviteOption: TYPES.INVITE_OPTIONS_DISABLE_INVITE });
+    assert.equal((await rejection(alice.chat.addGroupMember({ groupID: "desk", userIDList: ["dave"] }))).code, 10007);
+  } finally {
+    await Promise.all([alice, bob, carol].map((user) => user.chat.logout()));
   }
 });
 

@@ -106,6 +106,39 @@ export enum TIMGroupAddOption {
   kTIMGroupAddOpt_Any = 2,
 }
 
+export enum TIMGroupModifyInfoFlag {
+  kTIMGroupModifyInfoFlag_None = 0x0,
+  kTIMGroupModifyInfoFlag_Name = 0x1,
+  kTIMGroupModifyInfoFlag_Notification = 0x2,
+  kTIMGroupModifyInfoFlag_Introduction = 0x4,
+  kTIMGroupModifyInfoFlag_FaceUrl = 0x8,
+  kTIMGroupModifyInfoFlag_AddOption = 0x10,
+  kTIMGroupModifyInfoFlag_MaxMemberNum = 0x20,
+  kTIMGroupModifyInfoFlag_Visible = 0x40,
+  kTIMGroupModifyInfoFlag_Searchable = 0x80,
+  kTIMGroupModifyInfoFlag_ShutupAll = 0x100,
+  kTIMGroupModifyInfoFlag_Custom = 0x200,
+  kTIMGroupModifyInfoFlag_ApproveOption = 0x1000,
+  kTIMGroupModifyInfoFlag_Owner = -2147483648,
+}
+
+export enum TIMGroupPendencyType {
+  kTIMGroupPendency_RequestJoin = 0,
+  kTIMGroupPendency_InviteJoin = 1,
+  kTIMGroupPendency_ReqAndInvite = 2,
+}
+
+export enum TIMGroupPendencyHandle {
+  kTIMGroupPendency_NotHandle = 0,
+  kTIMGroupPendency_OtherHandle = 1,
+  kTIMGroupPendency_OperatorHandle = 2,
+}
+
+export enum TIMGroupPendencyHandleResult {
+  kTIMGroupPendency_Refuse = 0,
+  kTIMGroupPendency_Accept = 1,
+}
+
 export enum TIMReceiveMessageOpt {
   kTIMRecvMsgOpt_Receive = 0,
   kTIMRecvMsgOpt_Not_Receive = 1,

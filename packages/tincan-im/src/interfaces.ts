@@ -361,6 +361,7 @@ export interface GroupParams {
   create_group_param_introduction?: string;
   create_group_param_face_url?: string;
   create_group_param_add_option?: number;
+  create_group_param_approve_option?: number;
   create_group_param_max_member_num?: number;
 }
 
@@ -981,6 +982,7 @@ export interface GroupDetailInfo {
   group_detail_info_member_num: number;
   group_detail_info_max_member_num: number;
   group_detail_info_add_option: number;
+  group_detail_info_approve_option: number;
   group_detail_info_online_member_num: number;
   group_detail_info_visible: number;
   group_detail_info_searchable: number;
@@ -1022,6 +1024,7 @@ export interface ModifyGroupParams {
     group_modify_info_param_introduction?: string;
     group_modify_info_param_face_url?: string;
     group_modify_info_param_add_option?: number;
+    group_modify_info_param_approve_option?: number;
     group_modify_info_param_max_member_num?: number;
     group_modify_info_param_visible?: number;
     group_modify_info_param_searchable?: number;

@@ -266,6 +266,56 @@ test("an Auth group's join requests are listed, marked read and handled with TIM
   assert.deepEqual(annList.json_params.group_pendency_result_pendency_array, []);
 });
 
+test("the approve option holds an ordinary member's invitation for TIMGroupHandlePendency, as kTIMGroupPendency_InviteJoin", async () => {
+  const created = await sdks.owner.TIMGroupCreate({
+    params: {
+      create_group_param_group_name: "desk",
+      create_group_param_group_type: 1,
+      create_group_param_group_member_array: [{ group_member_info_identifier: "ann" }],
+      create_group_param_approve_option: 1,
+    },
+  });
+  const groupId = created.json_params.create_group_result_groupid;
+  const info = await sdks.ann.TIMGroupGetGroupInfoList({ groupIds: [groupId] });
+  assert.equal(info.json_params[0].get_groups_info_result_info.group_detail_info_approve_option, 1);
+  const invited = await sdks.ann.TIMGroupInviteMember({
+    params: { group_invite_member_param_group_id: groupId, group_invite_member_param_identifier_array: ["ben"] },
+  });
+  assert.deepEqual(invited.json_params, [{ group_invite_member_result_identifier: "ben", group_invite_member_result_result: 3 }]);
+  const list = await sdks.owner.TIMGroupGetPendencyList({
+    params: { group_pendency_option_start_time: 0, group_pendency_option_max_limited: 10 },
+  });
+  const pending = list.json_params.group_pendency_result_pendency_array.filter((it) => it.group_pendency_group_id === groupId);
+  assert.equal(pending.length, 1);
+  assert.equal(pending[0].group_pendency_pendency_type, 1);
+  assert.equal(pending[0].group_pendency_form_identifier, "ann");
+  assert.equal(pending[0].group_pendency_to_identifier, "ben");
+  await sdks.owner.TIMGroupHandlePendency({
+    params: { group_handle_pendency_param_is_accept: true, group_handle_pendency_param_pendency: pending[0] },
+  });
+  const members = await sdks.owner.TIMGroupGetMemberInfoList({
+    params: { group_get_members_info_list_param_group_id: groupId },
+  });
+  assert.deepEqual(
+    members.json_params.group_get_member_info_list_result_info_array.map((it) => it.group_member_info_identifier).sort(),
+    ["ann", "ben", "owner"],
+  );
+  // The flag changes it; an invitation under Forbid is refused, the owner's included.
+  await sdks.owner.TIMGroupModifyGroupInfo({
+    params: {
+      group_modify_info_param_group_id: groupId,
+      group_modify_info_param_modify_flag: 0x1000,
+      group_modify_info_param_approve_option: 0,
+    },
+  });
+  const refused = await rejection(
+    sdks.owner.TIMGroupInviteMember({
+      params: { group_invite_member_param_group_id: groupId, group_invite_member_param_identifier_array: ["carl"] },
+    }),
+  );
+  assert.equal(refused.code, 10007);
+});
+
 test("TIMGroupSearchGroups and TIMGroupSearchGroupMembers find by ID, name and name card", async () => {
   const groupId = await createGroup(0, ["ann", "ben"]);
   await sdks.owner.TIMGroupModifyGroupInfo({

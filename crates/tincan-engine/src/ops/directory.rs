@@ -34,6 +34,8 @@ pub struct GroupSummary {
     pub face_url: String,
     /// `TIMGroupAddOption`.
     pub add_option: u32,
+    /// The invite option, a `TIMGroupAddOption`.
+    pub approve_option: u32,
     /// The owner, if the group has one.
     pub owner: Option<String>,
     /// When it was created, in seconds.
@@ -103,6 +105,7 @@ impl Engine {
             notification: group.profile.notification.clone(),
             face_url: group.profile.face_url.clone(),
             add_option: group.profile.add_option,
+            approve_option: group.profile.approve_option,
             owner: group.owner().map(|owner| owner.as_str().to_owned()),
             created_at: group.created_at(),
             info_seq: group.info_seq(),

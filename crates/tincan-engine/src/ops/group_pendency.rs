@@ -1,15 +1,20 @@
-//! Requests to join groups whose add option is Auth: listing them for the owner and admins,
-//! accepting or refusing them, and marking them read.
+//! Requests to join groups whose add option is Auth, and invitations into groups whose invite
+//! option is Auth: listing them for the owner and admins, accepting or refusing them, and
+//! marking them read.
 //!
-//! A request is made by `group_join` (in `groups`); it is stored with the group, told to the
-//! owner and admins as a `group` push (`join_requested`), and leaves the list once handled: an
-//! accepted applicant joins as by `group_join`, a refused one gets a `join_refused` push.
+//! A request is made by `group_join`, an invitation by `group_invite_member` from an ordinary
+//! member (both in `groups`); each is stored with the group (one per user: the newer replaces
+//! the older), told to the owner and admins as a `group` push (`join_requested`,
+//! `invite_requested`), and leaves the list once handled: an accepted applicant joins as by
+//! `group_join`, an accepted invitee as by an invitation from its inviter; a refused applicant
+//! gets a `join_refused` push, and a refused invitation's inviter an `invite_refused` push.
 
 use tincan_core::config::{CALLBACK_GROUP_AFTER_FULL, CALLBACK_GROUP_AFTER_NEW_MEMBER};
+use tincan_proto::api::handle_group_pendency::{PENDENCY_INVITE_JOIN, PENDENCY_REQUEST_JOIN};
 use tincan_proto::api::{self, Empty, get_group_pendency_list, handle_group_pendency, report_group_pendency_read};
 use tincan_proto::enums::MemberRole;
 use tincan_proto::objects::GroupPendency;
-use tincan_proto::{ApiError, GroupId, UserId, limits};
+use tincan_proto::{ApiError, ErrorCode, GroupId, UserId, limits};
 use tincan_store::WriteOp;
 
 use crate::commit::{Decision, Tell};
@@ -21,8 +26,8 @@ use crate::ops::common::{
 use crate::ops::handle;
 use crate::state::lock;
 
-/// `group_get_pendency_list` (TIM `TIMGroupGetPendencyList`): the pending requests of every
-/// group the caller owns or administers, newest first.
+/// `group_get_pendency_list` (TIM `TIMGroupGetPendencyList`): the pending requests and
+/// invitations of every group the caller owns or administers, newest first.
 pub(crate) async fn list(
     _engine: &Engine,
     session: &Session,
@@ -45,13 +50,26 @@ pub(crate) async fn list(
         if !administers {
             continue;
         }
-        all.extend(state.group.join_requests().map(|request| GroupPendency {
-            group_pendency_group_id: group_id.as_str().to_owned(),
-            group_pendency_form_identifier: request.user.as_str().to_owned(),
-            group_pendency_add_time: request.add_time,
-            group_pendency_apply_invite_msg: request.message.clone(),
-            group_pendency_self_identifier: me.as_str().to_owned(),
-            ..GroupPendency::default()
+        all.extend(state.group.join_requests().map(|request| match &request.inviter {
+            None => GroupPendency {
+                group_pendency_group_id: group_id.as_str().to_owned(),
+                group_pendency_form_identifier: request.user.as_str().to_owned(),
+                group_pendency_add_time: request.add_time,
+                group_pendency_pendency_type: PENDENCY_REQUEST_JOIN,
+                group_pendency_apply_invite_msg: request.message.clone(),
+                group_pendency_self_identifier: me.as_str().to_owned(),
+                ..GroupPendency::default()
+            },
+            Some(inviter) => GroupPendency {
+                group_pendency_group_id: group_id.as_str().to_owned(),
+                group_pendency_form_identifier: inviter.as_str().to_owned(),
+                group_pendency_to_identifier: request.user.as_str().to_owned(),
+                group_pendency_add_time: request.add_time,
+                group_pendency_pendency_type: PENDENCY_INVITE_JOIN,
+                group_pendency_apply_invite_msg: request.message.clone(),
+                group_pendency_self_identifier: me.as_str().to_owned(),
+                ..GroupPendency::default()
+            },
         }));
     }
     let read_time = lock(&session.app.pendency_read_times).get(me).copied().unwrap_or(0);
@@ -61,6 +79,7 @@ pub(crate) async fn list(
             .cmp(&a.group_pendency_add_time)
             .then_with(|| a.group_pendency_group_id.cmp(&b.group_pendency_group_id))
             .then_with(|| a.group_pendency_form_identifier.cmp(&b.group_pendency_form_identifier))
+            .then_with(|| a.group_pendency_to_identifier.cmp(&b.group_pendency_to_identifier))
     });
     let start = request.group_pendency_option_start_time;
     let mut page: Vec<GroupPendency> =
@@ -84,7 +103,9 @@ pub(crate) async fn list(
     })
 }
 
-/// `group_handle_pendency` (TIM `TIMGroupHandlePendency`).
+/// `group_handle_pendency` (TIM `TIMGroupHandlePendency`): a request to join names its
+/// applicant in `group_pendency_form_identifier`; an invitation (`group_pendency_pendency_type`
+/// 1) names its invitee in `group_pendency_to_identifier`.
 pub(crate) async fn handle_request(
     engine: &Engine,
     session: &Session,
@@ -93,15 +114,45 @@ pub(crate) async fn handle_request(
     let app = &session.app;
     let pendency = request.group_handle_pendency_param_pendency;
     let group_id = pendency.group_pendency_group_id;
-    let applicant = pendency.group_pendency_form_identifier;
+    let invitation = match pendency.group_pendency_pendency_type {
+        PENDENCY_REQUEST_JOIN => false,
+        PENDENCY_INVITE_JOIN => true,
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                format!(
+                    "group_pendency_pendency_type {other} is not 0 (a request to join) or 1 (an invitation); \
+                     only those can be handled"
+                ),
+            ));
+        }
+    };
+    let applicant = if invitation {
+        pendency.group_pendency_to_identifier.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::GROUP_INVALID_PARAMETERS,
+                "an invitation (group_pendency_pendency_type 1) names its invitee in group_pendency_to_identifier, \
+                 which is missing",
+            )
+        })?
+    } else {
+        pendency.group_pendency_form_identifier
+    };
     let accept = request.group_handle_pendency_param_is_accept;
     let state = app.group(&group_id).ok_or_else(|| group_not_found(&group_id))?;
     let now = engine.now();
     let committing = engine.commit(
         || lock(&state),
         |state| {
-            let (_, joined) = state.group.handle_request(session.operator(), &applicant, accept, now)?;
+            let (handled, joined) =
+                state.group.handle_request(session.operator(), &applicant, invitation, accept, now)?;
             let me = session.user();
+            // An accepted invitation is the inviter's: the members read that it added the
+            // invitee, as when an invitation needs no approval.
+            let (adder, join_type) = match &handled.inviter {
+                Some(inviter) => (inviter, "Invited"),
+                None => (me, "Apply"),
+            };
             let mut ops = vec![WriteOp::DeleteJoinRequest {
                 sdkappid: app.sdkappid,
                 group_id: group_id.clone(),
@@ -116,14 +167,14 @@ pub(crate) async fn handle_request(
                         app.sdkappid,
                         &group_id,
                         &applicants,
-                        &group_push(&state.group, "joined", me, &applicants),
+                        &group_push(&state.group, "joined", adder, &applicants),
                     ));
-                    ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &applicants, now));
+                    ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, adder, &applicants, now));
                     let body = serde_json::json!({
                         "GroupId": group_id.as_str(),
                         "Type": rest_type(&state.group),
-                        "JoinType": "Apply",
-                        "Operator_Account": me.as_str(),
+                        "JoinType": join_type,
+                        "Operator_Account": adder.as_str(),
                         "NewMemberList": member_accounts(applicants),
                     });
                     ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_NEW_MEMBER, body));
@@ -133,12 +184,20 @@ pub(crate) async fn handle_request(
                     }
                     app.list_group(&group_id, applicants);
                 }
-                None if !accept => ops.extend(group_events(
-                    app.sdkappid,
-                    &group_id,
-                    &applicants,
-                    &group_push(&state.group, "join_refused", me, &applicants),
-                )),
+                None if !accept => match &handled.inviter {
+                    None => ops.extend(group_events(
+                        app.sdkappid,
+                        &group_id,
+                        &applicants,
+                        &group_push(&state.group, "join_refused", me, &applicants),
+                    )),
+                    Some(inviter) => ops.extend(group_events(
+                        app.sdkappid,
+                        &group_id,
+                        &[inviter],
+                        &group_push(&state.group, "invite_refused", me, &applicants),
+                    )),
+                },
                 None => {}
             }
             Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))

@@ -45,6 +45,7 @@ const CHANGE_OWNER: u32 = 5;
 const CHANGE_CUSTOM: u32 = 6;
 const CHANGE_SHUTUP_ALL: u32 = 8;
 const CHANGE_ADD_OPTION: u32 = 11;
+const CHANGE_APPROVE_OPTION: u32 = 12;
 
 /// A change to a group's profile: each field present replaces the current value, custom fields
 /// are set one by one (an empty value deletes its field), and `owner` hands the group over.
@@ -62,6 +63,8 @@ pub struct ProfileChange {
     pub max_member_num: Option<u32>,
     /// A new `TIMGroupAddOption`.
     pub add_option: Option<u32>,
+    /// A new invite option (TIM's approve option), a `TIMGroupAddOption`.
+    pub approve_option: Option<u32>,
     /// Mute everyone but the owner and admins, or stop.
     pub shutup_all: Option<bool>,
     /// Whether non-members may see the member list (1) or not (0).
@@ -100,7 +103,7 @@ pub(crate) async fn modify_info(engine: &Engine, session: &Session, request: inf
     }
     if flags & !info::FLAGS_KNOWN != 0 {
         return Err(ApiError::invalid_parameter(format!(
-            "group_modify_info_param_modify_flag has bits tincan does not apply: {:#x} (the approve option is not supported)",
+            "group_modify_info_param_modify_flag has bits tincan does not apply: {:#x}",
             flags & !info::FLAGS_KNOWN
         )));
     }
@@ -133,6 +136,9 @@ pub(crate) async fn modify_info(engine: &Engine, session: &Session, request: inf
             request.group_modify_info_param_face_url,
         )?,
         add_option: request.group_modify_info_param_add_option.filter(|_| flags & info::FLAG_ADD_OPTION != 0),
+        approve_option: request
+            .group_modify_info_param_approve_option
+            .filter(|_| flags & info::FLAG_APPROVE_OPTION != 0),
         max_member_num: request
             .group_modify_info_param_max_member_num
             .filter(|_| flags & info::FLAG_MAX_MEMBER_NUM != 0),
@@ -147,6 +153,7 @@ pub(crate) async fn modify_info(engine: &Engine, session: &Session, request: inf
     };
     for (flag, key, present) in [
         (info::FLAG_ADD_OPTION, "group_modify_info_param_add_option", change.add_option.is_some()),
+        (info::FLAG_APPROVE_OPTION, "group_modify_info_param_approve_option", change.approve_option.is_some()),
         (info::FLAG_MAX_MEMBER_NUM, "group_modify_info_param_max_member_num", change.max_member_num.is_some()),
         (info::FLAG_VISIBLE, "group_modify_info_param_visible", change.visible.is_some()),
         (info::FLAG_SEARCHABLE, "group_modify_info_param_searchable", change.searchable.is_some()),
@@ -224,6 +231,11 @@ fn change_infos(before: &GroupProfile, after: &GroupProfile, owner: Option<&User
     if before.add_option != after.add_option {
         let mut info = entry(CHANGE_ADD_OPTION, "");
         info["group_tips_group_change_info_int_value"] = json!(after.add_option);
+        infos.push(info);
+    }
+    if before.approve_option != after.approve_option {
+        let mut info = entry(CHANGE_APPROVE_OPTION, "");
+        info["group_tips_group_change_info_int_value"] = json!(after.approve_option);
         infos.push(info);
     }
     infos
@@ -328,6 +340,7 @@ impl Engine {
                     face_url,
                     max_member_num,
                     add_option,
+                    approve_option,
                     shutup_all,
                     visible,
                     searchable,
@@ -340,6 +353,7 @@ impl Engine {
                 profile.face_url = face_url.unwrap_or(profile.face_url);
                 profile.max_member_num = max_member_num.unwrap_or(profile.max_member_num);
                 profile.add_option = add_option.unwrap_or(profile.add_option);
+                profile.approve_option = approve_option.unwrap_or(profile.approve_option);
                 profile.shutup_all = shutup_all.unwrap_or(profile.shutup_all);
                 profile.visible = visible.unwrap_or(profile.visible);
                 profile.searchable = searchable.unwrap_or(profile.searchable);

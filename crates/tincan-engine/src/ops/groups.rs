@@ -14,8 +14,8 @@ use tincan_core::config::{
 };
 use tincan_core::conv::ConvKey;
 use tincan_core::group::{
-    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Left, NewGroup, Operator, generated_group_id, member_cap,
-    validate_custom_group_id,
+    ADD_OPTION_ANY, ADD_OPTION_FORBID, Group, GroupProfile, Invitations, Left, MembershipOutcome, NewGroup, Operator,
+    generated_group_id, member_cap, validate_custom_group_id,
 };
 use tincan_proto::api::{
     self, Empty, create_group, delete_group, delete_group_members, get_group_info, get_group_members,
@@ -85,6 +85,7 @@ pub(crate) async fn create_owned_by(
         notification: request.create_group_param_notification,
         face_url: request.create_group_param_face_url,
         add_option: request.create_group_param_add_option.unwrap_or(default_add_option),
+        approve_option: request.create_group_param_approve_option.unwrap_or(ADD_OPTION_ANY),
         max_member_num: if request.create_group_param_max_member_num == 0 {
             cap
         } else {
@@ -347,6 +348,11 @@ fn check_additions(users: &[UserId]) -> Result<(), ApiError> {
 ///
 /// Membership changes are pushed to every device, the operator's included: the group tips
 /// message is news to the operator's device too.
+///
+/// When the group's invite option is Auth and the operator is an ordinary member, nobody joins:
+/// each user invited gets a pending invitation (answered `INVITED`), stored with the group's
+/// requests to join and told to the owner and admins as a `group` push (`invite_requested`),
+/// until one of them handles it (`ops::group_pendency`).
 pub(crate) async fn add_members(
     engine: &Engine,
     app: &AppState,
@@ -371,10 +377,44 @@ pub(crate) async fn add_members(
             // A banned user is answered as an account that could not be added.
             let allowed: Vec<UserId> =
                 existing.iter().filter(|user| state.check_not_banned(user, now).is_ok()).cloned().collect();
+            if state.group.invitation_needs_approval(operator) {
+                let inviter = operator.user();
+                let Invitations { results, made } = state.group.request_invitations(inviter, &allowed, now)?;
+                let outcome = MembershipOutcome { results, ..MembershipOutcome::default() };
+                if made.is_empty() {
+                    return Ok(Decision::Nothing(outcome));
+                }
+                let invitees: Vec<&UserId> = made.iter().map(|invitation| &invitation.user).collect();
+                let deciders: Vec<&UserId> = state
+                    .group
+                    .members()
+                    .filter(|(_, member)| member.role == MemberRole::OWNER || member.role == MemberRole::ADMIN)
+                    .map(|(user, _)| user)
+                    .collect();
+                let mut ops = group_events(
+                    app.sdkappid,
+                    group_id,
+                    &deciders,
+                    &group_push(&state.group, "invite_requested", inviter, &invitees),
+                );
+                ops.extend(made.iter().map(|invitation| {
+                    WriteOp::PutJoinRequest(tincan_store::JoinRequestRecord {
+                        sdkappid: app.sdkappid,
+                        group_id: group_id.clone(),
+                        user: invitation.user.clone(),
+                        add_time: invitation.add_time,
+                        message: invitation.message.clone(),
+                        inviter: invitation.inviter.clone(),
+                    })
+                }));
+                return Ok(Decision::write(ops, Tell::devices(app.sdkappid), outcome));
+            }
+            let pending: Vec<UserId> = allowed.iter().filter(|user| state.group.has_pending(user)).cloned().collect();
             let outcome = state.group.invite(operator, &allowed, now)?;
             let operator = operator.user();
             let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
             ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+            ops.extend(answered_requests(app.sdkappid, group_id, &pending));
             let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
             ops.extend(group_events(
                 app.sdkappid,
@@ -570,12 +610,19 @@ impl Engine {
         let committing = self.commit(
             || lock(&state),
             |state| {
+                let pending: Vec<UserId> = existing
+                    .iter()
+                    .map(|(user, _, _)| user)
+                    .filter(|user| state.group.has_pending(user))
+                    .cloned()
+                    .collect();
                 let outcome = state.group.import_members(&existing, now)?;
                 if outcome.joined.is_empty() {
                     return Ok(Decision::Nothing(outcome));
                 }
                 let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
                 ops.extend(member_ops(app.sdkappid, group_id, &outcome.joined));
+                ops.extend(answered_requests(app.sdkappid, group_id, &pending));
                 let added: Vec<&UserId> = outcome.joined.iter().map(|it| &it.user).collect();
                 ops.extend(group_events(
                     app.sdkappid,
@@ -740,6 +787,7 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
                     user: pending.user,
                     add_time: pending.add_time,
                     message: pending.message,
+                    inviter: None,
                 })];
                 ops.extend(group_events(
                     app.sdkappid,
@@ -749,9 +797,11 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
                 ));
                 return Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()));
             }
+            let pending: Vec<UserId> = [me].into_iter().filter(|user| state.group.has_pending(user)).cloned().collect();
             let joined = state.group.join(me, now)?;
             let mut ops = vec![group_record(app.sdkappid, &state.group, None)];
             ops.extend(member_ops(app.sdkappid, &group_id, std::slice::from_ref(&joined)));
+            ops.extend(answered_requests(app.sdkappid, &group_id, &pending));
             ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
             ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &[me], now));
             ops.extend(joined_callbacks(engine, app, &state.group, "Apply", me, &[me]));
@@ -899,6 +949,14 @@ pub(crate) async fn get_joined(
         })
         .collect();
     Ok(get_joined_groups::Response { groups })
+}
+
+/// Removes the stored requests and invitations of `users`, who joined by other means.
+fn answered_requests(sdkappid: u64, group_id: &GroupId, users: &[UserId]) -> Vec<WriteOp> {
+    users
+        .iter()
+        .map(|user| WriteOp::DeleteJoinRequest { sdkappid, group_id: group_id.clone(), user: user.clone() })
+        .collect()
 }
 
 /// `Group.CallbackAfterNewMemberJoin` for `users`, and `Group.CallbackAfterGroupFull` when they

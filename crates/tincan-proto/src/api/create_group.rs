@@ -27,6 +27,8 @@ pub struct Request {
     pub create_group_param_face_url: String,
     /// `TIMGroupAddOption`; default Any (2).
     pub create_group_param_add_option: Option<u32>,
+    /// The invite option (TIM's approve option), a `TIMGroupAddOption`; default Any (2).
+    pub create_group_param_approve_option: Option<u32>,
     /// A member cap below the type's cap; 0 means the type's cap.
     pub create_group_param_max_member_num: u32,
 }

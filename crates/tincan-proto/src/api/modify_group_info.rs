@@ -29,6 +29,8 @@ pub const FLAG_SEARCHABLE: u32 = 0x80;
 pub const FLAG_SHUTUP_ALL: u32 = 0x100;
 /// `kTIMGroupModifyInfoFlag_Custom`.
 pub const FLAG_CUSTOM: u32 = 0x200;
+/// `kTIMGroupModifyInfoFlag_ApproveOption`: the invite option.
+pub const FLAG_APPROVE_OPTION: u32 = 0x1000;
 /// `kTIMGroupModifyInfoFlag_Owner` (TIM's TypeScript declares it as the negative 32-bit number).
 pub const FLAG_OWNER: u32 = 0x8000_0000;
 /// Every flag tincan applies.
@@ -42,6 +44,7 @@ pub const FLAGS_KNOWN: u32 = FLAG_NAME
     | FLAG_SEARCHABLE
     | FLAG_SHUTUP_ALL
     | FLAG_CUSTOM
+    | FLAG_APPROVE_OPTION
     | FLAG_OWNER;
 
 /// Parameters: TIM's `ModifyGroupParams.params`.
@@ -67,6 +70,9 @@ pub struct Request {
     /// The new `TIMGroupAddOption`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_modify_info_param_add_option: Option<u32>,
+    /// The new invite option (TIM's approve option), a `TIMGroupAddOption`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_modify_info_param_approve_option: Option<u32>,
     /// The new member cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_modify_info_param_max_member_num: Option<u32>,
@@ -98,6 +104,7 @@ impl Request {
             group_modify_info_param_introduction: None,
             group_modify_info_param_face_url: None,
             group_modify_info_param_add_option: None,
+            group_modify_info_param_approve_option: None,
             group_modify_info_param_max_member_num: None,
             group_modify_info_param_visible: None,
             group_modify_info_param_searchable: None,

@@ -12,6 +12,7 @@ mod friends;
 mod full_disk;
 mod fuzz_corpus;
 mod group_attributes;
+mod group_invitations;
 mod group_messages_admin;
 mod group_profiles;
 mod group_webhooks;

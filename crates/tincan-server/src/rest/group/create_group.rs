@@ -8,7 +8,9 @@ use tincan_proto::enums::MemberRole;
 use tincan_proto::ids::blank_as_none;
 use tincan_proto::{ApiError, GroupId, UserId};
 
-use super::{INVALID, parse_apply_join_option, parse_group_type, requested_member_cap, rest_type_name};
+use super::{
+    INVALID, parse_apply_join_option, parse_group_type, parse_invite_join_option, requested_member_cap, rest_type_name,
+};
 use crate::rest::Caller;
 
 /// The request.
@@ -32,6 +34,8 @@ pub(super) struct Body {
     max_member_count: Option<u32>,
     #[serde(rename = "ApplyJoinOption", default)]
     apply_join_option: Option<String>,
+    #[serde(rename = "InviteJoinOption", default)]
+    invite_join_option: Option<String>,
     #[serde(rename = "MemberList", default)]
     members: Option<Vec<InitialMember>>,
 }
@@ -83,6 +87,12 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         create_group_param_introduction: body.introduction.unwrap_or_default(),
         create_group_param_face_url: body.face_url.unwrap_or_default(),
         create_group_param_add_option: add_option,
+        create_group_param_approve_option: body
+            .invite_join_option
+            .as_deref()
+            .filter(|it| !it.is_empty())
+            .map(parse_invite_join_option)
+            .transpose()?,
         create_group_param_max_member_num: requested_member_cap(body.max_member_count, group_type)?.unwrap_or(0),
     };
     let session = engine.rest_session(caller.sdkappid, None, true).await?;

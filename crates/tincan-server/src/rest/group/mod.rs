@@ -172,6 +172,28 @@ fn parse_apply_join_option(name: &str) -> Result<u32, ApiError> {
     }
 }
 
+/// `InviteJoinOption` as TIM's REST API spells it, to and from the invite option (a
+/// `TIMGroupAddOption`).
+fn parse_invite_join_option(name: &str) -> Result<u32, ApiError> {
+    match name {
+        "FreeAccess" => Ok(ADD_OPTION_ANY),
+        "NeedPermission" => Ok(ADD_OPTION_AUTH),
+        "DisableInvite" => Ok(ADD_OPTION_FORBID),
+        other => Err(ApiError::new(
+            INVALID,
+            format!("InviteJoinOption {other:?} is not FreeAccess, NeedPermission or DisableInvite"),
+        )),
+    }
+}
+
+fn invite_join_option_name(approve_option: u32) -> &'static str {
+    match approve_option {
+        ADD_OPTION_ANY => "FreeAccess",
+        ADD_OPTION_AUTH => "NeedPermission",
+        _ => "DisableInvite",
+    }
+}
+
 fn apply_join_option_name(add_option: u32) -> &'static str {
     match add_option {
         ADD_OPTION_ANY => "FreeAccess",
@@ -240,6 +262,8 @@ struct GroupInfo {
     max_member_num: u32,
     #[serde(rename = "ApplyJoinOption")]
     apply_join_option: &'static str,
+    #[serde(rename = "InviteJoinOption")]
+    invite_join_option: &'static str,
     #[serde(rename = "ShutUpAllMember")]
     shut_up_all_member: &'static str,
     #[serde(rename = "MuteAllMember")]
@@ -278,6 +302,7 @@ impl GroupInfo {
             member_num: summary.member_num,
             max_member_num: summary.max_member_num,
             apply_join_option: apply_join_option_name(summary.add_option),
+            invite_join_option: invite_join_option_name(summary.approve_option),
             shut_up_all_member: on_off(summary.shutup_all),
             mute_all_member: on_off(summary.shutup_all),
             appid: summary.sdkappid,

@@ -1,12 +1,12 @@
 //! `POST /v4/group_open_http_svc/modify_group_base_info`: changes a group's profile (name,
-//! introduction, notification, face URL, member cap, join option, mute-all, custom fields); the
-//! members learn of it from one group tips message.
+//! introduction, notification, face URL, member cap, join and invite options, mute-all, custom
+//! fields); the members learn of it from one group tips message.
 
 use serde::Deserialize;
 use tincan_engine::{Engine, ProfileChange};
 use tincan_proto::{ApiError, GroupId};
 
-use super::{DefinedData, parse_apply_join_option, parse_on_off, requested_member_cap};
+use super::{DefinedData, parse_apply_join_option, parse_invite_join_option, parse_on_off, requested_member_cap};
 use crate::rest::{Caller, Empty};
 
 /// The request: every key but `GroupId` may be left out, and stays as it is.
@@ -26,6 +26,8 @@ pub(super) struct Body {
     max_member_num: Option<u32>,
     #[serde(rename = "ApplyJoinOption", default)]
     apply_join_option: Option<String>,
+    #[serde(rename = "InviteJoinOption", default)]
+    invite_join_option: Option<String>,
     #[serde(rename = "ShutUpAllMember", alias = "MuteAllMember", default)]
     shut_up_all_member: Option<String>,
     #[serde(rename = "AppDefinedData", default)]
@@ -47,6 +49,7 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         face_url: body.face_url,
         max_member_num,
         add_option: body.apply_join_option.as_deref().map(parse_apply_join_option).transpose()?,
+        approve_option: body.invite_join_option.as_deref().map(parse_invite_join_option).transpose()?,
         shutup_all: body
             .shut_up_all_member
             .as_deref()
