@@ -440,7 +440,7 @@ test("Webhooks: the console sets the callback URL and commands; a C2C message an
     ];
     // Every command the server makes is offered, each once.
     const offered = await webhooks.getByRole("checkbox").evaluateAll((boxes) => boxes.map((box) => box.value));
-    assert.equal(offered.length, 32);
+    assert.equal(offered.length, 33);
     assert.equal(new Set(offered).size, offered.length);
     for (const name of ["C2C.CallbackAfterMsgReadReceipt", "Group.CallbackBeforeCreateGroup", "Sns.CallbackPrevFriendAdd", "Sns.CallbackBlackListDelete", "Follow.CallbackAfterFollowAdd"]) {
       assert.ok(offered.includes(name), name);

@@ -51,7 +51,7 @@ pub const RECEIPT_COALESCE_WINDOW_MS_DEFAULT: u32 = 20;
 pub const RECEIPT_COALESCE_WINDOW_MS_MAX: u32 = 10_000;
 
 /// The webhook commands tincan sends (TIM's names), in the order the documentation lists them.
-pub const CALLBACK_COMMANDS: [&str; 32] = [
+pub const CALLBACK_COMMANDS: [&str; 33] = [
     CALLBACK_C2C_BEFORE_SEND,
     CALLBACK_C2C_AFTER_SEND,
     CALLBACK_C2C_AFTER_MSG_REPORT,
@@ -76,6 +76,7 @@ pub const CALLBACK_COMMANDS: [&str; 32] = [
     CALLBACK_GROUP_BEFORE_INVITE_JOIN,
     CALLBACK_GROUP_AFTER_ATTR_CHANGED,
     CALLBACK_GROUP_SEND_MSG_EXCEPTION,
+    CALLBACK_GROUP_MEMBER_STATE_CHANGE,
     CALLBACK_SNS_PREV_FRIEND_ADD,
     CALLBACK_SNS_PREV_FRIEND_RESPONSE,
     CALLBACK_SNS_FRIEND_ADD,
@@ -136,6 +137,9 @@ pub const CALLBACK_GROUP_AFTER_ATTR_CHANGED: &str = "Group.CallbackAfterGroupAtt
 /// After a group message was refused (a bad message, a muted sender, the before-send webhook's
 /// refusal, a store that cannot write).
 pub const CALLBACK_GROUP_SEND_MSG_EXCEPTION: &str = "Group.CallbackSendMsgException";
+/// After members of an AVChatRoom group come online in it or go offline (by joining or
+/// quitting, or as their last connection opens or closes).
+pub const CALLBACK_GROUP_MEMBER_STATE_CHANGE: &str = "Group.CallbackOnMemberStateChange";
 /// Before a C2C message is stored; the answer may refuse or change it.
 pub const CALLBACK_C2C_BEFORE_SEND: &str = "C2C.CallbackBeforeSendMsg";
 /// After a C2C message is stored.

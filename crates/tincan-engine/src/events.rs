@@ -210,6 +210,9 @@ pub(crate) fn static_kind(kind: &str) -> &'static str {
         push::CONV_READ => push::CONV_READ,
         tincan_proto::conv_manage::CONV_PUSH => tincan_proto::conv_manage::CONV_PUSH,
         tincan_proto::conv_manage::CONV_GROUP_PUSH => tincan_proto::conv_manage::CONV_GROUP_PUSH,
+        tincan_proto::api::get_all_recv_opt::ALL_RECV_OPT_PUSH => {
+            tincan_proto::api::get_all_recv_opt::ALL_RECV_OPT_PUSH
+        }
         push::PROFILE => push::PROFILE,
         push::FRIEND => push::FRIEND,
         push::FOLLOW => push::FOLLOW,

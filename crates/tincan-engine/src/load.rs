@@ -236,6 +236,10 @@ pub(crate) fn build(loaded: LoadedState) -> Result<Built, StartError> {
         let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
         lock(&account.convs).conv_groups = record.names;
     }
+    for record in loaded.all_recv_opts {
+        let Some(account) = apps.get(&record.sdkappid).and_then(|app| app.account(&record.user)) else { continue };
+        lock(&account.convs).all_recv_opt = record.opt;
+    }
     for (sdkappid, conv, pos) in loaded.revisions {
         let (Some(app), ConvKey::Group(group_id)) = (apps.get(&sdkappid), &conv) else { continue };
         if let Some(state) = app.group(group_id) {

@@ -381,6 +381,8 @@ pub(crate) struct AccountConvs {
     pub(crate) settings: HashMap<ConvKey, tincan_store::ConvSettings>,
     /// The user's conversation groups, in the order created.
     pub(crate) conv_groups: Vec<String>,
+    /// The user's app-wide receive option (the default when it never set one).
+    pub(crate) all_recv_opt: tincan_store::AllRecvOpt,
 }
 
 /// Shards of the app's message-ID memory; a send locks one, briefly.

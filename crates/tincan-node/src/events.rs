@@ -58,6 +58,9 @@ pub(crate) fn convert(event: Event) -> Vec<Outgoing> {
         }
         Event::Ended(error) => vec![ended(&error)],
         Event::ConvGroup(push) => conv_group_event(push),
+        Event::AllRecvOptChanged(info) => {
+            vec![json!({"kind": "all_recv_opt_changed", "json_receive_message_option_info": to_text(&info)})]
+        }
         Event::FilteredUnreadChanged { filter, total } => vec![json!({
             "kind": "filtered_unread_changed",
             "filter": to_text(&filter),

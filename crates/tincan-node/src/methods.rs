@@ -100,6 +100,9 @@ pub(crate) async fn call(session: &Arc<Session>, method: &str, params: &str) -> 
         "TIMMsgSetC2CReceiveMessageOpt" => set_c2c_recv_opt(session, params).await,
         "TIMMsgGetC2CReceiveMessageOpt" => get_c2c_recv_opt(session, params).await,
         "TIMMsgSetGroupReceiveMessageOpt" => set_group_recv_opt(session, params).await,
+        "TIMMsgSetAllReceiveMessageOpt" => set_all_recv_opt(session, "TIMMsgSetAllReceiveMessageOpt", params).await,
+        "TIMMsgSetAllReceiveMessageOpt2" => set_all_recv_opt(session, "TIMMsgSetAllReceiveMessageOpt2", params).await,
+        "TIMMsgGetAllReceiveMessageOpt" => get_all_recv_opt(session, params).await,
         "TIMMsgCancelSend" => media::cancel_send(session, params).await,
         "TIMMsgDownloadElemToPath" => media::download_to_path(session, params).await,
         "TIMMsgGetMsgList" => get_msg_list(session, params).await,
@@ -265,6 +268,8 @@ pub(crate) fn tim_methods(kind: OpKind) -> &'static [&'static str] {
         | OpKind::GetFollowList
         | OpKind::GetFollowInfo
         | OpKind::CheckFollowType => &[],
+        OpKind::SetAllRecvOpt => &["TIMMsgSetAllReceiveMessageOpt", "TIMMsgSetAllReceiveMessageOpt2"],
+        OpKind::GetAllRecvOpt => &["TIMMsgGetAllReceiveMessageOpt"],
     }
 }
 
@@ -743,4 +748,48 @@ async fn set_group_recv_opt(session: &Arc<Session>, params: &str) -> Result<Outc
     let param: GroupRecvOptParam = parse("TIMMsgSetGroupReceiveMessageOpt", params)?;
     session.client()?.set_group_receive_message_opt(&param.group_id, param.opt).await?;
     Ok(Outcome::empty())
+}
+
+/// The parameters of `TIMMsgSetAllReceiveMessageOpt` (`opt`, `start_hour`, `start_minute`,
+/// `start_second`, `duration`) and of `TIMMsgSetAllReceiveMessageOpt2` (`opt`,
+/// `start_time_stamp`, `duration`), as TIM's native functions name them.
+#[derive(Deserialize)]
+struct AllRecvOptParam {
+    opt: u32,
+    #[serde(default)]
+    start_hour: u32,
+    #[serde(default)]
+    start_minute: u32,
+    #[serde(default)]
+    start_second: u32,
+    #[serde(default)]
+    start_time_stamp: u32,
+    #[serde(default)]
+    duration: u32,
+    #[serde(rename = "user_data", default)]
+    _user_data: Option<String>,
+}
+
+async fn set_all_recv_opt(session: &Arc<Session>, method: &str, params: &str) -> Result<Outcome, ApiError> {
+    let param: AllRecvOptParam = parse(method, params)?;
+    let daily = (param.start_hour, param.start_minute, param.start_second);
+    if method == "TIMMsgSetAllReceiveMessageOpt" && param.start_time_stamp != 0 {
+        return Err(ApiError::invalid_parameter(
+            "TIMMsgSetAllReceiveMessageOpt takes a daily start; use TIMMsgSetAllReceiveMessageOpt2 for start_time_stamp",
+        ));
+    }
+    if method == "TIMMsgSetAllReceiveMessageOpt2" && daily != (0, 0, 0) {
+        return Err(ApiError::invalid_parameter(
+            "TIMMsgSetAllReceiveMessageOpt2 takes start_time_stamp; use TIMMsgSetAllReceiveMessageOpt for a daily start",
+        ));
+    }
+    session.client()?.set_all_receive_message_opt(param.opt, daily, param.start_time_stamp, param.duration).await?;
+    Ok(Outcome::empty())
+}
+
+/// `json_params` is TIM's `TIMReceiveMessageOptInfo`.
+async fn get_all_recv_opt(session: &Arc<Session>, params: &str) -> Result<Outcome, ApiError> {
+    let _: UserDataParam = parse("TIMMsgGetAllReceiveMessageOpt", params)?;
+    let info = session.client()?.all_receive_message_opt().await?;
+    Ok(Outcome::text_and_value(&info))
 }

@@ -218,4 +218,35 @@ impl Client {
             tincan_proto::api::set_group_recv_opt::Request { group_id: tincan_proto::GroupId::parse(group_id)?, opt };
         self.call(&request).await.map(|_| ())
     }
+
+    /// Sets this user's app-wide receive option (TIM `TIMMsgSetAllReceiveMessageOpt` and
+    /// `TIMMsgSetAllReceiveMessageOpt2`): `opt` (0, 2 or 3) during a quiet period that starts
+    /// every day at `start` (hour, minute, second, in the user's own time) or once at
+    /// `start_time_stamp` (UTC seconds, with `start` all zero), and lasts `duration` seconds.
+    /// The user's devices hear of it through [`crate::Event::AllRecvOptChanged`].
+    pub async fn set_all_receive_message_opt(
+        &self,
+        opt: u32,
+        start: (u32, u32, u32),
+        start_time_stamp: u32,
+        duration: u32,
+    ) -> Result<(), ApiError> {
+        let (start_hour, start_minute, start_second) = start;
+        let request = tincan_proto::api::set_all_recv_opt::Request {
+            opt,
+            start_hour,
+            start_minute,
+            start_second,
+            start_time_stamp,
+            duration,
+        };
+        self.call(&request).await.map(|_| ())
+    }
+
+    /// This user's app-wide receive option (TIM `TIMMsgGetAllReceiveMessageOpt`).
+    pub async fn all_receive_message_opt(
+        &self,
+    ) -> Result<tincan_proto::api::get_all_recv_opt::AllRecvOptInfo, ApiError> {
+        self.call(&tincan_proto::api::get_all_recv_opt::Request {}).await
+    }
 }

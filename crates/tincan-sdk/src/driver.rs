@@ -591,6 +591,10 @@ impl Driver {
                     .collect();
                 self.report_convs(changes, true);
             }
+            tincan_proto::api::get_all_recv_opt::ALL_RECV_OPT_PUSH => {
+                let Ok(payload) = serde_json::from_str(data) else { return self.passed(pos) };
+                deliver!(Event::AllRecvOptChanged(payload));
+            }
             push::PROFILE => {
                 if let Ok(payload) = serde_json::from_str::<ProfilePush>(data) {
                     let mine = payload.profile.user_profile_identifier == self.shared.user_id.as_str();

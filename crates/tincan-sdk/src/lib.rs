@@ -138,6 +138,9 @@ pub enum Event {
     /// One of this user's conversation groups changed, from any of its devices (TIM's
     /// conversation group callbacks).
     ConvGroup(tincan_proto::conv_manage::ConvGroupPush),
+    /// This user's app-wide receive option changed, on this device or another (TIM
+    /// `TIMSetMsgAllMessageReceiveOptionCallback`).
+    AllRecvOptChanged(tincan_proto::api::get_all_recv_opt::AllRecvOptInfo),
     /// The unread count of a subscribed filter changed (TIM
     /// `TIMSetConvUnreadMessageCountChangedByFilterCallback`).
     FilteredUnreadChanged {

@@ -15,11 +15,11 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::profile::{CustomString, UserProfile};
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
-    GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberInfo, MemberRecord, MembershipSpan,
-    MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, StoreError,
-    StoreRead, StoreResult, UserEventRecord,
+    AccountRecord, AllRecvOpt, AllRecvOptRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings,
+    ConvSettingsRecord, ConvSummary, FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord,
+    GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
+    MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord,
+    ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 use tokio_postgres::{Client, Row, Statement};
 
@@ -187,6 +187,20 @@ impl StoreRead for PostgresReader {
                     sdkappid: get_uint(row, 0)?,
                     user: get_user(row, 1)?,
                     names: names_from_text(get(row, 2)?),
+                })
+            })?,
+            all_recv_opts: decode(&next(), |row| {
+                Ok(AllRecvOptRecord {
+                    sdkappid: get_uint(row, 0)?,
+                    user: get_user(row, 1)?,
+                    opt: AllRecvOpt {
+                        level: get_u32(row, 2)?,
+                        start_hour: get_u32(row, 3)?,
+                        start_minute: get_u32(row, 4)?,
+                        start_second: get_u32(row, 5)?,
+                        start_time_stamp: get_uint(row, 6)?,
+                        duration: get_uint(row, 7)?,
+                    },
                 })
             })?,
             profiles: load_profiles(&next(), &next(), &next())?,
@@ -556,6 +570,11 @@ const LOAD_QUERIES: &[(&str, &str)] = &[
         "reading conversation settings",
     ),
     ("select sdkappid, user_id, names from conv_group_list", "reading conversation groups"),
+    (
+        "select sdkappid, user_id, level, start_hour, start_minute, start_second, start_time_stamp, duration \
+         from all_recv_opt order by sdkappid, user_id",
+        "reading app-wide receive options",
+    ),
     (
         "select sdkappid, user_id, nick, gender, face_url, signature, add_permission, location, language, \
          birthday, level, role, updated_at from profile order by sdkappid, user_id",

@@ -13,10 +13,11 @@ use tincan_core::conv::ConvKey;
 use tincan_proto::UserId;
 use tincan_proto::enums::MemberRole;
 use tincan_store::{
-    AccountRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, Fence, FriendMetaRecord,
-    FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord,
-    JoinRequestRecord, MemberInfo, MemberRecord, MessageExtensionRecord, MessageRecord, ProfileRecord, ReadStateRecord,
-    ReceiptSource, StoreError, StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AllRecvOptRecord, AppRecord, CallbackRecord, ConvGroupsRecord, ConvSettingsRecord, Fence,
+    FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord, GroupCountersRecord,
+    GroupReceiptRecord, GroupRecord, JoinRequestRecord, MemberInfo, MemberRecord, MessageExtensionRecord,
+    MessageRecord, ProfileRecord, ReadStateRecord, ReceiptSource, StoreError, StoreResult, StoreWrite, UserEventRecord,
+    WriteOp,
 };
 use tokio_postgres::{Client, Statement};
 
@@ -354,6 +355,7 @@ fn encode(op: &WriteOp, out: &mut Vec<Exec>) {
         )),
         WriteOp::PutConvSettings(record) => out.push(put_conv_settings(record)),
         WriteOp::PutConvGroups(record) => out.push(put_conv_groups(record)),
+        WriteOp::PutAllRecvOpt(record) => out.push(put_all_recv_opt(record)),
         WriteOp::PutProfile(record) => out.extend(put_profile(record)),
         WriteOp::PutFriend(record) => out.push(put_friend(record)),
         WriteOp::DeleteFriend { sdkappid, owner, peer } => out.push(exec(
@@ -468,6 +470,11 @@ fn delete_account(sdkappid: u64, user: &UserId) -> Vec<Exec> {
         "deleting an account",
     )];
     statements.extend(delete_profile(sdkappid, user));
+    statements.push(exec(
+        "delete from all_recv_opt where sdkappid = $1 and user_id = $2",
+        params![int(sdkappid), user.as_str().to_owned()],
+        "removing an app-wide receive option",
+    ));
     statements.extend(delete_relations(sdkappid, user));
     statements
 }
@@ -836,6 +843,35 @@ fn put_conv_groups(record: &ConvGroupsRecord) -> Exec {
          on conflict (sdkappid, user_id) do update set names = excluded.names",
         params![int(record.sdkappid), record.user.as_str().to_owned(), names_to_text(&record.names)],
         "storing conversation groups",
+    )
+}
+
+fn put_all_recv_opt(record: &AllRecvOptRecord) -> Exec {
+    if record.opt.is_default() {
+        return exec(
+            "delete from all_recv_opt where sdkappid = $1 and user_id = $2",
+            params![int(record.sdkappid), record.user.as_str().to_owned()],
+            "removing an app-wide receive option",
+        );
+    }
+    let opt = &record.opt;
+    exec(
+        "insert into all_recv_opt (sdkappid, user_id, level, start_hour, start_minute, start_second, \
+         start_time_stamp, duration) values ($1, $2, $3, $4, $5, $6, $7, $8) \
+         on conflict (sdkappid, user_id) do update set level = excluded.level, start_hour = excluded.start_hour, \
+         start_minute = excluded.start_minute, start_second = excluded.start_second, \
+         start_time_stamp = excluded.start_time_stamp, duration = excluded.duration",
+        params![
+            int(record.sdkappid),
+            record.user.as_str().to_owned(),
+            i64::from(opt.level),
+            i64::from(opt.start_hour),
+            i64::from(opt.start_minute),
+            i64::from(opt.start_second),
+            int(opt.start_time_stamp),
+            int(opt.duration)
+        ],
+        "storing an app-wide receive option",
     )
 }
 

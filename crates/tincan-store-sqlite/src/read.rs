@@ -10,10 +10,10 @@ use tincan_core::group::GroupProfile;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 use tincan_store::{
-    AccountRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, ConvSummary,
-    GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
-    MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage, ReadStateRecord,
-    RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
+    AccountRecord, AllRecvOpt, AllRecvOptRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
+    ConvSummary, GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord,
+    LoadedState, MemberInfo, MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage,
+    ReadStateRecord, RecentMessage, StoreError, StoreRead, StoreResult, UserEventRecord,
 };
 
 use crate::codec::{
@@ -103,6 +103,7 @@ impl StoreRead for SqliteReader {
                 pending_callbacks: load_pending_callbacks(connection)?,
                 conv_settings: load_conv_settings(connection)?,
                 conv_groups: load_conv_groups(connection)?,
+                all_recv_opts: load_all_recv_opts(connection)?,
                 profiles: load_profiles(connection)?,
                 friends: load_friends(connection)?,
                 friend_requests: load_friend_requests(connection)?,
@@ -660,6 +661,30 @@ fn load_conv_groups(connection: &Connection) -> StoreResult<Vec<ConvGroupsRecord
                 sdkappid: columns.u64(0)?,
                 user: columns.user(1)?,
                 names: names_from_sql(&columns.text(2)?),
+            })
+        },
+    )
+}
+
+fn load_all_recv_opts(connection: &Connection) -> StoreResult<Vec<AllRecvOptRecord>> {
+    collect_rows(
+        connection,
+        "select sdkappid, user_id, level, start_hour, start_minute, start_second, start_time_stamp, duration \
+         from all_recv_opt",
+        [],
+        "reading app-wide receive options",
+        |columns| {
+            Ok(AllRecvOptRecord {
+                sdkappid: columns.u64(0)?,
+                user: columns.user(1)?,
+                opt: AllRecvOpt {
+                    level: columns.u32(2)?,
+                    start_hour: columns.u32(3)?,
+                    start_minute: columns.u32(4)?,
+                    start_second: columns.u32(5)?,
+                    start_time_stamp: columns.u64(6)?,
+                    duration: columns.u64(7)?,
+                },
             })
         },
     )

@@ -138,6 +138,11 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "deleting an account",
             )?;
             delete_profile(&execute, *sdkappid, user.as_str())?;
+            execute(
+                "delete from all_recv_opt where sdkappid = ?1 and user_id = ?2",
+                params![to_sql(*sdkappid), user.as_str()],
+                "removing an app-wide receive option",
+            )?;
             delete_relations(&execute, *sdkappid, user.as_str())
         }
         WriteOp::PutProfile(record) => put_profile(&execute, record),
@@ -607,6 +612,31 @@ fn apply_one(transaction: &Transaction<'_>, op: &WriteOp) -> StoreResult<()> {
                 "insert or replace into conv_group_list (sdkappid, user_id, names) values (?1, ?2, ?3)",
                 params![to_sql(record.sdkappid), record.user.as_str(), names_to_sql(&record.names)],
                 "storing conversation groups",
+            )
+        }
+        WriteOp::PutAllRecvOpt(record) => {
+            if record.opt.is_default() {
+                return execute(
+                    "delete from all_recv_opt where sdkappid = ?1 and user_id = ?2",
+                    params![to_sql(record.sdkappid), record.user.as_str()],
+                    "removing an app-wide receive option",
+                );
+            }
+            let opt = &record.opt;
+            execute(
+                "insert or replace into all_recv_opt (sdkappid, user_id, level, start_hour, start_minute, \
+                 start_second, start_time_stamp, duration) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    to_sql(record.sdkappid),
+                    record.user.as_str(),
+                    opt.level,
+                    opt.start_hour,
+                    opt.start_minute,
+                    opt.start_second,
+                    to_sql(opt.start_time_stamp),
+                    to_sql(opt.duration)
+                ],
+                "storing an app-wide receive option",
             )
         }
     }

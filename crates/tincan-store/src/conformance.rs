@@ -45,6 +45,7 @@ pub fn run_all(open: OpenStore<'_>) {
     group_attributes_and_counters_load_back(open);
     message_extensions_read_back_by_key(open);
     a_senders_messages_read_back_newest_first(open);
+    all_receive_options_load_back_and_go_with_their_account(open);
 }
 
 const APP: u64 = 1_400_000_000;
@@ -1180,4 +1181,48 @@ fn message_extensions_read_back_by_key(open: OpenStore<'_>) {
         3,
         "other conversations keep theirs"
     );
+}
+
+fn all_receive_options_load_back_and_go_with_their_account(open: OpenStore<'_>) {
+    let (reader, mut writer) = open();
+    let record = |name: &str, opt: crate::AllRecvOpt| crate::AllRecvOptRecord { sdkappid: APP, user: user(name), opt };
+    let daily = crate::AllRecvOpt {
+        level: 2,
+        start_hour: 23,
+        start_minute: 59,
+        start_second: 58,
+        start_time_stamp: 0,
+        duration: 8 * 3600,
+    };
+    let once = crate::AllRecvOpt {
+        level: 3,
+        start_time_stamp: u64::from(u32::MAX),
+        duration: u64::from(u32::MAX),
+        ..Default::default()
+    };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutAllRecvOpt(record("alice", daily.clone())),
+            WriteOp::PutAllRecvOpt(record("bob", once.clone())),
+            WriteOp::PutAllRecvOpt(record("carol", crate::AllRecvOpt::default())),
+        ],
+        0,
+    );
+    let mut loaded = reader.load(0).expect("load").all_recv_opts;
+    loaded.sort_by(|a, b| a.user.cmp(&b.user));
+    assert_eq!(loaded, vec![record("alice", daily.clone()), record("bob", once)], "the default option is not kept");
+    // Replaced whole; the default removes it; a deleted account takes its option along.
+    let changed = crate::AllRecvOpt { level: 0, ..daily };
+    apply(
+        &mut writer,
+        vec![
+            WriteOp::PutAllRecvOpt(record("alice", changed.clone())),
+            WriteOp::PutAllRecvOpt(record("bob", crate::AllRecvOpt::default())),
+            WriteOp::PutAllRecvOpt(record("carol", changed.clone())),
+            WriteOp::DeleteAccount { sdkappid: APP, user: user("carol") },
+        ],
+        1,
+    );
+    assert_eq!(reader.load(0).expect("load").all_recv_opts, vec![record("alice", changed)]);
 }

@@ -244,6 +244,8 @@ pub enum WriteOp {
     PutConvSettings(ConvSettingsRecord),
     /// Stores one user's conversation groups (removes them when there are none).
     PutConvGroups(ConvGroupsRecord),
+    /// Stores one user's app-wide receive option (removes it when it is the default).
+    PutAllRecvOpt(AllRecvOptRecord),
     /// Creates or replaces a user's profile and subscriptions (`DeleteAccount` removes them).
     PutProfile(ProfileRecord),
     /// Creates or replaces one direction of a friendship (`DeleteAccount` removes every row

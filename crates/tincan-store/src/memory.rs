@@ -27,11 +27,11 @@ use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
 use crate::{
-    AccountRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord,
-    ConvSummary, FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord, GroupAttributesRecord,
-    GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState, MemberRecord, MembershipSpan,
-    MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord, RecentMessage, Store,
-    StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
+    AccountRecord, AllRecvOpt, AllRecvOptRecord, AppRecord, BlockRecord, CallbackRecord, ConvGroupsRecord,
+    ConvSettings, ConvSettingsRecord, ConvSummary, FollowRecord, FriendMetaRecord, FriendRecord, FriendRequestRecord,
+    GroupAttributesRecord, GroupCountersRecord, GroupReceiptRecord, GroupRecord, JoinRequestRecord, LoadedState,
+    MemberRecord, MembershipSpan, MessageExtensionRecord, MessageRecord, OwnMessage, ProfileRecord, ReadStateRecord,
+    RecentMessage, Store, StoreError, StoreRead, StoreResult, StoreWrite, UserEventRecord, WriteOp,
 };
 
 /// An in-memory store. Clones are handles to the same data.
@@ -138,6 +138,8 @@ struct Tables {
     conv_settings: BTreeMap<(u64, UserId, ConvKey), ConvSettings>,
     /// Users' conversation groups.
     conv_groups: BTreeMap<(u64, UserId), Vec<String>>,
+    /// Users' app-wide receive options.
+    all_recv_opts: BTreeMap<(u64, UserId), AllRecvOpt>,
     profiles: BTreeMap<(u64, UserId), ProfileRecord>,
     /// Friendships by (app, owner, friend).
     friends: BTreeMap<(u64, UserId, UserId), FriendRecord>,
@@ -320,6 +322,7 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
             let key = (*sdkappid, user.clone());
             delete_account(batch, &key);
             batch.remove(|tables| &mut tables.profiles, &key);
+            batch.remove(|tables| &mut tables.all_recv_opts, &key);
             delete_relations(batch, *sdkappid, user);
         }
         WriteOp::PutFriend(record) => {
@@ -418,6 +421,14 @@ fn apply_one(batch: &mut Batch<'_>, op: &WriteOp) -> StoreResult<()> {
                 batch.remove(|tables| &mut tables.conv_groups, &key);
             } else {
                 batch.put(|tables| &mut tables.conv_groups, key, record.names.clone());
+            }
+        }
+        WriteOp::PutAllRecvOpt(record) => {
+            let key = (record.sdkappid, record.user.clone());
+            if record.opt.is_default() {
+                batch.remove(|tables| &mut tables.all_recv_opts, &key);
+            } else {
+                batch.put(|tables| &mut tables.all_recv_opts, key, record.opt.clone());
             }
         }
         WriteOp::AddMember(member) => {
@@ -767,6 +778,15 @@ impl StoreRead for MemoryReader {
                     sdkappid: *sdkappid,
                     user: user.clone(),
                     names: names.clone(),
+                })
+                .collect(),
+            all_recv_opts: tables
+                .all_recv_opts
+                .iter()
+                .map(|((sdkappid, user), opt)| AllRecvOptRecord {
+                    sdkappid: *sdkappid,
+                    user: user.clone(),
+                    opt: opt.clone(),
                 })
                 .collect(),
             profiles: tables.profiles.values().cloned().collect(),

@@ -346,6 +346,8 @@ pub struct LoadedState {
     pub conv_settings: Vec<ConvSettingsRecord>,
     /// Users' conversation groups.
     pub conv_groups: Vec<ConvGroupsRecord>,
+    /// Users' app-wide receive options, of the users that set one.
+    pub all_recv_opts: Vec<AllRecvOptRecord>,
     /// Profiles and subscriptions of the users that have any.
     pub profiles: Vec<ProfileRecord>,
     /// Friendships (one row per direction), by app, owner and friend.
@@ -549,6 +551,43 @@ pub struct ConvGroupsRecord {
     pub user: UserId,
     /// The groups' names; an empty list removes the record.
     pub names: Vec<String>,
+}
+
+/// One user's app-wide receive option (TIM `TIMMsgSetAllReceiveMessageOpt`): a
+/// `TIMReceiveMessageOpt` and the quiet period it applies in, either daily from a time of day
+/// or once from a UTC time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AllRecvOpt {
+    /// `TIMReceiveMessageOpt` (0, 2 or 3).
+    pub level: u32,
+    /// The daily period's start: hour (0-23), minute and second (0-59), in the user's time.
+    pub start_hour: u32,
+    /// See `start_hour`.
+    pub start_minute: u32,
+    /// See `start_hour`.
+    pub start_second: u32,
+    /// The one-time period's start, in UTC seconds; 0 for a daily period.
+    pub start_time_stamp: u64,
+    /// The period's length, in seconds.
+    pub duration: u64,
+}
+
+impl AllRecvOpt {
+    /// Whether it is the option of a user who never set one.
+    pub fn is_default(&self) -> bool {
+        *self == AllRecvOpt::default()
+    }
+}
+
+/// One user's app-wide receive option, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllRecvOptRecord {
+    /// The app.
+    pub sdkappid: u64,
+    /// The user.
+    pub user: UserId,
+    /// The option; the default one removes the record.
+    pub opt: AllRecvOpt,
 }
 
 /// One key of a message's extensions, as stored: a key deleted keeps its row, with its seq

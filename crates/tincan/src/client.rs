@@ -536,6 +536,7 @@ fn event_json(client: &Client, event: &Event) -> Value {
         Event::ConvRead(push) => json!({"event": "conv_read", "data": push}),
         Event::Group(push) => json!({"event": "group", "data": push}),
         Event::ConvGroup(push) => json!({"event": "conv_group", "data": push}),
+        Event::AllRecvOptChanged(info) => json!({"event": "all_recv_opt", "data": info}),
         Event::FilteredUnreadChanged { filter, total } => {
             json!({"event": "filtered_unread", "filter": filter, "data": total})
         }
@@ -619,6 +620,7 @@ fn event_line(user: &str, event: &Event, sent_texts: &SentTexts, listening: &mut
         | Event::ConvRead(_)
         | Event::ConvChanged(_)
         | Event::ConvGroup(_)
+        | Event::AllRecvOptChanged(_)
         | Event::FilteredUnreadChanged { .. }
         | Event::TotalUnreadChanged(_)
         | Event::SelfProfileChanged(_)

@@ -941,9 +941,54 @@ export class ChatSDK {
     return total;
   }
 
+  /**
+   * The user's app-wide receive option: `messageRemindType` during a quiet period from
+   * `startHour`:`startMinute`:`startSecond` (this device's time) lasting `duration` seconds, every
+   * day (`isRepeated`, the default) or once from today. Kept on the server and told to every
+   * device of the user (`ALL_RECEIVE_MESSAGE_OPT_UPDATED`); messages still arrive and count.
+   */
+  async setAllReceiveMessageOpt(options: any): Promise<ChatResponse> {
+    const method = "setAllReceiveMessageOpt";
+    const connection = this.requireLogin(method);
+    if (!isObject(options)) throw invalid(method, "options must be an object with messageRemindType, startHour, startMinute, startSecond and duration");
+    const type = options.messageRemindType ?? TYPES.MSG_REMIND_ACPT_NOT_NOTE;
+    const opt = ALL_REMIND_OPTIONS[String(type)];
+    if (opt === undefined) {
+      throw invalid(
+        method,
+        `messageRemindType ${JSON.stringify(type)} is not TYPES.MSG_REMIND_ACPT_AND_NOTE, MSG_REMIND_ACPT_NOT_NOTE or NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT`,
+      );
+    }
+    const field = (name: string, max: number): number => {
+      const value = options[name] ?? 0;
+      if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(method, `${name} must be an integer from 0 to ${max}, not ${JSON.stringify(value)}`);
+      return value;
+    };
+    const startHour = field("startHour", 23);
+    const startMinute = field("startMinute", 59);
+    const startSecond = field("startSecond", 59);
+    const duration = field("duration", 0xffffffff);
+    const isRepeated = options.isRepeated ?? true;
+    if (typeof isRepeated !== "boolean") throw invalid(method, "isRepeated must be a boolean");
+    if (isRepeated) {
+      await connection.request(
+        "msg_set_all_recv_opt",
+        { opt, start_hour: startHour, start_minute: startMinute, start_second: startSecond, start_time_stamp: 0, duration },
+        true,
+      );
+    } else {
+      // Once, from that time today on this device's clock, as TIM's SDK computes it.
+      const today = new Date();
+      const start = Math.round(new Date(today.getFullYear(), today.getMonth(), today.getDate(), startHour, startMinute, startSecond).getTime() / 1000);
+      await connection.request("msg_set_all_recv_opt", { opt, start_time_stamp: start, duration }, true);
+    }
+    return ok({});
+  }
+
   async getAllReceiveMessageOpt(): Promise<ChatResponse> {
-    this.requireLogin("getAllReceiveMessageOpt");
-    return ok({ messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, startHour: 0, startMinute: 0, startSecond: 0, startTime: 0, duration: 0 });
+    const connection = this.requireLogin("getAllReceiveMessageOpt");
+    const info = await connection.request("msg_get_all_recv_opt", {}, true);
+    return ok(allReceiveOptFromWire(info));
   }
 
   // ----- Profiles -----
@@ -2513,7 +2558,6 @@ export class ChatSDK {
   getAllUserListOfMessageReaction(..._args: unknown[]): Promise<never> { return this.notEnabled("getAllUserListOfMessageReaction"); }
   searchCloudMessages(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudMessages"); }
   searchCloudUsers(..._args: unknown[]): Promise<never> { return this.notEnabled("searchCloudUsers"); }
-  setAllReceiveMessageOpt(..._args: unknown[]): Promise<never> { return this.notEnabled("setAllReceiveMessageOpt"); }
   pinGroupMessage(..._args: unknown[]): Promise<never> { return this.notEnabled("pinGroupMessage"); }
   markGroupMemberList(..._args: unknown[]): Promise<never> { return this.notEnabled("markGroupMemberList"); }
   createTopicInCommunity(..._args: unknown[]): Promise<never> { return this.notEnabled("createTopicInCommunity"); }
@@ -2697,6 +2741,9 @@ export class ChatSDK {
         break;
       case "conv_group":
         this.onConvGroupPush(data);
+        break;
+      case "all_recv_opt":
+        if (this.ready) this.emit(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, allReceiveOptFromWire(data));
         break;
       case "friend":
         this.onFriendPush(data);
@@ -3627,6 +3674,35 @@ const REMIND_OPTIONS: Record<string, number> = {
   [TYPES.MSG_REMIND_ACPT_NOT_NOTE]: 2,
   [TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT]: 3,
 };
+
+/** The options an app-wide receive option takes, as the protocol's `TIMReceiveMessageOpt`. */
+const ALL_REMIND_OPTIONS: Record<string, number> = {
+  [TYPES.MSG_REMIND_ACPT_AND_NOTE]: 0,
+  [TYPES.MSG_REMIND_ACPT_NOT_NOTE]: 2,
+  [TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT]: 3,
+};
+
+/**
+ * The protocol's `TIMReceiveMessageOptInfo` in TIM's Web shape: a daily period's start is today's
+ * at that time on this device's clock, and it ends a `duration` (at most a day) later.
+ */
+function allReceiveOptFromWire(info: any): { messageRemindType: string; startTime: number; endTime: number; isRepeated: boolean } {
+  const level = Number(info?.msg_all_recv_msg_opt_level ?? 0);
+  const messageRemindType =
+    level === 2 ? TYPES.MSG_REMIND_ACPT_NOT_NOTE : level === 3 ? TYPES.NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT : TYPES.MSG_REMIND_ACPT_AND_NOTE;
+  const hour = Number(info?.msg_all_recv_msg_opt_start_hour ?? 0);
+  const minute = Number(info?.msg_all_recv_msg_opt_start_minute ?? 0);
+  const second = Number(info?.msg_all_recv_msg_opt_start_second ?? 0);
+  const stamp = Number(info?.msg_all_recv_msg_opt_start_time_stamp ?? 0);
+  const duration = Number(info?.msg_all_recv_msg_duration ?? 0);
+  if (stamp > 0) return { messageRemindType, startTime: stamp, endTime: stamp + duration, isRepeated: false };
+  if (level === 0 && hour === 0 && minute === 0 && second === 0 && duration === 0) {
+    return { messageRemindType, startTime: 0, endTime: 0, isRepeated: false };
+  }
+  const today = new Date();
+  const startTime = Math.round(new Date(today.getFullYear(), today.getMonth(), today.getDate(), hour, minute, second).getTime() / 1000);
+  return { messageRemindType, startTime, endTime: startTime + Math.min(duration, 86400), isRepeated: true };
+}
 
 /** Messages whose extension seqs are remembered, at most; past it the memory starts again. */
 const EXTENSION_MESSAGES_MAX = 4096;

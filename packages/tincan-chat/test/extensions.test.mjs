@@ -2,8 +2,9 @@
 // real server: extensions set, read and deleted on a C2C and a group message, with
 // MESSAGE_EXTENSIONS_UPDATED and MESSAGE_EXTENSIONS_DELETED on both sides and TIM's 23001 when
 // two users change one key from the same version; setMessageRemindType for C2C conversations and
-// a group, kept in the conversation list on every device and left out of the total; and the
-// group and member searches.
+// a group, kept in the conversation list on every device and left out of the total;
+// setAllReceiveMessageOpt and getAllReceiveMessageOpt with ALL_RECEIVE_MESSAGE_OPT_UPDATED on the
+// user's other device; and the group and member searches.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -246,6 +247,55 @@ test("setMessageRemindType: C2C and group options kept in the list on every devi
     await alice.chat.destroy();
     await bob.chat.destroy();
     await bobTablet.chat.destroy();
+  }
+});
+
+test("setAllReceiveMessageOpt: a daily and a one-time quiet period, read back and told to the other device", async () => {
+  const carol = await loggedIn(server, "carol");
+  const carolTablet = await loggedIn(server, "carol");
+  try {
+    const unset = await carol.chat.getAllReceiveMessageOpt();
+    assert.deepEqual(unset.data, { messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE, startTime: 0, endTime: 0, isRepeated: false });
+
+    const told = carolTablet.events.next(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, (opt) => opt.isRepeated === true);
+    await carol.chat.setAllReceiveMessageOpt({ messageRemindType: TYPES.MSG_REMIND_ACPT_NOT_NOTE, startHour: 22, startMinute: 30, startSecond: 0, duration: 8 * 3600 });
+    const daily = (await carol.chat.getAllReceiveMessageOpt()).data;
+    const start = new Date(daily.startTime * 1000);
+    assert.equal(daily.messageRemindType, TYPES.MSG_REMIND_ACPT_NOT_NOTE);
+    assert.deepEqual([start.getHours(), start.getMinutes(), start.getSeconds()], [22, 30, 0], "today at 22:30 on this device's clock");
+    assert.equal(daily.endTime - daily.startTime, 8 * 3600);
+    assert.equal(daily.isRepeated, true);
+    assert.deepEqual((await told).data, daily, "the other device hears the option as it reads it");
+
+    // Once, from 09:15 today; the default level is MSG_REMIND_ACPT_NOT_NOTE, as in TIM.
+    const once = carolTablet.events.next(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, (opt) => opt.isRepeated === false);
+    await carol.chat.setAllReceiveMessageOpt({ startHour: 9, startMinute: 15, duration: 600, isRepeated: false });
+    const pushed = (await once).data;
+    const today = new Date();
+    const expected = Math.round(new Date(today.getFullYear(), today.getMonth(), today.getDate(), 9, 15, 0).getTime() / 1000);
+    assert.deepEqual(pushed, { messageRemindType: TYPES.MSG_REMIND_ACPT_NOT_NOTE, startTime: expected, endTime: expected + 600, isRepeated: false });
+    assert.deepEqual((await carolTablet.chat.getAllReceiveMessageOpt()).data, pushed);
+
+    // Bad input: TIM's code, and nothing changed.
+    for (const options of [
+      { messageRemindType: TYPES.MSG_REMIND_DISCARD, duration: 60 },
+      { messageRemindType: "Loud", duration: 60 },
+      { startHour: 24, duration: 60 },
+      { startMinute: -1, duration: 60 },
+      { duration: "long" },
+      { isRepeated: "yes" },
+    ]) {
+      assert.equal((await rejection(carol.chat.setAllReceiveMessageOpt(options))).code, 6017, JSON.stringify(options));
+    }
+    assert.equal((await rejection(carol.chat.setAllReceiveMessageOpt())).code, 6017);
+    assert.deepEqual((await carol.chat.getAllReceiveMessageOpt()).data, pushed);
+
+    // Back to receiving, with no period.
+    await carol.chat.setAllReceiveMessageOpt({ messageRemindType: TYPES.MSG_REMIND_ACPT_AND_NOTE });
+    assert.equal((await carol.chat.getAllReceiveMessageOpt()).data.messageRemindType, TYPES.MSG_REMIND_ACPT_AND_NOTE);
+  } finally {
+    await carol.chat.destroy();
+    await carolTablet.chat.destroy();
   }
 });
 

@@ -885,6 +885,52 @@ export interface MsgSetGroupReceiveMessageOptParams {
   user_data?: string;
 }
 
+/**
+ * `TIMMsgSetAllReceiveMessageOpt`: the app-wide option (0, 2 or 3) during a quiet period that
+ * starts every day at `start_hour`:`start_minute`:`start_second` and lasts `duration` seconds.
+ */
+export interface MsgSetAllReceiveMessageOptParams {
+  opt: number;
+  start_hour?: number;
+  start_minute?: number;
+  start_second?: number;
+  duration?: number;
+  user_data?: string;
+}
+
+/** `TIMMsgSetAllReceiveMessageOpt2`: the same, once from `start_time_stamp` (UTC seconds). */
+export interface MsgSetAllReceiveMessageOpt2Params {
+  opt: number;
+  start_time_stamp?: number;
+  duration?: number;
+  user_data?: string;
+}
+
+/** TIM's `TIMReceiveMessageOptInfo` of the app-wide option (all zero when it was never set). */
+export interface TIMAllReceiveMessageOptInfo {
+  msg_all_recv_msg_opt_level: number;
+  msg_all_recv_msg_opt_start_hour: number;
+  msg_all_recv_msg_opt_start_minute: number;
+  msg_all_recv_msg_opt_start_second: number;
+  msg_all_recv_msg_opt_start_time_stamp: number;
+  msg_all_recv_msg_duration: number;
+}
+
+/** `TIMMsgGetAllReceiveMessageOpt`. */
+export interface MsgGetAllReceiveMessageOptParams {
+  user_data?: string;
+}
+
+/** TIM's `TIMMsgAllMessageReceiveOptionCallback`: the option as JSON text. */
+export interface TIMMsgAllMessageReceiveOptionCallbackFunc {
+  (json_receive_message_option_info: string, user_data?: string): void;
+}
+
+export interface TIMSetMsgAllMessageReceiveOptionCallbackParams {
+  callback: TIMMsgAllMessageReceiveOptionCallbackFunc;
+  user_data?: string;
+}
+
 /** TIM's `TIMReceiveMessageOptInfo` for one peer. */
 export interface TIMReceiveMessageOptInfo {
   msg_recv_msg_opt_result_identifier: string;

@@ -122,6 +122,12 @@ import type {
   MsgSetC2CReceiveMessageOptParams,
   MsgGetC2CReceiveMessageOptParams,
   MsgSetGroupReceiveMessageOptParams,
+  MsgSetAllReceiveMessageOptParams,
+  MsgSetAllReceiveMessageOpt2Params,
+  MsgGetAllReceiveMessageOptParams,
+  TIMAllReceiveMessageOptInfo,
+  TIMMsgAllMessageReceiveOptionCallbackFunc,
+  TIMSetMsgAllMessageReceiveOptionCallbackParams,
   TIMReceiveMessageOptInfo,
   TIMMsgSetMessageExtensionsParam,
   TIMMsgGetMessageExtensionsParam,
@@ -228,6 +234,7 @@ class Callbacks {
   groupCounterChanged?: Registered<TIMGroupCounterChangedCallback>;
   msgRevoke?: Registered<TIMMsgRevokeCallbackFunc>;
   msgUpdate?: Registered<TIMMsgUpdateCallbackFunc>;
+  allRecvOpt?: Registered<TIMMsgAllMessageReceiveOptionCallbackFunc>;
   msgExtensionsChanged?: Registered<TIMSetMsgExtensionsChangedCallbackFun>;
   msgExtensionsDeleted?: Registered<TIMSetMsgExtensionsDeletedCallbackFun>;
   filteredUnread?: Registered<convTotalUnreadMessageCountChangedByFilterCallback>;
@@ -336,6 +343,9 @@ class Callbacks {
           break;
         case "msg_update":
           invoke(this.msgUpdate, (it) => it.callback(event.json_msg_array as string, it.userData as string));
+          break;
+        case "all_recv_opt_changed":
+          invoke(this.allRecvOpt, (it) => it.callback(event.json_receive_message_option_info as string, it.userData as string));
           break;
         case "msg_extensions_changed":
           invoke(this.msgExtensionsChanged, (it) =>
@@ -861,6 +871,31 @@ export default class TimRender {
   /** Sets this user's receive option of a group it is in. */
   TIMMsgSetGroupReceiveMessageOpt(param: MsgSetGroupReceiveMessageOptParams): Promise<commonResult<string>> {
     return this.call("TIMMsgSetGroupReceiveMessageOpt", param, "user_data");
+  }
+
+  /**
+   * Sets this user's app-wide receive option for a daily quiet period (TIM's native
+   * `TIMMsgSetAllReceiveMessageOpt`); kept on the server and told to every device of the user.
+   */
+  TIMMsgSetAllReceiveMessageOpt(param: MsgSetAllReceiveMessageOptParams): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetAllReceiveMessageOpt", param, "user_data");
+  }
+
+  /** The same for a quiet period from a UTC time (TIM's native `TIMMsgSetAllReceiveMessageOpt2`). */
+  TIMMsgSetAllReceiveMessageOpt2(param: MsgSetAllReceiveMessageOpt2Params): Promise<commonResult<string>> {
+    return this.call("TIMMsgSetAllReceiveMessageOpt2", param, "user_data");
+  }
+
+  /** This user's app-wide receive option; `json_params` is TIM's `TIMReceiveMessageOptInfo`. */
+  TIMMsgGetAllReceiveMessageOpt(
+    param: MsgGetAllReceiveMessageOptParams = {},
+  ): Promise<commonResult<TIMAllReceiveMessageOptInfo>> {
+    return this.call("TIMMsgGetAllReceiveMessageOpt", param, "user_data");
+  }
+
+  /** The callback for changes of the app-wide receive option, from any device of the user; `null` removes it. */
+  TIMSetMsgAllMessageReceiveOptionCallback(param: TIMSetMsgAllMessageReceiveOptionCallbackParams): Promise<void> {
+    return this.register(param, "user_data", (it) => (this.instance.callbacks.allRecvOpt = it));
   }
 
   /** The callback for extensions set or changed, on any device of anyone in the conversation; `null` removes it. */

@@ -168,3 +168,65 @@ test("receive options are set, read back, shown as conv_recv_opt, and bad ones r
   const ghost = await rejection(bob.TIMMsgSetC2CReceiveMessageOpt({ params: ["alice", "ghost"], opt: 1 }));
   assert.equal(ghost.code, 20003, ghost.desc);
 });
+
+test("the app-wide receive option: set daily and once, read back, told to the user's other device, bad ones refused", async () => {
+  const tablet = new TimRender({ instance: "extensions-bob-tablet" });
+  await tablet.TIMInit({ sdkappid: server.sdkappid, server_address: server.address });
+  await tablet.TIMLogin({ userID: "bob", userSig: server.userSig("bob") });
+  const told = [];
+  await tablet.TIMSetMsgAllMessageReceiveOptionCallback({
+    callback: (info, userData) => told.push({ info: JSON.parse(info), userData }),
+    user_data: "tablet",
+  });
+  try {
+    const unset = await bob.TIMMsgGetAllReceiveMessageOpt({});
+    assert.equal(unset.code, 0, unset.desc);
+    assert.equal(unset.json_params.msg_all_recv_msg_opt_level, 0);
+
+    const daily = await bob.TIMMsgSetAllReceiveMessageOpt({
+      opt: 2,
+      start_hour: 22,
+      start_minute: 30,
+      start_second: 0,
+      duration: 8 * 3600,
+      user_data: "night",
+    });
+    assert.equal(daily.code, 0, daily.desc);
+    assert.equal(daily.user_data, "night");
+    const expected = {
+      msg_all_recv_msg_opt_level: 2,
+      msg_all_recv_msg_opt_start_hour: 22,
+      msg_all_recv_msg_opt_start_minute: 30,
+      msg_all_recv_msg_opt_start_second: 0,
+      msg_all_recv_msg_opt_start_time_stamp: 0,
+      msg_all_recv_msg_duration: 8 * 3600,
+    };
+    assert.deepEqual((await bob.TIMMsgGetAllReceiveMessageOpt({})).json_params, expected);
+    await eventually(() => (told.length > 0 ? true : undefined), "the tablet's callback");
+    assert.deepEqual(told[0], { info: expected, userData: "tablet" });
+
+    const once = await bob.TIMMsgSetAllReceiveMessageOpt2({ opt: 3, start_time_stamp: 1_900_000_000, duration: 600 });
+    assert.equal(once.code, 0, once.desc);
+    const got = await tablet.TIMMsgGetAllReceiveMessageOpt({});
+    assert.equal(got.json_params.msg_all_recv_msg_opt_level, 3);
+    assert.equal(got.json_params.msg_all_recv_msg_opt_start_time_stamp, 1_900_000_000);
+    assert.equal(got.json_params.msg_all_recv_msg_opt_start_hour, 0);
+    await eventually(() => (told.length > 1 ? true : undefined), "the tablet's second callback");
+
+    for (const [method, param, named] of [
+      ["TIMMsgSetAllReceiveMessageOpt", { opt: 1, start_hour: 1 }, /opt 1/],
+      ["TIMMsgSetAllReceiveMessageOpt", { opt: 2, start_hour: 24 }, /start_hour 24/],
+      ["TIMMsgSetAllReceiveMessageOpt", { opt: 2, start_time_stamp: 5 }, /TIMMsgSetAllReceiveMessageOpt2/],
+      ["TIMMsgSetAllReceiveMessageOpt2", { opt: 2, start_hour: 5 }, /daily start/],
+      ["TIMMsgSetAllReceiveMessageOpt", { start_hour: 5 }, /opt/],
+    ]) {
+      const refused = await rejection(bob[method](param));
+      assert.equal(refused.code, 6017, `${method} ${JSON.stringify(param)}: ${refused.desc}`);
+      assert.match(refused.desc, named);
+    }
+    assert.equal((await bob.TIMMsgGetAllReceiveMessageOpt({})).json_params.msg_all_recv_msg_opt_level, 3);
+  } finally {
+    await tablet.TIMLogout({});
+    await tablet.TIMUninit();
+  }
+});

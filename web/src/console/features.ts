@@ -40,6 +40,7 @@ const CALLBACK_COMMANDS = [
   { name: "Group.CallbackAfterChangeGroupOwner", when: "After a group is handed to a new owner." },
   { name: "Group.CallbackAfterMemberFieldChanged", when: "After a member's name card or custom fields change." },
   { name: "Group.CallbackAfterGroupAttrChanged", when: "After a group's custom attributes change." },
+  { name: "Group.CallbackOnMemberStateChange", when: "After members of an AVChatRoom group come online or go offline in it." },
   { name: "Sns.CallbackPrevFriendAdd", when: "Before a user's friend request is taken; the answer may refuse it." },
   { name: "Sns.CallbackPrevFriendResponse", when: "Before a user's answer to a friend request is taken; the answer may refuse it." },
   { name: "Sns.CallbackFriendAdd", when: "After users become friends." },

@@ -318,6 +318,29 @@ pub(crate) fn group_callback(
     engine.callback_op(app.sdkappid, command, &crate::webhooks::CallbackEvent::Group { body: body.to_string() })
 }
 
+/// `Group.CallbackOnMemberStateChange` for `users` of `group` (`Online` or `Offline`, and its
+/// cause: `Join`, `Quit`, `HeartbeatRecover`, `HeartbeatInterrupt`), if the group is an
+/// AVChatRoom, the only type TIM reports, and the app wants it.
+pub(crate) fn member_state_callback<'a>(
+    engine: &Engine,
+    app: &crate::state::AppState,
+    group: &Group,
+    online: bool,
+    cause: &str,
+    users: impl IntoIterator<Item = &'a UserId>,
+) -> Option<WriteOp> {
+    if group.group_type() != tincan_proto::enums::GroupType::AV_CHAT_ROOM {
+        return None;
+    }
+    let body = serde_json::json!({
+        "GroupId": group.id().as_str(),
+        "EventType": if online { "Online" } else { "Offline" },
+        "EventCause": cause,
+        "MemberList": member_accounts(users),
+    });
+    group_callback(engine, app, tincan_core::config::CALLBACK_GROUP_MEMBER_STATE_CHANGE, body)
+}
+
 /// `[{"Member_Account": user}, ...]`, as group webhooks list members.
 pub(crate) fn member_accounts<'a>(users: impl IntoIterator<Item = &'a UserId>) -> serde_json::Value {
     serde_json::Value::Array(

@@ -21,7 +21,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{
     TIP_INVITE, group_callback, group_events, group_not_found, group_push, group_record, member_accounts, member_ops,
-    rest_type, tips_message,
+    member_state_callback, rest_type, tips_message,
 };
 use crate::ops::handle;
 use crate::state::lock;
@@ -181,6 +181,9 @@ pub(crate) async fn handle_request(
                     if state.group.n_members() >= u64::from(state.group.profile.max_member_num) {
                         let full = serde_json::json!({"GroupId": group_id.as_str(), "Type": rest_type(&state.group)});
                         ops.extend(group_callback(engine, app, CALLBACK_GROUP_AFTER_FULL, full));
+                    }
+                    if engine.hub().is_online(app.sdkappid, &applicant) {
+                        ops.extend(member_state_callback(engine, app, &state.group, true, "Join", applicants));
                     }
                     app.list_group(&group_id, applicants);
                 }

@@ -32,7 +32,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::ops::common::{
     TIP_INVITE, TIP_KICK, TIP_QUIT, group_callback, group_events, group_not_found, group_push, group_record, leave_ops,
-    member_accounts, member_ops, rest_type, tips_message,
+    member_accounts, member_ops, member_state_callback, rest_type, tips_message,
 };
 use crate::ops::handle;
 use crate::render;
@@ -744,6 +744,9 @@ pub(crate) async fn quit(engine: &Engine, session: &Session, request: quit_group
                     ops.push(tips_message(engine, app.sdkappid, state, TIP_QUIT, me, &[me], engine.now()));
                 }
                 ops.extend(exit_callback(engine, app, &state.group, "Quit", me, &[me]));
+                if engine.hub().is_online(app.sdkappid, me) {
+                    ops.extend(member_state_callback(engine, app, &state.group, false, "Quit", [me]));
+                }
                 let now_empty = state.group.n_members() == 0;
                 Ok(Decision::write(ops, Tell::devices(app.sdkappid), now_empty))
             },
@@ -805,6 +808,9 @@ pub(crate) async fn join(engine: &Engine, session: &Session, request: join_group
             ops.extend(group_events(app.sdkappid, &group_id, &[me], &group_push(&state.group, "joined", me, &[me])));
             ops.push(tips_message(engine, app.sdkappid, state, TIP_INVITE, me, &[me], now));
             ops.extend(joined_callbacks(engine, app, &state.group, "Apply", me, &[me]));
+            if engine.hub().is_online(app.sdkappid, me) {
+                ops.extend(member_state_callback(engine, app, &state.group, true, "Join", [me]));
+            }
             app.list_group(&group_id, [me]);
             Ok(Decision::write(ops, Tell::devices(app.sdkappid), ()))
         },

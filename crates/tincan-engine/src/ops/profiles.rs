@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use tincan_core::config::{CALLBACK_PROFILE_PORTRAIT_SET, CALLBACK_STATE_CHANGE};
+use tincan_core::config::{CALLBACK_GROUP_MEMBER_STATE_CHANGE, CALLBACK_PROFILE_PORTRAIT_SET, CALLBACK_STATE_CHANGE};
 use tincan_proto::api::{
     self, Empty, profile_get, profile_subscribe, profile_unsubscribe, status_get, status_set_self, status_subscribe,
     status_unsubscribe,
@@ -24,6 +24,7 @@ use crate::commit::{Decision, Tell};
 use crate::engine::{Engine, Session};
 use crate::events::user_event;
 use crate::hub::OutFrame;
+use crate::ops::common::member_state_callback;
 use crate::ops::handle;
 use crate::state::{AppState, ProfileState, lock};
 use crate::webhooks::{CallbackEvent, PLATFORM_REST};
@@ -389,6 +390,9 @@ impl Engine {
         if went_online && let Some(status) = status_of(self, &session.app, session.user()) {
             announce_status(self, &session.app, session.user(), status, false);
         }
+        if went_online {
+            self.report_member_state(session, true, "HeartbeatRecover");
+        }
         self.report_state(session, "Login", "Register");
     }
 
@@ -405,12 +409,43 @@ impl Engine {
                 state.user_status()
             };
             announce_status(self, &session.app, session.user(), status, false);
+            self.report_member_state(session, false, if logged_out { "Quit" } else { "HeartbeatInterrupt" });
         }
         if logged_out {
             self.report_state(session, "Logout", "Unregister");
         } else {
             self.report_state(session, "Disconnect", "LinkClose");
         }
+    }
+
+    /// `Group.CallbackOnMemberStateChange` for each AVChatRoom the session's user is in, when
+    /// its first connection opened or its last closed. Only the user's own groups are looked
+    /// at, and nothing at all when the app has the webhook off.
+    fn report_member_state(&self, session: &Session, online: bool, cause: &str) {
+        let app = &session.app;
+        if !self.wants_callback(&app.settings().config, CALLBACK_GROUP_MEMBER_STATE_CHANGE) {
+            return;
+        }
+        let user = session.user();
+        let groups: Vec<_> = lock(&session.account.convs).groups.iter().cloned().collect();
+        let ops: Vec<WriteOp> = groups
+            .iter()
+            .filter_map(|group_id| app.group(group_id))
+            .filter_map(|state| {
+                let state = lock(&state);
+                state.group.member(user)?;
+                member_state_callback(self, app, &state.group, online, cause, [user])
+            })
+            .collect();
+        if ops.is_empty() {
+            return;
+        }
+        let engine = self.clone();
+        tokio::spawn(async move {
+            if engine.commit_unlocked(ops, Tell::Nobody).await.is_ok() {
+                engine.wake_webhooks();
+            }
+        });
     }
 
     fn report_state(&self, session: &Session, action: &str, reason: &str) {

@@ -139,6 +139,8 @@ macro_rules! with_operations {
             GetFollowList follow_get_list "follow_get_list" [follow_get_list::Response] true "A page of one's followers, followings or mutual followers (TIM `getMyFollowersList`, `getMyFollowingList`, `getMutualFollowersList`).";
             GetFollowInfo follow_get_info "follow_get_info" [follow_get_info::Response] true "Users' follower, following and mutual counts (TIM `getUserFollowInfo`).";
             CheckFollowType follow_check "follow_check" [follow_check::Response] true "One's follow relationship with users (TIM `checkFollowType`).";
+            SetAllRecvOpt set_all_recv_opt "msg_set_all_recv_opt" [Empty] true "Sets the app-wide receive option and its quiet period (TIM `TIMMsgSetAllReceiveMessageOpt`).";
+            GetAllRecvOpt get_all_recv_opt "msg_get_all_recv_opt" [get_all_recv_opt::Response] true "The app-wide receive option (TIM `TIMMsgGetAllReceiveMessageOpt`).";
         }
     };
 }

@@ -221,6 +221,13 @@ fn op_rows() -> Vec<OpRow> {
             },
         },
         OpRow {
+            op: "msg_set_all_recv_opt",
+            what: "one's own",
+            data: |_| json!({"opt": 2, "start_hour": 22, "duration": 3600}),
+            expect: |_| Code(0),
+        },
+        OpRow { op: "msg_get_all_recv_opt", what: "one's own", data: |_| json!({}), expect: |_| Code(0) },
+        OpRow {
             op: "msg_report_read",
             what: "in the group",
             data: |ctx| json!({"conv_id": GROUP, "conv_type": 2, "message": {"message_seq": ctx.receipt_seq}}),

@@ -279,3 +279,46 @@ async fn attribute_changes_reach_the_after_callback() {
     assert_eq!(cleared.body["GroupAttr"], json!([]));
     assert_eq!(cleared.body["Operator_Account"], "administrator");
 }
+
+#[tokio::test]
+async fn members_of_an_avchatroom_are_reported_online_and_offline() {
+    // Goal: with `Group.CallbackOnMemberStateChange` on, joining an AVChatRoom reports the member
+    // online (Join), its last connection closing reports it offline (HeartbeatInterrupt) and
+    // coming back online again (HeartbeatRecover), a second device changes nothing, a logout
+    // and a quit report it offline (Quit); the same user's Public group is never reported.
+    let (app, mut receiver) = app_with_webhooks(&["Group.CallbackOnMemberStateChange"]).await;
+    let (owner, _o) = app.client("owner").await;
+    let (ann, _a) = app.client("ann").await;
+    let room = create_group(&owner, GroupType::AV_CHAT_ROOM, &[]).await;
+    let _public = create_group(&owner, GroupType::PUBLIC, &["ann"]).await;
+    ann.join_group(&room).await.unwrap();
+    let expect = |hook: &serde_json::Value, event: &str, cause: &str| {
+        assert_eq!(hook["GroupId"], room.as_str(), "{hook}");
+        assert_eq!((hook["EventType"].as_str(), hook["EventCause"].as_str()), (Some(event), Some(cause)), "{hook}");
+        assert_eq!(hook["MemberList"], json!([{"Member_Account": "ann"}]), "{hook}");
+        assert!(hook["EventTime"].as_u64().is_some(), "{hook}");
+    };
+    let joined = receiver.next("Group.CallbackOnMemberStateChange", WAIT).await;
+    assert_eq!(joined.query.get("CallbackCommand").map(String::as_str), Some("Group.CallbackOnMemberStateChange"));
+    assert_eq!(joined.body["CallbackCommand"], "Group.CallbackOnMemberStateChange");
+    expect(&joined.body, "Online", "Join");
+
+    let (phone, _p) = app.client("ann").await;
+    ann.close().await;
+    drop(ann);
+    phone.close().await;
+    expect(&receiver.next("Group.CallbackOnMemberStateChange", WAIT).await.body, "Offline", "HeartbeatInterrupt");
+    let (ann, _a) = app.client("ann").await;
+    expect(&receiver.next("Group.CallbackOnMemberStateChange", WAIT).await.body, "Online", "HeartbeatRecover");
+    ann.logout().await.unwrap();
+    expect(&receiver.next("Group.CallbackOnMemberStateChange", WAIT).await.body, "Offline", "Quit");
+    let (ann, _a) = app.client("ann").await;
+    expect(&receiver.next("Group.CallbackOnMemberStateChange", WAIT).await.body, "Online", "HeartbeatRecover");
+    ann.quit_group(&room).await.unwrap();
+    expect(&receiver.next("Group.CallbackOnMemberStateChange", WAIT).await.body, "Offline", "Quit");
+    // Out of the room, ann's connections are no one's business; the owner's were never told.
+    ann.close().await;
+    let rest = receiver.drain(std::time::Duration::from_millis(500)).await;
+    assert!(rest.is_empty(), "{:?}", rest.iter().map(|hook| hook.body.to_string()).collect::<Vec<_>>());
+    app.stop().await;
+}

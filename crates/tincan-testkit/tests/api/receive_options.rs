@@ -107,3 +107,95 @@ async fn bad_receive_options_are_refused_before_anything_changes() {
     assert_eq!(err.code, ErrorCode::GROUP_PERMISSION_DENIED, "{}", err.desc);
     app.stop().await;
 }
+
+fn all_recv_opt_of(event: &Event) -> Option<tincan_proto::api::get_all_recv_opt::AllRecvOptInfo> {
+    match event {
+        Event::AllRecvOptChanged(info) => Some(info.clone()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn the_app_wide_option_is_kept_and_reaches_every_device() {
+    // Goal: bob sets a daily quiet period from one device; his other device hears of it at
+    // once, both read it back as set, it outlasts a restart, a one-time period replaces it,
+    // setting it again unchanged tells no one, alice's stays hers, and messages still arrive
+    // and count as unread during the period.
+    let app = spawn_app().await;
+    let (alice, _alice_events) = app.client("alice").await;
+    let (bob, mut bob_events) = app.client("bob").await;
+    let (tablet, mut tablet_events) = app.client("bob").await;
+    let unset = bob.all_receive_message_opt().await.unwrap();
+    assert_eq!(unset, Default::default(), "all zero before it is set");
+
+    bob.set_all_receive_message_opt(2, (22, 30, 5), 0, 8 * 3600).await.unwrap();
+    let pushed = wait_for(&mut tablet_events, WAIT, all_recv_opt_of).await;
+    assert_eq!(
+        (
+            pushed.msg_all_recv_msg_opt_level,
+            pushed.msg_all_recv_msg_opt_start_hour,
+            pushed.msg_all_recv_msg_opt_start_minute,
+            pushed.msg_all_recv_msg_opt_start_second,
+            pushed.msg_all_recv_msg_opt_start_time_stamp,
+            pushed.msg_all_recv_msg_duration
+        ),
+        (2, 22, 30, 5, 0, 8 * 3600)
+    );
+    assert_eq!(wait_for(&mut bob_events, WAIT, all_recv_opt_of).await, pushed, "the setting device hears it too");
+    assert_eq!(tablet.all_receive_message_opt().await.unwrap(), pushed);
+    assert_eq!(alice.all_receive_message_opt().await.unwrap(), Default::default(), "alice's is her own");
+
+    // The same again changes nothing and pushes nothing; a one-time period replaces the daily one.
+    bob.set_all_receive_message_opt(2, (22, 30, 5), 0, 8 * 3600).await.unwrap();
+    let now =
+        u32::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap();
+    bob.set_all_receive_message_opt(3, (0, 0, 0), now - 60, 3600).await.unwrap();
+    let next = wait_for(&mut tablet_events, WAIT, all_recv_opt_of).await;
+    assert_eq!(
+        (
+            next.msg_all_recv_msg_opt_level,
+            next.msg_all_recv_msg_opt_start_hour,
+            next.msg_all_recv_msg_opt_start_time_stamp
+        ),
+        (3, 0, now - 60),
+        "the unchanged setting was not pushed: the next push is the one-time period"
+    );
+
+    // During the period messages still arrive and count.
+    alice.send_text("bob", ConvType::C2C, "quiet hours", false).await.unwrap();
+    wait_for(&mut tablet_events, WAIT, message_of).await;
+    assert_eq!(tablet.total_unread().await.unwrap(), 1);
+
+    drop((bob, tablet));
+    let app = app.restart().await;
+    let (bob, _bob_events) = app.client("bob").await;
+    assert_eq!(bob.all_receive_message_opt().await.unwrap(), next, "kept across a restart");
+    bob.set_all_receive_message_opt(0, (0, 0, 0), 0, 0).await.unwrap();
+    assert_eq!(bob.all_receive_message_opt().await.unwrap(), Default::default(), "back to receiving");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_app_wide_options_are_refused_and_change_nothing() {
+    // Goal: a level the app-wide option does not take (1 would drop messages, 4 is not TIM's),
+    // a time of day out of range and both kinds of start at once are refused with 6017 naming
+    // the value, and the option set before is still there.
+    let app = spawn_app().await;
+    let (bob, _bob_events) = app.client("bob").await;
+    bob.set_all_receive_message_opt(2, (7, 0, 0), 0, 3600).await.unwrap();
+    let before = bob.all_receive_message_opt().await.unwrap();
+    for (opt, start, stamp, named) in [
+        (1, (7, 0, 0), 0, "opt 1"),
+        (4, (7, 0, 0), 0, "opt 4"),
+        (2, (24, 0, 0), 0, "start_hour 24"),
+        (2, (7, 60, 0), 0, "start_minute 60"),
+        (2, (7, 0, 60), 0, "start_second 60"),
+        (2, (7, 0, 0), 1_700_000_000, "start_time_stamp"),
+    ] {
+        let err = bob.set_all_receive_message_opt(opt, start, stamp, 60).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::INVALID_PARAMETERS, "{named}");
+        assert!(err.desc.contains(named), "{named}: {}", err.desc);
+    }
+    assert_eq!(bob.all_receive_message_opt().await.unwrap(), before);
+    app.stop().await;
+}

@@ -17,9 +17,10 @@ use std::sync::MutexGuard;
 use tincan_core::conv::{ConvKey, Side};
 use tincan_proto::api::{
     Empty, add_to_conv_group, cancel_draft, clear_history, create_conv_group, create_conversation, delete_conv_group,
-    delete_conversations, get_c2c_recv_opt, get_conv_groups, get_conversation_list_by_filter, get_conversations,
-    get_total_unread, get_unread_by_filter, mark_conversations, pin_conversation, remove_from_conv_group,
-    rename_conv_group, set_c2c_recv_opt, set_conv_custom_data, set_draft, set_group_recv_opt,
+    delete_conversations, get_all_recv_opt, get_c2c_recv_opt, get_conv_groups, get_conversation_list_by_filter,
+    get_conversations, get_total_unread, get_unread_by_filter, mark_conversations, pin_conversation,
+    remove_from_conv_group, rename_conv_group, set_all_recv_opt, set_c2c_recv_opt, set_conv_custom_data, set_draft,
+    set_group_recv_opt,
 };
 use tincan_proto::conv_manage::{
     CONV_GROUP_PUSH, CONV_PUSH, ConvGroupPush, ConvPush, ConversationId, check_group_name, mark,
@@ -28,7 +29,7 @@ use tincan_proto::enums::{ConvEvent, ConvType};
 use tincan_proto::ids::ListedId;
 use tincan_proto::objects::{ConvInfo, ConversationOperationResult};
 use tincan_proto::{ApiError, Conv, ErrorCode, GroupId, UserId, limits};
-use tincan_store::{ConvGroupsRecord, ConvSettings, ConvSettingsRecord, WriteOp};
+use tincan_store::{AllRecvOpt, AllRecvOptRecord, ConvGroupsRecord, ConvSettings, ConvSettingsRecord, WriteOp};
 
 use super::{c2c_info_locked, conversations, group_info_locked, is_listed, read_ops};
 use crate::commit::{Decision, Tell};
@@ -908,6 +909,94 @@ async fn set_group_recv_opt(
     Ok(Empty {})
 }
 
+/// `msg_set_all_recv_opt` (TIM `TIMMsgSetAllReceiveMessageOpt`): stored and pushed to the
+/// user's devices in one batch; what is already set changes nothing.
+async fn set_all_recv_opt(
+    engine: &Engine,
+    session: &Session,
+    request: set_all_recv_opt::Request,
+) -> Result<Empty, ApiError> {
+    let opt = check_all_recv_opt(&request)?;
+    let sdkappid = session.app.sdkappid;
+    let me = session.user();
+    let committing = engine
+        .commit(
+            || lock(&session.account.convs),
+            |convs| {
+                if convs.all_recv_opt == opt {
+                    return Ok(Decision::Nothing(()));
+                }
+                let ops = vec![
+                    WriteOp::PutAllRecvOpt(AllRecvOptRecord { sdkappid, user: me.clone(), opt: opt.clone() }),
+                    user_event(sdkappid, me, get_all_recv_opt::ALL_RECV_OPT_PUSH, None, &all_recv_opt_info(&opt)),
+                ];
+                convs.all_recv_opt = opt;
+                Ok(Decision::write(ops, Tell::devices(sdkappid), ()))
+            },
+        )
+        .await?;
+    committing.durable().await?;
+    Ok(Empty {})
+}
+
+/// `msg_get_all_recv_opt` (TIM `TIMMsgGetAllReceiveMessageOpt`).
+async fn get_all_recv_opt(
+    _engine: &Engine,
+    session: &Session,
+    _request: get_all_recv_opt::Request,
+) -> Result<get_all_recv_opt::Response, ApiError> {
+    Ok(all_recv_opt_info(&lock(&session.account.convs).all_recv_opt))
+}
+
+/// The option a `msg_set_all_recv_opt` asks for, or 6017 naming what is wrong: a level TIM's
+/// app-wide option does not take (1, which would drop messages, or a value past 3), a time of
+/// day out of range, or both kinds of start at once.
+fn check_all_recv_opt(request: &set_all_recv_opt::Request) -> Result<AllRecvOpt, ApiError> {
+    if !matches!(request.opt, 0 | 2 | 3) {
+        return Err(ApiError::invalid_parameter(format!(
+            "opt {} is not an app-wide receive option: use 0 (receive), 2 (no notifications) or 3 (no notifications except @-mentions)",
+            request.opt
+        )));
+    }
+    for (name, value, max) in [
+        ("start_hour", request.start_hour, 23),
+        ("start_minute", request.start_minute, 59),
+        ("start_second", request.start_second, 59),
+    ] {
+        if value > max {
+            return Err(ApiError::invalid_parameter(format!("{name} {value} is out of range: 0 to {max}")));
+        }
+    }
+    let daily = request.start_hour != 0 || request.start_minute != 0 || request.start_second != 0;
+    if daily && request.start_time_stamp != 0 {
+        return Err(ApiError::invalid_parameter(
+            "give either a daily start (start_hour, start_minute, start_second) or a start_time_stamp, not both",
+        ));
+    }
+    Ok(AllRecvOpt {
+        level: request.opt,
+        start_hour: request.start_hour,
+        start_minute: request.start_minute,
+        start_second: request.start_second,
+        start_time_stamp: u64::from(request.start_time_stamp),
+        duration: u64::from(request.duration),
+    })
+}
+
+/// The option as TIM's `TIMReceiveMessageOptInfo`.
+fn all_recv_opt_info(opt: &AllRecvOpt) -> get_all_recv_opt::AllRecvOptInfo {
+    get_all_recv_opt::AllRecvOptInfo {
+        msg_all_recv_msg_opt_level: opt.level,
+        msg_all_recv_msg_opt_start_hour: opt.start_hour,
+        msg_all_recv_msg_opt_start_minute: opt.start_minute,
+        msg_all_recv_msg_opt_start_second: opt.start_second,
+        msg_all_recv_msg_opt_start_time_stamp: u32::try_from(opt.start_time_stamp).unwrap_or(u32::MAX),
+        msg_all_recv_msg_duration: u32::try_from(opt.duration).unwrap_or(u32::MAX),
+    }
+}
+
+handle!(set_all_recv_opt::Request => set_all_recv_opt);
+handle!(get_all_recv_opt::Request => get_all_recv_opt);
 handle!(set_c2c_recv_opt::Request => set_c2c_recv_opt);
 handle!(get_c2c_recv_opt::Request => get_c2c_recv_opt);
 handle!(set_group_recv_opt::Request => set_group_recv_opt);
