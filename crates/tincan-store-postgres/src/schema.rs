@@ -34,7 +34,6 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_group_invitations.sql"),
     include_str!("../migrations/0012_follows.sql"),
     include_str!("../migrations/0013_all_recv_opt.sql"),
-    include_str!("../migrations/0014_messages_by_sender.sql"),
 ];
 
 /// The cluster's migrations, in order, versioned apart from the domain's (see the module's

@@ -24,7 +24,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_group_invitations.sql"),
     include_str!("../migrations/0012_follows.sql"),
     include_str!("../migrations/0013_all_recv_opt.sql"),
-    include_str!("../migrations/0014_messages_by_sender.sql"),
 ];
 
 /// Brings the database up to the newest schema.
