@@ -411,14 +411,17 @@ export class GroupSettings {
     const group = this.group;
     if (!group) return;
     status(this.statusLine, doing);
+    let said: [string, "ok" | "error"];
     try {
       const answer = await change();
-      status(this.statusLine, done, "ok");
+      said = [done, "ok"];
       if (answer.data.group) this.hooks.changed(answer.data.group);
     } catch (error) {
-      status(this.statusLine, `Not done: ${chatErrorText(error)}`, "error");
+      said = [`Not done: ${chatErrorText(error)}`, "error"];
     }
+    // The outcome is said once the settings show it, so that what is read beside it agrees.
     await this.load(group.groupID, { keepStatus: true });
+    status(this.statusLine, ...said);
   }
 
   /** Dismisses or quits: the dialog closes and the client leaves the conversation. */
