@@ -142,6 +142,17 @@ pub(crate) fn profile_items(change: &tincan_proto::profile::ProfileChange) -> Ve
 #[derive(Serialize)]
 pub(crate) struct Empty {}
 
+/// One user's result in the relationship chain's and the follows' answers (TIM's `ResultItem`).
+#[derive(Serialize)]
+pub(crate) struct ResultItem {
+    #[serde(rename = "To_Account")]
+    pub(crate) to_account: String,
+    #[serde(rename = "ResultCode")]
+    pub(crate) result_code: u32,
+    #[serde(rename = "ResultInfo")]
+    pub(crate) result_info: String,
+}
+
 /// Reads a REST body of at most [`limits::REST_BODY_BYTES_MAX`] bytes. A larger one is read to
 /// its end (up to [`limits::REST_BODY_DRAIN_BYTES_MAX`]) and discarded, so that its sender gets
 /// the answer rather than a reset connection; a body that does not arrive within the

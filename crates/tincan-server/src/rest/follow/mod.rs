@@ -19,7 +19,7 @@ use tincan_engine::{Engine, Session};
 use tincan_proto::follow::FollowResult;
 use tincan_proto::{ApiError, ErrorCode, UserId};
 
-use super::{Caller, answer, body_as, session_as, unknown};
+use super::{Caller, ResultItem, answer, body_as, session_as, unknown};
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::FRIEND_INVALID_PARAMETERS;
@@ -44,17 +44,6 @@ pub(super) async fn command(
 /// A session acting as `From_Account`.
 async fn session_of(engine: &Engine, caller: &Caller, from: &UserId) -> Result<Session, ApiError> {
     session_as(engine, caller, Some(from), false, ErrorCode::FRIEND_ACCOUNT_NOT_FOUND).await
-}
-
-/// One user's result (`ResultItem`).
-#[derive(Serialize)]
-struct ResultItem {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ResultCode")]
-    result_code: u32,
-    #[serde(rename = "ResultInfo")]
-    result_info: String,
 }
 
 /// A follow's or an unfollow's results, item by item.

@@ -28,7 +28,7 @@ use tincan_engine::{Engine, Session};
 use tincan_proto::friendship::{FriendProfile, FriendResult};
 use tincan_proto::{ApiError, ErrorCode, UserId, limits};
 
-use super::{Caller, answer, body_as, session_as, unknown};
+use super::{Caller, ResultItem, answer, body_as, session_as, unknown};
 
 /// The code for a missing or mistyped key in this service.
 const INVALID: ErrorCode = ErrorCode::FRIEND_INVALID_PARAMETERS;
@@ -107,17 +107,6 @@ struct CheckItem {
     to_account: String,
     #[serde(rename = "Relation")]
     relation: &'static str,
-    #[serde(rename = "ResultCode")]
-    result_code: u32,
-    #[serde(rename = "ResultInfo")]
-    result_info: String,
-}
-
-/// One user's result (`ResultItem`).
-#[derive(Serialize)]
-struct ResultItem {
-    #[serde(rename = "To_Account")]
-    to_account: String,
     #[serde(rename = "ResultCode")]
     result_code: u32,
     #[serde(rename = "ResultInfo")]
