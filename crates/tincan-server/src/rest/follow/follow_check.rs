@@ -2,31 +2,21 @@
 //! 100): `FollowType` 0 neither follows the other, 1 the user follows `From_Account`, 2
 //! `From_Account` follows the user, 3 both.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, UserId};
+use tincan_proto::ApiError;
 
 use super::session_of;
-use crate::rest::Caller;
+use crate::rest::{Caller, ResultItem};
 
-/// The request.
-#[derive(Deserialize)]
-pub(super) struct Body {
-    #[serde(rename = "From_Account")]
-    from_account: UserId,
-    #[serde(rename = "To_Account")]
-    to_account: Vec<UserId>,
-}
+/// The request: `From_Account` and the users it is about.
+pub(super) type Body = super::Users;
 
-/// One user's relationship.
+/// One user's relationship: the user's result and its `FollowType`.
 #[derive(Serialize)]
 struct Item {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ResultCode")]
-    result_code: u32,
-    #[serde(rename = "ResultInfo")]
-    result_info: String,
+    #[serde(flatten)]
+    result: ResultItem,
     #[serde(rename = "FollowType")]
     follow_type: u32,
 }
@@ -44,9 +34,11 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         .check_follow(&session, body.to_account)?
         .into_iter()
         .map(|it| Item {
-            to_account: it.follow_type_check_result_user_id,
-            result_code: it.follow_type_check_result_code.0,
-            result_info: it.follow_type_check_result_info,
+            result: ResultItem {
+                to_account: it.follow_type_check_result_user_id,
+                result_code: it.follow_type_check_result_code.0,
+                result_info: it.follow_type_check_result_info,
+            },
             follow_type: it.follow_type_check_result_follow_type,
         })
         .collect();

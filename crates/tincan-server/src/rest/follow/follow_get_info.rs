@@ -1,31 +1,21 @@
 //! `POST /v4/follow/follow_get_info`: users' follower, following and mutual counts (at most
 //! 20); an account that does not exist is answered with 30003 in its own entry.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tincan_engine::Engine;
-use tincan_proto::{ApiError, UserId, limits};
+use tincan_proto::{ApiError, limits};
 
 use super::{INVALID, session_of};
-use crate::rest::Caller;
+use crate::rest::{Caller, ResultItem};
 
-/// The request.
-#[derive(Deserialize)]
-pub(super) struct Body {
-    #[serde(rename = "From_Account")]
-    from_account: UserId,
-    #[serde(rename = "To_Account")]
-    to_account: Vec<UserId>,
-}
+/// The request: `From_Account` and the users it is about.
+pub(super) type Body = super::Users;
 
 /// One user's counts.
 #[derive(Serialize)]
 struct Item {
-    #[serde(rename = "To_Account")]
-    to_account: String,
-    #[serde(rename = "ResultCode")]
-    result_code: u32,
-    #[serde(rename = "ResultInfo")]
-    result_info: String,
+    #[serde(flatten)]
+    result: ResultItem,
     #[serde(rename = "FollowerCount")]
     follower_count: u64,
     #[serde(rename = "FollowingCount")]
@@ -55,9 +45,11 @@ pub(super) async fn handle(engine: &Engine, caller: &Caller, body: Body) -> Resu
         .follow_info(&session, body.to_account)?
         .into_iter()
         .map(|it| Item {
-            to_account: it.follow_info_user_id,
-            result_code: it.follow_info_result_code.0,
-            result_info: it.follow_info_result_info,
+            result: ResultItem {
+                to_account: it.follow_info_user_id,
+                result_code: it.follow_info_result_code.0,
+                result_info: it.follow_info_result_info,
+            },
             follower_count: it.follow_info_followers_count,
             following_count: it.follow_info_followings_count,
             mutual_following_count: it.follow_info_mutual_followers_count,

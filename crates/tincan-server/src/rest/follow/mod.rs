@@ -13,7 +13,7 @@ mod follow_delete;
 mod follow_get;
 mod follow_get_info;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tincan_engine::{Engine, Session};
 use tincan_proto::follow::FollowResult;
@@ -39,6 +39,15 @@ pub(super) async fn command(
         "follow_get_info" => answer(follow_get_info::handle(engine, caller, body_as(body, INVALID)?).await),
         _ => Err(unknown("follow", command)),
     }
+}
+
+/// A request naming `From_Account` and the users it is about (`To_Account`).
+#[derive(Deserialize)]
+pub(super) struct Users {
+    #[serde(rename = "From_Account")]
+    from_account: UserId,
+    #[serde(rename = "To_Account")]
+    to_account: Vec<UserId>,
 }
 
 /// A session acting as `From_Account`.
