@@ -24,6 +24,10 @@ pub const MEMBERSHIP_SUBJECT: &str = "tincan.cluster.nodes";
 /// the one it asked answered [`Answer::Moved`].
 pub const RETRY_PAUSE: Duration = Duration::from_millis(50);
 
+/// How long [`Link::serve`] and [`Link::announcements`] wait for the NATS server to confirm
+/// their subscription.
+pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The subject a node answers forwarded operations on.
 pub fn call_subject(node: &str) -> String {
     format!("tincan.node.{node}.call")
@@ -120,6 +124,33 @@ impl Link {
         &self.node
     }
 
+    /// Returns once the NATS server has taken every subscription this link made before. A
+    /// flush only writes them to the socket: a message another connection publishes a moment
+    /// later can reach the server first and miss them. The server reads one connection's
+    /// commands in order, so a message this link sends to a probe subject of its own comes back
+    /// only after the server has taken what was sent before it.
+    async fn settle(&self) -> Result<(), ForwardError> {
+        static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let subject = format!("tincan.node.{}.probe.{probe}", self.node);
+        let transport = |what: &str, err: &dyn std::fmt::Display| ForwardError::Transport(format!("{what}: {err}"));
+        let mut echo =
+            self.client.subscribe(subject.clone()).await.map_err(|err| transport("subscribing to a probe", &err))?;
+        self.client
+            .publish(subject, Vec::<u8>::new().into())
+            .await
+            .map_err(|err| transport("publishing a probe", &err))?;
+        self.client.flush().await.map_err(|err| transport("flushing", &err))?;
+        match tokio::time::timeout(SETTLE_TIMEOUT, echo.next()).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(ForwardError::Transport("the NATS connection closed while subscribing".to_owned())),
+            Err(_) => Err(ForwardError::Transport(format!(
+                "the NATS server did not confirm a subscription within {} s",
+                SETTLE_TIMEOUT.as_secs()
+            ))),
+        }
+    }
+
     /// Answers the calls forwarded to this node with `handler`, each in a task of its own, until
     /// the link is dropped; returns once the subscription is in place.
     pub async fn serve<H, F>(&self, handler: H) -> Result<tokio::task::JoinHandle<()>, ForwardError>
@@ -132,7 +163,7 @@ impl Link {
             .subscribe(call_subject(&self.node))
             .await
             .map_err(|err| ForwardError::Transport(format!("subscribing to forwarded calls: {err}")))?;
-        self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))?;
+        self.settle().await?;
         let client = self.client.clone();
         let handler = std::sync::Arc::new(handler);
         Ok(tokio::spawn(async move {
@@ -191,7 +222,7 @@ impl Link {
             .subscribe(MEMBERSHIP_SUBJECT)
             .await
             .map_err(|err| ForwardError::Transport(format!("subscribing to announcements: {err}")))?;
-        self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))?;
+        self.settle().await?;
         let own = self.node.clone();
         Ok(subscription.filter_map(move |message| {
             let announcement =
