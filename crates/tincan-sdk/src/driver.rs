@@ -58,6 +58,8 @@ struct Pending {
 
 /// How long to wait before sending again a request the server is still storing.
 const IN_PROGRESS_RETRY: Duration = Duration::from_millis(100);
+/// How long a closing client waits for the server to end the TCP connection.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
 
 enum Reply {
     Caller(oneshot::Sender<Result<String, ApiError>>),
@@ -437,7 +439,12 @@ impl Driver {
                 None => return socket.flush().await.err().map(|_| Outcome::Lost),
             }
         };
-        let _ = socket.close(None).await;
+        match outcome {
+            Outcome::Closed => close_and_wait_for_server(socket).await,
+            _ => {
+                let _ = socket.close(None).await;
+            }
+        }
         Some(outcome)
     }
 
@@ -760,6 +767,25 @@ impl Driver {
             }
         }
     }
+}
+
+/// Closes the connection as RFC 6455 asks of a client (section 7.1.1): the close frame sent,
+/// then the server's answer and the end of its side of the TCP connection awaited, for at most
+/// [`CLOSE_LINGER`]. The side that ends a TCP connection first keeps it in TIME_WAIT for a
+/// minute; when that is the client, each closed connection holds one of its local ports, and a
+/// client that opens and closes connections quickly from one address (a load generator, an
+/// app that reconnects often) runs out of them.
+async fn close_and_wait_for_server(socket: &mut Socket) {
+    use tokio::io::AsyncReadExt;
+    let _ = socket.close(None).await;
+    let _ = tokio::time::timeout(CLOSE_LINGER, async {
+        // The server's close frame, then nothing more from the WebSocket.
+        while let Some(Ok(_)) = socket.next().await {}
+        // The server's end of the TCP connection: a read that returns nothing.
+        let mut rest = [0u8; 256];
+        while let Ok(1..) = socket.get_mut().read(&mut rest).await {}
+    })
+    .await;
 }
 
 #[cfg(test)]

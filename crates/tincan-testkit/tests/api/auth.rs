@@ -60,6 +60,72 @@ async fn a_usersig_from_tencents_python_generator_logs_in() {
 }
 
 #[tokio::test]
+async fn a_client_that_closes_leaves_the_closed_connection_to_the_server() {
+    // Goal: `Client::close` ends the connection as RFC 6455 asks of a client: the server ends
+    // the TCP connection first and keeps it in TIME_WAIT, and the client's port is free at once.
+    // A client that opens and closes connections quickly from one address (the benchmark's load
+    // generator, an app that reconnects often) would otherwise run out of ports.
+    let app = spawn_app().await;
+    let from = "127.0.0.93";
+    let port = app.addr.port();
+    for _ in 0..5 {
+        let mut config = app.config("alice");
+        config.local_ip = Some(from.parse().unwrap());
+        let (client, _events) = Client::connect(config).await.expect("a loopback address connects");
+        client.close().await;
+    }
+    let ours = |socket: &TcpEntry| {
+        (socket.local.0 == from && socket.remote.1 == port) || (socket.remote.0 == from && socket.local.1 == port)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let sockets = loop {
+        let sockets: Vec<TcpEntry> = tcp_sockets().into_iter().filter(ours).collect();
+        if sockets.iter().all(|socket| socket.state == TIME_WAIT) || std::time::Instant::now() > deadline {
+            break sockets;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let on_client = sockets.iter().filter(|socket| socket.local.0 == from).count();
+    let on_server = sockets.iter().filter(|socket| socket.local.1 == port && socket.state == TIME_WAIT).count();
+    assert_eq!((on_client, on_server), (0, 5), "{sockets:?}");
+    app.stop().await;
+}
+
+/// The state of a TCP connection in TIME_WAIT, as /proc/net/tcp writes it.
+const TIME_WAIT: u8 = 0x06;
+
+/// One line of /proc/net/tcp: the local and remote address and port, and the state.
+#[derive(Debug)]
+struct TcpEntry {
+    local: (String, u16),
+    remote: (String, u16),
+    state: u8,
+}
+
+/// The machine's IPv4 TCP sockets.
+fn tcp_sockets() -> Vec<TcpEntry> {
+    // An address is the IPv4 address as a little-endian hex word, a colon, the port in hex.
+    let address = |text: &str| {
+        let (ip, port) = text.split_once(':').expect("address:port");
+        let ip = u32::from_str_radix(ip, 16).expect("a hex address");
+        (std::net::Ipv4Addr::from(ip.swap_bytes()).to_string(), u16::from_str_radix(port, 16).expect("a hex port"))
+    };
+    std::fs::read_to_string("/proc/net/tcp")
+        .expect("/proc/net/tcp")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            TcpEntry {
+                local: address(fields[1]),
+                remote: address(fields[2]),
+                state: u8::from_str_radix(fields[3], 16).expect("a hex state"),
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
 async fn a_client_connects_from_the_local_address_it_is_given() {
     // Goal: `ClientConfig::local_ip` is where the connection comes from (the benchmark spreads
     // connections over loopback addresses with it): another loopback address works, and an
