@@ -114,7 +114,9 @@ pub struct GroupPush {
     pub event: String,
     /// Who did it.
     pub operator: String,
-    /// The members concerned (for additions and removals).
+    /// The members concerned (for additions and removals). A user among them is told of itself
+    /// alone (the others are in the group's tips message); the operator and the administrators
+    /// asked to approve get the whole list.
     pub members: Vec<String>,
     /// The group's member count afterwards.
     pub member_count: u64,

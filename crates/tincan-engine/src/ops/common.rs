@@ -273,9 +273,37 @@ pub(crate) fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec
 }
 
 /// A `group` event for each of `users`.
+///
+/// A user among the members concerned is told of itself alone; the others concerned are in the
+/// group's tips message, stored once. A user who is not among them (the operator, an
+/// administrator asked to approve) gets the whole list. A change to many members at once (up to
+/// 500 added in one call, 100,000 in a group) would otherwise store the same list of names in
+/// every one of their event streams: 9 KB for each of them, which every later read of their
+/// streams would step over.
 pub(crate) fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId], payload: &GroupPush) -> Vec<WriteOp> {
     let conv = ConvKey::Group(group_id.clone());
-    users.iter().map(|user| user_event(sdkappid, user, push::GROUP, Some(&conv), payload)).collect()
+    let concerned: std::collections::HashSet<&str> = if payload.members.len() > 1 {
+        payload.members.iter().map(String::as_str).collect()
+    } else {
+        Default::default()
+    };
+    users
+        .iter()
+        .map(|user| {
+            if concerned.contains(user.as_str()) {
+                let own = GroupPush {
+                    group_id: payload.group_id.clone(),
+                    event: payload.event.clone(),
+                    operator: payload.operator.clone(),
+                    members: vec![user.as_str().to_owned()],
+                    member_count: payload.member_count,
+                };
+                user_event(sdkappid, user, push::GROUP, Some(&conv), &own)
+            } else {
+                user_event(sdkappid, user, push::GROUP, Some(&conv), payload)
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn group_push(group: &Group, event: &str, operator: &UserId, members: &[&UserId]) -> GroupPush {

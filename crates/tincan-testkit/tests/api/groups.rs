@@ -124,6 +124,36 @@ async fn group_lifecycle_with_membership_changes() {
 }
 
 #[tokio::test]
+async fn each_member_a_change_concerns_is_told_of_itself_and_the_operator_of_them_all() {
+    // Goal: the `group` event of a member added with others names that member alone (the
+    // others are in the group's tips message, stored once), so that a change to many members
+    // does not store every name in every one of their streams; the operator's own other
+    // devices get the whole list.
+    let app = spawn_app().await;
+    let (owner, _o) = app.client("owner").await;
+    let (_owner_elsewhere, mut owner_events) = app.client("owner").await;
+    let (_bob, mut bob_events) = app.client("bob").await;
+    let (_carol, mut carol_events) = app.client("carol").await;
+    let (_dave, mut dave_events) = app.client("dave").await;
+    let (_erin, _e) = app.client("erin").await;
+    let group_id = create_group(&owner, GroupType::WORK, &["bob", "carol"]).await;
+    let told = |event: &str| {
+        let event = event.to_owned();
+        move |pushed: &Event| match pushed {
+            Event::Group(push) if push.event == event => Some((push.members.clone(), push.member_count)),
+            _ => None,
+        }
+    };
+    let names = |list: &[&str]| list.iter().map(|it| (*it).to_owned()).collect::<Vec<String>>();
+    assert_eq!(wait_for(&mut bob_events, WAIT, told("created")).await, (names(&["bob"]), 3));
+    assert_eq!(wait_for(&mut carol_events, WAIT, told("created")).await, (names(&["carol"]), 3));
+    assert_eq!(wait_for(&mut owner_events, WAIT, told("created")).await, (names(&["bob", "carol"]), 3));
+    owner.invite_members(&group_id, &["dave", "erin"]).await.unwrap();
+    assert_eq!(wait_for(&mut dave_events, WAIT, told("joined")).await, (names(&["dave"]), 5));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn group_types_follow_tims_rules() {
     let app = spawn_app().await;
     let (owner, _o) = app.client("owner").await;
