@@ -185,10 +185,12 @@ pub(crate) fn member_info(group: &Group, user: &UserId, member: &Member, is_onli
 /// Fills in each member's nickname and avatar from its profile as it is now; called with no
 /// conversation lock held (the accounts map comes first in the lock order).
 pub(crate) fn with_member_profiles(app: &AppState, members: Vec<(UserId, GroupMemberInfo)>) -> Vec<GroupMemberInfo> {
+    // The accounts map is read-locked once for the page, not once for each member.
+    let accounts = crate::state::read(&app.accounts);
     members
         .into_iter()
         .map(|(user, mut member)| {
-            if let Some(account) = app.account(&user) {
+            if let Some(account) = accounts.get(&user) {
                 let state = lock(&account.profile);
                 member.group_member_info_nick_name = state.profile.user_profile_nick_name.clone();
                 member.group_member_info_face_url = state.profile.user_profile_face_url.clone();
