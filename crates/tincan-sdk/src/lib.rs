@@ -338,7 +338,10 @@ impl Client {
         Ok(())
     }
 
-    /// Closes the connection without logging out.
+    /// Closes the connection without logging out. The connection ends in the background, the
+    /// way RFC 6455 asks of a client: the server's close frame and the end of its side are
+    /// awaited (for at most a second), so that the server, not this client, keeps the closed
+    /// connection in TIME_WAIT and the client's local port is free again at once.
     pub async fn close(&self) {
         let _ = self.shared.commands.send(Command::Close).await;
     }
