@@ -282,11 +282,7 @@ pub(crate) fn leave_ops(sdkappid: u64, group_id: &GroupId, left: &[Left]) -> Vec
 /// streams would step over.
 pub(crate) fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId], payload: &GroupPush) -> Vec<WriteOp> {
     let conv = ConvKey::Group(group_id.clone());
-    let concerned: std::collections::HashSet<&str> = if payload.members.len() > 1 {
-        payload.members.iter().map(String::as_str).collect()
-    } else {
-        Default::default()
-    };
+    let concerned: std::collections::HashSet<&str> = payload.members.iter().map(String::as_str).collect();
     users
         .iter()
         .map(|user| {
