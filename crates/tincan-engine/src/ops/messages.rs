@@ -509,17 +509,19 @@ async fn reserve_id(
     conv: &ConvKey,
     outgoing: &mut Outgoing,
 ) -> Result<Option<MessageRecord>, ApiError> {
+    // The memory's clock is the server's, not the message's: an import's time is when it was
+    // sent elsewhere, long before the memory's window, and must send the lookup to the store.
+    let now = engine.now();
     for alternative in 0..=ALTERNATIVE_IDS_MAX {
         let msg_id =
             if alternative == 0 { outgoing.msg_id.clone() } else { format!("{}-{alternative}", outgoing.msg_id) };
-        let mut reservation = app.message_ids(&msg_id).reserve(&msg_id, conv, outgoing.client_time, outgoing.now);
+        let mut reservation = app.message_ids(&msg_id).reserve(&msg_id, conv, outgoing.client_time, now);
         if reservation == Reservation::AskStore {
             let (sdkappid, id) = (app.sdkappid, msg_id.clone());
             match engine.read_store(move |reader| reader.message_by_id(sdkappid, &id)).await? {
                 Some(record) => reservation = Reservation::Known { conv: record.conv.clone(), seq: record.seq },
                 None => {
-                    reservation =
-                        app.message_ids(&msg_id).reserve_after_store(&msg_id, conv, outgoing.client_time, outgoing.now)
+                    reservation = app.message_ids(&msg_id).reserve_after_store(&msg_id, conv, outgoing.client_time, now)
                 }
             }
         }

@@ -82,6 +82,32 @@ async fn importmsg_history_keeps_its_time_is_not_unread_and_is_pushed_to_no_one(
 }
 
 #[tokio::test]
+async fn an_old_message_imported_again_after_a_restart_is_found_in_the_store() {
+    // Goal: the message-ID memory holds recent IDs only, by the server's clock; an import's
+    // time is years old, so finding it again is the store's job. Asking the memory with the
+    // message's own time once made the second import a second row, a failed write, and a
+    // server refusing every later change.
+    let app = spawn_app().await;
+    let admin = app.admin();
+    import_accounts(&admin, &["alice", "bob"]).await;
+    let body = json!({"SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob", "MsgSeq": 7,
+                      "MsgRandom": 1287657, "MsgTimeStamp": 1_556_178_720u64, "MsgBody": text_body("hi")});
+    let first = admin.call("openim", "importmsg", &body).await.unwrap();
+    assert_eq!(code(&first), 0);
+    let app = app.restart().await;
+    let admin = app.admin();
+    let again = admin.call_raw("openim", "importmsg", &body.to_string()).await.unwrap();
+    assert_eq!(code(&again), 0, "{again}");
+
+    let (bob, _bob_events) = app.client("bob").await;
+    let (alice, _alice_events) = app.client("alice").await;
+    alice.send_text("bob", ConvType::C2C, "still here", false).await.expect("the server still takes changes");
+    let messages = history(&bob, "alice", ConvType::C2C).await;
+    let texts: Vec<&str> = messages.iter().map(text_of).collect();
+    assert_eq!(texts, ["hi", "still here"], "the import is stored once");
+}
+
+#[tokio::test]
 async fn importmsg_live_is_pushed_and_counted_as_unread() {
     let app = spawn_app().await;
     let admin = app.admin();
