@@ -150,18 +150,23 @@ impl FriendResult {
     }
 }
 
-/// A friend request as the receiver's devices are told of it (TIM's `FriendAddPendency`).
+/// A friend request as both sides' devices are told of it (TIM's `FriendAddPendency`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FriendAddPendency {
-    /// The applicant.
+    /// `PENDENCY_COME_IN` (told to the receiver) or `PENDENCY_SEND_OUT` (told to the
+    /// requester's devices).
+    pub friend_add_pendency_type: u32,
+    /// The other user: the applicant for a request received, the user asked for one sent.
     pub friend_add_pendency_identifier: String,
-    /// The applicant's nickname.
+    /// The other user's nickname.
     pub friend_add_pendency_nick_name: String,
     /// The request's source.
     pub friend_add_pendency_add_source: String,
     /// The request's wording.
     pub friend_add_pendency_add_wording: String,
+    /// When the request was sent, in seconds.
+    pub friend_add_pendency_add_time: u64,
 }
 
 /// A friend request in a pendency list (TIM's `FriendAddPendencyInfo`).

@@ -26,17 +26,26 @@ const ids = (list) => list.map((entry) => entry.userID).sort();
 
 test("a friend request: sent, listed on both sides, marked read, accepted both ways", async () => {
   const alice = await loggedIn(server, "alice");
+  const alicePhone = await loggedIn(server, "alice");
   const bob = await loggedIn(server, "bob");
   const bobPhone = await loggedIn(server, "bob");
   try {
     await bob.chat.updateMyProfile({ nick: "Bob", allowType: TYPES.ALLOW_TYPE_NEED_CONFIRM });
 
     const bobHears = bobPhone.events.next(EVENT.FRIEND_APPLICATION_LIST_UPDATED, (data) => data.friendApplicationList.some((it) => it.userID === "alice"), WAIT);
+    // The requester's other device lists the request it sent.
+    const alicePhoneHears = alicePhone.events.next(
+      EVENT.FRIEND_APPLICATION_LIST_UPDATED,
+      (data) => data.friendApplicationList.some((it) => it.userID === "bob" && it.type === TYPES.SNS_APPLICATION_SENT_BY_ME),
+      WAIT,
+    );
     const added = await alice.chat.addFriend({ to: "bob", source: "AddSource_Type_Web", wording: "hello bob", remark: "Bobby", groupName: "work" });
     assert.equal(added.code, 0);
     assert.deepEqual(added.data, { userID: "bob", code: 30539, message: added.data.message });
     const heard = await bobHears;
     assert.equal(heard.data.unreadCount, 1);
+    const heardOnPhone = await alicePhoneHears;
+    assert.equal(heardOnPhone.data.unreadCount, 0, "a request sent is not unread for its sender");
 
     const sent = await alice.chat.getFriendApplicationList();
     assert.equal(sent.data.friendApplicationList.length, 1);
@@ -112,7 +121,7 @@ test("a friend request: sent, listed on both sides, marked read, accepted both w
     await bobLosesAlice;
     assert.deepEqual((await alice.chat.getFriendList()).data, []);
   } finally {
-    await Promise.all([alice.chat.logout(), bob.chat.logout(), bobPhone.chat.logout()]);
+    await Promise.all([alice.chat.logout(), alicePhone.chat.logout(), bob.chat.logout(), bobPhone.chat.logout()]);
   }
 });
 

@@ -111,6 +111,11 @@ test("a friend request is listed, marked read and answered with TIM's callbacks"
   await eventually(() => calls("carol", "request").length > 0, "carol's TIMSetFriendAddRequestCallback");
   assert.equal(calls("carol", "request")[0][0].friend_add_pendency_identifier, "alice");
   assert.equal(calls("carol", "request")[0][0].friend_add_pendency_add_wording, "hello carol");
+  assert.equal(calls("carol", "request")[0][0].friend_add_pendency_type, 0, "a request received");
+  // The requester's devices hear of the request sent, naming the user asked.
+  await eventually(() => calls("alice", "request").length > 0, "alice's TIMSetFriendAddRequestCallback");
+  assert.equal(calls("alice", "request")[0][0].friend_add_pendency_identifier, "carol");
+  assert.equal(calls("alice", "request")[0][0].friend_add_pendency_type, 1, "a request sent");
 
   const page = await carol.TIMFriendshipGetPendencyList({ params: { friendship_get_pendency_list_param_type: 0 } });
   assert.equal(page.json_params.pendency_page_unread_num, 1);

@@ -59,7 +59,8 @@ async fn set_config(app: &TestApp, config: serde_json::Value) {
 #[tokio::test]
 async fn adding_a_friend_follows_the_other_users_add_permission() {
     // Goal: anyone may add a user who allows anyone (both lists change, both are told); a user
-    // who confirms gets a request instead (30539), and one who denies refuses (30516).
+    // who confirms gets a request instead (30539; both sides' devices are told, each with its
+    // direction), and one who denies refuses (30516).
     let app = spawn_app().await;
     let (alice, mut alice_events) = app.client("alice").await;
     let (_alice_phone, mut phone_events) = app.client("alice").await;
@@ -101,6 +102,15 @@ async fn adding_a_friend_follows_the_other_users_add_permission() {
     let pending = &request_push.friend_change_elem_friend_add_pendency_array[0];
     assert_eq!(pending.friend_add_pendency_identifier, "alice");
     assert_eq!(pending.friend_add_pendency_add_wording, "hello carol");
+    assert_eq!(pending.friend_add_pendency_type, tim::PENDENCY_COME_IN);
+    let sent_push = change(&mut phone_events, tim::CHANGE_PENDENCY_ADD).await;
+    let sent = &sent_push.friend_change_elem_friend_add_pendency_array[0];
+    assert_eq!(
+        (sent.friend_add_pendency_type, sent.friend_add_pendency_identifier.as_str()),
+        (tim::PENDENCY_SEND_OUT, "carol"),
+        "the requester's other device hears of the request sent"
+    );
+    assert_eq!(sent.friend_add_pendency_add_time, pending.friend_add_pendency_add_time);
     assert!(friend_ids(&carol.friend_list().await.unwrap()).is_empty(), "nothing is added before the answer");
 
     let refused = alice.add_friend(&add("dave")).await.unwrap();

@@ -69,7 +69,7 @@ impl Engine {
         let app = session.app.clone();
         let me = session.user().clone();
         let now = self.now();
-        // Read before the relations lock: the applicant's nickname and each user's permission.
+        // Read before the relations lock: both sides' nicknames and each user's permission.
         let my_nick = profile_of(&app, &me).user_profile_nick_name;
         let mut checked = Vec::with_capacity(items.len());
         for item in &items {
@@ -78,8 +78,13 @@ impl Engine {
                     return Err(invalid("a user cannot add itself as a friend"));
                 }
                 check_account(&app, &peer)?;
-                let permission = profile_of(&app, &peer).user_profile_add_permission;
-                Ok((peer, item, permission))
+                let profile = profile_of(&app, &peer);
+                let peer = Peer {
+                    user: peer,
+                    nick: profile.user_profile_nick_name,
+                    permission: profile.user_profile_add_permission,
+                };
+                Ok((peer, item))
             });
             checked.push(outcome);
         }
@@ -88,8 +93,8 @@ impl Engine {
             let items = checked
                 .iter()
                 .flatten()
-                .map(|(peer, item, _)| PrevSnsItem {
-                    to: peer.as_str().to_owned(),
+                .map(|(peer, item)| PrevSnsItem {
+                    to: peer.user.as_str().to_owned(),
                     remark: item.remark.clone(),
                     group_name: item.group_name.clone(),
                     add_source: item.add_source.clone(),
@@ -101,8 +106,8 @@ impl Engine {
                 let event = self.prev_sns_event(session, items, mode.both);
                 let refusals = self.before_sns(&app, CALLBACK_SNS_PREV_FRIEND_ADD, &event).await;
                 for outcome in &mut checked {
-                    if let Ok((peer, _, _)) = outcome
-                        && let Some(err) = refusal_of(&refusals, peer)
+                    if let Ok((peer, _)) = outcome
+                        && let Some(err) = refusal_of(&refusals, &peer.user)
                     {
                         *outcome = Err(err);
                     }
@@ -113,8 +118,8 @@ impl Engine {
             let mut changes = Changes::new(app.sdkappid);
             let mut results = Vec::with_capacity(checked.len());
             for (item, outcome) in items.iter().zip(checked) {
-                let result = outcome.and_then(|(peer, item, permission)| {
-                    add_one(relations, &mut changes, &me, &my_nick, &peer, &item, permission, mode, now)
+                let result = outcome.and_then(|(peer, item)| {
+                    add_one(relations, &mut changes, (&me, &my_nick), &peer, &item, mode, now)
                 });
                 results.push(match result {
                     Ok(()) => FriendResult::ok(&item.named),
@@ -147,19 +152,26 @@ fn refusal_of(refusals: &SnsRefusals, user: &UserId) -> Option<ApiError> {
     refusals.iter().find(|(to, _)| to == user.as_str()).map(|(_, err)| err.clone())
 }
 
-/// Decides one add: a friendship, a request waiting for the other user, or a refusal.
-#[allow(clippy::too_many_arguments)]
+/// The user an add is for, as its profile was read before the decision.
+struct Peer {
+    user: UserId,
+    nick: String,
+    permission: u32,
+}
+
+/// Decides one add by `me` (with its nickname): a friendship, a request waiting for the other
+/// user, or a refusal.
 fn add_one(
     relations: &mut Relations,
     changes: &mut Changes,
-    me: &UserId,
-    my_nick: &str,
-    peer: &UserId,
+    (me, my_nick): (&UserId, &str),
+    peer: &Peer,
     item: &AddItem,
-    permission: u32,
     mode: AddMode,
     now: u64,
 ) -> Result<(), ApiError> {
+    let Peer { user: peer, nick: peer_nick, permission } = peer;
+    let permission = *permission;
     let mine = relations.is_friend(me, peer);
     let theirs = relations.is_friend(peer, me);
     if mine && (!mode.both || theirs) {
@@ -191,14 +203,21 @@ fn add_one(
             changes.ops.push(WriteOp::PutFriendRequest(request.clone()));
             relations.of_mut(me).outgoing.insert(peer.clone(), request.clone());
             relations.of_mut(peer).incoming.insert(me.clone(), request);
-            changes.tell(peer, tim::CHANGE_PENDENCY_ADD, |push| {
-                push.friend_change_elem_friend_add_pendency_array.push(FriendAddPendency {
-                    friend_add_pendency_identifier: me.as_str().to_owned(),
-                    friend_add_pendency_nick_name: my_nick.to_owned(),
-                    friend_add_pendency_add_source: item.add_source.clone(),
-                    friend_add_pendency_add_wording: item.add_wording.clone(),
-                })
-            });
+            // The receiver's devices hear of a request received, the requester's of one sent.
+            for (user, other, nick, kind) in
+                [(peer, me, my_nick, tim::PENDENCY_COME_IN), (me, peer, peer_nick.as_str(), tim::PENDENCY_SEND_OUT)]
+            {
+                changes.tell(user, tim::CHANGE_PENDENCY_ADD, |push| {
+                    push.friend_change_elem_friend_add_pendency_array.push(FriendAddPendency {
+                        friend_add_pendency_type: kind,
+                        friend_add_pendency_identifier: other.as_str().to_owned(),
+                        friend_add_pendency_nick_name: nick.to_owned(),
+                        friend_add_pendency_add_source: item.add_source.clone(),
+                        friend_add_pendency_add_wording: item.add_wording.clone(),
+                        friend_add_pendency_add_time: now,
+                    })
+                });
+            }
             return Err(ApiError::new(
                 ErrorCode::FRIEND_PENDING,
                 format!("{peer} confirms friend requests; the request waits for its answer"),
