@@ -120,6 +120,10 @@ pub struct GroupPush {
     pub members: Vec<String>,
     /// The group's member count afterwards.
     pub member_count: u64,
+    /// The group's name, in the events whose receivers may not hold the group (`join_refused`,
+    /// `invite_refused`, `removed`, `dismissed`); left out of the others.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group_name: String,
 }
 
 /// A group's attributes changed (TIM `TIMGroupAttributeChangedCallback`); sent to the members

@@ -369,6 +369,7 @@ mod tests {
             operator: "alice".to_owned(),
             members: vec!["bob".to_owned(), "carol".to_owned()],
             member_count: 3,
+            group_name: String::new(),
         };
         assert_eq!(group_push_line(&push), "group team: bob and carol added by alice; 3 members");
         let joined = GroupPush { members: vec!["alice".to_owned()], ..push };

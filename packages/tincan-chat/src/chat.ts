@@ -2885,6 +2885,8 @@ export class ChatSDK {
     const gone = event === "dismissed" || ((event === "left" || event === "removed") && members.includes(this.userID));
     const group = this.groups.get(groupID) ?? emptyGroup(groupID, this.userID);
     if (typeof data?.member_count === "number") group.memberCount = data.member_count;
+    // A group the user does not hold (a refused request) is named by the push.
+    if (!group.name && typeof data?.group_name === "string") group.name = data.group_name;
     if (gone) {
       const operationType = event === "dismissed" ? 5 : event === "removed" ? 4 : 8;
       this.forgetGroup(groupID);

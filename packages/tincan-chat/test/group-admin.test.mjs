@@ -163,6 +163,24 @@ test("a join request: the admin is told, lists it, agrees, and the applicant is 
     assert.deepEqual((await alice.chat.getGroupApplicationList()).data.applicationList, []);
     assert.equal((await rejection(alice.chat.handleGroupApplication({ handleAction: "Agree", application }))).code, 10004);
     assert.equal((await rejection(alice.chat.handleGroupApplication({ handleAction: "Maybe", application }))).code, 6017);
+
+    // A refused applicant holds no group: its notice names the group from the push.
+    const erin = await loggedIn(server, "erin");
+    try {
+      const erinAsked = alice.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 1 && m.payload.operatorID === "erin"));
+      await erin.chat.joinGroup({ groupID: "lobby", applyMessage: "me too" });
+      await erinAsked;
+      const [erinApplication] = (await alice.chat.getGroupApplicationList()).data.applicationList;
+      const refused = erin.events.next(EVENT.MESSAGE_RECEIVED, (list) => list.some((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE && m.payload.operationType === 3));
+      await alice.chat.handleGroupApplication({ handleAction: "Reject", application: erinApplication });
+      const told = (await refused).data.find((m) => m.type === TYPES.MSG_GRP_SYS_NOTICE);
+      assert.equal(told.payload.groupProfile.groupID, "lobby");
+      assert.equal(told.payload.groupProfile.name, "Lobby");
+      assert.equal(told.payload.operatorID, "alice");
+      assert.ok(!(await erin.chat.getGroupList()).data.groupList.some((group) => group.groupID === "lobby"), "nothing joined");
+    } finally {
+      await erin.chat.logout();
+    }
   } finally {
     await alice.chat.logout();
     await dave.chat.logout();

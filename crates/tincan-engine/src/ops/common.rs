@@ -293,6 +293,7 @@ pub(crate) fn group_events(sdkappid: u64, group_id: &GroupId, users: &[&UserId],
                     operator: payload.operator.clone(),
                     members: vec![user.as_str().to_owned()],
                     member_count: payload.member_count,
+                    group_name: payload.group_name.clone(),
                 };
                 user_event(sdkappid, user, push::GROUP, Some(&conv), &own)
             } else {
@@ -309,8 +310,14 @@ pub(crate) fn group_push(group: &Group, event: &str, operator: &UserId, members:
         operator: operator.as_str().to_owned(),
         members: members.iter().map(|user| user.as_str().to_owned()).collect(),
         member_count: group.n_members(),
+        group_name: if NAMED_EVENTS.contains(&event) { group.profile.name.clone() } else { String::new() },
     }
 }
+
+/// The group events whose receivers may hold the group no more, or never did: they carry its
+/// name, so that a notice can say which group it was. The others leave it out, for they reach
+/// every member of a group that may be 100,000 strong.
+const NAMED_EVENTS: [&str; 4] = ["join_refused", "invite_refused", "removed", "dismissed"];
 
 /// Whether `record` (a message of `conv`) has been revoked: as stored, or as memory knows it
 /// now (a revoke decided and not yet durable included).

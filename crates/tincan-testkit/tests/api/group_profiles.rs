@@ -441,11 +441,12 @@ async fn an_auth_group_takes_join_requests_that_the_owner_and_admins_decide() {
     assert_eq!(list.group_pendency_result_pendency_array.len(), 1);
     assert_eq!(list.group_pendency_result_read_time_seq, newest);
     owner.handle_group_pendency(&group_id, "carl", false).await.unwrap();
-    wait_for(&mut carl_events, WAIT, |event| match event {
-        Event::Group(push) if push.event == "join_refused" => Some(()),
+    let refused = wait_for(&mut carl_events, WAIT, |event| match event {
+        Event::Group(push) if push.event == "join_refused" => Some(push.clone()),
         _ => None,
     })
     .await;
+    assert_eq!(refused.group_name, "test group", "a refused applicant is told which group it was");
     assert!(owner.group_pendencies(0, 0).await.unwrap().group_pendency_result_pendency_array.is_empty());
     assert_eq!(
         carl.send_text(&group_id, ConvType::GROUP, "x", false).await.unwrap_err().code,
