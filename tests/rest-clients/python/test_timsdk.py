@@ -419,3 +419,38 @@ def test_importing_messages(tim):
     ]
     history = ok(groups.group_msg_get_simple(group_id=group_id, req_msg_number=10))
     assert [(item["MsgSeq"], item["From_Account"]) for item in history["RspMsgList"]] == [(2, "im_third"), (1, "im_old")]
+
+
+def test_relationship_chain(tim):
+    ok(tim.im_open_login_svc.im_open_login_svc(accounts=["ts_f1", "ts_f2", "ts_f3"]))
+    sns = tim.sns
+
+    added = ok(sns.friend_add("ts_f1", [{"To_Account": "ts_f2", "Remark": "two", "AddSource": "AddSource_Type_rest"}]))
+    assert [(it["To_Account"], it["ResultCode"]) for it in added["ResultItem"]] == [("ts_f2", 0)]
+    ok(sns.friend_import("ts_f1", [{"To_Account": "ts_f3", "AddSource": "AddSource_Type_rest"}]))
+
+    friends = ok(sns.friend_get("ts_f1"))
+    assert sorted(it["To_Account"] for it in friends["UserDataItem"]) == ["ts_f2", "ts_f3"]
+    listed = ok(sns.friend_get_list("ts_f1", ["ts_f2"]))
+    remark = [tag["Value"] for tag in listed["InfoItem"][0]["SnsProfileItem"] if tag["Tag"] == "Tag_SNS_IM_Remark"]
+    assert remark == ["two"]
+
+    checked = ok(sns.friend_check("ts_f1", ["ts_f2", "ts_f3"]))
+    relations = {it["To_Account"]: it["Relation"] for it in checked["InfoItem"]}
+    assert relations == {"ts_f2": "CheckResult_Type_BothWay", "ts_f3": "CheckResult_Type_AWithB"}
+
+    ok(sns.group_add("ts_f1", ["close"], ["ts_f2"]))
+    ok(sns.friend_update("ts_f1", [{"To_Account": "ts_f2", "SnsItem": [{"Tag": "Tag_SNS_IM_Remark", "Value": "deux"}]}]))
+    ok(sns.group_delete("ts_f1", ["close"]))
+
+    ok(sns.black_list_add("ts_f2", ["ts_f3"]))
+    blocked = ok(sns.black_list_get("ts_f2"))
+    assert [it["To_Account"] for it in blocked["BlackListItem"]] == ["ts_f3"]
+    ok(sns.black_list_check("ts_f2", ["ts_f3"]))
+    ok(sns.black_list_delete("ts_f2", ["ts_f3"]))
+    assert ok(sns.black_list_get("ts_f2")).get("BlackListItem", []) == []
+
+    deleted = ok(sns.friend_delete("ts_f1", ["ts_f2"]))
+    assert [it["ResultCode"] for it in deleted["ResultItem"]] == [0]
+    ok(sns.friend_delete_all("ts_f1"))
+    assert ok(sns.friend_get("ts_f1")).get("UserDataItem", []) == []
