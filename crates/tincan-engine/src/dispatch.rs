@@ -190,7 +190,7 @@ fn message_json(
     viewer: &UserId,
     view: &MessageView,
 ) -> Option<String> {
-    match serde_json::to_string(&render::message_for(app, record, viewer, view)) {
+    match render::message_for(app, record, viewer, view).to_json() {
         Ok(json) => Some(json),
         Err(err) => {
             tracing::error!(msg_id = %record.msg_id, error = %err, "a message push does not encode; refusing changes");

@@ -319,7 +319,7 @@ fn send_online(
         // The sender's current nick and avatar, as on every other message (a typing notice says who).
         let mut message = render::message_for(app, &record, &user, &MessageView::default());
         message.message_is_online_msg = true;
-        let Ok(json) = serde_json::to_string(&message) else { continue };
+        let Ok(json) = message.to_json() else { continue };
         let text = encode_message_push(0, &json, &conv);
         for slot in engine.hub().devices_of(app.sdkappid, &user) {
             if Some(slot.id) == session.device {
@@ -439,7 +439,7 @@ impl Engine {
         for (user, conv) in receivers {
             let mut message = render::message_for(app, &record, &user, &MessageView::default());
             message.message_is_online_msg = true;
-            let Ok(json) = serde_json::to_string(&message) else { continue };
+            let Ok(json) = message.to_json() else { continue };
             let text = encode_message_push(0, &json, &conv);
             for slot in self.hub().devices_of(app.sdkappid, &user) {
                 let _ = slot.send_or_close(vec![OutFrame { pos: 0, text: text.clone() }]);

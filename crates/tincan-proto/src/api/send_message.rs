@@ -62,3 +62,28 @@ pub struct Response {
     pub message: Message,
 }
 
+
+impl Response {
+    /// The answer as JSON, byte for byte what `serde_json::to_string` writes, with the message
+    /// written by [`Message::to_json`].
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        let message = self.message.to_json()?;
+        let mut json = String::with_capacity(message.len() + 12);
+        json.push_str("{\"message\":");
+        json.push_str(&message);
+        json.push('}');
+        Ok(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_written_by_hand_is_what_serde_writes() {
+        let message = Message { message_msg_id: "1-2-3".to_owned(), message_seq: 9, ..Message::default() };
+        let response = Response { message };
+        assert_eq!(response.to_json().unwrap(), serde_json::to_string(&response).unwrap());
+    }
+}
