@@ -68,6 +68,8 @@ type Posts = HashMap<String, Vec<Instant>>;
 struct PushLog {
     arrivals: Arc<Mutex<Arrivals>>,
     total: Arc<AtomicU64>,
+    /// Times the sender's client overflowed its event queue and resumed.
+    overflows: Arc<AtomicU64>,
 }
 
 impl PushLog {
@@ -79,6 +81,9 @@ impl PushLog {
         tokio::spawn(async move {
             while !stopped.load(Ordering::Relaxed) {
                 let Some(event) = events.next_within(Duration::from_millis(200)).await else { continue };
+                if let Event::Overflowed { .. } = event {
+                    recorder.overflows.fetch_add(1, Ordering::Relaxed);
+                }
                 if let Event::Receipts(receipts) = event {
                     let now = Instant::now();
                     recorder.total.fetch_add(1, Ordering::Relaxed);
@@ -128,6 +133,25 @@ impl PushLog {
             }
         }
         (stats, missing)
+    }
+
+    /// What the sender saw of messages whose receipts it did not all see (at most `max` of
+    /// them): each one's receipts posted, pushes seen and the highest count they carried, so
+    /// that a failed run says whether a push was missing or carried too low a count.
+    fn unseen(&self, posts: &Posts, base: u64, max: usize) -> Vec<Value> {
+        let arrivals = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut unseen: Vec<Value> = posts
+            .iter()
+            .filter_map(|(msg_id, times)| {
+                let pushes = arrivals.get(msg_id).map(Vec::as_slice).unwrap_or_default();
+                let highest = pushes.iter().map(|(_, read)| *read).max().unwrap_or(0);
+                (highest < base + times.len() as u64).then(|| {
+                    json!({"msg_id": msg_id, "posted": times.len(), "pushes": pushes.len(), "highest_count": highest})
+                })
+            })
+            .collect();
+        unseen.truncate(max);
+        unseen
     }
 
     /// Waits until every message of `posts` has been seen with `base` + its number of posts.
@@ -307,7 +331,12 @@ async fn concurrent_rounds(target: &Target, sizes: &Sizes, shape: &SynapseShape)
     }
     shape.log.settle(&posts, 0, Duration::from_secs(15)).await;
     let (visibility, not_seen) = shape.log.visibility(&posts, 0);
-    Ok([meter.report(), merge(visibility.summary(), json!({"not_seen": not_seen}))])
+    let mut seen = merge(visibility.summary(), json!({"not_seen": not_seen}));
+    if not_seen > 0 {
+        seen["not_seen_messages"] = json!(shape.log.unseen(&posts, 0, 5));
+        seen["sender_overflows"] = json!(shape.log.overflows.load(Ordering::Relaxed));
+    }
+    Ok([meter.report(), seen])
 }
 
 /// Phase 5, in rounds: the sender sends [`Sizes::synapse_idle_samples`] messages, waits half a
