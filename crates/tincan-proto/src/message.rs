@@ -393,6 +393,14 @@ impl Message {
     /// each of its thirty keys through the escaping a key that may hold anything needs. These
     /// keys are fixed identifiers, written here as they are; the values go through serde.
     pub fn to_json(&self) -> serde_json::Result<String> {
+        let mut out = Vec::with_capacity(1024 + self.message_cloud_custom_str.len() + self.message_custom_str.len());
+        self.write_json(&mut out)?;
+        json_text(out)
+    }
+
+    /// Appends the message's JSON (see [`Message::to_json`]) to `out`, for an answer that holds
+    /// a message to write it in place.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         // Destructured, so that a field added to `Message` does not compile until it is written.
         let Message {
             message_elem_array,
@@ -427,7 +435,7 @@ impl Message {
             message_revoke_reason,
             message_support_message_extension,
         } = self;
-        let mut out = JsonObject::with_capacity(1024 + message_cloud_custom_str.len() + message_custom_str.len());
+        let mut out = JsonObject::start(out);
         out.field("message_elem_array", message_elem_array)?;
         out.field("message_conv_id", message_conv_id)?;
         out.field("message_conv_type", message_conv_type)?;
@@ -462,29 +470,37 @@ impl Message {
         out.field("message_revoker_user_id", message_revoker_user_id)?;
         out.field("message_revoke_reason", message_revoke_reason)?;
         out.field("message_support_message_extension", message_support_message_extension)?;
-        out.finish()
+        out.finish();
+        Ok(())
     }
 }
 
-/// A JSON object written a field at a time, for [`Message::to_json`].
-struct JsonObject {
-    bytes: Vec<u8>,
+/// JSON text from the bytes a serializer wrote (always UTF-8).
+pub(crate) fn json_text(bytes: Vec<u8>) -> serde_json::Result<String> {
+    String::from_utf8(bytes).map_err(|err| serde::ser::Error::custom(format!("not UTF-8: {err}")))
 }
 
-impl JsonObject {
-    fn with_capacity(capacity: usize) -> JsonObject {
-        let mut bytes = Vec::with_capacity(capacity);
+/// A JSON object written a field at a time at the end of a buffer, for [`Message::write_json`].
+struct JsonObject<'a> {
+    bytes: &'a mut Vec<u8>,
+    /// Whether a field was written (the next one needs a comma).
+    any: bool,
+}
+
+impl JsonObject<'_> {
+    fn start(bytes: &mut Vec<u8>) -> JsonObject<'_> {
         bytes.push(b'{');
-        JsonObject { bytes }
+        JsonObject { bytes, any: false }
     }
 
     /// Writes `"key":`, after a comma unless it is the first key. The key is written as it is:
     /// it must need no escaping.
     fn key(&mut self, key: &'static str) {
         debug_assert!(key.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_'), "{key}");
-        if self.bytes.len() > 1 {
+        if self.any {
             self.bytes.push(b',');
         }
+        self.any = true;
         self.bytes.push(b'"');
         self.bytes.extend_from_slice(key.as_bytes());
         self.bytes.extend_from_slice(b"\":");
@@ -496,12 +512,11 @@ impl JsonObject {
     }
 
     fn serializer(&mut self) -> serde_json::Serializer<&mut Vec<u8>> {
-        serde_json::Serializer::new(&mut self.bytes)
+        serde_json::Serializer::new(&mut *self.bytes)
     }
 
-    fn finish(mut self) -> serde_json::Result<String> {
+    fn finish(self) {
         self.bytes.push(b'}');
-        String::from_utf8(self.bytes).map_err(|err| serde::ser::Error::custom(format!("not UTF-8: {err}")))
     }
 }
 

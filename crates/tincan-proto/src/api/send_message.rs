@@ -67,12 +67,11 @@ impl Response {
     /// The answer as JSON, byte for byte what `serde_json::to_string` writes, with the message
     /// written by [`Message::to_json`].
     pub fn to_json(&self) -> serde_json::Result<String> {
-        let message = self.message.to_json()?;
-        let mut json = String::with_capacity(message.len() + 12);
-        json.push_str("{\"message\":");
-        json.push_str(&message);
-        json.push('}');
-        Ok(json)
+        let mut json = Vec::with_capacity(1024 + self.message.message_cloud_custom_str.len());
+        json.extend_from_slice(b"{\"message\":");
+        self.message.write_json(&mut json)?;
+        json.push(b'}');
+        crate::message::json_text(json)
     }
 }
 
