@@ -30,6 +30,9 @@ pub struct KeeperConfig {
     pub ttl: Duration,
     /// How often the keeper renews and looks at the live nodes; well under `ttl`.
     pub tick: Duration,
+    /// How many shards the cluster spreads: the first `shards` of the lease table (at most
+    /// [`SHARDS`]). With 1, one node at a time owns everything (see `docs/scaling.md`).
+    pub shards: u32,
 }
 
 /// The keeper of one node's leases; gives them up and leaves the cluster when stopped.
@@ -171,7 +174,7 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
         held.renewed = Some(started);
     }
 
-    for shard in 0..SHARDS {
+    for shard in 0..config.shards.min(SHARDS) {
         let wanted = rendezvous::owner(shard, names.iter().copied()) == Some(config.node.as_str());
         let holding = shared.lock().leases.get(&shard).cloned();
         match (wanted, holding) {

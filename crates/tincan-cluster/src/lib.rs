@@ -15,8 +15,12 @@
 //! - [`rendezvous`]: the owner of a shard among live nodes.
 //! - [`keeper`]: a node's membership and leases, kept by a thread of their own.
 //! - [`link`]: a node's NATS link: forwarding, answering forwarded calls, announcements.
+//! - [`tunnel`]: a client's WebSocket carried over NATS from the node it reached to the owner.
+//! - [`fenced`]: a store writer whose batches carry the fence of the node's lease.
 
+pub mod fenced;
 pub mod keeper;
 pub mod link;
 pub mod rendezvous;
 pub mod shard;
+pub mod tunnel;

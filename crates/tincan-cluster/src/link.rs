@@ -124,12 +124,17 @@ impl Link {
         &self.node
     }
 
+    /// The NATS connection, for what travels beside forwarded calls (tunnels).
+    pub fn nats(&self) -> &async_nats::Client {
+        &self.client
+    }
+
     /// Returns once the NATS server has taken every subscription this link made before. A
     /// flush only writes them to the socket: a message another connection publishes a moment
     /// later can reach the server first and miss them. The server reads one connection's
     /// commands in order, so a message this link sends to a probe subject of its own comes back
     /// only after the server has taken what was sent before it.
-    async fn settle(&self) -> Result<(), ForwardError> {
+    pub async fn settle(&self) -> Result<(), ForwardError> {
         static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let subject = format!("tincan.node.{}.probe.{probe}", self.node);

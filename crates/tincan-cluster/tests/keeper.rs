@@ -68,7 +68,13 @@ impl Leases for Reach {
 
 fn start(leases: &Arc<PostgresLeases>, node: &str) -> (Keeper, Arc<Reach>) {
     let reach = Arc::new(Reach { leases: leases.clone(), cut: AtomicBool::new(false) });
-    let config = KeeperConfig { node: node.to_owned(), address: format!("tincan.node.{node}"), ttl: TTL, tick: TICK };
+    let config = KeeperConfig {
+        node: node.to_owned(),
+        address: format!("tincan.node.{node}"),
+        ttl: TTL,
+        tick: TICK,
+        shards: SHARDS,
+    };
     (Keeper::start(reach.clone(), config), reach)
 }
 
@@ -185,6 +191,7 @@ fn a_woken_keeper_looks_at_the_live_nodes_at_once_and_names_each_shards_owner() 
             address: format!("tincan.node.{node}"),
             ttl: Duration::from_secs(30),
             tick: Duration::from_secs(10),
+            shards: SHARDS,
         };
         Keeper::start(leases.clone(), config)
     };

@@ -15,7 +15,10 @@
 //! - [`HttpWebhooks`]: webhooks over HTTP in TIM's format, for the engine.
 //! - `media`: uploads of rich media and their signed download URLs.
 //! - `web`: the web console and the chat client (embedded files) and the console's sign-in.
+//! - [`ClusterNode`]: a node of a cluster, which runs the engine while it holds the cluster's
+//!   lease and carries its clients to the node that holds it otherwise.
 
+mod cluster;
 mod listen;
 mod media;
 mod rest;
@@ -39,6 +42,7 @@ use tincan_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use cluster::{ClusterConfig, ClusterNode, LEASE_TICK, LEASE_TTL};
 pub use listen::{ConnectionLimits, DEFAULT_HANDSHAKE_TIMEOUT};
 pub use tincan_engine;
 pub use webhook::HttpWebhooks;
@@ -55,11 +59,70 @@ pub(crate) struct AppContext {
 
 /// A bound, started server.
 pub struct Server {
-    engine: Engine,
+    service: Service,
     listener: TcpListener,
-    report: StartReport,
     limits: ConnectionLimits,
+}
+
+/// A started engine and the keeper of its uploaded media: what the HTTP handlers serve.
+pub(crate) struct Service {
+    engine: Engine,
+    report: StartReport,
     media: Arc<media::Media>,
+}
+
+impl Service {
+    /// Starts the engine on `store`, its media's URLs starting with `base_url`.
+    ///
+    /// Uploaded media is kept under the data directory's `media`, or in an S3-compatible store
+    /// when `TINCAN_MEDIA_S3_ENDPOINT` and `TINCAN_MEDIA_S3_BUCKET` are set (with
+    /// `TINCAN_MEDIA_S3_REGION`, `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and
+    /// `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`).
+    pub(crate) async fn start(
+        mut config: EngineConfig,
+        store: Store,
+        base_url: String,
+    ) -> Result<Service, ServerError> {
+        let content: Box<dyn media::store::ContentStore> = match media::store::S3Config::from_env() {
+            Some(s3) => Box::new(
+                media::store::S3::new(&s3)
+                    .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
+            ),
+            None => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
+        };
+        let media = Arc::new(
+            media::Media::open(content, base_url)
+                .await
+                .map_err(|err| ServerError::Start(StartError(format!("cannot read the media store: {err}"))))?,
+        );
+        config.media = Some(media.clone());
+        let (engine, report) = Engine::start(config, store).await.map_err(ServerError::Start)?;
+        Ok(Service { engine, report, media })
+    }
+
+    /// The routes, for connections that close when `shutdown` turns true.
+    pub(crate) fn router(
+        &self,
+        shutdown: watch::Receiver<bool>,
+        limits: ConnectionLimits,
+        gauge: Arc<listen::Gauge>,
+    ) -> Router {
+        router(AppContext { engine: self.engine.clone(), shutdown, limits, gauge, media: self.media.clone() })
+    }
+}
+
+/// Where media URLs start: `TINCAN_PUBLIC_URL` when set, else `http://` and the bound address.
+fn base_url(listener: &TcpListener) -> io::Result<String> {
+    Ok(match std::env::var("TINCAN_PUBLIC_URL") {
+        Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+        _ => {
+            let mut addr = listener.local_addr()?;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{addr}")
+        }
+    })
 }
 
 /// A failure to start the server.
@@ -90,33 +153,11 @@ impl Server {
     /// `TINCAN_MEDIA_S3_REGION`, `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and
     /// `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`); its URLs start with
     /// `TINCAN_PUBLIC_URL` when set, else with `http://` and the bound address.
-    pub async fn build(listen: SocketAddr, mut config: EngineConfig, store: Store) -> Result<Server, ServerError> {
+    pub async fn build(listen: SocketAddr, config: EngineConfig, store: Store) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
-        let base_url = match std::env::var("TINCAN_PUBLIC_URL") {
-            Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
-            _ => {
-                let mut addr = listener.local_addr().map_err(ServerError::Bind)?;
-                if addr.ip().is_unspecified() {
-                    addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
-                }
-                format!("http://{addr}")
-            }
-        };
-        let content: Box<dyn media::store::ContentStore> = match media::store::S3Config::from_env() {
-            Some(s3) => Box::new(
-                media::store::S3::new(&s3)
-                    .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
-            ),
-            None => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
-        };
-        let media = Arc::new(
-            media::Media::open(content, base_url)
-                .await
-                .map_err(|err| ServerError::Start(StartError(format!("cannot read the media store: {err}"))))?,
-        );
-        config.media = Some(media.clone());
-        let (engine, report) = Engine::start(config, store).await.map_err(ServerError::Start)?;
-        Ok(Server { engine, listener, report, limits: ConnectionLimits::for_this_process(), media })
+        let base_url = base_url(&listener).map_err(ServerError::Bind)?;
+        let service = Service::start(config, store, base_url).await?;
+        Ok(Server { service, listener, limits: ConnectionLimits::for_this_process() })
     }
 
     /// Sets the connection caps and time limits (by default [`ConnectionLimits::for_this_process`]).
@@ -127,7 +168,7 @@ impl Server {
     /// Sets the most bytes of uploaded media each app may store, every size of every upload
     /// counted (`None`, the default: no limit).
     pub fn set_media_quota(&self, bytes_per_app: Option<u64>) {
-        self.media.set_quota(bytes_per_app);
+        self.service.media.set_quota(bytes_per_app);
     }
 
     /// The connection caps and time limits.
@@ -142,12 +183,12 @@ impl Server {
 
     /// The engine.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.service.engine
     }
 
     /// What the engine did at start.
     pub fn report(&self) -> &StartReport {
-        &self.report
+        &self.service.report
     }
 
     /// Serves until `shutdown` completes, then closes every connection (each told to resume)
@@ -155,15 +196,8 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let gauge = Arc::new(listen::Gauge::default());
-        let context = AppContext {
-            engine: self.engine.clone(),
-            shutdown: stopped.clone(),
-            limits: self.limits,
-            gauge: gauge.clone(),
-            media: self.media.clone(),
-        };
-        let app = router(context);
-        let engine = self.engine.clone();
+        let app = self.service.router(stopped.clone(), self.limits, gauge.clone());
+        let engine = self.service.engine.clone();
         let healthy = Arc::new(move || engine.metrics().store_writable());
         tokio::spawn(async move {
             shutdown.await;
@@ -172,7 +206,7 @@ impl Server {
         let result = listen::serve(self.listener, app, self.limits, gauge, healthy, stopped).await;
         // Connections saw the signal and are closing; give them a moment to say so.
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        self.engine.shutdown().await;
+        self.service.engine.shutdown().await;
         result
     }
 }
@@ -257,6 +291,6 @@ async fn websocket(
         .write_buffer_size(WS_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let login_timeout = context.limits.handshake_timeout;
-            ws::serve(context.engine, socket, context.shutdown, ticket.map(|it| it.0), login_timeout)
+            ws::serve(context.engine, socket, context.shutdown, ticket.map(|it| it.0), login_timeout, || ())
         })
 }

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde_json::value::RawValue;
@@ -34,6 +34,24 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 /// WebSocket close code for a session the server ends (kick, slow consumer, shutdown).
 const CLOSE_SESSION_ENDED: u16 = 4000;
+
+/// What a connection runs on: a client's WebSocket, or a tunnel from the node it reached (see
+/// `crate::cluster`).
+pub(crate) trait Socket:
+    futures_util::Stream<Item = Result<Message, axum::Error>>
+    + futures_util::Sink<Message, Error = axum::Error>
+    + Unpin
+    + Send
+{
+}
+
+impl<S> Socket for S where
+    S: futures_util::Stream<Item = Result<Message, axum::Error>>
+        + futures_util::Sink<Message, Error = axum::Error>
+        + Unpin
+        + Send
+{
+}
 
 /// A request being served.
 type Inflight = std::pin::Pin<Box<dyn std::future::Future<Output = (u64, Result<(String, Next), ApiError>)> + Send>>;
@@ -68,18 +86,20 @@ enum Next {
 /// Serves one WebSocket until it closes.
 ///
 /// The connection has `login_timeout` to log in; once it has, its `ticket` no longer counts it
-/// as unauthenticated.
+/// as unauthenticated, and `on_login` runs.
 pub(crate) async fn serve(
     engine: Engine,
-    mut socket: WebSocket,
+    mut socket: impl Socket,
     mut shutdown: watch::Receiver<bool>,
     ticket: Option<Ticket>,
     login_timeout: Duration,
+    on_login: impl FnOnce() + Send,
 ) {
     let Some((mut session, resume_pos)) = login_phase(&engine, &mut socket, login_timeout).await else { return };
     if let Some(ticket) = &ticket {
         ticket.authenticated();
     }
+    on_login();
     let (outbox, mut inbox) = tincan_engine::outbox();
     let kick = engine.attach(&mut session, outbox);
     engine.user_attached(&session);
@@ -87,23 +107,29 @@ pub(crate) async fn serve(
     engine.detach(&session);
     engine.user_detached(&session);
     if let Err(reason) = result {
-        let payload = serde_json::json!({"code": reason.code, "desc": reason.desc}).to_string();
-        // A peer that does not read (the usual slow consumer) cannot take the goodbye either:
-        // it gets a moment, then the socket is dropped.
-        let goodbye = async {
-            socket.send(Message::Text(encode_push(push::KICKED, 0, &payload).into())).await?;
-            let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from(reason.code.0.to_string()) };
-            socket.send(Message::Close(Some(close))).await
-        };
-        let _ = tokio::time::timeout(GOODBYE_TIMEOUT, goodbye).await;
+        goodbye(&mut socket, &reason).await;
     }
 }
 
+/// Tells the client why its session ends (a `kicked` push with TIM's code and a `desc`) and
+/// closes the socket.
+pub(crate) async fn goodbye(socket: &mut impl Socket, reason: &ApiError) {
+    let payload = serde_json::json!({"code": reason.code, "desc": reason.desc}).to_string();
+    // A peer that does not read (the usual slow consumer) cannot take the goodbye either:
+    // it gets a moment, then the socket is dropped.
+    let goodbye = async {
+        socket.send(Message::Text(encode_push(push::KICKED, 0, &payload).into())).await?;
+        let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from(reason.code.0.to_string()) };
+        socket.send(Message::Close(Some(close))).await
+    };
+    let _ = tokio::time::timeout(GOODBYE_TIMEOUT, goodbye).await;
+}
+
 /// Waits for a valid login; answers anything else with 6014.
-async fn login_phase(engine: &Engine, socket: &mut WebSocket, login_timeout: Duration) -> Option<(Session, u64)> {
+async fn login_phase(engine: &Engine, socket: &mut impl Socket, login_timeout: Duration) -> Option<(Session, u64)> {
     let deadline = tokio::time::Instant::now() + login_timeout;
     loop {
-        let message = match tokio::time::timeout_at(deadline, socket.recv()).await {
+        let message = match tokio::time::timeout_at(deadline, socket.next()).await {
             Ok(Some(Ok(message))) => message,
             _ => return None,
         };
@@ -157,7 +183,7 @@ async fn login_phase(engine: &Engine, socket: &mut WebSocket, login_timeout: Dur
 
 async fn run(
     engine: &Engine,
-    socket: &mut WebSocket,
+    socket: &mut impl Socket,
     session: &Session,
     resume_pos: u64,
     inbox: &mut Inbox,
@@ -225,7 +251,7 @@ async fn run(
                 };
                 guarded(kick, shutdown, write).await?;
             }
-            message = socket.recv(), if inflight.len() < INFLIGHT_MAX => {
+            message = socket.next(), if inflight.len() < INFLIGHT_MAX => {
                 let Some(Ok(message)) = message else { return Ok(()) };
                 idle_deadline = tokio::time::Instant::now() + idle_timeout;
                 let text = match message {
@@ -274,7 +300,7 @@ async fn handle(
 /// Sends every event after `after` in pages, then `synced`; returns the last position sent.
 async fn replay(
     engine: &Engine,
-    socket: &mut WebSocket,
+    socket: &mut impl Socket,
     session: &Session,
     after: u64,
     kick: &Kick,
@@ -357,7 +383,7 @@ async fn guarded(
     }
 }
 
-async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), axum::Error> {
+async fn send_text(socket: &mut impl Socket, text: String) -> Result<(), axum::Error> {
     socket.send(Message::Text(text.into())).await
 }
 

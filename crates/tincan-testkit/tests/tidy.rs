@@ -116,8 +116,16 @@ fn the_crate_graph_keeps_its_boundaries() {
     }
     for dependency in dependencies("tincan-engine") {
         assert!(
-            !["axum", "tincan-server", "tincan-sdk"].contains(&dependency.as_str()),
+            !["axum", "tincan-server", "tincan-sdk", "tincan-cluster"].contains(&dependency.as_str()),
             "the engine may not depend on {dependency}"
+        );
+    }
+    // The edge runs a cluster's node through `tincan-cluster`, on whatever store the program
+    // opened: it names no backend.
+    for dependency in dependencies("tincan-server") {
+        assert!(
+            !["tincan-store-sqlite", "tincan-store-postgres", "tincan-sdk"].contains(&dependency.as_str()),
+            "the server may not depend on {dependency}"
         );
     }
 }

@@ -110,6 +110,13 @@ pub(crate) struct ServeArgs {
     /// cap).
     #[arg(long, env = "TINCAN_UNAUTHENTICATED_MAX")]
     pub(crate) unauthenticated_max: Option<usize>,
+    /// Runs this server as a node of a cluster whose nodes meet at this NATS server
+    /// (nats://HOST:PORT) and share the PostgreSQL store --store names; see docs/scaling.md.
+    #[arg(long, env = "TINCAN_CLUSTER", requires = "node_id", requires = "store")]
+    pub(crate) cluster: Option<String>,
+    /// This node's ID in the cluster: 1 to 64 ASCII letters, digits, '-' and '_', unique.
+    #[arg(long, env = "TINCAN_NODE_ID", requires = "cluster")]
+    pub(crate) node_id: Option<String>,
 }
 
 /// Which app, and how to get its key.

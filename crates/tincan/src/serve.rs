@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 use tincan_engine::{EngineConfig, PinnedApp, SystemClock, SystemRandom};
-use tincan_server::{ConnectionLimits, Server, ServerError};
+use tincan_server::{ClusterConfig, ClusterNode, ConnectionLimits, Server, ServerError};
 
 use crate::{DATA_DEFAULT, SERVER_DEFAULT, ServeArgs};
 
@@ -33,18 +33,13 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(error = %err, "cannot raise the open-file limit");
     }
+    if let Some(nats_url) = &args.cluster {
+        return run_node(&args, nats_url, config).await;
+    }
     let store = open_store(&args)?;
     let mut server = Server::build(args.listen, config, store).await.map_err(|err| start_error(args.listen, &err))?;
     server.set_media_quota(args.media_quota_mb.map(|mib| mib.saturating_mul(1 << 20)));
-    let mut limits = ConnectionLimits::for_this_process();
-    if let Some(connections_max) = args.connections_max {
-        limits.connections_max = connections_max.max(1);
-        limits.unauthenticated_max = limits.unauthenticated_max.min(limits.connections_max);
-    }
-    if let Some(unauthenticated_max) = args.unauthenticated_max {
-        limits.unauthenticated_max = unauthenticated_max.clamp(1, limits.connections_max);
-    }
-    server.set_connection_limits(limits);
+    server.set_connection_limits(connection_limits(&args));
     let addr = server.local_addr();
     let report = server.report();
     let app = &report.default_app;
@@ -81,6 +76,53 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         println!("tincan stopped; everything acknowledged is on disk");
     }
     Ok(())
+}
+
+/// Runs a node of a cluster (`--cluster`): every node serves clients, and the one holding the
+/// cluster's lease runs the engine on the shared PostgreSQL store.
+async fn run_node(args: &ServeArgs, nats_url: &str, engine: EngineConfig) -> anyhow::Result<()> {
+    let (Some(url), Some(node)) = (args.store.clone(), args.node_id.clone()) else {
+        return Err(anyhow!("--cluster needs --store postgres://… (the store the nodes share) and --node-id"));
+    };
+    if !tincan_store_postgres::is_postgres_url(&url) {
+        return Err(anyhow!("--cluster needs a PostgreSQL store: the nodes share it; give --store postgres://…"));
+    }
+    let leases = tincan_store_postgres::PostgresLeases::open(&url)
+        .map_err(|err| anyhow!("cannot open the PostgreSQL store at {}: {err}", without_password(&url)))?;
+    let open_url = url.clone();
+    let config = ClusterConfig {
+        node: node.clone(),
+        nats_url: nats_url.to_owned(),
+        leases: Arc::new(leases),
+        open_store: Arc::new(move || tincan_store_postgres::open_store(&open_url)),
+        engine,
+        media_quota: args.media_quota_mb.map(|mib| mib.saturating_mul(1 << 20)),
+    };
+    let mut server = ClusterNode::bind(args.listen, config).map_err(|err| start_error(args.listen, &err))?;
+    server.set_connection_limits(connection_limits(args));
+    let addr = server.local_addr();
+    println!("tincan {} is serving as node {node} of a cluster", env!("CARGO_PKG_VERSION"));
+    println!("  store:         PostgreSQL, {}", without_password(&url));
+    println!("  cluster:       {nats_url}");
+    println!("  client API:    ws://{addr}/ws");
+    println!("  REST API:      http://{addr}/v4/<service>/<command>");
+    println!("  health:        http://{addr}/healthz (which node serves the cluster)");
+    server.run(shutdown_signal()).await.map_err(|err| anyhow!("serving stopped: {err}"))?;
+    println!("tincan node {node} stopped and left the cluster; everything acknowledged is stored in PostgreSQL");
+    Ok(())
+}
+
+/// The connection caps: what the open-file limit allows, or what the flags say.
+fn connection_limits(args: &ServeArgs) -> ConnectionLimits {
+    let mut limits = ConnectionLimits::for_this_process();
+    if let Some(connections_max) = args.connections_max {
+        limits.connections_max = connections_max.max(1);
+        limits.unauthenticated_max = limits.unauthenticated_max.min(limits.connections_max);
+    }
+    if let Some(unauthenticated_max) = args.unauthenticated_max {
+        limits.unauthenticated_max = unauthenticated_max.clamp(1, limits.connections_max);
+    }
+    limits
 }
 
 /// Opens the store `--store` names, or the embedded one in the data directory.

@@ -1,0 +1,706 @@
+//! A node of a cluster: nodes share a PostgreSQL store and a NATS server, and one node at a
+//! time, the holder of the cluster's lease, runs the engine; the others carry their clients'
+//! WebSockets and HTTP requests to it over NATS (see `docs/scaling.md`, "Running a cluster").
+//!
+//! Every node listens for clients. A node that holds the lease serves them itself, and serves
+//! what the other nodes forward to it: WebSocket tunnels ([`tincan_cluster::tunnel`]) and HTTP
+//! requests. A node that does not forwards everything to the holder. The lease's fence goes
+//! with every batch the engine writes ([`FencedWrite`]), so that a node that lost the lease
+//! (paused, cut off) can never commit after the next holder has loaded the store. When the
+//! lease moves, the old holder's engine stops and the new holder's starts from the store; the
+//! clients of every node are told to reconnect and resume (TIM's 6014 kick, as when a server
+//! restarts), and resuming reads their missed pushes from the store, whichever node they reach.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::{FromRequestParts, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::{Sink, Stream, StreamExt};
+use tincan_cluster::fenced::FencedWrite;
+use tincan_cluster::keeper::{Keeper, KeeperConfig};
+use tincan_cluster::link::Link;
+use tincan_cluster::tunnel::{self, Frame, Kind, Sequence};
+use tincan_engine::EngineConfig;
+use tincan_proto::{ApiError, ErrorCode, limits};
+use tincan_store::{Fence, Leases, Store, StoreResult};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::listen::{self, ConnectionLimits, Gauge, Ticket};
+use crate::{ServerError, Service, WS_WRITE_BUFFER_BYTES, ws};
+
+/// The lease the cluster's engine runs under: the first of the lease table's shards.
+const LEASE_SHARD: u32 = 0;
+/// A lease's life: a node that stops renewing loses it after this long.
+pub const LEASE_TTL: Duration = Duration::from_secs(3);
+/// How often a node renews its lease and looks at the live nodes.
+pub const LEASE_TICK: Duration = Duration::from_secs(1);
+/// How often a node looks at whether it holds the lease (and starts or stops its engine).
+const TERM_POLL: Duration = Duration::from_millis(100);
+/// How long an edge waits for the holder to take a tunnel.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an edge waits for the holder to answer an HTTP request.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Frames an owner's side of a tunnel queues for NATS before the connection waits.
+const TUNNEL_QUEUE: usize = 1_024;
+
+/// HTTP headers a forwarded request and its answer carry, besides the message's own.
+const METHOD_HEADER: &str = "tincan-method";
+const URI_HEADER: &str = "tincan-uri";
+const STATUS_HEADER: &str = "tincan-status";
+const MOVED_HEADER: &str = "tincan-moved";
+
+/// How a node joins a cluster.
+pub struct ClusterConfig {
+    /// The node's ID: 1 to 64 ASCII letters, digits, `-` and `_`, unique in the cluster.
+    pub node: String,
+    /// The NATS server.
+    pub nats_url: String,
+    /// The lease table the nodes share.
+    pub leases: Arc<dyn Leases>,
+    /// Opens the shared store; called each time this node takes the lease.
+    pub open_store: Arc<dyn Fn() -> StoreResult<Store> + Send + Sync>,
+    /// The engine's configuration when this node runs it.
+    pub engine: EngineConfig,
+    /// The most bytes of uploaded media each app may store.
+    pub media_quota: Option<u64>,
+}
+
+/// A bound cluster node.
+pub struct ClusterNode {
+    listener: TcpListener,
+    config: ClusterConfig,
+    limits: ConnectionLimits,
+}
+
+impl ClusterNode {
+    /// Binds `listen` (port 0 picks a free port).
+    pub fn bind(listen: SocketAddr, config: ClusterConfig) -> Result<ClusterNode, ServerError> {
+        if !tincan_cluster::link::is_node_id(&config.node) {
+            return Err(ServerError::Start(tincan_engine::StartError(format!(
+                "{:?} is not a node ID: 1 to 64 ASCII letters, digits, '-' and '_'",
+                config.node
+            ))));
+        }
+        let listener = crate::bind(listen).map_err(ServerError::Bind)?;
+        Ok(ClusterNode { listener, config, limits: ConnectionLimits::for_this_process() })
+    }
+
+    /// Sets the connection caps and time limits.
+    pub fn set_connection_limits(&mut self, limits: ConnectionLimits) {
+        self.limits = limits;
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Joins the cluster and serves until `shutdown` completes; then stops the engine if it runs
+    /// here (every acknowledged change durable), gives the lease up and leaves.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let ClusterNode { listener, config, limits } = self;
+        let base_url = crate::base_url(&listener)?;
+        let link = Link::connect(&config.nats_url, &config.node).await.map_err(io::Error::other)?;
+        let keeper = Keeper::start(
+            config.leases.clone(),
+            KeeperConfig {
+                node: config.node.clone(),
+                address: tunnel::open_subject(&config.node),
+                ttl: LEASE_TTL,
+                tick: LEASE_TICK,
+                shards: 1,
+            },
+        );
+        let (stop, stopped) = watch::channel(false);
+        let (leader_tx, leader) = watch::channel(None);
+        let node = Arc::new(Node {
+            config,
+            base_url,
+            link,
+            keeper: Some(keeper),
+            term: RwLock::new(None),
+            leader,
+            limits,
+            gauge: Arc::new(Gauge::default()),
+            stopped: stopped.clone(),
+            tunnels: AtomicU64::new(0),
+            instance: rand::random::<u32>(),
+        });
+        let terms = tokio::spawn(keep_terms(node.clone(), leader_tx));
+        let tunnels = serve_tunnels(node.clone()).await?;
+        let http = serve_http(node.clone()).await?;
+        node.link.settle().await.map_err(io::Error::other)?;
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let app = Router::new().fallback(front).with_state(node.clone());
+        let healthy = {
+            let node = node.clone();
+            Arc::new(move || node.healthy().is_ok())
+        };
+        let result = listen::serve(listener, app, limits, node.gauge.clone(), healthy, stopped).await;
+        tunnels.abort();
+        http.abort();
+        terms.abort();
+        let _ = terms.await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(term) = node.take_term() {
+            term.end().await;
+        }
+        // The keeper gives the lease up as it stops, so that another node takes over at once.
+        let node = Arc::into_inner(node);
+        if let Some(keeper) = node.and_then(|mut node| node.keeper.take()) {
+            let _ = tokio::task::spawn_blocking(move || keeper.stop()).await;
+        }
+        result
+    }
+}
+
+/// What a node's tasks share.
+struct Node {
+    config: ClusterConfig,
+    base_url: String,
+    link: Link,
+    keeper: Option<Keeper>,
+    /// The engine, while this node holds the lease.
+    term: RwLock<Option<Arc<Term>>>,
+    /// The node holding the lease, as last seen.
+    leader: watch::Receiver<Option<String>>,
+    limits: ConnectionLimits,
+    gauge: Arc<Gauge>,
+    stopped: watch::Receiver<bool>,
+    tunnels: AtomicU64,
+    /// Tells this run's tunnel IDs from an earlier run's of the same node.
+    instance: u32,
+}
+
+/// This node's tenure of the lease: the engine it runs meanwhile.
+struct Term {
+    fence: Fence,
+    service: Service,
+    router: Router,
+    stop: watch::Sender<bool>,
+}
+
+impl Term {
+    /// Closes the term's connections (each told to resume) and stops its engine.
+    async fn end(&self) {
+        let _ = self.stop.send(true);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.service.engine.shutdown().await;
+    }
+}
+
+impl Node {
+    fn keeper(&self) -> &Keeper {
+        self.keeper.as_ref().expect("the keeper runs until the node stops")
+    }
+
+    fn term(&self) -> Option<Arc<Term>> {
+        self.term.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn take_term(&self) -> Option<Arc<Term>> {
+        self.term.write().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+
+    fn leader(&self) -> Option<String> {
+        self.leader.borrow().clone()
+    }
+
+    /// Whether the node can serve its clients now, and what it says about it.
+    fn healthy(&self) -> Result<String, String> {
+        if let Some(term) = self.term() {
+            let metrics = term.service.engine.metrics();
+            if metrics.store_failed.load(Ordering::Relaxed) {
+                return Err("the store failed a write; this node gives up the cluster's lease".to_owned());
+            }
+            return Ok(format!("ok: node {} serves the cluster\n", self.config.node));
+        }
+        match self.leader() {
+            Some(leader) => Ok(format!("ok: node {} forwards to node {leader}\n", self.config.node)),
+            None => Err("no node serves the cluster yet; try again shortly".to_owned()),
+        }
+    }
+
+    /// Starts a term under `fence`: opens the store, its writes fenced, and starts the engine.
+    async fn start_term(self: &Arc<Self>, fence: Fence) -> Result<Term, String> {
+        let open = self.config.open_store.clone();
+        let store = tokio::task::spawn_blocking(move || open())
+            .await
+            .map_err(|err| format!("opening the store panicked: {err}"))?
+            .map_err(|err| format!("opening the store: {err}"))?;
+        let still_held = {
+            let node = Arc::downgrade(self);
+            Arc::new(move |fence: Fence| {
+                node.upgrade().is_some_and(|node| node.keeper().fence(fence.shard) == Some(fence))
+            })
+        };
+        let store = Store { reader: store.reader, writer: Box::new(FencedWrite::new(store.writer, fence, still_held)) };
+        let service = Service::start(self.config.engine.clone(), store, self.base_url.clone())
+            .await
+            .map_err(|err| format!("starting the engine: {err}"))?;
+        service.media.set_quota(self.config.media_quota);
+        let (stop, stopped) = watch::channel(false);
+        let router = service.router(stopped, self.limits, self.gauge.clone());
+        Ok(Term { fence, service, router, stop })
+    }
+}
+
+/// Starts the engine when this node takes the lease and stops it when it loses it; tells the
+/// node's connections which node holds it.
+async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
+    loop {
+        let fence = node.keeper().fence(LEASE_SHARD);
+        let current = node.term();
+        if let Some(term) = current.filter(|term| Some(term.fence) != fence) {
+            tracing::warn!(node = %node.config.node, epoch = term.fence.epoch, "this node no longer holds the cluster's lease; its engine stops");
+            node.take_term();
+            term.end().await;
+        }
+        if let Some(fence) = fence
+            && node.term().is_none()
+        {
+            match node.start_term(fence).await {
+                Ok(term) => {
+                    tracing::info!(node = %node.config.node, epoch = fence.epoch, "this node holds the cluster's lease and serves it");
+                    *node.term.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(term));
+                }
+                Err(err) => {
+                    tracing::error!(node = %node.config.node, error = %err, "cannot serve the cluster; trying again");
+                    tokio::time::sleep(LEASE_TICK).await;
+                }
+            }
+        }
+        let now = if node.term().is_some() {
+            Some(node.config.node.clone())
+        } else {
+            node.keeper().owner_of(LEASE_SHARD).filter(|owner| *owner != node.config.node)
+        };
+        leader.send_if_modified(|seen| {
+            let changed = *seen != now;
+            *seen = now;
+            changed
+        });
+        tokio::time::sleep(TERM_POLL).await;
+    }
+}
+
+/// Every request a node's clients make: served here while the node holds the lease, forwarded
+/// to the holder otherwise.
+async fn front(State(node): State<Arc<Node>>, request: Request) -> Response {
+    if request.uri().path() == "/healthz" {
+        return match node.healthy() {
+            Ok(text) => text.into_response(),
+            Err(text) => (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response(),
+        };
+    }
+    if let Some(term) = node.term() {
+        let Ok(response) = tower_service::Service::call(&mut term.router.clone(), request).await;
+        return response;
+    }
+    let Some(leader) = node.leader() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "no node serves the cluster yet; try again shortly\n")
+            .into_response();
+    };
+    if request.uri().path() == "/ws" {
+        let ticket = request.extensions().get::<Ticket>().cloned();
+        let (mut parts, _) = request.into_parts();
+        let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+            Ok(upgrade) => upgrade,
+            Err(rejection) => return rejection.into_response(),
+        };
+        return upgrade
+            .max_message_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
+            .max_frame_size(limits::TRANSPORT_MESSAGE_BYTES_MAX)
+            .write_buffer_size(WS_WRITE_BUFFER_BYTES)
+            .on_upgrade(move |socket| carry(node, leader, socket, ticket));
+    }
+    forward_http(&node, &leader, request).await
+}
+
+fn node_moved() -> ApiError {
+    ApiError::new(
+        ErrorCode::NET_DISCONNECTED,
+        "the node serving this connection changed or stopped answering; reconnect and resume",
+    )
+}
+
+/// Carries a client's WebSocket to `leader` through a tunnel until either side closes.
+async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: Option<Ticket>) {
+    let nats = node.link.nats().clone();
+    let id = format!("{}-{:08x}-{}", node.config.node, node.instance, node.tunnels.fetch_add(1, Ordering::Relaxed));
+    let Ok(mut down) = nats.subscribe(tunnel::down_subject(&id)).await else {
+        ws::goodbye(&mut socket, &node_moved()).await;
+        return;
+    };
+    let opened =
+        tokio::time::timeout(OPEN_TIMEOUT, nats.request(tunnel::open_subject(&leader), id.clone().into())).await;
+    if !matches!(&opened, Ok(Ok(reply)) if reply.payload.as_ref() == b"ok") {
+        ws::goodbye(&mut socket, &node_moved()).await;
+        return;
+    }
+    let up = tunnel::up_subject(&id);
+    let mut sequence = Sequence::default();
+    let mut leader_seen = node.leader.clone();
+    let mut stopped = node.stopped.clone();
+    let mut heard = Instant::now();
+    let mut sent = Instant::now();
+    let mut ticker = tokio::time::interval(tunnel::KEEPALIVE / 2);
+    let reason = loop {
+        tokio::select! {
+            message = socket.recv() => {
+                let frame = match message {
+                    Some(Ok(Message::Text(text))) => sequence.next(Kind::Text, text.as_bytes().to_vec()),
+                    Some(Ok(Message::Binary(bytes))) => sequence.next(Kind::Binary, bytes.to_vec()),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break None,
+                };
+                if nats.publish(up.clone(), frame.encode().into()).await.is_err() {
+                    break Some(node_moved());
+                }
+                sent = Instant::now();
+            }
+            message = down.next() => {
+                let Some(frame) = message.and_then(|message| Frame::decode(&message.payload)) else {
+                    break Some(node_moved());
+                };
+                if !sequence.accept(&frame) {
+                    break Some(ApiError::new(ErrorCode::NET_DISCONNECTED, "frames between nodes were lost; reconnect and resume"));
+                }
+                heard = Instant::now();
+                let delivered = match frame.kind {
+                    Kind::Text => match String::from_utf8(frame.payload) {
+                        Ok(text) => socket.send(Message::Text(text.into())).await,
+                        Err(_) => break Some(node_moved()),
+                    },
+                    Kind::Binary => socket.send(Message::Binary(frame.payload.into())).await,
+                    Kind::Close => {
+                        let close = tunnel::parse_close(&frame.payload)
+                            .map(|(code, reason)| CloseFrame { code, reason: Utf8Bytes::from(reason) });
+                        let _ = socket.send(Message::Close(close)).await;
+                        // The owner closed: nothing to tell it.
+                        return;
+                    }
+                    Kind::LoggedIn => {
+                        if let Some(ticket) = &ticket {
+                            ticket.authenticated();
+                        }
+                        Ok(())
+                    }
+                    Kind::Keepalive => Ok(()),
+                };
+                if delivered.is_err() {
+                    break None;
+                }
+            }
+            _ = ticker.tick() => {
+                if heard.elapsed() > tunnel::SILENCE_MAX {
+                    break Some(node_moved());
+                }
+                if sent.elapsed() >= tunnel::KEEPALIVE {
+                    let frame = sequence.next(Kind::Keepalive, Vec::new());
+                    let _ = nats.publish(up.clone(), frame.encode().into()).await;
+                    sent = Instant::now();
+                }
+            }
+            _ = leader_seen.changed() => {
+                if leader_seen.borrow().as_deref() != Some(leader.as_str()) {
+                    break Some(node_moved());
+                }
+            }
+            _ = stopped.changed() => {
+                break Some(ApiError::new(ErrorCode::NET_DISCONNECTED, "this node is shutting down; reconnect and resume"));
+            }
+        }
+    };
+    let frame = sequence.next(Kind::Close, Vec::new());
+    let _ = nats.publish(up, frame.encode().into()).await;
+    if let Some(reason) = reason {
+        ws::goodbye(&mut socket, &reason).await;
+    }
+}
+
+/// Takes the tunnels other nodes open to this one, and serves each with the engine while this
+/// node holds the lease (and answers `moved` when it does not).
+async fn serve_tunnels(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
+    let nats = node.link.nats().clone();
+    let mut openings = nats.subscribe(tunnel::open_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    Ok(tokio::spawn(async move {
+        while let Some(opening) = openings.next().await {
+            let Some(reply) = opening.reply.clone() else { continue };
+            let id = String::from_utf8_lossy(&opening.payload).into_owned();
+            let (Some(term), true) = (node.term(), tunnel::is_tunnel_id(&id)) else {
+                let _ = nats.publish(reply, "moved".into()).await;
+                continue;
+            };
+            // Subscribed before the answer, on the same connection: the server has taken the
+            // subscription before the edge can publish its first frame.
+            let Ok(up) = nats.subscribe(tunnel::up_subject(&id)).await else {
+                let _ = nats.publish(reply, "moved".into()).await;
+                continue;
+            };
+            if nats.publish(reply, "ok".into()).await.is_err() {
+                continue;
+            }
+            tokio::spawn(serve_tunnel(node.clone(), term, id, up));
+        }
+    }))
+}
+
+/// What the owner's side of a tunnel sends.
+enum Out {
+    Message(Message),
+    LoggedIn,
+}
+
+/// Runs one tunnel's connection on `term`'s engine.
+async fn serve_tunnel(node: Arc<Node>, term: Arc<Term>, id: String, up: async_nats::Subscriber) {
+    let nats = node.link.nats().clone();
+    let (in_tx, in_rx) = mpsc::channel(TUNNEL_QUEUE);
+    let (out_tx, out_rx) = mpsc::channel(TUNNEL_QUEUE);
+    let reader = tokio::spawn(read_up(up, in_tx));
+    let writer = tokio::spawn(write_down(nats, tunnel::down_subject(&id), out_rx));
+    let logged_in = out_tx.clone();
+    let outgoing = futures_util::sink::unfold(out_tx, |out, message: Message| async move {
+        out.send(Out::Message(message)).await.map_err(axum::Error::new)?;
+        Ok::<_, axum::Error>(out)
+    });
+    let socket = TunnelSocket { incoming: in_rx, outgoing: Box::pin(outgoing) };
+    let login_timeout = node.limits.handshake_timeout;
+    let on_login = move || {
+        let _ = logged_in.try_send(Out::LoggedIn);
+    };
+    ws::serve(term.service.engine.clone(), socket, term.stop.subscribe(), None, login_timeout, on_login).await;
+    reader.abort();
+    let _ = writer.await;
+}
+
+/// Reads a tunnel's frames from the edge in order; ends at a close, a gap, or silence.
+async fn read_up(mut up: async_nats::Subscriber, incoming: mpsc::Sender<Result<Message, axum::Error>>) {
+    let mut sequence = Sequence::default();
+    loop {
+        let Ok(Some(message)) = tokio::time::timeout(tunnel::SILENCE_MAX, up.next()).await else { return };
+        let Some(frame) = Frame::decode(&message.payload).filter(|frame| sequence.accept(frame)) else { return };
+        let message = match frame.kind {
+            Kind::Text => match String::from_utf8(frame.payload) {
+                Ok(text) => Message::Text(text.into()),
+                Err(_) => return,
+            },
+            Kind::Binary => Message::Binary(frame.payload.into()),
+            Kind::Close => Message::Close(None),
+            Kind::LoggedIn | Kind::Keepalive => continue,
+        };
+        let close = matches!(message, Message::Close(_));
+        if incoming.send(Ok(message)).await.is_err() || close {
+            return;
+        }
+    }
+}
+
+/// Sends a tunnel's frames to the edge in order, a keepalive when idle, and a close at the end.
+async fn write_down(nats: async_nats::Client, down: String, mut outgoing: mpsc::Receiver<Out>) {
+    let mut sequence = Sequence::default();
+    let mut closed = false;
+    loop {
+        let frame = match tokio::time::timeout(tunnel::KEEPALIVE, outgoing.recv()).await {
+            Err(_) => sequence.next(Kind::Keepalive, Vec::new()),
+            Ok(None) => break,
+            Ok(Some(Out::LoggedIn)) => sequence.next(Kind::LoggedIn, Vec::new()),
+            Ok(Some(Out::Message(message))) => match message {
+                Message::Text(text) => sequence.next(Kind::Text, text.as_bytes().to_vec()),
+                Message::Binary(bytes) => sequence.next(Kind::Binary, bytes.to_vec()),
+                Message::Close(close) => {
+                    closed = true;
+                    let close = close.as_ref().map(|close| (close.code, close.reason.as_str()));
+                    sequence.next(Kind::Close, tunnel::close_payload(close))
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+            },
+        };
+        if nats.publish(down.clone(), frame.encode().into()).await.is_err() {
+            return;
+        }
+    }
+    if !closed {
+        let frame = sequence.next(Kind::Close, Vec::new());
+        let _ = nats.publish(down, frame.encode().into()).await;
+    }
+}
+
+/// A connection's socket on the owner's side of a tunnel.
+struct TunnelSocket {
+    incoming: mpsc::Receiver<Result<Message, axum::Error>>,
+    outgoing: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>>,
+}
+
+impl Stream for TunnelSocket {
+    type Item = Result<Message, axum::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().incoming.poll_recv(cx)
+    }
+}
+
+impl Sink<Message> for TunnelSocket {
+    type Error = axum::Error;
+
+    fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().outgoing.as_mut().poll_ready(cx)
+    }
+
+    fn start_send(self: Pin<&mut Self>, item: Message) -> Result<(), Self::Error> {
+        self.get_mut().outgoing.as_mut().start_send(item)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().outgoing.as_mut().poll_flush(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().outgoing.as_mut().poll_close(cx)
+    }
+}
+
+/// Headers that belong to one hop, not to the request or answer carried.
+fn hop_by_hop(name: &str) -> bool {
+    matches!(
+        name,
+        "connection" | "keep-alive" | "transfer-encoding" | "upgrade" | "content-length" | "te" | "trailer" | "host"
+    )
+}
+
+/// Sends an HTTP request to `leader` and answers with what it answers.
+async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
+    let unavailable = |text: &str| (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response();
+    let nats = node.link.nats();
+    let max_payload = nats.server_info().max_payload;
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, max_payload.saturating_sub(64 * 1024)).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than one node can pass to another\n")
+            .into_response();
+    };
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert(METHOD_HEADER, parts.method.as_str());
+    headers.insert(URI_HEADER, parts.uri.to_string().as_str());
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str()
+            && !hop_by_hop(name.as_str())
+        {
+            headers.append(name.as_str(), value);
+        }
+    }
+    let request = nats.request_with_headers(tunnel::http_subject(leader), headers, body);
+    let answer = match tokio::time::timeout(HTTP_TIMEOUT, request).await {
+        Ok(Ok(answer)) => answer,
+        _ => return unavailable("the node serving the cluster did not answer; try again"),
+    };
+    let Some(answer_headers) = answer.headers else {
+        return unavailable("the node serving the cluster sent an answer without a status; try again");
+    };
+    if answer_headers.get(MOVED_HEADER).is_some() {
+        return unavailable("the cluster is changing which node serves it; try again shortly");
+    }
+    let status = answer_headers
+        .get(STATUS_HEADER)
+        .and_then(|status| status.as_str().parse::<u16>().ok())
+        .and_then(|status| StatusCode::from_u16(status).ok())
+        .unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut response = Response::new(Body::from(answer.payload));
+    *response.status_mut() = status;
+    copy_headers(answer_headers.iter(), response.headers_mut());
+    response
+}
+
+/// Copies a NATS message's headers, but tincan's own, into an HTTP header map.
+fn copy_headers<'a, N, V>(from: impl Iterator<Item = (N, V)>, to: &mut axum::http::HeaderMap)
+where
+    N: AsRef<str> + 'a,
+    V: IntoIterator,
+    V::Item: AsRef<str>,
+{
+    for (name, values) in from {
+        let name = name.as_ref();
+        if name.starts_with("tincan-") || hop_by_hop(&name.to_ascii_lowercase()) {
+            continue;
+        }
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else { continue };
+        for value in values {
+            if let Ok(value) = HeaderValue::from_str(value.as_ref()) {
+                to.append(name.clone(), value);
+            }
+        }
+    }
+}
+
+/// Answers the HTTP requests other nodes forward to this one with the engine, while this node
+/// holds the lease (and `moved` when it does not).
+async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
+    let nats = node.link.nats().clone();
+    let mut requests = nats.subscribe(tunnel::http_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    Ok(tokio::spawn(async move {
+        while let Some(message) = requests.next().await {
+            let Some(reply) = message.reply.clone() else { continue };
+            let (nats, node) = (nats.clone(), node.clone());
+            tokio::spawn(async move {
+                let (headers, body) = match node.term() {
+                    Some(term) => answer_http(&term, message).await,
+                    None => {
+                        let mut headers = async_nats::HeaderMap::new();
+                        headers.insert(MOVED_HEADER, "1");
+                        (headers, bytes::Bytes::new())
+                    }
+                };
+                if let Err(err) = nats.publish_with_headers(reply, headers, body).await {
+                    tracing::warn!(error = %err, "answering a forwarded HTTP request failed");
+                }
+            });
+        }
+    }))
+}
+
+/// Runs a forwarded HTTP request through the term's routes.
+async fn answer_http(term: &Term, message: async_nats::Message) -> (async_nats::HeaderMap, bytes::Bytes) {
+    let mut answer = async_nats::HeaderMap::new();
+    let Some(headers) = message.headers else {
+        answer.insert(STATUS_HEADER, "400");
+        return (answer, "a forwarded request without its method and URI\n".into());
+    };
+    let method = headers.get(METHOD_HEADER).and_then(|it| Method::from_bytes(it.as_str().as_bytes()).ok());
+    let uri = headers.get(URI_HEADER).and_then(|it| it.as_str().parse::<Uri>().ok());
+    let (Some(method), Some(uri)) = (method, uri) else {
+        answer.insert(STATUS_HEADER, "400");
+        return (answer, "a forwarded request without its method and URI\n".into());
+    };
+    let mut request = Request::new(Body::from(message.payload));
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    copy_headers(headers.iter(), request.headers_mut());
+    let Ok(response): Result<Response, Infallible> =
+        tower_service::Service::call(&mut term.router.clone(), request).await;
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    answer.insert(STATUS_HEADER, parts.status.as_str());
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str()
+            && !hop_by_hop(name.as_str())
+        {
+            answer.append(name.as_str(), value);
+        }
+    }
+    (answer, body)
+}
