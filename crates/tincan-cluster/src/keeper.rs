@@ -47,6 +47,8 @@ struct Shared {
     stopping: AtomicBool,
     /// Set by [`Keeper::wake`]: the next tick is now.
     woken: AtomicBool,
+    /// Set by [`Keeper::stand_aside`]: the node holds nothing and is not a live node.
+    aside: AtomicBool,
     wake: Condvar,
 }
 
@@ -67,6 +69,7 @@ impl Keeper {
             state: Mutex::new(Held::default()),
             stopping: AtomicBool::new(false),
             woken: AtomicBool::new(false),
+            aside: AtomicBool::new(false),
             wake: Condvar::new(),
         });
         let thread = {
@@ -105,6 +108,14 @@ impl Keeper {
     pub fn wake(&self) {
         self.shared.woken.store(true, Ordering::SeqCst);
         self.shared.wake.notify_all();
+    }
+
+    /// While `aside`, the node gives its leases up, leaves the live nodes and takes nothing
+    /// (it cannot serve others: its link to them is down); it comes back when `aside` is false.
+    pub fn stand_aside(&self, aside: bool) {
+        if self.shared.aside.swap(aside, Ordering::SeqCst) != aside {
+            self.wake();
+        }
     }
 
     /// Gives every lease up, leaves the cluster and stops.
@@ -157,6 +168,14 @@ fn run(leases: &dyn Leases, shared: &Shared) {
 
 fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
     let config = &shared.config;
+    if shared.aside.load(Ordering::SeqCst) {
+        let held: Vec<Lease> = std::mem::take(&mut shared.lock().leases).into_values().collect();
+        for lease in &held {
+            tracing::warn!(node = %config.node, shard = lease.shard, "standing aside: giving a shard's lease up");
+            leases.release(lease)?;
+        }
+        return leases.leave(&config.node);
+    }
     let started = Instant::now();
     leases.heartbeat(&config.node, &config.address, config.ttl)?;
     let live = leases.live_nodes()?;

@@ -28,6 +28,17 @@ pub const RETRY_PAUSE: Duration = Duration::from_millis(50);
 /// their subscription.
 pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How often a link pings the NATS server.
+pub const PING_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The longest pause between a link's attempts to reconnect to the NATS server.
+pub const RECONNECT_DELAY_MAX: Duration = Duration::from_secs(1);
+
+/// Whether the link is connected to the NATS server now.
+pub fn is_connected(link: &Link) -> bool {
+    link.client.connection_state() == async_nats::connection::State::Connected
+}
+
 /// The subject a node answers forwarded operations on.
 pub fn call_subject(node: &str) -> String {
     format!("tincan.node.{node}.call")
@@ -113,6 +124,12 @@ impl Link {
         }
         let client = async_nats::ConnectOptions::new()
             .name(format!("tincan node {node}"))
+            // A connection that stopped carrying anything (a partition holds bytes rather than
+            // refusing them) is noticed within about three of these, and the node stands aside.
+            .ping_interval(PING_INTERVAL)
+            .reconnect_delay_callback(|attempts| {
+                RECONNECT_DELAY_MAX.min(Duration::from_millis(50).saturating_mul(1 << attempts.min(8)))
+            })
             .connect(url)
             .await
             .map_err(|err| ForwardError::Transport(format!("connecting to {url}: {err}")))?;

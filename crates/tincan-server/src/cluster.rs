@@ -49,6 +49,8 @@ pub const LEASE_TTL: Duration = Duration::from_secs(3);
 pub const LEASE_TICK: Duration = Duration::from_secs(1);
 /// How often a node looks at whether it holds the lease (and starts or stops its engine).
 const TERM_POLL: Duration = Duration::from_millis(100);
+/// How long a node may be cut off from NATS before it gives the lease up.
+const NATS_GRACE: Duration = Duration::from_secs(2);
 /// How long an edge waits for the holder to take a tunnel.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long an edge waits for the holder to answer an HTTP request.
@@ -264,7 +266,17 @@ impl Node {
 /// Starts the engine when this node takes the lease and stops it when it loses it; tells the
 /// node's connections which node holds it.
 async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
+    let mut cut_off_since: Option<Instant> = None;
     loop {
+        // A node cut off from NATS cannot serve the others' clients: past a grace (a NATS
+        // server restarting) it gives the lease up, so that a node they can reach takes it, and
+        // comes back once its link is.
+        if tincan_cluster::link::is_connected(&node.link) {
+            cut_off_since = None;
+        } else {
+            cut_off_since.get_or_insert_with(Instant::now);
+        }
+        node.keeper().stand_aside(cut_off_since.is_some_and(|since| since.elapsed() >= NATS_GRACE));
         let fence = node.keeper().fence(LEASE_SHARD);
         let current = node.term();
         if let Some(term) = current.filter(|term| Some(term.fence) != fence) {
