@@ -33,6 +33,10 @@ pub struct KeeperConfig {
     /// How many shards the cluster spreads: the first `shards` of the lease table (at most
     /// [`SHARDS`]). With 1, one node at a time owns everything (see `docs/scaling.md`).
     pub shards: u32,
+    /// Whether a held lease is kept while this node lives even when the map prefers another
+    /// node (which then takes it only once this node gives it up, leaves or dies): a cluster
+    /// whose one serving node reloads everything on a move wants it moved only when it must.
+    pub sticky: bool,
 }
 
 /// The keeper of one node's leases; gives them up and leaves the cluster when stopped.
@@ -197,6 +201,7 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
         let wanted = rendezvous::owner(shard, names.iter().copied()) == Some(config.node.as_str());
         let holding = shared.lock().leases.get(&shard).cloned();
         match (wanted, holding) {
+            (false, Some(_)) if config.sticky => {}
             (false, Some(lease)) => {
                 shared.lock().leases.remove(&shard);
                 leases.release(&lease)?;

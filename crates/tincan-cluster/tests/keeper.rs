@@ -1,7 +1,8 @@
 //! Three nodes' keepers on a real PostgreSQL: the shards spread over them, each held by one;
 //! a node leaving in order hands its shards over at once; a node cut off from the store stops
 //! counting its shards as held before the others take them over with a higher epoch, and gets
-//! its share back once it returns.
+//! its share back once it returns. A sticky keeper of one shard keeps it from a newcomer the
+//! map prefers, and a node standing aside hands it over and leaves the live nodes.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -74,6 +75,7 @@ fn start(leases: &Arc<PostgresLeases>, node: &str) -> (Keeper, Arc<Reach>) {
         ttl: TTL,
         tick: TICK,
         shards: SHARDS,
+        sticky: false,
     };
     (Keeper::start(reach.clone(), config), reach)
 }
@@ -192,6 +194,7 @@ fn a_woken_keeper_looks_at_the_live_nodes_at_once_and_names_each_shards_owner() 
             ttl: Duration::from_secs(30),
             tick: Duration::from_secs(10),
             shards: SHARDS,
+            sticky: false,
         };
         Keeper::start(leases.clone(), config)
     };
@@ -216,4 +219,47 @@ fn a_woken_keeper_looks_at_the_live_nodes_at_once_and_names_each_shards_owner() 
             one.owner_of(*shard).as_ref() == Some(node) && two.owner_of(*shard).as_ref() == Some(node)
         })
     });
+}
+
+#[test]
+fn a_sticky_lease_stays_with_its_live_holder_and_moves_when_it_stands_aside() {
+    let database = TestDatabase::create();
+    let leases = Arc::new(PostgresLeases::open(database.url()).unwrap());
+    let one_shard = |node: &str| {
+        let config = KeeperConfig {
+            node: node.to_owned(),
+            address: format!("tincan.node.{node}"),
+            ttl: TTL,
+            tick: TICK,
+            shards: 1,
+            sticky: true,
+        };
+        Keeper::start(leases.clone(), config)
+    };
+    // Of the names below, the rendezvous map gives shard 0 to the second whichever comes first.
+    let names = ["a", "b", "c", "d", "e", "f"];
+    let (first, second) = names
+        .iter()
+        .flat_map(|x| names.iter().map(move |y| (*x, *y)))
+        .find(|(x, y)| x != y && tincan_cluster::rendezvous::owner(0, [*x, *y]) == Some(*y))
+        .unwrap();
+    let holder = one_shard(first);
+    eventually(TTL, "the first node takes the shard", || holder.fence(0).is_some());
+    let epoch = holder.fence(0).unwrap().epoch;
+    let newcomer = one_shard(second);
+    eventually(TTL, "the newcomer sees the holder", || newcomer.owner_of(0).as_deref() == Some(first));
+    std::thread::sleep(TICK * 6);
+    assert_eq!(holder.fence(0).map(|it| it.epoch), Some(epoch), "the live holder keeps it");
+    assert_eq!(newcomer.fence(0), None);
+    assert!(holder.held().iter().all(|it| it.shard == 0), "only the first shard is spread");
+
+    holder.stand_aside(true);
+    eventually(TTL, "the newcomer takes it over", || newcomer.fence(0).is_some());
+    assert!(newcomer.fence(0).unwrap().epoch > epoch);
+    assert_eq!(holder.fence(0), None);
+    assert!(leases.live_nodes().unwrap().iter().all(|it| it.node != first), "standing aside leaves the live nodes");
+    holder.stand_aside(false);
+    eventually(TTL, "it is a live node again", || leases.live_nodes().unwrap().iter().any(|it| it.node == first));
+    std::thread::sleep(TICK * 6);
+    assert!(newcomer.fence(0).is_some() && holder.fence(0).is_none(), "and the lease stays where it is");
 }

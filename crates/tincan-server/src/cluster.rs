@@ -124,6 +124,9 @@ impl ClusterNode {
                 ttl: LEASE_TTL,
                 tick: LEASE_TICK,
                 shards: 1,
+                // A move reloads the whole store and reconnects every client: only when the
+                // holder goes.
+                sticky: true,
             },
         );
         let (stop, stopped) = watch::channel(false);

@@ -9,8 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -40,8 +39,8 @@ fn free_port() -> u16 {
 }
 
 /// `GET /healthz`: the status and the text.
-fn health(port: u16) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+fn health(addr: SocketAddr) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
     std::io::Write::write_all(&mut stream, b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").ok()?;
     let mut answer = String::new();
@@ -54,14 +53,16 @@ fn health(port: u16) -> Option<(u16, String)> {
 /// One node: its ID, port and data directory, and its process while it runs.
 struct Node {
     id: String,
-    port: u16,
+    addr: SocketAddr,
+    /// The network namespace it runs in, if not this test's.
+    netns: Option<String>,
     data: tempfile::TempDir,
     child: Option<Child>,
 }
 
 impl Node {
     fn start(&mut self, store: &str, nats: &str) {
-        self.child = Some(serve(self.data.path(), self.port, store, nats, &self.id));
+        self.child = Some(serve(self, store, nats));
     }
 
     fn kill(&mut self) {
@@ -80,15 +81,15 @@ impl Node {
     /// Whether the node says it does not serve the cluster (`false` while it does, or does not
     /// answer).
     fn does_not_serve(&self) -> bool {
-        health(self.port).is_some_and(|(status, text)| status == 503 || text.contains("forwards"))
+        health(self.addr).is_some_and(|(status, text)| status == 503 || text.contains("forwards"))
     }
 
     fn serves(&self) -> bool {
-        self.child.is_some() && health(self.port).is_some_and(|(status, text)| status == 200 && text.contains("serves"))
+        self.child.is_some() && health(self.addr).is_some_and(|(status, text)| status == 200 && text.contains("serves"))
     }
 
     fn url(&self) -> String {
-        format!("ws://127.0.0.1:{}/ws", self.port)
+        format!("ws://{}/ws", self.addr)
     }
 }
 
@@ -98,13 +99,21 @@ impl Drop for Node {
     }
 }
 
-fn serve(data: &Path, port: u16, store: &str, nats: &str, node: &str) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tincan"));
+fn serve(node: &Node, store: &str, nats: &str) -> Child {
+    let binary = env!("CARGO_BIN_EXE_tincan");
+    let mut command = match &node.netns {
+        Some(netns) => {
+            let mut command = Command::new("ip");
+            command.args(["netns", "exec", netns, binary]);
+            command
+        }
+        None => Command::new(binary),
+    };
     command
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--sdkappid", &SDKAPPID.to_string(), "--key", KEY])
+        .args(["serve", "--listen", &node.addr.to_string(), "--sdkappid", &SDKAPPID.to_string(), "--key", KEY])
         .arg("--data")
-        .arg(data)
-        .args(["--store", store, "--cluster", nats, "--node-id", node])
+        .arg(node.data.path())
+        .args(["--store", store, "--cluster", nats, "--node-id", &node.id])
         .env_remove("TINCAN_SDKAPPID")
         .env_remove("TINCAN_KEY")
         .env_remove("TINCAN_STORE")
@@ -112,11 +121,11 @@ fn serve(data: &Path, port: u16, store: &str, nats: &str, node: &str) -> Child {
         .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() });
     let mut child = command.spawn().expect("tincan serve starts");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while health(port).is_none_or(|(status, _)| status != 200) {
+    while health(node.addr).is_none_or(|(status, _)| status != 200) {
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("node {node} exited with {status}");
+            panic!("node {} exited with {status}", node.id);
         }
-        assert!(Instant::now() < deadline, "node {node} did not come up");
+        assert!(Instant::now() < deadline, "node {} did not come up", node.id);
         std::thread::sleep(Duration::from_millis(50));
     }
     child
@@ -161,7 +170,13 @@ struct Acked {
 fn start_nodes(store: &str, nats: &str) -> Vec<Node> {
     let mut nodes: Vec<Node> = ["n1", "n2", "n3"]
         .iter()
-        .map(|id| Node { id: (*id).to_owned(), port: free_port(), data: tempfile::tempdir().unwrap(), child: None })
+        .map(|id| Node {
+            id: (*id).to_owned(),
+            addr: SocketAddr::from(([127, 0, 0, 1], free_port())),
+            netns: None,
+            data: tempfile::tempdir().unwrap(),
+            child: None,
+        })
         .collect();
     for node in &mut nodes {
         node.start(store, nats);
@@ -170,8 +185,8 @@ fn start_nodes(store: &str, nats: &str) -> Vec<Node> {
     nodes
 }
 
-/// Alice, Bob and Carol, each on a different node (every push crosses nodes for two of them),
-/// their group, and the load: Alice sends Bob C2C messages and Carol sends the group messages,
+/// Alice, Bob and Carol, each on a node (on three different nodes, every push crosses nodes for
+/// two of them), their group, and the load: Alice sends Bob C2C messages and Carol sends the group messages,
 /// both asking for receipts, and Bob sends a receipt for every message he receives.
 struct Load {
     alice: Client,
@@ -184,10 +199,11 @@ struct Load {
 }
 
 impl Load {
-    async fn start(nodes: &[Node]) -> Load {
-        let (alice, _) = Client::connect(config(nodes[0].url(), "alice")).await.unwrap();
-        let (bob, bob_events) = Client::connect(config(nodes[1].url(), "bob")).await.unwrap();
-        let (carol, _) = Client::connect(config(nodes[2].url(), "carol")).await.unwrap();
+    /// Alice, Bob and Carol connected to the nodes at these URLs.
+    async fn start([alice, bob, carol]: [String; 3]) -> Load {
+        let (alice, _) = Client::connect(config(alice, "alice")).await.unwrap();
+        let (bob, bob_events) = Client::connect(config(bob, "bob")).await.unwrap();
+        let (carol, _) = Client::connect(config(carol, "carol")).await.unwrap();
         let group_id = alice
             .create_group(create_group::Request {
                 create_group_param_group_name: "team".to_owned(),
@@ -297,12 +313,12 @@ async fn a_cluster_serves_clients_on_every_node_and_loses_nothing_when_its_servi
     let nats = nats_url();
     let kills: usize = std::env::var("TINCAN_CLUSTER_KILLS").ok().and_then(|it| it.parse().ok()).unwrap_or(3);
     let mut nodes = start_nodes(&store, &nats);
-    let load = Load::start(&nodes).await;
+    let load = Load::start([nodes[0].url(), nodes[1].url(), nodes[2].url()]).await;
 
     // The REST API through a node that does not serve the cluster is forwarded to the one that does.
     let edge = nodes.iter().find(|node| !node.serves()).unwrap();
     let admin = AdminClient {
-        address: format!("127.0.0.1:{}", edge.port),
+        address: edge.addr.to_string(),
         sdkappid: SDKAPPID,
         identifier: tincan_engine::DEFAULT_ADMIN_IDENTIFIER.to_owned(),
         user_sig: tincan_testkit::user_sig(tincan_engine::DEFAULT_ADMIN_IDENTIFIER),
@@ -389,42 +405,58 @@ impl Drop for Nats {
     }
 }
 
-/// A TCP relay in front of PostgreSQL that can cut every connection and refuse new ones.
+/// What a relay does with connections.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Mode {
+    /// Carries bytes both ways.
+    Pass,
+    /// Closes every connection and refuses new ones (a stopped server).
+    Cut,
+    /// Keeps connections open and carries nothing (a partition: bytes vanish, nothing refuses).
+    Hold,
+}
+
+/// A TCP relay in front of a server (PostgreSQL, NATS).
 struct Relay {
-    port: u16,
-    cut: Arc<std::sync::atomic::AtomicBool>,
+    addr: SocketAddr,
+    mode: Arc<std::sync::atomic::AtomicU8>,
     connections: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
     accept: tokio::task::JoinHandle<()>,
 }
 
 impl Relay {
-    async fn start(upstream: String) -> Relay {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    async fn start(bind: SocketAddr, upstream: String) -> Relay {
+        let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mode = Arc::new(std::sync::atomic::AtomicU8::new(Mode::Pass as u8));
         let connections: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>> = Arc::default();
         let accept = {
-            let (cut, connections) = (cut.clone(), connections.clone());
+            let (mode, connections) = (mode.clone(), connections.clone());
             tokio::spawn(async move {
-                while let Ok((mut inbound, _)) = listener.accept().await {
-                    if cut.load(std::sync::atomic::Ordering::SeqCst) {
+                while let Ok((inbound, _)) = listener.accept().await {
+                    if mode.load(std::sync::atomic::Ordering::SeqCst) == Mode::Cut as u8 {
                         continue;
                     }
-                    let upstream = upstream.clone();
+                    let (upstream, mode) = (upstream.clone(), mode.clone());
                     connections.lock().unwrap().push(tokio::spawn(async move {
-                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
-                            let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        let Ok(outbound) = tokio::net::TcpStream::connect(upstream).await else { return };
+                        let (inbound_read, inbound_write) = inbound.into_split();
+                        let (outbound_read, outbound_write) = outbound.into_split();
+                        tokio::select! {
+                            () = pump(inbound_read, outbound_write, mode.clone()) => {}
+                            () = pump(outbound_read, inbound_write, mode) => {}
                         }
                     }));
                 }
             })
         };
-        Relay { port, cut, connections, accept }
+        Relay { addr, mode, connections, accept }
     }
 
-    fn set_cut(&self, cut: bool) {
-        self.cut.store(cut, std::sync::atomic::Ordering::SeqCst);
-        if cut {
+    fn set(&self, mode: Mode) {
+        self.mode.store(mode as u8, std::sync::atomic::Ordering::SeqCst);
+        if mode == Mode::Cut {
             for connection in self.connections.lock().unwrap().drain(..) {
                 connection.abort();
             }
@@ -432,25 +464,64 @@ impl Relay {
     }
 }
 
+/// Moves bytes one way while the relay passes them.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mode: Arc<std::sync::atomic::AtomicU8>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        if mode.load(std::sync::atomic::Ordering::SeqCst) != Mode::Pass as u8 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        let read = match tokio::time::timeout(Duration::from_millis(100), from.read(&mut buffer)).await {
+            Err(_) => continue,
+            Ok(Ok(0) | Err(_)) => return,
+            Ok(Ok(read)) => read,
+        };
+        // Bytes read just as a hold began are dropped, as a partition drops them.
+        if mode.load(std::sync::atomic::Ordering::SeqCst) == Mode::Pass as u8
+            && to.write_all(&buffer[..read]).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
 impl Drop for Relay {
     fn drop(&mut self) {
         self.accept.abort();
-        self.set_cut(true);
+        self.set(Mode::Cut);
     }
+}
+
+/// `url` (postgres://user@host:port/database) through `relay`, and the address it named.
+fn through(url: &str, relay: SocketAddr) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let authority_end = rest.find('/').unwrap();
+    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+    format!("{scheme}://{}{relay}{}", &rest[..host_start], &rest[authority_end..])
+}
+
+fn upstream_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    let authority_end = rest.find('/').unwrap();
+    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+    rest[host_start..authority_end].to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cluster_loses_nothing_when_nats_restarts_or_postgres_is_lost_for_a_while() {
     let database = TestDatabase::create();
     let url = database.url().to_owned();
-    // postgres://user@host:port/database, through the relay.
-    let authority_end = url[11..].find('/').map(|at| at + 11).unwrap();
-    let host_start = url[..authority_end].rfind('@').map_or(11, |at| at + 1);
-    let relay = Relay::start(url[host_start..authority_end].to_owned()).await;
-    let store = format!("{}127.0.0.1:{}{}", &url[..host_start], relay.port, &url[authority_end..]);
+    let relay = Relay::start(SocketAddr::from(([127, 0, 0, 1], 0)), upstream_of(&url)).await;
+    let store = through(&url, relay.addr);
     let mut nats = Nats::start(free_port());
     let nodes = tokio::task::block_in_place(|| start_nodes(&store, &nats.url()));
-    let load = Load::start(&nodes).await;
+    let load = Load::start([nodes[0].url(), nodes[1].url(), nodes[2].url()]).await;
     load.goes_on(0, "the start").await;
 
     // NATS restarts: the nodes reconnect, tunnels that lost frames close and their clients
@@ -464,7 +535,7 @@ async fn a_cluster_loses_nothing_when_nats_restarts_or_postgres_is_lost_for_a_wh
     // PostgreSQL lost: the serving node cannot renew the lease and stops serving; nobody can
     // take it over; requests fail rather than hang. Then it comes back and a node serves again.
     let before = load.c2c_acked();
-    relay.set_cut(true);
+    relay.set(Mode::Cut);
     tokio::task::block_in_place(|| {
         wait_until(Duration::from_secs(15), "no node serves while PostgreSQL is lost", || {
             nodes.iter().all(Node::does_not_serve)
@@ -476,10 +547,10 @@ async fn a_cluster_loses_nothing_when_nats_restarts_or_postgres_is_lost_for_a_wh
         "/v4/group_open_http_svc/get_group_info?sdkappid={SDKAPPID}&identifier=administrator&usersig={}&random=1&contenttype=json",
         tincan_testkit::user_sig(tincan_engine::DEFAULT_ADMIN_IDENTIFIER)
     );
-    let (status, text) = tincan_sdk::admin::post(&format!("127.0.0.1:{}", nodes[0].port), &path, &body).await.unwrap();
+    let (status, text) = tincan_sdk::admin::post(&nodes[0].addr.to_string(), &path, &body).await.unwrap();
     assert_eq!(status, 503, "{text}");
     assert!(text.contains("no node serves the cluster") || text.contains("try again"), "{text}");
-    relay.set_cut(false);
+    relay.set(Mode::Pass);
     let back = tokio::task::block_in_place(|| {
         wait_until(WAIT, "a node serves once PostgreSQL is back", || nodes.iter().any(Node::serves))
     });
@@ -510,4 +581,150 @@ async fn read_and_receipt(bob: Client, mut events: Events, acked: Arc<Mutex<Acke
             }
         }
     }
+}
+
+/// Network namespaces of the test's own, one per node, each joined to the test's by a veth pair
+/// (`10.<base>.<k>.1` on the test's side, `10.<base>.<k>.2` on the node's); removed when dropped.
+struct Namespaces {
+    tag: u32,
+    base: u32,
+    count: usize,
+}
+
+fn ip(args: &[&str]) {
+    let status = Command::new("ip").args(args).status().expect("`ip` runs");
+    assert!(
+        status.success(),
+        "ip {} failed: network namespaces need root (scripts/test runs this as root)",
+        args.join(" ")
+    );
+}
+
+impl Namespaces {
+    fn create(count: usize) -> Namespaces {
+        let tag = std::process::id() % 10_000;
+        let namespaces = Namespaces { tag, base: 200 + std::process::id() % 50, count };
+        for k in 1..=count {
+            let (netns, host, peer) = namespaces.names(k);
+            ip(&["netns", "add", &netns]);
+            ip(&["link", "add", &host, "type", "veth", "peer", "name", &peer]);
+            ip(&["link", "set", &peer, "netns", &netns]);
+            ip(&["addr", "add", &format!("{}/24", namespaces.host_ip(k)), "dev", &host]);
+            ip(&["link", "set", &host, "up"]);
+            let inside = |args: &[&str]| {
+                let mut all = vec!["netns", "exec", &netns, "ip"];
+                all.extend_from_slice(args);
+                ip(&all);
+            };
+            inside(&["addr", "add", &format!("{}/24", namespaces.node_ip(k)), "dev", &peer]);
+            inside(&["link", "set", &peer, "up"]);
+            inside(&["link", "set", "lo", "up"]);
+        }
+        namespaces
+    }
+
+    fn names(&self, k: usize) -> (String, String, String) {
+        (format!("tincan{}n{k}", self.tag), format!("tc{}h{k}", self.tag), format!("tc{}p{k}", self.tag))
+    }
+
+    fn host_ip(&self, k: usize) -> std::net::Ipv4Addr {
+        std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 1)
+    }
+
+    fn node_ip(&self, k: usize) -> std::net::Ipv4Addr {
+        std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 2)
+    }
+
+    /// Cuts node `k` off from everything (its link goes down: bytes vanish), or joins it again.
+    fn separate(&self, k: usize, separated: bool) {
+        ip(&["link", "set", &self.names(k).1, if separated { "down" } else { "up" }]);
+    }
+}
+
+impl Drop for Namespaces {
+    fn drop(&mut self) {
+        for k in 1..=self.count {
+            let (netns, host, _) = self.names(k);
+            let _ = Command::new("ip").args(["netns", "del", &netns]).status();
+            let _ = Command::new("ip").args(["link", "del", &host]).stderr(Stdio::null()).status();
+        }
+    }
+}
+
+/// Run by `scripts/test` as root (network namespaces need it): `cargo test -p tincan --test
+/// cluster -- --ignored`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs root for network namespaces; scripts/test runs it when root"]
+async fn a_node_separated_from_the_others_by_a_partition_stops_serving_and_nothing_is_lost() {
+    let database = TestDatabase::create();
+    let url = database.url().to_owned();
+    let nats = Nats::start(free_port());
+    let namespaces = Namespaces::create(3);
+    // Each node reaches PostgreSQL and NATS through relays on its own link.
+    let mut postgres_relays = Vec::new();
+    let mut nats_relays = Vec::new();
+    let mut nodes = Vec::new();
+    for k in 1..=3 {
+        let host = SocketAddr::from((namespaces.host_ip(k), 0));
+        postgres_relays.push(Relay::start(host, upstream_of(&url)).await);
+        nats_relays.push(Relay::start(host, format!("127.0.0.1:{}", nats.port)).await);
+        nodes.push(Node {
+            id: format!("n{k}"),
+            addr: SocketAddr::from((namespaces.node_ip(k), 8080)),
+            netns: Some(namespaces.names(k).0),
+            data: tempfile::tempdir().unwrap(),
+            child: None,
+        });
+    }
+    let stores: Vec<String> = postgres_relays.iter().map(|relay| through(&url, relay.addr)).collect();
+    let links: Vec<String> = nats_relays.iter().map(|relay| format!("nats://{}", relay.addr)).collect();
+    tokio::task::block_in_place(|| {
+        for (k, node) in nodes.iter_mut().enumerate() {
+            node.start(&stores[k], &links[k]);
+        }
+    });
+    let serving = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+    let others: Vec<usize> = (0..3).filter(|it| *it != serving).collect();
+    // The clients are on the nodes that stay joined.
+    let (a, b) = (nodes[others[0]].url(), nodes[others[1]].url());
+    let load = Load::start([a.clone(), b, a]).await;
+    load.goes_on(0, "the start").await;
+
+    // The serving node separated from everything: the others take over and the load goes on.
+    let before = load.c2c_acked();
+    namespaces.separate(serving + 1, true);
+    let separated_at = Instant::now();
+    tokio::task::block_in_place(|| {
+        wait_until(TAKEOVER_BOUND, "another node serves while one is separated", || {
+            others.iter().any(|it| nodes[*it].serves())
+        })
+    });
+    let took_over = separated_at.elapsed();
+    load.goes_on(before, "the partition").await;
+    // Joined again, it finds its lease taken and does not serve beside the new holder.
+    namespaces.separate(serving + 1, false);
+    tokio::task::block_in_place(|| {
+        wait_until(Duration::from_secs(15), "the rejoined node forwards", || nodes[serving].does_not_serve())
+    });
+    assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
+
+    // A partition between the new serving node and NATS only (PostgreSQL still answers it): it
+    // cannot serve the others' clients, so it gives the lease up, and a node they reach serves.
+    let second = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+    nats_relays[second].set(Mode::Hold);
+    let held_at = Instant::now();
+    let rest: Vec<usize> = (0..3).filter(|it| *it != second).collect();
+    tokio::task::block_in_place(|| {
+        wait_until(TAKEOVER_BOUND, "a node NATS reaches serves", || rest.iter().any(|it| nodes[*it].serves()))
+    });
+    let stood_aside = held_at.elapsed();
+    assert!(nodes[second].does_not_serve(), "the node NATS cannot reach gave the lease up");
+    let before = load.c2c_acked();
+    nats_relays[second].set(Mode::Pass);
+    load.goes_on(before, "the partition from NATS").await;
+    assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
+    eprintln!("served again {took_over:?} after a partition, {stood_aside:?} after a partition from NATS only");
+    load.stop_and_check(20).await;
+    drop(nodes);
+    drop(namespaces);
 }
