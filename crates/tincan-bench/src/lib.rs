@@ -40,14 +40,21 @@ pub use stats::{ProcessSample, Stats};
 /// A running server.
 #[derive(Clone, Debug)]
 pub struct Target {
-    /// `host:port`.
+    /// `host:port`: where the REST calls go, and the clients unless `nodes` names more.
     pub address: String,
+    /// Every node of a cluster, `host:port`: each user's client connects to one of them, the
+    /// same one every time (empty: `address` alone).
+    pub nodes: Vec<String>,
     /// The app to use.
     pub sdkappid: u64,
     /// Its key (to make UserSigs).
     pub key: String,
-    /// The server's pid, for CPU and memory figures.
-    pub pid: Option<u32>,
+    /// The server's processes (a cluster's nodes), whose CPU time and memory add up to the
+    /// server's figures.
+    pub pids: Vec<u32>,
+    /// Names of more processes whose every instance's CPU time counts as the server's (a
+    /// PostgreSQL store's `postgres` backends, the cluster's `nats-server`).
+    pub also_measured: Vec<String>,
     /// A prefix for every user and group the run creates, so that runs do not collide.
     pub prefix: String,
     /// The server's data directory, when known: the media scenario measures the disk's own
@@ -200,7 +207,14 @@ impl Target {
     pub fn config(&self, user: &str, local_ip: Option<IpAddr>) -> anyhow::Result<ClientConfig> {
         let user_id = UserId::parse(user).map_err(|err| anyhow::anyhow!(err.desc))?;
         let user_sig = tincan_usersig::generate(&self.key, self.sdkappid, user, Self::now(), 86_400);
-        let mut config = ClientConfig::new(format!("ws://{}/ws", self.address), self.sdkappid, user_id, user_sig);
+        let address = match self.nodes.len() {
+            0 => &self.address,
+            n => {
+                &self.nodes[(user.bytes().fold(0u64, |hash, byte| hash.wrapping_mul(31).wrapping_add(u64::from(byte)))
+                    % n as u64) as usize]
+            }
+        };
+        let mut config = ClientConfig::new(format!("ws://{address}/ws"), self.sdkappid, user_id, user_sig);
         config.local_ip = local_ip;
         config.request_timeout = Duration::from_secs(120);
         Ok(config)
@@ -253,7 +267,15 @@ impl Target {
 
     /// The server's CPU time and memory now.
     pub fn sample(&self) -> ProcessSample {
-        self.pid.map(ProcessSample::of).unwrap_or_default()
+        let mut sample = ProcessSample::default();
+        for pid in self.pids.iter().copied().chain(ProcessSample::pids_named(&self.also_measured)) {
+            let one = ProcessSample::of(pid);
+            sample.cpu_seconds += one.cpu_seconds;
+            if self.pids.contains(&pid) {
+                sample.rss_kib += one.rss_kib;
+            }
+        }
+        sample
     }
 }
 

@@ -19,7 +19,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "tincan-bench", version, about)]
 struct Args {
-    /// The server's address.
+    /// The server's address; a cluster's nodes separated by commas (each user's client
+    /// connects to one of them, the REST calls go to the first).
     #[arg(long, default_value = "127.0.0.1:8080")]
     server: String,
     /// The app's SDKAppID.
@@ -28,9 +29,14 @@ struct Args {
     /// The app's key.
     #[arg(long)]
     key: String,
-    /// The server's pid, for CPU and memory figures.
+    /// The server's pid, for CPU and memory figures; repeated for a cluster's nodes, whose
+    /// figures add up.
     #[arg(long)]
-    pid: Option<u32>,
+    pid: Vec<u32>,
+    /// The name of more processes whose CPU time counts as the server's (repeatable): `postgres`
+    /// for a PostgreSQL store's backends, `nats-server` for a cluster's.
+    #[arg(long = "also-measure")]
+    also_measure: Vec<String>,
     /// The server's data directory: the media scenario measures the disk's own speed there
     /// (default: the temporary directory).
     #[arg(long)]
@@ -96,10 +102,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let prefix = format!("b{:06x}", rand_suffix());
     let target = Target {
-        address: args.server.clone(),
+        address: args.server.split(',').next().unwrap_or_default().to_owned(),
+        nodes: if args.server.contains(',') { args.server.split(',').map(str::to_owned).collect() } else { Vec::new() },
         sdkappid: args.sdkappid,
         key: args.key.clone(),
-        pid: args.pid,
+        pids: args.pid.clone(),
+        also_measured: args.also_measure.clone(),
         prefix,
         data_dir: args.data_dir.clone(),
     };

@@ -144,9 +144,11 @@ mod tests {
         let bound = PhaseBound { duration_min: Duration::from_millis(30), operations_min: 4 };
         let target = Target {
             address: String::new(),
+            nodes: Vec::new(),
             sdkappid: 1,
             key: String::new(),
-            pid: None,
+            pids: Vec::new(),
+            also_measured: Vec::new(),
             prefix: String::new(),
             data_dir: None,
         };

@@ -70,6 +70,21 @@ impl ProcessSample {
         ProcessSample::of(std::process::id())
     }
 
+    /// The pids of every process whose name (`/proc/<pid>/comm`) is one of `names`.
+    pub fn pids_named(names: &[String]) -> Vec<u32> {
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+        entries
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|comm| names.iter().any(|name| name == comm.trim_end()))
+            })
+            .collect()
+    }
+
     /// Reads `/proc/<pid>/stat` and `/proc/<pid>/status`; zeros where unreadable.
     pub fn of(pid: u32) -> ProcessSample {
         let ticks_per_second = 100.0;

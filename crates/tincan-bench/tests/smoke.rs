@@ -10,9 +10,11 @@ async fn every_scenario_runs_at_tiny_sizes() {
     let app = spawn_app().await;
     let target = Target {
         address: app.addr.to_string(),
+        nodes: Vec::new(),
         sdkappid: SDKAPPID,
         key: KEY.to_owned(),
-        pid: Some(std::process::id()),
+        pids: vec![std::process::id()],
+        also_measured: Vec::new(),
         prefix: "smoke".to_owned(),
         data_dir: Some(app.data_dir.clone()),
     };
