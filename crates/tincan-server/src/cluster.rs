@@ -612,13 +612,7 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     let mut headers = async_nats::HeaderMap::new();
     headers.insert(METHOD_HEADER, parts.method.as_str());
     headers.insert(URI_HEADER, parts.uri.to_string().as_str());
-    for (name, value) in &parts.headers {
-        if let Ok(value) = value.to_str()
-            && !hop_by_hop(name.as_str())
-        {
-            headers.append(name.as_str(), value);
-        }
-    }
+    to_nats_headers(&parts.headers, &mut headers);
     let request = nats.request_with_headers(tunnel::http_subject(leader), headers, body);
     let answer = match tokio::time::timeout(HTTP_TIMEOUT, request).await {
         Ok(Ok(answer)) => answer,
@@ -639,6 +633,17 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     *response.status_mut() = status;
     copy_headers(answer_headers.iter(), response.headers_mut());
     response
+}
+
+/// Copies HTTP headers, but those of one hop, into a NATS message's.
+fn to_nats_headers(from: &axum::http::HeaderMap, to: &mut async_nats::HeaderMap) {
+    for (name, value) in from {
+        if let Ok(value) = value.to_str()
+            && !hop_by_hop(name.as_str())
+        {
+            to.append(name.as_str(), value);
+        }
+    }
 }
 
 /// Copies a NATS message's headers, but tincan's own, into an HTTP header map.
@@ -710,12 +715,6 @@ async fn answer_http(term: &Term, message: async_nats::Message) -> (async_nats::
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     answer.insert(STATUS_HEADER, parts.status.as_str());
-    for (name, value) in &parts.headers {
-        if let Ok(value) = value.to_str()
-            && !hop_by_hop(name.as_str())
-        {
-            answer.append(name.as_str(), value);
-        }
-    }
+    to_nats_headers(&parts.headers, &mut answer);
     (answer, body)
 }

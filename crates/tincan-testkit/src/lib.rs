@@ -18,6 +18,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tincan_engine::{EngineConfig, PinnedApp, SystemClock, SystemRandom};
+use tincan_proto::api::create_group;
+use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{ApiError, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
@@ -373,6 +375,22 @@ impl RawSocket {
             }
         }
     }
+}
+
+/// Creates a group of `group_type` owned by `owner` with `members`; returns its ID.
+pub async fn create_group(owner: &Client, group_type: GroupType, members: &[&str]) -> String {
+    let params = create_group::Request {
+        create_group_param_group_name: "test group".to_owned(),
+        create_group_param_group_type: group_type,
+        create_group_param_group_member_array: members
+            .iter()
+            .map(|member| {
+                create_group::InitialMember::new(UserId::parse(member).expect("a valid test user"), MemberRole::NORMAL)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    owner.create_group(params).await.expect("the group is created")
 }
 
 /// Waits for the first event that `pick` accepts, skipping others; panics after `timeout`.

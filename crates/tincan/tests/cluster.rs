@@ -14,9 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tincan_proto::api::create_group;
 use tincan_proto::api::get_message_list::GetMsgListParams;
-use tincan_proto::enums::{ConvType, GroupType, MemberRole};
+use tincan_proto::enums::{ConvType, GroupType};
 use tincan_proto::{Message, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
@@ -204,18 +203,7 @@ impl Load {
         let (alice, _) = Client::connect(config(alice, "alice")).await.unwrap();
         let (bob, bob_events) = Client::connect(config(bob, "bob")).await.unwrap();
         let (carol, _) = Client::connect(config(carol, "carol")).await.unwrap();
-        let group_id = alice
-            .create_group(create_group::Request {
-                create_group_param_group_name: "team".to_owned(),
-                create_group_param_group_type: GroupType::WORK,
-                create_group_param_group_member_array: ["bob", "carol"]
-                    .iter()
-                    .map(|user| create_group::InitialMember::new(UserId::parse(user).unwrap(), MemberRole::NORMAL))
-                    .collect(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let group_id = tincan_testkit::create_group(&alice, GroupType::WORK, &["bob", "carol"]).await;
         let acked = Arc::new(Mutex::new(Acked::default()));
         let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let senders = {

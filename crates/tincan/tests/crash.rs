@@ -15,9 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tincan_proto::api::create_group;
 use tincan_proto::api::get_message_list::GetMsgListParams;
-use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
+use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::{Message, UserId};
 use tincan_sdk::{Client, ClientConfig, Event};
 
@@ -224,18 +223,7 @@ async fn kill_9_under_mixed_load_loses_nothing_acknowledged() {
         clients.push(client);
         inboxes.push(inbox);
     }
-    let group_id = clients[0]
-        .create_group(create_group::Request {
-            create_group_param_group_name: "crash".to_owned(),
-            create_group_param_group_type: GroupType::WORK,
-            create_group_param_group_member_array: USERS[1..]
-                .iter()
-                .map(|user| create_group::InitialMember::new(UserId::parse(user).unwrap(), MemberRole::NORMAL))
-                .collect(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let group_id = tincan_testkit::create_group(&clients[0], GroupType::WORK, &USERS[1..]).await;
 
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let stop = Arc::new(AtomicBool::new(false));

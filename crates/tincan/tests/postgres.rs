@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use tincan_core::conv::ConvKey;
 use tincan_core::history::{HistoryPlan, Scan};
 use tincan_proto::api::get_message_list::GetMsgListParams;
-use tincan_proto::api::{create_group, friend_add, friend_handle_request};
-use tincan_proto::enums::{ConvType, GroupType, MemberRole, ReadMembersFilter};
+use tincan_proto::api::{friend_add, friend_handle_request};
+use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::objects::MessageExtension;
 use tincan_proto::profile::ProfileChange;
 use tincan_proto::{Elem, Message, UserId};
@@ -82,18 +82,7 @@ async fn write_traffic(config: impl Fn(&str) -> ClientConfig) -> Written {
     let (carol, _carol_events) = Client::connect(config("carol")).await.unwrap();
     let change = ProfileChange { user_profile_item_nick_name: Some(NICK.to_owned()), ..Default::default() };
     alice.modify_self_profile(change).await.unwrap();
-    let group_id = alice
-        .create_group(create_group::Request {
-            create_group_param_group_name: "team".to_owned(),
-            create_group_param_group_type: GroupType::WORK,
-            create_group_param_group_member_array: ["bob", "carol"]
-                .iter()
-                .map(|user| create_group::InitialMember::new(UserId::parse(user).unwrap(), MemberRole::NORMAL))
-                .collect(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let group_id = tincan_testkit::create_group(&alice, GroupType::WORK, &["bob", "carol"]).await;
     // The relationship chain (a friendship both ways, a pending request, a blocklist entry) and
     // the group's attributes and counters, for `tincan migrate` to copy.
     let befriend = friend_add::Request {

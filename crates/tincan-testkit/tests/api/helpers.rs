@@ -2,12 +2,10 @@
 
 use std::time::Duration;
 
-use tincan_proto::api::create_group;
-use tincan_proto::enums::{GroupType, MemberRole};
 use tincan_proto::{GroupId, Message, UserId};
 use tincan_sdk::tincan_proto::objects::MessageReceipt;
 use tincan_sdk::tincan_proto::push::MessagePush;
-use tincan_sdk::{Client, Event, Events};
+use tincan_sdk::{Event, Events};
 
 /// How long a test waits for something that should be quick.
 pub(crate) const WAIT: Duration = Duration::from_secs(10);
@@ -43,19 +41,7 @@ pub(crate) fn group(name: &str) -> GroupId {
     GroupId::parse(name).expect("a valid test group ID")
 }
 
-/// Creates a group of `group_type` owned by `owner` with `members`; returns its ID.
-pub(crate) async fn create_group(owner: &Client, group_type: GroupType, members: &[&str]) -> String {
-    let params = create_group::Request {
-        create_group_param_group_name: "test group".to_owned(),
-        create_group_param_group_type: group_type,
-        create_group_param_group_member_array: members
-            .iter()
-            .map(|member| create_group::InitialMember::new(user(member), MemberRole::NORMAL))
-            .collect(),
-        ..Default::default()
-    };
-    owner.create_group(params).await.expect("the group is created")
-}
+pub(crate) use tincan_testkit::create_group;
 
 /// Waits until `events` has been quiet for `quiet`, returning what came.
 pub(crate) async fn settle(events: &mut Events, quiet: Duration) -> Vec<Event> {
