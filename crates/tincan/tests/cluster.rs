@@ -5,7 +5,8 @@
 //! Tests find PostgreSQL through `TINCAN_TEST_POSTGRES` (see `tincan_store_postgres::testing`)
 //! and NATS through `TINCAN_TEST_NATS` (`scripts/test-nats` finds or starts one); without them
 //! they fail, saying how to get them. `TINCAN_CLUSTER_KILLS` sets how many times the serving
-//! node is killed (3 by default; `scripts/cluster-faults` runs 20).
+//! node is killed (3 by default; `scripts/cluster-faults` runs 20). The partition tests need
+//! root and the `netns-tests` feature (see `partition`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -402,6 +403,7 @@ enum Mode {
     /// Closes every connection and refuses new ones (a stopped server).
     Cut,
     /// Keeps connections open and carries nothing (a partition: bytes vanish, nothing refuses).
+    #[cfg_attr(not(feature = "netns-tests"), allow(dead_code))]
     Hold,
 }
 
@@ -571,148 +573,153 @@ async fn read_and_receipt(bob: Client, mut events: Events, acked: Arc<Mutex<Acke
     }
 }
 
-/// Network namespaces of the test's own, one per node, each joined to the test's by a veth pair
-/// (`10.<base>.<k>.1` on the test's side, `10.<base>.<k>.2` on the node's); removed when dropped.
-struct Namespaces {
-    tag: u32,
-    base: u32,
-    count: usize,
-}
+/// Partitions made with network namespaces, which need root: compiled with the `netns-tests`
+/// feature, which `scripts/test` turns on where it can make a namespace
+/// (`cargo test -p tincan --features netns-tests --test cluster partition`).
+#[cfg(feature = "netns-tests")]
+mod partition {
+    use super::*;
 
-fn ip(args: &[&str]) {
-    let status = Command::new("ip").args(args).status().expect("`ip` runs");
-    assert!(
-        status.success(),
-        "ip {} failed: network namespaces need root (scripts/test runs this as root)",
-        args.join(" ")
-    );
-}
+    /// Network namespaces of the test's own, one per node, each joined to the test's by a veth pair
+    /// (`10.<base>.<k>.1` on the test's side, `10.<base>.<k>.2` on the node's); removed when dropped.
+    struct Namespaces {
+        tag: u32,
+        base: u32,
+        count: usize,
+    }
 
-impl Namespaces {
-    fn create(count: usize) -> Namespaces {
-        let tag = std::process::id() % 10_000;
-        let namespaces = Namespaces { tag, base: 200 + std::process::id() % 50, count };
-        for k in 1..=count {
-            let (netns, host, peer) = namespaces.names(k);
-            ip(&["netns", "add", &netns]);
-            ip(&["link", "add", &host, "type", "veth", "peer", "name", &peer]);
-            ip(&["link", "set", &peer, "netns", &netns]);
-            ip(&["addr", "add", &format!("{}/24", namespaces.host_ip(k)), "dev", &host]);
-            ip(&["link", "set", &host, "up"]);
-            let inside = |args: &[&str]| {
-                let mut all = vec!["netns", "exec", &netns, "ip"];
-                all.extend_from_slice(args);
-                ip(&all);
-            };
-            inside(&["addr", "add", &format!("{}/24", namespaces.node_ip(k)), "dev", &peer]);
-            inside(&["link", "set", &peer, "up"]);
-            inside(&["link", "set", "lo", "up"]);
+    fn ip(args: &[&str]) {
+        let status = Command::new("ip").args(args).status().expect("`ip` runs");
+        assert!(
+            status.success(),
+            "ip {} failed: network namespaces need root (scripts/test runs this as root)",
+            args.join(" ")
+        );
+    }
+
+    impl Namespaces {
+        fn create(count: usize) -> Namespaces {
+            let tag = std::process::id() % 10_000;
+            let namespaces = Namespaces { tag, base: 200 + std::process::id() % 50, count };
+            for k in 1..=count {
+                let (netns, host, peer) = namespaces.names(k);
+                ip(&["netns", "add", &netns]);
+                ip(&["link", "add", &host, "type", "veth", "peer", "name", &peer]);
+                ip(&["link", "set", &peer, "netns", &netns]);
+                ip(&["addr", "add", &format!("{}/24", namespaces.host_ip(k)), "dev", &host]);
+                ip(&["link", "set", &host, "up"]);
+                let inside = |args: &[&str]| {
+                    let mut all = vec!["netns", "exec", &netns, "ip"];
+                    all.extend_from_slice(args);
+                    ip(&all);
+                };
+                inside(&["addr", "add", &format!("{}/24", namespaces.node_ip(k)), "dev", &peer]);
+                inside(&["link", "set", &peer, "up"]);
+                inside(&["link", "set", "lo", "up"]);
+            }
+            namespaces
         }
-        namespaces
-    }
 
-    fn names(&self, k: usize) -> (String, String, String) {
-        (format!("tincan{}n{k}", self.tag), format!("tc{}h{k}", self.tag), format!("tc{}p{k}", self.tag))
-    }
+        fn names(&self, k: usize) -> (String, String, String) {
+            (format!("tincan{}n{k}", self.tag), format!("tc{}h{k}", self.tag), format!("tc{}p{k}", self.tag))
+        }
 
-    fn host_ip(&self, k: usize) -> std::net::Ipv4Addr {
-        std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 1)
-    }
+        fn host_ip(&self, k: usize) -> std::net::Ipv4Addr {
+            std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 1)
+        }
 
-    fn node_ip(&self, k: usize) -> std::net::Ipv4Addr {
-        std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 2)
-    }
+        fn node_ip(&self, k: usize) -> std::net::Ipv4Addr {
+            std::net::Ipv4Addr::new(10, self.base as u8, k as u8, 2)
+        }
 
-    /// Cuts node `k` off from everything (its link goes down: bytes vanish), or joins it again.
-    fn separate(&self, k: usize, separated: bool) {
-        ip(&["link", "set", &self.names(k).1, if separated { "down" } else { "up" }]);
-    }
-}
-
-impl Drop for Namespaces {
-    fn drop(&mut self) {
-        for k in 1..=self.count {
-            let (netns, host, _) = self.names(k);
-            let _ = Command::new("ip").args(["netns", "del", &netns]).status();
-            let _ = Command::new("ip").args(["link", "del", &host]).stderr(Stdio::null()).status();
+        /// Cuts node `k` off from everything (its link goes down: bytes vanish), or joins it again.
+        fn separate(&self, k: usize, separated: bool) {
+            ip(&["link", "set", &self.names(k).1, if separated { "down" } else { "up" }]);
         }
     }
-}
 
-/// Run by `scripts/test` as root (network namespaces need it): `cargo test -p tincan --test
-/// cluster -- --ignored`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "needs root for network namespaces; scripts/test runs it when root"]
-async fn a_node_separated_from_the_others_by_a_partition_stops_serving_and_nothing_is_lost() {
-    let database = TestDatabase::create();
-    let url = database.url().to_owned();
-    let nats = Nats::start(free_port());
-    let namespaces = Namespaces::create(3);
-    // Each node reaches PostgreSQL and NATS through relays on its own link.
-    let mut postgres_relays = Vec::new();
-    let mut nats_relays = Vec::new();
-    let mut nodes = Vec::new();
-    for k in 1..=3 {
-        let host = SocketAddr::from((namespaces.host_ip(k), 0));
-        postgres_relays.push(Relay::start(host, upstream_of(&url)).await);
-        nats_relays.push(Relay::start(host, format!("127.0.0.1:{}", nats.port)).await);
-        nodes.push(Node {
-            id: format!("n{k}"),
-            addr: SocketAddr::from((namespaces.node_ip(k), 8080)),
-            netns: Some(namespaces.names(k).0),
-            data: tempfile::tempdir().unwrap(),
-            child: None,
+    impl Drop for Namespaces {
+        fn drop(&mut self) {
+            for k in 1..=self.count {
+                let (netns, host, _) = self.names(k);
+                let _ = Command::new("ip").args(["netns", "del", &netns]).status();
+                let _ = Command::new("ip").args(["link", "del", &host]).stderr(Stdio::null()).status();
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_node_separated_from_the_others_by_a_partition_stops_serving_and_nothing_is_lost() {
+        let database = TestDatabase::create();
+        let url = database.url().to_owned();
+        let nats = Nats::start(free_port());
+        let namespaces = Namespaces::create(3);
+        // Each node reaches PostgreSQL and NATS through relays on its own link.
+        let mut postgres_relays = Vec::new();
+        let mut nats_relays = Vec::new();
+        let mut nodes = Vec::new();
+        for k in 1..=3 {
+            let host = SocketAddr::from((namespaces.host_ip(k), 0));
+            postgres_relays.push(Relay::start(host, upstream_of(&url)).await);
+            nats_relays.push(Relay::start(host, format!("127.0.0.1:{}", nats.port)).await);
+            nodes.push(Node {
+                id: format!("n{k}"),
+                addr: SocketAddr::from((namespaces.node_ip(k), 8080)),
+                netns: Some(namespaces.names(k).0),
+                data: tempfile::tempdir().unwrap(),
+                child: None,
+            });
+        }
+        let stores: Vec<String> = postgres_relays.iter().map(|relay| through(&url, relay.addr)).collect();
+        let links: Vec<String> = nats_relays.iter().map(|relay| format!("nats://{}", relay.addr)).collect();
+        tokio::task::block_in_place(|| {
+            for (k, node) in nodes.iter_mut().enumerate() {
+                node.start(&stores[k], &links[k]);
+            }
         });
+        let serving = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+        let others: Vec<usize> = (0..3).filter(|it| *it != serving).collect();
+        // The clients are on the nodes that stay joined.
+        let (a, b) = (nodes[others[0]].url(), nodes[others[1]].url());
+        let load = Load::start([a.clone(), b, a]).await;
+        load.goes_on(0, "the start").await;
+
+        // The serving node separated from everything: the others take over and the load goes on.
+        let before = load.c2c_acked();
+        namespaces.separate(serving + 1, true);
+        let separated_at = Instant::now();
+        tokio::task::block_in_place(|| {
+            wait_until(TAKEOVER_BOUND, "another node serves while one is separated", || {
+                others.iter().any(|it| nodes[*it].serves())
+            })
+        });
+        let took_over = separated_at.elapsed();
+        load.goes_on(before, "the partition").await;
+        // Joined again, it finds its lease taken and does not serve beside the new holder.
+        namespaces.separate(serving + 1, false);
+        tokio::task::block_in_place(|| {
+            wait_until(Duration::from_secs(15), "the rejoined node forwards", || nodes[serving].does_not_serve())
+        });
+        assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
+
+        // A partition between the new serving node and NATS only (PostgreSQL still answers it): it
+        // cannot serve the others' clients, so it gives the lease up, and a node they reach serves.
+        let second = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+        nats_relays[second].set(Mode::Hold);
+        let held_at = Instant::now();
+        let rest: Vec<usize> = (0..3).filter(|it| *it != second).collect();
+        tokio::task::block_in_place(|| {
+            wait_until(TAKEOVER_BOUND, "a node NATS reaches serves", || rest.iter().any(|it| nodes[*it].serves()))
+        });
+        let stood_aside = held_at.elapsed();
+        assert!(nodes[second].does_not_serve(), "the node NATS cannot reach gave the lease up");
+        let before = load.c2c_acked();
+        nats_relays[second].set(Mode::Pass);
+        load.goes_on(before, "the partition from NATS").await;
+        assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
+        eprintln!("served again {took_over:?} after a partition, {stood_aside:?} after a partition from NATS only");
+        load.stop_and_check(20).await;
+        drop(nodes);
+        drop(namespaces);
     }
-    let stores: Vec<String> = postgres_relays.iter().map(|relay| through(&url, relay.addr)).collect();
-    let links: Vec<String> = nats_relays.iter().map(|relay| format!("nats://{}", relay.addr)).collect();
-    tokio::task::block_in_place(|| {
-        for (k, node) in nodes.iter_mut().enumerate() {
-            node.start(&stores[k], &links[k]);
-        }
-    });
-    let serving = tokio::task::block_in_place(|| wait_until_serving(&nodes));
-    let others: Vec<usize> = (0..3).filter(|it| *it != serving).collect();
-    // The clients are on the nodes that stay joined.
-    let (a, b) = (nodes[others[0]].url(), nodes[others[1]].url());
-    let load = Load::start([a.clone(), b, a]).await;
-    load.goes_on(0, "the start").await;
-
-    // The serving node separated from everything: the others take over and the load goes on.
-    let before = load.c2c_acked();
-    namespaces.separate(serving + 1, true);
-    let separated_at = Instant::now();
-    tokio::task::block_in_place(|| {
-        wait_until(TAKEOVER_BOUND, "another node serves while one is separated", || {
-            others.iter().any(|it| nodes[*it].serves())
-        })
-    });
-    let took_over = separated_at.elapsed();
-    load.goes_on(before, "the partition").await;
-    // Joined again, it finds its lease taken and does not serve beside the new holder.
-    namespaces.separate(serving + 1, false);
-    tokio::task::block_in_place(|| {
-        wait_until(Duration::from_secs(15), "the rejoined node forwards", || nodes[serving].does_not_serve())
-    });
-    assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
-
-    // A partition between the new serving node and NATS only (PostgreSQL still answers it): it
-    // cannot serve the others' clients, so it gives the lease up, and a node they reach serves.
-    let second = tokio::task::block_in_place(|| wait_until_serving(&nodes));
-    nats_relays[second].set(Mode::Hold);
-    let held_at = Instant::now();
-    let rest: Vec<usize> = (0..3).filter(|it| *it != second).collect();
-    tokio::task::block_in_place(|| {
-        wait_until(TAKEOVER_BOUND, "a node NATS reaches serves", || rest.iter().any(|it| nodes[*it].serves()))
-    });
-    let stood_aside = held_at.elapsed();
-    assert!(nodes[second].does_not_serve(), "the node NATS cannot reach gave the lease up");
-    let before = load.c2c_acked();
-    nats_relays[second].set(Mode::Pass);
-    load.goes_on(before, "the partition from NATS").await;
-    assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
-    eprintln!("served again {took_over:?} after a partition, {stood_aside:?} after a partition from NATS only");
-    load.stop_and_check(20).await;
-    drop(nodes);
-    drop(namespaces);
 }
