@@ -38,9 +38,11 @@ pub fn down_subject(tunnel: &str) -> String {
     format!("tincan.tunnel.{tunnel}.down")
 }
 
-/// Whether `tunnel` may name a tunnel (it is a token of NATS subjects).
+/// Whether `tunnel` may name a tunnel: 1 to 128 ASCII letters, digits, `-` and `_` (a token of
+/// NATS subjects, long enough for a node ID of 64 and a number of the node's).
 pub fn is_tunnel_id(tunnel: &str) -> bool {
-    crate::link::is_node_id(tunnel)
+    (1..=128).contains(&tunnel.len())
+        && tunnel.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
 /// What a tunnel frame carries.
@@ -162,6 +164,15 @@ mod tests {
         assert_eq!(Frame::decode(&[9, 0, 0, 0, 0, 0, 0, 0, 1]), None, "an unknown kind");
         assert_eq!(parse_close(&close_payload(Some((4000, "moved"))),), Some((4000, "moved".to_owned())));
         assert_eq!(parse_close(&close_payload(None)), None);
+    }
+
+    #[test]
+    fn a_tunnel_of_the_longest_node_id_is_named() {
+        let node = "n".repeat(64);
+        assert!(crate::link::is_node_id(&node));
+        assert!(is_tunnel_id(&format!("{node}-{:08x}-{}", u32::MAX, u64::MAX)));
+        assert!(!is_tunnel_id("a.b"), "a dot would split the subject's token");
+        assert!(!is_tunnel_id(""));
     }
 
     #[test]
