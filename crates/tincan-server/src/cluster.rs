@@ -232,7 +232,7 @@ impl Node {
         if let Some(term) = self.term() {
             let metrics = term.service.engine.metrics();
             if metrics.store_failed.load(Ordering::Relaxed) {
-                return Err("the store failed a write; this node gives up the cluster's lease".to_owned());
+                return Err("the store failed a write; this node starts its engine again from the store".to_owned());
             }
             return Ok(format!("ok: node {} serves the cluster\n", self.config.node));
         }
@@ -286,6 +286,17 @@ async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
             tracing::warn!(node = %node.config.node, epoch = term.fence.epoch, "this node no longer holds the cluster's lease; its engine stops");
             node.take_term();
             term.end().await;
+        }
+        // An engine whose store failed a write refuses every change until it reloads the store,
+        // which on one machine is a restart: here a new term, started below from the store.
+        if let Some(term) =
+            node.term().filter(|term| term.service.engine.metrics().store_failed.load(Ordering::Relaxed))
+        {
+            tracing::warn!(node = %node.config.node, "the store failed a write; the engine starts again from the store");
+            node.take_term();
+            term.end().await;
+            tokio::time::sleep(LEASE_TICK).await;
+            continue;
         }
         if let Some(fence) = fence
             && node.term().is_none()
@@ -400,14 +411,14 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
                 heard = Instant::now();
                 let delivered = match frame.kind {
                     Kind::Text => match String::from_utf8(frame.payload) {
-                        Ok(text) => socket.send(Message::Text(text.into())).await,
+                        Ok(text) => bounded(socket.send(Message::Text(text.into()))).await,
                         Err(_) => break Some(node_moved()),
                     },
-                    Kind::Binary => socket.send(Message::Binary(frame.payload.into())).await,
+                    Kind::Binary => bounded(socket.send(Message::Binary(frame.payload.into()))).await,
                     Kind::Close => {
                         let close = tunnel::parse_close(&frame.payload)
                             .map(|(code, reason)| CloseFrame { code, reason: Utf8Bytes::from(reason) });
-                        let _ = socket.send(Message::Close(close)).await;
+                        let _ = bounded(socket.send(Message::Close(close))).await;
                         // The owner closed: nothing to tell it.
                         return;
                     }
@@ -450,6 +461,17 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
     }
 }
 
+/// How long one write to a client may wait for it to take data: as long as a local connection
+/// waits (a client this slow is closed, and resumes when it returns).
+const CLIENT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A write to a client, failed when the client takes nothing for [`CLIENT_WRITE_TIMEOUT`].
+async fn bounded(write: impl Future<Output = Result<(), axum::Error>>) -> Result<(), axum::Error> {
+    tokio::time::timeout(CLIENT_WRITE_TIMEOUT, write)
+        .await
+        .unwrap_or_else(|_| Err(axum::Error::new(io::Error::from(io::ErrorKind::TimedOut))))
+}
+
 /// Takes the tunnels other nodes open to this one, and serves each with the engine while this
 /// node holds the lease (and answers `moved` when it does not).
 async fn serve_tunnels(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
@@ -472,7 +494,12 @@ async fn serve_tunnels(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()
             if nats.publish(reply, "ok".into()).await.is_err() {
                 continue;
             }
-            tokio::spawn(serve_tunnel(node.clone(), term, id, up));
+            // Taken with the term: a term that ends from now on closes this connection.
+            let stopped = term.stop.subscribe();
+            if *stopped.borrow() {
+                continue;
+            }
+            tokio::spawn(serve_tunnel(node.clone(), term, stopped, id, up));
         }
     }))
 }
@@ -484,7 +511,13 @@ enum Out {
 }
 
 /// Runs one tunnel's connection on `term`'s engine.
-async fn serve_tunnel(node: Arc<Node>, term: Arc<Term>, id: String, up: async_nats::Subscriber) {
+async fn serve_tunnel(
+    node: Arc<Node>,
+    term: Arc<Term>,
+    stopped: watch::Receiver<bool>,
+    id: String,
+    up: async_nats::Subscriber,
+) {
     let nats = node.link.nats().clone();
     let (in_tx, in_rx) = mpsc::channel(TUNNEL_QUEUE);
     let (out_tx, out_rx) = mpsc::channel(TUNNEL_QUEUE);
@@ -500,7 +533,7 @@ async fn serve_tunnel(node: Arc<Node>, term: Arc<Term>, id: String, up: async_na
     let on_login = move || {
         let _ = logged_in.try_send(Out::LoggedIn);
     };
-    ws::serve(term.service.engine.clone(), socket, term.stop.subscribe(), None, login_timeout, on_login).await;
+    ws::serve(term.service.engine.clone(), socket, stopped, None, login_timeout, on_login).await;
     reader.abort();
     let _ = writer.await;
 }
@@ -591,6 +624,11 @@ impl Sink<Message> for TunnelSocket {
     }
 }
 
+/// The largest body one NATS message carries beside its headers.
+fn max_body(max_payload: usize) -> usize {
+    max_payload.saturating_sub(64 * 1024)
+}
+
 /// Headers that belong to one hop, not to the request or answer carried.
 fn hop_by_hop(name: &str) -> bool {
     matches!(
@@ -605,7 +643,7 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     let nats = node.link.nats();
     let max_payload = nats.server_info().max_payload;
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, max_payload.saturating_sub(64 * 1024)).await else {
+    let Ok(body) = axum::body::to_bytes(body, max_body(max_payload)).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than one node can pass to another\n")
             .into_response();
     };
@@ -678,7 +716,7 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
             let (nats, node) = (nats.clone(), node.clone());
             tokio::spawn(async move {
                 let (headers, body) = match node.term() {
-                    Some(term) => answer_http(&term, message).await,
+                    Some(term) => answer_http(&term, message, nats.server_info().max_payload).await,
                     None => {
                         let mut headers = async_nats::HeaderMap::new();
                         headers.insert(MOVED_HEADER, "1");
@@ -694,7 +732,11 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
 }
 
 /// Runs a forwarded HTTP request through the term's routes.
-async fn answer_http(term: &Term, message: async_nats::Message) -> (async_nats::HeaderMap, bytes::Bytes) {
+async fn answer_http(
+    term: &Term,
+    message: async_nats::Message,
+    max_payload: usize,
+) -> (async_nats::HeaderMap, bytes::Bytes) {
     let mut answer = async_nats::HeaderMap::new();
     let Some(headers) = message.headers else {
         answer.insert(STATUS_HEADER, "400");
@@ -713,7 +755,14 @@ async fn answer_http(term: &Term, message: async_nats::Message) -> (async_nats::
     let Ok(response): Result<Response, Infallible> =
         tower_service::Service::call(&mut term.router.clone(), request).await;
     let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let largest = max_body(max_payload);
+    let Ok(body) = axum::body::to_bytes(body, largest).await else {
+        answer.insert(STATUS_HEADER, "502");
+        let text = format!(
+            "the answer is larger than one node can pass to another ({largest} bytes); ask the node that serves the cluster\n"
+        );
+        return (answer, text.into());
+    };
     answer.insert(STATUS_HEADER, parts.status.as_str());
     to_nats_headers(&parts.headers, &mut answer);
     (answer, body)
