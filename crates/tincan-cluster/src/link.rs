@@ -47,8 +47,14 @@ pub fn call_subject(node: &str) -> String {
 /// Whether `node` may name a node: 1 to 64 ASCII letters, digits, `-` and `_` (it is a token of
 /// NATS subjects).
 pub fn is_node_id(node: &str) -> bool {
-    (1..=64).contains(&node.len())
-        && node.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    is_subject_token(node, 64)
+}
+
+/// Whether `text` is 1 to `max` ASCII letters, digits, `-` and `_`: one token of a NATS subject
+/// that needs no escaping.
+pub(crate) fn is_subject_token(text: &str, max: usize) -> bool {
+    (1..=max).contains(&text.len())
+        && text.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
 /// An operation forwarded to the owner of its shard.

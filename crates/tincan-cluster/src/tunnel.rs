@@ -41,8 +41,7 @@ pub fn down_subject(tunnel: &str) -> String {
 /// Whether `tunnel` may name a tunnel: 1 to 128 ASCII letters, digits, `-` and `_` (a token of
 /// NATS subjects, long enough for a node ID of 64 and a number of the node's).
 pub fn is_tunnel_id(tunnel: &str) -> bool {
-    (1..=128).contains(&tunnel.len())
-        && tunnel.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    crate::link::is_subject_token(tunnel, 128)
 }
 
 /// What a tunnel frame carries.
