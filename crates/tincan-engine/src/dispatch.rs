@@ -264,7 +264,7 @@ fn dispatch_group_message(
             if let Some(member) = group.member(&user)
                 && member.join_seq < record.seq
             {
-                receivers.push((user, render::group_conv_state(group, member)));
+                receivers.push((user, render::group_conv_state(&state, member)));
             }
         }
         for (user, leave_seq, _) in &state.recently_left {
@@ -371,7 +371,7 @@ fn dispatch_group_revision(
             if let Some(member) = group.member(&user)
                 && member.join_seq < record.seq
             {
-                receivers.push((user, render::group_conv_state(group, member)));
+                receivers.push((user, render::group_conv_state(&state, member)));
             }
         }
     }

@@ -236,15 +236,17 @@ pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
 }
 
 /// A member's conversation state in a group.
-pub(crate) fn group_conv_state(group: &Group, member: &Member) -> ConvState {
+pub(crate) fn group_conv_state(state: &crate::state::GroupState, member: &Member) -> ConvState {
+    let shown = state.shown_seq();
     ConvState {
-        unread: member.read.unread(group.max_seq(), group.excluded()),
-        max_seq: group.max_seq(),
-        read_seq: member.read.read_seq(),
+        unread: member.read.unread(shown, state.group.excluded()),
+        max_seq: shown,
+        read_seq: member.read.read_seq().min(shown),
     }
 }
 
 /// A side's conversation state in a C2C pair.
 pub(crate) fn pair_conv_state(state: &crate::state::PairState, side: Side) -> ConvState {
-    ConvState { unread: state.unread_of(side), max_seq: state.max_seq, read_seq: state.read_of(side).read_seq() }
+    let shown = state.shown_seq();
+    ConvState { unread: state.unread_of(side), max_seq: shown, read_seq: state.read_of(side).read_seq().min(shown) }
 }

@@ -573,8 +573,23 @@ impl PairState {
         }
     }
 
+    /// The newest seq readers are shown: that of the newest message stored and pushed.
+    ///
+    /// `max_seq` moves when a send is decided, before its message is stored; until then the
+    /// conversation neither shows the message nor counts it, so that an unread count agrees
+    /// with the last message listed beside it and never goes back when the write fails.
+    pub(crate) fn shown_seq(&self) -> u64 {
+        self.last_message.as_ref().map_or(0, |last| last.seq)
+    }
+
+    /// `side`'s unread messages among those shown.
     pub(crate) fn unread_of(&self, side: Side) -> u64 {
-        self.read_of(side).unread(self.max_seq, &self.excluded)
+        self.unread_through(side, self.shown_seq())
+    }
+
+    /// `side`'s unread messages up to `seq` (a seq being decided, for what the decision tells).
+    pub(crate) fn unread_through(&self, side: Side, seq: u64) -> u64 {
+        self.read_of(side).unread(seq, &self.excluded)
     }
 }
 
@@ -711,6 +726,11 @@ impl GroupState {
         if self.last_message.as_ref().is_none_or(|last| last.seq < record.seq) {
             self.last_message = Some(record.clone());
         }
+    }
+
+    /// The newest seq members are shown (see [`PairState::shown_seq`]).
+    pub(crate) fn shown_seq(&self) -> u64 {
+        self.last_message.as_ref().map_or(0, |last| last.seq)
     }
 
     /// Whether the group certainly has no message after position `after_pos`, so that a replay

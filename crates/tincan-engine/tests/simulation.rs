@@ -946,3 +946,70 @@ async fn seeded_runs_keep_every_invariant() {
         done.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic()));
     }
 }
+
+/// `reader`'s entry for `conv_id` in its conversation list: unread count and last message's seq.
+async fn listed(sim: &mut Sim, reader: usize, conv_id: &str) -> (u64, u64) {
+    let listed = sim.call(reader, "conv_get_list", json!({})).await.expect("conv_get_list");
+    let conv = listed["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|conv| conv["conv_id"] == conv_id)
+        .unwrap_or_else(|| panic!("{conv_id} is not listed: {listed}"))
+        .clone();
+    (conv["conv_unread_num"].as_u64().unwrap(), conv["conv_last_msg"]["message_seq"].as_u64().unwrap())
+}
+
+/// A message counts as unread when it is stored, not when its seq is given: between the two a
+/// conversation list shows the previous last message and the previous count (not a count one
+/// higher beside a last message that does not explain it), and reading everything in between
+/// reads what was shown, leaving the message being stored unread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_counts_as_unread_once_stored() {
+    let mut sim = Sim::new(1).await;
+    let data = json!({"create_group_param_group_name": "held", "create_group_param_group_type": 1,
+                      "create_group_param_group_member_array": [
+                          {"group_member_info_identifier": user(1), "group_member_info_member_role": 0}]});
+    let answer = sim.call(0, "group_create", data).await.expect("group_create");
+    let group = answer["create_group_result_groupid"].as_str().unwrap().to_owned();
+    for conv in [Conv::c2c(0, 1), Conv::Group(group)] {
+        sim.send(0, conv.clone(), false).await;
+        sim.settle().await;
+        let (conv_id, conv_type) = conv.wire(1);
+        let before = listed(&mut sim, 1, &conv_id).await;
+        assert!(before.0 >= 1, "{conv:?}: the first message is unread: {before:?}");
+
+        sim.store.hold_applies();
+        let engine = sim.engine.clone();
+        let session = sim.devices[0].session.clone().expect("u0 is connected");
+        let (to, _) = conv.wire(0);
+        let message = json!({"conv_id": to, "conv_type": conv_type, "message": {
+            "message_elem_array": [{"elem_type": 0, "text_elem_content": "held"}],
+            "message_client_time": sim.clock.now_secs(),
+            "message_rand": 777,
+        }});
+        let message = serde_json::value::to_raw_value(&message).unwrap();
+        let sending = tokio::spawn(async move { engine.call(&session, "msg_send", Some(&message)).await });
+        let waited = std::time::Instant::now();
+        while sim.store.held_applies() == 0 {
+            assert!(waited.elapsed() < std::time::Duration::from_secs(10), "the send reaches the store");
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        assert_eq!(listed(&mut sim, 1, &conv_id).await, before, "{conv:?} while the message is being stored");
+
+        let engine = sim.engine.clone();
+        let session = sim.devices[1].session.clone().expect("u1 is connected");
+        let everything = serde_json::value::to_raw_value(&json!({"conversation_id": ""})).unwrap();
+        let reading = tokio::spawn(async move { engine.call(&session, "conv_clean_unread", Some(&everything)).await });
+        // Long enough for the read to be decided, behind the held write.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        sim.store.release_applies();
+        let sent: Value = serde_json::from_str(&sending.await.unwrap().expect("the send succeeds")).unwrap();
+        reading.await.unwrap().expect("reading everything succeeds");
+        sim.settle().await;
+        let seq = sent["message"]["message_seq"].as_u64().unwrap();
+        assert_eq!(listed(&mut sim, 1, &conv_id).await, (1, seq), "{conv:?}: the message stored during the read");
+        sim.call(1, "conv_clean_unread", json!({"conversation_id": ""})).await.expect("conv_clean_unread");
+    }
+    sim.engine.shutdown().await;
+}

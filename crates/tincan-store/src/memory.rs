@@ -8,7 +8,9 @@
 //! [`Store`] from [`MemoryStore::open`], and may later open another reader and writer over the
 //! same committed data, which is what a restart finds.
 //! It can also make the next applies or reads fail as a store that cannot work for a while
-//! ([`MemoryStore::fail_next_applies`], [`MemoryStore::fail_next_reads`]).
+//! ([`MemoryStore::fail_next_applies`], [`MemoryStore::fail_next_reads`]), and hold applies
+//! until told to go on, as a slow disk would ([`MemoryStore::hold_applies`]), so that a test
+//! can look at the engine while a write is decided and not yet stored.
 //!
 //! A batch is atomic: every change to the maps records how to undo itself, and a batch that
 //! fails part-way undoes its changes, newest first, before it returns the error.
@@ -20,7 +22,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Bound::{Excluded, Included, Unbounded};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use tincan_core::conv::ConvKey;
 use tincan_core::history::HistoryPlan;
@@ -38,6 +40,8 @@ use crate::{
 #[derive(Clone, Default)]
 pub struct MemoryStore {
     shared: Arc<Mutex<Shared>>,
+    /// Wakes applies waiting while [`Shared::holding`].
+    gate: Arc<Condvar>,
 }
 
 impl MemoryStore {
@@ -59,7 +63,7 @@ impl MemoryStore {
 
     /// A writer over this store's data.
     pub fn writer(&self) -> MemoryWriter {
-        MemoryWriter { shared: Arc::clone(&self.shared) }
+        MemoryWriter { shared: Arc::clone(&self.shared), gate: Arc::clone(&self.gate) }
     }
 
     /// Makes the next `count` calls of [`StoreWrite::apply`], through any writer of this store,
@@ -75,6 +79,23 @@ impl MemoryStore {
     pub fn fail_next_reads(&self, count: usize) {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner).failing_reads = count;
     }
+
+    /// Makes every later call of [`StoreWrite::apply`] wait, before it reads or stores anything,
+    /// until [`MemoryStore::release_applies`].
+    pub fn hold_applies(&self) {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner).holding = true;
+    }
+
+    /// Lets the held applies go on, and later ones not wait.
+    pub fn release_applies(&self) {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner).holding = false;
+        self.gate.notify_all();
+    }
+
+    /// How many applies are waiting for [`MemoryStore::release_applies`].
+    pub fn held_applies(&self) -> usize {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner).held
+    }
 }
 
 /// The reading half of a [`MemoryStore`].
@@ -85,6 +106,7 @@ pub struct MemoryReader {
 /// The writing half of a [`MemoryStore`].
 pub struct MemoryWriter {
     shared: Arc<Mutex<Shared>>,
+    gate: Arc<Condvar>,
 }
 
 /// What every handle shares.
@@ -95,6 +117,10 @@ struct Shared {
     failing_applies: usize,
     /// Reads still to fail.
     failing_reads: usize,
+    /// Whether applies wait ([`MemoryStore::hold_applies`]).
+    holding: bool,
+    /// How many applies wait.
+    held: usize,
 }
 
 /// The stored data: a map per SQLite table, keyed by its primary key, and maps standing for the
@@ -169,6 +195,16 @@ struct Member {
 
 impl StoreWrite for MemoryWriter {
     fn apply(&mut self, ops: &[WriteOp], head_pos: u64) -> StoreResult<()> {
+        {
+            let mut shared = lock(&self.shared)?;
+            if shared.holding {
+                shared.held += 1;
+                while shared.holding {
+                    shared = self.gate.wait(shared).unwrap_or_else(PoisonError::into_inner);
+                }
+                shared.held -= 1;
+            }
+        }
         // Receipts for one message within a batch are written once, with the state of its source
         // when the batch is written, which includes every one of them; a message has one source,
         // recognised by its address, which the ops keep alive until then. The sources are read

@@ -64,7 +64,7 @@ pub(crate) fn conv_state_for(session: &Session, conv: &ConvKey) -> ConvState {
             let Some(state) = session.app.group(group_id) else { return ConvState::default() };
             let state = lock(&state);
             match state.group.member(session.user()) {
-                Some(member) => render::group_conv_state(&state.group, member),
+                Some(member) => render::group_conv_state(&state, member),
                 None => ConvState::default(),
             }
         }

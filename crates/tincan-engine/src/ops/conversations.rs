@@ -175,7 +175,7 @@ pub(crate) fn group_info_locked(
     settings: &ConvSettings,
 ) -> Option<ConvInfo> {
     let member = state.group.member(me)?;
-    let conv = render::group_conv_state(&state.group, member);
+    let conv = render::group_conv_state(state, member);
     let last = state.last_message.as_ref().filter(|record| record.seq > member.join_seq || is_meeting(&state.group));
     let last_msg = last.map(|record| {
         let view =
@@ -372,9 +372,9 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                     || lock(&state),
                     |state| {
                         let seq = match target {
-                            ReadTarget::All => state.max_seq,
-                            ReadTarget::Seq(seq) => seq.min(state.max_seq),
-                            ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.max_seq),
+                            ReadTarget::All => state.shown_seq(),
+                            ReadTarget::Seq(seq) => seq.min(state.shown_seq()),
+                            ReadTarget::UpTo(_) => seq_for_time.unwrap_or(0).min(state.shown_seq()),
                         };
                         let unread_before = state.unread_of(side);
                         if !state.read_of_mut(side).advance(seq, now) {
@@ -417,7 +417,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                     |state| {
                         let seq = match target {
                             ReadTarget::Seq(seq) => seq,
-                            ReadTarget::All | ReadTarget::UpTo(_) => state.group.max_seq(),
+                            ReadTarget::All | ReadTarget::UpTo(_) => state.shown_seq(),
                         };
                         match state.group.advance_read(me, seq, now) {
                             None => {
@@ -434,7 +434,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                             state.group.publish_read(me);
                         }
                         let Some(member) = state.group.member(me) else { return Ok(Decision::Nothing(())) };
-                        let conv_state = render::group_conv_state(&state.group, member);
+                        let conv_state = render::group_conv_state(state, member);
                         let ops = read_ops(
                             session,
                             conv,
@@ -524,7 +524,7 @@ impl Engine {
                             return Ok(Decision::Nothing(true));
                         }
                         let Some(member) = state.group.member(me) else { return Ok(Decision::Nothing(true)) };
-                        let conv_state = render::group_conv_state(&state.group, member);
+                        let conv_state = render::group_conv_state(state, member);
                         let stored = member.read.stored();
                         let ops = read_ops(
                             session,

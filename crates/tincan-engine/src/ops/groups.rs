@@ -941,14 +941,14 @@ pub(crate) async fn get_joined(
                 group_base_info_group_type: group.group_type(),
                 group_base_info_face_url: group.profile.face_url.clone(),
                 group_base_info_info_seq: group.info_seq(),
-                group_base_info_latest_seq: group.max_seq(),
+                group_base_info_latest_seq: state.shown_seq(),
                 group_base_info_readed_seq: member.read.read_seq(),
                 group_base_info_msg_flag: *recv_opt,
                 group_base_info_is_shutup_all: group.profile.shutup_all,
                 group_base_info_self_info: GroupSelfInfo {
                     group_self_info_join_time: member.join_time,
                     group_self_info_role: member.role,
-                    group_self_info_unread_num: member.read.unread(group.max_seq(), group.excluded()),
+                    group_self_info_unread_num: member.read.unread(state.shown_seq(), group.excluded()),
                     group_self_info_msg_flag: *recv_opt,
                 },
             })

@@ -310,7 +310,7 @@ fn send_online(
                 engine.hub().online_among(app.sdkappid, group.n_members(), group.members().map(|(user, _)| user));
             for user in online {
                 if let Some(member) = group.member(&user) {
-                    receivers.push((user, render::group_conv_state(group, member)));
+                    receivers.push((user, render::group_conv_state(&state, member)));
                 }
             }
         }
@@ -398,7 +398,7 @@ impl Engine {
                 if let Some(member) = group.member(&user)
                     && !receivers.iter().any(|(it, _)| *it == user)
                 {
-                    receivers.push((user, render::group_conv_state(group, member)));
+                    receivers.push((user, render::group_conv_state(&state, member)));
                 }
             }
             let elem = serde_json::json!({
@@ -650,7 +650,7 @@ async fn send_c2c(
             ];
             if after_send {
                 let mut event = outgoing.event(engine, session, peer.as_str(), None, seq);
-                event.unread = peer_unread_elsewhere + state.unread_of(side.other());
+                event.unread = peer_unread_elsewhere + state.unread_through(side.other(), seq);
                 ops.extend(engine.callback_op(app.sdkappid, CALLBACK_C2C_AFTER_SEND, &CallbackEvent::AfterSend(event)));
             }
             Ok(Decision::write(ops, Tell::devices_but(app.sdkappid, session.device), seq))

@@ -42,7 +42,7 @@ use crate::state::{AccountConvs, AppState, GroupState, PairState, lock};
 
 /// What a change may use and ask for, beside the settings it changes.
 struct Change {
-    /// The conversation's newest seq.
+    /// The conversation's newest seq shown (see [`PairState::shown_seq`]).
     max_seq: u64,
     /// The server's clock, in seconds.
     now: u64,
@@ -61,8 +61,8 @@ enum Held<'a> {
 impl Held<'_> {
     fn max_seq(&self) -> u64 {
         match self {
-            Held::Pair { state, .. } => state.as_ref().map_or(0, |state| state.max_seq),
-            Held::Group { state, .. } => state.group.max_seq(),
+            Held::Pair { state, .. } => state.as_ref().map_or(0, |state| state.shown_seq()),
+            Held::Group { state, .. } => state.shown_seq(),
         }
     }
 
@@ -79,7 +79,7 @@ impl Held<'_> {
         let me = session.user();
         match self {
             Held::Pair { state: Some(state), side, peer } => {
-                let max_seq = state.max_seq;
+                let max_seq = state.shown_seq();
                 if !state.read_of_mut(*side).advance(max_seq, now) {
                     return Vec::new();
                 }
@@ -89,12 +89,12 @@ impl Held<'_> {
             }
             Held::Pair { state: None, .. } => Vec::new(),
             Held::Group { state, group_id } => {
-                let max_seq = state.group.max_seq();
+                let max_seq = state.shown_seq();
                 if state.group.advance_read(me, max_seq, now) != Some(true) {
                     return Vec::new();
                 }
                 let Some(member) = state.group.member(me) else { return Vec::new() };
-                let conv_state = render::group_conv_state(&state.group, member);
+                let conv_state = render::group_conv_state(state, member);
                 let stored = member.read.stored();
                 read_ops(session, conv, group_id.as_str(), ConvType::GROUP, conv_state, stored, false)
             }
