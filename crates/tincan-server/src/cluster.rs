@@ -51,6 +51,12 @@ pub const LEASE_TICK: Duration = Duration::from_secs(1);
 const TERM_POLL: Duration = Duration::from_millis(100);
 /// How long a node may be cut off from NATS before it gives the lease up.
 const NATS_GRACE: Duration = Duration::from_secs(2);
+/// How many times in a row a node holding the lease may fail to open the store and start the
+/// engine before it stands aside.
+const START_FAILURES_MAX: u32 = 3;
+/// How long a node that failed so stands aside: long enough for another node to take the lease
+/// (which, being sticky, it then keeps while it lives).
+const ASIDE_AFTER_FAILURES: Duration = Duration::from_secs(10);
 /// How long an edge waits for the holder to take a tunnel.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long an edge waits for the holder to answer an HTTP request.
@@ -270,6 +276,11 @@ impl Node {
 /// node's connections which node holds it.
 async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
     let mut cut_off_since: Option<Instant> = None;
+    // A holder that cannot start its engine (the store will not open for it: an older version
+    // during an upgrade, a database it may not read) would keep the sticky lease and nobody
+    // would serve; after a few tries it stands aside for a while, so that another node serves.
+    let mut start_failures = 0;
+    let mut aside_until: Option<Instant> = None;
     loop {
         // A node cut off from NATS cannot serve the others' clients: past a grace (a NATS
         // server restarting) it gives the lease up, so that a node they can reach takes it, and
@@ -279,7 +290,9 @@ async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
         } else {
             cut_off_since.get_or_insert_with(Instant::now);
         }
-        node.keeper().stand_aside(cut_off_since.is_some_and(|since| since.elapsed() >= NATS_GRACE));
+        let cut_off = cut_off_since.is_some_and(|since| since.elapsed() >= NATS_GRACE);
+        let failed = aside_until.is_some_and(|until| Instant::now() < until);
+        node.keeper().stand_aside(cut_off || failed);
         let fence = node.keeper().fence(LEASE_SHARD);
         let current = node.term();
         if let Some(term) = current.filter(|term| Some(term.fence) != fence) {
@@ -303,11 +316,19 @@ async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
         {
             match node.start_term(fence).await {
                 Ok(term) => {
+                    start_failures = 0;
                     tracing::info!(node = %node.config.node, epoch = fence.epoch, "this node holds the cluster's lease and serves it");
                     *node.term.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(term));
                 }
                 Err(err) => {
-                    tracing::error!(node = %node.config.node, error = %err, "cannot serve the cluster; trying again");
+                    start_failures += 1;
+                    if start_failures < START_FAILURES_MAX {
+                        tracing::error!(node = %node.config.node, error = %err, "cannot serve the cluster; trying again");
+                    } else {
+                        tracing::error!(node = %node.config.node, error = %err, aside_secs = ASIDE_AFTER_FAILURES.as_secs(), "cannot serve the cluster; standing aside for another node");
+                        start_failures = 0;
+                        aside_until = Some(Instant::now() + ASIDE_AFTER_FAILURES);
+                    }
                     tokio::time::sleep(LEASE_TICK).await;
                 }
             }

@@ -15,11 +15,16 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tincan_engine::EngineConfig;
 use tincan_proto::api::get_message_list::GetMsgListParams;
-use tincan_proto::enums::{ConvType, GroupType};
+use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::{Message, UserId};
 use tincan_sdk::admin::AdminClient;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
+use tincan_server::{ClusterConfig, ClusterNode};
+use tincan_store::StoreError;
+use tincan_store::lease::Leases;
+use tincan_store_postgres::PostgresLeases;
 use tincan_store_postgres::testing::TestDatabase;
 use tincan_testkit::{KEY, SDKAPPID};
 
@@ -356,6 +361,217 @@ async fn a_cluster_serves_clients_on_every_node_and_loses_nothing_when_its_servi
     load.goes_on(before, "the pause").await;
     assert_eq!(nodes.iter().filter(|node| node.serves()).count(), 1, "one node serves");
     load.stop_and_check(10 * kills).await;
+}
+
+/// A node that holds the lease but cannot open the store (an older version during an upgrade,
+/// a database it may not read) tries a few times and stands aside, and a node that can open it
+/// serves the cluster: the lease, sticky to a live holder, is not kept by one that cannot use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
+    let database = TestDatabase::create();
+    let store = database.url().to_owned();
+    let nats = nats_url();
+    let data = tempfile::tempdir().unwrap();
+    let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let node_config = ClusterConfig {
+        node: "broken".to_owned(),
+        nats_url: nats.clone(),
+        leases: Arc::new(PostgresLeases::open(&store).unwrap()),
+        open_store: {
+            let attempts = attempts.clone();
+            Arc::new(move || {
+                attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Err(StoreError::Corrupt("this node's version does not know the schema".to_owned()))
+            })
+        },
+        engine: EngineConfig {
+            data_dir: data.path().to_owned(),
+            pinned_app: None,
+            clock: Arc::new(tincan_engine::SystemClock),
+            random: Arc::new(tincan_engine::SystemRandom),
+            webhooks: None,
+            webhook_queue_max: 1_000,
+            heartbeat_interval: tincan_engine::DEFAULT_HEARTBEAT_INTERVAL,
+            receipt_cells_per_group: tincan_engine::DEFAULT_RECEIPT_CELLS_PER_GROUP,
+            pacing: tincan_engine::Pacing::Timers,
+            revoke_time_limit: tincan_engine::DEFAULT_REVOKE_TIME_LIMIT,
+            media: None,
+        },
+        media_quota: None,
+    };
+    let broken = ClusterNode::bind(SocketAddr::from(([127, 0, 0, 1], 0)), node_config).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let broken = tokio::spawn(broken.run(async move {
+        let _ = stopped.await;
+    }));
+    tokio::task::block_in_place(|| {
+        wait_until(WAIT, "the broken node takes the lease and tries to serve", || {
+            attempts.load(std::sync::atomic::Ordering::SeqCst) >= 1
+        })
+    });
+    let mut good = Node {
+        id: "good".to_owned(),
+        addr: SocketAddr::from(([127, 0, 0, 1], free_port())),
+        netns: None,
+        data: tempfile::tempdir().unwrap(),
+        child: None,
+    };
+    good.start(&store, &nats);
+    let waited = tokio::task::block_in_place(|| {
+        wait_until(Duration::from_secs(20), "the node that can open the store serves", || good.serves())
+    });
+    eprintln!(
+        "served {waited:?} after the node that can start joined; the broken node tried {} times",
+        attempts.load(std::sync::atomic::Ordering::SeqCst)
+    );
+    let leases = PostgresLeases::open(&store).unwrap().leases().unwrap();
+    assert_eq!(leases[0].node.as_deref(), Some("good"), "{leases:?}");
+    let (alice, _) = Client::connect(config(good.url(), "alice")).await.unwrap();
+    let (_bob, _) = Client::connect(config(good.url(), "bob")).await.unwrap();
+    alice.send_text("bob", ConvType::C2C, "served", false).await.unwrap();
+    let _ = stop.send(());
+    broken.await.unwrap().unwrap();
+}
+
+/// Receipts stay exact and coalesced across the cluster: a group's readers are spread over the
+/// three nodes, half of them read before the serving node is killed and half after. Every receipt
+/// push the sender gets counts at least as many readers as the one before, read and unread always
+/// add up to the readers, and the last counts every one; the read and unread member lists are
+/// exactly who read and who did not, before the kill and after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn group_receipts_from_readers_on_every_node_stay_exact_and_never_go_back() {
+    const READERS: usize = 12;
+    let database = TestDatabase::create();
+    let store = database.url().to_owned();
+    let nats = nats_url();
+    let mut nodes = start_nodes(&store, &nats);
+    let (alice, mut alice_events) = Client::connect(config(nodes[0].url(), "alice")).await.unwrap();
+    let names: Vec<String> = (0..READERS).map(|n| format!("reader{n}")).collect();
+    let mut readers = Vec::new();
+    for (n, name) in names.iter().enumerate() {
+        readers.push(Client::connect(config(nodes[n % nodes.len()].url(), name)).await.unwrap().0);
+    }
+    let group_id =
+        tincan_testkit::create_group(&alice, GroupType::WORK, &names.iter().map(String::as_str).collect::<Vec<_>>())
+            .await;
+    let mut sent = Vec::new();
+    for n in 0..3 {
+        sent.push(alice.send_text(&group_id, ConvType::GROUP, &format!("read me {n}"), true).await.unwrap());
+    }
+    // Alice's receipt pushes as they come: (read, unread) by message.
+    let pushed: Arc<Mutex<Pushed>> = Arc::default();
+    let watcher = {
+        let pushed = pushed.clone();
+        tokio::spawn(async move {
+            while let Some(event) = alice_events.next().await {
+                if let Event::Receipts(receipts) = event {
+                    let mut pushed = pushed.lock().unwrap();
+                    for receipt in receipts {
+                        let counts = (receipt.msg_receipt_read_count, receipt.msg_receipt_unread_count);
+                        pushed.entry(receipt.msg_receipt_msg_id).or_default().push(counts);
+                    }
+                }
+            }
+        })
+    };
+    let (first, second) = readers.split_at(READERS / 2);
+    let (first_names, second_names) = names.split_at(READERS / 2);
+
+    read_receipted(first, &group_id, &sent).await;
+    pushed_until(&pushed, &sent, first.len()).await;
+    check_read_members(&alice, &sent, first_names, second_names).await;
+
+    let serving = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+    nodes[serving].kill();
+    nodes[serving].start(&store, &nats);
+    read_receipted(second, &group_id, &sent).await;
+    pushed_until(&pushed, &sent, READERS).await;
+    check_read_members(&alice, &sent, &names, &[]).await;
+    watcher.abort();
+
+    let pushed = std::mem::take(&mut *pushed.lock().unwrap());
+    for message in &sent {
+        let counts = &pushed[&message.message_msg_id];
+        assert!(counts.windows(2).all(|pair| pair[0].0 <= pair[1].0), "a receipt count went back: {counts:?}");
+        assert!(
+            counts.iter().all(|(read, unread)| read + unread == READERS as u64),
+            "read and unread do not add up to the readers: {counts:?}"
+        );
+        eprintln!("receipt pushes for {}: {counts:?}", message.message_msg_id);
+    }
+    let receipts = alice.get_receipts(&sent).await.unwrap();
+    assert!(receipts.iter().all(|receipt| receipt.msg_receipt_read_count == READERS as u64), "{receipts:?}");
+}
+
+/// The receipt pushes a sender got, as (read, unread) counts by message ID, in order.
+type Pushed = BTreeMap<String, Vec<(u64, u64)>>;
+
+/// Each of `readers` sends receipts for `sent` as it finds them in its history, trying again
+/// while the cluster changes hands.
+async fn read_receipted(readers: &[Client], group_id: &str, sent: &[Message]) {
+    let ids: BTreeSet<&str> = sent.iter().map(|message| message.message_msg_id.as_str()).collect();
+    for reader in readers {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let params = GetMsgListParams { msg_getmsglist_param_count: 100, ..Default::default() };
+            let receipted = match reader.get_message_list(group_id, ConvType::GROUP, params).await {
+                Ok(history) => {
+                    let mine: Vec<Message> =
+                        history.into_iter().filter(|message| ids.contains(message.message_msg_id.as_str())).collect();
+                    assert_eq!(mine.len(), sent.len(), "a reader's history holds every message");
+                    reader.send_receipts(&mine).await
+                }
+                Err(err) => Err(err),
+            };
+            match receipted {
+                Ok(()) => break,
+                Err(err) => assert!(Instant::now() < deadline, "a reader's receipts were refused: {err:?}"),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// Waits until the sender was told that `count` members read each of `sent`.
+async fn pushed_until(pushed: &Mutex<Pushed>, sent: &[Message], count: usize) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let reached = {
+            let pushed = pushed.lock().unwrap();
+            sent.iter().all(|message| {
+                pushed
+                    .get(&message.message_msg_id)
+                    .and_then(|counts| counts.last())
+                    .is_some_and(|(read, _)| *read >= count as u64)
+            })
+        };
+        if reached {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the sender was not told of {count} readers: {:?}", pushed.lock().unwrap());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The read and unread member lists of each of `sent` are exactly `read` and `unread`.
+async fn check_read_members(sender: &Client, sent: &[Message], read: &[String], unread: &[String]) {
+    for message in sent {
+        for (filter, expected) in [(ReadMembersFilter::READ, read), (ReadMembersFilter::UNREAD, unread)] {
+            let deadline = Instant::now() + WAIT;
+            let page = loop {
+                match sender.get_read_members(message, filter, 0, 100).await {
+                    Ok(page) => break page,
+                    Err(err) => assert!(Instant::now() < deadline, "the member list was refused: {err:?}"),
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            };
+            let listed: BTreeSet<&str> =
+                page.members.iter().map(|member| member.group_member_info_identifier.as_str()).collect();
+            let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
+            assert_eq!(listed, expected, "the {filter:?} members of {}", message.message_msg_id);
+            assert!(page.is_finished);
+        }
+    }
 }
 
 /// A NATS server of the test's own, so that the test can stop and restart it.
