@@ -9,6 +9,11 @@
 //! the client reconnects and resumes rather than silently missing a push. Each side sends a
 //! [`Kind::Keepalive`] after [`KEEPALIVE`] without other traffic, and gives the tunnel up after
 //! [`SILENCE_MAX`] without any (the other node died).
+//!
+//! A WebSocket message larger than one NATS message (a history page of large messages is over
+//! NATS's default limit of 1 MiB) goes as several frames ([`Sequence::split`]): [`Kind::Part`]
+//! frames with its first pieces, then a frame of its own kind with the last; the receiving side
+//! joins them ([`Joiner`]) up to a bound, and closes the tunnel past it.
 
 use std::time::Duration;
 
@@ -58,6 +63,9 @@ pub enum Kind {
     LoggedIn = 4,
     /// Nothing: the side is alive.
     Keepalive = 5,
+    /// A piece of a message too large for one NATS message; the next frame of kind
+    /// [`Kind::Text`] or [`Kind::Binary`] carries its last piece and says what it is.
+    Part = 6,
 }
 
 impl Kind {
@@ -68,6 +76,7 @@ impl Kind {
             3 => Kind::Close,
             4 => Kind::LoggedIn,
             5 => Kind::Keepalive,
+            6 => Kind::Part,
             _ => return None,
         })
     }
@@ -85,6 +94,12 @@ pub struct Frame {
 }
 
 const HEADER_BYTES: usize = 9;
+
+/// The most payload bytes one frame carries when a NATS message may carry `max_payload` bytes
+/// (the server's limit): room is left for the frame's header and NATS's own.
+pub fn piece_bytes(max_payload: usize) -> usize {
+    max_payload.saturating_sub(HEADER_BYTES + 1024).max(1024)
+}
 
 impl Frame {
     /// The frame as a NATS payload: the kind, the sequence number (eight bytes, big-endian),
@@ -137,6 +152,23 @@ impl Sequence {
         Frame { seq: self.sent, kind, payload }
     }
 
+    /// `payload` as frames of at most `piece` payload bytes: [`Kind::Part`] frames with its first
+    /// pieces, then one of `kind` with the last (only that one when it fits).
+    pub fn split(&mut self, kind: Kind, payload: Vec<u8>, piece: usize) -> Vec<Frame> {
+        let piece = piece.max(1);
+        if payload.len() <= piece {
+            return vec![self.next(kind, payload)];
+        }
+        let mut frames = Vec::with_capacity(payload.len().div_ceil(piece));
+        let mut rest = payload.as_slice();
+        while rest.len() > piece {
+            frames.push(self.next(Kind::Part, rest[..piece].to_vec()));
+            rest = &rest[piece..];
+        }
+        frames.push(self.next(kind, rest.to_vec()));
+        frames
+    }
+
     /// Takes a received frame: whether it is the next one (a gap, a repeat or garbage says the
     /// tunnel has lost a frame and must close).
     pub fn accept(&mut self, frame: &Frame) -> bool {
@@ -145,6 +177,39 @@ impl Sequence {
         }
         self.received = frame.seq;
         true
+    }
+}
+
+/// Joins the pieces of a message sent as several frames ([`Sequence::split`]).
+#[derive(Debug, Default)]
+pub struct Joiner {
+    parts: Vec<u8>,
+}
+
+/// A message whose pieces pass the bound the receiver set.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl Joiner {
+    /// Takes an accepted frame: `Ok(None)` for a piece (kept), `Ok(Some(frame))` for a whole
+    /// message or a control frame, `Err(TooLarge)` when the message would pass `max` bytes.
+    pub fn join(&mut self, frame: Frame, max: usize) -> Result<Option<Frame>, TooLarge> {
+        if matches!(frame.kind, Kind::Keepalive | Kind::LoggedIn) {
+            return Ok(Some(frame));
+        }
+        if self.parts.len() + frame.payload.len() > max {
+            return Err(TooLarge);
+        }
+        if frame.kind == Kind::Part {
+            self.parts.extend_from_slice(&frame.payload);
+            return Ok(None);
+        }
+        if self.parts.is_empty() {
+            return Ok(Some(frame));
+        }
+        let mut payload = std::mem::take(&mut self.parts);
+        payload.extend_from_slice(&frame.payload);
+        Ok(Some(Frame { payload, ..frame }))
     }
 }
 
@@ -163,6 +228,43 @@ mod tests {
         assert_eq!(Frame::decode(&[9, 0, 0, 0, 0, 0, 0, 0, 1]), None, "an unknown kind");
         assert_eq!(parse_close(&close_payload(Some((4000, "moved"))),), Some((4000, "moved".to_owned())));
         assert_eq!(parse_close(&close_payload(None)), None);
+    }
+
+    #[test]
+    fn a_message_larger_than_a_piece_goes_in_pieces_and_is_joined_whole() {
+        let (mut sender, mut receiver, mut joiner) = (Sequence::default(), Sequence::default(), Joiner::default());
+        let message: Vec<u8> = (0..2_500u32).map(|n| (n % 251) as u8).collect();
+        let frames = sender.split(Kind::Text, message.clone(), 1_000);
+        let kinds: Vec<Kind> = frames.iter().map(|frame| frame.kind).collect();
+        assert_eq!(kinds, [Kind::Part, Kind::Part, Kind::Text]);
+        assert!(frames.iter().all(|frame| frame.payload.len() <= 1_000));
+        let mut whole = Vec::new();
+        for frame in frames {
+            let frame = Frame::decode(&frame.encode()).unwrap();
+            assert!(receiver.accept(&frame));
+            whole.extend(joiner.join(frame, 10_000).unwrap());
+        }
+        // A keepalive between messages passes, and the next message is not joined to the last.
+        let keepalive = sender.next(Kind::Keepalive, Vec::new());
+        assert_eq!(joiner.join(keepalive.clone(), 10_000), Ok(Some(keepalive)));
+        for frame in sender.split(Kind::Binary, b"small".to_vec(), 1_000) {
+            whole.extend(joiner.join(frame, 10_000).unwrap());
+        }
+        assert_eq!(whole.len(), 2);
+        assert_eq!((whole[0].kind, &whole[0].payload), (Kind::Text, &message));
+        assert_eq!((whole[1].kind, &whole[1].payload[..]), (Kind::Binary, &b"small"[..]));
+        assert_eq!(whole[1].seq, 5, "numbered with the pieces");
+    }
+
+    #[test]
+    fn pieces_past_the_bound_are_refused() {
+        let (mut sender, mut joiner) = (Sequence::default(), Joiner::default());
+        let frames = sender.split(Kind::Text, vec![b'x'; 3_000], 1_000);
+        assert_eq!(joiner.join(frames[0].clone(), 2_500), Ok(None));
+        assert_eq!(joiner.join(frames[1].clone(), 2_500), Ok(None));
+        assert_eq!(joiner.join(frames[2].clone(), 2_500), Err(TooLarge));
+        assert_eq!(piece_bytes(1 << 20), (1 << 20) - HEADER_BYTES - 1024);
+        assert_eq!(piece_bytes(10), 1024, "a piece is never empty");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use futures_util::{Sink, Stream, StreamExt};
 use tincan_cluster::fenced::FencedWrite;
 use tincan_cluster::keeper::{Keeper, KeeperConfig};
 use tincan_cluster::link::Link;
-use tincan_cluster::tunnel::{self, Frame, Kind, Sequence};
+use tincan_cluster::tunnel::{self, Frame, Joiner, Kind, Sequence, TooLarge};
 use tincan_engine::EngineConfig;
 use tincan_proto::{ApiError, ErrorCode, limits};
 use tincan_store::{Fence, Leases, Store, StoreResult};
@@ -402,7 +402,9 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
         return;
     }
     let up = tunnel::up_subject(&id);
+    let piece = tunnel::piece_bytes(nats.server_info().max_payload);
     let mut sequence = Sequence::default();
+    let mut joiner = Joiner::default();
     let mut leader_seen = node.leader.clone();
     let mut stopped = node.stopped.clone();
     let mut heard = Instant::now();
@@ -411,13 +413,13 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
     let reason = loop {
         tokio::select! {
             message = socket.recv() => {
-                let frame = match message {
-                    Some(Ok(Message::Text(text))) => sequence.next(Kind::Text, text.as_bytes().to_vec()),
-                    Some(Ok(Message::Binary(bytes))) => sequence.next(Kind::Binary, bytes.to_vec()),
+                let frames = match message {
+                    Some(Ok(Message::Text(text))) => sequence.split(Kind::Text, text.as_bytes().to_vec(), piece),
+                    Some(Ok(Message::Binary(bytes))) => sequence.split(Kind::Binary, bytes.to_vec(), piece),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break None,
                 };
-                if nats.publish(up.clone(), frame.encode().into()).await.is_err() {
+                if !publish_all(&nats, &up, frames).await {
                     break Some(node_moved());
                 }
                 sent = Instant::now();
@@ -430,6 +432,14 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
                     break Some(ApiError::new(ErrorCode::NET_DISCONNECTED, "frames between nodes were lost; reconnect and resume"));
                 }
                 heard = Instant::now();
+                let frame = match joiner.join(frame, DOWN_MESSAGE_BYTES_MAX) {
+                    Ok(Some(frame)) => frame,
+                    Ok(None) => continue,
+                    Err(TooLarge) => break Some(ApiError::new(
+                        ErrorCode::NET_DISCONNECTED,
+                        format!("a message from the serving node was larger than {DOWN_MESSAGE_BYTES_MAX} bytes"),
+                    )),
+                };
                 let delivered = match frame.kind {
                     Kind::Text => match String::from_utf8(frame.payload) {
                         Ok(text) => bounded(socket.send(Message::Text(text.into()))).await,
@@ -449,7 +459,7 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
                         }
                         Ok(())
                     }
-                    Kind::Keepalive => Ok(()),
+                    Kind::Keepalive | Kind::Part => Ok(()),
                 };
                 if delivered.is_err() {
                     break None;
@@ -481,6 +491,20 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
         ws::goodbye(&mut socket, &reason).await;
     }
 }
+
+/// Sends `frames` in order; `false` when NATS takes one not.
+async fn publish_all(nats: &async_nats::Client, subject: &str, frames: Vec<Frame>) -> bool {
+    for frame in frames {
+        if nats.publish(subject.to_owned(), frame.encode().into()).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+/// The largest message an edge takes from the serving node for one client (joined from pieces):
+/// far above any answer or push the engine makes, a bound on what a fault could make it hold.
+const DOWN_MESSAGE_BYTES_MAX: usize = 64 << 20;
 
 /// How long one write to a client may wait for it to take data: as long as a local connection
 /// waits (a client this slow is closed, and resumes when it returns).
@@ -562,9 +586,16 @@ async fn serve_tunnel(
 /// Reads a tunnel's frames from the edge in order; ends at a close, a gap, or silence.
 async fn read_up(mut up: async_nats::Subscriber, incoming: mpsc::Sender<Result<Message, axum::Error>>) {
     let mut sequence = Sequence::default();
+    let mut joiner = Joiner::default();
     loop {
         let Ok(Some(message)) = tokio::time::timeout(tunnel::SILENCE_MAX, up.next()).await else { return };
         let Some(frame) = Frame::decode(&message.payload).filter(|frame| sequence.accept(frame)) else { return };
+        // A client's message is bounded as on a local connection.
+        let frame = match joiner.join(frame, limits::TRANSPORT_MESSAGE_BYTES_MAX) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => continue,
+            Err(TooLarge) => return,
+        };
         let message = match frame.kind {
             Kind::Text => match String::from_utf8(frame.payload) {
                 Ok(text) => Message::Text(text.into()),
@@ -572,7 +603,7 @@ async fn read_up(mut up: async_nats::Subscriber, incoming: mpsc::Sender<Result<M
             },
             Kind::Binary => Message::Binary(frame.payload.into()),
             Kind::Close => Message::Close(None),
-            Kind::LoggedIn | Kind::Keepalive => continue,
+            Kind::LoggedIn | Kind::Keepalive | Kind::Part => continue,
         };
         let close = matches!(message, Message::Close(_));
         if incoming.send(Ok(message)).await.is_err() || close {
@@ -583,25 +614,26 @@ async fn read_up(mut up: async_nats::Subscriber, incoming: mpsc::Sender<Result<M
 
 /// Sends a tunnel's frames to the edge in order, a keepalive when idle, and a close at the end.
 async fn write_down(nats: async_nats::Client, down: String, mut outgoing: mpsc::Receiver<Out>) {
+    let piece = tunnel::piece_bytes(nats.server_info().max_payload);
     let mut sequence = Sequence::default();
     let mut closed = false;
     loop {
-        let frame = match tokio::time::timeout(tunnel::KEEPALIVE, outgoing.recv()).await {
-            Err(_) => sequence.next(Kind::Keepalive, Vec::new()),
+        let frames = match tokio::time::timeout(tunnel::KEEPALIVE, outgoing.recv()).await {
+            Err(_) => vec![sequence.next(Kind::Keepalive, Vec::new())],
             Ok(None) => break,
-            Ok(Some(Out::LoggedIn)) => sequence.next(Kind::LoggedIn, Vec::new()),
+            Ok(Some(Out::LoggedIn)) => vec![sequence.next(Kind::LoggedIn, Vec::new())],
             Ok(Some(Out::Message(message))) => match message {
-                Message::Text(text) => sequence.next(Kind::Text, text.as_bytes().to_vec()),
-                Message::Binary(bytes) => sequence.next(Kind::Binary, bytes.to_vec()),
+                Message::Text(text) => sequence.split(Kind::Text, text.as_bytes().to_vec(), piece),
+                Message::Binary(bytes) => sequence.split(Kind::Binary, bytes.to_vec(), piece),
                 Message::Close(close) => {
                     closed = true;
                     let close = close.as_ref().map(|close| (close.code, close.reason.as_str()));
-                    sequence.next(Kind::Close, tunnel::close_payload(close))
+                    vec![sequence.next(Kind::Close, tunnel::close_payload(close))]
                 }
                 Message::Ping(_) | Message::Pong(_) => continue,
             },
         };
-        if nats.publish(down.clone(), frame.encode().into()).await.is_err() {
+        if !publish_all(&nats, &down, frames).await {
             return;
         }
     }

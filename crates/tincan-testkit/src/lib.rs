@@ -244,13 +244,7 @@ impl TestApp {
 
     /// A raw WebSocket logged in as `user` with `resume_pos`; returns it and the login answer.
     pub async fn raw_socket_resuming(&self, user: &str, resume_pos: Option<u64>) -> (RawSocket, serde_json::Value) {
-        let (mut socket, _) = tokio_tungstenite::connect_async(self.ws_url()).await.expect("the socket opens");
-        let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": SDKAPPID, "identifier": user, "user_sig": user_sig(user), "resume_pos": resume_pos}});
-        socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
-        let mut raw = RawSocket { socket };
-        let answer = raw.answer(1).await;
-        assert_eq!(answer["code"], 0, "login: {answer}");
-        (raw, answer)
+        raw_socket_at(&self.ws_url(), user, resume_pos).await
     }
 
     /// A raw WebSocket whose first frame is a login with these credentials, and the login's
@@ -281,6 +275,18 @@ impl TestApp {
         next._temp = temp;
         next
     }
+}
+
+/// A raw WebSocket to `url` (`ws://…/ws`, any server) logged in as `user` with `resume_pos`;
+/// returns it and the login answer.
+pub async fn raw_socket_at(url: &str, user: &str, resume_pos: Option<u64>) -> (RawSocket, serde_json::Value) {
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("the socket opens");
+    let login = serde_json::json!({"id": 1, "op": "login", "data": {"sdkappid": SDKAPPID, "identifier": user, "user_sig": user_sig(user), "resume_pos": resume_pos}});
+    socket.send(WsMessage::Text(login.to_string().into())).await.expect("the login is sent");
+    let mut raw = RawSocket { socket };
+    let answer = raw.answer(1).await;
+    assert_eq!(answer["code"], 0, "login: {answer}");
+    (raw, answer)
 }
 
 /// A WebSocket without the SDK, for sending frames the SDK never would.

@@ -433,6 +433,42 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
     broken.await.unwrap().unwrap();
 }
 
+/// A message larger than one NATS message crosses a tunnel in pieces: a client on a node that
+/// does not serve reads a history page of a hundred long messages, over NATS's 1 MiB, and sends
+/// a frame as large as a WebSocket message may be (refused as too large, as on one node, rather
+/// than losing the connection).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn messages_larger_than_a_nats_message_cross_between_nodes() {
+    let database = TestDatabase::create();
+    let store = database.url().to_owned();
+    let nats = nats_url();
+    let nodes = start_nodes(&store, &nats);
+    let edge = nodes.iter().find(|node| !node.serves()).unwrap();
+    let (alice, _) = Client::connect(config(edge.url(), "alice")).await.unwrap();
+    let (bob, _) = Client::connect(config(edge.url(), "bob")).await.unwrap();
+    let long = "x".repeat(11_000);
+    for n in 0..100 {
+        bob.send_text("alice", ConvType::C2C, &format!("{n} {long}"), false).await.unwrap();
+    }
+    let params = GetMsgListParams { msg_getmsglist_param_count: 100, ..Default::default() };
+    let page = alice.get_message_list("bob", ConvType::C2C, params).await.unwrap();
+    assert_eq!(page.len(), 100);
+    let bytes: usize = page.iter().map(|message| serde_json::to_string(message).unwrap().len()).sum();
+    assert!(bytes > 1 << 20, "the page is larger than a NATS message: {bytes} bytes");
+
+    // A client frame of almost 1 MiB: over the engine's frame limit, answered with an error on
+    // the same connection, which goes on working.
+    let (mut raw, _) = tincan_testkit::raw_socket_at(&edge.url(), "carol", None).await;
+    let padding = "y".repeat((1 << 20) - 200);
+    raw.send_text(serde_json::json!({"id": 2, "op": "ping", "data": {"padding": padding}}).to_string()).await;
+    // Answered without an ID: a frame this large is not read.
+    let refused = raw.next_answer().await;
+    assert_ne!(refused["code"], 0, "the large frame is refused: {refused}");
+    assert!(refused["desc"].as_str().unwrap().contains("limit"), "{refused}");
+    raw.send_text(serde_json::json!({"id": 3, "op": "ping", "data": {}}).to_string()).await;
+    assert_eq!(raw.answer(3).await["code"], 0, "the connection goes on");
+}
+
 /// Receipts stay exact and coalesced across the cluster: a group's readers are spread over the
 /// three nodes, half of them read before the serving node is killed and half after. Every receipt
 /// push the sender gets counts at least as many readers as the one before, read and unread always
