@@ -16,11 +16,13 @@
 //! - [`keeper`]: a node's membership and leases, kept by a thread of their own.
 //! - [`link`]: a node's NATS link: forwarding, answering forwarded calls, announcements.
 //! - [`tunnel`]: a client's WebSocket carried over NATS from the node it reached to the owner.
+//! - [`pieces`]: a body too large for one NATS message, fetched piece by piece.
 //! - [`fenced`]: a store writer whose batches carry the fence of the node's lease.
 
 pub mod fenced;
 pub mod keeper;
 pub mod link;
+pub mod pieces;
 pub mod rendezvous;
 pub mod shard;
 pub mod tunnel;

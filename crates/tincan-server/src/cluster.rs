@@ -30,6 +30,7 @@ use futures_util::{Sink, Stream, StreamExt};
 use tincan_cluster::fenced::FencedWrite;
 use tincan_cluster::keeper::{Keeper, KeeperConfig};
 use tincan_cluster::link::Link;
+use tincan_cluster::pieces::{self, Offer};
 use tincan_cluster::tunnel::{self, Frame, Joiner, Kind, Sequence, TooLarge};
 use tincan_engine::EngineConfig;
 use tincan_proto::{ApiError, ErrorCode, limits};
@@ -69,6 +70,13 @@ const METHOD_HEADER: &str = "tincan-method";
 const URI_HEADER: &str = "tincan-uri";
 const STATUS_HEADER: &str = "tincan-status";
 const MOVED_HEADER: &str = "tincan-moved";
+/// Says that the body is offered in pieces (`tincan_cluster::pieces`): the subject, the
+/// length and the piece size, separated by spaces.
+const PIECES_HEADER: &str = "tincan-pieces";
+
+/// The largest HTTP body a node passes to another, either way: an upload of the largest media
+/// kind with room to spare (the serving node refuses what is over its own limits).
+const FORWARDED_BODY_BYTES_MAX: usize = limits::MEDIA_FILE_BYTES_MAX + (1 << 20);
 
 /// How a node joins a cluster.
 pub struct ClusterConfig {
@@ -227,6 +235,11 @@ impl Node {
 
     fn take_term(&self) -> Option<Arc<Term>> {
         self.term.write().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+
+    /// A name for a tunnel or an offer of this node's, unique in the cluster.
+    fn next_id(&self) -> String {
+        format!("{}-{:08x}-{}", self.config.node, self.instance, self.tunnels.fetch_add(1, Ordering::Relaxed))
     }
 
     fn leader(&self) -> Option<String> {
@@ -390,7 +403,7 @@ fn node_moved() -> ApiError {
 /// Carries a client's WebSocket to `leader` through a tunnel until either side closes.
 async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: Option<Ticket>) {
     let nats = node.link.nats().clone();
-    let id = format!("{}-{:08x}-{}", node.config.node, node.instance, node.tunnels.fetch_add(1, Ordering::Relaxed));
+    let id = node.next_id();
     let Ok(mut down) = nats.subscribe(tunnel::down_subject(&id)).await else {
         ws::goodbye(&mut socket, &node_moved()).await;
         return;
@@ -694,18 +707,24 @@ fn hop_by_hop(name: &str) -> bool {
 async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     let unavailable = |text: &str| (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response();
     let nats = node.link.nats();
-    let max_payload = nats.server_info().max_payload;
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, max_body(max_payload)).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than one node can pass to another\n")
-            .into_response();
+    let Ok(body) = axum::body::to_bytes(body, FORWARDED_BODY_BYTES_MAX).await else {
+        let text = format!("the body is larger than one node passes to another ({FORWARDED_BODY_BYTES_MAX} bytes)\n");
+        return (StatusCode::PAYLOAD_TOO_LARGE, text).into_response();
     };
     let mut headers = async_nats::HeaderMap::new();
     headers.insert(METHOD_HEADER, parts.method.as_str());
     headers.insert(URI_HEADER, parts.uri.to_string().as_str());
     to_nats_headers(&parts.headers, &mut headers);
+    let Ok((body, offered)) = offer_if_large(node, body, &mut headers).await else {
+        return unavailable("cannot pass the body to the node serving the cluster; try again");
+    };
     let request = nats.request_with_headers(tunnel::http_subject(leader), headers, body);
-    let answer = match tokio::time::timeout(HTTP_TIMEOUT, request).await {
+    let answer = tokio::time::timeout(HTTP_TIMEOUT, request).await;
+    if let Some(offered) = offered {
+        offered.abort();
+    }
+    let answer = match answer {
         Ok(Ok(answer)) => answer,
         _ => return unavailable("the node serving the cluster did not answer; try again"),
     };
@@ -720,10 +739,57 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
         .and_then(|status| status.as_str().parse::<u16>().ok())
         .and_then(|status| StatusCode::from_u16(status).ok())
         .unwrap_or(StatusCode::BAD_GATEWAY);
-    let mut response = Response::new(Body::from(answer.payload));
+    let body = match fetch_if_offered(nats, &answer_headers, answer.payload).await {
+        Ok(body) => body,
+        Err(reason) => {
+            tracing::warn!(%reason, "a forwarded answer's body did not come");
+            return (
+                StatusCode::BAD_GATEWAY,
+                format!("the answer's body did not come from the serving node: {reason}\n"),
+            )
+                .into_response();
+        }
+    };
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     copy_headers(answer_headers.iter(), response.headers_mut());
     response
+}
+
+/// `body` as it goes in a NATS message with `headers`: itself when it fits, otherwise offered
+/// in pieces (`tincan_cluster::pieces`, named in [`PIECES_HEADER`]), with the offer's task, to
+/// be aborted once the other side answered.
+async fn offer_if_large(
+    node: &Node,
+    body: bytes::Bytes,
+    headers: &mut async_nats::HeaderMap,
+) -> Result<(bytes::Bytes, Option<tokio::task::JoinHandle<()>>), async_nats::SubscribeError> {
+    let nats = node.link.nats();
+    let largest = max_body(nats.server_info().max_payload);
+    if body.len() <= largest {
+        return Ok((body, None));
+    }
+    let (offer, task) = pieces::offer(nats, pieces::subject(&node.next_id()), body, largest).await?;
+    headers.insert(PIECES_HEADER, format!("{} {} {}", offer.subject, offer.length, offer.piece).as_str());
+    Ok((bytes::Bytes::new(), Some(task)))
+}
+
+/// The body a NATS message with `headers` carries: `payload`, or the pieces it offers.
+async fn fetch_if_offered(
+    nats: &async_nats::Client,
+    headers: &async_nats::HeaderMap,
+    payload: bytes::Bytes,
+) -> Result<bytes::Bytes, String> {
+    let Some(offered) = headers.get(PIECES_HEADER) else { return Ok(payload) };
+    let fields: Vec<&str> = offered.as_str().split(' ').collect();
+    let offer = match fields[..] {
+        [subject, length, piece] => match (length.parse(), piece.parse()) {
+            (Ok(length), Ok(piece)) => Offer { subject: subject.to_owned(), length, piece },
+            _ => return Err(format!("an offer of pieces that does not read: {offered}")),
+        },
+        _ => return Err(format!("an offer of pieces that does not read: {offered}")),
+    };
+    pieces::fetch(nats, &offer, FORWARDED_BODY_BYTES_MAX).await
 }
 
 /// Copies HTTP headers, but those of one hop, into a NATS message's.
@@ -769,7 +835,7 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
             let (nats, node) = (nats.clone(), node.clone());
             tokio::spawn(async move {
                 let (headers, body) = match node.term() {
-                    Some(term) => answer_http(&term, message, nats.server_info().max_payload).await,
+                    Some(term) => answer_http(&node, &term, message).await,
                     None => {
                         let mut headers = async_nats::HeaderMap::new();
                         headers.insert(MOVED_HEADER, "1");
@@ -785,11 +851,7 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
 }
 
 /// Runs a forwarded HTTP request through the term's routes.
-async fn answer_http(
-    term: &Term,
-    message: async_nats::Message,
-    max_payload: usize,
-) -> (async_nats::HeaderMap, bytes::Bytes) {
+async fn answer_http(node: &Node, term: &Term, message: async_nats::Message) -> (async_nats::HeaderMap, bytes::Bytes) {
     let mut answer = async_nats::HeaderMap::new();
     let Some(headers) = message.headers else {
         answer.insert(STATUS_HEADER, "400");
@@ -801,22 +863,36 @@ async fn answer_http(
         answer.insert(STATUS_HEADER, "400");
         return (answer, "a forwarded request without its method and URI\n".into());
     };
-    let mut request = Request::new(Body::from(message.payload));
+    let body = match fetch_if_offered(node.link.nats(), &headers, message.payload).await {
+        Ok(body) => body,
+        Err(reason) => {
+            answer.insert(STATUS_HEADER, "502");
+            return (answer, format!("the request's body did not come from the node it reached: {reason}\n").into());
+        }
+    };
+    let mut request = Request::new(Body::from(body));
     *request.method_mut() = method;
     *request.uri_mut() = uri;
     copy_headers(headers.iter(), request.headers_mut());
     let Ok(response): Result<Response, Infallible> =
         tower_service::Service::call(&mut term.router.clone(), request).await;
     let (parts, body) = response.into_parts();
-    let largest = max_body(max_payload);
-    let Ok(body) = axum::body::to_bytes(body, largest).await else {
+    let Ok(body) = axum::body::to_bytes(body, FORWARDED_BODY_BYTES_MAX).await else {
         answer.insert(STATUS_HEADER, "502");
         let text = format!(
-            "the answer is larger than one node can pass to another ({largest} bytes); ask the node that serves the cluster\n"
+            "the answer is larger than one node passes to another ({FORWARDED_BODY_BYTES_MAX} bytes); ask the node that serves the cluster\n"
         );
         return (answer, text.into());
     };
     answer.insert(STATUS_HEADER, parts.status.as_str());
     to_nats_headers(&parts.headers, &mut answer);
-    (answer, body)
+    // The offer ends by itself once the edge has fetched it (or gave up).
+    match offer_if_large(node, body, &mut answer).await {
+        Ok((body, _)) => (answer, body),
+        Err(err) => {
+            let mut answer = async_nats::HeaderMap::new();
+            answer.insert(STATUS_HEADER, "502");
+            (answer, format!("cannot offer the answer's body in pieces: {err}\n").into())
+        }
+    }
 }

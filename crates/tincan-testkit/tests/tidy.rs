@@ -82,6 +82,7 @@ fn the_crate_graph_keeps_its_boundaries() {
             "tincan-cluster",
             &[
                 "async-nats",
+                "bytes",
                 "futures-util",
                 "serde",
                 "serde_json",

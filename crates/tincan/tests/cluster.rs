@@ -20,6 +20,7 @@ use tincan_proto::api::get_message_list::GetMsgListParams;
 use tincan_proto::enums::{ConvType, GroupType, ReadMembersFilter};
 use tincan_proto::{Message, UserId};
 use tincan_sdk::admin::AdminClient;
+use tincan_sdk::media::MediaType;
 use tincan_sdk::{Client, ClientConfig, Event, Events};
 use tincan_server::{ClusterConfig, ClusterNode};
 use tincan_store::StoreError;
@@ -436,7 +437,7 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
 /// A message larger than one NATS message crosses a tunnel in pieces: a client on a node that
 /// does not serve reads a history page of a hundred long messages, over NATS's 1 MiB, and sends
 /// a frame as large as a WebSocket message may be (refused as too large, as on one node, rather
-/// than losing the connection).
+/// than losing the connection), and uploads and downloads a file of 3 MiB.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     let database = TestDatabase::create();
@@ -467,6 +468,22 @@ async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     assert!(refused["desc"].as_str().unwrap().contains("limit"), "{refused}");
     raw.send_text(serde_json::json!({"id": 3, "op": "ping", "data": {}}).to_string()).await;
     assert_eq!(raw.answer(3).await["code"], 0, "the connection goes on");
+
+    // An upload and a download of 3 MiB through the node that does not serve: HTTP bodies over
+    // one NATS message go in pieces too.
+    let document: Vec<u8> = (0..3 << 20).map(|n: u32| (n % 253) as u8).collect();
+    let uploaded = alice.upload(MediaType::File, "big.bin", &document).await.unwrap();
+    let file_id = uploaded["id"].as_str().unwrap();
+    let file = serde_json::from_value(serde_json::json!({"elem_type": 4, "file_elem_file_id": file_id})).unwrap();
+    let sent = alice
+        .send_message("bob", ConvType::C2C, Message { message_elem_array: vec![file], ..Message::default() })
+        .await
+        .unwrap();
+    let url = sent.message_elem_array[0].0["file_elem_url"].as_str().unwrap().to_owned();
+    let serving = nodes.iter().find(|node| node.serves()).unwrap();
+    let through_edge = url.replace(&serving.addr.to_string(), &edge.addr.to_string());
+    assert_ne!(through_edge, url, "the URL names the serving node: {url}");
+    assert!(bob.download(&through_edge).await.unwrap() == document, "the download through the edge is the upload");
 }
 
 /// Receipts stay exact and coalesced across the cluster: a group's readers are spread over the
