@@ -99,6 +99,7 @@ pub(crate) async fn start(config: ClientConfig, events: mpsc::Sender<Event>) -> 
         extension_seqs: Mutex::new(Default::default()),
         http_address: http_address(&config.url),
         user_sig: config.user_sig.clone(),
+        request_timeout: config.request_timeout,
     });
     let driver = Driver {
         heartbeat: Duration::from_millis(response.heartbeat_interval_ms.max(1000)),
@@ -315,10 +316,15 @@ impl Driver {
         let until = Instant::now() + pause;
         loop {
             tokio::select! {
-                () = tokio::time::sleep_until(until) => return,
+                () = tokio::time::sleep_until(until) => {
+                    // A request waiting for the connection fails at its deadline, even when no
+                    // other request comes to wake this loop.
+                    self.expire();
+                    return;
+                }
                 command = commands.recv() => match command {
-                    Some(Command::Request { op, data, idempotent, reply }) => {
-                        self.queue(op, data, idempotent, Reply::Caller(reply));
+                    Some(Command::Request { op, data, idempotent, deadline, reply }) => {
+                        self.queue(op, data, idempotent, deadline, Reply::Caller(reply));
                     }
                     Some(Command::ForceReconnect) => {}
                     Some(Command::Close) | None => {
@@ -331,16 +337,31 @@ impl Driver {
         }
     }
 
-    fn queue(&mut self, op: &'static str, data: String, idempotent: bool, reply: Reply) -> u64 {
+    /// Takes a request to send; `None` (and the caller answered) when its deadline has passed.
+    fn queue(
+        &mut self,
+        op: &'static str,
+        data: String,
+        idempotent: bool,
+        deadline: Instant,
+        reply: Reply,
+    ) -> Option<u64> {
+        if deadline <= Instant::now() {
+            if let Reply::Caller(reply) = reply {
+                let _ = reply
+                    .send(Err(ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"))));
+            }
+            return None;
+        }
         let id = self.next_id;
         self.next_id += 1;
-        let deadline = Instant::now() + self.config.request_timeout;
         self.pending.insert(id, Pending { op, data, idempotent, sent: false, retry_at: None, deadline, reply });
-        id
+        Some(id)
     }
 
     async fn connected(&mut self, mut socket: Socket, commands: &mut mpsc::Receiver<Command>) -> Outcome {
-        // Requests queued while disconnected go first.
+        // Requests queued while disconnected go first, but those whose callers stopped waiting.
+        self.expire();
         let mut unsent: Vec<u64> =
             self.pending.iter().filter(|(_, pending)| !pending.sent).map(|(id, _)| *id).collect();
         unsent.sort_unstable();
@@ -373,8 +394,9 @@ impl Driver {
                     }
                 }
                 _ = heartbeat.tick() => {
-                    let id = self.queue(ping::Request::OP, "{}".to_owned(), true, Reply::Heartbeat);
-                    if self.send(&mut socket, [id]).await.is_err() {
+                    let deadline = Instant::now() + self.config.request_timeout;
+                    let id = self.queue(ping::Request::OP, "{}".to_owned(), true, deadline, Reply::Heartbeat);
+                    if self.send(&mut socket, id).await.is_err() {
                         return Outcome::Lost;
                     }
                 }
@@ -409,12 +431,13 @@ impl Driver {
         let mut fed = 0;
         let outcome = loop {
             match command {
-                Some(Command::Request { op, data, idempotent, reply }) => {
-                    let id = self.queue(op, data, idempotent, Reply::Caller(reply));
-                    if self.feed(socket, id).await.is_err() {
-                        return Some(Outcome::Lost);
+                Some(Command::Request { op, data, idempotent, deadline, reply }) => {
+                    if let Some(id) = self.queue(op, data, idempotent, deadline, Reply::Caller(reply)) {
+                        if self.feed(socket, id).await.is_err() {
+                            return Some(Outcome::Lost);
+                        }
+                        fed += 1;
                     }
-                    fed += 1;
                 }
                 Some(Command::ForceReconnect) => break Outcome::Lost,
                 Some(Command::Close) | None => {
@@ -695,8 +718,15 @@ impl Driver {
 
     async fn refresh_convs(&mut self, socket: &mut Socket) -> Option<Outcome> {
         let generation = self.convs.begin_refresh();
-        let id = self.queue(get_conversation_list::Request::OP, "{}".to_owned(), true, Reply::ConvRefresh(generation));
-        self.send(socket, [id]).await.err().map(|()| Outcome::Lost)
+        let deadline = Instant::now() + self.config.request_timeout;
+        let id = self.queue(
+            get_conversation_list::Request::OP,
+            "{}".to_owned(),
+            true,
+            deadline,
+            Reply::ConvRefresh(generation),
+        );
+        self.send(socket, id).await.err().map(|()| Outcome::Lost)
     }
 
     /// Tells the app of changed conversations, and of the total unread count whenever it differs

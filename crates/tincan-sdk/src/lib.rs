@@ -58,8 +58,9 @@ pub struct ClientConfig {
     /// Resume after this event position (a device that stored its last position); `None` starts
     /// fresh.
     pub resume_pos: Option<u64>,
-    /// How long a request may wait for its answer before failing with 9520; the WebSocket
-    /// handshake and the login answer are bounded by it too.
+    /// How long a request may wait for its answer before failing with 9520, from the call on
+    /// (also while the client reconnects); the WebSocket handshake and the login answer are
+    /// bounded by it too.
     pub request_timeout: Duration,
     /// `TIMPlatform` of this device.
     pub platform: u32,
@@ -214,10 +215,22 @@ impl Events {
 
 /// A request for the driver.
 pub(crate) enum Command {
-    Request { op: &'static str, data: String, idempotent: bool, reply: oneshot::Sender<Result<String, ApiError>> },
+    Request {
+        op: &'static str,
+        data: String,
+        idempotent: bool,
+        /// When the caller stops waiting: the request's timeout from when it was made, not from
+        /// when the driver took it (it takes none while it reconnects).
+        deadline: tokio::time::Instant,
+        reply: oneshot::Sender<Result<String, ApiError>>,
+    },
     ForceReconnect,
     Close,
 }
+
+/// How long after a request's deadline its caller waits for the driver to answer it (which it
+/// does at the deadline while connected) before answering the timeout itself.
+const DEADLINE_GRACE: Duration = Duration::from_millis(300);
 
 /// Message IDs this client sent, so that their echoes from a replay are not reported as new.
 #[derive(Default)]
@@ -263,6 +276,8 @@ pub(crate) struct Shared {
     pub(crate) logging_out: std::sync::atomic::AtomicBool,
     /// The seqs of the message extension keys seen (see `extensions`).
     pub(crate) extension_seqs: Mutex<extensions::ExtensionSeqs>,
+    /// [`ClientConfig::request_timeout`].
+    pub(crate) request_timeout: Duration,
 }
 
 /// A logged-in client; cheap to clone.
@@ -311,14 +326,27 @@ impl Client {
     }
 
     /// Runs an operation with parameters that are already JSON; returns the result as JSON.
+    ///
+    /// Fails with 9520 (`NET_WAIT_ACK_TIMEOUT`) when no answer came within the configured
+    /// timeout, counted from this call, whatever the connection was doing meanwhile; a request
+    /// that timed out before it was sent is not sent.
     pub async fn call_raw(&self, op: &'static str, data: String, idempotent: bool) -> Result<String, ApiError> {
         let (reply, answer) = oneshot::channel();
-        self.shared
-            .commands
-            .send(Command::Request { op, data, idempotent, reply })
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed"))?;
-        answer.await.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed")))
+        let deadline = tokio::time::Instant::now() + self.shared.request_timeout;
+        let closed = || ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed");
+        let timed_out = || ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"));
+        let asked = self.shared.commands.send(Command::Request { op, data, idempotent, deadline, reply });
+        match tokio::time::timeout_at(deadline, asked).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err(closed()),
+            Err(_) => return Err(timed_out()),
+        }
+        // The driver answers at the deadline when it is free to; this is for when it is not
+        // (busy reconnecting).
+        match tokio::time::timeout_at(deadline + DEADLINE_GRACE, answer).await {
+            Ok(answer) => answer.unwrap_or_else(|_| Err(closed())),
+            Err(_) => Err(timed_out()),
+        }
     }
 
     /// Drops the connection now and reconnects (as after a network change); missed events are

@@ -107,6 +107,36 @@ async fn clients_reconnect_by_themselves_after_a_server_restart() {
 }
 
 #[tokio::test]
+async fn a_request_made_while_the_client_reconnects_fails_within_its_timeout() {
+    // Goal: the server goes away and its address takes connections without ever answering, so
+    // every reconnection waits out its whole timeout; a request made meanwhile is answered
+    // with 9520 within its own timeout, counted from the call, not once the client is free to
+    // take it (two reconnection attempts later).
+    let app = spawn_app().await;
+    let addr = app.addr;
+    let mut config = app.config("alice");
+    config.request_timeout = Duration::from_secs(3);
+    let (alice, _events) = Client::connect(config).await.unwrap();
+    app.stop().await;
+    let silent = tokio::net::TcpListener::bind(addr).await.expect("the server's address is free again");
+    let holding = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((connection, _)) = silent.accept().await {
+            held.push(connection);
+        }
+    });
+    // The client has noticed and is reconnecting into the silence.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let asked = Instant::now();
+    let answer = alice.send_text("bob", ConvType::C2C, "while away", false).await;
+    let waited = asked.elapsed();
+    let error = answer.expect_err("no server answers");
+    assert_eq!(error.code, tincan_proto::ErrorCode::NET_WAIT_ACK_TIMEOUT, "{error:?}");
+    assert!(waited < Duration::from_millis(4_500), "answered after {waited:?}, past the 3 s timeout");
+    holding.abort();
+}
+
+#[tokio::test]
 async fn a_device_offline_during_membership_changes_gets_their_tips_on_resume() {
     // Goal: group tips stored while a member's device was away are replayed when it resumes,
     // like any other message.
