@@ -485,7 +485,8 @@ impl Group {
         Some(self.members.get_mut(user)?.read.advance(target, now))
     }
 
-    /// The read position at which member `user` would have `unread` messages unread (see
+    /// The read position at which member `user` would have `unread` messages unread among those
+    /// up to seq `newest` (the newest the member is shown; at most the newest given) (see
     /// [`ReadState::position_for_unread`]); `None` for a non-member, `Some(None)` when more of
     /// its own messages below `known_from` must be known.
     pub fn read_position_for_unread(
@@ -494,10 +495,12 @@ impl Group {
         unread: u64,
         floor: u64,
         known_from: u64,
+        newest: u64,
         own_below: &RoaringTreemap,
     ) -> Option<Option<u64>> {
         let member = self.members.get(user)?;
-        Some(member.read.position_for_unread(unread, floor, known_from, self.max_seq, &self.excluded, own_below))
+        let newest = newest.min(self.max_seq);
+        Some(member.read.position_for_unread(unread, floor, known_from, newest, &self.excluded, own_below))
     }
 
     /// Moves a member's read position to `seq` (clamped to the newest seq), forward or back

@@ -995,6 +995,7 @@ async fn a_message_counts_as_unread_once_stored() {
             assert!(waited.elapsed() < std::time::Duration::from_secs(10), "the send reaches the store");
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
+        assert!(!sending.is_finished(), "the send waits for the held write, which is its own");
         assert_eq!(listed(&mut sim, 1, &conv_id).await, before, "{conv:?} while the message is being stored");
 
         let engine = sim.engine.clone();

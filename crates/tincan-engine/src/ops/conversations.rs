@@ -416,7 +416,7 @@ async fn mark_read(engine: &Engine, session: &Session, conv: &ConvKey, target: R
                     || lock(&state),
                     |state| {
                         let seq = match target {
-                            ReadTarget::Seq(seq) => seq,
+                            ReadTarget::Seq(seq) => seq.min(state.shown_seq()),
                             ReadTarget::All | ReadTarget::UpTo(_) => state.shown_seq(),
                         };
                         match state.group.advance_read(me, seq, now) {
@@ -487,7 +487,10 @@ impl Engine {
             let mut own = roaring::RoaringTreemap::new();
             let mut known_from = read_seq;
             while known_from > floor {
-                let found = lock(&state).group.read_position_for_unread(me, unread, floor, known_from, &own);
+                let found = {
+                    let state = lock(&state);
+                    state.group.read_position_for_unread(me, unread, floor, known_from, state.shown_seq(), &own)
+                };
                 if !matches!(found, Some(None)) {
                     break;
                 }
@@ -514,9 +517,14 @@ impl Engine {
                             // not all read. Start over.
                             return Ok(Decision::Nothing(false));
                         }
-                        let Some(Some(position)) =
-                            state.group.read_position_for_unread(me, unread, floor, known_from, &own)
-                        else {
+                        let Some(Some(position)) = state.group.read_position_for_unread(
+                            me,
+                            unread,
+                            floor,
+                            known_from,
+                            state.shown_seq(),
+                            &own,
+                        ) else {
                             return Ok(Decision::Nothing(false));
                         };
                         let moved_back = position < read_seq;
