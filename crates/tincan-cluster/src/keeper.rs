@@ -178,7 +178,10 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
             tracing::warn!(node = %config.node, shard = lease.shard, "standing aside: giving a shard's lease up");
             leases.release(lease)?;
         }
-        return leases.leave(&config.node);
+        leases.leave(&config.node)?;
+        // Still following who holds what, so that the node forwards its clients to them.
+        shared.lock().owners = live_owners(leases)?;
+        return Ok(());
     }
     let started = Instant::now();
     leases.heartbeat(&config.node, &config.address, config.ttl)?;
@@ -221,8 +224,11 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
             break;
         }
     }
-    let owners =
-        leases.leases()?.into_iter().filter(|it| it.live).filter_map(|it| Some((it.shard, it.node?))).collect();
-    shared.lock().owners = owners;
+    shared.lock().owners = live_owners(leases)?;
     Ok(())
+}
+
+/// The holder of each shard's live lease.
+fn live_owners(leases: &dyn Leases) -> tincan_store::StoreResult<BTreeMap<u32, String>> {
+    Ok(leases.leases()?.into_iter().filter(|it| it.live).filter_map(|it| Some((it.shard, it.node?))).collect())
 }

@@ -24,6 +24,9 @@ const AFTER_LAST: Duration = Duration::from_secs(1);
 /// How long the fetching side waits for one piece.
 pub const PIECE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many times the fetching side asks for one piece before it gives up.
+const PIECE_TRIES: u32 = 3;
+
 /// What the receiving side needs to fetch an offered body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Offer {
@@ -96,11 +99,19 @@ pub async fn fetch(nats: &async_nats::Client, offer: &Offer, max: usize) -> Resu
     let mut body = Vec::with_capacity(offer.length);
     for index in 0..offer.pieces() {
         let expected = offer.piece.min(offer.length - index * offer.piece);
-        let asked = nats.request(offer.subject.clone(), index.to_string().into());
-        let answer = match tokio::time::timeout(PIECE_TIMEOUT, asked).await {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(err)) => return Err(format!("piece {index} of {}: {err}", offer.subject)),
-            Err(_) => return Err(format!("piece {index} of {} did not come in time", offer.subject)),
+        let mut tries = 0;
+        let answer = loop {
+            tries += 1;
+            let asked = nats.request(offer.subject.clone(), index.to_string().into());
+            let failure = match tokio::time::timeout(PIECE_TIMEOUT, asked).await {
+                Ok(Ok(answer)) => break answer,
+                Ok(Err(err)) => format!("piece {index} of {}: {err}", offer.subject),
+                Err(_) => format!("piece {index} of {} did not come in time", offer.subject),
+            };
+            // An answer lost on the way is asked for again; an offer that is gone says so.
+            if tries == PIECE_TRIES {
+                return Err(failure);
+            }
         };
         if answer.payload.len() != expected {
             return Err(format!(

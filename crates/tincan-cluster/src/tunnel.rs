@@ -33,6 +33,12 @@ pub fn http_subject(node: &str) -> String {
     format!("tincan.node.{node}.http")
 }
 
+/// The subject a node takes forwarded HTTP requests on whose bodies, and whose answers' bodies,
+/// may go in pieces ([`crate::pieces`]); nodes older than pieces do not take it.
+pub fn http_pieces_subject(node: &str) -> String {
+    format!("tincan.node.{node}.http.pieces")
+}
+
 /// The subject of a tunnel's frames from the edge to the owner.
 pub fn up_subject(tunnel: &str) -> String {
     format!("tincan.tunnel.{tunnel}.up")

@@ -258,6 +258,9 @@ fn a_sticky_lease_stays_with_its_live_holder_and_moves_when_it_stands_aside() {
     assert!(newcomer.fence(0).unwrap().epoch > epoch);
     assert_eq!(holder.fence(0), None);
     assert!(leases.live_nodes().unwrap().iter().all(|it| it.node != first), "standing aside leaves the live nodes");
+    eventually(TTL, "a node standing aside still sees who holds the shard", || {
+        holder.owner_of(0).as_deref() == Some(second)
+    });
     holder.stand_aside(false);
     eventually(TTL, "it is a live node again", || leases.live_nodes().unwrap().iter().any(|it| it.node == first));
     std::thread::sleep(TICK * 6);

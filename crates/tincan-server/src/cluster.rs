@@ -36,7 +36,7 @@ use tincan_engine::EngineConfig;
 use tincan_proto::{ApiError, ErrorCode, limits};
 use tincan_store::{Fence, Leases, Store, StoreResult};
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 
 use crate::listen::{self, ConnectionLimits, Gauge, Ticket};
@@ -157,6 +157,7 @@ impl ClusterNode {
             stopped: stopped.clone(),
             tunnels: AtomicU64::new(0),
             instance: rand::random::<u32>(),
+            bodies: Arc::new(Semaphore::new(BODY_BUDGET_MIB as usize)),
         });
         let terms = tokio::spawn(keep_terms(node.clone(), leader_tx));
         let tunnels = serve_tunnels(node.clone()).await?;
@@ -205,6 +206,8 @@ struct Node {
     tunnels: AtomicU64,
     /// Tells this run's tunnel IDs from an earlier run's of the same node.
     instance: u32,
+    /// The node's budget for large bodies, in MiB ([`BODY_BUDGET_MIB`]).
+    bodies: Arc<Semaphore>,
 }
 
 /// This node's tenure of the lease: the engine it runs meanwhile.
@@ -324,8 +327,11 @@ async fn keep_terms(node: Arc<Node>, leader: watch::Sender<Option<String>>) {
             tokio::time::sleep(LEASE_TICK).await;
             continue;
         }
+        // A node standing aside does not start (the keeper gives the lease up at its next tick).
         if let Some(fence) = fence
             && node.term().is_none()
+            && !cut_off
+            && !failed
         {
             match node.start_term(fence).await {
                 Ok(term) => {
@@ -703,27 +709,89 @@ fn hop_by_hop(name: &str) -> bool {
     )
 }
 
+/// The largest request body a node that does not serve takes for the serving node: an
+/// upload's ([`FORWARDED_BODY_BYTES_MAX`]), or the REST API's for anything else.
+fn request_body_max(path: &str) -> usize {
+    if path == "/media/upload" { FORWARDED_BODY_BYTES_MAX } else { limits::REST_BODY_BYTES_MAX }
+}
+
+/// What a node may hold at once of bodies too large for one NATS message, which it keeps whole
+/// while it passes them on (an upload or a download through a node that does not serve), in
+/// MiB: a flood of them waits for room, and is refused after [`BUDGET_WAIT`], rather than
+/// exhausting the node's memory.
+const BODY_BUDGET_MIB: u32 = 256;
+
+/// How long a large body waits for room in the budget before it is refused with 503.
+const BUDGET_WAIT: Duration = Duration::from_secs(10);
+
+/// How long an edge waits for the answer to a request whose body went in pieces.
+const LARGE_HTTP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Room in the node's budget for a body of `bytes`: none needed (`Ok(None)`) for one that fits
+/// one NATS message of `largest` bytes; `Err` when the room did not come in time.
+async fn reserve(node: &Node, bytes: usize, largest: usize) -> Result<Option<OwnedSemaphorePermit>, String> {
+    if bytes <= largest {
+        return Ok(None);
+    }
+    let mib = u32::try_from(bytes.div_ceil(1 << 20)).unwrap_or(u32::MAX).min(BODY_BUDGET_MIB);
+    match tokio::time::timeout(BUDGET_WAIT, node.bodies.clone().acquire_many_owned(mib)).await {
+        Ok(Ok(permit)) => Ok(Some(permit)),
+        _ => Err(format!("this node is passing on {BODY_BUDGET_MIB} MiB of large bodies already; try again shortly")),
+    }
+}
+
 /// Sends an HTTP request to `leader` and answers with what it answers.
+///
+/// A serving node of this version takes requests on [`tunnel::http_pieces_subject`], where
+/// bodies either way may come in pieces; an older one answers there with no responders, and
+/// then takes the request on [`tunnel::http_subject`] if its body fits one NATS message, as it
+/// always did.
 async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     let unavailable = |text: &str| (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response();
-    let nats = node.link.nats();
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, FORWARDED_BODY_BYTES_MAX).await else {
-        let text = format!("the body is larger than one node passes to another ({FORWARDED_BODY_BYTES_MAX} bytes)\n");
-        return (StatusCode::PAYLOAD_TOO_LARGE, text).into_response();
+    let too_large = |max: usize| {
+        let text = format!("the body is larger than a node passes to the node serving the cluster ({max} bytes)\n");
+        (StatusCode::PAYLOAD_TOO_LARGE, text).into_response()
     };
+    let nats = node.link.nats();
+    let largest = max_body(nats.server_info().max_payload);
+    let (parts, body) = request.into_parts();
+    let body_max = request_body_max(parts.uri.path());
+    // Room for the body before it is read: its declared length, or the most it may be.
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > body_max) {
+        return too_large(body_max);
+    }
+    let room = match reserve(node, declared.unwrap_or(body_max), largest).await {
+        Ok(room) => room,
+        Err(reason) => return unavailable(&reason),
+    };
+    let Ok(body) = axum::body::to_bytes(body, body_max).await else { return too_large(body_max) };
     let mut headers = async_nats::HeaderMap::new();
     headers.insert(METHOD_HEADER, parts.method.as_str());
     headers.insert(URI_HEADER, parts.uri.to_string().as_str());
     to_nats_headers(&parts.headers, &mut headers);
-    let Ok((body, offered)) = offer_if_large(node, body, &mut headers).await else {
+    let whole = headers.clone();
+    let Ok((payload, offered)) = offer_if_large(node, body.clone(), &mut headers, largest).await else {
         return unavailable("cannot pass the body to the node serving the cluster; try again");
     };
-    let request = nats.request_with_headers(tunnel::http_subject(leader), headers, body);
-    let answer = tokio::time::timeout(HTTP_TIMEOUT, request).await;
+    let timeout = if offered.is_some() { LARGE_HTTP_TIMEOUT } else { HTTP_TIMEOUT };
+    let request = nats.request_with_headers(tunnel::http_pieces_subject(leader), headers, payload);
+    let mut answer = tokio::time::timeout(timeout, request).await;
     if let Some(offered) = offered {
         offered.abort();
     }
+    if matches!(&answer, Ok(Err(err)) if err.kind() == async_nats::RequestErrorKind::NoResponders) {
+        // A serving node of an older version: the request in one message, or not at all.
+        if body.len() > largest {
+            return too_large(largest);
+        }
+        let request = nats.request_with_headers(tunnel::http_subject(leader), whole, body);
+        answer = tokio::time::timeout(HTTP_TIMEOUT, request).await;
+    }
+    drop(room);
     let answer = match answer {
         Ok(Ok(answer)) => answer,
         _ => return unavailable("the node serving the cluster did not answer; try again"),
@@ -739,8 +807,8 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
         .and_then(|status| status.as_str().parse::<u16>().ok())
         .and_then(|status| StatusCode::from_u16(status).ok())
         .unwrap_or(StatusCode::BAD_GATEWAY);
-    let body = match fetch_if_offered(nats, &answer_headers, answer.payload).await {
-        Ok(body) => body,
+    let (body, _room) = match fetch_if_offered(node, &answer_headers, answer.payload, largest).await {
+        Ok(fetched) => fetched,
         Err(reason) => {
             tracing::warn!(%reason, "a forwarded answer's body did not come");
             return (
@@ -756,47 +824,59 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     response
 }
 
-/// `body` as it goes in a NATS message with `headers`: itself when it fits, otherwise offered
-/// in pieces (`tincan_cluster::pieces`, named in [`PIECES_HEADER`]), with the offer's task, to
-/// be aborted once the other side answered.
+/// `body` as it goes in a NATS message with `headers`: itself when it fits in `largest` bytes,
+/// otherwise offered in pieces (`tincan_cluster::pieces`, named in [`PIECES_HEADER`]), with the
+/// offer's task, to be aborted once the other side answered.
 async fn offer_if_large(
     node: &Node,
     body: bytes::Bytes,
     headers: &mut async_nats::HeaderMap,
+    largest: usize,
 ) -> Result<(bytes::Bytes, Option<tokio::task::JoinHandle<()>>), async_nats::SubscribeError> {
-    let nats = node.link.nats();
-    let largest = max_body(nats.server_info().max_payload);
     if body.len() <= largest {
         return Ok((body, None));
     }
-    let (offer, task) = pieces::offer(nats, pieces::subject(&node.next_id()), body, largest).await?;
+    let (offer, task) = pieces::offer(node.link.nats(), pieces::subject(&node.next_id()), body, largest).await?;
     headers.insert(PIECES_HEADER, format!("{} {} {}", offer.subject, offer.length, offer.piece).as_str());
     Ok((bytes::Bytes::new(), Some(task)))
 }
 
-/// The body a NATS message with `headers` carries: `payload`, or the pieces it offers.
+/// The body a NATS message with `headers` carries: `payload`, or the pieces it offers, fetched
+/// with room in the node's budget (held until the caller drops it).
 async fn fetch_if_offered(
-    nats: &async_nats::Client,
+    node: &Node,
     headers: &async_nats::HeaderMap,
     payload: bytes::Bytes,
-) -> Result<bytes::Bytes, String> {
-    let Some(offered) = headers.get(PIECES_HEADER) else { return Ok(payload) };
-    let fields: Vec<&str> = offered.as_str().split(' ').collect();
-    let offer = match fields[..] {
-        [subject, length, piece] => match (length.parse(), piece.parse()) {
-            (Ok(length), Ok(piece)) => Offer { subject: subject.to_owned(), length, piece },
-            _ => return Err(format!("an offer of pieces that does not read: {offered}")),
+    largest: usize,
+) -> Result<(bytes::Bytes, Option<OwnedSemaphorePermit>), String> {
+    let Some(offered) = headers.get(PIECES_HEADER) else { return Ok((payload, None)) };
+    let unreadable = || format!("an offer of pieces that does not read: {offered}");
+    let offer = match offered.as_str().split(' ').collect::<Vec<_>>()[..] {
+        [subject, length, piece] => Offer {
+            subject: subject.to_owned(),
+            length: length.parse().map_err(|_| unreadable())?,
+            piece: piece.parse().map_err(|_| unreadable())?,
         },
-        _ => return Err(format!("an offer of pieces that does not read: {offered}")),
+        _ => return Err(unreadable()),
     };
-    pieces::fetch(nats, &offer, FORWARDED_BODY_BYTES_MAX).await
+    if offer.length > FORWARDED_BODY_BYTES_MAX {
+        return Err(format!(
+            "an offered body of {} bytes is over the limit of {FORWARDED_BODY_BYTES_MAX}",
+            offer.length
+        ));
+    }
+    let room = reserve(node, offer.length, largest).await?;
+    let body = pieces::fetch(node.link.nats(), &offer, FORWARDED_BODY_BYTES_MAX).await?;
+    Ok((body, room))
 }
 
-/// Copies HTTP headers, but those of one hop, into a NATS message's.
+/// Copies HTTP headers, but those of one hop and tincan's own (which a client may not set for
+/// the nodes), into a NATS message's.
 fn to_nats_headers(from: &axum::http::HeaderMap, to: &mut async_nats::HeaderMap) {
     for (name, value) in from {
         if let Ok(value) = value.to_str()
             && !hop_by_hop(name.as_str())
+            && !name.as_str().starts_with("tincan-")
         {
             to.append(name.as_str(), value);
         }
@@ -825,17 +905,22 @@ where
 }
 
 /// Answers the HTTP requests other nodes forward to this one with the engine, while this node
-/// holds the lease (and `moved` when it does not).
+/// holds the lease (and `moved` when it does not): whole on [`tunnel::http_subject`], as
+/// nodes of every version send them, and with bodies in pieces on
+/// [`tunnel::http_pieces_subject`].
 async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
     let nats = node.link.nats().clone();
-    let mut requests = nats.subscribe(tunnel::http_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    let whole = nats.subscribe(tunnel::http_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    let in_pieces = nats.subscribe(tunnel::http_pieces_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    let mut requests =
+        futures_util::stream::select(whole.map(|message| (message, false)), in_pieces.map(|message| (message, true)));
     Ok(tokio::spawn(async move {
-        while let Some(message) = requests.next().await {
+        while let Some((message, pieces)) = requests.next().await {
             let Some(reply) = message.reply.clone() else { continue };
             let (nats, node) = (nats.clone(), node.clone());
             tokio::spawn(async move {
                 let (headers, body) = match node.term() {
-                    Some(term) => answer_http(&node, &term, message).await,
+                    Some(term) => answer_http(&node, &term, message, pieces).await,
                     None => {
                         let mut headers = async_nats::HeaderMap::new();
                         headers.insert(MOVED_HEADER, "1");
@@ -850,24 +935,39 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
     }))
 }
 
-/// Runs a forwarded HTTP request through the term's routes.
-async fn answer_http(node: &Node, term: &Term, message: async_nats::Message) -> (async_nats::HeaderMap, bytes::Bytes) {
+/// An answer to a forwarded request with `status` and a text body.
+fn http_error(status: &str, text: String) -> (async_nats::HeaderMap, bytes::Bytes) {
     let mut answer = async_nats::HeaderMap::new();
+    answer.insert(STATUS_HEADER, status);
+    (answer, text.into())
+}
+
+/// Runs a forwarded HTTP request through the term's routes; `pieces` when the request came on
+/// the subject where bodies may go in pieces.
+async fn answer_http(
+    node: &Node,
+    term: &Term,
+    message: async_nats::Message,
+    pieces: bool,
+) -> (async_nats::HeaderMap, bytes::Bytes) {
     let Some(headers) = message.headers else {
-        answer.insert(STATUS_HEADER, "400");
-        return (answer, "a forwarded request without its method and URI\n".into());
+        return http_error("400", "a forwarded request without its method and URI\n".to_owned());
     };
     let method = headers.get(METHOD_HEADER).and_then(|it| Method::from_bytes(it.as_str().as_bytes()).ok());
     let uri = headers.get(URI_HEADER).and_then(|it| it.as_str().parse::<Uri>().ok());
     let (Some(method), Some(uri)) = (method, uri) else {
-        answer.insert(STATUS_HEADER, "400");
-        return (answer, "a forwarded request without its method and URI\n".into());
+        return http_error("400", "a forwarded request without its method and URI\n".to_owned());
     };
-    let body = match fetch_if_offered(node.link.nats(), &headers, message.payload).await {
-        Ok(body) => body,
+    let largest = max_body(node.link.nats().server_info().max_payload);
+    let fetched = if pieces {
+        fetch_if_offered(node, &headers, message.payload, largest).await
+    } else {
+        Ok((message.payload, None))
+    };
+    let (body, room) = match fetched {
+        Ok(fetched) => fetched,
         Err(reason) => {
-            answer.insert(STATUS_HEADER, "502");
-            return (answer, format!("the request's body did not come from the node it reached: {reason}\n").into());
+            return http_error("502", format!("the request's body did not come from the node it reached: {reason}\n"));
         }
     };
     let mut request = Request::new(Body::from(body));
@@ -876,23 +976,36 @@ async fn answer_http(node: &Node, term: &Term, message: async_nats::Message) -> 
     copy_headers(headers.iter(), request.headers_mut());
     let Ok(response): Result<Response, Infallible> =
         tower_service::Service::call(&mut term.router.clone(), request).await;
+    drop(room);
     let (parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, FORWARDED_BODY_BYTES_MAX).await else {
-        answer.insert(STATUS_HEADER, "502");
-        let text = format!(
-            "the answer is larger than one node passes to another ({FORWARDED_BODY_BYTES_MAX} bytes); ask the node that serves the cluster\n"
-        );
-        return (answer, text.into());
+    let most = if pieces { FORWARDED_BODY_BYTES_MAX } else { largest };
+    let size =
+        axum::body::HttpBody::size_hint(&body).exact().map_or(most, |size| usize::try_from(size).unwrap_or(usize::MAX));
+    let room = match reserve(node, size.min(most), largest).await {
+        Ok(room) => room,
+        Err(reason) => return http_error("503", format!("{reason}\n")),
     };
+    let Ok(body) = axum::body::to_bytes(body, most).await else {
+        let text = format!(
+            "the answer is larger than one node passes to another ({most} bytes); ask the node that serves the cluster\n"
+        );
+        return http_error("502", text);
+    };
+    let mut answer = async_nats::HeaderMap::new();
     answer.insert(STATUS_HEADER, parts.status.as_str());
     to_nats_headers(&parts.headers, &mut answer);
-    // The offer ends by itself once the edge has fetched it (or gave up).
-    match offer_if_large(node, body, &mut answer).await {
-        Ok((body, _)) => (answer, body),
-        Err(err) => {
-            let mut answer = async_nats::HeaderMap::new();
-            answer.insert(STATUS_HEADER, "502");
-            (answer, format!("cannot offer the answer's body in pieces: {err}\n").into())
+    match offer_if_large(node, body, &mut answer, largest).await {
+        Ok((body, offered)) => {
+            // The offer ends by itself once the edge has fetched it (or gave up); the room is
+            // held until then.
+            if let (Some(offered), Some(room)) = (offered, room) {
+                tokio::spawn(async move {
+                    let _ = offered.await;
+                    drop(room);
+                });
+            }
+            (answer, body)
         }
+        Err(err) => http_error("502", format!("cannot offer the answer's body in pieces: {err}\n")),
     }
 }

@@ -172,12 +172,21 @@ struct Acked {
     receipts: BTreeSet<String>,
 }
 
+/// A node ID no other test uses: the tests share one NATS server, and a node's subjects are
+/// named by its ID (as two clusters sharing a NATS server need IDs of their own, or NATS
+/// accounts of their own).
+fn node_id(name: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{name}-{}-{n}", std::process::id())
+}
+
 /// Three nodes on `store` and `nats`, one of them serving.
 fn start_nodes(store: &str, nats: &str) -> Vec<Node> {
     let mut nodes: Vec<Node> = ["n1", "n2", "n3"]
         .iter()
-        .map(|id| Node {
-            id: (*id).to_owned(),
+        .map(|name| Node {
+            id: node_id(name),
             addr: SocketAddr::from(([127, 0, 0, 1], free_port())),
             netns: None,
             data: tempfile::tempdir().unwrap(),
@@ -375,7 +384,7 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
     let data = tempfile::tempdir().unwrap();
     let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let node_config = ClusterConfig {
-        node: "broken".to_owned(),
+        node: node_id("broken"),
         nats_url: nats.clone(),
         leases: Arc::new(PostgresLeases::open(&store).unwrap()),
         open_store: {
@@ -411,7 +420,7 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
         })
     });
     let mut good = Node {
-        id: "good".to_owned(),
+        id: node_id("good"),
         addr: SocketAddr::from(([127, 0, 0, 1], free_port())),
         netns: None,
         data: tempfile::tempdir().unwrap(),
@@ -426,7 +435,7 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
         attempts.load(std::sync::atomic::Ordering::SeqCst)
     );
     let leases = PostgresLeases::open(&store).unwrap().leases().unwrap();
-    assert_eq!(leases[0].node.as_deref(), Some("good"), "{leases:?}");
+    assert_eq!(leases[0].node.as_ref(), Some(&good.id), "{leases:?}");
     let (alice, _) = Client::connect(config(good.url(), "alice")).await.unwrap();
     let (_bob, _) = Client::connect(config(good.url(), "bob")).await.unwrap();
     alice.send_text("bob", ConvType::C2C, "served", false).await.unwrap();
@@ -484,6 +493,10 @@ async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     let through_edge = url.replace(&serving.addr.to_string(), &edge.addr.to_string());
     assert_ne!(through_edge, url, "the URL names the serving node: {url}");
     assert!(bob.download(&through_edge).await.unwrap() == document, "the download through the edge is the upload");
+    // A client cannot pass the nodes' own headers: one naming an offer of pieces is dropped.
+    let path = &through_edge[through_edge.find("/media").unwrap()..];
+    let (status, body) = raw_get(edge.addr, path, "tincan-pieces: tincan.pieces.forged 5000000 1048576").await;
+    assert_eq!((status, body.len()), (200, document.len()), "a forged offer is not followed");
 }
 
 /// Receipts stay exact and coalesced across the cluster: a group's readers are spread over the
@@ -558,6 +571,19 @@ async fn group_receipts_from_readers_on_every_node_stay_exact_and_never_go_back(
 
 /// The receipt pushes a sender got, as (read, unread) counts by message ID, in order.
 type Pushed = BTreeMap<String, Vec<(u64, u64)>>;
+
+/// A GET of `path` from `addr` with one more header line; the status and the body.
+async fn raw_get(addr: SocketAddr, path: &str, header: &str) -> (u16, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{header}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|it| it == b"\r\n\r\n").expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), raw[split + 4..].to_vec())
+}
 
 /// Each of `readers` sends receipts for `sent` as it finds them in its history, trying again
 /// while the cluster changes hands.
