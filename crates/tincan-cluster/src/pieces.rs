@@ -14,18 +14,21 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-/// How long an offer waits for the first request and between requests before it ends.
-pub const OFFER_IDLE: Duration = Duration::from_secs(10);
+/// How long an offer waits for the first request and between requests before it ends: longer
+/// than the fetching side tries for one piece, and than it waits for room to hold the body.
+pub const OFFER_IDLE: Duration = Duration::from_secs(30);
 
 /// How long an offer is kept after its last piece was asked for (for a request whose answer was
 /// lost, asked again).
-const AFTER_LAST: Duration = Duration::from_secs(1);
+const AFTER_LAST: Duration = Duration::from_secs(PIECE_TIMEOUT.as_secs() * PIECE_TRIES as u64);
 
-/// How long the fetching side waits for one piece.
-pub const PIECE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the fetching side waits for one answer about a piece.
+pub const PIECE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How many times the fetching side asks for one piece before it gives up.
 const PIECE_TRIES: u32 = 3;
+
+const _: () = assert!(OFFER_IDLE.as_secs() > PIECE_TIMEOUT.as_secs() * PIECE_TRIES as u64);
 
 /// What the receiving side needs to fetch an offered body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +108,9 @@ pub async fn fetch(nats: &async_nats::Client, offer: &Offer, max: usize) -> Resu
             let asked = nats.request(offer.subject.clone(), index.to_string().into());
             let failure = match tokio::time::timeout(PIECE_TIMEOUT, asked).await {
                 Ok(Ok(answer)) => break answer,
+                Ok(Err(err)) if err.kind() == async_nats::RequestErrorKind::NoResponders => {
+                    return Err(format!("the offer {} is gone", offer.subject));
+                }
                 Ok(Err(err)) => format!("piece {index} of {}: {err}", offer.subject),
                 Err(_) => format!("piece {index} of {} did not come in time", offer.subject),
             };

@@ -484,6 +484,12 @@ impl Driver {
     /// Writes a request to the socket's buffer; a flush sends it.
     async fn feed(&mut self, socket: &mut Socket, id: u64) -> Result<(), ()> {
         let Some(pending) = self.pending.get_mut(&id) else { return Ok(()) };
+        if pending.deadline <= Instant::now() {
+            // Its caller is being told it timed out (a backlog written after a reconnect, over a
+            // slow link): it is not sent.
+            self.expire();
+            return Ok(());
+        }
         let frame = format!("{{\"id\":{id},\"op\":\"{}\",\"data\":{}}}", pending.op, pending.data);
         pending.sent = true;
         pending.retry_at = None;

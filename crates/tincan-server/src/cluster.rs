@@ -721,22 +721,64 @@ fn request_body_max(path: &str) -> usize {
 /// exhausting the node's memory.
 const BODY_BUDGET_MIB: u32 = 256;
 
-/// How long a large body waits for room in the budget before it is refused with 503.
-const BUDGET_WAIT: Duration = Duration::from_secs(10);
+/// How long a large body waits for room in the budget before it is refused: well within the
+/// time an offer of pieces waits to be fetched (`pieces::OFFER_IDLE`).
+const BUDGET_WAIT: Duration = Duration::from_secs(5);
 
 /// How long an edge waits for the answer to a request whose body went in pieces.
 const LARGE_HTTP_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Room in the node's budget for a body of `bytes`: none needed (`Ok(None)`) for one that fits
-/// one NATS message of `largest` bytes; `Err` when the room did not come in time.
+/// The room in MiB that a body of `bytes` takes in the budget: none for one that fits one NATS
+/// message of `largest` bytes.
+fn room_for(bytes: usize, largest: usize) -> u32 {
+    if bytes <= largest { 0 } else { u32::try_from(bytes.div_ceil(1 << 20)).unwrap_or(u32::MAX).min(BODY_BUDGET_MIB) }
+}
+
+/// Room in the node's budget for a body of `bytes` (see [`room_for`]); `Err` when the room did
+/// not come within [`BUDGET_WAIT`].
 async fn reserve(node: &Node, bytes: usize, largest: usize) -> Result<Option<OwnedSemaphorePermit>, String> {
-    if bytes <= largest {
+    let mib = room_for(bytes, largest);
+    if mib == 0 {
         return Ok(None);
     }
-    let mib = u32::try_from(bytes.div_ceil(1 << 20)).unwrap_or(u32::MAX).min(BODY_BUDGET_MIB);
     match tokio::time::timeout(BUDGET_WAIT, node.bodies.clone().acquire_many_owned(mib)).await {
         Ok(Ok(permit)) => Ok(Some(permit)),
         _ => Err(format!("this node is passing on {BODY_BUDGET_MIB} MiB of large bodies already; try again shortly")),
+    }
+}
+
+/// Gives back what `room`, reserved for a body whose size was not known, holds beyond what the
+/// body of `bytes` takes.
+fn shrink(room: &mut Option<OwnedSemaphorePermit>, bytes: usize, largest: usize) {
+    let needed = room_for(bytes, largest) as usize;
+    if let Some(permit) = room {
+        if needed == 0 {
+            *room = None;
+        } else if permit.num_permits() > needed {
+            drop(permit.split(permit.num_permits() - needed));
+        }
+    }
+}
+
+/// The exact length of `body`, when it is known before it is read (a request without a body, an
+/// answer made whole).
+fn known_length(body: &Body) -> Option<usize> {
+    axum::body::HttpBody::size_hint(body).exact().and_then(|length| usize::try_from(length).ok())
+}
+
+/// Why a body offered in pieces did not come.
+enum FetchError {
+    /// No room in the budget in time: nothing was done, the request may be tried again.
+    Busy(String),
+    /// The offer could not be read or fetched.
+    Failed(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Busy(reason) | FetchError::Failed(reason) => f.write_str(reason),
+        }
     }
 }
 
@@ -749,26 +791,31 @@ async fn reserve(node: &Node, bytes: usize, largest: usize) -> Result<Option<Own
 async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
     let unavailable = |text: &str| (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response();
     let too_large = |max: usize| {
-        let text = format!("the body is larger than a node passes to the node serving the cluster ({max} bytes)\n");
+        let text = format!(
+            "the body is larger than a node passes to the node serving the cluster ({max} bytes), or it did not arrive whole\n"
+        );
         (StatusCode::PAYLOAD_TOO_LARGE, text).into_response()
     };
     let nats = node.link.nats();
     let largest = max_body(nats.server_info().max_payload);
     let (parts, body) = request.into_parts();
     let body_max = request_body_max(parts.uri.path());
-    // Room for the body before it is read: its declared length, or the most it may be.
+    // Room for the body before it is read: its declared or known length, or the most it may be
+    // (what it does not take is given back once it is read).
     let declared = parts
         .headers
         .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|length| length.to_str().ok()?.parse::<usize>().ok());
+        .and_then(|length| length.to_str().ok()?.parse::<usize>().ok())
+        .or_else(|| known_length(&body));
     if declared.is_some_and(|length| length > body_max) {
         return too_large(body_max);
     }
-    let room = match reserve(node, declared.unwrap_or(body_max), largest).await {
+    let mut room = match reserve(node, declared.unwrap_or(body_max), largest).await {
         Ok(room) => room,
         Err(reason) => return unavailable(&reason),
     };
     let Ok(body) = axum::body::to_bytes(body, body_max).await else { return too_large(body_max) };
+    shrink(&mut room, body.len(), largest);
     let mut headers = async_nats::HeaderMap::new();
     headers.insert(METHOD_HEADER, parts.method.as_str());
     headers.insert(URI_HEADER, parts.uri.to_string().as_str());
@@ -807,6 +854,8 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
         .and_then(|status| status.as_str().parse::<u16>().ok())
         .and_then(|status| StatusCode::from_u16(status).ok())
         .unwrap_or(StatusCode::BAD_GATEWAY);
+    // The request was served: whatever befalls its answer, the client is not to try it again
+    // blindly (502, not 503).
     let (body, _room) = match fetch_if_offered(node, &answer_headers, answer.payload, largest).await {
         Ok(fetched) => fetched,
         Err(reason) => {
@@ -848,9 +897,9 @@ async fn fetch_if_offered(
     headers: &async_nats::HeaderMap,
     payload: bytes::Bytes,
     largest: usize,
-) -> Result<(bytes::Bytes, Option<OwnedSemaphorePermit>), String> {
+) -> Result<(bytes::Bytes, Option<OwnedSemaphorePermit>), FetchError> {
     let Some(offered) = headers.get(PIECES_HEADER) else { return Ok((payload, None)) };
-    let unreadable = || format!("an offer of pieces that does not read: {offered}");
+    let unreadable = || FetchError::Failed(format!("an offer of pieces that does not read: {offered}"));
     let offer = match offered.as_str().split(' ').collect::<Vec<_>>()[..] {
         [subject, length, piece] => Offer {
             subject: subject.to_owned(),
@@ -860,13 +909,13 @@ async fn fetch_if_offered(
         _ => return Err(unreadable()),
     };
     if offer.length > FORWARDED_BODY_BYTES_MAX {
-        return Err(format!(
+        return Err(FetchError::Failed(format!(
             "an offered body of {} bytes is over the limit of {FORWARDED_BODY_BYTES_MAX}",
             offer.length
-        ));
+        )));
     }
-    let room = reserve(node, offer.length, largest).await?;
-    let body = pieces::fetch(node.link.nats(), &offer, FORWARDED_BODY_BYTES_MAX).await?;
+    let room = reserve(node, offer.length, largest).await.map_err(FetchError::Busy)?;
+    let body = pieces::fetch(node.link.nats(), &offer, FORWARDED_BODY_BYTES_MAX).await.map_err(FetchError::Failed)?;
     Ok((body, room))
 }
 
@@ -966,7 +1015,9 @@ async fn answer_http(
     };
     let (body, room) = match fetched {
         Ok(fetched) => fetched,
-        Err(reason) => {
+        // Nothing was done yet: the client may try again.
+        Err(FetchError::Busy(reason)) => return http_error("503", format!("{reason}\n")),
+        Err(FetchError::Failed(reason)) => {
             return http_error("502", format!("the request's body did not come from the node it reached: {reason}\n"));
         }
     };
@@ -979,11 +1030,11 @@ async fn answer_http(
     drop(room);
     let (parts, body) = response.into_parts();
     let most = if pieces { FORWARDED_BODY_BYTES_MAX } else { largest };
-    let size =
-        axum::body::HttpBody::size_hint(&body).exact().map_or(most, |size| usize::try_from(size).unwrap_or(usize::MAX));
-    let room = match reserve(node, size.min(most), largest).await {
+    // The request was served: an answer that cannot be passed on is a 502 (not a 503, which
+    // would invite the client to do it again).
+    let mut room = match reserve(node, known_length(&body).unwrap_or(most).min(most), largest).await {
         Ok(room) => room,
-        Err(reason) => return http_error("503", format!("{reason}\n")),
+        Err(reason) => return http_error("502", format!("the request was served, but {reason}\n")),
     };
     let Ok(body) = axum::body::to_bytes(body, most).await else {
         let text = format!(
@@ -991,6 +1042,7 @@ async fn answer_http(
         );
         return http_error("502", text);
     };
+    shrink(&mut room, body.len(), largest);
     let mut answer = async_nats::HeaderMap::new();
     answer.insert(STATUS_HEADER, parts.status.as_str());
     to_nats_headers(&parts.headers, &mut answer);
