@@ -236,6 +236,13 @@ impl Node {
         self.term.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
+    /// The term, while its lease is still held by this node's clock: between the moment the
+    /// lease is lost and the moment `keep_terms` ends the term, requests are not served from it
+    /// (its writes would be fenced; its reads could be stale).
+    fn serving(&self) -> Option<Arc<Term>> {
+        self.term().filter(|term| self.keeper().fence(LEASE_SHARD) == Some(term.fence))
+    }
+
     fn take_term(&self) -> Option<Arc<Term>> {
         self.term.write().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
@@ -252,6 +259,9 @@ impl Node {
     /// Whether the node can serve its clients now, and what it says about it.
     fn healthy(&self) -> Result<String, String> {
         if let Some(term) = self.term() {
+            if self.serving().is_none() {
+                return Err("this node's lease has lapsed; its engine stops and another node takes over".to_owned());
+            }
             let metrics = term.service.engine.metrics();
             if metrics.store_failed.load(Ordering::Relaxed) {
                 return Err("the store failed a write; this node starts its engine again from the store".to_owned());
@@ -375,11 +385,12 @@ async fn front(State(node): State<Arc<Node>>, request: Request) -> Response {
             Err(text) => (StatusCode::SERVICE_UNAVAILABLE, format!("{text}\n")).into_response(),
         };
     }
-    if let Some(term) = node.term() {
+    if let Some(term) = node.serving() {
         let Ok(response) = tower_service::Service::call(&mut term.router.clone(), request).await;
         return response;
     }
-    let Some(leader) = node.leader() else {
+    // Not itself: a node whose lease lapsed a moment ago still names itself until its term ends.
+    let Some(leader) = node.leader().filter(|leader| *leader != node.config.node) else {
         return (StatusCode::SERVICE_UNAVAILABLE, "no node serves the cluster yet; try again shortly\n")
             .into_response();
     };
@@ -545,7 +556,7 @@ async fn serve_tunnels(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()
         while let Some(opening) = openings.next().await {
             let Some(reply) = opening.reply.clone() else { continue };
             let id = String::from_utf8_lossy(&opening.payload).into_owned();
-            let (Some(term), true) = (node.term(), tunnel::is_tunnel_id(&id)) else {
+            let (Some(term), true) = (node.serving(), tunnel::is_tunnel_id(&id)) else {
                 let _ = nats.publish(reply, "moved".into()).await;
                 continue;
             };
@@ -968,7 +979,7 @@ async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> 
             let Some(reply) = message.reply.clone() else { continue };
             let (nats, node) = (nats.clone(), node.clone());
             tokio::spawn(async move {
-                let (headers, body) = match node.term() {
+                let (headers, body) = match node.serving() {
                     Some(term) => answer_http(&node, &term, message, pieces).await,
                     None => {
                         let mut headers = async_nats::HeaderMap::new();
