@@ -238,11 +238,7 @@ pub(crate) fn group_detail(group: &Group, n_online: u64) -> GroupDetailInfo {
 /// A member's conversation state in a group.
 pub(crate) fn group_conv_state(state: &crate::state::GroupState, member: &Member) -> ConvState {
     let shown = state.shown_seq();
-    ConvState {
-        unread: member.read.unread(shown, state.group.excluded()),
-        max_seq: shown,
-        read_seq: member.read.read_seq().min(shown),
-    }
+    ConvState { unread: state.unread_of(member), max_seq: shown, read_seq: member.read.read_seq().min(shown) }
 }
 
 /// A side's conversation state in a C2C pair.

@@ -733,6 +733,11 @@ impl GroupState {
         self.last_message.as_ref().map_or(0, |last| last.seq)
     }
 
+    /// `member`'s unread messages among those shown.
+    pub(crate) fn unread_of(&self, member: &tincan_core::group::Member) -> u64 {
+        member.read.unread(self.shown_seq(), self.group.excluded())
+    }
+
     /// Whether the group certainly has no message after position `after_pos`, so that a replay
     /// may skip it without reading the store.
     ///

@@ -219,6 +219,11 @@ async fn open_socket(config: &ClientConfig) -> Result<Socket, String> {
         .map_err(|err| err.to_string())
 }
 
+/// The error of a request that had no answer by its deadline.
+pub(crate) fn timed_out(op: &str) -> ApiError {
+    ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"))
+}
+
 /// Whether a login failure is final (bad credentials) rather than a passing network problem.
 fn is_fatal(error: &ApiError) -> bool {
     let code = error.code.0;
@@ -348,8 +353,7 @@ impl Driver {
     ) -> Option<u64> {
         if deadline <= Instant::now() {
             if let Reply::Caller(reply) = reply {
-                let _ = reply
-                    .send(Err(ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"))));
+                let _ = reply.send(Err(timed_out(op)));
             }
             return None;
         }
@@ -790,8 +794,7 @@ impl Driver {
             self.pending.iter().filter(|(_, pending)| pending.deadline <= now).map(|(id, _)| *id).collect();
         for id in expired {
             if let Some(Pending { reply: Reply::Caller(reply), op, .. }) = self.pending.remove(&id) {
-                let _ = reply
-                    .send(Err(ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"))));
+                let _ = reply.send(Err(timed_out(op)));
             }
         }
     }

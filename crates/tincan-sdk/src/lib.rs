@@ -334,18 +334,17 @@ impl Client {
         let (reply, answer) = oneshot::channel();
         let deadline = tokio::time::Instant::now() + self.shared.request_timeout;
         let closed = || ApiError::new(ErrorCode::SDK_NOT_LOGGED_IN, "the client is closed");
-        let timed_out = || ApiError::new(ErrorCode::NET_WAIT_ACK_TIMEOUT, format!("no answer to {op} in time"));
         let asked = self.shared.commands.send(Command::Request { op, data, idempotent, deadline, reply });
         match tokio::time::timeout_at(deadline, asked).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return Err(closed()),
-            Err(_) => return Err(timed_out()),
+            Err(_) => return Err(driver::timed_out(op)),
         }
         // The driver answers at the deadline when it is free to; this is for when it is not
         // (busy reconnecting).
         match tokio::time::timeout_at(deadline + DEADLINE_GRACE, answer).await {
             Ok(answer) => answer.unwrap_or_else(|_| Err(closed())),
-            Err(_) => Err(timed_out()),
+            Err(_) => Err(driver::timed_out(op)),
         }
     }
 

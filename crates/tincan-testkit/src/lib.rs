@@ -383,6 +383,34 @@ impl RawSocket {
     }
 }
 
+/// One raw HTTP/1.1 request to `addr`, with `headers` (each a `Name: value` line) and `body`,
+/// the connection closed after it; the answer's status, its head and its body.
+pub async fn http_exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[&str],
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("the server takes connections");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n", body.len());
+    for header in headers {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.expect("the request's head is sent");
+    // The server may answer (a refusal) before the whole body is sent.
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let split = raw.windows(4).position(|it| it == b"\r\n\r\n").expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split(' ').nth(1).and_then(|status| status.parse().ok()).expect("a status");
+    (status, head, raw[split + 4..].to_vec())
+}
+
 /// Creates a group of `group_type` owned by `owner` with `members`; returns its ID.
 pub async fn create_group(owner: &Client, group_type: GroupType, members: &[&str]) -> String {
     let params = create_group::Request {

@@ -495,7 +495,8 @@ async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     assert!(bob.download(&through_edge).await.unwrap() == document, "the download through the edge is the upload");
     // A client cannot pass the nodes' own headers: one naming an offer of pieces is dropped.
     let path = &through_edge[through_edge.find("/media").unwrap()..];
-    let (status, body) = raw_get(edge.addr, path, "tincan-pieces: tincan.pieces.forged 5000000 1048576").await;
+    let forged = ["tincan-pieces: tincan.pieces.forged 5000000 1048576"];
+    let (status, _, body) = tincan_testkit::http_exchange(edge.addr, "GET", path, &forged, b"").await;
     assert_eq!((status, body.len()), (200, document.len()), "a forged offer is not followed");
 }
 
@@ -571,19 +572,6 @@ async fn group_receipts_from_readers_on_every_node_stay_exact_and_never_go_back(
 
 /// The receipt pushes a sender got, as (read, unread) counts by message ID, in order.
 type Pushed = BTreeMap<String, Vec<(u64, u64)>>;
-
-/// A GET of `path` from `addr` with one more header line; the status and the body.
-async fn raw_get(addr: SocketAddr, path: &str, header: &str) -> (u16, Vec<u8>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{header}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw.windows(4).position(|it| it == b"\r\n\r\n").expect("an HTTP answer");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    (head.split(' ').nth(1).unwrap().parse().unwrap(), raw[split + 4..].to_vec())
-}
 
 /// Each of `readers` sends receipts for `sent` as it finds them in its history, trying again
 /// while the cluster changes hands.

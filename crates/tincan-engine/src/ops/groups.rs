@@ -948,7 +948,7 @@ pub(crate) async fn get_joined(
                 group_base_info_self_info: GroupSelfInfo {
                     group_self_info_join_time: member.join_time,
                     group_self_info_role: member.role,
-                    group_self_info_unread_num: member.read.unread(state.shown_seq(), group.excluded()),
+                    group_self_info_unread_num: state.unread_of(member),
                     group_self_info_msg_flag: *recv_opt,
                 },
             })

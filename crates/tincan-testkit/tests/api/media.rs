@@ -39,25 +39,12 @@ fn text_key<'a>(elem: &'a Elem, name: &str) -> &'a str {
 
 /// One raw HTTP request; answers the status, the content type and the body.
 async fn http(app: &TestApp, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        app.addr,
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    // The server may answer (a refusal) before the whole body is sent.
-    let _ = stream.write_all(body).await;
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw).await;
-    let split = raw.windows(4).position(|it| it == b"\r\n\r\n").expect("an HTTP answer");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let (status, head, body) = tincan_testkit::http_exchange(app.addr, method, path, &[], body).await;
     let content_type = head
         .lines()
         .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_owned))
         .unwrap_or_default();
-    (status, content_type, raw[split + 4..].to_vec())
+    (status, content_type, body)
 }
 
 /// The path and query of a URL this server gave.
