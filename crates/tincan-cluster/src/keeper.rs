@@ -61,6 +61,8 @@ struct Held {
     leases: BTreeMap<u32, Lease>,
     /// Every shard's live holder, as the lease table said at the last tick.
     owners: BTreeMap<u32, String>,
+    /// Every live node's address, as the node table said at the last tick.
+    addresses: BTreeMap<String, String>,
     /// When the held leases were last renewed, by this node's clock (taken before the call).
     renewed: Option<Instant>,
 }
@@ -105,6 +107,11 @@ impl Keeper {
     /// for the shard goes.
     pub fn owner_of(&self, shard: u32) -> Option<String> {
         self.shared.lock().owners.get(&shard).cloned()
+    }
+
+    /// Where live node `node` said it is reached, as the node table said at the last tick.
+    pub fn address_of(&self, node: &str) -> Option<String> {
+        self.shared.lock().addresses.get(node).cloned()
     }
 
     /// Looks at the live nodes and the leases now rather than at the next tick (another node
@@ -180,12 +187,17 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
         }
         leases.leave(&config.node)?;
         // Still following who holds what, so that the node forwards its clients to them.
-        shared.lock().owners = live_owners(leases)?;
+        let live = leases.live_nodes()?;
+        let owners = live_owners(leases)?;
+        let mut held = shared.lock();
+        held.owners = owners;
+        held.addresses = live.into_iter().map(|it| (it.node, it.address)).collect();
         return Ok(());
     }
     let started = Instant::now();
     leases.heartbeat(&config.node, &config.address, config.ttl)?;
     let live = leases.live_nodes()?;
+    shared.lock().addresses = live.iter().map(|it| (it.node.clone(), it.address.clone())).collect();
     let names: Vec<&str> = live.iter().map(|it| it.node.as_str()).collect();
 
     let fences: Vec<Fence> = shared.lock().leases.values().map(Lease::fence).collect();

@@ -1,7 +1,13 @@
 //! A node's NATS link: forwarding an operation to the node that owns its shard (request/reply
-//! on `tincan.node.<id>.call`), answering the operations forwarded to this node, and the
-//! membership announcements (`tincan.cluster.nodes`) that make the other nodes' keepers look at
-//! the live nodes at once rather than at their next tick.
+//! on `tincan.<cluster>.node.<id>.call`), answering the operations forwarded to this node, and
+//! the membership announcements (`tincan.<cluster>.nodes`) that make the other nodes' keepers
+//! look at the live nodes at once rather than at their next tick.
+//!
+//! Every subject a node listens on begins with its cluster's ID (made once with the cluster's
+//! tables in the store), so that clusters sharing one NATS server never take each other's
+//! requests, whatever their nodes are called. Subjects made for one request or one tunnel
+//! (`tincan.tunnel.<id>…`, `tincan.pieces.<id>`) are named by an ID that a node draws at random
+//! each run, and stay as they were.
 //!
 //! A forwarded operation carries what the owner needs to decide it as if the caller were
 //! connected there: the app, the caller (already authenticated by the node the client is
@@ -16,9 +22,6 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
-
-/// The subject the membership announcements are published on.
-pub const MEMBERSHIP_SUBJECT: &str = "tincan.cluster.nodes";
 
 /// How long [`forward`] waits before asking again for a shard's owner, when there is none yet or
 /// the one it asked answered [`Answer::Moved`].
@@ -39,9 +42,47 @@ pub fn is_connected(link: &Link) -> bool {
     link.client.connection_state() == async_nats::connection::State::Connected
 }
 
-/// The subject a node answers forwarded operations on.
-pub fn call_subject(node: &str) -> String {
-    format!("tincan.node.{node}.call")
+/// The prefix of the subjects node `node` of cluster `cluster` listens on:
+/// `tincan.<cluster>.node.<node>`. It is the address a node records in the cluster's table.
+pub fn node_prefix(cluster: &str, node: &str) -> String {
+    format!("tincan.{cluster}.node.{node}")
+}
+
+/// The prefix of node `node`'s subjects as nodes older than cluster IDs name them
+/// (`tincan.node.<node>`): a node serves its tunnels and HTTP there too, so that older nodes of
+/// its cluster reach it during a rolling upgrade.
+pub fn legacy_node_prefix(node: &str) -> String {
+    format!("tincan.node.{node}")
+}
+
+/// The prefix of a node's subjects, from the address it recorded in the cluster's table: the
+/// prefix itself, or for a node older than cluster IDs its tunnel subject
+/// (`tincan.node.<node>.tunnel`). `None` for an address neither could have written.
+pub fn prefix_of_address(address: &str) -> Option<&str> {
+    let prefix = address.strip_suffix(".tunnel").unwrap_or(address);
+    let tokens: Vec<&str> = prefix.split('.').collect();
+    let well_formed = match tokens.as_slice() {
+        ["tincan", cluster, "node", node] => is_cluster_id(cluster) && is_node_id(node),
+        ["tincan", "node", node] => is_node_id(node),
+        _ => false,
+    };
+    well_formed.then_some(prefix)
+}
+
+/// The subject cluster `cluster`'s membership announcements are published on.
+pub fn membership_subject(cluster: &str) -> String {
+    format!("tincan.{cluster}.nodes")
+}
+
+/// The subject the node whose subjects begin with `prefix` answers forwarded operations on.
+pub fn call_subject(prefix: &str) -> String {
+    format!("{prefix}.call")
+}
+
+/// Whether `cluster` may name a cluster: 1 to 64 ASCII letters, digits, `-` and `_`, and none of
+/// the words that follow `tincan.` in the subjects that name no cluster.
+pub fn is_cluster_id(cluster: &str) -> bool {
+    is_subject_token(cluster, 64) && !["node", "tunnel", "pieces", "cluster"].contains(&cluster)
 }
 
 /// Whether `node` may name a node: 1 to 64 ASCII letters, digits, `-` and `_` (it is a token of
@@ -117,15 +158,21 @@ pub enum ForwardError {
 #[derive(Clone)]
 pub struct Link {
     client: async_nats::Client,
+    cluster: String,
     node: String,
 }
 
 impl Link {
-    /// Connects node `node` to the NATS server at `url`.
-    pub async fn connect(url: &str, node: &str) -> Result<Link, ForwardError> {
+    /// Connects node `node` of cluster `cluster` to the NATS server at `url`.
+    pub async fn connect(url: &str, cluster: &str, node: &str) -> Result<Link, ForwardError> {
         if !is_node_id(node) {
             return Err(ForwardError::Transport(format!(
                 "{node:?} is not a node ID: 1 to 64 ASCII letters, digits, '-' and '_'"
+            )));
+        }
+        if !is_cluster_id(cluster) {
+            return Err(ForwardError::Transport(format!(
+                "{cluster:?} is not a cluster ID: 1 to 64 ASCII letters, digits, '-' and '_'"
             )));
         }
         let client = async_nats::ConnectOptions::new()
@@ -139,12 +186,22 @@ impl Link {
             .connect(url)
             .await
             .map_err(|err| ForwardError::Transport(format!("connecting to {url}: {err}")))?;
-        Ok(Link { client, node: node.to_owned() })
+        Ok(Link { client, cluster: cluster.to_owned(), node: node.to_owned() })
     }
 
     /// This node's ID.
     pub fn node(&self) -> &str {
         &self.node
+    }
+
+    /// The cluster's ID.
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    /// The prefix of this node's subjects.
+    pub fn prefix(&self) -> String {
+        node_prefix(&self.cluster, &self.node)
     }
 
     /// The NATS connection, for what travels beside forwarded calls (tunnels).
@@ -160,7 +217,7 @@ impl Link {
     pub async fn settle(&self) -> Result<(), ForwardError> {
         static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let probe = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let subject = format!("tincan.node.{}.probe.{probe}", self.node);
+        let subject = format!("{}.probe.{probe}", self.prefix());
         let transport = |what: &str, err: &dyn std::fmt::Display| ForwardError::Transport(format!("{what}: {err}"));
         let mut echo =
             self.client.subscribe(subject.clone()).await.map_err(|err| transport("subscribing to a probe", &err))?;
@@ -188,7 +245,7 @@ impl Link {
     {
         let mut calls = self
             .client
-            .subscribe(call_subject(&self.node))
+            .subscribe(call_subject(&self.prefix()))
             .await
             .map_err(|err| ForwardError::Transport(format!("subscribing to forwarded calls: {err}")))?;
         self.settle().await?;
@@ -215,10 +272,11 @@ impl Link {
         }))
     }
 
-    /// Sends `call` to node `to` and waits for its answer, for at most `timeout`.
+    /// Sends `call` to node `to` of this node's cluster and waits for its answer, for at most
+    /// `timeout`.
     pub async fn call(&self, to: &str, call: &Call, timeout: Duration) -> Result<Option<Answer>, ForwardError> {
         let payload = serde_json::to_vec(call).map_err(|err| ForwardError::Transport(err.to_string()))?;
-        let request = self.client.request(call_subject(to), payload.into());
+        let request = self.client.request(call_subject(&node_prefix(&self.cluster, to)), payload.into());
         match tokio::time::timeout(timeout, request).await {
             Err(_) => Ok(None),
             Ok(Err(err)) if err.kind() == async_nats::RequestErrorKind::NoResponders => Ok(None),
@@ -235,7 +293,7 @@ impl Link {
         let payload = serde_json::to_vec(&Announcement { node: self.node.clone(), joined })
             .map_err(|err| ForwardError::Transport(err.to_string()))?;
         self.client
-            .publish(MEMBERSHIP_SUBJECT, payload.into())
+            .publish(membership_subject(&self.cluster), payload.into())
             .await
             .map_err(|err| ForwardError::Transport(format!("announcing: {err}")))?;
         self.client.flush().await.map_err(|err| ForwardError::Transport(format!("flushing: {err}")))
@@ -247,7 +305,7 @@ impl Link {
     ) -> Result<impl futures_util::Stream<Item = Announcement> + Send + 'static, ForwardError> {
         let subscription = self
             .client
-            .subscribe(MEMBERSHIP_SUBJECT)
+            .subscribe(membership_subject(&self.cluster))
             .await
             .map_err(|err| ForwardError::Transport(format!("subscribing to announcements: {err}")))?;
         self.settle().await?;
@@ -281,5 +339,36 @@ pub async fn forward(
             }
         }
         tokio::time::sleep(RETRY_PAUSE.min(deadline.saturating_duration_since(Instant::now()))).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nodes_address_gives_the_prefix_of_its_subjects() {
+        let prefix = node_prefix("0a1b2c3d4e5f6a7b", "n1");
+        assert_eq!(prefix, "tincan.0a1b2c3d4e5f6a7b.node.n1");
+        assert_eq!(prefix_of_address(&prefix), Some(prefix.as_str()), "a node of this version records its prefix");
+        assert_eq!(
+            prefix_of_address("tincan.node.n1.tunnel"),
+            Some("tincan.node.n1"),
+            "a node of the version before cluster IDs recorded its tunnel subject"
+        );
+        assert_eq!(prefix_of_address("tincan.node.n1"), Some(legacy_node_prefix("n1").as_str()));
+        for odd in [
+            "",
+            "tincan",
+            "tincan.node",
+            "tincan.x.node.*",
+            "tincan.x.y.node.n1",
+            "other.c.node.n1",
+            "tincan.c.node.n1.http",
+        ] {
+            assert_eq!(prefix_of_address(odd), None, "{odd:?}");
+        }
+        assert_eq!(call_subject(&prefix), "tincan.0a1b2c3d4e5f6a7b.node.n1.call");
+        assert_eq!(membership_subject("0a1b2c3d4e5f6a7b"), "tincan.0a1b2c3d4e5f6a7b.nodes");
     }
 }

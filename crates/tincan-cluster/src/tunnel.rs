@@ -23,20 +23,22 @@ pub const KEEPALIVE: Duration = Duration::from_secs(2);
 /// How long a side waits without hearing from the other before it closes the tunnel.
 pub const SILENCE_MAX: Duration = Duration::from_secs(8);
 
-/// The subject a node takes tunnel openings on.
-pub fn open_subject(node: &str) -> String {
-    format!("tincan.node.{node}.tunnel")
+/// The subject the node whose subjects begin with `prefix` ([`crate::link::node_prefix`]) takes
+/// tunnel openings on.
+pub fn open_subject(prefix: &str) -> String {
+    format!("{prefix}.tunnel")
 }
 
-/// The subject a node takes forwarded HTTP requests on.
-pub fn http_subject(node: &str) -> String {
-    format!("tincan.node.{node}.http")
+/// The subject the node whose subjects begin with `prefix` takes forwarded HTTP requests on.
+pub fn http_subject(prefix: &str) -> String {
+    format!("{prefix}.http")
 }
 
-/// The subject a node takes forwarded HTTP requests on whose bodies, and whose answers' bodies,
-/// may go in pieces ([`crate::pieces`]); nodes older than pieces do not take it.
-pub fn http_pieces_subject(node: &str) -> String {
-    format!("tincan.node.{node}.http.pieces")
+/// The subject the node whose subjects begin with `prefix` takes forwarded HTTP requests on
+/// whose bodies, and whose answers' bodies, may go in pieces ([`crate::pieces`]); nodes older
+/// than pieces do not take it.
+pub fn http_pieces_subject(prefix: &str) -> String {
+    format!("{prefix}.http.pieces")
 }
 
 /// The subject of a tunnel's frames from the edge to the owner.

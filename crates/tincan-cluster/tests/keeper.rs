@@ -37,6 +37,10 @@ impl Reach {
 }
 
 impl Leases for Reach {
+    fn cluster_id(&self) -> StoreResult<String> {
+        self.check()?;
+        self.leases.cluster_id()
+    }
     fn acquire(&self, shard: u32, node: &str, ttl: Duration) -> StoreResult<Option<Lease>> {
         self.check()?;
         self.leases.acquire(shard, node, ttl)

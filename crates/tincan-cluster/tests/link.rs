@@ -21,9 +21,16 @@ fn node(name: &str) -> String {
     format!("{name}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The cluster most of these tests' links are in.
+const CLUSTER: &str = "0123456789abcdef";
+
 async fn link(name: &str) -> Link {
+    link_in(CLUSTER, &node(name)).await
+}
+
+async fn link_in(cluster: &str, node: &str) -> Link {
     let url = std::env::var(NATS_VARIABLE).unwrap_or_else(|_| NATS_DEFAULT.to_owned());
-    Link::connect(&url, &node(name)).await.unwrap_or_else(|err| {
+    Link::connect(&url, cluster, node).await.unwrap_or_else(|err| {
         panic!(
             "no NATS server to test against at {url}: {err}. The cluster's tests need one: set {NATS_VARIABLE} \
              to its URL (nats://HOST:PORT), or run scripts/test, which starts a private one (scripts/test-nats \
@@ -138,7 +145,55 @@ async fn nodes_hear_each_others_joins_and_leaves_but_not_their_own() {
 async fn a_node_id_must_be_a_subject_token() {
     let url = std::env::var(NATS_VARIABLE).unwrap_or_else(|_| NATS_DEFAULT.to_owned());
     for bad in ["", "a.b", "a b", "*", ">", &"x".repeat(65)] {
-        let refused = Link::connect(&url, bad).await.err().expect("refused");
+        let refused = Link::connect(&url, CLUSTER, bad).await.err().expect("refused");
         assert!(refused.to_string().contains("is not a node ID"), "{refused}");
     }
+    for bad in ["", "a.b", "*", "node", "tunnel", &"x".repeat(65)] {
+        let refused = Link::connect(&url, bad, "a").await.err().expect("refused");
+        assert!(refused.to_string().contains("is not a cluster ID"), "{refused}");
+    }
+}
+
+/// Two clusters on one NATS server whose nodes have the same IDs: each cluster's calls and
+/// announcements reach its own nodes only.
+#[tokio::test]
+async fn clusters_sharing_a_nats_server_keep_apart_whatever_their_nodes_are_called() {
+    let (owner, edge) = (node("owner"), node("edge"));
+    let clusters = [format!("c{:x}", rand_id()), format!("d{:x}", rand_id())];
+    let mut links = Vec::new();
+    let mut heard = Vec::new();
+    let mut serving = Vec::new();
+    for cluster in &clusters {
+        let (owning, edging) = (link_in(cluster, &owner).await, link_in(cluster, &edge).await);
+        let answer = cluster.clone();
+        serving.push(
+            owning
+                .serve(move |_call: Call| {
+                    let answer = answer.clone();
+                    async move { Answer::Done(serde_json::json!({"cluster": answer})) }
+                })
+                .await
+                .unwrap(),
+        );
+        heard.push(edging.announcements().await.unwrap());
+        links.push((owning, edging));
+    }
+    for (cluster, (_, edging)) in clusters.iter().zip(&links) {
+        for _ in 0..20 {
+            let answer = forward(edging, |_| Some(owner.clone()), &call(1), soon()).await.unwrap();
+            assert_eq!(answer, Answer::Done(serde_json::json!({"cluster": cluster})), "the call stays in its cluster");
+        }
+    }
+    links[1].0.announce(true).await.unwrap();
+    links[0].0.announce(false).await.unwrap();
+    let wait = Duration::from_secs(5);
+    let first = tokio::time::timeout(wait, heard[0].next()).await.expect("an announcement comes").unwrap();
+    assert_eq!(first, Announcement { node: owner.clone(), joined: false }, "the other cluster's join is not heard");
+    let second = tokio::time::timeout(wait, heard[1].next()).await.expect("an announcement comes").unwrap();
+    assert_eq!(second, Announcement { node: owner, joined: true });
+}
+
+fn rand_id() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |it| it.as_nanos());
+    u64::try_from(nanos % u128::from(u64::MAX)).unwrap_or_default() ^ u64::from(std::process::id())
 }

@@ -129,12 +129,19 @@ impl ClusterNode {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
         let ClusterNode { listener, config, limits } = self;
         let base_url = crate::base_url(&listener)?;
-        let link = Link::connect(&config.nats_url, &config.node).await.map_err(io::Error::other)?;
+        let cluster = {
+            let leases = config.leases.clone();
+            tokio::task::spawn_blocking(move || leases.cluster_id())
+                .await
+                .map_err(io::Error::other)?
+                .map_err(|err| io::Error::other(format!("reading the cluster's ID from the store: {err}")))?
+        };
+        let link = Link::connect(&config.nats_url, &cluster, &config.node).await.map_err(io::Error::other)?;
         let keeper = Keeper::start(
             config.leases.clone(),
             KeeperConfig {
                 node: config.node.clone(),
-                address: tunnel::open_subject(&config.node),
+                address: link.prefix(),
                 ttl: LEASE_TTL,
                 tick: LEASE_TICK,
                 shards: 1,
@@ -156,7 +163,7 @@ impl ClusterNode {
             gauge: Arc::new(Gauge::default()),
             stopped: stopped.clone(),
             tunnels: AtomicU64::new(0),
-            instance: rand::random::<u32>(),
+            instance: rand::random::<u64>(),
             bodies: Arc::new(Semaphore::new(BODY_BUDGET_MIB as usize)),
         });
         let terms = tokio::spawn(keep_terms(node.clone(), leader_tx));
@@ -204,8 +211,9 @@ struct Node {
     gauge: Arc<Gauge>,
     stopped: watch::Receiver<bool>,
     tunnels: AtomicU64,
-    /// Tells this run's tunnel IDs from an earlier run's of the same node.
-    instance: u32,
+    /// Tells this run's tunnel and offer IDs from an earlier run's of the same node, and from
+    /// those of a node of the same name in another cluster on the same NATS server.
+    instance: u64,
     /// The node's budget for large bodies, in MiB ([`BODY_BUDGET_MIB`]).
     bodies: Arc<Semaphore>,
 }
@@ -249,7 +257,30 @@ impl Node {
 
     /// A name for a tunnel or an offer of this node's, unique in the cluster.
     fn next_id(&self) -> String {
-        format!("{}-{:08x}-{}", self.config.node, self.instance, self.tunnels.fetch_add(1, Ordering::Relaxed))
+        format!("{}-{:016x}-{}", self.config.node, self.instance, self.tunnels.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The prefix of `other`'s subjects: the address it recorded, which names the cluster (or,
+    /// for a node older than cluster IDs, the subjects it has always listened on).
+    fn prefix_of(&self, other: &str) -> String {
+        self.keeper()
+            .address_of(other)
+            .as_deref()
+            .and_then(tincan_cluster::link::prefix_of_address)
+            .map_or_else(|| tincan_cluster::link::node_prefix(self.link.cluster(), other), str::to_owned)
+    }
+
+    /// Subscribes to `subject` of this node's subjects, and to the same subject under the
+    /// prefix nodes older than cluster IDs send to.
+    async fn subscribe_own(
+        &self,
+        subject: fn(&str) -> String,
+    ) -> io::Result<impl futures_util::Stream<Item = async_nats::Message> + Send + 'static> {
+        let nats = self.link.nats();
+        let own = nats.subscribe(subject(&self.link.prefix())).await.map_err(io::Error::other)?;
+        let legacy = tincan_cluster::link::legacy_node_prefix(&self.config.node);
+        let older = nats.subscribe(subject(&legacy)).await.map_err(io::Error::other)?;
+        Ok(futures_util::stream::select(own, older))
     }
 
     fn leader(&self) -> Option<String> {
@@ -425,8 +456,11 @@ async fn carry(node: Arc<Node>, leader: String, mut socket: WebSocket, ticket: O
         ws::goodbye(&mut socket, &node_moved()).await;
         return;
     };
-    let opened =
-        tokio::time::timeout(OPEN_TIMEOUT, nats.request(tunnel::open_subject(&leader), id.clone().into())).await;
+    let opened = tokio::time::timeout(
+        OPEN_TIMEOUT,
+        nats.request(tunnel::open_subject(&node.prefix_of(&leader)), id.clone().into()),
+    )
+    .await;
     if !matches!(&opened, Ok(Ok(reply)) if reply.payload.as_ref() == b"ok") {
         ws::goodbye(&mut socket, &node_moved()).await;
         return;
@@ -551,7 +585,7 @@ async fn bounded(write: impl Future<Output = Result<(), axum::Error>>) -> Result
 /// node holds the lease (and answers `moved` when it does not).
 async fn serve_tunnels(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
     let nats = node.link.nats().clone();
-    let mut openings = nats.subscribe(tunnel::open_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    let mut openings = node.subscribe_own(tunnel::open_subject).await?;
     Ok(tokio::spawn(async move {
         while let Some(opening) = openings.next().await {
             let Some(reply) = opening.reply.clone() else { continue };
@@ -836,7 +870,8 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
         return unavailable("cannot pass the body to the node serving the cluster; try again");
     };
     let timeout = if offered.is_some() { LARGE_HTTP_TIMEOUT } else { HTTP_TIMEOUT };
-    let request = nats.request_with_headers(tunnel::http_pieces_subject(leader), headers, payload);
+    let prefix = node.prefix_of(leader);
+    let request = nats.request_with_headers(tunnel::http_pieces_subject(&prefix), headers, payload);
     let mut answer = tokio::time::timeout(timeout, request).await;
     if let Some(offered) = offered {
         offered.abort();
@@ -846,7 +881,7 @@ async fn forward_http(node: &Node, leader: &str, request: Request) -> Response {
         if body.len() > largest {
             return too_large(largest);
         }
-        let request = nats.request_with_headers(tunnel::http_subject(leader), whole, body);
+        let request = nats.request_with_headers(tunnel::http_subject(&prefix), whole, body);
         answer = tokio::time::timeout(HTTP_TIMEOUT, request).await;
     }
     drop(room);
@@ -970,8 +1005,8 @@ where
 /// [`tunnel::http_pieces_subject`].
 async fn serve_http(node: Arc<Node>) -> io::Result<tokio::task::JoinHandle<()>> {
     let nats = node.link.nats().clone();
-    let whole = nats.subscribe(tunnel::http_subject(&node.config.node)).await.map_err(io::Error::other)?;
-    let in_pieces = nats.subscribe(tunnel::http_pieces_subject(&node.config.node)).await.map_err(io::Error::other)?;
+    let whole = node.subscribe_own(tunnel::http_subject).await?;
+    let in_pieces = node.subscribe_own(tunnel::http_pieces_subject).await?;
     let mut requests =
         futures_util::stream::select(whole.map(|message| (message, false)), in_pieces.map(|message| (message, true)));
     Ok(tokio::spawn(async move {

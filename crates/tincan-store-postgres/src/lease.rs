@@ -67,6 +67,18 @@ fn epoch_of(epoch: i64) -> StoreResult<u64> {
 }
 
 impl Leases for PostgresLeases {
+    fn cluster_id(&self) -> StoreResult<String> {
+        self.with_client(|client| {
+            Box::pin(async move {
+                let row = client
+                    .query_one("select id from cluster_identity", &[])
+                    .await
+                    .map_err(backend("reading the cluster's ID"))?;
+                Ok(row.get(0))
+            })
+        })
+    }
+
     fn acquire(&self, shard: u32, node: &str, ttl: Duration) -> StoreResult<Option<Lease>> {
         let node = node.to_owned();
         let ttl = millis(ttl);

@@ -79,6 +79,20 @@ fn the_same_node_reacquiring_an_expired_lease_gets_a_new_epoch() {
     assert_eq!(again.epoch, first.epoch + 1);
 }
 
+/// Every node of a cluster reads the same ID, made once with the cluster's tables; another
+/// cluster's database has another.
+#[test]
+fn a_cluster_has_one_id_of_its_own() {
+    let database = TestDatabase::create();
+    let id = PostgresLeases::open(database.url()).unwrap().cluster_id().unwrap();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.bytes().all(|byte| byte.is_ascii_hexdigit()), "{id}");
+    let again = PostgresLeases::open(database.url()).unwrap().cluster_id().unwrap();
+    assert_eq!(again, id, "opening the store again keeps the ID");
+    let other = TestDatabase::create();
+    assert_ne!(PostgresLeases::open(other.url()).unwrap().cluster_id().unwrap(), id, "another cluster, another ID");
+}
+
 #[test]
 fn live_nodes_are_those_whose_heartbeat_has_not_expired() {
     let database = TestDatabase::create();

@@ -73,6 +73,10 @@ pub struct NodeRecord {
 /// Leases and membership, as a store shared by the nodes of a cluster keeps them. Every call is
 /// one short transaction of its own, separate from the writer's batches.
 pub trait Leases: Send + Sync + 'static {
+    /// The cluster's ID: made once, when the store's cluster tables are, and the same for every
+    /// node of the cluster (16 lowercase hex digits for PostgreSQL's).
+    fn cluster_id(&self) -> StoreResult<String>;
+
     /// Grants `shard`'s lease to `node` for `ttl` when nobody holds it, its holder let it expire,
     /// or `node` holds it already. The epoch stays the same only when `node` renews a lease that
     /// has not expired; otherwise it grows by one. `None` when another node holds a live lease.

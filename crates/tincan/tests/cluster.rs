@@ -172,9 +172,9 @@ struct Acked {
     receipts: BTreeSet<String>,
 }
 
-/// A node ID no other test uses: the tests share one NATS server, and a node's subjects are
-/// named by its ID (as two clusters sharing a NATS server need IDs of their own, or NATS
-/// accounts of their own).
+/// A node ID no other test uses. Each test's cluster has a database, and so a cluster ID, of its
+/// own, which keeps the tests on one NATS server apart; IDs of their own also keep apart the
+/// subjects nodes of an older version would use.
 fn node_id(name: &str) -> String {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -498,6 +498,72 @@ async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     let forged = ["tincan-pieces: tincan.pieces.forged 5000000 1048576"];
     let (status, _, body) = tincan_testkit::http_exchange(edge.addr, "GET", path, &forged, b"").await;
     assert_eq!((status, body.len()), (200, document.len()), "a forged offer is not followed");
+}
+
+/// Two clusters on one NATS server, each with nodes called as the other's: every WebSocket and
+/// every HTTP request through a node that does not serve reaches the serving node of its own
+/// cluster (the subjects name the cluster's ID, made once in each cluster's store).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clusters_sharing_a_nats_server_keep_apart_whatever_their_nodes_are_called() {
+    const ROUNDS: usize = 10;
+    let nats = nats_url();
+    let databases = [TestDatabase::create(), TestDatabase::create()];
+    let ids = [node_id("a"), node_id("b")];
+    let mut clusters = Vec::new();
+    for database in &databases {
+        let mut nodes: Vec<Node> = ids
+            .iter()
+            .map(|id| Node {
+                id: id.clone(),
+                addr: SocketAddr::from(([127, 0, 0, 1], free_port())),
+                netns: None,
+                data: tempfile::tempdir().unwrap(),
+                child: None,
+            })
+            .collect();
+        // The first node, started alone, takes the lease and keeps it.
+        nodes[0].start(database.url(), &nats);
+        tokio::task::block_in_place(|| wait_until(WAIT, "the first node serves", || nodes[0].serves()));
+        nodes[1].start(database.url(), &nats);
+        clusters.push(nodes);
+    }
+    for (n, nodes) in clusters.iter().enumerate() {
+        let (serving, edge) = (&nodes[0], &nodes[1]);
+        assert!(edge.does_not_serve(), "the second node of cluster {n} forwards");
+        // Accounts are made when they first log in.
+        let (_bob, _) = Client::connect(config(serving.url(), "bob")).await.unwrap();
+        let (owner, _) = Client::connect(config(serving.url(), "alice")).await.unwrap();
+        let group_id = tincan_testkit::create_group(&owner, GroupType::WORK, &["bob"]).await;
+        for round in 0..ROUNDS {
+            let (alice, _) = Client::connect(config(edge.url(), "alice")).await.unwrap();
+            alice.send_text("bob", ConvType::C2C, &format!("cluster {n} round {round}"), false).await.unwrap();
+        }
+        let admin = AdminClient {
+            address: edge.addr.to_string(),
+            sdkappid: SDKAPPID,
+            identifier: tincan_engine::DEFAULT_ADMIN_IDENTIFIER.to_owned(),
+            user_sig: tincan_testkit::user_sig(tincan_engine::DEFAULT_ADMIN_IDENTIFIER),
+        };
+        for round in 0..ROUNDS {
+            let info = admin
+                .call("group_open_http_svc", "get_group_info", &serde_json::json!({"GroupIdList": [group_id.clone()]}))
+                .await
+                .unwrap();
+            let group = &info["GroupInfo"][0];
+            assert_eq!((&group["ErrorCode"], &group["MemberNum"]), (&0.into(), &2.into()), "round {round}: {info}");
+        }
+    }
+    for (n, nodes) in clusters.iter().enumerate() {
+        let (bob, _) = Client::connect(config(nodes[0].url(), "bob")).await.unwrap();
+        let texts: Vec<String> = history(&bob, "alice", ConvType::C2C)
+            .await
+            .iter()
+            .map(|message| message.message_elem_array[0].0["text_elem_content"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let expected: BTreeSet<String> = (0..ROUNDS).map(|round| format!("cluster {n} round {round}")).collect();
+        assert_eq!(texts.iter().cloned().collect::<BTreeSet<_>>(), expected, "cluster {n} has its own messages only");
+        assert_eq!(texts.len(), ROUNDS);
+    }
 }
 
 /// Receipts stay exact and coalesced across the cluster: a group's readers are spread over the
