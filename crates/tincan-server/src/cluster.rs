@@ -92,6 +92,9 @@ pub struct ClusterConfig {
     pub engine: EngineConfig,
     /// The most bytes of uploaded media each app may store.
     pub media_quota: Option<u64>,
+    /// Where the nodes keep uploaded media, so that the node serving after a takeover has it
+    /// (unless `TINCAN_MEDIA_S3_*` names an S3-compatible store, which is used instead).
+    pub media: Arc<dyn tincan_store::Blobs>,
 }
 
 /// A bound cluster node.
@@ -319,9 +322,10 @@ impl Node {
             })
         };
         let store = Store { reader: store.reader, writer: Box::new(FencedWrite::new(store.writer, fence, still_held)) };
-        let service = Service::start(self.config.engine.clone(), store, self.base_url.clone())
-            .await
-            .map_err(|err| format!("starting the engine: {err}"))?;
+        let service =
+            Service::start(self.config.engine.clone(), store, Some(self.config.media.clone()), self.base_url.clone())
+                .await
+                .map_err(|err| format!("starting the engine: {err}"))?;
         service.media.set_quota(self.config.media_quota);
         let (stop, stopped) = watch::channel(false);
         let router = service.router(stopped, self.limits, self.gauge.clone());

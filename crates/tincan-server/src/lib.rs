@@ -74,21 +74,23 @@ pub(crate) struct Service {
 impl Service {
     /// Starts the engine on `store`, its media's URLs starting with `base_url`.
     ///
-    /// Uploaded media is kept under the data directory's `media`, or in an S3-compatible store
-    /// when `TINCAN_MEDIA_S3_ENDPOINT` and `TINCAN_MEDIA_S3_BUCKET` are set (with
-    /// `TINCAN_MEDIA_S3_REGION`, `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and
-    /// `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`).
+    /// Uploaded media is kept in an S3-compatible store when `TINCAN_MEDIA_S3_ENDPOINT` and
+    /// `TINCAN_MEDIA_S3_BUCKET` are set (with `TINCAN_MEDIA_S3_REGION`,
+    /// `TINCAN_MEDIA_S3_ACCESS_KEY_ID` and `TINCAN_MEDIA_S3_SECRET_ACCESS_KEY`); otherwise in
+    /// `shared` when given (a cluster's store), and under the data directory's `media` when not.
     pub(crate) async fn start(
         mut config: EngineConfig,
         store: Store,
+        shared: Option<Arc<dyn tincan_store::Blobs>>,
         base_url: String,
     ) -> Result<Service, ServerError> {
-        let content: Box<dyn media::store::ContentStore> = match media::store::S3Config::from_env() {
-            Some(s3) => Box::new(
+        let content: Box<dyn media::store::ContentStore> = match (media::store::S3Config::from_env(), shared) {
+            (Some(s3), _) => Box::new(
                 media::store::S3::new(&s3)
                     .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
             ),
-            None => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
+            (None, Some(blobs)) => Box::new(media::store::Shared::new(blobs)),
+            (None, None) => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
         };
         let media = Arc::new(
             media::Media::open(content, base_url)
@@ -109,6 +111,13 @@ impl Service {
     ) -> Router {
         router(AppContext { engine: self.engine.clone(), shutdown, limits, gauge, media: self.media.clone() })
     }
+}
+
+/// Copies the uploaded media a single server kept under `data_dir` (its local disk) into
+/// `blobs`, where the nodes of a cluster keep it; returns how many uploads. `tincan migrate` runs
+/// it after copying the store.
+pub fn copy_local_media(data_dir: &std::path::Path, blobs: &dyn tincan_store::Blobs) -> io::Result<usize> {
+    media::store::copy_local(&data_dir.join("media"), blobs)
 }
 
 /// Where media URLs start: `TINCAN_PUBLIC_URL` when set, else `http://` and the bound address.
@@ -156,7 +165,7 @@ impl Server {
     pub async fn build(listen: SocketAddr, config: EngineConfig, store: Store) -> Result<Server, ServerError> {
         let listener = bind(listen).map_err(ServerError::Bind)?;
         let base_url = base_url(&listener).map_err(ServerError::Bind)?;
-        let service = Service::start(config, store, base_url).await?;
+        let service = Service::start(config, store, None, base_url).await?;
         Ok(Server { service, listener, limits: ConnectionLimits::for_this_process() })
     }
 

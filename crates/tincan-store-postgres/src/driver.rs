@@ -126,3 +126,44 @@ impl Target {
         Ok(client)
     }
 }
+
+/// One connection kept between short calls of their own (the cluster's leases, media), apart
+/// from the writer's: a call takes it out while it runs (a call meanwhile connects anew) and puts
+/// it back after, and a call given up on at its time limit drops it.
+pub(crate) struct Kept {
+    driver: Arc<Driver>,
+    target: Arc<Target>,
+    slot: Arc<std::sync::Mutex<Option<Client>>>,
+}
+
+impl Kept {
+    /// Connects to the database `url` names and brings its schema up to date.
+    pub(crate) fn open(url: &str) -> StoreResult<Kept> {
+        let target = Arc::new(Target::parse(url)?);
+        let driver = Driver::start()?;
+        crate::schema::migrate(&driver, &target)?;
+        Ok(Kept { driver, target, slot: Arc::new(std::sync::Mutex::new(None)) })
+    }
+
+    /// Runs `call` on the connection within `limit`, connecting first when there is none or it
+    /// was lost.
+    pub(crate) fn run<T: Send + 'static>(
+        &self,
+        limit: Duration,
+        context: &'static str,
+        call: impl for<'c> FnOnce(&'c Client) -> futures_util::future::BoxFuture<'c, StoreResult<T>> + Send + 'static,
+    ) -> StoreResult<T> {
+        let target = self.target.clone();
+        let slot = self.slot.clone();
+        self.driver.run_within(limit, context, async move {
+            let kept = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+            let client = match kept {
+                Some(client) if !client.is_closed() => client,
+                _ => target.connect().await?,
+            };
+            let result = call(&client).await;
+            *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(client);
+            result
+        })
+    }
+}

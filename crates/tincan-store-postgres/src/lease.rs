@@ -5,52 +5,32 @@
 //! the lease rows they are fenced by), so that renewing leases never waits behind a batch of the
 //! same node longer than that batch's commit. Times are the database's `now()`.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tincan_store::{Fence, Lease, LeaseRecord, Leases, NodeRecord, StoreError, StoreResult};
 use tokio_postgres::Client;
 
 use crate::backend;
-use crate::driver::{Driver, READ_TIMEOUT, Target};
+use crate::driver::{Kept, READ_TIMEOUT};
 
 /// A cluster's leases and membership on PostgreSQL.
 pub struct PostgresLeases {
-    driver: Arc<Driver>,
-    target: Arc<Target>,
-    /// A connection kept between calls; a call takes it out while it runs (a call meanwhile
-    /// connects anew).
-    client: Arc<Mutex<Option<Client>>>,
+    kept: Kept,
 }
 
 impl PostgresLeases {
     /// Connects to the database `url` names and brings its schema up to date.
     pub fn open(url: &str) -> StoreResult<PostgresLeases> {
-        let target = Arc::new(Target::parse(url)?);
-        let driver = Driver::start()?;
-        crate::schema::migrate(&driver, &target)?;
-        Ok(PostgresLeases { driver, target, client: Arc::new(Mutex::new(None)) })
+        Ok(PostgresLeases { kept: Kept::open(url)? })
     }
 
-    /// Runs `call` on the connection, connecting first when there is none or it was lost.
+    /// Runs `call` on the kept connection. A lease call that PostgreSQL leaves unanswered fails
+    /// within a read's time; the connection goes with it.
     fn with_client<T: Send + 'static>(
         &self,
         call: impl for<'c> FnOnce(&'c Client) -> futures_util::future::BoxFuture<'c, StoreResult<T>> + Send + 'static,
     ) -> StoreResult<T> {
-        let target = self.target.clone();
-        let slot = self.client.clone();
-        // A lease call that PostgreSQL leaves unanswered fails within a read's time; the
-        // connection goes with it (it is taken out of the slot while the call runs).
-        self.driver.run_within(READ_TIMEOUT, "keeping the shard leases", async move {
-            let kept = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-            let client = match kept {
-                Some(client) if !client.is_closed() => client,
-                _ => target.connect().await?,
-            };
-            let result = call(&client).await;
-            *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(client);
-            result
-        })
+        self.kept.run(READ_TIMEOUT, "keeping the shard leases", call)
     }
 }
 

@@ -30,6 +30,7 @@
 //! - [`import`]: copies an embedded store into an empty PostgreSQL database (`tincan migrate`).
 //! - [`testing`]: a fresh database per test, for this crate's tests and the test kit.
 
+mod blob;
 mod codec;
 mod driver;
 pub mod import;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 
 use tincan_store::{StoreError, StoreRead, StoreResult, StoreWrite};
 
+pub use blob::PostgresBlobs;
 pub use lease::PostgresLeases;
 pub use read::PostgresReader;
 pub use write::{FENCED_IDLE_TIMEOUT, PostgresWriter};

@@ -38,8 +38,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 
 /// The cluster's migrations, in order, versioned apart from the domain's (see the module's
 /// documentation).
-pub(crate) const CLUSTER_MIGRATIONS: &[&str] =
-    &[include_str!("../cluster-migrations/0001_leases.sql"), include_str!("../cluster-migrations/0002_cluster_id.sql")];
+pub(crate) const CLUSTER_MIGRATIONS: &[&str] = &[
+    include_str!("../cluster-migrations/0001_leases.sql"),
+    include_str!("../cluster-migrations/0002_cluster_id.sql"),
+    include_str!("../cluster-migrations/0003_blobs.sql"),
+];
 
 /// The advisory lock key migrations hold (an arbitrary number, "tincan" in ASCII).
 const MIGRATION_LOCK: i64 = 0x74_69_6e_63_61_6e;

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use tincan_core::conv::ConvKey;
 use tincan_proto::GroupId;
 use tincan_store::conformance::message;
-use tincan_store::{Fence, Leases, MessageRecord, StoreError, StoreRead, StoreWrite, WriteOp};
-use tincan_store_postgres::PostgresLeases;
+use tincan_store::{Blobs, Fence, Leases, MessageRecord, StoreError, StoreRead, StoreWrite, WriteOp};
 use tincan_store_postgres::testing::TestDatabase;
+use tincan_store_postgres::{PostgresBlobs, PostgresLeases};
 
 const TTL: Duration = Duration::from_secs(30);
 
@@ -296,4 +296,24 @@ fn paused_writer(url: &str) {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Named bytes put by one node are read by another, replaced whole, and listed by name.
+#[test]
+fn blobs_put_by_one_node_are_read_by_another() {
+    let database = TestDatabase::create();
+    let one = PostgresBlobs::open(database.url()).unwrap();
+    let other = PostgresBlobs::open(database.url()).unwrap();
+    let large: Vec<u8> = (0..3_000_000u32).map(|n| (n % 251) as u8).collect();
+    one.put(1400000001, "a", "orig", &large).unwrap();
+    one.put(1400000001, "a", "json", b"{\"first\":1}").unwrap();
+    one.put(1400000001, "a", "json", b"{\"kind\":4}").unwrap();
+    one.put(1400000002, "b", "json", b"{}").unwrap();
+    assert!(other.get(1400000001, "a", "orig").unwrap() == Some(large), "read whole by another node");
+    assert_eq!(other.get(1400000001, "a", "thumb").unwrap(), None);
+    assert_eq!(other.get(1400000002, "a", "orig").unwrap(), None, "another app's item is another item");
+    assert_eq!(
+        other.list("json").unwrap(),
+        vec![(1400000001, "a".to_owned(), b"{\"kind\":4}".to_vec()), (1400000002, "b".to_owned(), b"{}".to_vec())]
+    );
 }

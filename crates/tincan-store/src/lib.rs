@@ -17,10 +17,13 @@
 //! - [`WriteOp`]: one change in a batch.
 //! - [`StoreRead`] and [`StoreWrite`]: what a backend implements.
 //! - [`lease`]: shard leases and fencing tokens, for stores the nodes of a cluster share.
+//! - [`blob`]: named bytes beside the store (uploaded media), for stores the nodes of a cluster
+//!   share.
 //! - [`conformance`]: the suite every backend runs in its own tests.
 //! - [`memory`]: an in-memory backend for tests and the engine's simulation, which passes the
 //!   same suite; not a production store.
 
+pub mod blob;
 pub mod conformance;
 pub mod lease;
 pub mod memory;
@@ -32,6 +35,7 @@ use tincan_core::conv::ConvKey;
 use tincan_core::history::HistoryPlan;
 use tincan_proto::{GroupId, UserId};
 
+pub use blob::Blobs;
 pub use lease::{Fence, Lease, LeaseRecord, Leases, NodeRecord};
 pub use records::*;
 

@@ -1,4 +1,5 @@
-//! `tincan migrate`: copies the embedded store of a data directory into PostgreSQL.
+//! `tincan migrate`: copies the embedded store of a data directory into PostgreSQL, and its
+//! uploaded media into the table where a cluster's nodes keep it.
 
 use std::path::PathBuf;
 
@@ -45,6 +46,22 @@ pub(crate) async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     for (table, rows) in &report {
         println!("  {table:<20} {rows}");
     }
+    // Media too, for a cluster's nodes, which keep it in PostgreSQL (a single server on
+    // PostgreSQL goes on reading it from the data directory).
+    let (from, to) = (args.from.clone(), args.to.clone());
+    let uploads = tokio::task::spawn_blocking(move || {
+        let blobs = tincan_store_postgres::PostgresBlobs::open(&to).map_err(std::io::Error::other)?;
+        tincan_server::copy_local_media(&from, &blobs)
+    })
+    .await
+    .map_err(|err| anyhow!("the copy of media stopped: {err}"))?
+    .map_err(|err| {
+        anyhow!(
+            "the store was copied, but not every upload of {}: {err}; a cluster's nodes serve only the uploads              copied, and running this copy again into a fresh database copies them all",
+            args.from.join("media").display()
+        )
+    })?;
+    println!("  {:<20} {uploads}", "media uploads");
     println!("serve it with the same data directory, which keeps the app keys and media:");
     println!(
         "  tincan serve --data {} --store {}",

@@ -89,6 +89,8 @@ async fn run_node(args: &ServeArgs, nats_url: &str, engine: EngineConfig) -> any
     }
     let leases = tincan_store_postgres::PostgresLeases::open(&url)
         .map_err(|err| anyhow!("cannot open the PostgreSQL store at {}: {err}", without_password(&url)))?;
+    let media = tincan_store_postgres::PostgresBlobs::open(&url)
+        .map_err(|err| anyhow!("cannot open the PostgreSQL store at {}: {err}", without_password(&url)))?;
     let open_url = url.clone();
     let config = ClusterConfig {
         node: node.clone(),
@@ -97,6 +99,7 @@ async fn run_node(args: &ServeArgs, nats_url: &str, engine: EngineConfig) -> any
         open_store: Arc::new(move || tincan_store_postgres::open_store(&open_url)),
         engine,
         media_quota: args.media_quota_mb.map(|mib| mib.saturating_mul(1 << 20)),
+        media: Arc::new(media),
     };
     let mut server = ClusterNode::bind(args.listen, config).map_err(|err| start_error(args.listen, &err))?;
     server.set_connection_limits(connection_limits(args));

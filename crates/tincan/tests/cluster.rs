@@ -25,8 +25,8 @@ use tincan_sdk::{Client, ClientConfig, Event, Events};
 use tincan_server::{ClusterConfig, ClusterNode};
 use tincan_store::StoreError;
 use tincan_store::lease::Leases;
-use tincan_store_postgres::PostgresLeases;
 use tincan_store_postgres::testing::TestDatabase;
+use tincan_store_postgres::{PostgresBlobs, PostgresLeases};
 use tincan_testkit::{KEY, SDKAPPID};
 
 /// The time the cluster has to serve again after its serving node is killed: the lease's life
@@ -408,6 +408,7 @@ async fn a_node_that_cannot_open_the_store_leaves_the_lease_to_one_that_can() {
             media: None,
         },
         media_quota: None,
+        media: Arc::new(PostgresBlobs::open(&store).unwrap()),
     };
     let broken = ClusterNode::bind(SocketAddr::from(([127, 0, 0, 1], 0)), node_config).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -498,6 +499,55 @@ async fn messages_larger_than_a_nats_message_cross_between_nodes() {
     let forged = ["tincan-pieces: tincan.pieces.forged 5000000 1048576"];
     let (status, _, body) = tincan_testkit::http_exchange(edge.addr, "GET", path, &forged, b"").await;
     assert_eq!((status, body.len()), (200, document.len()), "a forged offer is not followed");
+}
+
+/// Media uploaded while one node serves is served after another node took over: the nodes keep
+/// it in the store they share, not on the disk of whichever node served at the time.
+/// A file uploaded through a node that does not serve, downloaded after the serving node is
+/// killed by the URLs of the sent message and of history (which name the node that served when it
+/// was sent, as they name the load balancer when `TINCAN_PUBLIC_URL` says so; swapped here for a
+/// survivor's address).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn media_uploaded_before_a_takeover_is_served_after_it() {
+    let database = TestDatabase::create();
+    let store = database.url().to_owned();
+    let nats = nats_url();
+    let mut nodes = start_nodes(&store, &nats);
+    let serving = tokio::task::block_in_place(|| wait_until_serving(&nodes));
+    let edge = (0..nodes.len()).find(|it| *it != serving).unwrap();
+    let (alice, _) = Client::connect(config(nodes[edge].url(), "alice")).await.unwrap();
+    let (_bob, _) = Client::connect(config(nodes[edge].url(), "bob")).await.unwrap();
+    let document: Vec<u8> = (0..300_000u32).map(|n| (n % 251) as u8).collect();
+    let uploaded = alice.upload(MediaType::File, "report.bin", &document).await.unwrap();
+    let file = serde_json::json!({"elem_type": 4, "file_elem_file_id": uploaded["id"].as_str().unwrap()});
+    let sent = alice
+        .send_message(
+            "bob",
+            ConvType::C2C,
+            Message { message_elem_array: vec![serde_json::from_value(file).unwrap()], ..Message::default() },
+        )
+        .await
+        .unwrap();
+    let url = sent.message_elem_array[0].0["file_elem_url"].as_str().unwrap().to_owned();
+    assert!(alice.download(&url).await.unwrap() == document, "served before the takeover");
+
+    nodes[serving].kill();
+    let survivors: Vec<usize> = (0..nodes.len()).filter(|it| *it != serving).collect();
+    tokio::task::block_in_place(|| {
+        wait_until(TAKEOVER_BOUND, "another node serves", || survivors.iter().any(|it| nodes[*it].serves()))
+    });
+    let survivor = survivors.iter().map(|it| &nodes[*it]).find(|node| node.serves()).unwrap();
+    let moved = url.replace(&nodes[serving].addr.to_string(), &survivor.addr.to_string());
+    assert_ne!(moved, url, "the URL named the node that served: {url}");
+    let (bob, _) = Client::connect(config(survivor.url(), "bob")).await.unwrap();
+    assert!(bob.download(&moved).await.unwrap() == document, "the file is served after the takeover");
+    let page = history(&bob, "alice", ConvType::C2C).await;
+    let again = page[0].message_elem_array[0].0["file_elem_url"].as_str().unwrap().to_owned();
+    let again = again.replace(&nodes[serving].addr.to_string(), &survivor.addr.to_string());
+    assert!(bob.download(&again).await.unwrap() == document, "and by the URL history gives: {again}");
+    // The new serving node keeps taking uploads beside the earlier ones.
+    let second = bob.upload(MediaType::File, "second.bin", b"after the takeover").await.unwrap();
+    assert_ne!(second["id"], uploaded["id"]);
 }
 
 /// Two clusters on one NATS server, each with nodes called as the other's: every WebSocket and

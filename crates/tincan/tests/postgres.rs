@@ -22,7 +22,7 @@ use tincan_proto::objects::MessageExtension;
 use tincan_proto::profile::ProfileChange;
 use tincan_proto::{Elem, Message, UserId};
 use tincan_sdk::{Client, ClientConfig, Event, Events};
-use tincan_store::StoreRead;
+use tincan_store::{Blobs, StoreRead};
 use tincan_store_postgres::testing::TestDatabase;
 use tincan_testkit::{KEY, SDKAPPID};
 
@@ -390,6 +390,12 @@ async fn migrate_moves_an_embedded_store_into_postgres_with_nothing_lost() {
     let written = write_traffic(|user| connect_config(port, user)).await;
     let before = observe(|user| connect_config(port, user), &written).await;
     check(&before, &written);
+    // An upload, kept on the data directory's disk.
+    let (uploader, _) = Client::connect(connect_config(port, "alice")).await.unwrap();
+    let document: Vec<u8> = (0..200_000u32).map(|n| (n % 241) as u8).collect();
+    let uploaded = uploader.upload(tincan_sdk::media::MediaType::File, "kept.bin", &document).await.unwrap();
+    let upload_id = uploaded["id"].as_str().unwrap().to_owned();
+    drop(uploader);
     kill(server);
 
     let output = tokio::task::spawn_blocking({
@@ -401,6 +407,14 @@ async fn migrate_moves_an_embedded_store_into_postgres_with_nothing_lost() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "tincan migrate: {stdout}{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("--store"), "it says how to serve the copy: {stdout}");
+    assert!(stdout.contains("media uploads        1"), "{stdout}");
+
+    // The upload is in PostgreSQL too, where a cluster's nodes read it.
+    let blobs = tincan_store_postgres::PostgresBlobs::open(&url).unwrap();
+    let copied = tokio::task::block_in_place(|| blobs.get(SDKAPPID, &upload_id, "orig")).unwrap();
+    assert!(copied == Some(document), "the upload's bytes are copied");
+    let described = tokio::task::block_in_place(|| blobs.list("json")).unwrap();
+    assert_eq!(described.iter().map(|(app, id, _)| (*app, id.clone())).collect::<Vec<_>>(), [(SDKAPPID, upload_id)]);
 
     // Every record reads back the same through the store interface on both sides.
     let counts = tokio::task::spawn_blocking({

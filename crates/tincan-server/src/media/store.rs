@@ -2,10 +2,12 @@
 //!
 //! A stored object is named by its app and a random ID; an upload writes the original and, for
 //! an image, its large and thumbnail sizes, plus a small JSON description (`meta`), which the
-//! server indexes in memory at start. An S3-compatible backend implements the same trait.
+//! server indexes in memory at start. An S3-compatible backend implements the same trait, and so
+//! does [`Shared`], the named bytes of a store the nodes of a cluster share.
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use object_store::ObjectStoreExt as _;
 
@@ -102,6 +104,25 @@ fn list_dir(root: PathBuf) -> io::Result<Vec<(u64, String, String)>> {
     Ok(found)
 }
 
+/// Copies the complete uploads kept on the local disk under `root` into `blobs` (as [`Shared`]
+/// keeps them), each one's sizes before its description, so that an upload is complete there
+/// only once whole; returns how many. Copying again writes the same.
+pub(crate) fn copy_local(root: &std::path::Path, blobs: &dyn tincan_store::Blobs) -> io::Result<usize> {
+    let local = LocalDisk::new(root.to_owned());
+    let uploads = list_dir(root.to_owned())?;
+    for (sdkappid, id, meta) in &uploads {
+        for variant in [Variant::Orig, Variant::Large, Variant::Thumb] {
+            match std::fs::read(local.path(*sdkappid, id, variant.name())) {
+                Ok(bytes) => blobs.put(*sdkappid, id, variant.name(), &bytes).map_err(io::Error::other)?,
+                Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+                Err(err) => return Err(err),
+            }
+        }
+        blobs.put(*sdkappid, id, "json", meta.as_bytes()).map_err(io::Error::other)?;
+    }
+    Ok(uploads.len())
+}
+
 impl ContentStore for LocalDisk {
     fn put(&self, sdkappid: u64, id: &str, variant: Variant, bytes: Vec<u8>) -> StoreFuture<'_, ()> {
         let path = self.path(sdkappid, id, variant.name());
@@ -125,6 +146,47 @@ impl ContentStore for LocalDisk {
     fn list_meta(&self) -> StoreFuture<'_, Vec<(u64, String, String)>> {
         let root = self.root.clone();
         Box::pin(blocking(move || list_dir(root)))
+    }
+}
+
+/// Content in a store the nodes of a cluster share ([`tincan_store::Blobs`]): each variant, and
+/// the description as `json`, under its name; so the node serving after a takeover serves what
+/// was uploaded before it.
+pub(crate) struct Shared {
+    blobs: Arc<dyn tincan_store::Blobs>,
+}
+
+impl Shared {
+    pub(crate) fn new(blobs: Arc<dyn tincan_store::Blobs>) -> Shared {
+        Shared { blobs }
+    }
+}
+
+impl ContentStore for Shared {
+    fn put(&self, sdkappid: u64, id: &str, variant: Variant, bytes: Vec<u8>) -> StoreFuture<'_, ()> {
+        let (blobs, id) = (self.blobs.clone(), id.to_owned());
+        Box::pin(blocking(move || blobs.put(sdkappid, &id, variant.name(), &bytes).map_err(io::Error::other)))
+    }
+
+    fn get(&self, sdkappid: u64, id: &str, variant: Variant) -> StoreFuture<'_, Option<Vec<u8>>> {
+        let (blobs, id) = (self.blobs.clone(), id.to_owned());
+        Box::pin(blocking(move || blobs.get(sdkappid, &id, variant.name()).map_err(io::Error::other)))
+    }
+
+    fn put_meta(&self, sdkappid: u64, id: &str, meta: String) -> StoreFuture<'_, ()> {
+        let (blobs, id) = (self.blobs.clone(), id.to_owned());
+        Box::pin(blocking(move || blobs.put(sdkappid, &id, "json", meta.as_bytes()).map_err(io::Error::other)))
+    }
+
+    fn list_meta(&self) -> StoreFuture<'_, Vec<(u64, String, String)>> {
+        let blobs = self.blobs.clone();
+        Box::pin(blocking(move || {
+            let listed = blobs.list("json").map_err(io::Error::other)?;
+            Ok(listed
+                .into_iter()
+                .map(|(sdkappid, id, bytes)| (sdkappid, id, String::from_utf8_lossy(&bytes).into_owned()))
+                .collect())
+        }))
     }
 }
 
