@@ -114,6 +114,11 @@ impl Keeper {
         self.shared.lock().addresses.get(node).cloned()
     }
 
+    /// Every live node's address, as the node table said at the last tick.
+    pub fn addresses(&self) -> Vec<String> {
+        self.shared.lock().addresses.values().cloned().collect()
+    }
+
     /// Looks at the live nodes and the leases now rather than at the next tick (another node
     /// announced that it joined or is leaving).
     pub fn wake(&self) {

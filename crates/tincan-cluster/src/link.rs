@@ -69,6 +69,12 @@ pub fn prefix_of_address(address: &str) -> Option<&str> {
     well_formed.then_some(prefix)
 }
 
+/// Whether `address` is one a node older than cluster IDs recorded (its tunnel subject,
+/// `tincan.node.<node>.tunnel`).
+pub fn is_legacy_address(address: &str) -> bool {
+    prefix_of_address(address).is_some_and(|prefix| prefix.starts_with("tincan.node."))
+}
+
 /// The subject cluster `cluster`'s membership announcements are published on.
 pub fn membership_subject(cluster: &str) -> String {
     format!("tincan.{cluster}.nodes")
@@ -357,6 +363,9 @@ mod tests {
             "a node of the version before cluster IDs recorded its tunnel subject"
         );
         assert_eq!(prefix_of_address("tincan.node.n1"), Some(legacy_node_prefix("n1").as_str()));
+        assert!(is_legacy_address("tincan.node.n1.tunnel"));
+        assert!(!is_legacy_address(&prefix), "{prefix}");
+        assert!(!is_legacy_address("tincan.node.*.tunnel"));
         for odd in [
             "",
             "tincan",

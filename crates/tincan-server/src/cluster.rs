@@ -274,16 +274,28 @@ impl Node {
     }
 
     /// Subscribes to `subject` of this node's subjects, and to the same subject under the
-    /// prefix nodes older than cluster IDs send to.
+    /// prefix nodes older than cluster IDs send to, whose messages are taken only while such a
+    /// node is live in this cluster (those subjects name no cluster: a node of another cluster
+    /// on the same NATS server may send to them).
     async fn subscribe_own(
-        &self,
+        self: &Arc<Self>,
         subject: fn(&str) -> String,
     ) -> io::Result<impl futures_util::Stream<Item = async_nats::Message> + Send + 'static> {
         let nats = self.link.nats();
         let own = nats.subscribe(subject(&self.link.prefix())).await.map_err(io::Error::other)?;
         let legacy = tincan_cluster::link::legacy_node_prefix(&self.config.node);
-        let older = nats.subscribe(subject(&legacy)).await.map_err(io::Error::other)?;
+        let node = Arc::downgrade(self);
+        let older = nats.subscribe(subject(&legacy)).await.map_err(io::Error::other)?.filter(move |_| {
+            let taken = node.upgrade().is_some_and(|node| node.older_nodes_live());
+            std::future::ready(taken)
+        });
         Ok(futures_util::stream::select(own, older))
+    }
+
+    /// Whether a node of the version before cluster IDs is live in this cluster (it recorded its
+    /// tunnel subject as its address): a rolling upgrade is under way.
+    fn older_nodes_live(&self) -> bool {
+        self.keeper().addresses().iter().any(|address| tincan_cluster::link::is_legacy_address(address))
     }
 
     fn leader(&self) -> Option<String> {

@@ -89,7 +89,7 @@ impl Service {
                 media::store::S3::new(&s3)
                     .map_err(|err| ServerError::Start(StartError(format!("the S3 media store: {err}"))))?,
             ),
-            (None, Some(blobs)) => Box::new(media::store::Shared::new(blobs)),
+            (None, Some(blobs)) => Box::new(media::store::Shared::new(blobs, config.data_dir.join("media"))),
             (None, None) => Box::new(media::store::LocalDisk::new(config.data_dir.join("media"))),
         };
         let media = Arc::new(

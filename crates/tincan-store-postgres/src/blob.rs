@@ -15,6 +15,9 @@ use crate::driver::Kept;
 /// (100 MiB), which a slow link takes a while to carry.
 const BLOB_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How many calls run at once (each on a connection of its own); more wait for one to end.
+const BLOB_CONNECTIONS: usize = 4;
+
 /// A cluster's named bytes on PostgreSQL.
 pub struct PostgresBlobs {
     kept: Kept,
@@ -23,7 +26,7 @@ pub struct PostgresBlobs {
 impl PostgresBlobs {
     /// Connects to the database `url` names and brings its schema up to date.
     pub fn open(url: &str) -> StoreResult<PostgresBlobs> {
-        Ok(PostgresBlobs { kept: Kept::open(url)? })
+        Ok(PostgresBlobs { kept: Kept::open(url, BLOB_CONNECTIONS)? })
     }
 }
 
@@ -32,8 +35,8 @@ fn app(sdkappid: u64) -> StoreResult<i64> {
 }
 
 impl Blobs for PostgresBlobs {
-    fn put(&self, sdkappid: u64, id: &str, name: &str, bytes: &[u8]) -> StoreResult<()> {
-        let (sdkappid, id, name, bytes) = (app(sdkappid)?, id.to_owned(), name.to_owned(), bytes.to_vec());
+    fn put(&self, sdkappid: u64, id: &str, name: &str, bytes: Vec<u8>) -> StoreResult<()> {
+        let (sdkappid, id, name) = (app(sdkappid)?, id.to_owned(), name.to_owned());
         self.kept.run(BLOB_TIMEOUT, "storing media", move |client| {
             Box::pin(async move {
                 client

@@ -127,43 +127,87 @@ impl Target {
     }
 }
 
-/// One connection kept between short calls of their own (the cluster's leases, media), apart
-/// from the writer's: a call takes it out while it runs (a call meanwhile connects anew) and puts
-/// it back after, and a call given up on at its time limit drops it.
+/// At most `connections` connections kept between short calls of their own (the cluster's
+/// leases, media), apart from the writer's: a call takes an idle one (or connects) and puts it
+/// back after; a call given up on at its time limit drops its connection. Calls beyond
+/// `connections` at once wait for one to end, within their time limit, so that a burst of them
+/// (many downloads at once) cannot take every connection PostgreSQL allows.
 pub(crate) struct Kept {
     driver: Arc<Driver>,
     target: Arc<Target>,
-    slot: Arc<std::sync::Mutex<Option<Client>>>,
+    idle: Arc<std::sync::Mutex<Vec<Client>>>,
+    busy: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+    connections: usize,
 }
 
 impl Kept {
     /// Connects to the database `url` names and brings its schema up to date.
-    pub(crate) fn open(url: &str) -> StoreResult<Kept> {
+    pub(crate) fn open(url: &str, connections: usize) -> StoreResult<Kept> {
         let target = Arc::new(Target::parse(url)?);
         let driver = Driver::start()?;
         crate::schema::migrate(&driver, &target)?;
-        Ok(Kept { driver, target, slot: Arc::new(std::sync::Mutex::new(None)) })
+        Ok(Kept {
+            driver,
+            target,
+            idle: Arc::new(std::sync::Mutex::new(Vec::new())),
+            busy: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            connections: connections.max(1),
+        })
     }
 
-    /// Runs `call` on the connection within `limit`, connecting first when there is none or it
-    /// was lost.
+    /// Runs `call` on a connection within `limit` (waiting for one included), connecting first
+    /// when none is idle or the idle one was lost.
     pub(crate) fn run<T: Send + 'static>(
         &self,
         limit: Duration,
         context: &'static str,
         call: impl for<'c> FnOnce(&'c Client) -> futures_util::future::BoxFuture<'c, StoreResult<T>> + Send + 'static,
     ) -> StoreResult<T> {
-        let target = self.target.clone();
-        let slot = self.slot.clone();
-        self.driver.run_within(limit, context, async move {
-            let kept = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let deadline = std::time::Instant::now() + limit;
+        {
+            let busy = self.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (mut busy, waited) = self
+                .freed
+                .wait_timeout_while(busy, limit, |busy| *busy >= self.connections)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if waited.timed_out() && *busy >= self.connections {
+                return Err(StoreError::Unavailable {
+                    context: context.to_owned(),
+                    source: format!(
+                        "{} calls of this kind were already running for {} s",
+                        self.connections,
+                        limit.as_secs()
+                    )
+                    .into(),
+                });
+            }
+            *busy += 1;
+        }
+        let _done = Done(self);
+        let kept = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let (target, idle) = (self.target.clone(), self.idle.clone());
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.driver.run_within(left, context, async move {
             let client = match kept {
                 Some(client) if !client.is_closed() => client,
                 _ => target.connect().await?,
             };
             let result = call(&client).await;
-            *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(client);
+            idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(client);
             result
         })
+    }
+}
+
+/// Ends a call of a [`Kept`]: another may start.
+struct Done<'a>(&'a Kept);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *busy = busy.saturating_sub(1);
+        self.0.freed.notify_one();
     }
 }

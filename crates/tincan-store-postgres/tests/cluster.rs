@@ -305,10 +305,10 @@ fn blobs_put_by_one_node_are_read_by_another() {
     let one = PostgresBlobs::open(database.url()).unwrap();
     let other = PostgresBlobs::open(database.url()).unwrap();
     let large: Vec<u8> = (0..3_000_000u32).map(|n| (n % 251) as u8).collect();
-    one.put(1400000001, "a", "orig", &large).unwrap();
-    one.put(1400000001, "a", "json", b"{\"first\":1}").unwrap();
-    one.put(1400000001, "a", "json", b"{\"kind\":4}").unwrap();
-    one.put(1400000002, "b", "json", b"{}").unwrap();
+    one.put(1400000001, "a", "orig", large.clone()).unwrap();
+    one.put(1400000001, "a", "json", b"{\"first\":1}".to_vec()).unwrap();
+    one.put(1400000001, "a", "json", b"{\"kind\":4}".to_vec()).unwrap();
+    one.put(1400000002, "b", "json", b"{}".to_vec()).unwrap();
     assert!(other.get(1400000001, "a", "orig").unwrap() == Some(large), "read whole by another node");
     assert_eq!(other.get(1400000001, "a", "thumb").unwrap(), None);
     assert_eq!(other.get(1400000002, "a", "orig").unwrap(), None, "another app's item is another item");
@@ -316,4 +316,26 @@ fn blobs_put_by_one_node_are_read_by_another() {
         other.list("json").unwrap(),
         vec![(1400000001, "a".to_owned(), b"{\"kind\":4}".to_vec()), (1400000002, "b".to_owned(), b"{}".to_vec())]
     );
+}
+
+/// Many calls at once, more than a node's connections for them: each waits for a connection
+/// and every one completes with its own bytes.
+#[test]
+fn blobs_taken_by_many_callers_at_once_all_complete() {
+    let database = TestDatabase::create();
+    let blobs = std::sync::Arc::new(PostgresBlobs::open(database.url()).unwrap());
+    let callers: Vec<_> = (0..12u8)
+        .map(|n| {
+            let blobs = blobs.clone();
+            std::thread::spawn(move || {
+                let bytes = vec![n; 1 << 20];
+                blobs.put(1400000001, &format!("item-{n}"), "orig", bytes.clone()).unwrap();
+                assert!(blobs.get(1400000001, &format!("item-{n}"), "orig").unwrap() == Some(bytes), "item {n}");
+            })
+        })
+        .collect();
+    for caller in callers {
+        caller.join().unwrap();
+    }
+    assert_eq!(blobs.list("orig").unwrap().len(), 12);
 }

@@ -6,8 +6,9 @@ use crate::StoreResult;
 
 /// Named bytes of an app's items, as a store shared by the nodes of a cluster keeps them.
 pub trait Blobs: Send + Sync + 'static {
-    /// Stores `bytes` as `name` of item `id` of app `sdkappid`, replacing what was there.
-    fn put(&self, sdkappid: u64, id: &str, name: &str, bytes: &[u8]) -> StoreResult<()>;
+    /// Stores `bytes` as `name` of item `id` of app `sdkappid`, replacing what was there (taken
+    /// by value: media is up to 100 MiB, not to be copied once more).
+    fn put(&self, sdkappid: u64, id: &str, name: &str, bytes: Vec<u8>) -> StoreResult<()>;
 
     /// The bytes stored as `name` of item `id` of app `sdkappid`, if any.
     fn get(&self, sdkappid: u64, id: &str, name: &str) -> StoreResult<Option<Vec<u8>>>;

@@ -57,7 +57,7 @@ pub(crate) async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     .map_err(|err| anyhow!("the copy of media stopped: {err}"))?
     .map_err(|err| {
         anyhow!(
-            "the store was copied, but not every upload of {}: {err}; a cluster's nodes serve only the uploads              copied, and running this copy again into a fresh database copies them all",
+            "the store was copied, but not every upload of {}: {err}; a cluster's nodes serve only the uploads copied, and running this copy again into a fresh database copies them all",
             args.from.join("media").display()
         )
     })?;

@@ -110,6 +110,13 @@ async fn run_node(args: &ServeArgs, nats_url: &str, engine: EngineConfig) -> any
     println!("  client API:    ws://{addr}/ws");
     println!("  REST API:      http://{addr}/v4/<service>/<command>");
     println!("  health:        http://{addr}/healthz (which node serves the cluster)");
+    match std::env::var("TINCAN_PUBLIC_URL").ok().filter(|url| !url.is_empty()) {
+        Some(url) => println!("  media URLs:    {url}/media/…"),
+        None => println!(
+            "  media URLs:    http://{addr}/media/… while this node serves; set TINCAN_PUBLIC_URL to the load \
+             balancer's URL on every node, so that they outlive it"
+        ),
+    }
     server.run(shutdown_signal()).await.map_err(|err| anyhow!("serving stopped: {err}"))?;
     println!("tincan node {node} stopped and left the cluster; everything acknowledged is stored in PostgreSQL");
     Ok(())

@@ -113,12 +113,12 @@ pub(crate) fn copy_local(root: &std::path::Path, blobs: &dyn tincan_store::Blobs
     for (sdkappid, id, meta) in &uploads {
         for variant in [Variant::Orig, Variant::Large, Variant::Thumb] {
             match std::fs::read(local.path(*sdkappid, id, variant.name())) {
-                Ok(bytes) => blobs.put(*sdkappid, id, variant.name(), &bytes).map_err(io::Error::other)?,
+                Ok(bytes) => blobs.put(*sdkappid, id, variant.name(), bytes).map_err(io::Error::other)?,
                 Err(err) if err.kind() == io::ErrorKind::NotFound => {}
                 Err(err) => return Err(err),
             }
         }
-        blobs.put(*sdkappid, id, "json", meta.as_bytes()).map_err(io::Error::other)?;
+        blobs.put(*sdkappid, id, "json", meta.clone().into_bytes()).map_err(io::Error::other)?;
     }
     Ok(uploads.len())
 }
@@ -152,41 +152,55 @@ impl ContentStore for LocalDisk {
 /// Content in a store the nodes of a cluster share ([`tincan_store::Blobs`]): each variant, and
 /// the description as `json`, under its name; so the node serving after a takeover serves what
 /// was uploaded before it.
+///
+/// What this node's local disk holds is read too, after the shared store: uploads a cluster of
+/// an earlier version kept on the disk of the node serving at the time stay served whenever
+/// that node serves, as they were.
 pub(crate) struct Shared {
     blobs: Arc<dyn tincan_store::Blobs>,
+    local: LocalDisk,
 }
 
 impl Shared {
-    pub(crate) fn new(blobs: Arc<dyn tincan_store::Blobs>) -> Shared {
-        Shared { blobs }
+    pub(crate) fn new(blobs: Arc<dyn tincan_store::Blobs>, local: PathBuf) -> Shared {
+        Shared { blobs, local: LocalDisk::new(local) }
     }
 }
 
 impl ContentStore for Shared {
     fn put(&self, sdkappid: u64, id: &str, variant: Variant, bytes: Vec<u8>) -> StoreFuture<'_, ()> {
         let (blobs, id) = (self.blobs.clone(), id.to_owned());
-        Box::pin(blocking(move || blobs.put(sdkappid, &id, variant.name(), &bytes).map_err(io::Error::other)))
+        Box::pin(blocking(move || blobs.put(sdkappid, &id, variant.name(), bytes).map_err(io::Error::other)))
     }
 
     fn get(&self, sdkappid: u64, id: &str, variant: Variant) -> StoreFuture<'_, Option<Vec<u8>>> {
-        let (blobs, id) = (self.blobs.clone(), id.to_owned());
-        Box::pin(blocking(move || blobs.get(sdkappid, &id, variant.name()).map_err(io::Error::other)))
+        let (blobs, owned) = (self.blobs.clone(), id.to_owned());
+        // Made now, run only when the shared store has no such bytes.
+        let local = self.local.get(sdkappid, id, variant);
+        Box::pin(async move {
+            match blocking(move || blobs.get(sdkappid, &owned, variant.name()).map_err(io::Error::other)).await? {
+                Some(bytes) => Ok(Some(bytes)),
+                None => local.await,
+            }
+        })
     }
 
     fn put_meta(&self, sdkappid: u64, id: &str, meta: String) -> StoreFuture<'_, ()> {
         let (blobs, id) = (self.blobs.clone(), id.to_owned());
-        Box::pin(blocking(move || blobs.put(sdkappid, &id, "json", meta.as_bytes()).map_err(io::Error::other)))
+        Box::pin(blocking(move || blobs.put(sdkappid, &id, "json", meta.into_bytes()).map_err(io::Error::other)))
     }
 
     fn list_meta(&self) -> StoreFuture<'_, Vec<(u64, String, String)>> {
         let blobs = self.blobs.clone();
-        Box::pin(blocking(move || {
-            let listed = blobs.list("json").map_err(io::Error::other)?;
-            Ok(listed
-                .into_iter()
-                .map(|(sdkappid, id, bytes)| (sdkappid, id, String::from_utf8_lossy(&bytes).into_owned()))
-                .collect())
-        }))
+        Box::pin(async move {
+            let shared = blocking(move || blobs.list("json").map_err(io::Error::other)).await?;
+            let mut found: std::collections::BTreeMap<(u64, String), String> =
+                self.local.list_meta().await?.into_iter().map(|(sdkappid, id, meta)| ((sdkappid, id), meta)).collect();
+            for (sdkappid, id, bytes) in shared {
+                found.insert((sdkappid, id), String::from_utf8_lossy(&bytes).into_owned());
+            }
+            Ok(found.into_iter().map(|((sdkappid, id), meta)| (sdkappid, id, meta)).collect())
+        })
     }
 }
 
