@@ -192,17 +192,17 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
         }
         leases.leave(&config.node)?;
         // Still following who holds what, so that the node forwards its clients to them.
-        let live = leases.live_nodes()?;
+        let addresses = addresses_of(&leases.live_nodes()?);
         let owners = live_owners(leases)?;
         let mut held = shared.lock();
         held.owners = owners;
-        held.addresses = live.into_iter().map(|it| (it.node, it.address)).collect();
+        held.addresses = addresses;
         return Ok(());
     }
     let started = Instant::now();
     leases.heartbeat(&config.node, &config.address, config.ttl)?;
     let live = leases.live_nodes()?;
-    shared.lock().addresses = live.iter().map(|it| (it.node.clone(), it.address.clone())).collect();
+    shared.lock().addresses = addresses_of(&live);
     let names: Vec<&str> = live.iter().map(|it| it.node.as_str()).collect();
 
     let fences: Vec<Fence> = shared.lock().leases.values().map(Lease::fence).collect();
@@ -243,6 +243,11 @@ fn tick(leases: &dyn Leases, shared: &Shared) -> tincan_store::StoreResult<()> {
     }
     shared.lock().owners = live_owners(leases)?;
     Ok(())
+}
+
+/// Each live node's address, by node.
+fn addresses_of(live: &[tincan_store::NodeRecord]) -> BTreeMap<String, String> {
+    live.iter().map(|it| (it.node.clone(), it.address.clone())).collect()
 }
 
 /// The holder of each shard's live lease.

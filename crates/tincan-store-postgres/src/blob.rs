@@ -15,7 +15,7 @@ use crate::driver::Kept;
 /// (100 MiB), which a slow link takes a while to carry.
 const BLOB_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How many calls run at once (each on a connection of its own); more wait for one to end.
+/// How many connections a node's media calls share (in turn, each pipelining its calls).
 const BLOB_CONNECTIONS: usize = 4;
 
 /// A cluster's named bytes on PostgreSQL.

@@ -127,18 +127,15 @@ impl Target {
     }
 }
 
-/// At most `connections` connections kept between short calls of their own (the cluster's
-/// leases, media), apart from the writer's: a call takes an idle one (or connects) and puts it
-/// back after; a call given up on at its time limit drops its connection. Calls beyond
-/// `connections` at once wait for one to end, within their time limit, so that a burst of them
-/// (many downloads at once) cannot take every connection PostgreSQL allows.
+/// A fixed number of connections for short calls of their own (the cluster's leases, media),
+/// apart from the writer's, taken in turn as the reader takes its own: a connection pipelines
+/// the calls sent to it at once, so a burst of calls (many downloads) never opens more than
+/// `connections`, and one that a call gave up on at its time limit is replaced at its next use.
 pub(crate) struct Kept {
     driver: Arc<Driver>,
     target: Arc<Target>,
-    idle: Arc<std::sync::Mutex<Vec<Client>>>,
-    busy: std::sync::Mutex<usize>,
-    freed: std::sync::Condvar,
-    connections: usize,
+    slots: Vec<std::sync::Mutex<Option<Arc<Client>>>>,
+    next: std::sync::atomic::AtomicUsize,
 }
 
 impl Kept {
@@ -147,67 +144,48 @@ impl Kept {
         let target = Arc::new(Target::parse(url)?);
         let driver = Driver::start()?;
         crate::schema::migrate(&driver, &target)?;
-        Ok(Kept {
-            driver,
-            target,
-            idle: Arc::new(std::sync::Mutex::new(Vec::new())),
-            busy: std::sync::Mutex::new(0),
-            freed: std::sync::Condvar::new(),
-            connections: connections.max(1),
-        })
+        let slots = (0..connections.max(1)).map(|_| std::sync::Mutex::new(None)).collect();
+        Ok(Kept { driver, target, slots, next: std::sync::atomic::AtomicUsize::new(0) })
     }
 
-    /// Runs `call` on a connection within `limit` (waiting for one included), connecting first
-    /// when none is idle or the idle one was lost.
+    /// Runs `call` on the next connection in turn within `limit`, connecting it first when it is
+    /// new or was lost.
     pub(crate) fn run<T: Send + 'static>(
         &self,
         limit: Duration,
         context: &'static str,
         call: impl for<'c> FnOnce(&'c Client) -> futures_util::future::BoxFuture<'c, StoreResult<T>> + Send + 'static,
     ) -> StoreResult<T> {
-        let deadline = std::time::Instant::now() + limit;
-        {
-            let busy = self.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let (mut busy, waited) = self
-                .freed
-                .wait_timeout_while(busy, limit, |busy| *busy >= self.connections)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if waited.timed_out() && *busy >= self.connections {
-                return Err(StoreError::Unavailable {
-                    context: context.to_owned(),
-                    source: format!(
-                        "{} calls of this kind were already running for {} s",
-                        self.connections,
-                        limit.as_secs()
-                    )
-                    .into(),
-                });
-            }
-            *busy += 1;
-        }
-        let _done = Done(self);
-        let kept = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
-        let (target, idle) = (self.target.clone(), self.idle.clone());
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        self.driver.run_within(left, context, async move {
-            let client = match kept {
-                Some(client) if !client.is_closed() => client,
-                _ => target.connect().await?,
+        let slot = &self.slots[self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.slots.len()];
+        let lock = || slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let held = lock().clone().filter(|client| !client.is_closed());
+        let (target, running) = (self.target.clone(), held.clone());
+        let outcome = self.driver.run_within(limit, context, async move {
+            let client = match running {
+                Some(client) => client,
+                None => Arc::new(target.connect().await?),
             };
             let result = call(&client).await;
-            idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(client);
-            result
-        })
-    }
-}
-
-/// Ends a call of a [`Kept`]: another may start.
-struct Done<'a>(&'a Kept);
-
-impl Drop for Done<'_> {
-    fn drop(&mut self) {
-        let mut busy = self.0.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *busy = busy.saturating_sub(1);
-        self.0.freed.notify_one();
+            Ok((result, client))
+        });
+        let mut current = lock();
+        match outcome {
+            Ok((result, used)) => {
+                if current.as_ref().is_none_or(|it| it.is_closed()) {
+                    *current = Some(used);
+                }
+                result
+            }
+            Err(err) => {
+                // A connection a call gave up on may still be running it: the slot connects
+                // anew at its next use.
+                if let (Some(current_client), Some(held)) = (current.as_ref(), held.as_ref())
+                    && Arc::ptr_eq(current_client, held)
+                {
+                    *current = None;
+                }
+                Err(err)
+            }
+        }
     }
 }

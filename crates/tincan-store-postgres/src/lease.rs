@@ -21,9 +21,8 @@ pub struct PostgresLeases {
 impl PostgresLeases {
     /// Connects to the database `url` names and brings its schema up to date.
     pub fn open(url: &str) -> StoreResult<PostgresLeases> {
-        // The keeper's calls come one at a time; a second connection is for the rest (the
-        // cluster's ID at start).
-        Ok(PostgresLeases { kept: Kept::open(url, 2)? })
+        // The keeper's calls come one at a time.
+        Ok(PostgresLeases { kept: Kept::open(url, 1)? })
     }
 
     /// Runs `call` on the kept connection. A lease call that PostgreSQL leaves unanswered fails
