@@ -163,7 +163,38 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    let settledFirst = false;
+    // Handles this socket's end once, however many of its events report it.
+    let ended = false;
+    const onClose = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(loginDeadline);
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.abandonSocket = null;
+      const wasLoggedIn = this.loggedIn;
+      this.loggedIn = false;
+      this.stopHeartbeat();
+      if (first && !settledFirst) {
+        const error = new ChatError(CODE.NETWORK_ERROR, `cannot connect to ${this.config.url}`);
+        this.shutdown(error);
+        first.reject(error);
+        return;
+      }
+      if (this.stopped) return;
+      this.afterDisconnect();
+      if (wasLoggedIn) this.events.disconnected();
+      this.scheduleReconnect();
+    };
     const abandon = () => {
+      // The socket's handlers go first: Node's WebSocket reports a socket closed while still
+      // connecting with an `error` event from inside close() (and again from a close() made in
+      // that handler), which would otherwise re-enter here until the stack overflowed.
+      socket.onopen = null;
+      socket.onmessage = null;
+      socket.onerror = null;
+      socket.onclose = null;
       try {
         socket.close();
       } catch {
@@ -175,7 +206,6 @@ export class Connection {
     const loginDeadline = setTimeout(() => {
       if (this.socket === socket && !this.loggedIn) abandon();
     }, this.config.requestTimeoutMs);
-    let settledFirst = false;
     socket.onopen = () => {
       const resumePos = this.lastPos;
       const login = {
@@ -239,25 +269,6 @@ export class Connection {
     // Browsers follow an error with a close event; some runtimes never do for a connection that
     // failed to open, so an error is handled as the close it means.
     socket.onerror = () => abandon();
-    const onClose = () => {
-      clearTimeout(loginDeadline);
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.abandonSocket = null;
-      const wasLoggedIn = this.loggedIn;
-      this.loggedIn = false;
-      this.stopHeartbeat();
-      if (first && !settledFirst) {
-        const error = new ChatError(CODE.NETWORK_ERROR, `cannot connect to ${this.config.url}`);
-        this.shutdown(error);
-        first.reject(error);
-        return;
-      }
-      if (this.stopped) return;
-      this.afterDisconnect();
-      if (wasLoggedIn) this.events.disconnected();
-      this.scheduleReconnect();
-    };
     socket.onclose = onClose;
   }
 

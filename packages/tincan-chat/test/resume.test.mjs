@@ -79,6 +79,50 @@ test("drops during traffic lose nothing and deliver nothing twice, in both direc
   }
 });
 
+test("a connection dropped while it is still opening reconnects, and a send made meanwhile is answered", async () => {
+  // The reconnection's socket is dropped before it has opened. Node's WebSocket reports the
+  // failure of a socket closed while connecting from inside close() itself, and again from a
+  // close() made in that report: a client that closes on every error recursed until the stack
+  // overflowed, and could be left with no socket and no reconnection.
+  let onSocket = () => {};
+  class Watched extends WebSocket {
+    closes = 0;
+    constructor(url) {
+      super(url);
+      onSocket(this);
+    }
+    close(...args) {
+      this.closes += 1;
+      super.close(...args);
+    }
+  }
+  const bob = await loggedIn(server, "bob", { WebSocket: Watched, requestTimeout: 8_000 });
+  try {
+    const reopened = new Promise((resolve) => {
+      onSocket = (socket) => {
+        onSocket = () => {};
+        // After the reconnection has taken the socket as its own, before any of it has opened.
+        queueMicrotask(() => {
+          const state = socket.readyState;
+          bob.chat.dropConnectionForTest();
+          resolve({ state, closes: socket.closes });
+        });
+      };
+    });
+    bob.chat.dropConnectionForTest();
+    assert.deepEqual(await reopened, { state: WebSocket.CONNECTING, closes: 1 });
+    const message = bob.chat.createTextMessage({ to: "alice", conversationType: TYPES.CONV_C2C, payload: { text: "still here" } });
+    const sent = await bob.chat.sendMessage(message);
+    assert.equal(sent.data.message.status, "success");
+    await eventually(
+      () => (bob.events.of(EVENT.NET_STATE_CHANGE).at(-1)?.data.state === TYPES.NET_STATE_CONNECTED ? true : undefined),
+      "bob's instance to say it is connected again",
+    );
+  } finally {
+    await bob.chat.logout();
+  }
+});
+
 test("what happens while disconnected arrives after the resume, once, with the right unread count", async () => {
   const alice = await loggedIn(server, "alice");
   const bob = await loggedIn(server, "bob");
