@@ -105,8 +105,9 @@ rows = []
 
 def row(name, tincan, unit, target=None, better="higher", peer=None, ratio=True, every=False):
     """One figure: tincan is a function of a repetition's tincan report, peer and target of its
-    Synapse report. ratio=False shows the peer's figure without a ratio (lengths, counts);
-    every=True judges the target in every repetition rather than on the median (a receipt never
+    Synapse report. ratio=False shows the peer's figure without a ratio (lengths, counts), and
+    an A/B shows such a figure's change without judging it: a phase's length is set by the
+    scenario and a count follows a rate judged on its own row; every=True judges the target in every repetition rather than on the median (a receipt never
     seen fails the run it happened in)."""
     values = [number(tincan(r["tincan"] or {})) for r in repetitions]
     if not any(r["synapse"] for r in repetitions):
@@ -149,7 +150,7 @@ def row(name, tincan, unit, target=None, better="higher", peer=None, ratio=True,
     rows.append({
         "figure": name, "unit": unit,
         "tincan": values, "synapse": peers, "ratio": ratios, "target": targets,
-        "against": befores, "change": changes, "better": better,
+        "against": befores, "change": changes, "better": better, "judged": ratio,
         "cells": (name, summary(values), spread(values), unit, summary(peers) if peer else "", ratio_text, verdict),
     })
 
@@ -331,7 +332,7 @@ if against_rev and any(any(v is not None for v in r["against"]) for r in shown):
             continue
         changes = [c for c in r["change"] if c is not None]
         verdict = ""
-        if changes:
+        if changes and r["judged"]:
             change = statistics.median(changes)
             bound = max(spread_percent(r["tincan"]) or 0, spread_percent(r["against"]) or 0)
             r["worse_beyond_spread"] = 100 * (1 - change) > bound
