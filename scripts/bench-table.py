@@ -107,8 +107,9 @@ def row(name, tincan, unit, target=None, better="higher", peer=None, ratio=True,
     """One figure: tincan is a function of a repetition's tincan report, peer and target of its
     Synapse report. ratio=False shows the peer's figure without a ratio (lengths, counts), and
     an A/B shows such a figure's change without judging it: a phase's length is set by the
-    scenario and a count follows a rate judged on its own row; every=True judges the target in every repetition rather than on the median (a receipt never
-    seen fails the run it happened in)."""
+    scenario and a count follows a rate judged on its own row. every=True judges the target in
+    every repetition rather than on the median (a receipt never seen fails the run it happened
+    in)."""
     values = [number(tincan(r["tincan"] or {})) for r in repetitions]
     if not any(r["synapse"] for r in repetitions):
         peer = None

@@ -164,11 +164,7 @@ export class Connection {
     }
     this.socket = socket;
     let settledFirst = false;
-    // Handles this socket's end once, however many of its events report it.
-    let ended = false;
     const onClose = () => {
-      if (ended) return;
-      ended = true;
       clearTimeout(loginDeadline);
       if (this.socket !== socket) return;
       this.socket = null;
